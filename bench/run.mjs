@@ -1,0 +1,224 @@
+// agentd's run-loop benchmark: the platform's overhead per agent run against
+// the fake OpenAI server at zero latency, compared with a minimal direct loop
+// against the same server. Embedded mode (PGlite), one process.
+//
+//   npm run bench              full run
+//   npm run bench -- --quick   fewer iterations (a smoke run)
+
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, loadConfig, startServer } from '../packages/server/dist/index.js';
+
+const quick = process.argv.includes('--quick');
+const SEQUENTIAL = quick ? 30 : 300;
+const WARMUP = quick ? 5 : 30;
+const IN_FLIGHT = 64;
+const CONCURRENT_TOTAL = quick ? 128 : 640;
+const TOOL_CALLS = 3;
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const stats = (samples) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
+};
+const fmt = (ms) => `${ms.toFixed(2)} ms`;
+
+const addSchema = {
+  type: 'object',
+  properties: { a: { type: 'number' }, b: { type: 'number' } },
+  required: ['a', 'b'],
+};
+
+async function main() {
+  // Upstreams run in their own process, as a real model server and tool endpoint would.
+  const upstream = spawn(
+    process.execPath,
+    [new URL('./upstreams.mjs', import.meta.url).pathname, String(TOOL_CALLS)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const [line] = await once(upstream.stdout, 'data');
+  const urls = JSON.parse(String(line));
+  const fake = { baseURL: urls.model };
+  const tools = { url: urls.tools };
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'agentd-bench-'));
+  const config = loadConfig({
+    AGENTD_PORT: '0',
+    AGENTD_DATA_DIR: dataDir,
+    AGENTD_LOG_LEVEL: 'silent',
+    OPENAI_BASE_URL: fake.baseURL,
+    OPENAI_API_KEY: 'bench',
+    AGENTD_DEFAULT_MODEL: 'bench-model',
+  });
+  const server = await startServer(config, { logger: createLogger('silent') });
+  const key = server.admin.createdKey ?? config.AGENTD_ADMIN_KEY;
+  const tool = {
+    type: 'function',
+    name: 'add',
+    parameters: addSchema,
+    endpoint: { url: `${tools.url}/add` },
+  };
+
+  const viaAgentd = async (withTools) => {
+    const response = await fetch(`${server.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ input: 'What is 1 + 2?', ...(withTools ? { tools: [tool] } : {}) }),
+    });
+    const body = await response.json();
+    if (body.status !== 'completed')
+      throw new Error(`run ended ${body.status}: ${JSON.stringify(body.error)}`);
+  };
+
+  const direct = async (withTools) => {
+    const messages = [{ role: 'user', content: 'What is 1 + 2?' }];
+    for (;;) {
+      const response = await fetch(`${fake.baseURL}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'bench-model',
+          stream: true,
+          stream_options: { include_usage: true },
+          messages,
+          ...(withTools
+            ? { tools: [{ type: 'function', function: { name: 'add', parameters: addSchema } }] }
+            : {}),
+        }),
+      });
+      const text = await response.text();
+      const calls = new Map();
+      let content = '';
+      for (const line of text.split('\n')) {
+        if (!line.startsWith('data: ') || line === 'data: [DONE]') continue;
+        const chunk = JSON.parse(line.slice(6));
+        const delta = chunk.choices?.[0]?.delta;
+        if (!delta) continue;
+        if (delta.content) content += delta.content;
+        for (const call of delta.tool_calls ?? []) {
+          const current = calls.get(call.index) ?? { id: call.id, name: call.function?.name, arguments: '' };
+          current.arguments += call.function?.arguments ?? '';
+          calls.set(call.index, current);
+        }
+      }
+      if (calls.size === 0) return content;
+      const list = [...calls.values()];
+      messages.push({
+        role: 'assistant',
+        content: '',
+        tool_calls: list.map((call) => ({
+          id: call.id,
+          type: 'function',
+          function: { name: call.name, arguments: call.arguments },
+        })),
+      });
+      for (const call of list) {
+        const result = await fetch(`${tools.url}/add`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: call.arguments,
+        });
+        messages.push({ role: 'tool', tool_call_id: call.id, content: await result.text() });
+      }
+    }
+  };
+
+  const sequential = async (fn) => {
+    for (let i = 0; i < WARMUP; i++) await fn();
+    const samples = [];
+    for (let i = 0; i < SEQUENTIAL; i++) {
+      const started = performance.now();
+      await fn();
+      samples.push(performance.now() - started);
+    }
+    return stats(samples);
+  };
+
+  const concurrent = async (fn) => {
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 25);
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (next < CONCURRENT_TOTAL) {
+          next++;
+          await fn();
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    return { perSecond: CONCURRENT_TOTAL / seconds, peakRssMb: peakRss / 1024 / 1024 };
+  };
+
+  const results = {};
+  for (const [name, withTools] of [
+    ['0 tool calls', false],
+    [`${TOOL_CALLS} tool calls`, true],
+  ]) {
+    const agentdLatency = await sequential(() => viaAgentd(withTools));
+    const directLatency = await sequential(() => direct(withTools));
+    const agentdLoad = await concurrent(() => viaAgentd(withTools));
+    const directLoad = await concurrent(() => direct(withTools));
+    results[name] = {
+      agentdLatency,
+      directLatency,
+      agentdLoad,
+      directLoad,
+      steps: withTools ? TOOL_CALLS : 1,
+    };
+  }
+
+  console.log(
+    `\nagentd run-loop benchmark (embedded: PGlite, fake model at zero latency)${quick ? ' [quick]' : ''}`,
+  );
+  console.log(
+    `sequential runs: ${SEQUENTIAL} after ${WARMUP} warm-up; load: ${CONCURRENT_TOTAL} runs, ${IN_FLIGHT} in flight\n`,
+  );
+  for (const [name, r] of Object.entries(results)) {
+    console.log(`${name}`);
+    console.log(
+      `  latency agentd  p50 ${fmt(r.agentdLatency.p50)}  p95 ${fmt(r.agentdLatency.p95)}  p99 ${fmt(r.agentdLatency.p99)}`,
+    );
+    console.log(
+      `  latency direct  p50 ${fmt(r.directLatency.p50)}  p95 ${fmt(r.directLatency.p95)}  p99 ${fmt(r.directLatency.p99)}`,
+    );
+    console.log(
+      `  runs/s at ${IN_FLIGHT} in flight: agentd ${r.agentdLoad.perSecond.toFixed(1)}, direct ${r.directLoad.perSecond.toFixed(1)}, ratio ${(r.agentdLoad.perSecond / r.directLoad.perSecond).toFixed(2)}`,
+    );
+    console.log(
+      `  peak RSS under load: agentd ${r.agentdLoad.peakRssMb.toFixed(0)} MB, direct ${r.directLoad.peakRssMb.toFixed(0)} MB`,
+    );
+  }
+  const plain = results['0 tool calls'];
+  const tooled = results[`${TOOL_CALLS} tool calls`];
+  // A run with N tool calls is the plain run plus N steps (a model turn and a
+  // tool call each), so the difference between the two runs' overheads is the
+  // overhead of N steps, without the per-run costs (auth, create, final write).
+  const overhead = (run, p) => run.agentdLatency[p] - run.directLatency[p];
+  const p50Overhead = (overhead(tooled, 'p50') - overhead(plain, 'p50')) / TOOL_CALLS;
+  const p95Overhead = (overhead(tooled, 'p95') - overhead(plain, 'p95')) / TOOL_CALLS;
+  console.log('\noverhead per run (auth, create, persist the final response, answer):');
+  console.log(`  p50 ${fmt(overhead(plain, 'p50'))}  p95 ${fmt(overhead(plain, 'p95'))}`);
+  const ratio = tooled.agentdLoad.perSecond / tooled.directLoad.perSecond;
+  const verdict = (ok) => (ok ? 'meets target' : 'MISSES target');
+  console.log('\noverhead per step (a model turn plus a tool call, beyond the direct loop):');
+  console.log(`  p50 ${fmt(p50Overhead)} (target ≤ 2 ms: ${verdict(p50Overhead <= 2)})`);
+  console.log(`  p95 ${fmt(p95Overhead)} (target ≤ 5 ms: ${verdict(p95Overhead <= 5)})`);
+  console.log(`  throughput ratio ${ratio.toFixed(2)} (target ≥ 0.50: ${verdict(ratio >= 0.5)})\n`);
+
+  await server.close();
+  upstream.stdin.end();
+  await once(upstream, 'exit');
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+await main();

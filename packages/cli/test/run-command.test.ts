@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type FakeOpenAI, startFakeOpenAI, startToolServer, type ToolServer } from '@agentd/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CLI = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+function runCli(args: string[], env: Record<string, string> = {}) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('agentd run --tool-dir', () => {
+  let fake: FakeOpenAI;
+  let tools: ToolServer;
+  let dir: string;
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAI();
+    tools = await startToolServer({ weather: (body) => ({ city: body.city, sky: 'clear' }) });
+    dir = mkdtempSync(join(tmpdir(), 'agentd-cli-tools-'));
+    writeFileSync(
+      join(dir, 'weather.json'),
+      JSON.stringify({
+        name: 'weather',
+        description: 'Weather for a city',
+        input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        adapter: { type: 'http', url: `${tools.url}/weather` },
+      }),
+    );
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ name: 'bad', adapter: { type: 'http' } }));
+  });
+  afterAll(async () => {
+    await tools?.close();
+    await fake?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs a one-off agent with the directory’s tools, shows its steps, and reports the bad manifest', async () => {
+    fake.enqueue(
+      { toolCalls: [{ id: 'c1', name: 'weather', arguments: '{"city":"Oslo"}' }] },
+      { text: 'Clear skies in Oslo.' },
+    );
+    const result = await runCli(['run', '--tool-dir', dir, 'What is the weather in Oslo?'], {
+      OPENAI_BASE_URL: fake.baseURL,
+      OPENAI_API_KEY: 'sk-test',
+      AGENTD_DEFAULT_MODEL: 'fake-model',
+    });
+    expect(result.stderr).toContain(`skipped ${join(dir, 'bad.json')}: adapter.url: is required`);
+    expect(result.stderr).toContain('1 tool loaded: weather');
+    expect(result.stderr).toContain('→ weather {"city":"Oslo"}');
+    expect(result.stderr).toContain('← {"city":"Oslo","sky":"clear"}');
+    expect(result.stderr).toMatch(/\[completed; \d+ tokens in, \d+ out\]/);
+    expect(result.stdout).toBe('Clear skies in Oslo.\n');
+    expect(result.code).toBe(0);
+    expect(
+      fake.requests[0]!.body.tools.map((tool: { function: { name: string } }) => tool.function.name),
+    ).toEqual(['weather']);
+  });
+
+  it('works with zero set-up on the scripted model', async () => {
+    const result = await runCli(['run', 'hello']);
+    expect(result.stdout).toContain('stand-in');
+    expect(result.code).toBe(0);
+  });
+
+  it('says what is wrong with its arguments', async () => {
+    const result = await runCli(['run']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('run needs a question');
+    const unknown = await runCli(['fly']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'fly'");
+    const missingDir = await runCli(['run', '--tool-dir', join(dir, 'nope'), 'hi']);
+    expect(missingDir.code).toBe(2);
+    expect(missingDir.stderr).toContain('cannot read the tool directory');
+  });
+});

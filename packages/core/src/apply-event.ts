@@ -1,0 +1,65 @@
+import type { OutputItem, ResponseEventBody, ResponseObject } from '@agentd/spec';
+
+/**
+ * Folds one event into the response snapshot. Pure: the snapshot a client
+ * reads is always the fold of the events it could have streamed.
+ */
+export function applyEvent(response: ResponseObject, event: ResponseEventBody): ResponseObject {
+  switch (event.type) {
+    case 'response.created':
+    case 'response.queued':
+    case 'response.in_progress':
+    case 'response.completed':
+    case 'response.failed':
+    case 'response.incomplete':
+    case 'response.cancelled':
+      return event.response;
+    case 'response.output_item.added':
+    case 'response.output_item.done':
+      return { ...response, output: replaceAt(response.output, event.output_index, event.item) };
+    case 'response.output_text.delta': {
+      const item = response.output[event.output_index];
+      if (item?.type !== 'message') return response;
+      const content = item.content.map((part, index) =>
+        index === event.content_index && part.type === 'output_text'
+          ? { ...part, text: part.text + event.delta }
+          : part,
+      );
+      return { ...response, output: replaceAt(response.output, event.output_index, { ...item, content }) };
+    }
+    case 'response.content_part.added': {
+      const item = response.output[event.output_index];
+      if (item?.type !== 'message') return response;
+      const content = [...item.content];
+      content[event.content_index] = event.part;
+      return { ...response, output: replaceAt(response.output, event.output_index, { ...item, content }) };
+    }
+    case 'response.function_call_arguments.delta': {
+      const item = response.output[event.output_index];
+      if (item?.type !== 'function_call') return response;
+      return {
+        ...response,
+        output: replaceAt(response.output, event.output_index, {
+          ...item,
+          arguments: item.arguments + event.delta,
+        }),
+      };
+    }
+    case 'response.reasoning_text.delta': {
+      const item = response.output[event.output_index];
+      if (item?.type !== 'reasoning') return response;
+      const content = [...(item.content ?? [])];
+      const part = content[event.content_index] ?? { type: 'reasoning_text' as const, text: '' };
+      content[event.content_index] = { ...part, text: part.text + event.delta };
+      return { ...response, output: replaceAt(response.output, event.output_index, { ...item, content }) };
+    }
+    default:
+      return response;
+  }
+}
+
+function replaceAt(output: OutputItem[], index: number, item: OutputItem): OutputItem[] {
+  const next = [...output];
+  next[index] = item;
+  return next;
+}

@@ -1,0 +1,14 @@
+import type { ResponseEventBody, ResponseObject } from '@agentd/spec';
+
+/**
+ * Where a run's events go. `append` queues an event together with the
+ * snapshot after it; the sink persists and publishes in the background (in
+ * batches), and `flush` resolves once everything appended is persisted and
+ * published. Events are published only after they are persisted. The loop
+ * awaits `flush` only when the run ends, so storage latency does not sit on
+ * every step.
+ */
+export interface RunEventSink {
+  append(event: ResponseEventBody, snapshot: ResponseObject): void;
+  flush(): Promise<void>;
+}

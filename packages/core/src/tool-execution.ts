@@ -1,0 +1,146 @@
+import type { FunctionCallOutputItem, OutputItem, ResponseEventBody } from '@agentd/spec';
+import type { PendingCall } from './run-loop.js';
+import type { RunTool, ToolReport, ToolResult } from './run-tool.js';
+import { validateArguments } from './validate-arguments.js';
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface ExecutionOptions {
+  tools: ReadonlyMap<string, RunTool>;
+  signal: AbortSignal;
+  maxOutputChars: number;
+  newId: () => string;
+  emit: (event: ResponseEventBody) => void;
+  outputIndex: () => number;
+}
+
+type Outcome = { status: 'completed' | 'failed' | 'invalid_arguments' | 'cancelled'; output: string };
+
+/**
+ * Runs one turn's tool calls in parallel. Each call's arguments are checked
+ * against its schema first; a mismatch is not executed and goes back to the
+ * model as an error it can correct. Results enter the context as
+ * function_call_output items, in call order.
+ */
+export async function executeToolCalls(
+  calls: PendingCall[],
+  options: ExecutionOptions,
+): Promise<OutputItem[]> {
+  const outcomes = await Promise.all(
+    calls.map(async ({ item, call }) => {
+      const started = performance.now();
+      options.emit({
+        type: 'response.tool_call.started',
+        item_id: item.id,
+        call_id: call.id,
+        name: call.name,
+        arguments: call.arguments,
+      });
+      const outcome = await runOne(call.name, call.arguments, call.id, options);
+      options.emit({
+        type: 'response.tool_call.completed',
+        item_id: item.id,
+        call_id: call.id,
+        name: call.name,
+        status: outcome.status,
+        duration_ms: Math.round(performance.now() - started),
+      });
+      return { call, outcome };
+    }),
+  );
+  return outcomes.map(({ call, outcome }) => {
+    const output: FunctionCallOutputItem = {
+      type: 'function_call_output',
+      id: options.newId(),
+      call_id: call.id,
+      output: cap(outcome.output, options.maxOutputChars),
+      status: 'completed',
+    };
+    const index = options.outputIndex();
+    options.emit({ type: 'response.output_item.added', output_index: index, item: output });
+    options.emit({ type: 'response.output_item.done', output_index: index, item: output });
+    return output;
+  });
+}
+
+async function runOne(
+  name: string,
+  rawArguments: string,
+  callId: string,
+  options: ExecutionOptions,
+): Promise<Outcome> {
+  const tool = options.tools.get(name);
+  if (!tool?.execute) {
+    const known = [...options.tools.keys()].join(', ') || 'none';
+    return {
+      status: 'invalid_arguments',
+      output: `Error: there is no tool named '${name}'. Available tools: ${known}.`,
+    };
+  }
+  const check = validateArguments(tool.definition.parameters, rawArguments);
+  if (!check.ok) {
+    return {
+      status: 'invalid_arguments',
+      output: `Error: invalid arguments for ${name}: ${check.message}. The call was not executed; correct the arguments and call it again.`,
+    };
+  }
+  const timeoutMs = tool.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = AbortSignal.any([options.signal, timeout]);
+  try {
+    const report = (event: ToolReport) =>
+      options.emit(
+        event.type === 'routed'
+          ? {
+              type: 'response.tool_call.routed',
+              call_id: callId,
+              capability: event.capability,
+              tool: event.tool,
+              attempt: event.attempt,
+            }
+          : {
+              type: 'response.tool_call.fallback',
+              call_id: callId,
+              capability: event.capability,
+              from: event.from,
+              to: event.to,
+              reason: event.reason,
+            },
+      );
+    const result = await raceAbort(tool.execute(check.value, { signal, callId, report }), signal);
+    const normalized: ToolResult = typeof result === 'string' ? { output: result } : result;
+    return {
+      status: normalized.isError ? 'failed' : 'completed',
+      output: normalized.isError ? `Error: ${normalized.output}` : normalized.output,
+    };
+  } catch (error) {
+    if (options.signal.aborted) return { status: 'cancelled', output: 'Error: the run was cancelled.' };
+    if (timeout.aborted)
+      return { status: 'failed', output: `Error: ${name} timed out after ${timeoutMs} ms.` };
+    return { status: 'failed', output: `Error: ${name} failed: ${(error as Error).message}` };
+  }
+}
+
+/** Settles when the tool does or when the signal aborts, whichever comes first: a tool that ignores its signal cannot hang the run. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function cap(output: string, max: number): string {
+  if (output.length <= max) return output;
+  return `${output.slice(0, max)}\n[output truncated: ${output.length - max} of ${output.length} characters omitted]`;
+}

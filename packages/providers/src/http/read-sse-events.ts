@@ -1,0 +1,63 @@
+import { ModelError } from '../model-error.js';
+import { createSseParser, type SseEvent } from '../sse/sse-parser.js';
+import { abortReason, connectionError } from './open-stream.js';
+
+export interface ReadProgress {
+  /** Set once the first byte of the body arrived; from then on nothing is retried. */
+  received: boolean;
+}
+
+/**
+ * Reads a response body as server-sent events. If no chunk arrives for
+ * `idleTimeoutMs`, aborts `controller` (which closes the connection) and throws.
+ */
+export async function* readSseEvents(
+  body: ReadableStream<Uint8Array>,
+  idleTimeoutMs: number,
+  controller: AbortController,
+  progress: ReadProgress,
+): AsyncGenerator<SseEvent> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const queue: SseEvent[] = [];
+  const parser = createSseParser((event) => queue.push(event));
+  let finished = false;
+  try {
+    while (true) {
+      const chunk = await readWithin(reader, idleTimeoutMs, controller);
+      if (chunk.done) {
+        parser.feed(decoder.decode());
+        parser.end();
+        finished = true;
+        yield* queue.splice(0);
+        return;
+      }
+      progress.received = true;
+      parser.feed(decoder.decode(chunk.value, { stream: true }));
+      while (queue.length > 0) yield queue.shift()!;
+    }
+  } finally {
+    if (!finished) reader.cancel().catch(() => {});
+  }
+}
+
+async function readWithin(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  idleTimeoutMs: number,
+  controller: AbortController,
+) {
+  const timer = setTimeout(
+    () =>
+      controller.abort(
+        new ModelError('model_idle_timeout', `The stream sent nothing for ${idleTimeoutMs} ms`),
+      ),
+    idleTimeoutMs,
+  );
+  try {
+    return await reader.read();
+  } catch (error) {
+    throw abortReason(controller.signal) ?? connectionError('The connection broke mid-stream', error);
+  } finally {
+    clearTimeout(timer);
+  }
+}

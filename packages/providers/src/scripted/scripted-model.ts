@@ -1,0 +1,100 @@
+import type { LanguageModel, ModelMessage, ModelRequest, ModelStreamPart, ModelToolCall } from '@agentd/spec';
+
+/**
+ * A rule that turns a plain request into a tool call, e.g. "run python: ..." →
+ * code_interpreter. A rule applies only when its tool is available to the run.
+ */
+export interface ScriptedRule {
+  tool: string;
+  /** Shown in the stand-in's help text, e.g. `run python: print(1)`. */
+  example: string;
+  /** The tool arguments for this user text, or undefined when the rule does not apply. */
+  match(text: string): Record<string, unknown> | undefined;
+}
+
+export const SCRIPTED_MODEL_NAME = 'scripted';
+
+const STAND_IN_NOTICE =
+  "I am agentd's scripted model: a deterministic stand-in, not a language model. " +
+  'To use a real model, set OPENAI_BASE_URL and OPENAI_API_KEY (and AGENTD_DEFAULT_MODEL) and restart agentd.';
+
+/**
+ * The model that runs when none is configured. Deterministic: the same
+ * messages give the same stream. It drives tools from plain requests through
+ * its rules and reports tool results back verbatim.
+ */
+export function createScriptedModel(rules: readonly ScriptedRule[] = []): LanguageModel {
+  return {
+    provider: 'scripted',
+    async *stream(request: ModelRequest, signal?: AbortSignal): AsyncIterable<ModelStreamPart> {
+      signal?.throwIfAborted();
+      const inputTokens = request.messages.reduce(
+        (sum, message) => sum + Math.ceil(message.content.length / 4) + 4,
+        0,
+      );
+      const last = request.messages.at(-1);
+      const available = new Set(request.tools.map((tool) => tool.name));
+      if (last?.role === 'user' && request.toolChoice !== 'none') {
+        for (const rule of rules) {
+          if (!available.has(rule.tool)) continue;
+          const args = rule.match(last.content.trim());
+          if (args === undefined) continue;
+          const call: ModelToolCall = {
+            id: `call_scripted_${request.messages.length}`,
+            name: rule.tool,
+            arguments: JSON.stringify(args),
+          };
+          yield { type: 'tool-call-start', index: 0, id: call.id, name: call.name };
+          yield { type: 'tool-call-delta', index: 0, delta: call.arguments };
+          yield { type: 'tool-call', index: 0, call };
+          yield { type: 'usage', usage: { inputTokens, outputTokens: Math.ceil(call.arguments.length / 4) } };
+          yield { type: 'finish', reason: 'tool-calls' };
+          return;
+        }
+      }
+      const text = reply(
+        request.messages,
+        rules.filter((rule) => available.has(rule.tool)),
+      );
+      for (const piece of text.match(/\S+\s*|\s+/g) ?? []) {
+        signal?.throwIfAborted();
+        yield { type: 'text-delta', delta: piece };
+      }
+      yield { type: 'usage', usage: { inputTokens, outputTokens: Math.ceil(text.length / 4) } };
+      yield { type: 'finish', reason: 'stop' };
+    },
+  };
+}
+
+function reply(messages: ModelMessage[], rules: ScriptedRule[]): string {
+  const last = messages.at(-1);
+  if (last?.role === 'tool') {
+    const results = trailingToolResults(messages);
+    return results.map(({ name, content }) => `${name} returned:\n${clip(content, 4000)}`).join('\n\n');
+  }
+  const said = last?.role === 'user' ? ` You said: "${clip(last.content, 500)}".` : '';
+  const help =
+    rules.length > 0
+      ? ` I can drive these tools from plain requests: ${rules.map((rule) => `"${rule.example}"`).join(', ')}.`
+      : '';
+  return `${STAND_IN_NOTICE}${said}${help}`;
+}
+
+function trailingToolResults(messages: ModelMessage[]): { name: string; content: string }[] {
+  const names = new Map<string, string>();
+  for (const message of messages) {
+    if (message.role === 'assistant')
+      for (const call of message.toolCalls ?? []) names.set(call.id, call.name);
+  }
+  const results: { name: string; content: string }[] = [];
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i];
+    if (message?.role !== 'tool') break;
+    results.unshift({ name: names.get(message.toolCallId) ?? 'the tool', content: message.content });
+  }
+  return results;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}

@@ -1,0 +1,127 @@
+import { z } from '@hono/zod-openapi';
+import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
+import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
+import { tenantOf } from '../http/principal.js';
+import { newRouter } from '../http/router.js';
+import { AgentSchema, AgentVersionSchema, CreateAgentSchema, UpdateAgentSchema } from './agent-schema.js';
+
+const tags = ['Agents'];
+
+const VersionParamSchema = IdParamSchema.extend({
+  version: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .openapi({ param: { name: 'version', in: 'path' } }),
+});
+
+const createAgent = defineRoute({
+  method: 'post',
+  path: '/v1/agents',
+  tags,
+  summary: 'Create an agent',
+  permission: 'agents:write',
+  request: jsonBody(CreateAgentSchema),
+  responses: {
+    200: jsonContent(AgentSchema, 'The agent, at version 1.'),
+    409: errorContent('An agent with that name exists.'),
+  },
+});
+
+const listAgents = defineRoute({
+  method: 'get',
+  path: '/v1/agents',
+  tags,
+  summary: 'List agents',
+  permission: 'agents:read',
+  request: { query: PageQuerySchema },
+  responses: { 200: jsonContent(listSchema(AgentSchema, 'AgentList'), 'A page of agents.') },
+});
+
+const getAgent = defineRoute({
+  method: 'get',
+  path: '/v1/agents/{id}',
+  tags,
+  summary: 'Get an agent',
+  permission: 'agents:read',
+  request: { params: IdParamSchema },
+  responses: { 200: jsonContent(AgentSchema, 'The agent at its latest version.') },
+});
+
+const updateAgent = defineRoute({
+  method: 'patch',
+  path: '/v1/agents/{id}',
+  tags,
+  summary: 'Update an agent (creates a new version)',
+  permission: 'agents:write',
+  request: { params: IdParamSchema, ...jsonBody(UpdateAgentSchema) },
+  responses: { 200: jsonContent(AgentSchema, 'The agent at its new version.') },
+});
+
+const deleteAgent = defineRoute({
+  method: 'delete',
+  path: '/v1/agents/{id}',
+  tags,
+  summary: 'Delete an agent and its versions',
+  permission: 'agents:write',
+  request: { params: IdParamSchema },
+  responses: { 200: jsonContent(DeletedSchema, 'The agent was deleted.') },
+});
+
+const listVersions = defineRoute({
+  method: 'get',
+  path: '/v1/agents/{id}/versions',
+  tags,
+  summary: "List an agent's versions",
+  permission: 'agents:read',
+  request: { params: IdParamSchema, query: PageQuerySchema },
+  responses: { 200: jsonContent(listSchema(AgentVersionSchema, 'AgentVersionList'), 'A page of versions.') },
+});
+
+const getVersion = defineRoute({
+  method: 'get',
+  path: '/v1/agents/{id}/versions/{version}',
+  tags,
+  summary: 'Get one version of an agent',
+  permission: 'agents:read',
+  request: { params: VersionParamSchema },
+  responses: { 200: jsonContent(AgentVersionSchema, 'The agent as it was at that version.') },
+});
+
+export function agentRoutes() {
+  return newRouter()
+    .openapi(createAgent, async (c) => {
+      const { agents } = c.get('services');
+      return c.json(await agents.create(tenantOf(c), c.req.valid('json')), 200);
+    })
+    .openapi(listAgents, async (c) => {
+      const { agents } = c.get('services');
+      return c.json(await agents.list(tenantOf(c), c.req.valid('query')), 200);
+    })
+    .openapi(getAgent, async (c) => {
+      const { agents } = c.get('services');
+      return c.json(await agents.get(tenantOf(c), c.req.valid('param').id), 200);
+    })
+    .openapi(updateAgent, async (c) => {
+      const { agents } = c.get('services');
+      return c.json(await agents.update(tenantOf(c), c.req.valid('param').id, c.req.valid('json')), 200);
+    })
+    .openapi(deleteAgent, async (c) => {
+      const { agents } = c.get('services');
+      const { id } = c.req.valid('param');
+      await agents.delete(tenantOf(c), id);
+      return c.json({ id, object: 'agent.deleted', deleted: true as const }, 200);
+    })
+    .openapi(listVersions, async (c) => {
+      const { agents } = c.get('services');
+      return c.json(
+        await agents.listVersions(tenantOf(c), c.req.valid('param').id, c.req.valid('query')),
+        200,
+      );
+    })
+    .openapi(getVersion, async (c) => {
+      const { agents } = c.get('services');
+      const { id, version } = c.req.valid('param');
+      return c.json(await agents.getVersion(tenantOf(c), id, version), 200);
+    });
+}

@@ -1,0 +1,97 @@
+import { AgentdError } from '../errors.js';
+import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
+import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
+import { ROLE_RANK } from '../http/permissions.js';
+import { principalOf, tenantOf } from '../http/principal.js';
+import { newRouter } from '../http/router.js';
+import { ApiKeySchema, CreateApiKeySchema, CreatedApiKeySchema } from './api-key-schema.js';
+
+const tags = ['API keys'];
+
+const createKey = defineRoute({
+  method: 'post',
+  path: '/v1/api_keys',
+  tags,
+  summary: 'Create an API key in your tenant',
+  permission: 'api_keys:manage',
+  request: jsonBody(CreateApiKeySchema),
+  responses: { 200: jsonContent(CreatedApiKeySchema, 'The key, with its secret shown this once.') },
+});
+
+const listKeys = defineRoute({
+  method: 'get',
+  path: '/v1/api_keys',
+  tags,
+  summary: "List your tenant's API keys",
+  permission: 'api_keys:manage',
+  request: { query: PageQuerySchema },
+  responses: {
+    200: jsonContent(listSchema(ApiKeySchema, 'ApiKeyList'), 'A page of keys, secrets redacted.'),
+  },
+});
+
+const getKey = defineRoute({
+  method: 'get',
+  path: '/v1/api_keys/{id}',
+  tags,
+  summary: 'Get an API key',
+  permission: 'api_keys:manage',
+  request: { params: IdParamSchema },
+  responses: { 200: jsonContent(ApiKeySchema, 'The key, secret redacted.') },
+});
+
+const deleteKey = defineRoute({
+  method: 'delete',
+  path: '/v1/api_keys/{id}',
+  tags,
+  summary: 'Revoke an API key',
+  permission: 'api_keys:manage',
+  request: { params: IdParamSchema },
+  responses: { 200: jsonContent(DeletedSchema, 'The key was revoked.') },
+});
+
+export function apiKeyRoutes() {
+  return newRouter()
+    .openapi(createKey, async (c) => {
+      const { apiKeys } = c.get('services');
+      const principal = principalOf(c);
+      const body = c.req.valid('json');
+      if (ROLE_RANK[body.role] > ROLE_RANK[principal.role]) {
+        throw new AgentdError(
+          'permission',
+          'role_too_high',
+          `A ${principal.role} key cannot create a ${body.role} key.`,
+          {
+            param: 'role',
+          },
+        );
+      }
+      return c.json(await apiKeys.create(principal.tenantId, { ...body, createdBy: principal.subject }), 200);
+    })
+    .openapi(listKeys, async (c) => {
+      const { apiKeys } = c.get('services');
+      return c.json(await apiKeys.list(tenantOf(c), c.req.valid('query')), 200);
+    })
+    .openapi(getKey, async (c) => {
+      const { apiKeys } = c.get('services');
+      return c.json(await apiKeys.get(tenantOf(c), c.req.valid('param').id), 200);
+    })
+    .openapi(deleteKey, async (c) => {
+      const { apiKeys } = c.get('services');
+      const { id } = c.req.valid('param');
+      const principal = principalOf(c);
+      const target = await apiKeys.get(principal.tenantId, id);
+      if (ROLE_RANK[target.role] > ROLE_RANK[principal.role]) {
+        throw new AgentdError(
+          'permission',
+          'role_too_high',
+          `A ${principal.role} key cannot revoke a ${target.role} key.`,
+          {
+            param: 'id',
+          },
+        );
+      }
+      await apiKeys.delete(principal.tenantId, id);
+      return c.json({ id, object: 'api_key.deleted', deleted: true as const }, 200);
+    });
+}

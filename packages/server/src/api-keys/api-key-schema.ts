@@ -1,0 +1,28 @@
+import { z } from '@hono/zod-openapi';
+
+export const RoleSchema = z.enum(['member', 'admin', 'platform_admin']).openapi('Role', {
+  description: 'member: use the API. admin: also manage API keys. platform_admin: also create tenants.',
+});
+
+export const CreateApiKeySchema = z
+  .strictObject({
+    name: z.string().min(1).max(128),
+    role: RoleSchema.default('member'),
+  })
+  .openapi('CreateApiKeyRequest');
+
+export const ApiKeySchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('api_key'),
+    name: z.string(),
+    role: RoleSchema,
+    redacted_value: z.string(),
+    created_at: z.number().int(),
+    last_used_at: z.number().int().nullable(),
+  })
+  .openapi('ApiKey');
+
+export const CreatedApiKeySchema = ApiKeySchema.extend({
+  value: z.string().openapi({ description: 'The secret. Shown only in this response.' }),
+}).openapi('CreatedApiKey');

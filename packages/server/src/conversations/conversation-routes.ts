@@ -1,0 +1,183 @@
+import { z } from '@hono/zod-openapi';
+import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
+import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
+import { tenantOf } from '../http/principal.js';
+import { newRouter } from '../http/router.js';
+import {
+  AddItemsSchema,
+  ConversationSchema,
+  CreateConversationSchema,
+  UpdateConversationSchema,
+} from './conversation-schema.js';
+import { ItemSchema, toItem } from './item-schema.js';
+
+const tags = ['Conversations'];
+const ItemParamSchema = IdParamSchema.extend({
+  item_id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'item_id', in: 'path' } }),
+});
+const ItemListSchema = listSchema(ItemSchema, 'ConversationItemList');
+
+const createConversation = defineRoute({
+  method: 'post',
+  path: '/v1/conversations',
+  tags,
+  summary: 'Create a conversation, optionally with up to 20 items',
+  permission: 'conversations:write',
+  request: jsonBody(CreateConversationSchema),
+  responses: { 200: jsonContent(ConversationSchema, 'The conversation.') },
+});
+
+const listConversations = defineRoute({
+  method: 'get',
+  path: '/v1/conversations',
+  tags,
+  summary: 'List conversations',
+  permission: 'conversations:read',
+  request: { query: PageQuerySchema },
+  responses: {
+    200: jsonContent(listSchema(ConversationSchema, 'ConversationList'), 'A page of conversations.'),
+  },
+});
+
+const getConversation = defineRoute({
+  method: 'get',
+  path: '/v1/conversations/{id}',
+  tags,
+  summary: 'Get a conversation',
+  permission: 'conversations:read',
+  request: { params: IdParamSchema },
+  responses: { 200: jsonContent(ConversationSchema, 'The conversation.') },
+});
+
+const updateConversation = defineRoute({
+  method: 'post',
+  path: '/v1/conversations/{id}',
+  tags,
+  summary: "Replace a conversation's metadata",
+  permission: 'conversations:write',
+  request: { params: IdParamSchema, ...jsonBody(UpdateConversationSchema) },
+  responses: { 200: jsonContent(ConversationSchema, 'The conversation.') },
+});
+
+const deleteConversation = defineRoute({
+  method: 'delete',
+  path: '/v1/conversations/{id}',
+  tags,
+  summary: 'Delete a conversation and its items',
+  permission: 'conversations:write',
+  request: { params: IdParamSchema },
+  responses: { 200: jsonContent(DeletedSchema, 'The conversation was deleted.') },
+});
+
+const listItems = defineRoute({
+  method: 'get',
+  path: '/v1/conversations/{id}/items',
+  tags,
+  summary: "List a conversation's items",
+  permission: 'conversations:read',
+  request: { params: IdParamSchema, query: PageQuerySchema },
+  responses: { 200: jsonContent(ItemListSchema, 'A page of items.') },
+});
+
+const addItems = defineRoute({
+  method: 'post',
+  path: '/v1/conversations/{id}/items',
+  tags,
+  summary: 'Add up to 20 items to a conversation',
+  permission: 'conversations:write',
+  request: { params: IdParamSchema, ...jsonBody(AddItemsSchema) },
+  responses: { 200: jsonContent(ItemListSchema, 'The items added, in order.') },
+});
+
+const getItem = defineRoute({
+  method: 'get',
+  path: '/v1/conversations/{id}/items/{item_id}',
+  tags,
+  summary: 'Get one item of a conversation',
+  permission: 'conversations:read',
+  request: { params: ItemParamSchema },
+  responses: { 200: jsonContent(ItemSchema, 'The item.') },
+});
+
+const deleteItem = defineRoute({
+  method: 'delete',
+  path: '/v1/conversations/{id}/items/{item_id}',
+  tags,
+  summary: 'Delete one item of a conversation',
+  permission: 'conversations:write',
+  request: { params: ItemParamSchema },
+  responses: { 200: jsonContent(ConversationSchema, 'The conversation the item was removed from.') },
+});
+
+export function conversationRoutes() {
+  return newRouter()
+    .openapi(createConversation, async (c) => {
+      const { conversations } = c.get('services');
+      const body = c.req.valid('json');
+      return c.json(
+        await conversations.create(tenantOf(c), body.metadata ?? {}, (body.items ?? []).map(toItem)),
+        200,
+      );
+    })
+    .openapi(listConversations, async (c) => {
+      const { conversations } = c.get('services');
+      return c.json(await conversations.list(tenantOf(c), c.req.valid('query')), 200);
+    })
+    .openapi(getConversation, async (c) => {
+      const { conversations } = c.get('services');
+      return c.json(await conversations.get(tenantOf(c), c.req.valid('param').id), 200);
+    })
+    .openapi(updateConversation, async (c) => {
+      const { conversations } = c.get('services');
+      return c.json(
+        await conversations.update(tenantOf(c), c.req.valid('param').id, c.req.valid('json').metadata),
+        200,
+      );
+    })
+    .openapi(deleteConversation, async (c) => {
+      const { conversations } = c.get('services');
+      const { id } = c.req.valid('param');
+      await conversations.delete(tenantOf(c), id);
+      return c.json({ id, object: 'conversation.deleted', deleted: true as const }, 200);
+    })
+    .openapi(listItems, async (c) => {
+      const { conversations } = c.get('services');
+      const page = await conversations.listItems(tenantOf(c), c.req.valid('param').id, c.req.valid('query'));
+      return c.json(page as unknown as z.infer<typeof ItemListSchema>, 200);
+    })
+    .openapi(addItems, async (c) => {
+      const { conversations } = c.get('services');
+      const items = await conversations.addItems(
+        tenantOf(c),
+        c.req.valid('param').id,
+        c.req.valid('json').items.map(toItem),
+      );
+      const page = {
+        object: 'list' as const,
+        data: items,
+        first_id: items[0]?.id ?? null,
+        last_id: items.at(-1)?.id ?? null,
+        has_more: false,
+      };
+      return c.json(page as unknown as z.infer<typeof ItemListSchema>, 200);
+    })
+    .openapi(getItem, async (c) => {
+      const { conversations } = c.get('services');
+      const { id, item_id } = c.req.valid('param');
+      return c.json(
+        (await conversations.getItem(tenantOf(c), id, item_id)) as unknown as Record<string, unknown>,
+        200,
+      );
+    })
+    .openapi(deleteItem, async (c) => {
+      const { conversations } = c.get('services');
+      const { id, item_id } = c.req.valid('param');
+      const tenantId = tenantOf(c);
+      await conversations.deleteItem(tenantId, id, item_id);
+      return c.json(await conversations.get(tenantId, id), 200);
+    });
+}

@@ -1,0 +1,128 @@
+import type { ContentPart, Item, MessageRole } from '@agentd/spec';
+import { z } from '@hono/zod-openapi';
+import { newId } from '../ids.js';
+
+const InputTextPartSchema = z.strictObject({ type: z.literal('input_text'), text: z.string() });
+const OutputTextPartSchema = z.strictObject({
+  type: z.literal('output_text'),
+  text: z.string(),
+  annotations: z.array(z.unknown()).default([]),
+});
+const RefusalPartSchema = z.strictObject({ type: z.literal('refusal'), refusal: z.string() });
+const ContentPartSchema = z.discriminatedUnion('type', [
+  InputTextPartSchema,
+  OutputTextPartSchema,
+  RefusalPartSchema,
+]);
+
+const StatusSchema = z.enum(['in_progress', 'completed', 'incomplete']);
+
+const MessageInputSchema = z.strictObject({
+  type: z.literal('message'),
+  id: z.string().optional(),
+  role: z.enum(['user', 'assistant', 'system', 'developer']),
+  content: z.union([z.string(), z.array(ContentPartSchema).min(1)]),
+  status: StatusSchema.optional(),
+});
+
+const FunctionCallInputSchema = z.strictObject({
+  type: z.literal('function_call'),
+  id: z.string().optional(),
+  call_id: z.string().min(1),
+  name: z.string().min(1),
+  arguments: z.string(),
+  status: StatusSchema.optional(),
+});
+
+const FunctionCallOutputInputSchema = z.strictObject({
+  type: z.literal('function_call_output'),
+  id: z.string().optional(),
+  call_id: z.string().min(1),
+  output: z.string(),
+  status: StatusSchema.optional(),
+});
+
+const ApprovalResponseInputSchema = z.strictObject({
+  type: z.literal('approval_response'),
+  id: z.string().optional(),
+  approval_request_id: z.string().min(1),
+  approve: z.boolean(),
+  reason: z.string().max(2000).optional(),
+  status: StatusSchema.optional(),
+});
+
+/**
+ * An input item in the Responses format. A message may leave out `type`, as
+ * the OpenAI "easy input message" does.
+ */
+export const InputItemSchema = z
+  .preprocess(
+    (value) =>
+      value !== null && typeof value === 'object' && !('type' in value) && 'role' in value
+        ? { type: 'message', ...value }
+        : value,
+    z.discriminatedUnion('type', [
+      MessageInputSchema,
+      FunctionCallInputSchema,
+      FunctionCallOutputInputSchema,
+      ApprovalResponseInputSchema,
+    ]),
+  )
+  .openapi('InputItem', {
+    type: 'object',
+    description: 'A message, function_call, function_call_output or approval_response item.',
+  });
+export type InputItem = z.infer<typeof InputItemSchema>;
+
+export const ItemSchema = z.record(z.string(), z.unknown()).openapi('Item', {
+  description: 'A conversation item in the OpenAI Responses item format.',
+});
+
+function normalizeContent(role: MessageRole, content: string | ContentPart[]): ContentPart[] {
+  if (typeof content !== 'string') return content;
+  return [
+    role === 'assistant'
+      ? { type: 'output_text', text: content, annotations: [] }
+      : { type: 'input_text', text: content },
+  ];
+}
+
+/** Turns an input item into a stored item with a server-assigned id. */
+export function toItem(input: InputItem): Item {
+  switch (input.type) {
+    case 'message':
+      return {
+        type: 'message',
+        id: newId('message'),
+        role: input.role,
+        content: normalizeContent(input.role, input.content as string | ContentPart[]),
+        status: input.status ?? 'completed',
+      };
+    case 'function_call':
+      return {
+        type: 'function_call',
+        id: newId('functionCall'),
+        call_id: input.call_id,
+        name: input.name,
+        arguments: input.arguments,
+        status: input.status ?? 'completed',
+      };
+    case 'approval_response':
+      return {
+        type: 'approval_response',
+        id: newId('approvalResponse'),
+        approval_request_id: input.approval_request_id,
+        approve: input.approve,
+        ...(input.reason === undefined ? {} : { reason: input.reason }),
+        status: 'completed',
+      };
+    case 'function_call_output':
+      return {
+        type: 'function_call_output',
+        id: newId('functionCallOutput'),
+        call_id: input.call_id,
+        output: input.output,
+        status: input.status ?? 'completed',
+      };
+  }
+}

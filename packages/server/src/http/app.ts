@@ -1,0 +1,90 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { agentRoutes } from '../agents/agent-routes.js';
+import { apiKeyRoutes } from '../api-keys/api-key-routes.js';
+import { conversationRoutes } from '../conversations/conversation-routes.js';
+import { AgentdError } from '../errors.js';
+import { responseRoutes } from '../responses/response-routes.js';
+import { secretRoutes } from '../secrets/secret-routes.js';
+import type { Services } from '../services.js';
+import { tenantRoutes } from '../tenants/tenant-routes.js';
+import { toolRoutes } from '../tools/tool-routes.js';
+import type { AppEnv } from './app-env.js';
+import { errorResponse, toAgentdError } from './error-response.js';
+import { accessLog } from './middleware/access-log/access-log.js';
+import { apiKeyAuthenticator } from './middleware/auth/api-key-authenticator.js';
+import { authenticate } from './middleware/auth/authenticate.js';
+import { serviceRoutes } from './service-routes.js';
+
+export const API_VERSION = '0.1.0';
+
+/** The whole HTTP API as a Hono app: middleware, every route, the OpenAPI document. */
+export function createApp(services: Services): OpenAPIHono<AppEnv> {
+  const { config, logger } = services;
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use(requestId({ limitLength: 128 }));
+  app.use(async (c, next) => {
+    c.set('services', services);
+    await next();
+  });
+  app.use(accessLog(logger));
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: config.AGENTD_BODY_LIMIT,
+      onError: () => {
+        throw new AgentdError(
+          'too_large',
+          'body_too_large',
+          `The request body is larger than ${config.AGENTD_BODY_LIMIT} bytes (AGENTD_BODY_LIMIT).`,
+        );
+      },
+    }),
+  );
+  app.use(
+    '/v1/*',
+    authenticate([
+      apiKeyAuthenticator(services.apiKeys, (error) => logger.warn({ err: error }, 'api key touch failed')),
+    ]),
+  );
+
+  app.route('/', serviceRoutes());
+  app.route('/', tenantRoutes());
+  app.route('/', apiKeyRoutes());
+  app.route('/', agentRoutes());
+  app.route('/', conversationRoutes());
+  app.route('/', responseRoutes());
+  app.route('/', toolRoutes());
+  app.route('/', secretRoutes());
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An agentd API key: Authorization: Bearer sk-agentd-...',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'agentd API',
+      version: API_VERSION,
+      description: 'A self-hosted agent platform. Runs and items follow the OpenAI Responses API.',
+    },
+  });
+
+  app.notFound((c) =>
+    errorResponse(
+      c,
+      new AgentdError('not_found', 'route_not_found', `No route for ${c.req.method} ${c.req.path}.`),
+    ),
+  );
+  app.onError((error, c) => {
+    const agentdError = toAgentdError(error);
+    if (agentdError.category === 'internal') {
+      (c.get('logger') ?? logger).error({ err: error }, 'unhandled error');
+    }
+    return errorResponse(c, agentdError);
+  });
+  return app;
+}

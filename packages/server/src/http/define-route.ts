@@ -1,0 +1,69 @@
+import { createRoute, type RouteConfig } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { AgentdError } from '../errors.js';
+import type { AppEnv } from './app-env.js';
+import { ErrorSchema } from './common-schemas.js';
+import { isAllowed, type Permission } from './permissions.js';
+
+export const errorContent = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: ErrorSchema } },
+});
+
+const STANDARD_ERRORS = {
+  400: errorContent('The request is not valid; `error.param` names the field.'),
+  401: errorContent('Missing or invalid credentials.'),
+  403: errorContent('The credentials do not allow this operation.'),
+  413: errorContent('The request body is too large.'),
+  415: errorContent('The request body is not JSON.'),
+};
+const NOT_FOUND = { 404: errorContent('No such object in your tenant.') };
+
+export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const principal = c.get('principal');
+    if (!principal)
+      throw new AgentdError('authentication', 'invalid_api_key', 'Missing or invalid credentials.');
+    if (!isAllowed(principal, permission)) {
+      throw new AgentdError(
+        'permission',
+        'permission_denied',
+        `This operation needs the '${permission}' permission.`,
+      );
+    }
+    await next();
+  };
+}
+
+/**
+ * Declares a route once: its schemas, responses and the permission it needs.
+ * Validation, the OpenAPI document and the permission check derive from it.
+ * `permission: null` marks a public route (no credentials).
+ */
+export function defineRoute<const R extends RouteConfig>(config: R & { permission: Permission | null }): R {
+  const { permission, ...route } = config;
+  const secured = permission !== null;
+  return createRoute({
+    ...route,
+    responses: {
+      ...(secured ? STANDARD_ERRORS : {}),
+      ...(route.path.includes('{') ? NOT_FOUND : {}),
+      ...route.responses,
+    },
+    ...(secured
+      ? {
+          security: [{ bearerAuth: [] }],
+          middleware: [requirePermission(permission)],
+          'x-agentd-permission': permission,
+        }
+      : {}),
+  }) as unknown as R;
+}
+
+export function jsonContent<T>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+export function jsonBody<T>(schema: T) {
+  return { body: { content: { 'application/json': { schema } }, required: true } };
+}

@@ -1,0 +1,32 @@
+import type { MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
+import type { Logger } from 'pino';
+import type { AppEnv } from '../../app-env.js';
+
+/**
+ * One structured line per request: id, tenant, method, route pattern, status
+ * and duration. Never headers or bodies, so no credential can reach the log.
+ */
+export function accessLog(logger: Logger): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    const requestId = c.get('requestId');
+    c.set('logger', logger.child({ request_id: requestId }));
+    try {
+      await next();
+    } finally {
+      const principal = c.get('principal');
+      logger.info(
+        {
+          request_id: requestId,
+          tenant: principal?.tenantId ?? null,
+          method: c.req.method,
+          route: routePath(c, -1),
+          status: c.res.status,
+          duration_ms: Math.round((performance.now() - started) * 100) / 100,
+        },
+        'request',
+      );
+    }
+  };
+}

@@ -1,0 +1,42 @@
+import type { Principal, Role } from '@agentd/spec';
+
+/** What a route requires of its caller; declared on every route. */
+export type Permission =
+  | 'self:read'
+  | 'tenants:write'
+  | 'api_keys:manage'
+  | 'agents:read'
+  | 'agents:write'
+  | 'conversations:read'
+  | 'conversations:write'
+  | 'responses:read'
+  | 'responses:write'
+  | 'tools:read'
+  | 'tools:write'
+  | 'secrets:write';
+
+const MEMBER: Permission[] = [
+  'self:read',
+  'agents:read',
+  'agents:write',
+  'conversations:read',
+  'conversations:write',
+  'responses:read',
+  'responses:write',
+  'tools:read',
+  'tools:write',
+];
+const ADMIN: Permission[] = [...MEMBER, 'api_keys:manage', 'secrets:write'];
+
+const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
+  member: new Set(MEMBER),
+  admin: new Set(ADMIN),
+  platform_admin: new Set<Permission>([...ADMIN, 'tenants:write']),
+};
+
+/** Roles ordered by what they may do; a key can only create keys of its own rank or below. */
+export const ROLE_RANK: Record<Role, number> = { member: 0, admin: 1, platform_admin: 2 };
+
+export function isAllowed(principal: Principal, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[principal.role].has(permission);
+}

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { z } from '@hono/zod-openapi';
+import { appliedMigrationVersion, latestMigrationVersion } from '../storage/migrate.js';
+import { defineRoute, jsonContent } from './define-route.js';
+import { newRouter } from './router.js';
+
+const tags = ['Service'];
+const StatusSchema = z
+  .object({ status: z.string(), checks: z.record(z.string(), z.string()).optional() })
+  .openapi('Status');
+
+const healthz = defineRoute({
+  method: 'get',
+  path: '/healthz',
+  tags,
+  summary: 'Liveness: the process serves requests',
+  permission: null,
+  responses: { 200: jsonContent(StatusSchema, 'Alive.') },
+});
+
+const readyz = defineRoute({
+  method: 'get',
+  path: '/readyz',
+  tags,
+  summary: 'Readiness: the database is reachable and migrated',
+  permission: null,
+  responses: {
+    200: jsonContent(StatusSchema, 'Ready.'),
+    503: jsonContent(StatusSchema, 'Not ready; `checks` says why.'),
+  },
+});
+
+const SWAGGER_DIR = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+const SWAGGER_ASSETS: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+};
+
+const DOCS_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>agentd API reference</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+</head>
+<body>
+<div id="reference"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script>
+window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#reference', deepLinking: true, persistAuthorization: true, validatorUrl: null });
+</script>
+</body>
+</html>`;
+
+/** Liveness, readiness, the generated OpenAPI document and the API reference page (all public). */
+export function serviceRoutes() {
+  const router = newRouter()
+    .openapi(healthz, (c) => c.json({ status: 'ok' }, 200))
+    .openapi(readyz, async (c) => {
+      const { db } = c.get('services');
+      try {
+        const applied = await appliedMigrationVersion(db);
+        const latest = latestMigrationVersion();
+        if (applied < latest) {
+          return c.json({ status: 'unavailable', checks: { migrations: `at ${applied} of ${latest}` } }, 503);
+        }
+        return c.json({ status: 'ok', checks: { database: 'ok', migrations: `at ${applied}` } }, 200);
+      } catch {
+        return c.json({ status: 'unavailable', checks: { database: 'unreachable' } }, 503);
+      }
+    });
+  router.get('/docs', (c) => c.html(DOCS_PAGE));
+  router.get('/docs/assets/:file', (c) => {
+    const file = c.req.param('file');
+    const type = SWAGGER_ASSETS[file];
+    if (!type) return c.notFound();
+    return c.body(readFileSync(join(SWAGGER_DIR, file)), 200, {
+      'content-type': type,
+      'cache-control': 'public, max-age=86400',
+    });
+  });
+  return router;
+}

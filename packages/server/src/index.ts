@@ -1,0 +1,10 @@
+export { loadConfig } from './config/load-config.js';
+export type { Config } from './config/schema.js';
+export { AgentdError, type ErrorCategory } from './errors.js';
+export { createApp } from './http/app.js';
+export { createLogger } from './logging/logger.js';
+export { type RunningServer, type StartOptions, startServer } from './server.js';
+export type { Database, Queryable } from './storage/database.js';
+export { migrate } from './storage/migrate.js';
+export { openPgliteDatabase } from './storage/pglite-database.js';
+export { openPostgresDatabase } from './storage/postgres-database.js';

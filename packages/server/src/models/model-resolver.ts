@@ -1,0 +1,45 @@
+import {
+  createOpenAIChatModel,
+  createOpenAIResponsesModel,
+  createScriptedModel,
+  type ScriptedRule,
+} from '@agentd/providers';
+import type { LanguageModel } from '@agentd/spec';
+import type { Config } from '../config/schema.js';
+
+export const SCRIPTED_MODEL = 'scripted';
+
+/** Turns a model name into the provider that serves it. */
+export interface ModelResolver {
+  /** The model used when neither the request nor the agent names one. */
+  readonly defaultModel: string;
+  resolve(name: string): LanguageModel;
+}
+
+/**
+ * With OPENAI_BASE_URL set, every model name goes to that endpoint (Chat
+ * Completions or Responses, by AGENTD_MODEL_API), except `scripted`. Without
+ * it, every run uses the scripted stand-in.
+ */
+export function createModelResolver(config: Config, rules: readonly ScriptedRule[] = []): ModelResolver {
+  const scripted = createScriptedModel(rules);
+  const endpoint = config.OPENAI_BASE_URL;
+  let remote: LanguageModel | undefined;
+  if (endpoint) {
+    const options = {
+      baseURL: endpoint,
+      ...(config.OPENAI_API_KEY ? { apiKey: config.OPENAI_API_KEY } : {}),
+      maxRetries: config.AGENTD_MODEL_MAX_RETRIES,
+      requestTimeoutMs: config.AGENTD_MODEL_TIMEOUT_MS,
+      idleTimeoutMs: config.AGENTD_MODEL_IDLE_TIMEOUT_MS,
+    };
+    remote =
+      config.AGENTD_MODEL_API === 'responses'
+        ? createOpenAIResponsesModel(options)
+        : createOpenAIChatModel(options);
+  }
+  return {
+    defaultModel: endpoint ? (config.AGENTD_DEFAULT_MODEL ?? 'gpt-4o-mini') : SCRIPTED_MODEL,
+    resolve: (name) => (remote && name !== SCRIPTED_MODEL ? remote : scripted),
+  };
+}

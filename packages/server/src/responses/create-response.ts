@@ -1,0 +1,231 @@
+import { createHash } from 'node:crypto';
+import type { Item, ModelSettings, ModelToolChoice, ResponseObject } from '@agentd/spec';
+import type { Agent } from '../agents/agent-schema.js';
+import { toItem } from '../conversations/item-schema.js';
+import { AgentdError } from '../errors.js';
+import { newId } from '../ids.js';
+import type { Services } from '../services.js';
+import type { StoredResponse } from './response-repository.js';
+import type { CreateResponseInput } from './response-schema.js';
+import { FunctionToolSchema } from './response-schema.js';
+import type { FunctionToolSpec, RunSpec } from './run-spec.js';
+
+const AGENT_PREFIX = 'agent:';
+const EMPTY_PARAMETERS = { type: 'object', properties: {} };
+
+/**
+ * Resolves a create request (agent, model, tools, history) into a stored,
+ * queued response. Returns the earlier response for a reused idempotency key.
+ */
+export async function createResponse(
+  services: Services,
+  tenantId: string,
+  body: CreateResponseInput,
+  idempotencyKey: string | undefined,
+): Promise<{ created: boolean; response: StoredResponse }> {
+  const agent = await findAgent(services, tenantId, body);
+  const input =
+    typeof body.input === 'string'
+      ? [toItem({ type: 'message', role: 'user', content: body.input })]
+      : body.input.map(toItem);
+  const conversationId =
+    typeof body.conversation === 'string' ? body.conversation : (body.conversation?.id ?? null);
+  if (conversationId && body.previous_response_id) {
+    throw new AgentdError(
+      'invalid_request',
+      'conflicting_context',
+      'Give either conversation or previous_response_id, not both.',
+      {
+        param: 'previous_response_id',
+      },
+    );
+  }
+  const history = await loadHistory(services, tenantId, conversationId, body.previous_response_id);
+
+  const model =
+    body.model && !body.model.startsWith(AGENT_PREFIX)
+      ? body.model
+      : (agent?.model ?? services.models.defaultModel);
+  const settings = modelSettings(agent, body);
+  const refs = body.tools ?? agent?.tools ?? [];
+  const tools = inlineTools(refs);
+  const toolRefs = refs.filter(
+    (ref): ref is string | { capability: string } => typeof ref === 'string' || 'capability' in ref,
+  );
+  // Unknown names and capabilities are refused now, not when the run starts.
+  const registered = await services.tools.resolve(tenantId, toolRefs);
+  const spec: RunSpec = {
+    schema_version: 1,
+    model,
+    instructions: body.instructions ?? agent?.instructions ?? null,
+    tools,
+    tool_refs: toolRefs,
+    tool_choice: (body.tool_choice ?? agent?.tool_choice ?? 'auto') as ModelToolChoice,
+    settings,
+    max_steps: body.max_steps ?? agent?.max_steps ?? 10,
+    max_total_tokens: body.max_total_tokens ?? null,
+  };
+  const snapshot: ResponseObject = {
+    id: newId('response'),
+    object: 'response',
+    created_at: Math.floor(Date.now() / 1000),
+    completed_at: null,
+    status: 'queued',
+    error: null,
+    incomplete_details: null,
+    instructions: spec.instructions,
+    model,
+    output: [],
+    parallel_tool_calls: settings.parallelToolCalls ?? true,
+    previous_response_id: body.previous_response_id ?? null,
+    conversation: conversationId ? { id: conversationId } : null,
+    agent: agent ? { id: agent.id, name: agent.name, version: agent.version } : null,
+    tools: [
+      ...tools.map(({ endpoint: _endpoint, ...tool }) => tool),
+      ...registered.map((tool) => ({
+        type: 'function',
+        name: tool.definition.name,
+        description: tool.definition.description ?? null,
+      })),
+    ],
+    tool_choice: spec.tool_choice,
+    temperature: settings.temperature ?? null,
+    top_p: settings.topP ?? null,
+    max_output_tokens: settings.maxOutputTokens ?? null,
+    max_steps: spec.max_steps,
+    max_total_tokens: spec.max_total_tokens,
+    background: body.background,
+    metadata: body.metadata ?? {},
+    usage: null,
+  };
+  return services.responses.create(tenantId, {
+    snapshot,
+    input,
+    history,
+    runSpec: spec,
+    conversationId,
+    previousResponseId: body.previous_response_id ?? null,
+    idempotencyKey: idempotencyKey ?? null,
+    requestHash: idempotencyKey ? hashRequest(body) : null,
+  });
+}
+
+export function hashRequest(body: CreateResponseInput): string {
+  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+}
+
+async function findAgent(
+  services: Services,
+  tenantId: string,
+  body: CreateResponseInput,
+): Promise<Agent | undefined> {
+  const ref =
+    body.agent ?? (body.model?.startsWith(AGENT_PREFIX) ? body.model.slice(AGENT_PREFIX.length) : undefined);
+  if (ref === undefined) return undefined;
+  const param = body.agent ? 'agent' : 'model';
+  const agent = ref.startsWith('agent_')
+    ? await services.agents.get(tenantId, ref).catch(() => undefined)
+    : await services.agents.findByName(tenantId, ref);
+  if (!agent)
+    throw new AgentdError('not_found', 'agent_not_found', `No agent '${ref}' in your tenant.`, { param });
+  return agent;
+}
+
+async function loadHistory(
+  services: Services,
+  tenantId: string,
+  conversationId: string | null,
+  previousResponseId: string | undefined,
+): Promise<Item[]> {
+  if (conversationId) {
+    const items: Item[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await services.conversations
+        .listItems(tenantId, conversationId, { order: 'asc', limit: 100, ...(after ? { after } : {}) })
+        .catch((error: unknown) => {
+          if (error instanceof AgentdError && error.category === 'not_found') {
+            throw new AgentdError(
+              'not_found',
+              'conversation_not_found',
+              `No conversation '${conversationId}'.`,
+              {
+                param: 'conversation',
+              },
+            );
+          }
+          throw error;
+        });
+      items.push(...page.data);
+      if (!page.has_more) return items;
+      after = page.last_id ?? undefined;
+    }
+  }
+  if (previousResponseId) {
+    const previous = await services.responses.get(tenantId, previousResponseId).catch(() => {
+      throw new AgentdError('not_found', 'response_not_found', `No response '${previousResponseId}'.`, {
+        param: 'previous_response_id',
+      });
+    });
+    const output = previous.snapshot.output.filter((item): item is Item => item.type !== 'reasoning');
+    return [...previous.history, ...previous.input, ...output];
+  }
+  return [];
+}
+
+function modelSettings(agent: Agent | undefined, body: CreateResponseInput): ModelSettings {
+  const base = agent?.model_settings ?? {};
+  const settings: ModelSettings = {};
+  const temperature = body.temperature ?? base.temperature;
+  const topP = body.top_p ?? base.top_p;
+  const maxOutputTokens = body.max_output_tokens ?? base.max_output_tokens;
+  const parallel = body.parallel_tool_calls ?? base.parallel_tool_calls;
+  const effort = body.reasoning?.effort ?? base.reasoning_effort;
+  if (temperature !== undefined) settings.temperature = temperature;
+  if (topP !== undefined) settings.topP = topP;
+  if (maxOutputTokens !== undefined) settings.maxOutputTokens = maxOutputTokens;
+  if (parallel !== undefined) settings.parallelToolCalls = parallel;
+  if (effort !== undefined) settings.reasoningEffort = effort;
+  if (base.presence_penalty !== undefined) settings.presencePenalty = base.presence_penalty;
+  if (base.frequency_penalty !== undefined) settings.frequencyPenalty = base.frequency_penalty;
+  if (base.seed !== undefined) settings.seed = base.seed;
+  if (base.stop !== undefined) settings.stop = base.stop;
+  return settings;
+}
+
+/** The inline function tools among the references; names and capabilities go to the tools gateway. */
+function inlineTools(refs: readonly unknown[]): FunctionToolSpec[] {
+  return refs.flatMap((ref, index) => {
+    const param = `tools[${index}]`;
+    if (typeof ref === 'string' || (ref && typeof ref === 'object' && 'capability' in ref)) return [];
+    const parsed = FunctionToolSchema.safeParse(ref);
+    if (!parsed.success) {
+      const type = (ref as { type?: unknown }).type;
+      if (type !== 'function') {
+        throw new AgentdError(
+          'invalid_request',
+          'unsupported_tool',
+          `The tool type '${String(type)}' is not available.`,
+          { param },
+        );
+      }
+      const issue = parsed.error.issues[0];
+      throw new AgentdError(
+        'invalid_request',
+        'invalid_value',
+        `Invalid tool: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
+        { param },
+      );
+    }
+    const { name, description, parameters, endpoint } = parsed.data;
+    return [
+      {
+        type: 'function' as const,
+        name,
+        ...(description ? { description } : {}),
+        parameters: parameters ?? EMPTY_PARAMETERS,
+        ...(endpoint ? { endpoint } : {}),
+      },
+    ];
+  });
+}

@@ -1,0 +1,181 @@
+import { z } from '@hono/zod-openapi';
+import { ItemSchema } from '../conversations/item-schema.js';
+import { AgentdError } from '../errors.js';
+import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
+import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
+import { tenantOf } from '../http/principal.js';
+import { newRouter } from '../http/router.js';
+import { createResponse, hashRequest } from './create-response.js';
+import { CreateResponseSchema, ResponseObjectSchema } from './response-schema.js';
+import { streamEvents } from './stream-events.js';
+
+const tags = ['Responses'];
+const sse = {
+  'text/event-stream': {
+    schema: z.string().openapi({ description: 'Server-sent events; each id is the sequence number.' }),
+  },
+};
+
+const createRoute = defineRoute({
+  method: 'post',
+  path: '/v1/responses',
+  tags,
+  summary: 'Create a response: run an agent or a model on some input',
+  permission: 'responses:write',
+  request: {
+    ...jsonBody(CreateResponseSchema),
+    headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }),
+  },
+  responses: {
+    200: {
+      description:
+        'The response (finished, or queued with background), or its event stream with stream: true.',
+      content: { 'application/json': { schema: ResponseObjectSchema }, ...sse },
+    },
+    409: errorContent('The Idempotency-Key was used with a different request.'),
+  },
+});
+
+const getRoute = defineRoute({
+  method: 'get',
+  path: '/v1/responses/{id}',
+  tags,
+  summary: 'Get a response, or resume its event stream',
+  permission: 'responses:read',
+  request: {
+    params: IdParamSchema,
+    query: z.strictObject({
+      stream: z.enum(['true', 'false']).optional(),
+      starting_after: z.coerce.number().int().min(0).optional(),
+      include: z.union([z.string(), z.array(z.string())]).optional(),
+    }),
+    headers: z.object({ 'last-event-id': z.string().regex(/^\d+$/).optional() }),
+  },
+  responses: {
+    200: {
+      description: 'The response, or its events after starting_after.',
+      content: { 'application/json': { schema: ResponseObjectSchema }, ...sse },
+    },
+  },
+});
+
+const cancelRoute = defineRoute({
+  method: 'post',
+  path: '/v1/responses/{id}/cancel',
+  tags,
+  summary: 'Cancel a queued or in-progress response',
+  permission: 'responses:write',
+  request: { params: IdParamSchema },
+  responses: {
+    200: jsonContent(ResponseObjectSchema, 'The cancelled response.'),
+    409: errorContent('The response already finished.'),
+  },
+});
+
+const deleteRoute = defineRoute({
+  method: 'delete',
+  path: '/v1/responses/{id}',
+  tags,
+  summary: 'Delete a response and its events (cancelling it first if it runs)',
+  permission: 'responses:write',
+  request: { params: IdParamSchema },
+  responses: { 200: jsonContent(DeletedSchema, 'The response was deleted.') },
+});
+
+const inputItemsRoute = defineRoute({
+  method: 'get',
+  path: '/v1/responses/{id}/input_items',
+  tags,
+  summary: "List a response's input items",
+  permission: 'responses:read',
+  request: { params: IdParamSchema, query: PageQuerySchema },
+  responses: { 200: jsonContent(listSchema(ItemSchema, 'ResponseInputItemList'), 'A page of input items.') },
+});
+
+const eventsRoute = defineRoute({
+  method: 'get',
+  path: '/v1/responses/{id}/events',
+  tags,
+  summary: "Read a response's event log (its scratchpad of thoughts and actions)",
+  permission: 'responses:read',
+  request: {
+    params: IdParamSchema,
+    query: z.strictObject({ after: z.coerce.number().int().min(0).default(0) }),
+  },
+  responses: {
+    200: jsonContent(
+      z
+        .object({ object: z.literal('list'), data: z.array(z.record(z.string(), z.unknown())) })
+        .openapi('ResponseEventList'),
+      'Every event after `after`, in order.',
+    ),
+  },
+});
+
+export function responseRoutes() {
+  return newRouter()
+    .openapi(createRoute, async (c) => {
+      const services = c.get('services');
+      const tenantId = tenantOf(c);
+      const body = c.req.valid('json');
+      const key = c.req.valid('header')['idempotency-key'];
+      const { created, response } = await createResponse(services, tenantId, body, key);
+      if (!created) {
+        if (response.requestHash !== hashRequest(body)) {
+          throw new AgentdError(
+            'conflict',
+            'idempotency_key_reused',
+            'This Idempotency-Key was used with a different request body.',
+            { param: 'header.idempotency-key' },
+          );
+        }
+        if (body.stream) return streamEvents(c, response, 0);
+        const running = services.runs.wait(response.id);
+        return c.json(body.background || !running ? response.snapshot : await running, 200) as never;
+      }
+      const done = services.runs.start(response);
+      done.catch((error) =>
+        c.get('logger').error({ err: error, response_id: response.id }, 'run failed to record'),
+      );
+      if (body.stream) return streamEvents(c, response, 0);
+      if (body.background) return c.json(response.snapshot, 200) as never;
+      return c.json(await done, 200) as never;
+    })
+    .openapi(getRoute, async (c) => {
+      const { responses } = c.get('services');
+      const stored = await responses.get(tenantOf(c), c.req.valid('param').id);
+      const query = c.req.valid('query');
+      if (query.stream === 'true') {
+        const header = c.req.valid('header')['last-event-id'];
+        return streamEvents(c, stored, query.starting_after ?? (header ? Number(header) : 0));
+      }
+      return c.json(stored.snapshot, 200) as never;
+    })
+    .openapi(cancelRoute, async (c) => {
+      const { responses, runs } = c.get('services');
+      const stored = await responses.get(tenantOf(c), c.req.valid('param').id);
+      return c.json(await runs.cancel(stored), 200) as never;
+    })
+    .openapi(deleteRoute, async (c) => {
+      const { responses, runs } = c.get('services');
+      const tenantId = tenantOf(c);
+      const { id } = c.req.valid('param');
+      const stored = await responses.get(tenantId, id);
+      if (runs.isActive(id)) await runs.cancel(stored);
+      await responses.delete(tenantId, id);
+      return c.json({ id, object: 'response.deleted', deleted: true as const }, 200);
+    })
+    .openapi(inputItemsRoute, async (c) => {
+      const { responses } = c.get('services');
+      const page = await responses.listInputItems(tenantOf(c), c.req.valid('param').id, c.req.valid('query'));
+      return c.json(page as never, 200);
+    })
+    .openapi(eventsRoute, async (c) => {
+      const { responses } = c.get('services');
+      const tenantId = tenantOf(c);
+      const { id } = c.req.valid('param');
+      await responses.get(tenantId, id);
+      const events = await responses.events(tenantId, id, c.req.valid('query').after);
+      return c.json({ object: 'list' as const, data: events as never[] }, 200);
+    });
+}

@@ -1,0 +1,185 @@
+import { isTerminal, RunSuspended, type RunTool, runLoop } from '@agentd/core';
+import type { Item, ResponseObject } from '@agentd/spec';
+import { createHttpAdapter } from '@agentd/tools-gateway';
+import type { Logger } from 'pino';
+import type { ConversationRepository } from '../conversations/conversation-repository.js';
+import { AgentdError } from '../errors.js';
+import { newId } from '../ids.js';
+import type { ModelResolver } from '../models/model-resolver.js';
+import type { ToolService } from '../tools/tool-service.js';
+import type { ResponseRepository, StoredResponse } from './response-repository.js';
+import type { RunEventBus } from './run-event-bus.js';
+import { RunRecorder } from './run-recorder.js';
+import type { FunctionToolSpec } from './run-spec.js';
+
+const ITEM_ID_KIND = {
+  msg: 'message',
+  fc: 'functionCall',
+  fco: 'functionCallOutput',
+  rs: 'reasoning',
+  apr: 'approvalRequest',
+} as const;
+
+interface ActiveRun {
+  controller: AbortController;
+  done: Promise<ResponseObject>;
+}
+
+export interface RunManagerOptions {
+  responses: ResponseRepository;
+  conversations: ConversationRepository;
+  bus: RunEventBus;
+  models: ModelResolver;
+  logger: Logger;
+  contextTokens: number;
+  toolTimeoutMs: number;
+  tools: ToolService;
+}
+
+/** Runs responses in this process, detached from the requests that started them. */
+export class RunManager {
+  private readonly active = new Map<string, ActiveRun>();
+
+  constructor(private readonly options: RunManagerOptions) {}
+
+  /** Starts a stored, queued response; resolves with its final snapshot. */
+  start(stored: StoredResponse, stepsTaken = 0): Promise<ResponseObject> {
+    const existing = this.active.get(stored.id);
+    if (existing) return existing.done;
+    const controller = new AbortController();
+    const done = this.run(stored, controller.signal, stepsTaken).finally(() => this.active.delete(stored.id));
+    this.active.set(stored.id, { controller, done });
+    return done;
+  }
+
+  isActive(id: string): boolean {
+    return this.active.has(id);
+  }
+
+  /** Waits for a run in this process, if there is one. */
+  wait(id: string): Promise<ResponseObject> | undefined {
+    return this.active.get(id)?.done;
+  }
+
+  /** Cancels a running response. A finished one is a conflict. */
+  async cancel(stored: StoredResponse): Promise<ResponseObject> {
+    if (isTerminal(stored.snapshot.status) && !this.active.has(stored.id)) {
+      throw new AgentdError(
+        'conflict',
+        'response_not_cancellable',
+        `Response '${stored.id}' is already ${stored.snapshot.status}; only a queued or in-progress response can be cancelled.`,
+      );
+    }
+    const run = this.active.get(stored.id);
+    if (run) {
+      run.controller.abort(new Error('cancelled by request'));
+      return run.done;
+    }
+    // Not running here (it never started, or its worker is gone): record the cancellation directly.
+    const recorder = new RunRecorder(
+      this.options.responses,
+      this.options.bus,
+      stored.tenantId,
+      stored.id,
+      stored.lastSequence,
+    );
+    const response = {
+      ...stored.snapshot,
+      status: 'cancelled' as const,
+      completed_at: Math.floor(Date.now() / 1000),
+    };
+    recorder.append({ type: 'response.cancelled', response }, response);
+    await recorder.flush();
+    return response;
+  }
+
+  /**
+   * Resumes the runs a stopped process left queued or in progress, from their
+   * last persisted step. Only for a process that owns every run (embedded mode).
+   */
+  async recover(): Promise<string[]> {
+    const unfinished = await this.options.responses.listUnfinished();
+    for (const stored of unfinished) {
+      const steps = await this.options.responses.countSteps(stored.tenantId, stored.id);
+      this.start(stored, steps).catch((error) =>
+        this.options.logger.error({ err: error, response_id: stored.id }, 'resumed run failed to record'),
+      );
+    }
+    return unfinished.map((stored) => stored.id);
+  }
+
+  /**
+   * Suspends every run in this process (server shutdown): each stops where it
+   * is, stays in progress, and is resumed by the next start.
+   */
+  async shutdown(): Promise<void> {
+    const runs = [...this.active.values()];
+    for (const run of runs) run.controller.abort(new RunSuspended());
+    await Promise.allSettled(runs.map((run) => run.done));
+  }
+
+  private async run(
+    stored: StoredResponse,
+    signal: AbortSignal,
+    stepsTaken: number,
+  ): Promise<ResponseObject> {
+    const { responses, bus, models, logger } = this.options;
+    const spec = stored.runSpec;
+    const recorder = new RunRecorder(responses, bus, stored.tenantId, stored.id, stored.lastSequence);
+    const final = await runLoop({
+      response: stored.snapshot,
+      model: models.resolve(spec.model),
+      settings: spec.settings,
+      toolChoice: spec.tool_choice,
+      instructions: spec.instructions,
+      history: [...stored.history, ...stored.input],
+      tools: [
+        ...spec.tools.map((tool) => this.toRunTool(tool)),
+        ...(await this.options.tools.resolve(stored.tenantId, spec.tool_refs ?? [])),
+      ],
+      maxSteps: spec.max_steps,
+      maxTotalTokens: spec.max_total_tokens,
+      stepsTaken,
+      contextTokens: this.options.contextTokens - (spec.settings.maxOutputTokens ?? 0),
+      signal,
+      sink: recorder,
+      newId: (prefix) => newId(ITEM_ID_KIND[prefix]),
+    });
+    if (stored.conversationId && final.status !== 'in_progress') {
+      const finished = final.output.filter(
+        (item): item is Item => item.type !== 'reasoning' && item.status === 'completed',
+      );
+      await this.options.conversations
+        .addItems(stored.tenantId, stored.conversationId, [...stored.input, ...finished])
+        .catch((error) =>
+          logger.warn({ err: error, response_id: stored.id }, 'could not append the run to its conversation'),
+        );
+    }
+    return final;
+  }
+
+  private toRunTool(tool: FunctionToolSpec): RunTool {
+    const definition = {
+      name: tool.name,
+      ...(tool.description ? { description: tool.description } : {}),
+      parameters: tool.parameters,
+    };
+    const endpoint = tool.endpoint;
+    if (!endpoint) return { definition };
+    // An inline tool with an endpoint is an HTTP tool like any registered one: one HTTP path.
+    const adapter = createHttpAdapter({
+      name: tool.name,
+      input_schema: tool.parameters,
+      adapter: {
+        type: 'http',
+        url: endpoint.url,
+        ...(endpoint.headers ? { headers: endpoint.headers } : {}),
+      },
+    });
+    return {
+      definition,
+      timeoutMs: endpoint.timeout_ms ?? this.options.toolTimeoutMs,
+      execute: (args, context) => adapter.call(tool.name, args, context),
+    };
+  }
+}

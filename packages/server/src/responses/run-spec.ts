@@ -1,0 +1,35 @@
+import type { ModelSettings, ModelToolChoice } from '@agentd/spec';
+
+/** An HTTP endpoint that executes a function tool: agentd POSTs the arguments as JSON. */
+export interface ToolEndpoint {
+  url: string;
+  headers?: Record<string, string>;
+  timeout_ms?: number;
+}
+
+export interface FunctionToolSpec {
+  type: 'function';
+  name: string;
+  description?: string;
+  parameters: Record<string, unknown>;
+  /** Without an endpoint the tool is client-side: the client runs it. */
+  endpoint?: ToolEndpoint;
+}
+
+/**
+ * Everything a worker needs to run (or resume) a response, resolved at
+ * creation so that later edits to the agent do not change a run in flight.
+ */
+export interface RunSpec {
+  schema_version: 1;
+  model: string;
+  instructions: string | null;
+  /** Inline function tools. */
+  tools: FunctionToolSpec[];
+  /** Registered tools and capabilities, resolved through the tools gateway when the run starts. */
+  tool_refs: (string | { capability: string })[];
+  tool_choice: ModelToolChoice;
+  settings: ModelSettings;
+  max_steps: number;
+  max_total_tokens: number | null;
+}

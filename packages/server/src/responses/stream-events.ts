@@ -1,0 +1,73 @@
+import { isTerminal } from '@agentd/core';
+import type { ResponseEvent } from '@agentd/spec';
+import type { Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { AppEnv } from '../http/app-env.js';
+import type { StoredResponse } from './response-repository.js';
+
+const TERMINAL_EVENTS = new Set([
+  'response.completed',
+  'response.failed',
+  'response.incomplete',
+  'response.cancelled',
+]);
+
+/**
+ * Streams a response's events as SSE from `after` on: the persisted log
+ * first, then live events, without a gap or a repeat (the bus subscription
+ * is taken before the log is read). Each event's id is its sequence number.
+ * A client that goes away only ends its stream, never the run.
+ */
+export function streamEvents(c: Context<AppEnv>, stored: StoredResponse, after: number) {
+  const { bus, responses, config } = c.get('services');
+  const heartbeatMs = config.AGENTD_SSE_HEARTBEAT_MS;
+  return streamSSE(c, async (stream) => {
+    const queue: ResponseEvent[] = [];
+    let wake: (() => void) | undefined;
+    let closed = false;
+    const unsubscribe = bus.subscribe(stored.id, (events) => {
+      queue.push(...events);
+      wake?.();
+    });
+    stream.onAbort(() => {
+      closed = true;
+      wake?.();
+    });
+    const heartbeat = setInterval(() => {
+      void stream.write(': keep-alive\n\n').catch(() => undefined);
+    }, heartbeatMs);
+    let last = after;
+    let done = false;
+    const send = async (event: ResponseEvent) => {
+      if (event.sequence_number <= last) return;
+      last = event.sequence_number;
+      await stream.writeSSE({
+        id: String(event.sequence_number),
+        event: event.type,
+        data: JSON.stringify(event),
+      });
+      if (TERMINAL_EVENTS.has(event.type)) done = true;
+    };
+    try {
+      for (const event of await responses.events(stored.tenantId, stored.id, after)) {
+        await send(event);
+        if (done) return;
+      }
+      if (last >= stored.lastSequence && isTerminal(stored.snapshot.status)) return;
+      while (!done && !closed) {
+        const event = queue.shift();
+        if (event) {
+          await send(event);
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+    } finally {
+      clearInterval(heartbeat);
+      unsubscribe();
+    }
+  });
+}

@@ -1,0 +1,80 @@
+import type { ListPage, PageQuery } from '@agentd/spec';
+import { AgentdError, notFound } from '../errors.js';
+import { newId } from '../ids.js';
+import type { Queryable } from '../storage/database.js';
+import { keysetClause, toListPage, toUnixSeconds } from '../storage/pagination.js';
+import type { SecretBox } from './secret-box.js';
+
+export interface SecretInfo {
+  id: string;
+  object: 'secret';
+  name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+interface SecretRow {
+  id: string;
+  name: string;
+  ciphertext: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toInfo = (row: SecretRow): SecretInfo => ({
+  id: row.id,
+  object: 'secret',
+  name: row.name,
+  created_at: toUnixSeconds(row.created_at),
+  updated_at: toUnixSeconds(row.updated_at),
+});
+
+/** A tenant's secrets, sealed at rest; values go in and never come out through the API. */
+export class SecretRepository {
+  constructor(
+    private readonly db: Queryable,
+    private readonly box: SecretBox,
+  ) {}
+
+  /** Stores a secret, replacing the value of one with the same name. */
+  async put(tenantId: string, name: string, value: string): Promise<SecretInfo> {
+    const [row] = await this.db.query<SecretRow>(
+      `INSERT INTO secrets (id, tenant_id, name, ciphertext) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (tenant_id, name) DO UPDATE SET ciphertext = EXCLUDED.ciphertext, updated_at = now()
+       RETURNING *`,
+      [newId('secret'), tenantId, name, this.box.seal(value, `${tenantId}/${name}`)],
+    );
+    return toInfo(row!);
+  }
+
+  async list(tenantId: string, page: PageQuery): Promise<ListPage<SecretInfo>> {
+    const clause = keysetClause(page, 2);
+    const rows = await this.db.query<SecretRow>(
+      `SELECT * FROM secrets WHERE tenant_id = $1${clause.where}${clause.orderLimit}`,
+      [tenantId, ...clause.params],
+    );
+    return toListPage(rows.map(toInfo), page.limit);
+  }
+
+  async delete(tenantId: string, id: string): Promise<void> {
+    const rows = await this.db.query('DELETE FROM secrets WHERE tenant_id = $1 AND id = $2 RETURNING id', [
+      tenantId,
+      id,
+    ]);
+    if (rows.length === 0) throw notFound('secret', id);
+  }
+
+  /** The decrypted value, for a tool call. */
+  async reveal(tenantId: string, name: string): Promise<string> {
+    const [row] = await this.db.query<SecretRow>('SELECT * FROM secrets WHERE tenant_id = $1 AND name = $2', [
+      tenantId,
+      name,
+    ]);
+    if (!row) {
+      throw new AgentdError('not_found', 'secret_not_found', `No secret named '${name}' in this tenant.`, {
+        param: 'name',
+      });
+    }
+    return this.box.open(row.ciphertext, `${tenantId}/${name}`);
+  }
+}

@@ -1,0 +1,74 @@
+import { z } from '@hono/zod-openapi';
+import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
+import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
+import { tenantOf } from '../http/principal.js';
+import { newRouter } from '../http/router.js';
+
+const tags = ['Secrets'];
+const SecretSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('secret'),
+    name: z.string(),
+    created_at: z.number().int(),
+    updated_at: z.number().int(),
+  })
+  .openapi('Secret');
+
+const putRoute = defineRoute({
+  method: 'post',
+  path: '/v1/secrets',
+  tags,
+  summary: 'Store a secret for your tools (replaces one of the same name); the value is never shown again',
+  permission: 'secrets:write',
+  request: jsonBody(
+    z
+      .strictObject({
+        name: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]{1,128}$/, 'a name is 1 to 128 letters, digits, "_", "." or "-"'),
+        value: z.string().min(1).max(16_384),
+      })
+      .openapi('PutSecretRequest'),
+  ),
+  responses: { 200: jsonContent(SecretSchema, 'The secret, without its value.') },
+});
+
+const listRoute = defineRoute({
+  method: 'get',
+  path: '/v1/secrets',
+  tags,
+  summary: "List your tenant's secrets (names only)",
+  permission: 'secrets:write',
+  request: { query: PageQuerySchema },
+  responses: { 200: jsonContent(listSchema(SecretSchema, 'SecretList'), 'A page of secrets.') },
+});
+
+const deleteRoute = defineRoute({
+  method: 'delete',
+  path: '/v1/secrets/{id}',
+  tags,
+  summary: 'Delete a secret',
+  permission: 'secrets:write',
+  request: { params: IdParamSchema },
+  responses: { 200: jsonContent(DeletedSchema, 'The secret was deleted.') },
+});
+
+export function secretRoutes() {
+  return newRouter()
+    .openapi(putRoute, async (c) => {
+      const { secrets } = c.get('services');
+      const body = c.req.valid('json');
+      return c.json(await secrets.put(tenantOf(c), body.name, body.value), 200);
+    })
+    .openapi(listRoute, async (c) => {
+      const { secrets } = c.get('services');
+      return c.json(await secrets.list(tenantOf(c), c.req.valid('query')), 200);
+    })
+    .openapi(deleteRoute, async (c) => {
+      const { secrets } = c.get('services');
+      const { id } = c.req.valid('param');
+      await secrets.delete(tenantOf(c), id);
+      return c.json({ id, object: 'secret.deleted', deleted: true as const }, 200);
+    });
+}

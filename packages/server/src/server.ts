@@ -1,0 +1,102 @@
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { serve } from '@hono/node-server';
+import type { Logger } from 'pino';
+import { type AdminBootstrap, bootstrapAdmin } from './api-keys/bootstrap-admin.js';
+import type { Config } from './config/schema.js';
+import { createApp } from './http/app.js';
+import { createLogger } from './logging/logger.js';
+import { loadMasterKey } from './secrets/master-key.js';
+import { createServices, type ServiceOverrides, type Services } from './services.js';
+import { lockDataDir } from './storage/data-dir-lock.js';
+import { migrate } from './storage/migrate.js';
+import { openDatabase } from './storage/open-database.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: Services;
+  admin: AdminBootstrap;
+  /** Migration versions this start applied. */
+  migrated: number[];
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  overrides?: ServiceOverrides;
+}
+
+/** Opens storage, applies migrations, makes sure an admin key exists, and listens. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.AGENTD_LOG_LEVEL);
+  const unlock = config.DATABASE_URL ? () => undefined : lockDataDir(config.AGENTD_DATA_DIR);
+  let db: Awaited<ReturnType<typeof openDatabase>> | undefined;
+  try {
+    db = await openDatabase({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: config.AGENTD_DATA_DIR,
+      onError: (error) => logger.error({ err: error }, 'database connection error'),
+    });
+    const migrated = await migrate(db);
+    if (migrated.length > 0) logger.info({ versions: migrated }, 'applied migrations');
+    const masterKey = loadMasterKey({
+      configured: config.AGENTD_MASTER_KEY,
+      dataDir: config.AGENTD_DATA_DIR,
+      onGenerate: (file) => {
+        if (config.DATABASE_URL) {
+          logger.warn(
+            { file },
+            'generated a master key for secrets; set AGENTD_MASTER_KEY to the same value in every process',
+          );
+        }
+      },
+    });
+    const services = createServices(config, db, logger, { masterKey, ...options.overrides });
+    const admin = await bootstrapAdmin(services.tenants, services.apiKeys, {
+      adminKey: config.AGENTD_ADMIN_KEY,
+      dataDir: config.AGENTD_DATA_DIR,
+    });
+    if (config.AGENTD_TOOL_DIR) await services.tools.watchDirectory(resolve(config.AGENTD_TOOL_DIR));
+    if (!config.DATABASE_URL) {
+      // Embedded mode owns every run: resume what a stopped process left behind.
+      const resumed = await services.runs.recover();
+      if (resumed.length > 0) logger.info({ responses: resumed }, 'resuming interrupted runs');
+    }
+    const app = createApp(services);
+    const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: config.AGENTD_PORT, hostname: config.AGENTD_HOST }, () =>
+        resolve(s),
+      );
+      s.once('error', reject);
+    });
+    const { port } = server.address() as AddressInfo;
+    const host = config.AGENTD_HOST.includes(':') ? `[${config.AGENTD_HOST}]` : config.AGENTD_HOST;
+    const openDb = db;
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      services,
+      admin,
+      migrated,
+      close: () => {
+        closing ??= (async () => {
+          await services.runs.shutdown();
+          await services.tools.close();
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+          });
+          await openDb.close();
+          unlock();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await db?.close().catch(() => undefined);
+    unlock();
+    throw error;
+  }
+}

@@ -1,0 +1,22 @@
+import { join } from 'node:path';
+import type { Database } from './database.js';
+import { openPgliteDatabase } from './pglite-database.js';
+import { openPostgresDatabase } from './postgres-database.js';
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  onError?: (error: Error) => void;
+}
+
+/** DATABASE_URL selects a PostgreSQL server; otherwise PGlite under the data directory. */
+export function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    return openPostgresDatabase(options.databaseUrl, options.onError ? { onError: options.onError } : {});
+  }
+  return openPgliteDatabase(pgliteDir(options.dataDir));
+}
+
+export function pgliteDir(dataDir: string): string {
+  return join(dataDir, 'pglite');
+}

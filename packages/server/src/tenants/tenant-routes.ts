@@ -1,0 +1,98 @@
+import { z } from '@hono/zod-openapi';
+import { CreatedApiKeySchema, RoleSchema } from '../api-keys/api-key-schema.js';
+import { MetadataSchema } from '../http/common-schemas.js';
+import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
+import { principalOf } from '../http/principal.js';
+import { newRouter } from '../http/router.js';
+
+const TenantSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('tenant'),
+    name: z.string(),
+    metadata: MetadataSchema,
+    created_at: z.number().int(),
+  })
+  .openapi('Tenant');
+
+const createTenant = defineRoute({
+  method: 'post',
+  path: '/v1/tenants',
+  tags: ['Tenants'],
+  summary: 'Create a tenant and its first admin key (platform admins only)',
+  permission: 'tenants:write',
+  request: jsonBody(
+    z
+      .strictObject({
+        name: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'a name is 1 to 63 lowercase letters, digits, "_" or "-"'),
+        metadata: MetadataSchema.optional(),
+      })
+      .openapi('CreateTenantRequest'),
+  ),
+  responses: {
+    200: jsonContent(
+      TenantSchema.extend({ api_key: CreatedApiKeySchema }).openapi('CreatedTenant'),
+      'The tenant, with an admin key for it shown this once.',
+    ),
+    409: errorContent('A tenant with that name exists.'),
+  },
+});
+
+const whoami = defineRoute({
+  method: 'get',
+  path: '/v1/me',
+  tags: ['Tenants'],
+  summary: 'Who the credentials belong to',
+  permission: 'self:read',
+  responses: {
+    200: jsonContent(
+      z
+        .object({
+          object: z.literal('principal'),
+          tenant: TenantSchema,
+          subject: z.string(),
+          method: z.string(),
+          role: RoleSchema,
+        })
+        .openapi('Principal'),
+      'The caller.',
+    ),
+  },
+});
+
+export function tenantRoutes() {
+  return newRouter()
+    .openapi(createTenant, async (c) => {
+      const { db, tenantsIn, apiKeysIn } = c.get('services');
+      const body = c.req.valid('json');
+      const principal = principalOf(c);
+      const created = await db.transaction(async (tx) => {
+        const tenant = await tenantsIn(tx).create(body);
+        const apiKey = await apiKeysIn(tx).create(tenant.id, {
+          name: 'admin',
+          role: 'admin',
+          createdBy: principal.subject,
+        });
+        return { ...tenant, api_key: apiKey };
+      });
+      return c.json(created, 200);
+    })
+    .openapi(whoami, async (c) => {
+      const { tenants } = c.get('services');
+      const principal = principalOf(c);
+      const tenant = await tenants.get(principal.tenantId);
+      if (!tenant) throw new Error(`tenant ${principal.tenantId} of an authenticated key is missing`);
+      return c.json(
+        {
+          object: 'principal' as const,
+          tenant,
+          subject: principal.subject,
+          method: principal.method,
+          role: principal.role,
+        },
+        200,
+      );
+    });
+}

@@ -1,0 +1,211 @@
+import type { ToolManifest } from '@agentd/spec';
+import { formatProblems, TOOL_MANIFEST_SCHEMA, validateManifest } from '@agentd/tools-gateway';
+import { z } from '@hono/zod-openapi';
+import { AgentdError } from '../errors.js';
+import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
+import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
+import { principalOf, tenantOf } from '../http/principal.js';
+import { newRouter } from '../http/router.js';
+import type { Services } from '../services.js';
+import type { StoredTool } from './tool-repository.js';
+import type { ToolSummary } from './tool-service.js';
+
+const tags = ['Tools'];
+const ManifestBody = z.record(z.string(), z.unknown()).openapi('ToolManifest', {
+  description: 'A tool manifest; its JSON Schema is served at /v1/tools/manifest-schema.',
+});
+const ToolSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('tool'),
+    name: z.string(),
+    source: z.enum(['api', 'dir', 'builtin']),
+    manifest: z.record(z.string(), z.unknown()),
+    tools: z.array(z.object({ name: z.string(), description: z.string().nullable() })),
+    health: z.enum(['healthy', 'unavailable']),
+    created_at: z.number().int().nullable(),
+    updated_at: z.number().int().nullable(),
+  })
+  .openapi('Tool');
+
+const schemaRoute = defineRoute({
+  method: 'get',
+  path: '/v1/tools/manifest-schema',
+  tags,
+  summary: 'The JSON Schema of a tool manifest',
+  permission: 'tools:read',
+  responses: { 200: jsonContent(z.record(z.string(), z.unknown()), 'The manifest JSON Schema.') },
+});
+
+const createRoute = defineRoute({
+  method: 'post',
+  path: '/v1/tools',
+  tags,
+  summary: 'Register a tool in your tenant',
+  permission: 'tools:write',
+  request: jsonBody(ManifestBody),
+  responses: {
+    200: jsonContent(ToolSchema, 'The registered tool.'),
+    409: errorContent('The name is taken.'),
+  },
+});
+
+const listRoute = defineRoute({
+  method: 'get',
+  path: '/v1/tools',
+  tags,
+  summary: 'List the tools your tenant can use: its own, the tool directory’s and the built-ins',
+  permission: 'tools:read',
+  request: { query: PageQuerySchema },
+  responses: {
+    200: jsonContent(listSchema(ToolSchema, 'ToolList'), 'A page of tools (registered ones first).'),
+  },
+});
+
+const getRoute = defineRoute({
+  method: 'get',
+  path: '/v1/tools/{id}',
+  tags,
+  summary: 'Get a registered tool',
+  permission: 'tools:read',
+  request: { params: IdParamSchema },
+  responses: { 200: jsonContent(ToolSchema, 'The tool.') },
+});
+
+const updateRoute = defineRoute({
+  method: 'patch',
+  path: '/v1/tools/{id}',
+  tags,
+  summary: "Change a registered tool's manifest (fields given replace the stored ones)",
+  permission: 'tools:write',
+  request: { params: IdParamSchema, ...jsonBody(ManifestBody) },
+  responses: { 200: jsonContent(ToolSchema, 'The tool.') },
+});
+
+const deleteRoute = defineRoute({
+  method: 'delete',
+  path: '/v1/tools/{id}',
+  tags,
+  summary: 'Remove a registered tool',
+  permission: 'tools:write',
+  request: { params: IdParamSchema },
+  responses: { 200: jsonContent(DeletedSchema, 'The tool was removed.') },
+});
+
+/** A manifest from a request, validated; a stdio MCP server runs a command on this host, so only platform admins may register one. */
+function checkManifest(value: unknown, role: string): ToolManifest {
+  const check = validateManifest(value);
+  if (!check.ok) {
+    throw new AgentdError(
+      'invalid_request',
+      'invalid_manifest',
+      `Invalid tool manifest: ${formatProblems(check.problems)}`,
+      {
+        param: check.problems[0]?.field || null,
+      },
+    );
+  }
+  const adapter = check.manifest.adapter;
+  if (adapter.type === 'mcp' && adapter.transport === 'stdio' && role !== 'platform_admin') {
+    throw new AgentdError(
+      'permission',
+      'stdio_mcp_not_allowed',
+      'An MCP server over stdio runs a command on the agentd host: only a platform admin may register one (or put it in the tool directory).',
+      { param: 'adapter.transport' },
+    );
+  }
+  return check.manifest;
+}
+
+/** A registered tool as the API shows it; `summaries` is the tenant's `describe` (read once per request). */
+function present(stored: StoredTool, summaries: ToolSummary[]) {
+  const summary = summaries.find((entry) => entry.source === 'api' && entry.name === stored.name);
+  return {
+    id: stored.id,
+    object: 'tool' as const,
+    name: stored.name,
+    source: 'api' as const,
+    manifest: stored.manifest as unknown as Record<string, unknown>,
+    tools: summary?.tools ?? [],
+    health: summary?.health ?? ('unavailable' as const),
+    created_at: stored.created_at,
+    updated_at: stored.updated_at,
+  };
+}
+
+async function probe(services: Services, tenantId: string, manifest: ToolManifest): Promise<void> {
+  try {
+    await services.tools.probe(tenantId, manifest);
+  } catch (error) {
+    throw new AgentdError(
+      'invalid_request',
+      'tool_unavailable',
+      `The tool could not be loaded: ${(error as Error).message}`,
+      {
+        param: 'adapter',
+      },
+    );
+  }
+}
+
+export function toolRoutes() {
+  return newRouter()
+    .openapi(schemaRoute, (c) => c.json(TOOL_MANIFEST_SCHEMA, 200))
+    .openapi(createRoute, async (c) => {
+      const services = c.get('services');
+      const principal = principalOf(c);
+      const manifest = checkManifest(c.req.valid('json'), principal.role);
+      await probe(services, principal.tenantId, manifest);
+      const stored = await services.toolRepository.create(principal.tenantId, manifest);
+      return c.json(present(stored, await services.tools.describe(principal.tenantId)), 200);
+    })
+    .openapi(listRoute, async (c) => {
+      const services = c.get('services');
+      const tenantId = tenantOf(c);
+      const page = await services.toolRepository.list(tenantId, c.req.valid('query'));
+      const summaries = await services.tools.describe(tenantId);
+      const data: z.infer<typeof ToolSchema>[] = page.data.map((stored) => present(stored, summaries));
+      if (!page.has_more) {
+        // After the tenant's own tools: the server-wide ones (tool directory, built-ins).
+        for (const summary of summaries) {
+          if (summary.source === 'api') continue;
+          data.push({
+            id: `${summary.source}:${summary.name}`,
+            object: 'tool',
+            name: summary.name,
+            source: summary.source,
+            manifest: summary.manifest as unknown as Record<string, unknown>,
+            tools: summary.tools,
+            health: summary.health,
+            created_at: null,
+            updated_at: null,
+          });
+        }
+      }
+      return c.json({ ...page, data }, 200);
+    })
+    .openapi(getRoute, async (c) => {
+      const services = c.get('services');
+      const tenantId = tenantOf(c);
+      const stored = await services.toolRepository.get(tenantId, c.req.valid('param').id);
+      return c.json(present(stored, await services.tools.describe(tenantId)), 200);
+    })
+    .openapi(updateRoute, async (c) => {
+      const services = c.get('services');
+      const principal = principalOf(c);
+      const { id } = c.req.valid('param');
+      const current = await services.toolRepository.get(principal.tenantId, id);
+      const manifest = checkManifest({ ...current.manifest, ...c.req.valid('json') }, principal.role);
+      await probe(services, principal.tenantId, manifest);
+      const stored = await services.toolRepository.update(principal.tenantId, id, manifest);
+      return c.json(present(stored, await services.tools.describe(principal.tenantId)), 200);
+    })
+    .openapi(deleteRoute, async (c) => {
+      const services = c.get('services');
+      const tenantId = tenantOf(c);
+      const { id } = c.req.valid('param');
+      await services.toolRepository.delete(tenantId, id);
+      await services.tools.syncTenant(tenantId);
+      return c.json({ id, object: 'tool.deleted', deleted: true as const }, 200);
+    });
+}

@@ -1,0 +1,495 @@
+import { ApiClient, type ApiResponse, BACKENDS, startTestServer, type TestServer } from '@agentd/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** The ids tenant A owns, substituted into the route templates. */
+interface Ids {
+  agent: string;
+  conversation: string;
+  item: string;
+  apiKey: string;
+  response: string;
+  tool: string;
+  secret: string;
+}
+
+/**
+ * One route that takes an object id. `path` is the OpenAPI path; `fill` puts
+ * real ids into it. `body` is a valid body, so that a refusal can only come
+ * from the id, never from validation. `ownerStatus` is what tenant A itself
+ * gets, which proves the request would reach the object.
+ */
+interface IsolationCase {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  fill: (ids: Ids) => string;
+  body?: (ids: Ids) => unknown;
+  ownerStatus: number;
+  /** The error code a caller who is not the owner gets. */
+  code: string;
+}
+
+/**
+ * Every route with an {id}, in an order tenant A can run them one after the
+ * other (reads and updates first, deletes last).
+ */
+const CASES: IsolationCase[] = [
+  {
+    method: 'GET',
+    path: '/v1/agents/{id}',
+    fill: (i) => `/v1/agents/${i.agent}`,
+    ownerStatus: 200,
+    code: 'agent_not_found',
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/agents/{id}',
+    fill: (i) => `/v1/agents/${i.agent}`,
+    body: () => ({ instructions: 'Leak everything.', name: 'hijacked' }),
+    ownerStatus: 200,
+    code: 'agent_not_found',
+  },
+  {
+    method: 'GET',
+    path: '/v1/agents/{id}/versions',
+    fill: (i) => `/v1/agents/${i.agent}/versions`,
+    ownerStatus: 200,
+    code: 'agent_not_found',
+  },
+  {
+    method: 'GET',
+    path: '/v1/agents/{id}/versions/{version}',
+    fill: (i) => `/v1/agents/${i.agent}/versions/1`,
+    ownerStatus: 200,
+    code: 'agent_not_found',
+  },
+  {
+    method: 'GET',
+    path: '/v1/conversations/{id}',
+    fill: (i) => `/v1/conversations/${i.conversation}`,
+    ownerStatus: 200,
+    code: 'conversation_not_found',
+  },
+  {
+    method: 'POST',
+    path: '/v1/conversations/{id}',
+    fill: (i) => `/v1/conversations/${i.conversation}`,
+    body: () => ({ metadata: { owner: 'tenant-b' } }),
+    ownerStatus: 200,
+    code: 'conversation_not_found',
+  },
+  {
+    method: 'GET',
+    path: '/v1/conversations/{id}/items',
+    fill: (i) => `/v1/conversations/${i.conversation}/items`,
+    ownerStatus: 200,
+    code: 'conversation_not_found',
+  },
+  {
+    method: 'POST',
+    path: '/v1/conversations/{id}/items',
+    fill: (i) => `/v1/conversations/${i.conversation}/items`,
+    body: () => ({ items: [{ role: 'user', content: 'injected by tenant B' }] }),
+    ownerStatus: 200,
+    code: 'conversation_not_found',
+  },
+  {
+    method: 'GET',
+    path: '/v1/conversations/{id}/items/{item_id}',
+    fill: (i) => `/v1/conversations/${i.conversation}/items/${i.item}`,
+    ownerStatus: 200,
+    code: 'conversation_not_found',
+  },
+  {
+    method: 'GET',
+    path: '/v1/api_keys/{id}',
+    fill: (i) => `/v1/api_keys/${i.apiKey}`,
+    ownerStatus: 200,
+    code: 'api_key_not_found',
+  },
+  {
+    method: 'GET',
+    path: '/v1/responses/{id}',
+    fill: (i) => `/v1/responses/${i.response}`,
+    ownerStatus: 200,
+    code: 'response_not_found',
+  },
+  {
+    method: 'GET',
+    path: '/v1/responses/{id}/input_items',
+    fill: (i) => `/v1/responses/${i.response}/input_items`,
+    ownerStatus: 200,
+    code: 'response_not_found',
+  },
+  {
+    method: 'GET',
+    path: '/v1/responses/{id}/events',
+    fill: (i) => `/v1/responses/${i.response}/events`,
+    ownerStatus: 200,
+    code: 'response_not_found',
+  },
+  {
+    // The response has finished, so its owner gets 409; anyone else must not learn even that.
+    method: 'POST',
+    path: '/v1/responses/{id}/cancel',
+    fill: (i) => `/v1/responses/${i.response}/cancel`,
+    ownerStatus: 409,
+    code: 'response_not_found',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/conversations/{id}/items/{item_id}',
+    fill: (i) => `/v1/conversations/${i.conversation}/items/${i.item}`,
+    ownerStatus: 200,
+    code: 'conversation_not_found',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/conversations/{id}',
+    fill: (i) => `/v1/conversations/${i.conversation}`,
+    ownerStatus: 200,
+    code: 'conversation_not_found',
+  },
+  {
+    method: 'GET',
+    path: '/v1/tools/{id}',
+    fill: (i) => `/v1/tools/${i.tool}`,
+    ownerStatus: 200,
+    code: 'tool_not_found',
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/tools/{id}',
+    fill: (i) => `/v1/tools/${i.tool}`,
+    body: () => ({ description: 'Hijacked.' }),
+    ownerStatus: 200,
+    code: 'tool_not_found',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/tools/{id}',
+    fill: (i) => `/v1/tools/${i.tool}`,
+    ownerStatus: 200,
+    code: 'tool_not_found',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/secrets/{id}',
+    fill: (i) => `/v1/secrets/${i.secret}`,
+    ownerStatus: 200,
+    code: 'secret_not_found',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/responses/{id}',
+    fill: (i) => `/v1/responses/${i.response}`,
+    ownerStatus: 200,
+    code: 'response_not_found',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/agents/{id}',
+    fill: (i) => `/v1/agents/${i.agent}`,
+    ownerStatus: 200,
+    code: 'agent_not_found',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/api_keys/{id}',
+    fill: (i) => `/v1/api_keys/${i.apiKey}`,
+    ownerStatus: 200,
+    code: 'api_key_not_found',
+  },
+];
+
+/** Ids that exist nowhere: what an outsider's view of A's ids must look like. */
+const MADE_UP: Ids = {
+  agent: 'agent_01doesnotexist0000000000',
+  conversation: 'conv_01doesnotexist0000000000',
+  item: 'msg_01doesnotexist0000000000',
+  apiKey: 'key_01doesnotexist0000000000',
+  response: 'resp_01doesnotexist0000000000',
+  tool: 'tool_01doesnotexist0000000000',
+  secret: 'secret_01doesnotexist0000000000',
+};
+
+const label = (c: IsolationCase) => `${c.method} ${c.path}`;
+const send = (client: ApiClient, c: IsolationCase, ids: Ids): Promise<ApiResponse> =>
+  client.request(c.method, c.fill(ids), c.body?.(ids));
+
+describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
+  let server: TestServer;
+  let a: ApiClient;
+  let b: ApiClient;
+  let ids: Ids;
+  let tenantB: { id: string; api_key: { id: string; value: string } };
+  const AGENT_NAME = 'shared-name';
+
+  /** Everything tenant A can read about its own objects. */
+  async function snapshotOfA() {
+    const reads = [
+      `/v1/agents/${ids.agent}`,
+      `/v1/agents/${ids.agent}/versions?order=asc`,
+      `/v1/agents/${ids.agent}/versions/1`,
+      `/v1/agents/${ids.agent}/versions/2`,
+      `/v1/conversations/${ids.conversation}`,
+      `/v1/conversations/${ids.conversation}/items?order=asc`,
+      `/v1/conversations/${ids.conversation}/items/${ids.item}`,
+      `/v1/api_keys/${ids.apiKey}`,
+      `/v1/responses/${ids.response}`,
+      `/v1/responses/${ids.response}/input_items?order=asc`,
+      `/v1/responses/${ids.response}/events`,
+      `/v1/tools/${ids.tool}`,
+    ];
+    const snapshot: Record<string, { status: number; body: unknown }> = {};
+    for (const path of reads) {
+      const response = await a.get(path);
+      snapshot[path] = { status: response.status, body: response.body };
+    }
+    return snapshot;
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer({ backend });
+    a = new ApiClient(server.url, server.adminKey);
+
+    // Tenant A (the default tenant) sets up one of everything.
+    const agent = await a.post('/v1/agents', { name: AGENT_NAME, instructions: 'Tenant A only.' });
+    expect(agent.status).toBe(200);
+    const v2 = await a.patch(`/v1/agents/${agent.body.id}`, { instructions: 'Tenant A only, version 2.' });
+    expect(v2.body.version).toBe(2);
+    const conversation = await a.post('/v1/conversations', {
+      metadata: { owner: 'tenant-a' },
+      items: [
+        { role: 'user', content: 'A private question.' },
+        { role: 'assistant', content: 'A private answer.' },
+      ],
+    });
+    expect(conversation.status).toBe(200);
+    const added = await a.post(`/v1/conversations/${conversation.body.id}/items`, {
+      items: [
+        { type: 'function_call', call_id: 'call_a', name: 'lookup', arguments: '{}' },
+        { type: 'function_call_output', call_id: 'call_a', output: 'a-private-output' },
+      ],
+    });
+    expect(added.status).toBe(200);
+    const key = await a.post('/v1/api_keys', { name: 'tenant-a-worker', role: 'member' });
+    expect(key.status).toBe(200);
+    const response = await a.post('/v1/responses', {
+      input: 'A private request.',
+      metadata: { owner: 'tenant-a' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.status).toBe('completed');
+    const tool = await a.post('/v1/tools', {
+      name: 'tenant_a_tool',
+      input_schema: { type: 'object' },
+      adapter: { type: 'http', url: 'http://127.0.0.1:9/tool' },
+    });
+    expect(tool.status).toBe(200);
+    const secret = await a.post('/v1/secrets', { name: 'tenant-a-secret', value: 'sk-tenant-a' });
+    expect(secret.status).toBe(200);
+    ids = {
+      tool: tool.body.id,
+      secret: secret.body.id,
+      agent: agent.body.id,
+      conversation: conversation.body.id,
+      item: added.body.data[0].id,
+      apiKey: key.body.id,
+      response: response.body.id,
+    };
+
+    // Tenant B is created by the platform admin and gets its own admin key.
+    const created = await a.post('/v1/tenants', { name: 'tenant-b' });
+    expect(created.status).toBe(200);
+    tenantB = created.body;
+    b = a.withKey(tenantB.api_key.value);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('has B authenticated in its own tenant', async () => {
+    const me = await b.get('/v1/me');
+    expect(me.status).toBe(200);
+    expect(me.body.tenant.id).toBe(tenantB.id);
+    expect(me.body.tenant.id).not.toBe('tenant_default');
+    expect(me.body.role).toBe('admin');
+  });
+
+  it('covers every documented route that takes an {id}', async () => {
+    const doc = await a.get('/openapi.json');
+    expect(doc.status).toBe(200);
+    const documented: string[] = [];
+    for (const [path, operations] of Object.entries(doc.body.paths as Record<string, object>)) {
+      if (!path.includes('{id}')) continue;
+      for (const method of Object.keys(operations)) {
+        if (['get', 'post', 'put', 'patch', 'delete'].includes(method))
+          documented.push(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    const covered = new Set(CASES.map(label));
+    // Every documented {id} route has an isolation case...
+    expect(documented.filter((route) => !covered.has(route))).toEqual([]);
+    // ...and every case is a documented route (no stale entries), each listed once.
+    expect([...covered].filter((route) => !documented.includes(route))).toEqual([]);
+    expect(covered.size).toBe(CASES.length);
+  });
+
+  it("gives B a 404 on every route with A's ids, exactly as for ids that do not exist", async () => {
+    const before = await snapshotOfA();
+    for (const snapshot of Object.values(before)) expect(snapshot.status).toBe(200);
+
+    for (const c of CASES) {
+      const response = await send(b, c, ids);
+      expect(response.status, label(c)).toBe(404);
+      expect(response.body.error, label(c)).toMatchObject({ type: 'not_found_error', code: c.code });
+      // B cannot tell A's object from one that does not exist.
+      const nonexistent = await send(b, c, MADE_UP);
+      expect(nonexistent.status, label(c)).toBe(404);
+      expect({ ...response.body.error, message: undefined }, `${label(c)} differs from a made-up id`).toEqual(
+        { ...nonexistent.body.error, message: undefined },
+      );
+      // Nothing of A's leaks into the error.
+      const text = JSON.stringify(response.body);
+      for (const secret of [
+        'Tenant A only',
+        'A private',
+        'tenant-a',
+        AGENT_NAME,
+        'a-private-output',
+        'sk-tenant-a',
+      ])
+        expect(text, label(c)).not.toContain(secret);
+    }
+
+    // A's data is exactly as it was.
+    expect(await snapshotOfA()).toEqual(before);
+    // And A's key still works, in A's tenant.
+    const me = await a.get('/v1/me');
+    expect(me.status).toBe(200);
+    expect(me.body.tenant.id).toBe('tenant_default');
+  });
+
+  it("gives B a 404 when it names A's objects inside a request", async () => {
+    const attempts: Array<[string, () => Promise<ApiResponse>, number, string]> = [
+      [
+        "a response continuing A's conversation",
+        () => b.post('/v1/responses', { input: 'hi', conversation: ids.conversation }),
+        404,
+        'conversation_not_found',
+      ],
+      [
+        "a response continuing A's conversation (object form)",
+        () => b.post('/v1/responses', { input: 'hi', conversation: { id: ids.conversation } }),
+        404,
+        'conversation_not_found',
+      ],
+      [
+        "a response after A's response",
+        () => b.post('/v1/responses', { input: 'hi', previous_response_id: ids.response }),
+        404,
+        'response_not_found',
+      ],
+      [
+        "a response running A's agent by id",
+        () => b.post('/v1/responses', { input: 'hi', agent: ids.agent }),
+        404,
+        'agent_not_found',
+      ],
+      [
+        "a response running A's agent by id as a model",
+        () => b.post('/v1/responses', { input: 'hi', model: `agent:${ids.agent}` }),
+        404,
+        'agent_not_found',
+      ],
+    ];
+    const before = await snapshotOfA();
+    for (const [what, attempt, status, code] of attempts) {
+      const response = await attempt();
+      expect(response.status, what).toBe(status);
+      expect(response.body.error?.code, what).toBe(code);
+    }
+
+    // B's own conversation cannot reach A's item either.
+    const own = await b.post('/v1/conversations', { items: [{ role: 'user', content: 'B here' }] });
+    expect(own.status).toBe(200);
+    const foreignItem = await b.get(`/v1/conversations/${own.body.id}/items/${ids.item}`);
+    expect(foreignItem.status).toBe(404);
+    expect(foreignItem.body.error.code).toBe('item_not_found');
+    const foreignDelete = await b.delete(`/v1/conversations/${own.body.id}/items/${ids.item}`);
+    expect(foreignDelete.status).toBe(404);
+    const foreignCursor = await b.get(`/v1/conversations/${own.body.id}/items?after=${ids.item}`);
+    expect(foreignCursor.status).toBe(400);
+    expect(foreignCursor.body.error.param).toBe('after');
+
+    expect(await snapshotOfA()).toEqual(before);
+  });
+
+  it("keeps A's rows out of B's lists, and B's out of A's", async () => {
+    const lists = ['/v1/agents', '/v1/conversations', '/v1/api_keys'];
+    const aIds = [ids.agent, ids.conversation, ids.apiKey];
+    const bOwn = await b.post('/v1/conversations', { metadata: { owner: 'tenant-b' } });
+    for (const [index, path] of lists.entries()) {
+      for (const order of ['asc', 'desc']) {
+        const page = await b.get(`${path}?limit=100&order=${order}`);
+        expect(page.status, path).toBe(200);
+        const listed = page.body.data.map((row: { id: string }) => row.id);
+        expect(listed, path).not.toContain(aIds[index]);
+        // Paging from A's id as a cursor does not reveal A's rows either.
+        const fromA = await b.get(`${path}?limit=100&order=${order}&after=${aIds[index]}`);
+        for (const row of fromA.body.data ?? []) expect(aIds).not.toContain(row.id);
+      }
+    }
+    const bKeys = await b.get('/v1/api_keys?limit=100');
+    expect(bKeys.body.data.map((k: { id: string }) => k.id)).toEqual([tenantB.api_key.id]);
+    const bConversations = await b.get('/v1/conversations?limit=100');
+    expect(bConversations.body.data.map((c: { id: string }) => c.id)).toContain(bOwn.body.id);
+    expect(
+      bConversations.body.data.every(
+        (c: { metadata: { owner?: string } }) => c.metadata.owner !== 'tenant-a',
+      ),
+    ).toBe(true);
+
+    const aConversations = await a.get('/v1/conversations?limit=100');
+    expect(aConversations.body.data.map((c: { id: string }) => c.id)).toContain(ids.conversation);
+    expect(aConversations.body.data.map((c: { id: string }) => c.id)).not.toContain(bOwn.body.id);
+    const aKeys = await a.get('/v1/api_keys?limit=100');
+    expect(aKeys.body.data.map((k: { id: string }) => k.id)).toContain(ids.apiKey);
+    expect(aKeys.body.data.map((k: { id: string }) => k.id)).not.toContain(tenantB.api_key.id);
+  });
+
+  it('lets B use the same agent name as A, each tenant seeing its own', async () => {
+    const mine = await b.post('/v1/agents', { name: AGENT_NAME, instructions: 'Tenant B agent.' });
+    expect(mine.status).toBe(200);
+    expect(mine.body).toMatchObject({ name: AGENT_NAME, version: 1, instructions: 'Tenant B agent.' });
+    expect(mine.body.id).not.toBe(ids.agent);
+
+    const bAgents = await b.get('/v1/agents?limit=100');
+    expect(bAgents.body.data.map((agent: { id: string }) => agent.id)).toEqual([mine.body.id]);
+    const aAgents = await a.get('/v1/agents?limit=100');
+    const aNamed = aAgents.body.data.filter((agent: { name: string }) => agent.name === AGENT_NAME);
+    expect(aNamed.map((agent: { id: string }) => agent.id)).toEqual([ids.agent]);
+    expect((await a.get(`/v1/agents/${mine.body.id}`)).status).toBe(404);
+
+    // Running the agent by name finds each tenant's own.
+    const bRun = await b.post('/v1/responses', { input: 'hi', agent: AGENT_NAME });
+    expect(bRun.status).toBe(200);
+    expect(bRun.body.agent).toEqual({ id: mine.body.id, name: AGENT_NAME, version: 1 });
+    expect(bRun.body.instructions).toBe('Tenant B agent.');
+    const aRun = await a.post('/v1/responses', { input: 'hi', agent: AGENT_NAME });
+    expect(aRun.body.agent).toEqual({ id: ids.agent, name: AGENT_NAME, version: 2 });
+    expect((await a.get(`/v1/responses/${bRun.body.id}`)).status).toBe(404);
+  });
+
+  it('reaches every case as the owner, so the 404s above came from the tenant boundary', async () => {
+    for (const c of CASES) {
+      const response = await send(a, c, ids);
+      expect(response.status, `${label(c)}: ${JSON.stringify(response.body)}`).toBe(c.ownerStatus);
+    }
+    // The owner's deletes took effect.
+    expect((await a.get(`/v1/agents/${ids.agent}`)).status).toBe(404);
+    expect((await a.get(`/v1/conversations/${ids.conversation}`)).status).toBe(404);
+    expect((await a.get(`/v1/responses/${ids.response}`)).status).toBe(404);
+    expect((await a.get(`/v1/api_keys/${ids.apiKey}`)).status).toBe(404);
+  });
+});

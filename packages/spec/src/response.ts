@@ -1,0 +1,132 @@
+import type { Item } from './items.js';
+
+/**
+ * A response (a run), in the OpenAI Responses API shape, and the events that
+ * stream it. Every event carries `sequence_number`, which is also its SSE id.
+ */
+
+export type ResponseStatus = 'queued' | 'in_progress' | 'completed' | 'failed' | 'cancelled' | 'incomplete';
+
+export type IncompleteReason = 'max_output_tokens' | 'max_steps' | 'max_total_tokens' | 'content_filter';
+
+export interface ResponseUsage {
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  input_tokens_details: { cached_tokens: number };
+  output_tokens_details: { reasoning_tokens: number };
+}
+
+export interface ResponseError {
+  code: string;
+  message: string;
+}
+
+/** Output items: the conversation items plus reasoning. */
+export interface ReasoningItem {
+  type: 'reasoning';
+  id: string;
+  summary: { type: 'summary_text'; text: string }[];
+  content?: { type: 'reasoning_text'; text: string }[];
+  status?: 'in_progress' | 'completed' | 'incomplete';
+}
+
+export type OutputItem = Item | ReasoningItem;
+
+export interface ResponseObject {
+  id: string;
+  object: 'response';
+  created_at: number;
+  completed_at: number | null;
+  status: ResponseStatus;
+  error: ResponseError | null;
+  incomplete_details: { reason: IncompleteReason } | null;
+  instructions: string | null;
+  model: string;
+  output: OutputItem[];
+  parallel_tool_calls: boolean;
+  previous_response_id: string | null;
+  conversation: { id: string } | null;
+  agent: { id: string; name: string; version: number } | null;
+  tools: unknown[];
+  tool_choice: unknown;
+  temperature: number | null;
+  top_p: number | null;
+  max_output_tokens: number | null;
+  max_steps: number;
+  max_total_tokens: number | null;
+  background: boolean;
+  metadata: Record<string, string>;
+  usage: ResponseUsage | null;
+}
+
+interface ItemRef {
+  item_id: string;
+  output_index: number;
+}
+
+interface ContentRef extends ItemRef {
+  content_index: number;
+}
+
+/** The events of a response stream, without their sequence number. */
+export type ResponseEventBody =
+  | { type: 'response.created'; response: ResponseObject }
+  | { type: 'response.queued'; response: ResponseObject }
+  | { type: 'response.in_progress'; response: ResponseObject }
+  | { type: 'response.completed'; response: ResponseObject }
+  | { type: 'response.failed'; response: ResponseObject }
+  | { type: 'response.incomplete'; response: ResponseObject }
+  | { type: 'response.cancelled'; response: ResponseObject }
+  | { type: 'response.output_item.added'; output_index: number; item: OutputItem }
+  | { type: 'response.output_item.done'; output_index: number; item: OutputItem }
+  | ({
+      type: 'response.content_part.added';
+      part: { type: 'output_text'; text: string; annotations: unknown[] };
+    } & ContentRef)
+  | ({
+      type: 'response.content_part.done';
+      part: { type: 'output_text'; text: string; annotations: unknown[] };
+    } & ContentRef)
+  | ({ type: 'response.output_text.delta'; delta: string; logprobs: unknown[] } & ContentRef)
+  | ({ type: 'response.output_text.done'; text: string; logprobs: unknown[] } & ContentRef)
+  | ({ type: 'response.reasoning_text.delta'; delta: string } & ContentRef)
+  | ({ type: 'response.reasoning_text.done'; text: string } & ContentRef)
+  | ({ type: 'response.function_call_arguments.delta'; delta: string } & ItemRef)
+  | ({ type: 'response.function_call_arguments.done'; arguments: string; name: string } & ItemRef)
+  // agentd's own run events, named in the same style.
+  | { type: 'response.model_call.started'; step: number; model: string }
+  | {
+      type: 'response.model_call.completed';
+      step: number;
+      finish_reason: string;
+      usage: { input_tokens: number; output_tokens: number };
+    }
+  | { type: 'response.tool_call.started'; item_id: string; call_id: string; name: string; arguments: string }
+  | {
+      type: 'response.tool_call.completed';
+      item_id: string;
+      call_id: string;
+      name: string;
+      status: 'completed' | 'failed' | 'invalid_arguments' | 'cancelled';
+      duration_ms: number;
+    }
+  | {
+      type: 'response.tool_call.routed';
+      call_id: string;
+      capability: string;
+      tool: string;
+      attempt: number;
+    }
+  | {
+      type: 'response.tool_call.fallback';
+      call_id: string;
+      capability: string;
+      from: string;
+      to: string | null;
+      reason: string;
+    }
+  | { type: 'error'; code: string; message: string; param: string | null };
+
+export type ResponseEvent = ResponseEventBody & { sequence_number: number };
+export type ResponseEventType = ResponseEvent['type'];

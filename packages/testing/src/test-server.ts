@@ -1,0 +1,79 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Config, createLogger, loadConfig, type RunningServer, startServer } from '@agentd/server';
+import { createTestDatabase, type TestDatabase } from './postgres.js';
+
+export type Backend = 'pglite' | 'postgres';
+export const BACKENDS: Backend[] = ['pglite', 'postgres'];
+
+export interface TestServer {
+  url: string;
+  adminKey: string;
+  dataDir: string;
+  config: Config;
+  server: RunningServer;
+  /** Every log line the server wrote, parsed. */
+  logs: Record<string, unknown>[];
+  /** The raw log text, to search for things that must never appear. */
+  rawLogs(): string;
+  /** Stops the server; keeps its data so that a restart can find it. */
+  stop(): Promise<void>;
+  /** Stops the server and removes its data. */
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  backend: Backend;
+  env?: Record<string, string>;
+  /** Reuse the storage of an earlier server (restart tests). */
+  reuse?: { dataDir: string; database?: TestDatabase | undefined };
+}
+
+/** A real agentd server on an ephemeral port, on the given storage backend. */
+export async function startTestServer(
+  options: TestServerOptions,
+): Promise<TestServer & { database?: TestDatabase }> {
+  const dataDir = options.reuse?.dataDir ?? mkdtempSync(join(tmpdir(), 'agentd-test-'));
+  const database =
+    options.backend === 'postgres' ? (options.reuse?.database ?? (await createTestDatabase())) : undefined;
+  const config = loadConfig({
+    AGENTD_PORT: '0',
+    AGENTD_DATA_DIR: dataDir,
+    AGENTD_LOG_LEVEL: 'info',
+    ...(database ? { DATABASE_URL: database.url } : {}),
+    ...options.env,
+  });
+  const chunks: string[] = [];
+  const logger = createLogger(config.AGENTD_LOG_LEVEL, { write: (chunk: string) => void chunks.push(chunk) });
+  const server = await startServer(config, { logger });
+  const adminKey = config.AGENTD_ADMIN_KEY ?? readFileSync(server.admin.keyFile, 'utf8').trim();
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await server.close();
+  };
+  return {
+    url: server.url,
+    adminKey,
+    dataDir,
+    config,
+    server,
+    database,
+    get logs() {
+      return chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    },
+    rawLogs: () => chunks.join(''),
+    stop,
+    async close() {
+      await stop();
+      await database?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,5 @@
+/** Where adapters say what happens to their servers; console and pino both fit. */
+export interface AdapterLogger {
+  info?(message: string): void;
+  warn?(message: string): void;
+}

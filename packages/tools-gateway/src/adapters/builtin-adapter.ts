@@ -1,0 +1,48 @@
+import type { ToolContext, ToolResult } from '@agentd/core';
+import type { BuiltinAdapterConfig, ModelToolDefinition, ToolManifest } from '@agentd/spec';
+import { AdapterError } from './adapter-error.js';
+import type { AdapterTool, ToolAdapter } from './tool-adapter.js';
+
+/** A built-in tool as its package registers it: a RunTool that runs in this process. */
+export interface BuiltinTool {
+  definition: ModelToolDefinition;
+  execute: (args: unknown, context: ToolContext) => Promise<ToolResult | string>;
+}
+
+/**
+ * A manifest naming a built-in tool (`adapter.tool`): calls go to that tool's
+ * own execute. The manifest may rename and redescribe it; its schema is the
+ * built-in's unless the manifest gives one.
+ */
+export function createBuiltinAdapter(
+  manifest: ToolManifest & { adapter: BuiltinAdapterConfig },
+  builtins: ReadonlyMap<string, BuiltinTool>,
+): ToolAdapter {
+  const builtin = builtins.get(manifest.adapter.tool);
+  if (!builtin) {
+    const known = [...builtins.keys()].sort().join(', ') || 'none';
+    throw new AdapterError(
+      'unknown_tool',
+      `the tool '${manifest.name}' names the built-in '${manifest.adapter.tool}', which is not registered (built-ins: ${known})`,
+    );
+  }
+  const description = manifest.description ?? builtin.definition.description;
+  const tool: AdapterTool = {
+    name: manifest.name,
+    ...(description === undefined ? {} : { description }),
+    inputSchema: manifest.input_schema ?? builtin.definition.parameters,
+    ...(manifest.output_schema === undefined ? {} : { outputSchema: manifest.output_schema }),
+  };
+  return {
+    list: async () => [tool],
+    health: () => 'healthy',
+    close: async () => undefined,
+    async call(name: string, args: unknown, context: ToolContext): Promise<ToolResult> {
+      if (name !== manifest.name) {
+        throw new AdapterError('unknown_tool', `the tool '${manifest.name}' offers no tool named '${name}'`);
+      }
+      const result = await builtin.execute(args, context);
+      return typeof result === 'string' ? { output: result } : result;
+    },
+  };
+}

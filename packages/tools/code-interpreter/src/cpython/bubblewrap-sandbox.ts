@@ -1,0 +1,136 @@
+import { type OutputLimits, resolveOutputLimits } from '../output-limits.js';
+import { PYTHON_DIR } from '../python-dir.js';
+import { runInPool } from '../run-in-pool.js';
+import type { Sandbox, SandboxRequest, SandboxResult } from '../sandbox.js';
+import { SessionPool, type SessionPoolStats } from '../session-pool.js';
+import { CPythonProcess } from './cpython-process.js';
+import { findExecutable } from './find-executable.js';
+import { seccompProgram } from './seccomp-filter.js';
+
+export interface BubblewrapSandboxOptions {
+  /** Started, unassigned sandboxes kept ready. Default 1. */
+  poolSize?: number;
+  /** Live sessions at most; the least recently used idle one is evicted. Default 8. */
+  maxSessions?: number;
+  /** A session unused this long is stopped. Default 15 minutes. */
+  idleTimeoutMs?: number;
+  /** Per-call wall-clock limit when the request names none. Default 60 s. */
+  timeoutMs?: number;
+  /** The most a request may ask for. Default 10 minutes. */
+  maxTimeoutMs?: number;
+  /** Default: `bwrap` on PATH. */
+  bwrapPath?: string;
+  /** The host's Python, the only program inside the sandbox. Default /usr/bin/python3 (Debian's). */
+  pythonPath?: string;
+  /**
+   * The host uid and gid bubblewrap runs as. Default: 65534 (nobody) when the
+   * server runs as root, else the server's own (already unprivileged). Inside,
+   * the code always runs as uid 65534 in its own user namespace.
+   */
+  hostUid?: number;
+  hostGid?: number;
+  /** RLIMIT_AS of the Python process. Default 2048 MB. */
+  memoryMb?: number;
+  /** RLIMIT_NPROC: processes and threads of the sandbox's user. Default 64. */
+  maxProcesses?: number;
+  /** RLIMIT_NOFILE. Default 256. */
+  maxOpenFiles?: number;
+  /** RLIMIT_CPU hard limit over a session's life; each call also gets a soft limit. Default 3600 s. */
+  sessionCpuSeconds?: number;
+  /** Size of the /mnt/data tmpfs, and RLIMIT_FSIZE. Default 100 MB. */
+  fsQuotaBytes?: number;
+  /** Size of the /tmp tmpfs. Default 64 MB. */
+  tmpQuotaBytes?: number;
+  /** Apply the seccomp filter (x86-64 only). Default true. */
+  seccomp?: boolean;
+  outputLimits?: Partial<OutputLimits>;
+  cancelGraceMs?: number;
+  bootTimeoutMs?: number;
+}
+
+/**
+ * CPython (Debian's python3 with numpy, pandas, matplotlib, scipy) in
+ * bubblewrap: one persistent REPL process per session, a warm pool of
+ * started sandboxes, every call bounded in time, memory, processes and files.
+ */
+export class BubblewrapSandbox implements Sandbox {
+  readonly runtime = 'cpython';
+  readonly #pool: SessionPool<CPythonProcess>;
+  readonly #limits: OutputLimits;
+  readonly #timeoutMs: number;
+  readonly #maxTimeoutMs: number;
+  readonly #fsQuotaBytes: number;
+  readonly #cancelGraceMs: number;
+  readonly #seccomp: Uint8Array | null;
+
+  constructor(options: BubblewrapSandboxOptions = {}) {
+    this.#limits = resolveOutputLimits(options.outputLimits);
+    this.#timeoutMs = options.timeoutMs ?? 60_000;
+    this.#maxTimeoutMs = options.maxTimeoutMs ?? 600_000;
+    this.#fsQuotaBytes = options.fsQuotaBytes ?? 100 * 1024 * 1024;
+    this.#cancelGraceMs = options.cancelGraceMs ?? 1_000;
+    this.#seccomp = options.seccomp === false ? null : seccompProgram();
+    const asRoot = process.getuid?.() === 0;
+    const processOptions = {
+      bwrapPath: findExecutable(options.bwrapPath ?? 'bwrap'),
+      pythonBinary: findExecutable(options.pythonPath ?? '/usr/bin/python3'),
+      codeDir: PYTHON_DIR,
+      hostUid: options.hostUid ?? (asRoot ? 65534 : undefined),
+      hostGid: options.hostGid ?? (asRoot ? 65534 : undefined),
+      seccomp: this.#seccomp,
+      dataQuotaBytes: this.#fsQuotaBytes,
+      tmpQuotaBytes: options.tmpQuotaBytes ?? 64 * 1024 * 1024,
+      rlimits: {
+        nproc: options.maxProcesses ?? 64,
+        address_space: (options.memoryMb ?? 2048) * 1024 * 1024,
+        file_size: this.#fsQuotaBytes,
+        open_files: options.maxOpenFiles ?? 256,
+        cpu_seconds: options.sessionCpuSeconds ?? 3600,
+      },
+      output: {
+        stdout_chars: this.#limits.stdoutChars,
+        stderr_chars: this.#limits.stderrChars,
+        result_chars: this.#limits.resultChars,
+      },
+      bootTimeoutMs: options.bootTimeoutMs ?? 20_000,
+    };
+    this.#pool = new SessionPool({
+      warm: options.poolSize ?? 1,
+      maxSessions: options.maxSessions ?? 8,
+      idleMs: options.idleTimeoutMs ?? 15 * 60_000,
+      boot: () => CPythonProcess.start(processOptions),
+    });
+  }
+
+  /** Whether the seccomp filter is applied (it is described for x86-64 only). */
+  get seccompApplied(): boolean {
+    return this.#seccomp !== null;
+  }
+
+  get stats(): SessionPoolStats {
+    return this.#pool.stats;
+  }
+
+  ready(): Promise<void> {
+    return this.#pool.ready();
+  }
+
+  run(request: SandboxRequest): Promise<SandboxResult> {
+    return runInPool(this.#pool, request, {
+      defaultTimeoutMs: this.#timeoutMs,
+      maxTimeoutMs: this.#maxTimeoutMs,
+      fsQuotaBytes: this.#fsQuotaBytes,
+      cancelGraceMs: this.#cancelGraceMs,
+      limits: this.#limits,
+      label: 'The CPython sandbox',
+    });
+  }
+
+  reset(sessionId: string): Promise<void> {
+    return this.#pool.reset(sessionId);
+  }
+
+  close(): Promise<void> {
+    return this.#pool.close();
+  }
+}

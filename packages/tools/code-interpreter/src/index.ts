@@ -1,0 +1,26 @@
+export { capText } from './cap-text.js';
+export { BubblewrapSandbox, type BubblewrapSandboxOptions } from './cpython/bubblewrap-sandbox.js';
+export { seccompProgram } from './cpython/seccomp-filter.js';
+export { DEFAULT_OUTPUT_LIMITS, type OutputLimits } from './output-limits.js';
+export { PyodideSandbox, type PyodideSandboxOptions } from './pyodide/pyodide-sandbox.js';
+export {
+  DATA_DIR,
+  type Sandbox,
+  type SandboxError,
+  type SandboxFile,
+  type SandboxImage,
+  type SandboxInputFile,
+  type SandboxRequest,
+  type SandboxResult,
+  type SandboxStatus,
+} from './sandbox.js';
+export type { SessionPoolStats } from './session-pool.js';
+export {
+  CODE_INTERPRETER_TOOL,
+  type CodeInterpreterCall,
+  type CodeInterpreterRuntime,
+  type CodeInterpreterToolOptions,
+  createCodeInterpreterTool,
+} from './tool/code-interpreter-tool.js';
+export { DEFAULT_TOOL_OUTPUT_CHARS, formatSandboxResult } from './tool/format-result.js';
+export { type CodeInterpreterRule, codeInterpreterRules } from './tool/scripted-rules.js';

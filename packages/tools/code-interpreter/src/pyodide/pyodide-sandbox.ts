@@ -1,0 +1,151 @@
+import { type OutputLimits, resolveOutputLimits } from '../output-limits.js';
+import { PYTHON_DIR } from '../python-dir.js';
+import { runInPool } from '../run-in-pool.js';
+import type { Sandbox, SandboxRequest, SandboxResult } from '../sandbox.js';
+import { SessionPool, type SessionPoolStats } from '../session-pool.js';
+import { PyodideWorkerRunner } from './pyodide-worker-runner.js';
+
+export interface PyodideSandboxOptions {
+  /** Booted, unassigned workers kept ready. Default 2. */
+  poolSize?: number;
+  /** Live sessions at most; the least recently used idle one is evicted. Default 16. */
+  maxSessions?: number;
+  /** A session unused this long is forgotten. Default 15 minutes. */
+  idleTimeoutMs?: number;
+  /** Per-call wall-clock limit when the request names none. Default 30 s. */
+  timeoutMs?: number;
+  /** The most a request may ask for. Default 10 minutes. */
+  maxTimeoutMs?: number;
+  /** Cap on the WASM heap (Python's memory). Default 512 MB. */
+  wasmMemoryMb?: number;
+  /** The worker's JavaScript heap (V8 old generation). Default 256 MB. */
+  jsHeapMb?: number;
+  /** Bytes a session's files may use. Default 100 MB. */
+  fsQuotaBytes?: number;
+  outputLimits?: Partial<OutputLimits>;
+  /** After a cancel, how long a cell may take to stop on KeyboardInterrupt before the worker is ended. */
+  cancelGraceMs?: number;
+  bootTimeoutMs?: number;
+}
+
+/**
+ * A freshly booted Pyodide's memory image, shared by every sandbox in the
+ * process: it holds no session state (it is taken before any lockdown or code).
+ */
+let sharedSnapshot: Uint8Array | null = null;
+
+/**
+ * Python (Pyodide, the standard library only) in worker threads: a warm pool,
+ * one worker per session, and the lockdown described in `worker-lockdown.js`
+ * and `python/pyodide_lockdown.py`.
+ */
+export class PyodideSandbox implements Sandbox {
+  readonly runtime = 'pyodide';
+  readonly #pool: SessionPool<PyodideWorkerRunner>;
+  readonly #limits: OutputLimits;
+  readonly #timeoutMs: number;
+  readonly #maxTimeoutMs: number;
+  readonly #fsQuotaBytes: number;
+  readonly #cancelGraceMs: number;
+  /** Later workers restore this image instead of booting cold. */
+  #snapshot: Uint8Array | null = sharedSnapshot;
+  /** While the first worker takes the image, other boots wait for it rather than boot cold beside it. */
+  #snapshotting: Promise<unknown> | null = null;
+
+  constructor(options: PyodideSandboxOptions = {}) {
+    this.#limits = resolveOutputLimits(options.outputLimits);
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#maxTimeoutMs = options.maxTimeoutMs ?? 600_000;
+    this.#fsQuotaBytes = options.fsQuotaBytes ?? 100 * 1024 * 1024;
+    this.#cancelGraceMs = options.cancelGraceMs ?? 1_000;
+    const wasmMemoryMb = options.wasmMemoryMb ?? 512;
+    const jsHeapMb = options.jsHeapMb ?? 256;
+    this.#pool = new SessionPool({
+      warm: options.poolSize ?? 2,
+      maxSessions: options.maxSessions ?? 16,
+      idleMs: options.idleTimeoutMs ?? 15 * 60_000,
+      boot: () => this.#boot(jsHeapMb, wasmMemoryMb, options.bootTimeoutMs ?? 60_000),
+    });
+  }
+
+  async #boot(jsHeapMb: number, wasmMemoryMb: number, bootTimeoutMs: number): Promise<PyodideWorkerRunner> {
+    if (this.#snapshot === null && this.#snapshotting) await this.#snapshotting.catch(() => undefined);
+    const makeSnapshot = this.#snapshot === null && this.#snapshotting === null;
+    const booting = this.#bootWorker(jsHeapMb, wasmMemoryMb, bootTimeoutMs, makeSnapshot);
+    if (makeSnapshot) {
+      this.#snapshotting = booting;
+      void booting.then(
+        () => (this.#snapshotting = null),
+        () => (this.#snapshotting = null),
+      );
+    }
+    return booting;
+  }
+
+  async #bootWorker(
+    jsHeapMb: number,
+    wasmMemoryMb: number,
+    bootTimeoutMs: number,
+    makeSnapshot: boolean,
+  ): Promise<PyodideWorkerRunner> {
+    try {
+      return await PyodideWorkerRunner.boot({
+        data: {
+          snapshot: this.#snapshot,
+          makeSnapshot,
+          pythonDir: PYTHON_DIR,
+          wasmMemoryBytes: wasmMemoryMb * 1024 * 1024,
+          fsQuotaBytes: this.#fsQuotaBytes,
+          stdoutChars: this.#limits.stdoutChars,
+          stderrChars: this.#limits.stderrChars,
+          resultChars: this.#limits.resultChars,
+        },
+        onSnapshot: (bytes) => {
+          this.#snapshot = bytes;
+          sharedSnapshot = bytes;
+        },
+        resourceLimits: {
+          maxOldGenerationSizeMb: jsHeapMb,
+          maxYoungGenerationSizeMb: 32,
+          codeRangeSizeMb: 64,
+          stackSizeMb: 4,
+        },
+        bootTimeoutMs,
+      });
+    } catch (error) {
+      // An image this Pyodide cannot restore: boot cold (and take a new one) from now on.
+      if (this.#snapshot === sharedSnapshot) sharedSnapshot = null;
+      this.#snapshot = null;
+      throw error;
+    }
+  }
+
+  /** Boot and session counters; `coldStarts` counts new sessions that waited for a boot. */
+  get stats(): SessionPoolStats {
+    return this.#pool.stats;
+  }
+
+  /** Resolves once the warm pool is full. */
+  ready(): Promise<void> {
+    return this.#pool.ready();
+  }
+
+  run(request: SandboxRequest): Promise<SandboxResult> {
+    return runInPool(this.#pool, request, {
+      defaultTimeoutMs: this.#timeoutMs,
+      maxTimeoutMs: this.#maxTimeoutMs,
+      fsQuotaBytes: this.#fsQuotaBytes,
+      cancelGraceMs: this.#cancelGraceMs,
+      limits: this.#limits,
+      label: 'The Python sandbox',
+    });
+  }
+
+  reset(sessionId: string): Promise<void> {
+    return this.#pool.reset(sessionId);
+  }
+
+  close(): Promise<void> {
+    return this.#pool.close();
+  }
+}

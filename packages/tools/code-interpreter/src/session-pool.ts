@@ -1,0 +1,218 @@
+/** One interpreter a session is pinned to: a Pyodide worker or a sandboxed CPython process. */
+export interface PooledRunner {
+  /** False once it died or was stopped; the pool then drops it. */
+  readonly alive: boolean;
+  dispose(): Promise<void>;
+}
+
+export interface SessionPoolOptions<R> {
+  /** Interpreters kept booted and unassigned, so that a new session does not wait for a start. */
+  warm: number;
+  /** Live sessions at most; a new one evicts the least recently used idle session. */
+  maxSessions: number;
+  /** A session unused this long is stopped and forgotten. */
+  idleMs: number;
+  boot: () => Promise<R>;
+}
+
+export interface SessionPoolStats {
+  /** Interpreters booted so far (warm pool and cold starts). */
+  boots: number;
+  /** Sessions whose first call had to wait for a boot because the warm pool was empty. */
+  coldStarts: number;
+  /** Booted, unassigned interpreters right now. */
+  warm: number;
+  sessions: number;
+}
+
+interface PinnedSession<R> {
+  runner: R | null;
+  tail: Promise<unknown>;
+  pending: number;
+  lastUsed: number;
+}
+
+/** Gives up refilling after this many boots in a row fail; the next demand tries again. */
+const MAX_BOOT_FAILURES = 3;
+
+/**
+ * A warm pool of interpreters and the sessions pinned to them. Calls to one
+ * session run one at a time, in order; different sessions run in parallel.
+ */
+export class SessionPool<R extends PooledRunner> {
+  readonly #options: SessionPoolOptions<R>;
+  readonly #warm: R[] = [];
+  readonly #sessions = new Map<string, PinnedSession<R>>();
+  readonly #booting = new Set<Promise<unknown>>();
+  /** Sessions waiting for the next warm interpreter, when none was ready. */
+  readonly #waiters: { resolve: (runner: R) => void; reject: (error: unknown) => void }[] = [];
+  readonly #sweeper: NodeJS.Timeout;
+  #closed = false;
+  #boots = 0;
+  #coldStarts = 0;
+  #failures = 0;
+  #lastBootError: unknown;
+
+  constructor(options: SessionPoolOptions<R>) {
+    this.#options = options;
+    this.#sweeper = setInterval(() => this.#sweep(), Math.max(100, Math.min(options.idleMs, 30_000)));
+    this.#sweeper.unref();
+    this.#fill();
+  }
+
+  get stats(): SessionPoolStats {
+    return {
+      boots: this.#boots,
+      coldStarts: this.#coldStarts,
+      warm: this.#warm.length,
+      sessions: this.#sessions.size,
+    };
+  }
+
+  /** Resolves once the warm pool is full; rejects when booting keeps failing. */
+  async ready(): Promise<void> {
+    this.#failures = 0;
+    while (!this.#closed && this.#warm.length < this.#options.warm) {
+      this.#fill();
+      if (this.#booting.size === 0) throw this.#lastBootError ?? new Error('the pool could not boot');
+      await Promise.race(this.#booting);
+      if (this.#failures >= MAX_BOOT_FAILURES) throw this.#lastBootError;
+    }
+  }
+
+  /** Runs `task` on the session's interpreter, after the session's earlier calls. */
+  async withSession<T>(sessionId: string, task: (runner: R) => Promise<T>): Promise<T> {
+    if (this.#closed) throw new Error('the sandbox is closed');
+    const session = this.#sessions.get(sessionId) ?? this.#open(sessionId);
+    session.pending++;
+    const run = session.tail.then(async () => {
+      if (this.#closed) throw new Error('the sandbox is closed');
+      if (session.runner === null || !session.runner.alive) session.runner = await this.#take();
+      const runner = session.runner;
+      try {
+        return await task(runner);
+      } finally {
+        if (!runner.alive) {
+          session.runner = null;
+          void runner.dispose();
+        }
+      }
+    });
+    session.tail = run.catch(() => undefined);
+    try {
+      return await run;
+    } finally {
+      session.pending--;
+      session.lastUsed = Date.now();
+    }
+  }
+
+  /** Stops the session's interpreter once its queued calls are done; its next call starts afresh. */
+  async reset(sessionId: string): Promise<void> {
+    const session = this.#sessions.get(sessionId);
+    if (!session) return;
+    await session.tail;
+    const runner = session.runner;
+    session.runner = null;
+    if (session.pending === 0) this.#sessions.delete(sessionId);
+    await runner?.dispose();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#sweeper);
+    for (const waiter of this.#waiters.splice(0)) waiter.reject(new Error('the sandbox is closed'));
+    const runners = [...this.#warm.splice(0), ...[...this.#sessions.values()].map((s) => s.runner)];
+    this.#sessions.clear();
+    await Promise.all(runners.map((runner) => runner?.dispose()));
+    await Promise.allSettled(this.#booting);
+  }
+
+  #open(sessionId: string): PinnedSession<R> {
+    if (this.#sessions.size >= this.#options.maxSessions) this.#evictOne();
+    const session: PinnedSession<R> = {
+      runner: null,
+      tail: Promise.resolve(),
+      pending: 0,
+      lastUsed: Date.now(),
+    };
+    this.#sessions.set(sessionId, session);
+    return session;
+  }
+
+  #evictOne(): void {
+    let oldest: [string, PinnedSession<R>] | undefined;
+    for (const entry of this.#sessions) {
+      if (entry[1].pending === 0 && (!oldest || entry[1].lastUsed < oldest[1].lastUsed)) oldest = entry;
+    }
+    if (!oldest) throw new Error(`too many sessions: all ${this.#options.maxSessions} are busy`);
+    this.#sessions.delete(oldest[0]);
+    void oldest[1].runner?.dispose();
+  }
+
+  async #take(): Promise<R> {
+    while (this.#warm.length > 0) {
+      const runner = this.#warm.shift()!;
+      if (runner.alive) {
+        this.#fill();
+        return runner;
+      }
+      void runner.dispose();
+    }
+    this.#coldStarts++;
+    this.#failures = 0;
+    this.#fill();
+    // Wait for a boot already under way rather than start one more that competes with it for CPU.
+    if (this.#booting.size > this.#waiters.length) {
+      return new Promise<R>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    }
+    return this.#bootOne();
+  }
+
+  #fill(): void {
+    while (
+      !this.#closed &&
+      this.#failures < MAX_BOOT_FAILURES &&
+      this.#warm.length + this.#booting.size < this.#options.warm
+    ) {
+      const boot = this.#bootOne().then(
+        async (runner) => {
+          const waiter = this.#waiters.shift();
+          if (this.#closed) await runner.dispose();
+          else if (waiter) waiter.resolve(runner);
+          else this.#warm.push(runner);
+        },
+        (error) => this.#waiters.shift()?.reject(error),
+      );
+      this.#booting.add(boot);
+      void boot.finally(() => {
+        this.#booting.delete(boot);
+        this.#fill();
+      });
+    }
+  }
+
+  async #bootOne(): Promise<R> {
+    try {
+      const runner = await this.#options.boot();
+      this.#boots++;
+      this.#failures = 0;
+      return runner;
+    } catch (error) {
+      this.#failures++;
+      this.#lastBootError = error;
+      throw error;
+    }
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    for (const [id, session] of this.#sessions) {
+      if (session.pending === 0 && now - session.lastUsed > this.#options.idleMs) {
+        this.#sessions.delete(id);
+        void session.runner?.dispose();
+      }
+    }
+  }
+}

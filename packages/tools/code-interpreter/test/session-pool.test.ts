@@ -1,0 +1,125 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type PooledRunner, SessionPool } from '../src/session-pool.js';
+
+class FakeRunner implements PooledRunner {
+  static created = 0;
+  readonly id = ++FakeRunner.created;
+  alive = true;
+  disposed = false;
+  async dispose(): Promise<void> {
+    this.alive = false;
+    this.disposed = true;
+  }
+}
+
+const pools: SessionPool<FakeRunner>[] = [];
+function pool(options: {
+  warm?: number;
+  maxSessions?: number;
+  idleMs?: number;
+  bootMs?: number;
+  fail?: boolean;
+}) {
+  const created = new SessionPool<FakeRunner>({
+    warm: options.warm ?? 2,
+    maxSessions: options.maxSessions ?? 4,
+    idleMs: options.idleMs ?? 60_000,
+    boot: async () => {
+      await new Promise((resolve) => setTimeout(resolve, options.bootMs ?? 5));
+      if (options.fail) throw new Error('boot failed');
+      return new FakeRunner();
+    },
+  });
+  pools.push(created);
+  return created;
+}
+
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+});
+
+describe('SessionPool', () => {
+  it('gives a new session a warm runner without a cold start, then refills', async () => {
+    const p = pool({ warm: 2 });
+    await p.ready();
+    expect(p.stats).toMatchObject({ boots: 2, warm: 2, coldStarts: 0 });
+    await p.withSession('a', async () => undefined);
+    expect(p.stats.coldStarts).toBe(0);
+    await p.ready();
+    expect(p.stats).toMatchObject({ boots: 3, warm: 2, sessions: 1 });
+  });
+
+  it('pins a session to one runner and runs its calls one at a time, in order', async () => {
+    const p = pool({ warm: 1 });
+    await p.ready();
+    const order: string[] = [];
+    const seen = new Set<number>();
+    const call = (name: string, ms: number) =>
+      p.withSession('s', async (runner) => {
+        seen.add(runner.id);
+        order.push(`start ${name}`);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        order.push(`end ${name}`);
+      });
+    await Promise.all([call('1', 30), call('2', 1), call('3', 1)]);
+    expect(order).toEqual(['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3']);
+    expect(seen.size).toBe(1);
+  });
+
+  it('waits for a boot under way when the pool is empty, counting a cold start', async () => {
+    const p = pool({ warm: 1, bootMs: 50 });
+    const runners = await Promise.all(['a', 'b', 'c'].map((id) => p.withSession(id, async (r) => r.id)));
+    expect(new Set(runners).size).toBe(3);
+    expect(p.stats.coldStarts).toBe(3);
+  });
+
+  it('replaces a runner that died, and disposes it', async () => {
+    const p = pool({ warm: 1 });
+    await p.ready();
+    const first = await p.withSession('s', async (runner) => {
+      runner.alive = false;
+      return runner;
+    });
+    const second = await p.withSession('s', async (runner) => runner);
+    expect(second).not.toBe(first);
+    expect(first.disposed).toBe(true);
+  });
+
+  it('resets a session: its next call gets another runner', async () => {
+    const p = pool({ warm: 1 });
+    const first = await p.withSession('s', async (r) => r);
+    await p.reset('s');
+    expect(first.disposed).toBe(true);
+    const second = await p.withSession('s', async (r) => r);
+    expect(second.id).not.toBe(first.id);
+  });
+
+  it('evicts the least recently used idle session past maxSessions', async () => {
+    const p = pool({ warm: 0, maxSessions: 2 });
+    const a = await p.withSession('a', async (r) => r);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await p.withSession('b', async (r) => r);
+    await p.withSession('c', async (r) => r);
+    expect(a.disposed).toBe(true);
+    expect(p.stats.sessions).toBe(2);
+  });
+
+  it('forgets idle sessions after the idle time-out', async () => {
+    const p = pool({ warm: 0, idleMs: 50 });
+    const runner = await p.withSession('a', async (r) => r);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(runner.disposed).toBe(true);
+    expect(p.stats.sessions).toBe(0);
+  });
+
+  it('rejects ready() when booting keeps failing, and close() disposes everything', async () => {
+    const failing = pool({ warm: 1, fail: true });
+    await expect(failing.ready()).rejects.toThrow('boot failed');
+    const p = pool({ warm: 2 });
+    await p.ready();
+    const held = await p.withSession('a', async (r) => r);
+    await p.close();
+    expect(held.disposed).toBe(true);
+    await expect(p.withSession('b', async () => 1)).rejects.toThrow('closed');
+  });
+});

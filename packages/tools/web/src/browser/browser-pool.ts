@@ -1,0 +1,244 @@
+import type { Browser } from 'playwright-core';
+import type { Agent } from 'undici';
+import { WebToolError } from '../errors.js';
+import type { Resolver } from '../net/checked-lookup.js';
+import type { NetworkPolicy } from '../net/network-policy.js';
+import { type ConnectionEvent, createPinnedAgent } from '../net/pinned-agent.js';
+import { type BlackholeProxy, startBlackholeProxy } from './blackhole-proxy.js';
+import { type BrowserLimits, browserLimits } from './browser-limits.js';
+import { BrowserSession } from './browser-session.js';
+import { DEFAULT_CHROMIUM_PATH, launchChromium } from './chromium-launcher.js';
+import { chromiumProcessIds } from './chromium-processes.js';
+
+export interface BrowserPoolOptions {
+  /** The system Chromium; AGENTD_CHROMIUM_PATH or /usr/bin/chromium by default. */
+  executablePath?: string;
+  /** Browser contexts (conversations) open at once. Default 8. */
+  maxSessions?: number;
+  /** A conversation's context is closed after this long unused. Default 5 minutes. */
+  sessionIdleMs?: number;
+  /** The browser itself is closed after this long without any context. Default 2 minutes. */
+  browserIdleMs?: number;
+  limits?: Partial<BrowserLimits>;
+  /** DNS for the pinned connections; the system resolver by default. */
+  resolver?: Resolver;
+  onConnect?: (event: ConnectionEvent) => void;
+  extraArgs?: readonly string[];
+}
+
+export interface BrowserPoolStats {
+  sessions: number;
+  browserRunning: boolean;
+  launches: number;
+  /** Connections Chromium tried to open by itself; anything but 0 means a request escaped the route guard. */
+  directConnectionAttempts: number;
+}
+
+interface Running {
+  browser: Browser;
+  proxy: BlackholeProxy;
+  finished: boolean;
+}
+
+/**
+ * One Chromium shared by all conversations, each in a context of its own,
+ * launched on first use, closed when idle, and relaunched after a crash.
+ */
+export class BrowserPool {
+  readonly limits: BrowserLimits;
+  readonly #options: BrowserPoolOptions;
+  readonly #sessions = new Map<string, BrowserSession>();
+  readonly #pending = new Map<string, Promise<BrowserSession>>();
+  /** One pinned connection pool per distinct policy (by its rules). */
+  readonly #agents = new Map<string, Agent>();
+  #running: Promise<Running> | undefined;
+  #launches = 0;
+  #escaped = 0;
+  #idleSince = Date.now();
+  #closed = false;
+  readonly #sweeper: NodeJS.Timeout;
+
+  constructor(options: BrowserPoolOptions = {}) {
+    this.#options = options;
+    this.limits = browserLimits(options.limits);
+    const sweepEvery = Math.max(250, Math.min(30_000, (options.sessionIdleMs ?? 300_000) / 4));
+    this.#sweeper = setInterval(() => void this.#sweep(), sweepEvery);
+    this.#sweeper.unref();
+  }
+
+  /**
+   * The session of a conversation, created (and the browser launched) if
+   * needed. A session opened under other network rules is replaced.
+   */
+  async session(sessionId: string, policy: NetworkPolicy): Promise<BrowserSession> {
+    if (this.#closed) throw new WebToolError('browser_failed', 'The browser pool is shut down.');
+    const pending = this.#pending.get(sessionId);
+    if (pending) await pending.catch(() => undefined);
+    const existing = this.#sessions.get(sessionId);
+    if (existing && !existing.closed && existing.policy.fingerprint === policy.fingerprint) return existing;
+    const creating = this.#create(sessionId, policy, existing);
+    this.#pending.set(sessionId, creating);
+    try {
+      return await creating;
+    } finally {
+      if (this.#pending.get(sessionId) === creating) this.#pending.delete(sessionId);
+    }
+  }
+
+  async #create(
+    sessionId: string,
+    policy: NetworkPolicy,
+    existing: BrowserSession | undefined,
+  ): Promise<BrowserSession> {
+    this.#idleSince = Date.now();
+    if (existing) await this.closeSession(sessionId);
+    await this.#makeRoom();
+    const { browser } = await this.#browser();
+    let session: BrowserSession;
+    try {
+      session = await BrowserSession.create(browser, sessionId, policy, this.limits, this.#agentFor(policy));
+    } catch (error) {
+      throw new WebToolError(
+        'browser_failed',
+        `Could not open a browser context: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    this.#sessions.set(sessionId, session);
+    this.#idleSince = Date.now();
+    return session;
+  }
+
+  async closeSession(sessionId: string): Promise<void> {
+    const session = this.#sessions.get(sessionId);
+    if (!session) return;
+    this.#sessions.delete(sessionId);
+    if (this.#sessions.size === 0) this.#idleSince = Date.now();
+    await session.close();
+  }
+
+  /** The ids of Chromium's processes (Linux), for memory reports and tests. */
+  async processIds(): Promise<number[]> {
+    const running = await this.#running?.catch(() => undefined);
+    return running ? chromiumProcessIds(`--proxy-server=http://127.0.0.1:${running.proxy.port}`) : [];
+  }
+
+  async stats(): Promise<BrowserPoolStats> {
+    const running = await this.#running?.catch(() => undefined);
+    return {
+      sessions: this.#sessions.size,
+      browserRunning: running?.browser.isConnected() ?? false,
+      launches: this.#launches,
+      directConnectionAttempts: this.#escaped + (running?.proxy.attempts() ?? 0),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#sweeper);
+    await Promise.all([...this.#sessions.keys()].map((id) => this.closeSession(id)));
+    await this.#stopBrowser();
+    await Promise.all([...this.#agents.values()].map((agent) => agent.close().catch(() => {})));
+    this.#agents.clear();
+  }
+
+  #agentFor(policy: NetworkPolicy): Agent {
+    let agent = this.#agents.get(policy.fingerprint);
+    if (!agent) {
+      agent = createPinnedAgent({
+        policy,
+        ...(this.#options.resolver ? { resolver: this.#options.resolver } : {}),
+        ...(this.#options.onConnect ? { onConnect: this.#options.onConnect } : {}),
+      });
+      this.#agents.set(policy.fingerprint, agent);
+    }
+    return agent;
+  }
+
+  #browser(): Promise<Running> {
+    this.#running ??= this.#launch();
+    return this.#running;
+  }
+
+  async #launch(): Promise<Running> {
+    const proxy = await startBlackholeProxy();
+    try {
+      const browser = await launchChromium({
+        executablePath:
+          this.#options.executablePath ?? process.env.AGENTD_CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH,
+        proxyPort: proxy.port,
+        ...(this.#options.extraArgs ? { extraArgs: this.#options.extraArgs } : {}),
+      });
+      this.#launches++;
+      const running: Running = { browser, proxy, finished: false };
+      browser.on('disconnected', () => void this.#onDisconnected(running));
+      return running;
+    } catch (error) {
+      await proxy.close();
+      this.#running = undefined;
+      throw new WebToolError(
+        'browser_failed',
+        `Could not start Chromium: ${(error as Error).message.split('\n')[0]}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  /** The browser exited or crashed: drop its sessions; the next call launches a new one. */
+  async #onDisconnected(running: Running): Promise<void> {
+    const current = await this.#running?.catch(() => undefined);
+    await this.#finish(running);
+    if (current !== running) return;
+    this.#running = undefined;
+    this.#sessions.clear();
+    this.#idleSince = Date.now();
+  }
+
+  async #stopBrowser(): Promise<void> {
+    const pending = this.#running;
+    this.#running = undefined;
+    const running = await pending?.catch(() => undefined);
+    if (!running) return;
+    await running.browser.close().catch(() => {});
+    await this.#finish(running);
+  }
+
+  async #finish(running: Running): Promise<void> {
+    if (running.finished) return;
+    running.finished = true;
+    this.#escaped += running.proxy.attempts();
+    await running.proxy.close();
+  }
+
+  async #makeRoom(): Promise<void> {
+    const max = this.#options.maxSessions ?? 8;
+    for (const [id, session] of this.#sessions) if (session.closed) this.#sessions.delete(id);
+    if (this.#sessions.size < max) return;
+    const idle = [...this.#sessions.values()].filter((session) => !session.busy);
+    idle.sort((a, b) => a.lastUsed - b.lastUsed);
+    const oldest = idle[0];
+    if (!oldest) {
+      throw new WebToolError('busy', `All ${max} browser sessions are in use; try again shortly.`);
+    }
+    await this.closeSession(oldest.id);
+  }
+
+  async #sweep(): Promise<void> {
+    const now = Date.now();
+    const sessionIdle = this.#options.sessionIdleMs ?? 300_000;
+    for (const session of [...this.#sessions.values()]) {
+      if (session.closed || (!session.busy && now - session.lastUsed > sessionIdle)) {
+        await this.closeSession(session.id);
+      }
+    }
+    const browserIdle = this.#options.browserIdleMs ?? 120_000;
+    const idle = this.#sessions.size === 0 && this.#pending.size === 0;
+    if (idle && this.#running && now - this.#idleSince > browserIdle) {
+      await this.#stopBrowser();
+    }
+  }
+}

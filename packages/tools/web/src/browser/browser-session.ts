@@ -1,0 +1,430 @@
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
+import type { Dispatcher } from 'undici';
+import { WebToolError } from '../errors.js';
+import { type FindResult, findInParts } from '../extract/find-in-parts.js';
+import { type ExtractedPage, htmlToMarkdown } from '../extract/html-to-markdown.js';
+import type { PageLink } from '../extract/number-links.js';
+import { paginate } from '../extract/paginate.js';
+import { renderPart } from '../extract/render-part.js';
+import type { NetworkPolicy } from '../net/network-policy.js';
+import type { BrowserLimits } from './browser-limits.js';
+import { DeadlineExceeded, withDeadline } from './deadline.js';
+import { explainNavigationFailure, isClosedError } from './navigation-failure.js';
+import { CUT_AT_LIMIT, type RequestRecord, RouteGuard } from './route-guard.js';
+
+/** One part of the page the session is on, as the model reads it. */
+export interface PageSnapshot {
+  url: string;
+  title: string;
+  /** HTTP status of the main document; undefined when the page came from the history cache. */
+  status: number | undefined;
+  /** 1-based. */
+  part: number;
+  partCount: number;
+  /** Title, URL, the part's markdown and its link table. */
+  content: string;
+  /** Requests of the page that were refused or failed. */
+  refused: RequestRecord[];
+  notes: string[];
+}
+
+export interface Screenshot {
+  png: Uint8Array;
+  url: string;
+  title: string;
+}
+
+interface CurrentPage {
+  extracted: ExtractedPage;
+  parts: string[];
+  part: number;
+  status: number | undefined;
+  refused: RequestRecord[];
+  notes: string[];
+}
+
+/**
+ * One conversation's browser: a context of its own (cookies and history are
+ * not shared with other conversations) with one page. Calls run one at a
+ * time, each within a deadline; a call that overruns, or a page that
+ * crashes, costs the page (a fresh one replaces it), never the caller's wait.
+ */
+export class BrowserSession {
+  readonly id: string;
+  readonly policy: NetworkPolicy;
+  lastUsed = Date.now();
+  readonly #context: BrowserContext;
+  readonly #limits: BrowserLimits;
+  readonly #guard: RouteGuard;
+  #page!: Page;
+  #current: CurrentPage | undefined;
+  #queue: Promise<void> = Promise.resolve();
+  #busy = false;
+  #closed = false;
+  #crashed = false;
+
+  private constructor(
+    id: string,
+    policy: NetworkPolicy,
+    context: BrowserContext,
+    limits: BrowserLimits,
+    dispatcher: Dispatcher,
+  ) {
+    this.id = id;
+    this.policy = policy;
+    this.#context = context;
+    this.#limits = limits;
+    this.#guard = new RouteGuard({
+      policy,
+      dispatcher,
+      mainFrame: () => this.#page.mainFrame(),
+      maxRedirects: limits.maxRedirects,
+      maxDocumentBytes: limits.maxDocumentBytes,
+      maxResourceBytes: limits.maxResourceBytes,
+      maxTotalBytes: limits.maxTotalBytes,
+      requestTimeoutMs: limits.requestTimeoutMs,
+    });
+    context.on('close', () => {
+      this.#closed = true;
+    });
+  }
+
+  static async create(
+    browser: Browser,
+    id: string,
+    policy: NetworkPolicy,
+    limits: BrowserLimits,
+    dispatcher: Dispatcher,
+  ): Promise<BrowserSession> {
+    const context = await browser.newContext({
+      acceptDownloads: false,
+      serviceWorkers: 'block',
+      viewport: limits.viewport,
+      javaScriptEnabled: true,
+      ...(limits.userAgent ? { userAgent: limits.userAgent } : {}),
+    });
+    try {
+      const session = new BrowserSession(id, policy, context, limits, dispatcher);
+      await context.route('**/*', session.#guard.handle);
+      await context.routeWebSocket(/.*/, (socket) => {
+        socket
+          .close({ code: 1008, reason: 'WebSockets are not available to the agent browser' })
+          .catch(() => {});
+      });
+      session.#page = await session.#newPage();
+      return session;
+    } catch (error) {
+      await context.close().catch(() => {});
+      throw error;
+    }
+  }
+
+  get busy(): boolean {
+    return this.#busy;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The whole extracted page the session is on (all parts), if any. */
+  get page(): ExtractedPage | undefined {
+    return this.#current?.extracted;
+  }
+
+  /** Pages open in this conversation's context: 1, since pop-ups are closed. */
+  get openPages(): number {
+    return this.#context.pages().length;
+  }
+
+  /** The requests of the last navigation and what became of them. */
+  get requests(): readonly RequestRecord[] {
+    return this.#guard.records;
+  }
+
+  open(url: string, signal?: AbortSignal): Promise<PageSnapshot> {
+    return this.#run(signal, async () => {
+      const target = this.policy.assertUrl(url);
+      return this.#navigate(target.href, (timeout) =>
+        this.#page.goto(target.href, { waitUntil: 'domcontentloaded', timeout }),
+      );
+    });
+  }
+
+  follow(linkNumber: number, signal?: AbortSignal): Promise<PageSnapshot> {
+    return this.#run(signal, async () => {
+      const current = this.#requireCurrent();
+      const link = current.extracted.links.find((candidate) => candidate.number === linkNumber);
+      if (!link)
+        throw new WebToolError(
+          'no_page',
+          `There is no link [${linkNumber}] on this page (${rangeOf(current.extracted.links)}).`,
+        );
+      const target = this.policy.assertUrl(link.url);
+      return this.#navigate(target.href, (timeout) =>
+        this.#page.goto(target.href, {
+          waitUntil: 'domcontentloaded',
+          timeout,
+          referer: current.extracted.url,
+        }),
+      );
+    });
+  }
+
+  back(signal?: AbortSignal): Promise<PageSnapshot> {
+    return this.#run(signal, async () => {
+      this.#requireCurrent();
+      return this.#navigate('the previous page', async (timeout) => {
+        const before = this.#page.url();
+        const response = await this.#page.goBack({ waitUntil: 'domcontentloaded', timeout });
+        // The blank page every tab starts on is not a page the model opened.
+        if (this.#page.url() === 'about:blank') {
+          await this.#page.goForward({ waitUntil: 'domcontentloaded', timeout }).catch(() => null);
+          throw new WebToolError('no_page', 'There is no previous page in this browser history.');
+        }
+        if (response === null && this.#page.url() === before) {
+          throw new WebToolError('no_page', 'There is no previous page in this browser history.');
+        }
+        return response;
+      });
+    });
+  }
+
+  /** Another part of the current page: `part` by number, or the next (or previous) one. */
+  scroll(options: { part?: number; direction?: 'down' | 'up' }, signal?: AbortSignal): Promise<PageSnapshot> {
+    return this.#run(signal, async () => {
+      const current = this.#requireCurrent();
+      const index =
+        options.part !== undefined ? options.part - 1 : current.part + (options.direction === 'up' ? -1 : 1);
+      if (index < 0 || index >= current.parts.length) {
+        const where = index < 0 ? 'at the first part' : 'at the last part';
+        throw new WebToolError(
+          'no_page',
+          `The page has ${current.parts.length} part(s) and you are ${where}; there is no part ${index + 1}.`,
+        );
+      }
+      current.part = index;
+      // Keep the viewport roughly in step, so a screenshot shows the part being read.
+      await this.#page
+        .evaluate(([at, count]) => window.scrollTo(0, (document.documentElement.scrollHeight * at) / count), [
+          index,
+          current.parts.length,
+        ] as const)
+        .catch(() => {});
+      return this.#snapshot(current);
+    });
+  }
+
+  find(text: string, signal?: AbortSignal): Promise<FindResult & { url: string }> {
+    return this.#run(signal, async () => {
+      const current = this.#requireCurrent();
+      return { ...findInParts(current.parts, text), url: current.extracted.url };
+    });
+  }
+
+  screenshot(options: { fullPage?: boolean } = {}, signal?: AbortSignal): Promise<Screenshot> {
+    return this.#run(signal, async () => {
+      const current = this.#requireCurrent();
+      const png = await this.#page.screenshot({
+        type: 'png',
+        fullPage: options.fullPage ?? false,
+        animations: 'disabled',
+        timeout: this.#limits.loadTimeoutMs,
+      });
+      return { png: new Uint8Array(png), url: this.#page.url(), title: current.extracted.title };
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#guard.stop();
+    await withDeadline(this.#context.close(), 10_000).catch(() => {});
+  }
+
+  async #run<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+    const previous = this.#queue;
+    let release!: () => void;
+    this.#queue = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await previous;
+    this.#busy = true;
+    this.lastUsed = Date.now();
+    try {
+      if (this.#closed)
+        throw new WebToolError(
+          'browser_failed',
+          'This browser session was closed; call again to start a new one.',
+        );
+      return await withDeadline(work(), this.#limits.actionTimeoutMs, signal);
+    } catch (error) {
+      throw await this.#recover(error, signal);
+    } finally {
+      this.#busy = false;
+      this.lastUsed = Date.now();
+      release();
+    }
+  }
+
+  async #navigate(label: string, go: (timeout: number) => Promise<Response | null>): Promise<PageSnapshot> {
+    const page = this.#page;
+    const deadline = Date.now() + this.#limits.loadTimeoutMs;
+    const remaining = () => Math.max(1, deadline - Date.now());
+    const goto = (url: URL) => (timeout: number) =>
+      page.goto(url.href, { waitUntil: 'domcontentloaded', timeout });
+    this.#guard.begin();
+    let step = go;
+    let response: Response | null = null;
+    for (let hops = 0; ; hops++) {
+      let failure: unknown;
+      try {
+        response = await step(remaining());
+      } catch (error) {
+        failure = error;
+      }
+      let redirect = this.#guard.takeRedirect();
+      if (!redirect && failure === undefined) {
+        await this.#settle(page, remaining);
+        // A script or meta refresh navigated while the page settled, and met a server redirect.
+        redirect = this.#guard.takeRedirect();
+      }
+      if (redirect) {
+        if (hops >= this.#limits.maxRedirects) {
+          throw new WebToolError(
+            'too_many_redirects',
+            `${label} redirected more than ${this.#limits.maxRedirects} times.`,
+          );
+        }
+        step = goto(redirect);
+        continue;
+      }
+      if (failure !== undefined)
+        throw explainNavigationFailure(failure, label, this.#guard.records, this.#limits);
+      break;
+    }
+    const html = await this.#content(page);
+    if (page !== this.#page)
+      throw new WebToolError('browser_failed', 'The page was replaced during the call.');
+    const notes: string[] = [];
+    if (html.length > this.#limits.maxHtmlChars)
+      notes.push('The page is very large: only its beginning was read.');
+    if (this.#guard.records.some((record) => record.mainFrame && record.reason === CUT_AT_LIMIT)) {
+      notes.push('The page was larger than the size limit: only its beginning was loaded.');
+    }
+    const extracted = htmlToMarkdown(html.slice(0, this.#limits.maxHtmlChars), page.url());
+    const refused = this.#guard.records.filter(
+      (record) => record.outcome !== 'fulfilled' && record.outcome !== 'redirected',
+    );
+    this.#current = {
+      extracted,
+      parts: paginate(extracted.markdown, this.#limits.pageSize),
+      part: 0,
+      status: response?.status(),
+      refused,
+      notes,
+    };
+    return this.#snapshot(this.#current);
+  }
+
+  /** Waits for the load event (within bounds), then for the network to be quiet a moment. */
+  async #settle(page: Page, remaining: () => number): Promise<void> {
+    await page
+      .waitForLoadState('load', { timeout: Math.min(remaining(), this.#limits.settleTimeoutMs) })
+      .catch(() => {});
+    // Scripts that fetch their content after load, or navigate elsewhere.
+    await this.#guard.waitForQuiet(this.#limits.quietMs, Math.min(remaining(), 2000));
+  }
+
+  /** The rendered HTML; if a client-side navigation is under way, that of the page it lands on. */
+  async #content(page: Page): Promise<string> {
+    try {
+      return await page.content();
+    } catch (error) {
+      if (isClosedError(error)) throw error;
+      await page
+        .waitForLoadState('domcontentloaded', { timeout: this.#limits.settleTimeoutMs })
+        .catch(() => {});
+      return page.content();
+    }
+  }
+
+  #snapshot(current: CurrentPage): PageSnapshot {
+    return {
+      url: current.extracted.url,
+      title: current.extracted.title,
+      status: current.status,
+      part: current.part + 1,
+      partCount: current.parts.length,
+      content: renderPart(current.extracted, current.parts, current.part),
+      refused: current.refused,
+      notes: current.notes,
+    };
+  }
+
+  #requireCurrent(): CurrentPage {
+    if (!this.#current)
+      throw new WebToolError('no_page', 'No page is open in the browser yet: open a URL first.');
+    return this.#current;
+  }
+
+  async #newPage(): Promise<Page> {
+    const page = await this.#context.newPage();
+    this.#crashed = false;
+    page.on('popup', (popup) => {
+      popup.close().catch(() => {});
+    });
+    page.on('crash', () => {
+      this.#crashed = true;
+    });
+    return page;
+  }
+
+  /** After a failed call: replace a stuck or crashed page, and say what happened. */
+  async #recover(error: unknown, signal: AbortSignal | undefined): Promise<unknown> {
+    // A navigation that timed out may have left the renderer busy (a script that never yields).
+    const overran =
+      error instanceof DeadlineExceeded || (error instanceof WebToolError && error.code === 'timeout');
+    const cancelled = signal?.aborted === true;
+    const crashed = this.#crashed;
+    if (this.#closed || (isClosedError(error) && !crashed)) {
+      this.#closed = true;
+      return new WebToolError(
+        'browser_failed',
+        'The browser stopped during the call; it is restarted on the next call (open the page again).',
+        { cause: error },
+      );
+    }
+    if (overran || cancelled || crashed) {
+      this.#guard.stop();
+      this.#current = undefined;
+      const old = this.#page;
+      await withDeadline(old.close({ runBeforeUnload: false }), 5000).catch(() => {});
+      try {
+        this.#page = await withDeadline(this.#newPage(), 10_000);
+      } catch {
+        this.#closed = true;
+      }
+    }
+    if (cancelled) return signal?.reason;
+    if (crashed) {
+      return new WebToolError(
+        'browser_failed',
+        'The page crashed; a fresh page is ready (open the URL again).',
+        {
+          cause: error,
+        },
+      );
+    }
+    if (error instanceof DeadlineExceeded) {
+      return new WebToolError(
+        'timeout',
+        `The browser did not finish within ${Math.round(this.#limits.actionTimeoutMs / 1000)} s; the page was closed.`,
+      );
+    }
+    return error;
+  }
+}
+
+function rangeOf(links: readonly PageLink[]): string {
+  return links.length === 0 ? 'it has no links' : `links are numbered 1 to ${links.length}`;
+}

@@ -1,0 +1,48 @@
+import { type Browser, chromium } from 'playwright-core';
+
+export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
+
+export interface ChromiumLaunchOptions {
+  executablePath: string;
+  /** The blackhole proxy's port: Chromium's own network access goes there and dies. */
+  proxyPort: number;
+  extraArgs?: readonly string[];
+  timeoutMs?: number;
+}
+
+/**
+ * Launches the system Chromium (never a downloaded one). Playwright gives
+ * each launch a fresh temporary profile and removes it on close. All traffic
+ * Chromium would send itself goes to the blackhole proxy, loopback included;
+ * the host resolver answers nothing, so not even a DNS query leaves it.
+ */
+export async function launchChromium(options: ChromiumLaunchOptions): Promise<Browser> {
+  return chromium.launch({
+    executablePath: options.executablePath,
+    headless: true,
+    chromiumSandbox: false,
+    timeout: options.timeoutMs ?? 30_000,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+      '--disable-extensions',
+      '--disable-default-apps',
+      '--mute-audio',
+      `--proxy-server=http://127.0.0.1:${options.proxyPort}`,
+      '--proxy-bypass-list=<-loopback>',
+      '--host-resolver-rules=MAP * ~NOTFOUND',
+      '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
+      ...(options.extraArgs ?? []),
+    ],
+  });
+}

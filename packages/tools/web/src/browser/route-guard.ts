@@ -1,0 +1,282 @@
+import type { Frame, Route } from 'playwright-core';
+import type { Dispatcher } from 'undici';
+import { findWebToolError } from '../errors.js';
+import { fetchFollowingRedirects } from '../fetch/follow-redirects.js';
+import { exchange, type HttpResponse, headerValue } from '../fetch/http-exchange.js';
+import type { NetworkPolicy } from '../net/network-policy.js';
+
+/** What happened to one request a page made. */
+export interface RequestRecord {
+  url: string;
+  resourceType: string;
+  outcome: 'fulfilled' | 'blocked' | 'failed' | 'redirected' | 'download-blocked';
+  /** The request loads the page itself (not a sub-resource or a frame inside it). */
+  mainFrame: boolean;
+  reason?: string;
+}
+
+export interface RouteGuardOptions {
+  policy: NetworkPolicy;
+  dispatcher: Dispatcher;
+  mainFrame: () => Frame;
+  maxRedirects: number;
+  /** Cap on the main document; a longer one is cut. */
+  maxDocumentBytes: number;
+  /** Cap on any other resource; a longer one is refused. */
+  maxResourceBytes: number;
+  /** Cap on everything one navigation loads. */
+  maxTotalBytes: number;
+  requestTimeoutMs: number;
+}
+
+/** The reason recorded for a main document cut at maxDocumentBytes. */
+export const CUT_AT_LIMIT = 'cut at the size limit';
+
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+/** Requests remembered per navigation; a page that makes more is not described in full. */
+const MAX_RECORDS = 500;
+const BLOCKED_TYPES = new Set(['media', 'eventsource', 'websocket', 'manifest', 'texttrack', 'ping']);
+const DROPPED_REQUEST_HEADERS = new Set([
+  'host',
+  'connection',
+  'content-length',
+  'accept-encoding',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-authorization',
+  'proxy-connection',
+]);
+const DROPPED_RESPONSE_HEADERS = new Set([
+  'content-encoding',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+]);
+
+/**
+ * The route handler for every request a browser context makes. Chromium
+ * never goes to the network itself: each request is checked against the
+ * policy and sent by our pinned agent, and the answer is handed back with
+ * route.fulfill, so the address checked is the address connected to.
+ * Playwright does not route redirect hops, so redirects are followed here:
+ * for sub-resources hop by hop under the policy; for the main frame the
+ * target is handed to the session (which navigates to it) and the redirect
+ * itself is answered with 204, which cancels that navigation.
+ */
+export class RouteGuard {
+  readonly #options: RouteGuardOptions;
+  #controller = new AbortController();
+  #records: RequestRecord[] = [];
+  #bytes = 0;
+  #redirect: URL | undefined;
+  #inflight = 0;
+  #lastActivity = 0;
+
+  constructor(options: RouteGuardOptions) {
+    this.#options = options;
+  }
+
+  /** Starts a navigation: forgets the last one's records and cancels its pending requests. */
+  begin(): void {
+    this.#controller.abort();
+    this.#controller = new AbortController();
+    this.#records = [];
+    this.#bytes = 0;
+    this.#redirect = undefined;
+  }
+
+  stop(): void {
+    this.#controller.abort();
+  }
+
+  get records(): readonly RequestRecord[] {
+    return this.#records;
+  }
+
+  /**
+   * Resolves once no request has been in flight for `quietMs`, or after
+   * `timeoutMs`. Every request passes through here, so this knows better
+   * than Playwright's networkidle, and needs a shorter quiet window.
+   */
+  async waitForQuiet(quietMs: number, timeoutMs: number): Promise<void> {
+    const start = Date.now();
+    const deadline = start + timeoutMs;
+    while (Date.now() < deadline) {
+      // Quiet since the later of the last request and the call: a request the page has just made
+      // reaches the route handler a moment after Chromium sends it.
+      const since = Math.max(this.#lastActivity, start);
+      if (this.#inflight === 0 && Date.now() - since >= quietMs) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /** The main-frame redirect target seen since the last call, if any. */
+  takeRedirect(): URL | undefined {
+    const target = this.#redirect;
+    this.#redirect = undefined;
+    return target;
+  }
+
+  readonly handle = async (route: Route): Promise<void> => {
+    this.#inflight++;
+    this.#lastActivity = Date.now();
+    try {
+      await this.#handle(route);
+    } finally {
+      this.#inflight--;
+      this.#lastActivity = Date.now();
+    }
+  };
+
+  async #handle(route: Route): Promise<void> {
+    const request = route.request();
+    const url = request.url();
+    const resourceType = request.resourceType();
+    const mainFrame = request.isNavigationRequest() && isMainFrame(route, this.#options.mainFrame);
+    const record = (outcome: RequestRecord['outcome'], reason?: string) =>
+      this.#records.length < MAX_RECORDS &&
+      this.#records.push({
+        url,
+        resourceType,
+        outcome,
+        mainFrame,
+        ...(reason === undefined ? {} : { reason }),
+      });
+    if (BLOCKED_TYPES.has(resourceType)) {
+      record('blocked', `${resourceType} requests are not loaded`);
+      await route.abort('blockedbyclient').catch(ignore);
+      return;
+    }
+    const decision = this.#options.policy.checkUrl(url);
+    if (!decision.allowed) {
+      record('blocked', decision.reason);
+      await route.abort('blockedbyclient').catch(ignore);
+      return;
+    }
+    const signal = AbortSignal.any([
+      this.#controller.signal,
+      AbortSignal.timeout(this.#options.requestTimeoutMs),
+    ]);
+    try {
+      const headers = forwardedHeaders(await request.allHeaders());
+      const body = request.postDataBuffer() ?? undefined;
+      const common = {
+        dispatcher: this.#options.dispatcher,
+        signal,
+        method: request.method(),
+        headers,
+        ...(body ? { body } : {}),
+      };
+      const response = mainFrame
+        ? await exchange(new URL(url), { ...common, maxBytes: this.#options.maxDocumentBytes })
+        : await fetchFollowingRedirects(new URL(url), {
+            ...common,
+            policy: this.#options.policy,
+            maxRedirects: this.#options.maxRedirects,
+            maxBytes: this.#options.maxResourceBytes,
+          });
+      const location = headerValue(response.headers.location);
+      if (mainFrame && REDIRECT_STATUS.has(response.status) && location !== undefined) {
+        const target = new URL(location, url);
+        const next = this.#options.policy.checkUrl(target);
+        if (!next.allowed) {
+          record('blocked', `redirect to ${target.href}: ${next.reason}`);
+          await route.abort('blockedbyclient').catch(ignore);
+          return;
+        }
+        record('redirected', `to ${target.href}`);
+        this.#redirect = target;
+        await route.fulfill({ status: 204, body: '' }).catch(ignore);
+        return;
+      }
+      const refusal = this.#refusal(response, request.isNavigationRequest(), mainFrame);
+      if (refusal) {
+        record(refusal.outcome, refusal.reason);
+        await route.abort('blockedbyclient').catch(ignore);
+        return;
+      }
+      this.#bytes += response.body.length;
+      record('fulfilled', response.truncated ? CUT_AT_LIMIT : undefined);
+      await route
+        .fulfill({ status: response.status, headers: fulfilledHeaders(response), body: response.body })
+        .catch(ignore);
+    } catch (error) {
+      const known = findWebToolError(error);
+      if (known?.code === 'blocked_by_policy') record('blocked', withoutPrefix(known.message));
+      else if (signal.aborted) record('failed', 'timed out or cancelled');
+      else record('failed', known?.message ?? (error as Error).message);
+      await route.abort(signal.aborted ? 'timedout' : known ? 'blockedbyclient' : 'failed').catch(ignore);
+    }
+  }
+
+  #refusal(
+    response: HttpResponse,
+    navigation: boolean,
+    mainFrame: boolean,
+  ): { outcome: RequestRecord['outcome']; reason: string } | undefined {
+    if (navigation && isDownload(response)) {
+      const type = headerValue(response.headers['content-type']) ?? 'unknown type';
+      return { outcome: 'download-blocked', reason: `a file download (${type}); downloads are blocked` };
+    }
+    if (!mainFrame && response.truncated) {
+      return { outcome: 'failed', reason: `larger than ${this.#options.maxResourceBytes} bytes` };
+    }
+    if (this.#bytes + response.body.length > this.#options.maxTotalBytes) {
+      return { outcome: 'failed', reason: `the page loaded more than ${this.#options.maxTotalBytes} bytes` };
+    }
+    return undefined;
+  }
+}
+
+function isMainFrame(route: Route, mainFrame: () => Frame): boolean {
+  try {
+    return route.request().frame() === mainFrame();
+  } catch {
+    // Service-worker requests have no frame.
+    return false;
+  }
+}
+
+function isDownload(response: HttpResponse): boolean {
+  const disposition = headerValue(response.headers['content-disposition']) ?? '';
+  if (/^\s*attachment/i.test(disposition)) return true;
+  const mime = (headerValue(response.headers['content-type']) ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mime === '' || mime.startsWith('text/') || mime.startsWith('image/')) return false;
+  return !(
+    mime === 'application/xhtml+xml' ||
+    mime === 'application/json' ||
+    mime === 'application/xml' ||
+    mime.endsWith('+xml') ||
+    mime.endsWith('+json')
+  );
+}
+
+function forwardedHeaders(headers: Record<string, string>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (lower.startsWith(':') || DROPPED_REQUEST_HEADERS.has(lower)) continue;
+    kept[lower] = value;
+  }
+  return kept;
+}
+
+function fulfilledHeaders(response: HttpResponse): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name)) continue;
+    headers[name] = Array.isArray(value) ? value.join(name === 'set-cookie' ? '\n' : ', ') : value;
+  }
+  return headers;
+}
+
+/** 'Blocked by the network policy: X is a loopback address….' → 'X is a loopback address…' */
+function withoutPrefix(message: string): string {
+  return message.replace(/^Blocked by the network policy: /, '').replace(/\.$/, '');
+}
+
+function ignore(): void {
+  // The page or context closed while the request was in flight.
+}

@@ -1,0 +1,60 @@
+export { type BrowserLimits, browserLimits } from './browser/browser-limits.js';
+export { BrowserPool, type BrowserPoolOptions, type BrowserPoolStats } from './browser/browser-pool.js';
+export { BrowserSession, type PageSnapshot, type Screenshot } from './browser/browser-session.js';
+export {
+  type BrowserAction,
+  type BrowserToolArgs,
+  type BrowserToolOptions,
+  createBrowserTool,
+  type SaveScreenshot,
+} from './browser/browser-tool.js';
+export { DEFAULT_CHROMIUM_PATH } from './browser/chromium-launcher.js';
+export { chromiumProcessIds, memoryOf } from './browser/chromium-processes.js';
+export type { RequestRecord } from './browser/route-guard.js';
+export { findWebToolError, type WebErrorCategory, type WebErrorCode, WebToolError } from './errors.js';
+export { type FindMatch, type FindResult, findInParts } from './extract/find-in-parts.js';
+export { type ExtractedPage, htmlToMarkdown } from './extract/html-to-markdown.js';
+export type { PageLink } from './extract/number-links.js';
+export { paginate } from './extract/paginate.js';
+export { renderPart } from './extract/render-part.js';
+export { type FetchDocumentOptions, type FetchedDocument, fetchDocument } from './fetch/fetch-document.js';
+export {
+  createFetchUrlTool,
+  DEFAULT_USER_AGENT,
+  type FetchUrlTool,
+  type FetchUrlToolOptions,
+} from './fetch/fetch-url-tool.js';
+export {
+  createCheckedLookup,
+  type ResolvedAddress,
+  type Resolver,
+  resolveChecked,
+  systemResolver,
+} from './net/checked-lookup.js';
+export {
+  NetworkPolicy,
+  type NetworkPolicyOptions,
+  type NetworkRules,
+  type PolicyDecision,
+} from './net/network-policy.js';
+export { type ConnectionEvent, createPinnedAgent, type PinnedAgentOptions } from './net/pinned-agent.js';
+export { parseAddress, specialRangeOf } from './net/special-ranges.js';
+export { type WebScriptedRule, webRules } from './rules/web-rules.js';
+export { BRAVE_BASE_URL, type BraveOptions, createBraveBackend } from './search/brave-backend.js';
+export type { FileSearch, FileSearchHit } from './search/file-search.js';
+export type {
+  HttpBackendOptions,
+  SearchBackend,
+  SearchOptions,
+  SearchResult,
+} from './search/search-backend.js';
+export { SEARCH_ENV_HINT, searchBackendFromEnv } from './search/search-backend-from-env.js';
+export { createSearxngBackend, type SearxngOptions } from './search/searxng-backend.js';
+export { createTavilyBackend, TAVILY_BASE_URL, type TavilyOptions } from './search/tavily-backend.js';
+export {
+  createWebSearchTool,
+  NO_FILE_SEARCH_MESSAGE,
+  NO_WEB_SEARCH_MESSAGE,
+  type WebSearchToolOptions,
+} from './search/web-search-tool.js';
+export { UNTRUSTED_CONTENT_INSTRUCTION, wrapUntrusted } from './untrusted/untrusted-content.js';

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserPool, NetworkPolicy } from '../src/index.js';
+import { createTestResolver } from './support/test-resolver.js';
+import { startTestSite, type TestSite } from './support/test-site.js';
+
+let site: TestSite;
+let pool: BrowserPool;
+const policy = () => new NetworkPolicy({ server: { allow: [`localhost:${site.port}`] } });
+
+beforeAll(async () => {
+  site = await startTestSite();
+  pool = new BrowserPool({
+    resolver: createTestResolver({ localhost: ['127.0.0.1'] }),
+    maxSessions: 2,
+    sessionIdleMs: 2500,
+    browserIdleMs: 400,
+  });
+});
+
+afterAll(async () => {
+  await pool.close();
+  await site.close();
+});
+
+const waitFor = async (check: () => Promise<boolean>) => {
+  for (let i = 0; i < 100 && !(await check()); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+};
+
+describe('BrowserPool', () => {
+  it('keeps one context per conversation, shared by equal policies, and serialises parallel calls', async () => {
+    const [first, again] = await Promise.all([pool.session('a', policy()), pool.session('a', policy())]);
+    expect(again).toBe(first);
+    const [one, two] = await Promise.all([first.open(site.url('/article')), first.open(site.url('/second'))]);
+    expect(one.title).toBe('The Article');
+    expect(two.title).toBe('The Second Page');
+    expect(first.page?.url).toBe(site.url('/second'));
+    const other = await pool.session(
+      'a',
+      new NetworkPolicy({ server: { allow: [`localhost:${site.port}`, 'x.test'] } }),
+    );
+    expect(other).not.toBe(first);
+    expect(first.closed).toBe(true);
+  });
+
+  it('closes the least recently used idle context beyond maxSessions', async () => {
+    const a = await pool.session('a', policy());
+    await a.open(site.url('/article'));
+    const b = await pool.session('b', policy());
+    await b.open(site.url('/second'));
+    await pool.session('c', policy());
+    expect((await pool.stats()).sessions).toBe(2);
+    expect(a.closed).toBe(true);
+    expect(b.closed).toBe(false);
+  });
+
+  it('closes idle contexts, then the idle browser, and relaunches on demand', async () => {
+    const pids = await pool.processIds();
+    expect(pids.length).toBeGreaterThan(0);
+    await waitFor(async () => !(await pool.stats()).browserRunning);
+    expect(await pool.stats()).toMatchObject({ sessions: 0, browserRunning: false, launches: 1 });
+    const session = await pool.session('d', policy());
+    expect((await session.open(site.url('/second'))).title).toBe('The Second Page');
+    expect(await pool.stats()).toMatchObject({ sessions: 1, browserRunning: true, launches: 2 });
+    expect((await pool.processIds()).some((pid) => pids.includes(pid))).toBe(false);
+  });
+});

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// The two commands. Uses nothing but Node's standard library, because it runs
+// before any package is installed.
+//   node scripts/bootstrap.mjs start   install what is missing, build, serve
+//   node scripts/bootstrap.mjs test    also install the Debian packages and services the tests need, then test
+//   node scripts/bootstrap.mjs bench   install, build, run the benchmarks
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureSystem } from './system-deps.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const command = process.argv[2];
+const rest = process.argv.slice(3);
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...options });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function must(cmd, args, what) {
+  const status = run(cmd, args);
+  if (status !== 0) {
+    console.error(`agentd: ${what} failed (exit ${status})`);
+    process.exit(status);
+  }
+}
+
+const lockHash = () =>
+  createHash('sha256')
+    .update(readFileSync(join(root, 'package-lock.json')))
+    .update(readFileSync(join(root, 'package.json')))
+    .digest('hex');
+
+/**
+ * Installs npm packages when node_modules is missing or the lock file changed
+ * since the last install. `npm install` rather than `npm ci`: every dependency
+ * is pinned to an exact version, and npm 11 with this workplace's settings
+ * writes lock files that `npm ci` rejects for other platforms' optional
+ * binaries (Biome's).
+ */
+function ensureNodeModules() {
+  const stamp = join(root, 'node_modules', '.agentd-lock-hash');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === lockHash()) return;
+  console.error('agentd: installing npm packages (npm install)...');
+  must('npm', ['install', '--no-audit', '--no-fund'], 'npm install');
+  writeFileSync(stamp, lockHash());
+}
+
+function build() {
+  must('npx', ['--no-install', 'tsc', '-b'], 'build (tsc -b)');
+}
+
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 20) {
+  console.error(`agentd: Node.js 20 or later is required (this is ${process.version})`);
+  process.exit(1);
+}
+
+switch (command) {
+  case 'start': {
+    ensureNodeModules();
+    build();
+    process.exit(run(process.execPath, [join(root, 'packages/server/dist/main.js'), ...rest]));
+    break;
+  }
+  case 'test': {
+    ensureNodeModules();
+    ensureSystem({ ci: process.env.CI === 'true' });
+    build();
+    process.exit(run('npx', ['--no-install', 'vitest', 'run', ...rest]));
+    break;
+  }
+  case 'bench': {
+    ensureNodeModules();
+    build();
+    process.exit(run(process.execPath, [join(root, 'bench/run.mjs'), ...rest]));
+    break;
+  }
+  default:
+    console.error('usage: node scripts/bootstrap.mjs start|test|bench [args...]');
+    process.exit(2);
+}

@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Tests run against the TypeScript sources, never a stale build.
+    alias: {
+      '@agentd/spec': src('spec'),
+      '@agentd/server': src('server'),
+      '@agentd/testing': src('testing'),
+      '@agentd/core': src('core'),
+      '@agentd/providers': src('providers'),
+      '@agentd/tools-gateway': src('tools-gateway'),
+      '@agentd/cli': src('cli'),
+      '@agentd/tool-code-interpreter': fileURLToPath(new URL('./packages/tools/code-interpreter/src/index.ts', import.meta.url)),
+      '@agentd/tool-web': fileURLToPath(new URL('./packages/tools/web/src/index.ts', import.meta.url)),
+    },
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'packages/tools/*/test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
