@@ -12,6 +12,8 @@ import { DeadlineExceeded, withDeadline } from './deadline.js';
 import { explainNavigationFailure, isClosedError } from './navigation-failure.js';
 import { CUT_AT_LIMIT, type RequestRecord, RouteGuard } from './route-guard.js';
 
+const REDIRECTED: unique symbol = Symbol('redirected');
+
 /** One part of the page the session is on, as the model reads it. */
 export interface PageSnapshot {
   url: string;
@@ -277,8 +279,14 @@ export class BrowserSession {
     let response: Response | null = null;
     for (let hops = 0; ; hops++) {
       let failure: unknown;
+      const navigation = step(remaining());
+      navigation.catch(() => {});
       try {
-        response = await step(remaining());
+        const first = await Promise.race([
+          navigation,
+          this.#guard.redirected().then((): typeof REDIRECTED => REDIRECTED),
+        ]);
+        if (first !== REDIRECTED) response = first;
       } catch (error) {
         failure = error;
       }

@@ -71,6 +71,7 @@ export class RouteGuard {
   #records: RequestRecord[] = [];
   #bytes = 0;
   #redirect: URL | undefined;
+  #onRedirect: (() => void) | undefined;
   #inflight = 0;
   #lastActivity = 0;
 
@@ -110,6 +111,19 @@ export class RouteGuard {
       if (this.#inflight === 0 && Date.now() - since >= quietMs) return;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+  }
+
+  /**
+   * Resolves when the main frame meets a server redirect. A page that
+   * navigates by script while it is still loading leaves Playwright waiting
+   * for a document that never comes (the redirect is answered with 204), so
+   * the session races this against the navigation.
+   */
+  redirected(): Promise<void> {
+    if (this.#redirect) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#onRedirect = resolve;
+    });
   }
 
   /** The main-frame redirect target seen since the last call, if any. */
@@ -188,6 +202,8 @@ export class RouteGuard {
         }
         record('redirected', `to ${target.href}`);
         this.#redirect = target;
+        this.#onRedirect?.();
+        this.#onRedirect = undefined;
         await route.fulfill({ status: 204, body: '' }).catch(ignore);
         return;
       }
