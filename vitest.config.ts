@@ -15,6 +15,8 @@ export default defineConfig({
       '@agentd/tools-gateway': src('tools-gateway'),
       '@agentd/cli': src('cli'),
       '@agentd/tool-code-interpreter': fileURLToPath(new URL('./packages/tools/code-interpreter/src/index.ts', import.meta.url)),
+      '@agentd/object-store': src('object-store'),
+      '@agentd/tool-files': fileURLToPath(new URL('./packages/tools/files/src/index.ts', import.meta.url)),
       '@agentd/tool-web': fileURLToPath(new URL('./packages/tools/web/src/index.ts', import.meta.url)),
     },
   },

@@ -3,6 +3,6 @@ export { estimateTokens, fitToBudget, itemsToMessages } from './context-window.j
 export type { RunEventSink } from './run-event-sink.js';
 export { RunCancelled, type RunLoopInput, RunSuspended, runLoop } from './run-loop.js';
 export { canTransition, isTerminal, transition } from './run-status.js';
-export type { RunTool, ToolContext, ToolReport, ToolResult } from './run-tool.js';
+export type { RunTool, ToolContext, ToolReport, ToolResult, ToolScope } from './run-tool.js';
 export { DeltaCoalescer } from './text-coalescer.js';
 export { validateArguments } from './validate-arguments.js';

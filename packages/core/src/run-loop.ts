@@ -20,7 +20,7 @@ import { applyEvent } from './apply-event.js';
 import { fitToBudget, itemsToMessages } from './context-window.js';
 import type { RunEventSink } from './run-event-sink.js';
 import { transition } from './run-status.js';
-import type { RunTool } from './run-tool.js';
+import type { RunTool, ToolScope } from './run-tool.js';
 import { DeltaCoalescer } from './text-coalescer.js';
 import { executeToolCalls } from './tool-execution.js';
 
@@ -35,6 +35,8 @@ export interface RunLoopInput {
   /** Earlier turns and this turn's input, oldest first. */
   history: readonly Item[];
   tools: readonly RunTool[];
+  /** Handed to every tool call: who the run is for. */
+  toolScope?: ToolScope;
   maxSteps: number;
   maxTotalTokens: number | null;
   /** Token budget for the prompt (the model's context window minus room for the answer). */
@@ -188,6 +190,7 @@ export async function runLoop(input: RunLoopInput): Promise<ResponseObject> {
         newId: () => input.newId('fco'),
         emit,
         outputIndex: () => response.output.length,
+        ...(input.toolScope ? { scope: input.toolScope } : {}),
       });
       runItems.push(...outputs);
       throwIfAborted(input.signal);
@@ -350,6 +353,7 @@ async function answerApprovals(
     newId: () => input.newId('fco'),
     emit,
     outputIndex: nextIndex,
+    ...(input.toolScope ? { scope: input.toolScope } : {}),
   });
   return [...outputs, ...executed];
 }

@@ -5,10 +5,26 @@ export type ToolReport =
   | { type: 'routed'; capability: string; tool: string; attempt: number }
   | { type: 'fallback'; capability: string; from: string; to: string | null; reason: string };
 
+/** Who and what a call runs for. The server sets it for every run; built-in tools scope their state by it. */
+export interface ToolScope {
+  tenantId: string;
+  responseId: string;
+  conversationId?: string;
+  /** The end user the response is for (the request's `user`), when the client named one. */
+  user?: string;
+  /**
+   * Identifies state that should last across the turns of one conversation
+   * (a browser page, an interpreter session): the conversation id, or the
+   * first response of a previous_response_id chain.
+   */
+  sessionKey: string;
+}
+
 export interface ToolContext {
   /** Aborted when the run is cancelled or the tool's time-out passes. */
   signal: AbortSignal;
   callId: string;
+  scope?: ToolScope;
   /** Records a routing decision as an event in the run's log. */
   report?: (report: ToolReport) => void;
 }

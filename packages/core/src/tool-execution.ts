@@ -1,6 +1,6 @@
 import type { FunctionCallOutputItem, OutputItem, ResponseEventBody } from '@agentd/spec';
 import type { PendingCall } from './run-loop.js';
-import type { RunTool, ToolReport, ToolResult } from './run-tool.js';
+import type { RunTool, ToolReport, ToolResult, ToolScope } from './run-tool.js';
 import { validateArguments } from './validate-arguments.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -12,6 +12,7 @@ export interface ExecutionOptions {
   newId: () => string;
   emit: (event: ResponseEventBody) => void;
   outputIndex: () => number;
+  scope?: ToolScope;
 }
 
 type Outcome = { status: 'completed' | 'failed' | 'invalid_arguments' | 'cancelled'; output: string };
@@ -107,7 +108,7 @@ async function runOne(
               reason: event.reason,
             },
       );
-    const result = await raceAbort(tool.execute(check.value, { signal, callId, report }), signal);
+    const result = await raceAbort(tool.execute(check.value, { signal, callId, report, ...(options.scope ? { scope: options.scope } : {}) }), signal);
     const normalized: ToolResult = typeof result === 'string' ? { output: result } : result;
     return {
       status: normalized.isError ? 'failed' : 'completed',
