@@ -1,4 +1,4 @@
-import type { OutputItem, ResponseEventBody, ResponseObject } from '@agentd/spec';
+import type { HostedToolItem, OutputItem, ResponseEventBody, ResponseObject } from '@agentd/spec';
 
 /**
  * Folds one event into the response snapshot. Pure: the snapshot a client
@@ -45,6 +45,48 @@ export function applyEvent(response: ResponseObject, event: ResponseEventBody): 
         }),
       };
     }
+    case 'response.output_text.annotation.added': {
+      const item = response.output[event.output_index];
+      if (item?.type !== 'message') return response;
+      const content = item.content.map((part, index) => {
+        if (index !== event.content_index || part.type !== 'output_text') return part;
+        const annotations = [...part.annotations];
+        annotations[event.annotation_index] = event.annotation;
+        return { ...part, annotations };
+      });
+      return { ...response, output: replaceAt(response.output, event.output_index, { ...item, content }) };
+    }
+    case 'response.code_interpreter_call_code.delta':
+      return updateHosted(response, event.output_index, 'code_interpreter_call', (item) => ({
+        ...item,
+        code: (item.code ?? '') + event.delta,
+      }));
+    case 'response.code_interpreter_call_code.done':
+      return updateHosted(response, event.output_index, 'code_interpreter_call', (item) => ({
+        ...item,
+        code: event.code,
+      }));
+    case 'response.code_interpreter_call.in_progress':
+    case 'response.code_interpreter_call.interpreting':
+    case 'response.code_interpreter_call.completed': {
+      const status = event.type.slice('response.code_interpreter_call.'.length) as
+        | 'in_progress'
+        | 'interpreting'
+        | 'completed';
+      return updateHosted(response, event.output_index, 'code_interpreter_call', (item) => ({
+        ...item,
+        status,
+      }));
+    }
+    case 'response.web_search_call.in_progress':
+    case 'response.web_search_call.searching':
+    case 'response.web_search_call.completed': {
+      const status = event.type.slice('response.web_search_call.'.length) as
+        | 'in_progress'
+        | 'searching'
+        | 'completed';
+      return updateHosted(response, event.output_index, 'web_search_call', (item) => ({ ...item, status }));
+    }
     case 'response.reasoning_text.delta': {
       const item = response.output[event.output_index];
       if (item?.type !== 'reasoning') return response;
@@ -56,6 +98,20 @@ export function applyEvent(response: ResponseObject, event: ResponseEventBody): 
     default:
       return response;
   }
+}
+
+function updateHosted<K extends HostedToolItem['type']>(
+  response: ResponseObject,
+  index: number,
+  type: K,
+  update: (item: Extract<HostedToolItem, { type: K }>) => Extract<HostedToolItem, { type: K }>,
+): ResponseObject {
+  const item = response.output[index];
+  if (item?.type !== type) return response;
+  return {
+    ...response,
+    output: replaceAt(response.output, index, update(item as Extract<HostedToolItem, { type: K }>)),
+  };
 }
 
 function replaceAt(output: OutputItem[], index: number, item: OutputItem): OutputItem[] {

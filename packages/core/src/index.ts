@@ -1,8 +1,19 @@
 export { applyEvent } from './apply-event.js';
 export { estimateTokens, fitToBudget, itemsToMessages } from './context-window.js';
+export { type HostedItemTracker, interruptedItem, trackHostedItems } from './hosted-items.js';
 export type { RunEventSink } from './run-event-sink.js';
 export { RunCancelled, type RunLoopInput, RunSuspended, runLoop } from './run-loop.js';
 export { canTransition, isTerminal, transition } from './run-status.js';
-export type { RunTool, ToolContext, ToolReport, ToolResult, ToolScope } from './run-tool.js';
+export type {
+  RunTool,
+  StartToolItem,
+  ToolContext,
+  ToolItemFinish,
+  ToolItemHandle,
+  ToolReport,
+  ToolResult,
+  ToolScope,
+} from './run-tool.js';
 export { DeltaCoalescer } from './text-coalescer.js';
+export { type CitationSource, citationSources, findUrlCitations } from './url-citations.js';
 export { validateArguments } from './validate-arguments.js';

@@ -18,11 +18,13 @@ import type {
 } from '@agentd/spec';
 import { applyEvent } from './apply-event.js';
 import { fitToBudget, itemsToMessages } from './context-window.js';
+import { interruptedItem } from './hosted-items.js';
 import type { RunEventSink } from './run-event-sink.js';
 import { transition } from './run-status.js';
 import type { RunTool, ToolScope } from './run-tool.js';
 import { DeltaCoalescer } from './text-coalescer.js';
 import { executeToolCalls } from './tool-execution.js';
+import { citationSources, findUrlCitations } from './url-citations.js';
 
 export interface RunLoopInput {
   /** The response as stored at creation (status queued). */
@@ -43,7 +45,8 @@ export interface RunLoopInput {
   contextTokens: number;
   signal: AbortSignal;
   sink: RunEventSink;
-  newId: (prefix: 'msg' | 'fc' | 'fco' | 'rs' | 'apr') => string;
+  /** `ci` and `ws` are hosted-tool items (code_interpreter_call, web_search_call). */
+  newId: (prefix: 'msg' | 'fc' | 'fco' | 'rs' | 'apr' | 'ci' | 'ws') => string;
   /** How long an approval request stays answerable; later answers count as denials. */
   approvalTtlMs?: number;
   /** Model turns already taken, when resuming a run that was interrupted. */
@@ -188,6 +191,7 @@ export async function runLoop(input: RunLoopInput): Promise<ResponseObject> {
         signal: input.signal,
         maxOutputChars: input.maxToolOutputChars ?? 64_000,
         newId: () => input.newId('fco'),
+        newItemId: (prefix) => input.newId(prefix),
         emit,
         outputIndex: () => response.output.length,
         ...(input.toolScope ? { scope: input.toolScope } : {}),
@@ -242,16 +246,11 @@ function describeFailure(error: unknown): { code: string; message: string } {
   };
 }
 
-/** Marks items left in progress by an interrupted turn as incomplete. */
+/** Marks items left working by an interrupted turn or tool call as incomplete (failed, for the web). */
 function closeOpenItems(response: ResponseObject, emit: (event: ResponseEventBody) => void): void {
   response.output.forEach((item, index) => {
-    if ('status' in item && item.status === 'in_progress') {
-      emit({
-        type: 'response.output_item.done',
-        output_index: index,
-        item: { ...item, status: 'incomplete' } as OutputItem,
-      });
-    }
+    const closed = interruptedItem(item);
+    if (closed) emit({ type: 'response.output_item.done', output_index: index, item: closed });
   });
 }
 
@@ -351,6 +350,7 @@ async function answerApprovals(
     signal: input.signal,
     maxOutputChars: input.maxToolOutputChars ?? 64_000,
     newId: () => input.newId('fco'),
+    newItemId: (prefix) => input.newId(prefix),
     emit,
     outputIndex: nextIndex,
     ...(input.toolScope ? { scope: input.toolScope } : {}),
@@ -393,7 +393,19 @@ async function streamTurn(
     if (!message) return;
     const { item, index, text, coalescer } = message;
     coalescer.flush();
-    const part = { type: 'output_text' as const, text, annotations: [] };
+    // Pages the run's web tools read, cited where the answer names them.
+    const annotations = findUrlCitations(text, citationSources([...input.history, ...start.output]));
+    for (const [annotationIndex, annotation] of annotations.entries()) {
+      emit({
+        type: 'response.output_text.annotation.added',
+        item_id: item.id,
+        output_index: index,
+        content_index: 0,
+        annotation_index: annotationIndex,
+        annotation,
+      });
+    }
+    const part = { type: 'output_text' as const, text, annotations };
     emit({
       type: 'response.output_text.done',
       item_id: item.id,

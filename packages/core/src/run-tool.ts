@@ -1,4 +1,4 @@
-import type { ModelToolDefinition } from '@agentd/spec';
+import type { CodeInterpreterCallItem, ModelToolDefinition, WebSearchCallItem } from '@agentd/spec';
 
 /** What a tool may record in the run's log about how it was served (capability routing). */
 export type ToolReport =
@@ -20,6 +20,31 @@ export interface ToolScope {
   sessionKey: string;
 }
 
+/** The end of a hosted-tool item: its last status and the fields it gained (outputs, action). */
+export type ToolItemFinish<T extends CodeInterpreterCallItem | WebSearchCallItem> = Partial<
+  Omit<T, 'type' | 'id' | 'call_id' | 'status'>
+> & { status: Exclude<T['status'], 'in_progress' | 'interpreting' | 'searching'> };
+
+/** One hosted-tool item a call is showing; calls after `finish` (or after the call ended) are ignored. */
+export interface ToolItemHandle<T extends CodeInterpreterCallItem | WebSearchCallItem> {
+  readonly id: string;
+  /** The working phase: `interpreting` for code, `searching` for the web. */
+  working(): void;
+  finish(end: ToolItemFinish<T>): void;
+}
+
+/**
+ * Starts a hosted-tool item (ADR-0008): the loop gives it an id, an output
+ * index and the call's call_id, and streams it as OpenAI streams its hosted
+ * tools. The function_call and function_call_output pair stays as it is.
+ */
+export interface StartToolItem {
+  (
+    item: Pick<CodeInterpreterCallItem, 'type' | 'code' | 'container_id' | 'runtime'>,
+  ): ToolItemHandle<CodeInterpreterCallItem>;
+  (item: Pick<WebSearchCallItem, 'type' | 'action' | 'tool'>): ToolItemHandle<WebSearchCallItem>;
+}
+
 export interface ToolContext {
   /** Aborted when the run is cancelled or the tool's time-out passes. */
   signal: AbortSignal;
@@ -27,6 +52,8 @@ export interface ToolContext {
   scope?: ToolScope;
   /** Records a routing decision as an event in the run's log. */
   report?: (report: ToolReport) => void;
+  /** Shows the call's work as a typed output item; set by the run loop. */
+  startItem?: StartToolItem;
 }
 
 export interface ToolResult {

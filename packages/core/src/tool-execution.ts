@@ -1,4 +1,5 @@
 import type { FunctionCallOutputItem, OutputItem, ResponseEventBody } from '@agentd/spec';
+import { trackHostedItems } from './hosted-items.js';
 import type { PendingCall } from './run-loop.js';
 import type { RunTool, ToolReport, ToolResult, ToolScope } from './run-tool.js';
 import { validateArguments } from './validate-arguments.js';
@@ -12,6 +13,8 @@ export interface ExecutionOptions {
   newId: () => string;
   emit: (event: ResponseEventBody) => void;
   outputIndex: () => number;
+  /** Ids of hosted-tool items (code_interpreter_call, web_search_call). */
+  newItemId?: (prefix: 'ci' | 'ws') => string;
   scope?: ToolScope;
 }
 
@@ -88,6 +91,14 @@ async function runOne(
   const timeoutMs = tool.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = AbortSignal.any([options.signal, timeout]);
+  const items = options.newItemId
+    ? trackHostedItems({
+        callId,
+        newId: options.newItemId,
+        emit: options.emit,
+        outputIndex: options.outputIndex,
+      })
+    : undefined;
   try {
     const report = (event: ToolReport) =>
       options.emit(
@@ -108,7 +119,14 @@ async function runOne(
               reason: event.reason,
             },
       );
-    const result = await raceAbort(tool.execute(check.value, { signal, callId, report, ...(options.scope ? { scope: options.scope } : {}) }), signal);
+    const context = {
+      signal,
+      callId,
+      report,
+      ...(options.scope ? { scope: options.scope } : {}),
+      ...(items ? { startItem: items.start } : {}),
+    };
+    const result = await raceAbort(tool.execute(check.value, context), signal);
     const normalized: ToolResult = typeof result === 'string' ? { output: result } : result;
     return {
       status: normalized.isError ? 'failed' : 'completed',
@@ -119,6 +137,8 @@ async function runOne(
     if (timeout.aborted)
       return { status: 'failed', output: `Error: ${name} timed out after ${timeoutMs} ms.` };
     return { status: 'failed', output: `Error: ${name} failed: ${(error as Error).message}` };
+  } finally {
+    items?.close(options.signal.aborted);
   }
 }
 

@@ -56,6 +56,9 @@ describe('the scripted model', () => {
 
     const without = await collect(model.stream(request([{ role: 'user', content: 'echo: hi there' }], [])));
     expect(without.some((part) => part.type === 'tool-call')).toBe(false);
+    // It says how to enable the tool the request needs.
+    const hint = without.flatMap((part) => (part.type === 'text-delta' ? [part.delta] : [])).join('');
+    expect(hint).toContain('enable the echo tool: add "tools": ["echo"]');
   });
 
   it('reports the tool result back', async () => {

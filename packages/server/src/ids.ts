@@ -18,6 +18,10 @@ export const ID_PREFIX = {
   approvalResponse: 'aprr',
   tool: 'tool',
   secret: 'secret',
+  file: 'file',
+  vectorStore: 'vs',
+  memory: 'mem',
+  upload: 'upl',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

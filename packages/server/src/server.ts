@@ -5,12 +5,15 @@ import type { Logger } from 'pino';
 import { type AdminBootstrap, bootstrapAdmin } from './api-keys/bootstrap-admin.js';
 import type { Config } from './config/schema.js';
 import { createApp } from './http/app.js';
+import { startKnowledgeServices } from './knowledge-services.js';
 import { createLogger } from './logging/logger.js';
 import { loadMasterKey } from './secrets/master-key.js';
+import { rewrapUnderCurrentKey } from './secrets/master-key-rotation.js';
 import { createServices, type ServiceOverrides, type Services } from './services.js';
 import { lockDataDir } from './storage/data-dir-lock.js';
 import { migrate } from './storage/migrate.js';
 import { openDatabase } from './storage/open-database.js';
+import { VectorColumn } from './vector-stores/vector-column.js';
 
 export interface RunningServer {
   url: string;
@@ -52,7 +55,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         }
       },
     });
-    const services = createServices(config, db, logger, { masterKey, ...options.overrides });
+    const vectors = await VectorColumn.detect(db, logger);
+    const services = createServices(config, db, logger, { masterKey, vectors, ...options.overrides });
+    const reindexing = await startKnowledgeServices(db, services);
+    if (reindexing > 0) logger.info({ files: reindexing }, 'resuming file indexing');
+    if (config.AGENTD_MASTER_KEY_PREVIOUS) {
+      rewrapUnderCurrentKey(services, logger).catch((error) =>
+        logger.error({ err: error }, 'master key rotation failed; the previous keys are still needed'),
+      );
+    }
     const admin = await bootstrapAdmin(services.tenants, services.apiKeys, {
       adminKey: config.AGENTD_ADMIN_KEY,
       dataDir: config.AGENTD_DATA_DIR,
@@ -84,6 +95,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         closing ??= (async () => {
           await services.runs.shutdown();
           await services.tools.close();
+          await services.ingestion.close();
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             (server as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -1,23 +1,32 @@
 import { randomBytes } from 'node:crypto';
+import { NetworkPolicy } from '@agentd/net-policy';
 import { createAdapter } from '@agentd/tools-gateway';
 import type { Logger } from 'pino';
 import { AgentRepository } from './agents/agent-repository.js';
 import { ApiKeyRepository } from './api-keys/api-key-repository.js';
 import type { Config } from './config/schema.js';
 import { ConversationRepository } from './conversations/conversation-repository.js';
+import {
+  createKnowledgeServices,
+  type KnowledgeOptions,
+  type KnowledgeServices,
+} from './knowledge-services.js';
 import { createModelResolver, type ModelResolver } from './models/model-resolver.js';
 import { ResponseRepository } from './responses/response-repository.js';
 import { InProcessRunEventBus, type RunEventBus } from './responses/run-event-bus.js';
 import { RunManager } from './responses/run-manager.js';
+import { previousMasterKeys } from './secrets/master-key-rotation.js';
 import { SecretBox } from './secrets/secret-box.js';
 import { SecretRepository } from './secrets/secret-repository.js';
 import type { Database, Queryable } from './storage/database.js';
 import { TenantRepository } from './tenants/tenant-repository.js';
+import { type ArtifactStore, DiscardingArtifactStore } from './tools/builtins/artifact-store.js';
+import { BuiltinTools } from './tools/builtins/builtin-tools.js';
 import { ToolRepository } from './tools/tool-repository.js';
 import { type AdapterFactory, ToolService } from './tools/tool-service.js';
 
 /** What request handlers reach through the context: configuration, storage and repositories. */
-export interface Services {
+export interface Services extends KnowledgeServices {
   config: Config;
   db: Database;
   logger: Logger;
@@ -37,11 +46,15 @@ export interface Services {
   apiKeysIn(tx: Queryable): ApiKeyRepository;
 }
 
-export interface ServiceOverrides {
+export interface ServiceOverrides extends Omit<KnowledgeOptions, 'masterKey'> {
   models?: ModelResolver;
   createAdapter?: AdapterFactory;
+  /** Where tenants' HTTP, OpenAPI and MCP-over-HTTP tools may connect; default: AGENTD_NET_ALLOW/_DENY. */
+  networkPolicy?: NetworkPolicy;
   /** The master key; a random one (secrets lost at exit) when absent, for tests that need none. */
   masterKey?: Buffer;
+  /** Where built-in tools store images and files; by default nothing is kept. */
+  artifacts?: ArtifactStore;
 }
 
 export function createServices(
@@ -55,12 +68,30 @@ export function createServices(
   const bus = new InProcessRunEventBus();
   const models = overrides.models ?? createModelResolver(config);
   const toolRepository = new ToolRepository(db);
-  const secrets = new SecretRepository(db, new SecretBox(overrides.masterKey ?? randomBytes(32)));
+  const secrets = new SecretRepository(
+    db,
+    new SecretBox(overrides.masterKey ?? randomBytes(32), previousMasterKeys(config)),
+  );
+  // Keeps tenants' tools off loopback, private and metadata addresses unless AGENTD_NET_ALLOW allows them.
+  const networkPolicy =
+    overrides.networkPolicy ??
+    NetworkPolicy.fromEnv({
+      AGENTD_NET_ALLOW: config.AGENTD_NET_ALLOW,
+      AGENTD_NET_DENY: config.AGENTD_NET_DENY,
+    });
   const tools = new ToolService(
     toolRepository,
-    overrides.createAdapter ?? ((manifest, options) => createAdapter(manifest, options)),
+    overrides.createAdapter ??
+      ((manifest, { trusted, ...options }) =>
+        createAdapter(manifest, trusted ? options : { ...options, networkPolicy })),
     logger,
     (tenantId, name) => secrets.reveal(tenantId, name),
+    new BuiltinTools({
+      config,
+      logger,
+      artifacts: overrides.artifacts ?? new DiscardingArtifactStore(logger),
+      policy: networkPolicy,
+    }),
   );
   const runs = new RunManager({
     responses,
@@ -73,6 +104,7 @@ export function createServices(
     tools,
   });
   return {
+    ...createKnowledgeServices(config, db, logger, overrides),
     config,
     db,
     logger,

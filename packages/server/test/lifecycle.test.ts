@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -558,4 +560,93 @@ describe('a bad configuration', () => {
       expect(readdirSync(dataDir)).toEqual([]);
     },
   );
+});
+
+// ---------------------------------------------------------------------------
+// Built-in tools at shutdown
+// ---------------------------------------------------------------------------
+
+/** Processes descended from `root` (by /proc parent links). */
+function descendants(root: number): { pid: number; command: string }[] {
+  const parents = new Map<number, number>();
+  const commands = new Map<number, string>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      commands.set(Number(entry), readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' '));
+    } catch {
+      // gone while we looked
+    }
+  }
+  const found: { pid: number; command: string }[] = [];
+  const walk = (parent: number) => {
+    for (const [pid, ppid] of parents) {
+      if (ppid !== parent) continue;
+      found.push({ pid, command: commands.get(pid) ?? '' });
+      walk(pid);
+    }
+  };
+  walk(root);
+  return found;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('built-in tools at shutdown', () => {
+  it('SIGTERM stops the interpreter and the Chromium a run started, and the server exits 0', {
+    timeout: 180_000,
+  }, async () => {
+    const page = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(
+        '<html><head><title>Shutdown page</title></head><body><main><p>Still here at shutdown.</p></main></body></html>',
+      );
+    });
+    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    const site = `127.0.0.1:${(page.address() as AddressInfo).port}`;
+    try {
+      const dataDir = tempDir();
+      const proc = spawnServer({
+        AGENTD_PORT: '0',
+        AGENTD_DATA_DIR: dataDir,
+        AGENTD_NET_ALLOW: site,
+        AGENTD_CODE_INTERPRETER_POOL_SIZE: '1',
+      });
+      const url = await waitForListening(proc);
+      const api = new ApiClient(url, readFileSync(join(dataDir, 'admin-key'), 'utf8').trim());
+      const pid = proc.child.pid as number;
+      // Nothing heavy before the first call.
+      expect(descendants(pid).filter((child) => /chrom/i.test(child.command))).toEqual([]);
+
+      const python = await api.post('/v1/responses', {
+        input: 'run python: print(6 * 7)',
+        tools: ['code_interpreter'],
+      });
+      expect(JSON.stringify(python.body.output)).toContain('stdout:\\n42');
+      const opened = await api.post('/v1/responses', { input: `open http://${site}/`, tools: ['browser'] });
+      expect(JSON.stringify(opened.body.output)).toContain('Still here at shutdown.');
+      const chromium = descendants(pid).filter((child) => /chrom/i.test(child.command));
+      expect(chromium.length).toBeGreaterThan(0);
+
+      expect(await stopWithSigterm(proc)).toEqual({ code: 0, signal: null });
+      for (let i = 0; i < 100 && chromium.some((child) => isAlive(child.pid)); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(chromium.filter((child) => isAlive(child.pid))).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => {
+        page.closeAllConnections();
+        page.close(() => resolve());
+      });
+    }
+  });
 });

@@ -46,14 +46,22 @@ const SCHEMA_TABLES = [
   'agent_versions',
   'agents',
   'api_keys',
+  'chunks',
   'conversation_items',
   'conversations',
+  'embedding_cache',
+  'file_upload_reservations',
+  'files',
+  'memories',
+  'memory_consents',
   'response_event_batches',
   'responses',
   'schema_migrations',
   'secrets',
   'tenants',
   'tools',
+  'vector_store_files',
+  'vector_stores',
 ];
 
 // ---------------------------------------------------------------------------

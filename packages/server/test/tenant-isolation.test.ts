@@ -10,6 +10,9 @@ interface Ids {
   response: string;
   tool: string;
   secret: string;
+  file: string;
+  vectorStore: string;
+  memory: string;
 }
 
 /**
@@ -172,6 +175,93 @@ const CASES: IsolationCase[] = [
     code: 'tool_not_found',
   },
   {
+    method: 'GET',
+    path: '/v1/files/{id}',
+    fill: (i) => `/v1/files/${i.file}`,
+    ownerStatus: 200,
+    code: 'file_not_found',
+  },
+  {
+    method: 'GET',
+    path: '/v1/files/{id}/content',
+    fill: (i) => `/v1/files/${i.file}/content`,
+    ownerStatus: 200,
+    code: 'file_not_found',
+  },
+  {
+    method: 'GET',
+    path: '/v1/vector_stores/{id}',
+    fill: (i) => `/v1/vector_stores/${i.vectorStore}`,
+    ownerStatus: 200,
+    code: 'vector_store_not_found',
+  },
+  {
+    method: 'POST',
+    path: '/v1/vector_stores/{id}',
+    fill: (i) => `/v1/vector_stores/${i.vectorStore}`,
+    body: () => ({ name: 'hijacked' }),
+    ownerStatus: 200,
+    code: 'vector_store_not_found',
+  },
+  {
+    method: 'GET',
+    path: '/v1/vector_stores/{id}/files',
+    fill: (i) => `/v1/vector_stores/${i.vectorStore}/files`,
+    ownerStatus: 200,
+    code: 'vector_store_not_found',
+  },
+  {
+    method: 'POST',
+    path: '/v1/vector_stores/{id}/files',
+    fill: (i) => `/v1/vector_stores/${i.vectorStore}/files`,
+    body: (i) => ({ file_id: i.file }),
+    ownerStatus: 200,
+    code: 'vector_store_not_found',
+  },
+  {
+    method: 'GET',
+    path: '/v1/vector_stores/{id}/files/{file_id}',
+    fill: (i) => `/v1/vector_stores/${i.vectorStore}/files/${i.file}`,
+    ownerStatus: 200,
+    code: 'vector_store_not_found',
+  },
+  {
+    method: 'POST',
+    path: '/v1/vector_stores/{id}/search',
+    fill: (i) => `/v1/vector_stores/${i.vectorStore}/search`,
+    body: () => ({ query: 'private plans' }),
+    ownerStatus: 200,
+    code: 'vector_store_not_found',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/vector_stores/{id}/files/{file_id}',
+    fill: (i) => `/v1/vector_stores/${i.vectorStore}/files/${i.file}`,
+    ownerStatus: 200,
+    code: 'vector_store_file_not_found',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/vector_stores/{id}',
+    fill: (i) => `/v1/vector_stores/${i.vectorStore}`,
+    ownerStatus: 200,
+    code: 'vector_store_not_found',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/files/{id}',
+    fill: (i) => `/v1/files/${i.file}`,
+    ownerStatus: 200,
+    code: 'file_not_found',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/memories/{id}',
+    fill: (i) => `/v1/memories/${i.memory}`,
+    ownerStatus: 200,
+    code: 'memory_not_found',
+  },
+  {
     method: 'DELETE',
     path: '/v1/secrets/{id}',
     fill: (i) => `/v1/secrets/${i.secret}`,
@@ -210,6 +300,9 @@ const MADE_UP: Ids = {
   response: 'resp_01doesnotexist0000000000',
   tool: 'tool_01doesnotexist0000000000',
   secret: 'secret_01doesnotexist0000000000',
+  file: 'file_01doesnotexist0000000000',
+  vectorStore: 'vs_01doesnotexist0000000000',
+  memory: 'mem_01doesnotexist0000000000',
 };
 
 const label = (c: IsolationCase) => `${c.method} ${c.path}`;
@@ -239,6 +332,10 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       `/v1/responses/${ids.response}/input_items?order=asc`,
       `/v1/responses/${ids.response}/events`,
       `/v1/tools/${ids.tool}`,
+      `/v1/files/${ids.file}`,
+      `/v1/vector_stores/${ids.vectorStore}`,
+      `/v1/vector_stores/${ids.vectorStore}/files/${ids.file}`,
+      '/v1/memories?user=alice',
     ];
     const snapshot: Record<string, { status: number; body: unknown }> = {};
     for (const path of reads) {
@@ -288,7 +385,23 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
     expect(tool.status).toBe(200);
     const secret = await a.post('/v1/secrets', { name: 'tenant-a-secret', value: 'sk-tenant-a' });
     expect(secret.status).toBe(200);
+    const form = new FormData();
+    form.append('purpose', 'assistants');
+    form.append('file', new Blob(['Tenant A only: private plans for the launch.']), 'plans.txt');
+    const file = await fetch(`${server.url}/v1/files`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminKey}` },
+      body: form,
+    }).then((response) => response.json() as Promise<{ id: string }>);
+    const store = await a.post('/v1/vector_stores', { name: 'tenant-a-store', file_ids: [file.id] });
+    expect(store.status).toBe(200);
+    await a.post('/v1/memories/consent', { user: 'alice', enabled: true });
+    const memory = await a.post('/v1/memories', { user: 'alice', text: 'Tenant A only: Alice likes jazz.' });
+    expect(memory.status).toBe(200);
     ids = {
+      file: file.id,
+      vectorStore: store.body.id,
+      memory: memory.body.id,
       tool: tool.body.id,
       secret: secret.body.id,
       agent: agent.body.id,

@@ -10,10 +10,25 @@ export interface InputTextPart {
   text: string;
 }
 
+/**
+ * A URL the answer cites. `text.slice(start_index, end_index)` is the citing
+ * span (UTF-16 code units, as JavaScript slices strings).
+ */
+export interface UrlCitationAnnotation {
+  type: 'url_citation';
+  start_index: number;
+  end_index: number;
+  url: string;
+  title: string;
+}
+
+/** agentd writes URL citations; items a client sends back may carry other annotation kinds. */
+export type OutputTextAnnotation = UrlCitationAnnotation | { type: string; [field: string]: unknown };
+
 export interface OutputTextPart {
   type: 'output_text';
   text: string;
-  annotations: unknown[];
+  annotations: OutputTextAnnotation[];
 }
 
 export interface RefusalPart {
@@ -72,10 +87,94 @@ export interface ApprovalResponseItem {
   status: ItemStatus;
 }
 
+/**
+ * Hosted-tool items (ADR-0008): how a built-in tool shows its work, as OpenAI
+ * streams its hosted tools. They sit beside the function_call and
+ * function_call_output pair the model reads; `call_id` links them.
+ */
+
+/** A stored image: `url` reads it through the files API. */
+export interface HostedImageOutput {
+  type: 'image';
+  url: string;
+  /** agentd: the stored file. */
+  file_id: string;
+}
+
+export interface CodeInterpreterLogsOutput {
+  type: 'logs';
+  logs: string;
+}
+
+/** agentd: a file the code wrote under /mnt/data, stored. */
+export interface CodeInterpreterFileOutput {
+  type: 'file';
+  file_id: string;
+  path: string;
+  mime_type: string;
+  bytes: number;
+}
+
+export type CodeInterpreterOutput = CodeInterpreterLogsOutput | HostedImageOutput | CodeInterpreterFileOutput;
+
+export type CodeInterpreterCallStatus =
+  | 'in_progress'
+  | 'interpreting'
+  | 'completed'
+  | 'incomplete'
+  | 'failed';
+
+export interface CodeInterpreterCallItem {
+  type: 'code_interpreter_call';
+  id: string;
+  code: string | null;
+  /** Stable for one session (tenant, conversation, runtime). */
+  container_id: string;
+  outputs: CodeInterpreterOutput[] | null;
+  status: CodeInterpreterCallStatus;
+  /** agentd: the model's function call this item shows. */
+  call_id?: string;
+  /** agentd: `pyodide` or `cpython`. */
+  runtime?: string;
+}
+
+/** A page or result the answer may cite; `title` is agentd's addition. */
+export interface WebSearchSource {
+  type: 'url';
+  url: string;
+  title?: string;
+}
+
+export type WebSearchAction =
+  | { type: 'search'; query: string; sources?: WebSearchSource[] }
+  | { type: 'open_page'; url: string | null; title?: string }
+  | { type: 'find_in_page'; url: string | null; pattern: string }
+  /** agentd: a browser screenshot, stored as an image (see `outputs`). */
+  | { type: 'screenshot'; url: string | null; title?: string };
+
+export type WebSearchCallStatus = 'in_progress' | 'searching' | 'completed' | 'failed';
+
+export interface WebSearchCallItem {
+  type: 'web_search_call';
+  id: string;
+  action: WebSearchAction;
+  status: WebSearchCallStatus;
+  /** agentd: the model's function call this item shows. */
+  call_id?: string;
+  /** agentd: the built-in that served it: `web_search`, `fetch_url` or `browser`. */
+  tool?: string;
+  /** agentd: a screenshot's stored image. */
+  outputs?: HostedImageOutput[];
+}
+
+export type HostedToolItem = CodeInterpreterCallItem | WebSearchCallItem;
+
 export type Item =
   | MessageItem
   | FunctionCallItem
   | FunctionCallOutputItem
   | ApprovalRequestItem
-  | ApprovalResponseItem;
+  | ApprovalResponseItem
+  | CodeInterpreterCallItem
+  | WebSearchCallItem;
 export type ItemType = Item['type'];

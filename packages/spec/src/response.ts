@@ -1,4 +1,4 @@
-import type { Item } from './items.js';
+import type { Item, OutputTextPart, UrlCitationAnnotation } from './items.js';
 
 /**
  * A response (a run), in the OpenAI Responses API shape, and the events that
@@ -80,13 +80,12 @@ export type ResponseEventBody =
   | { type: 'response.cancelled'; response: ResponseObject }
   | { type: 'response.output_item.added'; output_index: number; item: OutputItem }
   | { type: 'response.output_item.done'; output_index: number; item: OutputItem }
+  | ({ type: 'response.content_part.added'; part: OutputTextPart } & ContentRef)
+  | ({ type: 'response.content_part.done'; part: OutputTextPart } & ContentRef)
   | ({
-      type: 'response.content_part.added';
-      part: { type: 'output_text'; text: string; annotations: unknown[] };
-    } & ContentRef)
-  | ({
-      type: 'response.content_part.done';
-      part: { type: 'output_text'; text: string; annotations: unknown[] };
+      type: 'response.output_text.annotation.added';
+      annotation_index: number;
+      annotation: UrlCitationAnnotation;
     } & ContentRef)
   | ({ type: 'response.output_text.delta'; delta: string; logprobs: unknown[] } & ContentRef)
   | ({ type: 'response.output_text.done'; text: string; logprobs: unknown[] } & ContentRef)
@@ -94,6 +93,15 @@ export type ResponseEventBody =
   | ({ type: 'response.reasoning_text.done'; text: string } & ContentRef)
   | ({ type: 'response.function_call_arguments.delta'; delta: string } & ItemRef)
   | ({ type: 'response.function_call_arguments.done'; arguments: string; name: string } & ItemRef)
+  // Hosted-tool items (ADR-0008), as OpenAI names their events.
+  | ({ type: 'response.code_interpreter_call.in_progress' } & ItemRef)
+  | ({ type: 'response.code_interpreter_call_code.delta'; delta: string } & ItemRef)
+  | ({ type: 'response.code_interpreter_call_code.done'; code: string } & ItemRef)
+  | ({ type: 'response.code_interpreter_call.interpreting' } & ItemRef)
+  | ({ type: 'response.code_interpreter_call.completed' } & ItemRef)
+  | ({ type: 'response.web_search_call.in_progress' } & ItemRef)
+  | ({ type: 'response.web_search_call.searching' } & ItemRef)
+  | ({ type: 'response.web_search_call.completed' } & ItemRef)
   // agentd's own run events, named in the same style.
   | { type: 'response.model_call.started'; step: number; model: string }
   | {

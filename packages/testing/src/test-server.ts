@@ -1,11 +1,18 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NetworkPolicy } from '@agentd/net-policy';
 import { type Config, createLogger, loadConfig, type RunningServer, startServer } from '@agentd/server';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
 
 export type Backend = 'pglite' | 'postgres';
 export const BACKENDS: Backend[] = ['pglite', 'postgres'];
+
+/**
+ * What test servers allow tenants' tools to reach unless a test says
+ * otherwise: the loopback, where the tests' own tool servers listen.
+ */
+const TEST_NET_ALLOW = '127.0.0.0/8, ::1, localhost';
 
 export interface TestServer {
   url: string;
@@ -25,6 +32,11 @@ export interface TestServer {
 
 export interface TestServerOptions {
   backend: Backend;
+  /**
+   * Configuration, as environment variables. AGENTD_NET_ALLOW defaults to
+   * the loopback, where tests' tool servers listen; '' gives the production
+   * default, which blocks it.
+   */
   env?: Record<string, string>;
   /** Reuse the storage of an earlier server (restart tests). */
   reuse?: { dataDir: string; database?: TestDatabase | undefined };
@@ -46,7 +58,11 @@ export async function startTestServer(
   });
   const chunks: string[] = [];
   const logger = createLogger(config.AGENTD_LOG_LEVEL, { write: (chunk: string) => void chunks.push(chunk) });
-  const server = await startServer(config, { logger });
+  const networkPolicy = NetworkPolicy.fromEnv({
+    AGENTD_NET_ALLOW: options.env?.AGENTD_NET_ALLOW ?? TEST_NET_ALLOW,
+    AGENTD_NET_DENY: options.env?.AGENTD_NET_DENY,
+  });
+  const server = await startServer(config, { logger, overrides: { networkPolicy } });
   const adminKey = config.AGENTD_ADMIN_KEY ?? readFileSync(server.admin.keyFile, 'utf8').trim();
   let stopped = false;
   const stop = async () => {

@@ -278,7 +278,7 @@ describe('the fake OpenAI server fault injection', () => {
   });
 
   it('answers unknown paths with 404 and bad JSON with 400', async () => {
-    const notFound = await fetch(`${fake.baseURL}/embeddings`, { method: 'POST', body: '{}' });
+    const notFound = await fetch(`${fake.baseURL}/images/generations`, { method: 'POST', body: '{}' });
     expect(notFound.status).toBe(404);
     const badJson = await fetch(`${fake.baseURL}/chat/completions`, { method: 'POST', body: '{nope' });
     expect(badJson.status).toBe(400);

@@ -6,6 +6,7 @@ export { createClientAdapter } from './adapters/client-adapter.js';
 export { type CreateAdapterOptions, createAdapter } from './adapters/create-adapter.js';
 export { createHttpAdapter, type HttpAdapterOptions } from './adapters/http-adapter.js';
 export { createMcpAdapter, type McpAdapter, type McpAdapterOptions } from './adapters/mcp-adapter.js';
+export type { NetworkOptions } from './adapters/network-access.js';
 export { createOpenApiAdapter, type OpenApiAdapterOptions } from './adapters/openapi-adapter.js';
 export type { AdapterHealth, AdapterTool, SecretResolver, ToolAdapter } from './adapters/tool-adapter.js';
 export {

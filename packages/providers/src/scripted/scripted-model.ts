@@ -52,10 +52,7 @@ export function createScriptedModel(rules: readonly ScriptedRule[] = []): Langua
           return;
         }
       }
-      const text = reply(
-        request.messages,
-        rules.filter((rule) => available.has(rule.tool)),
-      );
+      const text = reply(request.messages, rules, available);
       for (const piece of text.match(/\S+\s*|\s+/g) ?? []) {
         signal?.throwIfAborted();
         yield { type: 'text-delta', delta: piece };
@@ -66,18 +63,27 @@ export function createScriptedModel(rules: readonly ScriptedRule[] = []): Langua
   };
 }
 
-function reply(messages: ModelMessage[], rules: ScriptedRule[]): string {
+function reply(messages: ModelMessage[], rules: readonly ScriptedRule[], available: Set<string>): string {
   const last = messages.at(-1);
   if (last?.role === 'tool') {
     const results = trailingToolResults(messages);
     return results.map(({ name, content }) => `${name} returned:\n${clip(content, 4000)}`).join('\n\n');
   }
   const said = last?.role === 'user' ? ` You said: "${clip(last.content, 500)}".` : '';
+  const usable = rules.filter((rule) => available.has(rule.tool));
   const help =
-    rules.length > 0
-      ? ` I can drive these tools from plain requests: ${rules.map((rule) => `"${rule.example}"`).join(', ')}.`
+    usable.length > 0
+      ? ` I can drive these tools from plain requests: ${usable.map((rule) => `"${rule.example}"`).join(', ')}.`
       : '';
-  return `${STAND_IN_NOTICE}${said}${help}`;
+  // A request a rule knows, for a tool the run did not enable: say how to enable it.
+  const wanted =
+    last?.role === 'user'
+      ? rules.find((rule) => !available.has(rule.tool) && rule.match(last.content.trim()) !== undefined)
+      : undefined;
+  const enable = wanted
+    ? ` To do that, enable the ${wanted.tool} tool: add "tools": ["${wanted.tool}"] to the request or the agent.`
+    : '';
+  return `${STAND_IN_NOTICE}${said}${help}${enable}`;
 }
 
 function trailingToolResults(messages: ModelMessage[]): { name: string; content: string }[] {

@@ -26,6 +26,10 @@ const url = (protocols: string[]) =>
   );
 
 const byteSize = wholeNumber('expected a size of at least 1024 bytes', 1024);
+/** A switch: on/off (true/false, 1/0 also accepted). */
+const onOff = z
+  .enum(['on', 'off', 'true', 'false', '1', '0'], { message: 'expected on or off' })
+  .transform((value) => value === 'on' || value === 'true' || value === '1');
 const milliseconds = wholeNumber('expected a whole number of milliseconds, at least 1', 1);
 
 /**
@@ -62,6 +66,53 @@ export const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, 'expected 32 bytes in base64 (44 characters)')
     .optional(),
+  // Built-in tools (README: Built-in tools).
+  AGENTD_CODE_INTERPRETER: onOff.default(true),
+  AGENTD_CODE_INTERPRETER_CPYTHON: z
+    .enum(['auto', 'on', 'off'], { message: 'expected auto, on or off' })
+    .default('auto'),
+  AGENTD_CODE_INTERPRETER_POOL_SIZE: wholeNumber('expected a whole number from 0 to 16', 0, 16).optional(),
+  AGENTD_BROWSER: onOff.default(true),
+  AGENTD_CHROMIUM_PATH: z.string().min(1, 'expected a file path').optional(),
+  AGENTD_FETCH_URL: onOff.default(true),
+  AGENTD_WEB_SEARCH: onOff.default(true),
+  AGENTD_SEARCH_BACKEND: z
+    .enum(['searxng', 'brave', 'tavily'], { message: 'expected searxng, brave or tavily' })
+    .optional(),
+  AGENTD_SEARXNG_URL: url(['http:', 'https:']).optional(),
+  AGENTD_BRAVE_API_KEY: z.string().min(1).optional(),
+  AGENTD_BRAVE_BASE_URL: url(['http:', 'https:']).optional(),
+  AGENTD_TAVILY_API_KEY: z.string().min(1).optional(),
+  AGENTD_TAVILY_BASE_URL: url(['http:', 'https:']).optional(),
+  AGENTD_NET_ALLOW: z.string().optional(),
+  AGENTD_NET_DENY: z.string().optional(),
+  // Files, vector stores and memory.
+  AGENTD_MASTER_KEY_PREVIOUS: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/,
+      'expected comma-separated 32-byte keys in base64 (44 characters each)',
+    )
+    .optional(),
+  AGENTD_OBJECT_STORE: z.enum(['local', 's3'], { message: 'expected local or s3' }).default('local'),
+  S3_BUCKET: z.string().min(1, 'expected a bucket name').optional(),
+  S3_REGION: z.string().min(1, 'expected a region name').optional(),
+  S3_ENDPOINT: url(['http:', 'https:']).optional(),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false'], { message: 'expected true or false' }).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_PREFIX: z.string().optional(),
+  AGENTD_FILE_MAX_BYTES: byteSize.default(512 * 1024 * 1024),
+  AGENTD_TENANT_STORAGE_QUOTA_BYTES: byteSize.default(10 * 1024 * 1024 * 1024),
+  AGENTD_EMBEDDINGS: z
+    .enum(['hashing', 'openai'], { message: 'expected hashing or openai' })
+    .default('hashing'),
+  AGENTD_EMBEDDINGS_BASE_URL: url(['http:', 'https:']).optional(),
+  AGENTD_EMBEDDINGS_API_KEY: z.string().min(1).optional(),
+  AGENTD_EMBEDDINGS_MODEL: z.string().min(1, 'expected a model name').default('text-embedding-3-small'),
+  AGENTD_EMBEDDINGS_DIMENSIONS: wholeNumber('expected a dimension from 16 to 4000', 16, 4000).optional(),
+  AGENTD_MEMORY_PII: z.enum(['redact', 'refuse'], { message: 'expected redact or refuse' }).default('redact'),
+  AGENTD_MEMORY_TOKENS: wholeNumber('expected a token count from 0 to 8000', 0, 8000).default(400),
 });
 
 export type Config = z.infer<typeof configSchema>;

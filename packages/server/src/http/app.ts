@@ -5,11 +5,14 @@ import { agentRoutes } from '../agents/agent-routes.js';
 import { apiKeyRoutes } from '../api-keys/api-key-routes.js';
 import { conversationRoutes } from '../conversations/conversation-routes.js';
 import { AgentdError } from '../errors.js';
+import { fileRoutes } from '../files/file-routes.js';
+import { memoryRoutes } from '../memories/memory-routes.js';
 import { responseRoutes } from '../responses/response-routes.js';
 import { secretRoutes } from '../secrets/secret-routes.js';
 import type { Services } from '../services.js';
 import { tenantRoutes } from '../tenants/tenant-routes.js';
 import { toolRoutes } from '../tools/tool-routes.js';
+import { vectorStoreRoutes } from '../vector-stores/vector-store-routes.js';
 import type { AppEnv } from './app-env.js';
 import { errorResponse, toAgentdError } from './error-response.js';
 import { accessLog } from './middleware/access-log/access-log.js';
@@ -30,18 +33,19 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
     await next();
   });
   app.use(accessLog(logger));
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: config.AGENTD_BODY_LIMIT,
-      onError: () => {
-        throw new AgentdError(
-          'too_large',
-          'body_too_large',
-          `The request body is larger than ${config.AGENTD_BODY_LIMIT} bytes (AGENTD_BODY_LIMIT).`,
-        );
-      },
-    }),
+  const limitBody = bodyLimit({
+    maxSize: config.AGENTD_BODY_LIMIT,
+    onError: () => {
+      throw new AgentdError(
+        'too_large',
+        'body_too_large',
+        `The request body is larger than ${config.AGENTD_BODY_LIMIT} bytes (AGENTD_BODY_LIMIT).`,
+      );
+    },
+  });
+  // File uploads stream to storage under their own limits (AGENTD_FILE_MAX_BYTES and the tenant quota).
+  app.use('/v1/*', (c, next) =>
+    c.req.method === 'POST' && c.req.path === '/v1/files' ? next() : limitBody(c, next),
   );
   app.use(
     '/v1/*',
@@ -58,6 +62,9 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   app.route('/', responseRoutes());
   app.route('/', toolRoutes());
   app.route('/', secretRoutes());
+  app.route('/', fileRoutes());
+  app.route('/', vectorStoreRoutes());
+  app.route('/', memoryRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -13,7 +13,13 @@ export type Permission =
   | 'responses:write'
   | 'tools:read'
   | 'tools:write'
-  | 'secrets:write';
+  | 'secrets:write'
+  | 'files:read'
+  | 'files:write'
+  | 'vector_stores:read'
+  | 'vector_stores:write'
+  | 'memories:read'
+  | 'memories:write';
 
 const MEMBER: Permission[] = [
   'self:read',
@@ -25,6 +31,12 @@ const MEMBER: Permission[] = [
   'responses:write',
   'tools:read',
   'tools:write',
+  'files:read',
+  'files:write',
+  'vector_stores:read',
+  'vector_stores:write',
+  'memories:read',
+  'memories:write',
 ];
 const ADMIN: Permission[] = [...MEMBER, 'api_keys:manage', 'secrets:write'];
 

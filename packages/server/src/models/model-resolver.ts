@@ -6,6 +6,7 @@ import {
 } from '@agentd/providers';
 import type { LanguageModel } from '@agentd/spec';
 import type { Config } from '../config/schema.js';
+import { BUILTIN_SCRIPTED_RULES } from '../tools/builtins/scripted-rules.js';
 
 export const SCRIPTED_MODEL = 'scripted';
 
@@ -19,9 +20,13 @@ export interface ModelResolver {
 /**
  * With OPENAI_BASE_URL set, every model name goes to that endpoint (Chat
  * Completions or Responses, by AGENTD_MODEL_API), except `scripted`. Without
- * it, every run uses the scripted stand-in.
+ * it, every run uses the scripted stand-in, which drives the built-in tools
+ * from plain requests ("run python: …", "open <url>", "search …").
  */
-export function createModelResolver(config: Config, rules: readonly ScriptedRule[] = []): ModelResolver {
+export function createModelResolver(
+  config: Config,
+  rules: readonly ScriptedRule[] = BUILTIN_SCRIPTED_RULES,
+): ModelResolver {
   const scripted = createScriptedModel(rules);
   const endpoint = config.OPENAI_BASE_URL;
   let remote: LanguageModel | undefined;

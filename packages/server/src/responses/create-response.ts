@@ -5,6 +5,10 @@ import { toItem } from '../conversations/item-schema.js';
 import { AgentdError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Services } from '../services.js';
+import type { BuiltinTools } from '../tools/builtins/builtin-tools.js';
+import { BUILTIN_TOOL_NAMES } from '../tools/builtins/builtin-tools.js';
+import type { BuiltinSettings } from '../tools/builtins/run-settings.js';
+import { type HostedTool, hostedTool, isHostedToolType } from './hosted-tools.js';
 import type { StoredResponse } from './response-repository.js';
 import type { CreateResponseInput } from './response-schema.js';
 import { FunctionToolSchema } from './response-schema.js';
@@ -40,7 +44,13 @@ export async function createResponse(
       },
     );
   }
-  const history = await loadHistory(services, tenantId, conversationId, body.previous_response_id);
+  const { items: history, previous } = await loadHistory(
+    services,
+    tenantId,
+    conversationId,
+    body.previous_response_id,
+  );
+  const id = newId('response');
 
   const model =
     body.model && !body.model.startsWith(AGENT_PREFIX)
@@ -48,25 +58,35 @@ export async function createResponse(
       : (agent?.model ?? services.models.defaultModel);
   const settings = modelSettings(agent, body);
   const refs = body.tools ?? agent?.tools ?? [];
+  const builtins = services.tools.builtins;
   const tools = inlineTools(refs);
   const toolRefs = refs.filter(
     (ref): ref is string | { capability: string } => typeof ref === 'string' || 'capability' in ref,
   );
+  const hosted = hostedTools(refs, builtins);
+  const hostedNames = [...new Set(hosted.flatMap((tool) => tool.names))].filter(
+    (name) => !toolRefs.includes(name),
+  );
   // Unknown names and capabilities are refused now, not when the run starts.
-  const registered = await services.tools.resolve(tenantId, toolRefs);
+  const registered = await resolveNamed(services, tenantId, refs);
+  await services.tools.resolve(tenantId, hostedNames);
+  const builtinSettings: BuiltinSettings = Object.assign({}, ...hosted.map((tool) => tool.settings));
   const spec: RunSpec = {
     schema_version: 1,
     model,
     instructions: body.instructions ?? agent?.instructions ?? null,
     tools,
-    tool_refs: toolRefs,
+    tool_refs: [...toolRefs, ...hostedNames],
     tool_choice: (body.tool_choice ?? agent?.tool_choice ?? 'auto') as ModelToolChoice,
     settings,
     max_steps: body.max_steps ?? agent?.max_steps ?? 10,
     max_total_tokens: body.max_total_tokens ?? null,
+    session_key: conversationId ?? previous?.runSpec.session_key ?? previous?.id ?? id,
+    ...(body.user === undefined ? {} : { user: body.user }),
+    ...(Object.keys(builtinSettings).length > 0 ? { builtin_settings: builtinSettings } : {}),
   };
   const snapshot: ResponseObject = {
-    id: newId('response'),
+    id,
     object: 'response',
     created_at: Math.floor(Date.now() / 1000),
     completed_at: null,
@@ -87,6 +107,7 @@ export async function createResponse(
         name: tool.definition.name,
         description: tool.definition.description ?? null,
       })),
+      ...hosted.map((tool) => tool.echo),
     ],
     tool_choice: spec.tool_choice,
     temperature: settings.temperature ?? null,
@@ -136,7 +157,7 @@ async function loadHistory(
   tenantId: string,
   conversationId: string | null,
   previousResponseId: string | undefined,
-): Promise<Item[]> {
+): Promise<{ items: Item[]; previous?: StoredResponse }> {
   if (conversationId) {
     const items: Item[] = [];
     let after: string | undefined;
@@ -157,7 +178,7 @@ async function loadHistory(
           throw error;
         });
       items.push(...page.data);
-      if (!page.has_more) return items;
+      if (!page.has_more) return { items };
       after = page.last_id ?? undefined;
     }
   }
@@ -168,9 +189,56 @@ async function loadHistory(
       });
     });
     const output = previous.snapshot.output.filter((item): item is Item => item.type !== 'reasoning');
-    return [...previous.history, ...previous.input, ...output];
+    return { items: [...previous.history, ...previous.input, ...output], previous };
   }
-  return [];
+  return { items: [] };
+}
+
+/** The hosted tool objects among the references (`code_interpreter`, `web_search`), checked. */
+function hostedTools(refs: readonly unknown[], builtins: BuiltinTools | undefined): HostedTool[] {
+  return refs.flatMap((ref, index) =>
+    ref && typeof ref === 'object' && isHostedToolType((ref as { type?: unknown }).type)
+      ? [hostedTool(ref as Record<string, unknown>, `tools[${index}]`, builtins)]
+      : [],
+  );
+}
+
+/**
+ * Resolves the names and capabilities among the references. An error names
+ * the reference by its place in `tools`; a built-in name that is off says why.
+ */
+async function resolveNamed(services: Services, tenantId: string, refs: readonly unknown[]) {
+  const named: { ref: string | { capability: string }; index: number }[] = [];
+  refs.forEach((ref, index) => {
+    if (typeof ref === 'string' || (ref && typeof ref === 'object' && 'capability' in ref)) {
+      named.push({ ref: ref as string | { capability: string }, index });
+    }
+  });
+  try {
+    return await services.tools.resolve(
+      tenantId,
+      named.map((entry) => entry.ref),
+    );
+  } catch (error) {
+    if (!(error instanceof AgentdError) || !error.code.startsWith('unknown_')) throw error;
+    const at = named[Number(/^tools\[(\d+)\]$/.exec(error.param ?? '')?.[1])];
+    if (!at) throw error;
+    const param = `tools[${at.index}]`;
+    const name = at.ref;
+    const why =
+      typeof name === 'string' && (BUILTIN_TOOL_NAMES as readonly string[]).includes(name)
+        ? services.tools.builtins?.unavailable(name)
+        : undefined;
+    if (why) {
+      throw new AgentdError(
+        'invalid_request',
+        'unsupported_tool',
+        `The built-in tool '${name}' is not available: ${why}.`,
+        { param },
+      );
+    }
+    throw new AgentdError(error.category, error.code, error.message, { param });
+  }
 }
 
 function modelSettings(agent: Agent | undefined, body: CreateResponseInput): ModelSettings {
@@ -198,6 +266,7 @@ function inlineTools(refs: readonly unknown[]): FunctionToolSpec[] {
   return refs.flatMap((ref, index) => {
     const param = `tools[${index}]`;
     if (typeof ref === 'string' || (ref && typeof ref === 'object' && 'capability' in ref)) return [];
+    if (ref && typeof ref === 'object' && isHostedToolType((ref as { type?: unknown }).type)) return [];
     const parsed = FunctionToolSchema.safeParse(ref);
     if (!parsed.success) {
       const type = (ref as { type?: unknown }).type;

@@ -1,4 +1,4 @@
-import { isTerminal, RunSuspended, type RunTool, runLoop } from '@agentd/core';
+import { isTerminal, RunSuspended, type RunTool, runLoop, type ToolScope } from '@agentd/core';
 import type { Item, ResponseObject } from '@agentd/spec';
 import { createHttpAdapter } from '@agentd/tools-gateway';
 import type { Logger } from 'pino';
@@ -6,11 +6,13 @@ import type { ConversationRepository } from '../conversations/conversation-repos
 import { AgentdError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { ModelResolver } from '../models/model-resolver.js';
+import { WEB_TOOL_NAMES } from '../tools/builtins/builtin-tools.js';
+import { instructionsFor, withBuiltinSettings } from '../tools/builtins/run-settings.js';
 import type { ToolService } from '../tools/tool-service.js';
 import type { ResponseRepository, StoredResponse } from './response-repository.js';
 import type { RunEventBus } from './run-event-bus.js';
 import { RunRecorder } from './run-recorder.js';
-import type { FunctionToolSpec } from './run-spec.js';
+import type { FunctionToolSpec, RunSpec } from './run-spec.js';
 
 const ITEM_ID_KIND = {
   msg: 'message',
@@ -19,6 +21,11 @@ const ITEM_ID_KIND = {
   rs: 'reasoning',
   apr: 'approvalRequest',
 } as const;
+
+/** Hosted-tool items (code_interpreter_call, web_search_call): `ci_…` and `ws_…`, sorted by time like the rest. */
+function hostedItemId(prefix: 'ci' | 'ws'): string {
+  return `${prefix}_${newId('message').slice('msg_'.length)}`;
+}
 
 interface ActiveRun {
   controller: AbortController;
@@ -126,24 +133,30 @@ export class RunManager {
     const { responses, bus, models, logger } = this.options;
     const spec = stored.runSpec;
     const recorder = new RunRecorder(responses, bus, stored.tenantId, stored.id, stored.lastSequence);
+    const tools = withBuiltinSettings(
+      [
+        ...spec.tools.map((tool) => this.toRunTool(tool)),
+        ...(await this.options.tools.resolve(stored.tenantId, spec.tool_refs ?? [])),
+      ],
+      spec.builtin_settings,
+    );
     const final = await runLoop({
       response: stored.snapshot,
       model: models.resolve(spec.model),
       settings: spec.settings,
       toolChoice: spec.tool_choice,
-      instructions: spec.instructions,
+      instructions: instructionsFor(spec.instructions, this.readsWeb(tools, spec)),
       history: [...stored.history, ...stored.input],
-      tools: [
-        ...spec.tools.map((tool) => this.toRunTool(tool)),
-        ...(await this.options.tools.resolve(stored.tenantId, spec.tool_refs ?? [])),
-      ],
+      tools,
+      toolScope: scopeOf(stored, spec),
       maxSteps: spec.max_steps,
       maxTotalTokens: spec.max_total_tokens,
       stepsTaken,
       contextTokens: this.options.contextTokens - (spec.settings.maxOutputTokens ?? 0),
       signal,
       sink: recorder,
-      newId: (prefix) => newId(ITEM_ID_KIND[prefix]),
+      newId: (prefix) =>
+        prefix === 'ci' || prefix === 'ws' ? hostedItemId(prefix) : newId(ITEM_ID_KIND[prefix]),
     });
     if (stored.conversationId && final.status !== 'in_progress') {
       const finished = final.output.filter(
@@ -156,6 +169,13 @@ export class RunManager {
         );
     }
     return final;
+  }
+
+  /** Whether the run's tools bring web text into the context: its model is then told that text is data. */
+  private readsWeb(tools: RunTool[], spec: RunSpec): boolean {
+    if (tools.some((tool) => WEB_TOOL_NAMES.has(tool.definition.name))) return true;
+    const capabilities = this.options.tools.builtins?.webCapabilities ?? new Set<string>();
+    return (spec.tool_refs ?? []).some((ref) => typeof ref !== 'string' && capabilities.has(ref.capability));
   }
 
   private toRunTool(tool: FunctionToolSpec): RunTool {
@@ -182,4 +202,15 @@ export class RunManager {
       execute: (args, context) => adapter.call(tool.name, args, context),
     };
   }
+}
+
+/** Who a run's tool calls are for, and what their lasting state is keyed by. */
+function scopeOf(stored: StoredResponse, spec: RunSpec): ToolScope {
+  return {
+    tenantId: stored.tenantId,
+    responseId: stored.id,
+    ...(stored.conversationId ? { conversationId: stored.conversationId } : {}),
+    ...(spec.user === undefined ? {} : { user: spec.user }),
+    sessionKey: spec.session_key ?? stored.conversationId ?? stored.id,
+  };
 }

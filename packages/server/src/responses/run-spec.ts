@@ -1,4 +1,5 @@
 import type { ModelSettings, ModelToolChoice } from '@agentd/spec';
+import type { BuiltinSettings } from '../tools/builtins/run-settings.js';
 
 /** An HTTP endpoint that executes a function tool: agentd POSTs the arguments as JSON. */
 export interface ToolEndpoint {
@@ -32,4 +33,15 @@ export interface RunSpec {
   settings: ModelSettings;
   max_steps: number;
   max_total_tokens: number | null;
+  /**
+   * What built-in tools key their lasting state by (with the tenant): the
+   * conversation, or the first response of a previous_response_id chain.
+   * Absent in specs stored before it existed: then the conversation or the
+   * response itself.
+   */
+  session_key?: string;
+  /** The request's `user`: the end user the response is for. */
+  user?: string;
+  /** Settings of built-in tools, from hosted tool objects (`{"type": "code_interpreter", "runtime": …}`). */
+  builtin_settings?: BuiltinSettings;
 }

@@ -64,6 +64,24 @@ export class SecretRepository {
     if (rows.length === 0) throw notFound('secret', id);
   }
 
+  /** Re-seals, under the current master key, every secret still sealed with a previous one. */
+  async rewrapAll(): Promise<number> {
+    const rows = await this.db.query<SecretRow & { tenant_id: string }>('SELECT * FROM secrets');
+    let rewrapped = 0;
+    for (const row of rows) {
+      const context = `${row.tenant_id}/${row.name}`;
+      if (this.box.isCurrent(row.ciphertext, context)) continue;
+      const value = this.box.open(row.ciphertext, context);
+      await this.db.query('UPDATE secrets SET ciphertext = $2 WHERE id = $1 AND ciphertext = $3', [
+        row.id,
+        this.box.seal(value, context),
+        row.ciphertext,
+      ]);
+      rewrapped++;
+    }
+    return rewrapped;
+  }
+
   /** The decrypted value, for a tool call. */
   async reveal(tenantId: string, name: string): Promise<string> {
     const [row] = await this.db.query<SecretRow>('SELECT * FROM secrets WHERE tenant_id = $1 AND name = $2', [

@@ -2,6 +2,8 @@ import type { RunTool } from '@agentd/core';
 import type { ToolManifest } from '@agentd/spec';
 import {
   type AdapterTool,
+  type BuiltinTool,
+  createBuiltinAdapter,
   loadToolDir,
   type ToolAdapter,
   type ToolReference,
@@ -11,6 +13,7 @@ import {
 } from '@agentd/tools-gateway';
 import type { Logger } from 'pino';
 import { AgentdError } from '../errors.js';
+import type { BuiltinTools } from './builtins/builtin-tools.js';
 import type { ToolRepository } from './tool-repository.js';
 
 /**
@@ -19,7 +22,14 @@ import type { ToolRepository } from './tool-repository.js';
  */
 export type AdapterFactory = (
   manifest: ToolManifest,
-  options: { baseDir?: string; resolveSecret: (name: string) => Promise<string> },
+  options: {
+    baseDir?: string;
+    resolveSecret: (name: string) => Promise<string>;
+    /** The operator's own manifest (the tool directory): not held to the network policy. */
+    trusted?: boolean;
+    /** The built-in tools a `builtin` manifest may name. */
+    builtins?: ReadonlyMap<string, BuiltinTool>;
+  },
 ) => ToolAdapter;
 
 /** Secrets of tool-directory tools come from the environment: `weather-key` → AGENTD_SECRET_WEATHER_KEY. */
@@ -55,7 +65,31 @@ export class ToolService {
     private readonly logger: Logger,
     /** A tenant's stored secret, decrypted. */
     private readonly tenantSecret: (tenantId: string, name: string) => Promise<string>,
-  ) {}
+    /** The built-in tools, registered server-wide when the registry is first used. */
+    readonly builtins?: BuiltinTools,
+  ) {
+    if (builtins) {
+      const make = createAdapter;
+      this.createAdapter = (manifest, options) => make(manifest, { builtins: builtins.tools, ...options });
+    }
+  }
+
+  private builtinsLoaded: Promise<void> | undefined;
+
+  /** Puts the enabled built-ins in the registry (origin `builtin`); nothing starts before a call. */
+  private loadBuiltins(): Promise<void> {
+    this.builtinsLoaded ??= (async () => {
+      if (!this.builtins) return;
+      for (const manifest of this.builtins.manifests) {
+        const adapter = createBuiltinAdapter(
+          { ...manifest, adapter: { type: 'builtin', tool: manifest.name } },
+          this.builtins.tools,
+        );
+        await this.addBuiltin(manifest, adapter);
+      }
+    })();
+    return this.builtinsLoaded;
+  }
 
   /** Loads a tool directory and keeps it loaded as files are added, changed and removed. */
   async watchDirectory(dir: string): Promise<void> {
@@ -67,7 +101,11 @@ export class ToolService {
         try {
           entries.push({
             manifest,
-            adapter: this.createAdapter(manifest, { baseDir: dir, resolveSecret: environmentSecret }),
+            adapter: this.createAdapter(manifest, {
+              baseDir: dir,
+              resolveSecret: environmentSecret,
+              trusted: true,
+            }),
           });
         } catch (error) {
           this.logger.warn({ file }, `tool manifest rejected: ${file}: ${(error as Error).message}`);
@@ -96,6 +134,7 @@ export class ToolService {
 
   /** Brings the registry in step with the tenant's registered tools. */
   async syncTenant(tenantId: string): Promise<void> {
+    await this.loadBuiltins();
     const stored = await this.repository.all(tenantId);
     const known = this.synced.get(tenantId) ?? new Map<string, string>();
     const next = new Map<string, string>();
@@ -164,5 +203,6 @@ export class ToolService {
   async close(): Promise<void> {
     await this.stopWatching?.();
     await this.registry.close();
+    await this.builtins?.close();
   }
 }

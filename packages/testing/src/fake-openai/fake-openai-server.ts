@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chatCompletion, chatCompletionChunks } from './chat-completion-events.js';
+import { answerEmbeddings } from './embeddings-endpoint.js';
 import {
   openAIError,
   readBody,
@@ -12,19 +13,27 @@ import {
 } from './http-replies.js';
 import { finalResponse, responsesEvents } from './responses-events.js';
 import { fakeId, turnContent } from './turn-content.js';
-import type { FakeHandler, FakeOpenAI, FakeOpenAIOptions, FakeRequest, FakeTurn } from './types.js';
+import type {
+  FakeEmbeddingTurn,
+  FakeHandler,
+  FakeOpenAI,
+  FakeOpenAIOptions,
+  FakeRequest,
+  FakeTurn,
+} from './types.js';
 
 const DEFAULT_TEXT = 'Hello from the fake OpenAI server.';
 
 /**
  * A real HTTP server on 127.0.0.1 that answers like the OpenAI API: streaming
- * and plain Chat Completions, the Responses API and the model list, with
+ * and plain Chat Completions, the Responses API, embeddings and the model list, with
  * scripted turns and fault injection (HTTP errors, delays, drops, malformed
  * chunks, hangs). Records every request, and whether the client went away.
  */
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
   const requests: FakeRequest[] = [];
   const queue: FakeTurn[] = [];
+  const embeddingQueue: FakeEmbeddingTurn[] = [];
   let handler: FakeHandler | undefined;
   const defaultModel = options.model ?? 'gpt-4o-mini';
 
@@ -62,6 +71,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         object: 'list',
         data: [{ id: defaultModel, object: 'model', created: 1_700_000_000, owned_by: 'agentd-fake' }],
       });
+    if (route === 'POST /v1/embeddings')
+      return answerEmbeddings(res, record.body, embeddingQueue.shift() ?? {}, state);
     if (route !== 'POST /v1/chat/completions' && route !== 'POST /v1/responses')
       return sendJson(res, 404, openAIError(`Invalid URL (${route})`, 'invalid_request_error'));
 
@@ -119,11 +130,15 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     enqueue: (...turns) => {
       queue.push(...turns);
     },
+    enqueueEmbeddings: (...turns) => {
+      embeddingQueue.push(...turns);
+    },
     setHandler: (next) => {
       handler = next;
     },
     reset: () => {
       queue.length = 0;
+      embeddingQueue.length = 0;
       requests.length = 0;
       handler = undefined;
     },

@@ -38,6 +38,18 @@ export interface FakeTurn {
   hang?: boolean;
 }
 
+/** One scripted answer of `POST /v1/embeddings`. `{}` answers with the computed vectors. */
+export interface FakeEmbeddingTurn {
+  /** Answer with this HTTP error instead of vectors. */
+  error?: FakeTurn['error'];
+  /** A pause before the answer. */
+  delayBeforeHeadersMs?: number;
+  /** Close the connection without answering. */
+  drop?: boolean;
+  /** These vectors, in input order, instead of the computed ones (e.g. of the wrong length). */
+  embeddings?: number[][];
+}
+
 export interface FakeRequest {
   method: string;
   /** e.g. `/v1/chat/completions`. */
@@ -66,9 +78,16 @@ export interface FakeOpenAI {
   readonly requests: FakeRequest[];
   /** Scripts the next answers, in order; queued turns win over the handler. */
   enqueue(...turns: FakeTurn[]): void;
+  /**
+   * Scripts the next answers of `POST /v1/embeddings`, in order; a queue of
+   * its own, so embedding calls never take a chat turn. Once it is empty,
+   * every input gets a deterministic vector in which texts sharing words
+   * are similar.
+   */
+  enqueueEmbeddings(...turns: FakeEmbeddingTurn[]): void;
   /** Answers requests dynamically once the queue is empty; `undefined` removes it. */
   setHandler(handler: FakeHandler | undefined): void;
-  /** Clears the queue, the handler and the recorded requests. */
+  /** Clears the queues, the handler and the recorded requests. */
   reset(): void;
   close(): Promise<void>;
 }

@@ -12,7 +12,8 @@ export type AdapterErrorCode =
   | 'client_side'
   | 'not_configured'
   | 'request_failed'
-  | 'server_unavailable';
+  | 'server_unavailable'
+  | 'blocked_by_policy';
 
 export type AdapterErrorCategory = 'user' | 'system' | 'third_party';
 
@@ -25,6 +26,7 @@ const CATEGORY: Record<AdapterErrorCode, AdapterErrorCategory> = {
   not_configured: 'system',
   request_failed: 'third_party',
   server_unavailable: 'third_party',
+  blocked_by_policy: 'user',
 };
 
 export class AdapterError extends Error {

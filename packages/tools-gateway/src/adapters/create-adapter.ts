@@ -1,3 +1,4 @@
+import type { NetworkPolicy, Resolver } from '@agentd/net-policy';
 import type { AdapterConfig, ToolManifest } from '@agentd/spec';
 import { AdapterError } from './adapter-error.js';
 import type { AdapterLogger } from './adapter-logger.js';
@@ -13,7 +14,16 @@ export interface CreateAdapterOptions {
   /** The manifest's directory: relative OpenAPI document paths and a stdio server's working directory. */
   baseDir?: string;
   resolveSecret?: SecretResolver;
+  /** Replaces the HTTP client of HTTP and OpenAPI tools; only without a network policy. */
   fetch?: typeof fetch;
+  /**
+   * Where HTTP, OpenAPI and MCP-over-HTTP tools may connect: the server-wide
+   * policy (NetworkPolicy.fromEnv) for tenants' tools. Omitted, they may
+   * connect anywhere, which only the operator's own manifests should.
+   */
+  networkPolicy?: NetworkPolicy;
+  /** The DNS the network policy's checks use (tests). */
+  resolver?: Resolver;
   maxResultBytes?: number;
   /** The built-in tools `builtin` manifests may name. */
   builtins?: ReadonlyMap<string, BuiltinTool>;
@@ -24,10 +34,15 @@ export interface CreateAdapterOptions {
 
 /** The adapter for a manifest, by `adapter.type`. */
 export function createAdapter(manifest: ToolManifest, options: CreateAdapterOptions = {}): ToolAdapter {
-  const { baseDir, resolveSecret, fetch, maxResultBytes } = options;
-  const http = {
-    ...(resolveSecret ? { resolveSecret } : {}),
+  const { baseDir, resolveSecret, fetch, networkPolicy, resolver, maxResultBytes } = options;
+  const network = {
     ...(fetch ? { fetch } : {}),
+    ...(networkPolicy ? { networkPolicy } : {}),
+    ...(resolver ? { resolver } : {}),
+  };
+  const http = {
+    ...network,
+    ...(resolveSecret ? { resolveSecret } : {}),
     ...(maxResultBytes === undefined ? {} : { maxResultBytes }),
   };
   const adapter = manifest.adapter;
@@ -41,6 +56,7 @@ export function createAdapter(manifest: ToolManifest, options: CreateAdapterOpti
       });
     case 'mcp':
       return createMcpAdapter(withAdapter(manifest, adapter), {
+        ...network,
         ...(options.restartBackoffMs ? { restartBackoffMs: options.restartBackoffMs } : {}),
         ...(options.clientName ? { clientName: options.clientName } : {}),
         ...(options.logger ? { logger: options.logger } : {}),

@@ -3,12 +3,12 @@ import type { HttpAdapterConfig, ToolManifest } from '@agentd/spec';
 import { AdapterError } from './adapter-error.js';
 import { sendHttpRequest } from './http-request.js';
 import { mergeHeaders } from './merge-headers.js';
+import { assertUrlAllowed, type NetworkOptions, networkFetch } from './network-access.js';
 import { requireSecret } from './require-secret.js';
 import type { AdapterTool, SecretResolver, ToolAdapter } from './tool-adapter.js';
 
-export interface HttpAdapterOptions {
+export interface HttpAdapterOptions extends NetworkOptions {
   resolveSecret?: SecretResolver;
-  fetch?: typeof fetch;
   maxResultBytes?: number;
 }
 
@@ -17,7 +17,8 @@ const ACCEPT = 'application/json, text/plain;q=0.9, */*;q=0.8';
 /**
  * A tool served by one HTTP endpoint: the arguments go as a JSON body
  * (POST, PUT, PATCH) or as query parameters (GET, DELETE); the response body
- * is the result.
+ * is the result. Under a network policy, the URL is checked when the tool is
+ * listed (registration) and every request when it is sent.
  */
 export function createHttpAdapter(
   manifest: ToolManifest & { adapter: HttpAdapterConfig },
@@ -26,6 +27,7 @@ export function createHttpAdapter(
   const config = manifest.adapter;
   const method = config.method ?? 'POST';
   const label = `the tool '${manifest.name}'`;
+  const send = networkFetch(options);
   const tool: AdapterTool = {
     name: manifest.name,
     ...(manifest.description === undefined ? {} : { description: manifest.description }),
@@ -34,7 +36,10 @@ export function createHttpAdapter(
   };
 
   return {
-    list: async () => [tool],
+    async list() {
+      await assertUrlAllowed(config.url, options, label);
+      return [tool];
+    },
     health: () => 'healthy',
     close: async () => undefined,
     async call(name: string, args: unknown, context: ToolContext): Promise<ToolResult> {
@@ -67,7 +72,7 @@ export function createHttpAdapter(
           label,
           signal: context.signal,
           secrets: Object.values(secretHeaders),
-          ...(options.fetch ? { fetch: options.fetch } : {}),
+          fetch: send,
           ...(options.maxResultBytes === undefined ? {} : { maxResultBytes: options.maxResultBytes }),
         },
       );

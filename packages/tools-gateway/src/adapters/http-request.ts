@@ -1,5 +1,6 @@
 import type { ToolResult } from '@agentd/core';
 import { AdapterError } from './adapter-error.js';
+import { policyRefusal } from './network-access.js';
 import { readCapped } from './read-capped.js';
 import { redactSecrets } from './redact-secrets.js';
 
@@ -26,7 +27,7 @@ export interface SendHttpRequestOptions {
 /**
  * Sends one tool request: no redirects followed, the run's signal attached,
  * the body read up to a cap. A non-2xx answer is an error result naming the
- * status; a failed request (network, redirect) throws.
+ * status; a failed request (network, redirect, the network policy) throws.
  */
 export async function sendHttpRequest(
   request: HttpRequest,
@@ -63,6 +64,8 @@ export async function sendHttpRequest(
   } catch (error) {
     if (options.signal.aborted) throw options.signal.reason;
     if (error instanceof AdapterError) throw error;
+    const refusal = policyRefusal(error, `the request to ${options.label}`);
+    if (refusal) throw refusal;
     const detail = describe(error);
     const safe = redactSecrets(detail, options.secrets);
     throw new AdapterError(

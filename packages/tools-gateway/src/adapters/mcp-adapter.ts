@@ -11,9 +11,11 @@ import type { AdapterLogger } from './adapter-logger.js';
 import { type BackoffMs, backoffDelay } from './backoff-delay.js';
 import { toToolResult } from './mcp-result.js';
 import { createMcpTransport } from './mcp-transport.js';
+import { assertUrlAllowed, type NetworkOptions, networkFetch, policyRefusal } from './network-access.js';
 import type { AdapterTool, ToolAdapter } from './tool-adapter.js';
 
-export interface McpAdapterOptions {
+/** The network options apply to a server over Streamable HTTP; stdio is not network. */
+export interface McpAdapterOptions extends NetworkOptions {
   /** Delays between restarts of a lost server; default 500 ms doubling up to 30 s. */
   restartBackoffMs?: BackoffMs;
   /** The client name the server sees; default `agentd`. */
@@ -62,6 +64,7 @@ export function createMcpAdapter(
   const allow = config.allow ? new Set(config.allow) : undefined;
   const listeners = new Set<() => void>();
   const logger = options.logger;
+  const send = config.transport === 'http' ? networkFetch(options) : undefined;
 
   let status: Status = 'idle';
   let client: Client | undefined;
@@ -118,10 +121,13 @@ export function createMcpAdapter(
     });
     pending = next;
     try {
+      // Checked up front too, so a refused URL is reported as such rather than as a failed start.
+      if (config.transport === 'http') await assertUrlAllowed(config.url, options, label);
       const transport = createMcpTransport(config, {
         label,
         ...(logger ? { logger } : {}),
         ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+        ...(send ? { fetch: send } : {}),
       });
       await next.connect(transport, { timeout: connectTimeout });
       const listed = await listAll(next);
@@ -134,6 +140,8 @@ export function createMcpAdapter(
     } catch (error) {
       await next.close().catch(() => undefined);
       if (error instanceof AdapterError) throw error;
+      const refusal = policyRefusal(error, `the connection to ${label}`);
+      if (refusal) throw refusal;
       throw new AdapterError('server_unavailable', `${label} could not be started: ${messageOf(error)}`, {
         cause: error,
       });
@@ -257,6 +265,8 @@ export function createMcpAdapter(
       } catch (error) {
         // The SDK wraps the reason in an McpError; callers see the run's own reason, as with fetch.
         if (context.signal.aborted) throw context.signal.reason;
+        const refusal = policyRefusal(error, `the connection to ${label}`);
+        if (refusal) throw refusal;
         // An HTTP server that went away shows only in failed requests; its transport never closes.
         if (
           config.transport === 'http' &&

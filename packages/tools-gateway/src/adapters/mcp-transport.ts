@@ -12,6 +12,8 @@ export interface McpTransportOptions {
   logger?: AdapterLogger;
   /** Names the server in log lines. */
   label: string;
+  /** Sends the HTTP transport's requests (the adapter's, under its network policy). */
+  fetch?: typeof fetch;
 }
 
 /**
@@ -23,6 +25,7 @@ export function createMcpTransport(config: McpAdapterConfig, options: McpTranspo
   if (config.transport === 'http') {
     return new StreamableHTTPClientTransport(new URL(config.url), {
       ...(config.headers ? { requestInit: { headers: config.headers } } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
     });
   }
   const transport = new StdioClientTransport({

@@ -2,6 +2,7 @@ import type { ToolContext, ToolResult } from '@agentd/core';
 import type { OpenApiAdapterConfig, ToolManifest } from '@agentd/spec';
 import { AdapterError } from './adapter-error.js';
 import { sendHttpRequest } from './http-request.js';
+import { assertUrlAllowed, type NetworkOptions, networkFetch } from './network-access.js';
 import { type LoadedOpenApiDocument, loadOpenApiDocument } from './openapi-document.js';
 import { describeOperations, type OpenApiToolOperation } from './openapi-operations.js';
 import { buildOpenApiRequest, type RequestAuth } from './openapi-request.js';
@@ -9,11 +10,10 @@ import { resolveServerUrl } from './openapi-server-url.js';
 import { requireSecret } from './require-secret.js';
 import type { SecretResolver, ToolAdapter } from './tool-adapter.js';
 
-export interface OpenApiAdapterOptions {
+export interface OpenApiAdapterOptions extends NetworkOptions {
   /** The directory a relative document path is resolved against (the manifest's). */
   baseDir?: string;
   resolveSecret?: SecretResolver;
-  fetch?: typeof fetch;
   maxResultBytes?: number;
 }
 
@@ -24,7 +24,9 @@ interface Imported {
 
 /**
  * The operations of an OpenAPI 3 document as tools. The document is loaded on
- * first use; a load that fails is tried again on the next.
+ * first use; a load that fails is tried again on the next. Under a network
+ * policy, fetching the document and its $refs, the server URLs (at import)
+ * and every request are checked.
  */
 export function createOpenApiAdapter(
   manifest: ToolManifest & { adapter: OpenApiAdapterConfig },
@@ -37,23 +39,30 @@ export function createOpenApiAdapter(
       `the tool set '${manifest.name}' uses ${config.auth.type} auth, which needs adapter.auth.name`,
     );
   }
+  const send = networkFetch(options);
   let importing: Promise<Imported> | undefined;
 
   const load = (): Promise<Imported> => {
     importing ??= (async () => {
       const loaded = await loadOpenApiDocument(config.document, {
         ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
-        ...(options.fetch ? { fetch: options.fetch } : {}),
+        fetch: send,
       });
       const operations = describeOperations(loaded.document, config.operations, loaded.name);
-      // Fail at import, not at the first call, when no base URL can be worked out.
+      // Fail at import, not at the first call, when no base URL can be worked out or reached.
+      const servers = new Set<string>();
       for (const operation of operations) {
-        resolveServerUrl(
-          operation.servers ?? loaded.document.servers,
-          config.server_url,
-          loaded.url,
-          loaded.name,
+        servers.add(
+          resolveServerUrl(
+            operation.servers ?? loaded.document.servers,
+            config.server_url,
+            loaded.url,
+            loaded.name,
+          ),
         );
+      }
+      for (const server of servers) {
+        await assertUrlAllowed(server, options, `the tool set '${manifest.name}' (server ${server})`);
       }
       return { loaded, operations: new Map(operations.map((operation) => [operation.tool.name, operation])) };
     })();
@@ -95,7 +104,7 @@ export function createOpenApiAdapter(
         label: `the tool '${name}'`,
         signal: context.signal,
         secrets: auth ? [auth.value] : [],
-        ...(options.fetch ? { fetch: options.fetch } : {}),
+        fetch: send,
         ...(options.maxResultBytes === undefined ? {} : { maxResultBytes: options.maxResultBytes }),
       });
     },

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { $RefParser, type ParserOptions } from '@apidevtools/json-schema-ref-parser';
 import { parse as parseYaml } from 'yaml';
 import { AdapterError } from './adapter-error.js';
+import { policyRefusal } from './network-access.js';
 import type { OpenApiDocument } from './openapi-types.js';
 
 export interface LoadedOpenApiDocument {
@@ -17,6 +18,7 @@ export interface LoadedOpenApiDocument {
 export interface LoadOpenApiOptions {
   /** The directory a relative file path is resolved against (the manifest's). */
   baseDir?: string;
+  /** Fetches a document by URL and its $refs; the adapter's, under its network policy. */
   fetch?: typeof fetch;
 }
 
@@ -55,6 +57,8 @@ export async function loadOpenApiDocument(
     const parsed = checkShape(parseText(await readFile(path, 'utf8')));
     return { document: await dereference(parsed, path, refOptions('file', doFetch)), name };
   } catch (error) {
+    const refusal = policyRefusal(error, `the fetch of the OpenAPI document ${name}`);
+    if (refusal) throw refusal;
     throw new AdapterError(
       'document_invalid',
       `the OpenAPI document ${name} could not be loaded: ${(error as Error).message}`,

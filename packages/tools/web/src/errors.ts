@@ -1,3 +1,5 @@
+import { NetworkPolicyError } from '@agentd/net-policy';
+
 /**
  * The one error class of the web tools. `code` is stable and machine readable;
  * `category` says whose fault it is: the caller's request (`user`), this
@@ -51,11 +53,17 @@ export class WebToolError extends Error {
   }
 }
 
-/** Finds a WebToolError in an error or its causes (undici and Playwright wrap errors). */
+/**
+ * Finds a WebToolError in an error or its causes (undici and Playwright wrap
+ * errors). A NetworkPolicyError counts, as the WebToolError of the same code.
+ */
 export function findWebToolError(error: unknown): WebToolError | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     if (current instanceof WebToolError) return current;
+    if (current instanceof NetworkPolicyError) {
+      return new WebToolError(current.code, current.message, { cause: current });
+    }
     current = current.cause;
   }
   return undefined;

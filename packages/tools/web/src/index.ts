@@ -1,3 +1,20 @@
+// The network policy lives in @agentd/net-policy; re-exported so existing imports keep working.
+export {
+  type ConnectionEvent,
+  createCheckedLookup,
+  createPinnedAgent,
+  NetworkPolicy,
+  type NetworkPolicyOptions,
+  type NetworkRules,
+  type PinnedAgentOptions,
+  type PolicyDecision,
+  parseAddress,
+  type ResolvedAddress,
+  type Resolver,
+  resolveChecked,
+  specialRangeOf,
+  systemResolver,
+} from '@agentd/net-policy';
 export { type BrowserLimits, browserLimits } from './browser/browser-limits.js';
 export { BrowserPool, type BrowserPoolOptions, type BrowserPoolStats } from './browser/browser-pool.js';
 export { BrowserSession, type PageSnapshot, type Screenshot } from './browser/browser-session.js';
@@ -24,21 +41,6 @@ export {
   type FetchUrlTool,
   type FetchUrlToolOptions,
 } from './fetch/fetch-url-tool.js';
-export {
-  createCheckedLookup,
-  type ResolvedAddress,
-  type Resolver,
-  resolveChecked,
-  systemResolver,
-} from './net/checked-lookup.js';
-export {
-  NetworkPolicy,
-  type NetworkPolicyOptions,
-  type NetworkRules,
-  type PolicyDecision,
-} from './net/network-policy.js';
-export { type ConnectionEvent, createPinnedAgent, type PinnedAgentOptions } from './net/pinned-agent.js';
-export { parseAddress, specialRangeOf } from './net/special-ranges.js';
 export { type WebScriptedRule, webRules } from './rules/web-rules.js';
 export { BRAVE_BASE_URL, type BraveOptions, createBraveBackend } from './search/brave-backend.js';
 export type { FileSearch, FileSearchHit } from './search/file-search.js';

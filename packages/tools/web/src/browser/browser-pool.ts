@@ -1,9 +1,12 @@
+import {
+  type ConnectionEvent,
+  createPinnedAgent,
+  type NetworkPolicy,
+  type Resolver,
+} from '@agentd/net-policy';
 import type { Browser } from 'playwright-core';
 import type { Agent } from 'undici';
 import { WebToolError } from '../errors.js';
-import type { Resolver } from '../net/checked-lookup.js';
-import type { NetworkPolicy } from '../net/network-policy.js';
-import { type ConnectionEvent, createPinnedAgent } from '../net/pinned-agent.js';
 import { type BlackholeProxy, startBlackholeProxy } from './blackhole-proxy.js';
 import { type BrowserLimits, browserLimits } from './browser-limits.js';
 import { BrowserSession } from './browser-session.js';

@@ -1,3 +1,4 @@
+import type { NetworkPolicy } from '@agentd/net-policy';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import type { Dispatcher } from 'undici';
 import { WebToolError } from '../errors.js';
@@ -6,7 +7,6 @@ import { type ExtractedPage, htmlToMarkdown } from '../extract/html-to-markdown.
 import type { PageLink } from '../extract/number-links.js';
 import { paginate } from '../extract/paginate.js';
 import { renderPart } from '../extract/render-part.js';
-import type { NetworkPolicy } from '../net/network-policy.js';
 import type { BrowserLimits } from './browser-limits.js';
 import { DeadlineExceeded, withDeadline } from './deadline.js';
 import { explainNavigationFailure, isClosedError } from './navigation-failure.js';

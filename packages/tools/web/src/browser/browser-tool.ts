@@ -1,6 +1,6 @@
 import type { RunTool, ToolResult } from '@agentd/core';
+import type { NetworkPolicy } from '@agentd/net-policy';
 import { WebToolError } from '../errors.js';
-import type { NetworkPolicy } from '../net/network-policy.js';
 import { failureResult, integerArgument } from '../tool-errors.js';
 import { wrapUntrusted } from '../untrusted/untrusted-content.js';
 import type { BrowserPool } from './browser-pool.js';

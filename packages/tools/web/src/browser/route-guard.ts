@@ -1,9 +1,9 @@
+import type { NetworkPolicy } from '@agentd/net-policy';
 import type { Frame, Route } from 'playwright-core';
 import type { Dispatcher } from 'undici';
 import { findWebToolError } from '../errors.js';
 import { fetchFollowingRedirects } from '../fetch/follow-redirects.js';
 import { exchange, type HttpResponse, headerValue } from '../fetch/http-exchange.js';
-import type { NetworkPolicy } from '../net/network-policy.js';
 
 /** What happened to one request a page made. */
 export interface RequestRecord {

@@ -1,7 +1,7 @@
+import type { NetworkPolicy } from '@agentd/net-policy';
 import type { Dispatcher } from 'undici';
 import { findWebToolError, WebToolError } from '../errors.js';
 import { decodeText } from '../extract/decode-text.js';
-import type { NetworkPolicy } from '../net/network-policy.js';
 import { contentKindOf } from './content-kind.js';
 import { fetchFollowingRedirects } from './follow-redirects.js';
 import { headerValue } from './http-exchange.js';

@@ -1,11 +1,14 @@
 import type { RunTool, ToolResult } from '@agentd/core';
+import {
+  type ConnectionEvent,
+  createPinnedAgent,
+  type NetworkPolicy,
+  type Resolver,
+} from '@agentd/net-policy';
 import { WebToolError } from '../errors.js';
 import { type ExtractedPage, htmlToMarkdown } from '../extract/html-to-markdown.js';
 import { paginate } from '../extract/paginate.js';
 import { renderPart } from '../extract/render-part.js';
-import type { Resolver } from '../net/checked-lookup.js';
-import type { NetworkPolicy } from '../net/network-policy.js';
-import { type ConnectionEvent, createPinnedAgent } from '../net/pinned-agent.js';
 import { failureResult } from '../tool-errors.js';
 import { wrapUntrusted } from '../untrusted/untrusted-content.js';
 import { type FetchedDocument, fetchDocument } from './fetch-document.js';

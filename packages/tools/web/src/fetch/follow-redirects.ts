@@ -1,5 +1,5 @@
+import type { NetworkPolicy } from '@agentd/net-policy';
 import { WebToolError } from '../errors.js';
-import type { NetworkPolicy } from '../net/network-policy.js';
 import { exchange, type HttpExchangeOptions, type HttpResponse, headerValue } from './http-exchange.js';
 
 export interface FollowOptions extends HttpExchangeOptions {

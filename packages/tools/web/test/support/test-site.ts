@@ -145,13 +145,7 @@ const PAGES: Record<string, (req: IncomingMessage, res: ServerResponse, site: { 
     );
   },
   '/js-redirect': (_req, res) => {
-    send(
-      res,
-      html(
-        'Moving',
-        "<p>Moving…</p><script>location.replace('/redirect-local')</script>",
-      ),
-    );
+    send(res, html('Moving', "<p>Moving…</p><script>location.replace('/redirect-local')</script>"));
   },
   '/meta-refresh': (_req, res) => {
     send(

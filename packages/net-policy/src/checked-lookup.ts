@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
-import { WebToolError } from '../errors.js';
 import type { NetworkPolicy } from './network-policy.js';
+import { NetworkPolicyError } from './network-policy-error.js';
 import { normalizeHost } from './network-rules.js';
 import { parseAddress } from './special-ranges.js';
 
@@ -40,17 +40,19 @@ export async function resolveChecked(
     try {
       addresses = await resolver(host);
     } catch (error) {
-      throw new WebToolError('network_error', `Could not resolve ${host}: ${(error as Error).message}.`, {
-        cause: error,
-      });
+      throw new NetworkPolicyError(
+        'network_error',
+        `Could not resolve ${host}: ${(error as Error).message}.`,
+        {
+          cause: error,
+        },
+      );
     }
-    if (addresses.length === 0) throw new WebToolError('network_error', `${host} has no addresses.`);
+    if (addresses.length === 0) throw new NetworkPolicyError('network_error', `${host} has no addresses.`);
   }
   for (const { address } of addresses) {
     const decision = policy.checkAddress({ host, address, port });
-    if (!decision.allowed) {
-      throw new WebToolError('blocked_by_policy', `Blocked by the network policy: ${decision.reason}.`);
-    }
+    if (!decision.allowed) throw NetworkPolicyError.blocked(decision.reason);
   }
   return addresses;
 }

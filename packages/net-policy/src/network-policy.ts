@@ -1,4 +1,4 @@
-import { WebToolError } from '../errors.js';
+import { NetworkPolicyError } from './network-policy-error.js';
 import { type NetworkRule, normalizeHost, parseRules, ruleMatches } from './network-rules.js';
 import { type IpAddress, parseAddress, specialRangeOf } from './special-ranges.js';
 
@@ -20,7 +20,8 @@ export type PolicyDecision = { allowed: true } | { allowed: false; reason: strin
 const ALLOWED: PolicyDecision = { allowed: true };
 
 /**
- * Decides where the web tools may connect. Only http: and https: URLs; no
+ * Decides where outbound requests (the web tools, tenants' HTTP, OpenAPI
+ * and MCP tools) may connect. Only http: and https: URLs; no
  * connection to a loopback, private, link-local, CGNAT, unique-local,
  * multicast, unspecified or otherwise special-use address (IPv4-mapped,
  * NAT64 and 6to4 forms included) unless an allow rule names the host or
@@ -98,18 +99,16 @@ export class NetworkPolicy {
     };
   }
 
-  /** checkUrl, throwing a WebToolError when the URL is refused. */
+  /** checkUrl, throwing a NetworkPolicyError when the URL is refused. */
   assertUrl(url: string | URL): URL {
     const parsed = parseUrl(url);
-    if (!parsed) throw new WebToolError('invalid_url', `'${String(url).slice(0, 200)}' is not a valid URL.`);
+    if (!parsed) {
+      throw new NetworkPolicyError('invalid_url', `'${String(url).slice(0, 200)}' is not a valid URL.`);
+    }
     const decision = this.checkUrl(parsed);
-    if (!decision.allowed) throw blocked(parsed.href, decision.reason);
+    if (!decision.allowed) throw NetworkPolicyError.blocked(decision.reason, parsed.href);
     return parsed;
   }
-}
-
-function blocked(url: string, reason: string): WebToolError {
-  return new WebToolError('blocked_by_policy', `Blocked by the network policy: ${url}: ${reason}.`);
 }
 
 function portOf(url: URL): number {

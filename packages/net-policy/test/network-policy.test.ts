@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { type AddressInfo, connect, createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCheckedLookup,
@@ -8,7 +8,6 @@ import {
   specialRangeOf,
 } from '../src/index.js';
 import { createTestResolver } from './support/test-resolver.js';
-import { startTestSite, type TestSite } from './support/test-site.js';
 
 const policy = new NetworkPolicy();
 const blockedAt = (address: string, port = 80) =>
@@ -217,17 +216,20 @@ describe('resolving under the policy', () => {
 });
 
 describe('the checked lookup with net.connect', () => {
-  let site: TestSite;
+  let site: Server;
+  let port: number;
   beforeAll(async () => {
-    site = await startTestSite();
+    site = createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    port = (site.address() as AddressInfo).port;
   });
   afterAll(async () => {
-    await site.close();
+    await new Promise((resolve) => site.close(resolve));
   });
 
   const tryConnect = (host: string, lookup: ReturnType<typeof createCheckedLookup>) =>
     new Promise<string>((resolve) => {
-      const socket = connect({ host, port: site.port, lookup });
+      const socket = connect({ host, port, lookup });
       socket.once('connect', () => {
         socket.destroy();
         resolve('connected');

@@ -1,0 +1,162 @@
+import type {
+  CodeInterpreterCallItem,
+  HostedToolItem,
+  OutputItem,
+  ResponseEventBody,
+  WebSearchCallItem,
+} from '@agentd/spec';
+import type { StartToolItem, ToolItemFinish, ToolItemHandle } from './run-tool.js';
+
+export interface HostedItemOptions {
+  callId: string;
+  newId: (prefix: 'ci' | 'ws') => string;
+  emit: (event: ResponseEventBody) => void;
+  outputIndex: () => number;
+}
+
+export interface HostedItemTracker {
+  start: StartToolItem;
+  /**
+   * Ends what the call left open (`failed`, or `incomplete` when cancelled)
+   * and ignores anything the tool emits afterwards: a tool still running
+   * after its time-out cannot add events to a run that moved on.
+   */
+  close(cancelled: boolean): void;
+}
+
+/**
+ * The events of hosted-tool items, as OpenAI streams them: output_item.added
+ * (in progress), `<kind>.in_progress`, the code (delta, done), the working
+ * phase (`interpreting` / `searching`), `<kind>.completed`, output_item.done.
+ */
+export function trackHostedItems(options: HostedItemOptions): HostedItemTracker {
+  const open = new Set<Handle>();
+  let closed = false;
+
+  class Handle {
+    constructor(
+      public item: HostedToolItem,
+      readonly index: number,
+    ) {}
+
+    get id(): string {
+      return this.item.id;
+    }
+
+    working(): void {
+      if (closed || !open.has(this)) return;
+      const ref = { item_id: this.item.id, output_index: this.index };
+      if (this.item.type === 'code_interpreter_call') {
+        this.item = { ...this.item, status: 'interpreting' };
+        options.emit({ type: 'response.code_interpreter_call.interpreting', ...ref });
+      } else {
+        this.item = { ...this.item, status: 'searching' };
+        options.emit({ type: 'response.web_search_call.searching', ...ref });
+      }
+    }
+
+    finish(end: ToolItemFinish<HostedToolItem>): void {
+      if (closed || !open.has(this)) return;
+      this.end(end);
+    }
+
+    end(end: ToolItemFinish<HostedToolItem>): void {
+      open.delete(this);
+      this.item = { ...this.item, ...end } as HostedToolItem;
+      if (end.status === 'completed') {
+        const type =
+          this.item.type === 'code_interpreter_call'
+            ? 'response.code_interpreter_call.completed'
+            : 'response.web_search_call.completed';
+        options.emit({ type, item_id: this.item.id, output_index: this.index });
+      }
+      options.emit({ type: 'response.output_item.done', output_index: this.index, item: this.item });
+    }
+  }
+
+  const start = (init: Pick<CodeInterpreterCallItem, 'type'> | Pick<WebSearchCallItem, 'type'>) => {
+    if (closed) return inert(init);
+    const index = options.outputIndex();
+    let item: HostedToolItem;
+    let code = '';
+    if (init.type === 'code_interpreter_call') {
+      const start = init as Pick<CodeInterpreterCallItem, 'type' | 'code' | 'container_id' | 'runtime'>;
+      code = start.code ?? '';
+      item = {
+        type: 'code_interpreter_call',
+        id: options.newId('ci'),
+        call_id: options.callId,
+        code: '',
+        container_id: start.container_id,
+        ...(start.runtime === undefined ? {} : { runtime: start.runtime }),
+        outputs: null,
+        status: 'in_progress',
+      };
+    } else {
+      const start = init as Pick<WebSearchCallItem, 'type' | 'action' | 'tool'>;
+      item = {
+        type: 'web_search_call',
+        id: options.newId('ws'),
+        call_id: options.callId,
+        action: start.action,
+        ...(start.tool === undefined ? {} : { tool: start.tool }),
+        status: 'in_progress',
+      };
+    }
+    const handle = new Handle(item, index);
+    open.add(handle);
+    const ref = { item_id: item.id, output_index: index };
+    options.emit({ type: 'response.output_item.added', output_index: index, item });
+    if (item.type === 'code_interpreter_call') {
+      options.emit({ type: 'response.code_interpreter_call.in_progress', ...ref });
+      if (code !== '')
+        options.emit({ type: 'response.code_interpreter_call_code.delta', ...ref, delta: code });
+      options.emit({ type: 'response.code_interpreter_call_code.done', ...ref, code });
+      handle.item = { ...item, code };
+    } else {
+      options.emit({ type: 'response.web_search_call.in_progress', ...ref });
+    }
+    return handle;
+  };
+
+  return {
+    start: start as unknown as StartToolItem,
+    close(cancelled) {
+      for (const handle of [...open]) {
+        const status =
+          handle.item.type === 'code_interpreter_call' ? (cancelled ? 'incomplete' : 'failed') : 'failed';
+        handle.end({ status } as ToolItemFinish<HostedToolItem>);
+      }
+      closed = true;
+    },
+  };
+}
+
+/** A handle that does nothing, for a call that already ended. */
+function inert(init: { type: string }): ToolItemHandle<HostedToolItem> {
+  return {
+    id: init.type === 'code_interpreter_call' ? 'ci_unrecorded' : 'ws_unrecorded',
+    working: () => undefined,
+    finish: () => undefined,
+  };
+}
+
+/**
+ * The status an item left working by a stopped process or a cancelled run
+ * ends with: hosted items have no `incomplete` for the web, only `failed`.
+ */
+export function interruptedItem(item: OutputItem): OutputItem | undefined {
+  if (!('status' in item)) return undefined;
+  switch (item.type) {
+    case 'code_interpreter_call':
+      return item.status === 'in_progress' || item.status === 'interpreting'
+        ? { ...item, status: 'incomplete' }
+        : undefined;
+    case 'web_search_call':
+      return item.status === 'in_progress' || item.status === 'searching'
+        ? { ...item, status: 'failed' }
+        : undefined;
+    default:
+      return item.status === 'in_progress' ? ({ ...item, status: 'incomplete' } as OutputItem) : undefined;
+  }
+}

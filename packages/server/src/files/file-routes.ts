@@ -1,0 +1,219 @@
+import { Readable } from 'node:stream';
+import { ObjectTamperedError } from '@agentd/object-store';
+import { z } from '@hono/zod-openapi';
+import { AgentdError } from '../errors.js';
+import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
+import { defineRoute, errorContent, jsonContent } from '../http/define-route.js';
+import { tenantOf } from '../http/principal.js';
+import { newRouter } from '../http/router.js';
+import type { StoredFile } from './file-repository.js';
+import { readUpload } from './multipart-upload.js';
+
+const tags = ['Files'];
+
+/** What a file is for, as in the OpenAI API; `assistants_output` marks files a tool produced. */
+export const FILE_PURPOSES = [
+  'assistants',
+  'assistants_output',
+  'user_data',
+  'vision',
+  'batch',
+  'fine-tune',
+  'evals',
+] as const;
+const UPLOAD_PURPOSES = FILE_PURPOSES.filter((purpose) => purpose !== 'assistants_output');
+
+const FileSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('file'),
+    bytes: z.number().int(),
+    created_at: z.number().int(),
+    filename: z.string(),
+    purpose: z.enum(FILE_PURPOSES),
+    status: z.literal('processed'),
+    expires_at: z.null(),
+  })
+  .openapi('File');
+
+export function presentFile(file: StoredFile): z.infer<typeof FileSchema> {
+  return {
+    id: file.id,
+    object: 'file',
+    bytes: file.bytes,
+    created_at: file.createdAt,
+    filename: file.filename,
+    purpose: file.purpose as (typeof FILE_PURPOSES)[number],
+    status: 'processed',
+    expires_at: null,
+  };
+}
+
+const uploadRoute = defineRoute({
+  method: 'post',
+  path: '/v1/files',
+  tags,
+  summary: 'Upload a file (multipart/form-data, streamed to storage)',
+  permission: 'files:write',
+  request: {
+    body: {
+      required: true,
+      content: {
+        // A plain schema, not zod: the body is streamed, never parsed whole by a validator.
+        'multipart/form-data': {
+          schema: {
+            type: 'object',
+            required: ['file', 'purpose'],
+            properties: {
+              file: { type: 'string', format: 'binary', description: 'The file.' },
+              purpose: { type: 'string', enum: [...UPLOAD_PURPOSES] },
+            },
+          },
+        },
+      },
+    },
+  },
+  responses: {
+    200: jsonContent(FileSchema, 'The stored file.'),
+    413: errorContent('The file is larger than the limit, or the tenant’s storage quota is used up.'),
+  },
+});
+
+const listRoute = defineRoute({
+  method: 'get',
+  path: '/v1/files',
+  tags,
+  summary: 'List your files',
+  permission: 'files:read',
+  request: { query: PageQuerySchema.extend({ purpose: z.enum(FILE_PURPOSES).optional() }) },
+  responses: { 200: jsonContent(listSchema(FileSchema, 'FileList'), 'A page of files.') },
+});
+
+const getRoute = defineRoute({
+  method: 'get',
+  path: '/v1/files/{id}',
+  tags,
+  summary: 'Get a file’s description',
+  permission: 'files:read',
+  request: { params: IdParamSchema },
+  responses: { 200: jsonContent(FileSchema, 'The file.') },
+});
+
+const contentRoute = defineRoute({
+  method: 'get',
+  path: '/v1/files/{id}/content',
+  tags,
+  summary: 'Download a file’s bytes',
+  permission: 'files:read',
+  request: { params: IdParamSchema },
+  responses: {
+    200: {
+      description: 'The bytes, as uploaded.',
+      content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+    },
+  },
+});
+
+const deleteRoute = defineRoute({
+  method: 'delete',
+  path: '/v1/files/{id}',
+  tags,
+  summary: 'Delete a file, its bytes, and its chunks in every vector store',
+  permission: 'files:write',
+  request: { params: IdParamSchema },
+  responses: { 200: jsonContent(DeletedSchema, 'The file was deleted.') },
+});
+
+function checkPurpose(value: string | undefined): string {
+  if (value === undefined || value === '') {
+    throw new AgentdError('invalid_request', 'missing_purpose', 'The form needs a `purpose` field.', {
+      param: 'purpose',
+    });
+  }
+  if (!(UPLOAD_PURPOSES as readonly string[]).includes(value)) {
+    throw new AgentdError(
+      'invalid_request',
+      'invalid_purpose',
+      `purpose must be one of ${UPLOAD_PURPOSES.join(', ')}; got '${value.slice(0, 64)}'.`,
+      { param: 'purpose' },
+    );
+  }
+  return value;
+}
+
+/** Reads the first chunk before answering, so a file that fails to decrypt gets a JSON error, not a cut stream. */
+async function startStream(body: Readable, id: string): Promise<Readable> {
+  const iterator = body[Symbol.asyncIterator]();
+  let first: IteratorResult<unknown>;
+  try {
+    first = await iterator.next();
+  } catch (error) {
+    if (error instanceof ObjectTamperedError) {
+      throw new AgentdError(
+        'internal',
+        'file_unreadable',
+        `The stored bytes of ${id} failed their integrity check (altered, truncated, or sealed with another master key), so they are not returned.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  async function* rest() {
+    if (!first.done) yield first.value as Buffer;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value as Buffer;
+    }
+  }
+  return Readable.from(rest());
+}
+
+const attachment = (filename: string) =>
+  `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+
+export function fileRoutes() {
+  return newRouter()
+    .openapi(uploadRoute, async (c) => {
+      const services = c.get('services');
+      const tenantId = tenantOf(c);
+      const upload = await readUpload(c.req.raw);
+      const length = Number(c.req.header('content-length'));
+      const stored = await services.files.upload(tenantId, {
+        filename: upload.filename.slice(0, 255),
+        contentType: upload.contentType,
+        body: upload.body,
+        sizeHint: Number.isFinite(length) && length > 0 ? length : undefined,
+        signal: c.req.raw.signal,
+        purpose: upload.fields.then((fields) => checkPurpose(fields.purpose)),
+      });
+      return c.json(presentFile(stored), 200);
+    })
+    .openapi(listRoute, async (c) => {
+      const { purpose, ...page } = c.req.valid('query');
+      const list = await c.get('services').files.repository.list(tenantOf(c), page, purpose);
+      return c.json({ ...list, data: list.data.map(presentFile) }, 200);
+    })
+    .openapi(getRoute, async (c) => {
+      const file = await c.get('services').files.repository.get(tenantOf(c), c.req.valid('param').id);
+      return c.json(presentFile(file), 200);
+    })
+    .openapi(contentRoute, async (c) => {
+      const { file, body } = await c.get('services').files.content(tenantOf(c), c.req.valid('param').id);
+      const stream = await startStream(body, file.id);
+      return new Response(Readable.toWeb(stream) as ReadableStream, {
+        status: 200,
+        headers: {
+          'content-type': file.contentType ?? 'application/octet-stream',
+          'content-length': String(file.bytes),
+          'content-disposition': attachment(file.filename),
+          'x-content-type-options': 'nosniff',
+        },
+      }) as never;
+    })
+    .openapi(deleteRoute, async (c) => {
+      const { id } = c.req.valid('param');
+      await c.get('services').files.delete(tenantOf(c), id);
+      return c.json({ id, object: 'file', deleted: true as const }, 200);
+    });
+}

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { EncryptedObjectStore, Keyring, type ObjectStore, objectStoreFromConfig } from '@agentd/object-store';
+import type { EmbeddingProvider } from '@agentd/tool-files';
+import type { Logger } from 'pino';
+import type { Config } from './config/schema.js';
+import { FileService } from './files/file-service.js';
+import { MemoryRepository } from './memories/memory-repository.js';
+import { MemoryService } from './memories/memory-service.js';
+import type { Database } from './storage/database.js';
+import { ChunkIndex } from './vector-stores/chunk-index.js';
+import { createEmbedder } from './vector-stores/embedder.js';
+import { IngestionQueue } from './vector-stores/ingestion.js';
+import { VectorColumn } from './vector-stores/vector-column.js';
+import { VectorStoreRepository } from './vector-stores/vector-store-repository.js';
+import { VectorStoreService } from './vector-stores/vector-store-service.js';
+
+/** Files, vector stores and memory: what gives agents documents and a memory. */
+export interface KnowledgeServices {
+  objectStore: EncryptedObjectStore;
+  embedder: EmbeddingProvider;
+  files: FileService;
+  vectorStores: VectorStoreService;
+  ingestion: IngestionQueue;
+  memories: MemoryService;
+  vectors: VectorColumn;
+}
+
+export interface KnowledgeOptions {
+  masterKey?: Buffer | undefined;
+  /** How embeddings are stored (VectorColumn.detect); assumed from the database when absent. */
+  vectors?: VectorColumn | undefined;
+  /** The raw object store under the encryption; by default from configuration. */
+  objectStore?: ObjectStore | undefined;
+  embedder?: EmbeddingProvider | undefined;
+}
+
+export function createKnowledgeServices(
+  config: Config,
+  db: Database,
+  logger: Logger,
+  options: KnowledgeOptions = {},
+): KnowledgeServices {
+  const keyring = Keyring.fromConfig({
+    current: options.masterKey ?? randomBytes(32),
+    ...(config.AGENTD_MASTER_KEY_PREVIOUS ? { previous: config.AGENTD_MASTER_KEY_PREVIOUS } : {}),
+  });
+  const raw =
+    options.objectStore ??
+    objectStoreFromConfig({
+      AGENTD_OBJECT_STORE: config.AGENTD_OBJECT_STORE,
+      dataDir: join(config.AGENTD_DATA_DIR, 'objects'),
+      S3_BUCKET: config.S3_BUCKET,
+      S3_REGION: config.S3_REGION,
+      S3_ENDPOINT: config.S3_ENDPOINT,
+      S3_FORCE_PATH_STYLE: config.S3_FORCE_PATH_STYLE === 'true',
+      S3_ACCESS_KEY_ID: config.S3_ACCESS_KEY_ID,
+      S3_SECRET_ACCESS_KEY: config.S3_SECRET_ACCESS_KEY,
+      S3_PREFIX: config.S3_PREFIX,
+    });
+  const objectStore = new EncryptedObjectStore(raw, keyring);
+  const embedder = options.embedder ?? createEmbedder(config);
+  const vectors = options.vectors ?? VectorColumn.assume(db.hasVector ? 'pgvector' : 'array', logger);
+  const files = new FileService(db, objectStore, {
+    maxFileBytes: config.AGENTD_FILE_MAX_BYTES,
+    tenantQuotaBytes: config.AGENTD_TENANT_STORAGE_QUOTA_BYTES,
+  });
+  const chunks = new ChunkIndex(db, vectors, embedder.dimensions);
+  const stores = new VectorStoreRepository(db);
+  const ingestion = new IngestionQueue(db, {
+    stores,
+    files,
+    chunks,
+    embedder,
+    logger,
+  });
+  const vectorStores = new VectorStoreService(db, stores, files.repository, chunks, ingestion, embedder);
+  return {
+    objectStore,
+    embedder,
+    files,
+    vectorStores,
+    ingestion,
+    vectors,
+    memories: new MemoryService(
+      db,
+      new MemoryRepository(db, vectors, embedder.dimensions),
+      embedder,
+      config.AGENTD_MEMORY_PII,
+    ),
+  };
+}
+
+/**
+ * At start: the HNSW indexes for the embedder's dimension, and the files a
+ * stopped process left half-indexed.
+ */
+export async function startKnowledgeServices(db: Database, services: KnowledgeServices): Promise<number> {
+  await services.vectors.ensureIndex(db, 'chunks', services.embedder.dimensions);
+  await services.vectors.ensureIndex(db, 'memories', services.embedder.dimensions);
+  return services.ingestion.recover();
+}

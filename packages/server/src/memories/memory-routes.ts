@@ -1,0 +1,141 @@
+import { z } from '@hono/zod-openapi';
+import { AgentdError } from '../errors.js';
+import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
+import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
+import { tenantOf } from '../http/principal.js';
+import { newRouter } from '../http/router.js';
+import type { StoredMemory } from './memory-repository.js';
+
+const tags = ['Memories'];
+
+const UserSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .openapi({ description: 'The end user, as your application names them (the `user` of a response).' });
+
+const MemorySchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('memory'),
+    user: z.string(),
+    text: z.string(),
+    response_id: z.string().nullable(),
+    created_at: z.number().int(),
+  })
+  .openapi('Memory');
+
+const ConsentSchema = z
+  .object({ object: z.literal('memory.consent'), user: z.string(), enabled: z.boolean() })
+  .openapi('MemoryConsent');
+
+const present = (memory: StoredMemory): z.infer<typeof MemorySchema> => ({
+  id: memory.id,
+  object: 'memory',
+  user: memory.user,
+  text: memory.text,
+  response_id: memory.responseId,
+  created_at: memory.createdAt,
+});
+
+const listRoute = defineRoute({
+  method: 'get',
+  path: '/v1/memories',
+  tags,
+  summary: 'List what is remembered about a user',
+  permission: 'memories:read',
+  request: { query: PageQuerySchema.extend({ user: UserSchema }) },
+  responses: { 200: jsonContent(listSchema(MemorySchema, 'MemoryList'), 'A page of memories.') },
+});
+
+const createRoute = defineRoute({
+  method: 'post',
+  path: '/v1/memories',
+  tags,
+  summary: 'Remember something about a user (needs their consent; PII is filtered first)',
+  permission: 'memories:write',
+  request: jsonBody(z.strictObject({ user: UserSchema, text: z.string().min(1).max(4000) })),
+  responses: { 200: jsonContent(MemorySchema, 'The memory as stored (after PII redaction).') },
+});
+
+const deleteRoute = defineRoute({
+  method: 'delete',
+  path: '/v1/memories/{id}',
+  tags,
+  summary: 'Erase one memory: its text, its vector and its cached embedding',
+  permission: 'memories:write',
+  request: { params: IdParamSchema, query: z.strictObject({ user: UserSchema.optional() }) },
+  responses: { 200: jsonContent(DeletedSchema, 'The memory was erased.') },
+});
+
+const eraseUserRoute = defineRoute({
+  method: 'delete',
+  path: '/v1/memories',
+  tags,
+  summary: 'Erase everything remembered about a user',
+  permission: 'memories:write',
+  request: { query: z.strictObject({ user: UserSchema }) },
+  responses: {
+    200: jsonContent(
+      z.object({ object: z.literal('memory.erased'), user: z.string(), deleted: z.number().int() }),
+      'How many memories were erased.',
+    ),
+  },
+});
+
+const getConsentRoute = defineRoute({
+  method: 'get',
+  path: '/v1/memories/consent',
+  tags,
+  summary: 'Whether a user has opted in to long-term memory',
+  permission: 'memories:read',
+  request: { query: z.strictObject({ user: UserSchema }) },
+  responses: { 200: jsonContent(ConsentSchema, 'The user’s choice (off unless they opted in).') },
+});
+
+const setConsentRoute = defineRoute({
+  method: 'post',
+  path: '/v1/memories/consent',
+  tags,
+  summary: 'Record a user’s opt-in to (or out of) long-term memory',
+  permission: 'memories:write',
+  request: jsonBody(z.strictObject({ user: UserSchema, enabled: z.boolean() })),
+  responses: { 200: jsonContent(ConsentSchema, 'The user’s choice.') },
+});
+
+export function memoryRoutes() {
+  return newRouter()
+    .openapi(getConsentRoute, async (c) => {
+      const { user } = c.req.valid('query');
+      const enabled = await c.get('services').memories.repository.consent(tenantOf(c), user);
+      return c.json({ object: 'memory.consent' as const, user, enabled }, 200);
+    })
+    .openapi(setConsentRoute, async (c) => {
+      const { user, enabled } = c.req.valid('json');
+      await c.get('services').memories.repository.setConsent(tenantOf(c), user, enabled);
+      return c.json({ object: 'memory.consent' as const, user, enabled }, 200);
+    })
+    .openapi(listRoute, async (c) => {
+      const { user, ...page } = c.req.valid('query');
+      const list = await c.get('services').memories.repository.list(tenantOf(c), user, page);
+      return c.json({ ...list, data: list.data.map(present) }, 200);
+    })
+    .openapi(createRoute, async (c) => {
+      const { user, text } = c.req.valid('json');
+      const outcome = await c.get('services').memories.save(tenantOf(c), user, text);
+      if ('refused' in outcome) {
+        throw new AgentdError('invalid_request', 'memory_refused', outcome.refused, { param: 'text' });
+      }
+      return c.json(present(outcome.saved), 200);
+    })
+    .openapi(deleteRoute, async (c) => {
+      const { id } = c.req.valid('param');
+      await c.get('services').memories.erase(tenantOf(c), id, c.req.valid('query').user);
+      return c.json({ id, object: 'memory.deleted', deleted: true as const }, 200);
+    })
+    .openapi(eraseUserRoute, async (c) => {
+      const { user } = c.req.valid('query');
+      const deleted = await c.get('services').memories.eraseUser(tenantOf(c), user);
+      return c.json({ object: 'memory.erased' as const, user, deleted }, 200);
+    });
+}

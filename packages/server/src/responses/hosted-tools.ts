@@ -1,0 +1,96 @@
+import { z } from '@hono/zod-openapi';
+import { AgentdError } from '../errors.js';
+import type { BuiltinTools } from '../tools/builtins/builtin-tools.js';
+import type { BuiltinSettings } from '../tools/builtins/run-settings.js';
+
+/** `{"type": "code_interpreter"}` as in the Responses API; `runtime` is agentd's (the default runtime). */
+const CodeInterpreterToolSchema = z.looseObject({
+  type: z.literal('code_interpreter'),
+  container: z.union([z.string(), z.looseObject({ type: z.string().optional() })]).optional(),
+  runtime: z.enum(['pyodide', 'cpython']).optional(),
+});
+
+const WEB_SEARCH_TYPES = new Set([
+  'web_search',
+  'web_search_preview',
+  'web_search_preview_2025_03_11',
+  'web_search_2025_08_26',
+]);
+
+/** A Responses-API hosted tool object, mapped onto agentd's built-in tools. */
+export interface HostedTool {
+  /** The built-in tools it enables. */
+  names: string[];
+  settings: BuiltinSettings;
+  /** How the response's `tools` shows it: as the client wrote it. */
+  echo: Record<string, unknown>;
+}
+
+export function isHostedToolType(type: unknown): boolean {
+  return type === 'code_interpreter' || (typeof type === 'string' && WEB_SEARCH_TYPES.has(type));
+}
+
+/**
+ * `{"type": "code_interpreter", ...}` enables code_interpreter (its `runtime`
+ * is the default runtime); `{"type": "web_search"}` (and the preview names)
+ * enables web_search and, to read what it finds, fetch_url. A built-in that
+ * is off, or a runtime that is not installed, is a 400 naming the field.
+ */
+export function hostedTool(
+  ref: Record<string, unknown>,
+  param: string,
+  builtins: BuiltinTools | undefined,
+): HostedTool {
+  const refuse = (name: string, field = param) => {
+    const why = builtins?.unavailable(name) ?? 'this server has no built-in tools';
+    return new AgentdError(
+      'invalid_request',
+      'unsupported_tool',
+      `The built-in tool '${name}' is not available: ${why}.`,
+      {
+        param: field,
+      },
+    );
+  };
+  if (ref.type === 'code_interpreter') {
+    const parsed = CodeInterpreterToolSchema.safeParse(ref);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.join('.') ?? '';
+      throw new AgentdError(
+        'invalid_request',
+        'invalid_value',
+        `Invalid tool: ${field} ${issue?.message ?? ''}`.trim(),
+        {
+          param: field ? `${param}.${field}` : param,
+        },
+      );
+    }
+    if (!builtins?.has('code_interpreter')) throw refuse('code_interpreter');
+    const runtime = parsed.data.runtime;
+    if (runtime) {
+      const why = builtins.unavailable(runtime);
+      if (why) {
+        throw new AgentdError(
+          'invalid_request',
+          'unsupported_tool',
+          `The ${runtime} runtime is not available: ${why}.`,
+          {
+            param: `${param}.runtime`,
+          },
+        );
+      }
+    }
+    return {
+      names: ['code_interpreter'],
+      settings: runtime ? { code_interpreter: { runtime } } : {},
+      echo: ref,
+    };
+  }
+  if (!builtins?.has('web_search')) throw refuse('web_search');
+  return {
+    names: builtins.has('fetch_url') ? ['web_search', 'fetch_url'] : ['web_search'],
+    settings: {},
+    echo: ref,
+  };
+}

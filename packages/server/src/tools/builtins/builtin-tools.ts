@@ -1,0 +1,249 @@
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import type { ToolCapability, ToolManifest } from '@agentd/spec';
+import {
+  BubblewrapSandbox,
+  type CodeInterpreterRuntime,
+  PyodideSandbox,
+  type Sandbox,
+} from '@agentd/tool-code-interpreter';
+import {
+  BrowserPool,
+  type BrowserPoolStats,
+  createFetchUrlTool,
+  DEFAULT_CHROMIUM_PATH,
+  type FetchUrlTool,
+  NetworkPolicy,
+  type SearchBackend,
+  searchBackendFromEnv,
+} from '@agentd/tool-web';
+import type { BuiltinTool } from '@agentd/tools-gateway';
+import type { Logger } from 'pino';
+import type { Config } from '../../config/schema.js';
+import { AgentdError } from '../../errors.js';
+import type { ArtifactStore } from './artifact-store.js';
+import { createCodeInterpreterBuiltin } from './code-interpreter-builtin.js';
+import { LazySandbox } from './lazy-sandbox.js';
+import { createBrowserBuiltin, createFetchUrlBuiltin, createWebSearchBuiltin } from './web-builtins.js';
+
+export const BUILTIN_TOOL_NAMES = ['code_interpreter', 'browser', 'fetch_url', 'web_search'] as const;
+export type BuiltinName = (typeof BUILTIN_TOOL_NAMES)[number];
+
+/** The tools whose results carry web text: a run with any of them gets the untrusted-content instruction. */
+export const WEB_TOOL_NAMES: ReadonlySet<string> = new Set(['browser', 'fetch_url', 'web_search']);
+
+const SWITCHES: Record<BuiltinName, keyof Config> = {
+  code_interpreter: 'AGENTD_CODE_INTERPRETER',
+  browser: 'AGENTD_BROWSER',
+  fetch_url: 'AGENTD_FETCH_URL',
+  web_search: 'AGENTD_WEB_SEARCH',
+};
+
+const CAPABILITIES: Record<BuiltinName, ToolCapability[]> = {
+  code_interpreter: [{ name: 'code.exec', confidence: 0.9 }],
+  browser: [
+    { name: 'web.browse', confidence: 0.9 },
+    { name: 'web.fetch', confidence: 0.6 },
+  ],
+  fetch_url: [{ name: 'web.fetch', confidence: 0.9 }],
+  web_search: [{ name: 'web.search', confidence: 0.9 }],
+};
+
+/** Time for a code_interpreter call: the sandbox's own limit, plus a first boot. */
+const CODE_INTERPRETER_TIMEOUT_MS = 150_000;
+/** Time for Chromium to start on a first call, on top of the action's own limit. */
+const BROWSER_LAUNCH_MS = 30_000;
+
+export interface BuiltinToolsOptions {
+  config: Config;
+  logger: Logger;
+  artifacts: ArtifactStore;
+  /** Where the web tools may connect; by default AGENTD_NET_ALLOW and AGENTD_NET_DENY. */
+  policy?: NetworkPolicy;
+}
+
+/** Whether each heavy runtime has started: nothing does before its first call. */
+export interface BuiltinStatus {
+  pyodide: boolean;
+  cpython: boolean;
+  browser: BrowserPoolStats | null;
+}
+
+/**
+ * The built-in tools (code_interpreter, browser, fetch_url, web_search) as
+ * configured: their shared runtimes, made on first use and closed on
+ * shutdown, and their manifests for the tools gateway (origin `builtin`).
+ */
+export class BuiltinTools {
+  /** Enabled built-ins by name, for `builtin` adapters. */
+  readonly tools = new Map<string, BuiltinTool>();
+  readonly manifests: ToolManifest[] = [];
+  /** Code interpreter runtimes on offer. */
+  readonly runtimes: CodeInterpreterRuntime[] = [];
+  readonly #reasons = new Map<string, string>();
+  readonly #pyodide: LazySandbox | undefined;
+  readonly #cpython: LazySandbox | undefined;
+  readonly #pool: BrowserPool | undefined;
+  readonly #fetch: FetchUrlTool | undefined;
+
+  constructor(options: BuiltinToolsOptions) {
+    const { config, logger, artifacts } = options;
+    const enabled = (name: BuiltinName) => {
+      if (config[SWITCHES[name]] === false) {
+        this.#reasons.set(name, `it is turned off on this server (${SWITCHES[name]}=off)`);
+        return false;
+      }
+      return true;
+    };
+
+    if (enabled('code_interpreter')) {
+      const poolSize = config.AGENTD_CODE_INTERPRETER_POOL_SIZE;
+      const sized = poolSize === undefined ? {} : { poolSize };
+      const pyodide = new LazySandbox(() => new PyodideSandbox(sized));
+      this.#pyodide = pyodide;
+      const sandboxes: Partial<Record<CodeInterpreterRuntime, Sandbox>> = { pyodide };
+      this.runtimes.push('pyodide');
+      const cpython = cpythonAvailability(config.AGENTD_CODE_INTERPRETER_CPYTHON);
+      if (cpython === true) {
+        this.#cpython = new LazySandbox(() => new BubblewrapSandbox(sized));
+        sandboxes.cpython = this.#cpython;
+        this.runtimes.push('cpython');
+      } else {
+        this.#reasons.set('cpython', cpython);
+      }
+      this.#add(
+        'code_interpreter',
+        createCodeInterpreterBuiltin({ sandboxes, artifacts, logger }),
+        CODE_INTERPRETER_TIMEOUT_MS,
+      );
+    }
+
+    const wantsBrowser = enabled('browser');
+    const wantsFetch = enabled('fetch_url');
+    const policy = wantsBrowser || wantsFetch ? (options.policy ?? networkPolicy(config)) : undefined;
+    if (policy && wantsFetch) {
+      this.#fetch = createFetchUrlTool({ policy });
+      this.#add('fetch_url', createFetchUrlBuiltin(this.#fetch), (this.#fetch.timeoutMs ?? 30_000) + 5_000);
+    }
+    if (policy && wantsBrowser) {
+      const executablePath = config.AGENTD_CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH;
+      if (isExecutable(executablePath)) {
+        // Made now, launched on the first call.
+        this.#pool = new BrowserPool({ executablePath });
+        const browser = createBrowserBuiltin({ pool: this.#pool, policy, artifacts, logger });
+        this.#add('browser', browser, this.#pool.limits.actionTimeoutMs + 15_000 + BROWSER_LAUNCH_MS);
+      } else {
+        this.#reasons.set('browser', `there is no Chromium at ${executablePath} (AGENTD_CHROMIUM_PATH)`);
+        logger.info({ path: executablePath }, 'the browser tool is off: Chromium was not found');
+      }
+    }
+
+    if (enabled('web_search')) {
+      this.#add('web_search', createWebSearchBuiltin(searchBackend(config)), 35_000);
+    }
+  }
+
+  #add(name: BuiltinName, tool: BuiltinTool, timeoutMs: number): void {
+    this.tools.set(name, tool);
+    this.manifests.push({
+      name,
+      ...(tool.definition.description ? { description: tool.definition.description } : {}),
+      input_schema: tool.definition.parameters,
+      capabilities: CAPABILITIES[name],
+      adapter: { type: 'builtin', tool: name },
+      timeout_ms: timeoutMs,
+    });
+  }
+
+  has(name: string): boolean {
+    return this.tools.has(name);
+  }
+
+  /** Why a built-in tool or code runtime (`cpython`) is not on offer; undefined when it is. */
+  unavailable(name: string): string | undefined {
+    if (this.tools.has(name) || this.runtimes.includes(name as CodeInterpreterRuntime)) return undefined;
+    return this.#reasons.get(name) ?? 'it does not exist';
+  }
+
+  /** The capabilities the web built-ins provide: a run routed to one reads web text too. */
+  get webCapabilities(): ReadonlySet<string> {
+    return new Set(
+      [...WEB_TOOL_NAMES]
+        .filter((name) => this.tools.has(name))
+        .flatMap((name) => CAPABILITIES[name as BuiltinName].map((capability) => capability.name)),
+    );
+  }
+
+  async status(): Promise<BuiltinStatus> {
+    return {
+      pyodide: this.#pyodide?.started ?? false,
+      cpython: this.#cpython?.started ?? false,
+      browser: this.#pool ? await this.#pool.stats() : null,
+    };
+  }
+
+  /** Stops interpreters, Chromium and pooled connections. */
+  async close(): Promise<void> {
+    await Promise.allSettled([
+      this.#pyodide?.close(),
+      this.#cpython?.close(),
+      this.#pool?.close(),
+      this.#fetch?.close(),
+    ]);
+  }
+}
+
+function configError(param: string, message: string): AgentdError {
+  return new AgentdError('invalid_request', 'invalid_config', `${param}: ${message}`, { param });
+}
+
+function networkPolicy(config: Config): NetworkPolicy {
+  try {
+    return NetworkPolicy.fromEnv({
+      AGENTD_NET_ALLOW: config.AGENTD_NET_ALLOW,
+      AGENTD_NET_DENY: config.AGENTD_NET_DENY,
+    });
+  } catch (error) {
+    throw configError('AGENTD_NET_ALLOW', (error as Error).message);
+  }
+}
+
+function searchBackend(config: Config): SearchBackend | undefined {
+  const env: Record<string, string | undefined> = {
+    AGENTD_SEARCH_BACKEND: config.AGENTD_SEARCH_BACKEND,
+    AGENTD_SEARXNG_URL: config.AGENTD_SEARXNG_URL,
+    AGENTD_BRAVE_API_KEY: config.AGENTD_BRAVE_API_KEY,
+    AGENTD_BRAVE_BASE_URL: config.AGENTD_BRAVE_BASE_URL,
+    AGENTD_TAVILY_API_KEY: config.AGENTD_TAVILY_API_KEY,
+    AGENTD_TAVILY_BASE_URL: config.AGENTD_TAVILY_BASE_URL,
+  };
+  try {
+    return searchBackendFromEnv(env);
+  } catch (error) {
+    throw configError('AGENTD_SEARCH_BACKEND', (error as Error).message);
+  }
+}
+
+/** true, or why CPython is not offered. `on` requires it; `auto` offers it when bubblewrap and python3 are there. */
+function cpythonAvailability(setting: 'auto' | 'on' | 'off'): true | string {
+  if (setting === 'off') return 'it is turned off on this server (AGENTD_CODE_INTERPRETER_CPYTHON=off)';
+  const missing = ['bwrap', '/usr/bin/python3'].filter((program) => !isExecutable(program));
+  if (missing.length === 0) return true;
+  const why = `${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not installed`;
+  if (setting === 'on') throw configError('AGENTD_CODE_INTERPRETER_CPYTHON', `on, but ${why}`);
+  return `${why} on this server`;
+}
+
+function isExecutable(program: string): boolean {
+  const candidates = program.includes('/')
+    ? [program]
+    : (process.env.PATH ?? '/usr/bin:/bin').split(delimiter).map((dir) => join(dir, program));
+  return candidates.some((candidate) => {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}

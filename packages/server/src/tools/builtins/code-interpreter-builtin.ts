@@ -1,0 +1,135 @@
+import type { ToolContext, ToolResult, ToolScope } from '@agentd/core';
+import type { CodeInterpreterOutput } from '@agentd/spec';
+import {
+  type CodeInterpreterCall,
+  type CodeInterpreterRuntime,
+  createCodeInterpreterTool,
+  type Sandbox,
+  type SandboxResult,
+} from '@agentd/tool-code-interpreter';
+import type { BuiltinTool } from '@agentd/tools-gateway';
+import type { Logger } from 'pino';
+import { type ArtifactStore, artifactUrl } from './artifact-store.js';
+import { containerIdOf, sessionOf, toResult } from './tool-session.js';
+
+export interface CodeInterpreterBuiltinOptions {
+  sandboxes: Partial<Record<CodeInterpreterRuntime, Sandbox>>;
+  artifacts: ArtifactStore;
+  logger: Logger;
+}
+
+/**
+ * code_interpreter: the package's tool, with its session keyed by tenant and
+ * conversation, its call shown as a code_interpreter_call item, and its
+ * images and files stored as artifacts.
+ */
+export function createCodeInterpreterBuiltin(options: CodeInterpreterBuiltinOptions): BuiltinTool {
+  const { sandboxes } = options;
+  const template = createCodeInterpreterTool({ sandboxes });
+  const defaultRuntime: CodeInterpreterRuntime = sandboxes.pyodide ? 'pyodide' : 'cpython';
+  return {
+    definition: template.definition,
+    async execute(args, context): Promise<ToolResult> {
+      const { code, runtime } = (args ?? {}) as { code?: unknown; runtime?: CodeInterpreterRuntime };
+      const session = sessionOf(context);
+      const chosen = runtime ?? defaultRuntime;
+      const item =
+        typeof code === 'string'
+          ? context.startItem?.({
+              type: 'code_interpreter_call',
+              code,
+              container_id: containerIdOf(session, chosen),
+              runtime: chosen,
+            })
+          : undefined;
+      item?.working();
+      let finished: CodeInterpreterCall | undefined;
+      const tool = createCodeInterpreterTool({
+        sandboxes,
+        defaultRuntime,
+        sessionId: () => session,
+        onResult: (call) => {
+          finished = call;
+        },
+      });
+      const result = toResult(await tool.execute!(args, context));
+      if (!finished) {
+        item?.finish({ status: 'failed', outputs: [{ type: 'logs', logs: result.output }] });
+        return result;
+      }
+      const outputs: CodeInterpreterOutput[] = [];
+      const logs = logsOf(finished.result);
+      if (logs) outputs.push({ type: 'logs', logs });
+      const stored = await storeArtifacts(finished.result, context, options, outputs);
+      item?.finish({ status: itemStatus(finished.result.status), outputs });
+      if (stored.length === 0) return result;
+      return { ...result, output: `${result.output}\n\nStored for the user: ${stored.join('; ')}.` };
+    },
+  };
+}
+
+function itemStatus(status: SandboxResult['status']): 'completed' | 'incomplete' | 'failed' {
+  switch (status) {
+    case 'ok':
+    case 'error':
+      // The interpreter ran: an exception is the code's outcome, shown in the logs.
+      return 'completed';
+    case 'cancelled':
+      return 'incomplete';
+    default:
+      return 'failed';
+  }
+}
+
+/** What a notebook shows: stdout, stderr, the last value, the traceback. */
+function logsOf(result: SandboxResult): string {
+  const error = result.error ? result.error.traceback || `${result.error.type}: ${result.error.message}` : '';
+  return [result.stdout, result.stderr, result.result ?? '', error]
+    .map((part) => part.replace(/\n$/, ''))
+    .filter((part) => part !== '')
+    .join('\n');
+}
+
+/** Stores the figures and files of a call; returns what to tell the model. Storage failures cost only the artifact. */
+async function storeArtifacts(
+  result: SandboxResult,
+  context: ToolContext,
+  options: CodeInterpreterBuiltinOptions,
+  outputs: CodeInterpreterOutput[],
+): Promise<string[]> {
+  const scope: ToolScope | undefined = context.scope;
+  if (!scope) return [];
+  const told: string[] = [];
+  const save = async (filename: string, contentType: string, bytes: Uint8Array) => {
+    try {
+      return (await options.artifacts.save(scope, { filename, contentType, bytes: Buffer.from(bytes) }))
+        .fileId;
+    } catch (error) {
+      options.logger.warn(
+        { err: error, response_id: scope.responseId, filename },
+        'could not store an artifact',
+      );
+      return undefined;
+    }
+  };
+  for (const [index, image] of result.images.entries()) {
+    const fileId = await save(`figure-${index + 1}.png`, image.mimeType, image.bytes);
+    if (!fileId) continue;
+    outputs.push({ type: 'image', url: artifactUrl(fileId), file_id: fileId });
+    told.push(`figure ${index + 1} as ${fileId}`);
+  }
+  for (const file of result.files) {
+    const filename = file.path.split('/').pop() || 'file';
+    const fileId = await save(filename, file.mimeType, file.bytes);
+    if (!fileId) continue;
+    outputs.push({
+      type: 'file',
+      file_id: fileId,
+      path: file.path,
+      mime_type: file.mimeType,
+      bytes: file.bytes.byteLength,
+    });
+    told.push(`${file.path} as ${fileId}`);
+  }
+  return told;
+}

@@ -1,0 +1,48 @@
+import type { RunTool } from '@agentd/core';
+import { UNTRUSTED_CONTENT_INSTRUCTION } from '@agentd/tool-web';
+
+/** Settings of built-in tools that an agent or a request chose (a hosted tool object's fields). */
+export interface BuiltinSettings {
+  code_interpreter?: { runtime?: 'pyodide' | 'cpython' };
+}
+
+/**
+ * Applies a run's built-in settings to its tools: the code interpreter's
+ * default runtime is filled into calls that name none, and the model is told
+ * so in the schema.
+ */
+export function withBuiltinSettings(tools: RunTool[], settings: BuiltinSettings | undefined): RunTool[] {
+  const runtime = settings?.code_interpreter?.runtime;
+  if (!runtime) return tools;
+  return tools.map((tool) => {
+    if (tool.definition.name !== 'code_interpreter' || !tool.execute) return tool;
+    const execute = tool.execute;
+    const parameters = tool.definition.parameters as { properties?: Record<string, Record<string, unknown>> };
+    const properties = parameters.properties ?? {};
+    return {
+      ...tool,
+      definition: {
+        ...tool.definition,
+        parameters: {
+          ...parameters,
+          properties: {
+            ...properties,
+            runtime: { ...properties.runtime, description: `Where to run it. Default '${runtime}'.` },
+          },
+        },
+      },
+      execute: (args, context) =>
+        execute({ runtime, ...(args && typeof args === 'object' ? args : {}) }, context),
+    };
+  });
+}
+
+/**
+ * The instructions the model gets: the run's own, then (when a web tool is
+ * enabled) the untrusted-content instruction, in the system prompt that is
+ * always first and that user content cannot replace.
+ */
+export function instructionsFor(instructions: string | null, usesWeb: boolean): string | null {
+  if (!usesWeb) return instructions;
+  return instructions ? `${instructions}\n\n${UNTRUSTED_CONTENT_INSTRUCTION}` : UNTRUSTED_CONTENT_INSTRUCTION;
+}

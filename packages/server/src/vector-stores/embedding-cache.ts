@@ -1,0 +1,51 @@
+import type { EmbeddingCache } from '@agentd/tool-files';
+import type { Queryable } from '../storage/database.js';
+
+/**
+ * The embedding cache in the database, per tenant: keys are content hashes
+ * (CachedEmbeddings computes them), so the same text is embedded once.
+ */
+export class DatabaseEmbeddingCache implements EmbeddingCache {
+  constructor(
+    private readonly db: Queryable,
+    private readonly tenantId: string,
+  ) {}
+
+  async getMany(keys: string[]): Promise<Map<string, number[]>> {
+    const found = new Map<string, number[]>();
+    if (keys.length === 0) return found;
+    const rows = await this.db.query<{ key: string; embedding: number[] }>(
+      'SELECT key, embedding FROM embedding_cache WHERE tenant_id = $1 AND key = ANY($2::text[])',
+      [this.tenantId, toTextArray(keys)],
+    );
+    for (const row of rows) found.set(row.key, row.embedding.map(Number));
+    return found;
+  }
+
+  async putMany(entries: Array<[string, number[]]>): Promise<void> {
+    if (entries.length === 0) return;
+    await this.db.query(
+      `INSERT INTO embedding_cache (tenant_id, key, embedding)
+       SELECT $1, key, embedding::real[] FROM unnest($2::text[], $3::text[]) AS e(key, embedding)
+       ON CONFLICT (tenant_id, key) DO NOTHING`,
+      [
+        this.tenantId,
+        toTextArray(entries.map(([key]) => key)),
+        toTextArray(entries.map(([, vector]) => `{${vector.join(',')}}`)),
+      ],
+    );
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.db.query('DELETE FROM embedding_cache WHERE tenant_id = $1 AND key = ANY($2::text[])', [
+      this.tenantId,
+      toTextArray(keys),
+    ]);
+  }
+}
+
+/** A PostgreSQL text[] literal, quoting every element (both drivers take it as text). */
+export function toTextArray(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+}

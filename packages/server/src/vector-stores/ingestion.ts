@@ -1,0 +1,146 @@
+import { CachedEmbeddings, chunkText, type EmbeddingProvider, extractText } from '@agentd/tool-files';
+import type { Logger } from 'pino';
+import type { FileService } from '../files/file-service.js';
+import type { Database } from '../storage/database.js';
+import type { ChunkIndex } from './chunk-index.js';
+import { DatabaseEmbeddingCache } from './embedding-cache.js';
+import type { Chunking, VectorStoreRepository } from './vector-store-repository.js';
+
+interface Job {
+  tenantId: string;
+  vectorStoreId: string;
+  fileId: string;
+}
+
+/** Largest file handed to the extractor (PDFs are parsed whole). */
+const MAX_EXTRACT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Turns files into searchable chunks, in the background: read the bytes,
+ * extract the text, chunk it, embed the chunks (through the tenant's
+ * embedding cache), and store them. A few at a time; the status of each
+ * vector-store file says where it is, and why it failed.
+ */
+export class IngestionQueue {
+  private readonly queue: Job[] = [];
+  private readonly queued = new Set<string>();
+  private running = 0;
+  private idleWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: {
+      stores: VectorStoreRepository;
+      files: FileService;
+      chunks: ChunkIndex;
+      embedder: EmbeddingProvider;
+      logger: Logger;
+      concurrency?: number;
+    },
+  ) {}
+
+  enqueue(job: Job): void {
+    if (this.closed) return;
+    const key = `${job.vectorStoreId}/${job.fileId}`;
+    if (this.queued.has(key)) return;
+    this.queued.add(key);
+    this.queue.push(job);
+    this.pump();
+  }
+
+  /** Picks up files left in progress by a stopped process. */
+  async recover(): Promise<number> {
+    const pending = await this.options.stores.pending();
+    for (const job of pending) this.enqueue(job);
+    return pending.length;
+  }
+
+  /** Resolves when nothing is queued or running. */
+  idle(): Promise<void> {
+    if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.queue.length = 0;
+    await this.idle();
+  }
+
+  private pump(): void {
+    const limit = this.options.concurrency ?? 2;
+    while (this.running < limit && this.queue.length > 0) {
+      const job = this.queue.shift()!;
+      this.queued.delete(`${job.vectorStoreId}/${job.fileId}`);
+      this.running++;
+      void this.ingest(job).finally(() => {
+        this.running--;
+        this.pump();
+        if (this.running === 0 && this.queue.length === 0) {
+          for (const resolve of this.idleWaiters.splice(0)) resolve();
+        }
+      });
+    }
+  }
+
+  private async ingest(job: Job): Promise<void> {
+    const { stores, files, chunks, embedder, logger } = this.options;
+    try {
+      const store = await stores.get(job.tenantId, job.vectorStoreId);
+      const file = await files.repository.get(job.tenantId, job.fileId);
+      const bytes = await files.readAll(job.tenantId, job.fileId, MAX_EXTRACT_BYTES);
+      const extracted = await extractText({
+        bytes,
+        filename: file.filename,
+        ...(file.contentType ? { contentType: file.contentType } : {}),
+      });
+      const pieces = chunkText(extracted.text, chunkOptions(store.chunking));
+      const cached = new CachedEmbeddings(embedder, new DatabaseEmbeddingCache(this.db, job.tenantId));
+      const vectors = pieces.length === 0 ? [] : await cached.embed(pieces.map((piece) => piece.text));
+      await this.db.transaction(async (tx) => {
+        await chunks.replace(
+          tx,
+          job.tenantId,
+          job.vectorStoreId,
+          job.fileId,
+          pieces.map((piece, index) => ({
+            index: piece.index,
+            text: piece.text,
+            tokens: piece.tokens,
+            embedding: vectors[index]!,
+          })),
+        );
+      });
+      await stores.finishFile(job.tenantId, job.vectorStoreId, job.fileId, {
+        status: 'completed',
+        chunkCount: pieces.length,
+        usageBytes: pieces.reduce((sum, piece) => sum + Buffer.byteLength(piece.text), 0),
+      });
+    } catch (error) {
+      if ((error as { category?: string }).category === 'not_found') return; // removed meanwhile
+      const failure = describeFailure(error);
+      logger.warn(
+        { vector_store_id: job.vectorStoreId, file_id: job.fileId, code: failure.code },
+        `file ingestion failed: ${failure.message}`,
+      );
+      await stores
+        .finishFile(job.tenantId, job.vectorStoreId, job.fileId, { status: 'failed', error: failure })
+        .catch((finishError) => logger.error({ err: finishError }, 'could not record an ingestion failure'));
+    }
+  }
+}
+
+function chunkOptions(chunking: Chunking) {
+  return { maxTokens: chunking.max_chunk_size_tokens, overlapTokens: chunking.chunk_overlap_tokens };
+}
+
+/** The error the API shows for a failed ingestion: OpenAI's codes, our message. */
+function describeFailure(error: unknown): { code: string; message: string } {
+  const name = (error as Error)?.name ?? '';
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === 'UnsupportedFileError') return { code: 'unsupported_file', message };
+  if (name === 'ExtractionError') return { code: 'invalid_file', message };
+  if ((error as { code?: string }).code === 'file_too_large') return { code: 'invalid_file', message };
+  return { code: 'server_error', message: `The file could not be indexed: ${message}` };
+}

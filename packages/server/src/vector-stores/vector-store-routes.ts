@@ -1,0 +1,377 @@
+import { z } from '@hono/zod-openapi';
+import {
+  DeletedSchema,
+  IdParamSchema,
+  listSchema,
+  MetadataSchema,
+  PageQuerySchema,
+} from '../http/common-schemas.js';
+import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
+import { tenantOf } from '../http/principal.js';
+import { newRouter } from '../http/router.js';
+import { AttributeFilterSchema } from './attribute-filter.js';
+import type { Chunking, StoredVectorStore, StoredVectorStoreFile } from './vector-store-repository.js';
+import { DEFAULT_CHUNKING } from './vector-store-service.js';
+
+const tags = ['Vector stores'];
+
+const ChunkingStrategySchema = z
+  .union([
+    z.strictObject({ type: z.literal('auto') }),
+    z.strictObject({
+      type: z.literal('static'),
+      static: z.strictObject({
+        max_chunk_size_tokens: z.number().int().min(100).max(4096),
+        chunk_overlap_tokens: z.number().int().min(0),
+      }),
+    }),
+  ])
+  .openapi('ChunkingStrategy');
+
+const AttributesSchema = z
+  .record(z.string().min(1).max(64), z.union([z.string().max(512), z.number(), z.boolean()]))
+  .refine((value) => Object.keys(value).length <= 16, { message: 'at most 16 attributes' })
+  .openapi('FileAttributes');
+
+const VectorStoreSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('vector_store'),
+    created_at: z.number().int(),
+    last_active_at: z.number().int(),
+    name: z.string().nullable(),
+    usage_bytes: z.number().int(),
+    file_counts: z.object({
+      in_progress: z.number().int(),
+      completed: z.number().int(),
+      failed: z.number().int(),
+      cancelled: z.number().int(),
+      total: z.number().int(),
+    }),
+    status: z.enum(['in_progress', 'completed']),
+    expires_after: z.null(),
+    expires_at: z.null(),
+    metadata: z.record(z.string(), z.string()),
+  })
+  .openapi('VectorStore');
+
+const VectorStoreFileSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('vector_store.file'),
+    created_at: z.number().int(),
+    vector_store_id: z.string(),
+    status: z.enum(['in_progress', 'completed', 'failed', 'cancelled']),
+    last_error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    usage_bytes: z.number().int(),
+    chunking_strategy: ChunkingStrategySchema,
+    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  })
+  .openapi('VectorStoreFile');
+
+const SearchResultSchema = z
+  .object({
+    file_id: z.string(),
+    filename: z.string(),
+    score: z.number(),
+    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    content: z.array(z.object({ type: z.literal('text'), text: z.string() })),
+    chunk_index: z.number().int(),
+  })
+  .openapi('VectorStoreSearchResult');
+
+const FileParamSchema = IdParamSchema.extend({
+  file_id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'file_id', in: 'path' } }),
+});
+
+function toStrategy(chunking: Chunking) {
+  return { type: 'static' as const, static: chunking };
+}
+
+function fromStrategy(strategy: z.infer<typeof ChunkingStrategySchema> | undefined): Chunking {
+  return strategy?.type === 'static' ? strategy.static : DEFAULT_CHUNKING;
+}
+
+export function presentStore(store: StoredVectorStore): z.infer<typeof VectorStoreSchema> {
+  return {
+    id: store.id,
+    object: 'vector_store',
+    created_at: store.createdAt,
+    last_active_at: store.lastActiveAt,
+    name: store.name,
+    usage_bytes: store.usageBytes,
+    file_counts: store.fileCounts,
+    status: store.fileCounts.in_progress > 0 ? 'in_progress' : 'completed',
+    expires_after: null,
+    expires_at: null,
+    metadata: store.metadata,
+  };
+}
+
+function presentFile(file: StoredVectorStoreFile, chunking: Chunking): z.infer<typeof VectorStoreFileSchema> {
+  return {
+    id: file.fileId,
+    object: 'vector_store.file',
+    created_at: file.createdAt,
+    vector_store_id: file.vectorStoreId,
+    status: file.status,
+    last_error: file.lastError,
+    usage_bytes: file.usageBytes,
+    chunking_strategy: toStrategy(chunking),
+    attributes: file.attributes,
+  };
+}
+
+const createRoute = defineRoute({
+  method: 'post',
+  path: '/v1/vector_stores',
+  tags,
+  summary: 'Create a vector store, optionally with files to index',
+  permission: 'vector_stores:write',
+  request: jsonBody(
+    z.strictObject({
+      name: z.string().max(256).optional(),
+      file_ids: z.array(z.string().min(1)).max(500).optional(),
+      metadata: MetadataSchema.optional(),
+      chunking_strategy: ChunkingStrategySchema.optional(),
+    }),
+  ),
+  responses: { 200: jsonContent(VectorStoreSchema, 'The vector store.') },
+});
+
+const listRoute = defineRoute({
+  method: 'get',
+  path: '/v1/vector_stores',
+  tags,
+  summary: 'List your vector stores',
+  permission: 'vector_stores:read',
+  request: { query: PageQuerySchema },
+  responses: {
+    200: jsonContent(listSchema(VectorStoreSchema, 'VectorStoreList'), 'A page of vector stores.'),
+  },
+});
+
+const getRoute = defineRoute({
+  method: 'get',
+  path: '/v1/vector_stores/{id}',
+  tags,
+  summary: 'Get a vector store',
+  permission: 'vector_stores:read',
+  request: { params: IdParamSchema },
+  responses: { 200: jsonContent(VectorStoreSchema, 'The vector store.') },
+});
+
+const updateRoute = defineRoute({
+  method: 'post',
+  path: '/v1/vector_stores/{id}',
+  tags,
+  summary: 'Rename a vector store or change its metadata',
+  permission: 'vector_stores:write',
+  request: {
+    params: IdParamSchema,
+    ...jsonBody(
+      z.strictObject({
+        name: z.string().max(256).nullable().optional(),
+        metadata: MetadataSchema.optional(),
+      }),
+    ),
+  },
+  responses: { 200: jsonContent(VectorStoreSchema, 'The vector store.') },
+});
+
+const deleteRoute = defineRoute({
+  method: 'delete',
+  path: '/v1/vector_stores/{id}',
+  tags,
+  summary: 'Delete a vector store and its chunks (the files stay)',
+  permission: 'vector_stores:write',
+  request: { params: IdParamSchema },
+  responses: { 200: jsonContent(DeletedSchema, 'The vector store was deleted.') },
+});
+
+const addFileRoute = defineRoute({
+  method: 'post',
+  path: '/v1/vector_stores/{id}/files',
+  tags,
+  summary: 'Add a file to a vector store; it is indexed in the background',
+  permission: 'vector_stores:write',
+  request: {
+    params: IdParamSchema,
+    ...jsonBody(z.strictObject({ file_id: z.string().min(1), attributes: AttributesSchema.optional() })),
+  },
+  responses: { 200: jsonContent(VectorStoreFileSchema, 'The file, in_progress until indexed.') },
+});
+
+const listFilesRoute = defineRoute({
+  method: 'get',
+  path: '/v1/vector_stores/{id}/files',
+  tags,
+  summary: 'List the files of a vector store, with their ingestion status',
+  permission: 'vector_stores:read',
+  request: {
+    params: IdParamSchema,
+    query: PageQuerySchema.extend({
+      filter: z.enum(['in_progress', 'completed', 'failed', 'cancelled']).optional(),
+    }),
+  },
+  responses: {
+    200: jsonContent(listSchema(VectorStoreFileSchema, 'VectorStoreFileList'), 'A page of files.'),
+  },
+});
+
+const getFileRoute = defineRoute({
+  method: 'get',
+  path: '/v1/vector_stores/{id}/files/{file_id}',
+  tags,
+  summary: 'Get a file of a vector store, with its ingestion status',
+  permission: 'vector_stores:read',
+  request: { params: FileParamSchema },
+  responses: { 200: jsonContent(VectorStoreFileSchema, 'The file.') },
+});
+
+const removeFileRoute = defineRoute({
+  method: 'delete',
+  path: '/v1/vector_stores/{id}/files/{file_id}',
+  tags,
+  summary: 'Remove a file from a vector store (and its chunks); the file itself stays',
+  permission: 'vector_stores:write',
+  request: { params: FileParamSchema },
+  responses: { 200: jsonContent(DeletedSchema, 'The file was removed from the store.') },
+});
+
+const searchRoute = defineRoute({
+  method: 'post',
+  path: '/v1/vector_stores/{id}/search',
+  tags,
+  summary: 'Search a vector store: full text and vectors, fused by reciprocal rank',
+  permission: 'vector_stores:read',
+  request: {
+    params: IdParamSchema,
+    ...jsonBody(
+      z.strictObject({
+        query: z.union([z.string().min(1).max(4000), z.array(z.string().min(1).max(4000)).min(1).max(8)]),
+        max_num_results: z.number().int().min(1).max(50).default(10),
+        filters: AttributeFilterSchema.optional(),
+        ranking_options: z
+          .strictObject({
+            ranker: z.enum(['auto', 'default-2024-11-15', 'none']).optional(),
+            score_threshold: z.number().min(0).max(1).optional(),
+          })
+          .optional(),
+        rewrite_query: z.boolean().optional(),
+      }),
+    ),
+  },
+  responses: {
+    200: jsonContent(
+      z
+        .object({
+          object: z.literal('vector_store.search_results.page'),
+          search_query: z.array(z.string()),
+          data: z.array(SearchResultSchema),
+          has_more: z.literal(false),
+          next_page: z.null(),
+        })
+        .openapi('VectorStoreSearchResults'),
+      'The best chunks, best first. `score` is the cosine similarity to the query (0 to 1).',
+    ),
+  },
+});
+
+export function vectorStoreRoutes() {
+  return newRouter()
+    .openapi(createRoute, async (c) => {
+      const body = c.req.valid('json');
+      const store = await c.get('services').vectorStores.create(tenantOf(c), {
+        name: body.name ?? null,
+        metadata: body.metadata ?? {},
+        chunking: fromStrategy(body.chunking_strategy),
+        fileIds: body.file_ids ?? [],
+      });
+      return c.json(presentStore(store), 200);
+    })
+    .openapi(listRoute, async (c) => {
+      const page = await c.get('services').vectorStores.repository.list(tenantOf(c), c.req.valid('query'));
+      return c.json({ ...page, data: page.data.map(presentStore) }, 200);
+    })
+    .openapi(getRoute, async (c) => {
+      const store = await c.get('services').vectorStores.repository.get(tenantOf(c), c.req.valid('param').id);
+      return c.json(presentStore(store), 200);
+    })
+    .openapi(updateRoute, async (c) => {
+      const store = await c
+        .get('services')
+        .vectorStores.repository.update(tenantOf(c), c.req.valid('param').id, c.req.valid('json'));
+      return c.json(presentStore(store), 200);
+    })
+    .openapi(deleteRoute, async (c) => {
+      const { id } = c.req.valid('param');
+      await c.get('services').vectorStores.repository.delete(tenantOf(c), id);
+      return c.json({ id, object: 'vector_store.deleted', deleted: true as const }, 200);
+    })
+    .openapi(addFileRoute, async (c) => {
+      const tenantId = tenantOf(c);
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const vectorStores = c.get('services').vectorStores;
+      const file = await vectorStores.addFile(tenantId, id, body.file_id, body.attributes ?? {});
+      const store = await vectorStores.repository.get(tenantId, id);
+      return c.json(presentFile(file, store.chunking), 200);
+    })
+    .openapi(listFilesRoute, async (c) => {
+      const tenantId = tenantOf(c);
+      const { id } = c.req.valid('param');
+      const { filter, ...page } = c.req.valid('query');
+      const repository = c.get('services').vectorStores.repository;
+      const store = await repository.get(tenantId, id);
+      const files = await repository.listFiles(tenantId, id, page, filter);
+      return c.json({ ...files, data: files.data.map((file) => presentFile(file, store.chunking)) }, 200);
+    })
+    .openapi(getFileRoute, async (c) => {
+      const tenantId = tenantOf(c);
+      const { id, file_id } = c.req.valid('param');
+      const repository = c.get('services').vectorStores.repository;
+      const store = await repository.get(tenantId, id);
+      return c.json(presentFile(await repository.getFile(tenantId, id, file_id), store.chunking), 200);
+    })
+    .openapi(removeFileRoute, async (c) => {
+      const { id, file_id } = c.req.valid('param');
+      await c.get('services').vectorStores.repository.removeFile(tenantOf(c), id, file_id);
+      return c.json({ id: file_id, object: 'vector_store.file.deleted', deleted: true as const }, 200);
+    })
+    .openapi(searchRoute, async (c) => {
+      const tenantId = tenantOf(c);
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const vectorStores = c.get('services').vectorStores;
+      await vectorStores.repository.get(tenantId, id);
+      const queries = Array.isArray(body.query) ? body.query : [body.query];
+      const hits = await vectorStores.search(tenantId, [id], queries.join('\n'), {
+        maxResults: body.max_num_results,
+        filter: body.filters,
+        scoreThreshold: body.ranking_options?.score_threshold,
+        ranker: body.ranking_options?.ranker === 'none' ? 'vector' : 'hybrid',
+      });
+      return c.json(
+        {
+          object: 'vector_store.search_results.page' as const,
+          search_query: queries,
+          data: hits.map((hit) => ({
+            file_id: hit.fileId,
+            filename: hit.filename,
+            score: hit.score,
+            attributes: hit.attributes,
+            content: [{ type: 'text' as const, text: hit.text }],
+            chunk_index: hit.chunkIndex,
+          })),
+          has_more: false as const,
+          next_page: null,
+        },
+        200,
+      );
+    });
+}
