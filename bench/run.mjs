@@ -54,6 +54,8 @@ async function main() {
     OPENAI_BASE_URL: fake.baseURL,
     OPENAI_API_KEY: 'bench',
     AGENTD_DEFAULT_MODEL: 'bench-model',
+    // The bench's tool endpoint is on loopback, which the network policy blocks by default.
+    AGENTD_NET_ALLOW: '127.0.0.1',
   });
   const server = await startServer(config, { logger: createLogger('silent') });
   const key = server.admin.createdKey ?? config.AGENTD_ADMIN_KEY;

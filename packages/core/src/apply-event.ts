@@ -87,6 +87,15 @@ export function applyEvent(response: ResponseObject, event: ResponseEventBody): 
         | 'completed';
       return updateHosted(response, event.output_index, 'web_search_call', (item) => ({ ...item, status }));
     }
+    case 'response.file_search_call.in_progress':
+    case 'response.file_search_call.searching':
+    case 'response.file_search_call.completed': {
+      const status = event.type.slice('response.file_search_call.'.length) as
+        | 'in_progress'
+        | 'searching'
+        | 'completed';
+      return updateHosted(response, event.output_index, 'file_search_call', (item) => ({ ...item, status }));
+    }
     case 'response.reasoning_text.delta': {
       const item = response.output[event.output_index];
       if (item?.type !== 'reasoning') return response;

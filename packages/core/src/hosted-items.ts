@@ -1,5 +1,6 @@
 import type {
   CodeInterpreterCallItem,
+  FileSearchCallItem,
   HostedToolItem,
   OutputItem,
   ResponseEventBody,
@@ -9,10 +10,19 @@ import type { StartToolItem, ToolItemFinish, ToolItemHandle } from './run-tool.j
 
 export interface HostedItemOptions {
   callId: string;
-  newId: (prefix: 'ci' | 'ws') => string;
+  newId: (prefix: HostedItemPrefix) => string;
   emit: (event: ResponseEventBody) => void;
   outputIndex: () => number;
 }
+
+export type HostedItemPrefix = 'ci' | 'ws' | 'fs';
+
+/** Each hosted item kind: its id prefix, its working status and its events' prefix. */
+const KINDS = {
+  code_interpreter_call: { prefix: 'ci', working: 'interpreting', events: 'response.code_interpreter_call' },
+  web_search_call: { prefix: 'ws', working: 'searching', events: 'response.web_search_call' },
+  file_search_call: { prefix: 'fs', working: 'searching', events: 'response.file_search_call' },
+} as const;
 
 export interface HostedItemTracker {
   start: StartToolItem;
@@ -45,14 +55,13 @@ export function trackHostedItems(options: HostedItemOptions): HostedItemTracker 
 
     working(): void {
       if (closed || !open.has(this)) return;
-      const ref = { item_id: this.item.id, output_index: this.index };
-      if (this.item.type === 'code_interpreter_call') {
-        this.item = { ...this.item, status: 'interpreting' };
-        options.emit({ type: 'response.code_interpreter_call.interpreting', ...ref });
-      } else {
-        this.item = { ...this.item, status: 'searching' };
-        options.emit({ type: 'response.web_search_call.searching', ...ref });
-      }
+      const kind = KINDS[this.item.type];
+      this.item = { ...this.item, status: kind.working } as HostedToolItem;
+      options.emit({
+        type: `${kind.events}.${kind.working}`,
+        item_id: this.item.id,
+        output_index: this.index,
+      } as ResponseEventBody);
     }
 
     finish(end: ToolItemFinish<HostedToolItem>): void {
@@ -64,17 +73,17 @@ export function trackHostedItems(options: HostedItemOptions): HostedItemTracker 
       open.delete(this);
       this.item = { ...this.item, ...end } as HostedToolItem;
       if (end.status === 'completed') {
-        const type =
-          this.item.type === 'code_interpreter_call'
-            ? 'response.code_interpreter_call.completed'
-            : 'response.web_search_call.completed';
-        options.emit({ type, item_id: this.item.id, output_index: this.index });
+        options.emit({
+          type: `${KINDS[this.item.type].events}.completed`,
+          item_id: this.item.id,
+          output_index: this.index,
+        } as ResponseEventBody);
       }
       options.emit({ type: 'response.output_item.done', output_index: this.index, item: this.item });
     }
   }
 
-  const start = (init: Pick<CodeInterpreterCallItem, 'type'> | Pick<WebSearchCallItem, 'type'>) => {
+  const start = (init: Pick<HostedToolItem, 'type'>) => {
     if (closed) return inert(init);
     const index = options.outputIndex();
     let item: HostedToolItem;
@@ -90,6 +99,16 @@ export function trackHostedItems(options: HostedItemOptions): HostedItemTracker 
         container_id: start.container_id,
         ...(start.runtime === undefined ? {} : { runtime: start.runtime }),
         outputs: null,
+        status: 'in_progress',
+      };
+    } else if (init.type === 'file_search_call') {
+      const start = init as Pick<FileSearchCallItem, 'type' | 'queries'>;
+      item = {
+        type: 'file_search_call',
+        id: options.newId('fs'),
+        call_id: options.callId,
+        queries: start.queries ?? [],
+        results: null,
         status: 'in_progress',
       };
     } else {
@@ -114,7 +133,7 @@ export function trackHostedItems(options: HostedItemOptions): HostedItemTracker 
       options.emit({ type: 'response.code_interpreter_call_code.done', ...ref, code });
       handle.item = { ...item, code };
     } else {
-      options.emit({ type: 'response.web_search_call.in_progress', ...ref });
+      options.emit({ type: `${KINDS[item.type].events}.in_progress`, ...ref } as ResponseEventBody);
     }
     return handle;
   };
@@ -123,8 +142,7 @@ export function trackHostedItems(options: HostedItemOptions): HostedItemTracker 
     start: start as unknown as StartToolItem,
     close(cancelled) {
       for (const handle of [...open]) {
-        const status =
-          handle.item.type === 'code_interpreter_call' ? (cancelled ? 'incomplete' : 'failed') : 'failed';
+        const status = handle.item.type === 'web_search_call' || !cancelled ? 'failed' : 'incomplete';
         handle.end({ status } as ToolItemFinish<HostedToolItem>);
       }
       closed = true;
@@ -135,7 +153,7 @@ export function trackHostedItems(options: HostedItemOptions): HostedItemTracker 
 /** A handle that does nothing, for a call that already ended. */
 function inert(init: { type: string }): ToolItemHandle<HostedToolItem> {
   return {
-    id: init.type === 'code_interpreter_call' ? 'ci_unrecorded' : 'ws_unrecorded',
+    id: `${KINDS[init.type as HostedToolItem['type']]?.prefix ?? 'ws'}_unrecorded`,
     working: () => undefined,
     finish: () => undefined,
   };
@@ -155,6 +173,10 @@ export function interruptedItem(item: OutputItem): OutputItem | undefined {
     case 'web_search_call':
       return item.status === 'in_progress' || item.status === 'searching'
         ? { ...item, status: 'failed' }
+        : undefined;
+    case 'file_search_call':
+      return item.status === 'in_progress' || item.status === 'searching'
+        ? { ...item, status: 'incomplete' }
         : undefined;
     default:
       return item.status === 'in_progress' ? ({ ...item, status: 'incomplete' } as OutputItem) : undefined;

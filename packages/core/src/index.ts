@@ -1,5 +1,6 @@
 export { applyEvent } from './apply-event.js';
 export { estimateTokens, fitToBudget, itemsToMessages } from './context-window.js';
+export { fileCitationSources, findFileCitations } from './file-citations.js';
 export { type HostedItemTracker, interruptedItem, trackHostedItems } from './hosted-items.js';
 export type { RunEventSink } from './run-event-sink.js';
 export { RunCancelled, type RunLoopInput, RunSuspended, runLoop } from './run-loop.js';

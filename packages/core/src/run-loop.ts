@@ -18,6 +18,7 @@ import type {
 } from '@agentd/spec';
 import { applyEvent } from './apply-event.js';
 import { fitToBudget, itemsToMessages } from './context-window.js';
+import { fileCitationSources, findFileCitations } from './file-citations.js';
 import { interruptedItem } from './hosted-items.js';
 import type { RunEventSink } from './run-event-sink.js';
 import { transition } from './run-status.js';
@@ -46,7 +47,7 @@ export interface RunLoopInput {
   signal: AbortSignal;
   sink: RunEventSink;
   /** `ci` and `ws` are hosted-tool items (code_interpreter_call, web_search_call). */
-  newId: (prefix: 'msg' | 'fc' | 'fco' | 'rs' | 'apr' | 'ci' | 'ws') => string;
+  newId: (prefix: 'msg' | 'fc' | 'fco' | 'rs' | 'apr' | 'ci' | 'ws' | 'fs') => string;
   /** How long an approval request stays answerable; later answers count as denials. */
   approvalTtlMs?: number;
   /** Model turns already taken, when resuming a run that was interrupted. */
@@ -394,7 +395,11 @@ async function streamTurn(
     const { item, index, text, coalescer } = message;
     coalescer.flush();
     // Pages the run's web tools read, cited where the answer names them.
-    const annotations = findUrlCitations(text, citationSources([...input.history, ...start.output]));
+    // Passages of the run's last file search, cited where the answer writes [n].
+    const annotations = [
+      ...findUrlCitations(text, citationSources([...input.history, ...start.output])),
+      ...findFileCitations(text, fileCitationSources(start.output)),
+    ];
     for (const [annotationIndex, annotation] of annotations.entries()) {
       emit({
         type: 'response.output_text.annotation.added',

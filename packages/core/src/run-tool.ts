@@ -1,4 +1,10 @@
-import type { CodeInterpreterCallItem, ModelToolDefinition, WebSearchCallItem } from '@agentd/spec';
+import type {
+  CodeInterpreterCallItem,
+  FileSearchCallItem,
+  HostedToolItem,
+  ModelToolDefinition,
+  WebSearchCallItem,
+} from '@agentd/spec';
 
 /** What a tool may record in the run's log about how it was served (capability routing). */
 export type ToolReport =
@@ -21,12 +27,12 @@ export interface ToolScope {
 }
 
 /** The end of a hosted-tool item: its last status and the fields it gained (outputs, action). */
-export type ToolItemFinish<T extends CodeInterpreterCallItem | WebSearchCallItem> = Partial<
+export type ToolItemFinish<T extends HostedToolItem> = Partial<
   Omit<T, 'type' | 'id' | 'call_id' | 'status'>
 > & { status: Exclude<T['status'], 'in_progress' | 'interpreting' | 'searching'> };
 
 /** One hosted-tool item a call is showing; calls after `finish` (or after the call ended) are ignored. */
-export interface ToolItemHandle<T extends CodeInterpreterCallItem | WebSearchCallItem> {
+export interface ToolItemHandle<T extends HostedToolItem> {
   readonly id: string;
   /** The working phase: `interpreting` for code, `searching` for the web. */
   working(): void;
@@ -43,6 +49,7 @@ export interface StartToolItem {
     item: Pick<CodeInterpreterCallItem, 'type' | 'code' | 'container_id' | 'runtime'>,
   ): ToolItemHandle<CodeInterpreterCallItem>;
   (item: Pick<WebSearchCallItem, 'type' | 'action' | 'tool'>): ToolItemHandle<WebSearchCallItem>;
+  (item: Pick<FileSearchCallItem, 'type' | 'queries'>): ToolItemHandle<FileSearchCallItem>;
 }
 
 export interface ToolContext {

@@ -14,7 +14,7 @@ export interface ExecutionOptions {
   emit: (event: ResponseEventBody) => void;
   outputIndex: () => number;
   /** Ids of hosted-tool items (code_interpreter_call, web_search_call). */
-  newItemId?: (prefix: 'ci' | 'ws') => string;
+  newItemId?: (prefix: 'ci' | 'ws' | 'fs') => string;
   scope?: ToolScope;
 }
 

@@ -22,6 +22,9 @@ export const ID_PREFIX = {
   vectorStore: 'vs',
   memory: 'mem',
   upload: 'upl',
+  codeInterpreterCall: 'ci',
+  webSearchCall: 'ws',
+  fileSearchCall: 'fs',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

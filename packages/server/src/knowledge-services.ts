@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { EncryptedObjectStore, Keyring, type ObjectStore, objectStoreFromConfig } from '@agentd/object-store';
-import type { EmbeddingProvider } from '@agentd/tool-files';
+import type { EmbeddingProvider, FileSearchFunction } from '@agentd/tool-files';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
 import { FileService } from './files/file-service.js';
 import { MemoryRepository } from './memories/memory-repository.js';
 import { MemoryService } from './memories/memory-service.js';
 import type { Database } from './storage/database.js';
+import type { AttributeFilter } from './vector-stores/attribute-filter.js';
 import { ChunkIndex } from './vector-stores/chunk-index.js';
 import { createEmbedder } from './vector-stores/embedder.js';
 import { IngestionQueue } from './vector-stores/ingestion.js';
@@ -24,6 +25,8 @@ export interface KnowledgeServices {
   ingestion: IngestionQueue;
   memories: MemoryService;
   vectors: VectorColumn;
+  /** file_search's backend: the scope's tenant's vector stores (the given ones, or all). */
+  fileSearch: FileSearchFunction;
 }
 
 export interface KnowledgeOptions {
@@ -75,7 +78,25 @@ export function createKnowledgeServices(
     logger,
   });
   const vectorStores = new VectorStoreService(db, stores, files.repository, chunks, ingestion, embedder);
+  const fileSearch: FileSearchFunction = async (scope, query, options) => {
+    const extra = options as { filters?: AttributeFilter; scoreThreshold?: number };
+    const ids = options.vectorStoreIds ?? (await stores.allIds(scope.tenantId));
+    const hits = await vectorStores.search(scope.tenantId, ids, query, {
+      maxResults: options.maxResults,
+      filter: extra.filters,
+      scoreThreshold: extra.scoreThreshold,
+    });
+    return hits.map((hit) => ({
+      fileId: hit.fileId,
+      filename: hit.filename,
+      chunkIndex: hit.chunkIndex,
+      text: hit.text,
+      score: hit.score,
+      vectorStoreId: hit.vectorStoreId,
+    }));
+  };
   return {
+    fileSearch,
     objectStore,
     embedder,
     files,

@@ -6,6 +6,7 @@ import { AgentRepository } from './agents/agent-repository.js';
 import { ApiKeyRepository } from './api-keys/api-key-repository.js';
 import type { Config } from './config/schema.js';
 import { ConversationRepository } from './conversations/conversation-repository.js';
+import { FileArtifactStore } from './files/file-artifact-store.js';
 import {
   createKnowledgeServices,
   type KnowledgeOptions,
@@ -20,7 +21,7 @@ import { SecretBox } from './secrets/secret-box.js';
 import { SecretRepository } from './secrets/secret-repository.js';
 import type { Database, Queryable } from './storage/database.js';
 import { TenantRepository } from './tenants/tenant-repository.js';
-import { type ArtifactStore, DiscardingArtifactStore } from './tools/builtins/artifact-store.js';
+import type { ArtifactStore } from './tools/builtins/artifact-store.js';
 import { BuiltinTools } from './tools/builtins/builtin-tools.js';
 import { ToolRepository } from './tools/tool-repository.js';
 import { type AdapterFactory, ToolService } from './tools/tool-service.js';
@@ -53,7 +54,7 @@ export interface ServiceOverrides extends Omit<KnowledgeOptions, 'masterKey'> {
   networkPolicy?: NetworkPolicy;
   /** The master key; a random one (secrets lost at exit) when absent, for tests that need none. */
   masterKey?: Buffer;
-  /** Where built-in tools store images and files; by default nothing is kept. */
+  /** Where built-in tools store images and files; by default the files API. */
   artifacts?: ArtifactStore;
 }
 
@@ -79,6 +80,7 @@ export function createServices(
       AGENTD_NET_ALLOW: config.AGENTD_NET_ALLOW,
       AGENTD_NET_DENY: config.AGENTD_NET_DENY,
     });
+  const knowledge = createKnowledgeServices(config, db, logger, overrides);
   const tools = new ToolService(
     toolRepository,
     overrides.createAdapter ??
@@ -89,8 +91,9 @@ export function createServices(
     new BuiltinTools({
       config,
       logger,
-      artifacts: overrides.artifacts ?? new DiscardingArtifactStore(logger),
+      artifacts: overrides.artifacts ?? new FileArtifactStore(knowledge.files),
       policy: networkPolicy,
+      fileSearch: knowledge.fileSearch,
     }),
   );
   const runs = new RunManager({
@@ -102,9 +105,12 @@ export function createServices(
     contextTokens: config.AGENTD_CONTEXT_TOKENS,
     toolTimeoutMs: config.AGENTD_TOOL_TIMEOUT_MS,
     tools,
+    memories: knowledge.memories,
+    memoryTokens: config.AGENTD_MEMORY_TOKENS,
+    networkPolicy,
   });
   return {
-    ...createKnowledgeServices(config, db, logger, overrides),
+    ...knowledge,
     config,
     db,
     logger,

@@ -22,8 +22,21 @@ export interface UrlCitationAnnotation {
   title: string;
 }
 
-/** agentd writes URL citations; items a client sends back may carry other annotation kinds. */
-export type OutputTextAnnotation = UrlCitationAnnotation | { type: string; [field: string]: unknown };
+/** A passage of a file the answer cites, found by file_search; `index` is where the citation sits in the text. */
+export interface FileCitationAnnotation {
+  type: 'file_citation';
+  file_id: string;
+  filename: string;
+  index: number;
+}
+
+export type CitationAnnotation = UrlCitationAnnotation | FileCitationAnnotation;
+
+/** agentd writes URL and file citations; items a client sends back may carry other annotation kinds. */
+export type OutputTextAnnotation =
+  | UrlCitationAnnotation
+  | FileCitationAnnotation
+  | { type: string; [field: string]: unknown };
 
 export interface OutputTextPart {
   type: 'output_text';
@@ -167,7 +180,30 @@ export interface WebSearchCallItem {
   outputs?: HostedImageOutput[];
 }
 
-export type HostedToolItem = CodeInterpreterCallItem | WebSearchCallItem;
+/** A passage file_search found. */
+export interface FileSearchResultEntry {
+  file_id: string;
+  filename: string;
+  score: number;
+  text: string;
+  /** agentd: which vector store and chunk it came from. */
+  vector_store_id?: string;
+  chunk_index?: number;
+}
+
+export type FileSearchCallStatus = 'in_progress' | 'searching' | 'completed' | 'incomplete' | 'failed';
+
+export interface FileSearchCallItem {
+  type: 'file_search_call';
+  id: string;
+  queries: string[];
+  status: FileSearchCallStatus;
+  results: FileSearchResultEntry[] | null;
+  /** agentd: the model's function call this item shows. */
+  call_id?: string;
+}
+
+export type HostedToolItem = CodeInterpreterCallItem | WebSearchCallItem | FileSearchCallItem;
 
 export type Item =
   | MessageItem
@@ -176,5 +212,6 @@ export type Item =
   | ApprovalRequestItem
   | ApprovalResponseItem
   | CodeInterpreterCallItem
-  | WebSearchCallItem;
+  | WebSearchCallItem
+  | FileSearchCallItem;
 export type ItemType = Item['type'];

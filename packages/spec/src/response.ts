@@ -1,4 +1,4 @@
-import type { Item, OutputTextPart, UrlCitationAnnotation } from './items.js';
+import type { CitationAnnotation, Item, OutputTextPart } from './items.js';
 
 /**
  * A response (a run), in the OpenAI Responses API shape, and the events that
@@ -85,7 +85,7 @@ export type ResponseEventBody =
   | ({
       type: 'response.output_text.annotation.added';
       annotation_index: number;
-      annotation: UrlCitationAnnotation;
+      annotation: CitationAnnotation;
     } & ContentRef)
   | ({ type: 'response.output_text.delta'; delta: string; logprobs: unknown[] } & ContentRef)
   | ({ type: 'response.output_text.done'; text: string; logprobs: unknown[] } & ContentRef)
@@ -102,6 +102,9 @@ export type ResponseEventBody =
   | ({ type: 'response.web_search_call.in_progress' } & ItemRef)
   | ({ type: 'response.web_search_call.searching' } & ItemRef)
   | ({ type: 'response.web_search_call.completed' } & ItemRef)
+  | ({ type: 'response.file_search_call.in_progress' } & ItemRef)
+  | ({ type: 'response.file_search_call.searching' } & ItemRef)
+  | ({ type: 'response.file_search_call.completed' } & ItemRef)
   // agentd's own run events, named in the same style.
   | { type: 'response.model_call.started'; step: number; model: string }
   | {

@@ -76,6 +76,7 @@ export const configSchema = z.object({
   AGENTD_CHROMIUM_PATH: z.string().min(1, 'expected a file path').optional(),
   AGENTD_FETCH_URL: onOff.default(true),
   AGENTD_WEB_SEARCH: onOff.default(true),
+  AGENTD_FILE_SEARCH: onOff.default(true),
   AGENTD_SEARCH_BACKEND: z
     .enum(['searxng', 'brave', 'tavily'], { message: 'expected searxng, brave or tavily' })
     .optional(),

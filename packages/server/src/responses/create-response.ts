@@ -70,6 +70,7 @@ export async function createResponse(
   // Unknown names and capabilities are refused now, not when the run starts.
   const registered = await resolveNamed(services, tenantId, refs);
   await services.tools.resolve(tenantId, hostedNames);
+  await checkVectorStores(services, tenantId, refs, hosted);
   const builtinSettings: BuiltinSettings = Object.assign({}, ...hosted.map((tool) => tool.settings));
   const spec: RunSpec = {
     schema_version: 1,
@@ -83,6 +84,7 @@ export async function createResponse(
     max_total_tokens: body.max_total_tokens ?? null,
     session_key: conversationId ?? previous?.runSpec.session_key ?? previous?.id ?? id,
     ...(body.user === undefined ? {} : { user: body.user }),
+    ...(memoryEnabled(agent?.memory) ? { memory: true } : {}),
     ...(Object.keys(builtinSettings).length > 0 ? { builtin_settings: builtinSettings } : {}),
   };
   const snapshot: ResponseObject = {
@@ -192,6 +194,37 @@ async function loadHistory(
     return { items: [...previous.history, ...previous.input, ...output], previous };
   }
   return { items: [] };
+}
+
+/** file_search's vector stores must be the tenant's own; an unknown one is a 400 naming it. */
+async function checkVectorStores(
+  services: Services,
+  tenantId: string,
+  refs: readonly unknown[],
+  hosted: readonly HostedTool[],
+): Promise<void> {
+  for (const tool of hosted) {
+    for (const [index, id] of (tool.vectorStoreIds ?? []).entries()) {
+      try {
+        await services.vectorStores.repository.get(tenantId, id);
+      } catch (error) {
+        if ((error as AgentdError).category !== 'not_found') throw error;
+        throw new AgentdError(
+          'invalid_request',
+          'unknown_vector_store',
+          `No vector store ${id} in your tenant.`,
+          {
+            param: `tools[${refs.indexOf(tool.echo)}].vector_store_ids[${index}]`,
+          },
+        );
+      }
+    }
+  }
+}
+
+/** An agent's `memory` setting: `{"enabled": true}` turns long-term memory on. */
+function memoryEnabled(setting: Record<string, unknown> | null | undefined): boolean {
+  return setting?.enabled === true;
 }
 
 /** The hosted tool objects among the references (`code_interpreter`, `web_search`), checked. */

@@ -2,12 +2,24 @@ import { z } from '@hono/zod-openapi';
 import { AgentdError } from '../errors.js';
 import type { BuiltinTools } from '../tools/builtins/builtin-tools.js';
 import type { BuiltinSettings } from '../tools/builtins/run-settings.js';
+import { AttributeFilterSchema } from '../vector-stores/attribute-filter.js';
 
 /** `{"type": "code_interpreter"}` as in the Responses API; `runtime` is agentd's (the default runtime). */
 const CodeInterpreterToolSchema = z.looseObject({
   type: z.literal('code_interpreter'),
   container: z.union([z.string(), z.looseObject({ type: z.string().optional() })]).optional(),
   runtime: z.enum(['pyodide', 'cpython']).optional(),
+});
+
+/** `{"type": "file_search", "vector_store_ids": [...]}` as in the Responses API. */
+const FileSearchToolSchema = z.looseObject({
+  type: z.literal('file_search'),
+  vector_store_ids: z.array(z.string().min(1)).min(1).max(16),
+  max_num_results: z.number().int().min(1).max(50).optional(),
+  filters: AttributeFilterSchema.optional(),
+  ranking_options: z
+    .looseObject({ ranker: z.string().optional(), score_threshold: z.number().min(0).max(1).optional() })
+    .optional(),
 });
 
 const WEB_SEARCH_TYPES = new Set([
@@ -24,10 +36,30 @@ export interface HostedTool {
   settings: BuiltinSettings;
   /** How the response's `tools` shows it: as the client wrote it. */
   echo: Record<string, unknown>;
+  /** file_search's vector stores, checked against the tenant at creation. */
+  vectorStoreIds?: string[];
 }
 
 export function isHostedToolType(type: unknown): boolean {
-  return type === 'code_interpreter' || (typeof type === 'string' && WEB_SEARCH_TYPES.has(type));
+  return (
+    type === 'code_interpreter' ||
+    type === 'file_search' ||
+    (typeof type === 'string' && WEB_SEARCH_TYPES.has(type))
+  );
+}
+
+/** The first problem of a failed parse, as a 400 naming the field under `param`. */
+function invalidTool(error: z.ZodError, param: string): AgentdError {
+  const issue = error.issues[0];
+  const field = issue?.path.join('.') ?? '';
+  return new AgentdError(
+    'invalid_request',
+    'invalid_value',
+    `Invalid tool: ${field} ${issue?.message ?? ''}`.trim(),
+    {
+      param: field ? `${param}.${field}` : param,
+    },
+  );
 }
 
 /**
@@ -85,6 +117,27 @@ export function hostedTool(
       names: ['code_interpreter'],
       settings: runtime ? { code_interpreter: { runtime } } : {},
       echo: ref,
+    };
+  }
+  if (ref.type === 'file_search') {
+    const parsed = FileSearchToolSchema.safeParse(ref);
+    if (!parsed.success) throw invalidTool(parsed.error, param);
+    if (!builtins?.has('file_search')) throw refuse('file_search');
+    const { vector_store_ids, max_num_results, filters, ranking_options } = parsed.data;
+    return {
+      names: ['file_search'],
+      settings: {
+        file_search: {
+          vector_store_ids,
+          ...(max_num_results === undefined ? {} : { max_num_results }),
+          ...(filters === undefined ? {} : { filters }),
+          ...(ranking_options?.score_threshold === undefined
+            ? {}
+            : { score_threshold: ranking_options.score_threshold }),
+        },
+      },
+      echo: ref,
+      vectorStoreIds: vector_store_ids,
     };
   }
   if (!builtins?.has('web_search')) throw refuse('web_search');

@@ -1,10 +1,13 @@
 import { isTerminal, RunSuspended, type RunTool, runLoop, type ToolScope } from '@agentd/core';
+import type { NetworkPolicy } from '@agentd/net-policy';
 import type { Item, ResponseObject } from '@agentd/spec';
 import { createHttpAdapter } from '@agentd/tools-gateway';
 import type { Logger } from 'pino';
 import type { ConversationRepository } from '../conversations/conversation-repository.js';
 import { AgentdError } from '../errors.js';
 import { newId } from '../ids.js';
+import { lastUserText, memoryTools, withMemories } from '../memories/memory-context.js';
+import type { MemoryService } from '../memories/memory-service.js';
 import type { ModelResolver } from '../models/model-resolver.js';
 import { WEB_TOOL_NAMES } from '../tools/builtins/builtin-tools.js';
 import { instructionsFor, withBuiltinSettings } from '../tools/builtins/run-settings.js';
@@ -20,12 +23,10 @@ const ITEM_ID_KIND = {
   fco: 'functionCallOutput',
   rs: 'reasoning',
   apr: 'approvalRequest',
+  ci: 'codeInterpreterCall',
+  ws: 'webSearchCall',
+  fs: 'fileSearchCall',
 } as const;
-
-/** Hosted-tool items (code_interpreter_call, web_search_call): `ci_…` and `ws_…`, sorted by time like the rest. */
-function hostedItemId(prefix: 'ci' | 'ws'): string {
-  return `${prefix}_${newId('message').slice('msg_'.length)}`;
-}
 
 interface ActiveRun {
   controller: AbortController;
@@ -41,6 +42,12 @@ export interface RunManagerOptions {
   contextTokens: number;
   toolTimeoutMs: number;
   tools: ToolService;
+  /** Long-term memory, for runs whose agent has it on. */
+  memories?: MemoryService;
+  /** Tokens of remembered facts put into the instructions. */
+  memoryTokens?: number;
+  /** Where inline function tools with an `endpoint` may connect. */
+  networkPolicy?: NetworkPolicy;
 }
 
 /** Runs responses in this process, detached from the requests that started them. */
@@ -133,30 +140,48 @@ export class RunManager {
     const { responses, bus, models, logger } = this.options;
     const spec = stored.runSpec;
     const recorder = new RunRecorder(responses, bus, stored.tenantId, stored.id, stored.lastSequence);
+    const scope = scopeOf(stored, spec);
+    const memories = spec.memory && scope.user ? this.options.memories : undefined;
     const tools = withBuiltinSettings(
       [
         ...spec.tools.map((tool) => this.toRunTool(tool)),
         ...(await this.options.tools.resolve(stored.tenantId, spec.tool_refs ?? [])),
+        ...(memories ? memoryTools(memories) : []),
       ],
       spec.builtin_settings,
     );
+    const remembered = memories
+      ? await memories
+          .contextFor(
+            stored.tenantId,
+            scope.user!,
+            lastUserText(stored.input),
+            this.options.memoryTokens ?? 400,
+          )
+          .catch((error) => {
+            logger.warn(
+              { err: error, response_id: stored.id },
+              'could not read memories; running without them',
+            );
+            return [];
+          })
+      : [];
     const final = await runLoop({
       response: stored.snapshot,
       model: models.resolve(spec.model),
       settings: spec.settings,
       toolChoice: spec.tool_choice,
-      instructions: instructionsFor(spec.instructions, this.readsWeb(tools, spec)),
+      instructions: withMemories(instructionsFor(spec.instructions, this.readsWeb(tools, spec)), remembered),
       history: [...stored.history, ...stored.input],
       tools,
-      toolScope: scopeOf(stored, spec),
+      toolScope: scope,
       maxSteps: spec.max_steps,
       maxTotalTokens: spec.max_total_tokens,
       stepsTaken,
       contextTokens: this.options.contextTokens - (spec.settings.maxOutputTokens ?? 0),
       signal,
       sink: recorder,
-      newId: (prefix) =>
-        prefix === 'ci' || prefix === 'ws' ? hostedItemId(prefix) : newId(ITEM_ID_KIND[prefix]),
+      newId: (prefix) => newId(ITEM_ID_KIND[prefix]),
     });
     if (stored.conversationId && final.status !== 'in_progress') {
       const finished = final.output.filter(
@@ -187,15 +212,18 @@ export class RunManager {
     const endpoint = tool.endpoint;
     if (!endpoint) return { definition };
     // An inline tool with an endpoint is an HTTP tool like any registered one: one HTTP path.
-    const adapter = createHttpAdapter({
-      name: tool.name,
-      input_schema: tool.parameters,
-      adapter: {
-        type: 'http',
-        url: endpoint.url,
-        ...(endpoint.headers ? { headers: endpoint.headers } : {}),
+    const adapter = createHttpAdapter(
+      {
+        name: tool.name,
+        input_schema: tool.parameters,
+        adapter: {
+          type: 'http',
+          url: endpoint.url,
+          ...(endpoint.headers ? { headers: endpoint.headers } : {}),
+        },
       },
-    });
+      this.options.networkPolicy ? { networkPolicy: this.options.networkPolicy } : {},
+    );
     return {
       definition,
       timeoutMs: endpoint.timeout_ms ?? this.options.toolTimeoutMs,

@@ -42,6 +42,12 @@ export interface RunSpec {
   session_key?: string;
   /** The request's `user`: the end user the response is for. */
   user?: string;
+  /**
+   * Long-term memory for `user`: the agent's memory setting was on. The run
+   * gets the memory tools and the user's relevant memories (their opt-in is
+   * checked when it runs).
+   */
+  memory?: boolean;
   /** Settings of built-in tools, from hosted tool objects (`{"type": "code_interpreter", "runtime": …}`). */
   builtin_settings?: BuiltinSettings;
 }

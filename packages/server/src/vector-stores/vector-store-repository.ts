@@ -163,6 +163,14 @@ export class VectorStoreRepository {
     if (rows.length === 0) throw notFound('vector_store', id);
   }
 
+  /** Every vector store of the tenant (file_search without a list searches them all). */
+  async allIds(tenantId: string): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>('SELECT id FROM vector_stores WHERE tenant_id = $1', [
+      tenantId,
+    ]);
+    return rows.map((row) => row.id);
+  }
+
   async touch(tenantId: string, ids: readonly string[]): Promise<void> {
     for (const id of ids)
       await this.db.query(

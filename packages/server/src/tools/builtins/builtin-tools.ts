@@ -7,6 +7,7 @@ import {
   PyodideSandbox,
   type Sandbox,
 } from '@agentd/tool-code-interpreter';
+import type { FileSearchFunction } from '@agentd/tool-files';
 import {
   BrowserPool,
   type BrowserPoolStats,
@@ -23,10 +24,17 @@ import type { Config } from '../../config/schema.js';
 import { AgentdError } from '../../errors.js';
 import type { ArtifactStore } from './artifact-store.js';
 import { createCodeInterpreterBuiltin } from './code-interpreter-builtin.js';
+import { createFileSearchBuiltin } from './file-search-builtin.js';
 import { LazySandbox } from './lazy-sandbox.js';
 import { createBrowserBuiltin, createFetchUrlBuiltin, createWebSearchBuiltin } from './web-builtins.js';
 
-export const BUILTIN_TOOL_NAMES = ['code_interpreter', 'browser', 'fetch_url', 'web_search'] as const;
+export const BUILTIN_TOOL_NAMES = [
+  'code_interpreter',
+  'browser',
+  'fetch_url',
+  'web_search',
+  'file_search',
+] as const;
 export type BuiltinName = (typeof BUILTIN_TOOL_NAMES)[number];
 
 /** The tools whose results carry web text: a run with any of them gets the untrusted-content instruction. */
@@ -37,6 +45,7 @@ const SWITCHES: Record<BuiltinName, keyof Config> = {
   browser: 'AGENTD_BROWSER',
   fetch_url: 'AGENTD_FETCH_URL',
   web_search: 'AGENTD_WEB_SEARCH',
+  file_search: 'AGENTD_FILE_SEARCH',
 };
 
 const CAPABILITIES: Record<BuiltinName, ToolCapability[]> = {
@@ -47,6 +56,7 @@ const CAPABILITIES: Record<BuiltinName, ToolCapability[]> = {
   ],
   fetch_url: [{ name: 'web.fetch', confidence: 0.9 }],
   web_search: [{ name: 'web.search', confidence: 0.9 }],
+  file_search: [{ name: 'files.search', confidence: 0.9 }],
 };
 
 /** Time for a code_interpreter call: the sandbox's own limit, plus a first boot. */
@@ -58,6 +68,8 @@ export interface BuiltinToolsOptions {
   config: Config;
   logger: Logger;
   artifacts: ArtifactStore;
+  /** Searches the tenant's vector stores; without it there is no file_search. */
+  fileSearch?: FileSearchFunction;
   /** Where the web tools may connect; by default AGENTD_NET_ALLOW and AGENTD_NET_DENY. */
   policy?: NetworkPolicy;
 }
@@ -140,6 +152,10 @@ export class BuiltinTools {
 
     if (enabled('web_search')) {
       this.#add('web_search', createWebSearchBuiltin(searchBackend(config)), 35_000);
+    }
+
+    if (enabled('file_search') && options.fileSearch) {
+      this.#add('file_search', createFileSearchBuiltin(options.fileSearch), 30_000);
     }
   }
 

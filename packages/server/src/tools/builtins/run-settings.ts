@@ -1,9 +1,11 @@
 import type { RunTool } from '@agentd/core';
 import { UNTRUSTED_CONTENT_INSTRUCTION } from '@agentd/tool-web';
+import { FILE_SEARCH_SETTINGS_ARG, type FileSearchSettings } from './file-search-builtin.js';
 
 /** Settings of built-in tools that an agent or a request chose (a hosted tool object's fields). */
 export interface BuiltinSettings {
   code_interpreter?: { runtime?: 'pyodide' | 'cpython' };
+  file_search?: FileSearchSettings;
 }
 
 /**
@@ -12,9 +14,11 @@ export interface BuiltinSettings {
  * so in the schema.
  */
 export function withBuiltinSettings(tools: RunTool[], settings: BuiltinSettings | undefined): RunTool[] {
+  const fileSearch = settings?.file_search;
+  const configured = fileSearch ? tools.map((tool) => withFileSearchSettings(tool, fileSearch)) : tools;
   const runtime = settings?.code_interpreter?.runtime;
-  if (!runtime) return tools;
-  return tools.map((tool) => {
+  if (!runtime) return configured;
+  return configured.map((tool) => {
     if (tool.definition.name !== 'code_interpreter' || !tool.execute) return tool;
     const execute = tool.execute;
     const parameters = tool.definition.parameters as { properties?: Record<string, Record<string, unknown>> };
@@ -45,4 +49,18 @@ export function withBuiltinSettings(tools: RunTool[], settings: BuiltinSettings 
 export function instructionsFor(instructions: string | null, usesWeb: boolean): string | null {
   if (!usesWeb) return instructions;
   return instructions ? `${instructions}\n\n${UNTRUSTED_CONTENT_INSTRUCTION}` : UNTRUSTED_CONTENT_INSTRUCTION;
+}
+
+/** file_search with the run's vector stores, result count, filters and threshold, passed beside the model's arguments. */
+function withFileSearchSettings(tool: RunTool, settings: FileSearchSettings): RunTool {
+  if (tool.definition.name !== 'file_search' || !tool.execute) return tool;
+  const execute = tool.execute;
+  return {
+    ...tool,
+    execute: (args, context) =>
+      execute(
+        { ...(args && typeof args === 'object' ? args : {}), [FILE_SEARCH_SETTINGS_ARG]: settings },
+        context,
+      ),
+  };
 }

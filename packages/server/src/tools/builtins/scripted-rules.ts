@@ -1,5 +1,6 @@
 import type { ScriptedRule } from '@agentd/providers';
 import { codeInterpreterRules } from '@agentd/tool-code-interpreter';
+import { filesRules } from '@agentd/tool-files';
 import { webRules } from '@agentd/tool-web';
 
 /**
@@ -8,4 +9,9 @@ import { webRules } from '@agentd/tool-web';
  * browser (or fetch_url), "search …" in web_search. Each applies only when
  * its tool is enabled for the run.
  */
-export const BUILTIN_SCRIPTED_RULES: readonly ScriptedRule[] = [...codeInterpreterRules, ...webRules];
+export const BUILTIN_SCRIPTED_RULES: readonly ScriptedRule[] = [
+  ...codeInterpreterRules,
+  // Before the web rules: their "search <query>" would take "search my files for …".
+  ...filesRules,
+  ...webRules,
+];

@@ -1,0 +1,258 @@
+import {
+  ApiClient,
+  type FakeOpenAI,
+  readSse,
+  type SseEvent,
+  startFakeOpenAI,
+  startTestServer,
+  type TestServer,
+} from '@agentd/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function upload(api: ApiClient, text: string, filename: string): Promise<string> {
+  const form = new FormData();
+  form.append('purpose', 'assistants');
+  form.append('file', new Blob([text], { type: 'text/plain' }), filename);
+  const response = await fetch(`${api.baseUrl}/v1/files`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${api.apiKey}` },
+    body: form,
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { id: string }).id;
+}
+
+async function indexedStore(api: ApiClient, fileIds: string[]): Promise<string> {
+  const store = await api.post('/v1/vector_stores', { name: 'kb', file_ids: fileIds });
+  for (let attempt = 0; attempt < 400; attempt++) {
+    const current = await api.get(`/v1/vector_stores/${store.body.id}`);
+    if (current.body.file_counts.completed === fileIds.length) return store.body.id;
+    await sleep(50);
+  }
+  throw new Error('indexing did not finish');
+}
+
+type Output = { type: string; content?: { text: string; annotations: unknown[] }[]; [key: string]: unknown };
+
+const answerOf = (response: { output: Output[] }) =>
+  response.output.filter((item) => item.type === 'message').at(-1)?.content?.[0];
+
+/** Every system message text the fake model was sent. */
+const systemTexts = (fake: FakeOpenAI) =>
+  fake.requests.flatMap((request) =>
+    ((request.body as { messages?: { role: string; content: string }[] }).messages ?? [])
+      .filter((message) => message.role === 'system')
+      .map((message) => message.content),
+  );
+
+describe('file_search and memory in runs', () => {
+  let fake: FakeOpenAI;
+  let server: TestServer;
+  let api: ApiClient;
+  let refunds: string;
+  let shipping: string;
+  let storeId: string;
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAI();
+    server = await startTestServer({
+      backend: 'pglite',
+      env: {
+        OPENAI_BASE_URL: fake.baseURL,
+        OPENAI_API_KEY: 'sk-upstream',
+        AGENTD_DEFAULT_MODEL: 'fake-model',
+      },
+    });
+    api = new ApiClient(server.url, server.adminKey);
+    refunds = await upload(
+      api,
+      'Refund policy: customers may return unused items within 30 days for a full refund to the original card.',
+      'refunds.txt',
+    );
+    shipping = await upload(
+      api,
+      'Shipping: parcels leave our warehouse in Rotterdam within two business days; express costs 12 euros.',
+      'shipping.txt',
+    );
+    storeId = await indexedStore(api, [refunds, shipping]);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await fake?.close();
+  });
+
+  it('streams a file_search_call with its results and cites the passage in the answer', async () => {
+    fake.reset();
+    fake.enqueue(
+      { toolCalls: [{ id: 'call_fs', name: 'file_search', arguments: '{"query":"refund within days"}' }] },
+      { text: 'You have 30 days to return unused items [1].' },
+    );
+    const response = await fetch(`${server.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        input: 'How long do I have to return something?',
+        tools: [{ type: 'file_search', vector_store_ids: [storeId], max_num_results: 2 }],
+        stream: true,
+      }),
+    });
+    const events: SseEvent[] = [];
+    for await (const event of readSse(response)) events.push(event);
+    const types = events.map((event) => (event.data as { type: string }).type);
+    const first = types.indexOf('response.file_search_call.in_progress');
+    expect(first).toBeGreaterThan(-1);
+    expect(types.slice(first, first + 3)).toEqual([
+      'response.file_search_call.in_progress',
+      'response.file_search_call.searching',
+      'response.file_search_call.completed',
+    ]);
+    expect(types).toContain('response.output_text.annotation.added');
+
+    const done = (events.at(-1)!.data as { response: { output: Output[] } }).response;
+    const call = done.output.find((item: Output) => item.type === 'file_search_call') as any;
+    expect(call).toMatchObject({ status: 'completed', queries: ['refund within days'], call_id: 'call_fs' });
+    expect(call.id).toMatch(/^fs_/);
+    expect(call.results[0]).toMatchObject({ file_id: refunds, filename: 'refunds.txt' });
+    expect(call.results.length).toBeLessThanOrEqual(2);
+    const answer = answerOf(done)!;
+    expect(answer.annotations).toEqual([
+      {
+        type: 'file_citation',
+        file_id: refunds,
+        filename: 'refunds.txt',
+        index: answer.text.indexOf('[1]') + 3,
+      },
+    ]);
+    // The model saw the passage, marked as data from the file.
+    const toolMessage = (
+      fake.requests[1]!.body as { messages: { role: string; content: string }[] }
+    ).messages.find((message) => message.role === 'tool');
+    expect(toolMessage?.content).toContain('30 days');
+    expect(toolMessage?.content).toContain('untrusted');
+  });
+
+  it('refuses a vector store that is not the tenant’s own', async () => {
+    const created = await api.post('/v1/tenants', { name: 'other' });
+    const other = api.withKey(created.body.api_key.value);
+    const response = await other.post('/v1/responses', {
+      input: 'hi',
+      tools: [{ type: 'file_search', vector_store_ids: [storeId] }],
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({
+      code: 'unknown_vector_store',
+      param: 'tools[0].vector_store_ids[0]',
+    });
+  });
+
+  it('searches files with the scripted model: "search my files for …"', async () => {
+    const response = await api.post('/v1/responses', {
+      model: 'scripted',
+      input: 'search my files for express shipping cost',
+      tools: ['file_search'],
+    });
+    expect(response.status).toBe(200);
+    const call = response.body.output.find((item: Output) => item.type === 'file_search_call');
+    expect(call.results[0].file_id).toBe(shipping);
+    expect(answerOf(response.body)!.text).toContain('12 euros');
+  });
+
+  describe('memory', () => {
+    let agentId: string;
+
+    beforeAll(async () => {
+      const agent = await api.post('/v1/agents', {
+        name: 'concierge',
+        instructions: 'Help the guest.',
+        model: 'scripted',
+        memory: { enabled: true },
+      });
+      agentId = agent.body.id;
+    });
+
+    it('refuses to remember anything about a user who has not opted in', async () => {
+      const response = await api.post('/v1/responses', {
+        agent: agentId,
+        user: 'guest-1',
+        input: 'remember that I am allergic to peanuts',
+      });
+      expect(response.status).toBe(200);
+      expect(answerOf(response.body)!.text).toContain('not opted in');
+      expect((await api.get('/v1/memories?user=guest-1')).body.data).toEqual([]);
+    });
+
+    it('remembers for an opted-in user, PII redacted, and recalls it in a later conversation', async () => {
+      await api.post('/v1/memories/consent', { user: 'guest-2', enabled: true });
+      const saved = await api.post('/v1/responses', {
+        agent: agentId,
+        user: 'guest-2',
+        input: 'remember that I am allergic to peanuts; mail me at guest2@example.com',
+      });
+      expect(saved.body.status).toBe('completed');
+      const memories = (await api.get('/v1/memories?user=guest-2')).body.data;
+      expect(memories).toHaveLength(1);
+      expect(memories[0].text).toContain('allergic to peanuts');
+      expect(memories[0].text).not.toContain('guest2@example.com');
+      expect(memories[0].response_id).toBe(saved.body.id);
+
+      // A new conversation, on the real model: the memory is in its context.
+      fake.reset();
+      fake.enqueue({ text: 'Noted: no peanuts in your order.' });
+      const later = await api.post('/v1/responses', {
+        agent: agentId,
+        model: 'fake-model',
+        user: 'guest-2',
+        input: 'Can you suggest a snack? I am allergic to some nuts.',
+      });
+      expect(later.body.status).toBe('completed');
+      const system = systemTexts(fake).join('\n');
+      expect(system).toContain('What you remember about this user');
+      expect(system).toContain('allergic to peanuts');
+      // Another user gets none of it.
+      fake.reset();
+      fake.enqueue({ text: 'Here is a snack.' });
+      await api.post('/v1/responses', {
+        agent: agentId,
+        model: 'fake-model',
+        user: 'guest-3',
+        input: 'Can you suggest a snack? I am allergic to some nuts.',
+      });
+      expect(systemTexts(fake).join('\n')).not.toContain('peanuts');
+    });
+
+    it('gives no memory tools to an agent without the memory setting', async () => {
+      await api.post('/v1/memories/consent', { user: 'guest-4', enabled: true });
+      const response = await api.post('/v1/responses', {
+        model: 'scripted',
+        user: 'guest-4',
+        input: 'remember that I like jazz',
+      });
+      expect(response.status).toBe(200);
+      expect(response.body.output.some((item: Output) => item.type === 'function_call')).toBe(false);
+      expect((await api.get('/v1/memories?user=guest-4')).body.data).toEqual([]);
+    });
+  });
+
+  it('stores code interpreter images as files the client can download', async () => {
+    const response = await api.post('/v1/responses', {
+      model: 'scripted',
+      input:
+        'run python: import base64, os\nos.makedirs("/mnt/data", exist_ok=True)\nopen("/mnt/data/out.txt","w").write("artifact body")',
+      tools: ['code_interpreter'],
+    });
+    expect(response.body.status).toBe('completed');
+    const call = response.body.output.find((item: Output) => item.type === 'code_interpreter_call');
+    const file = (call.outputs ?? []).find((output: { type: string }) => output.type !== 'logs');
+    expect(file).toBeDefined();
+    const fileId = (file.file_id ?? file.url?.split('/')[3]) as string;
+    const described = await api.get(`/v1/files/${fileId}`);
+    expect(described.status).toBe(200);
+    expect(described.body).toMatchObject({ purpose: 'assistants_output', filename: 'out.txt' });
+    const content = await fetch(`${server.url}/v1/files/${fileId}/content`, {
+      headers: { authorization: `Bearer ${server.adminKey}` },
+    });
+    expect(await content.text()).toBe('artifact body');
+  });
+});
