@@ -8,3 +8,5 @@ export type { Database, Queryable } from './storage/database.js';
 export { migrate } from './storage/migrate.js';
 export { openPgliteDatabase } from './storage/pglite-database.js';
 export { openPostgresDatabase } from './storage/postgres-database.js';
+export { createKnowledgeServices, startKnowledgeServices } from './knowledge-services.js';
+export { ChunkIndex } from './vector-stores/chunk-index.js';

@@ -133,6 +133,19 @@ describe('file_search and memory in runs', () => {
     expect(toolMessage?.content).toContain('untrusted');
   });
 
+  it('lets web_search look in the tenant’s own files (source "files")', async () => {
+    fake.reset();
+    fake.enqueue(
+      { toolCalls: [{ id: 'call_ws', name: 'web_search', arguments: '{"query":"refund card","source":"files"}' }] },
+      { text: 'Refunds go to the original card.' },
+    );
+    const response = await api.post('/v1/responses', { input: 'Where do refunds go?', tools: ['web_search'] });
+    expect(response.body.status).toBe('completed');
+    const output = response.body.output.find((item: Output) => item.type === 'function_call_output');
+    expect(output.output).toContain('refunds.txt');
+    expect(output.output).toContain('original card');
+  });
+
   it('refuses a vector store that is not the tenant’s own', async () => {
     const created = await api.post('/v1/tenants', { name: 'other' });
     const other = api.withKey(created.body.api_key.value);
@@ -157,6 +170,17 @@ describe('file_search and memory in runs', () => {
     const call = response.body.output.find((item: Output) => item.type === 'file_search_call');
     expect(call.results[0].file_id).toBe(shipping);
     expect(answerOf(response.body)!.text).toContain('12 euros');
+
+    // An OpenAI client sends the output back as input (stateless chaining): hosted items included.
+    const echoed = await api.post('/v1/responses', {
+      model: 'scripted',
+      input: [...response.body.output, { role: 'user', content: 'thanks' }],
+      tools: ['file_search'],
+    });
+    expect(echoed.status).toBe(200);
+    expect(echoed.body.status).toBe('completed');
+    const inputItems = await api.get(`/v1/responses/${echoed.body.id}/input_items?order=asc`);
+    expect(inputItems.body.data.map((item: { type: string }) => item.type)).toContain('file_search_call');
   });
 
   describe('memory', () => {

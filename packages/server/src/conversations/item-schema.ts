@@ -52,6 +52,23 @@ const ApprovalResponseInputSchema = z.strictObject({
 });
 
 /**
+ * Hosted-tool items (code_interpreter_call, web_search_call, file_search_call)
+ * as a client echoes them back from an earlier output: kept in the history as
+ * given (under a new id), shown to the model through their function call pair.
+ */
+const hostedInputSchema = <T extends string>(type: T) =>
+  z.looseObject({
+    type: z.literal(type),
+    id: z.string().optional(),
+    status: z.string().optional(),
+  });
+const HOSTED_ITEM_KINDS = {
+  code_interpreter_call: 'codeInterpreterCall',
+  web_search_call: 'webSearchCall',
+  file_search_call: 'fileSearchCall',
+} as const;
+
+/**
  * An input item in the Responses format. A message may leave out `type`, as
  * the OpenAI "easy input message" does.
  */
@@ -66,11 +83,15 @@ export const InputItemSchema = z
       FunctionCallInputSchema,
       FunctionCallOutputInputSchema,
       ApprovalResponseInputSchema,
+      hostedInputSchema('code_interpreter_call'),
+      hostedInputSchema('web_search_call'),
+      hostedInputSchema('file_search_call'),
     ]),
   )
   .openapi('InputItem', {
     type: 'object',
-    description: 'A message, function_call, function_call_output or approval_response item.',
+    description:
+      'A message, function_call, function_call_output or approval_response item; code_interpreter_call, web_search_call and file_search_call items from an earlier output are accepted back.',
   });
 export type InputItem = z.infer<typeof InputItemSchema>;
 
@@ -116,6 +137,14 @@ export function toItem(input: InputItem): Item {
         ...(input.reason === undefined ? {} : { reason: input.reason }),
         status: 'completed',
       };
+    case 'code_interpreter_call':
+    case 'web_search_call':
+    case 'file_search_call':
+      return {
+        ...input,
+        id: newId(HOSTED_ITEM_KINDS[input.type]),
+        status: input.status ?? 'completed',
+      } as unknown as Item;
     case 'function_call_output':
       return {
         type: 'function_call_output',

@@ -151,7 +151,7 @@ export class BuiltinTools {
     }
 
     if (enabled('web_search')) {
-      this.#add('web_search', createWebSearchBuiltin(searchBackend(config)), 35_000);
+      this.#add('web_search', createWebSearchBuiltin(searchBackend(config), options.fileSearch), 35_000);
     }
 
     if (enabled('file_search') && options.fileSearch) {

@@ -1,5 +1,6 @@
 import type { ToolResult } from '@agentd/core';
 import type { WebSearchAction } from '@agentd/spec';
+import type { FileSearchFunction } from '@agentd/tool-files';
 import {
   type BrowserPool,
   type BrowserToolArgs,
@@ -49,7 +50,10 @@ export function createFetchUrlBuiltin(fetchTool: FetchUrlTool): BuiltinTool {
 }
 
 /** web_search, shown as a web_search_call item with a search action and its sources. */
-export function createWebSearchBuiltin(backend: SearchBackend | undefined): BuiltinTool {
+export function createWebSearchBuiltin(
+  backend: SearchBackend | undefined,
+  fileSearch?: FileSearchFunction,
+): BuiltinTool {
   const template = createWebSearchTool(backend ? { backend } : {});
   return {
     definition: template.definition,
@@ -62,8 +66,23 @@ export function createWebSearchBuiltin(backend: SearchBackend | undefined): Buil
       });
       item?.working();
       let results: SearchResult[] = [];
+      const scope = context.scope;
       const tool = createWebSearchTool({
         ...(backend ? { backend } : {}),
+        // source "files": the tenant's own vector stores, through the same index as file_search.
+        ...(fileSearch && scope
+          ? {
+              fileSearch: async (text: string, options: { limit: number; signal: AbortSignal }) =>
+                (await fileSearch(scope, text, { maxResults: options.limit, signal: options.signal })).map(
+                  (hit) => ({
+                    fileId: hit.fileId,
+                    filename: hit.filename,
+                    snippet: hit.text,
+                    score: hit.score,
+                  }),
+                ),
+            }
+          : {}),
         onResults: (event) => {
           results = event.results;
         },
