@@ -171,13 +171,14 @@ describe('built-in tools through the HTTP API', () => {
     expect(chromiumChildren()).toEqual([]);
   });
 
-  it('lists the four built-ins in GET /v1/tools as builtin', async () => {
+  it('lists the five built-ins in GET /v1/tools as builtin', async () => {
     const listed = await api.get('/v1/tools?limit=100');
     const builtin = listed.body.data.filter((tool: { source: string }) => tool.source === 'builtin');
     expect(builtin.map((tool: { name: string }) => tool.name).sort()).toEqual([
       'browser',
       'code_interpreter',
       'fetch_url',
+      'file_search',
       'web_search',
     ]);
     for (const tool of builtin) {
