@@ -1,8 +1,8 @@
+import { type S3TestServer, startS3TestServer } from '@agentd/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { LocalObjectStore } from '../src/index.js';
 import { encrypted, s3Store, temporaryDir } from './support/fixtures.js';
 import { describeObjectStoreContract } from './support/object-store-contract.js';
-import { type S3TestServer, startS3TestServer } from './support/s3-test-server.js';
 
 let s3: S3TestServer;
 beforeAll(async () => {

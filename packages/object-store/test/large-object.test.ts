@@ -9,12 +9,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { type S3TestServer, startS3TestServer } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalObjectStore, type ObjectStore } from '../src/index.js';
 import { type CountingProxy, startCountingProxy } from './support/counting-proxy.js';
 import { encrypted, s3Store, temporaryDir } from './support/fixtures.js';
 import { ReadCountingStore } from './support/read-counting-store.js';
-import { type S3TestServer, startS3TestServer } from './support/s3-test-server.js';
 
 const MiB = 1024 * 1024;
 const OBJECT_SIZE = 64 * MiB;

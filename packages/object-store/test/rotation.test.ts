@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type S3TestServer, startS3TestServer } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   EncryptedObjectStore,
@@ -10,7 +11,6 @@ import {
 import { readAll } from './support/bytes.js';
 import { s3Store, temporaryDir } from './support/fixtures.js';
 import type { StoreFixture } from './support/object-store-contract.js';
-import { type S3TestServer, startS3TestServer } from './support/s3-test-server.js';
 
 const KEYS = ['docs/a', 'docs/b/c', 'docs/empty', 'other/d'];
 

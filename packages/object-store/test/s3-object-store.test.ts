@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { type S3TestServer, startS3TestServer } from '@agentd/testing';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ObjectNotFoundError, ObjectStoreError, S3ObjectStore } from '../src/index.js';
 import { readAll } from './support/bytes.js';
 import { s3Store } from './support/fixtures.js';
-import { type S3TestServer, startS3TestServer } from './support/s3-test-server.js';
 
 const collect = async (keys: AsyncIterable<string>) => {
   const all: string[] = [];

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiClient, BACKENDS, startTestServer, type TestServer } from '@agentd/testing';
+import {
+  ApiClient,
+  BACKENDS,
+  type S3TestServer,
+  startS3TestServer,
+  startTestServer,
+  type TestServer,
+} from '@agentd/testing';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -542,5 +550,67 @@ describe('master key rotation', () => {
     expect(after.rawLogs()).not.toContain(keyA);
     expect(after.rawLogs()).not.toContain(keyB);
     await after.close();
+  });
+});
+
+describe('files on an S3-compatible object store (s3rver)', () => {
+  let s3: S3TestServer;
+  let server: TestServer;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    s3 = await startS3TestServer();
+    server = await startTestServer({
+      backend: 'pglite',
+      env: {
+        AGENTD_OBJECT_STORE: 's3',
+        S3_BUCKET: s3.bucket,
+        S3_ENDPOINT: s3.endpoint,
+        S3_FORCE_PATH_STYLE: 'true',
+        S3_ACCESS_KEY_ID: s3.accessKeyId,
+        S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        S3_PREFIX: 'agentd',
+      },
+    });
+    api = new ApiClient(server.url, server.adminKey);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await s3?.close();
+  });
+
+  it('stores, indexes and serves files from the bucket, encrypted there', async () => {
+    const text = 'Bucket-stored handbook: the fire exit is behind the kitchen. BUCKET-PLAINTEXT-MARKER';
+    const created = await upload(api, text, 'handbook.txt');
+    expect(created.status).toBe(200);
+    expect((await download(api, created.body.id)).bytes.toString()).toBe(text);
+
+    const client = new S3Client({
+      endpoint: s3.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'agentd/' }));
+    const keys = (listed.Contents ?? []).map((object) => object.Key ?? '');
+    const dataKey = keys.find((key) => key.endsWith(created.body.id));
+    expect(dataKey).toBeDefined();
+    expect(keys).toContain(`${dataKey}.dek`);
+    const raw = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: dataKey }));
+    expect(Buffer.from(await raw.Body!.transformToByteArray()).includes('BUCKET-PLAINTEXT-MARKER')).toBe(
+      false,
+    );
+
+    const store = await api.post('/v1/vector_stores', { file_ids: [created.body.id] });
+    await indexed(api, store.body.id);
+    const found = await api.post(`/v1/vector_stores/${store.body.id}/search`, {
+      query: 'where is the fire exit',
+    });
+    expect(found.body.data[0].file_id).toBe(created.body.id);
+
+    expect((await api.delete(`/v1/files/${created.body.id}`)).status).toBe(200);
+    const after = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'agentd/' }));
+    expect((after.Contents ?? []).map((object) => object.Key)).not.toContain(dataKey);
+    client.destroy();
   });
 });

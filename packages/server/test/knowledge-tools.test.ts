@@ -136,10 +136,17 @@ describe('file_search and memory in runs', () => {
   it('lets web_search look in the tenant’s own files (source "files")', async () => {
     fake.reset();
     fake.enqueue(
-      { toolCalls: [{ id: 'call_ws', name: 'web_search', arguments: '{"query":"refund card","source":"files"}' }] },
+      {
+        toolCalls: [
+          { id: 'call_ws', name: 'web_search', arguments: '{"query":"refund card","source":"files"}' },
+        ],
+      },
       { text: 'Refunds go to the original card.' },
     );
-    const response = await api.post('/v1/responses', { input: 'Where do refunds go?', tools: ['web_search'] });
+    const response = await api.post('/v1/responses', {
+      input: 'Where do refunds go?',
+      tools: ['web_search'],
+    });
     expect(response.body.status).toBe('completed');
     const output = response.body.output.find((item: Output) => item.type === 'function_call_output');
     expect(output.output).toContain('refunds.txt');

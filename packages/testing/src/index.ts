@@ -9,6 +9,7 @@ export type {
 } from './fake-openai/types.js';
 export { ApiClient, type ApiResponse, type RequestOptions } from './http-client.js';
 export { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from './postgres.js';
+export { type S3TestServer, startS3TestServer } from './s3-test-server.js';
 export { collectSse, readSse, type SseEvent } from './sse-client.js';
 export {
   BACKENDS,

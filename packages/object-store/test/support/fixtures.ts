@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { S3TestServer } from '@agentd/testing';
 import { EncryptedObjectStore, Keyring, type ObjectStore, S3ObjectStore } from '../../src/index.js';
-import type { S3TestServer } from './s3-test-server.js';
 
 // The SDK warns once per process that its 2027 releases will need Node.js 22; the tests know.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
