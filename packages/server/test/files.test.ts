@@ -247,6 +247,11 @@ describe.each(BACKENDS)('files, vector stores and memory on %s', (backend) => {
       expect(store.file_counts).toEqual({ in_progress: 0, completed: 6, failed: 0, cancelled: 0, total: 6 });
       expect(store.status).toBe('completed');
       expect(store.usage_bytes).toBeGreaterThan(0);
+      // PGlite always has pgvector; a PostgreSQL server without it searches exactly, and says so once.
+      const kind = server.server.services.vectors.kind;
+      expect(kind).toBe(backend === 'pglite' || server.server.services.db.hasVector ? 'pgvector' : 'array');
+      const warnings = server.logs.filter((line) => String(line.msg).includes('exact vector search'));
+      expect(warnings).toHaveLength(kind === 'array' ? 1 : 0);
       const files = await api.get(`/v1/vector_stores/${storeId}/files?filter=completed&limit=100`);
       expect(files.body.data).toHaveLength(6);
       expect(files.body.data[0].chunking_strategy).toEqual({
