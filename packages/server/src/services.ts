@@ -58,6 +58,9 @@ export interface ServiceOverrides extends Omit<KnowledgeOptions, 'masterKey'> {
   artifacts?: ArtifactStore;
 }
 
+/** The largest file placed under the code interpreter's /mnt/data (the session's quota is 100 MB). */
+const CODE_INTERPRETER_FILE_BYTES = 100 * 1024 * 1024;
+
 export function createServices(
   config: Config,
   db: Database,
@@ -94,6 +97,10 @@ export function createServices(
       artifacts: overrides.artifacts ?? new FileArtifactStore(knowledge.files),
       policy: networkPolicy,
       fileSearch: knowledge.fileSearch,
+      readFile: async (scope, fileId) => ({
+        filename: (await knowledge.files.repository.get(scope.tenantId, fileId)).filename,
+        bytes: await knowledge.files.readAll(scope.tenantId, fileId, CODE_INTERPRETER_FILE_BYTES),
+      }),
     }),
   );
   const runs = new RunManager({

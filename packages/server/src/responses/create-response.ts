@@ -196,7 +196,7 @@ async function loadHistory(
   return { items: [] };
 }
 
-/** file_search's vector stores must be the tenant's own; an unknown one is a 400 naming it. */
+/** file_search's vector stores and the code interpreter's files must be the tenant's own; an unknown one is a 400 naming it. */
 async function checkVectorStores(
   services: Services,
   tenantId: string,
@@ -217,6 +217,16 @@ async function checkVectorStores(
             param: `tools[${refs.indexOf(tool.echo)}].vector_store_ids[${index}]`,
           },
         );
+      }
+    }
+    for (const [index, id] of (tool.fileIds ?? []).entries()) {
+      try {
+        await services.files.repository.get(tenantId, id);
+      } catch (error) {
+        if ((error as AgentdError).category !== 'not_found') throw error;
+        throw new AgentdError('invalid_request', 'unknown_file', `No file ${id} in your tenant.`, {
+          param: `tools[${refs.indexOf(tool.echo)}].container.file_ids[${index}]`,
+        });
       }
     }
   }

@@ -7,7 +7,12 @@ import { AttributeFilterSchema } from '../vector-stores/attribute-filter.js';
 /** `{"type": "code_interpreter"}` as in the Responses API; `runtime` is agentd's (the default runtime). */
 const CodeInterpreterToolSchema = z.looseObject({
   type: z.literal('code_interpreter'),
-  container: z.union([z.string(), z.looseObject({ type: z.string().optional() })]).optional(),
+  container: z
+    .union([
+      z.string(),
+      z.looseObject({ type: z.string().optional(), file_ids: z.array(z.string().min(1)).max(50).optional() }),
+    ])
+    .optional(),
   runtime: z.enum(['pyodide', 'cpython']).optional(),
 });
 
@@ -38,6 +43,8 @@ export interface HostedTool {
   echo: Record<string, unknown>;
   /** file_search's vector stores, checked against the tenant at creation. */
   vectorStoreIds?: string[];
+  /** The code interpreter's `container.file_ids`, checked against the tenant at creation. */
+  fileIds?: string[];
 }
 
 export function isHostedToolType(type: unknown): boolean {
@@ -113,10 +120,21 @@ export function hostedTool(
         );
       }
     }
+    const container = parsed.data.container;
+    const fileIds = typeof container === 'object' ? (container.file_ids ?? []) : [];
     return {
       names: ['code_interpreter'],
-      settings: runtime ? { code_interpreter: { runtime } } : {},
+      settings:
+        runtime || fileIds.length > 0
+          ? {
+              code_interpreter: {
+                ...(runtime ? { runtime } : {}),
+                ...(fileIds.length > 0 ? { file_ids: fileIds } : {}),
+              },
+            }
+          : {},
       echo: ref,
+      ...(fileIds.length > 0 ? { fileIds } : {}),
     };
   }
   if (ref.type === 'file_search') {

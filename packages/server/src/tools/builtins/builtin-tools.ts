@@ -1,5 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import type { ToolScope } from '@agentd/core';
 import type { ToolCapability, ToolManifest } from '@agentd/spec';
 import {
   BubblewrapSandbox,
@@ -68,6 +69,8 @@ export interface BuiltinToolsOptions {
   config: Config;
   logger: Logger;
   artifacts: ArtifactStore;
+  /** Reads a tenant's file, for the code interpreter's `container.file_ids`. */
+  readFile?: (scope: ToolScope, fileId: string) => Promise<{ filename: string; bytes: Buffer }>;
   /** Searches the tenant's vector stores; without it there is no file_search. */
   fileSearch?: FileSearchFunction;
   /** Where the web tools may connect; by default AGENTD_NET_ALLOW and AGENTD_NET_DENY. */
@@ -125,7 +128,12 @@ export class BuiltinTools {
       }
       this.#add(
         'code_interpreter',
-        createCodeInterpreterBuiltin({ sandboxes, artifacts, logger }),
+        createCodeInterpreterBuiltin({
+          sandboxes,
+          artifacts,
+          logger,
+          ...(options.readFile ? { readFile: options.readFile } : {}),
+        }),
         CODE_INTERPRETER_TIMEOUT_MS,
       );
     }

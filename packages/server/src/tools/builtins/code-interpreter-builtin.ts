@@ -5,6 +5,7 @@ import {
   type CodeInterpreterRuntime,
   createCodeInterpreterTool,
   type Sandbox,
+  type SandboxInputFile,
   type SandboxResult,
 } from '@agentd/tool-code-interpreter';
 import type { BuiltinTool } from '@agentd/tools-gateway';
@@ -16,7 +17,12 @@ export interface CodeInterpreterBuiltinOptions {
   sandboxes: Partial<Record<CodeInterpreterRuntime, Sandbox>>;
   artifacts: ArtifactStore;
   logger: Logger;
+  /** Reads one of the tenant's files, for the run's `container.file_ids`. */
+  readFile?: (scope: ToolScope, fileId: string) => Promise<{ filename: string; bytes: Buffer }>;
 }
+
+/** Beside the model's arguments (run-settings.ts adds it): the file ids to place under /mnt/data. */
+export const CODE_INTERPRETER_FILES_ARG = '__file_ids';
 
 /**
  * code_interpreter: the package's tool, with its session keyed by tenant and
@@ -29,8 +35,14 @@ export function createCodeInterpreterBuiltin(options: CodeInterpreterBuiltinOpti
   const defaultRuntime: CodeInterpreterRuntime = sandboxes.pyodide ? 'pyodide' : 'cpython';
   return {
     definition: template.definition,
-    async execute(args, context): Promise<ToolResult> {
-      const { code, runtime } = (args ?? {}) as { code?: unknown; runtime?: CodeInterpreterRuntime };
+    async execute(rawArgs, context): Promise<ToolResult> {
+      const { [CODE_INTERPRETER_FILES_ARG]: fileIds = [], ...args } = (rawArgs ?? {}) as Record<
+        string,
+        unknown
+      > & {
+        [CODE_INTERPRETER_FILES_ARG]?: string[];
+      };
+      const { code, runtime } = args as { code?: unknown; runtime?: CodeInterpreterRuntime };
       const session = sessionOf(context);
       const chosen = runtime ?? defaultRuntime;
       const item =
@@ -48,6 +60,7 @@ export function createCodeInterpreterBuiltin(options: CodeInterpreterBuiltinOpti
         sandboxes,
         defaultRuntime,
         sessionId: () => session,
+        ...(fileIds.length > 0 ? { files: () => inputFiles(fileIds, context, options) } : {}),
         onResult: (call) => {
           finished = call;
         },
@@ -66,6 +79,26 @@ export function createCodeInterpreterBuiltin(options: CodeInterpreterBuiltinOpti
       return { ...result, output: `${result.output}\n\nStored for the user: ${stored.join('; ')}.` };
     },
   };
+}
+
+/** The run's attached files, read-only under /mnt/data by their names (a clash keeps both, by id). */
+async function inputFiles(
+  fileIds: readonly string[],
+  context: ToolContext,
+  options: CodeInterpreterBuiltinOptions,
+): Promise<SandboxInputFile[]> {
+  const scope = context.scope;
+  if (!scope || !options.readFile) return [];
+  const taken = new Set<string>();
+  const files: SandboxInputFile[] = [];
+  for (const id of fileIds) {
+    const file = await options.readFile(scope, id);
+    const name = file.filename.replace(/[/\\]/g, '_') || id;
+    const path = taken.has(name) ? `${id}-${name}` : name;
+    taken.add(path);
+    files.push({ path, bytes: file.bytes });
+  }
+  return files;
 }
 
 function itemStatus(status: SandboxResult['status']): 'completed' | 'incomplete' | 'failed' {
