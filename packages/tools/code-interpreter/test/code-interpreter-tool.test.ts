@@ -26,12 +26,16 @@ function result(overrides: Partial<SandboxResult> = {}): SandboxResult {
 
 class RecordingSandbox implements Sandbox {
   readonly requests: SandboxRequest[] = [];
+  readonly log: string[] = [];
   constructor(readonly reply: SandboxResult = result({ stdout: 'hi\n' })) {}
   async run(request: SandboxRequest): Promise<SandboxResult> {
     this.requests.push(request);
+    this.log.push(`run ${request.sessionId}`);
     return this.reply;
   }
-  async reset(): Promise<void> {}
+  async reset(sessionId: string): Promise<void> {
+    this.log.push(`reset ${sessionId}`);
+  }
   async close(): Promise<void> {}
 }
 
@@ -121,6 +125,19 @@ describe('createCodeInterpreterTool', () => {
     const ctx = context('call_9');
     await tool.execute!({ code: '1' }, ctx);
     expect(sandbox.requests[0]).toMatchObject({ sessionId: 'pyodide:call_9', signal: ctx.signal });
+  });
+
+  it('starts from a fresh interpreter when the call asks for a reset', async () => {
+    const sandbox = new RecordingSandbox();
+    const tool = createCodeInterpreterTool({ sandboxes: { pyodide: sandbox }, sessionId: () => 'conv-1' });
+    expect(tool.definition.parameters).toMatchObject({ properties: { reset: { type: 'boolean' } } });
+    await tool.execute!({ code: 'x = 1' }, context());
+    await tool.execute!({ code: 'print(x)', reset: true }, context('call_2'));
+    expect(sandbox.log).toEqual(['run pyodide:conv-1', 'reset pyodide:conv-1', 'run pyodide:conv-1']);
+    expect(await tool.execute!({ code: '1', reset: 'yes' }, context())).toMatchObject({
+      isError: true,
+      output: expect.stringMatching(/"reset"/),
+    });
   });
 
   it('refuses bad arguments and runtimes it does not have', async () => {

@@ -68,6 +68,11 @@ export function createCodeInterpreterTool(options: CodeInterpreterToolOptions): 
             enum: runtimes,
             description: `Where to run it. Default '${defaultRuntime}'.`,
           },
+          reset: {
+            type: 'boolean',
+            description:
+              'Start from a fresh interpreter before running the code: forgets the variables, imports and files of earlier calls.',
+          },
         },
         required: ['code'],
         additionalProperties: false,
@@ -79,6 +84,7 @@ export function createCodeInterpreterTool(options: CodeInterpreterToolOptions): 
       const runtime = parsed.runtime ?? defaultRuntime;
       const sandbox = options.sandboxes[runtime]!;
       const sessionId = options.sessionId?.(context) ?? context.callId;
+      if (parsed.reset) await sandbox.reset(`${runtime}:${sessionId}`);
       const result = await sandbox.run({
         code: parsed.code,
         sessionId: `${runtime}:${sessionId}`,
@@ -95,13 +101,15 @@ export function createCodeInterpreterTool(options: CodeInterpreterToolOptions): 
 function parseArguments(
   args: unknown,
   runtimes: CodeInterpreterRuntime[],
-): { code: string; runtime?: CodeInterpreterRuntime } | string {
+): { code: string; runtime?: CodeInterpreterRuntime; reset?: boolean } | string {
   if (typeof args !== 'object' || args === null) return 'Invalid arguments: expected an object with "code".';
-  const { code, runtime } = args as Record<string, unknown>;
+  const { code, runtime, reset } = args as Record<string, unknown>;
   if (typeof code !== 'string' || code.trim() === '')
     return 'Invalid arguments: "code" must be a non-empty string.';
-  if (runtime === undefined || runtime === null) return { code };
+  if (reset !== undefined && typeof reset !== 'boolean') return 'Invalid arguments: "reset" must be true or false.';
+  const fresh = reset === true ? { reset: true } : {};
+  if (runtime === undefined || runtime === null) return { code, ...fresh };
   if (typeof runtime !== 'string' || !runtimes.includes(runtime as CodeInterpreterRuntime))
     return `Invalid arguments: "runtime" must be one of ${runtimes.map((r) => `'${r}'`).join(', ')}.`;
-  return { code, runtime: runtime as CodeInterpreterRuntime };
+  return { code, runtime: runtime as CodeInterpreterRuntime, ...fresh };
 }
