@@ -13,6 +13,7 @@ import {
   type KnowledgeServices,
 } from './knowledge-services.js';
 import { createModelResolver, type ModelResolver } from './models/model-resolver.js';
+import { TenantNetworkPolicies } from './network/tenant-network-policies.js';
 import { ResponseRepository } from './responses/response-repository.js';
 import { InProcessRunEventBus, type RunEventBus } from './responses/run-event-bus.js';
 import { RunManager } from './responses/run-manager.js';
@@ -42,6 +43,8 @@ export interface Services extends KnowledgeServices {
   toolRepository: ToolRepository;
   tools: ToolService;
   secrets: SecretRepository;
+  /** The network policy of each tenant's tools (server-wide rules plus the tenant's own). */
+  networkPolicies: TenantNetworkPolicies;
   /** Repositories bound to a transaction, for writes that span several of them. */
   tenantsIn(tx: Queryable): TenantRepository;
   apiKeysIn(tx: Queryable): ApiKeyRepository;
@@ -83,19 +86,25 @@ export function createServices(
       AGENTD_NET_ALLOW: config.AGENTD_NET_ALLOW,
       AGENTD_NET_DENY: config.AGENTD_NET_DENY,
     });
+  const networkPolicies = new TenantNetworkPolicies(db, networkPolicy);
   const knowledge = createKnowledgeServices(config, db, logger, overrides);
   const tools = new ToolService(
     toolRepository,
     overrides.createAdapter ??
-      ((manifest, { trusted, ...options }) =>
-        createAdapter(manifest, trusted ? options : { ...options, networkPolicy })),
+      ((manifest, { trusted, tenantPolicy, ...options }) =>
+        createAdapter(
+          manifest,
+          trusted ? options : { ...options, networkPolicy: tenantPolicy ?? networkPolicy },
+        )),
     logger,
     (tenantId, name) => secrets.reveal(tenantId, name),
+    (tenantId) => networkPolicies.policyFor(tenantId),
     new BuiltinTools({
       config,
       logger,
       artifacts: overrides.artifacts ?? new FileArtifactStore(knowledge.files),
       policy: networkPolicy,
+      tenantPolicy: (tenantId) => networkPolicies.policyFor(tenantId),
       fileSearch: knowledge.fileSearch,
       readFile: async (scope, fileId) => ({
         filename: (await knowledge.files.repository.get(scope.tenantId, fileId)).filename,
@@ -114,10 +123,11 @@ export function createServices(
     tools,
     memories: knowledge.memories,
     memoryTokens: config.AGENTD_MEMORY_TOKENS,
-    networkPolicy,
+    networkPolicies,
   });
   return {
     ...knowledge,
+    networkPolicies,
     config,
     db,
     logger,

@@ -266,7 +266,9 @@ describe('file_search and memory in runs', () => {
     });
   });
 
-  it('puts the run’s files under /mnt/data, read-only, for pandas to read', { timeout: 120_000 }, async () => {
+  it('puts the run’s files under /mnt/data, read-only, for pandas to read', {
+    timeout: 120_000,
+  }, async () => {
     const csv = await upload(api, 'region,amount\nnorth,120\nsouth,80\nwest,45\n', 'sales.csv');
     const response = await api.post('/v1/responses', {
       model: 'scripted',
@@ -276,7 +278,9 @@ describe('file_search and memory in runs', () => {
     });
     expect(response.status).toBe(200);
     const call = response.body.output.find((item: Output) => item.type === 'code_interpreter_call');
-    const logs = (call.outputs as { type: string; logs?: string }[]).find((output) => output.type === 'logs')?.logs;
+    const logs = (call.outputs as { type: string; logs?: string }[]).find(
+      (output) => output.type === 'logs',
+    )?.logs;
     expect(logs).toContain('total 245');
     expect(logs).toMatch(/read-only: (PermissionError|OSError)/);
 
@@ -286,7 +290,10 @@ describe('file_search and memory in runs', () => {
       tools: [{ type: 'code_interpreter', container: { type: 'auto', file_ids: ['file_nope'] } }],
     });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.error).toMatchObject({ code: 'unknown_file', param: 'tools[0].container.file_ids[0]' });
+    expect(unknown.body.error).toMatchObject({
+      code: 'unknown_file',
+      param: 'tools[0].container.file_ids[0]',
+    });
   });
 
   it('stores code interpreter images as files the client can download', async () => {

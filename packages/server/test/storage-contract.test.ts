@@ -58,6 +58,7 @@ const SCHEMA_TABLES = [
   'responses',
   'schema_migrations',
   'secrets',
+  'tenant_network_rules',
   'tenants',
   'tools',
   'vector_store_files',

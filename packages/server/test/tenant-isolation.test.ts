@@ -29,6 +29,8 @@ interface IsolationCase {
   ownerStatus: number;
   /** The error code a caller who is not the owner gets. */
   code: string;
+  /** What B gets when not 404: a platform-admin route refuses a tenant admin whatever the id. */
+  outsider?: { status: number; type: string };
 }
 
 /**
@@ -262,6 +264,15 @@ const CASES: IsolationCase[] = [
     code: 'memory_not_found',
   },
   {
+    method: 'PUT',
+    path: '/v1/tenants/{id}/network_policy',
+    fill: () => '/v1/tenants/tenant_default/network_policy',
+    body: () => ({ allow: ['10.0.0.0/8'], deny: [] }),
+    ownerStatus: 200,
+    code: 'permission_denied',
+    outsider: { status: 403, type: 'permission_error' },
+  },
+  {
     method: 'DELETE',
     path: '/v1/secrets/{id}',
     fill: (i) => `/v1/secrets/${i.secret}`,
@@ -454,11 +465,14 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
 
     for (const c of CASES) {
       const response = await send(b, c, ids);
-      expect(response.status, label(c)).toBe(404);
-      expect(response.body.error, label(c)).toMatchObject({ type: 'not_found_error', code: c.code });
+      expect(response.status, label(c)).toBe(c.outsider?.status ?? 404);
+      expect(response.body.error, label(c)).toMatchObject({
+        type: c.outsider?.type ?? 'not_found_error',
+        code: c.code,
+      });
       // B cannot tell A's object from one that does not exist.
       const nonexistent = await send(b, c, MADE_UP);
-      expect(nonexistent.status, label(c)).toBe(404);
+      expect(nonexistent.status, label(c)).toBe(c.outsider?.status ?? 404);
       expect({ ...response.body.error, message: undefined }, `${label(c)} differs from a made-up id`).toEqual(
         { ...nonexistent.body.error, message: undefined },
       );

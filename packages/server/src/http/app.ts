@@ -7,6 +7,7 @@ import { conversationRoutes } from '../conversations/conversation-routes.js';
 import { AgentdError } from '../errors.js';
 import { fileRoutes } from '../files/file-routes.js';
 import { memoryRoutes } from '../memories/memory-routes.js';
+import { networkPolicyRoutes } from '../network/network-policy-routes.js';
 import { responseRoutes } from '../responses/response-routes.js';
 import { secretRoutes } from '../secrets/secret-routes.js';
 import type { Services } from '../services.js';
@@ -65,6 +66,7 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   app.route('/', fileRoutes());
   app.route('/', vectorStoreRoutes());
   app.route('/', memoryRoutes());
+  app.route('/', networkPolicyRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

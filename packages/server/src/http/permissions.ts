@@ -19,7 +19,9 @@ export type Permission =
   | 'vector_stores:read'
   | 'vector_stores:write'
   | 'memories:read'
-  | 'memories:write';
+  | 'memories:write'
+  | 'network_policy:read'
+  | 'network_policy:write';
 
 const MEMBER: Permission[] = [
   'self:read',
@@ -38,12 +40,12 @@ const MEMBER: Permission[] = [
   'memories:read',
   'memories:write',
 ];
-const ADMIN: Permission[] = [...MEMBER, 'api_keys:manage', 'secrets:write'];
+const ADMIN: Permission[] = [...MEMBER, 'api_keys:manage', 'secrets:write', 'network_policy:read'];
 
 const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   member: new Set(MEMBER),
   admin: new Set(ADMIN),
-  platform_admin: new Set<Permission>([...ADMIN, 'tenants:write']),
+  platform_admin: new Set<Permission>([...ADMIN, 'tenants:write', 'network_policy:write']),
 };
 
 /** Roles ordered by what they may do; a key can only create keys of its own rank or below. */

@@ -9,6 +9,7 @@ import { newId } from '../ids.js';
 import { lastUserText, memoryTools, withMemories } from '../memories/memory-context.js';
 import type { MemoryService } from '../memories/memory-service.js';
 import type { ModelResolver } from '../models/model-resolver.js';
+import type { TenantNetworkPolicies } from '../network/tenant-network-policies.js';
 import { WEB_TOOL_NAMES } from '../tools/builtins/builtin-tools.js';
 import { instructionsFor, withBuiltinSettings } from '../tools/builtins/run-settings.js';
 import type { ToolService } from '../tools/tool-service.js';
@@ -46,8 +47,8 @@ export interface RunManagerOptions {
   memories?: MemoryService;
   /** Tokens of remembered facts put into the instructions. */
   memoryTokens?: number;
-  /** Where inline function tools with an `endpoint` may connect. */
-  networkPolicy?: NetworkPolicy;
+  /** Where inline function tools with an `endpoint` may connect, per tenant. */
+  networkPolicies?: TenantNetworkPolicies;
 }
 
 /** Runs responses in this process, detached from the requests that started them. */
@@ -141,10 +142,11 @@ export class RunManager {
     const spec = stored.runSpec;
     const recorder = new RunRecorder(responses, bus, stored.tenantId, stored.id, stored.lastSequence);
     const scope = scopeOf(stored, spec);
+    const policy = await this.options.networkPolicies?.policyFor(stored.tenantId);
     const memories = spec.memory && scope.user ? this.options.memories : undefined;
     const tools = withBuiltinSettings(
       [
-        ...spec.tools.map((tool) => this.toRunTool(tool)),
+        ...spec.tools.map((tool) => this.toRunTool(tool, policy)),
         ...(await this.options.tools.resolve(stored.tenantId, spec.tool_refs ?? [])),
         ...(memories ? memoryTools(memories) : []),
       ],
@@ -203,7 +205,7 @@ export class RunManager {
     return (spec.tool_refs ?? []).some((ref) => typeof ref !== 'string' && capabilities.has(ref.capability));
   }
 
-  private toRunTool(tool: FunctionToolSpec): RunTool {
+  private toRunTool(tool: FunctionToolSpec, policy: NetworkPolicy | undefined): RunTool {
     const definition = {
       name: tool.name,
       ...(tool.description ? { description: tool.description } : {}),
@@ -222,7 +224,7 @@ export class RunManager {
           ...(endpoint.headers ? { headers: endpoint.headers } : {}),
         },
       },
-      this.options.networkPolicy ? { networkPolicy: this.options.networkPolicy } : {},
+      policy ? { networkPolicy: policy } : {},
     );
     return {
       definition,

@@ -1,4 +1,5 @@
 import type { RunTool } from '@agentd/core';
+import type { NetworkPolicy } from '@agentd/net-policy';
 import type { ToolManifest } from '@agentd/spec';
 import {
   type AdapterTool,
@@ -27,6 +28,8 @@ export type AdapterFactory = (
     resolveSecret: (name: string) => Promise<string>;
     /** The operator's own manifest (the tool directory): not held to the network policy. */
     trusted?: boolean;
+    /** The tenant's network policy, for a tenant's tool. */
+    tenantPolicy?: NetworkPolicy;
     /** The built-in tools a `builtin` manifest may name. */
     builtins?: ReadonlyMap<string, BuiltinTool>;
   },
@@ -65,6 +68,8 @@ export class ToolService {
     private readonly logger: Logger,
     /** A tenant's stored secret, decrypted. */
     private readonly tenantSecret: (tenantId: string, name: string) => Promise<string>,
+    /** A tenant's network policy (server-wide rules plus its own). */
+    private readonly tenantPolicy: ((tenantId: string) => Promise<NetworkPolicy>) | undefined,
     /** The built-in tools, registered server-wide when the registry is first used. */
     readonly builtins?: BuiltinTools,
   ) {
@@ -138,8 +143,10 @@ export class ToolService {
     const stored = await this.repository.all(tenantId);
     const known = this.synced.get(tenantId) ?? new Map<string, string>();
     const next = new Map<string, string>();
+    const policy = await this.tenantPolicy?.(tenantId);
     for (const tool of stored) {
-      const fingerprint = JSON.stringify(tool.manifest);
+      // A change of the tenant's network rules remakes its tools' adapters too.
+      const fingerprint = JSON.stringify([tool.manifest, policy?.fingerprint ?? null]);
       next.set(tool.name, fingerprint);
       if (known.get(tool.name) === fingerprint) continue;
       try {
@@ -147,7 +154,10 @@ export class ToolService {
           'api',
           tenantId,
           tool.manifest,
-          this.createAdapter(tool.manifest, { resolveSecret: (name) => this.tenantSecret(tenantId, name) }),
+          this.createAdapter(tool.manifest, {
+            resolveSecret: (name) => this.tenantSecret(tenantId, name),
+            ...(policy ? { tenantPolicy: policy } : {}),
+          }),
         );
       } catch (error) {
         next.delete(tool.name);
@@ -190,8 +200,10 @@ export class ToolService {
 
   /** Checks that a manifest's adapter can be made and lists its tools (for registration). */
   async probe(tenantId: string, manifest: ToolManifest): Promise<AdapterTool[]> {
+    const policy = await this.tenantPolicy?.(tenantId);
     const adapter = this.createAdapter(manifest, {
       resolveSecret: (name) => this.tenantSecret(tenantId, name),
+      ...(policy ? { tenantPolicy: policy } : {}),
     });
     try {
       return await adapter.list();

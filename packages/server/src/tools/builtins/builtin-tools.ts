@@ -1,6 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import type { ToolScope } from '@agentd/core';
+import type { ToolContext, ToolScope } from '@agentd/core';
 import type { ToolCapability, ToolManifest } from '@agentd/spec';
 import {
   BubblewrapSandbox,
@@ -69,6 +69,8 @@ export interface BuiltinToolsOptions {
   config: Config;
   logger: Logger;
   artifacts: ArtifactStore;
+  /** The network policy of a tenant's calls (server-wide rules plus its own); the server-wide one when absent. */
+  tenantPolicy?: (tenantId: string) => Promise<NetworkPolicy>;
   /** Reads a tenant's file, for the code interpreter's `container.file_ids`. */
   readFile?: (scope: ToolScope, fileId: string) => Promise<{ filename: string; bytes: Buffer }>;
   /** Searches the tenant's vector stores; without it there is no file_search. */
@@ -100,9 +102,12 @@ export class BuiltinTools {
   readonly #cpython: LazySandbox | undefined;
   readonly #pool: BrowserPool | undefined;
   readonly #fetch: FetchUrlTool | undefined;
+  readonly #tenantFetches = new Map<string, FetchUrlTool>();
+  readonly #tenantPolicy: ((tenantId: string) => Promise<NetworkPolicy>) | undefined;
 
   constructor(options: BuiltinToolsOptions) {
     const { config, logger, artifacts } = options;
+    this.#tenantPolicy = options.tenantPolicy;
     const enabled = (name: BuiltinName) => {
       if (config[SWITCHES[name]] === false) {
         this.#reasons.set(name, `it is turned off on this server (${SWITCHES[name]}=off)`);
@@ -143,14 +148,25 @@ export class BuiltinTools {
     const policy = wantsBrowser || wantsFetch ? (options.policy ?? networkPolicy(config)) : undefined;
     if (policy && wantsFetch) {
       this.#fetch = createFetchUrlTool({ policy });
-      this.#add('fetch_url', createFetchUrlBuiltin(this.#fetch), (this.#fetch.timeoutMs ?? 30_000) + 5_000);
+      const shared = this.#fetch;
+      const fetchFor = async (context: ToolContext) => {
+        const tenant = await this.#policyOf(context, policy);
+        return tenant.fingerprint === policy.fingerprint ? shared : this.#tenantFetch(tenant);
+      };
+      this.#add('fetch_url', createFetchUrlBuiltin(shared, fetchFor), (shared.timeoutMs ?? 30_000) + 5_000);
     }
     if (policy && wantsBrowser) {
       const executablePath = config.AGENTD_CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH;
       if (isExecutable(executablePath)) {
         // Made now, launched on the first call.
         this.#pool = new BrowserPool({ executablePath });
-        const browser = createBrowserBuiltin({ pool: this.#pool, policy, artifacts, logger });
+        const browser = createBrowserBuiltin({
+          pool: this.#pool,
+          policy,
+          policyFor: (context) => this.#policyOf(context, policy),
+          artifacts,
+          logger,
+        });
         this.#add('browser', browser, this.#pool.limits.actionTimeoutMs + 15_000 + BROWSER_LAUNCH_MS);
       } else {
         this.#reasons.set('browser', `there is no Chromium at ${executablePath} (AGENTD_CHROMIUM_PATH)`);
@@ -165,6 +181,22 @@ export class BuiltinTools {
     if (enabled('file_search') && options.fileSearch) {
       this.#add('file_search', createFileSearchBuiltin(options.fileSearch), 30_000);
     }
+  }
+
+  /** The call's tenant's policy, or the server-wide one. */
+  async #policyOf(context: ToolContext, fallback: NetworkPolicy): Promise<NetworkPolicy> {
+    const tenantId = context.scope?.tenantId;
+    return tenantId && this.#tenantPolicy ? this.#tenantPolicy(tenantId) : fallback;
+  }
+
+  /** A fetch_url tool (with its own connection pool) per distinct tenant policy. */
+  #tenantFetch(policy: NetworkPolicy): FetchUrlTool {
+    let tool = this.#tenantFetches.get(policy.fingerprint);
+    if (!tool) {
+      tool = createFetchUrlTool({ policy });
+      this.#tenantFetches.set(policy.fingerprint, tool);
+    }
+    return tool;
   }
 
   #add(name: BuiltinName, tool: BuiltinTool, timeoutMs: number): void {
@@ -213,6 +245,7 @@ export class BuiltinTools {
       this.#cpython?.close(),
       this.#pool?.close(),
       this.#fetch?.close(),
+      ...[...this.#tenantFetches.values()].map((tool) => tool.close()),
     ]);
   }
 }

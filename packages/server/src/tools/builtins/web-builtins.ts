@@ -1,4 +1,4 @@
-import type { ToolResult } from '@agentd/core';
+import type { ToolContext, ToolResult } from '@agentd/core';
 import type { WebSearchAction } from '@agentd/spec';
 import type { FileSearchFunction } from '@agentd/tool-files';
 import {
@@ -18,9 +18,12 @@ import { pageSource } from './page-source.js';
 import { sessionOf, toResult } from './tool-session.js';
 
 /** fetch_url, shown as a web_search_call item with an open_page action. */
-export function createFetchUrlBuiltin(fetchTool: FetchUrlTool): BuiltinTool {
+export function createFetchUrlBuiltin(
+  template: FetchUrlTool,
+  fetchFor: (context: ToolContext) => Promise<FetchUrlTool>,
+): BuiltinTool {
   return {
-    definition: fetchTool.definition,
+    definition: template.definition,
     async execute(args, context): Promise<ToolResult> {
       const url = (args as { url?: unknown }).url;
       const requested = typeof url === 'string' ? url : null;
@@ -30,6 +33,7 @@ export function createFetchUrlBuiltin(fetchTool: FetchUrlTool): BuiltinTool {
         action: { type: 'open_page', url: requested },
       });
       item?.working();
+      const fetchTool = await fetchFor(context);
       const result = toResult(await fetchTool.execute!(args, context));
       if (result.isError) {
         item?.finish({ status: 'failed' });
@@ -108,6 +112,8 @@ export function createWebSearchBuiltin(
 export interface BrowserBuiltinOptions {
   pool: BrowserPool;
   policy: NetworkPolicy;
+  /** The policy of the call's tenant, when it differs from the server-wide one. */
+  policyFor?: (context: ToolContext) => Promise<NetworkPolicy>;
   artifacts: ArtifactStore;
   logger: Logger;
 }
@@ -133,7 +139,7 @@ export function createBrowserBuiltin(options: BrowserBuiltinOptions): BuiltinToo
       let shot: { url: string; title: string; fileId?: string } | undefined;
       const tool = createBrowserTool({
         pool,
-        policy,
+        policy: (await options.policyFor?.(context)) ?? policy,
         sessionId: sessionOf(context),
         saveScreenshot: async (screenshot) => {
           shot = { url: screenshot.url, title: screenshot.title };

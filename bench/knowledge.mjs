@@ -1,0 +1,504 @@
+// agentd's knowledge benchmark: file ingestion and vector-store search in
+// embedded mode (PGlite with pgvector), on a synthetic corpus (see
+// knowledge-corpus.mjs) embedded by the local hashing embedder.
+//
+//   node bench/knowledge.mjs            10k and 100k chunks (about 10 minutes on 2 cores)
+//   node bench/knowledge.mjs --quick    2k chunks, a smoke run
+//   --sizes=10000,50000  --queries=100  --ef=40,100,200  override the defaults
+//
+// At each size: bulk-load pre-embedded chunks through ChunkIndex.replace
+// with the HNSW index dropped, build the index (VectorColumn.ensureIndex),
+// then ingest a few ~100-chunk files through the real pipeline (upload,
+// IngestionQueue: extract, chunk, embed through the cache, insert into the
+// live index). Then search: hybrid as the API does it, vector-only, raw
+// HNSW at several ef_search values, and exact; recall@10 against exact.
+
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import {
+  ChunkIndex,
+  createKnowledgeServices,
+  createLogger,
+  loadConfig,
+  migrate,
+  openPgliteDatabase,
+  startKnowledgeServices,
+} from '../packages/server/dist/index.js';
+import { chunkText, HashingEmbeddings } from '../packages/tools/files/dist/index.js';
+import { Corpus } from './knowledge-corpus.mjs';
+import { latency, mean, ms, now, rate, recallAt, seconds, table } from './knowledge-stats.mjs';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const option = (name, fallback) => {
+  const found = args.find((arg) => arg.startsWith(`--${name}=`));
+  return found ? found.slice(name.length + 3) : fallback;
+};
+const numbers = (text) => text.split(',').map(Number);
+
+const SIZES = numbers(option('sizes', quick ? '2000' : '10000,100000'));
+const QUERIES = Number(option('queries', quick ? '50' : '200'));
+const EF_SEARCH = numbers(option('ef', '40,100,200,400'));
+const WARMUP = quick ? 5 : 20;
+/** Hybrid search without planner statistics is slow (no HNSW, see below); a few queries show it. */
+const UNANALYZED_QUERIES = quick ? 5 : 10;
+const PIPELINE_FILES = quick ? 3 : 10;
+const SEED = 20_251_123;
+const TENANT = 'tenant_bench';
+const DIMS = 384;
+const K = 10;
+/** The chunking of the bench's vector store (chunkText's defaults; the API's `auto` is 800/400). */
+const CHUNKING = { max_chunk_size_tokens: 400, chunk_overlap_tokens: 80 };
+const CHUNK_OPTIONS = { maxTokens: CHUNKING.max_chunk_size_tokens, overlapTokens: CHUNKING.chunk_overlap_tokens };
+/** About what one chunk advances through a document, so that a file of 100 * this is ~100 chunks. */
+const TOKENS_PER_CHUNK = 300;
+const BULK_BATCH = 2000;
+const HNSW_INDEX = `chunks_embedding_hnsw_${DIMS}`;
+
+async function main() {
+  const started = now();
+  const dir = mkdtempSync(join(tmpdir(), 'agentd-bench-knowledge-'));
+  const logger = createLogger('silent');
+  const config = loadConfig({ AGENTD_DATA_DIR: dir, AGENTD_LOG_LEVEL: 'silent', AGENTD_EMBEDDINGS: 'hashing' });
+  const db = await openPgliteDatabase(join(dir, 'db'));
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 250);
+  try {
+    await migrate(db);
+    await db.query('INSERT INTO tenants (id, name) VALUES ($1, $2)', [TENANT, 'bench']);
+    const services = createKnowledgeServices(config, db, logger, { masterKey: randomBytes(32) });
+    const recorder = recordingDatabase(db);
+    const index = new ChunkIndex(recorder, services.vectors, DIMS);
+    const store = await services.vectorStores.create(TENANT, {
+      name: 'bench',
+      metadata: {},
+      chunking: CHUNKING,
+      fileIds: [],
+    });
+    const corpus = new Corpus(SEED);
+    // A second generator with the same seed: the same words and topics, its own stream of queries.
+    const queryCorpus = new Corpus(SEED);
+    const embedder = new HashingEmbeddings({ dimensions: DIMS });
+    const queries = Array.from({ length: WARMUP + QUERIES }, () => {
+      const text = queryCorpus.query();
+      return { text, embedding: embedder.embedOne(text) };
+    });
+    const ctx = { db, services, index, recorder, store, corpus, embedder, queries, files: 0 };
+
+    console.log(
+      `agentd knowledge benchmark: PGlite + pgvector, hashing embedder (${DIMS} dims), chunks of ${CHUNKING.max_chunk_size_tokens} tokens (overlap ${CHUNKING.chunk_overlap_tokens}), ${QUERIES} queries${quick ? ' (quick)' : ''}`,
+    );
+    const results = [];
+    let first = true;
+    for (const size of SIZES) {
+      const result = await checkpoint(ctx, size, first);
+      first = false;
+      results.push(result);
+      printCheckpoint(result);
+    }
+    clearInterval(sampler);
+    const totalMs = now() - started;
+    console.log(`\ntotal ${seconds(totalMs)}, peak RSS ${Math.round(peakRss / 2 ** 20)} MiB`);
+    console.log(
+      JSON.stringify({
+        bench: 'knowledge',
+        quick,
+        queries: QUERIES,
+        chunking: CHUNKING,
+        total_s: Math.round(totalMs / 100) / 10,
+        peak_rss_mib: Math.round(peakRss / 2 ** 20),
+        results,
+      }),
+    );
+  } finally {
+    clearInterval(sampler);
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Grows the store to `size` chunks and measures ingestion and search there. */
+async function checkpoint(ctx, size, first) {
+  const { db, services, store } = ctx;
+  const current = await chunkCount(db);
+  const pipelineTarget = Math.min(PIPELINE_FILES * 100, Math.floor((size - current) / 2));
+  // Bulk: the HNSW index is dropped and rebuilt once, as one would for a large import.
+  await db.exec(`DROP INDEX IF EXISTS ${HNSW_INDEX}`);
+  const bulk = await bulkLoad(ctx, size - current - pipelineTarget);
+
+  let build = now();
+  if (first) {
+    await startKnowledgeServices(db, services); // what the server runs at start
+  } else {
+    // A fresh VectorColumn: the services' one remembers that it made the index already.
+    const fresh = services.vectors.constructor.assume(services.vectors.kind, createLogger('silent'));
+    await fresh.ensureIndex(db, 'chunks', DIMS);
+  }
+  build = now() - build;
+  if (!(await indexExists(db))) throw new Error(`the HNSW index ${HNSW_INDEX} was not built`);
+
+  const pipeline = await ingestFiles(ctx, pipelineTarget);
+  const chunks = await chunkCount(db);
+
+  // PGlite runs one backend and no autovacuum, so an embedded deployment never has planner
+  // statistics unless something runs ANALYZE. Measure hybrid search in that state first.
+  await forgetStatistics(db);
+  const unanalyzed = await measure(ctx, (q) => hybridSearch(ctx, q), UNANALYZED_QUERIES, 2);
+  const unanalyzedPlan = await chunkIndexPlan(ctx, 'hybrid');
+
+  let analyze = now();
+  await db.exec('ANALYZE');
+  analyze = now() - analyze;
+
+  const plans = {
+    hybrid: await chunkIndexPlan(ctx, 'hybrid'),
+    vector: await chunkIndexPlan(ctx, 'vector'),
+    hnsw: await rawPlan(ctx, 'hnsw'),
+    exact: await rawPlan(ctx, 'exact'),
+  };
+  const exact = await measure(ctx, (q) => rawSearch(ctx, q, { exact: true }));
+  const hybrid = await measure(ctx, (q) => hybridSearch(ctx, q));
+  const vector = await measure(ctx, (q) => vectorSearch(ctx, q));
+  const sweep = [];
+  for (const ef of EF_SEARCH) {
+    const run = await measure(ctx, (q) => rawSearch(ctx, q, { efSearch: ef }));
+    sweep.push({ ef_search: ef, ...run.latency, recall: recall(run.hits, exact.hits) });
+  }
+  const sizes = await storageSizes(db);
+  return {
+    chunks,
+    ingestion: {
+      pipeline,
+      bulk,
+      hnsw_build_s: round(build / 1000),
+      analyze_s: round(analyze / 1000),
+      ...sizes,
+    },
+    search: {
+      hybrid_unanalyzed: { ...unanalyzed.latency, uses_hnsw: unanalyzedPlan },
+      hybrid: { ...hybrid.latency, uses_hnsw: plans.hybrid },
+      vector: { ...vector.latency, recall: recall(vector.hits, exact.hits), uses_hnsw: plans.vector },
+      hnsw: sweep,
+      exact: { ...exact.latency, uses_hnsw: plans.exact },
+      hnsw_plan_uses_hnsw: plans.hnsw,
+    },
+  };
+}
+
+/** Pre-embedded chunks in transactions of ~2000, through ChunkIndex.replace. */
+async function bulkLoad(ctx, count) {
+  const { db, index, store, corpus, embedder } = ctx;
+  let prepMs = 0;
+  let insertMs = 0;
+  let loaded = 0;
+  while (loaded < count) {
+    const t0 = now();
+    const batch = [];
+    let batchChunks = 0;
+    while (batchChunks < BULK_BATCH && loaded + batchChunks < count) {
+      const { text } = corpus.document(TOKENS_PER_CHUNK * (5 + Math.floor(corpus.random() * 56)));
+      const pieces = chunkText(text, CHUNK_OPTIONS).slice(0, count - loaded - batchChunks);
+      const vectors = await embedder.embed(pieces.map((piece) => piece.text));
+      batch.push({
+        id: `file_bulk${String(ctx.files++).padStart(6, '0')}`,
+        bytes: Buffer.byteLength(text),
+        chunks: pieces.map((piece, i) => ({
+          index: piece.index,
+          text: piece.text,
+          tokens: piece.tokens,
+          embedding: vectors[i],
+        })),
+      });
+      batchChunks += pieces.length;
+    }
+    const t1 = now();
+    await db.transaction(async (tx) => {
+      for (const file of batch) {
+        await tx.query(
+          `INSERT INTO files (id, tenant_id, filename, purpose, bytes, content_type, sha256, object_key)
+           VALUES ($1, $2, $3, 'assistants', $4, 'text/plain', 'bench', 'bench/none')`,
+          [file.id, TENANT, `${file.id}.txt`, file.bytes],
+        );
+        await tx.query(
+          `INSERT INTO vector_store_files (vector_store_id, file_id, tenant_id, status, chunk_count, usage_bytes)
+           VALUES ($1, $2, $3, 'completed', $4, $5)`,
+          [store.id, file.id, TENANT, file.chunks.length, file.bytes],
+        );
+        await index.replace(tx, TENANT, store.id, file.id, file.chunks);
+      }
+    });
+    prepMs += t1 - t0;
+    insertMs += now() - t1;
+    loaded += batchChunks;
+  }
+  return {
+    chunks: loaded,
+    chunks_per_s: rate(loaded, prepMs + insertMs),
+    insert_chunks_per_s: rate(loaded, insertMs),
+    prep_s: round(prepMs / 1000),
+    insert_s: round(insertMs / 1000),
+  };
+}
+
+/** Files of ~100 chunks through the real path: upload, then the IngestionQueue into the live index. */
+async function ingestFiles(ctx, chunkTarget) {
+  const { db, services, store, corpus } = ctx;
+  const count = Math.max(1, Math.round(chunkTarget / 100));
+  const documents = Array.from({ length: count }, () => corpus.document(TOKENS_PER_CHUNK * 100).text);
+  const t0 = now();
+  const uploaded = [];
+  for (const text of documents) {
+    const bytes = Buffer.from(text);
+    uploaded.push(
+      await services.files.upload(TENANT, {
+        filename: `pipeline-${ctx.files++}.txt`,
+        purpose: 'assistants',
+        contentType: 'text/plain',
+        body: Readable.from([bytes]),
+        sizeHint: bytes.byteLength,
+      }),
+    );
+  }
+  const t1 = now();
+  for (const file of uploaded) await services.vectorStores.addFile(TENANT, store.id, file.id, {});
+  await services.ingestion.idle();
+  const t2 = now();
+  const rows = await db.query(
+    'SELECT status, chunk_count, last_error FROM vector_store_files WHERE vector_store_id = $1 AND file_id = ANY($2::text[])',
+    [store.id, uploaded.map((file) => file.id)],
+  );
+  const failed = rows.filter((row) => row.status !== 'completed');
+  if (failed.length > 0) throw new Error(`ingestion failed: ${JSON.stringify(failed[0].last_error)}`);
+  const chunks = rows.reduce((sum, row) => sum + row.chunk_count, 0);
+  const mib = documents.reduce((sum, text) => sum + Buffer.byteLength(text), 0) / 2 ** 20;
+  return {
+    files: count,
+    chunks,
+    chunks_per_s: rate(chunks, t2 - t1),
+    ingest_s: round((t2 - t1) / 1000),
+    upload_mib_per_s: round(mib / ((t1 - t0) / 1000)),
+  };
+}
+
+async function measure(ctx, search, count = QUERIES, warmup = WARMUP) {
+  const { queries } = ctx;
+  for (let i = 0; i < warmup; i++) await search(queries[i % queries.length]);
+  const samples = [];
+  const hits = [];
+  for (let i = 0; i < count; i++) {
+    const query = queries[WARMUP + (i % QUERIES)];
+    const t0 = now();
+    hits.push(await search(query));
+    samples.push(now() - t0);
+  }
+  return { latency: latency(samples), hits };
+}
+
+const recall = (approx, exact) => round(mean(approx.map((hits, i) => recallAt(K, hits, exact[i]))), 3);
+
+/** Hybrid search as the API runs it (query embedding through the cache, RRF of vector and full text). */
+async function hybridSearch(ctx, query) {
+  const hits = await ctx.services.vectorStores.search(TENANT, [ctx.store.id], query.text, {
+    maxResults: K,
+    ranker: 'hybrid',
+  });
+  return hits.map(toHit);
+}
+
+/** ChunkIndex.search ranked by vectors alone (the API's ranker `none`). */
+async function vectorSearch(ctx, query) {
+  const hits = await ctx.index.search({
+    tenantId: TENANT,
+    vectorStoreIds: [ctx.store.id],
+    query: query.text,
+    embedding: query.embedding,
+    maxResults: K,
+    ranker: 'vector',
+  });
+  return hits.map(toHit);
+}
+
+const toHit = (hit) => ({ key: `${hit.fileId}/${hit.chunkIndex}`, distance: 1 - hit.score });
+
+function rawSql(ctx) {
+  const distance = ctx.services.vectors.distance('$3', DIMS, 'c.embedding');
+  return `SELECT c.file_id, c.chunk_index, ${distance} AS distance FROM chunks c
+           WHERE c.tenant_id = $1 AND c.vector_store_id = $2 AND c.dims = ${DIMS}
+           ORDER BY ${distance} LIMIT ${K}`;
+}
+
+/** The k nearest by the HNSW index (at an ef_search) or exactly (index scans off: a sequential scan and a sort). */
+async function rawSearch(ctx, query, { exact = false, efSearch = 100 }) {
+  const rows = await ctx.db.transaction(async (tx) => {
+    if (exact) await tx.query('SET LOCAL enable_indexscan = off');
+    else await tx.query(`SET LOCAL hnsw.ef_search = ${efSearch}`);
+    return tx.query(rawSql(ctx), [TENANT, ctx.store.id, ctx.services.vectors.literal(query.embedding)]);
+  });
+  return rows.map((row) => ({ key: `${row.file_id}/${row.chunk_index}`, distance: Number(row.distance) }));
+}
+
+async function rawPlan(ctx, kind) {
+  const query = ctx.queries[0];
+  const plan = await ctx.db.transaction(async (tx) => {
+    if (kind === 'exact') await tx.query('SET LOCAL enable_indexscan = off');
+    return tx.query(`EXPLAIN ${rawSql(ctx)}`, [TENANT, ctx.store.id, ctx.services.vectors.literal(query.embedding)]);
+  });
+  return usesHnsw(plan);
+}
+
+/** Whether ChunkIndex.search's query (recorded, then explained with its settings) scans the HNSW index. */
+async function chunkIndexPlan(ctx, ranker) {
+  const query = ctx.queries[0];
+  await ctx.index.search({
+    tenantId: TENANT,
+    vectorStoreIds: [ctx.store.id],
+    query: query.text,
+    embedding: query.embedding,
+    maxResults: K,
+    ranker,
+  });
+  const { sql, params } = ctx.recorder.last;
+  const plan = await ctx.db.transaction(async (tx) => {
+    await tx.query("SELECT set_config('hnsw.ef_search', '100', true)");
+    await tx.query("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)");
+    return tx.query(`EXPLAIN ${sql}`, params);
+  });
+  return usesHnsw(plan);
+}
+
+const usesHnsw = (plan) => plan.some((row) => String(row['QUERY PLAN']).includes(HNSW_INDEX));
+
+/** A Database that remembers the last statement run in a transaction (ChunkIndex.search's query). */
+function recordingDatabase(db) {
+  const recorder = {
+    dialect: db.dialect,
+    hasVector: db.hasVector,
+    last: undefined,
+    query: (sql, params) => db.query(sql, params),
+    exec: (sql) => db.exec(sql),
+    close: () => db.close(),
+    transaction: (fn) =>
+      db.transaction((tx) =>
+        fn({
+          query(sql, params) {
+            recorder.last = { sql, params };
+            return tx.query(sql, params);
+          },
+          exec: (sql) => tx.exec(sql),
+        }),
+      ),
+  };
+  return recorder;
+}
+
+/**
+ * Back to the state of an embedded deployment: no column statistics and
+ * unknown row counts (CREATE INDEX sets the chunks' count, as it does when
+ * the server creates the index at start).
+ */
+async function forgetStatistics(db) {
+  const tables = "'chunks'::regclass, 'vector_store_files'::regclass, 'files'::regclass, 'vector_stores'::regclass";
+  await db.exec(`DELETE FROM pg_statistic WHERE starelid IN (${tables})`);
+  await db.exec(
+    `UPDATE pg_class SET reltuples = -1, relpages = 0
+      WHERE oid IN ('vector_store_files'::regclass, 'files'::regclass, 'vector_stores'::regclass)`,
+  );
+}
+
+async function chunkCount(db) {
+  const [row] = await db.query('SELECT count(*)::int AS n FROM chunks');
+  return row.n;
+}
+
+async function indexExists(db) {
+  const rows = await db.query('SELECT 1 FROM pg_indexes WHERE indexname = $1', [HNSW_INDEX]);
+  return rows.length > 0;
+}
+
+async function storageSizes(db) {
+  const [row] = await db.query(
+    `SELECT pg_total_relation_size('chunks')::float8 AS chunks, pg_relation_size('${HNSW_INDEX}')::float8 AS hnsw`,
+  );
+  return { chunks_table_mib: Math.round(row.chunks / 2 ** 20), hnsw_index_mib: Math.round(row.hnsw / 2 ** 20) };
+}
+
+const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+function printCheckpoint(result) {
+  const { chunks, ingestion, search } = result;
+  const { pipeline, bulk } = ingestion;
+  console.log(`\n== ${chunks} chunks ==`);
+  console.log(
+    table(
+      ['ingestion', 'chunks', 'chunks/s', 'detail'],
+      [
+        [
+          'pipeline (upload excluded)',
+          pipeline.chunks,
+          pipeline.chunks_per_s,
+          `${pipeline.files} files, extract+chunk+embed(cache)+insert into live HNSW, ${pipeline.ingest_s} s; upload ${pipeline.upload_mib_per_s} MiB/s`,
+        ],
+        [
+          'bulk, pre-embedded',
+          bulk.chunks,
+          bulk.chunks_per_s,
+          `generate+chunk+embed ${bulk.prep_s} s, ChunkIndex.replace ${bulk.insert_s} s (${bulk.insert_chunks_per_s}/s), no index`,
+        ],
+        ['HNSW build (m=16, ef_construction=64)', chunks, '-', `${ingestion.hnsw_build_s} s`],
+        ['ANALYZE', chunks, '-', `${ingestion.analyze_s} s`],
+        [
+          'storage',
+          chunks,
+          '-',
+          `chunks table ${ingestion.chunks_table_mib} MiB, HNSW index ${ingestion.hnsw_index_mib} MiB`,
+        ],
+      ],
+    ),
+  );
+  console.log('');
+  const rows = [
+    [
+      'hybrid, no ANALYZE (PGlite as deployed)',
+      search.hybrid_unanalyzed.n,
+      ms(search.hybrid_unanalyzed.p50),
+      ms(search.hybrid_unanalyzed.p95),
+      '-',
+      yes(search.hybrid_unanalyzed.uses_hnsw),
+    ],
+    [
+      'hybrid (API: VectorStoreService.search)',
+      search.hybrid.n,
+      ms(search.hybrid.p50),
+      ms(search.hybrid.p95),
+      '-',
+      yes(search.hybrid.uses_hnsw),
+    ],
+    [
+      'vector (ChunkIndex.search, ranker none)',
+      search.vector.n,
+      ms(search.vector.p50),
+      ms(search.vector.p95),
+      search.vector.recall.toFixed(3),
+      yes(search.vector.uses_hnsw),
+    ],
+    ...search.hnsw.map((run) => [
+      `HNSW top-${K}, ef_search=${run.ef_search}`,
+      run.n,
+      ms(run.p50),
+      ms(run.p95),
+      run.recall.toFixed(3),
+      yes(search.hnsw_plan_uses_hnsw),
+    ]),
+    ['exact (sequential scan)', search.exact.n, ms(search.exact.p50), ms(search.exact.p95), '1.000', yes(search.exact.uses_hnsw)],
+  ];
+  console.log(table(['search', 'queries', 'p50', 'p95', `recall@${K}`, 'HNSW in plan'], rows));
+}
+
+const yes = (value) => (value ? 'yes' : 'no');
+
+await main();

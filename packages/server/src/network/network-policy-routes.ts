@@ -1,0 +1,74 @@
+import { z } from '@hono/zod-openapi';
+import { notFound } from '../errors.js';
+import { IdParamSchema } from '../http/common-schemas.js';
+import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
+import { tenantOf } from '../http/principal.js';
+import { newRouter } from '../http/router.js';
+
+const tags = ['Network policy'];
+
+const RulesSchema = z.strictObject({
+  allow: z.array(z.string().min(1).max(300)).max(100).openapi({
+    description: 'Host names, `*.domain`, IP addresses or CIDR ranges, with an optional `:port`.',
+  }),
+  deny: z.array(z.string().min(1).max(300)).max(100),
+});
+
+const PolicySchema = z
+  .object({
+    object: z.literal('network_policy'),
+    tenant: z.object({ allow: z.array(z.string()), deny: z.array(z.string()) }),
+    server: z.object({ allow: z.array(z.string()), deny: z.array(z.string()) }),
+  })
+  .openapi('NetworkPolicy', {
+    description:
+      'Where tools may connect. Loopback, private, link-local (cloud metadata), unique-local and multicast addresses are blocked unless allowed; deny rules win.',
+  });
+
+const getRoute = defineRoute({
+  method: 'get',
+  path: '/v1/network_policy',
+  tags,
+  summary: "Your tenant's network rules for tools, and the server-wide ones",
+  permission: 'network_policy:read',
+  responses: { 200: jsonContent(PolicySchema, 'The rules in force.') },
+});
+
+const putRoute = defineRoute({
+  method: 'put',
+  path: '/v1/tenants/{id}/network_policy',
+  tags,
+  summary: "Set a tenant's network rules (platform admins: an allow rule opens blocked addresses)",
+  permission: 'network_policy:write',
+  request: { params: IdParamSchema, ...jsonBody(RulesSchema) },
+  responses: { 200: jsonContent(PolicySchema, 'The rules in force.') },
+});
+
+const split = (text: string | undefined) => (text ?? '').split(/[\s,]+/).filter(Boolean);
+
+export function networkPolicyRoutes() {
+  return newRouter()
+    .openapi(getRoute, async (c) => {
+      const services = c.get('services');
+      const tenant = await services.networkPolicies.rules(tenantOf(c));
+      return c.json(present(tenant, services.config), 200);
+    })
+    .openapi(putRoute, async (c) => {
+      const services = c.get('services');
+      const { id } = c.req.valid('param');
+      if (!(await services.tenants.get(id))) throw notFound('tenant', id);
+      const tenant = await services.networkPolicies.setRules(id, c.req.valid('json'));
+      return c.json(present(tenant, services.config), 200);
+    });
+}
+
+function present(
+  tenant: { allow: string[]; deny: string[] },
+  config: { AGENTD_NET_ALLOW?: string | undefined; AGENTD_NET_DENY?: string | undefined },
+) {
+  return {
+    object: 'network_policy' as const,
+    tenant,
+    server: { allow: split(config.AGENTD_NET_ALLOW), deny: split(config.AGENTD_NET_DENY) },
+  };
+}
