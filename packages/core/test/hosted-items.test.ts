@@ -16,6 +16,7 @@ import {
   type RunTool,
   runLoop,
 } from '../src/index.js';
+import { memorySink, queued } from './support/run-fixtures.js';
 
 function scriptedModel(turns: ModelStreamPart[][]) {
   const requests: ModelRequest[] = [];
@@ -48,41 +49,6 @@ const call = (id: string, name: string, args: unknown): ModelStreamPart[] => {
     { type: 'finish', reason: 'tool-calls' },
   ];
 };
-
-function memorySink() {
-  const events: ResponseEventBody[] = [];
-  const sink: RunEventSink = { append: (event) => void events.push(event), flush: async () => undefined };
-  return { sink, events };
-}
-
-function queued(): ResponseObject {
-  return {
-    id: 'resp_1',
-    object: 'response',
-    created_at: 0,
-    completed_at: null,
-    status: 'queued',
-    error: null,
-    incomplete_details: null,
-    instructions: null,
-    model: 'test-model',
-    output: [],
-    parallel_tool_calls: true,
-    previous_response_id: null,
-    conversation: null,
-    agent: null,
-    tools: [],
-    tool_choice: 'auto',
-    temperature: null,
-    top_p: null,
-    max_output_tokens: null,
-    max_steps: 10,
-    max_total_tokens: null,
-    background: false,
-    metadata: {},
-    usage: null,
-  };
-}
 
 let counter = 0;
 const input = (model: LanguageModel, tools: RunTool[], history: Item[] = []) => ({

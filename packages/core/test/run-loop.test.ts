@@ -7,6 +7,7 @@ import type {
 } from '@agentd/spec';
 import { describe, expect, it } from 'vitest';
 import { applyEvent, type RunEventSink, type RunTool, runLoop, transition } from '../src/index.js';
+import { memorySink, queued } from './support/run-fixtures.js';
 
 type Turn =
   | ModelStreamPart[]
@@ -46,44 +47,6 @@ const calls = (...list: { id: string; name: string; arguments: string }[]): Mode
   { type: 'usage', usage: { inputTokens: 20, outputTokens: 8 } },
   { type: 'finish', reason: 'tool-calls' },
 ];
-
-function memorySink() {
-  const events: ResponseEventBody[] = [];
-  const sink: RunEventSink = {
-    append: (event) => void events.push(event),
-    flush: async () => undefined,
-  };
-  return { sink, events };
-}
-
-function queued(): ResponseObject {
-  return {
-    id: 'resp_1',
-    object: 'response',
-    created_at: 0,
-    completed_at: null,
-    status: 'queued',
-    error: null,
-    incomplete_details: null,
-    instructions: null,
-    model: 'test-model',
-    output: [],
-    parallel_tool_calls: true,
-    previous_response_id: null,
-    conversation: null,
-    agent: null,
-    tools: [],
-    tool_choice: 'auto',
-    temperature: null,
-    top_p: null,
-    max_output_tokens: null,
-    max_steps: 10,
-    max_total_tokens: null,
-    background: false,
-    metadata: {},
-    usage: null,
-  };
-}
 
 let counter = 0;
 const baseInput = (model: LanguageModel, tools: RunTool[] = [], signal = new AbortController().signal) => ({
