@@ -1,4 +1,11 @@
-import { CachedEmbeddings, chunkText, type EmbeddingProvider, extractText } from '@agentd/tool-files';
+import {
+  CachedEmbeddings,
+  chunkText,
+  type EmbeddingProvider,
+  ExtractionError,
+  extractText,
+  UnsupportedFileError,
+} from '@agentd/tool-files';
 import type { Logger } from 'pino';
 import type { FileService } from '../files/file-service.js';
 import type { Database } from '../storage/database.js';
@@ -137,10 +144,9 @@ function chunkOptions(chunking: Chunking) {
 
 /** The error the API shows for a failed ingestion: OpenAI's codes, our message. */
 function describeFailure(error: unknown): { code: string; message: string } {
-  const name = (error as Error)?.name ?? '';
   const message = error instanceof Error ? error.message : String(error);
-  if (name === 'UnsupportedFileError') return { code: 'unsupported_file', message };
-  if (name === 'ExtractionError') return { code: 'invalid_file', message };
+  if (error instanceof UnsupportedFileError) return { code: 'unsupported_file', message };
+  if (error instanceof ExtractionError) return { code: 'invalid_file', message };
   if ((error as { code?: string }).code === 'file_too_large') return { code: 'invalid_file', message };
   return { code: 'server_error', message: `The file could not be indexed: ${message}` };
 }
