@@ -11,7 +11,9 @@
 export const TOPICS = 500;
 const VOCABULARY = 30_000;
 const TOPIC_WORDS = 80;
-const STOP_WORDS = 'the of and to in is that for it as with was on by are this be from or at which an'.split(' ');
+const STOP_WORDS = 'the of and to in is that for it as with was on by are this be from or at which an'.split(
+  ' ',
+);
 const ONSETS = 'b c d f g h j k l m n p r t v z br dr gr kl pl st tr'.split(' ');
 const VOWELS = 'a e i o u ai ou'.split(' ');
 // Word endings avoid what the embedder's stemmer strips (s, e, ed, ing), so each word is its own stem.

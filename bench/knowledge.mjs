@@ -5,6 +5,8 @@
 //   node bench/knowledge.mjs            10k and 100k chunks (about 10 minutes on 2 cores)
 //   node bench/knowledge.mjs --quick    2k chunks, a smoke run
 //   --sizes=10000,50000  --queries=100  --ef=40,100,200  override the defaults
+//   --build=16:128       build the index WITH (m = 16, ef_construction = 128) instead of ensureIndex's defaults
+//   --maintenance-work-mem=1GB   for the index build (PGlite's default is 64MB)
 //
 // At each size: bulk-load pre-embedded chunks through ChunkIndex.replace
 // with the HNSW index dropped, build the index (VectorColumn.ensureIndex),
@@ -12,6 +14,10 @@
 // IngestionQueue: extract, chunk, embed through the cache, insert into the
 // live index). Then search: hybrid as the API does it, vector-only, raw
 // HNSW at several ef_search values, and exact; recall@10 against exact.
+// Recall is computed against a brute-force scan in memory over the same
+// vectors (knowledge-exact.mjs), because PostgreSQL's exact search takes over a
+// second per query at 100k chunks in PGlite; the two are checked to agree on
+// the queries timed for exact search.
 
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,7 +35,21 @@ import {
 } from '../packages/server/dist/index.js';
 import { chunkText, HashingEmbeddings } from '../packages/tools/files/dist/index.js';
 import { Corpus } from './knowledge-corpus.mjs';
-import { latency, mean, ms, now, rate, recallAt, seconds, table } from './knowledge-stats.mjs';
+import { BruteForceIndex } from './knowledge-exact.mjs';
+import { printCheckpoint } from './knowledge-report.mjs';
+import {
+  chunkIndexPlan,
+  chunkSearch,
+  DIMS,
+  HNSW_INDEX,
+  hybridSearch,
+  K,
+  rawPlan,
+  rawSearch,
+  recordingDatabase,
+  TENANT,
+} from './knowledge-search.mjs';
+import { latency, mean, now, rate, recallAt, seconds } from './knowledge-stats.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -41,28 +61,36 @@ const numbers = (text) => text.split(',').map(Number);
 
 const SIZES = numbers(option('sizes', quick ? '2000' : '10000,100000'));
 const QUERIES = Number(option('queries', quick ? '50' : '200'));
-const EF_SEARCH = numbers(option('ef', '40,100,200,400'));
+/** hnsw.ef_search values to sweep (pgvector accepts 1 to 1000; ChunkIndex uses 100). */
+const EF_SEARCH = numbers(option('ef', '40,100,200,400,800,1000'));
 const WARMUP = quick ? 5 : 20;
 /** Hybrid search without planner statistics is slow (no HNSW, see below); a few queries show it. */
-const UNANALYZED_QUERIES = quick ? 5 : 10;
+const UNANALYZED_QUERIES = 5;
+/** PostgreSQL's exact search: about 1 s a query at 100k chunks in PGlite, so fewer queries. */
+const EXACT_QUERIES = Math.min(QUERIES, 20);
+const BUILD = option('build', undefined)?.split(':').map(Number);
+const MAINTENANCE_WORK_MEM = option('maintenance-work-mem', undefined);
 const PIPELINE_FILES = quick ? 3 : 10;
 const SEED = 20_251_123;
-const TENANT = 'tenant_bench';
-const DIMS = 384;
-const K = 10;
 /** The chunking of the bench's vector store (chunkText's defaults; the API's `auto` is 800/400). */
 const CHUNKING = { max_chunk_size_tokens: 400, chunk_overlap_tokens: 80 };
-const CHUNK_OPTIONS = { maxTokens: CHUNKING.max_chunk_size_tokens, overlapTokens: CHUNKING.chunk_overlap_tokens };
+const CHUNK_OPTIONS = {
+  maxTokens: CHUNKING.max_chunk_size_tokens,
+  overlapTokens: CHUNKING.chunk_overlap_tokens,
+};
 /** About what one chunk advances through a document, so that a file of 100 * this is ~100 chunks. */
 const TOKENS_PER_CHUNK = 300;
 const BULK_BATCH = 2000;
-const HNSW_INDEX = `chunks_embedding_hnsw_${DIMS}`;
 
 async function main() {
   const started = now();
   const dir = mkdtempSync(join(tmpdir(), 'agentd-bench-knowledge-'));
   const logger = createLogger('silent');
-  const config = loadConfig({ AGENTD_DATA_DIR: dir, AGENTD_LOG_LEVEL: 'silent', AGENTD_EMBEDDINGS: 'hashing' });
+  const config = loadConfig({
+    AGENTD_DATA_DIR: dir,
+    AGENTD_LOG_LEVEL: 'silent',
+    AGENTD_EMBEDDINGS: 'hashing',
+  });
   const db = await openPgliteDatabase(join(dir, 'db'));
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => {
@@ -88,7 +116,8 @@ async function main() {
       const text = queryCorpus.query();
       return { text, embedding: embedder.embedOne(text) };
     });
-    const ctx = { db, services, index, recorder, store, corpus, embedder, queries, files: 0 };
+    const truth = new BruteForceIndex(DIMS);
+    const ctx = { db, services, index, recorder, store, corpus, embedder, queries, truth, files: 0 };
 
     console.log(
       `agentd knowledge benchmark: PGlite + pgvector, hashing embedder (${DIMS} dims), chunks of ${CHUNKING.max_chunk_size_tokens} tokens (overlap ${CHUNKING.chunk_overlap_tokens}), ${QUERIES} queries${quick ? ' (quick)' : ''}`,
@@ -124,15 +153,22 @@ async function main() {
 
 /** Grows the store to `size` chunks and measures ingestion and search there. */
 async function checkpoint(ctx, size, first) {
-  const { db, services, store } = ctx;
+  const { db, services } = ctx;
   const current = await chunkCount(db);
   const pipelineTarget = Math.min(PIPELINE_FILES * 100, Math.floor((size - current) / 2));
   // Bulk: the HNSW index is dropped and rebuilt once, as one would for a large import.
   await db.exec(`DROP INDEX IF EXISTS ${HNSW_INDEX}`);
   const bulk = await bulkLoad(ctx, size - current - pipelineTarget);
 
+  if (MAINTENANCE_WORK_MEM) await db.exec(`SET maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`);
   let build = now();
-  if (first) {
+  if (BUILD) {
+    const [m, efConstruction] = BUILD;
+    await db.exec(
+      `CREATE INDEX ${HNSW_INDEX} ON chunks USING hnsw ((embedding::vector(${DIMS})) vector_cosine_ops)
+         WITH (m = ${m}, ef_construction = ${efConstruction}) WHERE dims = ${DIMS}`,
+    );
+  } else if (first) {
     await startKnowledgeServices(db, services); // what the server runs at start
   } else {
     // A fresh VectorColumn: the services' one remembers that it made the index already.
@@ -148,7 +184,7 @@ async function checkpoint(ctx, size, first) {
   // PGlite runs one backend and no autovacuum, so an embedded deployment never has planner
   // statistics unless something runs ANALYZE. Measure hybrid search in that state first.
   await forgetStatistics(db);
-  const unanalyzed = await measure(ctx, (q) => hybridSearch(ctx, q), UNANALYZED_QUERIES, 2);
+  const unanalyzed = await measure(ctx, (q) => hybridSearch(ctx, q), UNANALYZED_QUERIES, 1);
   const unanalyzedPlan = await chunkIndexPlan(ctx, 'hybrid');
 
   let analyze = now();
@@ -158,16 +194,18 @@ async function checkpoint(ctx, size, first) {
   const plans = {
     hybrid: await chunkIndexPlan(ctx, 'hybrid'),
     vector: await chunkIndexPlan(ctx, 'vector'),
-    hnsw: await rawPlan(ctx, 'hnsw'),
-    exact: await rawPlan(ctx, 'exact'),
+    exact: await rawPlan(ctx, { exact: true }),
   };
-  const exact = await measure(ctx, (q) => rawSearch(ctx, q, { exact: true }));
+  const expected = ctx.queries.slice(WARMUP).map((query) => ctx.truth.nearest(query.embedding, K));
+  const exact = await measure(ctx, (q) => rawSearch(ctx, q, { exact: true }), EXACT_QUERIES, 2);
   const hybrid = await measure(ctx, (q) => hybridSearch(ctx, q));
-  const vector = await measure(ctx, (q) => vectorSearch(ctx, q));
+  const vector = await measure(ctx, (q) => chunkSearch(ctx, q, 'vector'));
   const sweep = [];
   for (const ef of EF_SEARCH) {
     const run = await measure(ctx, (q) => rawSearch(ctx, q, { efSearch: ef }));
-    sweep.push({ ef_search: ef, ...run.latency, recall: recall(run.hits, exact.hits) });
+    // The planner weighs ef_search: with a wide beam on a small table it may prefer the sequential scan.
+    const usesIndex = await rawPlan(ctx, { efSearch: ef });
+    sweep.push({ ef_search: ef, ...run.latency, recall: recall(run.hits, expected), uses_hnsw: usesIndex });
   }
   const sizes = await storageSizes(db);
   return {
@@ -176,16 +214,20 @@ async function checkpoint(ctx, size, first) {
       pipeline,
       bulk,
       hnsw_build_s: round(build / 1000),
+      hnsw_build: {
+        m: BUILD?.[0] ?? 16,
+        ef_construction: BUILD?.[1] ?? 64,
+        maintenance_work_mem: (await db.query('SHOW maintenance_work_mem'))[0].maintenance_work_mem,
+      },
       analyze_s: round(analyze / 1000),
       ...sizes,
     },
     search: {
       hybrid_unanalyzed: { ...unanalyzed.latency, uses_hnsw: unanalyzedPlan },
       hybrid: { ...hybrid.latency, uses_hnsw: plans.hybrid },
-      vector: { ...vector.latency, recall: recall(vector.hits, exact.hits), uses_hnsw: plans.vector },
+      vector: { ...vector.latency, recall: recall(vector.hits, expected), uses_hnsw: plans.vector },
       hnsw: sweep,
-      exact: { ...exact.latency, uses_hnsw: plans.exact },
-      hnsw_plan_uses_hnsw: plans.hnsw,
+      exact: { ...exact.latency, recall: recall(exact.hits, expected), uses_hnsw: plans.exact },
     },
   };
 }
@@ -232,6 +274,10 @@ async function bulkLoad(ctx, count) {
         await index.replace(tx, TENANT, store.id, file.id, file.chunks);
       }
     });
+    for (const file of batch)
+      ctx.truth.add(
+        file.chunks.map((chunk) => ({ key: `${file.id}/${chunk.index}`, embedding: chunk.embedding })),
+      );
     prepMs += t1 - t0;
     insertMs += now() - t1;
     loaded += batchChunks;
@@ -275,6 +321,15 @@ async function ingestFiles(ctx, chunkTarget) {
   const failed = rows.filter((row) => row.status !== 'completed');
   if (failed.length > 0) throw new Error(`ingestion failed: ${JSON.stringify(failed[0].last_error)}`);
   const chunks = rows.reduce((sum, row) => sum + row.chunk_count, 0);
+  // The ground truth learns these chunks as the pipeline cut them, embedded the same way.
+  const stored = await db.query(
+    'SELECT file_id, chunk_index, text FROM chunks WHERE vector_store_id = $1 AND file_id = ANY($2::text[])',
+    [store.id, uploaded.map((file) => file.id)],
+  );
+  const vectors = await ctx.embedder.embed(stored.map((row) => row.text));
+  ctx.truth.add(
+    stored.map((row, i) => ({ key: `${row.file_id}/${row.chunk_index}`, embedding: vectors[i] })),
+  );
   const mib = documents.reduce((sum, text) => sum + Buffer.byteLength(text), 0) / 2 ** 20;
   return {
     files: count,
@@ -301,108 +356,14 @@ async function measure(ctx, search, count = QUERIES, warmup = WARMUP) {
 
 const recall = (approx, exact) => round(mean(approx.map((hits, i) => recallAt(K, hits, exact[i]))), 3);
 
-/** Hybrid search as the API runs it (query embedding through the cache, RRF of vector and full text). */
-async function hybridSearch(ctx, query) {
-  const hits = await ctx.services.vectorStores.search(TENANT, [ctx.store.id], query.text, {
-    maxResults: K,
-    ranker: 'hybrid',
-  });
-  return hits.map(toHit);
-}
-
-/** ChunkIndex.search ranked by vectors alone (the API's ranker `none`). */
-async function vectorSearch(ctx, query) {
-  const hits = await ctx.index.search({
-    tenantId: TENANT,
-    vectorStoreIds: [ctx.store.id],
-    query: query.text,
-    embedding: query.embedding,
-    maxResults: K,
-    ranker: 'vector',
-  });
-  return hits.map(toHit);
-}
-
-const toHit = (hit) => ({ key: `${hit.fileId}/${hit.chunkIndex}`, distance: 1 - hit.score });
-
-function rawSql(ctx) {
-  const distance = ctx.services.vectors.distance('$3', DIMS, 'c.embedding');
-  return `SELECT c.file_id, c.chunk_index, ${distance} AS distance FROM chunks c
-           WHERE c.tenant_id = $1 AND c.vector_store_id = $2 AND c.dims = ${DIMS}
-           ORDER BY ${distance} LIMIT ${K}`;
-}
-
-/** The k nearest by the HNSW index (at an ef_search) or exactly (index scans off: a sequential scan and a sort). */
-async function rawSearch(ctx, query, { exact = false, efSearch = 100 }) {
-  const rows = await ctx.db.transaction(async (tx) => {
-    if (exact) await tx.query('SET LOCAL enable_indexscan = off');
-    else await tx.query(`SET LOCAL hnsw.ef_search = ${efSearch}`);
-    return tx.query(rawSql(ctx), [TENANT, ctx.store.id, ctx.services.vectors.literal(query.embedding)]);
-  });
-  return rows.map((row) => ({ key: `${row.file_id}/${row.chunk_index}`, distance: Number(row.distance) }));
-}
-
-async function rawPlan(ctx, kind) {
-  const query = ctx.queries[0];
-  const plan = await ctx.db.transaction(async (tx) => {
-    if (kind === 'exact') await tx.query('SET LOCAL enable_indexscan = off');
-    return tx.query(`EXPLAIN ${rawSql(ctx)}`, [TENANT, ctx.store.id, ctx.services.vectors.literal(query.embedding)]);
-  });
-  return usesHnsw(plan);
-}
-
-/** Whether ChunkIndex.search's query (recorded, then explained with its settings) scans the HNSW index. */
-async function chunkIndexPlan(ctx, ranker) {
-  const query = ctx.queries[0];
-  await ctx.index.search({
-    tenantId: TENANT,
-    vectorStoreIds: [ctx.store.id],
-    query: query.text,
-    embedding: query.embedding,
-    maxResults: K,
-    ranker,
-  });
-  const { sql, params } = ctx.recorder.last;
-  const plan = await ctx.db.transaction(async (tx) => {
-    await tx.query("SELECT set_config('hnsw.ef_search', '100', true)");
-    await tx.query("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)");
-    return tx.query(`EXPLAIN ${sql}`, params);
-  });
-  return usesHnsw(plan);
-}
-
-const usesHnsw = (plan) => plan.some((row) => String(row['QUERY PLAN']).includes(HNSW_INDEX));
-
-/** A Database that remembers the last statement run in a transaction (ChunkIndex.search's query). */
-function recordingDatabase(db) {
-  const recorder = {
-    dialect: db.dialect,
-    hasVector: db.hasVector,
-    last: undefined,
-    query: (sql, params) => db.query(sql, params),
-    exec: (sql) => db.exec(sql),
-    close: () => db.close(),
-    transaction: (fn) =>
-      db.transaction((tx) =>
-        fn({
-          query(sql, params) {
-            recorder.last = { sql, params };
-            return tx.query(sql, params);
-          },
-          exec: (sql) => tx.exec(sql),
-        }),
-      ),
-  };
-  return recorder;
-}
-
 /**
  * Back to the state of an embedded deployment: no column statistics and
  * unknown row counts (CREATE INDEX sets the chunks' count, as it does when
  * the server creates the index at start).
  */
 async function forgetStatistics(db) {
-  const tables = "'chunks'::regclass, 'vector_store_files'::regclass, 'files'::regclass, 'vector_stores'::regclass";
+  const tables =
+    "'chunks'::regclass, 'vector_store_files'::regclass, 'files'::regclass, 'vector_stores'::regclass";
   await db.exec(`DELETE FROM pg_statistic WHERE starelid IN (${tables})`);
   await db.exec(
     `UPDATE pg_class SET reltuples = -1, relpages = 0
@@ -424,81 +385,12 @@ async function storageSizes(db) {
   const [row] = await db.query(
     `SELECT pg_total_relation_size('chunks')::float8 AS chunks, pg_relation_size('${HNSW_INDEX}')::float8 AS hnsw`,
   );
-  return { chunks_table_mib: Math.round(row.chunks / 2 ** 20), hnsw_index_mib: Math.round(row.hnsw / 2 ** 20) };
+  return {
+    chunks_table_mib: Math.round(row.chunks / 2 ** 20),
+    hnsw_index_mib: Math.round(row.hnsw / 2 ** 20),
+  };
 }
 
 const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
-
-function printCheckpoint(result) {
-  const { chunks, ingestion, search } = result;
-  const { pipeline, bulk } = ingestion;
-  console.log(`\n== ${chunks} chunks ==`);
-  console.log(
-    table(
-      ['ingestion', 'chunks', 'chunks/s', 'detail'],
-      [
-        [
-          'pipeline (upload excluded)',
-          pipeline.chunks,
-          pipeline.chunks_per_s,
-          `${pipeline.files} files, extract+chunk+embed(cache)+insert into live HNSW, ${pipeline.ingest_s} s; upload ${pipeline.upload_mib_per_s} MiB/s`,
-        ],
-        [
-          'bulk, pre-embedded',
-          bulk.chunks,
-          bulk.chunks_per_s,
-          `generate+chunk+embed ${bulk.prep_s} s, ChunkIndex.replace ${bulk.insert_s} s (${bulk.insert_chunks_per_s}/s), no index`,
-        ],
-        ['HNSW build (m=16, ef_construction=64)', chunks, '-', `${ingestion.hnsw_build_s} s`],
-        ['ANALYZE', chunks, '-', `${ingestion.analyze_s} s`],
-        [
-          'storage',
-          chunks,
-          '-',
-          `chunks table ${ingestion.chunks_table_mib} MiB, HNSW index ${ingestion.hnsw_index_mib} MiB`,
-        ],
-      ],
-    ),
-  );
-  console.log('');
-  const rows = [
-    [
-      'hybrid, no ANALYZE (PGlite as deployed)',
-      search.hybrid_unanalyzed.n,
-      ms(search.hybrid_unanalyzed.p50),
-      ms(search.hybrid_unanalyzed.p95),
-      '-',
-      yes(search.hybrid_unanalyzed.uses_hnsw),
-    ],
-    [
-      'hybrid (API: VectorStoreService.search)',
-      search.hybrid.n,
-      ms(search.hybrid.p50),
-      ms(search.hybrid.p95),
-      '-',
-      yes(search.hybrid.uses_hnsw),
-    ],
-    [
-      'vector (ChunkIndex.search, ranker none)',
-      search.vector.n,
-      ms(search.vector.p50),
-      ms(search.vector.p95),
-      search.vector.recall.toFixed(3),
-      yes(search.vector.uses_hnsw),
-    ],
-    ...search.hnsw.map((run) => [
-      `HNSW top-${K}, ef_search=${run.ef_search}`,
-      run.n,
-      ms(run.p50),
-      ms(run.p95),
-      run.recall.toFixed(3),
-      yes(search.hnsw_plan_uses_hnsw),
-    ]),
-    ['exact (sequential scan)', search.exact.n, ms(search.exact.p50), ms(search.exact.p95), '1.000', yes(search.exact.uses_hnsw)],
-  ];
-  console.log(table(['search', 'queries', 'p50', 'p95', `recall@${K}`, 'HNSW in plan'], rows));
-}
-
-const yes = (value) => (value ? 'yes' : 'no');
 
 await main();

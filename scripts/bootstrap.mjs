@@ -77,7 +77,9 @@ switch (command) {
   case 'bench': {
     ensureNodeModules();
     build();
-    process.exit(run(process.execPath, [join(root, 'bench/run.mjs'), ...rest]));
+    const status = run(process.execPath, [join(root, 'bench/run.mjs'), ...rest]);
+    if (status !== 0) process.exit(status);
+    process.exit(run(process.execPath, [join(root, 'bench/knowledge.mjs'), ...rest]));
     break;
   }
   default:

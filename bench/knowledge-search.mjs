@@ -1,0 +1,99 @@
+// The searches the knowledge benchmark times: through the API's service, through
+// ChunkIndex, and raw SQL (by the HNSW index or exact), and their query plans.
+
+export const TENANT = 'tenant_bench';
+export const DIMS = 384;
+export const K = 10;
+export const HNSW_INDEX = `chunks_embedding_hnsw_${DIMS}`;
+
+/** Hybrid search as the API runs it (query embedding through the cache, RRF of vector and full text). */
+export async function hybridSearch(ctx, query) {
+  const hits = await ctx.services.vectorStores.search(TENANT, [ctx.store.id], query.text, {
+    maxResults: K,
+    ranker: 'hybrid',
+  });
+  return hits.map(toHit);
+}
+
+/** ChunkIndex.search alone (the query already embedded): `hybrid`, or `vector` (the API's ranker `none`). */
+export async function chunkSearch(ctx, query, ranker) {
+  const hits = await ctx.index.search({
+    tenantId: TENANT,
+    vectorStoreIds: [ctx.store.id],
+    query: query.text,
+    embedding: query.embedding,
+    maxResults: K,
+    ranker,
+  });
+  return hits.map(toHit);
+}
+
+const toHit = (hit) => ({ key: `${hit.fileId}/${hit.chunkIndex}`, distance: 1 - hit.score });
+
+export function rawSql(ctx) {
+  const distance = ctx.services.vectors.distance('$3', DIMS, 'c.embedding');
+  return `SELECT c.file_id, c.chunk_index, ${distance} AS distance FROM chunks c
+           WHERE c.tenant_id = $1 AND c.vector_store_id = $2 AND c.dims = ${DIMS}
+           ORDER BY ${distance} LIMIT ${K}`;
+}
+
+/** The k nearest by the HNSW index (at an ef_search) or exactly (index scans off: a sequential scan and a sort). */
+export async function rawSearch(ctx, query, { exact = false, efSearch = 100 }) {
+  const rows = await ctx.db.transaction(async (tx) => {
+    if (exact) await tx.query('SET LOCAL enable_indexscan = off');
+    else await tx.query(`SET LOCAL hnsw.ef_search = ${efSearch}`);
+    return tx.query(rawSql(ctx), [TENANT, ctx.store.id, ctx.services.vectors.literal(query.embedding)]);
+  });
+  return rows.map((row) => ({ key: `${row.file_id}/${row.chunk_index}`, distance: Number(row.distance) }));
+}
+
+export async function rawPlan(ctx, { exact = false, efSearch = 100 }) {
+  const query = ctx.queries[0];
+  const plan = await ctx.db.transaction(async (tx) => {
+    if (exact) await tx.query('SET LOCAL enable_indexscan = off');
+    else await tx.query(`SET LOCAL hnsw.ef_search = ${efSearch}`);
+    return tx.query(`EXPLAIN ${rawSql(ctx)}`, [
+      TENANT,
+      ctx.store.id,
+      ctx.services.vectors.literal(query.embedding),
+    ]);
+  });
+  return usesHnsw(plan);
+}
+
+/** Whether ChunkIndex.search's query (recorded, then explained with its settings) scans the HNSW index. */
+export async function chunkIndexPlan(ctx, ranker) {
+  await chunkSearch(ctx, ctx.queries[0], ranker);
+  const { sql, params } = ctx.recorder.last;
+  const plan = await ctx.db.transaction(async (tx) => {
+    await tx.query("SELECT set_config('hnsw.ef_search', '100', true)");
+    await tx.query("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)");
+    return tx.query(`EXPLAIN ${sql}`, params);
+  });
+  return usesHnsw(plan);
+}
+
+const usesHnsw = (plan) => plan.some((row) => String(row['QUERY PLAN']).includes(HNSW_INDEX));
+
+/** A Database that remembers the last statement run in a transaction (ChunkIndex.search's query). */
+export function recordingDatabase(db) {
+  const recorder = {
+    dialect: db.dialect,
+    hasVector: db.hasVector,
+    last: undefined,
+    query: (sql, params) => db.query(sql, params),
+    exec: (sql) => db.exec(sql),
+    close: () => db.close(),
+    transaction: (fn) =>
+      db.transaction((tx) =>
+        fn({
+          query(sql, params) {
+            recorder.last = { sql, params };
+            return tx.query(sql, params);
+          },
+          exec: (sql) => tx.exec(sql),
+        }),
+      ),
+  };
+  return recorder;
+}
