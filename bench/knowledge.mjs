@@ -2,7 +2,7 @@
 // embedded mode (PGlite with pgvector), on a synthetic corpus (see
 // knowledge-corpus.mjs) embedded by the local hashing embedder.
 //
-//   node bench/knowledge.mjs            10k and 100k chunks (about 10 minutes on 2 cores)
+//   node bench/knowledge.mjs            10k and 100k chunks (about 13 minutes on 2 cores)
 //   node bench/knowledge.mjs --quick    2k chunks, a smoke run
 //   --sizes=10000,50000  --queries=100  --ef=40,100,200  override the defaults
 //   --build=16:128       build the index WITH (m = 16, ef_construction = 128) instead of ensureIndex's defaults
