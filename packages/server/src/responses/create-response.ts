@@ -204,30 +204,34 @@ async function checkVectorStores(
   hosted: readonly HostedTool[],
 ): Promise<void> {
   for (const tool of hosted) {
-    for (const [index, id] of (tool.vectorStoreIds ?? []).entries()) {
-      try {
-        await services.vectorStores.repository.get(tenantId, id);
-      } catch (error) {
-        if ((error as AgentdError).category !== 'not_found') throw error;
-        throw new AgentdError(
-          'invalid_request',
-          'unknown_vector_store',
-          `No vector store ${id} in your tenant.`,
-          {
-            param: `tools[${refs.indexOf(tool.echo)}].vector_store_ids[${index}]`,
-          },
-        );
-      }
-    }
-    for (const [index, id] of (tool.fileIds ?? []).entries()) {
-      try {
-        await services.files.repository.get(tenantId, id);
-      } catch (error) {
-        if ((error as AgentdError).category !== 'not_found') throw error;
-        throw new AgentdError('invalid_request', 'unknown_file', `No file ${id} in your tenant.`, {
-          param: `tools[${refs.indexOf(tool.echo)}].container.file_ids[${index}]`,
-        });
-      }
+    const param = `tools[${refs.indexOf(tool.echo)}]`;
+    await requireOwn(tool.vectorStoreIds, (id) => services.vectorStores.repository.get(tenantId, id), {
+      code: 'unknown_vector_store',
+      what: 'vector store',
+      param: `${param}.vector_store_ids`,
+    });
+    await requireOwn(tool.fileIds, (id) => services.files.repository.get(tenantId, id), {
+      code: 'unknown_file',
+      what: 'file',
+      param: `${param}.container.file_ids`,
+    });
+  }
+}
+
+/** Each id must name an object of the tenant (`get` throws not found otherwise): a 400 naming the entry. */
+async function requireOwn(
+  ids: readonly string[] | undefined,
+  get: (id: string) => Promise<unknown>,
+  refusal: { code: string; what: string; param: string },
+): Promise<void> {
+  for (const [index, id] of (ids ?? []).entries()) {
+    try {
+      await get(id);
+    } catch (error) {
+      if ((error as AgentdError).category !== 'not_found') throw error;
+      throw new AgentdError('invalid_request', refusal.code, `No ${refusal.what} ${id} in your tenant.`, {
+        param: `${refusal.param}[${index}]`,
+      });
     }
   }
 }

@@ -93,18 +93,7 @@ export function hostedTool(
   };
   if (ref.type === 'code_interpreter') {
     const parsed = CodeInterpreterToolSchema.safeParse(ref);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.join('.') ?? '';
-      throw new AgentdError(
-        'invalid_request',
-        'invalid_value',
-        `Invalid tool: ${field} ${issue?.message ?? ''}`.trim(),
-        {
-          param: field ? `${param}.${field}` : param,
-        },
-      );
-    }
+    if (!parsed.success) throw invalidTool(parsed.error, param);
     if (!builtins?.has('code_interpreter')) throw refuse('code_interpreter');
     const runtime = parsed.data.runtime;
     if (runtime) {
