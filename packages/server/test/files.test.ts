@@ -173,6 +173,11 @@ describe.each(BACKENDS)('files, vector stores and memory on %s', (backend) => {
       expect(tooBig.status).toBe(413);
       expect(tooBig.body.error).toMatchObject({ code: 'file_too_large' });
       expect(tooBig.body.error.message).toContain('AGENTD_FILE_MAX_BYTES');
+      // Declared far past the limit: refused on its Content-Length, before the body is read.
+      const declared = await upload(api, new Uint8Array(1536 * 1024), 'bigger.bin');
+      expect(declared.status).toBe(413);
+      expect(declared.body.error).toMatchObject({ code: 'file_too_large', param: 'file' });
+      expect(declared.body.error.message).toContain('(Content-Length)');
       expect((await api.get('/v1/files?limit=100')).body.data.length).toBe(before);
       const reservations = await server.server.services.db.query(
         'SELECT count(*)::int AS n FROM file_upload_reservations',
@@ -489,20 +494,62 @@ describe('large uploads', () => {
     expect(length).toBe(size);
     expect(received.digest('hex')).toBe(sent.digest('hex'));
   });
+});
 
-  it('refuses uploads past the tenant quota with 413', async () => {
-    const usage = await server.server.services.files.repository.usage('tenant_default');
-    const room = 200 * 1024 * 1024 - usage;
-    const form = new FormData();
-    form.append('purpose', 'assistants');
-    form.append('file', new Blob([new Uint8Array(room + 1024)]), 'over.bin');
-    const response = await fetch(`${api.baseUrl}/v1/files`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${api.apiKey}` },
-      body: form,
+describe('storage quota', () => {
+  const quota = 1024 * 1024;
+  let server: TestServer;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      backend: 'pglite',
+      env: {
+        AGENTD_FILE_MAX_BYTES: String(64 * 1024 * 1024),
+        AGENTD_TENANT_STORAGE_QUOTA_BYTES: String(quota),
+      },
     });
-    expect(response.status).toBe(413);
-    expect(((await response.json()) as any).error.code).toBe('storage_quota_exceeded');
+    api = new ApiClient(server.url, server.adminKey);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const fileCount = async () => (await api.get('/v1/files?limit=100')).body.data.length;
+  const reservations = async () =>
+    (
+      await server.server.services.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM file_upload_reservations',
+      )
+    )[0]?.n;
+
+  it('stops an upload that outgrows the remaining quota as it streams, and keeps nothing of it', async () => {
+    const first = await upload(api, new Uint8Array(600 * 1024), 'first.bin');
+    expect(first.status).toBe(200);
+    const second = await upload(api, new Uint8Array(600 * 1024), 'second.bin');
+    expect(second.status).toBe(413);
+    expect(second.body.error.code).toBe('storage_quota_exceeded');
+    expect(second.body.error.message).toContain('AGENTD_TENANT_STORAGE_QUOTA_BYTES');
+    expect(await fileCount()).toBe(1);
+    expect(await reservations()).toBe(0);
+    expect(await server.server.services.files.repository.usage('tenant_default')).toBe(600 * 1024);
+  });
+
+  it('refuses an upload whose declared size cannot fit before reading it', async () => {
+    const before = await fileCount();
+    const tooBig = await upload(api, new Uint8Array(3 * 1024 * 1024), 'huge.bin');
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body.error.code).toBe('storage_quota_exceeded');
+    expect(tooBig.body.error.message).toContain('(Content-Length); your tenant has');
+    expect(await fileCount()).toBe(before);
+    expect(await reservations()).toBe(0);
+  });
+
+  it('makes room again when a file is deleted', async () => {
+    const { data } = (await api.get('/v1/files?limit=100')).body;
+    for (const file of data) expect((await api.delete(`/v1/files/${file.id}`)).status).toBe(200);
+    const fits = await upload(api, new Uint8Array(900 * 1024), 'fits.bin');
+    expect(fits.status).toBe(200);
   });
 });
 

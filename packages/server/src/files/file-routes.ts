@@ -177,13 +177,15 @@ export function fileRoutes() {
     .openapi(uploadRoute, async (c) => {
       const services = c.get('services');
       const tenantId = tenantOf(c);
-      const upload = await readUpload(c.req.raw);
       const length = Number(c.req.header('content-length'));
+      const declared = Number.isFinite(length) && length > 0 ? length : undefined;
+      await services.files.admit(tenantId, declared);
+      const upload = await readUpload(c.req.raw);
       const stored = await services.files.upload(tenantId, {
         filename: upload.filename.slice(0, 255),
         contentType: upload.contentType,
         body: upload.body,
-        sizeHint: Number.isFinite(length) && length > 0 ? length : undefined,
+        sizeHint: declared,
         signal: c.req.raw.signal,
         purpose: upload.fields.then((fields) => checkPurpose(fields.purpose)),
       });

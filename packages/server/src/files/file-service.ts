@@ -29,6 +29,13 @@ export interface NewFile {
 const RESERVATION_TTL_SECONDS = 3600;
 
 /**
+ * How much of a multipart body may be other than the file's bytes: the other
+ * fields, part headers and boundaries, well above what the form parser lets
+ * through (20 fields of 4 KiB, 30 parts).
+ */
+const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
+
+/**
  * Files: bytes streamed into the (encrypted) object store, rows in the
  * database. An upload never sits whole in memory; it is counted as it
  * streams and stopped at the size limit or the tenant's remaining quota.
@@ -73,6 +80,33 @@ export class FileService {
       throw meter.error ?? error;
     } finally {
       await this.repository.release(reservationId).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Refuses an upload whose declared body size already cannot fit, before a
+   * byte of it is read: over the file size limit or the tenant's remaining
+   * quota even after allowing for the form's other parts.
+   */
+  async admit(tenantId: string, declaredBytes: number | undefined): Promise<void> {
+    if (declaredBytes === undefined) return;
+    const { maxFileBytes, tenantQuotaBytes } = this.limits;
+    const least = declaredBytes - MULTIPART_OVERHEAD_BYTES;
+    if (least > maxFileBytes) {
+      throw new AgentdError(
+        'too_large',
+        'file_too_large',
+        `The upload is ${declaredBytes} bytes (Content-Length), more than a file may be: ${maxFileBytes} bytes (AGENTD_FILE_MAX_BYTES).`,
+        { param: 'file' },
+      );
+    }
+    const room = tenantQuotaBytes - (await this.repository.usage(tenantId));
+    if (least > room) {
+      throw new AgentdError(
+        'too_large',
+        'storage_quota_exceeded',
+        `The upload is ${declaredBytes} bytes (Content-Length); your tenant has ${Math.max(room, 0)} of its ${tenantQuotaBytes} bytes left (AGENTD_TENANT_STORAGE_QUOTA_BYTES). Delete files to make room.`,
+      );
     }
   }
 
@@ -132,6 +166,15 @@ export class FileService {
   }
 }
 
+function fileTooLarge(limit: number): AgentdError {
+  return new AgentdError(
+    'too_large',
+    'file_too_large',
+    `The file is larger than ${limit} bytes (AGENTD_FILE_MAX_BYTES).`,
+    { param: 'file' },
+  );
+}
+
 function quotaExceeded(used: number, quota: number): AgentdError {
   return new AgentdError(
     'too_large',
@@ -159,12 +202,7 @@ class ByteMeter extends Transform {
     if (this.bytes > this.limit) {
       this.error =
         this.reason === 'file'
-          ? new AgentdError(
-              'too_large',
-              'file_too_large',
-              `The file is larger than ${this.limits.maxFileBytes} bytes (AGENTD_FILE_MAX_BYTES).`,
-              { param: 'file' },
-            )
+          ? fileTooLarge(this.limits.maxFileBytes)
           : quotaExceeded(
               this.limits.tenantQuotaBytes - this.limit + this.bytes,
               this.limits.tenantQuotaBytes,
