@@ -29,7 +29,7 @@ export function printCheckpoint(result) {
           '-',
           `${ingestion.hnsw_build_s} s, maintenance_work_mem ${ingestion.hnsw_build.maintenance_work_mem}`,
         ],
-        ['ANALYZE', chunks, '-', `${ingestion.analyze_s} s`],
+        ['ANALYZE (ChunkIndex.analyzeIfGrown, during bulk load)', chunks, '-', `${ingestion.analyze_s} s`],
         [
           'storage',
           chunks,
@@ -41,14 +41,6 @@ export function printCheckpoint(result) {
   );
   console.log('');
   const rows = [
-    [
-      'hybrid, no ANALYZE (PGlite as deployed)',
-      search.hybrid_unanalyzed.n,
-      ms(search.hybrid_unanalyzed.p50),
-      ms(search.hybrid_unanalyzed.p95),
-      '-',
-      yes(search.hybrid_unanalyzed.uses_hnsw),
-    ],
     [
       'hybrid (API: VectorStoreService.search)',
       search.hybrid.n,

@@ -1,6 +1,8 @@
 // The searches the knowledge benchmark times: through the API's service, through
 // ChunkIndex, and raw SQL (by the HNSW index or exact), and their query plans.
 
+import { SEARCH_SETTINGS } from '../packages/server/dist/index.js';
+
 export const TENANT = 'tenant_bench';
 export const DIMS = 384;
 export const K = 10;
@@ -66,8 +68,9 @@ export async function chunkIndexPlan(ctx, ranker) {
   await chunkSearch(ctx, ctx.queries[0], ranker);
   const { sql, params } = ctx.recorder.last;
   const plan = await ctx.db.transaction(async (tx) => {
-    await tx.query("SELECT set_config('hnsw.ef_search', '100', true)");
-    await tx.query("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)");
+    for (const [name, value] of Object.entries(SEARCH_SETTINGS)) {
+      await tx.query('SELECT set_config($1, $2, true)', [name, value]);
+    }
     return tx.query(`EXPLAIN ${sql}`, params);
   });
   return usesHnsw(plan);

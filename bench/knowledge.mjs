@@ -5,11 +5,13 @@
 //   node bench/knowledge.mjs            10k and 100k chunks (about 13 minutes on 2 cores)
 //   node bench/knowledge.mjs --quick    2k chunks, a smoke run
 //   --sizes=10000,50000  --queries=100  --ef=40,100,200  override the defaults
-//   --build=16:128       build the index WITH (m = 16, ef_construction = 128) instead of ensureIndex's defaults
-//   --maintenance-work-mem=1GB   for the index build (PGlite's default is 64MB)
+//   --build=16:64        build the index WITH (m = 16, ef_construction = 64) instead of ensureIndex's (16:128)
+//   --maintenance-work-mem=1GB   for a --build index (ensureIndex uses 256MB; PGlite's default is 64MB)
+//   --keep               keep the PGlite data directory (printed) for a closer look afterwards
 //
 // At each size: bulk-load pre-embedded chunks through ChunkIndex.replace
-// with the HNSW index dropped, build the index (VectorColumn.ensureIndex),
+// with the HNSW index dropped (refreshing statistics as ingestion does,
+// ChunkIndex.analyzeIfGrown), build the index (VectorColumn.ensureIndex),
 // then ingest a few ~100-chunk files through the real pipeline (upload,
 // IngestionQueue: extract, chunk, embed through the cache, insert into the
 // live index). Then search: hybrid as the API does it, vector-only, raw
@@ -61,11 +63,9 @@ const numbers = (text) => text.split(',').map(Number);
 
 const SIZES = numbers(option('sizes', quick ? '2000' : '10000,100000'));
 const QUERIES = Number(option('queries', quick ? '50' : '200'));
-/** hnsw.ef_search values to sweep (pgvector accepts 1 to 1000; ChunkIndex uses 100). */
+/** hnsw.ef_search values to sweep (pgvector accepts 1 to 1000; ChunkIndex uses 400). */
 const EF_SEARCH = numbers(option('ef', '40,100,200,400,800,1000'));
 const WARMUP = quick ? 5 : 20;
-/** Hybrid search without planner statistics is slow (no HNSW, see below); a few queries show it. */
-const UNANALYZED_QUERIES = 5;
 /** PostgreSQL's exact search: about 1 s a query at 100k chunks in PGlite, so fewer queries. */
 const EXACT_QUERIES = Math.min(QUERIES, 20);
 const BUILD = option('build', undefined)?.split(':').map(Number);
@@ -147,7 +147,8 @@ async function main() {
   } finally {
     clearInterval(sampler);
     await db.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (args.includes('--keep')) console.log(`kept the data directory: ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -181,16 +182,7 @@ async function checkpoint(ctx, size, first) {
   const pipeline = await ingestFiles(ctx, pipelineTarget);
   const chunks = await chunkCount(db);
 
-  // PGlite runs one backend and no autovacuum, so an embedded deployment never has planner
-  // statistics unless something runs ANALYZE. Measure hybrid search in that state first.
-  await forgetStatistics(db);
-  const unanalyzed = await measure(ctx, (q) => hybridSearch(ctx, q), UNANALYZED_QUERIES, 1);
-  const unanalyzedPlan = await chunkIndexPlan(ctx, 'hybrid');
-
-  let analyze = now();
-  await db.exec('ANALYZE');
-  analyze = now() - analyze;
-
+  // Search with the statistics ingestion left (PGlite has no autovacuum; ChunkIndex analyzes as chunks grow).
   const plans = {
     hybrid: await chunkIndexPlan(ctx, 'hybrid'),
     vector: await chunkIndexPlan(ctx, 'vector'),
@@ -216,14 +208,15 @@ async function checkpoint(ctx, size, first) {
       hnsw_build_s: round(build / 1000),
       hnsw_build: {
         m: BUILD?.[0] ?? 16,
-        ef_construction: BUILD?.[1] ?? 64,
-        maintenance_work_mem: (await db.query('SHOW maintenance_work_mem'))[0].maintenance_work_mem,
+        ef_construction: BUILD?.[1] ?? 128,
+        maintenance_work_mem: BUILD
+          ? (await db.query('SHOW maintenance_work_mem'))[0].maintenance_work_mem
+          : '256MB',
       },
-      analyze_s: round(analyze / 1000),
+      analyze_s: round(bulk.analyze_ms / 1000),
       ...sizes,
     },
     search: {
-      hybrid_unanalyzed: { ...unanalyzed.latency, uses_hnsw: unanalyzedPlan },
       hybrid: { ...hybrid.latency, uses_hnsw: plans.hybrid },
       vector: { ...vector.latency, recall: recall(vector.hits, expected), uses_hnsw: plans.vector },
       hnsw: sweep,
@@ -237,6 +230,7 @@ async function bulkLoad(ctx, count) {
   const { db, index, store, corpus, embedder } = ctx;
   let prepMs = 0;
   let insertMs = 0;
+  let analyzeMs = 0;
   let loaded = 0;
   while (loaded < count) {
     const t0 = now();
@@ -281,6 +275,9 @@ async function bulkLoad(ctx, count) {
     prepMs += t1 - t0;
     insertMs += now() - t1;
     loaded += batchChunks;
+    const t2 = now();
+    await index.analyzeIfGrown(); // what ingestion does after each file
+    analyzeMs += now() - t2;
   }
   return {
     chunks: loaded,
@@ -288,6 +285,7 @@ async function bulkLoad(ctx, count) {
     insert_chunks_per_s: rate(loaded, insertMs),
     prep_s: round(prepMs / 1000),
     insert_s: round(insertMs / 1000),
+    analyze_ms: analyzeMs,
   };
 }
 
@@ -355,21 +353,6 @@ async function measure(ctx, search, count = QUERIES, warmup = WARMUP) {
 }
 
 const recall = (approx, exact) => round(mean(approx.map((hits, i) => recallAt(K, hits, exact[i]))), 3);
-
-/**
- * Back to the state of an embedded deployment: no column statistics and
- * unknown row counts (CREATE INDEX sets the chunks' count, as it does when
- * the server creates the index at start).
- */
-async function forgetStatistics(db) {
-  const tables =
-    "'chunks'::regclass, 'vector_store_files'::regclass, 'files'::regclass, 'vector_stores'::regclass";
-  await db.exec(`DELETE FROM pg_statistic WHERE starelid IN (${tables})`);
-  await db.exec(
-    `UPDATE pg_class SET reltuples = -1, relpages = 0
-      WHERE oid IN ('vector_store_files'::regclass, 'files'::regclass, 'vector_stores'::regclass)`,
-  );
-}
 
 async function chunkCount(db) {
   const [row] = await db.query('SELECT count(*)::int AS n FROM chunks');

@@ -11,6 +11,7 @@ import type { Database } from './storage/database.js';
 import type { AttributeFilter } from './vector-stores/attribute-filter.js';
 import { ChunkIndex } from './vector-stores/chunk-index.js';
 import { createEmbedder } from './vector-stores/embedder.js';
+import { TenantEmbeddings } from './vector-stores/embedding-cache.js';
 import { IngestionQueue } from './vector-stores/ingestion.js';
 import { VectorColumn } from './vector-stores/vector-column.js';
 import { VectorStoreRepository } from './vector-stores/vector-store-repository.js';
@@ -70,14 +71,9 @@ export function createKnowledgeServices(
   });
   const chunks = new ChunkIndex(db, vectors, embedder.dimensions);
   const stores = new VectorStoreRepository(db);
-  const ingestion = new IngestionQueue(db, {
-    stores,
-    files,
-    chunks,
-    embedder,
-    logger,
-  });
-  const vectorStores = new VectorStoreService(db, stores, files.repository, chunks, ingestion, embedder);
+  const embeddings = new TenantEmbeddings(db, embedder);
+  const ingestion = new IngestionQueue(db, { stores, files, chunks, embeddings, logger });
+  const vectorStores = new VectorStoreService(stores, files.repository, chunks, ingestion, embeddings);
   const fileSearch: FileSearchFunction = async (scope, query, options) => {
     const extra = options as { filters?: AttributeFilter; scoreThreshold?: number };
     const ids = options.vectorStoreIds ?? (await stores.allIds(scope.tenantId));
@@ -106,7 +102,7 @@ export function createKnowledgeServices(
     memories: new MemoryService(
       db,
       new MemoryRepository(db, vectors, embedder.dimensions),
-      embedder,
+      embeddings,
       config.AGENTD_MEMORY_PII,
     ),
   };

@@ -1,14 +1,8 @@
-import {
-  applyPiiPolicy,
-  CachedEmbeddings,
-  type EmbeddingProvider,
-  embeddingCacheKey,
-  type PiiMode,
-} from '@agentd/tool-files';
+import { applyPiiPolicy, embeddingCacheKey, type PiiMode } from '@agentd/tool-files';
 import { notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Database } from '../storage/database.js';
-import { DatabaseEmbeddingCache } from '../vector-stores/embedding-cache.js';
+import { DatabaseEmbeddingCache, type TenantEmbeddings } from '../vector-stores/embedding-cache.js';
 import type { MemoryRepository, StoredMemory } from './memory-repository.js';
 
 export type SaveOutcome = { saved: StoredMemory; redacted: number } | { refused: string };
@@ -28,7 +22,7 @@ export class MemoryService {
   constructor(
     private readonly db: Database,
     readonly repository: MemoryRepository,
-    private readonly embedder: EmbeddingProvider,
+    private readonly embeddings: TenantEmbeddings,
     private readonly piiMode: PiiMode,
   ) {}
 
@@ -41,12 +35,12 @@ export class MemoryService {
     const filtered = applyPiiPolicy(text.trim(), this.piiMode);
     if (!filtered.ok) return { refused: filtered.message };
     if (filtered.text.length === 0) return { refused: 'There is nothing to remember.' };
-    const [embedding] = await this.cached(tenantId).embed([filtered.text]);
+    const [embedding] = await this.embeddings.of(tenantId).embed([filtered.text]);
     const saved = await this.repository.insert(tenantId, {
       id: newId('memory'),
       user,
       text: filtered.text,
-      cacheKey: embeddingCacheKey(this.embedder.id, filtered.text),
+      cacheKey: embeddingCacheKey(this.embeddings.embedder.id, filtered.text),
       responseId: responseId ?? null,
       embedding: embedding!,
     });
@@ -61,7 +55,7 @@ export class MemoryService {
     limit: number,
   ): Promise<(StoredMemory & { score: number })[]> {
     if (!(await this.repository.consent(tenantId, user))) return [];
-    const [embedding] = await this.cached(tenantId).embed([query]);
+    const [embedding] = await this.embeddings.of(tenantId).embed([query]);
     return this.repository.nearest(tenantId, user, embedding!, limit);
   }
 
@@ -103,9 +97,5 @@ export class MemoryService {
       await new DatabaseEmbeddingCache(tx, tenantId).delete(removed.map((memory) => memory.cacheKey));
       return removed.length;
     });
-  }
-
-  private cached(tenantId: string): CachedEmbeddings {
-    return new CachedEmbeddings(this.embedder, new DatabaseEmbeddingCache(this.db, tenantId));
   }
 }

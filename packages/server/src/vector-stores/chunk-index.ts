@@ -40,10 +40,35 @@ export interface SearchRequest {
 const RRF_K = 60;
 const INSERT_BATCH = 500;
 
-/** Words of a query, OR-ed into a tsquery: a chunk matching any of them is a full-text candidate. */
-export function orQuery(text: string): string | undefined {
-  const words = [...new Set((text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 32))];
-  return words.length === 0 ? undefined : words.join(' | ');
+/**
+ * Settings of a search transaction with pgvector. An HNSW beam of 400 gives
+ * recall@10 above 0.95 at 100k chunks (bench/knowledge.mjs); iterative scans
+ * keep filters from starving the result; and with sequential scans off the
+ * planner keeps to the indexes, which it otherwise gives up for a wide beam.
+ */
+export const SEARCH_SETTINGS: Readonly<Record<string, string>> = {
+  'hnsw.ef_search': '400',
+  'hnsw.iterative_scan': 'relaxed_order',
+  enable_seqscan: 'off',
+};
+
+/**
+ * A query word found (by the planner's statistics) in more chunks than this
+ * is left out of the full-text half of search: it says little about a chunk,
+ * and ranking every chunk it matches is what made hybrid search slow.
+ */
+const COMMON_WORD_CHUNKS = 1000;
+/** The full-text half ranks at most this many matching chunks. */
+const FULL_TEXT_CANDIDATES = 200;
+/** How long the list of common words is reused before it is read again. */
+const COMMON_WORDS_TTL_MS = 10 * 60 * 1000;
+/** ANALYZE after this many new chunks plus a tenth of the table, as autovacuum would; PGlite has none. */
+const ANALYZE_BASE = 50;
+const ANALYZE_SCALE = 0.1;
+
+/** Words of a query (letters and digits only, at most 32): a chunk matching any of them is a full-text candidate. */
+export function queryWords(text: string): string[] {
+  return [...new Set((text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 32))];
 }
 
 /**
@@ -51,6 +76,10 @@ export function orQuery(text: string): string | undefined {
  * vectors, and hybrid search over them.
  */
 export class ChunkIndex {
+  private commonWords: { words: string[]; readAt: number } | undefined;
+  private sinceAnalyze = 0;
+  private analyzing: Promise<void> | undefined;
+
   constructor(
     private readonly db: Database,
     private readonly vectors: VectorColumn,
@@ -83,12 +112,36 @@ export class ChunkIndex {
           fileId,
           this.dims,
           `{${batch.map((chunk) => chunk.index).join(',')}}`,
-          toTextArray(batch.map((chunk) => chunk.text.replace(/\u0000/g, ''))),
+          toTextArray(batch.map((chunk) => chunk.text.replaceAll('\u0000', ''))),
           `{${batch.map((chunk) => chunk.tokens).join(',')}}`,
           toTextArray(batch.map((chunk) => String(this.vectors.literal(chunk.embedding)))),
         ],
       );
     }
+    this.sinceAnalyze += chunks.length;
+  }
+
+  /**
+   * Refreshes the planner's statistics once enough chunks have been added
+   * since the last time (the rule autovacuum applies, which PGlite lacks).
+   * Without them the planner does not use the HNSW index at all.
+   */
+  async analyzeIfGrown(): Promise<void> {
+    if (this.analyzing) return this.analyzing;
+    const [row] = await this.db.query<{ rows: number | string }>(
+      "SELECT greatest(reltuples, 0) AS rows FROM pg_class WHERE oid = 'chunks'::regclass",
+    );
+    if (this.sinceAnalyze < ANALYZE_BASE + ANALYZE_SCALE * Number(row?.rows ?? 0)) return;
+    this.sinceAnalyze = 0;
+    this.analyzing = this.db
+      .exec('ANALYZE chunks; ANALYZE vector_store_files')
+      .then(() => {
+        this.commonWords = undefined;
+      })
+      .finally(() => {
+        this.analyzing = undefined;
+      });
+    return this.analyzing;
   }
 
   /**
@@ -108,20 +161,28 @@ export class ChunkIndex {
     const scope = `c.tenant_id = $1 AND c.vector_store_id = ANY($2::text[]) AND c.dims = ${this.dims}
        AND f.status = 'completed'${filter}`;
     const distance = this.vectors.distance('$3', this.dims, 'c.embedding');
-    const tsquery = request.ranker === 'vector' ? undefined : orQuery(request.query);
+    const words = request.ranker === 'vector' ? [] : queryWords(request.query);
+    let textQuery = '';
     let fullText = 'SELECT NULL::bigint AS id, NULL::bigint AS rank WHERE false';
-    if (tsquery !== undefined) {
-      params.push(tsquery);
-      const q = `to_tsquery('english', $${params.length})`;
+    if (words.length > 0) {
+      params.push(toTextArray(words), toTextArray(await this.commonWordList()));
+      // The query's words OR-ed, less those whose stems are all common (NULL when none is left).
+      textQuery = `text_query AS MATERIALIZED (
+        SELECT to_tsquery('english', string_agg(w, ' | ')) AS q FROM unnest($${params.length - 1}::text[]) w
+         WHERE NOT (tsvector_to_array(to_tsvector('english', w)) <@ $${params.length}::text[])
+      ),`;
       fullText = `SELECT id, row_number() OVER (ORDER BY score DESC, id) AS rank FROM (
-          SELECT c.id, ts_rank_cd(c.tsv, ${q}) AS score
-            FROM chunks c JOIN vector_store_files f
-              ON f.vector_store_id = c.vector_store_id AND f.file_id = c.file_id
-           WHERE ${scope} AND c.tsv @@ ${q}
+          SELECT m.id, ts_rank_cd(m.tsv, text_query.q) AS score
+            FROM text_query, LATERAL (
+              SELECT c.id, c.tsv
+                FROM chunks c JOIN vector_store_files f
+                  ON f.vector_store_id = c.vector_store_id AND f.file_id = c.file_id
+               WHERE ${scope} AND c.tsv @@ text_query.q
+               LIMIT ${FULL_TEXT_CANDIDATES}) m
            ORDER BY score DESC LIMIT $4) t`;
     }
     const sql = `
-      WITH nearest AS MATERIALIZED (
+      WITH ${textQuery} nearest AS MATERIALIZED (
         SELECT c.id, ${distance} AS distance
           FROM chunks c JOIN vector_store_files f
             ON f.vector_store_id = c.vector_store_id AND f.file_id = c.file_id
@@ -169,12 +230,33 @@ export class ChunkIndex {
       .slice(0, request.maxResults);
   }
 
-  /** With pgvector: a wider HNSW beam, and iterative scans so filters do not starve the result. */
+  /**
+   * Stems found in more than COMMON_WORD_CHUNKS chunks, by the planner's
+   * statistics of the whole table (none before its first ANALYZE).
+   */
+  private async commonWordList(): Promise<string[]> {
+    if (this.commonWords && Date.now() - this.commonWords.readAt < COMMON_WORDS_TTL_MS) {
+      return this.commonWords.words;
+    }
+    // most_common_elem_freqs has three more entries than most_common_elems (min, max, nulls): zipped, they pair with NULL.
+    const rows = await this.db.query<{ word: string }>(
+      `SELECT s.word FROM (
+         SELECT unnest(most_common_elems::text::text[]) AS word, unnest(most_common_elem_freqs) AS freq
+           FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'chunks' AND attname = 'tsv'
+       ) s, pg_class t
+        WHERE t.oid = 'chunks'::regclass AND s.word IS NOT NULL AND s.freq * t.reltuples > $1`,
+      [COMMON_WORD_CHUNKS],
+    );
+    this.commonWords = { words: rows.map((row) => row.word), readAt: Date.now() };
+    return this.commonWords.words;
+  }
+
   private async withSearchSettings<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     if (this.vectors.kind !== 'pgvector') return fn(this.db);
+    const settings = Object.entries(SEARCH_SETTINGS);
+    const sql = `SELECT ${settings.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`;
     return this.db.transaction(async (tx) => {
-      await tx.query("SELECT set_config('hnsw.ef_search', '100', true)");
-      await tx.query("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)");
+      await tx.query(sql, settings.flat());
       return fn(tx);
     });
   }

@@ -1,5 +1,17 @@
-import type { EmbeddingCache } from '@agentd/tool-files';
+import { CachedEmbeddings, type EmbeddingCache, type EmbeddingProvider } from '@agentd/tool-files';
 import type { Queryable } from '../storage/database.js';
+
+/** The embedder, through each tenant's cache: a text is embedded once per tenant. */
+export class TenantEmbeddings {
+  constructor(
+    private readonly db: Queryable,
+    readonly embedder: EmbeddingProvider,
+  ) {}
+
+  of(tenantId: string): CachedEmbeddings {
+    return new CachedEmbeddings(this.embedder, new DatabaseEmbeddingCache(this.db, tenantId));
+  }
+}
 
 /**
  * The embedding cache in the database, per tenant: keys are content hashes

@@ -1,16 +1,9 @@
-import {
-  CachedEmbeddings,
-  chunkText,
-  type EmbeddingProvider,
-  ExtractionError,
-  extractText,
-  UnsupportedFileError,
-} from '@agentd/tool-files';
+import { chunkText, ExtractionError, extractText, UnsupportedFileError } from '@agentd/tool-files';
 import type { Logger } from 'pino';
 import type { FileService } from '../files/file-service.js';
 import type { Database } from '../storage/database.js';
 import type { ChunkIndex } from './chunk-index.js';
-import { DatabaseEmbeddingCache } from './embedding-cache.js';
+import type { TenantEmbeddings } from './embedding-cache.js';
 import type { Chunking, VectorStoreRepository } from './vector-store-repository.js';
 
 interface Job {
@@ -41,7 +34,7 @@ export class IngestionQueue {
       stores: VectorStoreRepository;
       files: FileService;
       chunks: ChunkIndex;
-      embedder: EmbeddingProvider;
+      embeddings: TenantEmbeddings;
       logger: Logger;
       concurrency?: number;
     },
@@ -92,7 +85,7 @@ export class IngestionQueue {
   }
 
   private async ingest(job: Job): Promise<void> {
-    const { stores, files, chunks, embedder, logger } = this.options;
+    const { stores, files, chunks, embeddings, logger } = this.options;
     try {
       const store = await stores.get(job.tenantId, job.vectorStoreId);
       const file = await files.repository.get(job.tenantId, job.fileId);
@@ -103,8 +96,8 @@ export class IngestionQueue {
         ...(file.contentType ? { contentType: file.contentType } : {}),
       });
       const pieces = chunkText(extracted.text, chunkOptions(store.chunking));
-      const cached = new CachedEmbeddings(embedder, new DatabaseEmbeddingCache(this.db, job.tenantId));
-      const vectors = pieces.length === 0 ? [] : await cached.embed(pieces.map((piece) => piece.text));
+      const vectors =
+        pieces.length === 0 ? [] : await embeddings.of(job.tenantId).embed(pieces.map((piece) => piece.text));
       await this.db.transaction(async (tx) => {
         await chunks.replace(
           tx,
@@ -124,6 +117,9 @@ export class IngestionQueue {
         chunkCount: pieces.length,
         usageBytes: pieces.reduce((sum, piece) => sum + Buffer.byteLength(piece.text), 0),
       });
+      await chunks
+        .analyzeIfGrown()
+        .catch((error) => logger.warn({ err: error }, 'could not refresh the statistics of chunks'));
     } catch (error) {
       if ((error as { category?: string }).category === 'not_found') return; // removed meanwhile
       const failure = describeFailure(error);

@@ -1,11 +1,9 @@
-import { CachedEmbeddings, type EmbeddingProvider } from '@agentd/tool-files';
 import { AgentdError } from '../errors.js';
 import type { FileRepository } from '../files/file-repository.js';
 import { newId } from '../ids.js';
-import type { Database } from '../storage/database.js';
 import { type AttributeFilter, FilterError } from './attribute-filter.js';
 import type { ChunkHit, ChunkIndex } from './chunk-index.js';
-import { DatabaseEmbeddingCache } from './embedding-cache.js';
+import type { TenantEmbeddings } from './embedding-cache.js';
 import type { IngestionQueue } from './ingestion.js';
 import {
   type Attributes,
@@ -39,12 +37,11 @@ export interface SearchOptions {
 /** Vector stores: their files' ingestion and search over their chunks. */
 export class VectorStoreService {
   constructor(
-    private readonly db: Database,
     readonly repository: VectorStoreRepository,
     private readonly files: FileRepository,
     private readonly chunks: ChunkIndex,
     private readonly ingestion: IngestionQueue,
-    private readonly embedder: EmbeddingProvider,
+    private readonly embeddings: TenantEmbeddings,
   ) {}
 
   async create(
@@ -87,8 +84,7 @@ export class VectorStoreService {
     query: string,
     options: SearchOptions,
   ): Promise<ChunkHit[]> {
-    const cached = new CachedEmbeddings(this.embedder, new DatabaseEmbeddingCache(this.db, tenantId));
-    const [embedding] = await cached.embed([query]);
+    const [embedding] = await this.embeddings.of(tenantId).embed([query]);
     try {
       const hits = await this.chunks.search({
         tenantId,
