@@ -89,8 +89,8 @@ async function runOne(
     };
   }
   const timeoutMs = tool.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = AbortSignal.any([options.signal, timeout]);
+  const call = callSignal(options.signal, timeoutMs);
+  const signal = call.signal;
   const items = options.newItemId
     ? trackHostedItems({
         callId,
@@ -134,12 +134,38 @@ async function runOne(
     };
   } catch (error) {
     if (options.signal.aborted) return { status: 'cancelled', output: 'Error: the run was cancelled.' };
-    if (timeout.aborted)
+    if (call.timedOut())
       return { status: 'failed', output: `Error: ${name} timed out after ${timeoutMs} ms.` };
     return { status: 'failed', output: `Error: ${name} failed: ${(error as Error).message}` };
   } finally {
+    call.release();
     items?.close(options.signal.aborted);
   }
+}
+
+/**
+ * The signal a call runs under: aborted by the run or by the call's time-out.
+ * Released when the call settles, so that no timer or listener outlives it
+ * (AbortSignal.timeout and AbortSignal.any keep theirs until they fire).
+ */
+function callSignal(run: AbortSignal, timeoutMs: number) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+  }, timeoutMs);
+  const forward = () => controller.abort(run.reason);
+  if (run.aborted) forward();
+  else run.addEventListener('abort', forward, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    release: () => {
+      clearTimeout(timer);
+      run.removeEventListener('abort', forward);
+    },
+  };
 }
 
 /** Settles when the tool does or when the signal aborts, whichever comes first: a tool that ignores its signal cannot hang the run. */

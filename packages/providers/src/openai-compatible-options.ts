@@ -1,3 +1,7 @@
+import { fetchPost } from './http/fetch-post.js';
+import type { HttpPost } from './http/http-post.js';
+import { undiciPost } from './http/undici-post.js';
+
 /** Options shared by the OpenAI-compatible providers (Chat Completions and Responses). */
 export interface OpenAICompatibleOptions {
   /** The API root, e.g. `https://api.openai.com/v1` or `http://localhost:8000/v1`. */
@@ -16,7 +20,7 @@ export interface OpenAICompatibleOptions {
   requestTimeoutMs?: number;
   /** The longest gap allowed between two chunks of the stream. Default 60000. */
   idleTimeoutMs?: number;
-  /** A fetch implementation to use instead of the global one. */
+  /** A fetch implementation to use instead of the built-in HTTP client. */
   fetch?: typeof globalThis.fetch;
 }
 
@@ -32,7 +36,7 @@ export interface ResolvedOptions {
   retryMaxDelayMs: number;
   requestTimeoutMs: number;
   idleTimeoutMs: number;
-  fetch: typeof globalThis.fetch;
+  post: HttpPost;
 }
 
 export function resolveOptions(options: OpenAICompatibleOptions): ResolvedOptions {
@@ -46,6 +50,6 @@ export function resolveOptions(options: OpenAICompatibleOptions): ResolvedOption
     retryMaxDelayMs: options.retryMaxDelayMs ?? 8000,
     requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
     idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
-    fetch: options.fetch ?? globalThis.fetch,
+    post: options.fetch ? fetchPost(options.fetch) : undiciPost,
   };
 }

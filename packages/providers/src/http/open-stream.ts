@@ -1,9 +1,10 @@
 import { ModelError } from '../model-error.js';
 import type { ResolvedOptions } from '../openai-compatible-options.js';
+import type { ByteReader, HttpAnswer } from './http-post.js';
 import { parseRetryAfter, RETRYABLE_STATUSES } from './retry-delay.js';
 
 /**
- * POSTs a JSON body and returns the response body once a 2xx status arrives.
+ * POSTs a JSON body and returns a reader of the response body once a 2xx status arrives.
  * `controller` aborts the request: the caller's signal, time-outs, or closing.
  */
 export async function openStream(
@@ -11,7 +12,7 @@ export async function openStream(
   path: string,
   body: unknown,
   controller: AbortController,
-): Promise<ReadableStream<Uint8Array>> {
+): Promise<ByteReader> {
   const url = `${options.baseURL}${path}`;
   const timer = setTimeout(
     () =>
@@ -21,10 +22,9 @@ export async function openStream(
     options.requestTimeoutMs,
   );
   try {
-    let response: Response;
+    let response: HttpAnswer;
     try {
-      response = await options.fetch(url, {
-        method: 'POST',
+      response = await options.post(url, {
         headers: {
           'content-type': 'application/json',
           accept: 'text/event-stream',
@@ -37,9 +37,10 @@ export async function openStream(
     } catch (error) {
       throw abortReason(controller.signal) ?? connectionError(`Could not connect to ${url}`, error);
     }
-    if (!response.ok) throw await httpError(response, url);
-    if (!response.body) throw new ModelError('model_stream_error', `${url} answered without a body`);
-    return response.body;
+    if (response.status < 200 || response.status > 299) throw await httpError(response, url);
+    const reader = response.body();
+    if (!reader) throw new ModelError('model_stream_error', `${url} answered without a body`);
+    return reader;
   } finally {
     clearTimeout(timer);
   }
@@ -56,7 +57,7 @@ export function connectionError(what: string, error: unknown): ModelError {
   return new ModelError('model_connection_error', `${what}: ${message}${cause}`, { cause: error });
 }
 
-async function httpError(response: Response, url: string): Promise<ModelError> {
+async function httpError(response: HttpAnswer, url: string): Promise<ModelError> {
   const text = await response.text().catch(() => '');
   const retryable = RETRYABLE_STATUSES.has(response.status);
   return new ModelError(

@@ -1,5 +1,6 @@
 import { ModelError } from '../model-error.js';
 import { createSseParser, type SseEvent } from '../sse/sse-parser.js';
+import type { ByteReader } from './http-post.js';
 import { abortReason, connectionError } from './open-stream.js';
 
 export interface ReadProgress {
@@ -12,12 +13,11 @@ export interface ReadProgress {
  * `idleTimeoutMs`, aborts `controller` (which closes the connection) and throws.
  */
 export async function* readSseEvents(
-  body: ReadableStream<Uint8Array>,
+  reader: ByteReader,
   idleTimeoutMs: number,
   controller: AbortController,
   progress: ReadProgress,
 ): AsyncGenerator<SseEvent> {
-  const reader = body.getReader();
   const decoder = new TextDecoder();
   const queue: SseEvent[] = [];
   const parser = createSseParser((event) => queue.push(event));
@@ -41,11 +41,7 @@ export async function* readSseEvents(
   }
 }
 
-async function readWithin(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  idleTimeoutMs: number,
-  controller: AbortController,
-) {
+async function readWithin(reader: ByteReader, idleTimeoutMs: number, controller: AbortController) {
   const timer = setTimeout(
     () =>
       controller.abort(

@@ -20,7 +20,7 @@ export function retryDelayMs(attempt: number, options: RetryDelayOptions): numbe
 }
 
 /** Reads `retry-after-ms` (OpenAI) or `Retry-After` in seconds or as an HTTP date. */
-export function parseRetryAfter(headers: Headers, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(headers: Pick<Headers, 'get'>, now: number = Date.now()): number | undefined {
   const milliseconds = Number(headers.get('retry-after-ms') ?? Number.NaN);
   if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
   const value = headers.get('retry-after')?.trim();

@@ -33,6 +33,7 @@ export async function* streamTurn(
     signal?.addEventListener('abort', forwardAbort, { once: true });
     const progress: ReadProgress = { received: false };
     let failure: ModelError;
+    let finished = false;
     try {
       const stream = await openStream(options, path, body, controller);
       const decoder = createDecoder();
@@ -41,6 +42,7 @@ export async function* streamTurn(
         if (decoder.done) break;
       }
       yield* decoder.end();
+      finished = true;
       return;
     } catch (error) {
       if (signal?.aborted) throw signal.reason ?? new ModelError('model_aborted', 'The request was aborted');
@@ -48,8 +50,9 @@ export async function* streamTurn(
       failure = redactModelError(error, options.apiKey);
     } finally {
       signal?.removeEventListener('abort', forwardAbort);
-      // Closes the connection when the consumer stopped early or the attempt failed.
-      controller.abort();
+      // Closes the connection when the consumer stopped early or the attempt failed
+      // (a finished stream has released it; an abort would only cost an exception object).
+      if (!finished) controller.abort();
     }
     if (!failure.retryable || progress.received || attempt >= options.maxRetries) throw failure;
     await sleep(

@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { agentRoutes } from '../agents/agent-routes.js';
 import { apiKeyRoutes } from '../api-keys/api-key-routes.js';
@@ -19,6 +18,7 @@ import { errorResponse, toAgentdError } from './error-response.js';
 import { accessLog } from './middleware/access-log/access-log.js';
 import { apiKeyAuthenticator } from './middleware/auth/api-key-authenticator.js';
 import { authenticate } from './middleware/auth/authenticate.js';
+import { bodyLimit } from './middleware/body-limit/body-limit.js';
 import { serviceRoutes } from './service-routes.js';
 
 export const API_VERSION = '0.1.0';
@@ -34,16 +34,7 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
     await next();
   });
   app.use(accessLog(logger));
-  const limitBody = bodyLimit({
-    maxSize: config.AGENTD_BODY_LIMIT,
-    onError: () => {
-      throw new AgentdError(
-        'too_large',
-        'body_too_large',
-        `The request body is larger than ${config.AGENTD_BODY_LIMIT} bytes (AGENTD_BODY_LIMIT).`,
-      );
-    },
-  });
+  const limitBody = bodyLimit(config.AGENTD_BODY_LIMIT);
   // File uploads stream to storage under their own limits (AGENTD_FILE_MAX_BYTES and the tenant quota).
   app.use('/v1/*', (c, next) =>
     c.req.method === 'POST' && c.req.path === '/v1/files' ? next() : limitBody(c, next),

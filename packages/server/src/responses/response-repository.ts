@@ -2,6 +2,7 @@ import { applyEvent, isTerminal } from '@agentd/core';
 import type { Item, ListPage, PageQuery, ResponseEvent, ResponseObject } from '@agentd/spec';
 import { AgentdError, notFound } from '../errors.js';
 import type { Database } from '../storage/database.js';
+import { GroupCommit } from '../storage/group-commit.js';
 import { toListPage } from '../storage/pagination.js';
 import type { RunSpec } from './run-spec.js';
 
@@ -30,6 +31,70 @@ interface ResponseRow {
   request_hash: string | null;
 }
 
+/**
+ * Inserts responses, each with its first event (response.created); returns
+ * the ids inserted, which leaves out idempotent repeats.
+ */
+const INSERT_RESPONSES = `WITH inserted AS (
+    INSERT INTO responses (id, tenant_id, status, snapshot, snapshot_sequence, input, history, run_spec,
+      conversation_id, previous_response_id, idempotency_key, request_hash)
+    SELECT id, tenant_id, status, snapshot, 1, input, history, run_spec, conversation_id,
+      previous_response_id, idempotency_key, request_hash
+    FROM json_to_recordset($1::json) AS n(id text, tenant_id text, status text, snapshot json, input json,
+      history json, run_spec json, conversation_id text, previous_response_id text, idempotency_key text,
+      request_hash text)
+    ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+    RETURNING id, tenant_id, snapshot
+  ), logged AS (
+    INSERT INTO response_event_batches (response_id, tenant_id, first_sequence, last_sequence, events)
+    SELECT id, tenant_id, 1, 1,
+      json_build_array(json_build_object('type', 'response.created', 'response', snapshot, 'sequence_number', 1))
+    FROM inserted
+  )
+  SELECT id FROM inserted`;
+
+const BATCHES = `json_to_recordset($1::json) AS b(response_id text, tenant_id text, first_sequence integer,
+  last_sequence integer, events json, snapshot json, status text)`;
+
+const INSERT_BATCHES = `INSERT INTO response_event_batches (response_id, tenant_id, first_sequence, last_sequence, events)
+  SELECT response_id, tenant_id, first_sequence, last_sequence, events FROM ${BATCHES}`;
+
+/** Logs the batches and stores the final snapshot of each run one of them ends. */
+const INSERT_BATCHES_AND_FINISH = `WITH batches AS (SELECT * FROM ${BATCHES}), logged AS (
+    INSERT INTO response_event_batches (response_id, tenant_id, first_sequence, last_sequence, events)
+    SELECT response_id, tenant_id, first_sequence, last_sequence, events FROM batches
+  )
+  UPDATE responses SET snapshot = b.snapshot, snapshot_sequence = b.last_sequence, status = b.status,
+    updated_at = now()
+  FROM batches b
+  WHERE b.snapshot IS NOT NULL AND responses.tenant_id = b.tenant_id AND responses.id = b.response_id`;
+
+/** A new row of responses. */
+interface NewResponseRow {
+  id: string;
+  tenant_id: string;
+  status: string;
+  snapshot: ResponseObject;
+  input: Item[];
+  history: Item[];
+  run_spec: RunSpec;
+  conversation_id: string | null;
+  previous_response_id: string | null;
+  idempotency_key: string | null;
+  request_hash: string | null;
+}
+
+/** A row of response_event_batches; a batch that ends the run carries the final snapshot. */
+interface EventBatchRow {
+  response_id: string;
+  tenant_id: string;
+  first_sequence: number;
+  last_sequence: number;
+  events: ResponseEvent[];
+  snapshot?: ResponseObject;
+  status?: string;
+}
+
 export interface NewResponse {
   snapshot: ResponseObject;
   input: Item[];
@@ -43,50 +108,53 @@ export interface NewResponse {
 
 /**
  * Responses and their append-only event logs. Events are stored in batches
- * (one row per write); the snapshot is written at creation and when the run
- * ends, and folded forward from the log in between.
+ * (one row per batch); the snapshot is written at creation and when the run
+ * ends, and folded forward from the log in between. Creates and batches of
+ * concurrent requests and runs are written together (group commit).
  */
 export class ResponseRepository {
+  private readonly creates = new GroupCommit<NewResponseRow, boolean>((rows) => this.insertResponses(rows));
+  private readonly batches = new GroupCommit<EventBatchRow>((rows) => this.writeBatches(rows));
+
   constructor(private readonly db: Database) {}
 
   /**
    * Inserts a response with its first event (response.created), in one
-   * statement. With an idempotency key already used, returns the earlier
-   * response instead (`created: false`).
+   * statement (shared with the creates of concurrent requests). With an
+   * idempotency key already used, returns the earlier response instead
+   * (`created: false`).
    */
   async create(
     tenantId: string,
     input: NewResponse,
   ): Promise<{ created: boolean; response: StoredResponse }> {
-    const created: ResponseEvent = { type: 'response.created', response: input.snapshot, sequence_number: 1 };
-    const rows = await this.db.query<ResponseRow>(
-      `WITH inserted AS (
-         INSERT INTO responses (id, tenant_id, status, snapshot, snapshot_sequence, input, history, run_spec,
-           conversation_id, previous_response_id, idempotency_key, request_hash)
-         VALUES ($1, $2, $3, $4::json, 1, $5::json, $6::json, $7::json, $8, $9, $10, $11)
-         ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-         RETURNING *
-       ), logged AS (
-         INSERT INTO response_event_batches (response_id, tenant_id, first_sequence, last_sequence, events)
-         SELECT id, tenant_id, 1, 1, $12::json FROM inserted
-       )
-       SELECT * FROM inserted`,
-      [
-        input.snapshot.id,
+    const inserted = await this.creates.add({
+      id: input.snapshot.id,
+      tenant_id: tenantId,
+      status: input.snapshot.status,
+      snapshot: input.snapshot,
+      input: input.input,
+      history: input.history,
+      run_spec: input.runSpec,
+      conversation_id: input.conversationId,
+      previous_response_id: input.previousResponseId,
+      idempotency_key: input.idempotencyKey,
+      request_hash: input.requestHash,
+    });
+    if (inserted) {
+      const response: StoredResponse = {
+        id: input.snapshot.id,
         tenantId,
-        input.snapshot.status,
-        JSON.stringify(input.snapshot),
-        JSON.stringify(input.input),
-        JSON.stringify(input.history),
-        JSON.stringify(input.runSpec),
-        input.conversationId,
-        input.previousResponseId,
-        input.idempotencyKey,
-        input.requestHash,
-        JSON.stringify([created]),
-      ],
-    );
-    if (rows[0]) return { created: true, response: { ...this.toStored(rows[0], []), lastSequence: 1 } };
+        snapshot: input.snapshot,
+        input: input.input,
+        history: input.history,
+        runSpec: input.runSpec,
+        conversationId: input.conversationId,
+        lastSequence: 1,
+        requestHash: input.requestHash,
+      };
+      return { created: true, response };
+    }
     const [existing] = await this.db.query<ResponseRow>(
       'SELECT * FROM responses WHERE tenant_id = $1 AND idempotency_key = $2',
       [tenantId, input.idempotencyKey],
@@ -94,6 +162,13 @@ export class ResponseRepository {
     if (!existing)
       throw new AgentdError('internal', 'idempotency_lookup_failed', 'The idempotent response vanished.');
     return { created: false, response: await this.current(existing) };
+  }
+
+  /** Inserts responses with their response.created events; whether each was inserted (not an idempotent repeat). */
+  private async insertResponses(rows: NewResponseRow[]): Promise<boolean[]> {
+    const inserted = await this.db.query<{ id: string }>(INSERT_RESPONSES, [JSON.stringify(rows)]);
+    const ids = new Set(inserted.map((row) => row.id));
+    return rows.map((row) => ids.has(row.id));
   }
 
   async get(tenantId: string, id: string): Promise<StoredResponse> {
@@ -115,9 +190,10 @@ export class ResponseRepository {
 
   /**
    * Appends a batch of numbered events. When the batch ends the run, the
-   * final snapshot is stored with it, in the same statement.
+   * final snapshot is stored with it, in the same statement. Concurrent
+   * runs' batches are written together (see GroupCommit).
    */
-  async appendEvents(
+  appendEvents(
     tenantId: string,
     id: string,
     events: ResponseEvent[],
@@ -125,31 +201,21 @@ export class ResponseRepository {
   ): Promise<void> {
     const first = events[0];
     const last = events.at(-1);
-    if (!first || !last) return;
-    const batch = [
-      id,
-      tenantId,
-      first.sequence_number,
-      last.sequence_number,
-      JSON.stringify(events),
-    ] as const;
-    if (!isTerminal(snapshot.status)) {
-      await this.db.query(
-        `INSERT INTO response_event_batches (response_id, tenant_id, first_sequence, last_sequence, events)
-         VALUES ($1, $2, $3, $4, $5::json)`,
-        batch,
-      );
-      return;
-    }
-    await this.db.query(
-      `WITH logged AS (
-         INSERT INTO response_event_batches (response_id, tenant_id, first_sequence, last_sequence, events)
-         VALUES ($1, $2, $3, $4, $5::json)
-       )
-       UPDATE responses SET snapshot = $6::json, snapshot_sequence = $4, status = $7, updated_at = now()
-       WHERE tenant_id = $2 AND id = $1`,
-      [...batch, JSON.stringify(snapshot), snapshot.status],
-    );
+    if (!first || !last) return Promise.resolve();
+    return this.batches.add({
+      response_id: id,
+      tenant_id: tenantId,
+      first_sequence: first.sequence_number,
+      last_sequence: last.sequence_number,
+      events,
+      ...(isTerminal(snapshot.status) ? { snapshot, status: snapshot.status } : {}),
+    });
+  }
+
+  private async writeBatches(batches: EventBatchRow[]): Promise<undefined[]> {
+    const ending = batches.some((batch) => batch.snapshot !== undefined);
+    await this.db.query(ending ? INSERT_BATCHES_AND_FINISH : INSERT_BATCHES, [JSON.stringify(batches)]);
+    return batches.map(() => undefined);
   }
 
   /** The events after sequence number `after`, in order. */

@@ -106,7 +106,8 @@ function parseArguments(
   const { code, runtime, reset } = args as Record<string, unknown>;
   if (typeof code !== 'string' || code.trim() === '')
     return 'Invalid arguments: "code" must be a non-empty string.';
-  if (reset !== undefined && typeof reset !== 'boolean') return 'Invalid arguments: "reset" must be true or false.';
+  if (reset !== undefined && typeof reset !== 'boolean')
+    return 'Invalid arguments: "reset" must be true or false.';
   const fresh = reset === true ? { reset: true } : {};
   if (runtime === undefined || runtime === null) return { code, ...fresh };
   if (typeof runtime !== 'string' || !runtimes.includes(runtime as CodeInterpreterRuntime))
