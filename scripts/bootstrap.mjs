@@ -2,7 +2,7 @@
 // The two commands. Uses nothing but Node's standard library, because it runs
 // before any package is installed.
 //   node scripts/bootstrap.mjs start   install what is missing, build, serve
-//   node scripts/bootstrap.mjs test    also install the Debian packages and services the tests need, then test
+//   node scripts/bootstrap.mjs test    also install the Debian packages and services the tests need, then test and lint
 //   node scripts/bootstrap.mjs bench   install, build, run the benchmarks
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -71,7 +71,12 @@ switch (command) {
     ensureNodeModules();
     ensureSystem({ ci: process.env.CI === 'true' });
     build();
-    process.exit(run('npx', ['--no-install', 'vitest', 'run', ...rest]));
+    const tests = run('npx', ['--no-install', 'vitest', 'run', ...rest]);
+    // The linter and formatter (errors only; warnings are printed but pass), on the whole tree.
+    const lint =
+      rest.length === 0 ? run('npx', ['--no-install', 'biome', 'check', 'packages', 'bench', 'scripts']) : 0;
+    if (lint !== 0) console.error('agentd: biome check found errors (npm run format fixes formatting)');
+    process.exit(tests !== 0 ? tests : lint);
     break;
   }
   case 'bench': {
