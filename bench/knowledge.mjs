@@ -63,8 +63,8 @@ const numbers = (text) => text.split(',').map(Number);
 
 const SIZES = numbers(option('sizes', quick ? '2000' : '10000,100000'));
 const QUERIES = Number(option('queries', quick ? '50' : '200'));
-/** hnsw.ef_search values to sweep (pgvector accepts 1 to 1000; ChunkIndex uses 400). */
-const EF_SEARCH = numbers(option('ef', '40,100,200,400,800,1000'));
+/** hnsw.ef_search values to sweep (pgvector accepts 1 to 1000; ChunkIndex uses 500). */
+const EF_SEARCH = numbers(option('ef', '40,100,200,400,500,800'));
 const WARMUP = quick ? 5 : 20;
 /** PostgreSQL's exact search: about 1 s a query at 100k chunks in PGlite, so fewer queries. */
 const EXACT_QUERIES = Math.min(QUERIES, 20);
