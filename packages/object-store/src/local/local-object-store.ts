@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { addAbortSignal, type Readable } from 'node:stream';
@@ -41,16 +40,20 @@ export class LocalObjectStore implements ObjectStore {
     });
     const temp = join(this.#incoming, randomUUID());
     const count = { bytes: 0 };
+    // Opened before the body is read: a body that fails at once must not race the open
+    // and leave a file behind after the clean-up below.
+    const file = await open(temp, 'wx', 0o600);
     try {
       await pipeline(
         countBytes(bodyChunks(body), count),
-        createWriteStream(temp, { flags: 'wx', mode: 0o600, flush: true }),
+        file.createWriteStream({ flush: true }),
         options.signal ? { signal: options.signal } : {},
       );
       await rename(temp, target).catch((error) => {
         throw explainConflict(key, error);
       });
     } catch (error) {
+      await file.close().catch(() => undefined);
       await rm(temp, { force: true });
       if (options.signal?.aborted) throw options.signal.reason;
       throw error;
