@@ -1,7 +1,7 @@
 // The searches the knowledge benchmark times: through the API's service, through
 // ChunkIndex, and raw SQL (by the HNSW index or exact), and their query plans.
 
-import { SEARCH_SETTINGS } from '../packages/server/dist/index.js';
+import { applySearchSettings } from '../packages/server/dist/index.js';
 
 export const TENANT = 'tenant_bench';
 export const DIMS = 384;
@@ -68,9 +68,7 @@ export async function chunkIndexPlan(ctx, ranker) {
   await chunkSearch(ctx, ctx.queries[0], ranker);
   const { sql, params } = ctx.recorder.last;
   const plan = await ctx.db.transaction(async (tx) => {
-    for (const [name, value] of Object.entries(SEARCH_SETTINGS)) {
-      await tx.query('SELECT set_config($1, $2, true)', [name, value]);
-    }
+    await applySearchSettings(tx);
     return tx.query(`EXPLAIN ${sql}`, params);
   });
   return usesHnsw(plan);

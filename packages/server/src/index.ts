@@ -9,4 +9,4 @@ export type { Database, Queryable } from './storage/database.js';
 export { migrate } from './storage/migrate.js';
 export { openPgliteDatabase } from './storage/pglite-database.js';
 export { openPostgresDatabase } from './storage/postgres-database.js';
-export { ChunkIndex, SEARCH_SETTINGS } from './vector-stores/chunk-index.js';
+export { applySearchSettings, ChunkIndex } from './vector-stores/chunk-index.js';

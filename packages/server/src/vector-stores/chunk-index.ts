@@ -46,11 +46,17 @@ const INSERT_BATCH = 500;
  * keep filters from starving the result; and with sequential scans off the
  * planner keeps to the indexes, which it otherwise gives up for a wide beam.
  */
-export const SEARCH_SETTINGS: Readonly<Record<string, string>> = {
-  'hnsw.ef_search': '500',
-  'hnsw.iterative_scan': 'relaxed_order',
-  enable_seqscan: 'off',
-};
+const SEARCH_SETTINGS: ReadonlyArray<[string, string]> = [
+  ['hnsw.ef_search', '500'],
+  ['hnsw.iterative_scan', 'relaxed_order'],
+  ['enable_seqscan', 'off'],
+];
+const SET_SEARCH_SETTINGS = `SELECT ${SEARCH_SETTINGS.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`;
+
+/** Applies SEARCH_SETTINGS to the transaction `tx` (they end with it). */
+export async function applySearchSettings(tx: Queryable): Promise<void> {
+  await tx.query(SET_SEARCH_SETTINGS, SEARCH_SETTINGS.flat());
+}
 
 /**
  * A query word found (by the planner's statistics) in more chunks than this
@@ -255,10 +261,8 @@ export class ChunkIndex {
 
   private async withSearchSettings<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     if (this.vectors.kind !== 'pgvector') return fn(this.db);
-    const settings = Object.entries(SEARCH_SETTINGS);
-    const sql = `SELECT ${settings.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`;
     return this.db.transaction(async (tx) => {
-      await tx.query(sql, settings.flat());
+      await applySearchSettings(tx);
       return fn(tx);
     });
   }
