@@ -106,10 +106,14 @@ export function createServices(
       policy: networkPolicy,
       tenantPolicy: (tenantId) => networkPolicies.policyFor(tenantId),
       fileSearch: knowledge.fileSearch,
-      readFile: async (scope, fileId) => ({
-        filename: (await knowledge.files.repository.get(scope.tenantId, fileId)).filename,
-        bytes: await knowledge.files.readAll(scope.tenantId, fileId, CODE_INTERPRETER_FILE_BYTES),
-      }),
+      readFile: async (scope, fileId) => {
+        const { file, bytes } = await knowledge.files.readAll(
+          scope.tenantId,
+          fileId,
+          CODE_INTERPRETER_FILE_BYTES,
+        );
+        return { filename: file.filename, bytes };
+      },
     }),
   );
   const runs = new RunManager({

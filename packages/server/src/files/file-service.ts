@@ -116,8 +116,12 @@ export class FileService {
     return { file, body: await this.store.get(file.objectKey) };
   }
 
-  /** A file's bytes in one buffer, for extraction; refuses files larger than `maxBytes`. */
-  async readAll(tenantId: string, id: string, maxBytes = this.limits.maxFileBytes): Promise<Buffer> {
+  /** A file and its bytes in one buffer, for extraction; refuses files larger than `maxBytes`. */
+  async readAll(
+    tenantId: string,
+    id: string,
+    maxBytes = this.limits.maxFileBytes,
+  ): Promise<{ file: StoredFile; bytes: Buffer }> {
     const { file, body } = await this.content(tenantId, id);
     if (file.bytes > maxBytes) {
       body.destroy();
@@ -129,7 +133,7 @@ export class FileService {
     }
     const parts: Buffer[] = [];
     for await (const part of body) parts.push(part as Buffer);
-    return Buffer.concat(parts);
+    return { file, bytes: Buffer.concat(parts) };
   }
 
   /** Removes the file, its chunks in every vector store, and its bytes. */

@@ -88,8 +88,7 @@ export class IngestionQueue {
     const { stores, files, chunks, embeddings, logger } = this.options;
     try {
       const store = await stores.get(job.tenantId, job.vectorStoreId);
-      const file = await files.repository.get(job.tenantId, job.fileId);
-      const bytes = await files.readAll(job.tenantId, job.fileId, MAX_EXTRACT_BYTES);
+      const { file, bytes } = await files.readAll(job.tenantId, job.fileId, MAX_EXTRACT_BYTES);
       const extracted = await extractText({
         bytes,
         filename: file.filename,
