@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Item, ModelSettings, ModelToolChoice, ResponseObject } from '@agentd/spec';
 import type { Agent } from '../agents/agent-schema.js';
 import { toItem } from '../conversations/item-schema.js';
-import { AgentdError } from '../errors.js';
+import { AgentdError, requireReferenced } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Services } from '../services.js';
 import type { BuiltinTools } from '../tools/builtins/builtin-tools.js';
@@ -225,14 +225,7 @@ async function requireOwn(
   refusal: { code: string; what: string; param: string },
 ): Promise<void> {
   for (const [index, id] of (ids ?? []).entries()) {
-    try {
-      await get(id);
-    } catch (error) {
-      if ((error as AgentdError).category !== 'not_found') throw error;
-      throw new AgentdError('invalid_request', refusal.code, `No ${refusal.what} ${id} in your tenant.`, {
-        param: `${refusal.param}[${index}]`,
-      });
-    }
+    await requireReferenced(get(id), { ...refusal, id, param: `${refusal.param}[${index}]` });
   }
 }
 

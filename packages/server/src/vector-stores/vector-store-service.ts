@@ -1,4 +1,4 @@
-import { AgentdError } from '../errors.js';
+import { AgentdError, requireReferenced } from '../errors.js';
 import type { FileRepository } from '../files/file-repository.js';
 import { newId } from '../ids.js';
 import { type AttributeFilter, FilterError } from './attribute-filter.js';
@@ -102,16 +102,12 @@ export class VectorStoreService {
     }
   }
 
-  private async requireFile(tenantId: string, fileId: string, param: string): Promise<void> {
-    try {
-      await this.files.get(tenantId, fileId);
-    } catch (error) {
-      if ((error as AgentdError).category === 'not_found') {
-        throw new AgentdError('invalid_request', 'unknown_file', `No file ${fileId} in your tenant.`, {
-          param,
-        });
-      }
-      throw error;
-    }
+  private requireFile(tenantId: string, fileId: string, param: string): Promise<void> {
+    return requireReferenced(this.files.get(tenantId, fileId), {
+      code: 'unknown_file',
+      what: 'file',
+      id: fileId,
+      param,
+    });
   }
 }
