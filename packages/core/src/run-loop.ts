@@ -19,7 +19,7 @@ import type {
 import { applyEvent } from './apply-event.js';
 import { fitToBudget, itemsToMessages } from './context-window.js';
 import { fileCitationSources, findFileCitations } from './file-citations.js';
-import { interruptedItem } from './hosted-items.js';
+import { type HostedItemPrefix, interruptedItem } from './hosted-items.js';
 import type { RunEventSink } from './run-event-sink.js';
 import { transition } from './run-status.js';
 import type { RunTool, ToolScope } from './run-tool.js';
@@ -46,8 +46,8 @@ export interface RunLoopInput {
   contextTokens: number;
   signal: AbortSignal;
   sink: RunEventSink;
-  /** `ci` and `ws` are hosted-tool items (code_interpreter_call, web_search_call). */
-  newId: (prefix: 'msg' | 'fc' | 'fco' | 'rs' | 'apr' | 'ci' | 'ws' | 'fs') => string;
+  /** HostedItemPrefix: hosted-tool items (code_interpreter_call, web_search_call, file_search_call). */
+  newId: (prefix: 'msg' | 'fc' | 'fco' | 'rs' | 'apr' | HostedItemPrefix) => string;
   /** How long an approval request stays answerable; later answers count as denials. */
   approvalTtlMs?: number;
   /** Model turns already taken, when resuming a run that was interrupted. */

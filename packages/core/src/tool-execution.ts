@@ -1,5 +1,5 @@
 import type { FunctionCallOutputItem, OutputItem, ResponseEventBody } from '@agentd/spec';
-import { trackHostedItems } from './hosted-items.js';
+import { type HostedItemPrefix, trackHostedItems } from './hosted-items.js';
 import type { PendingCall } from './run-loop.js';
 import type { RunTool, ToolReport, ToolResult, ToolScope } from './run-tool.js';
 import { validateArguments } from './validate-arguments.js';
@@ -13,8 +13,8 @@ export interface ExecutionOptions {
   newId: () => string;
   emit: (event: ResponseEventBody) => void;
   outputIndex: () => number;
-  /** Ids of hosted-tool items (code_interpreter_call, web_search_call). */
-  newItemId?: (prefix: 'ci' | 'ws' | 'fs') => string;
+  /** Ids of hosted-tool items (code_interpreter_call, web_search_call, file_search_call). */
+  newItemId?: (prefix: HostedItemPrefix) => string;
   scope?: ToolScope;
 }
 

@@ -75,12 +75,11 @@ export function createKnowledgeServices(
   const ingestion = new IngestionQueue(db, { stores, files, chunks, embeddings, logger });
   const vectorStores = new VectorStoreService(stores, files.repository, chunks, ingestion, embeddings);
   const fileSearch: FileSearchFunction = async (scope, query, options) => {
-    const extra = options as { filters?: AttributeFilter; scoreThreshold?: number };
     const ids = options.vectorStoreIds ?? (await stores.allIds(scope.tenantId));
     const hits = await vectorStores.search(scope.tenantId, ids, query, {
       maxResults: options.maxResults,
-      filter: extra.filters,
-      scoreThreshold: extra.scoreThreshold,
+      filter: options.filters as AttributeFilter | undefined,
+      scoreThreshold: options.scoreThreshold,
     });
     return hits.map((hit) => ({
       fileId: hit.fileId,

@@ -15,7 +15,15 @@ export interface FileSearchResult {
 export type FileSearchFunction = (
   scope: ToolScope,
   query: string,
-  options: { maxResults: number; vectorStoreIds?: string[]; signal: AbortSignal },
+  options: {
+    maxResults: number;
+    vectorStoreIds?: string[];
+    signal: AbortSignal;
+    /** An attribute filter (OpenAI's shape), checked by the server that binds the function. */
+    filters?: unknown;
+    /** Results scoring below this are left out. */
+    scoreThreshold?: number;
+  },
 ) => Promise<FileSearchResult[]>;
 
 export interface FileSearchToolOptions {
