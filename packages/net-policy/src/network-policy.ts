@@ -33,18 +33,16 @@ export class NetworkPolicy {
   readonly #options: NetworkPolicyOptions;
   readonly #allow: NetworkRule[];
   readonly #deny: NetworkRule[];
+  /** The same text for policies with the same rules: sessions and connection pools are shared by it. */
+  readonly fingerprint: string;
 
   constructor(options: NetworkPolicyOptions = {}) {
     this.#options = options;
     this.#allow = [...parseRules(options.server?.allow), ...parseRules(options.tenant?.allow)];
     this.#deny = [...parseRules(options.server?.deny), ...parseRules(options.tenant?.deny)];
-  }
-
-  /** The same text for policies with the same rules: sessions and connection pools are shared by it. */
-  get fingerprint(): string {
     const texts = (rules: NetworkRule[]) =>
       [...new Set(rules.map((rule) => rule.text.trim().toLowerCase()))].sort();
-    return JSON.stringify({ allow: texts(this.#allow), deny: texts(this.#deny) });
+    this.fingerprint = JSON.stringify({ allow: texts(this.#allow), deny: texts(this.#deny) });
   }
 
   /** The server-wide policy from AGENTD_NET_ALLOW and AGENTD_NET_DENY (comma-separated). */
