@@ -27,17 +27,21 @@ export const undiciPost: HttpPost = async (url, init) => {
     text: () => response.body.text(),
     body: (): ByteReader => {
       const chunks = response.body.iterator({ destroyOnReturn: false });
+      let consumed = 0;
       return {
         read: async () => {
           const next = await chunks.next();
-          return next.done ? { done: true } : { done: false, value: next.value as Uint8Array };
+          if (next.done) return { done: true };
+          consumed += (next.value as Uint8Array).byteLength;
+          return { done: false, value: next.value as Uint8Array };
         },
         // Reads out what is left (usually nothing: the answer ended with its last event)
-        // rather than destroying the body early, which costs an error object per turn;
-        // a body that goes on past the limit is destroyed.
+        // rather than destroying the body early, which costs an error object per turn and
+        // the connection; a body that goes on for more than DUMP_LIMIT_BYTES is destroyed.
+        // dump's limit counts every byte of the body, so it is set past what was read.
         cancel: async () => {
           await chunks.return?.();
-          await response.body.dump({ limit: DUMP_LIMIT_BYTES });
+          await response.body.dump({ limit: consumed + DUMP_LIMIT_BYTES });
         },
       };
     },
