@@ -3,19 +3,11 @@ import type {
   LanguageModel,
   ModelRequest,
   ModelStreamPart,
-  ResponseEventBody,
   ResponseObject,
   WebSearchCallItem,
 } from '@agentd/spec';
 import { describe, expect, it } from 'vitest';
-import {
-  applyEvent,
-  citationSources,
-  findUrlCitations,
-  type RunEventSink,
-  type RunTool,
-  runLoop,
-} from '../src/index.js';
+import { applyEvent, citationSources, findUrlCitations, type RunTool, runLoop } from '../src/index.js';
 import { memorySink, queued } from './support/run-fixtures.js';
 
 function scriptedModel(turns: ModelStreamPart[][]) {

@@ -1,12 +1,6 @@
-import type {
-  LanguageModel,
-  ModelRequest,
-  ModelStreamPart,
-  ResponseEventBody,
-  ResponseObject,
-} from '@agentd/spec';
+import type { LanguageModel, ModelRequest, ModelStreamPart, ResponseObject } from '@agentd/spec';
 import { describe, expect, it } from 'vitest';
-import { applyEvent, type RunEventSink, type RunTool, runLoop, transition } from '../src/index.js';
+import { applyEvent, type RunTool, runLoop, transition } from '../src/index.js';
 import { memorySink, queued } from './support/run-fixtures.js';
 
 type Turn =

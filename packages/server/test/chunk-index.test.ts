@@ -3,7 +3,7 @@
  * statistics fresh (PGlite has no autovacuum) and how the full-text half of
  * hybrid search copes with words that nearly every chunk contains.
  */
-import { createTestDatabase, type TestDatabase } from '@agentd/testing';
+import { BACKENDS, createTestDatabase, type TestDatabase } from '@agentd/testing';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/storage/database.js';
@@ -18,8 +18,6 @@ const STORE = 'vs_chunks';
 const DIMS = 4;
 const AWAY = [1, 0, 0, 0];
 const TOWARD = [0, 1, 0, 0];
-
-const BACKENDS = ['pglite', 'postgres'] as const;
 
 describe.each(BACKENDS)('ChunkIndex on %s', (backend) => {
   let db: Database;

@@ -431,10 +431,7 @@ describe('large uploads', () => {
   beforeAll(async () => {
     server = await startTestServer({
       backend: 'pglite',
-      env: {
-        AGENTD_FILE_MAX_BYTES: String(1024 * 1024 * 1024),
-        AGENTD_TENANT_STORAGE_QUOTA_BYTES: String(200 * 1024 * 1024),
-      },
+      env: { AGENTD_FILE_MAX_BYTES: String(1024 * 1024 * 1024) },
     });
     api = new ApiClient(server.url, server.adminKey);
   });
