@@ -54,9 +54,10 @@ function build() {
   must('npx', ['--no-install', 'tsc', '-b'], 'build (tsc -b)');
 }
 
-const major = Number(process.versions.node.split('.')[0]);
-if (major < 20) {
-  console.error(`agentd: Node.js 20 or later is required (this is ${process.version})`);
+// package.json's engines field: Vitest's Vite and rolldown need 20.19 (undici 20.18.1, pdfjs-dist 20.16).
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  console.error(`agentd: Node.js 20.19 or later is required (this is ${process.version})`);
   process.exit(1);
 }
 
