@@ -1,5 +1,5 @@
 import { applyEvent, isTerminal } from '@agentd/core';
-import type { Item, ListPage, PageQuery, ResponseEvent, ResponseObject } from '@agentd/spec';
+import type { Item, ListPage, PageQuery, ResponseEvent, ResponseObject, SortOrder } from '@agentd/spec';
 import { AgentdError, notFound } from '../errors.js';
 import type { Database } from '../storage/database.js';
 import { GroupCommit } from '../storage/group-commit.js';
@@ -93,6 +93,13 @@ interface EventBatchRow {
   events: ResponseEvent[];
   snapshot?: ResponseObject;
   status?: string;
+}
+
+/** A page of an event log: `after` is a sequence number. */
+export interface EventPageQuery {
+  after?: number | undefined;
+  limit: number;
+  order: SortOrder;
 }
 
 export interface NewResponse {
@@ -226,6 +233,28 @@ export class ResponseRepository {
       [tenantId, id, after],
     );
     return rows.flatMap((row) => row.events).filter((event) => event.sequence_number > after);
+  }
+
+  /**
+   * A page of the event log: the events after sequence number `after` (before
+   * it, with `order: 'desc'`; from the start or the end without it). The
+   * cursors (`first_id`, `last_id`) are sequence numbers.
+   */
+  async eventPage(tenantId: string, id: string, page: EventPageQuery): Promise<ListPage<ResponseEvent>> {
+    const asc = page.order === 'asc';
+    const rows = await this.db.query<{ event: ResponseEvent }>(
+      `SELECT e.event FROM response_event_batches b, json_array_elements(b.events) AS e(event)
+       WHERE b.tenant_id = $1 AND b.response_id = $2
+         AND ($3::int IS NULL OR b.${asc ? 'last_sequence >' : 'first_sequence <'} $3::int)
+         AND ($3::int IS NULL OR (e.event->>'sequence_number')::int ${asc ? '>' : '<'} $3::int)
+       ORDER BY (e.event->>'sequence_number')::int ${asc ? 'ASC' : 'DESC'} LIMIT $4`,
+      [tenantId, id, page.after ?? null, page.limit + 1],
+    );
+    return toListPage(
+      rows.map((row) => row.event),
+      page.limit,
+      (event) => String(event.sequence_number),
+    );
   }
 
   /**

@@ -92,22 +92,38 @@ const inputItemsRoute = defineRoute({
   responses: { 200: jsonContent(listSchema(ItemSchema, 'ResponseInputItemList'), 'A page of input items.') },
 });
 
+/** Cursor pagination of an event log: by sequence number, oldest first unless `order` says otherwise. */
+const EventPageQuerySchema = z.strictObject({
+  after: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .openapi({ description: 'A sequence number: list the events after it (before it, with order=desc).' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(100)
+    .openapi({ description: 'How many events, 1 to 1000.' }),
+  order: z
+    .enum(['asc', 'desc'])
+    .default('asc')
+    .openapi({ description: 'By sequence number: asc (the default) is the order they happened in.' }),
+});
+
 const eventsRoute = defineRoute({
   method: 'get',
   path: '/v1/responses/{id}/events',
   tags,
   summary: "Read a response's event log (its scratchpad of thoughts and actions)",
   permission: 'responses:read',
-  request: {
-    params: IdParamSchema,
-    query: z.strictObject({ after: z.coerce.number().int().min(0).default(0) }),
-  },
+  request: { params: IdParamSchema, query: EventPageQuerySchema },
   responses: {
     200: jsonContent(
-      z
-        .object({ object: z.literal('list'), data: z.array(z.record(z.string(), z.unknown())) })
-        .openapi('ResponseEventList'),
-      'Every event after `after`, in order.',
+      listSchema(z.record(z.string(), z.unknown()), 'ResponseEventList'),
+      'A page of events; `first_id` and `last_id` are sequence numbers.',
     ),
   },
 });
@@ -175,7 +191,7 @@ export function responseRoutes() {
       const tenantId = tenantOf(c);
       const { id } = c.req.valid('param');
       await responses.get(tenantId, id);
-      const events = await responses.events(tenantId, id, c.req.valid('query').after);
-      return c.json({ object: 'list' as const, data: events as never[] }, 200);
+      const page = await responses.eventPage(tenantId, id, c.req.valid('query'));
+      return c.json(page as never, 200);
     });
 }

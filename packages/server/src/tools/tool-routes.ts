@@ -7,6 +7,7 @@ import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define
 import { principalOf, tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
 import type { Services } from '../services.js';
+import { type ListSegment, memorySegment, pageAcross } from '../storage/pagination.js';
 import type { StoredTool } from './tool-repository.js';
 import type { ToolSummary } from './tool-service.js';
 
@@ -27,6 +28,7 @@ const ToolSchema = z
     updated_at: z.number().int().nullable(),
   })
   .openapi('Tool');
+type Tool = z.infer<typeof ToolSchema>;
 
 const schemaRoute = defineRoute({
   method: 'get',
@@ -58,7 +60,10 @@ const listRoute = defineRoute({
   permission: 'tools:read',
   request: { query: PageQuerySchema },
   responses: {
-    200: jsonContent(listSchema(ToolSchema, 'ToolList'), 'A page of tools (registered ones first).'),
+    200: jsonContent(
+      listSchema(ToolSchema, 'ToolList'),
+      'A page of tools. The tool directory’s and the built-ins (`dir:<name>`, `builtin:<name>`, no `created_at`) count as older than every registered tool: with the default order=desc they come after them, sorted by id.',
+    ),
   },
 });
 
@@ -118,7 +123,7 @@ function checkManifest(value: unknown, role: string): ToolManifest {
 }
 
 /** A registered tool as the API shows it; `summaries` is the tenant's `describe` (read once per request). */
-function present(stored: StoredTool, summaries: ToolSummary[]) {
+function present(stored: StoredTool, summaries: ToolSummary[]): Tool {
   const summary = summaries.find((entry) => entry.source === 'api' && entry.name === stored.name);
   return {
     id: stored.id,
@@ -130,6 +135,24 @@ function present(stored: StoredTool, summaries: ToolSummary[]) {
     health: summary?.health ?? ('unavailable' as const),
     created_at: stored.created_at,
     updated_at: stored.updated_at,
+  };
+}
+
+/** The ids of tools from the tool directory and the built-ins: `dir:<name>`, `builtin:<name>`. */
+const isServerWideId = (id: string) => id.startsWith('dir:') || id.startsWith('builtin:');
+
+/** A tool every tenant sees (tool directory, built-ins), as the API shows it. */
+function presentServerWide(summary: ToolSummary): Tool {
+  return {
+    id: `${summary.source}:${summary.name}`,
+    object: 'tool',
+    name: summary.name,
+    source: summary.source,
+    manifest: summary.manifest as unknown as Record<string, unknown>,
+    tools: summary.tools,
+    health: summary.health,
+    created_at: null,
+    updated_at: null,
   };
 }
 
@@ -162,27 +185,24 @@ export function toolRoutes() {
     .openapi(listRoute, async (c) => {
       const services = c.get('services');
       const tenantId = tenantOf(c);
-      const page = await services.toolRepository.list(tenantId, c.req.valid('query'));
+      const page = c.req.valid('query');
       const summaries = await services.tools.describe(tenantId);
-      const data: z.infer<typeof ToolSchema>[] = page.data.map((stored) => present(stored, summaries));
-      if (!page.has_more) {
-        // After the tenant's own tools: the server-wide ones (tool directory, built-ins).
-        for (const summary of summaries) {
-          if (summary.source === 'api') continue;
-          data.push({
-            id: `${summary.source}:${summary.name}`,
-            object: 'tool',
-            name: summary.name,
-            source: summary.source,
-            manifest: summary.manifest as unknown as Record<string, unknown>,
-            tools: summary.tools,
-            health: summary.health,
-            created_at: null,
-            updated_at: null,
-          });
-        }
-      }
-      return c.json({ ...page, data }, 200);
+      const registered: ListSegment<Tool> = {
+        owns: (cursor) => !isServerWideId(cursor),
+        async page(after, limit) {
+          const stored = await services.toolRepository.list(tenantId, { after, limit, order: page.order });
+          return { data: stored.data.map((tool) => present(tool, summaries)), has_more: stored.has_more };
+        },
+      };
+      const serverWide = memorySegment(
+        summaries.filter((summary) => summary.source !== 'api').map(presentServerWide),
+        page.order,
+        (tool) => tool.id,
+        isServerWideId,
+      );
+      // Server-wide tools have no creation time: they come before every registered tool in time order.
+      const segments = page.order === 'asc' ? [serverWide, registered] : [registered, serverWide];
+      return c.json(await pageAcross(segments, page, (tool) => tool.id), 200);
     })
     .openapi(getRoute, async (c) => {
       const services = c.get('services');
