@@ -19,7 +19,8 @@ const MARKER = /\[(\d{1,3})\](?![([])/g;
 /**
  * File citations for an answer: each `[n]` marker that names one of the
  * passages. `index` is the position just after the marker, in UTF-16 code
- * units, where the citation applies.
+ * units, where the citation applies; the passage's vector store and chunk
+ * come from its result, so a client can find the exact chunk cited.
  */
 export function findFileCitations(
   text: string,
@@ -35,6 +36,8 @@ export function findFileCitations(
       file_id: source.file_id,
       filename: source.filename,
       index: match.index + match[0].length,
+      ...(source.vector_store_id === undefined ? {} : { vector_store_id: source.vector_store_id }),
+      ...(source.chunk_index === undefined ? {} : { chunk_index: source.chunk_index }),
     });
   }
   return found;

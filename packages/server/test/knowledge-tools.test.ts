@@ -24,8 +24,12 @@ async function upload(api: ApiClient, text: string, filename: string): Promise<s
   return ((await response.json()) as { id: string }).id;
 }
 
-async function indexedStore(api: ApiClient, fileIds: string[]): Promise<string> {
-  const store = await api.post('/v1/vector_stores', { name: 'kb', file_ids: fileIds });
+async function indexedStore(api: ApiClient, fileIds: string[], chunking?: object): Promise<string> {
+  const store = await api.post('/v1/vector_stores', {
+    name: 'kb',
+    file_ids: fileIds,
+    ...(chunking ? { chunking_strategy: chunking } : {}),
+  });
   for (let attempt = 0; attempt < 400; attempt++) {
     const current = await api.get(`/v1/vector_stores/${store.body.id}`);
     if (current.body.file_counts.completed === fileIds.length) return store.body.id;
@@ -123,6 +127,8 @@ describe('file_search and memory in runs', () => {
         file_id: refunds,
         filename: 'refunds.txt',
         index: answer.text.indexOf('[1]') + 3,
+        vector_store_id: storeId,
+        chunk_index: 0,
       },
     ]);
     // The model saw the passage, marked as data from the file.
@@ -131,6 +137,78 @@ describe('file_search and memory in runs', () => {
     ).messages.find((message) => message.role === 'tool');
     expect(toolMessage?.content).toContain('30 days');
     expect(toolMessage?.content).toContain('untrusted');
+  });
+
+  it('names the cited chunk in each file_citation, as file_search_call.results does', async () => {
+    // Four paragraphs of about 60 tokens, cut into chunks of at most 100: one chunk each.
+    const handbook = await upload(
+      api,
+      [
+        'Welcome to the Northwind staff handbook. This guide explains how our shop works day to day: who to ask when something is unclear, where the shared calendars live, how holidays are booked through the portal, and which meetings every team attends on Monday mornings. Read it once in full during your first week and keep it at hand afterwards.',
+        'Warranty: every appliance we sell carries a two-year warranty against manufacturing faults. Customers report a fault through the service desk, which books a technician visit within five working days. Damage from misuse, water or power surges is not covered, and batteries are covered for one year only.',
+        'Returns: customers may return unused items within 30 days for a full refund to the original card. Items must come back in their original packaging with the receipt; opened software, gift cards and custom orders cannot be returned. Refunds are processed by the finance team every Friday afternoon.',
+        'Shipping: parcels leave our warehouse in Rotterdam within two business days, and express delivery costs 12 euros. Orders above 80 euros ship free within the Netherlands and Belgium. Tracking links are mailed automatically once the carrier scans the parcel at the depot.',
+      ].join('\n\n'),
+      'handbook.txt',
+    );
+    const handbookStore = await indexedStore(api, [handbook], {
+      type: 'static',
+      static: { max_chunk_size_tokens: 100, chunk_overlap_tokens: 0 },
+    });
+    fake.reset();
+    fake.enqueue(
+      {
+        toolCalls: [
+          { id: 'call_hb', name: 'file_search', arguments: '{"query":"return unused items refund 30 days"}' },
+        ],
+      },
+      { text: 'Unused items go back within 30 days [1], and refunds leave on Fridays [2].' },
+    );
+    const response = await fetch(`${server.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        input: 'Can I return something?',
+        tools: [{ type: 'file_search', vector_store_ids: [handbookStore], max_num_results: 3 }],
+        stream: true,
+      }),
+    });
+    const events: SseEvent[] = [];
+    for await (const event of readSse(response)) events.push(event);
+    const done = (events.at(-1)!.data as { response: { output: Output[] } }).response;
+    const call = done.output.find((item) => item.type === 'file_search_call') as unknown as {
+      results: { file_id: string; vector_store_id: string; chunk_index: number; text: string }[];
+    };
+    // The returns paragraph is the third chunk (chunk_index 2), and the best match.
+    expect(call.results[0]).toMatchObject({
+      file_id: handbook,
+      vector_store_id: handbookStore,
+      chunk_index: 2,
+    });
+    expect(call.results[0]!.text).toMatch(/^Returns: .*30 days/);
+    expect(call.results.length).toBeGreaterThanOrEqual(2);
+
+    // [n] cites results[n - 1]: the same file, store and chunk.
+    const answer = answerOf(done)!;
+    const cited = (n: number) => ({
+      type: 'file_citation',
+      file_id: handbook,
+      filename: 'handbook.txt',
+      index: answer.text.indexOf(`[${n}]`) + 3,
+      vector_store_id: handbookStore,
+      chunk_index: call.results[n - 1]!.chunk_index,
+    });
+    expect(answer.annotations).toEqual([cited(1), cited(2)]);
+    expect(answer.annotations[0]).toMatchObject({ chunk_index: 2 });
+
+    // The stream announced the same annotations, one event each, chunk included.
+    const added = events
+      .map((event) => event.data as { type: string; annotation_index?: number; annotation?: unknown })
+      .filter((data) => data.type === 'response.output_text.annotation.added');
+    expect(added.map((data) => [data.annotation_index, data.annotation])).toEqual([
+      [0, cited(1)],
+      [1, cited(2)],
+    ]);
   });
 
   it('lets web_search look in the tenant’s own files (source "files")', async () => {

@@ -22,12 +22,21 @@ export interface UrlCitationAnnotation {
   title: string;
 }
 
-/** A passage of a file the answer cites, found by file_search; `index` is where the citation sits in the text. */
+/**
+ * A passage of a file the answer cites, found by file_search; `index` is where
+ * the citation sits in the text. `vector_store_id` and `chunk_index` (agentd's
+ * additions, the same as in the cited `file_search_call` result) name the
+ * passage; they are absent when that result carried none.
+ */
 export interface FileCitationAnnotation {
   type: 'file_citation';
   file_id: string;
   filename: string;
   index: number;
+  /** agentd: the vector store the cited passage was found in. */
+  vector_store_id?: string;
+  /** agentd: the cited chunk of the file, numbered from 0 in file order. */
+  chunk_index?: number;
 }
 
 export type CitationAnnotation = UrlCitationAnnotation | FileCitationAnnotation;
