@@ -1,16 +1,19 @@
 // agentd's run-loop benchmark: the platform's overhead per agent run against
 // the fake OpenAI server at zero latency, compared with a minimal direct loop
-// against the same server. Embedded mode (PGlite), one process.
+// against the same server. Embedded mode (PGlite). Every party has its own
+// process, as in production: the upstreams (fake model, tool endpoint), the
+// agentd server, and this one, the load generator that also runs the direct
+// loop. For runs without tools it also measures a bare proxy (one model call
+// per request, nothing else) to show the ceiling any server in between has.
 //
 //   npm run bench              full run
 //   npm run bench -- --quick   fewer iterations (a smoke run)
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, loadConfig, startServer } from '../packages/server/dist/index.js';
 
 const quick = process.argv.includes('--quick');
 const SEQUENTIAL = quick ? 30 : 300;
@@ -18,6 +21,8 @@ const WARMUP = quick ? 5 : 30;
 const IN_FLIGHT = 64;
 const CONCURRENT_TOTAL = quick ? 128 : 640;
 const TOOL_CALLS = 3;
+// Linux's USER_HZ, the unit of /proc/<pid>/stat's CPU times.
+const CLOCK_TICKS = 100;
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const stats = (samples) => {
@@ -47,18 +52,35 @@ async function main() {
   const tools = { url: urls.tools };
 
   const dataDir = mkdtempSync(join(tmpdir(), 'agentd-bench-'));
-  const config = loadConfig({
-    AGENTD_PORT: '0',
-    AGENTD_DATA_DIR: dataDir,
-    AGENTD_LOG_LEVEL: 'silent',
-    OPENAI_BASE_URL: fake.baseURL,
-    OPENAI_API_KEY: 'bench',
-    AGENTD_DEFAULT_MODEL: 'bench-model',
-    // The bench's tool endpoint is on loopback, which the network policy blocks by default.
-    AGENTD_NET_ALLOW: '127.0.0.1',
-  });
-  const server = await startServer(config, { logger: createLogger('silent') });
-  const key = server.admin.createdKey ?? config.AGENTD_ADMIN_KEY;
+  const agentd = spawn(
+    process.execPath,
+    [
+      new URL('./agentd-process.mjs', import.meta.url).pathname,
+      JSON.stringify({
+        AGENTD_PORT: '0',
+        AGENTD_DATA_DIR: dataDir,
+        AGENTD_LOG_LEVEL: 'silent',
+        OPENAI_BASE_URL: fake.baseURL,
+        OPENAI_API_KEY: 'bench',
+        AGENTD_DEFAULT_MODEL: 'bench-model',
+        // The bench's tool endpoint is on loopback, which the network policy blocks by default.
+        AGENTD_NET_ALLOW: '127.0.0.1',
+      }),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const bare = spawn(
+    process.execPath,
+    [new URL('./bare-proxy.mjs', import.meta.url).pathname, fake.baseURL],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const [bareLine] = await once(bare.stdout, 'data');
+  const bareUrl = JSON.parse(String(bareLine)).url;
+  const [agentdLine] = await once(agentd.stdout, 'data');
+  const server = JSON.parse(String(agentdLine));
+  const key = server.key;
   const tool = {
     type: 'function',
     name: 'add',
@@ -70,11 +92,25 @@ async function main() {
     const response = await fetch(`${server.url}/v1/responses`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ input: 'What is 1 + 2?', ...(withTools ? { tools: [tool] } : {}) }),
+      body: JSON.stringify({
+        model: 'bench-model',
+        input: 'What is 1 + 2?',
+        ...(withTools ? { tools: [tool] } : {}),
+      }),
     });
     const body = await response.json();
     if (body.status !== 'completed')
       throw new Error(`run ended ${body.status}: ${JSON.stringify(body.error)}`);
+  };
+
+  const viaBareProxy = async () => {
+    const response = await fetch(bareUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ input: 'What is 1 + 2?' }),
+    });
+    const body = await response.json();
+    if (body.status !== 'completed') throw new Error('bare proxy failed');
   };
 
   const direct = async (withTools) => {
@@ -141,10 +177,29 @@ async function main() {
     return stats(samples);
   };
 
-  const concurrent = async (fn) => {
-    let peakRss = process.memoryUsage().rss;
+  // Peak resident memory of the process that does the work: agentd's server
+  // process, or this one for the direct loop.
+  const agentdRss = () => {
+    const status = readFileSync(`/proc/${agentd.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  };
+  const ownRss = () => process.memoryUsage().rss;
+  // CPU time (user + system, ms) a process has used, from /proc: where a run's cost goes.
+  const cpuMs = (pid) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  };
+  const cpuNow = () => ({
+    agentd: cpuMs(agentd.pid),
+    'bare proxy': cpuMs(bare.pid),
+    upstreams: cpuMs(upstream.pid),
+    client: cpuMs(process.pid),
+  });
+  const concurrent = async (fn, rss) => {
+    const cpuBefore = cpuNow();
+    let peakRss = rss();
     const sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      peakRss = Math.max(peakRss, rss());
     }, 25);
     let next = 0;
     const started = performance.now();
@@ -158,7 +213,11 @@ async function main() {
     );
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
-    return { perSecond: CONCURRENT_TOTAL / seconds, peakRssMb: peakRss / 1024 / 1024 };
+    const cpuAfter = cpuNow();
+    const cpuPerRun = Object.fromEntries(
+      Object.keys(cpuAfter).map((name) => [name, (cpuAfter[name] - cpuBefore[name]) / CONCURRENT_TOTAL]),
+    );
+    return { perSecond: CONCURRENT_TOTAL / seconds, peakRssMb: peakRss / 1024 / 1024, cpuPerRun };
   };
 
   const results = {};
@@ -168,9 +227,11 @@ async function main() {
   ]) {
     const agentdLatency = await sequential(() => viaAgentd(withTools));
     const directLatency = await sequential(() => direct(withTools));
-    const agentdLoad = await concurrent(() => viaAgentd(withTools));
-    const directLoad = await concurrent(() => direct(withTools));
+    const agentdLoad = await concurrent(() => viaAgentd(withTools), agentdRss);
+    const directLoad = await concurrent(() => direct(withTools), ownRss);
+    const bareLoad = withTools ? undefined : await concurrent(viaBareProxy, ownRss);
     results[name] = {
+      bareLoad,
       agentdLatency,
       directLatency,
       agentdLoad,
@@ -196,6 +257,19 @@ async function main() {
     console.log(
       `  runs/s at ${IN_FLIGHT} in flight: agentd ${r.agentdLoad.perSecond.toFixed(1)}, direct ${r.directLoad.perSecond.toFixed(1)}, ratio ${(r.agentdLoad.perSecond / r.directLoad.perSecond).toFixed(2)}`,
     );
+    if (r.bareLoad) {
+      console.log(
+        `  runs/s at ${IN_FLIGHT} in flight: bare proxy ${r.bareLoad.perSecond.toFixed(1)}, ratio to direct ${(r.bareLoad.perSecond / r.directLoad.perSecond).toFixed(2)}; agentd to bare proxy ${(r.agentdLoad.perSecond / r.bareLoad.perSecond).toFixed(2)}`,
+      );
+    }
+    const cpu = (load) =>
+      Object.entries(load.cpuPerRun)
+        .filter(([, ms]) => ms >= 0.005)
+        .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
+        .join(', ');
+    console.log(`  CPU ms per run under load, agentd arm: ${cpu(r.agentdLoad)}`);
+    console.log(`  CPU ms per run under load, direct arm: ${cpu(r.directLoad)}`);
+    if (r.bareLoad) console.log(`  CPU ms per run under load, bare proxy arm: ${cpu(r.bareLoad)}`);
     console.log(
       `  peak RSS under load: agentd ${r.agentdLoad.peakRssMb.toFixed(0)} MB, direct ${r.directLoad.peakRssMb.toFixed(0)} MB`,
     );
@@ -217,7 +291,10 @@ async function main() {
   console.log(`  p95 ${fmt(p95Overhead)} (target ≤ 5 ms: ${verdict(p95Overhead <= 5)})`);
   console.log(`  throughput ratio ${ratio.toFixed(2)} (target ≥ 0.50: ${verdict(ratio >= 0.5)})\n`);
 
-  await server.close();
+  for (const child of [agentd, bare]) {
+    child.stdin.end();
+    await once(child, 'exit');
+  }
   upstream.stdin.end();
   await once(upstream, 'exit');
   rmSync(dataDir, { recursive: true, force: true });

@@ -1,0 +1,15 @@
+// The benchmark's agentd: a server in its own process, as in production, so
+// that the load generator's own HTTP work is not charged to it. Takes its
+// configuration as one JSON argument, prints one JSON line with its URL and
+// admin key, then serves until stdin closes.
+import { createLogger, loadConfig, startServer } from '../packages/server/dist/index.js';
+
+const config = loadConfig(JSON.parse(process.argv[2] ?? '{}'));
+const server = await startServer(config, { logger: createLogger('silent') });
+const key = server.admin.createdKey ?? config.AGENTD_ADMIN_KEY;
+process.stdout.write(`${JSON.stringify({ url: server.url, key })}\n`);
+process.stdin.resume();
+process.stdin.on('end', async () => {
+  await server.close();
+  process.exit(0);
+});
