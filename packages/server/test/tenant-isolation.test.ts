@@ -316,6 +316,18 @@ const MADE_UP: Ids = {
   memory: 'mem_01doesnotexist0000000000',
 };
 
+/** A network rule only tenant A has. */
+const A_NETWORK_RULE = '10.77.0.0/16';
+/** Text of A's rows that must never reach B (A's ids are checked too). */
+const A_PRIVATE_TEXT = [
+  'Tenant A only',
+  'A private',
+  'a-private-output',
+  'sk-tenant-a',
+  A_NETWORK_RULE,
+  'tenant-a-store',
+];
+
 const label = (c: IsolationCase) => `${c.method} ${c.path}`;
 const send = (client: ApiClient, c: IsolationCase, ids: Ids): Promise<ApiResponse> =>
   client.request(c.method, c.fill(ids), c.body?.(ids));
@@ -347,12 +359,27 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       `/v1/vector_stores/${ids.vectorStore}`,
       `/v1/vector_stores/${ids.vectorStore}/files/${ids.file}`,
       '/v1/memories?user=alice',
+      '/v1/memories/consent?user=alice',
+      '/v1/agents?limit=100',
+      '/v1/conversations?limit=100',
+      '/v1/tools?limit=100',
+      '/v1/secrets?limit=100',
+      '/v1/files?limit=100',
+      '/v1/vector_stores?limit=100',
+      `/v1/vector_stores/${ids.vectorStore}/files?limit=100`,
+      '/v1/network_policy',
     ];
     const snapshot: Record<string, { status: number; body: unknown }> = {};
     for (const path of reads) {
       const response = await a.get(path);
       snapshot[path] = { status: response.status, body: response.body };
     }
+    // Every request touches the key's last_used_at: compare A's keys without it.
+    const keys = await a.get('/v1/api_keys?limit=100');
+    snapshot['/v1/api_keys'] = {
+      status: keys.status,
+      body: keys.body.data.map(({ last_used_at: _, ...key }: { last_used_at: unknown }) => key),
+    };
     return snapshot;
   }
 
@@ -406,6 +433,17 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
     }).then((response) => response.json() as Promise<{ id: string }>);
     const store = await a.post('/v1/vector_stores', { name: 'tenant-a-store', file_ids: [file.id] });
     expect(store.status).toBe(200);
+    // Snapshots of A compare the store, so its file must have finished indexing first.
+    for (let i = 0; i < 200; i++) {
+      const indexed = await a.get(`/v1/vector_stores/${store.body.id}/files/${file.id}`);
+      if (indexed.body.status !== 'in_progress') break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const rules = await a.request('PUT', '/v1/tenants/tenant_default/network_policy', {
+      allow: [A_NETWORK_RULE],
+      deny: [],
+    });
+    expect(rules.status).toBe(200);
     await a.post('/v1/memories/consent', { user: 'alice', enabled: true });
     const memory = await a.post('/v1/memories', { user: 'alice', text: 'Tenant A only: Alice likes jazz.' });
     expect(memory.status).toBe(200);
@@ -549,6 +587,43 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
     expect(foreignCursor.status).toBe(400);
     expect(foreignCursor.body.error.param).toBe('after');
 
+    // Ids in a body: A's file into B's own store, and a file search over A's store, are refused
+    // exactly as ids that do not exist.
+    const ownStore = await b.post('/v1/vector_stores', { name: 'b-own-store' });
+    expect(ownStore.status).toBe(200);
+    const byBody: Array<[string, (id: Ids) => Promise<ApiResponse>, keyof Ids]> = [
+      [
+        "A's file added to B's store",
+        (i) => b.post(`/v1/vector_stores/${ownStore.body.id}/files`, { file_id: i.file }),
+        'file',
+      ],
+      [
+        "a file search over A's store",
+        (i) =>
+          b.post('/v1/responses', {
+            input: 'search',
+            tools: [{ type: 'file_search', vector_store_ids: [i.vectorStore] }],
+          }),
+        'vectorStore',
+      ],
+    ];
+    for (const [what, attempt, kind] of byBody) {
+      const foreign = await attempt(ids);
+      const madeUp = await attempt(MADE_UP);
+      expect(foreign.status, what).toBeGreaterThanOrEqual(400);
+      expect(foreign.status, what).toBeLessThan(500);
+      expect(foreign.status, what).toBe(madeUp.status);
+      // Refused for the id, not for anything else in the request.
+      expect(foreign.body.error.message, what).toContain(ids[kind]);
+      expect(foreign.body.error.message, what).toBe(
+        madeUp.body.error.message.replaceAll(MADE_UP[kind], ids[kind]),
+      );
+      expect({ ...foreign.body.error, message: undefined }, what).toEqual({
+        ...madeUp.body.error,
+        message: undefined,
+      });
+    }
+
     expect(await snapshotOfA()).toEqual(before);
   });
 
@@ -606,6 +681,287 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
     const aRun = await a.post('/v1/responses', { input: 'hi', agent: AGENT_NAME });
     expect(aRun.body.agent).toEqual({ id: ids.agent, name: AGENT_NAME, version: 2 });
     expect((await a.get(`/v1/responses/${bRun.body.id}`)).status).toBe(404);
+  });
+
+  /**
+   * Every route without an {id}, as tenant B calls it: what it sees and what
+   * it does stays inside B's tenant. `run` asserts what B gets and returns
+   * B's responses, which must hold none of A's ids or text (`echoes`: B's
+   * own request names A's ids, which an error may repeat).
+   */
+  const tenantCases = (): Array<{ route: string; echoes?: boolean; run: () => Promise<ApiResponse[]> }> => [
+    {
+      route: 'GET /v1/me',
+      run: async () => {
+        const me = await b.get('/v1/me');
+        expect(me.body.tenant.id).toBe(tenantB.id);
+        return [me];
+      },
+    },
+    {
+      route: 'POST /v1/tenants',
+      run: async () => {
+        const refused = await b.post('/v1/tenants', { name: 'tenant-c' });
+        expect(refused.status).toBe(403);
+        expect(refused.body.error.type).toBe('permission_error');
+        return [refused];
+      },
+    },
+    {
+      route: 'GET /v1/api_keys',
+      run: async () => {
+        const keys = await b.get('/v1/api_keys?limit=100');
+        expect(keys.status).toBe(200);
+        expect(keys.body.data.map((key: { id: string }) => key.id)).not.toContain(ids.apiKey);
+        return [keys];
+      },
+    },
+    {
+      route: 'POST /v1/api_keys',
+      run: async () => {
+        const key = await b.post('/v1/api_keys', { name: 'tenant-a-worker', role: 'member' });
+        expect(key.status).toBe(200);
+        const me = await b.withKey(key.body.value).get('/v1/me');
+        expect(me.body.tenant.id).toBe(tenantB.id);
+        const aKeys = await a.get('/v1/api_keys?limit=100');
+        expect(aKeys.body.data.map((k: { id: string }) => k.id)).not.toContain(key.body.id);
+        return [key, me];
+      },
+    },
+    {
+      route: 'GET /v1/agents',
+      run: async () => {
+        const agents = await b.get('/v1/agents?limit=100');
+        expect(agents.body.data.map((agent: { id: string }) => agent.id)).not.toContain(ids.agent);
+        return [agents];
+      },
+    },
+    {
+      route: 'POST /v1/agents',
+      run: async () => [await b.post('/v1/agents', { name: 'tenant-b-agent', instructions: 'B only.' })],
+    },
+    {
+      route: 'GET /v1/conversations',
+      run: async () => {
+        const conversations = await b.get('/v1/conversations?limit=100');
+        expect(conversations.body.data.map((c: { id: string }) => c.id)).not.toContain(ids.conversation);
+        return [conversations];
+      },
+    },
+    {
+      route: 'POST /v1/conversations',
+      run: async () => [await b.post('/v1/conversations', { metadata: { owner: 'tenant-b' } })],
+    },
+    {
+      route: 'POST /v1/responses',
+      run: async () => {
+        const response = await b.post('/v1/responses', { input: 'B asks.' });
+        expect(response.status).toBe(200);
+        expect((await a.get(`/v1/responses/${response.body.id}`)).status).toBe(404);
+        return [response];
+      },
+    },
+    {
+      // B sees the server-wide tools, and of registered ones only its own.
+      route: 'GET /v1/tools',
+      run: async () => {
+        const tools = await b.get('/v1/tools?limit=100');
+        expect(tools.status).toBe(200);
+        const listed = tools.body.data as { id: string; source: string }[];
+        expect(listed.map((tool) => tool.id)).not.toContain(ids.tool);
+        expect(listed.filter((tool) => tool.source === 'api')).toEqual([]);
+        expect(listed.map((tool) => tool.id)).toContain('builtin:web_search');
+        return [tools];
+      },
+    },
+    {
+      // The same name as A's tool: a tool of B's own.
+      route: 'POST /v1/tools',
+      run: async () => {
+        const tool = await b.post('/v1/tools', {
+          name: 'tenant_a_tool',
+          input_schema: { type: 'object' },
+          adapter: { type: 'http', url: 'http://127.0.0.1:9/b-tool' },
+        });
+        expect(tool.status).toBe(200);
+        expect(tool.body.id).not.toBe(ids.tool);
+        return [tool];
+      },
+    },
+    {
+      route: 'GET /v1/tools/manifest-schema',
+      run: async () => {
+        const schema = await b.get('/v1/tools/manifest-schema');
+        expect(schema.body).toEqual((await a.get('/v1/tools/manifest-schema')).body);
+        return [schema];
+      },
+    },
+    {
+      route: 'GET /v1/secrets',
+      run: async () => {
+        const secrets = await b.get('/v1/secrets?limit=100');
+        expect(secrets.status).toBe(200);
+        expect(secrets.body.data).toEqual([]);
+        return [secrets];
+      },
+    },
+    {
+      // Storing a secret replaces one of the same name: B's must not replace A's.
+      route: 'POST /v1/secrets',
+      run: async () => {
+        const secret = await b.post('/v1/secrets', { name: 'tenant-a-secret', value: 'sk-tenant-b' });
+        expect(secret.status).toBe(200);
+        expect(secret.body.id).not.toBe(ids.secret);
+        return [secret];
+      },
+    },
+    {
+      route: 'GET /v1/files',
+      run: async () => {
+        const files = await b.get('/v1/files?limit=100');
+        expect(files.status).toBe(200);
+        expect(files.body.data.map((file: { id: string }) => file.id)).not.toContain(ids.file);
+        return [files];
+      },
+    },
+    {
+      route: 'POST /v1/files',
+      run: async () => {
+        const form = new FormData();
+        form.append('purpose', 'assistants');
+        form.append('file', new Blob(['Tenant B notes.']), 'plans.txt');
+        const response = await fetch(`${server.url}/v1/files`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${tenantB.api_key.value}` },
+          body: form,
+        });
+        expect(response.status).toBe(200);
+        const body = await response.json();
+        return [{ status: response.status, headers: response.headers, body }];
+      },
+    },
+    {
+      route: 'GET /v1/vector_stores',
+      run: async () => {
+        const stores = await b.get('/v1/vector_stores?limit=100');
+        expect(stores.status).toBe(200);
+        expect(stores.body.data.map((store: { id: string }) => store.id)).not.toContain(ids.vectorStore);
+        return [stores];
+      },
+    },
+    {
+      // A's file is refused exactly as a file that does not exist, and no store is made.
+      route: 'POST /v1/vector_stores',
+      echoes: true,
+      run: async () => {
+        const stores = async () => (await b.get('/v1/vector_stores?limit=100')).body.data;
+        const storesBefore = await stores();
+        const foreign = await b.post('/v1/vector_stores', { name: 'b-store', file_ids: [ids.file] });
+        const madeUp = await b.post('/v1/vector_stores', { name: 'b-store', file_ids: [MADE_UP.file] });
+        expect(foreign.status).toBe(madeUp.status);
+        expect(foreign.body.error).toMatchObject({ param: 'file_ids[0]' });
+        expect(foreign.body.error.message).toContain(ids.file);
+        expect(foreign.status).toBeGreaterThanOrEqual(400);
+        expect(foreign.status).toBeLessThan(500);
+        expect({ ...foreign.body.error, message: undefined }).toEqual({
+          ...madeUp.body.error,
+          message: undefined,
+        });
+        expect(foreign.body.error.message).toBe(madeUp.body.error.message.replace(MADE_UP.file, ids.file));
+        expect(await stores()).toEqual(storesBefore);
+        return [foreign];
+      },
+    },
+    {
+      // A's user has opted in, in A's tenant; in B's, the same user has not.
+      route: 'GET /v1/memories/consent',
+      run: async () => {
+        const consent = await b.get('/v1/memories/consent?user=alice');
+        expect(consent.body).toEqual({ object: 'memory.consent', user: 'alice', enabled: false });
+        return [consent];
+      },
+    },
+    {
+      route: 'POST /v1/memories/consent',
+      run: async () => {
+        const optOut = await b.post('/v1/memories/consent', { user: 'alice', enabled: false });
+        expect(optOut.status).toBe(200);
+        return [optOut];
+      },
+    },
+    {
+      route: 'GET /v1/memories',
+      run: async () => {
+        const memories = await b.get('/v1/memories?user=alice&limit=100');
+        expect(memories.status).toBe(200);
+        expect(memories.body.data).toEqual([]);
+        return [memories];
+      },
+    },
+    {
+      // A's consent does not carry over: B cannot write about A's user without B's own.
+      route: 'POST /v1/memories',
+      run: async () => {
+        const refused = await b.post('/v1/memories', { user: 'alice', text: 'B writes about Alice.' });
+        expect(refused.status).toBe(400);
+        expect(refused.body.error.code).toBe('memory_refused');
+        return [refused];
+      },
+    },
+    {
+      route: 'DELETE /v1/memories',
+      run: async () => {
+        const erased = await b.delete('/v1/memories?user=alice');
+        expect(erased.body).toEqual({ object: 'memory.erased', user: 'alice', deleted: 0 });
+        return [erased];
+      },
+    },
+    {
+      route: 'GET /v1/network_policy',
+      run: async () => {
+        const policy = await b.get('/v1/network_policy');
+        expect(policy.status).toBe(200);
+        expect(policy.body.tenant).toEqual({ allow: [], deny: [] });
+        return [policy];
+      },
+    },
+  ];
+
+  it('covers every documented /v1 route without an {id}', async () => {
+    const doc = await a.get('/openapi.json');
+    const documented: string[] = [];
+    for (const [path, operations] of Object.entries(doc.body.paths as Record<string, object>)) {
+      if (!path.startsWith('/v1/') || path.includes('{')) continue;
+      for (const method of Object.keys(operations)) {
+        if (['get', 'post', 'put', 'patch', 'delete'].includes(method))
+          documented.push(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    const covered = tenantCases().map((c) => c.route);
+    expect(documented.filter((route) => !covered.includes(route))).toEqual([]);
+    expect(covered.filter((route) => !documented.includes(route))).toEqual([]);
+    expect(new Set(covered).size).toBe(covered.length);
+  });
+
+  it("keeps B inside its own tenant on every route without an {id}, and A's data unchanged", async () => {
+    const before = await snapshotOfA();
+    const aIds = Object.values(ids);
+    for (const c of tenantCases()) {
+      const responses = await c.run();
+      for (const response of responses) {
+        expect(response.status, `${c.route}: ${JSON.stringify(response.body)}`).toBeLessThan(500);
+        const text = JSON.stringify(response.body);
+        for (const secret of [...A_PRIVATE_TEXT, ...(c.echoes ? [] : aIds)])
+          expect(text, `${c.route} shows B '${secret}'`).not.toContain(secret);
+      }
+    }
+    expect(await snapshotOfA()).toEqual(before);
+    // A's user is still opted in and remembered, in A's tenant.
+    expect((await a.get('/v1/memories/consent?user=alice')).body.enabled).toBe(true);
+    const memories = await a.get('/v1/memories?user=alice');
+    expect(memories.body.data.map((memory: { id: string }) => memory.id)).toEqual([ids.memory]);
+    const policy = await a.get('/v1/network_policy');
+    expect(policy.body.tenant.allow).toEqual([A_NETWORK_RULE]);
   });
 
   it('reaches every case as the owner, so the 404s above came from the tenant boundary', async () => {
