@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ApiClient, type ApiResponse, BACKENDS, startTestServer, type TestServer } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -75,6 +76,61 @@ describe.each(BACKENDS)('API keys and tenants on %s', (backend) => {
     expect(defaulted.status).toBe(200);
     expect(defaulted.body.role).toBe('member');
     expect(defaulted.body.value).not.toBe(value);
+  });
+
+  it('stores only a hash of each key: no secret in any column of api_keys, nor anywhere in the database', async () => {
+    const member = await admin.post('/v1/api_keys', { name: 'hash-member', role: 'member' });
+    const tenantAdmin = await admin.post('/v1/api_keys', { name: 'hash-admin', role: 'admin' });
+    const tenant = await admin.post('/v1/tenants', { name: 'hash-tenant' });
+    const secrets = [
+      server.adminKey,
+      member.body.value as string,
+      tenantAdmin.body.value as string,
+      tenant.body.api_key.value as string,
+    ];
+    // Each secret works, so the row that holds it is the one that authenticates it.
+    for (const secret of secrets) expect((await admin.withKey(secret).get('/v1/me')).status).toBe(200);
+
+    const { db } = server.server.services;
+    const rows = await db.query<Record<string, unknown>>('SELECT * FROM api_keys');
+    const byId = new Map(rows.map((row) => [String(row.id), row]));
+    for (const [id, secret] of [
+      [member.body.id, secrets[1]],
+      [tenantAdmin.body.id, secrets[2]],
+      [tenant.body.api_key.id, secrets[3]],
+    ] as const) {
+      const row = byId.get(id);
+      expect(row, id).toBeDefined();
+      expect(row!.key_hash).toBe(createHash('sha256').update(secret!).digest('hex'));
+    }
+    expect(rows.some((row) => row.bootstrap === true)).toBe(true);
+    for (const secret of secrets) {
+      // The secret, its random part, and its common encodings appear in no column.
+      const body = secret.replace(/^sk-agentd-/, '');
+      const forms = [
+        secret,
+        body,
+        Buffer.from(secret).toString('hex'),
+        Buffer.from(secret).toString('base64'),
+      ];
+      for (const row of rows) {
+        for (const [column, value] of Object.entries(row)) {
+          const text = value instanceof Date ? value.toISOString() : JSON.stringify(value);
+          for (const form of forms) expect(text, `api_keys.${column}`).not.toContain(form);
+        }
+      }
+    }
+
+    // Nor does any other table hold one.
+    const tables = await db.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+    );
+    expect(tables.map((table) => table.table_name)).toContain('api_keys');
+    for (const { table_name } of tables) {
+      const dump = await db.query<{ row: string }>(`SELECT t::text AS row FROM "${table_name}" t`);
+      const text = dump.map((row) => row.row).join('\n');
+      for (const secret of secrets) expect(text, table_name).not.toContain(secret);
+    }
   });
 
   it('authenticates with a new key, and revokes it', async () => {
