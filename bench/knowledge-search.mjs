@@ -74,6 +74,46 @@ export async function chunkIndexPlan(ctx, ranker) {
   return usesHnsw(plan);
 }
 
+/**
+ * The vector half of hybrid search as shipped: the `nearest` CTE of the very
+ * statement ChunkIndex.search runs for the API's default ranker (recorded
+ * from it), run alone under the same search settings and cut to the top K.
+ * The hybrid result fuses these candidates with full-text ones, so its own
+ * list is not comparable with exact search; this half is.
+ */
+export async function recordVectorHalf(ctx) {
+  await chunkSearch(ctx, ctx.queries[0], 'hybrid');
+  const { sql, params } = ctx.recorder.last;
+  const body = /nearest AS MATERIALIZED \(([\s\S]*?)\),\s*vector_ranked AS/.exec(sql)?.[1];
+  // $1 tenant, $2 stores, $3 the query's embedding, $4 the candidate count; anything more is not the vector half's.
+  if (!body || /\$(?:[5-9]|\d{2,})/.test(body))
+    throw new Error(
+      "bench: the vector half (the `nearest` CTE) of ChunkIndex.search's hybrid statement was not found; update recordVectorHalf",
+    );
+  return {
+    sql: `WITH nearest AS MATERIALIZED (${body})
+          SELECT c.file_id, c.chunk_index, n.distance FROM nearest n JOIN chunks c ON c.id = n.id
+           ORDER BY n.distance, n.id LIMIT ${K}`,
+    params: (query) => [params[0], params[1], ctx.services.vectors.literal(query.embedding), params[3]],
+  };
+}
+
+export async function vectorHalfSearch(ctx, half, query) {
+  const rows = await ctx.db.transaction(async (tx) => {
+    await applySearchSettings(tx);
+    return tx.query(half.sql, half.params(query));
+  });
+  return rows.map((row) => ({ key: `${row.file_id}/${row.chunk_index}`, distance: Number(row.distance) }));
+}
+
+export async function vectorHalfPlan(ctx, half) {
+  const plan = await ctx.db.transaction(async (tx) => {
+    await applySearchSettings(tx);
+    return tx.query(`EXPLAIN ${half.sql}`, half.params(ctx.queries[0]));
+  });
+  return usesHnsw(plan);
+}
+
 const usesHnsw = (plan) => plan.some((row) => String(row['QUERY PLAN']).includes(HNSW_INDEX));
 
 /** A Database that remembers the last statement run in a transaction (ChunkIndex.search's query). */
