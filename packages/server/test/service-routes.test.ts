@@ -179,6 +179,14 @@ describe.each(BACKENDS)('service routes, request ids and logs on %s', (backend) 
       ['404 unknown route', api, 'GET', '/v1/nowhere', undefined, 404],
       ['404 outside /v1', anonymous, 'GET', '/nowhere', undefined, 404],
       ['400 bad body', api, 'POST', '/v1/agents', { name: 'has space' }, 400],
+      [
+        '413 body over the limit',
+        api,
+        'POST',
+        '/v1/agents',
+        { name: 'big', instructions: 'x'.repeat(server.config.AGENTD_BODY_LIMIT) },
+        413,
+      ],
     ];
     const generated = new Set<string>();
     for (const [label, client, method, path, body, status] of requests) {
