@@ -22,7 +22,7 @@ interface Ids {
  * gets, which proves the request would reach the object.
  */
 interface IsolationCase {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   fill: (ids: Ids) => string;
   body?: (ids: Ids) => unknown;
