@@ -92,7 +92,10 @@ describe.each(BACKENDS)('when the database is unreachable, on %s', (backend) => 
     expect(lines.find((line) => line.msg === 'request')).toMatchObject({ status: 500 });
   });
 
-  it.runIf(backend === 'postgres')('is ready again once the database is back', async () => {
+  // A closed PGlite is gone for good (a restart brings the data back: lifecycle.test.ts);
+  // a PostgreSQL server that comes back is used again without a restart.
+  if (backend !== 'postgres') return;
+  it('is ready again once the database is back', async () => {
     await restore?.();
     restore = undefined;
     let ready = await api.get('/readyz');
