@@ -73,11 +73,14 @@ switch (command) {
     ensureSystem({ ci: process.env.CI === 'true' });
     build();
     const tests = run('npx', ['--no-install', 'vitest', 'run', ...rest]);
+    const whole = rest.length === 0;
+    // The tests are type-checked too (the build covers only the sources): Vitest runs them untyped.
+    const types = whole ? run('npx', ['--no-install', 'tsc', '-p', 'packages/tsconfig.tests.json']) : 0;
+    if (types !== 0) console.error('agentd: the tests do not type-check (npm run typecheck)');
     // The linter and formatter (errors only; warnings are printed but pass), on the whole tree.
-    const lint =
-      rest.length === 0 ? run('npx', ['--no-install', 'biome', 'check', 'packages', 'bench', 'scripts']) : 0;
+    const lint = whole ? run('npx', ['--no-install', 'biome', 'check', 'packages', 'bench', 'scripts']) : 0;
     if (lint !== 0) console.error('agentd: biome check found errors (npm run format fixes formatting)');
-    process.exit(tests !== 0 ? tests : lint);
+    process.exit([tests, types, lint].find((status) => status !== 0) ?? 0);
     break;
   }
   case 'bench': {

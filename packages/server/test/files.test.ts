@@ -24,7 +24,8 @@ async function upload(
 ) {
   const form = new FormData();
   if (options.purpose !== null) form.append('purpose', options.purpose ?? 'assistants');
-  form.append('file', new Blob([content], options.type ? { type: options.type } : {}), filename);
+  const part = typeof content === 'string' ? content : new Uint8Array(content);
+  form.append('file', new Blob([part], options.type ? { type: options.type } : {}), filename);
   const response = await fetch(`${api.baseUrl}/v1/files`, {
     method: 'POST',
     headers: { authorization: `Bearer ${api.apiKey}` },

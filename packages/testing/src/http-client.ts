@@ -34,7 +34,7 @@ export class ApiClient {
     return this.request<T>('DELETE', path, undefined, options);
   }
 
-  async request<T>(
+  async request<T = any>(
     method: string,
     path: string,
     body?: unknown,

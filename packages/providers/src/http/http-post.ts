@@ -1,6 +1,6 @@
 /** The subset of a stream reader the SSE reader uses; a web ReadableStream's reader is one. */
 export interface ByteReader {
-  read(): Promise<{ done: true; value?: undefined } | { done: false; value: Uint8Array }>;
+  read(): Promise<{ done: true; value?: Uint8Array | undefined } | { done: false; value: Uint8Array }>;
   /** Stops reading and releases the connection. */
   cancel(): Promise<void>;
 }
