@@ -16,10 +16,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const quick = process.argv.includes('--quick');
-const SEQUENTIAL = quick ? 30 : 300;
+const SEQUENTIAL = quick ? 30 : 1000;
 const WARMUP = quick ? 5 : 30;
 const IN_FLIGHT = 64;
 const CONCURRENT_TOTAL = quick ? 128 : 640;
+const LOAD_ROUNDS = quick ? 1 : 3;
 const TOOL_CALLS = 3;
 // Linux's USER_HZ, the unit of /proc/<pid>/stat's CPU times.
 const CLOCK_TICKS = 100;
@@ -166,15 +167,19 @@ async function main() {
     }
   };
 
-  const sequential = async (fn) => {
-    for (let i = 0; i < WARMUP; i++) await fn();
-    const samples = [];
+  // Latency of each arm, one run at a time. The arms alternate run by run, so
+  // that whatever else the machine is doing weighs on both alike.
+  const sequential = async (arms) => {
+    for (let i = 0; i < WARMUP; i++) for (const arm of arms) await arm();
+    const samples = arms.map(() => []);
     for (let i = 0; i < SEQUENTIAL; i++) {
-      const started = performance.now();
-      await fn();
-      samples.push(performance.now() - started);
+      for (const [index, arm] of arms.entries()) {
+        const started = performance.now();
+        await arm();
+        samples[index].push(performance.now() - started);
+      }
     }
-    return stats(samples);
+    return samples.map(stats);
   };
 
   // Peak resident memory of the process that does the work: agentd's server
@@ -220,16 +225,35 @@ async function main() {
     return { perSecond: CONCURRENT_TOTAL / seconds, peakRssMb: peakRss / 1024 / 1024, cpuPerRun };
   };
 
+  // Throughput of each arm: the arms take turns for LOAD_ROUNDS rounds, and
+  // each reports its median round, so a busy moment of the machine does not
+  // decide a ratio.
+  const underLoad = async (arms) => {
+    const rounds = arms.map(() => []);
+    for (let round = 0; round < LOAD_ROUNDS; round++) {
+      for (const [index, arm] of arms.entries()) rounds[index].push(await arm());
+    }
+    return rounds.map((measured) => {
+      const sorted = [...measured].sort((a, b) => a.perSecond - b.perSecond);
+      return sorted[Math.floor(sorted.length / 2)];
+    });
+  };
+
   const results = {};
   for (const [name, withTools] of [
     ['0 tool calls', false],
     [`${TOOL_CALLS} tool calls`, true],
   ]) {
-    const agentdLatency = await sequential(() => viaAgentd(withTools));
-    const directLatency = await sequential(() => direct(withTools));
-    const agentdLoad = await concurrent(() => viaAgentd(withTools), agentdRss);
-    const directLoad = await concurrent(() => direct(withTools), ownRss);
-    const bareLoad = withTools ? undefined : await concurrent(viaBareProxy, ownRss);
+    const [agentdLatency, directLatency] = await sequential([
+      () => viaAgentd(withTools),
+      () => direct(withTools),
+    ]);
+    const arms = [
+      () => concurrent(() => viaAgentd(withTools), agentdRss),
+      () => concurrent(() => direct(withTools), ownRss),
+      ...(withTools ? [] : [() => concurrent(viaBareProxy, ownRss)]),
+    ];
+    const [agentdLoad, directLoad, bareLoad] = await underLoad(arms);
     results[name] = {
       bareLoad,
       agentdLatency,
@@ -244,7 +268,7 @@ async function main() {
     `\nagentd run-loop benchmark (embedded: PGlite, fake model at zero latency)${quick ? ' [quick]' : ''}`,
   );
   console.log(
-    `sequential runs: ${SEQUENTIAL} after ${WARMUP} warm-up; load: ${CONCURRENT_TOTAL} runs, ${IN_FLIGHT} in flight\n`,
+    `sequential runs: ${SEQUENTIAL} after ${WARMUP} warm-up; load: ${CONCURRENT_TOTAL} runs, ${IN_FLIGHT} in flight, median of ${LOAD_ROUNDS} rounds\n`,
   );
   for (const [name, r] of Object.entries(results)) {
     console.log(`${name}`);
