@@ -266,6 +266,25 @@ describe('the fake OpenAI server fault injection', () => {
     await vi.waitFor(() => expect(fake.requests[0]?.aborted).toBe(true));
   });
 
+  it('hangs mid-stream after some events until the client goes away, and records the abort', async () => {
+    fake.enqueue({ chunks: ['one', ' two', ' three'], hangAfterChunks: 3 });
+    const controller = new AbortController();
+    const response = await postChat({}, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    let received = '';
+    while (!received.includes('" two"')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      received += new TextDecoder().decode(value);
+    }
+    // The role chunk and two text deltas came; the third never does.
+    expect(received).toContain('"one"');
+    expect(received).not.toContain('three');
+    expect(fake.requests[0]?.aborted).toBe(false);
+    controller.abort();
+    await vi.waitFor(() => expect(fake.requests[0]?.aborted).toBe(true));
+  });
+
   it('reports a mid-stream error as a chunk carrying error, which the client throws', async () => {
     fake.enqueue({ text: 'partial', streamError: { message: 'Overloaded', code: 'server_error' } });
     const stream = await client.chat.completions.create({ model: 'm', messages, stream: true });

@@ -18,6 +18,7 @@ export async function streamLines(
       res.socket?.destroy();
       return;
     }
+    if (turn.hangAfterChunks === i) return waitOrClose(res);
     if (turn.malformedAfterChunks === i) {
       res.end('data: {"id":"chatcmpl-broken","choices":[{"delta":\n\n');
       return;

@@ -36,6 +36,8 @@ export interface FakeTurn {
   malformedAfterChunks?: number;
   /** Send the headers, then nothing until the client goes away. */
   hang?: boolean;
+  /** Send this many events, then nothing more until the client goes away (a model stalled mid-answer). */
+  hangAfterChunks?: number;
 }
 
 /** One scripted answer of `POST /v1/embeddings`. `{}` answers with the computed vectors. */
