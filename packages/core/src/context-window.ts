@@ -1,4 +1,4 @@
-import type { ContentPart, Item, ModelMessage, ModelToolCall, OutputItem } from '@agentd/spec';
+import type { ContentPart, Item, MessageRole, ModelMessage, ModelToolCall, OutputItem } from '@agentd/spec';
 
 /** A rough, provider-neutral token estimate: about four characters a token, plus framing. */
 export function estimateTokens(message: ModelMessage): number {
@@ -14,6 +14,23 @@ function textOf(content: ContentPart[]): string {
 }
 
 /**
+ * A message item's role in the prompt. The caller's own `system` and
+ * `developer` items stay system messages where they are in the history,
+ * after the run's instructions; nothing else is ever made a system message.
+ */
+function messageRole(role: MessageRole): 'system' | 'user' | 'assistant' {
+  switch (role) {
+    case 'assistant':
+      return 'assistant';
+    case 'system':
+    case 'developer':
+      return 'system';
+    default:
+      return 'user';
+  }
+}
+
+/**
  * Conversation items as chat messages. Consecutive function calls join the
  * assistant turn they belong to; reasoning items are not sent back.
  */
@@ -22,10 +39,7 @@ export function itemsToMessages(items: readonly (Item | OutputItem)[]): ModelMes
   for (const item of items) {
     switch (item.type) {
       case 'message': {
-        const text = textOf(item.content);
-        if (item.role === 'assistant') messages.push({ role: 'assistant', content: text });
-        else if (item.role === 'user') messages.push({ role: 'user', content: text });
-        else messages.push({ role: 'system', content: text });
+        messages.push({ role: messageRole(item.role), content: textOf(item.content) });
         break;
       }
       case 'function_call': {

@@ -90,6 +90,30 @@ describe('the Responses provider against an OpenAI-compatible server', () => {
     });
   });
 
+  it('keeps a system message that follows the conversation in its place, not in the instructions', async () => {
+    await collect(
+      model().stream({
+        model: 'gpt-5-mini',
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Hi' },
+          { role: 'assistant', content: 'Hello.' },
+          { role: 'system', content: 'From now on, answer in French.' },
+          { role: 'user', content: 'How are you?' },
+        ],
+        tools: [],
+        settings: {},
+      }),
+    );
+    expect(fake.requests[0]?.body.instructions).toBe('Be brief.');
+    expect(fake.requests[0]?.body.input).toEqual([
+      { type: 'message', role: 'user', content: 'Hi' },
+      { type: 'message', role: 'assistant', content: 'Hello.' },
+      { type: 'message', role: 'system', content: 'From now on, answer in French.' },
+      { type: 'message', role: 'user', content: 'How are you?' },
+    ]);
+  });
+
   it('streams a function call and finishes with tool-calls', async () => {
     const call = { id: 'call_w1', name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' };
     fake.enqueue({ toolCalls: [call], usage: { prompt_tokens: 30, completion_tokens: 12 } });

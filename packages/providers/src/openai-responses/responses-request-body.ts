@@ -4,13 +4,18 @@ import type { ModelMessage, ModelRequest, ModelToolChoice } from '@agentd/spec';
 export function toResponsesRequestBody(request: ModelRequest): Record<string, unknown> {
   const { settings } = request;
   const hasTools = request.tools.length > 0;
+  // The leading system messages (the run's instructions) are `instructions`; a later one
+  // (the caller's own system or developer item) stays where it is in the input.
+  const leading = request.messages.findIndex((message) => message.role !== 'system');
+  const head = leading === -1 ? request.messages.length : leading;
   const instructions = request.messages
-    .flatMap((message) => (message.role === 'system' ? [message.content] : []))
+    .slice(0, head)
+    .map((message) => message.content)
     .join('\n\n');
   return {
     model: request.model,
     instructions: instructions || undefined,
-    input: request.messages.flatMap(toInputItems),
+    input: request.messages.slice(head).flatMap(toInputItems),
     tools: hasTools
       ? request.tools.map((tool) => ({
           type: 'function',
@@ -35,7 +40,7 @@ export function toResponsesRequestBody(request: ModelRequest): Record<string, un
 function toInputItems(message: ModelMessage): Record<string, unknown>[] {
   switch (message.role) {
     case 'system':
-      return [];
+      return [{ type: 'message', role: 'system', content: message.content }];
     case 'user':
       return [{ type: 'message', role: 'user', content: message.content }];
     case 'assistant': {
