@@ -6,4 +6,9 @@ export type {
   OpenAIResponsesModelOptions,
 } from './openai-compatible-options.js';
 export { createOpenAIResponsesModel } from './openai-responses/openai-responses-model.js';
-export { createScriptedModel, SCRIPTED_MODEL_NAME, type ScriptedRule } from './scripted/scripted-model.js';
+export {
+  createScriptedModel,
+  SCRIPTED_MODEL_NAME,
+  type ScriptedModelOptions,
+  type ScriptedRule,
+} from './scripted/scripted-model.js';

@@ -61,6 +61,18 @@ describe('the scripted model', () => {
     expect(hint).toContain('enable the echo tool: add "tools": ["echo"]');
   });
 
+  it('says why a tool cannot be had instead, when the server says it is unavailable', async () => {
+    const model = createScriptedModel([echoRule], {
+      unavailable: (tool) => (tool === 'echo' ? 'it is turned off on this server (ECHO=off)' : undefined),
+    });
+    const parts = await collect(model.stream(request([{ role: 'user', content: 'echo: hi there' }], [])));
+    const text = parts.flatMap((part) => (part.type === 'text-delta' ? [part.delta] : [])).join('');
+    expect(text).toContain(
+      'That needs the echo tool, which is not available: it is turned off on this server (ECHO=off).',
+    );
+    expect(text).not.toContain('"tools"');
+  });
+
   it('reports the tool result back', async () => {
     const model = createScriptedModel([echoRule]);
     const parts = await collect(

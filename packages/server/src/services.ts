@@ -23,7 +23,7 @@ import { SecretRepository } from './secrets/secret-repository.js';
 import type { Database, Queryable } from './storage/database.js';
 import { TenantRepository } from './tenants/tenant-repository.js';
 import type { ArtifactStore } from './tools/builtins/artifact-store.js';
-import { BuiltinTools } from './tools/builtins/builtin-tools.js';
+import { BuiltinTools, isBuiltinName } from './tools/builtins/builtin-tools.js';
 import { ToolRepository } from './tools/tool-repository.js';
 import { type AdapterFactory, ToolService } from './tools/tool-service.js';
 
@@ -73,7 +73,6 @@ export function createServices(
   const conversations = new ConversationRepository(db);
   const responses = new ResponseRepository(db);
   const bus = new InProcessRunEventBus();
-  const models = overrides.models ?? createModelResolver(config);
   const toolRepository = new ToolRepository(db);
   const secrets = new SecretRepository(
     db,
@@ -88,6 +87,28 @@ export function createServices(
     });
   const networkPolicies = new TenantNetworkPolicies(db, networkPolicy);
   const knowledge = createKnowledgeServices(config, db, logger, overrides);
+  const builtins = new BuiltinTools({
+    config,
+    logger,
+    artifacts: overrides.artifacts ?? new FileArtifactStore(knowledge.files),
+    policy: networkPolicy,
+    tenantPolicy: (tenantId) => networkPolicies.policyFor(tenantId),
+    fileSearch: knowledge.fileSearch,
+    readFile: async (scope, fileId) => {
+      const { file, bytes } = await knowledge.files.readAll(
+        scope.tenantId,
+        fileId,
+        CODE_INTERPRETER_FILE_BYTES,
+      );
+      return { filename: file.filename, bytes };
+    },
+  });
+  // The stand-in says why a built-in it would drive is off, rather than to name it in `tools`.
+  const models =
+    overrides.models ??
+    createModelResolver(config, {
+      unavailable: (tool) => (isBuiltinName(tool) ? builtins.unavailable(tool) : undefined),
+    });
   const tools = new ToolService(
     toolRepository,
     overrides.createAdapter ??
@@ -99,22 +120,7 @@ export function createServices(
     logger,
     (tenantId, name) => secrets.reveal(tenantId, name),
     (tenantId) => networkPolicies.policyFor(tenantId),
-    new BuiltinTools({
-      config,
-      logger,
-      artifacts: overrides.artifacts ?? new FileArtifactStore(knowledge.files),
-      policy: networkPolicy,
-      tenantPolicy: (tenantId) => networkPolicies.policyFor(tenantId),
-      fileSearch: knowledge.fileSearch,
-      readFile: async (scope, fileId) => {
-        const { file, bytes } = await knowledge.files.readAll(
-          scope.tenantId,
-          fileId,
-          CODE_INTERPRETER_FILE_BYTES,
-        );
-        return { filename: file.filename, bytes };
-      },
-    }),
+    builtins,
   );
   const runs = new RunManager({
     responses,

@@ -665,8 +665,10 @@ describe('built-in tools turned off', () => {
     expect((refused as Error).message).toContain('AGENTD_CODE_INTERPRETER=off');
   });
 
-  it('leaves the stand-in model saying how to enable a tool', async () => {
-    const model = createModelResolver(config).resolve('scripted');
+  it('leaves the stand-in model saying the tool is off, not to name it in tools', async () => {
+    const model = createModelResolver(config, {
+      unavailable: (tool) => builtins.unavailable(tool),
+    }).resolve('scripted');
     let text = '';
     for await (const part of model.stream({
       model: 'scripted',
@@ -676,7 +678,10 @@ describe('built-in tools turned off', () => {
     })) {
       if (part.type === 'text-delta') text += part.delta;
     }
-    expect(text).toContain('enable the code_interpreter tool: add "tools": ["code_interpreter"]');
+    expect(text).toContain(
+      'That needs the code_interpreter tool, which is not available: it is turned off on this server (AGENTD_CODE_INTERPRETER=off).',
+    );
+    expect(text).not.toContain('"tools": ["code_interpreter"]');
   });
 
   it('refuses a bad network rule or search backend at start, naming the setting', () => {

@@ -10,6 +10,13 @@ export interface ScriptedRule {
   example: string;
   /** The tool arguments for this user text, or undefined when the rule does not apply. */
   match(text: string): Record<string, unknown> | undefined;
+  /** How a user enables the tool, when naming it in `tools` is not the way (memory tools). */
+  enable?: string;
+}
+
+export interface ScriptedModelOptions {
+  /** Why a rule's tool cannot be had on this server (turned off, not installed); undefined when it can. */
+  unavailable?: (tool: string) => string | undefined;
 }
 
 export const SCRIPTED_MODEL_NAME = 'scripted';
@@ -23,7 +30,10 @@ const STAND_IN_NOTICE =
  * messages give the same stream. It drives tools from plain requests through
  * its rules and reports tool results back verbatim.
  */
-export function createScriptedModel(rules: readonly ScriptedRule[] = []): LanguageModel {
+export function createScriptedModel(
+  rules: readonly ScriptedRule[] = [],
+  options: ScriptedModelOptions = {},
+): LanguageModel {
   return {
     provider: 'scripted',
     async *stream(request: ModelRequest, signal?: AbortSignal): AsyncIterable<ModelStreamPart> {
@@ -52,7 +62,7 @@ export function createScriptedModel(rules: readonly ScriptedRule[] = []): Langua
           return;
         }
       }
-      const text = reply(request.messages, rules, available);
+      const text = reply(request.messages, rules, available, options);
       for (const piece of text.match(/\S+\s*|\s+/g) ?? []) {
         signal?.throwIfAborted();
         yield { type: 'text-delta', delta: piece };
@@ -63,7 +73,12 @@ export function createScriptedModel(rules: readonly ScriptedRule[] = []): Langua
   };
 }
 
-function reply(messages: ModelMessage[], rules: readonly ScriptedRule[], available: Set<string>): string {
+function reply(
+  messages: ModelMessage[],
+  rules: readonly ScriptedRule[],
+  available: Set<string>,
+  options: ScriptedModelOptions,
+): string {
   const last = messages.at(-1);
   if (last?.role === 'tool') {
     const results = trailingToolResults(messages);
@@ -75,15 +90,18 @@ function reply(messages: ModelMessage[], rules: readonly ScriptedRule[], availab
     usable.length > 0
       ? ` I can drive these tools from plain requests: ${usable.map((rule) => `"${rule.example}"`).join(', ')}.`
       : '';
-  // A request a rule knows, for a tool the run did not enable: say how to enable it.
+  // A request a rule knows, for a tool the run did not enable: say how to enable it, or why it cannot be.
   const wanted =
     last?.role === 'user'
       ? rules.find((rule) => !available.has(rule.tool) && rule.match(last.content.trim()) !== undefined)
       : undefined;
-  const enable = wanted
-    ? ` To do that, enable the ${wanted.tool} tool: add "tools": ["${wanted.tool}"] to the request or the agent.`
-    : '';
-  return `${STAND_IN_NOTICE}${said}${help}${enable}`;
+  return `${STAND_IN_NOTICE}${said}${help}${wanted ? ` ${howToEnable(wanted, options)}` : ''}`;
+}
+
+function howToEnable(rule: ScriptedRule, options: ScriptedModelOptions): string {
+  const why = options.unavailable?.(rule.tool);
+  if (why) return `That needs the ${rule.tool} tool, which is not available: ${why}.`;
+  return `To do that, enable the ${rule.tool} tool: ${rule.enable ?? `add "tools": ["${rule.tool}"] to the request or the agent`}.`;
 }
 
 function trailingToolResults(messages: ModelMessage[]): { name: string; content: string }[] {

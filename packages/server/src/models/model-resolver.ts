@@ -2,6 +2,7 @@ import {
   createOpenAIChatModel,
   createOpenAIResponsesModel,
   createScriptedModel,
+  type ScriptedModelOptions,
   type ScriptedRule,
 } from '@agentd/providers';
 import type { LanguageModel } from '@agentd/spec';
@@ -17,21 +18,24 @@ export interface ModelResolver {
   resolve(name: string): LanguageModel;
 }
 
+export interface ModelResolverOptions extends ScriptedModelOptions {
+  /** The scripted stand-in's rules; by default those of the built-in tools. */
+  rules?: readonly ScriptedRule[];
+}
+
 /**
  * With OPENAI_BASE_URL set, every model name goes to that endpoint (Chat
  * Completions or Responses, by AGENTD_MODEL_API), except `scripted`. Without
  * it, every run uses the scripted stand-in, which drives the built-in tools
  * from plain requests ("run python: …", "open <url>", "search …").
  */
-export function createModelResolver(
-  config: Config,
-  rules: readonly ScriptedRule[] = BUILTIN_SCRIPTED_RULES,
-): ModelResolver {
-  const scripted = createScriptedModel(rules);
+export function createModelResolver(config: Config, options: ModelResolverOptions = {}): ModelResolver {
+  const { rules = BUILTIN_SCRIPTED_RULES, ...scriptedOptions } = options;
+  const scripted = createScriptedModel(rules, scriptedOptions);
   const endpoint = config.OPENAI_BASE_URL;
   let remote: LanguageModel | undefined;
   if (endpoint) {
-    const options = {
+    const endpointOptions = {
       baseURL: endpoint,
       ...(config.OPENAI_API_KEY ? { apiKey: config.OPENAI_API_KEY } : {}),
       maxRetries: config.AGENTD_MODEL_MAX_RETRIES,
@@ -40,8 +44,8 @@ export function createModelResolver(
     };
     remote =
       config.AGENTD_MODEL_API === 'responses'
-        ? createOpenAIResponsesModel(options)
-        : createOpenAIChatModel(options);
+        ? createOpenAIResponsesModel(endpointOptions)
+        : createOpenAIChatModel(endpointOptions);
   }
   return {
     defaultModel: endpoint ? (config.AGENTD_DEFAULT_MODEL ?? 'gpt-4o-mini') : SCRIPTED_MODEL,

@@ -6,7 +6,7 @@ import { AgentdError, requireReferenced } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Services } from '../services.js';
 import type { BuiltinTools } from '../tools/builtins/builtin-tools.js';
-import { BUILTIN_TOOL_NAMES } from '../tools/builtins/builtin-tools.js';
+import { BUILTIN_TOOL_NAMES, isBuiltinName } from '../tools/builtins/builtin-tools.js';
 import type { BuiltinSettings } from '../tools/builtins/run-settings.js';
 import { type HostedTool, hostedTool, isHostedToolType } from './hosted-tools.js';
 import type { StoredResponse } from './response-repository.js';
@@ -57,8 +57,8 @@ export async function createResponse(
       ? body.model
       : (agent?.model ?? services.models.defaultModel);
   const settings = modelSettings(agent, body);
-  const refs = body.tools ?? agent?.tools ?? [];
   const builtins = services.tools.builtins;
+  const refs = body.tools ?? agent?.tools ?? (isDefaultAgent(agent, body) ? defaultAgentTools(builtins) : []);
   const tools = inlineTools(refs);
   const toolRefs = refs.filter(
     (ref): ref is string | { capability: string } => typeof ref === 'string' || 'capability' in ref,
@@ -108,6 +108,8 @@ export async function createResponse(
         type: 'function',
         name: tool.definition.name,
         description: tool.definition.description ?? null,
+        parameters: tool.definition.parameters,
+        strict: false,
       })),
       ...hosted.map((tool) => tool.echo),
     ],
@@ -135,6 +137,24 @@ export async function createResponse(
 
 export function hashRequest(body: CreateResponseInput): string {
   return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+}
+
+/**
+ * A request that names no agent, model, instructions or tools runs the
+ * tenant's default agent: the default model with every built-in tool.
+ */
+function isDefaultAgent(agent: Agent | undefined, body: CreateResponseInput): boolean {
+  return (
+    agent === undefined &&
+    body.model === undefined &&
+    body.instructions === undefined &&
+    body.tools === undefined
+  );
+}
+
+/** The default agent's tools: the built-ins on offer here; those turned off or missing their runtime are left out. */
+function defaultAgentTools(builtins: BuiltinTools | undefined): string[] {
+  return BUILTIN_TOOL_NAMES.filter((name) => builtins?.has(name) === true);
 }
 
 async function findAgent(
@@ -266,7 +286,7 @@ async function resolveNamed(services: Services, tenantId: string, refs: readonly
     const param = `tools[${at.index}]`;
     const name = at.ref;
     const why =
-      typeof name === 'string' && (BUILTIN_TOOL_NAMES as readonly string[]).includes(name)
+      typeof name === 'string' && isBuiltinName(name)
         ? services.tools.builtins?.unavailable(name)
         : undefined;
     if (why) {

@@ -62,4 +62,21 @@ describe('filesRules', () => {
     expect(await toolCallFor('I remember that day', ALL)).toBeUndefined();
     expect(await toolCallFor('remember that', ALL)).toBeUndefined();
   });
+
+  it('tells a run without memory how memory is turned on, not to name the tool', async () => {
+    const model = createScriptedModel([...filesRules]);
+    let text = '';
+    for await (const part of model.stream({
+      model: 'scripted',
+      messages: [{ role: 'user', content: 'remember that I like jazz' }],
+      tools: [],
+      settings: {},
+    })) {
+      if (part.type === 'text-delta') text += part.delta;
+    }
+    expect(text).toContain(
+      'To do that, enable the memory_save tool: use an agent with "memory": {"enabled": true}',
+    );
+    expect(text).not.toContain('"tools": ["memory_save"]');
+  });
 });

@@ -38,6 +38,10 @@ export const BUILTIN_TOOL_NAMES = [
 ] as const;
 export type BuiltinName = (typeof BUILTIN_TOOL_NAMES)[number];
 
+export function isBuiltinName(name: string): name is BuiltinName {
+  return (BUILTIN_TOOL_NAMES as readonly string[]).includes(name);
+}
+
 /** The tools whose results carry web text: a run with any of them gets the untrusted-content instruction. */
 export const WEB_TOOL_NAMES: ReadonlySet<string> = new Set(['browser', 'fetch_url', 'web_search']);
 

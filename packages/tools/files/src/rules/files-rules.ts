@@ -6,7 +6,13 @@ export interface FilesScriptedRule {
   tool: string;
   example: string;
   match(text: string): Record<string, unknown> | undefined;
+  /** How to enable the tool, when it is not by naming it in `tools`. */
+  enable?: string;
 }
+
+/** Memory tools come with an agent's memory setting, not with `tools`. */
+const ENABLE_MEMORY =
+  'use an agent with "memory": {"enabled": true} and send the end user\'s id as "user" (who opts in first: POST /v1/memories/consent)';
 
 /** Captures what follows a fixed opening, trimmed; undefined when the text does not start that way. */
 function after(pattern: RegExp, text: string): string | undefined {
@@ -27,6 +33,7 @@ export const filesRules: readonly FilesScriptedRule[] = [
       const fact = after(/^remember\s+that\s+(.+)$/is, text);
       return fact === undefined ? undefined : { text: fact };
     },
+    enable: ENABLE_MEMORY,
   },
   {
     tool: 'memory_search',
@@ -35,6 +42,7 @@ export const filesRules: readonly FilesScriptedRule[] = [
       const query = after(/^what\s+do\s+you\s+remember\s+about\s+(.+?)\??$/is, text);
       return query === undefined ? undefined : { query };
     },
+    enable: ENABLE_MEMORY,
   },
   {
     tool: 'file_search',
