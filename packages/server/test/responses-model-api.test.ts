@@ -1,0 +1,148 @@
+import {
+  ApiClient,
+  BACKENDS,
+  collectSse,
+  type FakeOpenAI,
+  startFakeOpenAI,
+  startTestServer,
+  startToolServer,
+  type TestServer,
+  type ToolServer,
+} from '@agentd/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+const addSchema = {
+  type: 'object',
+  properties: { a: { type: 'number' }, b: { type: 'number' } },
+  required: ['a', 'b'],
+  additionalProperties: false,
+};
+
+describe.each(BACKENDS)('responses on %s with AGENTD_MODEL_API=responses', (backend) => {
+  let fake: FakeOpenAI;
+  let tools: ToolServer;
+  let server: TestServer;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAI();
+    tools = await startToolServer({ add: (body) => ({ sum: body.a + body.b }) });
+    server = await startTestServer({
+      backend,
+      env: {
+        OPENAI_BASE_URL: fake.baseURL,
+        OPENAI_API_KEY: 'sk-fake-upstream',
+        AGENTD_MODEL_API: 'responses',
+        AGENTD_DEFAULT_MODEL: 'fake-model',
+        AGENTD_MODEL_MAX_RETRIES: '0',
+      },
+    });
+    api = new ApiClient(server.url, server.adminKey);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await tools?.close();
+    await fake?.close();
+  });
+  beforeEach(() => fake.reset());
+
+  it('streams a plain answer from a Responses API endpoint', async () => {
+    fake.enqueue({
+      text: 'Oslo is the capital of Norway.',
+      usage: { prompt_tokens: 14, completion_tokens: 7 },
+    });
+    const stream = await fetch(`${server.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'fake-model',
+        instructions: 'Be brief.',
+        input: 'What is the capital of Norway?',
+        max_output_tokens: 50,
+        stream: true,
+      }),
+    });
+    const events = await collectSse(stream);
+    const text = events
+      .filter((event) => event.event === 'response.output_text.delta')
+      .map((event) => event.data.delta)
+      .join('');
+    expect(text).toBe('Oslo is the capital of Norway.');
+    const final = events.at(-1)!;
+    expect(final.event).toBe('response.completed');
+    expect(final.data.response).toMatchObject({
+      status: 'completed',
+      model: 'fake-model',
+      max_output_tokens: 50,
+      usage: { input_tokens: 14, output_tokens: 7, total_tokens: 21 },
+    });
+
+    // What went upstream: the Responses API, stateless and streaming.
+    expect(fake.requests).toHaveLength(1);
+    const sent = fake.requests[0]!;
+    expect(sent.path).toBe('/v1/responses');
+    expect(sent.headers.authorization).toBe('Bearer sk-fake-upstream');
+    expect(sent.body).toEqual({
+      model: 'fake-model',
+      instructions: 'Be brief.',
+      input: [{ type: 'message', role: 'user', content: 'What is the capital of Norway?' }],
+      max_output_tokens: 50,
+      stream: true,
+      store: false,
+    });
+    const read = await api.get(`/v1/responses/${final.data.response.id}`);
+    expect(read.body.output[0].content[0].text).toBe('Oslo is the capital of Norway.');
+  });
+
+  it('runs one tool call and sends its result back as a function_call_output item', async () => {
+    fake.enqueue(
+      { toolCalls: [{ id: 'call_add', name: 'add', arguments: '{"a":2,"b":3}' }] },
+      { text: '2 + 3 = 5.' },
+    );
+    const before = tools.calls.length;
+    const response = await api.post('/v1/responses', {
+      model: 'fake-model',
+      input: 'What is 2 + 3?',
+      tools: [
+        {
+          type: 'function',
+          name: 'add',
+          description: 'Adds two numbers',
+          parameters: addSchema,
+          endpoint: { url: `${tools.url}/add` },
+        },
+      ],
+    });
+    expect(response.body.status).toBe('completed');
+    expect(tools.calls.slice(before).map((call) => call.body)).toEqual([{ a: 2, b: 3 }]);
+    expect(response.body.output.map((item: { type: string }) => item.type)).toEqual([
+      'function_call',
+      'function_call_output',
+      'message',
+    ]);
+    expect(response.body.output[0]).toMatchObject({
+      call_id: 'call_add',
+      name: 'add',
+      arguments: '{"a":2,"b":3}',
+    });
+    expect(response.body.output[1]).toMatchObject({ call_id: 'call_add', output: '{"sum":5}' });
+    expect(response.body.output[2].content[0].text).toBe('2 + 3 = 5.');
+
+    expect(fake.requests.map((request) => request.path)).toEqual(['/v1/responses', '/v1/responses']);
+    const [first, second] = fake.requests.map((request) => request.body);
+    expect(first.tools).toEqual([
+      {
+        type: 'function',
+        name: 'add',
+        description: 'Adds two numbers',
+        parameters: addSchema,
+        strict: false,
+      },
+    ]);
+    expect(second.input).toEqual([
+      { type: 'message', role: 'user', content: 'What is 2 + 3?' },
+      { type: 'function_call', call_id: 'call_add', name: 'add', arguments: '{"a":2,"b":3}' },
+      { type: 'function_call_output', call_id: 'call_add', output: '{"sum":5}' },
+    ]);
+  });
+});
