@@ -1,47 +1,119 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
+import { Worker } from 'node:worker_threads';
 import type { Database, Queryable, SqlParam } from './database.js';
+import type { WorkerError, WorkerReply, WorkerRequest } from './pglite-worker-protocol.js';
 
-/** Embedded PostgreSQL (PGlite, WASM) with pgvector. `dataDir` undefined means in memory. */
+const WORKER_URL = new URL('./pglite-worker.js', import.meta.url);
+
+/** What a request sends: the protocol's request without its id. */
+type Outgoing = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
+
+/**
+ * Embedded PostgreSQL (PGlite, WASM) with pgvector, in a worker thread so
+ * that its statements run beside the server's event loop rather than on it
+ * (ADR-0012). `dataDir` undefined means in memory.
+ */
 export async function openPgliteDatabase(dataDir?: string): Promise<Database> {
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir, { extensions: { vector } });
-  await db.exec('CREATE EXTENSION IF NOT EXISTS vector');
-  return new PgliteDatabase(db);
+  const worker = new Worker(WORKER_URL, { workerData: dataDir === undefined ? {} : { dataDir } });
+  const database = new PgliteWorkerDatabase(worker);
+  await database.opened;
+  return database;
 }
 
-class PgliteDatabase implements Database {
+class PgliteWorkerDatabase implements Database {
   readonly dialect = 'pglite' as const;
   readonly hasVector = true;
+  readonly opened: Promise<void>;
+  private readonly pending = new Map<
+    number,
+    { resolve: (rows: unknown[]) => void; reject: (error: Error) => void }
+  >();
+  private nextId = 1;
+  private stopped: Error | undefined;
 
-  constructor(private readonly db: PGlite) {}
+  constructor(private readonly worker: Worker) {
+    // The worker keeps the process alive only while a request is waiting for it.
+    worker.unref();
+    this.opened = new Promise((resolve, reject) => {
+      this.pending.set(0, { resolve: () => resolve(), reject });
+      worker.ref();
+    });
+    worker.on('message', (reply: WorkerReply) => this.settle(reply));
+    worker.on('error', (error) =>
+      this.stop(new Error(`the embedded database failed: ${error.message}`, { cause: error })),
+    );
+    worker.on('exit', (code) => this.stop(new Error(`the embedded database stopped (exit code ${code})`)));
+  }
 
   async query<Row>(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
-    const result = await this.db.query<Row>(sql, params as unknown[]);
-    return result.rows;
+    return (await this.request({ op: 'query', sql, params })) as Row[];
   }
 
   async exec(sql: string): Promise<void> {
-    await this.db.exec(sql);
+    await this.request({ op: 'exec', sql });
   }
 
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => fn(wrapTransaction(tx)));
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    // A transaction is named by its begin request's id, the next one.
+    const tx = this.nextId;
+    await this.request({ op: 'begin' });
+    const scoped: Queryable = {
+      query: async <Row>(sql: string, params: readonly SqlParam[] = []) =>
+        (await this.request({ op: 'query', sql, params, tx })) as Row[],
+      exec: async (sql: string) => {
+        await this.request({ op: 'exec', sql, tx });
+      },
+    };
+    let result: T;
+    try {
+      result = await fn(scoped);
+    } catch (error) {
+      await this.request({ op: 'rollback', tx }).catch(() => undefined);
+      throw error;
+    }
+    await this.request({ op: 'commit', tx });
+    return result;
   }
 
   async close(): Promise<void> {
-    if (!this.db.closed) await this.db.close();
+    if (this.stopped) return;
+    await this.request({ op: 'close' }).catch(() => undefined);
+    this.stop(new Error('the embedded database is closed'));
+    await this.worker.terminate();
+  }
+
+  private request(message: Outgoing): Promise<unknown[]> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...message, id } as WorkerRequest);
+    });
+  }
+
+  private settle(reply: WorkerReply): void {
+    const waiting = this.pending.get(reply.id);
+    if (!waiting) return;
+    this.pending.delete(reply.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if (reply.ok) waiting.resolve(reply.rows ?? []);
+    else waiting.reject(toError(reply.error));
+  }
+
+  private stop(reason: Error): void {
+    this.stopped ??= reason;
+    for (const waiting of this.pending.values()) waiting.reject(this.stopped);
+    this.pending.clear();
+    this.worker.unref();
   }
 }
 
-function wrapTransaction(tx: Transaction): Queryable {
-  return {
-    async query<Row>(sql: string, params: readonly SqlParam[] = []) {
-      return (await tx.query<Row>(sql, params as unknown[])).rows;
-    },
-    async exec(sql: string) {
-      await tx.exec(sql);
-    },
-  };
+/** The worker's error with its fields (code, detail, ...), as PGlite would have thrown it here. */
+function toError(described: WorkerError): Error {
+  const error = new Error(described.message);
+  Object.assign(error, described.fields);
+  error.name = described.name;
+  return error;
 }
