@@ -501,6 +501,46 @@ function describeDatabaseContract(name: string, open: () => Promise<TestStorage>
         const [now] = await db.transaction((tx) => tx.query<{ now: unknown }>('SELECT now() AS now'));
         expect(now?.now).toBeInstanceOf(Date);
       });
+
+      it('keeps a statement outside a transaction from seeing it, or writing into it, until it commits', async () => {
+        await db.exec('CREATE TABLE contract_isolation (id int PRIMARY KEY)');
+        let inside!: () => void;
+        const held = new Promise<void>((resolve) => {
+          inside = resolve;
+        });
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        const transaction = db.transaction(async (tx) => {
+          await tx.query('INSERT INTO contract_isolation (id) VALUES (1)');
+          inside();
+          await gate;
+          throw new Error('roll it back');
+        });
+        await held;
+        const outside = db.query('INSERT INTO contract_isolation (id) VALUES (2)');
+        const seen = db.query<{ id: number }>('SELECT id FROM contract_isolation ORDER BY id');
+        release();
+        await expect(transaction).rejects.toThrow('roll it back');
+        await outside;
+        // Whether the reader waited for the transaction (PGlite) or read around it (PostgreSQL),
+        // it never saw the uncommitted row, and the row written beside the transaction stayed.
+        expect((await seen).map((row) => row.id)).not.toContain(1);
+        const rows = await db.query<{ id: number }>('SELECT id FROM contract_isolation ORDER BY id');
+        expect(rows.map((row) => row.id)).toEqual([2]);
+      });
+    });
+
+    describe('closing', () => {
+      it('refuses statements after close() with an error, rather than hanging', async () => {
+        const storage = await open();
+        await storage.db.query('SELECT 1');
+        await storage.db.close();
+        await expect(storage.db.query('SELECT 1')).rejects.toThrow();
+        await expect(storage.db.transaction((tx) => tx.query('SELECT 1'))).rejects.toThrow();
+        await storage.destroy().catch(() => undefined);
+      });
     });
 
     describe('migrations', () => {
