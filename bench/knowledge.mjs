@@ -97,7 +97,7 @@ async function main() {
     AGENTD_LOG_LEVEL: 'silent',
     AGENTD_EMBEDDINGS: 'hashing',
   });
-  const db = await openPgliteDatabase(join(dir, 'db'));
+  const db = await openPgliteDatabase(join(dir, 'db'), { buffersMb: config.AGENTD_PGLITE_BUFFERS_MB });
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);

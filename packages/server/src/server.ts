@@ -39,6 +39,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     db = await openDatabase({
       databaseUrl: config.DATABASE_URL,
       dataDir: config.AGENTD_DATA_DIR,
+      pgliteBuffersMb: config.AGENTD_PGLITE_BUFFERS_MB,
       onError: (error) => logger.error({ err: error }, 'database connection error'),
     });
     const migrated = await migrate(db);

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentRepository } from '../src/agents/agent-repository.js';
 import { CreateAgentSchema } from '../src/agents/agent-schema.js';
 import { ApiKeyRepository } from '../src/api-keys/api-key-repository.js';
+import { loadConfig } from '../src/config/load-config.js';
 import { ConversationRepository } from '../src/conversations/conversation-repository.js';
 import { AgentdError } from '../src/errors.js';
 import { newId } from '../src/ids.js';
@@ -812,4 +813,16 @@ describeDatabaseContract('PostgreSQL', openPostgres, {
   dialect: 'postgres',
   persistent: true,
   sharedByHandles: true,
+});
+
+describe('PGlite settings', () => {
+  it('starts with the shared buffers it is given, and 256MB by default through the config', async () => {
+    const small = await openPgliteDatabase(undefined, { buffersMb: 48 });
+    try {
+      expect(await small.query('SHOW shared_buffers')).toEqual([{ shared_buffers: '48MB' }]);
+    } finally {
+      await small.close();
+    }
+    expect(loadConfig({}).AGENTD_PGLITE_BUFFERS_MB).toBe(256);
+  });
 });

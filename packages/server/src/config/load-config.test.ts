@@ -128,6 +128,11 @@ describe('loadConfig rejects a bad value with one line naming the variable and w
       expected: 'expected a port number from 0 to 65535',
     },
     {
+      env: { AGENTD_PGLITE_BUFFERS_MB: '4096' },
+      variable: 'AGENTD_PGLITE_BUFFERS_MB',
+      expected: 'expected megabytes from 16 to 1024',
+    },
+    {
       env: { AGENTD_LOG_LEVEL: 'loud' },
       variable: 'AGENTD_LOG_LEVEL',
       expected: 'expected one of fatal, error, warn, info, debug, trace, silent',

@@ -114,6 +114,7 @@ export const configSchema = z.object({
   AGENTD_EMBEDDINGS_DIMENSIONS: wholeNumber('expected a dimension from 16 to 4000', 16, 4000).optional(),
   AGENTD_MEMORY_PII: z.enum(['redact', 'refuse'], { message: 'expected redact or refuse' }).default('redact'),
   AGENTD_MEMORY_TOKENS: wholeNumber('expected a token count from 0 to 8000', 0, 8000).default(400),
+  AGENTD_PGLITE_BUFFERS_MB: wholeNumber('expected megabytes from 16 to 1024', 16, 1024).default(256),
 });
 
 export type Config = z.infer<typeof configSchema>;

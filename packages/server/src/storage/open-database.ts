@@ -7,6 +7,8 @@ export interface OpenDatabaseOptions {
   databaseUrl?: string | undefined;
   dataDir: string;
   onError?: (error: Error) => void;
+  /** PGlite's shared buffers, in megabytes: its page cache (PostgreSQL's default is 128). */
+  pgliteBuffersMb?: number;
 }
 
 /** DATABASE_URL selects a PostgreSQL server; otherwise PGlite under the data directory. */
@@ -14,7 +16,10 @@ export function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
     return openPostgresDatabase(options.databaseUrl, options.onError ? { onError: options.onError } : {});
   }
-  return openPgliteDatabase(pgliteDir(options.dataDir));
+  return openPgliteDatabase(
+    pgliteDir(options.dataDir),
+    options.pgliteBuffersMb === undefined ? {} : { buffersMb: options.pgliteBuffersMb },
+  );
 }
 
 export function pgliteDir(dataDir: string): string {

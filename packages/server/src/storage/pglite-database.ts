@@ -8,14 +8,26 @@ const WORKER_URL = new URL('./pglite-worker.js', import.meta.url);
 /** What a request sends: the protocol's request without its id. */
 type Outgoing = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
 
+export interface PgliteOptions {
+  /**
+   * Shared buffers (PostgreSQL's page cache) in megabytes; PostgreSQL's default
+   * is 128. Pages outside it are read through the WASM file system, which is
+   * what makes a large HNSW index slow to search (ADR-0012).
+   */
+  buffersMb?: number;
+}
+
 /**
  * Embedded PostgreSQL (PGlite, WASM) with pgvector, in a worker thread so
  * that its statements run beside the server's event loop rather than on it
  * (ADR-0012). `dataDir` undefined means in memory.
  */
-export async function openPgliteDatabase(dataDir?: string): Promise<Database> {
+export async function openPgliteDatabase(dataDir?: string, options: PgliteOptions = {}): Promise<Database> {
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
-  const worker = new Worker(WORKER_URL, { workerData: dataDir === undefined ? {} : { dataDir } });
+  const settings = options.buffersMb === undefined ? [] : ['-c', `shared_buffers=${options.buffersMb}MB`];
+  const worker = new Worker(WORKER_URL, {
+    workerData: { ...(dataDir === undefined ? {} : { dataDir }), settings },
+  });
   const database = new PgliteWorkerDatabase(worker);
   await database.opened;
   return database;

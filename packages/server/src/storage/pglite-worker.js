@@ -134,11 +134,15 @@ async function run(target, request) {
   throw new Error(`'${request.op}' is not a statement`);
 }
 
-/** @param {{ dataDir?: string }} data */
+/** @param {{ dataDir?: string, settings?: string[] }} data PGlite's data directory, and `-c name=value` settings for its start */
 async function start(data) {
   let db;
   try {
-    db = await PGlite.create(data.dataDir, { extensions: { vector } });
+    const settings = data.settings ?? [];
+    db = await PGlite.create(data.dataDir, {
+      extensions: { vector },
+      ...(settings.length > 0 ? { startParams: [...PGlite.defaultStartParams, ...settings] } : {}),
+    });
     await db.exec('CREATE EXTENSION IF NOT EXISTS vector');
   } catch (error) {
     send({ id: 0, ok: false, error: describeError(error) });

@@ -64,8 +64,12 @@ export async function applySearchSettings(tx: Queryable): Promise<void> {
  * and ranking every chunk it matches is what made hybrid search slow.
  */
 const COMMON_WORD_CHUNKS = 1000;
-/** The full-text half ranks at most this many matching chunks. */
-const FULL_TEXT_CANDIDATES = 200;
+/**
+ * The full-text half ranks at most this many matching chunks: ranking reads
+ * each one's full-text vector, the bulk of that half's time (100 rather than
+ * 200 took 10 ms off hybrid p95 at 100k chunks, bench/knowledge.mjs).
+ */
+const FULL_TEXT_CANDIDATES = 100;
 /** How long the list of common words is reused before it is read again. */
 const COMMON_WORDS_TTL_MS = 10 * 60 * 1000;
 /** ANALYZE after this many new chunks plus a tenth of the table, as autovacuum would; PGlite has none. */

@@ -2,6 +2,7 @@ import type { ListPage, PageQuery } from '@agentd/spec';
 import { AgentdError, notFound } from '../errors.js';
 import type { Queryable, SqlParam } from '../storage/database.js';
 import { keysetClause, toListPage, toUnixSeconds } from '../storage/pagination.js';
+import { toTextArray } from './embedding-cache.js';
 
 export interface Chunking {
   max_chunk_size_tokens: number;
@@ -171,12 +172,17 @@ export class VectorStoreRepository {
     return rows.map((row) => row.id);
   }
 
+  /**
+   * Marks the stores as used now. To the minute: a store searched again within
+   * one is not written again, so a burst of searches costs no writes.
+   */
   async touch(tenantId: string, ids: readonly string[]): Promise<void> {
-    for (const id of ids)
-      await this.db.query(
-        'UPDATE vector_stores SET last_active_at = now() WHERE tenant_id = $1 AND id = $2',
-        [tenantId, id],
-      );
+    if (ids.length === 0) return;
+    await this.db.query(
+      `UPDATE vector_stores SET last_active_at = now()
+        WHERE tenant_id = $1 AND id = ANY($2::text[]) AND last_active_at < now() - interval '1 minute'`,
+      [tenantId, toTextArray(ids)],
+    );
   }
 
   /** Adds a file (status in_progress); adding it again restarts its ingestion. */
