@@ -376,6 +376,40 @@ describe('two server processes started together on one fresh PostgreSQL database
     expect(exitA).toEqual({ code: 0, signal: null });
     expect(exitB).toEqual({ code: 0, signal: null });
   });
+
+  it('without AGENTD_ADMIN_KEY, exactly one creates the admin key, and it works on both', {
+    timeout: 120_000,
+  }, async () => {
+    const database = await createTestDatabase('agentd_lifecycle');
+    databases.push(database);
+    const env = (dataDir: string) => ({
+      DATABASE_URL: database.url,
+      AGENTD_PORT: '0',
+      AGENTD_DATA_DIR: dataDir,
+      AGENTD_LOG_LEVEL: 'info',
+    });
+    const dirs = [tempDir(), tempDir()];
+    const procs = dirs.map((dir) => spawnServer(env(dir)));
+    const urls = await Promise.all(procs.map((proc) => waitForListening(proc)));
+
+    // One start created the key and printed it once; the other found it created.
+    const creators = procs.filter((proc) => proc.stderr().includes('shown once'));
+    expect(creators).toHaveLength(1);
+    const key = /admin key: (\S+)/.exec(creators[0]!.stderr())?.[1];
+    expect(key).toMatch(/^sk-/);
+    const other = procs.find((proc) => proc !== creators[0])!;
+    expect(other.stderr()).not.toContain(key!);
+    for (const url of urls) expect((await new ApiClient(url, key).get('/v1/me')).status).toBe(200);
+    const keys = await new ApiClient(urls[0]!, key).get('/v1/api_keys?limit=100');
+    expect(keys.body.data).toHaveLength(1);
+
+    for (const proc of procs) proc.child.kill('SIGTERM');
+    const exits = await Promise.all(procs.map((proc) => waitForExit(proc)));
+    expect(exits).toEqual([
+      { code: 0, signal: null },
+      { code: 0, signal: null },
+    ]);
+  });
 });
 
 describe('the admin key in embedded mode', () => {
