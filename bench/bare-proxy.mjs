@@ -5,6 +5,7 @@
 // prints one JSON line with its URL, then serves until stdin closes.
 import { createServer } from 'node:http';
 import { request } from 'undici';
+import { readChatStream } from './chat-stream.mjs';
 
 const modelUrl = `${process.argv[2]}/chat/completions`;
 
@@ -22,13 +23,9 @@ const server = createServer(async (req, res) => {
       messages: [{ role: 'user', content: input }],
     }),
   });
-  let text = '';
-  for (const line of (await upstream.body.text()).split('\n')) {
-    if (!line.startsWith('data: ') || line === 'data: [DONE]') continue;
-    text += JSON.parse(line.slice(6)).choices?.[0]?.delta?.content ?? '';
-  }
+  const { content } = readChatStream(await upstream.body.text());
   res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ status: 'completed', output_text: text }));
+  res.end(JSON.stringify({ status: 'completed', output_text: content }));
 });
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${server.address().port}` })}\n`);

@@ -14,6 +14,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readChatStream } from './chat-stream.mjs';
 
 const quick = process.argv.includes('--quick');
 const SEQUENTIAL = quick ? 30 : 1000;
@@ -130,23 +131,8 @@ async function main() {
             : {}),
         }),
       });
-      const text = await response.text();
-      const calls = new Map();
-      let content = '';
-      for (const line of text.split('\n')) {
-        if (!line.startsWith('data: ') || line === 'data: [DONE]') continue;
-        const chunk = JSON.parse(line.slice(6));
-        const delta = chunk.choices?.[0]?.delta;
-        if (!delta) continue;
-        if (delta.content) content += delta.content;
-        for (const call of delta.tool_calls ?? []) {
-          const current = calls.get(call.index) ?? { id: call.id, name: call.function?.name, arguments: '' };
-          current.arguments += call.function?.arguments ?? '';
-          calls.set(call.index, current);
-        }
-      }
-      if (calls.size === 0) return content;
-      const list = [...calls.values()];
+      const { content, calls: list } = readChatStream(await response.text());
+      if (list.length === 0) return content;
       messages.push({
         role: 'assistant',
         content: '',
@@ -260,7 +246,6 @@ async function main() {
       directLatency,
       agentdLoad,
       directLoad,
-      steps: withTools ? TOOL_CALLS : 1,
     };
   }
 

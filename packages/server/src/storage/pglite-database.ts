@@ -67,9 +67,9 @@ class PgliteWorkerDatabase implements Database {
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    // A transaction is named by its begin request's id, the next one.
-    const tx = this.nextId;
-    await this.request({ op: 'begin' });
+    // A transaction is named by the id of its begin request.
+    const tx = this.nextId++;
+    await this.request({ op: 'begin' }, tx);
     const scoped: Queryable = {
       query: async <Row>(sql: string, params: readonly SqlParam[] = []) =>
         (await this.request({ op: 'query', sql, params, tx })) as Row[],
@@ -95,9 +95,8 @@ class PgliteWorkerDatabase implements Database {
     await this.worker.terminate();
   }
 
-  private request(message: Outgoing): Promise<unknown[]> {
+  private request(message: Outgoing, id = this.nextId++): Promise<unknown[]> {
     if (this.stopped) return Promise.reject(this.stopped);
-    const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });
