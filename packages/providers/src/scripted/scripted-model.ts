@@ -1,4 +1,5 @@
 import type { LanguageModel, ModelMessage, ModelRequest, ModelStreamPart, ModelToolCall } from '@agentd/spec';
+import { CALL_EXAMPLE, callCommand } from './call-command.js';
 
 /**
  * A rule that turns a plain request into a tool call, e.g. "run python: ..." →
@@ -44,16 +45,19 @@ export function createScriptedModel(
       );
       const last = request.messages.at(-1);
       const available = new Set(request.tools.map((tool) => tool.name));
+      let refusal: string | undefined;
       if (last?.role === 'user' && request.toolChoice !== 'none') {
-        for (const rule of rules) {
-          if (!available.has(rule.tool)) continue;
-          const args = rule.match(last.content.trim());
-          if (args === undefined) continue;
-          const call: ModelToolCall = {
-            id: `call_scripted_${request.messages.length}`,
-            name: rule.tool,
-            arguments: JSON.stringify(args),
-          };
+        const text = last.content.trim();
+        const command = callCommand(text, [...available], options.unavailable);
+        const matched =
+          command?.kind === 'call'
+            ? { name: command.name, arguments: command.arguments }
+            : command
+              ? undefined
+              : firstRuleCall(rules, available, text);
+        if (command?.kind === 'refusal') refusal = command.text;
+        if (matched) {
+          const call: ModelToolCall = { id: `call_scripted_${request.messages.length}`, ...matched };
           yield { type: 'tool-call-start', index: 0, id: call.id, name: call.name };
           yield { type: 'tool-call-delta', index: 0, delta: call.arguments };
           yield { type: 'tool-call', index: 0, call };
@@ -62,7 +66,7 @@ export function createScriptedModel(
           return;
         }
       }
-      const text = reply(request.messages, rules, available, options);
+      const text = refusal ?? reply(request.messages, rules, available, options);
       for (const piece of text.match(/\S+\s*|\s+/g) ?? []) {
         signal?.throwIfAborted();
         yield { type: 'text-delta', delta: piece };
@@ -90,12 +94,30 @@ function reply(
     usable.length > 0
       ? ` I can drive these tools from plain requests: ${usable.map((rule) => `"${rule.example}"`).join(', ')}.`
       : '';
+  const callHelp =
+    available.size > 0
+      ? ` I can call any of this run's tools (${[...available].join(', ')}) by name: "${CALL_EXAMPLE}".`
+      : '';
   // A request a rule knows, for a tool the run did not enable: say how to enable it, or why it cannot be.
   const wanted =
     last?.role === 'user'
       ? rules.find((rule) => !available.has(rule.tool) && rule.match(last.content.trim()) !== undefined)
       : undefined;
-  return `${STAND_IN_NOTICE}${said}${help}${wanted ? ` ${howToEnable(wanted, options)}` : ''}`;
+  return `${STAND_IN_NOTICE}${said}${help}${callHelp}${wanted ? ` ${howToEnable(wanted, options)}` : ''}`;
+}
+
+/** The call of the first rule that matches the text, among the run's tools. */
+function firstRuleCall(
+  rules: readonly ScriptedRule[],
+  available: Set<string>,
+  text: string,
+): { name: string; arguments: string } | undefined {
+  for (const rule of rules) {
+    if (!available.has(rule.tool)) continue;
+    const args = rule.match(text);
+    if (args !== undefined) return { name: rule.tool, arguments: JSON.stringify(args) };
+  }
+  return undefined;
 }
 
 function howToEnable(rule: ScriptedRule, options: ScriptedModelOptions): string {
