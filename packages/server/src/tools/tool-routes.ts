@@ -8,6 +8,7 @@ import { principalOf, tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
 import type { Services } from '../services.js';
 import { type ListSegment, memorySegment, pageAcross } from '../storage/pagination.js';
+import { findServerWide, isServerWideId, readOnlyTool } from './read-only-tools.js';
 import type { StoredTool } from './tool-repository.js';
 import type { ToolSummary } from './tool-service.js';
 
@@ -67,11 +68,16 @@ const listRoute = defineRoute({
   },
 });
 
+const READ_ONLY = errorContent(
+  'The tool comes from the tool directory or is built in: it is read-only through the API.',
+);
+
 const getRoute = defineRoute({
   method: 'get',
   path: '/v1/tools/{id}',
   tags,
-  summary: 'Get a registered tool',
+  summary:
+    'Get a tool: a registered one, or one of the tool directory (`dir:<name>`) or the built-ins (`builtin:<name>`)',
   permission: 'tools:read',
   request: { params: IdParamSchema },
   responses: { 200: jsonContent(ToolSchema, 'The tool.') },
@@ -84,7 +90,7 @@ const updateRoute = defineRoute({
   summary: "Change a registered tool's manifest (fields given replace the stored ones)",
   permission: 'tools:write',
   request: { params: IdParamSchema, ...jsonBody(ManifestBody) },
-  responses: { 200: jsonContent(ToolSchema, 'The tool.') },
+  responses: { 200: jsonContent(ToolSchema, 'The tool.'), 409: READ_ONLY },
 });
 
 const deleteRoute = defineRoute({
@@ -94,7 +100,7 @@ const deleteRoute = defineRoute({
   summary: 'Remove a registered tool',
   permission: 'tools:write',
   request: { params: IdParamSchema },
-  responses: { 200: jsonContent(DeletedSchema, 'The tool was removed.') },
+  responses: { 200: jsonContent(DeletedSchema, 'The tool was removed.'), 409: READ_ONLY },
 });
 
 /** A manifest from a request, validated; a stdio MCP server runs a command on this host, so only platform admins may register one. */
@@ -137,9 +143,6 @@ function present(stored: StoredTool, summaries: ToolSummary[]): Tool {
     updated_at: stored.updated_at,
   };
 }
-
-/** The ids of tools from the tool directory and the built-ins: `dir:<name>`, `builtin:<name>`. */
-const isServerWideId = (id: string) => id.startsWith('dir:') || id.startsWith('builtin:');
 
 /** A tool every tenant sees (tool directory, built-ins), as the API shows it. */
 function presentServerWide(summary: ToolSummary): Tool {
@@ -207,13 +210,18 @@ export function toolRoutes() {
     .openapi(getRoute, async (c) => {
       const services = c.get('services');
       const tenantId = tenantOf(c);
-      const stored = await services.toolRepository.get(tenantId, c.req.valid('param').id);
+      const { id } = c.req.valid('param');
+      if (isServerWideId(id))
+        return c.json(presentServerWide(findServerWide(await services.tools.describe(tenantId), id)), 200);
+      const stored = await services.toolRepository.get(tenantId, id);
       return c.json(present(stored, await services.tools.describe(tenantId)), 200);
     })
     .openapi(updateRoute, async (c) => {
       const services = c.get('services');
       const principal = principalOf(c);
       const { id } = c.req.valid('param');
+      if (isServerWideId(id))
+        throw readOnlyTool(findServerWide(await services.tools.describe(principal.tenantId), id), 'changed');
       const current = await services.toolRepository.get(principal.tenantId, id);
       const manifest = checkManifest({ ...current.manifest, ...c.req.valid('json') }, principal.role);
       await probe(services, principal.tenantId, manifest);
@@ -224,6 +232,8 @@ export function toolRoutes() {
       const services = c.get('services');
       const tenantId = tenantOf(c);
       const { id } = c.req.valid('param');
+      if (isServerWideId(id))
+        throw readOnlyTool(findServerWide(await services.tools.describe(tenantId), id), 'deleted');
       await services.toolRepository.delete(tenantId, id);
       await services.tools.syncTenant(tenantId);
       return c.json({ id, object: 'tool.deleted', deleted: true as const }, 200);
