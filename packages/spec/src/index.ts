@@ -43,12 +43,15 @@ export type {
   ModelToolChoice,
   ModelToolDefinition,
   ModelUsage,
+  TextFormat,
 } from './model.js';
 export type { Principal, Role } from './principal.js';
 export type {
+  IncompleteDetails,
   IncompleteReason,
   OutputItem,
   ReasoningItem,
+  ReasoningTextPart,
   ResponseError,
   ResponseEvent,
   ResponseEventBody,

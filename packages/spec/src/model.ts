@@ -41,7 +41,26 @@ export interface ModelSettings {
   stop?: string[];
   parallelToolCalls?: boolean;
   reasoningEffort?: 'minimal' | 'low' | 'medium' | 'high';
+  /** The end user the request is for (OpenAI's `user`), passed on to the model API. */
+  user?: string;
+  /** A stable, hashed id of the end user for abuse detection (OpenAI's `safety_identifier`). */
+  safetyIdentifier?: string;
 }
+
+/**
+ * The required format of the answer (structured outputs), as the Responses
+ * API's `text.format` names it. `text` is free text; the others ask for JSON.
+ */
+export type TextFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | {
+      type: 'json_schema';
+      name: string;
+      schema: Record<string, unknown>;
+      description?: string;
+      strict?: boolean;
+    };
 
 export interface ModelRequest {
   model: string;
@@ -49,6 +68,8 @@ export interface ModelRequest {
   tools: ModelToolDefinition[];
   toolChoice?: ModelToolChoice;
   settings: ModelSettings;
+  /** A JSON answer format, for providers that can ask the model for one; absent means free text. */
+  textFormat?: Exclude<TextFormat, { type: 'text' }>;
 }
 
 export interface ModelUsage {

@@ -1,4 +1,5 @@
 import type { CitationAnnotation, Item, OutputTextPart } from './items.js';
+import type { TextFormat } from './model.js';
 
 /**
  * A response (a run), in the OpenAI Responses API shape, and the events that
@@ -7,7 +8,20 @@ import type { CitationAnnotation, Item, OutputTextPart } from './items.js';
 
 export type ResponseStatus = 'queued' | 'in_progress' | 'completed' | 'failed' | 'cancelled' | 'incomplete';
 
-export type IncompleteReason = 'max_output_tokens' | 'max_steps' | 'max_total_tokens' | 'content_filter';
+export type IncompleteReason =
+  | 'max_output_tokens'
+  | 'max_steps'
+  | 'max_total_tokens'
+  | 'content_filter'
+  | 'invalid_structured_output';
+
+/** Why a response ended incomplete; for a structured answer that never matched, where and how. */
+export interface IncompleteDetails {
+  reason: IncompleteReason;
+  /** The failing location in the answer, as a JSON Pointer (`/items/0/price`; `` is the whole answer). */
+  path?: string;
+  message?: string;
+}
 
 export interface ResponseUsage {
   input_tokens: number;
@@ -22,12 +36,17 @@ export interface ResponseError {
   message: string;
 }
 
+export interface ReasoningTextPart {
+  type: 'reasoning_text';
+  text: string;
+}
+
 /** Output items: the conversation items plus reasoning. */
 export interface ReasoningItem {
   type: 'reasoning';
   id: string;
   summary: { type: 'summary_text'; text: string }[];
-  content?: { type: 'reasoning_text'; text: string }[];
+  content?: ReasoningTextPart[];
   status?: 'in_progress' | 'completed' | 'incomplete';
 }
 
@@ -40,7 +59,7 @@ export interface ResponseObject {
   completed_at: number | null;
   status: ResponseStatus;
   error: ResponseError | null;
-  incomplete_details: { reason: IncompleteReason } | null;
+  incomplete_details: IncompleteDetails | null;
   instructions: string | null;
   model: string;
   output: OutputItem[];
@@ -58,6 +77,13 @@ export interface ResponseObject {
   background: boolean;
   metadata: Record<string, string>;
   usage: ResponseUsage | null;
+  // Echoes of request fields, as OpenAI's response object has them (absent in runs stored before).
+  text?: { format: TextFormat };
+  truncation?: 'auto' | 'disabled';
+  store?: boolean;
+  reasoning?: { effort: string | null; summary: string | null };
+  user?: string | null;
+  safety_identifier?: string | null;
 }
 
 interface ItemRef {
@@ -80,8 +106,9 @@ export type ResponseEventBody =
   | { type: 'response.cancelled'; response: ResponseObject }
   | { type: 'response.output_item.added'; output_index: number; item: OutputItem }
   | { type: 'response.output_item.done'; output_index: number; item: OutputItem }
-  | ({ type: 'response.content_part.added'; part: OutputTextPart } & ContentRef)
-  | ({ type: 'response.content_part.done'; part: OutputTextPart } & ContentRef)
+  // A message's output_text, or (as OpenAI streams it) a reasoning item's reasoning_text.
+  | ({ type: 'response.content_part.added'; part: OutputTextPart | ReasoningTextPart } & ContentRef)
+  | ({ type: 'response.content_part.done'; part: OutputTextPart | ReasoningTextPart } & ContentRef)
   | ({
       type: 'response.output_text.annotation.added';
       annotation_index: number;

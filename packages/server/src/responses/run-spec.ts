@@ -1,4 +1,4 @@
-import type { ModelSettings, ModelToolChoice } from '@agentd/spec';
+import type { ModelSettings, ModelToolChoice, TextFormat } from '@agentd/spec';
 import type { BuiltinSettings } from '../tools/builtins/run-settings.js';
 
 /** An HTTP endpoint that executes a function tool: agentd POSTs the arguments as JSON. */
@@ -50,4 +50,13 @@ export interface RunSpec {
   memory?: boolean;
   /** Settings of built-in tools, from hosted tool objects (`{"type": "code_interpreter", "runtime": …}`). */
   builtin_settings?: BuiltinSettings;
+  /**
+   * The answer's required format (structured outputs): the Responses API's
+   * `text.format`, and what Chat Completions' `response_format` maps to.
+   * Absent or `{"type": "text"}`: free text. A JSON format is passed to the
+   * model and enforced on the final answer for every model.
+   */
+  text_format?: TextFormat;
+  /** `disabled` (OpenAI's default): a prompt over the context budget fails instead of being trimmed. Absent: `auto`. */
+  truncation?: 'auto' | 'disabled';
 }
