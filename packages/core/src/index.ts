@@ -17,4 +17,11 @@ export type {
 } from './run-tool.js';
 export { DeltaCoalescer } from './text-coalescer.js';
 export { type CitationSource, citationSources, findUrlCitations } from './url-citations.js';
+export {
+  isStorableText,
+  REPLACEMENT_CHARACTER,
+  toStorableParam,
+  toStorableText,
+  toStorableValue,
+} from './storable-text.js';
 export { validateArguments } from './validate-arguments.js';

@@ -483,6 +483,25 @@ function describeDatabaseContract(name: string, open: () => Promise<TestStorage>
         expect(inTx?.doc).toEqual({ ...object, added: { deep: [1] } });
       });
 
+      it('stores text and JSON holding NUL and unpaired surrogates, with U+FFFD in their place', async () => {
+        await db.exec('CREATE TABLE contract_hostile (id int PRIMARY KEY, body text NOT NULL, doc jsonb, raw json)');
+        const hostile = `a\u0000b\uD800c\uDC00d 👋 \\u0000 kept`;
+        const stored = 'a\uFFFDb\uFFFDc\uFFFDd 👋 \\u0000 kept';
+        const doc = { [`k\u0000`]: [hostile, { deep: '\u0000' }], __proto__x: 'safe' };
+        const [row] = await db.query<{ body: string; doc: unknown; raw: unknown }>(
+          'INSERT INTO contract_hostile VALUES ($1, $2, $3::jsonb, $4::json) RETURNING body, doc, raw',
+          [1, hostile, JSON.stringify(doc), JSON.stringify([hostile])],
+        );
+        expect(row?.body).toBe(stored);
+        expect(row?.doc).toEqual({ 'k\uFFFD': [stored, { deep: '\uFFFD' }], __proto__x: 'safe' });
+        expect(row?.raw).toEqual([stored]);
+        // A path or cursor parameter holding NUL matches nothing instead of failing the statement.
+        const none = await db.transaction((tx) =>
+          tx.query('SELECT id FROM contract_hostile WHERE body = $1', ['\u0000']),
+        );
+        expect(none).toEqual([]);
+      });
+
       it('returns timestamptz values as Dates', async () => {
         const before = Date.now();
         await db.exec(

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Database, Queryable, SqlParam } from './database.js';
 import type { WorkerError, WorkerReply, WorkerRequest } from './pglite-worker-protocol.js';
+import { storableParams } from './storable-params.js';
 
 const WORKER_URL = new URL('./pglite-worker.js', import.meta.url);
 
@@ -59,7 +60,7 @@ class PgliteWorkerDatabase implements Database {
   }
 
   async query<Row>(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
-    return (await this.request({ op: 'query', sql, params })) as Row[];
+    return (await this.request({ op: 'query', sql, params: storableParams(params) })) as Row[];
   }
 
   async exec(sql: string): Promise<void> {
@@ -72,7 +73,7 @@ class PgliteWorkerDatabase implements Database {
     await this.request({ op: 'begin' }, tx);
     const scoped: Queryable = {
       query: async <Row>(sql: string, params: readonly SqlParam[] = []) =>
-        (await this.request({ op: 'query', sql, params, tx })) as Row[],
+        (await this.request({ op: 'query', sql, params: storableParams(params), tx })) as Row[],
       exec: async (sql: string) => {
         await this.request({ op: 'exec', sql, tx });
       },

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Database, Queryable, SqlParam } from './database.js';
+import { storableParams } from './storable-params.js';
 
 export interface PostgresOptions {
   /** Called with pool errors (an idle client losing its connection), which must not crash the process. */
@@ -38,7 +39,7 @@ class PostgresDatabase implements Database {
   ) {}
 
   async query<Row>(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
-    return (await this.pool.query(sql, params as unknown[])).rows as Row[];
+    return (await this.pool.query(sql, storableParams(params) as unknown[])).rows as Row[];
   }
 
   async exec(sql: string): Promise<void> {
@@ -51,7 +52,7 @@ class PostgresDatabase implements Database {
       await client.query('BEGIN');
       const result = await fn({
         async query<Row>(sql: string, params: readonly SqlParam[] = []) {
-          return (await client.query(sql, params as unknown[])).rows as Row[];
+          return (await client.query(sql, storableParams(params) as unknown[])).rows as Row[];
         },
         async exec(sql: string) {
           await client.query(sql);
