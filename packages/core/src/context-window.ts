@@ -85,12 +85,29 @@ function answerDanglingCalls(messages: ModelMessage[]): ModelMessage[] {
   return out;
 }
 
+/** A prompt over the budget with truncation `disabled`: the run fails, as OpenAI's does. */
+export class ContextLengthExceeded extends Error {
+  readonly code = 'context_length_exceeded';
+  constructor(tokens: number, budget: number) {
+    super(
+      `The prompt is about ${tokens} tokens, over the context budget of ${budget} tokens, and truncation is "disabled"; with truncation "auto" the oldest turns are dropped instead.`,
+    );
+    this.name = 'ContextLengthExceeded';
+  }
+}
+
 /**
  * Fits the history into `budget` tokens by dropping the oldest turns first.
  * An assistant tool-call message and its tool results go together; the
- * system prompt and the newest turn are always kept.
+ * system prompt and the newest turn are always kept. With truncation
+ * `disabled` nothing is dropped: a prompt over the budget throws.
  */
-export function fitToBudget(system: ModelMessage[], history: ModelMessage[], budget: number): ModelMessage[] {
+export function fitToBudget(
+  system: ModelMessage[],
+  history: ModelMessage[],
+  budget: number,
+  truncation: 'auto' | 'disabled' = 'auto',
+): ModelMessage[] {
   const units: ModelMessage[][] = [];
   for (const message of history) {
     const current = units.at(-1);
@@ -101,6 +118,7 @@ export function fitToBudget(system: ModelMessage[], history: ModelMessage[], bud
   let total =
     system.reduce((sum, message) => sum + estimateTokens(message), 0) +
     units.reduce((s, u) => s + cost(u), 0);
+  if (truncation === 'disabled' && total > budget) throw new ContextLengthExceeded(total, budget);
   let start = 0;
   while (total > budget && start < units.length - 1) {
     total -= cost(units[start]!);

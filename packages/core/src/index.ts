@@ -1,6 +1,7 @@
 export { applyEvent } from './apply-event.js';
-export { estimateTokens, fitToBudget, itemsToMessages } from './context-window.js';
+export { ContextLengthExceeded, estimateTokens, fitToBudget, itemsToMessages } from './context-window.js';
 export { fileCitationSources, findFileCitations } from './file-citations.js';
+export { guardModel, type ModelGuardOptions } from './guard-model.js';
 export { type HostedItemTracker, interruptedItem, trackHostedItems } from './hosted-items.js';
 export type { RunEventSink } from './run-event-sink.js';
 export { RunCancelled, type RunLoopInput, RunSuspended, runLoop } from './run-loop.js';
@@ -15,8 +16,6 @@ export type {
   ToolResult,
   ToolScope,
 } from './run-tool.js';
-export { DeltaCoalescer } from './text-coalescer.js';
-export { type CitationSource, citationSources, findUrlCitations } from './url-citations.js';
 export {
   isStorableText,
   REPLACEMENT_CHARACTER,
@@ -24,4 +23,13 @@ export {
   toStorableText,
   toStorableValue,
 } from './storable-text.js';
+export {
+  checkOutput,
+  formatProblem,
+  type OutputCheck,
+  type OutputProblem,
+  schemaProblems,
+} from './structured-output.js';
+export { DeltaCoalescer } from './text-coalescer.js';
+export { type CitationSource, citationSources, findUrlCitations } from './url-citations.js';
 export { validateArguments } from './validate-arguments.js';

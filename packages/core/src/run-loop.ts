@@ -15,11 +15,14 @@ import type {
   ResponseEventBody,
   ResponseObject,
   ResponseStatus,
+  TextFormat,
 } from '@agentd/spec';
 import { applyEvent } from './apply-event.js';
 import { fitToBudget, itemsToMessages } from './context-window.js';
 import { fileCitationSources, findFileCitations } from './file-citations.js';
-import { type HostedItemPrefix, interruptedItem } from './hosted-items.js';
+import { guardModel } from './guard-model.js';
+import type { HostedItemPrefix } from './hosted-items.js';
+import { closeOpenItems, resumedItems } from './resumed-items.js';
 import type { RunEventSink } from './run-event-sink.js';
 import { transition } from './run-status.js';
 import type { RunTool, ToolScope } from './run-tool.js';
@@ -42,6 +45,11 @@ export interface RunLoopInput {
   toolScope?: ToolScope;
   maxSteps: number;
   maxTotalTokens: number | null;
+  /** The answer's required format (structured outputs), and how many times a mismatch goes back to the model. */
+  textFormat?: TextFormat;
+  textFormatRetries?: number;
+  /** `disabled`: a prompt over `contextTokens` fails the run instead of being trimmed. */
+  truncation?: 'auto' | 'disabled';
   /** Token budget for the prompt (the model's context window minus room for the answer). */
   contextTokens: number;
   signal: AbortSignal;
@@ -113,6 +121,7 @@ export async function runLoop(input: RunLoopInput): Promise<ResponseObject> {
   const system: ModelMessage[] = input.instructions ? [{ role: 'system', content: input.instructions }] : [];
   const runItems: OutputItem[] = [];
   let usage = { ...EMPTY_USAGE };
+  const guard = guardModel(input.model, { ...input, parallelToolCalls: input.settings.parallelToolCalls });
 
   try {
     if (response.status === 'in_progress') {
@@ -137,9 +146,10 @@ export async function runLoop(input: RunLoopInput): Promise<ResponseObject> {
         system,
         itemsToMessages([...input.history, ...runItems]),
         input.contextTokens,
+        input.truncation,
       );
       emit({ type: 'response.model_call.started', step, model: response.model });
-      const turn = await streamTurn(input, messages, definitions, response, emit);
+      const turn = await streamTurn({ ...input, model: guard.model }, messages, definitions, response, emit);
       runItems.push(...turn.items);
       usage = addUsage(usage, turn.usage);
       emit({
@@ -154,6 +164,8 @@ export async function runLoop(input: RunLoopInput): Promise<ResponseObject> {
         return await finish('incomplete', incomplete('max_output_tokens', usage));
       if (turn.finishReason === 'content-filter')
         return await finish('incomplete', incomplete('content_filter', usage));
+      const rejected = guard.rejection();
+      if (rejected) return await finish('incomplete', { incomplete_details: rejected, usage });
       if (
         input.maxTotalTokens !== null &&
         usage.total_tokens >= input.maxTotalTokens &&
@@ -245,47 +257,6 @@ function describeFailure(error: unknown): { code: string; message: string } {
     code: typeof code === 'string' ? code : 'run_failed',
     message: error instanceof Error ? error.message : String(error),
   };
-}
-
-/** Marks items left working by an interrupted turn or tool call as incomplete (failed, for the web). */
-function closeOpenItems(response: ResponseObject, emit: (event: ResponseEventBody) => void): void {
-  response.output.forEach((item, index) => {
-    const closed = interruptedItem(item);
-    if (closed) emit({ type: 'response.output_item.done', output_index: index, item: closed });
-  });
-}
-
-/**
- * The finished items of an interrupted run. A call whose result was never
- * recorded is not run again (it may have had effects): the model is told it
- * was interrupted.
- */
-function resumedItems(
-  response: ResponseObject,
-  newId: RunLoopInput['newId'],
-  emit: (event: ResponseEventBody) => void,
-  nextIndex: () => number,
-): OutputItem[] {
-  const items = response.output.filter((item) => !('status' in item) || item.status === 'completed');
-  const answered = new Set(
-    items.flatMap((item) => (item.type === 'function_call_output' ? [item.call_id] : [])),
-  );
-  for (const item of [...items]) {
-    if (item.type !== 'function_call' || answered.has(item.call_id)) continue;
-    const output: FunctionCallOutputItem = {
-      type: 'function_call_output',
-      id: newId('fco'),
-      call_id: item.call_id,
-      output:
-        'Error: the run was interrupted while this call was in flight; it may or may not have taken effect.',
-      status: 'completed',
-    };
-    const index = nextIndex();
-    emit({ type: 'response.output_item.added', output_index: index, item: output });
-    emit({ type: 'response.output_item.done', output_index: index, item: output });
-    items.push(output);
-  }
-  return items;
 }
 
 /**
@@ -442,7 +413,15 @@ async function streamTurn(
       content_index: 0,
       text,
     });
-    const done: ReasoningItem = { ...item, content: [{ type: 'reasoning_text', text }], status: 'completed' };
+    const part = { type: 'reasoning_text' as const, text };
+    emit({
+      type: 'response.content_part.done',
+      item_id: item.id,
+      output_index: index,
+      content_index: 0,
+      part,
+    });
+    const done: ReasoningItem = { ...item, content: [part], status: 'completed' };
     emit({ type: 'response.output_item.done', output_index: index, item: done });
     items.push(done);
     reasoning = undefined;
@@ -528,6 +507,14 @@ async function streamTurn(
           };
           const index = outputCount++;
           emit({ type: 'response.output_item.added', output_index: index, item });
+          // OpenAI's clients add the part before its deltas, as for a message's text.
+          emit({
+            type: 'response.content_part.added',
+            item_id: item.id,
+            output_index: index,
+            content_index: 0,
+            part: { type: 'reasoning_text', text: '' },
+          });
           const coalescer = new DeltaCoalescer(interval, (delta) =>
             emit({
               type: 'response.reasoning_text.delta',
