@@ -8,6 +8,7 @@ export type ErrorCategory =
   | 'authentication'
   | 'permission'
   | 'not_found'
+  | 'method_not_allowed'
   | 'conflict'
   | 'too_large'
   | 'unsupported_media_type'

@@ -9,6 +9,7 @@ export { createMcpAdapter, type McpAdapter, type McpAdapterOptions } from './ada
 export type { NetworkOptions } from './adapters/network-access.js';
 export { createOpenApiAdapter, type OpenApiAdapterOptions } from './adapters/openapi-adapter.js';
 export type { AdapterHealth, AdapterTool, SecretResolver, ToolAdapter } from './adapters/tool-adapter.js';
+export { checkJsonSchema, type SchemaProblem } from './manifest/check-json-schema.js';
 export {
   type LoadedManifest,
   loadToolDir,

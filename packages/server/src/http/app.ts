@@ -2,10 +2,12 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
 import { agentRoutes } from '../agents/agent-routes.js';
 import { apiKeyRoutes } from '../api-keys/api-key-routes.js';
+import { chatCompletionRoutes } from '../chat-completions/chat-completion-routes.js';
 import { conversationRoutes } from '../conversations/conversation-routes.js';
 import { AgentdError } from '../errors.js';
 import { fileRoutes } from '../files/file-routes.js';
 import { memoryRoutes } from '../memories/memory-routes.js';
+import { modelRoutes } from '../models/model-routes.js';
 import { networkPolicyRoutes } from '../network/network-policy-routes.js';
 import { responseRoutes } from '../responses/response-routes.js';
 import { secretRoutes } from '../secrets/secret-routes.js';
@@ -13,6 +15,7 @@ import type { Services } from '../services.js';
 import { tenantRoutes } from '../tenants/tenant-routes.js';
 import { toolRoutes } from '../tools/tool-routes.js';
 import { vectorStoreRoutes } from '../vector-stores/vector-store-routes.js';
+import { allowedMethods } from './allowed-methods.js';
 import type { AppEnv } from './app-env.js';
 import { errorResponse, toAgentdError } from './error-response.js';
 import { accessLog } from './middleware/access-log/access-log.js';
@@ -58,6 +61,8 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   app.route('/', vectorStoreRoutes());
   app.route('/', memoryRoutes());
   app.route('/', networkPolicyRoutes());
+  app.route('/', modelRoutes());
+  app.route('/', chatCompletionRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -73,12 +78,25 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
     },
   });
 
-  app.notFound((c) =>
-    errorResponse(
+  const methodsOf = allowedMethods(app.routes);
+  app.notFound((c) => {
+    const allowed = methodsOf(c.req.path);
+    if (allowed.length === 0) {
+      return errorResponse(
+        c,
+        new AgentdError('not_found', 'route_not_found', `No route for ${c.req.method} ${c.req.path}.`),
+      );
+    }
+    c.header('Allow', allowed.join(', '));
+    return errorResponse(
       c,
-      new AgentdError('not_found', 'route_not_found', `No route for ${c.req.method} ${c.req.path}.`),
-    ),
-  );
+      new AgentdError(
+        'method_not_allowed',
+        'method_not_allowed',
+        `${c.req.method} is not allowed on ${c.req.path}; it accepts ${allowed.join(', ')}.`,
+      ),
+    );
+  });
   app.onError((error, c) => {
     const agentdError = toAgentdError(error);
     if (agentdError.category === 'internal') {

@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import { AgentdError, type ErrorCategory } from '../errors.js';
+import { plainMessage, relevantIssue } from './relevant-issue.js';
 
 /** The one place where error categories become HTTP statuses and error types. */
 const CATEGORY_HTTP: Record<ErrorCategory, { status: ContentfulStatusCode; type: string }> = {
@@ -11,6 +12,7 @@ const CATEGORY_HTTP: Record<ErrorCategory, { status: ContentfulStatusCode; type:
   authentication: { status: 401, type: 'authentication_error' },
   permission: { status: 403, type: 'permission_error' },
   not_found: { status: 404, type: 'not_found_error' },
+  method_not_allowed: { status: 405, type: 'invalid_request_error' },
   conflict: { status: 409, type: 'conflict_error' },
   too_large: { status: 413, type: 'invalid_request_error' },
   unsupported_media_type: { status: 415, type: 'invalid_request_error' },
@@ -73,11 +75,18 @@ const TARGET_PREFIX: Record<string, string> = { json: '', query: '', param: '', 
 
 /** A validation failure as one error naming the first offending field. */
 export function validationError(error: ZodError, target: string, input?: unknown): AgentdError {
-  const issue = error.issues[0];
-  if (!issue) return new AgentdError('invalid_request', 'invalid_request', 'The request is not valid.');
+  const first = error.issues[0];
+  if (!first) return new AgentdError('invalid_request', 'invalid_request', 'The request is not valid.');
+  const issue = relevantIssue(first);
   const path = [...issue.path];
   if (issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined) path.push(issue.keys[0]);
   const param = formatPath(path);
+  // A path that cannot name an object names none: answered like an unknown id, before any query.
+  if (target === 'param') {
+    return new AgentdError('not_found', 'not_found', `No object found with that ${param || 'id'}.`, {
+      param: param || null,
+    });
+  }
   const where = target === 'json' ? 'body' : target;
   const code =
     issue.code === 'unrecognized_keys'
@@ -90,7 +99,7 @@ export function validationError(error: ZodError, target: string, input?: unknown
       ? `Unknown parameter: '${param}'.`
       : code === 'missing_required_parameter'
         ? `Missing required parameter: '${param}'.`
-        : `Invalid value for '${param || where}': ${issue.message}.`;
+        : `Invalid value for '${param || where}': ${plainMessage(issue.message)}.`;
   return new AgentdError('invalid_request', code, message, {
     param: param ? `${TARGET_PREFIX[target] ?? ''}${param}` : null,
   });

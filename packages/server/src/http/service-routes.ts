@@ -72,6 +72,8 @@ export function serviceRoutes() {
         return c.json({ status: 'unavailable', checks: { database: 'unreachable' } }, 503);
       }
     });
+  // Until the web UI exists, the API reference is the front page.
+  router.get('/', (c) => c.redirect('/docs', 302));
   router.get('/docs', (c) => c.html(DOCS_PAGE));
   router.get('/docs/assets/:file', (c) => {
     const file = c.req.param('file');

@@ -8,6 +8,7 @@ import type { Services } from '../services.js';
 import type { BuiltinTools } from '../tools/builtins/builtin-tools.js';
 import { BUILTIN_TOOL_NAMES, isBuiltinName } from '../tools/builtins/builtin-tools.js';
 import type { BuiltinSettings } from '../tools/builtins/run-settings.js';
+import { checkFunctionParameters } from '../tools/function-parameters.js';
 import { type HostedTool, hostedTool, isHostedToolType } from './hosted-tools.js';
 import type { StoredResponse } from './response-repository.js';
 import type { CreateResponseInput } from './response-schema.js';
@@ -347,6 +348,7 @@ function inlineTools(refs: readonly unknown[]): FunctionToolSpec[] {
       );
     }
     const { name, description, parameters, endpoint } = parsed.data;
+    if (parameters) checkFunctionParameters(parameters, `${param}.parameters`);
     return [
       {
         type: 'function' as const,

@@ -1,0 +1,110 @@
+import { ApiClient, BACKENDS, startTestServer, type TestServer } from '@agentd/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// What a new user meets first: the front page, wrong methods, and errors that name the field.
+describe.each(BACKENDS)('first contact (%s)', (backend) => {
+  let server: TestServer;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    server = await startTestServer({ backend });
+    api = new ApiClient(server.url, server.adminKey);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('redirects / to the API reference', async () => {
+    const response = await fetch(`${server.url}/`, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/docs');
+    const followed = await fetch(`${server.url}/`);
+    expect(followed.status).toBe(200);
+    expect(await followed.text()).toContain('swagger-ui');
+  });
+
+  it('answers a known path with a wrong method with 405 and Allow', async () => {
+    const put = await api.request('PUT', '/v1/agents', { name: 'x' });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, HEAD, POST');
+    expect(put.body.error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'method_not_allowed',
+      message: 'PUT is not allowed on /v1/agents; it accepts GET, HEAD, POST.',
+    });
+    const created = await api.post('/v1/agents', { name: `first-${backend}` });
+    const onId = await api.request('PUT', `/v1/agents/${created.body.id}`, {});
+    expect(onId.status).toBe(405);
+    expect(onId.headers.get('allow')).toBe('DELETE, GET, HEAD, PATCH');
+  });
+
+  it('keeps an unknown path a 404', async () => {
+    const response = await api.request('PUT', '/v1/no-such-thing');
+    expect(response.status).toBe(404);
+    expect(response.headers.get('allow')).toBeNull();
+    expect(response.body.error.code).toBe('route_not_found');
+  });
+
+  it('names the sub-field of a union that failed, not "Invalid input"', async () => {
+    const badTool = await api.post('/v1/agents', {
+      name: `union-${backend}`,
+      tools: [{ capability: 5 }],
+    });
+    expect(badTool.status).toBe(400);
+    expect(badTool.body.error.param).toBe('tools[0].capability');
+    expect(badTool.body.error.message).toBe(
+      "Invalid value for 'tools[0].capability': expected string, received number.",
+    );
+
+    const badContent = await api.post('/v1/responses', { input: [{ role: 'user', content: 5 }] });
+    expect(badContent.status).toBe(400);
+    expect(badContent.body.error.param).toMatch(/^input\[0\]\.content/);
+    expect(badContent.body.error.message).not.toContain('Invalid input');
+
+    const badKind = await api.post('/v1/responses', { input: 5 });
+    expect(badKind.status).toBe(400);
+    expect(badKind.body.error).toMatchObject({ param: 'input' });
+    expect(badKind.body.error.message).toBe("Invalid value for 'input': expected string or array.");
+  });
+
+  it('checks an inline function tool’s parameters as JSON Schema, naming the place', async () => {
+    const response = await api.post('/v1/responses', {
+      input: 'hi',
+      tools: [
+        {
+          type: 'function',
+          name: 'lookup',
+          parameters: { type: 'object', properties: { x: { type: 'text' } } },
+        },
+      ],
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({
+      code: 'invalid_value',
+      param: 'tools[0].parameters.properties.x.type',
+    });
+    expect(response.body.error.message).toContain(
+      "Invalid JSON Schema in 'tools[0].parameters.properties.x.type': must be a JSON Schema type",
+    );
+
+    const required = await api.post('/v1/responses', {
+      input: 'hi',
+      tools: [{ type: 'function', name: 'lookup', parameters: { type: 'object', required: 'x' } }],
+    });
+    expect(required.status).toBe(400);
+    expect(required.body.error.param).toBe('tools[0].parameters.required');
+    expect(required.body.error.message).toContain('must be array');
+
+    const fine = await api.post('/v1/responses', {
+      input: 'hi',
+      tools: [
+        {
+          type: 'function',
+          name: 'lookup',
+          parameters: { type: 'object', properties: { x: { type: ['string', 'null'] } } },
+        },
+      ],
+    });
+    expect(fine.status).toBe(200);
+  });
+});
