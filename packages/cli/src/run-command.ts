@@ -55,7 +55,12 @@ export async function runCommand(options: RunOptions): Promise<number> {
     const key = server.admin.createdKey!;
     const response = await fetch(`${server.url}/v1/responses`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      // agentd-events: all adds the run's own events (tool calls, routing) that the renderer shows.
+      headers: {
+        authorization: `Bearer ${key}`,
+        'content-type': 'application/json',
+        'agentd-events': 'all',
+      },
       body: JSON.stringify({
         input: options.question,
         stream: true,

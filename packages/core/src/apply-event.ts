@@ -29,7 +29,8 @@ export function applyEvent(response: ResponseObject, event: ResponseEventBody): 
     }
     case 'response.content_part.added': {
       const item = response.output[event.output_index];
-      if (item?.type !== 'message') return response;
+      // A reasoning part needs no fold: reasoning_text.delta creates it.
+      if (item?.type !== 'message' || event.part.type !== 'output_text') return response;
       const content = [...item.content];
       content[event.content_index] = event.part;
       return { ...response, output: replaceAt(response.output, event.output_index, { ...item, content }) };

@@ -4,6 +4,7 @@ import {
   collectSse,
   type FakeOpenAI,
   readSse,
+  type SseEvent,
   startFakeOpenAI,
   startTestServer,
   startToolServer,
@@ -207,9 +208,11 @@ describe.each(BACKENDS)('responses on %s against the fake OpenAI server', (backe
 
   it('resumes a cut stream from the last id, losing and repeating nothing', async () => {
     fake.enqueue({ chunks: Array.from({ length: 30 }, (_, i) => `word${i} `), chunkDelayMs: 25 });
+    // With agentd's own events the stream is the whole log, so its ids run 1, 2, 3, ... without a gap.
+    const all = { 'agentd-events': 'all' };
     const first = await fetch(`${server.url}/v1/responses`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json', ...all },
       body: JSON.stringify({ input: 'talk', stream: true }),
     });
     expect(first.headers.get('content-type')).toContain('text/event-stream');
@@ -220,7 +223,7 @@ describe.each(BACKENDS)('responses on %s against the fake OpenAI server', (backe
     await first.body?.cancel();
     await sleep(100);
     const resumed = await fetch(`${server.url}/v1/responses/${id}?stream=true&starting_after=${lastSeen}`, {
-      headers: { authorization: `Bearer ${server.adminKey}` },
+      headers: { authorization: `Bearer ${server.adminKey}`, ...all },
     });
     const tail = await collectSse(resumed);
     const seqs = [...head, ...tail].map((event) => Number(event.id));
@@ -234,7 +237,11 @@ describe.each(BACKENDS)('responses on %s against the fake OpenAI server', (backe
     expect(text).toBe(Array.from({ length: 30 }, (_, i) => `word${i} `).join(''));
     // Last-Event-ID resumes too.
     const again = await fetch(`${server.url}/v1/responses/${id}?stream=true`, {
-      headers: { authorization: `Bearer ${server.adminKey}`, 'last-event-id': String(seqs.length - 1) },
+      headers: {
+        authorization: `Bearer ${server.adminKey}`,
+        'last-event-id': String(seqs.length - 1),
+        ...all,
+      },
     });
     const last = await collectSse(again);
     expect(last.map((event) => event.event)).toEqual(['response.completed']);
@@ -621,11 +628,12 @@ describe.each(BACKENDS)('responses on %s against the fake OpenAI server', (backe
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
     await vi.waitFor(() => expect(fake.requests.at(-1)!.aborted).toBe(true));
-    // The open stream ends with the cancellation.
-    const rest: string[] = [];
-    for (let next = await events.next(); !next.done; next = await events.next())
-      rest.push(next.value.event ?? '');
-    expect(rest.at(-1)).toBe('response.cancelled');
+    // The open stream ends with the cancellation: OpenAI's stream has no cancelled event, so by
+    // default it is response.failed whose response says cancelled.
+    const rest: SseEvent[] = [];
+    for (let next = await events.next(); !next.done; next = await events.next()) rest.push(next.value);
+    expect(rest.at(-1)!.event).toBe('response.failed');
+    expect(rest.at(-1)!.data).toMatchObject({ type: 'response.failed', response: { status: 'cancelled' } });
     const read = await api.get(`/v1/responses/${id}`);
     expect(read.body.status).toBe('cancelled');
     // What the model had said is kept, marked incomplete.

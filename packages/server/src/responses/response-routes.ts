@@ -6,6 +6,7 @@ import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
 import { createResponse, hashRequest } from './create-response.js';
+import { EVENT_VIEW_HEADER, EVENT_VIEWS, type EventView } from './event-view.js';
 import { CreateResponseSchema, ResponseObjectSchema } from './response-schema.js';
 import { streamEvents } from './stream-events.js';
 
@@ -16,6 +17,22 @@ const sse = {
   },
 };
 
+/** The opt-in to agentd's own run events on a stream; without it the stream is exactly OpenAI's. */
+const eventViewHeader = {
+  [EVENT_VIEW_HEADER]: z
+    .enum(EVENT_VIEWS)
+    .optional()
+    .openapi({
+      description:
+        "Which events a stream carries. `openai` (the default): only the events of OpenAI's Responses API, " +
+        'a cancelled run ending with `response.failed` whose response says `status: cancelled`. `all`: also ' +
+        "agentd's own run events (`response.model_call.*`, `response.tool_call.*`, `response.cancelled`). " +
+        'GET /v1/responses/{id}/events lists every event either way.',
+    }),
+};
+const viewOf = (headers: { [EVENT_VIEW_HEADER]?: EventView | undefined }): EventView =>
+  headers[EVENT_VIEW_HEADER] ?? 'openai';
+
 const createRoute = defineRoute({
   method: 'post',
   path: '/v1/responses',
@@ -24,7 +41,7 @@ const createRoute = defineRoute({
   permission: 'responses:write',
   request: {
     ...jsonBody(CreateResponseSchema),
-    headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }),
+    headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional(), ...eventViewHeader }),
   },
   responses: {
     200: {
@@ -49,7 +66,7 @@ const getRoute = defineRoute({
       starting_after: z.coerce.number().int().min(0).optional(),
       include: z.union([z.string(), z.array(z.string())]).optional(),
     }),
-    headers: z.object({ 'last-event-id': z.string().regex(/^\d+$/).optional() }),
+    headers: z.object({ 'last-event-id': z.string().regex(/^\d+$/).optional(), ...eventViewHeader }),
   },
   responses: {
     200: {
@@ -134,7 +151,8 @@ export function responseRoutes() {
       const services = c.get('services');
       const tenantId = tenantOf(c);
       const body = c.req.valid('json');
-      const key = c.req.valid('header')['idempotency-key'];
+      const headers = c.req.valid('header');
+      const key = headers['idempotency-key'];
       const { created, response } = await createResponse(services, tenantId, body, key);
       if (!created) {
         if (response.requestHash !== hashRequest(body)) {
@@ -145,7 +163,7 @@ export function responseRoutes() {
             { param: 'header.idempotency-key' },
           );
         }
-        if (body.stream) return streamEvents(c, response, 0);
+        if (body.stream) return streamEvents(c, response, 0, viewOf(headers));
         const running = services.runs.wait(response.id);
         return c.json(body.background || !running ? response.snapshot : await running, 200) as never;
       }
@@ -153,7 +171,7 @@ export function responseRoutes() {
       done.catch((error) =>
         c.get('logger').error({ err: error, response_id: response.id }, 'run failed to record'),
       );
-      if (body.stream) return streamEvents(c, response, 0);
+      if (body.stream) return streamEvents(c, response, 0, viewOf(headers));
       if (body.background) return c.json(response.snapshot, 200) as never;
       return c.json(await done, 200) as never;
     })
@@ -162,8 +180,10 @@ export function responseRoutes() {
       const stored = await responses.get(tenantOf(c), c.req.valid('param').id);
       const query = c.req.valid('query');
       if (query.stream === 'true') {
-        const header = c.req.valid('header')['last-event-id'];
-        return streamEvents(c, stored, query.starting_after ?? (header ? Number(header) : 0));
+        const headers = c.req.valid('header');
+        const lastEventId = headers['last-event-id'];
+        const after = query.starting_after ?? (lastEventId ? Number(lastEventId) : 0);
+        return streamEvents(c, stored, after, viewOf(headers));
       }
       return c.json(stored.snapshot, 200) as never;
     })

@@ -3,6 +3,7 @@ import type { ResponseEvent } from '@agentd/spec';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { AppEnv } from '../http/app-env.js';
+import { type EventView, viewEvent } from './event-view.js';
 import type { StoredResponse } from './response-repository.js';
 
 const TERMINAL_EVENTS = new Set([
@@ -16,9 +17,11 @@ const TERMINAL_EVENTS = new Set([
  * Streams a response's events as SSE from `after` on: the persisted log
  * first, then live events, without a gap or a repeat (the bus subscription
  * is taken before the log is read). Each event's id is its sequence number.
+ * `view` picks which events are sent (see event-view.ts); the ones left out
+ * still advance the position, so a resume never replays them.
  * A client that goes away only ends its stream, never the run.
  */
-export function streamEvents(c: Context<AppEnv>, stored: StoredResponse, after: number) {
+export function streamEvents(c: Context<AppEnv>, stored: StoredResponse, after: number, view: EventView) {
   const { bus, responses, config } = c.get('services');
   const heartbeatMs = config.AGENTD_SSE_HEARTBEAT_MS;
   return streamSSE(c, async (stream) => {
@@ -41,12 +44,14 @@ export function streamEvents(c: Context<AppEnv>, stored: StoredResponse, after: 
     const send = async (event: ResponseEvent) => {
       if (event.sequence_number <= last) return;
       last = event.sequence_number;
-      await stream.writeSSE({
-        id: String(event.sequence_number),
-        event: event.type,
-        data: JSON.stringify(event),
-      });
       if (TERMINAL_EVENTS.has(event.type)) done = true;
+      const shown = viewEvent(event, view);
+      if (!shown) return;
+      await stream.writeSSE({
+        id: String(shown.sequence_number),
+        event: shown.type,
+        data: JSON.stringify(shown),
+      });
     };
     try {
       for (const event of await responses.events(stored.tenantId, stored.id, after)) {
