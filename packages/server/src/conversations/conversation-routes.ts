@@ -1,5 +1,11 @@
-import { z } from '@hono/zod-openapi';
-import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
+import type { z } from '@hono/zod-openapi';
+import {
+  DeletedSchema,
+  IdParamSchema,
+  listSchema,
+  PageQuerySchema,
+  pathIdSchema,
+} from '../http/common-schemas.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
@@ -12,13 +18,7 @@ import {
 import { ItemSchema, toItem } from './item-schema.js';
 
 const tags = ['Conversations'];
-const ItemParamSchema = IdParamSchema.extend({
-  item_id: z
-    .string()
-    .min(1)
-    .max(200)
-    .openapi({ param: { name: 'item_id', in: 'path' } }),
-});
+const ItemParamSchema = IdParamSchema.extend({ item_id: pathIdSchema('item_id') });
 const ItemListSchema = listSchema(ItemSchema, 'ConversationItemList');
 
 const createConversation = defineRoute({

@@ -65,7 +65,12 @@ const uploadRoute = defineRoute({
             type: 'object',
             required: ['file', 'purpose'],
             properties: {
-              file: { type: 'string', format: 'binary', description: 'The file.' },
+              file: {
+                type: 'string',
+                format: 'binary',
+                description:
+                  'The file. Its name is kept without directories, with control characters, lone surrogates and bidirectional overrides replaced by `_`, at most 255 characters.',
+              },
               purpose: { type: 'string', enum: [...UPLOAD_PURPOSES] },
             },
           },
@@ -182,7 +187,7 @@ export function fileRoutes() {
       await services.files.admit(tenantId, declared);
       const upload = await readUpload(c.req.raw);
       const stored = await services.files.upload(tenantId, {
-        filename: upload.filename.slice(0, 255),
+        filename: upload.filename,
         contentType: upload.contentType,
         body: upload.body,
         sizeHint: declared,

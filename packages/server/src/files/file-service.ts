@@ -5,6 +5,7 @@ import { AgentdError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Database } from '../storage/database.js';
 import { FileRepository, type StoredFile } from './file-repository.js';
+import { safeFilename } from './safe-filename.js';
 
 export interface FileLimits {
   /** Largest single file, in bytes. */
@@ -67,7 +68,7 @@ export class FileService {
       if (meter.error) throw meter.error;
       return await this.repository.insert(tenantId, {
         id,
-        filename: file.filename,
+        filename: safeFilename(file.filename),
         purpose: await purpose,
         bytes: meter.bytes,
         contentType: file.contentType ?? null,

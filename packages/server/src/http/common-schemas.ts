@@ -1,8 +1,37 @@
 import { z } from '@hono/zod-openapi';
 
+/**
+ * Printable text: no control characters (NUL first of all, which PostgreSQL
+ * refuses in `text` and `jsonb`), no format characters (right-to-left
+ * overrides, zero-width marks) and no lone surrogates (not UTF-8). Ids,
+ * cursors and names never hold them, so a request that does is refused
+ * before it reaches a query.
+ */
+export const PRINTABLE_PATTERN = /^[^\p{Cc}\p{Cf}\p{Cs}]*$/u;
+const PRINTABLE_MESSAGE = 'must be printable text (no control or format characters, no lone surrogates)';
+
+/** A string of 1 to `max` printable characters: an id, a cursor or a name. */
+export function printableString(max: number) {
+  return z.string().min(1).max(max).regex(PRINTABLE_PATTERN, PRINTABLE_MESSAGE);
+}
+
+/** The longest id or cursor agentd accepts; its own ids are far shorter. */
+export const MAX_ID_LENGTH = 200;
+
+/**
+ * An object id in the path. A value that cannot be an id fails here, before
+ * any query, and is answered like an unknown id: 404 naming the parameter
+ * (see validationError).
+ */
+export function pathIdSchema(name: string) {
+  return printableString(MAX_ID_LENGTH).openapi({ param: { name, in: 'path' } });
+}
+
 /** Cursor pagination, shared by every list route. */
 export const PageQuerySchema = z.strictObject({
-  after: z.string().min(1).optional().openapi({ description: 'An object id: list the objects after it.' }),
+  after: printableString(MAX_ID_LENGTH)
+    .optional()
+    .openapi({ description: 'An object id: list the objects after it.' }),
   limit: z.coerce
     .number()
     .int()
@@ -19,13 +48,7 @@ export const MetadataSchema = z
   .refine((value) => Object.keys(value).length <= 16, { message: 'at most 16 metadata keys' })
   .openapi('Metadata', { description: 'Up to 16 key-value pairs of strings.' });
 
-export const IdParamSchema = z.strictObject({
-  id: z
-    .string()
-    .min(1)
-    .max(200)
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
+export const IdParamSchema = z.strictObject({ id: pathIdSchema('id') });
 
 export const ErrorSchema = z
   .object({

@@ -1,6 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import { AgentdError } from '../errors.js';
-import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
+import {
+  DeletedSchema,
+  IdParamSchema,
+  listSchema,
+  PageQuerySchema,
+  printableString,
+} from '../http/common-schemas.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
@@ -8,11 +14,9 @@ import type { StoredMemory } from './memory-repository.js';
 
 const tags = ['Memories'];
 
-const UserSchema = z
-  .string()
-  .min(1)
-  .max(256)
-  .openapi({ description: 'The end user, as your application names them (the `user` of a response).' });
+const UserSchema = printableString(256).openapi({
+  description: 'The end user, as your application names them (the `user` of a response).',
+});
 
 const MemorySchema = z
   .object({
