@@ -10,7 +10,8 @@ export interface OutputProblem {
 export type OutputCheck = { ok: true; value: unknown } | { ok: false; problems: OutputProblem[] };
 
 // allErrors: the model is told everything wrong at once, so one retry can fix it all.
-const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false });
+// Formats (date-time, email) are not checked: ajv knows none without ajv-formats; quiet about it.
+const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, logger: false });
 // Keyed by the schema's JSON: a run's schema arrives as a fresh object each time it is read.
 const cache = new Map<string, ValidateFunction>();
 const CACHE_LIMIT = 500;

@@ -24,6 +24,9 @@ export function toChatRequestBody(request: ModelRequest): Record<string, unknown
     seed: settings.seed,
     stop: settings.stop && settings.stop.length > 0 ? settings.stop : undefined,
     reasoning_effort: settings.reasoningEffort,
+    response_format: toResponseFormat(request.textFormat),
+    user: settings.user,
+    safety_identifier: settings.safetyIdentifier,
     stream: true,
     stream_options: { include_usage: true },
   };
@@ -54,4 +57,11 @@ function toChatMessage(message: ModelMessage): Record<string, unknown> {
 
 function toChatToolChoice(choice: ModelToolChoice): unknown {
   return typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
+}
+
+/** Structured outputs as Chat Completions asks for them: the schema goes under `json_schema`. */
+function toResponseFormat(format: ModelRequest['textFormat']): unknown {
+  if (format === undefined || format.type === 'json_object') return format;
+  const { type, ...schema } = format;
+  return { type, json_schema: schema };
 }

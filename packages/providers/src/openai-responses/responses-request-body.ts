@@ -32,6 +32,9 @@ export function toResponsesRequestBody(request: ModelRequest): Record<string, un
     top_p: settings.topP,
     max_output_tokens: settings.maxOutputTokens,
     reasoning: settings.reasoningEffort ? { effort: settings.reasoningEffort } : undefined,
+    text: request.textFormat ? { format: request.textFormat } : undefined,
+    user: settings.user,
+    safety_identifier: settings.safetyIdentifier,
     stream: true,
     store: false,
   };

@@ -1,5 +1,6 @@
 import type { LanguageModel, ModelMessage, ModelRequest, ModelStreamPart, ModelToolCall } from '@agentd/spec';
 import { CALL_EXAMPLE, callCommand } from './call-command.js';
+import { formatAnswer } from './schema-instance.js';
 
 /**
  * A rule that turns a plain request into a tool call, e.g. "run python: ..." →
@@ -66,7 +67,10 @@ export function createScriptedModel(
           return;
         }
       }
-      const text = refusal ?? reply(request.messages, rules, available, options);
+      const text = formatAnswer(
+        request.textFormat,
+        refusal ?? reply(request.messages, rules, available, options),
+      );
       for (const piece of text.match(/\S+\s*|\s+/g) ?? []) {
         signal?.throwIfAborted();
         yield { type: 'text-delta', delta: piece };
