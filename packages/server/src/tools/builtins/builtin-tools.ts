@@ -27,6 +27,8 @@ import type { ArtifactStore } from './artifact-store.js';
 import { createCodeInterpreterBuiltin } from './code-interpreter-builtin.js';
 import { createFileSearchBuiltin } from './file-search-builtin.js';
 import { LazySandbox } from './lazy-sandbox.js';
+import { chromiumHint, cpythonHint, switchHint } from './turn-on-hints.js';
+import { withUnavailableRuntimes } from './unavailable-runtimes.js';
 import { createBrowserBuiltin, createFetchUrlBuiltin, createWebSearchBuiltin } from './web-builtins.js';
 
 export const BUILTIN_TOOL_NAMES = [
@@ -83,6 +85,12 @@ export interface BuiltinToolsOptions {
   policy?: NetworkPolicy;
 }
 
+export interface BuiltinReport {
+  on: string[];
+  notes: string[];
+  off: { name: string; why: string; fix?: string }[];
+}
+
 /** Whether each heavy runtime has started: nothing does before its first call. */
 export interface BuiltinStatus {
   pyodide: boolean;
@@ -102,6 +110,9 @@ export class BuiltinTools {
   /** Code interpreter runtimes on offer. */
   readonly runtimes: CodeInterpreterRuntime[] = [];
   readonly #reasons = new Map<string, string>();
+  /** How to turn on each tool or runtime in #reasons. */
+  readonly #hints = new Map<string, string>();
+  readonly #notes: string[] = [];
   readonly #pyodide: LazySandbox | undefined;
   readonly #cpython: LazySandbox | undefined;
   readonly #pool: BrowserPool | undefined;
@@ -115,6 +126,7 @@ export class BuiltinTools {
     const enabled = (name: BuiltinName) => {
       if (config[SWITCHES[name]] === false) {
         this.#reasons.set(name, `it is turned off on this server (${SWITCHES[name]}=off)`);
+        this.#hints.set(name, switchHint(SWITCHES[name]));
         return false;
       }
       return true;
@@ -134,15 +146,20 @@ export class BuiltinTools {
         this.runtimes.push('cpython');
       } else {
         this.#reasons.set('cpython', cpython);
+        this.#hints.set('cpython', cpythonHint(config.AGENTD_CODE_INTERPRETER_CPYTHON === 'off'));
       }
+      const off = new Map(cpython === true ? [] : [['cpython', cpython]]);
       this.#add(
         'code_interpreter',
-        createCodeInterpreterBuiltin({
-          sandboxes,
-          artifacts,
-          logger,
-          ...(options.readFile ? { readFile: options.readFile } : {}),
-        }),
+        withUnavailableRuntimes(
+          createCodeInterpreterBuiltin({
+            sandboxes,
+            artifacts,
+            logger,
+            ...(options.readFile ? { readFile: options.readFile } : {}),
+          }),
+          off,
+        ),
         CODE_INTERPRETER_TIMEOUT_MS,
       );
     }
@@ -174,12 +191,19 @@ export class BuiltinTools {
         this.#add('browser', browser, this.#pool.limits.actionTimeoutMs + 15_000 + BROWSER_LAUNCH_MS);
       } else {
         this.#reasons.set('browser', `there is no Chromium at ${executablePath} (AGENTD_CHROMIUM_PATH)`);
+        this.#hints.set('browser', chromiumHint());
         logger.info({ path: executablePath }, 'the browser tool is off: Chromium was not found');
       }
     }
 
     if (enabled('web_search')) {
-      this.#add('web_search', createWebSearchBuiltin(searchBackend(config), options.fileSearch), 35_000);
+      const backend = searchBackend(config);
+      if (!backend) {
+        this.#notes.push(
+          'web_search has no web backend (set AGENTD_SEARCH_BACKEND to searxng, brave or tavily); it searches files only',
+        );
+      }
+      this.#add('web_search', createWebSearchBuiltin(backend, options.fileSearch), 35_000);
     }
 
     if (enabled('file_search') && options.fileSearch) {
@@ -223,6 +247,20 @@ export class BuiltinTools {
   unavailable(name: string): string | undefined {
     if (this.tools.has(name) || this.runtimes.includes(name as CodeInterpreterRuntime)) return undefined;
     return this.#reasons.get(name) ?? 'it does not exist';
+  }
+
+  /** What is on and, for what is off, why and how to turn it on: for the start-up banner. */
+  report(): BuiltinReport {
+    const runtimes =
+      this.runtimes.length > 0 ? [`code_interpreter runtimes: ${this.runtimes.join(', ')}`] : [];
+    const off = [...BUILTIN_TOOL_NAMES, 'cpython']
+      .filter((name) => this.#reasons.has(name))
+      .map((name) => ({
+        name: name === 'cpython' ? 'code_interpreter runtime cpython' : name,
+        why: this.#reasons.get(name) as string,
+        ...(this.#hints.has(name) ? { fix: this.#hints.get(name) as string } : {}),
+      }));
+    return { on: [...this.tools.keys()], notes: [...runtimes, ...this.#notes], off };
   }
 
   /** The capabilities the web built-ins provide: a run routed to one reads web text too. */
