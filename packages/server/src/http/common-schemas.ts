@@ -12,7 +12,14 @@ const PRINTABLE_MESSAGE = 'must be printable text (no control or format characte
 
 /** A string of 1 to `max` printable characters: an id, a cursor or a name. */
 export function printableString(max: number) {
-  return z.string().min(1).max(max).regex(PRINTABLE_PATTERN, PRINTABLE_MESSAGE);
+  // The pattern is given whole: the OpenAPI generator would print the `u` flag into it. JSON Schema
+  // patterns are read with Unicode semantics, so `\p{...}` means there what it means here.
+  return z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(PRINTABLE_PATTERN, PRINTABLE_MESSAGE)
+    .openapi({ pattern: PRINTABLE_PATTERN.source });
 }
 
 /** The longest id or cursor agentd accepts; its own ids are far shorter. */
