@@ -1,0 +1,71 @@
+import { ApiClient, BACKENDS, startTestServer, type TestServer } from '@agentd/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// A request that names a tool or runtime that is off is told why, in the words a user can act on.
+describe.each(BACKENDS)('built-in tools and runtimes that are off (%s)', (backend) => {
+  let server: TestServer;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      backend,
+      env: { AGENTD_BROWSER: 'off', AGENTD_CODE_INTERPRETER_CPYTHON: 'off' },
+    });
+    api = new ApiClient(server.url, server.adminKey);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('refuses a tool that is off with a 400 that says why', async () => {
+    const response = await api.post('/v1/responses', {
+      input: 'open https://example.com',
+      tools: ['browser'],
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({
+      code: 'unsupported_tool',
+      param: 'tools[0]',
+      message:
+        "The built-in tool 'browser' is not available: it is turned off on this server (AGENTD_BROWSER=off).",
+    });
+  });
+
+  it('refuses a hosted code interpreter with a runtime that is off, naming the field', async () => {
+    const response = await api.post('/v1/responses', {
+      input: 'hi',
+      tools: [{ type: 'code_interpreter', container: { type: 'auto' }, runtime: 'cpython' }],
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({
+      code: 'unsupported_tool',
+      param: 'tools[0].runtime',
+      message:
+        'The cpython runtime is not available: it is turned off on this server (AGENTD_CODE_INTERPRETER_CPYTHON=off).',
+    });
+  });
+
+  it('answers a model’s call for that runtime with why, not "must be equal to one of the allowed values"', async () => {
+    const response = await api.post('/v1/responses', {
+      input: '```cpython\nprint(1)\n```',
+      tools: ['code_interpreter'],
+    });
+    expect(response.status).toBe(200);
+    const output = response.body.output.find(
+      (item: { type: string }) => item.type === 'function_call_output',
+    );
+    expect(output.output).toBe(
+      "Error: The cpython runtime is not available: it is turned off on this server (AGENTD_CODE_INTERPRETER_CPYTHON=off). Run the code with runtime 'pyodide' instead.",
+    );
+    expect(JSON.stringify(response.body)).not.toContain('allowed values');
+  });
+
+  it('has the stand-in say why when asked to call a tool that is off', async () => {
+    const response = await api.post('/v1/responses', { input: 'call browser {"action": "open"}' });
+    expect(response.status).toBe(200);
+    const text = response.body.output.at(-1).content[0].text;
+    expect(text).toBe(
+      'I cannot call browser: it is not available (it is turned off on this server (AGENTD_BROWSER=off)).',
+    );
+  });
+});
