@@ -14,6 +14,7 @@ import { secretRoutes } from '../secrets/secret-routes.js';
 import type { Services } from '../services.js';
 import { tenantRoutes } from '../tenants/tenant-routes.js';
 import { toolRoutes } from '../tools/tool-routes.js';
+import { fileBatchRoutes } from '../vector-stores/file-batch-routes.js';
 import { vectorStoreRoutes } from '../vector-stores/vector-store-routes.js';
 import { allowedMethods } from './allowed-methods.js';
 import type { AppEnv } from './app-env.js';
@@ -59,6 +60,7 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   app.route('/', secretRoutes());
   app.route('/', fileRoutes());
   app.route('/', vectorStoreRoutes());
+  app.route('/', fileBatchRoutes());
   app.route('/', memoryRoutes());
   app.route('/', networkPolicyRoutes());
   app.route('/', modelRoutes());
