@@ -6,6 +6,7 @@ export {
   systemResolver,
 } from './checked-lookup.js';
 export {
+  ALLOW_HINT,
   NetworkPolicy,
   type NetworkPolicyOptions,
   type NetworkRules,

@@ -2,6 +2,10 @@ import { NetworkPolicyError } from './network-policy-error.js';
 import { type NetworkRule, normalizeHost, parseRules, ruleMatches } from './network-rules.js';
 import { type IpAddress, parseAddress, specialRangeOf } from './special-ranges.js';
 
+/** Where a refusal of a blocked range points whoever reads it: the setting that opens it, and the README section. */
+export const ALLOW_HINT =
+  "AGENTD_NET_ALLOW or the tenant's network policy can allow it: see README.md#network-policy-for-tools";
+
 /** Allow and deny entries: host names, `*.domain`, IP addresses and CIDR ranges, each with an optional port. */
 export interface NetworkRules {
   allow?: string | readonly string[];
@@ -93,7 +97,7 @@ export class NetworkPolicy {
     if (this.#allow.some((rule) => ruleMatches(rule, where))) return ALLOWED;
     return {
       allowed: false,
-      reason: `${shown} is a ${special} address, which the network policy blocks`,
+      reason: `${shown} is a ${special} address, which the network policy blocks (${ALLOW_HINT})`,
     };
   }
 

@@ -1,7 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConnectionEvent, createPolicyFetch, NetworkPolicy, NetworkPolicyError } from '../src/index.js';
+import {
+  ALLOW_HINT,
+  type ConnectionEvent,
+  createPolicyFetch,
+  NetworkPolicy,
+  NetworkPolicyError,
+} from '../src/index.js';
 import { createTestResolver } from './support/test-resolver.js';
 
 interface Site {
@@ -62,7 +68,7 @@ describe('createPolicyFetch', () => {
     });
     const metadata = await refusal(policed('http://169.254.169.254/latest/meta-data/'));
     expect((metadata as Error).message).toBe(
-      'Blocked by the network policy: 169.254.169.254 is a link-local (cloud metadata) address, which the network policy blocks.',
+      `Blocked by the network policy: 169.254.169.254 is a link-local (cloud metadata) address, which the network policy blocks (${ALLOW_HINT}).`,
     );
     expect(site.hits).toEqual([]);
   });

@@ -107,4 +107,24 @@ describe.each(BACKENDS)('first contact (%s)', (backend) => {
     });
     expect(fine.status).toBe(200);
   });
+
+  it('says how to allow an address the network policy refuses', async () => {
+    const hint =
+      "AGENTD_NET_ALLOW or the tenant's network policy can allow it: see README.md#network-policy-for-tools";
+    const registered = await api.post('/v1/tools', {
+      name: `meta_${backend}`,
+      input_schema: { type: 'object' },
+      adapter: { type: 'http', url: 'http://169.254.169.254/latest' },
+    });
+    expect(registered.status).toBe(400);
+    expect(registered.body.error.message).toContain(hint);
+
+    const called = await api.post('/v1/responses', {
+      input: 'call fetch_url {"url": "http://169.254.169.254/latest"}',
+      tools: ['fetch_url'],
+    });
+    const output = called.body.output.find((item: { type: string }) => item.type === 'function_call_output');
+    expect(output.output).toContain('169.254.169.254 is a link-local (cloud metadata) address');
+    expect(output.output).toContain(hint);
+  });
 });

@@ -1,5 +1,5 @@
 import type { ResolvedAddress, Resolver } from '@agentd/net-policy';
-import { NetworkPolicy } from '@agentd/net-policy';
+import { ALLOW_HINT, NetworkPolicy } from '@agentd/net-policy';
 import type { ToolManifest } from '@agentd/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -8,7 +8,8 @@ import { type LoopbackServer, startLoopbackServer } from './support/loopback-ser
 import { type McpHttpServer, startMcpHttpServer } from './support/mcp-http-server.js';
 import { toolContext } from './support/tool-context.js';
 
-const METADATA = '169.254.169.254 is a link-local (cloud metadata) address, which the network policy blocks';
+const HINT = `(${ALLOW_HINT})`;
+const METADATA = `169.254.169.254 is a link-local (cloud metadata) address, which the network policy blocks ${HINT}`;
 
 /** DNS for tests: `metadata.test` is the cloud metadata address, `loop.test` the loopback. */
 const resolver: Resolver = async (hostname) => {
@@ -179,7 +180,7 @@ describe('OpenAPI tools under the network policy', () => {
       await failure(createAdapter(openapi(`${site.url}/openapi.json`), { networkPolicy: strict }).list()),
     ).toMatchObject({
       code: 'blocked_by_policy',
-      message: `the network policy refused the fetch of the OpenAPI document ${site.url}/openapi.json: 127.0.0.1 is a loopback address, which the network policy blocks`,
+      message: `the network policy refused the fetch of the OpenAPI document ${site.url}/openapi.json: 127.0.0.1 is a loopback address, which the network policy blocks ${HINT}`,
     });
     expect(
       await failure(
@@ -235,8 +236,7 @@ describe('MCP servers over HTTP under the network policy', () => {
     const loopback = createAdapter(remote(mcp.url), { networkPolicy: strict }) as McpAdapter;
     expect(await failure(loopback.start())).toMatchObject({
       code: 'blocked_by_policy',
-      message:
-        "the network policy refused the MCP server 'remote': 127.0.0.1 is a loopback address, which the network policy blocks",
+      message: `the network policy refused the MCP server 'remote': 127.0.0.1 is a loopback address, which the network policy blocks ${HINT}`,
     });
     const named = createAdapter(remote(`http://loop.test:${mcp.port}/mcp`), {
       networkPolicy: strict,
@@ -263,8 +263,7 @@ describe('MCP servers over HTTP under the network policy', () => {
     });
     expect(await failure(adapter.list())).toMatchObject({
       code: 'blocked_by_policy',
-      message:
-        "the network policy refused the connection to the MCP server 'remote': rebind.test (127.0.0.1) is a loopback address, which the network policy blocks",
+      message: `the network policy refused the connection to the MCP server 'remote': rebind.test (127.0.0.1) is a loopback address, which the network policy blocks ${HINT}`,
     });
     expect(mcp.sessions.length).toBe(sessions);
     await adapter.close();
