@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The two commands. Uses nothing but Node's standard library, because it runs
 // before any package is installed.
-//   node scripts/bootstrap.mjs start   install what is missing, build, serve
+//   node scripts/bootstrap.mjs start   install what is missing (as root, the built-in tools' Debian packages too), build, serve
 //   node scripts/bootstrap.mjs test    also install the Debian packages and services the tests need, then test and lint
 //   node scripts/bootstrap.mjs bench   install, build, run the benchmarks
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureSystem } from './system-deps.mjs';
+import { ensureSystem, ensureToolPackages } from './system-deps.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const command = process.argv[2];
@@ -64,6 +64,7 @@ if (major < 20 || (major === 20 && minor < 19)) {
 switch (command) {
   case 'start': {
     ensureNodeModules();
+    ensureToolPackages();
     build();
     process.exit(run(process.execPath, [join(root, 'packages/server/dist/main.js'), ...rest]));
     break;

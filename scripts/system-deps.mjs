@@ -23,6 +23,15 @@ export const DEBIAN_PACKAGES = [
   'fonts-dejavu-core',
 ];
 
+/**
+ * What the built-in tools need, which `npm start` installs: the CPython
+ * sandbox (bubblewrap, Python and its scientific stack) and the browser
+ * (Chromium and a font). The servers are the tests' only.
+ */
+export const TOOL_PACKAGES = DEBIAN_PACKAGES.filter(
+  (name) => name !== 'postgresql' && name !== 'redis-server',
+);
+
 function installed(name) {
   const result = sh('dpkg-query', ['-W', '-f=${Status}', name]);
   return result.status === 0 && result.stdout.includes('install ok installed');
@@ -116,4 +125,46 @@ export function ensureSystem({ ci }) {
     process.exit(1);
   }
   console.error('agentd: continuing; tests that need what is missing will fail.');
+}
+
+/**
+ * `npm start`'s set-up of the built-in tools' Debian packages. As root it
+ * installs what is missing; as another user it prints the one command that
+ * would. It never stops the start: without apt (not Debian, no network) the
+ * server starts anyway, and its banner says which tools are off and why.
+ * AGENTD_SKIP_SYSTEM_PACKAGES=1 skips it.
+ */
+export function ensureToolPackages({
+  env = process.env,
+  root = isRoot,
+  isInstalled = installed,
+  install = installPackages,
+  hasDpkg = () => sh('dpkg-query', ['--version']).status === 0,
+  log = (line) => console.error(line),
+} = {}) {
+  if (env.AGENTD_SKIP_SYSTEM_PACKAGES === '1') return 'skipped';
+  if (!hasDpkg()) {
+    log(
+      'agentd: not a Debian system (no dpkg-query): install bubblewrap, Python 3 with numpy, pandas and matplotlib, and Chromium yourself for every built-in tool',
+    );
+    return 'no-dpkg';
+  }
+  const missing = TOOL_PACKAGES.filter((name) => !isInstalled(name));
+  if (missing.length === 0) return 'ok';
+  const line = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
+  if (!root) {
+    log(
+      `agentd: the built-in tools need Debian packages that are missing; to install them, run:\n  sudo ${line}\nagentd: starting anyway (the banner lists the tools that are off)`,
+    );
+    return 'printed';
+  }
+  let problem;
+  try {
+    problem = install(missing);
+  } catch (error) {
+    problem = error.message;
+  }
+  if (!problem) return 'installed';
+  log(`agentd: ${problem}; starting anyway (the banner lists the tools that are off). To retry: ${line}`);
+  return 'failed';
 }
