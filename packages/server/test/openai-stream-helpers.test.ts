@@ -12,7 +12,7 @@ import {
 } from '@agentd/testing';
 import OpenAI from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AGENTD_EVENT_TYPES, type OpenAIEventType } from '../src/responses/event-view.js';
 
 // Compile-time: every event type the default stream carries is in the official client's union.
@@ -278,6 +278,23 @@ describe.each(BACKENDS)("the official client's stream helpers against agentd on 
     // With every event there is no gap at all.
     expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, index) => index + 1));
     expect(types.at(-1)).toBe('response.completed');
+    // Which is why it is an opt-in: OpenAI's stream helper refuses events it does not know.
+    fake.enqueue(
+      { toolCalls: [{ id: 'add3', name: 'add', arguments: '{"a":1,"b":2}' }] },
+      { text: 'Three.' },
+    );
+    const helper = client.responses.stream({ ...body, stream: undefined } as never, {
+      headers: { 'agentd-events': 'all' },
+    });
+    let refusedId = '';
+    helper.on('response.created', (event) => {
+      refusedId = event.response.id;
+    });
+    await expect(helper.finalResponse()).rejects.toThrow(/Unhandled response stream event/);
+    // The run goes on without the client; let it finish before the next test scripts the model.
+    await vi.waitFor(async () =>
+      expect((await client.responses.retrieve(refusedId)).output_text).toBe('Three.'),
+    );
   });
 
   it('refuses an unknown agentd-events value, naming the header, and documents it in /openapi.json', async () => {
