@@ -46,8 +46,12 @@ export function chatCompletionRoutes() {
     const services = c.get('services');
     const tenantId = tenantOf(c);
     const chat = c.req.valid('json');
-    const request = await toResponseRequest(services, tenantId, chat);
-    const { response: stored } = await createResponse(services, tenantId, request, undefined);
+    const { request, rename } = await toResponseRequest(services, tenantId, chat);
+    const { response: stored } = await createResponse(services, tenantId, request, undefined).catch(
+      (error: unknown) => {
+        throw rename(error);
+      },
+    );
     const done = services.runs.start(stored);
     done.catch((error) =>
       c.get('logger').error({ err: error, response_id: stored.id }, 'run failed to record'),

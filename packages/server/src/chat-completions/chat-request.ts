@@ -17,7 +17,7 @@ export async function toResponseRequest(
   services: Services,
   tenantId: string,
   chat: ChatCompletionRequest,
-): Promise<CreateResponseInput> {
+): Promise<{ request: CreateResponseInput; rename: (error: unknown) => unknown }> {
   const agent = await agentOf(services, tenantId, chat.model);
   const clientTools = (chat.tools ?? []).map(({ function: fn }) => ({
     type: 'function' as const,
@@ -29,12 +29,13 @@ export async function toResponseRequest(
   const extraTools = [...clientTools, ...(chat.web_search_options ? [{ type: 'web_search' }] : [])];
   const maxTokens = chat.max_completion_tokens ?? chat.max_tokens;
   const format = chat.response_format ? textFormat(chat.response_format) : undefined;
-  return {
+  const agentTools = extraTools.length > 0 ? (agent?.tools ?? []) : [];
+  const request: CreateResponseInput = {
     input: toInputItems(chat.messages),
     // `model: "agent:<name>"` resolves the agent in createResponse, as for the Responses API.
     model: agent ? `${AGENT_MODEL_PREFIX}${agent.name}` : chat.model,
     // Without client tools the agent keeps its own; with them, the run has both.
-    ...(extraTools.length > 0 ? { tools: [...(agent?.tools ?? []), ...extraTools] } : {}),
+    ...(extraTools.length > 0 ? { tools: [...agentTools, ...extraTools] } : {}),
     ...(chat.tool_choice === undefined ? {} : { tool_choice: toolChoice(chat.tool_choice) }),
     stream: false,
     background: false,
@@ -45,8 +46,37 @@ export async function toResponseRequest(
     ...(chat.reasoning_effort == null ? {} : { reasoning: { effort: chat.reasoning_effort } }),
     ...(chat.user === undefined ? {} : { user: chat.user }),
     ...(chat.metadata == null ? {} : { metadata: chat.metadata }),
-    ...(format ? { text: { format } } : {}),
+    ...(format ? { text: { format } as CreateResponseInput['text'] } : {}),
   };
+  return { request, rename: (error) => inChatTerms(error, chat, agentTools.length) };
+}
+
+/**
+ * An error of the response request, naming the chat request's field: the
+ * client's tools come after the agent's in the run, and `text.format` is
+ * `response_format.json_schema` here.
+ */
+function inChatTerms(error: unknown, chat: ChatCompletionRequest, agentTools: number): unknown {
+  if (!(error instanceof AgentdError) || !error.param) return error;
+  let param = error.param;
+  let message = error.message;
+  const tool = /^tools\[(\d+)\](.*)$/.exec(param);
+  if (param.startsWith('text.format')) {
+    param = param.replace('text.format', 'response_format.json_schema');
+    message = message.replace('text.format', 'response_format');
+  } else if (tool && Number(tool[1]) >= agentTools) {
+    const index = Number(tool[1]) - agentTools;
+    // After the client's tools comes the web search that web_search_options asks for.
+    param =
+      index < (chat.tools?.length ?? 0)
+        ? `tools[${index}]${tool[2] ? `.function${tool[2]}` : ''}`
+        : 'web_search_options';
+  } else if (param === 'max_output_tokens') {
+    param = chat.max_completion_tokens == null ? 'max_tokens' : 'max_completion_tokens';
+  } else {
+    return error;
+  }
+  return new AgentdError(error.category, error.code, message, { param, cause: error });
 }
 
 /** `agent:<name>` must name an agent of the tenant: otherwise OpenAI's model_not_found. */

@@ -83,7 +83,7 @@ const ResponseFormatSchema = z.discriminatedUnion('type', [
     json_schema: z.strictObject({
       name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a schema name is 1 to 64 letters, digits, "_" or "-"'),
       description: z.string().optional(),
-      schema: z.record(z.string(), z.unknown()).optional(),
+      schema: z.record(z.string(), z.unknown()),
       strict: z.boolean().nullish(),
     }),
   }),
