@@ -37,6 +37,7 @@ export const ID_PREFIX = {
   secret: 'secret',
   file: 'file',
   vectorStore: 'vs',
+  fileBatch: 'vsfb',
   memory: 'mem',
   upload: 'upl',
   codeInterpreterCall: 'ci',

@@ -12,6 +12,7 @@ import type { AttributeFilter } from './vector-stores/attribute-filter.js';
 import { ChunkIndex } from './vector-stores/chunk-index.js';
 import { createEmbedder } from './vector-stores/embedder.js';
 import { TenantEmbeddings } from './vector-stores/embedding-cache.js';
+import { FileBatchService } from './vector-stores/file-batch-service.js';
 import { IngestionQueue } from './vector-stores/ingestion.js';
 import { VectorColumn } from './vector-stores/vector-column.js';
 import { VectorStoreRepository } from './vector-stores/vector-store-repository.js';
@@ -23,6 +24,7 @@ export interface KnowledgeServices {
   embedder: EmbeddingProvider;
   files: FileService;
   vectorStores: VectorStoreService;
+  fileBatches: FileBatchService;
   ingestion: IngestionQueue;
   memories: MemoryService;
   vectors: VectorColumn;
@@ -96,6 +98,7 @@ export function createKnowledgeServices(
     embedder,
     files,
     vectorStores,
+    fileBatches: new FileBatchService(db, stores, files.repository, ingestion),
     ingestion,
     vectors,
     memories: new MemoryService(

@@ -19,6 +19,7 @@ interface Fixtures {
   files: string[];
   vectorStores: string[];
   vectorStore: string;
+  fileBatch: { store: string; id: string };
   memories: string[];
   response: string;
 }
@@ -89,6 +90,11 @@ const CASES: ListCase[] = [
   {
     route: '/v1/vector_stores/{id}/files',
     path: (f) => `/v1/vector_stores/${f.vectorStore}/files`,
+    expectAll: exactly((f) => f.files),
+  },
+  {
+    route: '/v1/vector_stores/{id}/file_batches/{batch_id}/files',
+    path: (f) => `/v1/vector_stores/${f.fileBatch.store}/file_batches/${f.fileBatch.id}/files`,
     expectAll: exactly((f) => f.files),
   },
   {
@@ -225,6 +231,8 @@ describe.each(BACKENDS)('cursor pagination of every list on %s', (backend) => {
       f.vectorStores.push(String((await post('/v1/vector_stores', body)).id));
     }
     f.vectorStore = f.vectorStores[0]!;
+    const batch = await post(`/v1/vector_stores/${f.vectorStores[1]}/file_batches`, { file_ids: f.files });
+    f.fileBatch = { store: f.vectorStores[1]!, id: String(batch.id) };
 
     await post('/v1/memories/consent', { user: USER, enabled: true });
     f.memories = [];

@@ -12,6 +12,7 @@ interface Ids {
   secret: string;
   file: string;
   vectorStore: string;
+  fileBatch: string;
   memory: string;
 }
 
@@ -236,6 +237,36 @@ const CASES: IsolationCase[] = [
     code: 'vector_store_not_found',
   },
   {
+    method: 'GET',
+    path: '/v1/vector_stores/{id}/file_batches/{batch_id}',
+    fill: (i) => `/v1/vector_stores/${i.vectorStore}/file_batches/${i.fileBatch}`,
+    ownerStatus: 200,
+    code: 'vector_store_not_found',
+  },
+  {
+    method: 'GET',
+    path: '/v1/vector_stores/{id}/file_batches/{batch_id}/files',
+    fill: (i) => `/v1/vector_stores/${i.vectorStore}/file_batches/${i.fileBatch}/files`,
+    ownerStatus: 200,
+    code: 'vector_store_not_found',
+  },
+  {
+    // The batch has finished, so its owner gets 409; anyone else must not learn even that.
+    method: 'POST',
+    path: '/v1/vector_stores/{id}/file_batches/{batch_id}/cancel',
+    fill: (i) => `/v1/vector_stores/${i.vectorStore}/file_batches/${i.fileBatch}/cancel`,
+    ownerStatus: 409,
+    code: 'vector_store_not_found',
+  },
+  {
+    method: 'POST',
+    path: '/v1/vector_stores/{id}/file_batches',
+    fill: (i) => `/v1/vector_stores/${i.vectorStore}/file_batches`,
+    body: (i) => ({ file_ids: [i.file] }),
+    ownerStatus: 200,
+    code: 'vector_store_not_found',
+  },
+  {
     method: 'DELETE',
     path: '/v1/vector_stores/{id}/files/{file_id}',
     fill: (i) => `/v1/vector_stores/${i.vectorStore}/files/${i.file}`,
@@ -313,6 +344,7 @@ const MADE_UP: Ids = {
   secret: 'secret_01doesnotexist0000000000',
   file: 'file_01doesnotexist0000000000',
   vectorStore: 'vs_01doesnotexist0000000000',
+  fileBatch: 'vsfb_01doesnotexist0000000000',
   memory: 'mem_01doesnotexist0000000000',
 };
 
@@ -358,6 +390,8 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       `/v1/files/${ids.file}`,
       `/v1/vector_stores/${ids.vectorStore}`,
       `/v1/vector_stores/${ids.vectorStore}/files/${ids.file}`,
+      `/v1/vector_stores/${ids.vectorStore}/file_batches/${ids.fileBatch}`,
+      `/v1/vector_stores/${ids.vectorStore}/file_batches/${ids.fileBatch}/files`,
       '/v1/memories?user=alice',
       '/v1/memories/consent?user=alice',
       '/v1/agents?limit=100',
@@ -439,6 +473,13 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       if (indexed.body.status !== 'in_progress') break;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+    const batch = await a.post(`/v1/vector_stores/${store.body.id}/file_batches`, { file_ids: [file.id] });
+    expect(batch.status).toBe(200);
+    for (let i = 0; i < 200; i++) {
+      const polled = await a.get(`/v1/vector_stores/${store.body.id}/file_batches/${batch.body.id}`);
+      if (polled.body.status !== 'in_progress') break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
     const rules = await a.request('PUT', '/v1/tenants/tenant_default/network_policy', {
       allow: [A_NETWORK_RULE],
       deny: [],
@@ -450,6 +491,7 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
     ids = {
       file: file.id,
       vectorStore: store.body.id,
+      fileBatch: batch.body.id,
       memory: memory.body.id,
       tool: tool.body.id,
       secret: secret.body.id,

@@ -4,7 +4,7 @@ import type { FileService } from '../files/file-service.js';
 import type { Database } from '../storage/database.js';
 import type { ChunkIndex } from './chunk-index.js';
 import type { TenantEmbeddings } from './embedding-cache.js';
-import type { Chunking, VectorStoreRepository } from './vector-store-repository.js';
+import { type Chunking, VectorStoreRepository } from './vector-store-repository.js';
 
 interface Job {
   tenantId: string;
@@ -88,16 +88,21 @@ export class IngestionQueue {
     const { stores, files, chunks, embeddings, logger } = this.options;
     try {
       const store = await stores.get(job.tenantId, job.vectorStoreId);
+      const member = await stores.getFile(job.tenantId, job.vectorStoreId, job.fileId);
+      if (member.status !== 'in_progress') return; // cancelled while it waited
       const { file, bytes } = await files.readAll(job.tenantId, job.fileId, MAX_EXTRACT_BYTES);
       const extracted = await extractText({
         bytes,
         filename: file.filename,
         ...(file.contentType ? { contentType: file.contentType } : {}),
       });
-      const pieces = chunkText(extracted.text, chunkOptions(store.chunking));
+      const pieces = chunkText(extracted.text, chunkOptions(member.chunking ?? store.chunking));
       const vectors =
         pieces.length === 0 ? [] : await embeddings.of(job.tenantId).embed(pieces.map((piece) => piece.text));
+      const usageBytes = pieces.reduce((sum, piece) => sum + Buffer.byteLength(piece.text), 0);
       await this.db.transaction(async (tx) => {
+        const repository = new VectorStoreRepository(tx);
+        if (!(await repository.lockInProgress(job.tenantId, job.vectorStoreId, job.fileId))) return;
         await chunks.replace(
           tx,
           job.tenantId,
@@ -110,11 +115,11 @@ export class IngestionQueue {
             embedding: vectors[index]!,
           })),
         );
-      });
-      await stores.finishFile(job.tenantId, job.vectorStoreId, job.fileId, {
-        status: 'completed',
-        chunkCount: pieces.length,
-        usageBytes: pieces.reduce((sum, piece) => sum + Buffer.byteLength(piece.text), 0),
+        await repository.finishFile(job.tenantId, job.vectorStoreId, job.fileId, {
+          status: 'completed',
+          chunkCount: pieces.length,
+          usageBytes,
+        });
       });
       await chunks
         .analyzeIfGrown()

@@ -29,6 +29,8 @@ export interface StoredVectorStoreFile {
   status: IngestionStatus;
   lastError: { code: string; message: string } | null;
   attributes: Attributes;
+  /** The chunking the file was added with; null: its store's. */
+  chunking: Chunking | null;
   chunkCount: number;
   usageBytes: number;
   createdAt: number;
@@ -48,12 +50,14 @@ interface StoreRow {
   cancelled: string | number | null;
 }
 
-interface FileRow {
+/** A row of vector_store_files. */
+export interface FileRow {
   vector_store_id: string;
   file_id: string;
   status: IngestionStatus;
   last_error: { code: string; message: string } | null;
   attributes: Attributes;
+  chunking: Chunking | null;
   chunk_count: number;
   usage_bytes: string | number;
   created_at: Date;
@@ -88,12 +92,13 @@ function toStore(row: StoreRow): StoredVectorStore {
   };
 }
 
-const toFile = (row: FileRow): StoredVectorStoreFile => ({
+export const toFile = (row: FileRow): StoredVectorStoreFile => ({
   vectorStoreId: row.vector_store_id,
   fileId: row.file_id,
   status: row.status,
   lastError: row.last_error,
   attributes: row.attributes,
+  chunking: row.chunking ?? null,
   chunkCount: row.chunk_count,
   usageBytes: Number(row.usage_bytes),
   createdAt: toUnixSeconds(row.created_at),
@@ -185,22 +190,43 @@ export class VectorStoreRepository {
     );
   }
 
-  /** Adds a file (status in_progress); adding it again restarts its ingestion. */
+  /** Adds a file (status in_progress); adding it again restarts its ingestion. `chunking` null: the store's. */
   async addFile(
     tenantId: string,
     vectorStoreId: string,
     fileId: string,
     attributes: Attributes,
+    chunking: Chunking | null = null,
   ): Promise<StoredVectorStoreFile> {
     const [row] = await this.db.query<FileRow>(
-      `INSERT INTO vector_store_files (vector_store_id, file_id, tenant_id, status, attributes)
-       VALUES ($1, $2, $3, 'in_progress', $4::jsonb)
+      `INSERT INTO vector_store_files (vector_store_id, file_id, tenant_id, status, attributes, chunking)
+       VALUES ($1, $2, $3, 'in_progress', $4::jsonb, $5::jsonb)
        ON CONFLICT (vector_store_id, file_id)
-       DO UPDATE SET status = 'in_progress', last_error = NULL, attributes = EXCLUDED.attributes
+       DO UPDATE SET status = 'in_progress', last_error = NULL, attributes = EXCLUDED.attributes,
+         chunking = EXCLUDED.chunking
        RETURNING *`,
-      [vectorStoreId, fileId, tenantId, JSON.stringify(attributes)],
+      [
+        vectorStoreId,
+        fileId,
+        tenantId,
+        JSON.stringify(attributes),
+        chunking ? JSON.stringify(chunking) : null,
+      ],
     );
     return toFile(row!);
+  }
+
+  /**
+   * Locks a file's row for the rest of the transaction and says whether it is
+   * still to be indexed: a cancel or a removal waits for the lock, so chunks
+   * are never written for a file that is no longer in progress.
+   */
+  async lockInProgress(tenantId: string, vectorStoreId: string, fileId: string): Promise<boolean> {
+    const [row] = await this.db.query<{ status: IngestionStatus }>(
+      'SELECT status FROM vector_store_files WHERE tenant_id = $1 AND vector_store_id = $2 AND file_id = $3 FOR UPDATE',
+      [tenantId, vectorStoreId, fileId],
+    );
+    return row?.status === 'in_progress';
   }
 
   async getFile(tenantId: string, vectorStoreId: string, fileId: string): Promise<StoredVectorStoreFile> {

@@ -5,69 +5,23 @@ import {
   listSchema,
   MetadataSchema,
   PageQuerySchema,
+  pathIdSchema,
 } from '../http/common-schemas.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
 import { AttributeFilterSchema } from './attribute-filter.js';
-import type { Chunking, StoredVectorStore, StoredVectorStoreFile } from './vector-store-repository.js';
-import { DEFAULT_CHUNKING } from './vector-store-service.js';
+import {
+  AttributesSchema,
+  ChunkingStrategySchema,
+  fromStrategy,
+  presentFile,
+  presentStore,
+  VectorStoreFileSchema,
+  VectorStoreSchema,
+} from './vector-store-schemas.js';
 
 const tags = ['Vector stores'];
-
-const ChunkingStrategySchema = z
-  .union([
-    z.strictObject({ type: z.literal('auto') }),
-    z.strictObject({
-      type: z.literal('static'),
-      static: z.strictObject({
-        max_chunk_size_tokens: z.number().int().min(100).max(4096),
-        chunk_overlap_tokens: z.number().int().min(0),
-      }),
-    }),
-  ])
-  .openapi('ChunkingStrategy');
-
-const AttributesSchema = z
-  .record(z.string().min(1).max(64), z.union([z.string().max(512), z.number(), z.boolean()]))
-  .refine((value) => Object.keys(value).length <= 16, { message: 'at most 16 attributes' })
-  .openapi('FileAttributes');
-
-const VectorStoreSchema = z
-  .object({
-    id: z.string(),
-    object: z.literal('vector_store'),
-    created_at: z.number().int(),
-    last_active_at: z.number().int(),
-    name: z.string().nullable(),
-    usage_bytes: z.number().int(),
-    file_counts: z.object({
-      in_progress: z.number().int(),
-      completed: z.number().int(),
-      failed: z.number().int(),
-      cancelled: z.number().int(),
-      total: z.number().int(),
-    }),
-    status: z.enum(['in_progress', 'completed']),
-    expires_after: z.null(),
-    expires_at: z.null(),
-    metadata: z.record(z.string(), z.string()),
-  })
-  .openapi('VectorStore');
-
-const VectorStoreFileSchema = z
-  .object({
-    id: z.string(),
-    object: z.literal('vector_store.file'),
-    created_at: z.number().int(),
-    vector_store_id: z.string(),
-    status: z.enum(['in_progress', 'completed', 'failed', 'cancelled']),
-    last_error: z.object({ code: z.string(), message: z.string() }).nullable(),
-    usage_bytes: z.number().int(),
-    chunking_strategy: ChunkingStrategySchema,
-    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
-  })
-  .openapi('VectorStoreFile');
 
 const SearchResultSchema = z
   .object({
@@ -80,51 +34,7 @@ const SearchResultSchema = z
   })
   .openapi('VectorStoreSearchResult');
 
-const FileParamSchema = IdParamSchema.extend({
-  file_id: z
-    .string()
-    .min(1)
-    .max(200)
-    .openapi({ param: { name: 'file_id', in: 'path' } }),
-});
-
-function toStrategy(chunking: Chunking) {
-  return { type: 'static' as const, static: chunking };
-}
-
-function fromStrategy(strategy: z.infer<typeof ChunkingStrategySchema> | undefined): Chunking {
-  return strategy?.type === 'static' ? strategy.static : DEFAULT_CHUNKING;
-}
-
-export function presentStore(store: StoredVectorStore): z.infer<typeof VectorStoreSchema> {
-  return {
-    id: store.id,
-    object: 'vector_store',
-    created_at: store.createdAt,
-    last_active_at: store.lastActiveAt,
-    name: store.name,
-    usage_bytes: store.usageBytes,
-    file_counts: store.fileCounts,
-    status: store.fileCounts.in_progress > 0 ? 'in_progress' : 'completed',
-    expires_after: null,
-    expires_at: null,
-    metadata: store.metadata,
-  };
-}
-
-function presentFile(file: StoredVectorStoreFile, chunking: Chunking): z.infer<typeof VectorStoreFileSchema> {
-  return {
-    id: file.fileId,
-    object: 'vector_store.file',
-    created_at: file.createdAt,
-    vector_store_id: file.vectorStoreId,
-    status: file.status,
-    last_error: file.lastError,
-    usage_bytes: file.usageBytes,
-    chunking_strategy: toStrategy(chunking),
-    attributes: file.attributes,
-  };
-}
+const FileParamSchema = IdParamSchema.extend({ file_id: pathIdSchema('file_id') });
 
 const createRoute = defineRoute({
   method: 'post',

@@ -1,0 +1,100 @@
+// The wire shapes of vector stores and their files (OpenAI's), shared by the store and file batch routes.
+import { z } from '@hono/zod-openapi';
+import type { Chunking, StoredVectorStore, StoredVectorStoreFile } from './vector-store-repository.js';
+import { DEFAULT_CHUNKING } from './vector-store-service.js';
+
+export const ChunkingStrategySchema = z
+  .union([
+    z.strictObject({ type: z.literal('auto') }),
+    z.strictObject({
+      type: z.literal('static'),
+      static: z.strictObject({
+        max_chunk_size_tokens: z.number().int().min(100).max(4096),
+        chunk_overlap_tokens: z.number().int().min(0),
+      }),
+    }),
+  ])
+  .openapi('ChunkingStrategy');
+
+export const AttributesSchema = z
+  .record(z.string().min(1).max(64), z.union([z.string().max(512), z.number(), z.boolean()]))
+  .refine((value) => Object.keys(value).length <= 16, { message: 'at most 16 attributes' })
+  .openapi('FileAttributes');
+
+export const VectorStoreSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('vector_store'),
+    created_at: z.number().int(),
+    last_active_at: z.number().int(),
+    name: z.string().nullable(),
+    usage_bytes: z.number().int(),
+    file_counts: z.object({
+      in_progress: z.number().int(),
+      completed: z.number().int(),
+      failed: z.number().int(),
+      cancelled: z.number().int(),
+      total: z.number().int(),
+    }),
+    status: z.enum(['in_progress', 'completed']),
+    expires_after: z.null(),
+    expires_at: z.null(),
+    metadata: z.record(z.string(), z.string()),
+  })
+  .openapi('VectorStore');
+
+export const VectorStoreFileSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('vector_store.file'),
+    created_at: z.number().int(),
+    vector_store_id: z.string(),
+    status: z.enum(['in_progress', 'completed', 'failed', 'cancelled']),
+    last_error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    usage_bytes: z.number().int(),
+    chunking_strategy: ChunkingStrategySchema,
+    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  })
+  .openapi('VectorStoreFile');
+
+export function toStrategy(chunking: Chunking) {
+  return { type: 'static' as const, static: chunking };
+}
+
+export function fromStrategy(strategy: z.infer<typeof ChunkingStrategySchema> | undefined): Chunking {
+  return strategy?.type === 'static' ? strategy.static : DEFAULT_CHUNKING;
+}
+
+export function presentStore(store: StoredVectorStore): z.infer<typeof VectorStoreSchema> {
+  return {
+    id: store.id,
+    object: 'vector_store',
+    created_at: store.createdAt,
+    last_active_at: store.lastActiveAt,
+    name: store.name,
+    usage_bytes: store.usageBytes,
+    file_counts: store.fileCounts,
+    status: store.fileCounts.in_progress > 0 ? 'in_progress' : 'completed',
+    expires_after: null,
+    expires_at: null,
+    metadata: store.metadata,
+  };
+}
+
+/** A store's file as the API shows it; `storeChunking` applies when the file was added without its own. */
+export function presentFile(
+  file: StoredVectorStoreFile,
+  storeChunking: Chunking,
+): z.infer<typeof VectorStoreFileSchema> {
+  return {
+    id: file.fileId,
+    object: 'vector_store.file',
+    created_at: file.createdAt,
+    vector_store_id: file.vectorStoreId,
+    status: file.status,
+    last_error: file.lastError,
+    usage_bytes: file.usageBytes,
+    chunking_strategy: toStrategy(file.chunking ?? storeChunking),
+    attributes: file.attributes,
+  };
+}
