@@ -55,6 +55,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   }
   if (request.id === undefined) return; // a notification
   const result = answer(request);
-  if (result === undefined) send({ id: request.id, error: { code: -32601, message: `Unknown method ${request.method}` } });
+  if (result === undefined)
+    send({ id: request.id, error: { code: -32601, message: `Unknown method ${request.method}` } });
   else send({ id: request.id, result });
 });

@@ -1,0 +1,46 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The README's CLI example, exactly as a reader would paste it. */
+function readmeCommand(): string {
+  const line = readFileSync(`${ROOT}README.md`, 'utf8')
+    .split('\n')
+    .find((text) => text.startsWith('npm run agentd -- run '));
+  if (!line) throw new Error('the README has no `npm run agentd -- run` example');
+  return line;
+}
+
+describe('the README’s CLI example', () => {
+  it('runs as written, with no model configured, and reports the tool’s answer', {
+    timeout: 180_000,
+  }, async () => {
+    const command = readmeCommand();
+    expect(command).toContain('--tool-dir examples/tools');
+    const env: NodeJS.ProcessEnv = {};
+    for (const [key, value] of Object.entries(process.env)) {
+      if (key.startsWith('AGENTD_') || key.startsWith('OPENAI_') || key === 'DATABASE_URL') continue;
+      env[key] = value;
+    }
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn('sh', ['-c', command], { cwd: ROOT, env });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+      });
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(result.stderr).toContain('agentd: 1 tool loaded: weather');
+    expect(result.stderr).toContain('→ weather {"city":"Oslo"}');
+    expect(result.stdout).toContain('weather returned:\n{"city":"Oslo","sky":');
+    expect(result.stdout).toContain('"source":"example data"');
+    expect(result.code).toBe(0);
+  });
+});
