@@ -59,6 +59,7 @@ export const configSchema = z.object({
   AGENTD_MODEL_IDLE_TIMEOUT_MS: milliseconds.default(60_000),
   AGENTD_MODEL_MAX_RETRIES: wholeNumber('expected a whole number from 0 to 10', 0, 10).default(3),
   AGENTD_CONTEXT_TOKENS: wholeNumber('expected a token count of at least 256', 256).default(32_000),
+  AGENTD_STRUCTURED_OUTPUT_RETRIES: wholeNumber('expected a whole number from 0 to 5', 0, 5).default(1),
   AGENTD_TOOL_TIMEOUT_MS: milliseconds.default(30_000),
   AGENTD_SSE_HEARTBEAT_MS: milliseconds.default(15_000),
   AGENTD_TOOL_DIR: z.string().min(1, 'expected a directory path').optional(),
@@ -104,6 +105,13 @@ export const configSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_PREFIX: z.string().optional(),
   AGENTD_FILE_MAX_BYTES: byteSize.default(512 * 1024 * 1024),
+  // Links to files (code interpreter images and files, screenshots) that open without an API key.
+  AGENTD_PUBLIC_URL: url(['http:', 'https:']).optional(),
+  AGENTD_FILE_LINK_TTL_SECONDS: wholeNumber(
+    'expected seconds from 60 to 604800 (7 days)',
+    60,
+    604_800,
+  ).default(3600),
   AGENTD_TENANT_STORAGE_QUOTA_BYTES: byteSize.default(10 * 1024 * 1024 * 1024),
   AGENTD_EMBEDDINGS: z
     .enum(['hashing', 'openai'], { message: 'expected hashing or openai' })

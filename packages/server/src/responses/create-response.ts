@@ -10,6 +10,7 @@ import { BUILTIN_TOOL_NAMES, isBuiltinName } from '../tools/builtins/builtin-too
 import type { BuiltinSettings } from '../tools/builtins/run-settings.js';
 import { checkFunctionParameters } from '../tools/function-parameters.js';
 import { type HostedTool, hostedTool, isHostedToolType } from './hosted-tools.js';
+import { checkContextLength, requestFields } from './request-fields.js';
 import type { StoredResponse } from './response-repository.js';
 import type { CreateResponseInput } from './response-schema.js';
 import { FunctionToolSchema } from './response-schema.js';
@@ -27,8 +28,11 @@ export async function createResponse(
   tenantId: string,
   body: CreateResponseInput,
   idempotencyKey: string | undefined,
+  /** The request's origin, for links to files the run stores. */
+  origin?: string,
 ): Promise<{ created: boolean; response: StoredResponse }> {
   const agent = await findAgent(services, tenantId, body);
+  const fields = requestFields(body, services.config.AGENTD_STRUCTURED_OUTPUT_RETRIES);
   const input =
     typeof body.input === 'string'
       ? [toItem({ type: 'message', role: 'user', content: body.input })]
@@ -58,6 +62,16 @@ export async function createResponse(
       ? body.model
       : (agent?.model ?? services.models.defaultModel);
   const settings = modelSettings(agent, body);
+  const instructions = body.instructions ?? agent?.instructions ?? null;
+  if (body.truncation === 'disabled') {
+    const budget = services.config.AGENTD_CONTEXT_TOKENS - (settings.maxOutputTokens ?? 0);
+    checkContextLength(
+      instructions,
+      [...history, ...input],
+      budget,
+      'AGENTD_CONTEXT_TOKENS less max_output_tokens',
+    );
+  }
   const builtins = services.tools.builtins;
   const refs = body.tools ?? agent?.tools ?? (isDefaultAgent(agent, body) ? defaultAgentTools(builtins) : []);
   const tools = inlineTools(refs);
@@ -76,7 +90,7 @@ export async function createResponse(
   const spec: RunSpec = {
     schema_version: 1,
     model,
-    instructions: body.instructions ?? agent?.instructions ?? null,
+    instructions,
     tools,
     tool_refs: [...toolRefs, ...hostedNames],
     tool_choice: (body.tool_choice ?? agent?.tool_choice ?? 'auto') as ModelToolChoice,
@@ -87,6 +101,8 @@ export async function createResponse(
     ...(body.user === undefined ? {} : { user: body.user }),
     ...(memoryEnabled(agent?.memory) ? { memory: true } : {}),
     ...(Object.keys(builtinSettings).length > 0 ? { builtin_settings: builtinSettings } : {}),
+    ...(origin ? { public_url: origin } : {}),
+    ...fields.spec,
   };
   const snapshot: ResponseObject = {
     id,
@@ -123,6 +139,7 @@ export async function createResponse(
     background: body.background,
     metadata: body.metadata ?? {},
     usage: null,
+    ...fields.echo,
   };
   return services.responses.create(tenantId, {
     snapshot,
@@ -315,6 +332,8 @@ function modelSettings(agent: Agent | undefined, body: CreateResponseInput): Mod
   if (maxOutputTokens !== undefined) settings.maxOutputTokens = maxOutputTokens;
   if (parallel !== undefined) settings.parallelToolCalls = parallel;
   if (effort !== undefined) settings.reasoningEffort = effort;
+  if (body.user !== undefined) settings.user = body.user;
+  if (body.safety_identifier !== undefined) settings.safetyIdentifier = body.safety_identifier;
   if (base.presence_penalty !== undefined) settings.presencePenalty = base.presence_penalty;
   if (base.frequency_penalty !== undefined) settings.frequencyPenalty = base.frequency_penalty;
   if (base.seed !== undefined) settings.seed = base.seed;

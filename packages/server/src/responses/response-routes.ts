@@ -7,8 +7,11 @@ import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
 import { createResponse, hashRequest } from './create-response.js';
 import { EVENT_VIEW_HEADER, EVENT_VIEWS, type EventView } from './event-view.js';
+import { checkInclude } from './request-fields.js';
+import { includeQuery, withIncludes } from './response-includes.js';
 import { CreateResponseSchema, ResponseObjectSchema } from './response-schema.js';
 import { streamEvents } from './stream-events.js';
+import { forgetWhenDone, whenStreamEnds } from './unstored-response.js';
 
 const tags = ['Responses'];
 const sse = {
@@ -65,6 +68,8 @@ const getRoute = defineRoute({
       stream: z.enum(['true', 'false']).optional(),
       starting_after: z.coerce.number().int().min(0).optional(),
       include: z.union([z.string(), z.array(z.string())]).optional(),
+      // OpenAI's clients send arrays as `include[]=a&include[]=b`.
+      'include[]': z.union([z.string(), z.array(z.string())]).optional(),
     }),
     headers: z.object({ 'last-event-id': z.string().regex(/^\d+$/).optional(), ...eventViewHeader }),
   },
@@ -153,7 +158,9 @@ export function responseRoutes() {
       const body = c.req.valid('json');
       const headers = c.req.valid('header');
       const key = headers['idempotency-key'];
-      const { created, response } = await createResponse(services, tenantId, body, key);
+      const include = body.include ?? [];
+      const origin = new URL(c.req.url).origin;
+      const { created, response } = await createResponse(services, tenantId, body, key, origin);
       if (!created) {
         if (response.requestHash !== hashRequest(body)) {
           throw new AgentdError(
@@ -163,29 +170,42 @@ export function responseRoutes() {
             { param: 'header.idempotency-key' },
           );
         }
-        if (body.stream) return streamEvents(c, response, 0, viewOf(headers));
+        if (body.stream) return streamEvents(c, response, 0, viewOf(headers), include);
         const running = services.runs.wait(response.id);
-        return c.json(body.background || !running ? response.snapshot : await running, 200) as never;
+        const shown = body.background || !running ? response.snapshot : await running;
+        return c.json(withIncludes(shown, include), 200) as never;
       }
       const done = services.runs.start(response);
       done.catch((error) =>
         c.get('logger').error({ err: error, response_id: response.id }, 'run failed to record'),
       );
-      if (body.stream) return streamEvents(c, response, 0, viewOf(headers));
-      if (body.background) return c.json(response.snapshot, 200) as never;
-      return c.json(await done, 200) as never;
+      const forget = (...pending: Promise<unknown>[]) =>
+        forgetWhenDone(services.responses, c.get('logger'), { tenantId, id: response.id }, done, ...pending);
+      if (body.stream) {
+        const streamed = streamEvents(c, response, 0, viewOf(headers), include);
+        if (body.store !== false) return streamed;
+        const watched = whenStreamEnds(streamed);
+        void forget(watched.ended);
+        return watched.response as never;
+      }
+      if (body.background) return c.json(withIncludes(response.snapshot, include), 200) as never;
+      const final = await done;
+      if (body.store === false) await forget();
+      return c.json(withIncludes(final, include), 200) as never;
     })
     .openapi(getRoute, async (c) => {
       const { responses } = c.get('services');
       const stored = await responses.get(tenantOf(c), c.req.valid('param').id);
       const query = c.req.valid('query');
+      const include = [...includeQuery(query.include), ...includeQuery(query['include[]'])];
+      checkInclude(include);
       if (query.stream === 'true') {
         const headers = c.req.valid('header');
         const lastEventId = headers['last-event-id'];
         const after = query.starting_after ?? (lastEventId ? Number(lastEventId) : 0);
-        return streamEvents(c, stored, after, viewOf(headers));
+        return streamEvents(c, stored, after, viewOf(headers), include);
       }
-      return c.json(stored.snapshot, 200) as never;
+      return c.json(withIncludes(stored.snapshot, include), 200) as never;
     })
     .openapi(cancelRoute, async (c) => {
       const { responses, runs } = c.get('services');

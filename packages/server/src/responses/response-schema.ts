@@ -22,6 +22,19 @@ export const FunctionToolSchema = z.strictObject({
   endpoint: EndpointSchema.optional(),
 });
 
+/** Structured outputs: the answer's required format, as the Responses API's `text.format`. */
+const TextFormatSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('text') }),
+  z.strictObject({ type: z.literal('json_object') }),
+  z.strictObject({
+    type: z.literal('json_schema'),
+    name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a format name is 1 to 64 letters, digits, "_" or "-"'),
+    schema: z.record(z.string(), z.unknown()),
+    description: z.string().max(4000).optional(),
+    strict: z.boolean().nullable().optional(),
+  }),
+]);
+
 export const CreateResponseSchema = z
   .strictObject({
     input: z.union([z.string(), z.array(InputItemSchema).min(1)]),
@@ -52,12 +65,25 @@ export const CreateResponseSchema = z
     temperature: z.number().min(0).max(2).optional(),
     top_p: z.number().min(0).max(1).optional(),
     parallel_tool_calls: z.boolean().optional(),
-    reasoning: z.looseObject({ effort: ModelSettingsSchema.shape.reasoning_effort }).optional(),
+    reasoning: z
+      .looseObject({
+        effort: ModelSettingsSchema.shape.reasoning_effort,
+        summary: z.enum(['auto', 'concise', 'detailed']).nullable().optional(),
+      })
+      .optional(),
     metadata: MetadataSchema.optional(),
-    user: z.string().optional(),
-    truncation: z.enum(['auto', 'disabled']).optional(),
-    include: z.array(z.string()).optional(),
-    text: z.record(z.string(), z.unknown()).optional(),
+    user: z.string().max(256).optional(),
+    safety_identifier: z.string().max(64).optional(),
+    truncation: z.enum(['auto', 'disabled']).optional().openapi({
+      description: "auto (agentd's default) trims the oldest turns; disabled refuses a context too long.",
+    }),
+    include: z.array(z.string()).max(16).optional(),
+    text: z
+      .strictObject({
+        format: TextFormatSchema.optional(),
+        verbosity: z.enum(['low', 'medium', 'high']).nullable().optional(),
+      })
+      .optional(),
   })
   .openapi('CreateResponseRequest');
 export type CreateResponseInput = z.infer<typeof CreateResponseSchema>;

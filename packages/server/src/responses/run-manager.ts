@@ -13,6 +13,7 @@ import type { TenantNetworkPolicies } from '../network/tenant-network-policies.j
 import { WEB_TOOL_NAMES } from '../tools/builtins/builtin-tools.js';
 import { instructionsFor, withBuiltinSettings } from '../tools/builtins/run-settings.js';
 import type { ToolService } from '../tools/tool-service.js';
+import { loopOptions } from './loop-options.js';
 import type { ResponseRepository, StoredResponse } from './response-repository.js';
 import type { RunEventBus } from './run-event-bus.js';
 import { RunRecorder } from './run-recorder.js';
@@ -179,6 +180,7 @@ export class RunManager {
       toolScope: scope,
       maxSteps: spec.max_steps,
       maxTotalTokens: spec.max_total_tokens,
+      ...loopOptions(spec),
       stepsTaken,
       contextTokens: this.options.contextTokens - (spec.settings.maxOutputTokens ?? 0),
       signal,

@@ -40,6 +40,8 @@ export interface RunSpec {
    * response itself.
    */
   session_key?: string;
+  /** The creating request's origin: the base of links to files the run stores (AGENTD_PUBLIC_URL overrides it). */
+  public_url?: string;
   /** The request's `user`: the end user the response is for. */
   user?: string;
   /**
@@ -57,6 +59,8 @@ export interface RunSpec {
    * model and enforced on the final answer for every model.
    */
   text_format?: TextFormat;
+  /** How many times an answer that does not match `text_format` goes back to the model (the server's setting at creation). */
+  text_format_retries?: number;
   /** `disabled` (OpenAI's default): a prompt over the context budget fails instead of being trimmed. Absent: `auto`. */
   truncation?: 'auto' | 'disabled';
 }

@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { AppEnv } from '../http/app-env.js';
 import { type EventView, viewEvent } from './event-view.js';
+import { eventWithIncludes } from './response-includes.js';
 import type { StoredResponse } from './response-repository.js';
 
 const TERMINAL_EVENTS = new Set([
@@ -21,7 +22,14 @@ const TERMINAL_EVENTS = new Set([
  * still advance the position, so a resume never replays them.
  * A client that goes away only ends its stream, never the run.
  */
-export function streamEvents(c: Context<AppEnv>, stored: StoredResponse, after: number, view: EventView) {
+export function streamEvents(
+  c: Context<AppEnv>,
+  stored: StoredResponse,
+  after: number,
+  view: EventView,
+  /** The request's `include`: hosted items' results and outputs are cut unless named. Absent: all shown. */
+  include?: readonly string[],
+) {
   const { bus, responses, config } = c.get('services');
   const heartbeatMs = config.AGENTD_SSE_HEARTBEAT_MS;
   return streamSSE(c, async (stream) => {
@@ -50,7 +58,7 @@ export function streamEvents(c: Context<AppEnv>, stored: StoredResponse, after: 
       await stream.writeSSE({
         id: String(shown.sequence_number),
         event: shown.type,
-        data: JSON.stringify(shown),
+        data: JSON.stringify(include ? eventWithIncludes(shown, include) : shown),
       });
     };
     try {
