@@ -127,4 +127,16 @@ describe.each(BACKENDS)('first contact (%s)', (backend) => {
     expect(output.output).toContain('169.254.169.254 is a link-local (cloud metadata) address');
     expect(output.output).toContain(hint);
   });
+
+  // A cursor is a position, not a lookup: a client paging while another deletes keeps its place.
+  it('keeps paging after a cursor whose object was deleted', async () => {
+    const ids: string[] = [];
+    for (const n of [1, 2, 3])
+      ids.push((await api.post('/v1/agents', { name: `cursor-${backend}-${n}` })).body.id);
+    expect((await api.delete(`/v1/agents/${ids[1]}`)).status).toBe(200);
+    const page = await api.get(`/v1/agents?order=asc&limit=100&after=${ids[1]}`);
+    expect(page.status).toBe(200);
+    expect(page.body.data.map((agent: { id: string }) => agent.id)).toContain(ids[2]);
+    expect(page.body.data.map((agent: { id: string }) => agent.id)).not.toContain(ids[0]);
+  });
 });
