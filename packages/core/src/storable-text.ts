@@ -17,10 +17,13 @@ export function isStorableText(text: string): boolean {
 export function toStorableText(text: string): { text: string; replaced: number } {
   if (isStorableText(text)) return { text, replaced: 0 };
   let replaced = 0;
-  const cleaned = text.replaceAll(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, () => {
-    replaced += 1;
-    return REPLACEMENT_CHARACTER;
-  });
+  const cleaned = text.replaceAll(
+    /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    () => {
+      replaced += 1;
+      return REPLACEMENT_CHARACTER;
+    },
+  );
   return { text: cleaned, replaced };
 }
 
@@ -58,7 +61,12 @@ function clean(value: unknown, depth: number): unknown {
     if (cleaned !== item || cleanKey !== key) {
       copy ??= { ...value };
       if (cleanKey !== key) delete copy[key];
-      Object.defineProperty(copy, cleanKey, { value: cleaned, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(copy, cleanKey, {
+        value: cleaned,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
   }
   return copy ?? value;

@@ -2,6 +2,7 @@ import type { FunctionCallOutputItem, OutputItem, ResponseEventBody } from '@age
 import { type HostedItemPrefix, trackHostedItems } from './hosted-items.js';
 import type { PendingCall } from './run-loop.js';
 import type { RunTool, ToolReport, ToolResult, ToolScope } from './run-tool.js';
+import { toStorableText } from './storable-text.js';
 import { validateArguments } from './validate-arguments.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -57,7 +58,7 @@ export async function executeToolCalls(
       type: 'function_call_output',
       id: options.newId(),
       call_id: call.id,
-      output: cap(outcome.output, options.maxOutputChars),
+      output: storableOutput(cap(outcome.output, options.maxOutputChars)),
       status: 'completed',
     };
     const index = options.outputIndex();
@@ -185,6 +186,17 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
+}
+
+/**
+ * Tool output as the database can keep it, so the model, the client and the
+ * log all see the same text: code points no column accepts become U+FFFD, and
+ * a note says how many, so nobody mistakes them for the tool's own.
+ */
+function storableOutput(output: string): string {
+  const { text, replaced } = toStorableText(output);
+  if (replaced === 0) return text;
+  return `${text}\n[agentd: ${replaced} character${replaced === 1 ? '' : 's'} that cannot be stored (NUL or unpaired surrogate) replaced by U+FFFD]`;
 }
 
 function cap(output: string, max: number): string {

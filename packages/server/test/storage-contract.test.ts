@@ -484,7 +484,9 @@ function describeDatabaseContract(name: string, open: () => Promise<TestStorage>
       });
 
       it('stores text and JSON holding NUL and unpaired surrogates, with U+FFFD in their place', async () => {
-        await db.exec('CREATE TABLE contract_hostile (id int PRIMARY KEY, body text NOT NULL, doc jsonb, raw json)');
+        await db.exec(
+          'CREATE TABLE contract_hostile (id int PRIMARY KEY, body text NOT NULL, doc jsonb, raw json)',
+        );
         const hostile = `a\u0000b\uD800c\uDC00d 👋 \\u0000 kept`;
         const stored = 'a\uFFFDb\uFFFDc\uFFFDd 👋 \\u0000 kept';
         const doc = { [`k\u0000`]: [hostile, { deep: '\u0000' }], __proto__x: 'safe' };

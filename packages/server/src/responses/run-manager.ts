@@ -16,6 +16,7 @@ import type { ToolService } from '../tools/tool-service.js';
 import { loopOptions } from './loop-options.js';
 import type { ResponseRepository, StoredResponse } from './response-repository.js';
 import type { RunEventBus } from './run-event-bus.js';
+import { endFailedRun, RunWriteFailed } from './run-failure.js';
 import { RunRecorder } from './run-recorder.js';
 import type { FunctionToolSpec, RunSpec } from './run-spec.js';
 
@@ -63,7 +64,7 @@ export class RunManager {
     const existing = this.active.get(stored.id);
     if (existing) return existing.done;
     const controller = new AbortController();
-    const done = this.run(stored, controller.signal, stepsTaken).finally(() => this.active.delete(stored.id));
+    const done = this.run(stored, controller, stepsTaken).finally(() => this.active.delete(stored.id));
     this.active.set(stored.id, { controller, done });
     return done;
   }
@@ -136,12 +137,44 @@ export class RunManager {
 
   private async run(
     stored: StoredResponse,
-    signal: AbortSignal,
+    controller: AbortController,
     stepsTaken: number,
   ): Promise<ResponseObject> {
-    const { responses, bus, models, logger } = this.options;
+    const { responses, bus, logger } = this.options;
+    // A write that fails for good stops the run where it is: its model call and tools are aborted.
+    const recorder = new RunRecorder(responses, bus, stored.tenantId, stored.id, stored.lastSequence, {
+      onFailure: (error) => controller.abort(new RunWriteFailed(error)),
+    });
+    let final: ResponseObject;
+    try {
+      final = await this.execute(stored, controller.signal, stepsTaken, recorder);
+    } catch (error) {
+      const cause = recorder.failed ?? error;
+      logger.error({ err: cause, response_id: stored.id }, 'run stopped: it could not be carried on');
+      return endFailedRun(recorder, stored, cause);
+    }
+    if (stored.conversationId && final.status !== 'in_progress') {
+      const finished = final.output.filter(
+        (item): item is Item => item.type !== 'reasoning' && item.status === 'completed',
+      );
+      await this.options.conversations
+        .addItems(stored.tenantId, stored.conversationId, [...stored.input, ...finished])
+        .catch((error) =>
+          logger.warn({ err: error, response_id: stored.id }, 'could not append the run to its conversation'),
+        );
+    }
+    return final;
+  }
+
+  /** The run itself: its tools, memories and loop. Throws when the run cannot be recorded. */
+  private async execute(
+    stored: StoredResponse,
+    signal: AbortSignal,
+    stepsTaken: number,
+    recorder: RunRecorder,
+  ): Promise<ResponseObject> {
+    const { models, logger } = this.options;
     const spec = stored.runSpec;
-    const recorder = new RunRecorder(responses, bus, stored.tenantId, stored.id, stored.lastSequence);
     const scope = scopeOf(stored, spec);
     const policy = await this.options.networkPolicies?.policyFor(stored.tenantId);
     const memories = spec.memory && scope.user ? this.options.memories : undefined;
@@ -169,7 +202,7 @@ export class RunManager {
             return [];
           })
       : [];
-    const final = await runLoop({
+    return await runLoop({
       response: stored.snapshot,
       model: models.resolve(spec.model),
       settings: spec.settings,
@@ -187,17 +220,6 @@ export class RunManager {
       sink: recorder,
       newId: (prefix) => newId(ITEM_ID_KIND[prefix]),
     });
-    if (stored.conversationId && final.status !== 'in_progress') {
-      const finished = final.output.filter(
-        (item): item is Item => item.type !== 'reasoning' && item.status === 'completed',
-      );
-      await this.options.conversations
-        .addItems(stored.tenantId, stored.conversationId, [...stored.input, ...finished])
-        .catch((error) =>
-          logger.warn({ err: error, response_id: stored.id }, 'could not append the run to its conversation'),
-        );
-    }
-    return final;
   }
 
   /** Whether the run's tools bring web text into the context: its model is then told that text is data. */
@@ -244,5 +266,6 @@ function scopeOf(stored: StoredResponse, spec: RunSpec): ToolScope {
     ...(stored.conversationId ? { conversationId: stored.conversationId } : {}),
     ...(spec.user === undefined ? {} : { user: spec.user }),
     sessionKey: spec.session_key ?? stored.conversationId ?? stored.id,
+    ...(spec.public_url ? { publicUrl: spec.public_url } : {}),
   };
 }

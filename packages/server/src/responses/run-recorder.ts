@@ -1,16 +1,32 @@
-import type { RunEventSink } from '@agentd/core';
+import { type RunEventSink, toStorableValue } from '@agentd/core';
 import type { ResponseEvent, ResponseEventBody, ResponseObject } from '@agentd/spec';
+import { withWriteRetries } from '../storage/write-retry.js';
 import type { ResponseRepository } from './response-repository.js';
 import type { RunEventBus } from './run-event-bus.js';
 
 /** How long appended events may wait to be written together; well under a delta frame (~20 ms). */
 const FLUSH_INTERVAL_MS = 10;
 
+/** The unique violation a retried batch meets when its first attempt did commit. */
+const UNIQUE_VIOLATION = '23505';
+
+export interface RunRecorderOptions {
+  /** Called once, when a batch cannot be written within the retry budget: the run must stop. */
+  onFailure?: (error: unknown) => void;
+  /** Pauses between attempts at a write that failed for a transient reason. */
+  retryDelaysMs?: readonly number[];
+}
+
 /**
  * The run's event sink: numbers events, persists them in batches (one row per
  * batch; the final snapshot goes with the last one), and only then publishes
  * them. A batch is written within FLUSH_INTERVAL_MS of its first event, so
  * live streaming needs no explicit flush and a fast run costs few writes.
+ *
+ * Text is made storable before it is written, so what a live stream shows is
+ * what the log keeps. A write that still fails (after retries, if the cause
+ * was transient) stops the recorder: later events are dropped, `flush`
+ * rejects, `onFailure` is told, and only `fail()` may write again.
  */
 export class RunRecorder implements RunEventSink {
   private pending: ResponseEvent[] = [];
@@ -18,6 +34,8 @@ export class RunRecorder implements RunEventSink {
   private chain: Promise<void> = Promise.resolve();
   private scheduled = false;
   private failure: unknown;
+  private lost: ResponseEvent[] = [];
+  private persisted: number;
 
   constructor(
     private readonly repository: ResponseRepository,
@@ -25,9 +43,28 @@ export class RunRecorder implements RunEventSink {
     private readonly tenantId: string,
     private readonly responseId: string,
     private sequence: number,
-  ) {}
+    private readonly options: RunRecorderOptions = {},
+  ) {
+    this.persisted = sequence;
+  }
+
+  /** Why the recorder stopped, if it did. */
+  get failed(): unknown {
+    return this.failure;
+  }
+
+  /** The events of the batch that could not be written, and the last sequence number that was. */
+  get unwritten(): { events: readonly ResponseEvent[]; after: number } {
+    return { events: this.lost, after: this.persisted };
+  }
+
+  /** The last snapshot appended: the run as it stood. */
+  get latest(): ResponseObject | undefined {
+    return this.snapshot;
+  }
 
   append(event: ResponseEventBody, snapshot: ResponseObject): void {
+    if (this.failure) return;
     this.pending.push({ ...event, sequence_number: ++this.sequence } as ResponseEvent);
     this.snapshot = snapshot;
     if (!this.scheduled) {
@@ -43,16 +80,59 @@ export class RunRecorder implements RunEventSink {
     this.chain = this.chain.then(async () => {
       if (this.failure) throw this.failure;
       if (this.pending.length === 0 || !this.snapshot) return;
-      const batch = this.pending;
+      const batch = toStorableValue(this.pending);
+      const snapshot = toStorableValue(this.snapshot);
       this.pending = [];
       try {
-        await this.repository.appendEvents(this.tenantId, this.responseId, batch, this.snapshot);
+        await this.write(batch, snapshot);
       } catch (error) {
         this.failure = error;
+        this.lost = batch;
+        this.options.onFailure?.(error);
         throw error;
       }
+      this.persisted = batch.at(-1)?.sequence_number ?? this.persisted;
       this.bus.publish(this.responseId, batch);
     });
     return this.chain;
+  }
+
+  /**
+   * Ends a run whose events could not all be stored: one `response.failed`
+   * event right after the last persisted one, with `response` as the final
+   * snapshot. If even that is refused for what it holds, the snapshot is
+   * written without its output. Published once persisted, so live streams end.
+   */
+  async fail(response: ResponseObject, bare: ResponseObject): Promise<ResponseObject> {
+    await this.chain.catch(() => undefined);
+    this.pending = [];
+    try {
+      return await this.writeTerminal(toStorableValue(response));
+    } catch (error) {
+      if (bare === response) throw error;
+      return await this.writeTerminal(toStorableValue(bare));
+    }
+  }
+
+  private async writeTerminal(response: ResponseObject): Promise<ResponseObject> {
+    const event = { type: 'response.failed', response, sequence_number: this.persisted + 1 } as ResponseEvent;
+    await this.write([event], response);
+    this.persisted = event.sequence_number;
+    this.sequence = Math.max(this.sequence, this.persisted);
+    this.bus.publish(this.responseId, [event]);
+    return response;
+  }
+
+  private async write(batch: ResponseEvent[], snapshot: ResponseObject): Promise<void> {
+    let attempts = 0;
+    await withWriteRetries(async () => {
+      attempts += 1;
+      try {
+        await this.repository.appendEvents(this.tenantId, this.responseId, batch, snapshot);
+      } catch (error) {
+        if (attempts > 1 && (error as { code?: unknown }).code === UNIQUE_VIOLATION) return;
+        throw error;
+      }
+    }, this.options.retryDelaysMs);
   }
 }

@@ -1,0 +1,161 @@
+/**
+ * A write that fails during a run ends the run; it never strands it. Write
+ * failures are injected by the real database (a trigger on the event log that
+ * raises when a batch holds a given event), on PGlite and PostgreSQL, at each
+ * kind of event; the response, the stream and the stored status are checked.
+ */
+import {
+  ApiClient,
+  BACKENDS,
+  collectSse,
+  startTestServer,
+  startToolServer,
+  type TestServer,
+  type ToolServer,
+} from '@agentd/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../src/storage/database.js';
+
+const FAULTS = `
+  CREATE TABLE test_write_faults (marker text NOT NULL, sqlstate text NOT NULL, times int);
+  CREATE SEQUENCE test_write_fault_count;
+  CREATE FUNCTION test_inject_write_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+  DECLARE f record;
+  BEGIN
+    FOR f IN SELECT * FROM test_write_faults LOOP
+      IF NEW.events::text LIKE '%' || f.marker || '%'
+         AND (f.times IS NULL OR nextval('test_write_fault_count') <= f.times) THEN
+        RAISE EXCEPTION 'injected write failure at %', f.marker USING ERRCODE = f.sqlstate;
+      END IF;
+    END LOOP;
+    RETURN NEW;
+  END $$;
+  CREATE TRIGGER test_inject_write_fault BEFORE INSERT ON response_event_batches
+    FOR EACH ROW EXECUTE FUNCTION test_inject_write_fault();`;
+
+/** Makes every event batch holding `marker` fail (`times` times, or always) with `sqlstate`. */
+async function failWritesAt(db: Database, marker: string, sqlstate = 'XX000', times?: number) {
+  await db.exec("SELECT setval('test_write_fault_count', 1, false); DELETE FROM test_write_faults");
+  await db.query('INSERT INTO test_write_faults VALUES ($1, $2, $3)', [
+    `"${marker}"`,
+    sqlstate,
+    times ?? null,
+  ]);
+}
+
+/** The points of a run where a batch is written, and the quoted value that marks each one. */
+const POINTS = [
+  ['a text delta', 'response.output_text.delta'],
+  ['a tool call', 'function_call'],
+  ['a tool result', 'function_call_output'],
+  ['the completion', 'response.completed'],
+] as const;
+
+describe.each(BACKENDS)('a write that fails during a run, on %s', (backend) => {
+  let server: TestServer;
+  let api: ApiClient;
+  let tools: ToolServer;
+  let db: Database;
+  const request = () => ({
+    input: 'call echo {"text": "hello"}',
+    tools: [
+      {
+        type: 'function',
+        name: 'echo',
+        parameters: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+        endpoint: { url: `${tools.url}/echo` },
+      },
+    ],
+  });
+
+  beforeAll(async () => {
+    tools = await startToolServer({ echo: (body: { text: string }) => `echo: ${body.text}` });
+    server = await startTestServer({ backend });
+    api = new ApiClient(server.url, server.adminKey);
+    db = server.server.services.db;
+    await db.exec(FAULTS);
+  });
+  afterEach(async () => {
+    await db.exec('DELETE FROM test_write_faults');
+  });
+  afterAll(async () => {
+    await server?.close();
+    await tools?.close();
+  });
+
+  /** The stored response and its event log, checked to be whole: numbered 1..n, ending in response.failed. */
+  async function storedFailure(id: string, marker: string) {
+    const stored = await api.get(`/v1/responses/${id}`);
+    expect(stored.status).toBe(200);
+    expect(stored.body.status).toBe('failed');
+    expect(stored.body.error.code).toBe('storage_error');
+    expect(stored.body.error.message).toContain(marker);
+    const log = await api.get(`/v1/responses/${id}/events?order=asc&limit=1000`);
+    const numbers = log.body.data.map((event: { sequence_number: number }) => event.sequence_number);
+    expect(numbers).toEqual(numbers.map((_: number, index: number) => index + 1));
+    expect(log.body.data.at(-1).type).toBe('response.failed');
+    return stored.body;
+  }
+
+  it.each(POINTS)(
+    'at %s: a plain request answers with the failed response and its reason',
+    async (_, marker) => {
+      await failWritesAt(db, marker);
+      const answer = await api.post('/v1/responses', request());
+      expect(answer.status).toBe(200);
+      expect(answer.body.status).toBe('failed');
+      expect(answer.body.error).toEqual({ code: 'storage_error', message: expect.stringContaining(marker) });
+      expect(answer.body.error.message).toContain('could not store');
+      await storedFailure(answer.body.id, marker);
+    },
+  );
+
+  it.each(POINTS)('at %s: a live stream gets response.failed as its last event', async (_, marker) => {
+    await failWritesAt(db, marker);
+    const response = await fetch(`${server.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...request(), stream: true }),
+    });
+    const events = await collectSse(response);
+    const last = events.at(-1);
+    expect(last?.event).toBe('response.failed');
+    expect(last?.data.response.error.code).toBe('storage_error');
+    await storedFailure(last?.data.response.id, marker);
+  });
+
+  it.each(POINTS)('at %s: a background run ends failed, not in progress', async (_, marker) => {
+    await failWritesAt(db, marker);
+    const started = await api.post('/v1/responses', { ...request(), background: true });
+    expect(started.status).toBe(200);
+    // Resuming the stream waits for the end without polling.
+    const events = await collectSse(
+      await fetch(`${server.url}/v1/responses/${started.body.id}?stream=true`, {
+        headers: { authorization: `Bearer ${server.adminKey}` },
+      }),
+    );
+    expect(events.at(-1)?.event).toBe('response.failed');
+    await storedFailure(started.body.id, marker);
+  });
+
+  it('when the response itself cannot be stored, answers with a JSON error and leaves nothing behind', async () => {
+    await failWritesAt(db, 'response.created');
+    const answer = await api.post('/v1/responses', { ...request(), background: true });
+    expect(answer.status).toBeGreaterThanOrEqual(500);
+    expect(answer.body.error.type).toBe('server_error');
+    const [open] = await db.query<{ count: number }>(
+      "SELECT count(*)::int AS count FROM responses WHERE status IN ('queued', 'in_progress')",
+    );
+    expect(open?.count).toBe(0);
+  });
+
+  it('retries a write that failed for a transient reason, and the run completes', async () => {
+    await failWritesAt(db, 'response.output_text.delta', '08006', 2);
+    const answer = await api.post('/v1/responses', request());
+    expect(answer.body.status).toBe('completed');
+    expect(answer.body.output_text ?? JSON.stringify(answer.body.output)).toContain('echo: hello');
+    const log = await api.get(`/v1/responses/${answer.body.id}/events?order=asc&limit=1000`);
+    const numbers = log.body.data.map((event: { sequence_number: number }) => event.sequence_number);
+    expect(numbers).toEqual(numbers.map((_: number, index: number) => index + 1));
+  });
+});
