@@ -18,6 +18,7 @@ export function toStorableText(text: string): { text: string; replaced: number }
   if (isStorableText(text)) return { text, replaced: 0 };
   let replaced = 0;
   const cleaned = text.replaceAll(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is one of the code points replaced
     /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
     () => {
       replaced += 1;
