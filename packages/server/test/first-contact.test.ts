@@ -84,7 +84,7 @@ describe.each(BACKENDS)('first contact (%s)', (backend) => {
       param: 'tools[0].parameters.properties.x.type',
     });
     expect(response.body.error.message).toContain(
-      "Invalid JSON Schema in 'tools[0].parameters.properties.x.type': must be a JSON Schema type",
+      "Invalid value for 'tools[0].parameters.properties.x.type': must be a JSON Schema type",
     );
 
     const required = await api.post('/v1/responses', {
@@ -94,6 +94,14 @@ describe.each(BACKENDS)('first contact (%s)', (backend) => {
     expect(required.status).toBe(400);
     expect(required.body.error.param).toBe('tools[0].parameters.required');
     expect(required.body.error.message).toContain('must be array');
+
+    // An agent's inline tools are held to the same check when it is stored.
+    const agent = await api.post('/v1/agents', {
+      name: `schema-${backend}`,
+      tools: [{ type: 'function', name: 'lookup', parameters: { type: 'object', properties: { x: 5 } } }],
+    });
+    expect(agent.status).toBe(400);
+    expect(agent.body.error.param).toBe('tools[0].parameters.properties.x');
 
     const fine = await api.post('/v1/responses', {
       input: 'hi',

@@ -1,3 +1,4 @@
+import { checkJsonSchema } from '@agentd/tools-gateway';
 import { z } from '@hono/zod-openapi';
 import { MetadataSchema } from '../http/common-schemas.js';
 
@@ -22,7 +23,13 @@ export const ToolReferenceSchema = z
   .union([
     z.string().min(1).max(128),
     z.strictObject({ capability: z.string().min(1).max(128) }),
-    z.looseObject({ type: z.string().min(1) }),
+    // An inline function tool's `parameters` must be a JSON Schema the argument check can use.
+    z.looseObject({ type: z.string().min(1) }).superRefine((tool, ctx) => {
+      if (tool.type !== 'function' || tool.parameters === undefined) return;
+      const problem = checkJsonSchema(tool.parameters);
+      if (problem)
+        ctx.addIssue({ code: 'custom', path: ['parameters', ...problem.segments], message: problem.message });
+    }),
   ])
   .openapi('ToolReference');
 

@@ -13,7 +13,7 @@ export function checkFunctionParameters(parameters: unknown, param: string): voi
   throw new AgentdError(
     'invalid_request',
     'invalid_value',
-    `Invalid JSON Schema in '${at}': ${problem.message}.`,
+    `Invalid value for '${at}': ${problem.message}.`,
     { param: at },
   );
 }

@@ -5,6 +5,8 @@ const ajv = new Ajv({ strict: false });
 /** What is wrong with a JSON Schema: where in it (a dotted path) and what. */
 export interface SchemaProblem {
   path: string;
+  /** The same place as keys and array positions, for joining onto another path. */
+  segments: (string | number)[];
   message: string;
 }
 
@@ -16,12 +18,15 @@ export interface SchemaProblem {
 export function checkJsonSchema(schema: unknown): SchemaProblem | undefined {
   if (!ajv.validateSchema(schema as Record<string, unknown>)) {
     const error = pick(ajv.errors ?? []);
-    if (error) return { path: dotted(error.instancePath), message: describe(error) };
+    if (error) {
+      const segments = segmentsOf(error.instancePath);
+      return { path: dotted(segments), segments, message: describe(error) };
+    }
   }
   try {
     ajv.compile(schema as Record<string, unknown>);
   } catch (error) {
-    return { path: '', message: `is not a usable JSON Schema (${(error as Error).message})` };
+    return { path: '', segments: [], message: `is not a usable JSON Schema (${(error as Error).message})` };
   }
   return undefined;
 }
@@ -51,13 +56,19 @@ function describe(error: ErrorObject): string {
   return error.message ?? 'is invalid';
 }
 
-/** `/properties/x/type` → `properties.x.type`; array positions as `[n]`. */
-function dotted(pointer: string): string {
+/** `/properties/x/type` → ['properties', 'x', 'type']; array positions as numbers. */
+function segmentsOf(pointer: string): (string | number)[] {
   return pointer
     .split('/')
     .slice(1)
     .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+/** ['properties', 'x', 'type'] → `properties.x.type`; array positions as `[n]`. */
+function dotted(segments: (string | number)[]): string {
+  return segments
+    .map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`))
     .join('')
     .replace(/^\./, '');
 }
