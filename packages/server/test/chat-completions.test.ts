@@ -319,6 +319,7 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
         },
         'messages[0].content[0]',
       ],
+      [{ model: 'fake-model', messages: [{ role: 'assistant', content: null }] }, 'messages'],
       [{ model: 'fake-model', messages: [{ role: 'user', content: 'x' }], n: 2 }, 'n'],
       [{ model: 'fake-model', messages: [{ role: 'user', content: 'x' }], wizardry: true }, 'wizardry'],
       [

@@ -68,6 +68,15 @@ describe.each(BACKENDS)('GET /v1/models on %s', (backend) => {
     await expect(client.models.retrieve('gpt-nothing')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });
 
+  it('declares the models and chat completion routes in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${scripted.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(Object.keys(doc.paths['/v1/models']!)).toContain('get');
+    expect(Object.keys(doc.paths['/v1/models/{id}']!)).toContain('get');
+    expect(Object.keys(doc.paths['/v1/chat/completions']!)).toContain('post');
+  });
+
   it("keeps tenants apart: B lists its own agents, never A's", async () => {
     const models = [];
     for await (const model of tenantB.models.list()) models.push(model.id);

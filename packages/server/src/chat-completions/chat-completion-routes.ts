@@ -112,24 +112,32 @@ function streamChat(
     const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
       send(chunkOf(run, delta, finish, includeUsage));
     const answer = new ChatAnswer(stored.id);
-    await chunk({ role: 'assistant', content: '' });
-    for await (const event of runEvents(services, stored, signal)) {
-      const text = answer.textOf(event);
-      if (text) await chunk({ content: text });
-      if (!isTerminalEvent(event) || !('response' in event)) continue;
-      const final = event.response;
-      if (final.status === 'failed') {
-        // OpenAI reports an error mid-stream as a chunk with `error`; its clients throw it.
-        await send(chatError(final).toJSON());
-        break;
+    // A comment line now and then keeps proxies from closing a stream while a tool works; clients skip it.
+    const heartbeat = setInterval(() => {
+      void stream.write(': keep-alive\n\n').catch(() => undefined);
+    }, services.config.AGENTD_SSE_HEARTBEAT_MS);
+    try {
+      await chunk({ role: 'assistant', content: '' });
+      for await (const event of runEvents(services, stored, signal)) {
+        const text = answer.textOf(event);
+        if (text) await chunk({ content: text });
+        if (!isTerminalEvent(event) || !('response' in event)) continue;
+        const final = event.response;
+        if (final.status === 'failed') {
+          // OpenAI reports an error mid-stream as a chunk with `error`; its clients throw it.
+          await send(chatError(final).toJSON());
+          break;
+        }
+        const toolCalls = pendingToolCalls(final);
+        if (toolCalls.length > 0) {
+          await chunk({ tool_calls: toolCalls.map((call, index) => ({ index, ...call })) });
+        }
+        await chunk({}, finishReasonOf(final, toolCalls));
+        if (includeUsage) await send({ ...chunkOf(run, {}, null, true), choices: [], usage: usageOf(final) });
       }
-      const toolCalls = pendingToolCalls(final);
-      if (toolCalls.length > 0) {
-        await chunk({ tool_calls: toolCalls.map((call, index) => ({ index, ...call })) });
-      }
-      await chunk({}, finishReasonOf(final, toolCalls));
-      if (includeUsage) await send({ ...chunkOf(run, {}, null, true), choices: [], usage: usageOf(final) });
+      if (!signal.aborted) await stream.writeSSE({ data: '[DONE]' });
+    } finally {
+      clearInterval(heartbeat);
     }
-    if (!signal.aborted) await stream.writeSSE({ data: '[DONE]' });
   });
 }

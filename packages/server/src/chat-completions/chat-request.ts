@@ -97,7 +97,13 @@ async function agentOf(services: Services, tenantId: string, model: string): Pro
  */
 export function toInputItems(messages: readonly ChatMessage[]): InputItem[] {
   const calls = new Set<string>();
-  return messages.flatMap((message, index) => itemsOf(message, `messages[${index}]`, calls));
+  const items = messages.flatMap((message, index) => itemsOf(message, `messages[${index}]`, calls));
+  if (items.length === 0) {
+    throw new AgentdError('invalid_request', 'invalid_value', 'The messages carry no content to answer.', {
+      param: 'messages',
+    });
+  }
+  return items;
 }
 
 function itemsOf(message: ChatMessage, param: string, calls: Set<string>): InputItem[] {
