@@ -199,6 +199,7 @@ describe('built-in tools through the HTTP API', () => {
       model: 'scripted',
       input: 'run python: print(1+1)',
       tools: ['code_interpreter'],
+      include: ['code_interpreter_call.outputs'],
     });
     const types = events.map((event) => event.data.type as string);
     expect(types.at(-1)).toBe('response.completed');
@@ -236,7 +237,7 @@ describe('built-in tools through the HTTP API', () => {
 
     // The snapshot is the fold of the events: the same item, then the model's pair and the answer.
     const final = events.at(-1)?.data.response;
-    const stored = await api.get(`/v1/responses/${final.id}`);
+    const stored = await api.get(`/v1/responses/${final.id}?include=code_interpreter_call.outputs`);
     expect(stored.body.output).toEqual(final.output);
     expect(final.output.map((item: { type: string }) => item.type)).toEqual([
       'function_call',
@@ -584,7 +585,11 @@ describe('built-in tools through the HTTP API', () => {
       },
       { text: 'Six.' },
     );
-    const response = await api.post('/v1/responses', { agent: 'numbers', input: 'sum 0..3 with numpy' });
+    const response = await api.post('/v1/responses', {
+      agent: 'numbers',
+      input: 'sum 0..3 with numpy',
+      include: ['code_interpreter_call.outputs'],
+    });
     expect(response.body.status).toBe('completed');
     expect(response.body.tools).toEqual([
       { type: 'code_interpreter', container: { type: 'auto' }, runtime: 'cpython' },

@@ -99,6 +99,7 @@ describe('file_search and memory in runs', () => {
       body: JSON.stringify({
         input: 'How long do I have to return something?',
         tools: [{ type: 'file_search', vector_store_ids: [storeId], max_num_results: 2 }],
+        include: ['file_search_call.results'],
         stream: true,
       }),
     });
@@ -170,6 +171,7 @@ describe('file_search and memory in runs', () => {
       body: JSON.stringify({
         input: 'Can I return something?',
         tools: [{ type: 'file_search', vector_store_ids: [handbookStore], max_num_results: 3 }],
+        include: ['file_search_call.results'],
         stream: true,
       }),
     });
@@ -250,6 +252,7 @@ describe('file_search and memory in runs', () => {
       model: 'scripted',
       input: 'search my files for express shipping cost',
       tools: ['file_search'],
+      include: ['file_search_call.results'],
     });
     expect(response.status).toBe(200);
     const call = response.body.output.find((item: Output) => item.type === 'file_search_call');
@@ -353,6 +356,7 @@ describe('file_search and memory in runs', () => {
       input:
         "run python: import pandas as pd\ndf = pd.read_csv('/mnt/data/sales.csv')\nprint('total', df['amount'].sum())\ntry:\n    open('/mnt/data/sales.csv', 'w').write('x')\nexcept OSError as error:\n    print('read-only:', type(error).__name__)",
       tools: [{ type: 'code_interpreter', runtime: 'cpython', container: { type: 'auto', file_ids: [csv] } }],
+      include: ['code_interpreter_call.outputs'],
     });
     expect(response.status).toBe(200);
     const call = response.body.output.find((item: Output) => item.type === 'code_interpreter_call');
@@ -380,6 +384,7 @@ describe('file_search and memory in runs', () => {
       input:
         'run python: import base64, os\nos.makedirs("/mnt/data", exist_ok=True)\nopen("/mnt/data/out.txt","w").write("artifact body")',
       tools: ['code_interpreter'],
+      include: ['code_interpreter_call.outputs'],
     });
     expect(response.body.status).toBe('completed');
     const call = response.body.output.find((item: Output) => item.type === 'code_interpreter_call');

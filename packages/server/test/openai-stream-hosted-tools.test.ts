@@ -98,6 +98,7 @@ describe.each(BACKENDS)("the official client's stream helpers with every hosted 
         model: 'scripted',
         input: 'run python: print(6*7)',
         tools: [{ type: 'code_interpreter', container: { type: 'auto' } }],
+        include: ['code_interpreter_call.outputs'],
       }),
     );
     expect(final.status).toBe('completed');
@@ -191,6 +192,7 @@ describe.each(BACKENDS)("the official client's stream helpers with every hosted 
         model: 'fake-model',
         input: 'How long for a refund?',
         tools: [{ type: 'file_search', vector_store_ids: [store.id] }],
+        include: ['file_search_call.results'],
       }),
     );
     expect(final.output_text).toBe('You have 30 days [1].');

@@ -659,7 +659,10 @@ describe.each(BACKENDS)('responses with zero set-up (the scripted model) on %s',
     timeout: 120_000,
   }, async () => {
     const api = new ApiClient(server.url, server.adminKey);
-    const response = await api.post('/v1/responses', { input: 'run python: print(1+1)' });
+    const response = await api.post('/v1/responses', {
+      input: 'run python: print(1+1)',
+      include: ['code_interpreter_call.outputs'],
+    });
     expect(response.body.status).toBe('completed');
     expect(response.body.model).toBe('scripted');
     expect(response.body.tools).toContainEqual(
