@@ -24,6 +24,8 @@ export interface ToolScope {
    * first response of a previous_response_id chain.
    */
   sessionKey: string;
+  /** The base URL of links to what the run stores (the creating request's origin), when known. */
+  publicUrl?: string;
 }
 
 /** The end of a hosted-tool item: its last status and the fields it gained (outputs, action). */

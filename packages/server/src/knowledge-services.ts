@@ -4,6 +4,7 @@ import { EncryptedObjectStore, Keyring, type ObjectStore, objectStoreFromConfig 
 import type { EmbeddingProvider, FileSearchFunction } from '@agentd/tool-files';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
+import { FileLinks, ownUrl } from './files/file-links.js';
 import { FileService } from './files/file-service.js';
 import { MemoryRepository } from './memories/memory-repository.js';
 import { MemoryService } from './memories/memory-service.js';
@@ -23,6 +24,8 @@ export interface KnowledgeServices {
   objectStore: EncryptedObjectStore;
   embedder: EmbeddingProvider;
   files: FileService;
+  /** Links to files that open without an API key (image and file outputs). */
+  fileLinks: FileLinks;
   vectorStores: VectorStoreService;
   fileBatches: FileBatchService;
   ingestion: IngestionQueue;
@@ -47,8 +50,9 @@ export function createKnowledgeServices(
   logger: Logger,
   options: KnowledgeOptions = {},
 ): KnowledgeServices {
+  const masterKey = options.masterKey ?? randomBytes(32);
   const keyring = Keyring.fromConfig({
-    current: options.masterKey ?? randomBytes(32),
+    current: masterKey,
     ...(config.AGENTD_MASTER_KEY_PREVIOUS ? { previous: config.AGENTD_MASTER_KEY_PREVIOUS } : {}),
   });
   const raw =
@@ -97,6 +101,12 @@ export function createKnowledgeServices(
     objectStore,
     embedder,
     files,
+    fileLinks: new FileLinks({
+      masterKey,
+      ttlSeconds: config.AGENTD_FILE_LINK_TTL_SECONDS,
+      publicUrl: config.AGENTD_PUBLIC_URL,
+      fallbackUrl: ownUrl(config.AGENTD_HOST, config.AGENTD_PORT),
+    }),
     vectorStores,
     fileBatches: new FileBatchService(db, stores, files.repository, ingestion),
     ingestion,

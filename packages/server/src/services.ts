@@ -90,7 +90,7 @@ export function createServices(
   const builtins = new BuiltinTools({
     config,
     logger,
-    artifacts: overrides.artifacts ?? new FileArtifactStore(knowledge.files),
+    artifacts: overrides.artifacts ?? new FileArtifactStore(knowledge.files, knowledge.fileLinks),
     policy: networkPolicy,
     tenantPolicy: (tenantId) => networkPolicies.policyFor(tenantId),
     fileSearch: knowledge.fileSearch,

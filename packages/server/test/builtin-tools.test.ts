@@ -606,7 +606,8 @@ describe('built-in tools through the HTTP API', () => {
         {
           type: 'image',
           file_id: expect.stringMatching(/^file_/),
-          url: expect.stringMatching(/^\/v1\/files\/file_.*\/content$/),
+          // An absolute link a browser can open: the request's origin, a signed token.
+          url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/v1\/files\/file_\w+\/content\?token=v1\./),
         },
         {
           type: 'file',

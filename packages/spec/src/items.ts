@@ -115,7 +115,7 @@ export interface ApprovalResponseItem {
  * function_call_output pair the model reads; `call_id` links them.
  */
 
-/** A stored image: `url` reads it through the files API. */
+/** A stored image: `url` opens it (a signed link, or the files API's content route); `file_id` names it. */
 export interface HostedImageOutput {
   type: 'image';
   url: string;
@@ -132,6 +132,8 @@ export interface CodeInterpreterLogsOutput {
 export interface CodeInterpreterFileOutput {
   type: 'file';
   file_id: string;
+  /** A signed link that opens the file without an API key, for a while (absent in items stored before it). */
+  url?: string;
   path: string;
   mime_type: string;
   bytes: number;

@@ -1,9 +1,12 @@
 import { Readable } from 'node:stream';
 import { ObjectTamperedError } from '@agentd/object-store';
 import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { AgentdError } from '../errors.js';
+import type { AppEnv } from '../http/app-env.js';
 import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
 import { defineRoute, errorContent, jsonContent } from '../http/define-route.js';
+import { isAllowed } from '../http/permissions.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
 import type { StoredFile } from './file-repository.js';
@@ -104,20 +107,65 @@ const getRoute = defineRoute({
   responses: { 200: jsonContent(FileSchema, 'The file.') },
 });
 
+const CONTENT_PATH = /^\/v1\/files\/[^/]+\/content$/;
+
+/** A request that opens a file by a signed link: a GET of the content route with `token` and no Authorization. */
+export function isFileLinkRequest(request: Request): boolean {
+  if (request.method !== 'GET' || request.headers.has('authorization')) return false;
+  const url = new URL(request.url);
+  return CONTENT_PATH.test(url.pathname) && url.searchParams.has('token');
+}
+
 const contentRoute = defineRoute({
   method: 'get',
   path: '/v1/files/{id}/content',
   tags,
-  summary: 'Download a file’s bytes',
-  permission: 'files:read',
-  request: { params: IdParamSchema },
+  summary: 'Download a file’s bytes, with an API key or a signed link’s token',
+  description:
+    'With `Authorization: Bearer <key>` (permission `files:read`), or without it and with the `token` of a signed link (the `url` of an image or file output), which opens this one file until it expires.',
+  // Checked in the handler: a key with files:read, or a link's token.
+  permission: null,
+  security: [{ bearerAuth: [] }, {}],
+  request: {
+    params: IdParamSchema,
+    query: z.object({
+      token: z
+        .string()
+        .min(1)
+        .max(1024)
+        .optional()
+        .openapi({ description: 'A signed link’s token; used when there is no Authorization header.' }),
+    }),
+  },
   responses: {
     200: {
       description: 'The bytes, as uploaded.',
       content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
     },
+    401: errorContent('No credentials, or the link has expired.'),
+    403: errorContent('The key may not read files, or the token does not open this file.'),
   },
 });
+
+/** Whose file a content request may read: the key's tenant, or the tenant a valid link names. */
+function readerOf(c: Context<AppEnv>, fileId: string, token: string | undefined): string {
+  const principal = c.get('principal');
+  if (principal) {
+    if (!isAllowed(principal, 'files:read'))
+      throw new AgentdError(
+        'permission',
+        'permission_denied',
+        "This operation needs the 'files:read' permission.",
+      );
+    return principal.tenantId;
+  }
+  if (token === undefined)
+    throw new AgentdError('authentication', 'invalid_api_key', 'Missing or invalid credentials.');
+  return c.get('services').fileLinks.verify(token, fileId);
+}
+
+/** Images a browser may show in place; anything else downloads, so a stored page or SVG never runs on this origin. */
+const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
 const deleteRoute = defineRoute({
   method: 'delete',
@@ -174,8 +222,8 @@ async function startStream(body: Readable, id: string): Promise<Readable> {
   return Readable.from(rest());
 }
 
-const attachment = (filename: string) =>
-  `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+const disposition = (filename: string, inline: boolean) =>
+  `${inline ? 'inline' : 'attachment'}; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 
 export function fileRoutes() {
   return newRouter()
@@ -206,15 +254,19 @@ export function fileRoutes() {
       return c.json(presentFile(file), 200);
     })
     .openapi(contentRoute, async (c) => {
-      const { file, body } = await c.get('services').files.content(tenantOf(c), c.req.valid('param').id);
+      const { id } = c.req.valid('param');
+      const tenantId = readerOf(c, id, c.req.valid('query').token);
+      const { file, body } = await c.get('services').files.content(tenantId, id);
       const stream = await startStream(body, file.id);
+      const contentType = file.contentType ?? 'application/octet-stream';
       return new Response(Readable.toWeb(stream) as ReadableStream, {
         status: 200,
         headers: {
-          'content-type': file.contentType ?? 'application/octet-stream',
+          'content-type': contentType,
           'content-length': String(file.bytes),
-          'content-disposition': attachment(file.filename),
+          'content-disposition': disposition(file.filename, INLINE_TYPES.has(contentType)),
           'x-content-type-options': 'nosniff',
+          'content-security-policy': "default-src 'none'; sandbox",
         },
       }) as never;
     })

@@ -5,7 +5,7 @@ import { apiKeyRoutes } from '../api-keys/api-key-routes.js';
 import { chatCompletionRoutes } from '../chat-completions/chat-completion-routes.js';
 import { conversationRoutes } from '../conversations/conversation-routes.js';
 import { AgentdError } from '../errors.js';
-import { fileRoutes } from '../files/file-routes.js';
+import { fileRoutes, isFileLinkRequest } from '../files/file-routes.js';
 import { memoryRoutes } from '../memories/memory-routes.js';
 import { modelRoutes } from '../models/model-routes.js';
 import { networkPolicyRoutes } from '../network/network-policy-routes.js';
@@ -43,12 +43,11 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   app.use('/v1/*', (c, next) =>
     c.req.method === 'POST' && c.req.path === '/v1/files' ? next() : limitBody(c, next),
   );
-  app.use(
-    '/v1/*',
-    authenticate([
-      apiKeyAuthenticator(services.apiKeys, (error) => logger.warn({ err: error }, 'api key touch failed')),
-    ]),
-  );
+  const authenticated = authenticate([
+    apiKeyAuthenticator(services.apiKeys, (error) => logger.warn({ err: error }, 'api key touch failed')),
+  ]);
+  // A signed file link opens its file without a key; the content route checks the token.
+  app.use('/v1/*', (c, next) => (isFileLinkRequest(c.req.raw) ? next() : authenticated(c, next)));
 
   app.route('/', serviceRoutes());
   app.route('/', tenantRoutes());

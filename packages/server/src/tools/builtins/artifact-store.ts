@@ -14,7 +14,8 @@ export interface Artifact {
  * id the response's items carry. The files API supplies the real one.
  */
 export interface ArtifactStore {
-  save(scope: ToolScope, artifact: Artifact): Promise<{ fileId: string }>;
+  /** `url`: a link a browser can open; without one, items link the files API's content route. */
+  save(scope: ToolScope, artifact: Artifact): Promise<{ fileId: string; url?: string }>;
 }
 
 /** Keeps nothing: gives each artifact an id and logs it at debug. The default until files are wired. */
@@ -38,7 +39,7 @@ export class DiscardingArtifactStore implements ArtifactStore {
   }
 }
 
-/** How an item links a stored artifact: the files API's content route. */
-export function artifactUrl(fileId: string): string {
-  return `/v1/files/${fileId}/content`;
+/** How an item links a stored artifact: the store's link, else the files API's content route (needs an API key). */
+export function artifactUrl(saved: { fileId: string; url?: string }): string {
+  return saved.url ?? `/v1/files/${saved.fileId}/content`;
 }

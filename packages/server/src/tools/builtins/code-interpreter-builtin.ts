@@ -135,8 +135,7 @@ async function storeArtifacts(
   const told: string[] = [];
   const save = async (filename: string, contentType: string, bytes: Uint8Array) => {
     try {
-      return (await options.artifacts.save(scope, { filename, contentType, bytes: Buffer.from(bytes) }))
-        .fileId;
+      return await options.artifacts.save(scope, { filename, contentType, bytes: Buffer.from(bytes) });
     } catch (error) {
       options.logger.warn(
         { err: error, response_id: scope.responseId, filename },
@@ -146,23 +145,24 @@ async function storeArtifacts(
     }
   };
   for (const [index, image] of result.images.entries()) {
-    const fileId = await save(`figure-${index + 1}.png`, image.mimeType, image.bytes);
-    if (!fileId) continue;
-    outputs.push({ type: 'image', url: artifactUrl(fileId), file_id: fileId });
-    told.push(`figure ${index + 1} as ${fileId}`);
+    const saved = await save(`figure-${index + 1}.png`, image.mimeType, image.bytes);
+    if (!saved) continue;
+    outputs.push({ type: 'image', url: artifactUrl(saved), file_id: saved.fileId });
+    told.push(`figure ${index + 1} as ${saved.fileId}`);
   }
   for (const file of result.files) {
     const filename = file.path.split('/').pop() || 'file';
-    const fileId = await save(filename, file.mimeType, file.bytes);
-    if (!fileId) continue;
+    const saved = await save(filename, file.mimeType, file.bytes);
+    if (!saved) continue;
     outputs.push({
       type: 'file',
-      file_id: fileId,
+      file_id: saved.fileId,
+      url: artifactUrl(saved),
       path: file.path,
       mime_type: file.mimeType,
       bytes: file.bytes.byteLength,
     });
-    told.push(`${file.path} as ${fileId}`);
+    told.push(`${file.path} as ${saved.fileId}`);
   }
   return told;
 }

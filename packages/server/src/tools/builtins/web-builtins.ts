@@ -136,7 +136,7 @@ export function createBrowserBuiltin(options: BrowserBuiltinOptions): BuiltinToo
         action: startAction(call),
       });
       item?.working();
-      let shot: { url: string; title: string; fileId?: string } | undefined;
+      let shot: { url: string; title: string; saved?: { fileId: string; url?: string } } | undefined;
       const tool = createBrowserTool({
         pool,
         policy: (await options.policyFor?.(context)) ?? policy,
@@ -146,13 +146,13 @@ export function createBrowserBuiltin(options: BrowserBuiltinOptions): BuiltinToo
           const scope = context.scope;
           if (!scope) return undefined;
           try {
-            const { fileId } = await artifacts.save(scope, {
+            const saved = await artifacts.save(scope, {
               filename: 'screenshot.png',
               contentType: 'image/png',
               bytes: Buffer.from(screenshot.png),
             });
-            shot.fileId = fileId;
-            return fileId;
+            shot.saved = saved;
+            return saved.fileId;
           } catch (error) {
             options.logger.warn(
               { err: error, response_id: scope.responseId },
@@ -175,8 +175,12 @@ export function createBrowserBuiltin(options: BrowserBuiltinOptions): BuiltinToo
             url: shot?.url ?? null,
             ...(shot?.title ? { title: shot.title } : {}),
           },
-          ...(shot?.fileId
-            ? { outputs: [{ type: 'image' as const, url: artifactUrl(shot.fileId), file_id: shot.fileId }] }
+          ...(shot?.saved
+            ? {
+                outputs: [
+                  { type: 'image' as const, url: artifactUrl(shot.saved), file_id: shot.saved.fileId },
+                ],
+              }
             : {}),
         });
         return result;
