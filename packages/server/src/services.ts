@@ -130,6 +130,7 @@ export function createServices(
     logger,
     contextTokens: config.AGENTD_CONTEXT_TOKENS,
     toolTimeoutMs: config.AGENTD_TOOL_TIMEOUT_MS,
+    storageRetryMs: config.AGENTD_STORAGE_RETRY_MS,
     tools,
     memories: knowledge.memories,
     memoryTokens: config.AGENTD_MEMORY_TOKENS,

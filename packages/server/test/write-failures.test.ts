@@ -17,15 +17,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/storage/database.js';
 
 const FAULTS = `
-  CREATE TABLE test_write_faults (marker text NOT NULL, sqlstate text NOT NULL, times int);
+  CREATE TABLE test_write_faults (pattern text NOT NULL, sqlstate text NOT NULL, times int, after int NOT NULL);
   CREATE SEQUENCE test_write_fault_count;
   CREATE FUNCTION test_inject_write_fault() RETURNS trigger LANGUAGE plpgsql AS $$
   DECLARE f record;
   BEGIN
     FOR f IN SELECT * FROM test_write_faults LOOP
-      IF NEW.events::text LIKE '%' || f.marker || '%'
+      IF NEW.events::text LIKE '%' || f.pattern || '%' AND NEW.first_sequence > f.after
          AND (f.times IS NULL OR nextval('test_write_fault_count') <= f.times) THEN
-        RAISE EXCEPTION 'injected write failure at %', f.marker USING ERRCODE = f.sqlstate;
+        RAISE EXCEPTION 'injected write failure at %', f.pattern USING ERRCODE = f.sqlstate;
       END IF;
     END LOOP;
     RETURN NEW;
@@ -33,13 +33,17 @@ const FAULTS = `
   CREATE TRIGGER test_inject_write_fault BEFORE INSERT ON response_event_batches
     FOR EACH ROW EXECUTE FUNCTION test_inject_write_fault();`;
 
-/** Makes every event batch holding `marker` fail (`times` times, or always) with `sqlstate`. */
+/**
+ * Makes every event batch holding `marker` (a quoted JSON value; '' for any
+ * batch after the response's first) fail, `times` times or always, with `sqlstate`.
+ */
 async function failWritesAt(db: Database, marker: string, sqlstate = 'XX000', times?: number) {
   await db.exec("SELECT setval('test_write_fault_count', 1, false); DELETE FROM test_write_faults");
-  await db.query('INSERT INTO test_write_faults VALUES ($1, $2, $3)', [
-    `"${marker}"`,
+  await db.query('INSERT INTO test_write_faults VALUES ($1, $2, $3, $4)', [
+    marker === '' ? '' : `"${marker}"`,
     sqlstate,
     times ?? null,
+    marker === '' ? 1 : 0,
   ]);
 }
 
@@ -70,7 +74,8 @@ describe.each(BACKENDS)('a write that fails during a run, on %s', (backend) => {
 
   beforeAll(async () => {
     tools = await startToolServer({ echo: (body: { text: string }) => `echo: ${body.text}` });
-    server = await startTestServer({ backend });
+    // A short retry budget, so that a database that stays away is given up on quickly.
+    server = await startTestServer({ backend, env: { AGENTD_STORAGE_RETRY_MS: '400' } });
     api = new ApiClient(server.url, server.adminKey);
     db = server.server.services.db;
     await db.exec(FAULTS);
@@ -157,5 +162,22 @@ describe.each(BACKENDS)('a write that fails during a run, on %s', (backend) => {
     const log = await api.get(`/v1/responses/${answer.body.id}/events?order=asc&limit=1000`);
     const numbers = log.body.data.map((event: { sequence_number: number }) => event.sequence_number);
     expect(numbers).toEqual(numbers.map((_: number, index: number) => index + 1));
+  });
+
+  it('when the database stays away past the retry budget, answers 503 and leaves the run for recovery, which finishes it', async () => {
+    await failWritesAt(db, '', '08006');
+    const answer = await api.post('/v1/responses', request());
+    expect(answer.status).toBe(503);
+    expect(answer.body.error.code).toBe('storage_unavailable');
+    const id = /response '([^']+)'/.exec(answer.body.error.message)?.[1];
+    expect(id).toMatch(/^resp_/);
+    const left = await api.get(`/v1/responses/${id}`);
+    expect(['queued', 'in_progress']).toContain(left.body.status);
+    await db.exec('DELETE FROM test_write_faults');
+    expect(await server.server.services.runs.recover()).toContain(id);
+    await server.server.services.runs.wait(id!);
+    const finished = await api.get(`/v1/responses/${id}`);
+    expect(finished.body.status).toBe('completed');
+    expect(JSON.stringify(finished.body.output)).toContain('echo: hello');
   });
 });

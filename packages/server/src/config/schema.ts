@@ -61,6 +61,7 @@ export const configSchema = z.object({
   AGENTD_CONTEXT_TOKENS: wholeNumber('expected a token count of at least 256', 256).default(32_000),
   AGENTD_STRUCTURED_OUTPUT_RETRIES: wholeNumber('expected a whole number from 0 to 5', 0, 5).default(1),
   AGENTD_TOOL_TIMEOUT_MS: milliseconds.default(30_000),
+  AGENTD_STORAGE_RETRY_MS: wholeNumber('expected milliseconds from 0 to 600000', 0, 600_000).default(5_000),
   AGENTD_SSE_HEARTBEAT_MS: milliseconds.default(15_000),
   AGENTD_TOOL_DIR: z.string().min(1, 'expected a directory path').optional(),
   AGENTD_MASTER_KEY: z

@@ -10,6 +10,7 @@ import { lastUserText, memoryTools, withMemories } from '../memories/memory-cont
 import type { MemoryService } from '../memories/memory-service.js';
 import type { ModelResolver } from '../models/model-resolver.js';
 import type { TenantNetworkPolicies } from '../network/tenant-network-policies.js';
+import { retryDelays } from '../storage/write-retry.js';
 import { WEB_TOOL_NAMES } from '../tools/builtins/builtin-tools.js';
 import { instructionsFor, withBuiltinSettings } from '../tools/builtins/run-settings.js';
 import type { ToolService } from '../tools/tool-service.js';
@@ -44,6 +45,8 @@ export interface RunManagerOptions {
   logger: Logger;
   contextTokens: number;
   toolTimeoutMs: number;
+  /** How long a run's writes are retried while the database is unreachable (AGENTD_STORAGE_RETRY_MS). */
+  storageRetryMs?: number;
   tools: ToolService;
   /** Long-term memory, for runs whose agent has it on. */
   memories?: MemoryService;
@@ -144,6 +147,7 @@ export class RunManager {
     // A write that fails for good stops the run where it is: its model call and tools are aborted.
     const recorder = new RunRecorder(responses, bus, stored.tenantId, stored.id, stored.lastSequence, {
       onFailure: (error) => controller.abort(new RunWriteFailed(error)),
+      retryDelaysMs: retryDelays(this.options.storageRetryMs ?? 5_000),
     });
     let final: ResponseObject;
     try {

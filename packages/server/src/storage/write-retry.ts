@@ -14,8 +14,22 @@ export function isTransientStorageError(error: unknown): boolean {
   return code.length === 5 && TRANSIENT_SQLSTATE_CLASSES.includes(code.slice(0, 2));
 }
 
-/** Pauses between attempts at one write: about 5 s in all, the retry budget of a run's writes. */
-export const WRITE_RETRY_DELAYS_MS = [50, 200, 750, 1500, 2500];
+/**
+ * Pauses between attempts at one write, doubling from 50 ms, that add up to
+ * `budgetMs` (AGENTD_STORAGE_RETRY_MS): how long a database may be away before
+ * the runs that write to it stop.
+ */
+export function retryDelays(budgetMs: number): number[] {
+  const delays: number[] = [];
+  let left = budgetMs;
+  for (let delay = 50; left > 0; delay *= 2) {
+    delays.push(Math.min(delay, left));
+    left -= delay;
+  }
+  return delays;
+}
+
+export const WRITE_RETRY_DELAYS_MS = retryDelays(5_000);
 
 /**
  * Runs `write`, retrying a transient failure after each delay; any other
