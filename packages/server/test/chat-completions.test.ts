@@ -84,6 +84,8 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
         ],
         temperature: 0.2,
         max_tokens: 40,
+        user: 'user-7',
+        safety_identifier: 'safety-7',
       })
       .withResponse();
     expect(data).toMatchObject({
@@ -111,6 +113,8 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
       ],
       temperature: 0.2,
       max_tokens: 40,
+      user: 'user-7',
+      safety_identifier: 'safety-7',
     });
     const stored = await api.get(`/v1/responses/${responseId}`);
     expect(stored.body).toMatchObject({ status: 'completed', model: 'fake-model' });

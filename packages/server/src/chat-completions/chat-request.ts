@@ -46,7 +46,15 @@ export async function toResponseRequest(
     ...(chat.reasoning_effort == null ? {} : { reasoning: { effort: chat.reasoning_effort } }),
     ...(chat.user === undefined ? {} : { user: chat.user }),
     ...(chat.metadata == null ? {} : { metadata: chat.metadata }),
-    ...(format ? { text: { format } as CreateResponseInput['text'] } : {}),
+    ...(chat.safety_identifier === undefined ? {} : { safety_identifier: chat.safety_identifier }),
+    ...(format || chat.verbosity
+      ? {
+          text: {
+            ...(format ? { format } : {}),
+            ...(chat.verbosity ? { verbosity: chat.verbosity } : {}),
+          } as CreateResponseInput['text'],
+        }
+      : {}),
   };
   return { request, rename: (error) => inChatTerms(error, chat, agentTools.length) };
 }

@@ -110,7 +110,9 @@ export const ChatCompletionRequestSchema = z
     max_completion_tokens: z.number().int().min(1).nullish(),
     n: z.literal(1, 'agentd answers with one choice: n must be 1').nullish(),
     reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high']).nullish(),
+    verbosity: z.enum(['low', 'medium', 'high']).nullish(),
     user: z.string().max(256).optional(),
+    safety_identifier: z.string().max(64).optional(),
     metadata: MetadataSchema.nullish(),
     web_search_options: z.record(z.string(), z.unknown()).optional(),
     // Taken and not acted on: sampling details the run's model settings come from the agent.
@@ -124,9 +126,7 @@ export const ChatCompletionRequestSchema = z
     store: z.boolean().nullish(),
     service_tier: z.string().nullish(),
     prompt_cache_key: z.string().optional(),
-    safety_identifier: z.string().optional(),
     modalities: z.array(z.literal('text', 'agentd answers with text only')).nullish(),
-    verbosity: z.enum(['low', 'medium', 'high']).nullish(),
   })
   .openapi('CreateChatCompletionRequest');
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequestSchema>;
