@@ -27,6 +27,14 @@ async function collect(stream: AsyncIterable<ChatCompletionChunk>): Promise<Chat
   return chunks;
 }
 
+/** The newest response id in the database: the one a chat request made before its client left. */
+async function latestResponseId(server: TestServer): Promise<string> {
+  const [row] = await server.server.services.db.query<{ id: string }>(
+    'SELECT id FROM responses ORDER BY id DESC LIMIT 1',
+  );
+  return row!.id;
+}
+
 const contentOf = (chunks: ChatCompletionChunk[]) =>
   chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('');
 
@@ -279,6 +287,26 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
     expect(fake.requests.at(-1)!.aborted).toBe(false);
     controller.abort();
     await vi.waitFor(() => expect(fake.requests.at(-1)!.aborted).toBe(true), { timeout: 10_000 });
+    await vi.waitFor(async () => {
+      const stored = await api.get(`/v1/responses/${responseId}`);
+      expect(stored.body.status).toBe('cancelled');
+    });
+  });
+
+  it('cancels the run when the client gives up waiting for a completion that is not streamed', async () => {
+    fake.enqueue({ hang: true });
+    const controller = new AbortController();
+    const pending = fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: 'Think hard.' }] }),
+      signal: controller.signal,
+    }).catch((error: unknown) => error);
+    await vi.waitFor(() => expect(fake.requests).toHaveLength(1), { timeout: 10_000 });
+    controller.abort();
+    expect(await pending).toBeInstanceOf(Error);
+    await vi.waitFor(() => expect(fake.requests[0]!.aborted).toBe(true), { timeout: 10_000 });
+    const responseId = await latestResponseId(server);
     await vi.waitFor(async () => {
       const stored = await api.get(`/v1/responses/${responseId}`);
       expect(stored.body.status).toBe('cancelled');
