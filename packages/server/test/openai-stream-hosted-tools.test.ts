@@ -83,11 +83,11 @@ describe.each(BACKENDS)("the official client's stream helpers with every hosted 
     });
     api = new ApiClient(server.url, server.adminKey);
     client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: server.adminKey });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await server?.close();
     await Promise.all([fake?.close(), site?.close()]);
-  }, 60_000);
+  }, 120_000);
   beforeEach(() => fake.reset());
 
   it('code_interpreter: the code streams as OpenAI streams it and the final item carries it', {
