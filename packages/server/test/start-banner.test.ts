@@ -68,7 +68,13 @@ describe('the start banner’s built-in tools', () => {
       .runtime;
     // Still named in the schema, so the argument check lets the call through to say why.
     expect(runtime.enum).toEqual(['pyodide', 'cpython']);
-    const result = await tool.execute({ code: 'print(1)', runtime: 'cpython' }, { callId: 'c1' });
+    const result = await tool.execute(
+      { code: 'print(1)', runtime: 'cpython' },
+      {
+        callId: 'c1',
+        signal: new AbortController().signal,
+      },
+    );
     expect(result).toEqual({
       isError: true,
       output:
