@@ -1,4 +1,4 @@
-import type { LanguageModel, ModelRequest, ModelStreamPart } from '@agentd/spec';
+import type { LanguageModel, ModelRequest, ModelStreamPart, OutputItem } from '@agentd/spec';
 import { describe, expect, it } from 'vitest';
 import { type RunTool, runLoop } from '../src/index.js';
 import { memorySink, queued } from './support/run-fixtures.js';
@@ -80,8 +80,10 @@ function input(model: LanguageModel, extra: Record<string, unknown> = {}) {
   };
 }
 
-const texts = (output: { type: string; content?: { text?: string }[] }[]) =>
-  output.filter((item) => item.type === 'message').map((item) => item.content?.[0]?.text);
+const texts = (output: readonly OutputItem[]) =>
+  output.flatMap((item) =>
+    item.type === 'message' ? item.content.map((part) => ('text' in part ? part.text : '')) : [],
+  );
 
 describe('structured outputs in the run loop', () => {
   it('passes the format to the model and completes with a valid answer', async () => {

@@ -148,7 +148,7 @@ describe.each(BACKENDS)('the Responses request fields on %s', (backend) => {
     fake.enqueue({ text: 'forget me' });
     const response = await client.responses.create({ model: 'fake-model', input: 'hi', store: false });
     expect(response.output_text).toBe('forget me');
-    expect(response.store).toBe(false);
+    expect((response as unknown as { store: boolean }).store).toBe(false);
     expect((await api.get(`/v1/responses/${response.id}`)).status).toBe(404);
     expect((await api.get(`/v1/responses/${response.id}/events`)).status).toBe(404);
     const chained = await api.post('/v1/responses', { input: 'more', previous_response_id: response.id });
