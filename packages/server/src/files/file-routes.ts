@@ -123,9 +123,10 @@ const contentRoute = defineRoute({
   summary: 'Download a file’s bytes, with an API key or a signed link’s token',
   description:
     'With `Authorization: Bearer <key>` (permission `files:read`), or without it and with the `token` of a signed link (the `url` of an image or file output), which opens this one file until it expires.',
-  // Checked in the handler: a key with files:read, or a link's token.
+  // Checked in the handler (readerOf): a key with files:read, or, without a key, a link's token.
   permission: null,
-  security: [{ bearerAuth: [] }, {}],
+  security: [{ bearerAuth: [] }],
+  'x-agentd-permission': 'files:read',
   request: {
     params: IdParamSchema,
     query: z.object({
