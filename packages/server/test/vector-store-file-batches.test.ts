@@ -163,6 +163,33 @@ describe.each(BACKENDS)('vector store file batches through the official client o
     }
   });
 
+  it('takes a chunking strategy for a single file too, as OpenAI does', async () => {
+    const store = await client.vectorStores.create({ name: 'single' });
+    const fileId = await upload('single.txt', 'One file with its own chunking.');
+    const chunking = {
+      type: 'static' as const,
+      static: { max_chunk_size_tokens: 300, chunk_overlap_tokens: 0 },
+    };
+    const added = await client.vectorStores.files.createAndPoll(
+      store.id,
+      { file_id: fileId, chunking_strategy: chunking },
+      POLL,
+    );
+    expect(added).toMatchObject({ status: 'completed', chunking_strategy: chunking });
+    const refused = await api.post(`/v1/vector_stores/${store.id}/files`, {
+      file_id: fileId,
+      chunking_strategy: {
+        type: 'static',
+        static: { max_chunk_size_tokens: 300, chunk_overlap_tokens: 200 },
+      },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({
+      code: 'invalid_chunking_strategy',
+      param: 'chunking_strategy',
+    });
+  });
+
   it('refuses to cancel a batch that has finished, with a 409', async () => {
     const store = await client.vectorStores.create({ name: 'done' });
     const batch = await client.vectorStores.fileBatches.createAndPoll(

@@ -111,7 +111,13 @@ const addFileRoute = defineRoute({
   permission: 'vector_stores:write',
   request: {
     params: IdParamSchema,
-    ...jsonBody(z.strictObject({ file_id: z.string().min(1), attributes: AttributesSchema.optional() })),
+    ...jsonBody(
+      z.strictObject({
+        file_id: z.string().min(1),
+        attributes: AttributesSchema.nullable().optional(),
+        chunking_strategy: ChunkingStrategySchema.optional(),
+      }),
+    ),
   },
   responses: { 200: jsonContent(VectorStoreFileSchema, 'The file, in_progress until indexed.') },
 });
@@ -228,7 +234,8 @@ export function vectorStoreRoutes() {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       const vectorStores = c.get('services').vectorStores;
-      const file = await vectorStores.addFile(tenantId, id, body.file_id, body.attributes ?? {});
+      const chunking = body.chunking_strategy ? fromStrategy(body.chunking_strategy) : null;
+      const file = await vectorStores.addFile(tenantId, id, body.file_id, body.attributes ?? {}, chunking);
       const store = await vectorStores.repository.get(tenantId, id);
       return c.json(presentFile(file, store.chunking), 200);
     })

@@ -70,10 +70,18 @@ export class VectorStoreService {
     vectorStoreId: string,
     fileId: string,
     attributes: Attributes,
+    /** null: the store's. */
+    chunking: Chunking | null = null,
   ): Promise<StoredVectorStoreFile> {
     await this.repository.get(tenantId, vectorStoreId);
     await this.requireFile(tenantId, fileId, 'file_id');
-    const added = await this.repository.addFile(tenantId, vectorStoreId, fileId, attributes);
+    const added = await this.repository.addFile(
+      tenantId,
+      vectorStoreId,
+      fileId,
+      attributes,
+      chunking && checkChunking(chunking),
+    );
     this.ingestion.enqueue({ tenantId, vectorStoreId, fileId });
     return added;
   }
