@@ -67,6 +67,31 @@ describe.each(BACKENDS)('first contact (%s)', (backend) => {
     expect(badKind.body.error.message).toBe("Invalid value for 'input': expected string or array.");
   });
 
+  it('names the field of an inline or hosted tool that is wrong', async () => {
+    const badName = await api.post('/v1/responses', {
+      input: 'hi',
+      tools: ['code_interpreter', { type: 'function', name: 'no spaces allowed' }],
+    });
+    expect(badName.status).toBe(400);
+    expect(badName.body.error).toMatchObject({
+      code: 'invalid_value',
+      param: 'tools[1].name',
+      message: 'Invalid value for \'tools[1].name\': a tool name is 1 to 64 letters, digits, "_" or "-".',
+    });
+    const noName = await api.post('/v1/responses', { input: 'hi', tools: [{ type: 'function' }] });
+    expect(noName.body.error).toMatchObject({
+      code: 'missing_required_parameter',
+      param: 'tools[0].name',
+      message: "Missing required parameter: 'tools[0].name'.",
+    });
+    const noStores = await api.post('/v1/responses', { input: 'hi', tools: [{ type: 'file_search' }] });
+    expect(noStores.status).toBe(400);
+    expect(noStores.body.error).toMatchObject({
+      code: 'missing_required_parameter',
+      param: 'tools[0].vector_store_ids',
+    });
+  });
+
   it('checks an inline function tool’s parameters as JSON Schema, naming the place', async () => {
     const response = await api.post('/v1/responses', {
       input: 'hi',

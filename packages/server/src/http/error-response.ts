@@ -105,6 +105,28 @@ export function validationError(error: ZodError, target: string, input?: unknown
   });
 }
 
+/**
+ * A failed parse of a part of the request (one entry of `tools`, say) as the
+ * same 400 a route's validation gives: `at` is where the part sits
+ * (`tools[2]`), `value` the part itself.
+ */
+export function partValidationError(error: ZodError, at: string, value: unknown): AgentdError {
+  const prefix = at
+    .split(/\.|(?=\[)/)
+    .map((part) => (/^\[\d+\]$/.test(part) ? Number(part.slice(1, -1)) : part));
+  const nested = error.issues.map((issue) => ({ ...issue, path: [...prefix, ...issue.path] }));
+  return validationError({ issues: nested } as ZodError, 'json', nestValue(prefix, value));
+}
+
+/** `value` placed at `path` in an otherwise empty object, for validationError's missing-field check. */
+function nestValue(path: PropertyKey[], value: unknown): unknown {
+  return path.reduceRight<unknown>((inner, key) => {
+    const outer: Record<PropertyKey, unknown> = {};
+    outer[key] = inner;
+    return outer;
+  }, value);
+}
+
 function formatPath(path: PropertyKey[]): string {
   return path.reduce<string>((out, part) => {
     if (typeof part === 'number') return `${out}[${part}]`;

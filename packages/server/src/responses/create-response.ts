@@ -3,6 +3,7 @@ import type { Item, ModelSettings, ModelToolChoice, ResponseObject } from '@agen
 import type { Agent } from '../agents/agent-schema.js';
 import { toItem } from '../conversations/item-schema.js';
 import { AgentdError, requireReferenced } from '../errors.js';
+import { partValidationError } from '../http/error-response.js';
 import { newId } from '../ids.js';
 import type { Services } from '../services.js';
 import type { BuiltinTools } from '../tools/builtins/builtin-tools.js';
@@ -358,13 +359,7 @@ function inlineTools(refs: readonly unknown[]): FunctionToolSpec[] {
           { param },
         );
       }
-      const issue = parsed.error.issues[0];
-      throw new AgentdError(
-        'invalid_request',
-        'invalid_value',
-        `Invalid tool: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
-        { param },
-      );
+      throw partValidationError(parsed.error, param, ref);
     }
     const { name, description, parameters, endpoint } = parsed.data;
     if (parameters) checkFunctionParameters(parameters, `${param}.parameters`);

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { AgentdError } from '../errors.js';
+import { partValidationError } from '../http/error-response.js';
 import type { BuiltinTools } from '../tools/builtins/builtin-tools.js';
 import type { BuiltinSettings } from '../tools/builtins/run-settings.js';
 import { AttributeFilterSchema } from '../vector-stores/attribute-filter.js';
@@ -55,20 +56,6 @@ export function isHostedToolType(type: unknown): boolean {
   );
 }
 
-/** The first problem of a failed parse, as a 400 naming the field under `param`. */
-function invalidTool(error: z.ZodError, param: string): AgentdError {
-  const issue = error.issues[0];
-  const field = issue?.path.join('.') ?? '';
-  return new AgentdError(
-    'invalid_request',
-    'invalid_value',
-    `Invalid tool: ${field} ${issue?.message ?? ''}`.trim(),
-    {
-      param: field ? `${param}.${field}` : param,
-    },
-  );
-}
-
 /**
  * `{"type": "code_interpreter", ...}` enables code_interpreter (its `runtime`
  * is the default runtime); `{"type": "web_search"}` (and the preview names)
@@ -93,7 +80,7 @@ export function hostedTool(
   };
   if (ref.type === 'code_interpreter') {
     const parsed = CodeInterpreterToolSchema.safeParse(ref);
-    if (!parsed.success) throw invalidTool(parsed.error, param);
+    if (!parsed.success) throw partValidationError(parsed.error, param, ref);
     if (!builtins?.has('code_interpreter')) throw refuse('code_interpreter');
     const runtime = parsed.data.runtime;
     if (runtime) {
@@ -128,7 +115,7 @@ export function hostedTool(
   }
   if (ref.type === 'file_search') {
     const parsed = FileSearchToolSchema.safeParse(ref);
-    if (!parsed.success) throw invalidTool(parsed.error, param);
+    if (!parsed.success) throw partValidationError(parsed.error, param, ref);
     if (!builtins?.has('file_search')) throw refuse('file_search');
     const { vector_store_ids, max_num_results, filters, ranking_options } = parsed.data;
     return {
