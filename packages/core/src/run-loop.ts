@@ -22,6 +22,7 @@ import { fitToBudget, itemsToMessages } from './context-window.js';
 import { fileCitationSources, findFileCitations } from './file-citations.js';
 import { guardModel } from './guard-model.js';
 import type { HostedItemPrefix } from './hosted-items.js';
+import { LogprobBuffer } from './logprob-buffer.js';
 import { closeOpenItems, resumedItems } from './resumed-items.js';
 import type { RunEventSink } from './run-event-sink.js';
 import { transition } from './run-status.js';
@@ -355,6 +356,7 @@ async function streamTurn(
   const items: OutputItem[] = [];
   const calls = new Map<number, PendingCall>();
   let message: { item: MessageItem; index: number; text: string; coalescer: DeltaCoalescer } | undefined;
+  const logprobs = new LogprobBuffer();
   let reasoning: { item: ReasoningItem; index: number; text: string; coalescer: DeltaCoalescer } | undefined;
   const argCoalescers = new Map<number, DeltaCoalescer>();
   const usage = { input: 0, output: 0 };
@@ -381,14 +383,20 @@ async function streamTurn(
         annotation,
       });
     }
-    const part = { type: 'output_text' as const, text, annotations };
+    const tokens = logprobs.close();
+    const part = {
+      type: 'output_text' as const,
+      text,
+      annotations,
+      ...(tokens.length ? { logprobs: tokens } : {}),
+    };
     emit({
       type: 'response.output_text.done',
       item_id: item.id,
       output_index: index,
       content_index: 0,
       text,
-      logprobs: [],
+      logprobs: tokens,
     });
     emit({
       type: 'response.content_part.done',
@@ -487,11 +495,12 @@ async function streamTurn(
               output_index: index,
               content_index: 0,
               delta,
-              logprobs: [],
+              logprobs: logprobs.take(),
             }),
           );
           message = { item, index, text: '', coalescer };
         }
+        logprobs.add(part.logprobs);
         message.text += part.delta;
         message.coalescer.push(part.delta);
         break;

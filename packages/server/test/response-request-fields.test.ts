@@ -191,7 +191,7 @@ describe.each(BACKENDS)('the Responses request fields on %s', (backend) => {
     expect(read.body.error.param).toBe('include[0]');
   });
 
-  it('include message.output_text.logprobs: accepted; the deltas carry logprobs arrays (empty: the model gave none)', async () => {
+  it('include message.output_text.logprobs: asked of the model and passed through on the deltas and the text', async () => {
     fake.enqueue({ text: 'two words' });
     const stream = client.responses.stream({
       model: 'fake-model',
@@ -200,6 +200,23 @@ describe.each(BACKENDS)('the Responses request fields on %s', (backend) => {
     });
     const deltas = [];
     for await (const event of stream) if (event.type === 'response.output_text.delta') deltas.push(event);
+    const final = await stream.finalResponse();
+    expect(fake.requests[0]!.body.logprobs).toBe(true);
+    const tokens = deltas.flatMap((delta) => delta.logprobs.map((entry) => entry.token));
+    expect(tokens.join('')).toBe('two words');
+    const message = final.output.find((item) => item.type === 'message');
+    const part = message?.type === 'message' ? message.content[0] : undefined;
+    expect(part?.type === 'output_text' && part.logprobs?.map((entry) => entry.logprob)).toEqual([
+      -0.1, -0.1,
+    ]);
+  });
+
+  it('without that include the model is not asked and every delta has an empty logprobs array', async () => {
+    fake.enqueue({ text: 'two words' });
+    const stream = client.responses.stream({ model: 'fake-model', input: 'hi' });
+    const deltas = [];
+    for await (const event of stream) if (event.type === 'response.output_text.delta') deltas.push(event);
+    expect(fake.requests[0]!.body.logprobs).toBeUndefined();
     expect(deltas.length).toBeGreaterThan(0);
     for (const delta of deltas) expect(delta.logprobs).toEqual([]);
   });

@@ -44,6 +44,7 @@ export type {
   ModelToolDefinition,
   ModelUsage,
   TextFormat,
+  TokenLogprob,
 } from './model.js';
 export type { Principal, Role } from './principal.js';
 export type {

@@ -1,3 +1,5 @@
+import type { TokenLogprob } from './model.js';
+
 /**
  * Conversation and response items, in the OpenAI Responses API item format.
  * Every item is a discriminated union member on `type`.
@@ -51,6 +53,8 @@ export interface OutputTextPart {
   type: 'output_text';
   text: string;
   annotations: OutputTextAnnotation[];
+  /** The tokens' log probabilities, when the request included them and the model gave them. */
+  logprobs?: TokenLogprob[];
 }
 
 export interface RefusalPart {

@@ -45,6 +45,16 @@ export interface ModelSettings {
   user?: string;
   /** A stable, hashed id of the end user for abuse detection (OpenAI's `safety_identifier`). */
   safetyIdentifier?: string;
+  /** Ask for the answer's token log probabilities (the request included `message.output_text.logprobs`). */
+  logprobs?: boolean;
+}
+
+/** One token of an answer and its log probability, as OpenAI reports them. */
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  bytes?: number[] | null;
+  top_logprobs?: { token: string; logprob: number; bytes?: number[] | null }[];
 }
 
 /**
@@ -85,7 +95,7 @@ export type FinishReason = 'stop' | 'tool-calls' | 'length' | 'content-filter' |
  * llama.cpp); the last report counts.
  */
 export type ModelStreamPart =
-  | { type: 'text-delta'; delta: string }
+  | { type: 'text-delta'; delta: string; logprobs?: TokenLogprob[] }
   | { type: 'reasoning-delta'; delta: string }
   | { type: 'tool-call-start'; index: number; id: string; name: string }
   | { type: 'tool-call-delta'; index: number; delta: string }

@@ -1,4 +1,4 @@
-import type { FinishReason, ModelStreamPart } from '@agentd/spec';
+import type { FinishReason, ModelStreamPart, TokenLogprob } from '@agentd/spec';
 import type { TurnDecoder } from '../http/stream-turn.js';
 import { ModelError } from '../model-error.js';
 import { generateToolCallId } from '../tool-call-id.js';
@@ -81,8 +81,14 @@ export function createChatChunkDecoder(newId: () => string = generateToolCallId)
         const reasoning = delta.reasoning_content ?? delta.reasoning;
         if (typeof reasoning === 'string' && reasoning)
           parts.push({ type: 'reasoning-delta', delta: reasoning });
-        if (typeof delta.content === 'string' && delta.content)
-          parts.push({ type: 'text-delta', delta: delta.content });
+        if (typeof delta.content === 'string' && delta.content) {
+          const logprobs = choice.logprobs?.content;
+          parts.push({
+            type: 'text-delta',
+            delta: delta.content,
+            ...(Array.isArray(logprobs) ? { logprobs } : {}),
+          });
+        }
         if (!callsEmitted)
           for (const [i, raw] of (delta.tool_calls ?? []).entries()) parts.push(...toolCallDelta(raw, i));
         if (choice.finish_reason && finishReason === undefined) {
@@ -120,6 +126,8 @@ interface RawChunk {
       tool_calls?: RawToolCall[];
     };
     finish_reason?: string | null;
+    /** With `logprobs: true`: the chunk's tokens. */
+    logprobs?: { content?: TokenLogprob[] | null } | null;
   }[];
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
   /** llama.cpp's own counters, when it sends no `usage`. */

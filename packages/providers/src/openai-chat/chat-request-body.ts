@@ -25,6 +25,7 @@ export function toChatRequestBody(request: ModelRequest): Record<string, unknown
     stop: settings.stop && settings.stop.length > 0 ? settings.stop : undefined,
     reasoning_effort: settings.reasoningEffort,
     response_format: toResponseFormat(request.textFormat),
+    logprobs: settings.logprobs || undefined,
     user: settings.user,
     safety_identifier: settings.safetyIdentifier,
     stream: true,

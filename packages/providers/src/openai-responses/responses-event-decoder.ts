@@ -1,4 +1,4 @@
-import type { FinishReason, ModelStreamPart } from '@agentd/spec';
+import type { FinishReason, ModelStreamPart, TokenLogprob } from '@agentd/spec';
 import type { TurnDecoder } from '../http/stream-turn.js';
 import { ModelError } from '../model-error.js';
 import { generateToolCallId } from '../tool-call-id.js';
@@ -21,6 +21,7 @@ interface RawItem {
 interface RawEvent {
   type?: string;
   delta?: string;
+  logprobs?: TokenLogprob[];
   item_id?: string;
   output_index?: number;
   item?: RawItem;
@@ -81,7 +82,16 @@ export function createResponsesEventDecoder(newId: () => string = generateToolCa
       const event = parseEvent(sse.data);
       switch (event.type ?? sse.event) {
         case 'response.output_text.delta':
-          return event.delta ? [{ type: 'text-delta', delta: event.delta }] : [];
+          if (!event.delta) return [];
+          return [
+            {
+              type: 'text-delta',
+              delta: event.delta,
+              ...(Array.isArray(event.logprobs) && event.logprobs.length > 0
+                ? { logprobs: event.logprobs }
+                : {}),
+            },
+          ];
         case 'response.reasoning_summary_text.delta':
         case 'response.reasoning_text.delta':
           return event.delta ? [{ type: 'reasoning-delta', delta: event.delta }] : [];

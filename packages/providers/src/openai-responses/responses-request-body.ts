@@ -33,6 +33,7 @@ export function toResponsesRequestBody(request: ModelRequest): Record<string, un
     max_output_tokens: settings.maxOutputTokens,
     reasoning: settings.reasoningEffort ? { effort: settings.reasoningEffort } : undefined,
     text: request.textFormat ? { format: request.textFormat } : undefined,
+    include: settings.logprobs ? ['message.output_text.logprobs'] : undefined,
     user: settings.user,
     safety_identifier: settings.safetyIdentifier,
     stream: true,

@@ -7,6 +7,8 @@ const OutputTextPartSchema = z.strictObject({
   type: z.literal('output_text'),
   text: z.string(),
   annotations: z.array(z.unknown()).default([]),
+  // OpenAI's clients send an earlier answer back as it came, with its logprobs.
+  logprobs: z.array(z.unknown()).optional(),
 });
 const RefusalPartSchema = z.strictObject({ type: z.literal('refusal'), refusal: z.string() });
 const ContentPartSchema = z.discriminatedUnion('type', [

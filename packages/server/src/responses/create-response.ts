@@ -335,6 +335,7 @@ function modelSettings(agent: Agent | undefined, body: CreateResponseInput): Mod
   if (effort !== undefined) settings.reasoningEffort = effort;
   if (body.user !== undefined) settings.user = body.user;
   if (body.safety_identifier !== undefined) settings.safetyIdentifier = body.safety_identifier;
+  if (body.include?.includes('message.output_text.logprobs')) settings.logprobs = true;
   if (base.presence_penalty !== undefined) settings.presencePenalty = base.presence_penalty;
   if (base.frequency_penalty !== undefined) settings.frequencyPenalty = base.frequency_penalty;
   if (base.seed !== undefined) settings.seed = base.seed;

@@ -5,6 +5,8 @@ export interface ChatContext {
   created: number;
   model: string;
   includeUsage: boolean;
+  /** The request asked for `logprobs`: each text chunk carries its token's (a made-up -0.1). */
+  logprobs?: boolean;
 }
 
 const SYSTEM_FINGERPRINT = 'fp_fake0penai';
@@ -21,14 +23,14 @@ export function chatCompletionChunks(
   interleaveCalls = false,
   streamError?: { message: string; code?: string },
 ): object[] {
-  const chunk = (delta: object, finishReason: string | null = null) => ({
+  const chunk = (delta: object, finishReason: string | null = null, logprobs: object | null = null) => ({
     id: context.id,
     object: 'chat.completion.chunk',
     created: context.created,
     model: context.model,
     service_tier: 'default',
     system_fingerprint: SYSTEM_FINGERPRINT,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    choices: [{ index: 0, delta, logprobs, finish_reason: finishReason }],
     ...(context.includeUsage ? { usage: null } : {}),
   });
 
@@ -47,7 +49,10 @@ export function chatCompletionChunks(
     );
   else chunks.push(chunk({ role: 'assistant', content: '', refusal: null }));
   for (const piece of content.reasoningChunks) chunks.push(chunk({ reasoning_content: piece }));
-  for (const piece of content.textChunks) chunks.push(chunk({ content: piece }));
+  for (const piece of content.textChunks)
+    chunks.push(
+      chunk({ content: piece }, null, context.logprobs ? { content: [tokenLogprob(piece)] } : null),
+    );
   for (const delta of toolCallDeltas) chunks.push(chunk({ tool_calls: [delta] }));
   if (streamError) {
     chunks.push({
@@ -124,4 +129,8 @@ function chatUsage(content: TurnContent) {
       rejected_prediction_tokens: 0,
     },
   };
+}
+
+function tokenLogprob(token: string) {
+  return { token, logprob: -0.1, bytes: [...Buffer.from(token)], top_logprobs: [] };
 }

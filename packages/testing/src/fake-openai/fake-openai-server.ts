@@ -95,6 +95,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         created,
         model,
         includeUsage: body.stream_options?.include_usage === true,
+        logprobs: body.logprobs === true,
       };
       if (body.stream !== true) return sendJson(res, 200, chatCompletion(content, context));
       lines = chatCompletionChunks(content, context, turn.interleaveToolCalls, turn.streamError).map(
