@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -5,6 +6,7 @@ import type { Logger } from 'pino';
 import { type AdminBootstrap, bootstrapAdmin } from './api-keys/bootstrap-admin.js';
 import type { Config } from './config/schema.js';
 import { createApp } from './http/app.js';
+import { answerClientErrors } from './http/client-error.js';
 import { startKnowledgeServices } from './knowledge-services.js';
 import { createLogger } from './logging/logger.js';
 import { loadMasterKey } from './secrets/master-key.js';
@@ -82,6 +84,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       );
       s.once('error', reject);
     });
+    answerClientErrors(server as Server);
     const { port } = server.address() as AddressInfo;
     const host = config.AGENTD_HOST.includes(':') ? `[${config.AGENTD_HOST}]` : config.AGENTD_HOST;
     const openDb = db;

@@ -1,0 +1,64 @@
+import type { Mutation } from './mutations.js';
+import type { Answer } from './send-request.js';
+
+/** Error codes of a failed schema validation: these must say which parameter failed. */
+const VALIDATION_CODES = new Set(['invalid_value', 'missing_required_parameter', 'unknown_parameter']);
+
+export interface Expectation {
+  mutation: Mutation | undefined;
+  /** The path names an object of a tenant the caller is not in: the caller must not reach it. */
+  foreignIdInPath: boolean;
+  /** Text only the victim tenant's objects hold: it must never reach another tenant. */
+  secretMarker: string;
+}
+
+/** What is wrong with an answer, if anything: the API's promises on bad input, one line each. */
+export function problemsWith(answer: Answer, expectation: Expectation): string[] {
+  if (answer.failure) return [answer.failure];
+  const problems: string[] = [];
+  const { status } = answer;
+  const ok = status >= 200 && status < 300;
+  if (!ok && !(status >= 400 && status < 500)) {
+    problems.push(`status ${status}: ${answer.text.slice(0, 300)}`);
+  }
+  if (status >= 400) problems.push(...errorBodyProblems(answer, expectation.mutation));
+  if (ok && expectation.mutation?.mustRefuse) problems.push(`accepted (${status}) a request that is invalid`);
+  if (ok && expectation.foreignIdInPath) problems.push(`reached another tenant's object (${status})`);
+  if (ok && answer.contentType.includes('application/json') && !parses(answer.text)) {
+    problems.push('a 2xx answer that is not JSON');
+  }
+  if (answer.text.includes(expectation.secretMarker)) problems.push("leaked another tenant's data");
+  return problems;
+}
+
+function errorBodyProblems(answer: Answer, mutation: Mutation | undefined): string[] {
+  if (!answer.contentType.includes('application/json')) {
+    return [`a ${answer.status} that is not JSON (${answer.contentType || 'no content type'})`];
+  }
+  const body = parses(answer.text) ? (JSON.parse(answer.text) as { error?: Record<string, unknown> }) : {};
+  const error = body.error;
+  if (
+    !error ||
+    typeof error.type !== 'string' ||
+    typeof error.code !== 'string' ||
+    typeof error.message !== 'string'
+  ) {
+    return [`a ${answer.status} without an {"error":{type,code,message}} body: ${answer.text.slice(0, 200)}`];
+  }
+  if (!(typeof error.param === 'string' || error.param === null))
+    return ['error.param is neither a string nor null'];
+  // A validation error names the parameter, unless the whole body was the problem.
+  if (VALIDATION_CODES.has(error.code) && mutation?.where !== 'body' && !error.param) {
+    return [`a validation error (${error.code}) that names no parameter: ${error.message}`];
+  }
+  return [];
+}
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
