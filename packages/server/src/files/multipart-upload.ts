@@ -35,6 +35,8 @@ export function readUpload(request: Request): Promise<UploadPart> {
   try {
     parser = busboy({
       headers: { 'content-type': contentType },
+      // Browsers and the OpenAI SDKs write a file name's UTF-8 bytes as is; busboy would read them as latin1.
+      defParamCharset: 'utf8',
       limits: { files: 1, fields: 20, fieldSize: 4096, parts: 30 },
     });
   } catch (error) {
