@@ -23,6 +23,7 @@ import { accessLog } from './middleware/access-log/access-log.js';
 import { apiKeyAuthenticator } from './middleware/auth/api-key-authenticator.js';
 import { authenticate } from './middleware/auth/authenticate.js';
 import { bodyLimit } from './middleware/body-limit/body-limit.js';
+import { jsonDepthLimit } from './middleware/json-depth/json-depth.js';
 import { serviceRoutes } from './service-routes.js';
 
 export const API_VERSION = '0.1.0';
@@ -48,6 +49,7 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   ]);
   // A signed file link opens its file without a key; the content route checks the token.
   app.use('/v1/*', (c, next) => (isFileLinkRequest(c.req.raw) ? next() : authenticated(c, next)));
+  app.use('/v1/*', jsonDepthLimit());
 
   app.route('/', serviceRoutes());
   app.route('/', tenantRoutes());
