@@ -84,7 +84,8 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   const methodsOf = allowedMethods(app.routes);
   app.notFound((c) => {
     const allowed = methodsOf(c.req.path);
-    if (allowed.length === 0) {
+    // A route that answers this method and found nothing (a missing static asset) is a plain 404.
+    if (allowed.length === 0 || allowed.includes(c.req.method)) {
       return errorResponse(
         c,
         new AgentdError('not_found', 'route_not_found', `No route for ${c.req.method} ${c.req.path}.`),
