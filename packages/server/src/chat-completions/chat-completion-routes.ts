@@ -47,7 +47,9 @@ export function chatCompletionRoutes() {
     const tenantId = tenantOf(c);
     const chat = c.req.valid('json');
     const { request, rename } = await toResponseRequest(services, tenantId, chat);
-    const { response: stored } = await createResponse(services, tenantId, request, undefined).catch(
+    // The origin makes the links of image and file outputs absolute, as for POST /v1/responses.
+    const origin = new URL(c.req.url).origin;
+    const { response: stored } = await createResponse(services, tenantId, request, undefined, origin).catch(
       (error: unknown) => {
         throw rename(error);
       },
