@@ -38,6 +38,22 @@ describe.each(BACKENDS)('first contact (%s)', (backend) => {
     expect(onId.headers.get('allow')).toBe('DELETE, GET, HEAD, PATCH');
   });
 
+  it('says what to do instead of a remote MCP tool or an OpenAI field agentd does not take', async () => {
+    const mcp = await api.post('/v1/responses', {
+      input: 'hi',
+      tools: [{ type: 'mcp', server_label: 'docs', server_url: 'https://mcp.example/sse' }],
+    });
+    expect(mcp.status).toBe(400);
+    expect(mcp.body.error).toMatchObject({ code: 'unsupported_tool', param: 'tools[0]' });
+    expect(mcp.body.error.message).toContain('POST /v1/tools');
+    const tier = await api.post('/v1/responses', { input: 'hi', service_tier: 'auto' });
+    expect(tier.status).toBe(400);
+    expect(tier.body.error).toMatchObject({ code: 'unknown_parameter', param: 'service_tier' });
+    const embeddings = await api.post('/v1/embeddings', { input: 'x', model: 'm' });
+    expect(embeddings.status).toBe(404);
+    expect(embeddings.body.error.code).toBe('route_not_found');
+  });
+
   it('keeps an unknown path a 404', async () => {
     const response = await api.request('PUT', '/v1/no-such-thing');
     expect(response.status).toBe(404);

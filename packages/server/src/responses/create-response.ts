@@ -356,7 +356,9 @@ function inlineTools(refs: readonly unknown[]): FunctionToolSpec[] {
         throw new AgentdError(
           'invalid_request',
           'unsupported_tool',
-          `The tool type '${String(type)}' is not available.`,
+          type === 'mcp'
+            ? "agentd does not take remote MCP servers in a request: register the server once with POST /v1/tools (adapter type 'mcp') and name it in tools."
+            : `The tool type '${String(type)}' is not available.`,
           { param },
         );
       }
