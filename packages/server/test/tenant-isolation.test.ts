@@ -355,6 +355,7 @@ const MADE_UP: Ids = {
   vectorStore: 'vs_01doesnotexist0000000000',
   fileBatch: 'vsfb_01doesnotexist0000000000',
   memory: 'mem_01doesnotexist0000000000',
+  agentModel: 'agent:does-not-exist',
 };
 
 /** A network rule only tenant A has. */
