@@ -16,9 +16,11 @@ import { sendRequest, urlOf } from './support/api-fuzz/send-request.js';
  * that only a hang exceeds, and the server must stay healthy. The seed is
  * fixed, so a failure replays; each operation gets SEED + its index.
  */
-const SEED = 19_000;
-const VALID_RUNS = 2;
-const BROKEN_RUNS = 3;
+const SEED = Number(process.env.AGENTD_FUZZ_SEED ?? 19_000);
+// AGENTD_FUZZ_SCALE=10 (and another seed) searches further, locally; CI runs the fixed few hundred.
+const SCALE = Number(process.env.AGENTD_FUZZ_SCALE ?? 1);
+const VALID_RUNS = 2 * SCALE;
+const BROKEN_RUNS = 3 * SCALE;
 const HANG_MS = 10_000;
 
 describe.each(BACKENDS)('generated requests over the whole API (%s)', (backend) => {

@@ -7,9 +7,9 @@ const VALIDATION_CODES = new Set(['invalid_value', 'missing_required_parameter',
 export interface Expectation {
   mutation: Mutation | undefined;
   /** The path names an object of a tenant the caller is not in: the caller must not reach it. */
-  foreignIdInPath: boolean;
+  foreignIdInPath?: boolean;
   /** Text only the victim tenant's objects hold: it must never reach another tenant. */
-  secretMarker: string;
+  secretMarker?: string;
 }
 
 /** What is wrong with an answer, if anything: the API's promises on bad input, one line each. */
@@ -27,7 +27,11 @@ export function problemsWith(answer: Answer, expectation: Expectation): string[]
   if (ok && answer.contentType.includes('application/json') && !parses(answer.text)) {
     problems.push('a 2xx answer that is not JSON');
   }
-  if (answer.text.includes(expectation.secretMarker)) problems.push("leaked another tenant's data");
+  if (ok && answer.contentType.includes('text/event-stream') && !endsWithTerminalEvent(answer.text)) {
+    problems.push(`a stream that stopped without a terminal event: ...${answer.text.slice(-200)}`);
+  }
+  if (expectation.secretMarker && answer.text.includes(expectation.secretMarker))
+    problems.push("leaked another tenant's data");
   return problems;
 }
 
@@ -52,6 +56,23 @@ function errorBodyProblems(answer: Answer, mutation: Mutation | undefined): stri
     return [`a validation error (${error.code}) that names no parameter: ${error.message}`];
   }
   return [];
+}
+
+/** Whether a server-sent event stream ends as a finished run's does: a terminal event, or `[DONE]`. */
+function endsWithTerminalEvent(text: string): boolean {
+  const data = text
+    .split('\n')
+    .filter((line) => line.startsWith('data:'))
+    .map((line) => line.slice(5).trim());
+  const last = data.at(-1);
+  if (last === undefined) return false;
+  if (last === '[DONE]') return true;
+  try {
+    const type = (JSON.parse(last) as { type?: string }).type ?? '';
+    return /^(response\.(completed|failed|incomplete|cancelled)|error)$/.test(type);
+  } catch {
+    return false;
+  }
 }
 
 function parses(text: string): boolean {
