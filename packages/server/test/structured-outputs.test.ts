@@ -1,10 +1,12 @@
 import {
-  ApiClient,
+  type Agentd,
+  type AgentdWithFakeModel,
+  type ApiClient,
   BACKENDS,
   type FakeOpenAI,
-  startFakeOpenAI,
-  startTestServer,
-  type TestServer,
+  openaiOptions,
+  startAgentd,
+  startAgentdWithFakeModel,
 } from '@agentd/testing';
 import OpenAI from 'openai';
 import { zodTextFormat } from 'openai/helpers/zod';
@@ -17,29 +19,17 @@ const texts = (output: { type: string; content?: { text: string }[] }[]) =>
   output.filter((item) => item.type === 'message').map((item) => item.content?.[0]?.text);
 
 describe.each(BACKENDS)('structured outputs on %s (Chat Completions model)', (backend) => {
+  let agentd: AgentdWithFakeModel;
   let fake: FakeOpenAI;
-  let server: TestServer;
   let api: ApiClient;
   let client: OpenAI;
 
   beforeAll(async () => {
-    fake = await startFakeOpenAI();
-    server = await startTestServer({
-      backend,
-      env: {
-        OPENAI_BASE_URL: fake.baseURL,
-        OPENAI_API_KEY: 'sk-fake',
-        AGENTD_DEFAULT_MODEL: 'fake-model',
-        AGENTD_MODEL_MAX_RETRIES: '0',
-      },
-    });
-    api = new ApiClient(server.url, server.adminKey);
-    client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: server.adminKey });
+    agentd = await startAgentdWithFakeModel({ backend, env: { AGENTD_MODEL_MAX_RETRIES: '0' } });
+    ({ fake, api } = agentd);
+    client = new OpenAI(openaiOptions(agentd));
   });
-  afterAll(async () => {
-    await server?.close();
-    await fake?.close();
-  });
+  afterAll(() => agentd?.close());
   beforeEach(() => fake.reset());
 
   it('responses.parse with zodTextFormat: the schema goes to the model as response_format, the answer comes back parsed', async () => {
@@ -162,29 +152,23 @@ describe.each(BACKENDS)('structured outputs on %s (Chat Completions model)', (ba
 });
 
 describe.each(BACKENDS)('structured outputs on %s (Responses API model, 2 retries)', (backend) => {
+  let agentd: AgentdWithFakeModel;
   let fake: FakeOpenAI;
-  let server: TestServer;
   let client: OpenAI;
 
   beforeAll(async () => {
-    fake = await startFakeOpenAI();
-    server = await startTestServer({
+    agentd = await startAgentdWithFakeModel({
       backend,
       env: {
-        OPENAI_BASE_URL: fake.baseURL,
-        OPENAI_API_KEY: 'sk-fake',
         AGENTD_MODEL_API: 'responses',
-        AGENTD_DEFAULT_MODEL: 'fake-model',
         AGENTD_MODEL_MAX_RETRIES: '0',
         AGENTD_STRUCTURED_OUTPUT_RETRIES: '2',
       },
     });
-    client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: server.adminKey });
+    fake = agentd.fake;
+    client = new OpenAI(openaiOptions(agentd));
   });
-  afterAll(async () => {
-    await server?.close();
-    await fake?.close();
-  });
+  afterAll(() => agentd?.close());
   beforeEach(() => fake.reset());
 
   it('passes the format as text.format and retries as often as AGENTD_STRUCTURED_OUTPUT_RETRIES says', async () => {
@@ -203,16 +187,14 @@ describe.each(BACKENDS)('structured outputs on %s (Responses API model, 2 retrie
 });
 
 describe.each(BACKENDS)('structured outputs on %s (the scripted model)', (backend) => {
-  let server: TestServer;
+  let agentd: Agentd;
   let client: OpenAI;
 
   beforeAll(async () => {
-    server = await startTestServer({ backend });
-    client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: server.adminKey });
+    agentd = await startAgentd({ backend });
+    client = new OpenAI(openaiOptions(agentd));
   });
-  afterAll(async () => {
-    await server?.close();
-  });
+  afterAll(() => agentd?.close());
 
   it('answers a schema request with a valid instance of the schema', async () => {
     const Plan = z.object({

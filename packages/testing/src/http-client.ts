@@ -1,3 +1,5 @@
+import { collectSse, type SseEvent } from './sse-client.js';
+
 export interface ApiResponse<T = any> {
   status: number;
   headers: Headers;
@@ -32,6 +34,20 @@ export class ApiClient {
   }
   delete<T = any>(path: string, options?: RequestOptions) {
     return this.request<T>('DELETE', path, undefined, options);
+  }
+
+  /**
+   * Reads a whole event stream: a POST of `body` as JSON when there is one
+   * (e.g. `{ ..., stream: true }` to /v1/responses), a GET otherwise.
+   */
+  async stream(path: string, body?: unknown, options: RequestOptions = {}): Promise<SseEvent[]> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (this.apiKey !== undefined && headers.authorization === undefined)
+      headers.authorization = `Bearer ${this.apiKey}`;
+    if (body === undefined) return collectSse(await fetch(`${this.baseUrl}${path}`, { headers }));
+    headers['content-type'] ??= 'application/json';
+    const payload = JSON.stringify(body);
+    return collectSse(await fetch(`${this.baseUrl}${path}`, { method: 'POST', headers, body: payload }));
   }
 
   async request<T = any>(

@@ -1,3 +1,11 @@
+export {
+  type Agentd,
+  type AgentdWithFakeModel,
+  type AgentdWithFakeModelOptions,
+  openaiOptions,
+  startAgentd,
+  startAgentdWithFakeModel,
+} from './agentd-fixture.js';
 export { startFakeOpenAI } from './fake-openai/fake-openai-server.js';
 export type {
   FakeHandler,
