@@ -6,13 +6,23 @@ export interface PooledRunner {
 }
 
 export interface SessionPoolOptions<R> {
-  /** Interpreters kept booted and unassigned, so that a new session does not wait for a start. */
+  /** Interpreters kept booted and unassigned, so that a new session does not wait for a start: the least. */
   warm: number;
+  /**
+   * The most the warm pool grows to when it runs empty under a burst of new
+   * sessions. Default `warm`: a pool of fixed size.
+   */
+  maxWarm?: number;
+  /** Boots under way at once while refilling. Default `warm` (at least 1). */
+  bootConcurrency?: number;
+  /** After this long without running empty, a grown pool shrinks by one toward `warm`. Default 60 s. */
+  shrinkAfterMs?: number;
   /** Live sessions at most; a new one evicts the least recently used idle session. */
   maxSessions: number;
   /** A session unused this long is stopped and forgotten. */
   idleMs: number;
-  boot: () => Promise<R>;
+  /** Starts one interpreter; `signal` aborts when the pool closes, so a close does not wait for boots. */
+  boot: (signal: AbortSignal) => Promise<R>;
 }
 
 export interface SessionPoolStats {
@@ -22,6 +32,14 @@ export interface SessionPoolStats {
   coldStarts: number;
   /** Booted, unassigned interpreters right now. */
   warm: number;
+  /** How many the pool keeps warm now: `warm` at rest, more after it ran empty. */
+  target: number;
+  /** Boots under way right now, and the most there were at once. */
+  booting: number;
+  peakBooting: number;
+  /** How long the last boot took, and the mean of all of them (ms); 0 before the first. */
+  lastBootMs: number;
+  meanBootMs: number;
   sessions: number;
 }
 
@@ -48,14 +66,29 @@ export class SessionPool<R extends PooledRunner> {
   readonly #waiters: { resolve: (runner: R) => void; reject: (error: unknown) => void }[] = [];
   readonly #sweeper: NodeJS.Timeout;
   #closed = false;
+  readonly #closing = new AbortController();
   #boots = 0;
   #coldStarts = 0;
   #failures = 0;
   #lastBootError: unknown;
+  readonly #maxWarm: number;
+  readonly #bootConcurrency: number;
+  readonly #shrinkAfterMs: number;
+  #target: number;
+  /** When the pool last ran empty (a new session found no warm interpreter). */
+  #lastEmpty = 0;
+  #peakBooting = 0;
+  #lastBootMs = 0;
+  #totalBootMs = 0;
 
   constructor(options: SessionPoolOptions<R>) {
     this.#options = options;
-    this.#sweeper = setInterval(() => this.#sweep(), Math.max(100, Math.min(options.idleMs, 30_000)));
+    this.#target = options.warm;
+    this.#maxWarm = Math.max(options.warm, options.maxWarm ?? options.warm);
+    this.#bootConcurrency = Math.max(1, options.bootConcurrency ?? options.warm);
+    this.#shrinkAfterMs = options.shrinkAfterMs ?? 60_000;
+    const tick = Math.min(options.idleMs, this.#shrinkAfterMs, 30_000);
+    this.#sweeper = setInterval(() => this.#sweep(), Math.max(100, tick));
     this.#sweeper.unref();
     this.#fill();
   }
@@ -65,6 +98,11 @@ export class SessionPool<R extends PooledRunner> {
       boots: this.#boots,
       coldStarts: this.#coldStarts,
       warm: this.#warm.length,
+      target: this.#target,
+      booting: this.#booting.size,
+      peakBooting: this.#peakBooting,
+      lastBootMs: this.#lastBootMs,
+      meanBootMs: this.#boots === 0 ? 0 : this.#totalBootMs / this.#boots,
       sessions: this.#sessions.size,
     };
   }
@@ -121,6 +159,7 @@ export class SessionPool<R extends PooledRunner> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closing.abort();
     clearInterval(this.#sweeper);
     for (const waiter of this.#waiters.splice(0)) waiter.reject(new Error('the sandbox is closed'));
     const runners = [...this.#warm.splice(0), ...[...this.#sessions.values()].map((s) => s.runner)];
@@ -155,13 +194,16 @@ export class SessionPool<R extends PooledRunner> {
     while (this.#warm.length > 0) {
       const runner = this.#warm.shift()!;
       if (runner.alive) {
-        this.#fill();
+        if (this.#warm.length === 0) this.#grow();
+        // Refill after the caller has its interpreter: starting a worker costs the event loop a moment.
+        setImmediate(() => this.#fill());
         return runner;
       }
       void runner.dispose();
     }
     this.#coldStarts++;
     this.#failures = 0;
+    this.#grow();
     this.#fill();
     // Wait for a boot already under way rather than start one more that competes with it for CPU.
     if (this.#booting.size > this.#waiters.length) {
@@ -170,11 +212,18 @@ export class SessionPool<R extends PooledRunner> {
     return this.#bootOne();
   }
 
+  /** The pool ran empty: demand outran it, so keep more warm from now on (up to `maxWarm`). */
+  #grow(): void {
+    this.#lastEmpty = Date.now();
+    this.#target = Math.min(this.#maxWarm, Math.max(this.#target + 1, this.#target * 2));
+  }
+
   #fill(): void {
     while (
       !this.#closed &&
       this.#failures < MAX_BOOT_FAILURES &&
-      this.#warm.length + this.#booting.size < this.#options.warm
+      this.#warm.length + this.#booting.size < this.#target &&
+      this.#booting.size < this.#bootConcurrency
     ) {
       const boot = this.#bootOne().then(
         async (runner) => {
@@ -186,6 +235,7 @@ export class SessionPool<R extends PooledRunner> {
         (error) => this.#waiters.shift()?.reject(error),
       );
       this.#booting.add(boot);
+      this.#peakBooting = Math.max(this.#peakBooting, this.#booting.size);
       void boot.finally(() => {
         this.#booting.delete(boot);
         this.#fill();
@@ -194,8 +244,11 @@ export class SessionPool<R extends PooledRunner> {
   }
 
   async #bootOne(): Promise<R> {
+    const started = performance.now();
     try {
-      const runner = await this.#options.boot();
+      const runner = await this.#options.boot(this.#closing.signal);
+      this.#lastBootMs = performance.now() - started;
+      this.#totalBootMs += this.#lastBootMs;
       this.#boots++;
       this.#failures = 0;
       return runner;
@@ -208,6 +261,12 @@ export class SessionPool<R extends PooledRunner> {
 
   #sweep(): void {
     const now = Date.now();
+    if (this.#target > this.#options.warm && now - this.#lastEmpty > this.#shrinkAfterMs) {
+      // Quiet for a while: step back toward the resting size, one interpreter at a time.
+      this.#target--;
+      this.#lastEmpty = now;
+      if (this.#warm.length > this.#target) void this.#warm.pop()?.dispose();
+    }
     for (const [id, session] of this.#sessions) {
       if (session.pending === 0 && now - session.lastUsed > this.#options.idleMs) {
         this.#sessions.delete(id);

@@ -19,13 +19,29 @@ function pool(options: {
   idleMs?: number;
   bootMs?: number;
   fail?: boolean;
+  maxWarm?: number;
+  bootConcurrency?: number;
+  shrinkAfterMs?: number;
 }) {
   const created = new SessionPool<FakeRunner>({
     warm: options.warm ?? 2,
     maxSessions: options.maxSessions ?? 4,
     idleMs: options.idleMs ?? 60_000,
-    boot: async () => {
-      await new Promise((resolve) => setTimeout(resolve, options.bootMs ?? 5));
+    ...(options.maxWarm === undefined ? {} : { maxWarm: options.maxWarm }),
+    ...(options.bootConcurrency === undefined ? {} : { bootConcurrency: options.bootConcurrency }),
+    ...(options.shrinkAfterMs === undefined ? {} : { shrinkAfterMs: options.shrinkAfterMs }),
+    boot: async (signal) => {
+      await new Promise((resolve, reject) => {
+        const onAbort = () => {
+          clearTimeout(timer);
+          reject(new Error('aborted'));
+        };
+        const timer = setTimeout(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(undefined);
+        }, options.bootMs ?? 5);
+        signal.addEventListener('abort', onAbort);
+      });
       if (options.fail) throw new Error('boot failed');
       return new FakeRunner();
     },
@@ -121,5 +137,40 @@ describe('SessionPool', () => {
     await p.close();
     expect(held.disposed).toBe(true);
     await expect(p.withSession('b', async () => 1)).rejects.toThrow('closed');
+  });
+
+  it('grows the warm pool when a burst drains it, booting several at once, up to maxWarm', async () => {
+    const p = pool({ warm: 2, maxWarm: 6, bootConcurrency: 3, maxSessions: 32, bootMs: 20 });
+    await p.ready();
+    expect(p.stats).toMatchObject({ target: 2, peakBooting: 2 });
+    for (let i = 0; i < 10; i++) await p.withSession(`burst-${i}`, async () => undefined);
+    expect(p.stats.target).toBe(6);
+    // Refilling ran boots side by side, never more than the concurrency allows.
+    expect(p.stats.peakBooting).toBe(3);
+    await p.ready();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(p.stats.warm).toBe(6);
+  });
+
+  it('keeps a fixed size when maxWarm is not above warm (the earlier policy)', async () => {
+    const p = pool({ warm: 2, maxSessions: 32 });
+    for (let i = 0; i < 6; i++) await p.withSession(`s-${i}`, async () => undefined);
+    expect(p.stats.target).toBe(2);
+    expect(p.stats.coldStarts).toBeGreaterThan(0);
+  });
+
+  it('shrinks a grown pool back toward warm once no burst drained it for a while', async () => {
+    const p = pool({ warm: 1, maxWarm: 4, maxSessions: 32, shrinkAfterMs: 100 });
+    for (let i = 0; i < 4; i++) await p.withSession(`s-${i}`, async () => undefined);
+    expect(p.stats.target).toBeGreaterThan(1);
+    await expect.poll(() => p.stats.target, { timeout: 5_000, interval: 50 }).toBe(1);
+    await expect.poll(() => p.stats.warm, { timeout: 5_000, interval: 50 }).toBe(1);
+  });
+
+  it('close() ends boots under way instead of waiting for them', async () => {
+    const p = pool({ warm: 2, bootMs: 60_000 });
+    expect(p.stats.booting).toBe(2);
+    await p.close();
+    expect(p.stats).toMatchObject({ booting: 0, boots: 0, warm: 0 });
   });
 });

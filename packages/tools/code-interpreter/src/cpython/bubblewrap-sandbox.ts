@@ -10,6 +10,10 @@ import { seccompProgram } from './seccomp-filter.js';
 export interface BubblewrapSandboxOptions {
   /** Started, unassigned sandboxes kept ready. Default 1. */
   poolSize?: number;
+  /** The most warm sandboxes the pool grows to when new sessions drain it. Default 4. */
+  maxPoolSize?: number;
+  /** Sandboxes starting at once while the pool refills. Default 4. */
+  bootConcurrency?: number;
   /** Live sessions at most; the least recently used idle one is evicted. Default 8. */
   maxSessions?: number;
   /** A session unused this long is stopped. Default 15 minutes. */
@@ -94,11 +98,14 @@ export class BubblewrapSandbox implements Sandbox {
       },
       bootTimeoutMs: options.bootTimeoutMs ?? 20_000,
     };
+    const warm = options.poolSize ?? 1;
     this.#pool = new SessionPool({
-      warm: options.poolSize ?? 1,
+      warm,
+      maxWarm: options.maxPoolSize ?? Math.max(warm, 4),
+      bootConcurrency: options.bootConcurrency ?? 4,
       maxSessions: options.maxSessions ?? 8,
       idleMs: options.idleTimeoutMs ?? 15 * 60_000,
-      boot: () => CPythonProcess.start(processOptions),
+      boot: (signal) => CPythonProcess.start(processOptions, signal),
     });
   }
 

@@ -82,7 +82,8 @@ export class CPythonProcess implements PooledRunner {
     });
   }
 
-  static async start(options: CPythonProcessOptions): Promise<CPythonProcess> {
+  /** `signal` ends a start still under way (the pool is closing). */
+  static async start(options: CPythonProcessOptions, signal?: AbortSignal): Promise<CPythonProcess> {
     const inputsDir = mkdtempSync(join(tmpdir(), 'agentd-ci-inputs-'));
     // The sandbox's user must be able to reach the files it is given, and no more.
     chmodSync(inputsDir, 0o711);
@@ -115,13 +116,17 @@ export class CPythonProcess implements PooledRunner {
           () => reject(new Error('the CPython sandbox did not start in time')),
           options.bootTimeoutMs,
         );
+        const onAbort = () => runner.#onReady?.(new Error('the sandbox is closed'));
         runner.#onReady = (error) => {
           clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
           runner.#onReady = null;
           if (error) reject(error);
           else resolve();
         };
         child.once('error', (error) => runner.#onReady?.(error));
+        if (signal?.aborted) return onAbort();
+        signal?.addEventListener('abort', onAbort, { once: true });
       });
     } catch (error) {
       await runner.dispose();

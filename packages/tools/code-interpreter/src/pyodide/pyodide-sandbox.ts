@@ -1,13 +1,20 @@
+import { availableParallelism } from 'node:os';
 import { type OutputLimits, resolveOutputLimits } from '../output-limits.js';
 import { PYTHON_DIR } from '../python-dir.js';
 import { runInPool } from '../run-in-pool.js';
 import type { Sandbox, SandboxRequest, SandboxResult } from '../sandbox.js';
 import { SessionPool, type SessionPoolStats } from '../session-pool.js';
+import { compiledPyodideModule } from './compiled-module.js';
 import { PyodideWorkerRunner } from './pyodide-worker-runner.js';
+import type { BootTimings } from './worker-protocol.js';
 
 export interface PyodideSandboxOptions {
   /** Booted, unassigned workers kept ready. Default 2. */
   poolSize?: number;
+  /** The most warm workers the pool grows to when new sessions drain it. Default 6. */
+  maxPoolSize?: number;
+  /** Workers booting at once while the pool refills. Default: the machine's cores, at least 2. */
+  bootConcurrency?: number;
   /** Live sessions at most; the least recently used idle one is evicted. Default 16. */
   maxSessions?: number;
   /** A session unused this long is forgotten. Default 15 minutes. */
@@ -51,6 +58,7 @@ export class PyodideSandbox implements Sandbox {
   #snapshot: Uint8Array | null = sharedSnapshot;
   /** While the first worker takes the image, other boots wait for it rather than boot cold beside it. */
   #snapshotting: Promise<unknown> | null = null;
+  #lastBoot: BootTimings | null = null;
 
   constructor(options: PyodideSandboxOptions = {}) {
     this.#limits = resolveOutputLimits(options.outputLimits);
@@ -60,18 +68,31 @@ export class PyodideSandbox implements Sandbox {
     this.#cancelGraceMs = options.cancelGraceMs ?? 1_000;
     const wasmMemoryMb = options.wasmMemoryMb ?? 512;
     const jsHeapMb = options.jsHeapMb ?? 256;
+    const warm = options.poolSize ?? 2;
     this.#pool = new SessionPool({
-      warm: options.poolSize ?? 2,
+      warm,
+      maxWarm: options.maxPoolSize ?? Math.max(warm, 6),
+      bootConcurrency: options.bootConcurrency ?? Math.max(2, availableParallelism()),
       maxSessions: options.maxSessions ?? 16,
       idleMs: options.idleTimeoutMs ?? 15 * 60_000,
-      boot: () => this.#boot(jsHeapMb, wasmMemoryMb, options.bootTimeoutMs ?? 60_000),
+      boot: (signal) => this.#boot(jsHeapMb, wasmMemoryMb, options.bootTimeoutMs ?? 60_000, signal),
     });
   }
 
-  async #boot(jsHeapMb: number, wasmMemoryMb: number, bootTimeoutMs: number): Promise<PyodideWorkerRunner> {
+  async #boot(
+    jsHeapMb: number,
+    wasmMemoryMb: number,
+    bootTimeoutMs: number,
+    signal: AbortSignal,
+  ): Promise<PyodideWorkerRunner> {
     if (this.#snapshot === null && this.#snapshotting) await this.#snapshotting.catch(() => undefined);
     const makeSnapshot = this.#snapshot === null && this.#snapshotting === null;
-    const booting = this.#bootWorker(jsHeapMb, wasmMemoryMb, bootTimeoutMs, makeSnapshot);
+    const booting = this.#bootWorker(jsHeapMb, wasmMemoryMb, bootTimeoutMs, makeSnapshot, signal).then(
+      (runner) => {
+        this.#lastBoot = runner.timings;
+        return runner;
+      },
+    );
     if (makeSnapshot) {
       this.#snapshotting = booting;
       void booting.then(
@@ -87,11 +108,15 @@ export class PyodideSandbox implements Sandbox {
     wasmMemoryMb: number,
     bootTimeoutMs: number,
     makeSnapshot: boolean,
+    signal: AbortSignal,
   ): Promise<PyodideWorkerRunner> {
+    const wasmModule = await compiledPyodideModule();
+    if (signal.aborted) throw new Error('the sandbox is closed');
     try {
       return await PyodideWorkerRunner.boot({
         data: {
           snapshot: this.#snapshot,
+          wasmModule,
           makeSnapshot,
           pythonDir: PYTHON_DIR,
           wasmMemoryBytes: wasmMemoryMb * 1024 * 1024,
@@ -111,8 +136,10 @@ export class PyodideSandbox implements Sandbox {
           stackSizeMb: 4,
         },
         bootTimeoutMs,
+        signal,
       });
     } catch (error) {
+      if (signal.aborted) throw error;
       // An image this Pyodide cannot restore: boot cold (and take a new one) from now on.
       if (this.#snapshot === sharedSnapshot) sharedSnapshot = null;
       this.#snapshot = null;
@@ -123,6 +150,11 @@ export class PyodideSandbox implements Sandbox {
   /** Boot and session counters; `coldStarts` counts new sessions that waited for a boot. */
   get stats(): SessionPoolStats {
     return this.#pool.stats;
+  }
+
+  /** Where the last worker's boot went: loading Pyodide, then the runner and lockdown. */
+  get lastBootTimings(): BootTimings | null {
+    return this.#lastBoot;
   }
 
   /** Resolves once the warm pool is full. */

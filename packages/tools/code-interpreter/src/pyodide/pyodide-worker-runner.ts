@@ -4,7 +4,7 @@ import type { CellRequest } from '../cell-request.js';
 import type { SandboxResult } from '../sandbox.js';
 import { lostSessionMessage } from '../session-lost.js';
 import type { PooledRunner } from '../session-pool.js';
-import type { PyodideWorkerData, RunMessage, WorkerMessage } from './worker-protocol.js';
+import type { BootTimings, PyodideWorkerData, RunMessage, WorkerMessage } from './worker-protocol.js';
 
 const WORKER_URL = new URL('./pyodide-worker.js', import.meta.url);
 const SIGINT = 2;
@@ -15,6 +15,8 @@ export interface PyodideWorkerOptions {
   onSnapshot?: (bytes: Uint8Array) => void;
   resourceLimits: ResourceLimits;
   bootTimeoutMs: number;
+  /** Ends a boot still under way (the pool is closing). */
+  signal?: AbortSignal;
 }
 
 /** One booted Pyodide worker. A time-out, crash or kill ends it: the pool boots another. */
@@ -24,8 +26,11 @@ export class PyodideWorkerRunner implements PooledRunner {
   #alive = true;
   #nextId = 0;
   #exitReason: string | null = null;
+  /** Where this worker's boot went. */
+  readonly timings: BootTimings;
 
-  private constructor(worker: Worker, interrupt: Int32Array) {
+  private constructor(worker: Worker, interrupt: Int32Array, timings: BootTimings) {
+    this.timings = timings;
     this.#worker = worker;
     this.#interrupt = interrupt;
     worker.on('exit', () => {
@@ -55,6 +60,7 @@ export class PyodideWorkerRunner implements PooledRunner {
     // Its console is silenced after boot; drain the pipes so nothing blocks.
     worker.stdout.resume();
     worker.stderr.resume();
+    let timings: BootTimings = { loadMs: 0, setupMs: 0, sharedModule: false };
     try {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(
@@ -66,18 +72,24 @@ export class PyodideWorkerRunner implements PooledRunner {
           worker.off('message', onMessage);
           worker.off('error', onError);
           worker.off('exit', onExit);
+          options.signal?.removeEventListener('abort', onAbort);
           if (error) reject(error);
           else resolve();
         };
         const onMessage = (message: WorkerMessage) => {
-          if (message.type === 'ready') done();
-          else if (message.type === 'snapshot') options.onSnapshot?.(message.bytes);
+          if (message.type === 'ready') {
+            timings = message.timings;
+            done();
+          } else if (message.type === 'snapshot') options.onSnapshot?.(message.bytes);
           else if (message.type === 'boot-failed')
             done(new Error(`Pyodide failed to boot: ${message.message}`));
         };
         const onError = (error: Error) => done(error);
         const onExit = (code: number) =>
           done(new Error(`the Pyodide worker exited during boot (code ${code})`));
+        const onAbort = () => done(new Error('the sandbox is closed'));
+        if (options.signal?.aborted) return onAbort();
+        options.signal?.addEventListener('abort', onAbort, { once: true });
         worker.on('message', onMessage);
         worker.on('error', onError);
         worker.on('exit', onExit);
@@ -86,7 +98,7 @@ export class PyodideWorkerRunner implements PooledRunner {
       await worker.terminate();
       throw error;
     }
-    return new PyodideWorkerRunner(worker, new Int32Array(interrupt));
+    return new PyodideWorkerRunner(worker, new Int32Array(interrupt), timings);
   }
 
   get alive(): boolean {

@@ -63,6 +63,7 @@ class CappedSink {
 }
 
 async function boot() {
+  const started = performance.now();
   capWasmMemory(config.wasmMemoryBytes);
   // Emscripten names the program after argv[1]: keep the host's paths out of sys.argv and os.environ.
   process.argv.splice(1);
@@ -72,6 +73,7 @@ async function boot() {
   const { loadPyodide } = await import(pyodideUrl);
   const stdout = new CappedSink(config.stdoutChars * 4);
   const stderr = new CappedSink(config.stderrChars * 4);
+  const restoreInstantiate = useCompiledModule(config.wasmModule);
   /** @type {import('pyodide').PyodideAPI} */
   const pyodide = await loadPyodide({
     indexURL: fileURLToPath(new URL('.', pyodideUrl)),
@@ -83,7 +85,8 @@ async function boot() {
     stdin: () => null,
     ...(config.snapshot ? { _loadSnapshot: config.snapshot } : {}),
     ...(config.makeSnapshot ? { _makeSnapshot: true } : {}),
-  });
+  }).finally(restoreInstantiate);
+  const loaded = performance.now();
   if (config.makeSnapshot) {
     // Copied, not transferred: the image may share its buffer with the WASM heap.
     send({ type: 'snapshot', bytes: pyodide.makeMemorySnapshot() });
@@ -149,7 +152,38 @@ _agentd_boot
   runCell(runtime, { type: 'run', id: 0, code: 'None', files: [] });
   restartNumbering();
   restartNumbering.destroy();
-  return runtime;
+  /** @type {import('./worker-protocol.js').BootTimings} */
+  const timings = {
+    loadMs: loaded - started,
+    setupMs: performance.now() - loaded,
+    sharedModule: config.wasmModule !== null && sharedModuleUsed,
+  };
+  return { runtime, timings };
+}
+
+let sharedModuleUsed = false;
+
+/**
+ * Makes Pyodide instantiate the host's already compiled WebAssembly module
+ * instead of compiling its 10 MB binary again in every worker (the largest
+ * part of a boot from a snapshot). Returns the undo, run once Pyodide loaded.
+ * @param {object | null} module a WebAssembly.Module
+ */
+function useCompiledModule(module) {
+  if (!module) return () => undefined;
+  const wasm = /** @type {any} */ (globalThis).WebAssembly;
+  const instantiate = wasm.instantiate;
+  wasm.instantiate = (/** @type {any} */ source, /** @type {any} */ imports) => {
+    // Pyodide's main module is the one instantiated from bytes with its Jsv imports.
+    if (!(source instanceof wasm.Module) && imports?.env?.Jsv_GetError_import) {
+      sharedModuleUsed = true;
+      return instantiate(module, imports).then((/** @type {any} */ instance) => ({ instance, module }));
+    }
+    return instantiate(source, imports);
+  };
+  return () => {
+    wasm.instantiate = instantiate;
+  };
 }
 
 /**
@@ -276,7 +310,7 @@ function runCell(runtime, message) {
 }
 
 try {
-  const runtime = await boot();
+  const { runtime, timings } = await boot();
   port.on('message', (/** @type {RunMessage} */ message) => {
     if (message.type !== 'run') return;
     try {
@@ -290,7 +324,7 @@ try {
       });
     }
   });
-  send({ type: 'ready' });
+  send({ type: 'ready', timings });
 } catch (error) {
   send({
     type: 'boot-failed',

@@ -17,6 +17,8 @@ export interface PyodideWorkerData {
    * code), which boots several times faster than a cold start.
    */
   snapshot: Uint8Array | null;
+  /** Pyodide's `WebAssembly.Module`, compiled once by the host and shared by every worker. */
+  wasmModule: object | null;
   /** Take such an image after booting and send it back before `ready`. */
   makeSnapshot: boolean;
 }
@@ -29,8 +31,18 @@ export interface RunMessage {
   files: { path: string; bytes: Uint8Array }[];
 }
 
+/** Where a worker's boot went, for the pool's stats and the benchmark. */
+export interface BootTimings {
+  /** Loading Pyodide: the WASM instance, the memory image or a cold start. */
+  loadMs: number;
+  /** The runner, the lockdowns and the warm-up calls. */
+  setupMs: number;
+  /** Whether the host's compiled module was used. */
+  sharedModule: boolean;
+}
+
 export type WorkerMessage =
-  | { type: 'ready' }
+  | { type: 'ready'; timings: BootTimings }
   | { type: 'snapshot'; bytes: Uint8Array }
   | { type: 'boot-failed'; message: string }
   | { type: 'result'; id: number; output: unknown }
