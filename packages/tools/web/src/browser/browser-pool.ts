@@ -20,7 +20,11 @@ export interface BrowserPoolOptions {
   maxSessions?: number;
   /** A conversation's context is closed after this long unused. Default 5 minutes. */
   sessionIdleMs?: number;
-  /** The browser itself is closed after this long without any context. Default 2 minutes. */
+  /**
+   * The browser itself is closed after this long without any context. By
+   * default never: once the tool has been used, Chromium stays warm, so a
+   * new conversation costs a context (tens of ms), not a launch.
+   */
   browserIdleMs?: number;
   limits?: Partial<BrowserLimits>;
   /** DNS for the pinned connections; the system resolver by default. */
@@ -238,7 +242,7 @@ export class BrowserPool {
         await this.closeSession(session.id);
       }
     }
-    const browserIdle = this.#options.browserIdleMs ?? 120_000;
+    const browserIdle = this.#options.browserIdleMs ?? Number.POSITIVE_INFINITY;
     const idle = this.#sessions.size === 0 && this.#pending.size === 0;
     if (idle && this.#running && now - this.#idleSince > browserIdle) {
       await this.#stopBrowser();

@@ -3,14 +3,17 @@ import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import type { Dispatcher } from 'undici';
 import { WebToolError } from '../errors.js';
 import { type FindResult, findInParts } from '../extract/find-in-parts.js';
-import { type ExtractedPage, htmlToMarkdown } from '../extract/html-to-markdown.js';
+import type { ExtractedPage } from '../extract/html-to-markdown.js';
 import type { PageLink } from '../extract/number-links.js';
 import { paginate } from '../extract/paginate.js';
 import { renderPart } from '../extract/render-part.js';
 import type { BrowserLimits } from './browser-limits.js';
 import { DeadlineExceeded, withDeadline } from './deadline.js';
 import { explainNavigationFailure, isClosedError } from './navigation-failure.js';
+import type { OpenTimings } from './open-timings.js';
+import { readPage } from './read-page.js';
 import { CUT_AT_LIMIT, type RequestRecord, RouteGuard } from './route-guard.js';
+import { settlePage } from './settle-page.js';
 
 const REDIRECTED: unique symbol = Symbol('redirected');
 
@@ -28,6 +31,8 @@ export interface PageSnapshot {
   /** Requests of the page that were refused or failed. */
   refused: RequestRecord[];
   notes: string[];
+  /** Where the time of the navigation that loaded this page went (unchanged by scroll). */
+  timings: OpenTimings;
 }
 
 export interface Screenshot {
@@ -43,6 +48,7 @@ interface CurrentPage {
   status: number | undefined;
   refused: RequestRecord[];
   notes: string[];
+  timings: OpenTimings;
 }
 
 /**
@@ -270,13 +276,16 @@ export class BrowserSession {
 
   async #navigate(label: string, go: (timeout: number) => Promise<Response | null>): Promise<PageSnapshot> {
     const page = this.#page;
-    const deadline = Date.now() + this.#limits.loadTimeoutMs;
+    const started = Date.now();
+    const deadline = started + this.#limits.loadTimeoutMs;
     const remaining = () => Math.max(1, deadline - Date.now());
     const goto = (url: URL) => (timeout: number) =>
       page.goto(url.href, { waitUntil: 'domcontentloaded', timeout });
     this.#guard.begin();
     let step = go;
     let response: Response | null = null;
+    let settleMs = 0;
+    let settledBy: OpenTimings['settledBy'] = 'quiet';
     for (let hops = 0; ; hops++) {
       let failure: unknown;
       const navigation = step(remaining());
@@ -292,7 +301,9 @@ export class BrowserSession {
       }
       let redirect = this.#guard.takeRedirect();
       if (!redirect && failure === undefined) {
-        await this.#settle(page, remaining);
+        const settling = Date.now();
+        settledBy = await settlePage(page, this.#guard, this.#limits, remaining);
+        settleMs += Date.now() - settling;
         // A script or meta refresh navigated while the page settled, and met a server redirect.
         redirect = this.#guard.takeRedirect();
       }
@@ -310,19 +321,19 @@ export class BrowserSession {
         throw explainNavigationFailure(failure, label, this.#guard.records, this.#limits);
       break;
     }
-    const html = await this.#content(page);
+    const settled = Date.now();
+    const read = await readPage(page, this.#limits, remaining());
     if (page !== this.#page)
       throw new WebToolError('browser_failed', 'The page was replaced during the call.');
     const notes: string[] = [];
-    if (html.length > this.#limits.maxHtmlChars)
-      notes.push('The page is very large: only its beginning was read.');
+    if (read.truncated) notes.push('The page is very large: only its beginning was read.');
     if (this.#guard.records.some((record) => record.mainFrame && record.reason === CUT_AT_LIMIT)) {
       notes.push('The page was larger than the size limit: only its beginning was loaded.');
     }
-    const extracted = htmlToMarkdown(html.slice(0, this.#limits.maxHtmlChars), page.url());
     const refused = this.#guard.records.filter(
       (record) => record.outcome !== 'fulfilled' && record.outcome !== 'redirected',
     );
+    const { extracted } = read;
     this.#current = {
       extracted,
       parts: paginate(extracted.markdown, this.#limits.pageSize),
@@ -330,30 +341,17 @@ export class BrowserSession {
       status: response?.status(),
       refused,
       notes,
+      timings: {
+        navigationMs: settled - started - settleMs,
+        settleMs,
+        settledBy,
+        extractionMs: read.extractionMs,
+        conversionMs: read.conversionMs,
+        extractedIn: read.extractedIn,
+        totalMs: Date.now() - started,
+      },
     };
     return this.#snapshot(this.#current);
-  }
-
-  /** Waits for the load event (within bounds), then for the network to be quiet a moment. */
-  async #settle(page: Page, remaining: () => number): Promise<void> {
-    await page
-      .waitForLoadState('load', { timeout: Math.min(remaining(), this.#limits.settleTimeoutMs) })
-      .catch(() => {});
-    // Scripts that fetch their content after load, or navigate elsewhere.
-    await this.#guard.waitForQuiet(this.#limits.quietMs, Math.min(remaining(), 2000));
-  }
-
-  /** The rendered HTML; if a client-side navigation is under way, that of the page it lands on. */
-  async #content(page: Page): Promise<string> {
-    try {
-      return await page.content();
-    } catch (error) {
-      if (isClosedError(error)) throw error;
-      await page
-        .waitForLoadState('domcontentloaded', { timeout: this.#limits.settleTimeoutMs })
-        .catch(() => {});
-      return page.content();
-    }
   }
 
   #snapshot(current: CurrentPage): PageSnapshot {
@@ -366,6 +364,7 @@ export class BrowserSession {
       content: renderPart(current.extracted, current.parts, current.part),
       refused: current.refused,
       notes: current.notes,
+      timings: current.timings,
     };
   }
 

@@ -98,19 +98,20 @@ export class RouteGuard {
 
   /**
    * Resolves once no request has been in flight for `quietMs`, or after
-   * `timeoutMs`. Every request passes through here, so this knows better
+   * `timeoutMs` (false). Every request passes through here, so this knows better
    * than Playwright's networkidle, and needs a shorter quiet window.
    */
-  async waitForQuiet(quietMs: number, timeoutMs: number): Promise<void> {
+  async waitForQuiet(quietMs: number, timeoutMs: number): Promise<boolean> {
     const start = Date.now();
     const deadline = start + timeoutMs;
     while (Date.now() < deadline) {
       // Quiet since the later of the last request and the call: a request the page has just made
       // reaches the route handler a moment after Chromium sends it.
       const since = Math.max(this.#lastActivity, start);
-      if (this.#inflight === 0 && Date.now() - since >= quietMs) return;
+      if (this.#inflight === 0 && Date.now() - since >= quietMs) return true;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+    return false;
   }
 
   /**

@@ -12,14 +12,27 @@ export interface ExtractedPage {
   usedFallback: boolean;
 }
 
+/** The readable part of a page, as HTML: what Readability kept, or the body when it kept too little. */
+export interface ArticleHtml {
+  title: string;
+  /** The article's (or the body's) HTML, links as the page wrote them. */
+  html: string;
+  /** What relative links resolve against (a <base> element, else the page URL). */
+  baseUrl: string;
+  usedFallback: boolean;
+}
+
 const converter = createMarkdownConverter();
-const MIN_ARTICLE_CHARS = 80;
-const DROPPED_FROM_BODY = 'script, style, noscript, template, iframe, object, embed, svg, canvas';
+/** Readability's article is used only when it holds at least this much text; else the body is. */
+export const MIN_ARTICLE_CHARS = 80;
+export const DROPPED_FROM_BODY = 'script, style, noscript, template, iframe, object, embed, svg, canvas';
 
 /**
  * HTML to readable markdown: Mozilla Readability on a jsdom document (its
  * scripts are never run and nothing it references is loaded), then Turndown.
  * When Readability finds no article, the whole body is converted instead.
+ * The browser extracts in the page it already parsed (in-page-extract.ts);
+ * this is for fetch_url and for pages where that fails.
  */
 export function htmlToMarkdown(html: string, url: string): ExtractedPage {
   const dom = new JSDOM(html, { url, virtualConsole: new VirtualConsole() });
@@ -40,13 +53,38 @@ export function htmlToMarkdown(html: string, url: string): ExtractedPage {
     if (usedFallback) {
       for (const node of root.querySelectorAll(DROPPED_FROM_BODY)) node.remove();
     }
-    const links = numberLinks(root, url, document.baseURI);
-    const markdown = tidy(converter.turndown(root as HTMLElement));
     const title = (article?.title ?? '').trim() || pageTitle;
-    return { url, title, markdown, links, usedFallback };
+    return convertRoot(root, { url, baseUrl: document.baseURI, title, usedFallback });
   } finally {
     dom.window.close();
   }
+}
+
+/**
+ * The readable part a page already extracted (in the browser) to markdown:
+ * only this small fragment is parsed here, with the same link numbering and
+ * Turndown rules as htmlToMarkdown.
+ */
+export function articleToMarkdown(article: ArticleHtml, url: string): ExtractedPage {
+  const fragment = JSDOM.fragment(`<div>${article.html}</div>`);
+  const root = fragment.firstElementChild;
+  if (!root)
+    return { url, title: article.title, markdown: '', links: [], usedFallback: article.usedFallback };
+  return convertRoot(root, {
+    url,
+    baseUrl: article.baseUrl,
+    title: article.title,
+    usedFallback: article.usedFallback,
+  });
+}
+
+function convertRoot(
+  root: Element,
+  page: { url: string; baseUrl: string; title: string; usedFallback: boolean },
+): ExtractedPage {
+  const links = numberLinks(root, page.url, page.baseUrl);
+  const markdown = tidy(converter.turndown(root as HTMLElement));
+  return { url: page.url, title: page.title, markdown, links, usedFallback: page.usedFallback };
 }
 
 function tidy(markdown: string): string {
