@@ -1,11 +1,13 @@
 import {
-  ApiClient,
+  type Agentd,
+  type AgentdWithFakeModel,
+  type ApiClient,
   BACKENDS,
   type FakeOpenAI,
-  startFakeOpenAI,
-  startTestServer,
+  openaiOptions,
+  startAgentd,
+  startAgentdWithFakeModel,
   startToolServer,
-  type TestServer,
   type ToolServer,
 } from '@agentd/testing';
 import OpenAI from 'openai';
@@ -20,16 +22,16 @@ const citySchema = {
 
 /** Agents run through Chat Completions with the scripted stand-in: built-in tools, approvals, structured outputs. */
 describe.each(BACKENDS)('agents as chat models with the scripted model on %s', (backend) => {
-  let server: TestServer;
+  let agentd: Agentd;
   let tools: ToolServer;
   let api: ApiClient;
   let client: OpenAI;
 
   beforeAll(async () => {
     tools = await startToolServer({ weather: () => ({ temperature: 12 }) });
-    server = await startTestServer({ backend });
-    api = new ApiClient(server.url, server.adminKey);
-    client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: server.adminKey, maxRetries: 0 });
+    agentd = await startAgentd({ backend });
+    api = agentd.api;
+    client = new OpenAI({ ...openaiOptions(agentd), maxRetries: 0 });
     expect((await api.post('/v1/agents', { name: 'coder', tools: ['code_interpreter'] })).status).toBe(200);
     const tool = await api.post('/v1/tools', {
       name: 'weather',
@@ -42,7 +44,7 @@ describe.each(BACKENDS)('agents as chat models with the scripted model on %s', (
     expect((await api.post('/v1/agents', { name: 'forecaster', tools: ['weather'] })).status).toBe(200);
   });
   afterAll(async () => {
-    await server?.close();
+    await agentd?.close();
     await tools?.close();
   });
 
@@ -139,26 +141,19 @@ describe.each(BACKENDS)('agents as chat models with the scripted model on %s', (
 });
 
 describe.each(BACKENDS)('response_format sent to a model endpoint on %s', (backend) => {
+  let agentd: AgentdWithFakeModel;
   let fake: FakeOpenAI;
-  let server: TestServer;
   let client: OpenAI;
 
   beforeAll(async () => {
-    fake = await startFakeOpenAI();
-    server = await startTestServer({
+    agentd = await startAgentdWithFakeModel({
       backend,
-      env: {
-        OPENAI_BASE_URL: fake.baseURL,
-        AGENTD_DEFAULT_MODEL: 'fake-model',
-        AGENTD_MODEL_MAX_RETRIES: '0',
-      },
+      env: { OPENAI_API_KEY: undefined, AGENTD_MODEL_MAX_RETRIES: '0' },
     });
-    client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: server.adminKey, maxRetries: 0 });
+    fake = agentd.fake;
+    client = new OpenAI({ ...openaiOptions(agentd), maxRetries: 0 });
   });
-  afterAll(async () => {
-    await server?.close();
-    await fake?.close();
-  });
+  afterAll(() => agentd?.close());
   beforeEach(() => fake.reset());
 
   it('passes response_format on, and asks again when the answer does not match', async () => {

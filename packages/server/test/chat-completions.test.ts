@@ -1,9 +1,10 @@
 import {
-  ApiClient,
+  type AgentdWithFakeModel,
+  type ApiClient,
   BACKENDS,
   type FakeOpenAI,
-  startFakeOpenAI,
-  startTestServer,
+  openaiOptions,
+  startAgentdWithFakeModel,
   startToolServer,
   type TestServer,
   type ToolServer,
@@ -39,6 +40,7 @@ const contentOf = (chunks: ChatCompletionChunk[]) =>
   chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('');
 
 describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s', (backend) => {
+  let agentd: AgentdWithFakeModel;
   let fake: FakeOpenAI;
   let tools: ToolServer;
   let server: TestServer;
@@ -46,19 +48,13 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
   let client: OpenAI;
 
   beforeAll(async () => {
-    fake = await startFakeOpenAI();
     tools = await startToolServer({ add: (body) => ({ sum: body.a + body.b }) });
-    server = await startTestServer({
+    agentd = await startAgentdWithFakeModel({
       backend,
-      env: {
-        OPENAI_BASE_URL: fake.baseURL,
-        OPENAI_API_KEY: 'sk-fake-upstream',
-        AGENTD_DEFAULT_MODEL: 'fake-model',
-        AGENTD_MODEL_MAX_RETRIES: '0',
-      },
+      env: { OPENAI_API_KEY: 'sk-fake-upstream', AGENTD_MODEL_MAX_RETRIES: '0' },
     });
-    api = new ApiClient(server.url, server.adminKey);
-    client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: server.adminKey, maxRetries: 0 });
+    ({ fake, server, api } = agentd);
+    client = new OpenAI({ ...openaiOptions(agentd), maxRetries: 0 });
     const agent = await api.post('/v1/agents', {
       name: 'calculator',
       instructions: 'Add numbers with the add tool.',
@@ -75,9 +71,8 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
     expect(agent.status).toBe(200);
   });
   afterAll(async () => {
-    await server?.close();
+    await agentd?.close();
     await tools?.close();
-    await fake?.close();
   });
   beforeEach(() => fake.reset());
 

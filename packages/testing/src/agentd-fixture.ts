@@ -22,8 +22,11 @@ export interface AgentdWithFakeModel extends Agentd {
 
 export interface AgentdWithFakeModelOptions {
   backend: Backend;
-  /** More configuration; it wins over the defaults (the fake's URL, 'sk-fake', 'fake-model'). */
-  env?: Record<string, string>;
+  /**
+   * More configuration; it wins over the defaults (the fake's URL, 'sk-fake',
+   * 'fake-model'). `undefined` leaves a default unset (e.g. no upstream key).
+   */
+  env?: Record<string, string | undefined>;
   /** Options of the fake model server. */
   fake?: FakeOpenAIOptions;
 }
@@ -50,15 +53,14 @@ export async function startAgentdWithFakeModel(
   const fake = await startFakeOpenAI(options.fake);
   let agentd: Agentd;
   try {
-    agentd = await startAgentd({
-      backend: options.backend,
-      env: {
-        OPENAI_BASE_URL: fake.baseURL,
-        OPENAI_API_KEY: 'sk-fake',
-        AGENTD_DEFAULT_MODEL: 'fake-model',
-        ...options.env,
-      },
-    });
+    const env = {
+      OPENAI_BASE_URL: fake.baseURL,
+      OPENAI_API_KEY: 'sk-fake',
+      AGENTD_DEFAULT_MODEL: 'fake-model',
+      ...options.env,
+    };
+    const set = Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined);
+    agentd = await startAgentd({ backend: options.backend, env: Object.fromEntries(set) });
   } catch (error) {
     await fake.close();
     throw error;
