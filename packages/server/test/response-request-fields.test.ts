@@ -1,11 +1,11 @@
 import {
-  ApiClient,
+  type AgentdWithFakeModel,
+  type ApiClient,
   BACKENDS,
   type FakeOpenAI,
-  startFakeOpenAI,
-  startTestServer,
+  openaiOptions,
+  startAgentdWithFakeModel,
   startToolServer,
-  type TestServer,
   type ToolServer,
 } from '@agentd/testing';
 import OpenAI from 'openai';
@@ -20,34 +20,29 @@ const echoTool = (name: string, url: string) => ({
 });
 
 describe.each(BACKENDS)('the Responses request fields on %s', (backend) => {
+  let agentd: AgentdWithFakeModel;
   let fake: FakeOpenAI;
   let tools: ToolServer;
-  let server: TestServer;
   let api: ApiClient;
   let client: OpenAI;
 
   beforeAll(async () => {
-    fake = await startFakeOpenAI();
     tools = await startToolServer({ echo: (body) => ({ got: body.n }) });
-    server = await startTestServer({
+    agentd = await startAgentdWithFakeModel({
       backend,
       env: {
-        OPENAI_BASE_URL: fake.baseURL,
-        OPENAI_API_KEY: 'sk-fake',
-        AGENTD_DEFAULT_MODEL: 'fake-model',
         AGENTD_MODEL_MAX_RETRIES: '0',
         AGENTD_CONTEXT_TOKENS: '400',
         AGENTD_NET_ALLOW: '127.0.0.1',
         AGENTD_CODE_INTERPRETER_POOL_SIZE: '1',
       },
     });
-    api = new ApiClient(server.url, server.adminKey);
-    client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: server.adminKey });
+    ({ fake, api } = agentd);
+    client = new OpenAI(openaiOptions(agentd));
   });
   afterAll(async () => {
-    await server?.close();
+    await agentd?.close();
     await tools?.close();
-    await fake?.close();
   });
   beforeEach(() => fake.reset());
 
