@@ -76,6 +76,10 @@ export const configSchema = z.object({
   AGENTD_CODE_INTERPRETER_POOL_SIZE: wholeNumber('expected a whole number from 0 to 16', 0, 16).optional(),
   AGENTD_BROWSER: onOff.default(true),
   AGENTD_CHROMIUM_PATH: z.string().min(1, 'expected a file path').optional(),
+  // How the browser reads a page: Readability in the page Chromium parsed, or in jsdom on the serialised page.
+  AGENTD_BROWSER_EXTRACTION: z.enum(['page', 'jsdom'], { message: 'expected page or jsdom' }).default('page'),
+  // When the browser reads a page: once network and DOM are quiet (bounded), or after the load event.
+  AGENTD_BROWSER_SETTLE: z.enum(['quiet', 'load'], { message: 'expected quiet or load' }).default('quiet'),
   AGENTD_FETCH_URL: onOff.default(true),
   AGENTD_WEB_SEARCH: onOff.default(true),
   AGENTD_FILE_SEARCH: onOff.default(true),

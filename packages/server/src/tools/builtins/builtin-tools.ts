@@ -180,7 +180,10 @@ export class BuiltinTools {
       const executablePath = config.AGENTD_CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH;
       if (isExecutable(executablePath)) {
         // Made now, launched on the first call.
-        this.#pool = new BrowserPool({ executablePath });
+        this.#pool = new BrowserPool({
+          executablePath,
+          limits: { extraction: config.AGENTD_BROWSER_EXTRACTION, settle: config.AGENTD_BROWSER_SETTLE },
+        });
         const browser = createBrowserBuiltin({
           pool: this.#pool,
           policy,
