@@ -89,7 +89,12 @@ switch (command) {
     build();
     const status = run(process.execPath, [join(root, 'bench/run.mjs'), ...rest]);
     if (status !== 0) process.exit(status);
-    process.exit(run(process.execPath, [join(root, 'bench/knowledge.mjs'), ...rest]));
+    const interpreter = run(process.execPath, [join(root, 'bench/code-interpreter.mjs'), ...rest]);
+    if (interpreter !== 0) process.exit(interpreter);
+    const knowledge = run(process.execPath, [join(root, 'bench/knowledge.mjs'), ...rest]);
+    if (knowledge !== 0) process.exit(knowledge);
+    // The browser tool on real pages: python3-doc and postgresql-doc-15 (it says so when they are missing).
+    process.exit(run(process.execPath, [join(root, 'bench/browser.mjs'), ...rest]));
     break;
   }
   default:

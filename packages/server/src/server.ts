@@ -85,6 +85,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       s.once('error', reject);
     });
     answerClientErrors(server as Server);
+    // Listening first: the interpreters boot in the background, never delaying the start.
+    void services.tools.builtins?.prewarm();
     const { port } = server.address() as AddressInfo;
     const host = config.AGENTD_HOST.includes(':') ? `[${config.AGENTD_HOST}]` : config.AGENTD_HOST;
     const openDb = db;

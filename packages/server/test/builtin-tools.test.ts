@@ -144,6 +144,8 @@ describe('built-in tools through the HTTP API', () => {
         AGENTD_NET_ALLOW: new URL(site.url).host,
         AGENTD_SEARXNG_URL: searx.url,
         AGENTD_CODE_INTERPRETER_POOL_SIZE: '1',
+        // Interpreters boot on first use (code-interpreter-prewarm.test.ts covers the default, on).
+        AGENTD_CODE_INTERPRETER_PREWARM: 'off',
       },
     });
     api = new ApiClient(server.url, server.adminKey);
@@ -160,13 +162,14 @@ describe('built-in tools through the HTTP API', () => {
     return tools;
   };
 
-  it('starts no Pyodide worker and no Chromium until the first call', async () => {
+  it('with prewarm off, starts no Pyodide worker and no Chromium until the first call', async () => {
     // Listing tools registers the built-ins: that must not start them either.
     const listed = await api.get('/v1/tools?limit=100');
     expect(listed.status).toBe(200);
     const status = await builtins().status();
     expect(status.pyodide).toBe(false);
     expect(status.cpython).toBe(false);
+    expect(status.pools).toEqual({ pyodide: null, cpython: null });
     expect(status.browser).toMatchObject({ browserRunning: false, launches: 0, sessions: 0 });
     expect(chromiumChildren()).toEqual([]);
   });

@@ -30,13 +30,20 @@ describe('the start banner’s built-in tools', () => {
     );
     expect(lines).toEqual([
       '  tools:     code_interpreter, fetch_url, web_search',
-      '             code_interpreter runtimes: pyodide',
+      '             code_interpreter runtimes: pyodide (booting in the background)',
       '             web_search has no web backend (set AGENTD_SEARCH_BACKEND to searxng, brave or tavily); it searches files only',
       '  off:       browser: it is turned off on this server (AGENTD_BROWSER=off)',
       '             to turn it on: unset AGENTD_BROWSER (or set it to on) and restart',
       '  off:       code_interpreter runtime cpython: it is turned off on this server (AGENTD_CODE_INTERPRETER_CPYTHON=off)',
       '             to turn it on: set AGENTD_CODE_INTERPRETER_CPYTHON=auto and restart',
     ]);
+  });
+
+  it('says when the interpreters boot: in the background at start, or on first use', () => {
+    const off = builtinLines(
+      builtins({ AGENTD_CODE_INTERPRETER_PREWARM: 'off', AGENTD_CODE_INTERPRETER_CPYTHON: 'off' }).report(),
+    );
+    expect(off).toContain('             code_interpreter runtimes: pyodide (booted on first use)');
   });
 
   it('says Chromium is missing and how to install it', () => {

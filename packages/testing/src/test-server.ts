@@ -35,7 +35,8 @@ export interface TestServerOptions {
   /**
    * Configuration, as environment variables. AGENTD_NET_ALLOW defaults to
    * the loopback, where tests' tool servers listen; '' gives the production
-   * default, which blocks it.
+   * default, which blocks it. AGENTD_CODE_INTERPRETER_PREWARM defaults to
+   * off (interpreters boot on first use); tests of the prewarm set it to on.
    */
   env?: Record<string, string>;
   /** Reuse the storage of an earlier server (restart tests). */
@@ -53,6 +54,8 @@ export async function startTestServer(
     AGENTD_PORT: '0',
     AGENTD_DATA_DIR: dataDir,
     AGENTD_LOG_LEVEL: 'info',
+    // Most tests never run code: no interpreter boots behind them unless a test turns prewarm on.
+    AGENTD_CODE_INTERPRETER_PREWARM: 'off',
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...options.env,
   });

@@ -74,6 +74,8 @@ export const configSchema = z.object({
     .enum(['auto', 'on', 'off'], { message: 'expected auto, on or off' })
     .default('auto'),
   AGENTD_CODE_INTERPRETER_POOL_SIZE: wholeNumber('expected a whole number from 0 to 16', 0, 16).optional(),
+  AGENTD_CODE_INTERPRETER_POOL_MAX: wholeNumber('expected a whole number from 0 to 32', 0, 32).optional(),
+  AGENTD_CODE_INTERPRETER_PREWARM: onOff.default(true),
   AGENTD_BROWSER: onOff.default(true),
   AGENTD_CHROMIUM_PATH: z.string().min(1, 'expected a file path').optional(),
   // How the browser reads a page: Readability in the page Chromium parsed, or in jsdom on the serialised page.

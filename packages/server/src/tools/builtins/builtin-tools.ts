@@ -2,12 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { ToolContext, ToolScope } from '@agentd/core';
 import type { ToolCapability, ToolManifest } from '@agentd/spec';
-import {
-  BubblewrapSandbox,
-  type CodeInterpreterRuntime,
-  PyodideSandbox,
-  type Sandbox,
-} from '@agentd/tool-code-interpreter';
+import type { CodeInterpreterRuntime, Sandbox } from '@agentd/tool-code-interpreter';
 import type { FileSearchFunction } from '@agentd/tool-files';
 import {
   BrowserPool,
@@ -25,8 +20,8 @@ import type { Config } from '../../config/schema.js';
 import { AgentdError } from '../../errors.js';
 import type { ArtifactStore } from './artifact-store.js';
 import { createCodeInterpreterBuiltin } from './code-interpreter-builtin.js';
+import { type CodeInterpreterPools, CodeInterpreterRuntimes } from './code-interpreter-runtimes.js';
 import { createFileSearchBuiltin } from './file-search-builtin.js';
-import { LazySandbox } from './lazy-sandbox.js';
 import { chromiumHint, cpythonHint, switchHint } from './turn-on-hints.js';
 import { withUnavailableRuntimes } from './unavailable-runtimes.js';
 import { createBrowserBuiltin, createFetchUrlBuiltin, createWebSearchBuiltin } from './web-builtins.js';
@@ -91,10 +86,12 @@ export interface BuiltinReport {
   off: { name: string; why: string; fix?: string }[];
 }
 
-/** Whether each heavy runtime has started: nothing does before its first call. */
+/** Whether each heavy runtime has started: at start-up with prewarm, else on its first call. */
 export interface BuiltinStatus {
   pyodide: boolean;
   cpython: boolean;
+  /** The code interpreter's pools: warm interpreters, boots, their time. */
+  pools: CodeInterpreterPools | null;
   browser: BrowserPoolStats | null;
 }
 
@@ -113,8 +110,7 @@ export class BuiltinTools {
   /** How to turn on each tool or runtime in #reasons. */
   readonly #hints = new Map<string, string>();
   readonly #notes: string[] = [];
-  readonly #pyodide: LazySandbox | undefined;
-  readonly #cpython: LazySandbox | undefined;
+  readonly #interpreters: CodeInterpreterRuntimes | undefined;
   readonly #pool: BrowserPool | undefined;
   readonly #fetch: FetchUrlTool | undefined;
   readonly #tenantFetches = new Map<string, FetchUrlTool>();
@@ -133,18 +129,15 @@ export class BuiltinTools {
     };
 
     if (enabled('code_interpreter')) {
-      const poolSize = config.AGENTD_CODE_INTERPRETER_POOL_SIZE;
-      const sized = poolSize === undefined ? {} : { poolSize };
-      const pyodide = new LazySandbox(() => new PyodideSandbox(sized));
-      this.#pyodide = pyodide;
-      const sandboxes: Partial<Record<CodeInterpreterRuntime, Sandbox>> = { pyodide };
-      this.runtimes.push('pyodide');
       const cpython = cpythonAvailability(config.AGENTD_CODE_INTERPRETER_CPYTHON);
-      if (cpython === true) {
-        this.#cpython = new LazySandbox(() => new BubblewrapSandbox(sized));
-        sandboxes.cpython = this.#cpython;
+      const interpreters = new CodeInterpreterRuntimes({ config, logger, cpython: cpython === true });
+      this.#interpreters = interpreters;
+      const sandboxes: Partial<Record<CodeInterpreterRuntime, Sandbox>> = { pyodide: interpreters.pyodide };
+      this.runtimes.push('pyodide');
+      if (interpreters.cpython) {
+        sandboxes.cpython = interpreters.cpython;
         this.runtimes.push('cpython');
-      } else {
+      } else if (cpython !== true) {
         this.#reasons.set('cpython', cpython);
         this.#hints.set('cpython', cpythonHint(config.AGENTD_CODE_INTERPRETER_CPYTHON === 'off'));
       }
@@ -254,8 +247,9 @@ export class BuiltinTools {
 
   /** What is on and, for what is off, why and how to turn it on: for the start-up banner. */
   report(): BuiltinReport {
-    const runtimes =
-      this.runtimes.length > 0 ? [`code_interpreter runtimes: ${this.runtimes.join(', ')}`] : [];
+    const runtimes = this.#interpreters
+      ? [`code_interpreter runtimes: ${this.runtimes.join(', ')} (${this.#interpreters.bootNote})`]
+      : [];
     const off = [...BUILTIN_TOOL_NAMES, 'cpython']
       .filter((name) => this.#reasons.has(name))
       .map((name) => ({
@@ -277,17 +271,26 @@ export class BuiltinTools {
 
   async status(): Promise<BuiltinStatus> {
     return {
-      pyodide: this.#pyodide?.started ?? false,
-      cpython: this.#cpython?.started ?? false,
+      pyodide: this.#interpreters?.pyodide.started ?? false,
+      cpython: this.#interpreters?.cpython?.started ?? false,
+      pools: this.#interpreters?.pools ?? null,
       browser: this.#pool ? await this.#pool.stats() : null,
     };
   }
 
-  /** Stops interpreters, Chromium and pooled connections. */
+  /**
+   * Boots the code interpreter's pools in the background (unless
+   * AGENTD_CODE_INTERPRETER_PREWARM=off); the server calls it once it listens.
+   * Resolves to the line that says they are warm, without ever rejecting.
+   */
+  prewarm(): Promise<string | undefined> {
+    return this.#interpreters?.prewarm() ?? Promise.resolve(undefined);
+  }
+
+  /** Stops interpreters (and boots under way), Chromium and pooled connections. */
   async close(): Promise<void> {
     await Promise.allSettled([
-      this.#pyodide?.close(),
-      this.#cpython?.close(),
+      this.#interpreters?.close(),
       this.#pool?.close(),
       this.#fetch?.close(),
       ...[...this.#tenantFetches.values()].map((tool) => tool.close()),

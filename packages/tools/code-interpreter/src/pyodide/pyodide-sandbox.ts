@@ -6,6 +6,7 @@ import type { Sandbox, SandboxRequest, SandboxResult } from '../sandbox.js';
 import { SessionPool, type SessionPoolStats } from '../session-pool.js';
 import { compiledPyodideModule } from './compiled-module.js';
 import { PyodideWorkerRunner } from './pyodide-worker-runner.js';
+import { readSnapshotFile, writeSnapshotFile } from './snapshot-file.js';
 import type { BootTimings } from './worker-protocol.js';
 
 export interface PyodideSandboxOptions {
@@ -33,6 +34,11 @@ export interface PyodideSandboxOptions {
   /** After a cancel, how long a cell may take to stop on KeyboardInterrupt before the worker is ended. */
   cancelGraceMs?: number;
   bootTimeoutMs?: number;
+  /**
+   * Where to keep the memory image of a fresh boot between starts (e.g. in the
+   * server's data directory). Without it the image lives in memory only.
+   */
+  snapshotFile?: string;
 }
 
 /**
@@ -59,9 +65,12 @@ export class PyodideSandbox implements Sandbox {
   /** While the first worker takes the image, other boots wait for it rather than boot cold beside it. */
   #snapshotting: Promise<unknown> | null = null;
   #lastBoot: BootTimings | null = null;
+  readonly #snapshotFile: string | undefined;
 
   constructor(options: PyodideSandboxOptions = {}) {
     this.#limits = resolveOutputLimits(options.outputLimits);
+    this.#snapshotFile = options.snapshotFile;
+    if (this.#snapshot === null && this.#snapshotFile) this.#snapshot = readSnapshotFile(this.#snapshotFile);
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#maxTimeoutMs = options.maxTimeoutMs ?? 600_000;
     this.#fsQuotaBytes = options.fsQuotaBytes ?? 100 * 1024 * 1024;
@@ -128,6 +137,7 @@ export class PyodideSandbox implements Sandbox {
         onSnapshot: (bytes) => {
           this.#snapshot = bytes;
           sharedSnapshot = bytes;
+          if (this.#snapshotFile) writeSnapshotFile(this.#snapshotFile, bytes);
         },
         resourceLimits: {
           maxOldGenerationSizeMb: jsHeapMb,

@@ -1,0 +1,214 @@
+// The code interpreter's latency as a user sees it: POST /v1/responses with the
+// scripted model ("run python: …", or a ```cpython block) against an agentd
+// process (PGlite), for the earlier behaviour (pools boot on first use, fixed
+// size) and the current one (prewarm at start, a pool that grows under a
+// burst), side by side in one run. Figures are added latency: a call's time
+// minus the median of plain runs (no tool) on the same server.
+//
+//   npm run bench                                      (after the run-loop benchmark)
+//   node bench/code-interpreter.mjs [--quick]          after `npx tsc -b`
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const quick = process.argv.includes('--quick');
+const PLAIN = quick ? 5 : 20;
+const WARM = quick ? 5 : 20;
+const BURST = 10;
+const FIRST_CALL_AFTER_MS = 10_000;
+const CODE = { pyodide: 'run python: print(1)', cpython: '```cpython\nprint(1)\n```' };
+
+const VARIANTS = [
+  {
+    name: 'before (on first use, fixed pool)',
+    env: { AGENTD_CODE_INTERPRETER_PREWARM: 'off', AGENTD_CODE_INTERPRETER_POOL_MAX: '0' },
+  },
+  { name: 'now, first start', env: {} },
+  // The same data directory again: Pyodide boots from the memory image the first start saved.
+  { name: 'now, restarted', env: {}, sameDataDir: true },
+];
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const percentile = (samples, p) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+const ms = (value) => `${Math.round(value)} ms`;
+
+/** An agentd process; `nextWith(key)` reads its next JSON line with that key. */
+async function startAgentd(env, dataDir) {
+  const child = spawn(
+    process.execPath,
+    [
+      new URL('./code-interpreter-agentd.mjs', import.meta.url).pathname,
+      JSON.stringify({
+        AGENTD_PORT: '0',
+        AGENTD_DATA_DIR: dataDir,
+        AGENTD_LOG_LEVEL: 'silent',
+        AGENTD_BROWSER: 'off',
+        AGENTD_CODE_INTERPRETER_CPYTHON: 'on',
+        ...env,
+      }),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  // Each line goes to the first reader waiting for one of its keys, or waits for such a reader.
+  const unread = [];
+  const readers = [];
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const value = JSON.parse(line);
+    const reader = readers.findIndex((r) => r.key in value);
+    if (reader === -1) unread.push(value);
+    else readers.splice(reader, 1)[0].resolve(value);
+  });
+  /** The next line that has `key`. */
+  const nextWith = (key) => {
+    const index = unread.findIndex((value) => key in value);
+    if (index !== -1) return Promise.resolve(unread.splice(index, 1)[0]);
+    return new Promise((resolve) => readers.push({ key, resolve }));
+  };
+  const started = performance.now();
+  const { url, key } = await nextWith('url');
+  const listenedMs = performance.now() - started;
+  return {
+    url,
+    key,
+    listenedMs,
+    nextWith,
+    async stats() {
+      child.stdin.write('stats\n');
+      return (await nextWith('pools')).pools;
+    },
+    async close() {
+      child.stdin.end();
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+async function respond(agentd, input, conversation) {
+  const started = performance.now();
+  const response = await fetch(`${agentd.url}/v1/responses`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${agentd.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: 'scripted',
+      input,
+      ...(conversation ? { conversation } : {}),
+      tools: [{ type: 'code_interpreter', container: { type: 'auto' } }],
+    }),
+  });
+  const body = await response.json();
+  const elapsed = performance.now() - started;
+  if (response.status !== 200 || body.status !== 'completed') {
+    throw new Error(`${input}: ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
+  }
+  const call = body.output.find((item) => item.type === 'code_interpreter_call');
+  if (input !== 'hello' && call?.status !== 'completed')
+    throw new Error(`${input}: the call did not complete`);
+  return elapsed;
+}
+
+async function conversation(agentd) {
+  const response = await fetch(`${agentd.url}/v1/conversations`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${agentd.key}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  return (await response.json()).id;
+}
+
+/** Waits until both pools are full and nothing boots: a burst then starts from a quiet server. */
+async function poolsQuiet(agentd) {
+  for (;;) {
+    const pools = await agentd.stats();
+    const quiet = (pool) => pool !== null && pool.booting === 0 && pool.warm >= pool.target;
+    if (quiet(pools.pyodide) && quiet(pools.cpython)) return;
+    await sleep(200);
+  }
+}
+
+async function measure(variant, dataDir) {
+  const agentd = await startAgentd(variant.env, dataDir);
+  const result = { name: variant.name, listenedMs: agentd.listenedMs, readyMs: null };
+  const started = performance.now() - agentd.listenedMs;
+  void agentd.nextWith('ready').then(({ ready }) => {
+    if (ready) result.readyMs = performance.now() - started;
+  });
+  try {
+    await sleep(FIRST_CALL_AFTER_MS);
+    result.first = {};
+    for (const runtime of ['pyodide', 'cpython'])
+      result.first[runtime] = await respond(agentd, CODE[runtime]);
+    const plain = [];
+    for (let i = 0; i < PLAIN; i++) plain.push(await respond(agentd, 'hello'));
+    const base = percentile(plain, 50);
+    result.plainP50 = base;
+    for (const runtime of ['pyodide', 'cpython']) result.first[runtime] -= base;
+    result.warm = {};
+    for (const runtime of ['pyodide', 'cpython']) {
+      const id = await conversation(agentd);
+      await respond(agentd, CODE[runtime], id);
+      const samples = [];
+      for (let i = 0; i < WARM; i++) samples.push((await respond(agentd, CODE[runtime], id)) - base);
+      result.warm[runtime] = percentile(samples, 50);
+    }
+    result.burst = {};
+    for (const runtime of ['pyodide', 'cpython']) {
+      await poolsQuiet(agentd);
+      const samples = [];
+      for (let i = 0; i < BURST; i++) {
+        samples.push((await respond(agentd, CODE[runtime], await conversation(agentd))) - base);
+      }
+      result.burst[runtime] = { p50: percentile(samples, 50), p95: percentile(samples, 95) };
+    }
+    result.pools = await agentd.stats();
+  } finally {
+    await agentd.close();
+  }
+  return result;
+}
+
+function report(results) {
+  const rows = [
+    ['', ...results.map((r) => r.name)],
+    ['server listening after', ...results.map((r) => ms(r.listenedMs))],
+    [
+      'pools warm ("code interpreter ready") after',
+      ...results.map((r) => (r.readyMs === null ? 'on first use' : ms(r.readyMs))),
+    ],
+    ['plain run (no tool), p50', ...results.map((r) => ms(r.plainP50))],
+  ];
+  for (const runtime of ['pyodide', 'cpython']) {
+    rows.push(
+      [`${runtime}: first call 10 s after start, added`, ...results.map((r) => ms(r.first[runtime]))],
+      [`${runtime}: warm call, added p50 (target <= 20 ms)`, ...results.map((r) => ms(r.warm[runtime]))],
+      [
+        `${runtime}: burst of ${BURST} new conversations, added p50 / p95 (target <= 300 ms / 1 s)`,
+        ...results.map((r) => `${ms(r.burst[runtime].p50)} / ${ms(r.burst[runtime].p95)}`),
+      ],
+      [
+        `${runtime}: interpreter boot, mean (boots, most at once, pool target)`,
+        ...results.map((r) => {
+          const pool = r.pools[runtime];
+          return pool ? `${ms(pool.meanBootMs)} (${pool.boots}, ${pool.peakBooting}, ${pool.target})` : 'n/a';
+        }),
+      ],
+    );
+  }
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column])).join('  '));
+}
+
+console.log('code interpreter latency through POST /v1/responses (scripted model, PGlite)\n');
+const results = [];
+const dirs = [];
+for (const variant of VARIANTS) {
+  if (!variant.sameDataDir) dirs.push(mkdtempSync(join(tmpdir(), 'agentd-bench-ci-')));
+  results.push(await measure(variant, dirs.at(-1)));
+}
+for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+report(results);
