@@ -31,6 +31,8 @@ export interface BrowserPoolOptions {
   resolver?: Resolver;
   onConnect?: (event: ConnectionEvent) => void;
   extraArgs?: readonly string[];
+  /** Keep one context ready for the next new conversation (default true). */
+  spareContext?: boolean;
 }
 
 export interface BrowserPoolStats {
@@ -59,6 +61,8 @@ export class BrowserPool {
   /** One pinned connection pool per distinct policy (by its rules). */
   readonly #agents = new Map<string, Agent>();
   #running: Promise<Running> | undefined;
+  /** A context made ahead of demand, under the last policy used: a new conversation takes it at once. */
+  #spare: Promise<BrowserSession | undefined> | undefined;
   #launches = 0;
   #escaped = 0;
   #idleSince = Date.now();
@@ -100,10 +104,9 @@ export class BrowserPool {
     this.#idleSince = Date.now();
     if (existing) await this.closeSession(sessionId);
     await this.#makeRoom();
-    const { browser } = await this.#browser();
     let session: BrowserSession;
     try {
-      session = await BrowserSession.create(browser, sessionId, policy, this.limits, this.#agentFor(policy));
+      session = (await this.#takeSpare(sessionId, policy)) ?? (await this.#newSession(sessionId, policy));
     } catch (error) {
       throw new WebToolError(
         'browser_failed',
@@ -115,7 +118,43 @@ export class BrowserPool {
     }
     this.#sessions.set(sessionId, session);
     this.#idleSince = Date.now();
+    this.#prepareSpare(policy);
     return session;
+  }
+
+  async #newSession(sessionId: string, policy: NetworkPolicy): Promise<BrowserSession> {
+    const { browser } = await this.#browser();
+    return BrowserSession.create(browser, sessionId, policy, this.limits, this.#agentFor(policy));
+  }
+
+  async #takeSpare(sessionId: string, policy: NetworkPolicy): Promise<BrowserSession | undefined> {
+    const pending = this.#spare;
+    this.#spare = undefined;
+    const spare = await pending?.catch(() => undefined);
+    if (!spare) return undefined;
+    if (spare.closed || spare.policy.fingerprint !== policy.fingerprint) {
+      await spare.close();
+      return undefined;
+    }
+    spare.id = sessionId;
+    return spare;
+  }
+
+  /** Makes the next conversation's context in the background (a failure only means none is ready). */
+  #prepareSpare(policy: NetworkPolicy): void {
+    if (this.#spare || this.#closed || this.#options.spareContext === false) return;
+    const making = this.#newSession('spare', policy).catch(() => undefined);
+    this.#spare = making;
+    void making.then(async (spare) => {
+      // The pool closed, or the browser went away, while it was being made.
+      if (spare && (this.#closed || this.#spare !== making)) await spare.close();
+    });
+  }
+
+  async #dropSpare(): Promise<void> {
+    const pending = this.#spare;
+    this.#spare = undefined;
+    await (await pending?.catch(() => undefined))?.close();
   }
 
   async closeSession(sessionId: string): Promise<void> {
@@ -145,6 +184,7 @@ export class BrowserPool {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#sweeper);
+    await this.#dropSpare();
     await Promise.all([...this.#sessions.keys()].map((id) => this.closeSession(id)));
     await this.#stopBrowser();
     await Promise.all([...this.#agents.values()].map((agent) => agent.close().catch(() => {})));
@@ -202,10 +242,12 @@ export class BrowserPool {
     if (current !== running) return;
     this.#running = undefined;
     this.#sessions.clear();
+    this.#spare = undefined;
     this.#idleSince = Date.now();
   }
 
   async #stopBrowser(): Promise<void> {
+    await this.#dropSpare();
     const pending = this.#running;
     this.#running = undefined;
     const running = await pending?.catch(() => undefined);

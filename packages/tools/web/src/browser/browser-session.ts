@@ -58,7 +58,8 @@ interface CurrentPage {
  * crashes, costs the page (a fresh one replaces it), never the caller's wait.
  */
 export class BrowserSession {
-  readonly id: string;
+  /** The conversation; a spare session made ahead of demand gets it when it is handed out. */
+  id: string;
   readonly policy: NetworkPolicy;
   lastUsed = Date.now();
   readonly #context: BrowserContext;

@@ -1,0 +1,250 @@
+// The browser tool's benchmark: at least 50 real pages (Debian's Python and
+// PostgreSQL documentation) and heavy pages of our own, served from
+// 127.0.0.1, opened with the path before (the whole page serialised into
+// jsdom, settled on the load event) and the path now (Readability in the
+// page, settled on quiet, bounded), side by side in one run:
+//  - as a user would: POST /v1/responses "open <url>" with the scripted model,
+//    against one agentd server process per path (a new conversation each);
+//  - through the tool itself, with where each open's time went, and the share
+//    of each page's main text that the markdown keeps.
+//
+//   npm run bench                  (after the run-loop benchmark)
+//   node bench/browser.mjs         (after npx tsc -b)
+
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { BrowserPool, NetworkPolicy } from '../packages/tools/web/dist/index.js';
+import { benchPages, docRoots } from './browser-pages.mjs';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css',
+  '.js': 'text/javascript',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+const PATHS = {
+  before: { extraction: 'jsdom', settle: 'load' },
+  now: { extraction: 'page', settle: 'quiet' },
+};
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const stat = (samples) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
+  };
+};
+const words = (text) =>
+  text
+    .replace(/\[\d+\]/g, ' ')
+    .toLowerCase()
+    .match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/** Share of the reference's words (with their counts) that the markdown keeps. */
+function recall(reference, markdown) {
+  const got = new Map();
+  for (const w of words(markdown)) got.set(w, (got.get(w) ?? 0) + 1);
+  const wanted = words(reference);
+  let kept = 0;
+  for (const w of wanted) {
+    const left = got.get(w) ?? 0;
+    if (left > 0) {
+      kept++;
+      got.set(w, left - 1);
+    }
+  }
+  return wanted.length === 0 ? 1 : kept / wanted.length;
+}
+
+function serve(pages) {
+  const roots = docRoots();
+  const made = new Map(pages.filter((page) => page.html).map((page) => [page.path, page.html]));
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (path === '/never') return; // never answers
+    if (made.has(path)) {
+      res.writeHead(200, { 'content-type': TYPES['.html'] }).end(made.get(path));
+      return;
+    }
+    const prefix = Object.keys(roots).find((root) => path.startsWith(root));
+    const file = prefix && normalize(join(roots[prefix], path.slice(prefix.length)));
+    try {
+      if (!file?.startsWith(roots[prefix])) throw new Error('outside');
+      const body = readFileSync(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function startAgentd(path) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'agentd-bench-browser-'));
+  const child = spawn(
+    process.execPath,
+    [
+      new URL('./agentd-process.mjs', import.meta.url).pathname,
+      JSON.stringify({
+        AGENTD_PORT: '0',
+        AGENTD_DATA_DIR: dataDir,
+        AGENTD_LOG_LEVEL: 'silent',
+        AGENTD_CODE_INTERPRETER: 'off',
+        AGENTD_NET_ALLOW: '127.0.0.1',
+        AGENTD_NET_DENY: '*.outside.test',
+        AGENTD_BROWSER_EXTRACTION: PATHS[path].extraction,
+        AGENTD_BROWSER_SETTLE: PATHS[path].settle,
+      }),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const [line] = await once(child.stdout, 'data');
+  const { url, key } = JSON.parse(String(line));
+  return {
+    async open(pageUrl) {
+      const started = performance.now();
+      const response = await fetch(`${url}/v1/responses`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'scripted', input: `open ${pageUrl}`, tools: ['browser'] }),
+      });
+      const body = await response.json();
+      const elapsed = performance.now() - started;
+      const call = body.output?.find((item) => item.type === 'web_search_call');
+      if (body.status !== 'completed' || call?.status !== 'completed')
+        throw new Error(
+          `${path}: open ${pageUrl} ended ${body.status}/${call?.status}: ${JSON.stringify(body.error)}`,
+        );
+      return elapsed;
+    },
+    async close() {
+      child.stdin.end();
+      await once(child, 'exit');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const ms = (value) => `${Math.round(value)} ms`;
+const pct = (value) => `${(value * 100).toFixed(1)}%`;
+
+async function main() {
+  const limit = Number(process.argv[process.argv.indexOf('--pages') + 1]) || undefined;
+  const all = benchPages();
+  // --pages N: a smoke run on N pages spread over the set (the figures need the whole set).
+  const pages = limit ? all.filter((_, i) => i % Math.ceil(all.length / limit) === 0) : all;
+  const site = await serve(pages);
+  const base = `http://127.0.0.1:${site.address().port}`;
+  console.log(
+    `browser: ${pages.length} pages (${pages.filter((p) => p.path.startsWith('/python/')).length} Python docs, ${pages.filter((p) => p.path.startsWith('/postgres/')).length} PostgreSQL docs, ${pages.filter((p) => p.html).length} made here), served from ${base}`,
+  );
+
+  // As a user would: the server, a new conversation per open. Chromium's launch is warmed first.
+  const servers = { before: await startAgentd('before'), now: await startAgentd('now') };
+  const server = { before: [], now: [] };
+  const launch = {};
+  for (const path of ['before', 'now']) launch[path] = await servers[path].open(`${base}${pages[0].path}`);
+  for (const page of pages)
+    for (const path of ['before', 'now']) server[path].push(await servers[path].open(`${base}${page.path}`));
+  await Promise.all(Object.values(servers).map((s) => s.close()));
+
+  // Through the tool: where the time goes, and what the markdown keeps.
+  const policy = new NetworkPolicy({
+    server: { allow: [`127.0.0.1:${site.address().port}`], deny: ['*.outside.test'] },
+  });
+  const pools = {
+    before: new BrowserPool({ limits: PATHS.before }),
+    now: new BrowserPool({ limits: PATHS.now }),
+  };
+  const tool = { before: [], now: [] };
+  const shots = [];
+  for (const path of ['before', 'now'])
+    await (await pools[path].session('warm', policy)).open(`${base}${pages[0].path}`);
+  for (const [i, page] of pages.entries()) {
+    for (const path of ['before', 'now']) {
+      const session = await pools[path].session(`conversation-${i}`, policy);
+      const started = performance.now();
+      const snapshot = await session.open(`${base}${page.path}`);
+      const total = performance.now() - started;
+      tool[path].push({
+        page: page.path,
+        total,
+        ...snapshot.timings,
+        recall: recall(page.reference, session.page.markdown),
+      });
+      if (path === 'now') {
+        const shot = performance.now();
+        await session.screenshot();
+        shots.push(performance.now() - shot);
+      }
+      await pools[path].closeSession(`conversation-${i}`);
+    }
+    process.stderr.write(
+      `  tool ${page.path}: ${ms(tool.before.at(-1).total)} → ${ms(tool.now.at(-1).total)}\n`,
+    );
+  }
+  await Promise.all(Object.values(pools).map((pool) => pool.close()));
+  site.closeAllConnections();
+  site.close();
+
+  console.log(
+    '\nPer open, through POST /v1/responses ("open <url>", scripted model, new conversation each):',
+  );
+  console.log('                 p50       p95       mean      (first open, with Chromium launch)');
+  for (const path of ['before', 'now']) {
+    const s = stat(server[path]);
+    console.log(
+      `  ${path.padEnd(12)}   ${fmt(s.p50).padEnd(9)} ${fmt(s.p95).padEnd(9)} ${fmt(s.mean).padEnd(9)} ${fmt(launch[path])}`,
+    );
+  }
+  console.log('\nWhere an open goes, through the tool (p50 / p95 per step):');
+  console.log(
+    '                 navigation        settle            extraction        conversion        open total        recall (mean / p5)   settled by timeout  in jsdom',
+  );
+  for (const path of ['before', 'now']) {
+    const rows = tool[path];
+    const cell = (key) => {
+      const s = stat(rows.map((row) => row[key]));
+      return `${ms(s.p50)} / ${ms(s.p95)}`.padEnd(18);
+    };
+    const recalls = rows.map((row) => row.recall).sort((a, b) => a - b);
+    const mean = recalls.reduce((a, b) => a + b, 0) / recalls.length;
+    const timeouts = rows.filter((row) => row.settledBy === 'timeout').length;
+    const jsdom = rows.filter((row) => row.extractedIn === 'jsdom').length;
+    console.log(
+      `  ${path.padEnd(12)}   ${cell('navigationMs')}${cell('settleMs')}${cell('extractionMs')}${cell('conversionMs')}${cell('total')}${`${pct(mean)} / ${pct(percentile(recalls, 5))}`.padEnd(21)}${String(timeouts).padEnd(20)}${jsdom}`,
+    );
+  }
+  const shot = stat(shots);
+  console.log(
+    `  screenshot (now, viewport): ${ms(shot.p50)} / ${ms(shot.p95)}; persistence and the run around the tool: the server's p50 minus the tool's`,
+  );
+  console.log('\nSlowest pages before → now (open total, recall):');
+  const byBefore = tool.before
+    .map((row, i) => ({ row, now: tool.now[i] }))
+    .sort((a, b) => b.row.total - a.row.total);
+  for (const { row, now } of byBefore.slice(0, 8)) {
+    console.log(
+      `  ${row.page.padEnd(44)} ${ms(row.total).padStart(8)} → ${ms(now.total).padStart(7)}   ${pct(row.recall)} → ${pct(now.recall)}`,
+    );
+  }
+  const worst = [...tool.now].sort((a, b) => a.recall - b.recall).slice(0, 5);
+  console.log(`Lowest recall now: ${worst.map((row) => `${row.page} ${pct(row.recall)}`).join(', ')}`);
+  const now = stat(server.now);
+  const ok = now.p50 <= 1000 && now.p95 <= 3000;
+  console.log(
+    `\nTargets (server, now): p50 <= 1.0 s ${now.p50 <= 1000 ? 'met' : 'MISSED'}, p95 <= 3 s ${now.p95 <= 3000 ? 'met' : 'MISSED'}`,
+  );
+  if (process.argv.includes('--json')) console.log(JSON.stringify({ server, tool, shots }));
+  process.exitCode = ok ? 0 : 1;
+}
+
+await main();
