@@ -49,6 +49,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
     DATABASE_URL: undefined,
     AGENTD_ADMIN_KEY: undefined,
     AGENTD_TOOL_DIR: toolDir,
+    // A one-off run boots an interpreter only if it calls the code interpreter.
+    AGENTD_CODE_INTERPRETER_PREWARM: options.env.AGENTD_CODE_INTERPRETER_PREWARM ?? 'off',
   });
   const server = await startServer(config, { logger: createLogger('silent') });
   try {
