@@ -9,6 +9,7 @@
 //   node bench/code-interpreter.mjs [--quick]          after `npx tsc -b`
 
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ const PLAIN = quick ? 5 : 20;
 const WARM = quick ? 5 : 20;
 const BURST = 10;
 const FIRST_CALL_AFTER_MS = 10_000;
+// Fixed for the run: a restarted server does not show its key again.
+const ADMIN_KEY = `bench-${randomBytes(16).toString('hex')}`;
 const CODE = { pyodide: 'run python: print(1)', cpython: '```cpython\nprint(1)\n```' };
 
 const VARIANTS = [
@@ -48,6 +51,7 @@ async function startAgentd(env, dataDir) {
         AGENTD_PORT: '0',
         AGENTD_DATA_DIR: dataDir,
         AGENTD_LOG_LEVEL: 'silent',
+        AGENTD_ADMIN_KEY: ADMIN_KEY,
         AGENTD_BROWSER: 'off',
         AGENTD_CODE_INTERPRETER_CPYTHON: 'on',
         ...env,
@@ -209,6 +213,7 @@ const dirs = [];
 for (const variant of VARIANTS) {
   if (!variant.sameDataDir) dirs.push(mkdtempSync(join(tmpdir(), 'agentd-bench-ci-')));
   results.push(await measure(variant, dirs.at(-1)));
+  console.error(`measured: ${variant.name}`);
 }
 for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 report(results);
