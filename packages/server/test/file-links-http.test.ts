@@ -1,9 +1,9 @@
 import {
-  ApiClient,
+  type AgentdWithFakeModel,
+  type ApiClient,
   BACKENDS,
   type FakeOpenAI,
-  startFakeOpenAI,
-  startTestServer,
+  startAgentdWithFakeModel,
   type TestServer,
 } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 type Output = { type: string; url?: string; file_id?: string; path?: string };
 
 describe.each(BACKENDS)('links in image and file outputs open in a browser, on %s', (backend) => {
+  let agentd: AgentdWithFakeModel;
   let fake: FakeOpenAI;
   let server: TestServer;
   let api: ApiClient;
@@ -37,16 +38,8 @@ describe.each(BACKENDS)('links in image and file outputs open in a browser, on %
   };
 
   beforeAll(async () => {
-    fake = await startFakeOpenAI();
-    server = await startTestServer({
-      backend,
-      env: {
-        OPENAI_BASE_URL: fake.baseURL,
-        OPENAI_API_KEY: 'sk-upstream',
-        AGENTD_DEFAULT_MODEL: 'fake-model',
-      },
-    });
-    api = new ApiClient(server.url, server.adminKey);
+    agentd = await startAgentdWithFakeModel({ backend, env: { OPENAI_API_KEY: 'sk-upstream' } });
+    ({ fake, server, api } = agentd);
     fake.enqueue(
       {
         toolCalls: [
@@ -76,10 +69,7 @@ describe.each(BACKENDS)('links in image and file outputs open in a browser, on %
     image = call.outputs.find((output: Output) => output.type === 'image');
     file = call.outputs.find((output: Output) => output.type === 'file');
   }, 180_000);
-  afterAll(async () => {
-    await server?.close();
-    await fake?.close();
-  });
+  afterAll(() => agentd?.close());
 
   it('gives each output an absolute URL on the request origin, with a token, beside its file_id', () => {
     for (const output of [image, file]) {

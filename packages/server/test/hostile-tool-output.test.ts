@@ -4,12 +4,11 @@
  * stored as it was shown, and a stream always ends with a terminal event.
  */
 import {
-  ApiClient,
+  type Agentd,
+  type ApiClient,
   BACKENDS,
-  collectSse,
-  startTestServer,
+  startAgentd,
   startToolServer,
-  type TestServer,
   type ToolServer,
 } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +29,7 @@ const PAYLOADS: Record<string, unknown> = {
 };
 
 describe.each(BACKENDS)('hostile tool output on %s', (backend) => {
-  let server: TestServer;
+  let agentd: Agentd;
   let api: ApiClient;
   let tools: ToolServer;
   let mcp: McpHttpServer;
@@ -48,8 +47,8 @@ describe.each(BACKENDS)('hostile tool output on %s', (backend) => {
         content: [{ type: 'text', text: `${PAYLOADS.nul as string} ${PAYLOADS.lone_surrogates as string}` }],
       }));
     });
-    server = await startTestServer({ backend });
-    api = new ApiClient(server.url, server.adminKey);
+    agentd = await startAgentd({ backend });
+    api = agentd.api;
     const registered = await api.post('/v1/tools', {
       name: 'hostile_mcp',
       adapter: { type: 'mcp', transport: 'http', url: mcp.url },
@@ -57,7 +56,7 @@ describe.each(BACKENDS)('hostile tool output on %s', (backend) => {
     expect(registered.status).toBe(200);
   });
   afterAll(async () => {
-    await server?.close();
+    await agentd?.close();
     await mcp?.close();
     await tools?.close();
   });
@@ -103,12 +102,11 @@ describe.each(BACKENDS)('hostile tool output on %s', (backend) => {
   );
 
   it('a streamed run whose tool returns NUL ends with response.completed, and shows what was stored', async () => {
-    const response = await fetch(`${server.url}/v1/responses`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ input: 'call hostile {"kind": "nul"}', tools: [hostileTool()], stream: true }),
+    const events = await api.stream('/v1/responses', {
+      input: 'call hostile {"kind": "nul"}',
+      tools: [hostileTool()],
+      stream: true,
     });
-    const events = await collectSse(response);
     const last = events.at(-1);
     expect(last?.event).toBe('response.completed');
     const live = last?.data.response.output.find(
@@ -125,11 +123,7 @@ describe.each(BACKENDS)('hostile tool output on %s', (backend) => {
       background: true,
     });
     expect(started.status).toBe(200);
-    const events = await collectSse(
-      await fetch(`${server.url}/v1/responses/${started.body.id}?stream=true`, {
-        headers: { authorization: `Bearer ${server.adminKey}` },
-      }),
-    );
+    const events = await api.stream(`/v1/responses/${started.body.id}?stream=true`);
     expect(events.at(-1)?.event).toBe('response.completed');
     const output = await recordedOutput(events.at(-1)?.data.response);
     expect(output).toContain('\uFFFD\uFFFD\uFFFDtail high \uFFFD low \uFFFD end');
@@ -143,20 +137,10 @@ describe.each(BACKENDS)('hostile tool output on %s', (backend) => {
     const stored = await api.get(`/v1/responses/${plain.body.id}`);
     expect(stored.body.status).toBe('completed');
     expect(JSON.stringify(stored.body.output)).toContain('\uFFFD\uFFFD\uFFFDtail');
-    const streamed = await collectSse(
-      await fetch(`${server.url}/v1/responses`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ input, stream: true }),
-      }),
-    );
+    const streamed = await api.stream('/v1/responses', { input, stream: true });
     expect(streamed.at(-1)?.event).toBe('response.completed');
     const background = await api.post('/v1/responses', { input, background: true });
-    const ended = await collectSse(
-      await fetch(`${server.url}/v1/responses/${background.body.id}?stream=true`, {
-        headers: { authorization: `Bearer ${server.adminKey}` },
-      }),
-    );
+    const ended = await api.stream(`/v1/responses/${background.body.id}?stream=true`);
     expect(ended.at(-1)?.event).toBe('response.completed');
     expect((await api.get(`/v1/responses/${background.body.id}`)).body.status).toBe('completed');
   });

@@ -5,13 +5,12 @@
  * model, and that one user of a tenant never sees another's memories.
  */
 import {
-  ApiClient,
+  type AgentdWithFakeModel,
+  type ApiClient,
   BACKENDS,
   type FakeOpenAI,
   type FakeRequest,
-  startFakeOpenAI,
-  startTestServer,
-  type TestServer,
+  startAgentdWithFakeModel,
 } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -49,8 +48,8 @@ function toolResult(request: FakeRequest, callId: string): string {
 }
 
 describe.each(BACKENDS)('memory in runs on %s', (backend) => {
+  let agentd: AgentdWithFakeModel;
   let fake: FakeOpenAI;
-  let server: TestServer;
   let api: ApiClient;
   let agentId: string;
 
@@ -101,17 +100,11 @@ describe.each(BACKENDS)('memory in runs on %s', (backend) => {
   }
 
   beforeAll(async () => {
-    fake = await startFakeOpenAI();
-    server = await startTestServer({
+    agentd = await startAgentdWithFakeModel({
       backend,
-      env: {
-        OPENAI_BASE_URL: fake.baseURL,
-        OPENAI_API_KEY: 'sk-upstream',
-        AGENTD_DEFAULT_MODEL: 'fake-model',
-        AGENTD_MEMORY_TOKENS: String(MEMORY_TOKENS),
-      },
+      env: { OPENAI_API_KEY: 'sk-upstream', AGENTD_MEMORY_TOKENS: String(MEMORY_TOKENS) },
     });
-    api = new ApiClient(server.url, server.adminKey);
+    ({ fake, api } = agentd);
     const agent = await api.post('/v1/agents', {
       name: 'concierge',
       instructions: 'Help the guest.',
@@ -121,10 +114,7 @@ describe.each(BACKENDS)('memory in runs on %s', (backend) => {
     expect(agent.status).toBe(200);
     agentId = agent.body.id;
   });
-  afterAll(async () => {
-    await server?.close();
-    await fake?.close();
-  });
+  afterAll(() => agentd?.close());
 
   it('recalls only as many memories as AGENTD_MEMORY_TOKENS holds, the most relevant first', async () => {
     // Ten memories of 41 to 44 characters: 11 tokens each by the server's count, plus 2 for the

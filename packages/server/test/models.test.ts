@@ -1,43 +1,37 @@
 import {
-  ApiClient,
+  type Agentd,
+  type AgentdWithFakeModel,
   BACKENDS,
-  type FakeOpenAI,
-  startFakeOpenAI,
-  startTestServer,
-  type TestServer,
+  openaiOptions,
+  startAgentd,
+  startAgentdWithFakeModel,
 } from '@agentd/testing';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 describe.each(BACKENDS)('GET /v1/models on %s', (backend) => {
-  let scripted: TestServer;
-  let remote: TestServer;
-  let fake: FakeOpenAI;
+  let scripted: Agentd;
+  let remote: AgentdWithFakeModel;
   let client: OpenAI;
   let tenantB: OpenAI;
 
   beforeAll(async () => {
-    fake = await startFakeOpenAI();
     [scripted, remote] = await Promise.all([
-      startTestServer({ backend }),
-      startTestServer({
-        backend,
-        env: { OPENAI_BASE_URL: fake.baseURL, AGENTD_DEFAULT_MODEL: 'fake-model' },
-      }),
+      startAgentd({ backend }),
+      startAgentdWithFakeModel({ backend, env: { OPENAI_API_KEY: undefined } }),
     ]);
-    const api = new ApiClient(scripted.url, scripted.adminKey);
+    const api = scripted.api;
     expect((await api.post('/v1/agents', { name: 'helper', instructions: 'Help.' })).status).toBe(200);
     expect((await api.post('/v1/agents', { name: 'coder', tools: ['code_interpreter'] })).status).toBe(200);
     const b = await api.post('/v1/tenants', { name: 'tenant-b' });
     expect(b.status).toBe(200);
     await api.withKey(b.body.api_key.value).post('/v1/agents', { name: 'b-only' });
-    client = new OpenAI({ baseURL: `${scripted.url}/v1`, apiKey: scripted.adminKey });
-    tenantB = new OpenAI({ baseURL: `${scripted.url}/v1`, apiKey: b.body.api_key.value });
+    client = new OpenAI(openaiOptions(scripted));
+    tenantB = new OpenAI({ baseURL: scripted.baseURL, apiKey: b.body.api_key.value });
   });
   afterAll(async () => {
     await scripted?.close();
     await remote?.close();
-    await fake?.close();
   });
 
   it('lists the scripted model and every agent of the tenant, in OpenAI shape', async () => {
@@ -49,7 +43,7 @@ describe.each(BACKENDS)('GET /v1/models on %s', (backend) => {
       expect(model.object).toBe('model');
       expect(Number.isInteger(model.created)).toBe(true);
     }
-    const raw = await new ApiClient(scripted.url, scripted.adminKey).get('/v1/models');
+    const raw = await scripted.api.get('/v1/models');
     expect(raw.body.object).toBe('list');
   });
 
@@ -69,7 +63,7 @@ describe.each(BACKENDS)('GET /v1/models on %s', (backend) => {
   });
 
   it('declares the models and chat completion routes in the OpenAPI document', async () => {
-    const doc = (await (await fetch(`${scripted.url}/openapi.json`)).json()) as {
+    const doc = (await (await fetch(`${scripted.server.url}/openapi.json`)).json()) as {
       paths: Record<string, Record<string, unknown>>;
     };
     expect(Object.keys(doc.paths['/v1/models']!)).toContain('get');
@@ -93,10 +87,10 @@ describe.each(BACKENDS)('GET /v1/models on %s', (backend) => {
   });
 
   it("with an endpoint, lists the default model and the agents' models instead of the stand-in", async () => {
-    const api = new ApiClient(remote.url, remote.adminKey);
+    const api = remote.api;
     expect((await api.post('/v1/agents', { name: 'big', model: 'big-model' })).status).toBe(200);
     expect((await api.post('/v1/agents', { name: 'plain' })).status).toBe(200);
-    const remoteClient = new OpenAI({ baseURL: `${remote.url}/v1`, apiKey: remote.adminKey });
+    const remoteClient = new OpenAI(openaiOptions(remote));
     const models = [];
     for await (const model of remoteClient.models.list()) models.push(model.id);
     expect(models).toEqual(['fake-model', 'big-model', 'agent:big', 'agent:plain']);

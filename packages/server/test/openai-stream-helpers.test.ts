@@ -1,11 +1,12 @@
 import {
-  ApiClient,
+  type AgentdWithFakeModel,
+  type ApiClient,
   BACKENDS,
   type FakeOpenAI,
+  openaiOptions,
   readSse,
   type SseEvent,
-  startFakeOpenAI,
-  startTestServer,
+  startAgentdWithFakeModel,
   startToolServer,
   type TestServer,
   type ToolServer,
@@ -35,6 +36,7 @@ async function consume(stream: HelperStream) {
 }
 
 describe.each(BACKENDS)("the official client's stream helpers against agentd on %s", (backend) => {
+  let agentd: AgentdWithFakeModel;
   let fake: FakeOpenAI;
   let tools: ToolServer;
   let server: TestServer;
@@ -42,26 +44,17 @@ describe.each(BACKENDS)("the official client's stream helpers against agentd on 
   let client: OpenAI;
 
   beforeAll(async () => {
-    fake = await startFakeOpenAI();
     tools = await startToolServer({
       add: (body) => ({ sum: body.a + body.b }),
       wire: () => ({ sent: true }),
     });
-    server = await startTestServer({
-      backend,
-      env: {
-        OPENAI_BASE_URL: fake.baseURL,
-        OPENAI_API_KEY: 'sk-fake',
-        AGENTD_DEFAULT_MODEL: 'fake-model',
-      },
-    });
-    api = new ApiClient(server.url, server.adminKey);
-    client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: server.adminKey });
+    agentd = await startAgentdWithFakeModel({ backend });
+    ({ fake, server, api } = agentd);
+    client = new OpenAI(openaiOptions(agentd));
   });
   afterAll(async () => {
-    await server?.close();
+    await agentd?.close();
     await tools?.close();
-    await fake?.close();
   });
   beforeEach(() => fake.reset());
 

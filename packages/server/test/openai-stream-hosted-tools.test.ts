@@ -1,12 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  ApiClient,
+  type AgentdWithFakeModel,
+  type ApiClient,
   BACKENDS,
   type FakeOpenAI,
-  startFakeOpenAI,
-  startTestServer,
-  type TestServer,
+  openaiOptions,
+  startAgentdWithFakeModel,
 } from '@agentd/testing';
 import OpenAI from 'openai';
 import type { ResponseOutputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
@@ -61,32 +61,28 @@ async function startSite(): Promise<{ url: string; close(): Promise<void> }> {
 }
 
 describe.each(BACKENDS)("the official client's stream helpers with every hosted tool on %s", (backend) => {
+  let agentd: AgentdWithFakeModel;
   let fake: FakeOpenAI;
   let site: Awaited<ReturnType<typeof startSite>>;
-  let server: TestServer;
   let api: ApiClient;
   let client: OpenAI;
 
   beforeAll(async () => {
-    fake = await startFakeOpenAI();
     site = await startSite();
-    server = await startTestServer({
+    agentd = await startAgentdWithFakeModel({
       backend,
       env: {
-        OPENAI_BASE_URL: fake.baseURL,
-        OPENAI_API_KEY: 'sk-fake',
-        AGENTD_DEFAULT_MODEL: 'fake-model',
         AGENTD_NET_ALLOW: new URL(site.url).host,
         AGENTD_SEARXNG_URL: site.url,
         AGENTD_CODE_INTERPRETER_POOL_SIZE: '1',
       },
     });
-    api = new ApiClient(server.url, server.adminKey);
-    client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: server.adminKey });
+    ({ fake, api } = agentd);
+    client = new OpenAI(openaiOptions(agentd));
   }, 120_000);
   afterAll(async () => {
-    await server?.close();
-    await Promise.all([fake?.close(), site?.close()]);
+    await agentd?.close();
+    await site?.close();
   }, 120_000);
   beforeEach(() => fake.reset());
 

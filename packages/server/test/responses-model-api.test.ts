@@ -1,12 +1,10 @@
 import {
-  ApiClient,
+  type AgentdWithFakeModel,
+  type ApiClient,
   BACKENDS,
-  collectSse,
   type FakeOpenAI,
-  startFakeOpenAI,
-  startTestServer,
+  startAgentdWithFakeModel,
   startToolServer,
-  type TestServer,
   type ToolServer,
 } from '@agentd/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -19,30 +17,26 @@ const addSchema = {
 };
 
 describe.each(BACKENDS)('responses on %s with AGENTD_MODEL_API=responses', (backend) => {
+  let agentd: AgentdWithFakeModel;
   let fake: FakeOpenAI;
   let tools: ToolServer;
-  let server: TestServer;
   let api: ApiClient;
 
   beforeAll(async () => {
-    fake = await startFakeOpenAI();
     tools = await startToolServer({ add: (body) => ({ sum: body.a + body.b }) });
-    server = await startTestServer({
+    agentd = await startAgentdWithFakeModel({
       backend,
       env: {
-        OPENAI_BASE_URL: fake.baseURL,
         OPENAI_API_KEY: 'sk-fake-upstream',
         AGENTD_MODEL_API: 'responses',
-        AGENTD_DEFAULT_MODEL: 'fake-model',
         AGENTD_MODEL_MAX_RETRIES: '0',
       },
     });
-    api = new ApiClient(server.url, server.adminKey);
+    ({ fake, api } = agentd);
   });
   afterAll(async () => {
-    await server?.close();
+    await agentd?.close();
     await tools?.close();
-    await fake?.close();
   });
   beforeEach(() => fake.reset());
 
@@ -51,18 +45,13 @@ describe.each(BACKENDS)('responses on %s with AGENTD_MODEL_API=responses', (back
       text: 'Oslo is the capital of Norway.',
       usage: { prompt_tokens: 14, completion_tokens: 7 },
     });
-    const stream = await fetch(`${server.url}/v1/responses`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: 'fake-model',
-        instructions: 'Be brief.',
-        input: 'What is the capital of Norway?',
-        max_output_tokens: 50,
-        stream: true,
-      }),
+    const events = await api.stream('/v1/responses', {
+      model: 'fake-model',
+      instructions: 'Be brief.',
+      input: 'What is the capital of Norway?',
+      max_output_tokens: 50,
+      stream: true,
     });
-    const events = await collectSse(stream);
     const text = events
       .filter((event) => event.event === 'response.output_text.delta')
       .map((event) => event.data.delta)

@@ -1,9 +1,8 @@
 import {
-  ApiClient,
+  type AgentdWithFakeModel,
+  type ApiClient,
   type FakeOpenAI,
-  startFakeOpenAI,
-  startTestServer,
-  type TestServer,
+  startAgentdWithFakeModel,
 } from '@agentd/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type McpHttpServer, startMcpHttpServer } from './support/mcp-http-server.js';
@@ -18,15 +17,14 @@ interface SlowCall {
 }
 
 describe('cancelling a response with an MCP tool call in flight', () => {
+  let agentd: AgentdWithFakeModel;
   let fake: FakeOpenAI;
   let mcp: McpHttpServer;
-  let server: TestServer;
   let api: ApiClient;
   const calls: SlowCall[] = [];
   const cancelNotes: unknown[] = [];
 
   beforeAll(async () => {
-    fake = await startFakeOpenAI();
     mcp = await startMcpHttpServer((server) => {
       server.registerTool('slow', { description: 'Waits 30 s unless cancelled' }, async (extra) => {
         const call: SlowCall = { requestId: extra.requestId, cancelled: false, finished: false };
@@ -45,16 +43,11 @@ describe('cancelling a response with an MCP tool call in flight', () => {
         return { content: [{ type: 'text', text: 'finished' }] };
       });
     });
-    server = await startTestServer({
+    agentd = await startAgentdWithFakeModel({
       backend: 'pglite',
-      env: {
-        OPENAI_BASE_URL: fake.baseURL,
-        OPENAI_API_KEY: 'sk-upstream',
-        AGENTD_DEFAULT_MODEL: 'fake-model',
-        AGENTD_TOOL_TIMEOUT_MS: '60000',
-      },
+      env: { OPENAI_API_KEY: 'sk-upstream', AGENTD_TOOL_TIMEOUT_MS: '60000' },
     });
-    api = new ApiClient(server.url, server.adminKey);
+    ({ fake, api } = agentd);
     const registered = await api.post('/v1/tools', {
       name: 'slow_server',
       adapter: { type: 'mcp', transport: 'http', url: mcp.url },
@@ -63,9 +56,8 @@ describe('cancelling a response with an MCP tool call in flight', () => {
     expect(registered.body.tools).toEqual([{ name: 'slow', description: 'Waits 30 s unless cancelled' }]);
   });
   afterAll(async () => {
-    await server?.close();
+    await agentd?.close();
     await mcp?.close();
-    await fake?.close();
   });
   beforeEach(() => fake.reset());
 

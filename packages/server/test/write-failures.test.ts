@@ -5,10 +5,10 @@
  * kind of event; the response, the stream and the stored status are checked.
  */
 import {
-  ApiClient,
+  type Agentd,
+  type ApiClient,
   BACKENDS,
-  collectSse,
-  startTestServer,
+  startAgentd,
   startToolServer,
   type TestServer,
   type ToolServer,
@@ -56,6 +56,7 @@ const POINTS = [
 ] as const;
 
 describe.each(BACKENDS)('a write that fails during a run, on %s', (backend) => {
+  let agentd: Agentd;
   let server: TestServer;
   let api: ApiClient;
   let tools: ToolServer;
@@ -75,8 +76,8 @@ describe.each(BACKENDS)('a write that fails during a run, on %s', (backend) => {
   beforeAll(async () => {
     tools = await startToolServer({ echo: (body: { text: string }) => `echo: ${body.text}` });
     // A short retry budget, so that a database that stays away is given up on quickly.
-    server = await startTestServer({ backend, env: { AGENTD_STORAGE_RETRY_MS: '400' } });
-    api = new ApiClient(server.url, server.adminKey);
+    agentd = await startAgentd({ backend, env: { AGENTD_STORAGE_RETRY_MS: '400' } });
+    ({ server, api } = agentd);
     db = server.server.services.db;
     await db.exec(FAULTS);
   });
@@ -84,7 +85,7 @@ describe.each(BACKENDS)('a write that fails during a run, on %s', (backend) => {
     await db.exec('DELETE FROM test_write_faults');
   });
   afterAll(async () => {
-    await server?.close();
+    await agentd?.close();
     await tools?.close();
   });
 
@@ -117,12 +118,7 @@ describe.each(BACKENDS)('a write that fails during a run, on %s', (backend) => {
 
   it.each(POINTS)('at %s: a live stream gets response.failed as its last event', async (_, marker) => {
     await failWritesAt(db, marker);
-    const response = await fetch(`${server.url}/v1/responses`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ ...request(), stream: true }),
-    });
-    const events = await collectSse(response);
+    const events = await api.stream('/v1/responses', { ...request(), stream: true });
     const last = events.at(-1);
     expect(last?.event).toBe('response.failed');
     expect(last?.data.response.error.code).toBe('storage_error');
@@ -134,11 +130,7 @@ describe.each(BACKENDS)('a write that fails during a run, on %s', (backend) => {
     const started = await api.post('/v1/responses', { ...request(), background: true });
     expect(started.status).toBe(200);
     // Resuming the stream waits for the end without polling.
-    const events = await collectSse(
-      await fetch(`${server.url}/v1/responses/${started.body.id}?stream=true`, {
-        headers: { authorization: `Bearer ${server.adminKey}` },
-      }),
-    );
+    const events = await api.stream(`/v1/responses/${started.body.id}?stream=true`);
     expect(events.at(-1)?.event).toBe('response.failed');
     await storedFailure(started.body.id, marker);
   });
