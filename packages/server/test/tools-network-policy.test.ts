@@ -2,12 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ApiClient,
+  type AgentdWithFakeModel,
+  type ApiClient,
   type FakeOpenAI,
-  startFakeOpenAI,
-  startTestServer,
+  startAgentdWithFakeModel,
   startToolServer,
-  type TestServer,
   type ToolServer,
 } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,17 +16,16 @@ const anyInput = { type: 'object' };
 const METADATA = '169.254.169.254 is a link-local (cloud metadata) address, which the network policy blocks';
 
 describe("the network policy for tenants' tools (the default: no allow rules)", () => {
+  let agentd: AgentdWithFakeModel;
   let fake: FakeOpenAI;
   let upstream: ToolServer;
   let mcp: McpHttpServer;
-  let server: TestServer;
   let api: ApiClient;
   let toolDir: string;
 
   const upstreamPort = () => Number(new URL(upstream.url).port);
 
   beforeAll(async () => {
-    fake = await startFakeOpenAI();
     upstream = await startToolServer({ weather: () => ({ sky: 'clear' }), 'openapi.json': () => ({}) });
     mcp = await startMcpHttpServer((server) => {
       server.registerTool('greet', { description: 'Greets' }, async () => ({
@@ -43,24 +41,21 @@ describe("the network policy for tenants' tools (the default: no allow rules)", 
         adapter: { type: 'http', url: `${upstream.url}/weather` },
       }),
     );
-    server = await startTestServer({
+    agentd = await startAgentdWithFakeModel({
       backend: 'pglite',
       env: {
-        OPENAI_BASE_URL: fake.baseURL,
         OPENAI_API_KEY: 'sk-upstream',
-        AGENTD_DEFAULT_MODEL: 'fake-model',
         AGENTD_TOOL_DIR: toolDir,
         // The production default: nothing allowed beyond the public internet.
         AGENTD_NET_ALLOW: '',
       },
     });
-    api = new ApiClient(server.url, server.adminKey);
+    ({ fake, api } = agentd);
   });
   afterAll(async () => {
-    await server?.close();
+    await agentd?.close();
     await mcp?.close();
     await upstream?.close();
-    await fake?.close();
     rmSync(toolDir, { recursive: true, force: true });
   });
 

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ApiClient,
+  type AgentdWithFakeModel,
+  type ApiClient,
   type FakeOpenAI,
-  startFakeOpenAI,
-  startTestServer,
+  openaiOptions,
+  startAgentdWithFakeModel,
   startToolServer,
   type TestServer,
   type ToolServer,
@@ -17,6 +18,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const cityInput = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
 
 describe('the tools gateway over HTTP', () => {
+  let agentd: AgentdWithFakeModel;
   let fake: FakeOpenAI;
   let upstream: ToolServer;
   let server: TestServer;
@@ -32,7 +34,6 @@ describe('the tools gateway over HTTP', () => {
   });
 
   beforeAll(async () => {
-    fake = await startFakeOpenAI();
     upstream = await startToolServer({
       weather: (body) => ({ city: body.city, sky: 'clear' }),
       backup_weather: (body) => ({ city: body.city, sky: 'cloudy (backup)' }),
@@ -44,21 +45,15 @@ describe('the tools gateway over HTTP', () => {
       join(toolDir, 'broken.json'),
       JSON.stringify({ name: 'broken', adapter: { type: 'http' } }),
     );
-    server = await startTestServer({
+    agentd = await startAgentdWithFakeModel({
       backend: 'pglite',
-      env: {
-        OPENAI_BASE_URL: fake.baseURL,
-        OPENAI_API_KEY: 'sk-upstream',
-        AGENTD_DEFAULT_MODEL: 'fake-model',
-        AGENTD_TOOL_DIR: toolDir,
-      },
+      env: { OPENAI_API_KEY: 'sk-upstream', AGENTD_TOOL_DIR: toolDir },
     });
-    api = new ApiClient(server.url, server.adminKey);
+    ({ fake, server, api } = agentd);
   });
   afterAll(async () => {
-    await server?.close();
+    await agentd?.close();
     await upstream?.close();
-    await fake?.close();
     rmSync(toolDir, { recursive: true, force: true });
   });
   beforeEach(() => fake.reset());
@@ -259,7 +254,7 @@ describe('the tools gateway over HTTP', () => {
   });
 
   it('round-trips a client-side tool with the official openai client', async () => {
-    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: server.adminKey });
+    const client = new OpenAI(openaiOptions(agentd));
     const tool = {
       type: 'function' as const,
       name: 'get_time',
