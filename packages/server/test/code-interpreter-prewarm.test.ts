@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { ApiClient, BACKENDS, startTestServer, type TestServer } from '@agentd/testing';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +90,13 @@ describe.each(BACKENDS)('code interpreter prewarm (%s)', (backend) => {
       level: 'info',
       pools: { pyodide: { warm: 1 }, cpython: { warm: 1 } },
     });
+  });
+
+  it('keeps the Pyodide memory image in the data directory, for the next start', async () => {
+    await pools(server).prewarm();
+    const image = join(server.dataDir, 'code-interpreter', 'pyodide-snapshot.bin');
+    expect(statSync(image).size).toBeGreaterThan(1024 * 1024);
+    expect(statSync(image).mode & 0o777).toBe(0o600);
   });
 
   it('serves the first CPython call of a new conversation from the warm pool', {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { type OutputLimits, resolveOutputLimits } from '../output-limits.js';
 import { PYTHON_DIR } from '../python-dir.js';
@@ -70,7 +71,11 @@ export class PyodideSandbox implements Sandbox {
   constructor(options: PyodideSandboxOptions = {}) {
     this.#limits = resolveOutputLimits(options.outputLimits);
     this.#snapshotFile = options.snapshotFile;
-    if (this.#snapshot === null && this.#snapshotFile) this.#snapshot = readSnapshotFile(this.#snapshotFile);
+    if (this.#snapshotFile) {
+      // Restore from the file, or keep there the image this process already has.
+      if (this.#snapshot === null) this.#snapshot = readSnapshotFile(this.#snapshotFile);
+      else if (!existsSync(this.#snapshotFile)) writeSnapshotFile(this.#snapshotFile, this.#snapshot);
+    }
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#maxTimeoutMs = options.maxTimeoutMs ?? 600_000;
     this.#fsQuotaBytes = options.fsQuotaBytes ?? 100 * 1024 * 1024;
