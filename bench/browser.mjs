@@ -9,7 +9,7 @@
 //    of each page's main text that the markdown keeps.
 //
 //   npm run bench                  (after the run-loop benchmark)
-//   node bench/browser.mjs         (after npx tsc -b)
+//   node bench/browser.mjs         (after npx tsc -b; --pages N for a smoke run on N pages)
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -152,8 +152,10 @@ async function main() {
   const server = { before: [], now: [] };
   const launch = {};
   for (const path of ['before', 'now']) launch[path] = await servers[path].open(`${base}${pages[0].path}`);
-  for (const page of pages)
+  for (const page of pages) {
     for (const path of ['before', 'now']) server[path].push(await servers[path].open(`${base}${page.path}`));
+    process.stderr.write(`  server ${page.path}: ${ms(server.before.at(-1))} → ${ms(server.now.at(-1))}\n`);
+  }
   await Promise.all(Object.values(servers).map((s) => s.close()));
 
   // Through the tool: where the time goes, and what the markdown keeps.
