@@ -62,6 +62,8 @@ const SCHEMA_TABLES = [
   'tenant_network_rules',
   'tenants',
   'tools',
+  'vector_store_file_batch_files',
+  'vector_store_file_batches',
   'vector_store_files',
   'vector_stores',
 ];
