@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureSystem, ensureToolPackages } from './system-deps.mjs';
+import { ensureBenchPackages, ensureSystem, ensureToolPackages } from './system-deps.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const command = process.argv[2];
@@ -86,6 +86,7 @@ switch (command) {
   }
   case 'bench': {
     ensureNodeModules();
+    ensureBenchPackages();
     build();
     const status = run(process.execPath, [join(root, 'bench/run.mjs'), ...rest]);
     if (status !== 0) process.exit(status);

@@ -168,3 +168,15 @@ export function ensureToolPackages({
   log(`agentd: ${problem}; starting anyway (the banner lists the tools that are off). To retry: ${line}`);
   return 'failed';
 }
+
+/** The browser benchmark's real pages (Debian's HTML documentation), beside what the tools need. */
+export const BENCH_PACKAGES = ['python3-doc', 'postgresql-doc-15'];
+
+/** `npm run bench`: installs what the benchmarks drive when it can; a benchmark that still lacks something says so. */
+export function ensureBenchPackages() {
+  if (sh('dpkg-query', ['--version']).status !== 0) return;
+  const missing = [...TOOL_PACKAGES, ...BENCH_PACKAGES].filter((name) => !installed(name));
+  if (missing.length === 0) return;
+  const problem = installPackages(missing);
+  if (problem) console.error(`agentd: ${problem}; the benchmarks that need them say what is missing`);
+}
