@@ -11,14 +11,13 @@
 //   npm run bench                  (after the run-loop benchmark)
 //   node bench/browser.mjs         (after npx tsc -b; --pages N for a smoke run on N pages)
 
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { BrowserPool, NetworkPolicy } from '../packages/tools/web/dist/index.js';
 import { benchPages, docRoots } from './browser-pages.mjs';
+import { spawnAgentd } from './spawn-agentd.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -87,26 +86,16 @@ function serve(pages) {
 }
 
 async function startAgentd(path) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'agentd-bench-browser-'));
-  const child = spawn(
-    process.execPath,
-    [
-      new URL('./agentd-process.mjs', import.meta.url).pathname,
-      JSON.stringify({
-        AGENTD_PORT: '0',
-        AGENTD_DATA_DIR: dataDir,
-        AGENTD_LOG_LEVEL: 'silent',
-        AGENTD_CODE_INTERPRETER: 'off',
-        AGENTD_NET_ALLOW: '127.0.0.1',
-        AGENTD_NET_DENY: '*.outside.test',
-        AGENTD_BROWSER_EXTRACTION: PATHS[path].extraction,
-        AGENTD_BROWSER_SETTLE: PATHS[path].settle,
-      }),
-    ],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
+  const { child, url, key, dataDir } = await spawnAgentd(
+    {
+      AGENTD_CODE_INTERPRETER: 'off',
+      AGENTD_NET_ALLOW: '127.0.0.1',
+      AGENTD_NET_DENY: '*.outside.test',
+      AGENTD_BROWSER_EXTRACTION: PATHS[path].extraction,
+      AGENTD_BROWSER_SETTLE: PATHS[path].settle,
+    },
+    { dataDirPrefix: 'agentd-bench-browser-' },
   );
-  const [line] = await once(child.stdout, 'data');
-  const { url, key } = JSON.parse(String(line));
   return {
     async open(pageUrl) {
       const started = performance.now();

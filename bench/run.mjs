@@ -11,10 +11,9 @@
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { readChatStream } from './chat-stream.mjs';
+import { spawnAgentd } from './spawn-agentd.mjs';
 
 const quick = process.argv.includes('--quick');
 const SEQUENTIAL = quick ? 30 : 1000;
@@ -53,24 +52,13 @@ async function main() {
   const fake = { baseURL: urls.model };
   const tools = { url: urls.tools };
 
-  const dataDir = mkdtempSync(join(tmpdir(), 'agentd-bench-'));
-  const agentd = spawn(
-    process.execPath,
-    [
-      new URL('./agentd-process.mjs', import.meta.url).pathname,
-      JSON.stringify({
-        AGENTD_PORT: '0',
-        AGENTD_DATA_DIR: dataDir,
-        AGENTD_LOG_LEVEL: 'silent',
-        OPENAI_BASE_URL: fake.baseURL,
-        OPENAI_API_KEY: 'bench',
-        AGENTD_DEFAULT_MODEL: 'bench-model',
-        // The bench's tool endpoint is on loopback, which the network policy blocks by default.
-        AGENTD_NET_ALLOW: '127.0.0.1',
-      }),
-    ],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
-  );
+  const starting = spawnAgentd({
+    OPENAI_BASE_URL: fake.baseURL,
+    OPENAI_API_KEY: 'bench',
+    AGENTD_DEFAULT_MODEL: 'bench-model',
+    // The bench's tool endpoint is on loopback, which the network policy blocks by default.
+    AGENTD_NET_ALLOW: '127.0.0.1',
+  });
   const bare = spawn(
     process.execPath,
     [new URL('./bare-proxy.mjs', import.meta.url).pathname, fake.baseURL],
@@ -80,9 +68,8 @@ async function main() {
   );
   const [bareLine] = await once(bare.stdout, 'data');
   const bareUrl = JSON.parse(String(bareLine)).url;
-  const [agentdLine] = await once(agentd.stdout, 'data');
-  const server = JSON.parse(String(agentdLine));
-  const key = server.key;
+  const server = await starting;
+  const { child: agentd, dataDir, key } = server;
   const tool = {
     type: 'function',
     name: 'add',
