@@ -60,7 +60,12 @@ export interface RunManagerOptions {
 export class RunManager {
   private readonly active = new Map<string, ActiveRun>();
 
-  constructor(private readonly options: RunManagerOptions) {}
+  /** Pauses between attempts at a run's write while the database is away. */
+  private readonly retryDelaysMs: readonly number[];
+
+  constructor(private readonly options: RunManagerOptions) {
+    this.retryDelaysMs = retryDelays(options.storageRetryMs ?? 5_000);
+  }
 
   /** Starts a stored, queued response; resolves with its final snapshot. */
   start(stored: StoredResponse, stepsTaken = 0): Promise<ResponseObject> {
@@ -147,7 +152,7 @@ export class RunManager {
     // A write that fails for good stops the run where it is: its model call and tools are aborted.
     const recorder = new RunRecorder(responses, bus, stored.tenantId, stored.id, stored.lastSequence, {
       onFailure: (error) => controller.abort(new RunWriteFailed(error)),
-      retryDelaysMs: retryDelays(this.options.storageRetryMs ?? 5_000),
+      retryDelaysMs: this.retryDelaysMs,
     });
     let final: ResponseObject;
     try {

@@ -1,4 +1,4 @@
-import { type RunEventSink, toStorableValue } from '@agentd/core';
+import { isTerminal, type RunEventSink, toStorableValue } from '@agentd/core';
 import type { ResponseEvent, ResponseEventBody, ResponseObject } from '@agentd/spec';
 import { withWriteRetries } from '../storage/write-retry.js';
 import type { ResponseRepository } from './response-repository.js';
@@ -81,7 +81,8 @@ export class RunRecorder implements RunEventSink {
       if (this.failure) throw this.failure;
       if (this.pending.length === 0 || !this.snapshot) return;
       const batch = toStorableValue(this.pending);
-      const snapshot = toStorableValue(this.snapshot);
+      // The snapshot is stored only with the batch that ends the run: clean it only then.
+      const snapshot = isTerminal(this.snapshot.status) ? toStorableValue(this.snapshot) : this.snapshot;
       this.pending = [];
       try {
         await this.write(batch, snapshot);
