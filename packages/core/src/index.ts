@@ -4,7 +4,8 @@ export { fileCitationSources, findFileCitations } from './file-citations.js';
 export { guardModel, type ModelGuardOptions } from './guard-model.js';
 export { type HostedItemTracker, interruptedItem, trackHostedItems } from './hosted-items.js';
 export type { RunEventSink } from './run-event-sink.js';
-export { RunCancelled, type RunLoopInput, RunSuspended, runLoop } from './run-loop.js';
+export { RunCancelled, RunSuspended, runLoop } from './run-loop.js';
+export type { RunLoopInput } from './run-loop-input.js';
 export { canTransition, isTerminal, transition } from './run-status.js';
 export type {
   RunTool,

@@ -1,6 +1,6 @@
 import type { FunctionCallOutputItem, OutputItem, ResponseEventBody, ResponseObject } from '@agentd/spec';
 import { interruptedItem } from './hosted-items.js';
-import type { RunLoopInput } from './run-loop.js';
+import type { RunLoopInput } from './run-loop-input.js';
 
 /** Marks items left working by an interrupted turn or tool call as incomplete (failed, for the web). */
 export function closeOpenItems(response: ResponseObject, emit: (event: ResponseEventBody) => void): void {

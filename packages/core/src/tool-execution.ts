@@ -1,6 +1,6 @@
 import type { FunctionCallOutputItem, OutputItem, ResponseEventBody } from '@agentd/spec';
 import { type HostedItemPrefix, trackHostedItems } from './hosted-items.js';
-import type { PendingCall } from './run-loop.js';
+import type { PendingCall } from './model-turn.js';
 import type { RunTool, ToolReport, ToolResult, ToolScope } from './run-tool.js';
 import { toStorableText } from './storable-text.js';
 import { validateArguments } from './validate-arguments.js';

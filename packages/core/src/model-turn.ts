@@ -1,0 +1,270 @@
+import type {
+  FunctionCallItem,
+  MessageItem,
+  ModelMessage,
+  ModelToolCall,
+  OutputItem,
+  ReasoningItem,
+  ResponseEventBody,
+  ResponseObject,
+} from '@agentd/spec';
+import { fileCitationSources, findFileCitations } from './file-citations.js';
+import { LogprobBuffer } from './logprob-buffer.js';
+import type { RunLoopInput } from './run-loop-input.js';
+import { DeltaCoalescer } from './text-coalescer.js';
+import { citationSources, findUrlCitations } from './url-citations.js';
+
+export interface PendingCall {
+  item: FunctionCallItem;
+  outputIndex: number;
+  call: ModelToolCall;
+}
+
+export interface Turn {
+  items: OutputItem[];
+  calls: PendingCall[];
+  usage: { input: number; output: number };
+  finishReason: string;
+}
+
+/** One model call, streamed into output items and events. */
+export async function streamTurn(
+  input: RunLoopInput,
+  messages: ModelMessage[],
+  definitions: RunLoopInput['tools'][number]['definition'][],
+  start: ResponseObject,
+  emit: (event: ResponseEventBody) => void,
+): Promise<Turn> {
+  let outputCount = start.output.length;
+  const items: OutputItem[] = [];
+  const calls = new Map<number, PendingCall>();
+  let message: { item: MessageItem; index: number; text: string; coalescer: DeltaCoalescer } | undefined;
+  const logprobs = new LogprobBuffer();
+  let reasoning: { item: ReasoningItem; index: number; text: string; coalescer: DeltaCoalescer } | undefined;
+  const argCoalescers = new Map<number, DeltaCoalescer>();
+  const usage = { input: 0, output: 0 };
+  let finishReason = 'stop';
+  const interval = input.coalesceMs ?? 20;
+
+  const closeMessage = () => {
+    if (!message) return;
+    const { item, index, text, coalescer } = message;
+    coalescer.flush();
+    // Pages the run's web tools read, cited where the answer names them.
+    // Passages of the run's last file search, cited where the answer writes [n].
+    const annotations = [
+      ...findUrlCitations(text, citationSources([...input.history, ...start.output])),
+      ...findFileCitations(text, fileCitationSources(start.output)),
+    ];
+    for (const [annotationIndex, annotation] of annotations.entries()) {
+      emit({
+        type: 'response.output_text.annotation.added',
+        item_id: item.id,
+        output_index: index,
+        content_index: 0,
+        annotation_index: annotationIndex,
+        annotation,
+      });
+    }
+    const tokens = logprobs.close();
+    const part = {
+      type: 'output_text' as const,
+      text,
+      annotations,
+      ...(tokens.length ? { logprobs: tokens } : {}),
+    };
+    emit({
+      type: 'response.output_text.done',
+      item_id: item.id,
+      output_index: index,
+      content_index: 0,
+      text,
+      logprobs: tokens,
+    });
+    emit({
+      type: 'response.content_part.done',
+      item_id: item.id,
+      output_index: index,
+      content_index: 0,
+      part,
+    });
+    const done: MessageItem = { ...item, content: [part], status: 'completed' };
+    emit({ type: 'response.output_item.done', output_index: index, item: done });
+    items.push(done);
+    message = undefined;
+  };
+  const closeReasoning = () => {
+    if (!reasoning) return;
+    const { item, index, text, coalescer } = reasoning;
+    coalescer.flush();
+    emit({
+      type: 'response.reasoning_text.done',
+      item_id: item.id,
+      output_index: index,
+      content_index: 0,
+      text,
+    });
+    const part = { type: 'reasoning_text' as const, text };
+    emit({
+      type: 'response.content_part.done',
+      item_id: item.id,
+      output_index: index,
+      content_index: 0,
+      part,
+    });
+    const done: ReasoningItem = { ...item, content: [part], status: 'completed' };
+    emit({ type: 'response.output_item.done', output_index: index, item: done });
+    items.push(done);
+    reasoning = undefined;
+  };
+  const startCall = (index: number, id: string, name: string) => {
+    const item: FunctionCallItem = {
+      type: 'function_call',
+      id: input.newId('fc'),
+      call_id: id,
+      name,
+      arguments: '',
+      status: 'in_progress',
+    };
+    const pending = { item, outputIndex: outputCount++, call: { id, name, arguments: '' } };
+    calls.set(index, pending);
+    emit({ type: 'response.output_item.added', output_index: pending.outputIndex, item });
+    argCoalescers.set(
+      index,
+      new DeltaCoalescer(interval, (delta) =>
+        emit({
+          type: 'response.function_call_arguments.delta',
+          item_id: item.id,
+          output_index: pending.outputIndex,
+          delta,
+        }),
+      ),
+    );
+    return pending;
+  };
+
+  const request = {
+    model: start.model,
+    messages,
+    tools: definitions,
+    settings: input.settings,
+    ...(input.toolChoice && definitions.length > 0 ? { toolChoice: input.toolChoice } : {}),
+  };
+  for await (const part of input.model.stream(request, input.signal)) {
+    switch (part.type) {
+      case 'text-delta': {
+        if (!message) {
+          closeReasoning();
+          const item: MessageItem = {
+            type: 'message',
+            id: input.newId('msg'),
+            role: 'assistant',
+            content: [],
+            status: 'in_progress',
+          };
+          const index = outputCount++;
+          emit({ type: 'response.output_item.added', output_index: index, item });
+          emit({
+            type: 'response.content_part.added',
+            item_id: item.id,
+            output_index: index,
+            content_index: 0,
+            part: { type: 'output_text', text: '', annotations: [] },
+          });
+          const coalescer = new DeltaCoalescer(interval, (delta) =>
+            emit({
+              type: 'response.output_text.delta',
+              item_id: item.id,
+              output_index: index,
+              content_index: 0,
+              delta,
+              logprobs: logprobs.take(),
+            }),
+          );
+          message = { item, index, text: '', coalescer };
+        }
+        logprobs.add(part.logprobs);
+        message.text += part.delta;
+        message.coalescer.push(part.delta);
+        break;
+      }
+      case 'reasoning-delta': {
+        if (!reasoning) {
+          const item: ReasoningItem = {
+            type: 'reasoning',
+            id: input.newId('rs'),
+            summary: [],
+            content: [],
+            status: 'in_progress',
+          };
+          const index = outputCount++;
+          emit({ type: 'response.output_item.added', output_index: index, item });
+          // OpenAI's clients add the part before its deltas, as for a message's text.
+          emit({
+            type: 'response.content_part.added',
+            item_id: item.id,
+            output_index: index,
+            content_index: 0,
+            part: { type: 'reasoning_text', text: '' },
+          });
+          const coalescer = new DeltaCoalescer(interval, (delta) =>
+            emit({
+              type: 'response.reasoning_text.delta',
+              item_id: item.id,
+              output_index: index,
+              content_index: 0,
+              delta,
+            }),
+          );
+          reasoning = { item, index, text: '', coalescer };
+        }
+        reasoning.text += part.delta;
+        reasoning.coalescer.push(part.delta);
+        break;
+      }
+      case 'tool-call-start':
+        closeMessage();
+        closeReasoning();
+        if (!calls.has(part.index)) startCall(part.index, part.id, part.name);
+        break;
+      case 'tool-call-delta':
+        argCoalescers.get(part.index)?.push(part.delta);
+        break;
+      case 'tool-call': {
+        closeMessage();
+        closeReasoning();
+        const pending = calls.get(part.index) ?? startCall(part.index, part.call.id, part.call.name);
+        argCoalescers.get(part.index)?.flush();
+        pending.call = part.call;
+        pending.item = {
+          ...pending.item,
+          call_id: part.call.id,
+          arguments: part.call.arguments,
+          status: 'completed',
+        };
+        emit({
+          type: 'response.function_call_arguments.done',
+          item_id: pending.item.id,
+          output_index: pending.outputIndex,
+          arguments: part.call.arguments,
+          name: part.call.name,
+        });
+        emit({ type: 'response.output_item.done', output_index: pending.outputIndex, item: pending.item });
+        items.push(pending.item);
+        break;
+      }
+      case 'usage':
+        // Some servers report usage more than once in a stream; the last report counts.
+        usage.input = part.usage.inputTokens;
+        usage.output = part.usage.outputTokens;
+        break;
+      case 'finish':
+        finishReason = part.reason;
+        break;
+    }
+  }
+  closeReasoning();
+  closeMessage();
+  const complete = [...calls.values()].filter((call) => call.item.status === 'completed');
+  return { items, calls: complete, usage, finishReason };
+}

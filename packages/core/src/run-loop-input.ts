@@ -1,0 +1,49 @@
+import type {
+  Item,
+  LanguageModel,
+  ModelSettings,
+  ModelToolChoice,
+  ResponseObject,
+  TextFormat,
+} from '@agentd/spec';
+import type { HostedItemPrefix } from './hosted-items.js';
+import type { RunEventSink } from './run-event-sink.js';
+import type { RunTool, ToolScope } from './run-tool.js';
+
+/** What one run of the loop is given. */
+export interface RunLoopInput {
+  /** The response as stored at creation (status queued). */
+  response: ResponseObject;
+  model: LanguageModel;
+  settings: ModelSettings;
+  toolChoice?: ModelToolChoice;
+  /** System instructions: always first, never trimmed, never overridable by user content. */
+  instructions: string | null;
+  /** Earlier turns and this turn's input, oldest first. */
+  history: readonly Item[];
+  tools: readonly RunTool[];
+  /** Handed to every tool call: who the run is for. */
+  toolScope?: ToolScope;
+  maxSteps: number;
+  maxTotalTokens: number | null;
+  /** The answer's required format (structured outputs), and how many times a mismatch goes back to the model. */
+  textFormat?: TextFormat;
+  textFormatRetries?: number;
+  /** `disabled`: a prompt over `contextTokens` fails the run instead of being trimmed. */
+  truncation?: 'auto' | 'disabled';
+  /** Token budget for the prompt (the model's context window minus room for the answer). */
+  contextTokens: number;
+  signal: AbortSignal;
+  sink: RunEventSink;
+  /** HostedItemPrefix: hosted-tool items (code_interpreter_call, web_search_call, file_search_call). */
+  newId: (prefix: 'msg' | 'fc' | 'fco' | 'rs' | 'apr' | HostedItemPrefix) => string;
+  /** How long an approval request stays answerable; later answers count as denials. */
+  approvalTtlMs?: number;
+  /** Model turns already taken, when resuming a run that was interrupted. */
+  stepsTaken?: number;
+  /** Delta frame interval; about 20 ms. */
+  coalesceMs?: number;
+  /** Largest tool output handed to the model, in characters. */
+  maxToolOutputChars?: number;
+  now?: () => number;
+}
