@@ -62,6 +62,17 @@ export type {
   ResponseUsage,
 } from './response.js';
 export type {
+  SafetyAction,
+  SafetyCategory,
+  SafetyContext,
+  SafetyInput,
+  SafetyPhase,
+  SafetyResult,
+  SafetySpan,
+  SafetySurface,
+  SafetyVerdict,
+} from './safety.js';
+export type {
   AdapterConfig,
   BuiltinAdapterConfig,
   ClientAdapterConfig,

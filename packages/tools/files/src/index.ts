@@ -1,3 +1,5 @@
+// PII detection moved to @agentd/safety (one rule set among several); re-exported for existing callers.
+export { PII_LABELS, type PiiFinding, type PiiType, redactPii, scanPii } from '@agentd/safety';
 export {
   type Chunk,
   type ChunkOptions,
@@ -27,10 +29,7 @@ export {
   extractText,
 } from './extract/extract-text.js';
 export { type ExtractedText, SUPPORTED_FILE_TYPES, type TextFormat } from './extract/extracted-text.js';
-export { PII_LABELS, type PiiFinding, type PiiType } from './pii/pii-finding.js';
 export { applyPiiPolicy, type PiiMode, type PiiPolicyResult } from './pii/pii-policy.js';
-export { redactPii } from './pii/redact-pii.js';
-export { scanPii } from './pii/scan-pii.js';
 export { type FilesScriptedRule, filesRules } from './rules/files-rules.js';
 export {
   createFileSearchTool,

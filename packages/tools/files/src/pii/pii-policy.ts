@@ -1,5 +1,4 @@
-import { PII_LABELS, type PiiFinding, type PiiType } from './pii-finding.js';
-import { redactPii } from './redact-pii.js';
+import { PII_LABELS, type PiiFinding, type PiiType, redactPii } from '@agentd/safety';
 
 /** What to do with text that contains personal data: replace it, or turn the text away. */
 export type PiiMode = 'redact' | 'refuse';
