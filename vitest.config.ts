@@ -11,6 +11,7 @@ export default defineConfig({
       '@agentd/server': src('server'),
       '@agentd/testing': src('testing'),
       '@agentd/core': src('core'),
+      '@agentd/runtime': src('runtime'),
       '@agentd/providers': src('providers'),
       '@agentd/net-policy': src('net-policy'),
       '@agentd/tools-gateway': src('tools-gateway'),

@@ -62,6 +62,19 @@ export type {
   ResponseUsage,
 } from './response.js';
 export type {
+  RunCancels,
+  RunClaim,
+  RunConsumer,
+  RunConsumerOptions,
+  RunEventBus,
+  RunEventListener,
+  RunHandler,
+  RunJob,
+  RunLease,
+  RunOutcome,
+  RunQueue,
+} from './runtime.js';
+export type {
   SafetyAction,
   SafetyCategory,
   SafetyContext,

@@ -1,0 +1,2 @@
+// The run runtime: queues, leases, live events and cancels, and the worker that executes runs.
+export {};
