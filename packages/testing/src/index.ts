@@ -6,6 +6,23 @@ export {
   startAgentd,
   startAgentdWithFakeModel,
 } from './agentd-fixture.js';
+export {
+  describeRunCancelsContract,
+  type RunCancelsFixture,
+} from './contracts/run-cancels-contract.js';
+export {
+  describeRunEventBusContract,
+  type RunEventBusContractOptions,
+  type RunEventBusFixture,
+} from './contracts/run-event-bus-contract.js';
+export {
+  completedEvent,
+  deltaEvent,
+  deltaEvents,
+  recorder,
+  sequences,
+  testRunId,
+} from './contracts/run-events.js';
 export { startFakeOpenAI } from './fake-openai/fake-openai-server.js';
 export type {
   FakeHandler,
@@ -17,6 +34,8 @@ export type {
 } from './fake-openai/types.js';
 export { ApiClient, type ApiResponse, type RequestOptions } from './http-client.js';
 export { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from './postgres.js';
+export { pingRedis, requireTestRedis, TEST_REDIS_URL, testRedisPrefix } from './redis.js';
+export { type RedisTestServer, startRedisTestServer } from './redis-server.js';
 export { type S3TestServer, startS3TestServer } from './s3-test-server.js';
 export { collectSse, readSse, type SseEvent } from './sse-client.js';
 export {

@@ -1,0 +1,63 @@
+import type { ResponseEvent, RunEventBus, RunEventListener } from '@agentd/spec';
+import type { Logger } from 'pino';
+
+interface Subscription {
+  readonly listener: RunEventListener;
+  /** The highest sequence number delivered (or the `after` it started from). */
+  last: number;
+}
+
+export interface InProcessRunEventBusOptions {
+  /** Told about a listener that threw; the other listeners and the publisher carry on. */
+  logger?: Logger;
+}
+
+/**
+ * The embedded bus: listeners in this process, called during `publish`.
+ * It holds no history, so a subscription's replay is empty: followers read
+ * what came before from the log.
+ */
+export class InProcessRunEventBus implements RunEventBus {
+  readonly healthy = true;
+  private readonly runs = new Map<string, Set<Subscription>>();
+  private closed = false;
+
+  constructor(private readonly options: InProcessRunEventBusOptions = {}) {}
+
+  async publish(runId: string, events: readonly ResponseEvent[]): Promise<void> {
+    if (this.closed) throw new Error('The run event bus is closed');
+    for (const subscription of [...(this.runs.get(runId) ?? [])]) this.deliver(runId, subscription, events);
+  }
+
+  subscribe(runId: string, after: number, listener: RunEventListener): () => void {
+    if (this.closed) return () => {};
+    let subscriptions = this.runs.get(runId);
+    if (!subscriptions) {
+      subscriptions = new Set();
+      this.runs.set(runId, subscriptions);
+    }
+    const subscription: Subscription = { listener, last: after };
+    subscriptions.add(subscription);
+    return () => {
+      if (!subscriptions.delete(subscription)) return;
+      if (subscriptions.size === 0 && this.runs.get(runId) === subscriptions) this.runs.delete(runId);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.runs.clear();
+  }
+
+  private deliver(runId: string, subscription: Subscription, events: readonly ResponseEvent[]): void {
+    const fresh = events.filter((event) => event.sequence_number > subscription.last);
+    const newest = fresh.at(-1);
+    if (!newest) return;
+    subscription.last = newest.sequence_number;
+    try {
+      subscription.listener(fresh);
+    } catch (error) {
+      this.options.logger?.error({ err: error, runId }, 'run event listener failed');
+    }
+  }
+}
