@@ -1,5 +1,39 @@
 // The run runtime: queues, leases, live events and cancels, and the worker that executes runs.
 
+export { ClaimLostError, type ClaimLostReason } from './queue/claim-lost.js';
+// Queue and leases
+export {
+  enqueueRunInTransaction,
+  GraphileRunConsumer,
+  GraphileRunQueue,
+  type GraphileRunQueueOptions,
+  openGraphileRunQueue,
+  RUN_TASK,
+} from './queue/graphile-run-queue.js';
+export { LeasedConsumer, type LeasedConsumerSetup, sweepIntervalMs } from './queue/leased-consumer.js';
+export { LocalRunConsumer, LocalRunQueue, type LocalRunQueueOptions } from './queue/local-run-queue.js';
+export type { QueueLogger } from './queue/queue-logger.js';
+export {
+  NOT_HELD,
+  RunLeaseStore,
+  type RunLeaseStoreOptions,
+  UNFINISHED_STATUSES,
+} from './queue/run-leases.js';
+export { poolSqlClient, type SqlClient, type SqlValue } from './queue/sql-client.js';
+
+// Runs: the manager, recorder and store
+export type { PreparedRun, RunEnvironment } from './run-environment.js';
+export { endFailedRun, RunWriteFailed } from './run-failure.js';
+export { type RunExecution, RunManager, type RunManagerOptions } from './run-manager.js';
+export { type EventPublisher, RunRecorder, type RunRecorderOptions } from './run-recorder.js';
+export { RunLeaseLost, type RunStore, type StoredRun } from './run-store.js';
+export {
+  isTransientStorageError,
+  retryDelays,
+  WRITE_RETRY_DELAYS_MS,
+  withWriteRetries,
+} from './write-retry.js';
+
 // Live events and cancels
 export { InProcessRunCancels, type InProcessRunCancelsOptions } from './cancels/in-process-run-cancels.js';
 export {

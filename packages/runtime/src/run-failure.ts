@@ -1,7 +1,6 @@
-import type { OutputItem, ResponseObject } from '@agentd/spec';
-import { AgentdError } from '../errors.js';
-import type { StoredResponse } from './response-repository.js';
+import { AgentdError, type OutputItem, type ResponseObject } from '@agentd/spec';
 import type { RunRecorder } from './run-recorder.js';
+import type { StoredRun } from './run-store.js';
 
 /** The abort reason of a run whose events could not be stored: it stops where it is. */
 export class RunWriteFailed extends Error {
@@ -19,7 +18,7 @@ export class RunWriteFailed extends Error {
  */
 export async function endFailedRun(
   recorder: RunRecorder,
-  stored: StoredResponse,
+  stored: StoredRun,
   cause: unknown,
 ): Promise<ResponseObject> {
   const error = recorder.failed ? writeError(recorder, cause) : internalError();

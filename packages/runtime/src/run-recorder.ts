@@ -1,8 +1,7 @@
 import { isTerminal, type RunEventSink, toStorableValue } from '@agentd/core';
 import type { ResponseEvent, ResponseEventBody, ResponseObject } from '@agentd/spec';
-import { withWriteRetries } from '../storage/write-retry.js';
-import type { ResponseRepository } from './response-repository.js';
-import type { RunEventBus } from './run-event-bus.js';
+import type { RunStore } from './run-store.js';
+import { withWriteRetries } from './write-retry.js';
 
 /** How long appended events may wait to be written together; well under a delta frame (~20 ms). */
 const FLUSH_INTERVAL_MS = 10;
@@ -10,11 +9,20 @@ const FLUSH_INTERVAL_MS = 10;
 /** The unique violation a retried batch meets when its first attempt did commit. */
 const UNIQUE_VIOLATION = '23505';
 
+/** Where persisted events are published: the run event bus. Publishing is best effort. */
+export interface EventPublisher {
+  publish(runId: string, events: readonly ResponseEvent[]): void | Promise<void>;
+}
+
 export interface RunRecorderOptions {
   /** Called once, when a batch cannot be written within the retry budget: the run must stop. */
   onFailure?: (error: unknown) => void;
   /** Pauses between attempts at a write that failed for a transient reason. */
   retryDelaysMs?: readonly number[];
+  /** The lease generation the writes are fenced with (scaled mode); absent: not fenced. */
+  generation?: number;
+  /** Told when a publish fails (the events are stored; followers read them from the log). */
+  onPublishError?: (error: unknown) => void;
 }
 
 /**
@@ -38,8 +46,8 @@ export class RunRecorder implements RunEventSink {
   private persisted: number;
 
   constructor(
-    private readonly repository: ResponseRepository,
-    private readonly bus: RunEventBus,
+    private readonly repository: RunStore,
+    private readonly bus: EventPublisher,
     private readonly tenantId: string,
     private readonly responseId: string,
     private sequence: number,
@@ -93,7 +101,7 @@ export class RunRecorder implements RunEventSink {
         throw error;
       }
       this.persisted = batch.at(-1)?.sequence_number ?? this.persisted;
-      this.bus.publish(this.responseId, batch);
+      this.publish(batch);
     });
     return this.chain;
   }
@@ -120,8 +128,17 @@ export class RunRecorder implements RunEventSink {
     await this.write([event], response);
     this.persisted = event.sequence_number;
     this.sequence = Math.max(this.sequence, this.persisted);
-    this.bus.publish(this.responseId, [event]);
+    this.publish([event]);
     return response;
+  }
+
+  private publish(events: ResponseEvent[]): void {
+    try {
+      const published = this.bus.publish(this.responseId, events);
+      if (published) published.catch((error) => this.options.onPublishError?.(error));
+    } catch (error) {
+      this.options.onPublishError?.(error);
+    }
   }
 
   private async write(batch: ResponseEvent[], snapshot: ResponseObject): Promise<void> {
@@ -129,7 +146,13 @@ export class RunRecorder implements RunEventSink {
     await withWriteRetries(async () => {
       attempts += 1;
       try {
-        await this.repository.appendEvents(this.tenantId, this.responseId, batch, snapshot);
+        await this.repository.appendEvents(
+          this.tenantId,
+          this.responseId,
+          batch,
+          snapshot,
+          this.options.generation,
+        );
       } catch (error) {
         if (attempts > 1 && (error as { code?: unknown }).code === UNIQUE_VIOLATION) return;
         throw error;

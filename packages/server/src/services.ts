@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { NetworkPolicy } from '@agentd/net-policy';
+import { RunManager } from '@agentd/runtime';
 import { createAdapter } from '@agentd/tools-gateway';
 import type { Logger } from 'pino';
 import { AgentRepository } from './agents/agent-repository.js';
@@ -14,9 +15,10 @@ import {
 } from './knowledge-services.js';
 import { createModelResolver, type ModelResolver } from './models/model-resolver.js';
 import { TenantNetworkPolicies } from './network/tenant-network-policies.js';
+import { GatewayRunEnvironment } from './responses/gateway-run-environment.js';
 import { ResponseRepository } from './responses/response-repository.js';
 import { InProcessRunEventBus, type RunEventBus } from './responses/run-event-bus.js';
-import { RunManager } from './responses/run-manager.js';
+import type { RunSpec } from './responses/run-spec.js';
 import { previousMasterKeys } from './secrets/master-key-rotation.js';
 import { SecretBox } from './secrets/secret-box.js';
 import { SecretRepository } from './secrets/secret-repository.js';
@@ -39,7 +41,7 @@ export interface Services extends KnowledgeServices {
   responses: ResponseRepository;
   bus: RunEventBus;
   models: ModelResolver;
-  runs: RunManager;
+  runs: RunManager<RunSpec>;
   toolRepository: ToolRepository;
   tools: ToolService;
   secrets: SecretRepository;
@@ -122,19 +124,22 @@ export function createServices(
     (tenantId) => networkPolicies.policyFor(tenantId),
     builtins,
   );
-  const runs = new RunManager({
-    responses,
-    conversations,
+  const runs = new RunManager<RunSpec>({
+    store: responses,
     bus,
-    models,
     logger,
-    contextTokens: config.AGENTD_CONTEXT_TOKENS,
-    toolTimeoutMs: config.AGENTD_TOOL_TIMEOUT_MS,
     storageRetryMs: config.AGENTD_STORAGE_RETRY_MS,
-    tools,
-    memories: knowledge.memories,
-    memoryTokens: config.AGENTD_MEMORY_TOKENS,
-    networkPolicies,
+    environment: new GatewayRunEnvironment({
+      conversations,
+      models,
+      logger,
+      contextTokens: config.AGENTD_CONTEXT_TOKENS,
+      toolTimeoutMs: config.AGENTD_TOOL_TIMEOUT_MS,
+      tools,
+      memories: knowledge.memories,
+      memoryTokens: config.AGENTD_MEMORY_TOKENS,
+      networkPolicies,
+    }),
   });
   return {
     ...knowledge,

@@ -1,4 +1,5 @@
 export type { DeletedObject, ErrorBody, ListPage, PageQuery, SortOrder } from './api.js';
+export { AgentdError, type AgentdErrorOptions, type ErrorCategory } from './errors.js';
 export type {
   ApprovalRequestItem,
   ApprovalResponseItem,

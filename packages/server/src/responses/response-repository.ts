@@ -1,4 +1,5 @@
 import { applyEvent, isTerminal } from '@agentd/core';
+import type { RunStore, StoredRun } from '@agentd/runtime';
 import type { Item, ListPage, PageQuery, ResponseEvent, ResponseObject, SortOrder } from '@agentd/spec';
 import { AgentdError, notFound } from '../errors.js';
 import type { Database } from '../storage/database.js';
@@ -6,18 +7,8 @@ import { GroupCommit } from '../storage/group-commit.js';
 import { toListPage } from '../storage/pagination.js';
 import type { RunSpec } from './run-spec.js';
 
-export interface StoredResponse {
-  id: string;
-  tenantId: string;
-  /** The current response: the stored snapshot folded with any later events. */
-  snapshot: ResponseObject;
-  input: Item[];
-  history: Item[];
-  runSpec: RunSpec;
-  conversationId: string | null;
-  lastSequence: number;
-  requestHash: string | null;
-}
+/** A stored response, as the runtime executes it. */
+export type StoredResponse = StoredRun<RunSpec>;
 
 interface ResponseRow {
   id: string;
@@ -119,7 +110,7 @@ export interface NewResponse {
  * ends, and folded forward from the log in between. Creates and batches of
  * concurrent requests and runs are written together (group commit).
  */
-export class ResponseRepository {
+export class ResponseRepository implements RunStore<RunSpec> {
   private readonly creates = new GroupCommit<NewResponseRow, boolean>((rows) => this.insertResponses(rows));
   private readonly batches = new GroupCommit<EventBatchRow>((rows) => this.writeBatches(rows));
 

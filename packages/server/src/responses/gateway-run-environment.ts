@@ -1,0 +1,160 @@
+import type { RunTool, ToolScope } from '@agentd/core';
+import type { NetworkPolicy } from '@agentd/net-policy';
+import type { PreparedRun, RunEnvironment, StoredRun } from '@agentd/runtime';
+import type { Item, ResponseObject } from '@agentd/spec';
+import { createHttpAdapter } from '@agentd/tools-gateway';
+import type { Logger } from 'pino';
+import type { ConversationRepository } from '../conversations/conversation-repository.js';
+import { newId } from '../ids.js';
+import { lastUserText, memoryTools, withMemories } from '../memories/memory-context.js';
+import type { MemoryService } from '../memories/memory-service.js';
+import type { ModelResolver } from '../models/model-resolver.js';
+import type { TenantNetworkPolicies } from '../network/tenant-network-policies.js';
+import { WEB_TOOL_NAMES } from '../tools/builtins/builtin-tools.js';
+import { instructionsFor, withBuiltinSettings } from '../tools/builtins/run-settings.js';
+import type { ToolService } from '../tools/tool-service.js';
+import { loopOptions } from './loop-options.js';
+import type { FunctionToolSpec, RunSpec } from './run-spec.js';
+
+const ITEM_ID_KIND = {
+  msg: 'message',
+  fc: 'functionCall',
+  fco: 'functionCallOutput',
+  rs: 'reasoning',
+  apr: 'approvalRequest',
+  ci: 'codeInterpreterCall',
+  ws: 'webSearchCall',
+  fs: 'fileSearchCall',
+} as const;
+
+export interface GatewayRunEnvironmentOptions {
+  conversations: ConversationRepository;
+  models: ModelResolver;
+  logger: Logger;
+  contextTokens: number;
+  toolTimeoutMs: number;
+  tools: ToolService;
+  /** Long-term memory, for runs whose agent has it on. */
+  memories?: MemoryService;
+  /** Tokens of remembered facts put into the instructions. */
+  memoryTokens?: number;
+  /** Where inline function tools with an `endpoint` may connect, per tenant. */
+  networkPolicies?: TenantNetworkPolicies;
+}
+
+/**
+ * The gateway's side of executing a run: resolves a stored run's spec into
+ * the loop's model, tools (registered, inline, built-in, memory) and
+ * instructions, and appends an ended run to its conversation.
+ */
+export class GatewayRunEnvironment implements RunEnvironment<RunSpec> {
+  constructor(private readonly options: GatewayRunEnvironmentOptions) {}
+
+  async prepare(stored: StoredRun<RunSpec>): Promise<PreparedRun> {
+    const { models, logger } = this.options;
+    const spec = stored.runSpec;
+    const scope = scopeOf(stored, spec);
+    const policy = await this.options.networkPolicies?.policyFor(stored.tenantId);
+    const memories = spec.memory && scope.user ? this.options.memories : undefined;
+    const tools = withBuiltinSettings(
+      [
+        ...spec.tools.map((tool) => this.toRunTool(tool, policy)),
+        ...(await this.options.tools.resolve(stored.tenantId, spec.tool_refs ?? [])),
+        ...(memories ? memoryTools(memories) : []),
+      ],
+      spec.builtin_settings,
+    );
+    const remembered = memories
+      ? await memories
+          .contextFor(
+            stored.tenantId,
+            scope.user!,
+            lastUserText(stored.input),
+            this.options.memoryTokens ?? 400,
+          )
+          .catch((error) => {
+            logger.warn(
+              { err: error, response_id: stored.id },
+              'could not read memories; running without them',
+            );
+            return [];
+          })
+      : [];
+    return {
+      model: models.resolve(spec.model),
+      settings: spec.settings,
+      toolChoice: spec.tool_choice,
+      instructions: withMemories(instructionsFor(spec.instructions, this.readsWeb(tools, spec)), remembered),
+      history: [...stored.history, ...stored.input],
+      tools,
+      toolScope: scope,
+      maxSteps: spec.max_steps,
+      maxTotalTokens: spec.max_total_tokens,
+      ...loopOptions(spec),
+      contextTokens: this.options.contextTokens - (spec.settings.maxOutputTokens ?? 0),
+      newId: (prefix) => newId(ITEM_ID_KIND[prefix]),
+    };
+  }
+
+  async ended(stored: StoredRun<RunSpec>, final: ResponseObject): Promise<void> {
+    if (!stored.conversationId) return;
+    const finished = final.output.filter(
+      (item): item is Item => item.type !== 'reasoning' && item.status === 'completed',
+    );
+    await this.options.conversations
+      .addItems(stored.tenantId, stored.conversationId, [...stored.input, ...finished])
+      .catch((error) =>
+        this.options.logger.warn(
+          { err: error, response_id: stored.id },
+          'could not append the run to its conversation',
+        ),
+      );
+  }
+
+  /** Whether the run's tools bring web text into the context: its model is then told that text is data. */
+  private readsWeb(tools: RunTool[], spec: RunSpec): boolean {
+    if (tools.some((tool) => WEB_TOOL_NAMES.has(tool.definition.name))) return true;
+    const capabilities = this.options.tools.builtins?.webCapabilities ?? new Set<string>();
+    return (spec.tool_refs ?? []).some((ref) => typeof ref !== 'string' && capabilities.has(ref.capability));
+  }
+
+  private toRunTool(tool: FunctionToolSpec, policy: NetworkPolicy | undefined): RunTool {
+    const definition = {
+      name: tool.name,
+      ...(tool.description ? { description: tool.description } : {}),
+      parameters: tool.parameters,
+    };
+    const endpoint = tool.endpoint;
+    if (!endpoint) return { definition };
+    // An inline tool with an endpoint is an HTTP tool like any registered one: one HTTP path.
+    const adapter = createHttpAdapter(
+      {
+        name: tool.name,
+        input_schema: tool.parameters,
+        adapter: {
+          type: 'http',
+          url: endpoint.url,
+          ...(endpoint.headers ? { headers: endpoint.headers } : {}),
+        },
+      },
+      policy ? { networkPolicy: policy } : {},
+    );
+    return {
+      definition,
+      timeoutMs: endpoint.timeout_ms ?? this.options.toolTimeoutMs,
+      execute: (args, context) => adapter.call(tool.name, args, context),
+    };
+  }
+}
+
+/** Who a run's tool calls are for, and what their lasting state is keyed by. */
+function scopeOf(stored: StoredRun<RunSpec>, spec: RunSpec): ToolScope {
+  return {
+    tenantId: stored.tenantId,
+    responseId: stored.id,
+    ...(stored.conversationId ? { conversationId: stored.conversationId } : {}),
+    ...(spec.user === undefined ? {} : { user: spec.user }),
+    sessionKey: spec.session_key ?? stored.conversationId ?? stored.id,
+    ...(spec.public_url ? { publicUrl: spec.public_url } : {}),
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The one error base of every package. `code` is stable and machine
+ * readable; `category` decides the HTTP status (see http/error-response.ts).
+ */
+
+export type ErrorCategory =
+  | 'invalid_request'
+  | 'authentication'
+  | 'permission'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'too_large'
+  | 'unsupported_media_type'
+  | 'rate_limit'
+  | 'unavailable'
+  | 'upstream'
+  | 'internal';
+
+export interface AgentdErrorOptions {
+  param?: string | null;
+  cause?: unknown;
+}
+
+export class AgentdError extends Error {
+  readonly code: string;
+  readonly category: ErrorCategory;
+  readonly param: string | null;
+
+  constructor(category: ErrorCategory, code: string, message: string, options: AgentdErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AgentdError';
+    this.category = category;
+    this.code = code;
+    this.param = options.param ?? null;
+  }
+}
