@@ -1,3 +1,18 @@
+export { type ClassifierPhaseOptions, createClassifierPhase } from './classifier/classifier-phase.js';
+export { type LinearModel, scoreText } from './classifier/linear-model.js';
+export { normalizeText } from './classifier/normalize.js';
+export { DEFAULT_WEIGHTS_URL, loadModel, parseModel, serializeModel } from './classifier/weights-file.js';
+export { createJudgePhase, type JudgePhaseOptions } from './judge/judge-phase.js';
+export { PRINCIPLES_V1, type Principles } from './judge/principles.js';
+export {
+  applyRedactions,
+  createSafetyPipeline,
+  type SafetyPipeline,
+  type SafetyPipelineOptions,
+} from './pipeline/safety-pipeline.js';
+export { moreSevere } from './pipeline/severity.js';
+export type { SyncSafetyPhase } from './pipeline/sync-phase.js';
 export { PII_LABELS, type PiiFinding, type PiiType } from './rules/pii/pii-finding.js';
 export { redactPii } from './rules/pii/redact-pii.js';
 export { scanPii } from './rules/pii/scan-pii.js';
+export { createRulesPhase, DEFAULT_RULE_ACTIONS, type RulesPhaseOptions } from './rules/rules-phase.js';

@@ -1,0 +1,43 @@
+import type { FeatureOptions } from '../classifier/features.js';
+import type { LinearModel } from '../classifier/linear-model.js';
+import type { Row } from './dataset.js';
+import { trainLogistic } from './logistic.js';
+import { buildSamples } from './samples.js';
+
+export interface TrainOptions {
+  features: FeatureOptions;
+  window: { size: number; stride: number };
+  l2: number;
+  epochs: number;
+  learningRate: number;
+  seed: number;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  features: { dim: 1 << 18, charGrams: false, bagScale: 0.3 },
+  window: { size: 512, stride: 256 },
+  l2: 1e-3,
+  epochs: 8,
+  learningRate: 0.2,
+  seed: 20261206,
+};
+
+/** Trains one model on the rows; thresholds are placeholders until set from out-of-source scores. */
+export function trainModel(rows: readonly Row[], options: TrainOptions): LinearModel {
+  const samples = buildSamples(rows, options);
+  const { weights, bias } = trainLogistic(samples, {
+    dim: options.features.dim,
+    l2: options.l2,
+    epochs: options.epochs,
+    learningRate: options.learningRate,
+    seed: options.seed,
+  });
+  return {
+    version: 'injection-classifier-1',
+    features: options.features,
+    window: options.window,
+    weights,
+    bias,
+    thresholds: { flag: 0.5, block: 0.5 },
+  };
+}
