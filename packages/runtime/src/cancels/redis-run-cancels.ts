@@ -44,6 +44,7 @@ export class RedisRunCancels implements RunCancels {
   private readonly channel: string;
   private readonly listeners = new Set<CancelListener>();
   private subscribed: Promise<void> | undefined;
+  private listening = false;
   private closed = false;
 
   /** Connects in the background; cancels are heard once the channel is subscribed. */
@@ -52,17 +53,22 @@ export class RedisRunCancels implements RunCancels {
     this.commands = createRedisConnection(options.url, 'agentd-run-cancels', options.logger);
     this.subscriber = createRedisConnection(options.url, 'agentd-run-cancels-sub', options.logger);
     this.subscriber.on('message', (channel: string, message: string) => this.onMessage(channel, message));
+    this.subscriber.on('close', () => {
+      this.listening = false;
+    });
     this.subscriber.on('ready', () => {
       this.subscribed = this.subscriber.subscribe(this.channel).then(
-        () => undefined,
+        () => {
+          this.listening = this.subscriber.status === 'ready';
+        },
         (error: unknown) => this.options.logger?.debug({ err: error }, 'cancel channel subscribe failed'),
       );
     });
   }
 
-  /** Whether requests can be sent and heard. */
+  /** Whether requests can be sent, and this process hears them (its channel is subscribed). */
   get healthy(): boolean {
-    return !this.closed && this.commands.status === 'ready' && this.subscriber.status === 'ready';
+    return !this.closed && this.commands.status === 'ready' && this.listening;
   }
 
   /** Waits until both connections are ready and the channel is subscribed. */
