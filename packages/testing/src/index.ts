@@ -23,6 +23,8 @@ export {
   sequences,
   testRunId,
 } from './contracts/run-events.js';
+export { describeRunQueueContract, type RunQueueFixture } from './contracts/run-queue-contract.js';
+export { type ContractSql, createRunRows, type LeaseRow, type RunRows } from './contracts/run-rows.js';
 export { startFakeOpenAI } from './fake-openai/fake-openai-server.js';
 export type {
   FakeHandler,

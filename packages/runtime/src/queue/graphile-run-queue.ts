@@ -1,0 +1,196 @@
+import type { RunConsumer, RunConsumerOptions, RunHandler, RunJob, RunQueue } from '@agentd/spec';
+import { type Runner, run, runMigrations } from 'graphile-worker';
+import pg from 'pg';
+import { graphileLogger } from './graphile-logger.js';
+import { LeasedConsumer } from './leased-consumer.js';
+import { type QueueLogger, silentLogger } from './queue-logger.js';
+import { NOT_HELD, RunLeaseStore, UNFINISHED_STATUSES } from './run-leases.js';
+import { poolSqlClient, type SqlClient } from './sql-client.js';
+
+/** The graphile-worker task that runs execute under. */
+export const RUN_TASK = 'agentd_run';
+
+export interface GraphileRunQueueOptions {
+  /** The PostgreSQL database holding the runs; graphile-worker keeps its jobs in its schema there. */
+  connectionString: string;
+  maxPoolSize?: number;
+  /** The task name jobs are added under (default `agentd_run`); a queue consumes only its own. */
+  taskIdentifier?: string;
+  /** How long a queued run may go unclaimed before the sweeper dispatches it again (ms). */
+  dispatchGraceMs?: number;
+  /** graphile-worker's poll for jobs it missed a notification of (ms); new jobs arrive by LISTEN/NOTIFY. */
+  pollIntervalMs?: number;
+  logger?: QueueLogger;
+}
+
+/**
+ * Adds a job for the run unless it is ended, held under a live lease, or
+ * already waiting (jobKey = run id dedupes; a job whose worker died stays
+ * locked, and graphile-worker then creates a new job for the key).
+ */
+function addRunJob(sql: SqlClient, job: RunJob, taskIdentifier: string): Promise<unknown[]> {
+  return sql.query(
+    `SELECT graphile_worker.add_job($3::text, json_build_object('tenantId', r.tenant_id, 'runId', r.id),
+              job_key := r.id, max_attempts := 1)
+       FROM responses r
+      WHERE r.id = $1 AND r.tenant_id = $2 AND r.status IN ${UNFINISHED_STATUSES} AND ${NOT_HELD}
+        AND NOT EXISTS (SELECT 1 FROM graphile_worker.jobs j
+                         WHERE j.key = r.id AND j.locked_at IS NULL AND j.attempts < j.max_attempts)`,
+    [job.runId, job.tenantId, taskIdentifier],
+  );
+}
+
+/**
+ * Enqueues a run in the caller's transaction, so that the run's row and its
+ * job commit (or roll back) together. The row must already be written in it.
+ */
+export async function enqueueRunInTransaction(
+  tx: SqlClient,
+  job: RunJob,
+  taskIdentifier = RUN_TASK,
+): Promise<void> {
+  await addRunJob(tx, job, taskIdentifier);
+}
+
+/**
+ * Opens scaled mode's queue on PostgreSQL: installs or upgrades
+ * graphile-worker's schema once, here, and fails with a clear error if it
+ * cannot.
+ */
+export async function openGraphileRunQueue(options: GraphileRunQueueOptions): Promise<GraphileRunQueue> {
+  const logger = options.logger ?? silentLogger;
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxPoolSize ?? 10 });
+  const onError = (error: Error) => logger.warn({ err: error }, 'a run queue database connection failed');
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
+  try {
+    await runMigrations({ pgPool: pool, logger: graphileLogger(logger) });
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new Error(
+      `the run queue could not install graphile-worker's schema (graphile_worker) in the database: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  return new GraphileRunQueue(pool, options, logger);
+}
+
+function parseJob(payload: unknown): RunJob | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const { tenantId, runId } = payload as Record<string, unknown>;
+  return typeof tenantId === 'string' && typeof runId === 'string' ? { tenantId, runId } : undefined;
+}
+
+/** Scaled mode's queue: graphile-worker dispatches, the leases on the runs' rows decide who holds a run. */
+export class GraphileRunQueue implements RunQueue {
+  private readonly sql: SqlClient;
+  private readonly store: RunLeaseStore;
+  private readonly taskIdentifier: string;
+  private readonly consumers = new Set<GraphileRunConsumer>();
+  private closed = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: GraphileRunQueueOptions,
+    private readonly logger: QueueLogger,
+  ) {
+    this.sql = poolSqlClient(pool);
+    this.store = new RunLeaseStore(
+      this.sql,
+      options.dispatchGraceMs === undefined ? {} : { dispatchGraceMs: options.dispatchGraceMs },
+    );
+    this.taskIdentifier = options.taskIdentifier ?? RUN_TASK;
+  }
+
+  async enqueue(job: RunJob): Promise<void> {
+    if (this.closed) throw new Error('the run queue is closed');
+    await addRunJob(this.sql, job, this.taskIdentifier);
+  }
+
+  consume(handler: RunHandler, options: RunConsumerOptions): GraphileRunConsumer {
+    if (this.closed) throw new Error('the run queue is closed');
+    const consumer = new LeasedConsumer({
+      store: this.store,
+      handler,
+      options,
+      redispatch: (job) => addRunJob(this.sql, job, this.taskIdentifier).then(() => undefined),
+      logger: this.logger,
+    });
+    const runner = run({
+      pgPool: this.pool,
+      concurrency: options.concurrency,
+      noHandleSignals: true,
+      pollInterval: this.options.pollIntervalMs ?? 2_000,
+      logger: graphileLogger(this.logger),
+      taskList: {
+        [this.taskIdentifier]: async (payload) => {
+          const job = parseJob(payload);
+          if (!job) {
+            this.logger.error({ payload }, 'a run job without a tenantId and runId was dropped');
+            return;
+          }
+          await consumer.deliver(job);
+        },
+      },
+    });
+    runner.catch((error: unknown) =>
+      this.logger.error({ err: error }, 'the run queue consumer failed to start'),
+    );
+    const wrapped = new GraphileRunConsumer(consumer, runner, () => this.consumers.delete(wrapped));
+    this.consumers.add(wrapped);
+    return wrapped;
+  }
+
+  /** Jobs of this queue's task waiting for a worker (not locked, not failed for good). */
+  async depth(): Promise<number> {
+    const [row] = await this.sql.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM graphile_worker.jobs
+        WHERE task_identifier = $1 AND locked_at IS NULL AND attempts < max_attempts`,
+      [this.taskIdentifier],
+    );
+    return Number(row?.count ?? 0);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.consumers].map((consumer) => consumer.stop(0)));
+    await this.pool.end();
+  }
+}
+
+/** One graphile-worker runner feeding the leased consumer. */
+export class GraphileRunConsumer implements RunConsumer {
+  private runnerStopped: Promise<void> | undefined;
+
+  constructor(
+    private readonly consumer: LeasedConsumer,
+    private readonly runner: Promise<Runner>,
+    private readonly forget: () => void,
+  ) {}
+
+  async stop(graceMs?: number): Promise<void> {
+    const drained = this.consumer.stop(graceMs);
+    const stopped = this.stopRunner();
+    await drained;
+    await stopped;
+    this.forget();
+  }
+
+  /**
+   * For tests: behaves as if the process died (see LeasedConsumer.crash).
+   * Its runner stops fetching, and the job it holds stays locked until `stop`.
+   */
+  crash(): void {
+    this.consumer.crash();
+    void this.stopRunner();
+  }
+
+  private stopRunner(): Promise<void> {
+    this.runnerStopped ??= this.runner.then(
+      (runner) => runner.stop(),
+      () => undefined,
+    );
+    return this.runnerStopped;
+  }
+}
