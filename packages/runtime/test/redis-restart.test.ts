@@ -133,4 +133,19 @@ describe('Redis restarted under a live run', () => {
     await expect.poll(() => heard, WAIT).toContain(last);
     expect(heard.filter((runId) => runId === last)).toHaveLength(1);
   });
+
+  it('closes at once while Redis is away, and stays closed when it comes back', async () => {
+    const prefix = testRedisPrefix('closing');
+    const bus = await openRedisRunEventBus({ url: redis.url, prefix });
+    const cancels = await openRedisRunCancels({ url: redis.url, prefix });
+    bus.subscribe(testRunId(), 0, () => {});
+    await redis.kill();
+    await expect.poll(() => [bus.healthy, cancels.healthy], WAIT).toEqual([false, false]);
+    const started = performance.now();
+    await Promise.all([bus.close(), cancels.close()]);
+    expect(performance.now() - started).toBeLessThan(500);
+    await redis.restart();
+    await expect.poll(() => [worker.healthy, api.healthy], WAIT).toEqual([true, true]);
+    expect([bus.healthy, cancels.healthy]).toEqual([false, false]);
+  });
 });

@@ -106,6 +106,19 @@ describe('RedisRunEventBus on Redis', () => {
     await vi.waitFor(async () => expect(await numsub()).toBe(0), { timeout: 5_000, interval: 5 });
   });
 
+  it('leaves no channel behind when the only listener leaves before its SUBSCRIBE is acknowledged', async () => {
+    const numsub = async (runId: string) =>
+      Number((await redis.pubsub('NUMSUB', `${prefix}run:${runId}`))[1]);
+    const runId = testRunId('hasty');
+    bus.subscribe(runId, 0, () => {})();
+    // A later subscription on the same connection: once it is in, the hasty one was too.
+    const probe = testRunId('probe');
+    const stopProbe = bus.subscribe(probe, 0, () => {});
+    await vi.waitFor(async () => expect(await numsub(probe)).toBe(1), { timeout: 5_000, interval: 5 });
+    await vi.waitFor(async () => expect(await numsub(runId)).toBe(0), { timeout: 5_000, interval: 5 });
+    stopProbe();
+  });
+
   it('closes both its connections', async () => {
     const url = await redisUrl();
     const own = await openRedisRunEventBus({ url, prefix });

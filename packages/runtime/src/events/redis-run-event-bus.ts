@@ -198,7 +198,13 @@ export class RedisRunEventBus implements RunEventBus {
     } catch {
       return; // the connection dropped: `catchUp` subscribes again once it is back
     }
-    if (this.runs.get(run.runId) !== run || this.subscriber.status !== 'ready') return;
+    if (this.subscriber.status !== 'ready') return;
+    const current = this.runs.get(run.runId);
+    if (current !== run) {
+      // Every listener left while SUBSCRIBE was on its way; a newer subscription has its own in flight.
+      if (!current) this.subscriber.unsubscribe(this.key(run.runId)).catch(() => undefined);
+      return;
+    }
     run.subscribed = true;
     for (const subscription of run.subscriptions) void this.replay(run.runId, subscription);
   }
