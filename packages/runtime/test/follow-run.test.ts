@@ -140,12 +140,14 @@ describe('followRun', () => {
     expect(sequences(await following)).toEqual(range(1, 16));
   });
 
-  it('reads the log when a healthy bus stays quiet for pollMs (it lost everything)', async () => {
+  it('reads the log when a healthy bus stays quiet for quietMs (it lost everything)', async () => {
     const runId = testRunId();
     const bus = new FlakyBus();
     bus.drop = () => true;
     const log = memoryLog();
-    const following = collect(followRun({ bus, log: log.read, runId, after: 0, pollMs: 20 }));
+    const following = collect(
+      followRun({ bus, log: log.read, runId, after: 0, pollMs: 60_000, quietMs: 20 }),
+    );
     await writeRun(runId, bus, log, 4);
     expect(sequences(await following)).toEqual(range(1, 13));
   });

@@ -10,9 +10,16 @@ export interface FollowRunOptions {
   after: number;
   /** Ends the iteration (a client went away). */
   signal?: AbortSignal;
-  /** How long to wait for a live event before reading the log again; also the log's polling interval while the bus is unhealthy. Default 1,000 ms. */
+  /** How often the log is read while the bus is unhealthy (or a gap waits for the log to catch up). Default 1,000 ms. */
   pollMs?: number;
-  /** Told when a read of the log failed after the first; it is tried again `pollMs` later. */
+  /**
+   * How long a healthy bus may stay quiet before the log is read anyway: the
+   * safety net for a live message lost without the bus noticing. Default
+   * `pollMs`; with many idle streams (runs waiting on an approval) a longer
+   * one saves the database a read per stream per `pollMs`.
+   */
+  quietMs?: number;
+  /** Told when a read of the log failed after the first; it is tried again later. */
   onLogError?: (error: unknown) => void;
 }
 
@@ -25,9 +32,9 @@ export interface FollowRunOptions {
  * - a live event past the next expected one means the bus lost some (a
  *   restart): they are read from the log, and the live ones wait until the
  *   log has caught up;
- * - while the bus is unhealthy, or nothing live came for `pollMs` before the
- *   run ended, the log is read instead: a Redis outage slows a stream down,
- *   never stalls it.
+ * - while the bus is unhealthy (every `pollMs`), or when nothing live came
+ *   for `quietMs` before the run ended, the log is read instead: a Redis
+ *   outage slows a stream down, never stalls it.
  * The first read of the log throws to the caller; later ones are retried.
  * Stopping early (`return()`, `break`) or aborting releases the subscription
  * and the timer.
@@ -35,6 +42,7 @@ export interface FollowRunOptions {
 export async function* followRun(options: FollowRunOptions): AsyncGenerator<ResponseEvent, void, undefined> {
   const { bus, log, runId, signal } = options;
   const pollMs = options.pollMs ?? 1_000;
+  const quietMs = options.quietMs ?? pollMs;
   const live: ResponseEvent[] = [];
   let timer: NodeJS.Timeout | undefined;
   let waiting: { resolve: () => void; onLive: boolean } | undefined;
@@ -96,7 +104,7 @@ export async function* followRun(options: FollowRunOptions): AsyncGenerator<Resp
         continue;
       }
       // A gap (the bus lost events the log holds), an unhealthy bus, or a quiet one: read the log.
-      if (!next && bus.healthy && !(await wait(pollMs, true))) continue;
+      if (!next && bus.healthy && !(await wait(quietMs, true))) continue;
       const before = last;
       for (const event of await readLog()) {
         if (event.sequence_number <= last) continue;
