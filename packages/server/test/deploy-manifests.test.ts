@@ -152,6 +152,8 @@ describe('deploy/helm/agentd', () => {
       const standIns = { AGENTD_MASTER_KEY: MASTER_KEY };
       const { env, names, external } = containerEnv(objects, container, standIns);
       expect(notSettings(names), role).toEqual([]);
+      // With the defaults every value comes from the chart's own ConfigMap and Secrets.
+      if (values === required) expect(external, role).toEqual([]);
       const config = loadConfig(
         external.length > 0
           ? { ...env, DATABASE_URL: 'postgres://db/agentd', REDIS_URL: 'redis://redis' }

@@ -64,7 +64,12 @@ export const FUNCTIONS: Record<string, TemplateFunction> = {
   fail: (where, message) => {
     throw new Error(`${where}: ${text(message, where)}`);
   },
-  ternary: (_, yes, no, condition) => (truth(condition) ? yes : no),
+  // sprig's ternary takes a bool: anything else is an error in Helm too.
+  ternary: (where, yes, no, condition) => {
+    if (typeof condition !== 'boolean')
+      throw new Error(`${where}: ternary needs a bool, got ${String(condition)}`);
+    return condition ? yes : no;
+  },
   quote: (where, ...args) =>
     args
       .filter((arg) => arg !== null && arg !== undefined)
