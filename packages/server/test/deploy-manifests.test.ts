@@ -350,7 +350,12 @@ describe('every probe and health-check path answers 200 on a real server of its 
     // PostgreSQL and Redis, listening where the test can reach it.
     for (const { source, env, paths } of targets) {
       const { AGENTD_HOST, AGENTD_PORT, AGENTD_DATA_DIR, DATABASE_URL, ...settings } = env;
-      const agentd = await startAgentd({ backend: 'postgres', env: { ...settings, REDIS_URL } });
+      // An admin key given, so the fixture reads no key file (a worker may not write one).
+      const AGENTD_ADMIN_KEY = `sk-deploy-test-${randomBytes(12).toString('hex')}`;
+      const agentd = await startAgentd({
+        backend: 'postgres',
+        env: { ...settings, REDIS_URL, AGENTD_ADMIN_KEY },
+      });
       servers.push(agentd);
       expect(paths.length, source).toBeGreaterThan(0);
       for (const path of paths) {
