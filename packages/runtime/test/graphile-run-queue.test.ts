@@ -110,7 +110,7 @@ describe('GraphileRunQueue (PostgreSQL)', () => {
     expect(await queue.depth()).toBe(0);
 
     const recorder = delivered();
-    queue.consume(recorder.handler, consumerOptions);
+    await queue.consume(recorder.handler, consumerOptions).started();
     // While the lease lasts, the run is the killed worker's: nothing is delivered.
     await queue.enqueue(runs.job(runId));
     expect(await jobsOf(runId)).toHaveLength(1);

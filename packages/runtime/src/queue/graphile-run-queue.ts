@@ -169,6 +169,11 @@ export class GraphileRunConsumer implements RunConsumer {
     private readonly forget: () => void,
   ) {}
 
+  /** Resolves once the runner listens for jobs; rejects when it could not start (the error is also logged). */
+  started(): Promise<void> {
+    return this.runner.then(() => undefined);
+  }
+
   async stop(graceMs?: number): Promise<void> {
     const drained = this.consumer.stop(graceMs);
     const stopped = this.stopRunner();

@@ -54,7 +54,9 @@ export class LeasedConsumer implements RunConsumer {
     this.logger = setup.logger ?? silentLogger;
     this.sweeper = setInterval(() => void this.sweep(), sweepIntervalMs(this.options.leaseMs));
     this.sweeper.unref();
-    this.options.signal?.addEventListener('abort', () => void this.stop(0), { once: true });
+    const { signal } = this.options;
+    if (signal?.aborted) void this.stop(0);
+    else signal?.addEventListener('abort', () => void this.stop(0), { once: true });
   }
 
   /** Whether this consumer takes runs now. */
