@@ -1,13 +1,22 @@
 /**
  * followRun against a log in memory and the in-process bus (or a bus that
- * loses events, or is down): what a client streaming a run sees is every
- * event once, in order, whatever the bus does.
+ * loses events, or is down), and against Redis at 127.0.0.1:6379: what a
+ * client streaming a run sees is every event once, in order, whatever the
+ * bus does.
  */
 import type { ResponseEvent, RunEventBus, RunEventListener } from '@agentd/spec';
-import { completedEvent, deltaEvents, sequences, testRunId } from '@agentd/testing';
+import {
+  completedEvent,
+  deltaEvents,
+  requireTestRedis,
+  sequences,
+  testRedisPrefix,
+  testRunId,
+} from '@agentd/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { followRun } from '../src/events/follow-run.js';
 import { InProcessRunEventBus } from '../src/events/in-process-run-event-bus.js';
+import { openRedisRunEventBus } from '../src/events/redis-run-event-bus.js';
 
 /** A run's persisted log, as the database holds it, counting its reads. */
 function memoryLog() {
@@ -100,6 +109,37 @@ describe('followRun', () => {
       expect(sequences(followed)).toEqual(range(1, 31));
       expect(followed.at(-1)?.type).toBe('response.completed');
       expect(bus.active).toBe(0);
+    }
+  });
+
+  it('joins the log and Redis live events without a gap or a repeat, followers joining all along the run', async () => {
+    const url = await requireTestRedis();
+    const prefix = testRedisPrefix('follow-run');
+    const worker = await openRedisRunEventBus({ url, prefix });
+    const api = await openRedisRunEventBus({ url, prefix });
+    try {
+      for (let round = 0; round < 5; round++) {
+        const runId = testRunId();
+        const log = memoryLog();
+        const followers: Promise<ResponseEvent[]>[] = [];
+        const follow = () =>
+          followers.push(collect(followRun({ bus: api, log: log.read, runId, after: 0, quietMs: 60_000 })));
+        follow();
+        for (let batch = 0; batch < 20; batch++) {
+          const events = deltaEvents(batch * 3 + 1, batch * 3 + 3);
+          log.append(events);
+          if (batch % 4 === round % 4) follow(); // between the write and the publish: the seam
+          await worker.publish(runId, events);
+          if (batch % 3 === 0) follow();
+        }
+        const end = completedEvent(runId, 61);
+        log.append([end]);
+        await worker.publish(runId, [end]);
+        for (const followed of await Promise.all(followers))
+          expect(sequences(followed)).toEqual(range(1, 61));
+      }
+    } finally {
+      await Promise.all([worker.close(), api.close()]);
     }
   });
 
