@@ -13,7 +13,7 @@ export interface RunEventBusFixture {
 }
 
 export interface RunEventBusContractOptions {
-  /** Whether a new subscription is first given the events the bus still holds (Redis) or only later ones (in-process). */
+  /** Whether a new subscription is first given the events the bus still holds (Redis) or only later ones (in-process, the default). */
   replays: boolean;
 }
 
@@ -26,7 +26,7 @@ const WAIT = { timeout: 5_000, interval: 5 };
 export function describeRunEventBusContract(
   name: string,
   make: () => Promise<RunEventBusFixture>,
-  options: RunEventBusContractOptions,
+  options: RunEventBusContractOptions = { replays: false },
 ): void {
   describe(`RunEventBus contract: ${name}`, () => {
     let fixture: RunEventBusFixture;
