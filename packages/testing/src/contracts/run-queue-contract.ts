@@ -264,6 +264,24 @@ export function describeRunQueueContract(name: string, make: () => Promise<RunQu
       expect((await runs.lease(runId)).lease_owner).toBeNull();
     });
 
+    it('delivers a run again when its handler throws, counting the claim, until `exhausted` gets it', async () => {
+      const exhausted: number[] = [];
+      const recorder = recording(async () => {
+        throw new Error('the handler failed');
+      });
+      consume(recorder.handler, {
+        maxClaims: 2,
+        exhausted: async (_job, claims) => {
+          exhausted.push(claims);
+        },
+      });
+      const runId = await runs.create();
+      await queue.enqueue(runs.job(runId));
+      await vi.waitFor(() => expect(exhausted).toEqual([3]), WAIT);
+      expect(recorder.of(runId).map((claim) => claim.lease.claims)).toEqual([1, 2]);
+      expect((await runs.lease(runId)).lease_owner).toBeNull();
+    });
+
     it('keeps the lease of a handler working longer than the lease (no redelivery meanwhile)', async () => {
       const extended = recording(async (claim) => {
         // Works until the lease has been extended well past three lease lengths.
