@@ -1,5 +1,20 @@
 // The run runtime: queues, leases, live events and cancels, and the worker that executes runs.
 
+// Live events and cancels
+export { InProcessRunCancels, type InProcessRunCancelsOptions } from './cancels/in-process-run-cancels.js';
+export {
+  openRedisRunCancels,
+  RedisRunCancels,
+  type RedisRunCancelsOptions,
+} from './cancels/redis-run-cancels.js';
+export { type FollowRunOptions, followRun } from './events/follow-run.js';
+export { InProcessRunEventBus, type InProcessRunEventBusOptions } from './events/in-process-run-event-bus.js';
+export {
+  openRedisRunEventBus,
+  RedisRunEventBus,
+  type RedisRunEventBusOptions,
+} from './events/redis-run-event-bus.js';
+export { isTerminalEvent } from './events/terminal-event.js';
 export { ClaimLostError, type ClaimLostReason } from './queue/claim-lost.js';
 // Queue and leases
 export {
@@ -20,12 +35,13 @@ export {
   UNFINISHED_STATUSES,
 } from './queue/run-leases.js';
 export { poolSqlClient, type SqlClient, type SqlValue } from './queue/sql-client.js';
-
+export { takeOverLeases } from './queue/take-over-leases.js';
 // Runs: the manager, recorder and store
 export type { PreparedRun, RunEnvironment } from './run-environment.js';
 export { endFailedRun, RunWriteFailed } from './run-failure.js';
 export { type RunExecution, RunManager, type RunManagerOptions } from './run-manager.js';
 export { type EventPublisher, RunRecorder, type RunRecorderOptions } from './run-recorder.js';
+export { type RunRole, RunRuntime, type RunRuntimeOptions } from './run-runtime.js';
 export { RunLeaseLost, type RunStore, type StoredRun } from './run-store.js';
 export {
   isTransientStorageError,
@@ -33,19 +49,3 @@ export {
   WRITE_RETRY_DELAYS_MS,
   withWriteRetries,
 } from './write-retry.js';
-
-// Live events and cancels
-export { InProcessRunCancels, type InProcessRunCancelsOptions } from './cancels/in-process-run-cancels.js';
-export {
-  openRedisRunCancels,
-  RedisRunCancels,
-  type RedisRunCancelsOptions,
-} from './cancels/redis-run-cancels.js';
-export { type FollowRunOptions, followRun } from './events/follow-run.js';
-export { InProcessRunEventBus, type InProcessRunEventBusOptions } from './events/in-process-run-event-bus.js';
-export {
-  openRedisRunEventBus,
-  RedisRunEventBus,
-  type RedisRunEventBusOptions,
-} from './events/redis-run-event-bus.js';
-export { isTerminalEvent } from './events/terminal-event.js';

@@ -1,5 +1,5 @@
-import { isTerminal, RunSuspended, runLoop } from '@agentd/core';
-import { AgentdError, type ResponseObject } from '@agentd/spec';
+import { RunSuspended, runLoop } from '@agentd/core';
+import type { ResponseObject } from '@agentd/spec';
 import type { Logger } from 'pino';
 import type { RunEnvironment } from './run-environment.js';
 import { endFailedRun, RunWriteFailed } from './run-failure.js';
@@ -65,53 +65,6 @@ export class RunManager<Spec = unknown> {
     return true;
   }
 
-  /** Cancels a running response. A finished one is a conflict. */
-  async cancel(stored: StoredRun<Spec>): Promise<ResponseObject> {
-    if (isTerminal(stored.snapshot.status) && !this.active.has(stored.id)) {
-      throw new AgentdError(
-        'conflict',
-        'response_not_cancellable',
-        `Response '${stored.id}' is already ${stored.snapshot.status}; only a queued or in-progress response can be cancelled.`,
-      );
-    }
-    const run = this.active.get(stored.id);
-    if (run) {
-      run.controller.abort(new Error('cancelled by request'));
-      return run.done;
-    }
-    // Not running here (it never started, or its worker is gone): record the cancellation directly.
-    const recorder = new RunRecorder(
-      this.options.store,
-      this.options.bus,
-      stored.tenantId,
-      stored.id,
-      stored.lastSequence,
-    );
-    const response = {
-      ...stored.snapshot,
-      status: 'cancelled' as const,
-      completed_at: Math.floor(Date.now() / 1000),
-    };
-    recorder.append({ type: 'response.cancelled', response }, response);
-    await recorder.flush();
-    return response;
-  }
-
-  /**
-   * Resumes the runs a stopped process left queued or in progress, from their
-   * last persisted step. Only for a process that owns every run (embedded mode).
-   */
-  async recover(): Promise<string[]> {
-    const unfinished = await this.options.store.listUnfinished();
-    for (const stored of unfinished) {
-      const stepsTaken = await this.options.store.countSteps(stored.tenantId, stored.id);
-      this.start(stored, { stepsTaken }).catch((error) =>
-        this.options.logger.error({ err: error, response_id: stored.id }, 'resumed run failed to record'),
-      );
-    }
-    return unfinished.map((stored) => stored.id);
-  }
-
   /**
    * Suspends every run in this process (server shutdown): each stops where it
    * is, stays in progress, and is resumed by the next start.
@@ -137,6 +90,8 @@ export class RunManager<Spec = unknown> {
           'could not publish live events; streams read the log',
         ),
       retryDelaysMs: this.retryDelaysMs,
+      // A run's conversation has its turn before the run is seen to end: the next turn reads it.
+      beforeEnd: (final) => environment.ended?.(stored, final) ?? Promise.resolve(),
       ...(execution.generation === undefined ? {} : { generation: execution.generation }),
     });
     let final: ResponseObject;
@@ -156,7 +111,6 @@ export class RunManager<Spec = unknown> {
       logger.error({ err: cause, response_id: stored.id }, 'run stopped: it could not be carried on');
       return endFailedRun(recorder, stored, cause);
     }
-    if (final.status !== 'in_progress') await environment.ended?.(stored, final);
     return final;
   }
 }

@@ -21,6 +21,8 @@ export interface RunRecorderOptions {
   retryDelaysMs?: readonly number[];
   /** The lease generation the writes are fenced with (scaled mode); absent: not fenced. */
   generation?: number;
+  /** Awaited once, before the batch that ends the run is written; must not throw. */
+  beforeEnd?: (final: ResponseObject) => Promise<void>;
   /** Told when a publish fails (the events are stored; followers read them from the log). */
   onPublishError?: (error: unknown) => void;
 }
@@ -44,6 +46,7 @@ export class RunRecorder implements RunEventSink {
   private failure: unknown;
   private lost: ResponseEvent[] = [];
   private persisted: number;
+  private ended = false;
 
   constructor(
     private readonly repository: RunStore,
@@ -90,8 +93,14 @@ export class RunRecorder implements RunEventSink {
       if (this.pending.length === 0 || !this.snapshot) return;
       const batch = toStorableValue(this.pending);
       // The snapshot is stored only with the batch that ends the run: clean it only then.
-      const snapshot = isTerminal(this.snapshot.status) ? toStorableValue(this.snapshot) : this.snapshot;
+      const ending = isTerminal(this.snapshot.status);
+      const snapshot = ending ? toStorableValue(this.snapshot) : this.snapshot;
       this.pending = [];
+      // What must be in place before anyone learns that the run ended (its conversation's turn).
+      if (ending && !this.ended) {
+        this.ended = true;
+        await this.options.beforeEnd?.(snapshot);
+      }
       try {
         await this.write(batch, snapshot);
       } catch (error) {

@@ -9,6 +9,7 @@ import { createApp } from './http/app.js';
 import { answerClientErrors } from './http/client-error.js';
 import { startKnowledgeServices } from './knowledge-services.js';
 import { createLogger } from './logging/logger.js';
+import { openRunBackbone, type RunBackbone } from './run-backbone.js';
 import { loadMasterKey } from './secrets/master-key.js';
 import { rewrapUnderCurrentKey } from './secrets/master-key-rotation.js';
 import { createServices, type ServiceOverrides, type Services } from './services.js';
@@ -37,6 +38,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const logger = options.logger ?? createLogger(config.AGENTD_LOG_LEVEL);
   const unlock = config.DATABASE_URL ? () => undefined : lockDataDir(config.AGENTD_DATA_DIR);
   let db: Awaited<ReturnType<typeof openDatabase>> | undefined;
+  let backbone: RunBackbone | undefined;
   try {
     db = await openDatabase({
       databaseUrl: config.DATABASE_URL,
@@ -59,7 +61,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       },
     });
     const vectors = await VectorColumn.detect(db, logger);
-    const services = createServices(config, db, logger, { masterKey, vectors, ...options.overrides });
+    backbone = await openRunBackbone(config, db, logger);
+    const services = createServices(config, db, logger, backbone, {
+      masterKey,
+      vectors,
+      ...options.overrides,
+    });
     const reindexing = await startKnowledgeServices(db, services);
     if (reindexing > 0) logger.info({ files: reindexing }, 'resuming file indexing');
     if (config.AGENTD_MASTER_KEY_PREVIOUS) {
@@ -72,7 +79,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       dataDir: config.AGENTD_DATA_DIR,
     });
     if (config.AGENTD_TOOL_DIR) await services.tools.watchDirectory(resolve(config.AGENTD_TOOL_DIR));
-    if (!config.DATABASE_URL) {
+    services.runs.startWorker();
+    if (backbone.mode === 'embedded') {
       // Embedded mode owns every run: resume what a stopped process left behind.
       const resumed = await services.runs.recover();
       if (resumed.length > 0) logger.info({ responses: resumed }, 'resuming interrupted runs');
@@ -90,6 +98,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const { port } = server.address() as AddressInfo;
     const host = config.AGENTD_HOST.includes(':') ? `[${config.AGENTD_HOST}]` : config.AGENTD_HOST;
     const openDb = db;
+    const openBackbone = backbone;
     let closing: Promise<void> | undefined;
     return {
       url: `http://${host}:${port}`,
@@ -99,7 +108,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       migrated,
       close: () => {
         closing ??= (async () => {
-          await services.runs.shutdown();
+          // Scaled workers finish or hand back their runs within the drain time; embedded mode suspends
+          // its runs at once, to resume them at the next start.
+          const graceMs = openBackbone.mode === 'scaled' ? config.AGENTD_DRAIN_TIMEOUT_MS : 0;
+          await services.runs.drain(graceMs);
+          await openBackbone.close();
           await services.tools.close();
           await services.ingestion.close();
           await new Promise<void>((resolve) => {
@@ -113,6 +126,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       },
     };
   } catch (error) {
+    await backbone?.close().catch(() => undefined);
     await db?.close().catch(() => undefined);
     unlock();
     throw error;

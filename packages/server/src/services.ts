@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { NetworkPolicy } from '@agentd/net-policy';
-import { RunManager } from '@agentd/runtime';
+import { RunManager, RunRuntime } from '@agentd/runtime';
+import type { RunEventBus } from '@agentd/spec';
 import { createAdapter } from '@agentd/tools-gateway';
 import type { Logger } from 'pino';
 import { AgentRepository } from './agents/agent-repository.js';
@@ -17,8 +18,8 @@ import { createModelResolver, type ModelResolver } from './models/model-resolver
 import { TenantNetworkPolicies } from './network/tenant-network-policies.js';
 import { GatewayRunEnvironment } from './responses/gateway-run-environment.js';
 import { ResponseRepository } from './responses/response-repository.js';
-import { InProcessRunEventBus, type RunEventBus } from './responses/run-event-bus.js';
 import type { RunSpec } from './responses/run-spec.js';
+import type { RunBackbone } from './run-backbone.js';
 import { previousMasterKeys } from './secrets/master-key-rotation.js';
 import { SecretBox } from './secrets/secret-box.js';
 import { SecretRepository } from './secrets/secret-repository.js';
@@ -41,7 +42,10 @@ export interface Services extends KnowledgeServices {
   responses: ResponseRepository;
   bus: RunEventBus;
   models: ModelResolver;
-  runs: RunManager<RunSpec>;
+  /** Runs: queued, executed by a worker (here, unless AGENTD_ROLE=api), followed and cancelled wherever they run. */
+  runs: RunRuntime<RunSpec>;
+  /** The queue, leases, live events and cancels runs travel by (embedded or scaled). */
+  backbone: RunBackbone;
   toolRepository: ToolRepository;
   tools: ToolService;
   secrets: SecretRepository;
@@ -70,11 +74,12 @@ export function createServices(
   config: Config,
   db: Database,
   logger: Logger,
+  backbone: RunBackbone,
   overrides: ServiceOverrides = {},
 ): Services {
   const conversations = new ConversationRepository(db);
   const responses = new ResponseRepository(db);
-  const bus = new InProcessRunEventBus();
+  const bus = backbone.bus;
   const toolRepository = new ToolRepository(db);
   const secrets = new SecretRepository(
     db,
@@ -124,7 +129,7 @@ export function createServices(
     (tenantId) => networkPolicies.policyFor(tenantId),
     builtins,
   );
-  const runs = new RunManager<RunSpec>({
+  const manager = new RunManager<RunSpec>({
     store: responses,
     bus,
     logger,
@@ -141,6 +146,23 @@ export function createServices(
       networkPolicies,
     }),
   });
+  const runs = new RunRuntime<RunSpec>({
+    store: responses,
+    manager,
+    queue: backbone.queue,
+    leases: backbone.leases,
+    bus,
+    cancels: backbone.cancels,
+    logger,
+    role: config.AGENTD_ROLE,
+    owner: backbone.owner,
+    concurrency: config.AGENTD_WORKER_CONCURRENCY,
+    leaseMs: config.AGENTD_RUN_LEASE_MS,
+    maxClaims: config.AGENTD_RUN_MAX_CLAIMS,
+    // Redis may drop live events (a restart): idle streams check the log now and then; in-process never does.
+    quietMs: backbone.mode === 'scaled' ? 10_000 : 60_000,
+    ...(backbone.takeOverLeases ? { takeOverLeases: backbone.takeOverLeases } : {}),
+  });
   return {
     ...knowledge,
     networkPolicies,
@@ -155,6 +177,7 @@ export function createServices(
     bus,
     models,
     runs,
+    backbone,
     toolRepository,
     tools,
     secrets,

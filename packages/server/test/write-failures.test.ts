@@ -166,8 +166,10 @@ describe.each(BACKENDS)('a write that fails during a run, on %s', (backend) => {
     const left = await api.get(`/v1/responses/${id}`);
     expect(['queued', 'in_progress']).toContain(left.body.status);
     await db.exec('DELETE FROM test_write_faults');
-    expect(await server.server.services.runs.recover()).toContain(id);
-    await server.server.services.runs.wait(id!);
+    const { runs, responses } = server.server.services;
+    const stored = (await responses.listUnfinished()).find((run) => run.id === id)!;
+    expect(await runs.recover()).toContain(id);
+    await runs.wait(stored);
     const finished = await api.get(`/v1/responses/${id}`);
     expect(finished.body.status).toBe('completed');
     expect(JSON.stringify(finished.body.output)).toContain('echo: hello');

@@ -1,3 +1,4 @@
+import { isTerminal } from '@agentd/core';
 import type { ResponseObject } from '@agentd/spec';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -54,10 +55,7 @@ export function chatCompletionRoutes() {
         throw rename(error);
       },
     );
-    const done = services.runs.start(stored);
-    done.catch((error) =>
-      c.get('logger').error({ err: error, response_id: stored.id }, 'run failed to record'),
-    );
+    await services.runs.start(stored);
     const run: ChatRun = {
       id: `chatcmpl-${stored.id}`,
       created: stored.snapshot.created_at,
@@ -84,14 +82,14 @@ export function chatCompletionRoutes() {
  * (unless it has already ended).
  */
 function cancelOnDisconnect(c: Context<AppEnv>, stored: StoredResponse): AbortSignal {
-  const { runs } = c.get('services');
+  const { runs, responses } = c.get('services');
   const signal = c.req.raw.signal;
   signal.addEventListener(
     'abort',
     () => {
-      if (!runs.isActive(stored.id)) return;
-      runs
-        .cancel(stored)
+      responses
+        .get(stored.tenantId, stored.id)
+        .then((current) => (isTerminal(current.snapshot.status) ? undefined : runs.cancel(current)))
         .catch((error) =>
           c.get('logger').warn({ err: error, response_id: stored.id }, 'could not cancel the abandoned run'),
         );

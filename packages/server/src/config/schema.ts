@@ -64,13 +64,15 @@ export const configSchema = z.object({
   AGENTD_STORAGE_RETRY_MS: wholeNumber('expected milliseconds from 0 to 600000', 0, 600_000).default(5_000),
   AGENTD_SSE_HEARTBEAT_MS: milliseconds.default(15_000),
   // The run runtime (README: Scaled mode).
-  AGENTD_ROLE: z
-    .enum(['all', 'api', 'worker'], { message: 'expected all, api or worker' })
-    .default('all'),
-  AGENTD_RUN_LEASE_MS: wholeNumber('expected milliseconds from 1000 to 600000', 1000, 600_000).default(10_000),
+  AGENTD_ROLE: z.enum(['all', 'api', 'worker'], { message: 'expected all, api or worker' }).default('all'),
+  AGENTD_RUN_LEASE_MS: wholeNumber('expected milliseconds from 1000 to 600000', 1000, 600_000).default(
+    10_000,
+  ),
   AGENTD_RUN_MAX_CLAIMS: wholeNumber('expected a whole number from 1 to 100', 1, 100).default(3),
   AGENTD_WORKER_CONCURRENCY: wholeNumber('expected a whole number from 1 to 1024', 1, 1024).default(64),
-  AGENTD_DRAIN_TIMEOUT_MS: wholeNumber('expected milliseconds from 0 to 3600000', 0, 3_600_000).default(25_000),
+  AGENTD_DRAIN_TIMEOUT_MS: wholeNumber('expected milliseconds from 0 to 3600000', 0, 3_600_000).default(
+    25_000,
+  ),
   AGENTD_TOOL_DIR: z.string().min(1, 'expected a directory path').optional(),
   AGENTD_MASTER_KEY: z
     .string()

@@ -1,5 +1,5 @@
 import { applyEvent, isTerminal } from '@agentd/core';
-import type { RunStore, StoredRun } from '@agentd/runtime';
+import { RunLeaseLost, type RunStore, type StoredRun } from '@agentd/runtime';
 import type { Item, ListPage, PageQuery, ResponseEvent, ResponseObject, SortOrder } from '@agentd/spec';
 import { AgentdError, notFound } from '../errors.js';
 import type { Database } from '../storage/database.js';
@@ -45,20 +45,33 @@ const INSERT_RESPONSES = `WITH inserted AS (
   SELECT id FROM inserted`;
 
 const BATCHES = `json_to_recordset($1::json) AS b(response_id text, tenant_id text, first_sequence integer,
-  last_sequence integer, events json, snapshot json, status text)`;
+  last_sequence integer, events json, snapshot json, status text, generation integer)`;
 
-const INSERT_BATCHES = `INSERT INTO response_event_batches (response_id, tenant_id, first_sequence, last_sequence, events)
-  SELECT response_id, tenant_id, first_sequence, last_sequence, events FROM ${BATCHES}`;
-
-/** Logs the batches and stores the final snapshot of each run one of them ends. */
-const INSERT_BATCHES_AND_FINISH = `WITH batches AS (SELECT * FROM ${BATCHES}), logged AS (
+/**
+ * Logs the batches, and stores the final snapshot of each run one of them
+ * ends. A batch with a lease generation is written only while its run's row
+ * still carries that generation (fencing): the row is locked FOR SHARE, so a
+ * claim by another worker either commits first (and the batch is refused)
+ * or waits for this write. Returns the batches written.
+ */
+const INSERT_BATCHES = `WITH batches AS (SELECT * FROM ${BATCHES}), held AS (
+    SELECT r.tenant_id, r.id FROM responses r JOIN batches b ON r.tenant_id = b.tenant_id AND r.id = b.response_id
+    WHERE b.generation IS NOT NULL AND r.lease_generation = b.generation
+    FOR SHARE OF r
+  ), fenced AS (
+    SELECT * FROM batches b
+    WHERE b.generation IS NULL OR EXISTS (SELECT 1 FROM held h WHERE h.tenant_id = b.tenant_id AND h.id = b.response_id)
+  ), logged AS (
     INSERT INTO response_event_batches (response_id, tenant_id, first_sequence, last_sequence, events)
-    SELECT response_id, tenant_id, first_sequence, last_sequence, events FROM batches
+    SELECT response_id, tenant_id, first_sequence, last_sequence, events FROM fenced
+    RETURNING response_id, first_sequence
+  ), finished AS (
+    UPDATE responses SET snapshot = b.snapshot, snapshot_sequence = b.last_sequence, status = b.status,
+      updated_at = now()
+    FROM fenced b
+    WHERE b.snapshot IS NOT NULL AND responses.tenant_id = b.tenant_id AND responses.id = b.response_id
   )
-  UPDATE responses SET snapshot = b.snapshot, snapshot_sequence = b.last_sequence, status = b.status,
-    updated_at = now()
-  FROM batches b
-  WHERE b.snapshot IS NOT NULL AND responses.tenant_id = b.tenant_id AND responses.id = b.response_id`;
+  SELECT response_id, first_sequence FROM logged`;
 
 /** A new row of responses. */
 interface NewResponseRow {
@@ -84,6 +97,8 @@ interface EventBatchRow {
   events: ResponseEvent[];
   snapshot?: ResponseObject;
   status?: string;
+  /** The writer's lease generation (fenced), or absent (not fenced). */
+  generation?: number;
 }
 
 /** A page of an event log: `after` is a sequence number. */
@@ -112,7 +127,7 @@ export interface NewResponse {
  */
 export class ResponseRepository implements RunStore<RunSpec> {
   private readonly creates = new GroupCommit<NewResponseRow, boolean>((rows) => this.insertResponses(rows));
-  private readonly batches = new GroupCommit<EventBatchRow>((rows) => this.writeBatches(rows));
+  private readonly batches = new GroupCommit<EventBatchRow, boolean>((rows) => this.writeBatches(rows));
 
   constructor(private readonly db: Database) {}
 
@@ -191,29 +206,35 @@ export class ResponseRepository implements RunStore<RunSpec> {
    * final snapshot is stored with it, in the same statement. Concurrent
    * runs' batches are written together (see GroupCommit).
    */
-  appendEvents(
+  async appendEvents(
     tenantId: string,
     id: string,
     events: ResponseEvent[],
     snapshot: ResponseObject,
+    generation?: number,
   ): Promise<void> {
     const first = events[0];
     const last = events.at(-1);
-    if (!first || !last) return Promise.resolve();
-    return this.batches.add({
+    if (!first || !last) return;
+    const written = await this.batches.add({
       response_id: id,
       tenant_id: tenantId,
       first_sequence: first.sequence_number,
       last_sequence: last.sequence_number,
       events,
       ...(isTerminal(snapshot.status) ? { snapshot, status: snapshot.status } : {}),
+      ...(generation === undefined ? {} : { generation }),
     });
+    if (!written) throw new RunLeaseLost(id);
   }
 
-  private async writeBatches(batches: EventBatchRow[]): Promise<undefined[]> {
-    const ending = batches.some((batch) => batch.snapshot !== undefined);
-    await this.db.query(ending ? INSERT_BATCHES_AND_FINISH : INSERT_BATCHES, [JSON.stringify(batches)]);
-    return batches.map(() => undefined);
+  /** Whether each batch was written (a fenced one is refused when its lease was lost). */
+  private async writeBatches(batches: EventBatchRow[]): Promise<boolean[]> {
+    const logged = await this.db.query<{ response_id: string; first_sequence: number }>(INSERT_BATCHES, [
+      JSON.stringify(batches),
+    ]);
+    const keys = new Set(logged.map((row) => `${row.response_id}/${row.first_sequence}`));
+    return batches.map((batch) => keys.has(`${batch.response_id}/${batch.first_sequence}`));
   }
 
   /** The events after sequence number `after`, in order. */

@@ -1,3 +1,4 @@
+import { isTerminal } from '@agentd/core';
 import { z } from '@hono/zod-openapi';
 import { ItemSchema } from '../conversations/item-schema.js';
 import { AgentdError } from '../errors.js';
@@ -171,13 +172,17 @@ export function responseRoutes() {
           );
         }
         if (body.stream) return streamEvents(c, response, 0, viewOf(headers), include);
-        const running = services.runs.wait(response.id);
-        const shown = body.background || !running ? response.snapshot : await running;
+        const shown = body.background
+          ? response.snapshot
+          : ((await services.runs.wait(response, c.req.raw.signal)) ?? response.snapshot);
         return c.json(withIncludes(shown, include), 200) as never;
       }
-      const done = services.runs.start(response);
+      await services.runs.start(response);
+      const done = services.runs.wait(response).then((final) => final ?? response.snapshot);
       done.catch((error) =>
-        c.get('logger').error({ err: error, response_id: response.id }, 'run failed to record'),
+        c
+          .get('logger')
+          .error({ err: error, response_id: response.id }, 'could not follow the run to its end'),
       );
       const forget = (...pending: Promise<unknown>[]) =>
         forgetWhenDone(services.responses, c.get('logger'), { tenantId, id: response.id }, done, ...pending);
@@ -217,7 +222,7 @@ export function responseRoutes() {
       const tenantId = tenantOf(c);
       const { id } = c.req.valid('param');
       const stored = await responses.get(tenantId, id);
-      if (runs.isActive(id)) await runs.cancel(stored);
+      if (!isTerminal(stored.snapshot.status)) await runs.cancel(stored);
       await responses.delete(tenantId, id);
       return c.json({ id, object: 'response.deleted', deleted: true as const }, 200);
     })

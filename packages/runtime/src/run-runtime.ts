@@ -1,0 +1,275 @@
+import { isTerminal, RunSuspended } from '@agentd/core';
+import {
+  AgentdError,
+  type ResponseEvent,
+  type ResponseObject,
+  type RunCancels,
+  type RunClaim,
+  type RunConsumer,
+  type RunEventBus,
+  type RunOutcome,
+  type RunQueue,
+} from '@agentd/spec';
+import type { Logger } from 'pino';
+import { followRun } from './events/follow-run.js';
+import { isTerminalEvent } from './events/terminal-event.js';
+import { ClaimLostError } from './queue/claim-lost.js';
+import type { RunLeaseStore } from './queue/run-leases.js';
+import type { RunManager } from './run-manager.js';
+import { RunRecorder } from './run-recorder.js';
+import { RunLeaseLost, type RunStore, type StoredRun } from './run-store.js';
+
+/** What a process does: serve the API, execute runs, or both (AGENTD_ROLE). */
+export type RunRole = 'all' | 'api' | 'worker';
+
+export interface RunRuntimeOptions<Spec> {
+  store: RunStore<Spec>;
+  manager: RunManager<Spec>;
+  queue: RunQueue;
+  leases: RunLeaseStore;
+  bus: RunEventBus;
+  cancels: RunCancels;
+  logger: Logger;
+  role: RunRole;
+  /** This process's id as a lease holder. */
+  owner: string;
+  concurrency: number;
+  leaseMs: number;
+  maxClaims: number;
+  /** Ends every lease at once (embedded mode's recovery at start). */
+  takeOverLeases?: () => Promise<void>;
+  /** How often a follower reads the log while the bus is down. Default 1 s. */
+  pollMs?: number;
+  /** How long a follower waits for a live event before it reads the log anyway. Default 30 s. */
+  quietMs?: number;
+}
+
+/**
+ * The run runtime as the gateway sees it: runs are enqueued, executed by
+ * whichever worker claims them (this process, when its role includes
+ * `worker`), followed through the event bus and the log, and cancelled
+ * wherever they run. The same code serves embedded mode (in-process queue,
+ * bus and cancels) and scaled mode (graphile-worker and Redis).
+ */
+export class RunRuntime<Spec = unknown> {
+  private consumer: RunConsumer | undefined;
+  private stopListening: (() => void) | undefined;
+  /** Waiters in this process, told when a run here stops without being able to record its end. */
+  private readonly failures = new Map<string, Set<(error: unknown) => void>>();
+
+  constructor(private readonly options: RunRuntimeOptions<Spec>) {}
+
+  /** Starts executing runs here, if this process's role includes it. */
+  startWorker(): void {
+    const { role, queue, cancels, manager } = this.options;
+    if (role === 'api' || this.consumer) return;
+    this.stopListening = cancels.listen((runId, reason) => {
+      manager.abort(runId, new Error(reason));
+    });
+    this.consumer = queue.consume((claim) => this.execute(claim), {
+      owner: this.options.owner,
+      concurrency: this.options.concurrency,
+      leaseMs: this.options.leaseMs,
+      maxClaims: this.options.maxClaims,
+      exhausted: async (job, claims) => {
+        const stored = await this.options.store.get(job.tenantId, job.runId);
+        await this.failExhausted(stored, claims);
+      },
+    });
+  }
+
+  /** Queues a stored run for execution. */
+  async start(stored: StoredRun<Spec>): Promise<void> {
+    await this.options.queue.enqueue({ tenantId: stored.tenantId, runId: stored.id });
+  }
+
+  /** The run's events after `after`, in order, until its terminal event or `signal` aborts. */
+  follow(stored: StoredRun<Spec>, after: number, signal?: AbortSignal): AsyncGenerator<ResponseEvent> {
+    return followRun({
+      bus: this.options.bus,
+      log: (from) => this.options.store.events(stored.tenantId, stored.id, from),
+      runId: stored.id,
+      after,
+      ...(signal ? { signal } : {}),
+      pollMs: this.options.pollMs ?? 1_000,
+      quietMs: this.options.quietMs ?? 30_000,
+      onLogError: (error) =>
+        this.options.logger.warn({ err: error, response_id: stored.id }, 'could not read the event log'),
+    });
+  }
+
+  /** Waits for a run to end, wherever it runs; resolves with its final snapshot. */
+  async wait(stored: StoredRun<Spec>, signal?: AbortSignal): Promise<ResponseObject | undefined> {
+    if (isTerminal(stored.snapshot.status)) return stored.snapshot;
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    // A run this process could not even record as failed ends no stream: its waiters get the error.
+    let failure: ((error: unknown) => void) | undefined;
+    const failed = new Promise<never>((_, reject) => {
+      failure = reject;
+    });
+    const listeners = this.failures.get(stored.id) ?? new Set();
+    listeners.add(failure!);
+    this.failures.set(stored.id, listeners);
+    const ended = (async () => {
+      for await (const event of this.follow(stored, 0, stop.signal)) {
+        if (isTerminalEvent(event) && 'response' in event) return event.response;
+      }
+      return undefined;
+    })();
+    // Whichever loses the race must not surface as an unhandled rejection.
+    ended.catch(() => undefined);
+    failed.catch(() => undefined);
+    try {
+      return await Promise.race([ended, failed]);
+    } finally {
+      stop.abort();
+      signal?.removeEventListener('abort', onAbort);
+      listeners.delete(failure!);
+      if (listeners.size === 0) this.failures.delete(stored.id);
+    }
+  }
+
+  /**
+   * Cancels a queued or running response wherever it runs. A run nobody
+   * holds is claimed and recorded cancelled here; a held one is told to stop
+   * and this waits for its end. A finished one is a conflict.
+   */
+  async cancel(stored: StoredRun<Spec>): Promise<ResponseObject> {
+    if (isTerminal(stored.snapshot.status)) throw notCancellable(stored);
+    const { manager, leases, cancels, owner, leaseMs } = this.options;
+    const here = manager.wait(stored.id);
+    if (here) {
+      manager.abort(stored.id, new Error('cancelled by request'));
+      return here;
+    }
+    const job = { tenantId: stored.tenantId, runId: stored.id };
+    const lease = await leases.claim(job, `${owner}:cancel`, leaseMs);
+    if (lease) {
+      const current = await this.options.store.get(stored.tenantId, stored.id);
+      if (isTerminal(current.snapshot.status)) {
+        await leases.finish(lease);
+        throw notCancellable(current);
+      }
+      const recorder = new RunRecorder(
+        this.options.store,
+        this.options.bus,
+        stored.tenantId,
+        stored.id,
+        current.lastSequence,
+        { generation: lease.generation },
+      );
+      const response = { ...current.snapshot, status: 'cancelled' as const, completed_at: nowSeconds() };
+      recorder.append({ type: 'response.cancelled', response }, response);
+      await recorder.flush();
+      await leases.finish(lease);
+      return response;
+    }
+    await cancels.request(stored.id, 'cancelled by request');
+    const final = await this.wait(stored);
+    if (!final) throw notCancellable(stored);
+    return final;
+  }
+
+  /**
+   * Embedded mode at start: this process is the only one, so runs held by a
+   * process before it (stopped or killed) are taken back at once and queued
+   * again, to resume from their last persisted step.
+   */
+  async recover(): Promise<string[]> {
+    const unfinished = await this.options.store.listUnfinished();
+    await this.options.takeOverLeases?.();
+    for (const stored of unfinished) await this.start(stored);
+    return unfinished.map((stored) => stored.id);
+  }
+
+  /**
+   * Stops claiming; runs in hand get `graceMs` to end, then are suspended
+   * (left in progress, their leases handed back) for another worker.
+   */
+  async drain(graceMs: number): Promise<void> {
+    this.stopListening?.();
+    await this.consumer?.stop(graceMs);
+    this.consumer = undefined;
+    await this.options.manager.shutdown();
+  }
+
+  /** One claimed run, executed here under its lease. */
+  private async execute(claim: RunClaim): Promise<RunOutcome> {
+    const { store, manager, logger } = this.options;
+    const { lease, lost } = claim;
+    let stored: StoredRun<Spec>;
+    try {
+      stored = await store.get(lease.tenantId, lease.runId);
+    } catch (error) {
+      if ((error as AgentdError).category === 'not_found') return 'finished';
+      throw error;
+    }
+    if (isTerminal(stored.snapshot.status)) return 'finished';
+    const stepsTaken =
+      stored.snapshot.status === 'in_progress' ? await store.countSteps(stored.tenantId, stored.id) : 0;
+    const onLost = () => {
+      const reason = lost.reason as ClaimLostError | undefined;
+      manager.abort(
+        stored.id,
+        reason instanceof ClaimLostError && reason.reason === 'worker_draining'
+          ? new RunSuspended()
+          : new RunLeaseLost(stored.id),
+      );
+    };
+    lost.addEventListener('abort', onLost, { once: true });
+    try {
+      const final = await manager.start(stored, { stepsTaken, generation: lease.generation });
+      return final.status === 'in_progress' ? 'released' : 'finished';
+    } catch (error) {
+      if (error instanceof RunLeaseLost) {
+        logger.warn({ response_id: stored.id }, 'lost the lease on a run; another worker carries it on');
+        return 'released';
+      }
+      for (const fail of this.failures.get(stored.id) ?? []) fail(error);
+      throw error;
+    } finally {
+      lost.removeEventListener('abort', onLost);
+    }
+  }
+
+  /** A run claimed and dropped too many times fails, with that reason. */
+  private async failExhausted(stored: StoredRun<Spec>, claims: number): Promise<void> {
+    if (isTerminal(stored.snapshot.status)) return;
+    const recorder = new RunRecorder(
+      this.options.store,
+      this.options.bus,
+      stored.tenantId,
+      stored.id,
+      stored.lastSequence,
+    );
+    const response: ResponseObject = {
+      ...stored.snapshot,
+      status: 'failed',
+      completed_at: nowSeconds(),
+      error: {
+        code: 'worker_failure',
+        message: `The run was interrupted by a worker failure ${claims} times and was given up.`,
+      },
+    };
+    recorder.append({ type: 'response.failed', response }, response);
+    await recorder.flush();
+  }
+
+  async close(): Promise<void> {
+    await this.drain(0);
+  }
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+function notCancellable(stored: StoredRun): AgentdError {
+  return new AgentdError(
+    'conflict',
+    'response_not_cancellable',
+    `Response '${stored.id}' is already ${stored.snapshot.status}; only a queued or in-progress response can be cancelled.`,
+  );
+}
