@@ -18,6 +18,8 @@ export interface FeatureOptions {
 
 const WORD = /[\p{L}\p{N}]+(?:'\p{L}+)?/gu;
 /** Brackets and symbols that adversarial suffixes (GCG) are made of and prose rarely is. */
+/** Eight or more Morse letters in a row. */
+const MORSE = /(?:[.-]{1,6}[ /]+){8,}/;
 const ODD = /[{}()[\]<>`~^|\\=*;]/g;
 
 /**
@@ -44,6 +46,11 @@ export function extractFeatures(text: string, options: FeatureOptions): SparseVe
     const count = counts[i] as number;
     if (count > 0) add(entries, hash(`s:${SIGNALS[i]?.name}`, options.dim), Math.log1p(count));
   }
+  // The same signals under ROT13, the commonest letter cipher: a hit there is an instruction in disguise.
+  const rotated = signalCounts(rot13(normalised));
+  for (let i = 0; i < SIGNALS.length; i++)
+    if ((rotated[i] as number) > (counts[i] as number)) add(entries, hash('s:rot13_signal', options.dim), 1);
+  if (MORSE.test(text)) add(entries, hash('s:morse', options.dim), 1);
   const odd = (text.match(ODD)?.length ?? 0) / Math.max(1, text.length);
   if (odd > 0) add(entries, hash('s:odd_symbols', options.dim), Math.min(1, odd * 20));
   const shouty = (text.match(/\b[A-Z]{4,}\b/g)?.length ?? 0) / Math.max(1, words.length);
@@ -53,6 +60,10 @@ export function extractFeatures(text: string, options: FeatureOptions): SparseVe
     indices: Int32Array.from(entries.keys()),
     values: Float32Array.from(entries.values()),
   };
+}
+
+function rot13(text: string): string {
+  return text.replace(/[a-z]/g, (c) => String.fromCharCode(((c.charCodeAt(0) - 97 + 13) % 26) + 97));
 }
 
 function add(entries: Map<number, number>, index: number, value: number): void {

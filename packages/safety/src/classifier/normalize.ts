@@ -57,7 +57,7 @@ const LEET: Readonly<Record<string, string>> = {
   '@': 'a',
   $: 's',
   '!': 'i',
-  '|': 'l',
+  '|': 'i',
   '€': 'e',
   '+': 't',
 };

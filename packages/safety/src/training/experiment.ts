@@ -1,12 +1,11 @@
-// Quick grouped-CV experiment: node dist/training/experiment.js '{"l2":1e-4}'
-import { join } from 'node:path';
+// A quick grouped-CV experiment with changed options: node packages/safety/dist/training/experiment.js '{"l2":1e-4}'
+import { DATA_FILES } from './data-files.js';
 import { readRows } from './dataset.js';
 import { outOfSourceScores } from './grouped-cv.js';
 import { rates, rocAuc, thresholdAtFpr } from './metrics.js';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './train-model.js';
 
-const dir = process.env.AGENTD_SAFETY_DATA ?? '/work/shared/data/safety';
-const rows = readRows([join(dir, 'train.jsonl'), join(dir, 'extra/train-extra.jsonl')]);
+const rows = readRows(DATA_FILES);
 const override = JSON.parse(process.argv[2] ?? '{}') as Partial<TrainOptions>;
 const options = {
   ...DEFAULT_TRAIN_OPTIONS,

@@ -11,11 +11,13 @@ export interface Sample {
 export interface SampleOptions {
   features: FeatureOptions;
   window: { size: number; stride: number };
+  /** Each row weighs (rows of its repository and label)^-balance: 0 weighs rows alike, 1 weighs groups alike. */
+  balance: number;
 }
 
 /**
  * Turns rows into weighted training windows. Weights balance sources and
- * classes: each row weighs 1/sqrt(rows of its repository and label), so a
+ * classes: each row weighs (rows of its repository and label)^-balance, so a
  * large templated source cannot drown the rest, and both classes carry the
  * same total. A long benign row gives all its windows as negatives; a long
  * attack gives the windows that hold its located attack, or all of them.
@@ -25,7 +27,7 @@ export function buildSamples(rows: readonly Row[], options: SampleOptions): Samp
   for (const row of rows) groupSize.set(key(row), (groupSize.get(key(row)) ?? 0) + 1);
   const samples: Sample[] = [];
   for (const row of rows) {
-    const rowWeight = 1 / Math.sqrt(groupSize.get(key(row)) ?? 1);
+    const rowWeight = (groupSize.get(key(row)) ?? 1) ** -options.balance;
     let windows = textWindows(row.text, options.window.size, options.window.stride);
     const attack = row.attack;
     if (attack) {

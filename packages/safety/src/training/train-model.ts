@@ -1,5 +1,6 @@
 import type { FeatureOptions } from '../classifier/features.js';
 import type { LinearModel } from '../classifier/linear-model.js';
+import { insertAttacks } from './augment.js';
 import type { Row } from './dataset.js';
 import { trainLogistic } from './logistic.js';
 import { buildSamples } from './samples.js';
@@ -8,6 +9,9 @@ export interface TrainOptions {
   features: FeatureOptions;
   window: { size: number; stride: number };
   l2: number;
+  balance: number;
+  /** How many synthetic indirect injections to add (see insertAttacks). */
+  augment: number;
   epochs: number;
   learningRate: number;
   seed: number;
@@ -17,14 +21,16 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   features: { dim: 1 << 18, charGrams: false, bagScale: 0.3 },
   window: { size: 512, stride: 256 },
   l2: 1e-3,
-  epochs: 8,
+  balance: 1,
+  augment: 0,
+  epochs: 4,
   learningRate: 0.2,
   seed: 20261206,
 };
 
 /** Trains one model on the rows; thresholds are placeholders until set from out-of-source scores. */
 export function trainModel(rows: readonly Row[], options: TrainOptions): LinearModel {
-  const samples = buildSamples(rows, options);
+  const samples = buildSamples([...rows, ...insertAttacks(rows, options.augment, options.seed)], options);
   const { weights, bias } = trainLogistic(samples, {
     dim: options.features.dim,
     l2: options.l2,
