@@ -34,6 +34,8 @@ export interface SessionPoolStats {
   warm: number;
   /** How many the pool keeps warm now: `warm` at rest, more after it ran empty. */
   target: number;
+  /** The most `target` has been: how far a burst grew the pool. */
+  peakTarget: number;
   /** Boots under way right now, and the most there were at once. */
   booting: number;
   peakBooting: number;
@@ -75,6 +77,7 @@ export class SessionPool<R extends PooledRunner> {
   readonly #bootConcurrency: number;
   readonly #shrinkAfterMs: number;
   #target: number;
+  #peakTarget: number;
   /** When the pool last ran empty (a new session found no warm interpreter). */
   #lastEmpty = 0;
   #peakBooting = 0;
@@ -84,6 +87,7 @@ export class SessionPool<R extends PooledRunner> {
   constructor(options: SessionPoolOptions<R>) {
     this.#options = options;
     this.#target = options.warm;
+    this.#peakTarget = options.warm;
     this.#maxWarm = Math.max(options.warm, options.maxWarm ?? options.warm);
     this.#bootConcurrency = Math.max(1, options.bootConcurrency ?? options.warm);
     this.#shrinkAfterMs = options.shrinkAfterMs ?? 60_000;
@@ -99,6 +103,7 @@ export class SessionPool<R extends PooledRunner> {
       coldStarts: this.#coldStarts,
       warm: this.#warm.length,
       target: this.#target,
+      peakTarget: this.#peakTarget,
       booting: this.#booting.size,
       peakBooting: this.#peakBooting,
       lastBootMs: this.#lastBootMs,
@@ -216,6 +221,7 @@ export class SessionPool<R extends PooledRunner> {
   #grow(): void {
     this.#lastEmpty = Date.now();
     this.#target = Math.min(this.#maxWarm, Math.max(this.#target + 1, this.#target * 2));
+    this.#peakTarget = Math.max(this.#peakTarget, this.#target);
   }
 
   #fill(): void {
