@@ -6,8 +6,14 @@ import { startFakeOpenAI, startToolServer } from '../packages/testing/dist/index
 const TOOL_CALLS = Number(process.argv[2] ?? 3);
 const fake = await startFakeOpenAI();
 const tools = await startToolServer({ add: (body) => ({ sum: body.a + body.b }) });
+// A model streaming a token every 2 ms (bench/latency.mjs): twenty words.
+const SLOW_TEXT = Array.from({ length: 20 }, (_, i) => `word${i}`).join(' ');
 // The model calls `add` until it has seen TOOL_CALLS results, then answers.
+// `bench-slow` streams its answer a token every 2 ms instead of at once.
 fake.setHandler((request) => {
+  if (request.body.model === 'bench-slow') {
+    return { text: SLOW_TEXT, chunkDelayMs: 2, usage: { prompt_tokens: 20, completion_tokens: 20 } };
+  }
   const wanted = request.body.tools ? TOOL_CALLS : 0;
   const results = request.body.messages.filter((message) => message.role === 'tool').length;
   const usage = { prompt_tokens: 20, completion_tokens: 5 };
