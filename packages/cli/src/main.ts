@@ -5,13 +5,29 @@ import { runCommand } from './run-command.js';
 const USAGE = `usage:
   agentd run [--tool-dir DIR] [--model NAME] [--instructions TEXT] "question"
       run a one-off agent with the tools in DIR, showing its steps as they happen
-  agentd serve
-      start the server (the same as npm start without the build)
+  agentd serve [--role all|api|worker]
+      start the server (the same as npm start without the build); --role sets AGENTD_ROLE:
+      api serves the API only, worker executes runs only (both need DATABASE_URL and REDIS_URL)
 `;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'serve') {
+    let role: string | undefined;
+    try {
+      role = parseServe(rest).values.role;
+    } catch (error) {
+      process.stderr.write(`agentd: ${(error as Error).message}\n${USAGE}`);
+      return 2;
+    }
+    if (role !== undefined) {
+      if (!ROLES.includes(role)) {
+        process.stderr.write(`agentd: --role must be all, api or worker (got '${role}')\n${USAGE}`);
+        return 2;
+      }
+      process.env.AGENTD_ROLE = role;
+    }
+    // Imported only here: the other commands never load the server.
     await import('@agentd/server/main');
     return -1;
   }
@@ -44,6 +60,12 @@ async function main(argv: string[]): Promise<number> {
     out: process.stdout,
     err: process.stderr,
   });
+}
+
+const ROLES = ['all', 'api', 'worker'];
+
+function parseServe(args: string[]) {
+  return parseArgs({ args, options: { role: { type: 'string' } } });
 }
 
 function parseRun(args: string[]) {

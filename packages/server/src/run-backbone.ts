@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
+  type GraphileRunQueue,
   InProcessRunCancels,
   InProcessRunEventBus,
   LocalRunQueue,
@@ -26,8 +27,13 @@ export interface RunBackbone {
   owner: string;
   /** Embedded mode only: ends the leases a stopped process left, so its runs resume at once. */
   takeOverLeases?: () => Promise<void>;
+  /** What runs travel by, each `ok` or why not (for /readyz); none in embedded mode (all in-process). */
+  checks(): Promise<Record<string, string>>;
   close(): Promise<void>;
 }
+
+/** How long /readyz waits for the run queue's database before it calls it unreachable. */
+const QUEUE_CHECK_MS = 2_000;
 
 /**
  * Embedded mode (no REDIS_URL): an in-process queue over the database's
@@ -50,6 +56,7 @@ export async function openRunBackbone(config: Config, db: Database, logger: Logg
       cancels,
       owner,
       takeOverLeases: () => takeOverLeases(db),
+      checks: async () => ({}),
       close: async () => {
         await queue.close();
         await bus.close();
@@ -57,16 +64,19 @@ export async function openRunBackbone(config: Config, db: Database, logger: Logg
       },
     };
   }
+  const prefix = config.AGENTD_REDIS_PREFIX;
   const queue = await openGraphileRunQueue({ connectionString: config.DATABASE_URL, logger });
-  const bus = await openRedisRunEventBus({ url: config.REDIS_URL, logger }).catch(async (error) => {
+  const bus = await openRedisRunEventBus({ url: config.REDIS_URL, prefix, logger }).catch(async (error) => {
     await queue.close();
     throw error;
   });
-  const cancels = await openRedisRunCancels({ url: config.REDIS_URL, logger }).catch(async (error) => {
-    await queue.close();
-    await bus.close();
-    throw error;
-  });
+  const cancels = await openRedisRunCancels({ url: config.REDIS_URL, prefix, logger }).catch(
+    async (error) => {
+      await queue.close();
+      await bus.close();
+      throw error;
+    },
+  );
   return {
     mode: 'scaled',
     queue,
@@ -74,10 +84,30 @@ export async function openRunBackbone(config: Config, db: Database, logger: Logg
     bus,
     cancels,
     owner,
+    checks: async () => ({
+      redis_events: bus.healthy ? 'ok' : 'unreachable',
+      redis_cancels: cancels.healthy ? 'ok' : 'unreachable',
+      run_queue: await queueCheck(queue),
+    }),
     close: async () => {
       await queue.close();
       await bus.close();
       await cancels.close();
     },
   };
+}
+
+/** `ok` when the queue's own connections can read its jobs in time. */
+async function queueCheck(queue: GraphileRunQueue): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve('unreachable (no answer in time)'), QUEUE_CHECK_MS);
+  });
+  try {
+    return await Promise.race([queue.depth().then(() => 'ok'), late]);
+  } catch {
+    return 'unreachable';
+  } finally {
+    clearTimeout(timer);
+  }
 }

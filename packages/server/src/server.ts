@@ -7,6 +7,7 @@ import { type AdminBootstrap, bootstrapAdmin } from './api-keys/bootstrap-admin.
 import type { Config } from './config/schema.js';
 import { createApp } from './http/app.js';
 import { answerClientErrors } from './http/client-error.js';
+import { createWorkerApp } from './http/worker-app.js';
 import { startKnowledgeServices } from './knowledge-services.js';
 import { createLogger } from './logging/logger.js';
 import { openRunBackbone, type RunBackbone } from './run-backbone.js';
@@ -85,7 +86,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       const resumed = await services.runs.recover();
       if (resumed.length > 0) logger.info({ responses: resumed }, 'resuming interrupted runs');
     }
-    const app = createApp(services);
+    // A worker serves only its probes: the API is the api processes' (AGENTD_ROLE).
+    const app = config.AGENTD_ROLE === 'worker' ? createWorkerApp(services) : createApp(services);
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.AGENTD_PORT, hostname: config.AGENTD_HOST }, () =>
         resolve(s),

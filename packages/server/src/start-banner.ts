@@ -4,7 +4,7 @@ import type { Config } from './config/schema.js';
 import type { RunningServer } from './server.js';
 import type { BuiltinReport } from './tools/builtins/builtin-tools.js';
 
-/** What `npm start` prints once the server listens: where, with what, and which built-in tools are on. */
+/** What `npm start` prints once the server listens: where, in which mode and role, with what, and which built-in tools are on. */
 export function banner(config: Config, server: RunningServer): string {
   const display = (path: string) => {
     const rel = relative(process.cwd(), path);
@@ -16,14 +16,20 @@ export function banner(config: Config, server: RunningServer): string {
   const model = config.OPENAI_BASE_URL
     ? `${config.AGENTD_DEFAULT_MODEL ?? '(set AGENTD_DEFAULT_MODEL)'} at ${config.OPENAI_BASE_URL}`
     : 'scripted stand-in (set OPENAI_BASE_URL and OPENAI_API_KEY for a real model)';
-  const keyFile = display(server.admin.keyFile);
   const lines = [
     '',
     `agentd listening on ${server.url}`,
+    `  mode:      ${modeLine(config)}`,
     `  data:      ${display(config.AGENTD_DATA_DIR)} (${storage})`,
     `  model:     ${model}`,
-    `  API docs:  ${server.url}/docs   OpenAPI: ${server.url}/openapi.json`,
   ];
+  if (config.AGENTD_ROLE === 'worker') {
+    lines.push(...builtinLines(server.services.tools.builtins?.report()));
+    lines.push(`  probes:    ${server.url}/healthz ${server.url}/readyz`, '');
+    return lines.join('\n');
+  }
+  const keyFile = display(server.admin.keyFile);
+  lines.push(`  API docs:  ${server.url}/docs   OpenAPI: ${server.url}/openapi.json`);
   switch (server.admin.source) {
     case 'created':
       lines.push(
@@ -45,6 +51,21 @@ export function banner(config: Config, server: RunningServer): string {
   const keyExpr = server.admin.source === 'env' ? '$AGENTD_ADMIN_KEY' : `$(cat ${keyFile})`;
   lines.push(`  try:       curl -H "Authorization: Bearer ${keyExpr}" ${server.url}/v1/agents`, '');
   return lines.join('\n');
+}
+
+const ROLES: Record<Config['AGENTD_ROLE'], string> = {
+  all: 'API and runs',
+  api: 'API only; workers execute the runs',
+  worker: 'executes runs; serves no API, only /healthz and /readyz',
+};
+
+/** Embedded or scaled (DATABASE_URL and REDIS_URL), and what this process does (AGENTD_ROLE). */
+export function modeLine(config: Config): string {
+  const mode =
+    config.DATABASE_URL && config.REDIS_URL
+      ? 'scaled (PostgreSQL and Redis)'
+      : 'embedded (one process; set DATABASE_URL and REDIS_URL to scale out)';
+  return `${mode}, role ${config.AGENTD_ROLE}: ${ROLES[config.AGENTD_ROLE]}`;
 }
 
 /** The built-in tools that are on, and for each one that is off, why and how to turn it on. */

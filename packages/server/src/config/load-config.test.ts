@@ -319,3 +319,27 @@ describe('loadConfig with a config file named by AGENTD_CONFIG', () => {
     expect(loadConfig({ AGENTD_CONFIG: '' }, cwd).AGENTD_PORT).toBe(8787);
   });
 });
+
+describe('loadConfig and AGENTD_ROLE', () => {
+  const scaled = { DATABASE_URL: 'postgres://db/agentd', REDIS_URL: 'redis://redis:6379' };
+
+  it('takes api and worker in scaled mode', () => {
+    expect(loadConfig({ ...scaled, AGENTD_ROLE: 'api' }, cwd).AGENTD_ROLE).toBe('api');
+    expect(loadConfig({ ...scaled, AGENTD_ROLE: 'worker' }, cwd).AGENTD_ROLE).toBe('worker');
+    expect(loadConfig({}, cwd)).toMatchObject({ AGENTD_ROLE: 'all', AGENTD_REDIS_PREFIX: 'agentd:' });
+  });
+
+  it.each([
+    [{}, 'DATABASE_URL and REDIS_URL'],
+    [{ DATABASE_URL: scaled.DATABASE_URL }, 'REDIS_URL'],
+    [{ REDIS_URL: scaled.REDIS_URL }, 'DATABASE_URL'],
+  ])('refuses api and worker in embedded mode (%o), naming what is missing', (env, missing) => {
+    for (const role of ['api', 'worker']) {
+      const error = configError({ ...env, AGENTD_ROLE: role });
+      expectConfigError(error, 'AGENTD_ROLE');
+      expect(error.message).toBe(
+        `AGENTD_ROLE: ${role} needs scaled mode (set ${missing}); in embedded mode one process serves the API and runs the runs, so leave AGENTD_ROLE unset (all)`,
+      );
+    }
+  });
+});

@@ -33,7 +33,24 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     );
   }
   const config = parsed.data;
+  refuseRoleWithoutScaledMode(config);
   return { ...config, AGENTD_DATA_DIR: resolve(cwd, config.AGENTD_DATA_DIR) };
+}
+
+/**
+ * An api-only or worker-only process needs the others it works with: in
+ * embedded mode (no DATABASE_URL and REDIS_URL) an api process would queue
+ * runs nobody executes, and a worker would take runs from no one.
+ */
+function refuseRoleWithoutScaledMode(config: Config): void {
+  if (config.AGENTD_ROLE === 'all' || (config.DATABASE_URL && config.REDIS_URL)) return;
+  const missing = (['DATABASE_URL', 'REDIS_URL'] as const).filter((key) => !config[key]).join(' and ');
+  throw new AgentdError(
+    'invalid_request',
+    'invalid_config',
+    `AGENTD_ROLE: ${config.AGENTD_ROLE} needs scaled mode (set ${missing}); in embedded mode one process serves the API and runs the runs, so leave AGENTD_ROLE unset (all)`,
+    { param: 'AGENTD_ROLE' },
+  );
 }
 
 function readConfigFile(path: string): Record<string, unknown> {

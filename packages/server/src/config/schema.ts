@@ -70,6 +70,11 @@ export const configSchema = z.object({
   ),
   AGENTD_RUN_MAX_CLAIMS: wholeNumber('expected a whole number from 1 to 100', 1, 100).default(3),
   AGENTD_WORKER_CONCURRENCY: wholeNumber('expected a whole number from 1 to 1024', 1, 1024).default(64),
+  AGENTD_REDIS_PREFIX: z
+    .string()
+    .min(1, 'expected a key prefix, e.g. agentd:')
+    .regex(/^[\x21-\x7e]+$/, 'expected printable ASCII characters without spaces')
+    .default('agentd:'),
   AGENTD_DRAIN_TIMEOUT_MS: wholeNumber('expected milliseconds from 0 to 3600000', 0, 3_600_000).default(
     25_000,
   ),

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { z } from '@hono/zod-openapi';
-import { appliedMigrationVersion, latestMigrationVersion } from '../storage/migrate.js';
 import { defineRoute, jsonContent } from './define-route.js';
+import { readiness } from './readiness.js';
 import { newRouter } from './router.js';
 
 const tags = ['Service'];
@@ -24,7 +24,7 @@ const readyz = defineRoute({
   method: 'get',
   path: '/readyz',
   tags,
-  summary: 'Readiness: the database is reachable and migrated',
+  summary: 'Readiness: the database is reachable and migrated; in scaled mode, Redis and the run queue too',
   permission: null,
   responses: {
     200: jsonContent(StatusSchema, 'Ready.'),
@@ -55,23 +55,19 @@ window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#reference', deepLi
 </body>
 </html>`;
 
-/** Liveness, readiness, the generated OpenAPI document and the API reference page (all public). */
-export function serviceRoutes() {
-  const router = newRouter()
+/** Liveness and readiness: all a worker process serves (AGENTD_ROLE=worker). */
+export function probeRoutes() {
+  return newRouter()
     .openapi(healthz, (c) => c.json({ status: 'ok' }, 200))
     .openapi(readyz, async (c) => {
-      const { db } = c.get('services');
-      try {
-        const applied = await appliedMigrationVersion(db);
-        const latest = latestMigrationVersion();
-        if (applied < latest) {
-          return c.json({ status: 'unavailable', checks: { migrations: `at ${applied} of ${latest}` } }, 503);
-        }
-        return c.json({ status: 'ok', checks: { database: 'ok', migrations: `at ${applied}` } }, 200);
-      } catch {
-        return c.json({ status: 'unavailable', checks: { database: 'unreachable' } }, 503);
-      }
+      const { ready, checks } = await readiness(c.get('services'));
+      return ready ? c.json({ status: 'ok', checks }, 200) : c.json({ status: 'unavailable', checks }, 503);
     });
+}
+
+/** Liveness, readiness, the generated OpenAPI document and the API reference page (all public). */
+export function serviceRoutes() {
+  const router = probeRoutes();
   // Until the web UI exists, the API reference is the front page.
   router.get('/', (c) => c.redirect('/docs', 302));
   router.get('/docs', (c) => c.html(DOCS_PAGE));
