@@ -8,6 +8,7 @@ import { AgentdError } from '../errors.js';
 import { fileRoutes, isFileLinkRequest } from '../files/file-routes.js';
 import { memoryRoutes } from '../memories/memory-routes.js';
 import { modelRoutes } from '../models/model-routes.js';
+import { moderationRoutes } from '../moderations/moderation-routes.js';
 import { networkPolicyRoutes } from '../network/network-policy-routes.js';
 import { responseRoutes } from '../responses/response-routes.js';
 import { secretRoutes } from '../secrets/secret-routes.js';
@@ -65,6 +66,7 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   app.route('/', memoryRoutes());
   app.route('/', networkPolicyRoutes());
   app.route('/', modelRoutes());
+  app.route('/', moderationRoutes());
   app.route('/', chatCompletionRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
