@@ -1,43 +1,52 @@
 import type {
   ApprovalRequestItem,
   FunctionCallOutputItem,
+  Item,
+  ModelToolCall,
   OutputItem,
   ResponseEventBody,
 } from '@agentd/spec';
 import type { PendingCall } from './model-turn.js';
 import type { RunLoopInput } from './run-loop-input.js';
 import type { RunTool } from './run-tool.js';
-import { executeToolCalls } from './tool-execution.js';
+import { executeToolCalls, executionOptions } from './tool-execution.js';
+
+const DEFAULT_APPROVAL_TTL_MS = 60 * 60 * 1000;
+
+/** What the approval responses in a run's input decide about the calls still unanswered. */
+export interface ApprovalAnswers {
+  /** Approved in time: to be run. */
+  approved: PendingCall[];
+  /** Denied or expired: each gets its output at once, the reason in it. */
+  refused: FunctionCallOutputItem[];
+}
 
 /**
- * Answers the approval requests this run's input responds to: an approved,
- * unexpired call runs now; a denied or expired one goes back to the model as
- * such. Either way the call gets its function_call_output.
+ * Reads the approval responses in `history`: each answers a request whose
+ * call has no output yet (in the history or among `answered` call ids).
  */
-export async function answerApprovals(
-  input: RunLoopInput,
-  tools: ReadonlyMap<string, RunTool>,
-  emit: (event: ResponseEventBody) => void,
-  nextIndex: () => number,
+export function readApprovals(
+  history: readonly Item[],
+  answered: ReadonlySet<string>,
   nowSeconds: number,
-): Promise<OutputItem[]> {
+  newId: () => string,
+): ApprovalAnswers {
   const requests = new Map<string, ApprovalRequestItem>();
-  const answered = new Set<string>();
-  for (const item of input.history) {
+  const done = new Set(answered);
+  for (const item of history) {
     if (item.type === 'approval_request') requests.set(item.id, item);
-    if (item.type === 'function_call_output') answered.add(item.call_id);
+    if (item.type === 'function_call_output') done.add(item.call_id);
   }
-  const approved: PendingCall[] = [];
-  const outputs: OutputItem[] = [];
-  for (const item of input.history) {
+  const answers: ApprovalAnswers = { approved: [], refused: [] };
+  for (const item of history) {
     if (item.type !== 'approval_response') continue;
     const request = requests.get(item.approval_request_id);
-    if (!request || answered.has(request.call_id)) continue;
-    answered.add(request.call_id);
+    if (!request || done.has(request.call_id)) continue;
+    done.add(request.call_id);
     const expired = nowSeconds > request.expires_at;
     if (item.approve && !expired) {
       const call = { id: request.call_id, name: request.name, arguments: request.arguments };
-      approved.push({
+      answers.approved.push({
         item: {
           type: 'function_call',
           id: request.id,
@@ -54,28 +63,64 @@ export async function answerApprovals(
     const why = expired
       ? 'the approval request expired before it was answered'
       : `a person denied it${item.reason ? `: ${item.reason}` : ''}`;
-    const output: FunctionCallOutputItem = {
+    answers.refused.push({
       type: 'function_call_output',
-      id: input.newId('fco'),
+      id: newId(),
       call_id: request.call_id,
       output: `Error: the call to ${request.name} was not executed: ${why}.`,
       status: 'completed',
-    };
-    const index = nextIndex();
-    emit({ type: 'response.output_item.added', output_index: index, item: output });
-    emit({ type: 'response.output_item.done', output_index: index, item: output });
-    outputs.push(output);
+    });
   }
-  if (approved.length === 0) return outputs;
-  const executed = await executeToolCalls(approved, {
-    tools,
-    signal: input.signal,
-    maxOutputChars: input.maxToolOutputChars ?? 64_000,
-    newId: () => input.newId('fco'),
-    newItemId: (prefix) => input.newId(prefix),
-    emit,
-    outputIndex: nextIndex,
-    ...(input.toolScope ? { scope: input.toolScope } : {}),
-  });
-  return [...outputs, ...executed];
+  return answers;
+}
+
+/**
+ * Answers the approval requests this run's input responds to: an approved,
+ * unexpired call runs now; a denied or expired one goes back to the model as
+ * such. Either way the call gets its function_call_output.
+ */
+export async function answerApprovals(
+  input: RunLoopInput,
+  tools: ReadonlyMap<string, RunTool>,
+  emit: (event: ResponseEventBody) => void,
+  nextIndex: () => number,
+  nowSeconds: number,
+): Promise<OutputItem[]> {
+  const { approved, refused } = readApprovals(input.history, new Set(), nowSeconds, () => input.newId('fco'));
+  for (const output of refused) emitItem(output, emit, nextIndex);
+  if (approved.length === 0) return refused;
+  const executed = await executeToolCalls(approved, executionOptions(input, tools, emit, nextIndex));
+  return [...refused, ...executed];
+}
+
+/** Pauses a call for a human: an approval_request item the client answers in its next request. */
+export function requestApproval(
+  call: ModelToolCall,
+  input: Pick<RunLoopInput, 'newId' | 'approvalTtlMs'>,
+  emit: (event: ResponseEventBody) => void,
+  nextIndex: () => number,
+  nowSeconds: number,
+): ApprovalRequestItem {
+  const request: ApprovalRequestItem = {
+    type: 'approval_request',
+    id: input.newId('apr'),
+    call_id: call.id,
+    name: call.name,
+    arguments: call.arguments,
+    expires_at: nowSeconds + Math.ceil((input.approvalTtlMs ?? DEFAULT_APPROVAL_TTL_MS) / 1000),
+    status: 'completed',
+  };
+  emitItem(request, emit, nextIndex);
+  return request;
+}
+
+/** A finished item, added and done at once. */
+export function emitItem(
+  item: OutputItem,
+  emit: (event: ResponseEventBody) => void,
+  nextIndex: () => number,
+): void {
+  const index = nextIndex();
+  emit({ type: 'response.output_item.added', output_index: index, item });
+  emit({ type: 'response.output_item.done', output_index: index, item });
 }

@@ -1,4 +1,5 @@
 import type { ContentPart, Item, MessageRole, ModelMessage, ModelToolCall, OutputItem } from '@agentd/spec';
+import { isSuperseded } from './interrupted-turn.js';
 
 /** A rough, provider-neutral token estimate: about four characters a token, plus framing. */
 export function estimateTokens(message: ModelMessage): number {
@@ -32,11 +33,13 @@ function messageRole(role: MessageRole): 'system' | 'user' | 'assistant' {
 
 /**
  * Conversation items as chat messages. Consecutive function calls join the
- * assistant turn they belong to; reasoning items are not sent back.
+ * assistant turn they belong to; reasoning items are not sent back, nor are
+ * items a worker failure cut short and a new attempt superseded.
  */
 export function itemsToMessages(items: readonly (Item | OutputItem)[]): ModelMessage[] {
   const messages: ModelMessage[] = [];
   for (const item of items) {
+    if (isSuperseded(item)) continue;
     switch (item.type) {
       case 'message': {
         messages.push({ role: messageRole(item.role), content: textOf(item.content) });

@@ -27,11 +27,12 @@ const KINDS = {
 export interface HostedItemTracker {
   start: StartToolItem;
   /**
-   * Ends what the call left open (`failed`, or `incomplete` when cancelled)
-   * and ignores anything the tool emits afterwards: a tool still running
-   * after its time-out cannot add events to a run that moved on.
+   * Ends what the call left open (`failed`, or `incomplete` when cancelled;
+   * a suspended run leaves them open, for the worker that resumes it) and
+   * ignores anything the tool emits afterwards: a tool still running after
+   * its time-out cannot add events to a run that moved on.
    */
-  close(cancelled: boolean): void;
+  close(how: 'failed' | 'cancelled' | 'suspended'): void;
 }
 
 /**
@@ -140,9 +141,9 @@ export function trackHostedItems(options: HostedItemOptions): HostedItemTracker 
 
   return {
     start: start as unknown as StartToolItem,
-    close(cancelled) {
-      for (const handle of [...open]) {
-        const status = handle.item.type === 'web_search_call' || !cancelled ? 'failed' : 'incomplete';
+    close(how) {
+      for (const handle of how === 'suspended' ? [] : [...open]) {
+        const status = handle.item.type === 'web_search_call' || how === 'failed' ? 'failed' : 'incomplete';
         handle.end({ status } as ToolItemFinish<HostedToolItem>);
       }
       closed = true;

@@ -3,8 +3,10 @@ export { ContextLengthExceeded, estimateTokens, fitToBudget, itemsToMessages } f
 export { fileCitationSources, findFileCitations } from './file-citations.js';
 export { guardModel, type ModelGuardOptions } from './guard-model.js';
 export { type HostedItemTracker, interruptedItem, trackHostedItems } from './hosted-items.js';
+export { INTERRUPTED_CALL_OUTPUT } from './resume-run.js';
+export { RunCancelled, RunSuspended } from './run-errors.js';
 export type { RunEventSink } from './run-event-sink.js';
-export { RunCancelled, RunSuspended, runLoop } from './run-loop.js';
+export { runLoop } from './run-loop.js';
 export type { RunLoopInput } from './run-loop-input.js';
 export { canTransition, isTerminal, transition } from './run-status.js';
 export type {

@@ -1,5 +1,4 @@
 import type {
-  ApprovalRequestItem,
   IncompleteReason,
   ModelMessage,
   OutputItem,
@@ -8,35 +7,16 @@ import type {
   ResponseStatus,
 } from '@agentd/spec';
 import { applyEvent } from './apply-event.js';
-import { answerApprovals } from './approvals.js';
+import { answerApprovals, requestApproval } from './approvals.js';
 import { fitToBudget, itemsToMessages } from './context-window.js';
 import { guardModel } from './guard-model.js';
 import { type PendingCall, streamTurn } from './model-turn.js';
-import { closeOpenItems, resumedItems } from './resumed-items.js';
+import { closeOpenItems } from './open-items.js';
+import { resumeRun } from './resume-run.js';
+import { RunCancelled, RunSuspended } from './run-errors.js';
 import type { RunLoopInput } from './run-loop-input.js';
 import { transition } from './run-status.js';
-import { executeToolCalls } from './tool-execution.js';
-
-/**
- * An abort reason that suspends the run instead of cancelling it (a server
- * shutting down): it stays in progress, to be resumed from its log.
- */
-export class RunSuspended extends Error {
-  constructor() {
-    super('the run was suspended');
-    this.name = 'RunSuspended';
-  }
-}
-
-/** Why the loop stopped before the model was done: set by the caller's abort reason. */
-export class RunCancelled extends Error {
-  constructor() {
-    super('the run was cancelled');
-    this.name = 'RunCancelled';
-  }
-}
-
-const DEFAULT_APPROVAL_TTL_MS = 60 * 60 * 1000;
+import { executeToolCalls, executionOptions } from './tool-execution.js';
 
 const EMPTY_USAGE = {
   input_tokens: 0,
@@ -75,9 +55,18 @@ export async function runLoop(input: RunLoopInput): Promise<ResponseObject> {
 
   try {
     if (response.status === 'in_progress') {
-      // Resuming after the process that ran it stopped: keep what was finished.
-      closeOpenItems(response, emit);
-      runItems.push(...resumedItems(response, input.newId, emit, () => response.output.length));
+      // Resuming after the worker that ran it stopped: keep what was finished.
+      const resumed = await resumeRun(
+        input,
+        response,
+        toolsByName,
+        emit,
+        () => response.output.length,
+        now(),
+      );
+      runItems.push(...resumed.items);
+      throwIfAborted(input.signal);
+      if (resumed.handoff) return await finish('completed', { usage });
     } else {
       emit({
         type: 'response.in_progress',
@@ -136,29 +125,12 @@ export async function runLoop(input: RunLoopInput): Promise<ResponseObject> {
       );
       const approvalCalls = turn.calls.filter(needsApproval);
       for (const call of approvalCalls) {
-        const request: ApprovalRequestItem = {
-          type: 'approval_request',
-          id: input.newId('apr'),
-          call_id: call.call.id,
-          name: call.call.name,
-          arguments: call.call.arguments,
-          expires_at: now() + Math.ceil((input.approvalTtlMs ?? DEFAULT_APPROVAL_TTL_MS) / 1000),
-          status: 'completed',
-        };
-        const index = response.output.length;
-        emit({ type: 'response.output_item.added', output_index: index, item: request });
-        emit({ type: 'response.output_item.done', output_index: index, item: request });
+        requestApproval(call.call, input, emit, () => response.output.length, now());
       }
-      const outputs = await executeToolCalls(serverCalls, {
-        tools: toolsByName,
-        signal: input.signal,
-        maxOutputChars: input.maxToolOutputChars ?? 64_000,
-        newId: () => input.newId('fco'),
-        newItemId: (prefix) => input.newId(prefix),
-        emit,
-        outputIndex: () => response.output.length,
-        ...(input.toolScope ? { scope: input.toolScope } : {}),
-      });
+      const outputs = await executeToolCalls(
+        serverCalls,
+        executionOptions(input, toolsByName, emit, () => response.output.length),
+      );
       runItems.push(...outputs);
       throwIfAborted(input.signal);
       // Client-side tools and approvals: the client answers and continues with previous_response_id.

@@ -78,4 +78,11 @@ export interface RunTool {
   timeoutMs?: number;
   /** Pause the run for a human approval before each call. */
   requiresApproval?: boolean;
+  /**
+   * Running a call twice has no effect beyond running it once (a search, a
+   * read). A call a worker failure left in flight is run again on resume only
+   * when this is true; otherwise the model is told it was interrupted.
+   * Default false.
+   */
+  idempotent?: boolean;
 }

@@ -1,6 +1,8 @@
 import type { FunctionCallOutputItem, OutputItem, ResponseEventBody } from '@agentd/spec';
 import { type HostedItemPrefix, trackHostedItems } from './hosted-items.js';
 import type { PendingCall } from './model-turn.js';
+import { RunSuspended } from './run-errors.js';
+import type { RunLoopInput } from './run-loop-input.js';
 import type { RunTool, ToolReport, ToolResult, ToolScope } from './run-tool.js';
 import { toStorableText } from './storable-text.js';
 import { validateArguments } from './validate-arguments.js';
@@ -17,6 +19,25 @@ export interface ExecutionOptions {
   /** Ids of hosted-tool items (code_interpreter_call, web_search_call, file_search_call). */
   newItemId?: (prefix: HostedItemPrefix) => string;
   scope?: ToolScope;
+}
+
+/** The execution options of a run's tool calls. */
+export function executionOptions(
+  input: RunLoopInput,
+  tools: ReadonlyMap<string, RunTool>,
+  emit: (event: ResponseEventBody) => void,
+  outputIndex: () => number,
+): ExecutionOptions {
+  return {
+    tools,
+    signal: input.signal,
+    maxOutputChars: input.maxToolOutputChars ?? 64_000,
+    newId: () => input.newId('fco'),
+    newItemId: (prefix) => input.newId(prefix),
+    emit,
+    outputIndex,
+    ...(input.toolScope ? { scope: input.toolScope } : {}),
+  };
 }
 
 type Outcome = { status: 'completed' | 'failed' | 'invalid_arguments' | 'cancelled'; output: string };
@@ -42,6 +63,8 @@ export async function executeToolCalls(
         arguments: call.arguments,
       });
       const outcome = await runOne(call.name, call.arguments, call.id, options);
+      // Stopped by a suspension: left in flight for the worker that resumes the run.
+      if (outcome.status === 'cancelled' && suspended(options.signal)) return { call, outcome: undefined };
       options.emit({
         type: 'response.tool_call.completed',
         item_id: item.id,
@@ -53,7 +76,8 @@ export async function executeToolCalls(
       return { call, outcome };
     }),
   );
-  return outcomes.map(({ call, outcome }) => {
+  const outputs = outcomes.flatMap(({ call, outcome }) => {
+    if (!outcome) return [];
     const output: FunctionCallOutputItem = {
       type: 'function_call_output',
       id: options.newId(),
@@ -64,8 +88,12 @@ export async function executeToolCalls(
     const index = options.outputIndex();
     options.emit({ type: 'response.output_item.added', output_index: index, item: output });
     options.emit({ type: 'response.output_item.done', output_index: index, item: output });
-    return output;
+    return [output];
   });
+  // A suspended run records no output for the calls it stopped: the worker
+  // that resumes it finds them in flight, and runs again the idempotent ones.
+  if (suspended(options.signal)) throw options.signal.reason;
+  return outputs;
 }
 
 async function runOne(
@@ -140,8 +168,12 @@ async function runOne(
     return { status: 'failed', output: `Error: ${name} failed: ${(error as Error).message}` };
   } finally {
     call.release();
-    items?.close(options.signal.aborted);
+    items?.close(suspended(options.signal) ? 'suspended' : options.signal.aborted ? 'cancelled' : 'failed');
   }
+}
+
+function suspended(signal: AbortSignal): boolean {
+  return signal.aborted && signal.reason instanceof RunSuspended;
 }
 
 /**
@@ -171,7 +203,11 @@ function callSignal(run: AbortSignal, timeoutMs: number) {
 
 /** Settles when the tool does or when the signal aborts, whichever comes first: a tool that ignores its signal cannot hang the run. */
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    // The tool's own rejection (it saw the abort too) has nobody else to handle it.
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });

@@ -1,4 +1,4 @@
-import type { LanguageModel, ModelRequest, ModelStreamPart, ResponseObject } from '@agentd/spec';
+import type { LanguageModel, ModelRequest, ModelStreamPart } from '@agentd/spec';
 import { describe, expect, it } from 'vitest';
 import { applyEvent, type RunTool, runLoop, transition } from '../src/index.js';
 import { memorySink, queued } from './support/run-fixtures.js';
@@ -309,53 +309,6 @@ describe('transition', () => {
       /illegal run transition completed → cancelled/,
     );
     expect(() => transition('queued', 'completed')).toThrow();
-  });
-});
-
-describe('resuming an interrupted run', () => {
-  it('keeps finished items, reports an unanswered call as interrupted, and carries on', async () => {
-    const interrupted: ResponseObject = {
-      ...queued(),
-      status: 'in_progress',
-      output: [
-        {
-          type: 'function_call',
-          id: 'fc_1',
-          call_id: 'c1',
-          name: 'add',
-          arguments: '{"a":1,"b":2}',
-          status: 'completed',
-        },
-        { type: 'message', id: 'msg_x', role: 'assistant', content: [], status: 'in_progress' },
-      ],
-    };
-    let executed = 0;
-    const counted: RunTool = {
-      ...addTool,
-      execute: async (args, context) => (executed++, addTool.execute!(args, context)),
-    };
-    const { model, requests } = scriptedModel([text('done')]);
-    const { sink, events } = memorySink();
-    const final = await runLoop({
-      ...baseInput(model, [counted]),
-      response: interrupted,
-      stepsTaken: 1,
-      sink,
-    });
-    expect(final.error?.message ?? null).toBeNull();
-    expect(final.status).toBe('completed');
-    expect(executed).toBe(0);
-    expect(events.map((event) => event.type)).not.toContain('response.in_progress');
-    expect(final.output.map((item) => [item.type, 'status' in item ? item.status : undefined])).toEqual([
-      ['function_call', 'completed'],
-      ['message', 'incomplete'],
-      ['function_call_output', 'completed'],
-      ['message', 'completed'],
-    ]);
-    const feedback = requests[0]!.messages.at(-1);
-    expect(feedback).toMatchObject({ role: 'tool', toolCallId: 'c1' });
-    expect(feedback?.content).toMatch(/interrupted/);
-    expect(events).toContainEqual(expect.objectContaining({ type: 'response.model_call.started', step: 2 }));
   });
 });
 

@@ -72,6 +72,13 @@ export interface MessageItem {
   role: MessageRole;
   content: ContentPart[];
   status: ItemStatus;
+  /**
+   * agentd: true on an item a worker failure cut short and a new attempt
+   * replaces (its model turn asked again, or its tool call run again). It
+   * ends `incomplete` (`failed` for a web_search_call) and is not part of
+   * the answer: a message's text is emptied, and the model never reads it.
+   */
+  superseded?: boolean;
 }
 
 export interface FunctionCallItem {
@@ -81,6 +88,8 @@ export interface FunctionCallItem {
   name: string;
   arguments: string;
   status: ItemStatus;
+  /** agentd: replaced by a new attempt after a worker failure (see MessageItem). */
+  superseded?: boolean;
 }
 
 export interface FunctionCallOutputItem {
@@ -164,6 +173,8 @@ export interface CodeInterpreterCallItem {
   call_id?: string;
   /** agentd: `pyodide` or `cpython`. */
   runtime?: string;
+  /** agentd: replaced by a new attempt after a worker failure (see MessageItem). */
+  superseded?: boolean;
 }
 
 /** A page or result the answer may cite; `title` is agentd's addition. */
@@ -193,6 +204,8 @@ export interface WebSearchCallItem {
   tool?: string;
   /** agentd: a screenshot's stored image. */
   outputs?: HostedImageOutput[];
+  /** agentd: replaced by a new attempt after a worker failure (see MessageItem). */
+  superseded?: boolean;
 }
 
 /** A passage file_search found. */
@@ -216,6 +229,8 @@ export interface FileSearchCallItem {
   results: FileSearchResultEntry[] | null;
   /** agentd: the model's function call this item shows. */
   call_id?: string;
+  /** agentd: replaced by a new attempt after a worker failure (see MessageItem). */
+  superseded?: boolean;
 }
 
 export type HostedToolItem = CodeInterpreterCallItem | WebSearchCallItem | FileSearchCallItem;

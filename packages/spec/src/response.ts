@@ -48,6 +48,8 @@ export interface ReasoningItem {
   summary: { type: 'summary_text'; text: string }[];
   content?: ReasoningTextPart[];
   status?: 'in_progress' | 'completed' | 'incomplete';
+  /** agentd: replaced by a new attempt after a worker failure (see MessageItem); its text is emptied. */
+  superseded?: boolean;
 }
 
 export type OutputItem = Item | ReasoningItem;

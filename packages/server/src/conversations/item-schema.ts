@@ -18,6 +18,8 @@ const ContentPartSchema = z.discriminatedUnion('type', [
 ]);
 
 const StatusSchema = z.enum(['in_progress', 'completed', 'incomplete']);
+/** agentd: an item from an earlier output that a new attempt replaced; kept, never shown to the model. */
+const SupersededSchema = z.boolean().optional();
 
 const MessageInputSchema = z.strictObject({
   type: z.literal('message'),
@@ -25,6 +27,7 @@ const MessageInputSchema = z.strictObject({
   role: z.enum(['user', 'assistant', 'system', 'developer']),
   content: z.union([z.string(), z.array(ContentPartSchema).min(1)]),
   status: StatusSchema.optional(),
+  superseded: SupersededSchema,
 });
 
 const FunctionCallInputSchema = z.strictObject({
@@ -34,6 +37,7 @@ const FunctionCallInputSchema = z.strictObject({
   name: z.string().min(1),
   arguments: z.string(),
   status: StatusSchema.optional(),
+  superseded: SupersededSchema,
 });
 
 const FunctionCallOutputInputSchema = z.strictObject({
@@ -120,6 +124,7 @@ export function toItem(input: InputItem): Item {
         role: input.role,
         content: normalizeContent(input.role, input.content as string | ContentPart[]),
         status: input.status ?? 'completed',
+        ...(input.superseded ? { superseded: true } : {}),
       };
     case 'function_call':
       return {
@@ -129,6 +134,7 @@ export function toItem(input: InputItem): Item {
         name: input.name,
         arguments: input.arguments,
         status: input.status ?? 'completed',
+        ...(input.superseded ? { superseded: true } : {}),
       };
     case 'approval_response':
       return {

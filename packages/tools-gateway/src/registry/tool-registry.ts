@@ -193,6 +193,7 @@ function toRunTool(tool: GatewayTool): RunTool {
     definition,
     ...(tool.manifest.timeout_ms ? { timeoutMs: tool.manifest.timeout_ms } : {}),
     ...(tool.manifest.requires_approval ? { requiresApproval: true } : {}),
+    ...(tool.manifest.idempotent ? { idempotent: true } : {}),
   };
   if (tool.clientSide) return base;
   return {
@@ -224,6 +225,8 @@ function routedTool(capability: string, candidates: GatewayTool[]): RunTool {
     },
     ...(best.manifest.timeout_ms ? { timeoutMs: best.manifest.timeout_ms } : {}),
     ...(candidates.some((tool) => tool.manifest.requires_approval) ? { requiresApproval: true } : {}),
+    // Any candidate may serve a call: it runs again after a worker failure only if every one may.
+    ...(candidates.every((tool) => tool.manifest.idempotent) ? { idempotent: true } : {}),
     execute: async (args, context: ToolContext): Promise<ToolResult> => {
       const usable = candidates.filter((tool) => !tool.clientSide);
       let attempt = 0;

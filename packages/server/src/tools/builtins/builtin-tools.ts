@@ -50,6 +50,20 @@ const SWITCHES: Record<BuiltinName, keyof Config> = {
   file_search: 'AGENTD_FILE_SEARCH',
 };
 
+/**
+ * The built-ins that may run again when a worker failure left a call in
+ * flight: reads, where a second call has no effect beyond the first. Not the
+ * code interpreter (code has effects), nor the browser (its actions move a
+ * session's page, which lives in the process that failed).
+ */
+const IDEMPOTENT: Record<BuiltinName, boolean> = {
+  code_interpreter: false,
+  browser: false,
+  fetch_url: true,
+  web_search: true,
+  file_search: true,
+};
+
 const CAPABILITIES: Record<BuiltinName, ToolCapability[]> = {
   code_interpreter: [{ name: 'code.exec', confidence: 0.9 }],
   browser: [
@@ -232,6 +246,7 @@ export class BuiltinTools {
       capabilities: CAPABILITIES[name],
       adapter: { type: 'builtin', tool: name },
       timeout_ms: timeoutMs,
+      idempotent: IDEMPOTENT[name],
     });
   }
 

@@ -78,6 +78,8 @@ export function createMemoryTools(options: MemoryToolsOptions): [RunTool, RunToo
       },
     },
     timeoutMs: 30_000,
+    // A search: running it again after a worker failure changes nothing.
+    idempotent: true,
     async execute(rawArgs, context): Promise<ToolResult> {
       const { query, limit = 5 } = rawArgs as { query: string; limit?: number };
       const check = requireUser('memory_search', context);
