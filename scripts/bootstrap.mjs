@@ -81,7 +81,10 @@ switch (command) {
     // The linter and formatter (errors only; warnings are printed but pass), on the whole tree.
     const lint = whole ? run('npx', ['--no-install', 'biome', 'check', 'packages', 'bench', 'scripts']) : 0;
     if (lint !== 0) console.error('agentd: biome check found errors (npm run format fixes formatting)');
-    process.exit([tests, types, lint].find((status) => status !== 0) ?? 0);
+    // The import rules between and within packages (.dependency-cruiser.cjs).
+    const deps = whole ? run(process.execPath, [join(root, 'scripts/check-deps.mjs')]) : 0;
+    if (deps !== 0) console.error('agentd: an import breaks the import rules (npm run deps)');
+    process.exit([tests, types, lint, deps].find((status) => status !== 0) ?? 0);
     break;
   }
   case 'bench': {

@@ -1,6 +1,7 @@
+import type { EncryptedObjectStore } from '@agentd/object-store';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import type { Services } from '../services.js';
+import type { SecretRepository } from './secret-repository.js';
 
 /** The earlier master keys of a rotation in progress (AGENTD_MASTER_KEY_PREVIOUS). */
 export function previousMasterKeys(config: Config): Buffer[] {
@@ -17,7 +18,7 @@ export function previousMasterKeys(config: Config): Buffer[] {
  * be removed from the configuration.
  */
 export async function rewrapUnderCurrentKey(
-  services: Pick<Services, 'objectStore' | 'secrets'>,
+  services: { objectStore: EncryptedObjectStore; secrets: SecretRepository },
   logger: Logger,
 ): Promise<{ objects: number; secrets: number }> {
   const objects = await services.objectStore.rotate();

@@ -1,0 +1,274 @@
+// The import rules of the monorepo (ADR-0001), checked by `npm test` and `npm run deps`.
+// `@agentd/*` imports resolve to the packages' src through tsconfig.depcruise.json, not to dist.
+const { readdirSync, existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+/**
+ * Which other workspace packages each package may import, and why. A package
+ * always imports its own files; no other workspace package is allowed. The
+ * table is checked below to have no cycle, so no cycle between packages can
+ * creep in through it. `tests`: what the package's tests may import besides
+ * (every package's tests may also use @agentd/testing, unless testing itself
+ * depends on the package). npm packages: see the npm rules further down.
+ */
+const packages = {
+  spec: {
+    imports: [],
+    nothingElse: true,
+    why: 'the contracts (types and wire schemas) every package depends on: it imports nothing, not even an npm package or a Node built-in, so depending on it costs nothing',
+  },
+  core: {
+    imports: ['spec'],
+    why: 'the engine is pure logic on the contracts: no database, HTTP, tools or providers, so it runs and tests anywhere',
+  },
+  runtime: {
+    imports: ['spec', 'core'],
+    why: "the run queue, leases, live events, cancels and the run manager drive core's loop; their infrastructure (pino, ioredis, graphile-worker, pg) is in the runtime's package.json, and it knows no HTTP or tools",
+  },
+  safety: {
+    imports: ['spec'],
+    why: "the safety pipeline's phases implement spec's contracts; the server and the tools call them",
+  },
+  providers: {
+    imports: ['spec'],
+    tests: ['core'],
+    why: "model providers implement spec's LanguageModel; the engine never sees them (their tests check structured output with core's validator, the oracle the run loop applies)",
+  },
+  'net-policy': { imports: ['spec'], why: 'a leaf library the tools and the server share' },
+  'object-store': { imports: ['spec'], why: 'a leaf library behind the ObjectStore contract' },
+  'tools-gateway': {
+    imports: ['spec', 'net-policy'],
+    why: "tools implement spec's tool contract, not core's or the server's: a tool that imports either drags the engine or the whole service into every place that runs it",
+  },
+  'tools/web': {
+    imports: ['spec', 'net-policy'],
+    tests: ['providers'],
+    why: "tools implement spec's tool contract, not core's or the server's (its tests drive its scripted rules through the real scripted model)",
+  },
+  'tools/files': {
+    imports: ['spec', 'safety'],
+    tests: ['providers', 'tools/web'],
+    why: "tools implement spec's tool contract, not core's or the server's; PII rules come from safety (its tests check its scripted rules beside the web tool's, through the real scripted model)",
+  },
+  'tools/code-interpreter': {
+    imports: ['spec'],
+    why: "tools implement spec's tool contract, not core's or the server's",
+  },
+  testing: {
+    imports: ['spec'],
+    why: "the fakes and contract suites every package's tests use: if it imported the server (or any implementation), those tests would depend on it, a cycle at development time",
+  },
+  server: {
+    imports: [
+      'spec',
+      'core',
+      'runtime',
+      'safety',
+      'providers',
+      'net-policy',
+      'object-store',
+      'tools-gateway',
+      'tools/web',
+      'tools/files',
+      'tools/code-interpreter',
+    ],
+    why: 'the service wires everything together; nothing imports it (no package lists it): it is reached over HTTP or started as a process',
+  },
+  cli: {
+    imports: ['spec'],
+    why: 'the CLI reaches a server only through the SDK or by starting one as a process',
+  },
+};
+
+/**
+ * Imports that break a rule today, each removed by the issue named beside it.
+ * They are exact (file, imported file, rule): any other import that breaks a
+ * rule, even from the same file, fails the check. Remove an entry when its
+ * import goes (the check prints the entries that no longer occur).
+ */
+const known = [
+  // Issue 17 item 1: the tool contract (RunTool, ToolContext, ToolResult,
+  // ToolScope, validateArguments) lives in core, so every tool package imports
+  // the engine; it moves to spec.
+  ...[
+    'packages/tools-gateway/src/adapters/builtin-adapter.ts',
+    'packages/tools-gateway/src/adapters/http-adapter.ts',
+    'packages/tools-gateway/src/adapters/http-request.ts',
+    'packages/tools-gateway/src/adapters/mcp-adapter.ts',
+    'packages/tools-gateway/src/adapters/mcp-result.ts',
+    'packages/tools-gateway/src/adapters/openapi-adapter.ts',
+    'packages/tools-gateway/src/adapters/tool-adapter.ts',
+    'packages/tools-gateway/src/registry/gateway-tool.ts',
+    'packages/tools-gateway/src/registry/tool-registry.ts',
+    'packages/tools/web/src/tool-errors.ts',
+    'packages/tools/web/src/browser/browser-tool.ts',
+    'packages/tools/web/src/search/web-search-tool.ts',
+    'packages/tools/web/src/fetch/fetch-url-tool.ts',
+    'packages/tools/files/src/tools/memory-tools.ts',
+    'packages/tools/files/src/tools/file-search-tool.ts',
+    'packages/tools/files/src/tools/tool-support.ts',
+    'packages/tools/code-interpreter/src/tool/code-interpreter-tool.ts',
+  ].map((from) => violation(from, 'packages/core/src/index.ts')),
+  ...[
+    'packages/tools-gateway/test/registry.test.ts',
+    'packages/tools-gateway/test/adapters/support/tool-context.ts',
+    'packages/tools-gateway/test/adapters/client-builtin-adapter.test.ts',
+    'packages/tools/web/test/browser.test.ts',
+    'packages/tools/web/test/support/run-tool.ts',
+    'packages/tools/files/test/memory-tools.test.ts',
+    'packages/tools/files/test/support/run-tool.ts',
+    'packages/tools/files/test/file-search-tool.test.ts',
+  ].map((from) => violation(from, 'packages/core/src/index.ts', 'tests')),
+  // Issue 17 item 4: @agentd/testing starts a server in-process (and so the
+  // providers' and object-store's tests depend on the server, a cycle at
+  // development time); the helper leaves testing.
+  violation('packages/testing/src/test-server.ts', 'packages/server/src/index.ts'),
+  violation('packages/testing/src/test-server.ts', 'packages/net-policy/src/index.ts'),
+  // Issue 17 item 4: the CLI imports the whole server (PGlite, Pyodide,
+  // Chromium) to run a prompt, and the tools gateway to load a tool directory;
+  // it will reach a server through the SDK or by starting one as a process.
+  violation('packages/cli/src/run-command.ts', 'packages/server/src/index.ts'),
+  violation('packages/cli/src/run-command.ts', 'packages/tools-gateway/src/index.ts'),
+  violation('packages/cli/src/main.ts', 'packages/server/src/main.ts'),
+  // Issue 17 item 4: tools/files imports tool-web for two helpers
+  // (htmlToMarkdown, wrapUntrusted).
+  violation('packages/tools/files/src/extract/extract-html.ts', 'packages/tools/web/src/index.ts'),
+  violation('packages/tools/files/src/tools/memory-tools.ts', 'packages/tools/web/src/index.ts'),
+  violation('packages/tools/files/src/tools/file-search-tool.ts', 'packages/tools/web/src/index.ts'),
+  // Issue 17 items 1 and 5: the runtime's tests open both databases through
+  // the server's storage files; the Database contract and its implementations
+  // move out of the server.
+  ...[
+    'packages/server/src/storage/database.ts',
+    'packages/server/src/storage/migrate.ts',
+    'packages/server/src/storage/pglite-database.ts',
+    'packages/server/src/storage/postgres-database.ts',
+  ].flatMap((to) => [
+    violation('packages/runtime/test/support/databases.ts', to, 'tests'),
+    violation('packages/runtime/test/support/databases.ts', to, 'by-name'),
+  ]),
+];
+
+const TEST_FILE = '(^packages/(tools/)?[^/]+/test/|\\.test\\.ts$)';
+const dir = (name) => `^packages/${name}/`;
+const testsOf = (name) => `^packages/${name}/(test/|src/.*\\.test\\.ts$)`;
+const anyOf = (names) => `^packages/(${names.join('|')})/`;
+const listed = (names) => (names.length === 0 ? 'nothing else' : names.map((n) => `@agentd/${n}`).join(', '));
+
+function violation(from, to, kind = 'imports') {
+  const name = Object.keys(packages).find((p) => from.startsWith(`packages/${p}/`));
+  const rule = kind === 'by-name' ? 'import-packages-by-name' : `${name}-${kind}`;
+  return { type: 'dependency', from, to, rule: { name: rule, severity: 'error' } };
+}
+
+/** Every package a package reaches through the table, itself excluded. */
+function reach(name, seen = new Set()) {
+  for (const next of packages[name].imports) {
+    if (next === name || seen.has(next)) throw new Error(`.dependency-cruiser.cjs: a cycle through ${next}`);
+    reach(next, new Set([...seen, name]));
+  }
+  return new Set(packages[name].imports.flatMap((next) => [next, ...reach(next)]));
+}
+
+// Every workspace package states what it imports.
+for (const parent of ['packages', 'packages/tools']) {
+  for (const entry of readdirSync(join(__dirname, parent), { withFileTypes: true })) {
+    const name = `${parent}/${entry.name}`.replace(/^packages\//, '');
+    if (
+      !entry.isDirectory() ||
+      name === 'tools' ||
+      !existsSync(join(__dirname, parent, entry.name, 'package.json'))
+    )
+      continue;
+    if (!packages[name]) throw new Error(`.dependency-cruiser.cjs: say what packages/${name} may import`);
+  }
+}
+
+const packageRules = Object.entries(packages).flatMap(([name, { imports, tests = [], nothingElse, why }]) => {
+  // Tests may use the fakes and contract suites, unless testing itself depends on the package.
+  const testing = name !== 'testing' && !reach('testing').has(name) ? ['testing'] : [];
+  const testImports = [...imports, ...tests, ...testing];
+  return [
+    {
+      name: `${name}-imports`,
+      severity: 'error',
+      comment: `packages/${name} may import ${nothingElse ? 'nothing outside itself' : listed(imports)}: ${why}`,
+      from: { path: dir(name), pathNot: TEST_FILE },
+      to: nothingElse ? { pathNot: dir(name) } : { path: '^packages/', pathNot: anyOf([name, ...imports]) },
+    },
+    {
+      name: `${name}-tests`,
+      severity: 'error',
+      comment: `the tests of packages/${name} may import ${listed(testImports)}: ${why}`,
+      from: { path: testsOf(name) },
+      to: { path: '^packages/', pathNot: anyOf([name, ...testImports]) },
+    },
+  ];
+});
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    ...packageRules,
+    {
+      name: 'no-cycles',
+      severity: 'error',
+      comment: 'a cycle makes its modules one unit: none can be loaded, tested or understood alone',
+      from: { path: '^packages/' },
+      to: { circular: true },
+    },
+    {
+      name: 'src-not-to-tests',
+      severity: 'error',
+      comment: 'shipped code must not depend on test files (they are not built, and they change freely)',
+      from: { path: '^packages/', pathNot: TEST_FILE },
+      to: { path: TEST_FILE },
+    },
+    {
+      name: 'import-packages-by-name',
+      severity: 'error',
+      comment: 'import another package by its name (@agentd/...), not by a relative path into its files',
+      from: { path: '^packages/(tools/[^/]+|[^/]+)/' },
+      to: { path: '^packages/', pathNot: '^packages/$1/', dependencyTypesNot: ['aliased'] },
+    },
+    {
+      name: 'resolvable',
+      severity: 'error',
+      comment: 'an import the checker cannot resolve is an import it cannot check',
+      from: { path: '^packages/' },
+      to: { couldNotResolve: true },
+    },
+    {
+      name: 'npm-declared',
+      severity: 'error',
+      comment:
+        "an npm package must be declared in the importing package's package.json (or, for tests, the root's); otherwise it resolves only by hoisting luck",
+      from: { path: '^packages/' },
+      to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
+    },
+    {
+      name: 'src-not-to-dev-deps',
+      severity: 'error',
+      // @agentd/testing's contract suites are Vitest suites: they run only under the root's Vitest.
+      comment: 'shipped code must not import a devDependency: it is not installed with the package',
+      from: { path: '^packages/', pathNot: [TEST_FILE, '^packages/testing/src/'] },
+      to: { dependencyTypes: ['npm-dev'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    // The build output: the rules are about the sources.
+    exclude: { path: '^packages/(tools/)?[^/]+/dist/' },
+    tsConfig: { fileName: 'tsconfig.depcruise.json' },
+    // npm packages resolve as Node resolves them, through their exports (hono/streaming, csv-parse/sync).
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
+    // Type-only imports count: a type from core still ties a tool to the engine.
+    tsPreCompilationDeps: true,
+    // A package's imports are checked against its own package.json and the root's.
+    combinedDependencies: true,
+    knownViolations: known,
+  },
+};
