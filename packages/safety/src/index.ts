@@ -12,7 +12,20 @@ export {
 } from './pipeline/safety-pipeline.js';
 export { moreSevere } from './pipeline/severity.js';
 export type { SyncSafetyPhase } from './pipeline/sync-phase.js';
+export {
+  DEFAULT_SURFACES,
+  type JudgeEndpoint,
+  pipelineForPolicy,
+  type SafetyPhaseName,
+  type SafetyPolicy,
+} from './policy/safety-policy.js';
 export { PII_LABELS, type PiiFinding, type PiiType } from './rules/pii/pii-finding.js';
 export { redactPii } from './rules/pii/redact-pii.js';
 export { scanPii } from './rules/pii/scan-pii.js';
 export { createRulesPhase, DEFAULT_RULE_ACTIONS, type RulesPhaseOptions } from './rules/rules-phase.js';
+export {
+  createStreamGuard,
+  type GuardStep,
+  type StreamGuard,
+  type StreamGuardOptions,
+} from './stream/stream-guard.js';

@@ -1,0 +1,94 @@
+import type { SafetyContext, SafetyVerdict } from '@agentd/spec';
+import { moreSevere } from '../pipeline/severity.js';
+import type { SyncSafetyPhase } from '../pipeline/sync-phase.js';
+
+export interface StreamGuardOptions {
+  /** Characters kept back from the client until the phases have seen what follows them. Default 200. */
+  holdBack?: number;
+  /** Characters before the held-back text that the phases also see, for context. Default 300. */
+  context?: number;
+  safetyContext?: SafetyContext;
+}
+
+/** What may go to the client now; when blocked, nothing more will. */
+export type GuardStep =
+  | { type: 'release'; text: string; verdicts: SafetyVerdict[] }
+  | { type: 'block'; verdicts: SafetyVerdict[]; withheld: string };
+
+/**
+ * Checks streamed model output with synchronous phases (rules, classifier)
+ * on a hold-back window: each delta is appended, the phases read the
+ * unreleased text with some context before it, and only text older than the
+ * hold-back is released. A block releases nothing more, and returns what was
+ * withheld for the audit log (never for the client). Secrets the rules redact
+ * inside the unreleased text are replaced before release.
+ */
+export function createStreamGuard(phases: readonly SyncSafetyPhase[], options: StreamGuardOptions = {}) {
+  const holdBack = options.holdBack ?? 200;
+  const contextSize = options.context ?? 300;
+  let text = '';
+  let released = 0;
+  let blocked = false;
+
+  function step(final: boolean): GuardStep {
+    if (blocked) return { type: 'block', verdicts: [], withheld: '' };
+    const from = Math.max(0, released - contextSize);
+    const window = text.slice(from);
+    const verdicts: SafetyVerdict[] = [];
+    let action: SafetyVerdict['action'] = 'allow';
+    for (const phase of phases) {
+      const verdict = phase.check(
+        { text: window, surface: 'model_output', context: options.safetyContext ?? {} },
+        verdicts,
+      );
+      verdicts.push(verdict);
+      action = moreSevere(action, verdict.action);
+      if (verdict.action === 'block') {
+        blocked = true;
+        return { type: 'block', verdicts, withheld: text.slice(released) };
+      }
+    }
+    if (action === 'redact') redactUnreleased(verdicts, from, final);
+    const until = final ? text.length : Math.max(released, text.length - holdBack);
+    const out = text.slice(released, until);
+    released = until;
+    return { type: 'release', text: out, verdicts };
+  }
+
+  /**
+   * Applies redactions whose spans lie wholly in the unreleased text (window
+   * offsets start at `from`). A span that reaches the end of what has arrived
+   * may still grow (half a key), so it waits for the next delta, unless the stream ended.
+   */
+  function redactUnreleased(verdicts: readonly SafetyVerdict[], from: number, final: boolean): void {
+    const spans = verdicts
+      .flatMap((verdict) => (verdict.action === 'redact' ? (verdict.spans ?? []) : []))
+      .filter(
+        (span) =>
+          span.replacement !== undefined &&
+          from + span.start >= released &&
+          (final || from + span.end < text.length),
+      )
+      .sort((a, b) => b.start - a.start);
+    let last = Number.POSITIVE_INFINITY;
+    for (const span of spans) {
+      if (span.end > last) continue;
+      text = text.slice(0, from + span.start) + span.replacement + text.slice(from + span.end);
+      last = span.start;
+    }
+  }
+
+  return {
+    /** Adds a delta; returns what may be sent now (possibly nothing) or the block. */
+    push(delta: string): GuardStep {
+      if (!blocked) text += delta;
+      return step(false);
+    },
+    /** The stream ended: checks and releases the rest. */
+    end(): GuardStep {
+      return step(true);
+    },
+  };
+}
+
+export type StreamGuard = ReturnType<typeof createStreamGuard>;
