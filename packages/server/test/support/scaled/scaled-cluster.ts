@@ -7,7 +7,9 @@ import {
   createTestDatabase,
   type FakeOpenAI,
   type FakeTurn,
+  readSse,
   requireTestRedis,
+  type SseEvent,
   startFakeOpenAI,
   type TestDatabase,
   testRedisPrefix,
@@ -32,6 +34,13 @@ export interface ClusterOptions {
   redisUrl?: string;
   /** Settings of every process. */
   env?: Record<string, string>;
+}
+
+/** A stream a test holds open: the events so far, and all of them once it ends. */
+export interface HeldStream {
+  events: SseEvent[];
+  done: Promise<SseEvent[]>;
+  close(): void;
 }
 
 /** The stored events of a run, in order, as GET /v1/responses/{id}/events lists them. */
@@ -142,6 +151,27 @@ export class ScaledCluster {
       ...extra,
     });
     if (registered.status !== 200) throw new Error(`tool ${name}: ${JSON.stringify(registered.body)}`);
+  }
+
+  /**
+   * Holds a stream of every event of a run open on `proc` (GET with
+   * stream=true, agentd's own events included), as a client would.
+   */
+  follow(proc: AgentdProcess, runId: string, after = 0): HeldStream {
+    const events: SseEvent[] = [];
+    const controller = new AbortController();
+    const done = (async () => {
+      const response = await fetch(`${proc.url}/v1/responses/${runId}?stream=true&starting_after=${after}`, {
+        headers: { authorization: `Bearer ${this.adminKey}`, 'agentd-events': 'all' },
+        signal: controller.signal,
+      });
+      if (response.status !== 200)
+        throw new Error(`stream of ${runId}: ${response.status} ${await response.text()}`);
+      for await (const event of readSse(response)) events.push(event);
+      return events;
+    })();
+    done.catch(() => undefined);
+    return { events, done, close: () => controller.abort() };
   }
 
   /** Runs one query on the cluster's database. */
