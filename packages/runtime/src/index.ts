@@ -25,6 +25,7 @@ export {
   openGraphileRunQueue,
   RUN_TASK,
 } from './queue/graphile-run-queue.js';
+export { GraphileTasks, type GraphileTasksOptions } from './queue/graphile-tasks.js';
 export { LeasedConsumer, type LeasedConsumerSetup, sweepIntervalMs } from './queue/leased-consumer.js';
 export { LocalRunConsumer, LocalRunQueue, type LocalRunQueueOptions } from './queue/local-run-queue.js';
 export type { QueueLogger } from './queue/queue-logger.js';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { EncryptedObjectStore, Keyring, type ObjectStore, objectStoreFromConfig } from '@agentd/object-store';
+import type { GraphileTasks } from '@agentd/runtime';
 import type { EmbeddingProvider, FileSearchFunction } from '@agentd/tool-files';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
@@ -15,6 +16,8 @@ import { createEmbedder } from './vector-stores/embedder.js';
 import { TenantEmbeddings } from './vector-stores/embedding-cache.js';
 import { FileBatchService } from './vector-stores/file-batch-service.js';
 import { IngestionQueue } from './vector-stores/ingestion.js';
+import type { IngestionDispatch, IngestionJob } from './vector-stores/ingestion-dispatch.js';
+import { QueuedIngestion } from './vector-stores/queued-ingestion.js';
 import { VectorColumn } from './vector-stores/vector-column.js';
 import { VectorStoreRepository } from './vector-stores/vector-store-repository.js';
 import { VectorStoreService } from './vector-stores/vector-store-service.js';
@@ -28,7 +31,8 @@ export interface KnowledgeServices {
   fileLinks: FileLinks;
   vectorStores: VectorStoreService;
   fileBatches: FileBatchService;
-  ingestion: IngestionQueue;
+  /** Where files to index are sent: this process's queue (embedded) or background jobs (scaled). */
+  ingestion: IngestionDispatch;
   memories: MemoryService;
   vectors: VectorColumn;
   /** file_search's backend: the scope's tenant's vector stores (the given ones, or all). */
@@ -42,6 +46,8 @@ export interface KnowledgeOptions {
   /** The raw object store under the encryption; by default from configuration. */
   objectStore?: ObjectStore | undefined;
   embedder?: EmbeddingProvider | undefined;
+  /** Scaled mode: files are indexed as background jobs on PostgreSQL, by any worker. */
+  ingestionTasks?: GraphileTasks<IngestionJob> | undefined;
 }
 
 export function createKnowledgeServices(
@@ -78,7 +84,10 @@ export function createKnowledgeServices(
   const chunks = new ChunkIndex(db, vectors, embedder.dimensions);
   const stores = new VectorStoreRepository(db);
   const embeddings = new TenantEmbeddings(db, embedder);
-  const ingestion = new IngestionQueue(db, { stores, files, chunks, embeddings, logger });
+  const local = new IngestionQueue(db, { stores, files, chunks, embeddings, logger });
+  const ingestion: IngestionDispatch = options.ingestionTasks
+    ? new QueuedIngestion({ tasks: options.ingestionTasks, local, stores, logger })
+    : local;
   const vectorStores = new VectorStoreService(stores, files.repository, chunks, ingestion, embeddings);
   const fileSearch: FileSearchFunction = async (scope, query, options) => {
     const ids = options.vectorStoreIds ?? (await stores.allIds(scope.tenantId));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
   type GraphileRunQueue,
+  GraphileTasks,
   InProcessRunCancels,
   InProcessRunEventBus,
   LocalRunQueue,
@@ -15,6 +16,8 @@ import type { RunCancels, RunEventBus, RunQueue } from '@agentd/spec';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
 import type { Database } from './storage/database.js';
+import type { IngestionJob } from './vector-stores/ingestion-dispatch.js';
+import { INGEST_TASK } from './vector-stores/queued-ingestion.js';
 
 /** How runs travel between processes: the queue, the leases, live events and cancels. */
 export interface RunBackbone {
@@ -27,6 +30,8 @@ export interface RunBackbone {
   owner: string;
   /** Embedded mode only: ends the leases a stopped process left, so its runs resume at once. */
   takeOverLeases?: () => Promise<void>;
+  /** Scaled mode: background jobs for indexing files, on the same PostgreSQL queue as runs. */
+  ingestionTasks?: GraphileTasks<IngestionJob>;
   /** What runs travel by, each `ok` or why not (for /readyz); none in embedded mode (all in-process). */
   checks(): Promise<Record<string, string>>;
   close(): Promise<void>;
@@ -70,10 +75,20 @@ export async function openRunBackbone(config: Config, db: Database, logger: Logg
     await queue.close();
     throw error;
   });
+  const ingestionTasks = await GraphileTasks.open<IngestionJob>({
+    connectionString: config.DATABASE_URL,
+    task: INGEST_TASK,
+    logger,
+  }).catch(async (error: unknown) => {
+    await queue.close();
+    await bus.close();
+    throw error;
+  });
   const cancels = await openRedisRunCancels({ url: config.REDIS_URL, prefix, logger }).catch(
     async (error) => {
       await queue.close();
       await bus.close();
+      await ingestionTasks.close();
       throw error;
     },
   );
@@ -84,6 +99,7 @@ export async function openRunBackbone(config: Config, db: Database, logger: Logg
     bus,
     cancels,
     owner,
+    ingestionTasks,
     checks: async () => ({
       redis_events: bus.healthy ? 'ok' : 'unreachable',
       redis_cancels: cancels.healthy ? 'ok' : 'unreachable',
@@ -93,6 +109,7 @@ export async function openRunBackbone(config: Config, db: Database, logger: Logg
       await queue.close();
       await bus.close();
       await cancels.close();
+      await ingestionTasks.close();
     },
   };
 }

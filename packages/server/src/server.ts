@@ -66,6 +66,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const services = createServices(config, db, logger, backbone, {
       masterKey,
       vectors,
+      ingestionTasks: backbone.ingestionTasks,
       ...options.overrides,
     });
     const reindexing = await startKnowledgeServices(db, services);
@@ -81,6 +82,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
     if (config.AGENTD_TOOL_DIR) await services.tools.watchDirectory(resolve(config.AGENTD_TOOL_DIR));
     services.runs.startWorker();
+    if (config.AGENTD_ROLE !== 'api') services.ingestion.startWorking();
     if (backbone.mode === 'embedded') {
       // Embedded mode owns every run: resume what a stopped process left behind.
       const resumed = await services.runs.recover();

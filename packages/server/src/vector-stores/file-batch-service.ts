@@ -4,7 +4,7 @@ import type { FileRepository } from '../files/file-repository.js';
 import { newId } from '../ids.js';
 import type { Database } from '../storage/database.js';
 import { FileBatchRepository, type StoredFileBatch } from './file-batch-repository.js';
-import type { IngestionQueue } from './ingestion.js';
+import type { IngestionDispatch } from './ingestion-dispatch.js';
 import {
   type Attributes,
   type Chunking,
@@ -35,7 +35,7 @@ export class FileBatchService {
     private readonly db: Database,
     private readonly stores: VectorStoreRepository,
     private readonly files: FileRepository,
-    private readonly ingestion: IngestionQueue,
+    private readonly ingestion: IngestionDispatch,
   ) {
     this.repository = new FileBatchRepository(db);
   }

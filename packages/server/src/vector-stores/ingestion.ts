@@ -4,13 +4,10 @@ import type { FileService } from '../files/file-service.js';
 import type { Database } from '../storage/database.js';
 import type { ChunkIndex } from './chunk-index.js';
 import type { TenantEmbeddings } from './embedding-cache.js';
+import type { IngestionDispatch, IngestionJob } from './ingestion-dispatch.js';
 import { type Chunking, VectorStoreRepository } from './vector-store-repository.js';
 
-interface Job {
-  tenantId: string;
-  vectorStoreId: string;
-  fileId: string;
-}
+type Job = IngestionJob;
 
 /** Largest file handed to the extractor (PDFs are parsed whole). */
 const MAX_EXTRACT_BYTES = 64 * 1024 * 1024;
@@ -21,7 +18,7 @@ const MAX_EXTRACT_BYTES = 64 * 1024 * 1024;
  * embedding cache), and store them. A few at a time; the status of each
  * vector-store file says where it is, and why it failed.
  */
-export class IngestionQueue {
+export class IngestionQueue implements IngestionDispatch {
   private readonly queue: Job[] = [];
   private readonly queued = new Set<string>();
   private running = 0;
@@ -56,6 +53,9 @@ export class IngestionQueue {
     return pending.length;
   }
 
+  /** Indexes here as files are enqueued: always, in embedded mode. */
+  startWorking(): void {}
+
   /** Resolves when nothing is queued or running. */
   idle(): Promise<void> {
     if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
@@ -74,7 +74,7 @@ export class IngestionQueue {
       const job = this.queue.shift()!;
       this.queued.delete(`${job.vectorStoreId}/${job.fileId}`);
       this.running++;
-      void this.ingest(job).finally(() => {
+      void this.ingestNow(job).finally(() => {
         this.running--;
         this.pump();
         if (this.running === 0 && this.queue.length === 0) {
@@ -84,7 +84,8 @@ export class IngestionQueue {
     }
   }
 
-  private async ingest(job: Job): Promise<void> {
+  /** Indexes one file now; records a failure on the file rather than throwing it. */
+  async ingestNow(job: Job): Promise<void> {
     const { stores, files, chunks, embeddings, logger } = this.options;
     try {
       const store = await stores.get(job.tenantId, job.vectorStoreId);

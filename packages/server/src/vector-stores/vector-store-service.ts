@@ -4,7 +4,7 @@ import { newId } from '../ids.js';
 import { type AttributeFilter, FilterError } from './attribute-filter.js';
 import type { ChunkHit, ChunkIndex } from './chunk-index.js';
 import type { TenantEmbeddings } from './embedding-cache.js';
-import type { IngestionQueue } from './ingestion.js';
+import type { IngestionDispatch } from './ingestion-dispatch.js';
 import {
   type Attributes,
   type Chunking,
@@ -40,7 +40,7 @@ export class VectorStoreService {
     readonly repository: VectorStoreRepository,
     private readonly files: FileRepository,
     private readonly chunks: ChunkIndex,
-    private readonly ingestion: IngestionQueue,
+    private readonly ingestion: IngestionDispatch,
     private readonly embeddings: TenantEmbeddings,
   ) {}
 
