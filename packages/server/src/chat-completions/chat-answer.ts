@@ -51,6 +51,10 @@ export class ChatAnswer {
   }
 
   private itemText(item: OutputItem): string | undefined {
+    if (item.type === 'message' && item.superseded) {
+      // A worker failure cut the answer short and the model is asked again; sent text cannot be taken back.
+      return this.line('The answer above was cut short by a worker failure; it starts again.');
+    }
     if (item.type === 'approval_request') {
       return this.line(
         `${item.name} needs approval before it runs: approve or deny ${item.id} of response ${this.responseId} through the agentd API.`,
