@@ -1,0 +1,103 @@
+import { type ApiClient, type RedisTestServer, startRedisTestServer } from '@agentd/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentdProcess } from './support/scaled/agentd-process.js';
+import { oneTo, ScaledCluster, waitFor, words } from './support/scaled/scaled-cluster.js';
+
+interface Ready {
+  status: number;
+  checks: Record<string, string>;
+}
+
+async function readyz(proc: AgentdProcess): Promise<Ready> {
+  const response = await fetch(`${proc.url}/readyz`);
+  return { status: response.status, checks: ((await response.json()) as Ready).checks };
+}
+
+// Redis of its own (a private redis-server, killed and started again), one API process, one worker.
+describe('scaled mode while Redis is away', () => {
+  let redis: RedisTestServer;
+  let cluster: ScaledCluster;
+  let api: AgentdProcess;
+  let worker: AgentdProcess;
+  let client: ApiClient;
+
+  beforeAll(async () => {
+    redis = await startRedisTestServer();
+    cluster = await ScaledCluster.start({ redisUrl: redis.url });
+    api = await cluster.spawn('api');
+    worker = await cluster.spawn('worker');
+    client = cluster.api(api);
+    await cluster.registerTool(client, 'lookup');
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.close();
+    await redis?.close();
+  });
+
+  it('runs on and streams from the database; /readyz names the outage, then recovers', async () => {
+    const text = 'still streaming while the event bus is down, from the database';
+    cluster.script('[redis-down]', (messages) =>
+      messages.some((message) => message.role === 'tool')
+        ? { chunks: words(text), chunkDelayMs: 20 }
+        : { toolCalls: [{ id: 'call_redis', name: 'lookup', arguments: '{"q":"redis"}' }] },
+    );
+    for (const proc of [api, worker]) {
+      expect(await readyz(proc)).toEqual({
+        status: 200,
+        checks: {
+          database: 'ok',
+          migrations: expect.stringMatching(/^at \d+$/),
+          redis_events: 'ok',
+          redis_cancels: 'ok',
+          run_queue: 'ok',
+        },
+      });
+    }
+    const before = cluster.tools.calls.length;
+    const created = await client.post('/v1/responses', {
+      input: 'look it up [redis-down]',
+      tools: ['lookup'],
+      background: true,
+    });
+    const stream = cluster.follow(api, created.body.id);
+    const call = await cluster.tools.call(before + 1);
+
+    await redis.kill();
+    for (const proc of [api, worker]) {
+      const down = await waitFor(`${proc.role} to report Redis down`, async () => {
+        const ready = await readyz(proc);
+        return ready.status === 503 ? ready : undefined;
+      });
+      expect(down.checks).toMatchObject({
+        database: 'ok',
+        redis_events: 'unreachable',
+        redis_cancels: 'unreachable',
+        run_queue: 'ok',
+      });
+    }
+
+    // The run goes on, and the held stream reaches its end from the log, with Redis still down.
+    call.release({ found: 'redis' });
+    await waitFor('the stream to end', () =>
+      stream.events.some((event) => event.event === 'response.completed'),
+    );
+    expect(redis.running).toBe(false);
+    const events = await stream.done;
+    const log = await cluster.events(client, created.body.id);
+    expect(events.map((event) => Number(event.id))).toEqual(oneTo(log.length));
+    const final = await client.get(`/v1/responses/${created.body.id}`);
+    expect(final.body.status).toBe('completed');
+    expect(final.body.output.at(-1)).toMatchObject({ type: 'message', content: [{ text }] });
+
+    await redis.restart();
+    for (const proc of [api, worker]) {
+      await waitFor(`${proc.role} to report ready again`, async () => (await readyz(proc)).status === 200);
+    }
+    // Live events flow again: a new run streams to its end.
+    cluster.script('[redis-back]', () => ({ text: 'back again' }));
+    const after = await client.post('/v1/responses', { input: 'again [redis-back]', background: true });
+    const again = await cluster.follow(api, after.body.id).done;
+    expect(again.at(-1)?.event).toBe('response.completed');
+    expect(again.map((event) => Number(event.id))).toEqual(oneTo(again.length));
+  });
+});
