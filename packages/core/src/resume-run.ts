@@ -72,8 +72,9 @@ export async function resumeRun(
     else if (tool?.requiresApproval) toApprove.push(call);
     else decide({ item, outputIndex: index, call });
   });
-  // Approved calls this run was executing when it stopped (approvals answered in its input).
-  const approvals = readApprovals(input.history, answered, nowSeconds, () => input.newId('fco'));
+  // Approved calls this run was executing when it stopped (approvals answered in its input),
+  // judged as at its start: one that has expired since may have run all the same.
+  const approvals = readApprovals(input.history, answered, response.created_at, () => input.newId('fco'));
   for (const pending of approvals.approved) decide(pending);
 
   const rerun = new Set(again.map((pending) => pending.call.id));

@@ -231,7 +231,7 @@ describe('resuming a run stopped while its calls wait for someone else', () => {
         call_id: 'w1',
         name: 'wire',
         arguments: '{"q":"5"}',
-        expires_at: Number.MAX_SAFE_INTEGER,
+        expires_at: 100,
         status: 'completed',
       },
       {
@@ -242,11 +242,12 @@ describe('resuming a run stopped while its calls wait for someone else', () => {
         status: 'completed',
       },
     ];
-    const worker = crashingWorker(base(scriptedModel([]).model, [wire.tool], approved));
+    // Approved in time (the run starts at 0); resumed after the request's time limit.
+    const worker = crashingWorker({ ...base(scriptedModel([]).model, [wire.tool], approved), now: () => 0 });
     wire.hold(worker.crash);
     const crash = await worker.dead();
     const next = scriptedModel([text('The wire may not have gone out.')]);
-    const { final } = await resume(crash, base(next.model, [wire.tool], approved));
+    const { final } = await resume(crash, { ...base(next.model, [wire.tool], approved), now: () => 1_000 });
     expect(wire.runs).toEqual(['w1']);
     expect(final.output[0]).toMatchObject({
       type: 'function_call_output',
