@@ -98,6 +98,9 @@ export class RunManager<Spec = unknown> {
     try {
       const prepared = await environment.prepare(stored, controller.signal);
       final = await runLoop({
+        // The recorder coalesces deltas (merging those that wait for a write), so the loop hands
+        // each on at once and the first token is not held back for a frame.
+        coalesceMs: 0,
         ...prepared,
         response: stored.snapshot,
         stepsTaken: execution.stepsTaken ?? 0,

@@ -3,8 +3,12 @@ import type { ResponseEvent, ResponseEventBody, ResponseObject } from '@agentd/s
 import type { RunStore } from './run-store.js';
 import { withWriteRetries } from './write-retry.js';
 
-/** How long appended events may wait to be written together; well under a delta frame (~20 ms). */
-const FLUSH_INTERVAL_MS = 10;
+/**
+ * A frame: after a write, events wait until this long after it ended before
+ * the next one (unless they hold something a client waits for), so a fast
+ * stream costs a write per frame, not per token. Under a delta frame (~20 ms).
+ */
+const FRAME_MS = 10;
 
 /** The unique violation a retried batch meets when its first attempt did commit. */
 const UNIQUE_VIOLATION = '23505';
@@ -30,8 +34,14 @@ export interface RunRecorderOptions {
 /**
  * The run's event sink: numbers events, persists them in batches (one row per
  * batch; the final snapshot goes with the last one), and only then publishes
- * them. A batch is written within FLUSH_INTERVAL_MS of its first event, so
- * live streaming needs no explicit flush and a fast run costs few writes.
+ * them. When nothing is being written, an event is written at once (after the
+ * current turn of the event loop, which gathers the events emitted in it)
+ * unless the last write ended less than FRAME_MS ago; what arrives while a
+ * write is in flight is grouped into the next one. The first delta of each
+ * item is never held for the frame: a client sees the first token as soon as
+ * it is persisted. Deltas of one item that wait together are merged into one
+ * event, so a model that streams token by token costs a frame's worth of
+ * events, not one per token. Live streaming needs no explicit flush.
  *
  * Text is made storable before it is written, so what a live stream shows is
  * what the log keeps. A write that still fails (after retries, if the cause
@@ -42,7 +52,16 @@ export class RunRecorder implements RunEventSink {
   private pending: ResponseEvent[] = [];
   private snapshot: ResponseObject | undefined;
   private chain: Promise<void> = Promise.resolve();
-  private scheduled = false;
+  /** A write of a batch is in flight: what arrives meanwhile waits for the next. */
+  private writing = false;
+  /** When the last write ended (performance.now()); the recorder's start before the first. */
+  private lastWriteEnd: number;
+  /** The pending events hold something a client waits for (a first delta): no frame wait. */
+  private urgent = false;
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  /** Items whose first delta was appended. */
+  private readonly streaming = new Set<string>();
   private failure: unknown;
   private lost: ResponseEvent[] = [];
   private persisted: number;
@@ -57,6 +76,9 @@ export class RunRecorder implements RunEventSink {
     private readonly options: RunRecorderOptions = {},
   ) {
     this.persisted = sequence;
+    // The run's opening events wait a frame for its first delta, so that a fast model's first
+    // token goes out in the same write as them, not in a second one behind it.
+    this.lastWriteEnd = performance.now();
   }
 
   /** Why the recorder stopped, if it did. */
@@ -76,43 +98,101 @@ export class RunRecorder implements RunEventSink {
 
   append(event: ResponseEventBody, snapshot: ResponseObject): void {
     if (this.failure) return;
-    this.pending.push({ ...event, sequence_number: ++this.sequence } as ResponseEvent);
     this.snapshot = snapshot;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setTimeout(() => {
-        this.scheduled = false;
-        void this.flush().catch(() => undefined);
-      }, FLUSH_INTERVAL_MS);
-    }
+    if (this.merge(event)) return;
+    this.pending.push({ ...event, sequence_number: ++this.sequence } as ResponseEvent);
+    this.schedule(this.isFirstDelta(event));
   }
 
   flush(): Promise<void> {
-    this.chain = this.chain.then(async () => {
-      if (this.failure) throw this.failure;
-      if (this.pending.length === 0 || !this.snapshot) return;
-      const batch = toStorableValue(this.pending);
-      // The snapshot is stored only with the batch that ends the run: clean it only then.
-      const ending = isTerminal(this.snapshot.status);
-      const snapshot = ending ? toStorableValue(this.snapshot) : this.snapshot;
-      this.pending = [];
+    this.cancelScheduled();
+    this.chain = this.chain.then(() => this.writePending());
+    return this.chain;
+  }
+
+  private async writePending(): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.pending.length === 0 || !this.snapshot) return;
+    const batch = toStorableValue(this.pending);
+    // The snapshot is stored only with the batch that ends the run: clean it only then.
+    const ending = isTerminal(this.snapshot.status);
+    const snapshot = ending ? toStorableValue(this.snapshot) : this.snapshot;
+    this.pending = [];
+    this.urgent = false;
+    this.writing = true;
+    try {
       // What must be in place before anyone learns that the run ended (its conversation's turn).
       if (ending && !this.ended) {
         this.ended = true;
         await this.options.beforeEnd?.(snapshot);
       }
-      try {
-        await this.write(batch, snapshot);
-      } catch (error) {
-        this.failure = error;
-        this.lost = batch;
-        this.options.onFailure?.(error);
-        throw error;
-      }
-      this.persisted = batch.at(-1)?.sequence_number ?? this.persisted;
-      this.publish(batch);
+      await this.write(batch, snapshot);
+    } catch (error) {
+      this.failure = error;
+      this.lost = batch;
+      this.options.onFailure?.(error);
+      throw error;
+    } finally {
+      this.writing = false;
+      this.lastWriteEnd = performance.now();
+    }
+    this.persisted = batch.at(-1)?.sequence_number ?? this.persisted;
+    this.publish(batch);
+    // What arrived during the write goes in the next one.
+    if (this.pending.length > 0) this.schedule(this.urgent);
+  }
+
+  /** Arranges the next write of what is pending (see the class comment). */
+  private schedule(urgent: boolean): void {
+    this.urgent ||= urgent;
+    // A write in flight schedules the next when it ends; one already due is soon enough.
+    if (this.writing || this.immediate) return;
+    const wait = this.urgent ? 0 : this.lastWriteEnd + FRAME_MS - performance.now();
+    if (wait > 0) {
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        void this.flush().catch(() => undefined);
+      }, wait);
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.immediate = setImmediate(() => {
+      this.immediate = undefined;
+      void this.flush().catch(() => undefined);
     });
-    return this.chain;
+  }
+
+  private cancelScheduled(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.immediate) clearImmediate(this.immediate);
+    this.immediate = undefined;
+  }
+
+  /** The first delta of an item: a client waits for it. */
+  private isFirstDelta(event: ResponseEventBody): boolean {
+    if (!isDelta(event) || this.streaming.has(event.item_id)) return false;
+    this.streaming.add(event.item_id);
+    return true;
+  }
+
+  /**
+   * Merges a delta into the last pending event when that is a delta of the
+   * same item and part: nobody has seen either yet, so one event says both.
+   */
+  private merge(event: ResponseEventBody): boolean {
+    const last = this.pending.at(-1);
+    if (!last || !isDelta(event) || last.type !== event.type || !isDelta(last)) return false;
+    if (last.item_id !== event.item_id || last.output_index !== event.output_index) return false;
+    if ('content_index' in last && 'content_index' in event && last.content_index !== event.content_index) {
+      return false;
+    }
+    last.delta += event.delta;
+    if (last.type === 'response.output_text.delta' && event.type === 'response.output_text.delta') {
+      last.logprobs = [...last.logprobs, ...event.logprobs];
+    }
+    return true;
   }
 
   /**
@@ -123,6 +203,7 @@ export class RunRecorder implements RunEventSink {
    */
   async fail(response: ResponseObject, bare: ResponseObject): Promise<ResponseObject> {
     await this.chain.catch(() => undefined);
+    this.cancelScheduled();
     this.pending = [];
     try {
       return await this.writeTerminal(toStorableValue(response));
@@ -168,4 +249,22 @@ export class RunRecorder implements RunEventSink {
       }
     }, this.options.retryDelaysMs);
   }
+}
+
+type DeltaEvent = Extract<
+  ResponseEventBody,
+  {
+    type:
+      | 'response.output_text.delta'
+      | 'response.reasoning_text.delta'
+      | 'response.function_call_arguments.delta';
+  }
+>;
+
+function isDelta(event: ResponseEventBody): event is DeltaEvent {
+  return (
+    event.type === 'response.output_text.delta' ||
+    event.type === 'response.reasoning_text.delta' ||
+    event.type === 'response.function_call_arguments.delta'
+  );
 }

@@ -19,6 +19,9 @@ import type { RunManager } from './run-manager.js';
 import { RunRecorder } from './run-recorder.js';
 import { RunLeaseLost, type RunStore, type StoredRun } from './run-store.js';
 
+/** How many runs created here are kept for their first claim (see RunRuntime.created). */
+const CREATED_KEPT = 256;
+
 /** What a process does: serve the API, execute runs, or both (AGENTD_ROLE). */
 export type RunRole = 'all' | 'api' | 'worker';
 
@@ -54,6 +57,12 @@ export interface RunRuntimeOptions<Spec> {
 export class RunRuntime<Spec = unknown> {
   private consumer: RunConsumer | undefined;
   private stopListening: (() => void) | undefined;
+  /**
+   * Runs this process created and queued, as stored: a claim here that is
+   * the run's first executes it without reading it back. Bounded: a run
+   * claimed by another process is forgotten in time.
+   */
+  private readonly created = new Map<string, StoredRun<Spec>>();
   /** Waiters in this process, told when a run here stops without being able to record its end. */
   private readonly failures = new Map<string, Set<(error: unknown) => void>>();
 
@@ -80,7 +89,12 @@ export class RunRuntime<Spec = unknown> {
 
   /** Queues a stored run for execution. */
   async start(stored: StoredRun<Spec>): Promise<void> {
-    await this.options.queue.enqueue({ tenantId: stored.tenantId, runId: stored.id });
+    const job = { tenantId: stored.tenantId, runId: stored.id };
+    const fresh = stored.snapshot.status === 'queued' && stored.lastSequence <= 1;
+    if (!fresh || this.options.role === 'api') return this.options.queue.enqueue(job);
+    this.created.set(stored.id, stored);
+    if (this.created.size > CREATED_KEPT) this.created.delete(this.created.keys().next().value!);
+    await this.options.queue.enqueue(job, { created: true });
   }
 
   /** The run's events after `after`, in order, until its terminal event or `signal` aborts. */
@@ -199,9 +213,12 @@ export class RunRuntime<Spec = unknown> {
   private async execute(claim: RunClaim): Promise<RunOutcome> {
     const { store, manager, logger } = this.options;
     const { lease, lost } = claim;
+    const created = this.created.get(lease.runId);
+    this.created.delete(lease.runId);
     let stored: StoredRun<Spec>;
     try {
-      stored = await store.get(lease.tenantId, lease.runId);
+      // The run's first claim ever: nobody has written to it since this process stored it.
+      stored = created && lease.generation === 1 ? created : await store.get(lease.tenantId, lease.runId);
     } catch (error) {
       if ((error as AgentdError).category === 'not_found') return 'finished';
       throw error;

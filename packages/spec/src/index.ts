@@ -63,6 +63,7 @@ export type {
   ResponseUsage,
 } from './response.js';
 export type {
+  EnqueueOptions,
   RunCancels,
   RunClaim,
   RunConsumer,

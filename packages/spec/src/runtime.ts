@@ -74,8 +74,17 @@ export interface RunConsumerOptions {
  * worker died or stalled) makes the run claimable again, with a higher
  * generation. Enqueueing a run that is already queued or held is a no-op.
  */
+/** What the caller of `enqueue` knows about the run. */
+export interface EnqueueOptions {
+  /**
+   * The caller has just created the run (queued, never dispatched, held by
+   * nobody): a queue may skip checking that. A claim still decides.
+   */
+  created?: boolean;
+}
+
 export interface RunQueue {
-  enqueue(job: RunJob): Promise<void>;
+  enqueue(job: RunJob, options?: EnqueueOptions): Promise<void>;
   /** Starts delivering runs to `handler`. */
   consume(handler: RunHandler, options: RunConsumerOptions): RunConsumer;
   /** Runs waiting to be claimed (for autoscaling). */

@@ -1,4 +1,11 @@
-import type { RunConsumer, RunConsumerOptions, RunHandler, RunJob, RunQueue } from '@agentd/spec';
+import type {
+  EnqueueOptions,
+  RunConsumer,
+  RunConsumerOptions,
+  RunHandler,
+  RunJob,
+  RunQueue,
+} from '@agentd/spec';
 import { LeasedConsumer } from './leased-consumer.js';
 import type { QueueLogger } from './queue-logger.js';
 import { NOT_HELD, RunLeaseStore, UNFINISHED_STATUSES } from './run-leases.js';
@@ -37,14 +44,17 @@ export class LocalRunQueue implements RunQueue {
     this.logger = options.logger;
   }
 
-  async enqueue(job: RunJob): Promise<void> {
+  async enqueue(job: RunJob, options: EnqueueOptions = {}): Promise<void> {
     if (this.closed) throw new Error('the run queue is closed');
     if (this.waitingIds.has(job.runId)) return;
-    const rows = await this.sql.query(
-      `SELECT 1 FROM responses
+    // A run just created is known to be claimable: its claim is the only check it needs.
+    const rows = options.created
+      ? [{}]
+      : await this.sql.query(
+          `SELECT 1 FROM responses
         WHERE id = $1 AND tenant_id = $2 AND status IN ${UNFINISHED_STATUSES} AND ${NOT_HELD}`,
-      [job.runId, job.tenantId],
-    );
+          [job.runId, job.tenantId],
+        );
     if (rows.length === 0 || this.waitingIds.has(job.runId)) return;
     this.waitingIds.add(job.runId);
     this.waiting.push({ tenantId: job.tenantId, runId: job.runId });

@@ -1,4 +1,5 @@
 import { isTerminal } from '@agentd/core';
+import type { ResponseObject } from '@agentd/spec';
 import { z } from '@hono/zod-openapi';
 import { ItemSchema } from '../conversations/item-schema.js';
 import { AgentdError } from '../errors.js';
@@ -178,14 +179,26 @@ export function responseRoutes() {
         return c.json(withIncludes(shown, include), 200) as never;
       }
       await services.runs.start(response);
-      const done = services.runs.wait(response).then((final) => final ?? response.snapshot);
-      done.catch((error) =>
-        c
-          .get('logger')
-          .error({ err: error, response_id: response.id }, 'could not follow the run to its end'),
-      );
+      // Followed to its end only when something waits for that: a stream follows the run itself.
+      let done: Promise<ResponseObject> | undefined;
+      const ended = () => {
+        if (done) return done;
+        done = services.runs.wait(response).then((final) => final ?? response.snapshot);
+        done.catch((error) =>
+          c
+            .get('logger')
+            .error({ err: error, response_id: response.id }, 'could not follow the run to its end'),
+        );
+        return done;
+      };
       const forget = (...pending: Promise<unknown>[]) =>
-        forgetWhenDone(services.responses, c.get('logger'), { tenantId, id: response.id }, done, ...pending);
+        forgetWhenDone(
+          services.responses,
+          c.get('logger'),
+          { tenantId, id: response.id },
+          ended(),
+          ...pending,
+        );
       if (body.stream) {
         const streamed = streamEvents(c, response, 0, viewOf(headers), include);
         if (body.store !== false) return streamed;
@@ -194,7 +207,7 @@ export function responseRoutes() {
         return watched.response as never;
       }
       if (body.background) return c.json(withIncludes(response.snapshot, include), 200) as never;
-      const final = await done;
+      const final = await ended();
       if (body.store === false) await forget();
       return c.json(withIncludes(final, include), 200) as never;
     })
