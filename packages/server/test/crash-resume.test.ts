@@ -113,6 +113,20 @@ describe.each(BACKENDS)(
         AGENTD_DEFAULT_MODEL: 'fake-model',
       };
       first = await startAgentd({ backend, env });
+      // The built-in reads are idempotent; code and the browser's session are not.
+      const listed = (await first.api.get('/v1/tools?limit=100')).body.data as {
+        id: string;
+        manifest: { idempotent?: boolean };
+      }[];
+      const builtins = Object.fromEntries(
+        listed.flatMap((tool) =>
+          tool.id.startsWith('builtin:')
+            ? [[tool.id.slice('builtin:'.length), tool.manifest.idempotent]]
+            : [],
+        ),
+      );
+      expect(builtins).toMatchObject({ code_interpreter: false, fetch_url: true, web_search: true });
+      expect(builtins.browser ?? false).toBe(false);
       for (const manifest of [
         { name: 'charge', input_schema: amountInput, adapter: { type: 'http', url: `${tools.url}/charge` } },
         {
