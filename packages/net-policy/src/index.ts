@@ -15,7 +15,6 @@ export {
 export {
   findNetworkPolicyError,
   NetworkPolicyError,
-  type NetworkPolicyErrorCategory,
   type NetworkPolicyErrorCode,
 } from './network-policy-error.js';
 export { type ConnectionEvent, createPinnedAgent, type PinnedAgentOptions } from './pinned-agent.js';

@@ -1,22 +1,21 @@
+import { AgentdError, type ErrorCategory } from '@agentd/spec';
+
 /**
- * The one error class of the network policy. `code` is stable and machine
- * readable; `category` says whose fault it is: the caller's URL (`user`) or
- * the remote side or its DNS (`third_party`).
+ * The one error class of the network policy, an AgentdError whose category
+ * follows from its code: the caller's URL is malformed or refused by the
+ * policy, or the remote side or its DNS failed.
  */
 
 export type NetworkPolicyErrorCode = 'invalid_url' | 'blocked_by_policy' | 'network_error';
 
-export type NetworkPolicyErrorCategory = 'user' | 'third_party';
-
-const CATEGORY: Record<NetworkPolicyErrorCode, NetworkPolicyErrorCategory> = {
-  invalid_url: 'user',
-  blocked_by_policy: 'user',
-  network_error: 'third_party',
+const CATEGORY: Record<NetworkPolicyErrorCode, ErrorCategory> = {
+  invalid_url: 'invalid_request',
+  blocked_by_policy: 'permission',
+  network_error: 'upstream',
 };
 
-export class NetworkPolicyError extends Error {
-  readonly code: NetworkPolicyErrorCode;
-  readonly category: NetworkPolicyErrorCategory;
+export class NetworkPolicyError extends AgentdError {
+  declare readonly code: NetworkPolicyErrorCode;
   /** Why the policy refused, without the "Blocked by the network policy" prefix (blocked_by_policy only). */
   readonly reason: string | undefined;
 
@@ -25,10 +24,8 @@ export class NetworkPolicyError extends Error {
     message: string,
     options: { cause?: unknown; reason?: string } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(CATEGORY[code], code, message, { cause: options.cause });
     this.name = 'NetworkPolicyError';
-    this.code = code;
-    this.category = CATEGORY[code];
     this.reason = options.reason;
   }
 

@@ -1,10 +1,10 @@
+import { AgentdError, type ErrorCategory } from '@agentd/spec';
+
 /**
- * The errors of the object store. `ObjectStoreError` is the one base class:
- * `code` is stable and machine readable; `category` says whose fault it is:
- * the caller's key or request (`user`), this server's data or configuration
- * (`system`) or the storage service (`third_party`, which is left as the
- * SDK's own errors). The subclasses exist so callers can `instanceof` the
- * cases they handle.
+ * The errors of the object store. `ObjectStoreError` is the one base class,
+ * an AgentdError whose category follows from its code; the storage service's
+ * own failures are left as the SDK's errors. The subclasses exist so callers
+ * can `instanceof` the cases they handle.
  */
 
 export type ObjectStoreErrorCode =
@@ -14,25 +14,22 @@ export type ObjectStoreErrorCode =
   | 'unknown_master_key'
   | 'invalid_config';
 
-export type ObjectStoreErrorCategory = 'user' | 'system' | 'third_party';
-
-const CATEGORY: Record<ObjectStoreErrorCode, ObjectStoreErrorCategory> = {
-  invalid_key: 'user',
-  object_not_found: 'user',
-  object_tampered: 'system',
-  unknown_master_key: 'system',
-  invalid_config: 'system',
+const CATEGORY: Record<ObjectStoreErrorCode, ErrorCategory> = {
+  invalid_key: 'invalid_request',
+  object_not_found: 'not_found',
+  object_tampered: 'integrity',
+  // The keyring lacks a key its operator removed: a configuration fault, mended by configuration.
+  // Nothing says the bytes were altered, so it does not raise the integrity alarm.
+  unknown_master_key: 'internal',
+  invalid_config: 'internal',
 };
 
-export class ObjectStoreError extends Error {
-  readonly code: ObjectStoreErrorCode;
-  readonly category: ObjectStoreErrorCategory;
+export class ObjectStoreError extends AgentdError {
+  declare readonly code: ObjectStoreErrorCode;
 
   constructor(code: ObjectStoreErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(CATEGORY[code], code, message, options);
     this.name = 'ObjectStoreError';
-    this.code = code;
-    this.category = CATEGORY[code];
   }
 }
 

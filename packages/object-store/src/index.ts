@@ -4,7 +4,6 @@ export {
   InvalidObjectKeyError,
   ObjectNotFoundError,
   ObjectStoreError,
-  type ObjectStoreErrorCategory,
   type ObjectStoreErrorCode,
   ObjectTamperedError,
   UnknownMasterKeyError,

@@ -1,3 +1,5 @@
+import { AgentdError, type ErrorCategory } from '@agentd/spec';
+
 export type ModelErrorCode =
   | 'model_http_error'
   | 'model_timeout'
@@ -23,20 +25,38 @@ const TRANSIENT_CODES: ReadonlySet<ModelErrorCode> = new Set([
 ]);
 
 /**
+ * Whose trouble it is, for the HTTP status: the model server answered wrong
+ * or too late (`upstream`, a 502), could not be reached or the call was cut
+ * short by a cancel or a shutdown (`unavailable`, a 503: try again), or it
+ * asked to slow down (an HTTP 429 stays a 429).
+ */
+const CATEGORY: Record<ModelErrorCode, ErrorCategory> = {
+  model_http_error: 'upstream',
+  model_timeout: 'upstream',
+  model_idle_timeout: 'upstream',
+  model_stream_error: 'upstream',
+  model_connection_error: 'unavailable',
+  model_aborted: 'unavailable',
+};
+
+function categoryOf(code: ModelErrorCode, status: number | undefined): ErrorCategory {
+  return code === 'model_http_error' && status === 429 ? 'rate_limit' : CATEGORY[code];
+}
+
+/**
  * The one error a model provider throws. `retryable` says whether the same
  * request may succeed if sent again; the provider itself retries only before
  * any stream data arrived. Messages never carry the API key.
  */
-export class ModelError extends Error {
+export class ModelError extends AgentdError {
   override readonly name = 'ModelError';
-  readonly code: ModelErrorCode;
+  declare readonly code: ModelErrorCode;
   readonly status?: number;
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
 
   constructor(code: ModelErrorCode, message: string, options: ModelErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(categoryOf(code, options.status), code, message, { cause: options.cause });
     this.retryable = options.retryable ?? TRANSIENT_CODES.has(code);
     if (options.status !== undefined) this.status = options.status;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;

@@ -1,6 +1,9 @@
 /**
  * The one error base of every package. `code` is stable and machine
- * readable; `category` decides the HTTP status (see http/error-response.ts).
+ * readable; `category` decides the HTTP status (the server maps it in
+ * http/error-response.ts); `message` is safe to show an API client (no
+ * secrets); `param` names the request field at fault, when there is one.
+ * Packages subclass it so callers can `instanceof` the cases they handle.
  */
 
 export type ErrorCategory =
@@ -15,7 +18,9 @@ export type ErrorCategory =
   | 'rate_limit'
   | 'unavailable'
   | 'upstream'
-  | 'internal';
+  | 'internal'
+  /** Stored data failed its integrity check (a tampered object, a broken audit chain): never served, always logged. */
+  | 'integrity';
 
 export interface AgentdErrorOptions {
   param?: string | null;

@@ -1,4 +1,4 @@
-export { AdapterError, type AdapterErrorCategory, type AdapterErrorCode } from './adapters/adapter-error.js';
+export { AdapterError, type AdapterErrorCode } from './adapters/adapter-error.js';
 export type { AdapterLogger } from './adapters/adapter-logger.js';
 export type { BackoffMs } from './adapters/backoff-delay.js';
 export { type BuiltinTool, createBuiltinAdapter } from './adapters/builtin-adapter.js';

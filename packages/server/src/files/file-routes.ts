@@ -195,6 +195,20 @@ function checkPurpose(value: string | undefined): string {
   return value;
 }
 
+/**
+ * A tampered object, told in the API's terms: the file, not the store's key
+ * and master key id (which the log keeps, as the cause).
+ */
+function unreadable(error: unknown, id: string): unknown {
+  if (!(error instanceof ObjectTamperedError)) return error;
+  return new AgentdError(
+    'integrity',
+    'file_unreadable',
+    `The stored bytes of ${id} failed their integrity check (altered, truncated, or sealed with another master key), so they are not returned.`,
+    { cause: error },
+  );
+}
+
 /** Reads the first chunk before answering, so a file that fails to decrypt gets a JSON error, not a cut stream. */
 async function startStream(body: Readable, id: string): Promise<Readable> {
   const iterator = body[Symbol.asyncIterator]();
@@ -202,15 +216,7 @@ async function startStream(body: Readable, id: string): Promise<Readable> {
   try {
     first = await iterator.next();
   } catch (error) {
-    if (error instanceof ObjectTamperedError) {
-      throw new AgentdError(
-        'internal',
-        'file_unreadable',
-        `The stored bytes of ${id} failed their integrity check (altered, truncated, or sealed with another master key), so they are not returned.`,
-        { cause: error },
-      );
-    }
-    throw error;
+    throw unreadable(error, id);
   }
   async function* rest() {
     if (!first.done) yield first.value as Buffer;
@@ -257,7 +263,12 @@ export function fileRoutes() {
     .openapi(contentRoute, async (c) => {
       const { id } = c.req.valid('param');
       const tenantId = readerOf(c, id, c.req.valid('query').token);
-      const { file, body } = await c.get('services').files.content(tenantId, id);
+      const { file, body } = await c
+        .get('services')
+        .files.content(tenantId, id)
+        .catch((error: unknown) => {
+          throw unreadable(error, id);
+        });
       const stream = await startStream(body, file.id);
       const contentType = file.contentType ?? 'application/octet-stream';
       return new Response(Readable.toWeb(stream) as ReadableStream, {

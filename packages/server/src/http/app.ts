@@ -107,6 +107,8 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
     const agentdError = toAgentdError(error);
     if (agentdError.category === 'internal') {
       (c.get('logger') ?? logger).error({ err: error }, 'unhandled error');
+    } else if (agentdError.category === 'integrity') {
+      (c.get('logger') ?? logger).error({ err: error, code: agentdError.code }, 'integrity check failed');
     }
     return errorResponse(c, agentdError);
   });

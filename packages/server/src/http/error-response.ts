@@ -20,6 +20,9 @@ const CATEGORY_HTTP: Record<ErrorCategory, { status: ContentfulStatusCode; type:
   unavailable: { status: 503, type: 'server_error' },
   upstream: { status: 502, type: 'upstream_error' },
   internal: { status: 500, type: 'server_error' },
+  // A 500 (the data is this server's, not the caller's, and no retry will mend it) with a type of its own,
+  // so clients and alerts tell "the stored data was altered" apart from a server bug.
+  integrity: { status: 500, type: 'integrity_error' },
 };
 
 export function statusOf(error: AgentdError): ContentfulStatusCode {

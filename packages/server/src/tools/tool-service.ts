@@ -178,9 +178,11 @@ export class ToolService {
     try {
       return this.registry.resolve(tenantId, refs);
     } catch (error) {
-      if (error instanceof UnknownToolError) {
-        const code = error.message.includes('capability') ? 'unknown_capability' : 'unknown_tool';
-        throw new AgentdError('invalid_request', code, error.message, { param: `${param}[${error.index}]` });
+      // Already a 400 naming `tools[i]`; renamed where the list sits elsewhere in the request.
+      if (error instanceof UnknownToolError && param !== 'tools') {
+        throw new AgentdError(error.category, error.code, error.message, {
+          param: `${param}[${error.index}]`,
+        });
       }
       throw error;
     }

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { AgentdError } from '../errors.js';
 import type { SqlParam } from '../storage/database.js';
 
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -87,4 +88,10 @@ export function compileFilter(
   throw new FilterError(`'${filter.type}' compares numbers or strings, not booleans`);
 }
 
-export class FilterError extends Error {}
+/** A filter the schema accepts but SQL cannot apply: a 400 naming `filters`. */
+export class FilterError extends AgentdError {
+  constructor(problem: string) {
+    super('invalid_request', 'invalid_filter', problem, { param: 'filters' });
+    this.name = 'FilterError';
+  }
+}

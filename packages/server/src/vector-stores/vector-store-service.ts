@@ -1,7 +1,7 @@
-import { AgentdError, requireReferenced } from '../errors.js';
+import { requireReferenced } from '../errors.js';
 import type { FileRepository } from '../files/file-repository.js';
 import { newId } from '../ids.js';
-import { type AttributeFilter, FilterError } from './attribute-filter.js';
+import type { AttributeFilter } from './attribute-filter.js';
 import type { ChunkHit, ChunkIndex } from './chunk-index.js';
 import type { TenantEmbeddings } from './embedding-cache.js';
 import type { IngestionDispatch } from './ingestion-dispatch.js';
@@ -93,21 +93,16 @@ export class VectorStoreService {
     options: SearchOptions,
   ): Promise<ChunkHit[]> {
     const [embedding] = await this.embeddings.of(tenantId).embed([query]);
-    try {
-      const hits = await this.chunks.search({
-        tenantId,
-        vectorStoreIds,
-        query,
-        embedding: embedding!,
-        ...options,
-      });
-      await this.repository.touch(tenantId, vectorStoreIds);
-      return hits;
-    } catch (error) {
-      if (error instanceof FilterError)
-        throw new AgentdError('invalid_request', 'invalid_filter', error.message, { param: 'filters' });
-      throw error;
-    }
+    // A filter SQL cannot apply throws FilterError, a 400 naming `filters`.
+    const hits = await this.chunks.search({
+      tenantId,
+      vectorStoreIds,
+      query,
+      embedding: embedding!,
+      ...options,
+    });
+    await this.repository.touch(tenantId, vectorStoreIds);
+    return hits;
   }
 
   private requireFile(tenantId: string, fileId: string, param: string): Promise<void> {

@@ -1,7 +1,10 @@
+import { AgentdError, type ErrorCategory } from '@agentd/spec';
+
 /**
- * The one error class of the adapters. `code` is stable and machine readable;
- * `category` says whose fault it is: the manifest or its caller (`user`), this
- * server (`system`) or the tool's endpoint or server (`third_party`).
+ * The one error class of the adapters, an AgentdError whose category follows
+ * from its code: the manifest or its caller is at fault (a 4xx), this server
+ * is not set up for it (`internal`), or the tool's endpoint or server failed
+ * (`upstream`).
  */
 
 export type AdapterErrorCode =
@@ -15,28 +18,24 @@ export type AdapterErrorCode =
   | 'server_unavailable'
   | 'blocked_by_policy';
 
-export type AdapterErrorCategory = 'user' | 'system' | 'third_party';
-
-const CATEGORY: Record<AdapterErrorCode, AdapterErrorCategory> = {
-  secret_missing: 'user',
-  document_invalid: 'user',
-  unknown_tool: 'user',
-  bad_arguments: 'user',
-  client_side: 'user',
-  not_configured: 'system',
-  request_failed: 'third_party',
-  server_unavailable: 'third_party',
-  blocked_by_policy: 'user',
+const CATEGORY: Record<AdapterErrorCode, ErrorCategory> = {
+  secret_missing: 'invalid_request',
+  document_invalid: 'invalid_request',
+  unknown_tool: 'not_found',
+  bad_arguments: 'invalid_request',
+  client_side: 'invalid_request',
+  not_configured: 'internal',
+  request_failed: 'upstream',
+  // The tool's MCP server, not this one: a bad gateway, not a 503 of agentd's.
+  server_unavailable: 'upstream',
+  blocked_by_policy: 'permission',
 };
 
-export class AdapterError extends Error {
-  readonly code: AdapterErrorCode;
-  readonly category: AdapterErrorCategory;
+export class AdapterError extends AgentdError {
+  declare readonly code: AdapterErrorCode;
 
   constructor(code: AdapterErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(CATEGORY[code], code, message, options);
     this.name = 'AdapterError';
-    this.code = code;
-    this.category = CATEGORY[code];
   }
 }

@@ -1,6 +1,6 @@
 import type { RunTool, ToolContext, ToolResult } from '@agentd/core';
 import { validateArguments } from '@agentd/core';
-import type { ToolManifest } from '@agentd/spec';
+import { AgentdError, type ToolManifest } from '@agentd/spec';
 import type { ToolAdapter } from '../adapters/tool-adapter.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { GatewayTool } from './gateway-tool.js';
@@ -19,12 +19,16 @@ export interface ToolSource {
 
 export type ToolReference = string | { capability: string };
 
-export class UnknownToolError extends Error {
+/** A tool reference that names nothing the tenant has; `index` is its place in the list (param `tools[index]`). */
+export class UnknownToolError extends AgentdError {
+  declare readonly code: 'unknown_tool' | 'unknown_capability';
+
   constructor(
+    code: 'unknown_tool' | 'unknown_capability',
     message: string,
     readonly index: number,
   ) {
-    super(message);
+    super('invalid_request', code, message, { param: `tools[${index}]` });
     this.name = 'UnknownToolError';
   }
 }
@@ -121,6 +125,7 @@ export class ToolRegistry {
           : sources.flatMap((source) => source.tools).filter((tool) => tool.name === ref);
         if (tools.length === 0) {
           throw new UnknownToolError(
+            'unknown_tool',
             set
               ? `The tool set '${ref}' offers no tools right now.`
               : `No tool named '${ref}' is registered.`,
@@ -132,7 +137,11 @@ export class ToolRegistry {
       }
       const candidates = this.candidates(sources, ref.capability);
       if (candidates.length === 0) {
-        throw new UnknownToolError(`No tool provides the capability '${ref.capability}'.`, index);
+        throw new UnknownToolError(
+          'unknown_capability',
+          `No tool provides the capability '${ref.capability}'.`,
+          index,
+        );
       }
       out.push(routedTool(ref.capability, candidates));
     });

@@ -104,7 +104,7 @@ describe('HTTP tools under the network policy', () => {
     });
     expect(await failure(adapter.call('lookup', {}, toolContext()))).toMatchObject({
       code: 'blocked_by_policy',
-      category: 'user',
+      category: 'permission',
       message: `the network policy refused the request to the tool 'lookup': ${METADATA}`,
     });
   });

@@ -1,3 +1,4 @@
+import { AgentdError } from '@agentd/spec';
 import { capText } from './cap-text.js';
 import { dataRelativePath } from './data-path.js';
 import { mimeTypeOf } from './mime-type.js';
@@ -18,8 +19,13 @@ export interface CellOutput {
   truncated: boolean;
 }
 
-export class CellOutputError extends Error {
+/** A runtime reported a cell in a shape the host does not accept: this server's fault, never shown as output. */
+export class CellOutputError extends AgentdError {
   override name = 'CellOutputError';
+
+  constructor(message: string) {
+    super('internal', 'invalid_cell_output', message);
+  }
 }
 
 export function parseCellOutput(value: unknown): CellOutput {

@@ -1,29 +1,29 @@
+import { AgentdError, type ErrorCategory } from '@agentd/spec';
+
 /**
- * The one error class of the files package. `code` is stable and machine
- * readable; `category` says whose fault it is: the uploaded file or the
- * caller's input (`user`), this server (`system`) or the embeddings API
- * (`third_party`).
+ * The one error class of the files package, an AgentdError whose category
+ * follows from its code: the file cannot be read (a 400: the caller's file)
+ * or the embeddings API failed (a 502, or a 429 when it asked to slow down).
  */
 
 export type FilesErrorCode = 'unsupported_file' | 'extraction_failed' | 'embedding_failed';
 
-export type FilesErrorCategory = 'user' | 'system' | 'third_party';
-
-const CATEGORY: Record<FilesErrorCode, FilesErrorCategory> = {
-  unsupported_file: 'user',
-  extraction_failed: 'user',
-  embedding_failed: 'third_party',
+const CATEGORY: Record<FilesErrorCode, ErrorCategory> = {
+  unsupported_file: 'invalid_request',
+  extraction_failed: 'invalid_request',
+  embedding_failed: 'upstream',
 };
 
-export class FilesError extends Error {
-  readonly code: FilesErrorCode;
-  readonly category: FilesErrorCategory;
+export class FilesError extends AgentdError {
+  declare readonly code: FilesErrorCode;
 
-  constructor(code: FilesErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(
+    code: FilesErrorCode,
+    message: string,
+    options: { cause?: unknown; category?: ErrorCategory } = {},
+  ) {
+    super(options.category ?? CATEGORY[code], code, message, { cause: options.cause });
     this.name = 'FilesError';
-    this.code = code;
-    this.category = CATEGORY[code];
   }
 }
 
@@ -52,7 +52,10 @@ export class EmbeddingError extends FilesError {
   readonly status: number | undefined;
 
   constructor(message: string, options: { status?: number; cause?: unknown } = {}) {
-    super('embedding_failed', message, options);
+    super('embedding_failed', message, {
+      cause: options.cause,
+      ...(options.status === 429 ? { category: 'rate_limit' as const } : {}),
+    });
     this.name = 'EmbeddingError';
     this.status = options.status;
   }

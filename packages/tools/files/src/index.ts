@@ -18,7 +18,6 @@ export {
   EmbeddingError,
   ExtractionError,
   FilesError,
-  type FilesErrorCategory,
   type FilesErrorCode,
   UnsupportedFileError,
 } from './errors.js';

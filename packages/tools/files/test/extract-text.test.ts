@@ -140,7 +140,7 @@ describe('extractText: binary input', () => {
       name: 'UnsupportedFileError',
       fileType: 'image/png',
       code: 'unsupported_file',
-      category: 'user',
+      category: 'invalid_request',
     });
     await expect(extractText({ bytes: png, filename: 'notes.txt' })).rejects.toBeInstanceOf(
       UnsupportedFileError,

@@ -108,7 +108,7 @@ describe('OpenAIEmbeddings', () => {
       .embed(['x'])
       .catch((error: unknown) => error);
     expect(unauthorised).toBeInstanceOf(EmbeddingError);
-    expect(unauthorised).toMatchObject({ status: 401, code: 'embedding_failed', category: 'third_party' });
+    expect(unauthorised).toMatchObject({ status: 401, code: 'embedding_failed', category: 'upstream' });
     expect((unauthorised as Error).message).toBe(
       `embeddings request to ${fake.baseURL}/embeddings (model "text-embedding-3-small") failed: ` +
         'HTTP 401: Incorrect API key provided: ***',

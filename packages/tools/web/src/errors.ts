@@ -1,9 +1,10 @@
 import { NetworkPolicyError } from '@agentd/net-policy';
+import { AgentdError, type ErrorCategory } from '@agentd/spec';
 
 /**
- * The one error class of the web tools. `code` is stable and machine readable;
- * `category` says whose fault it is: the caller's request (`user`), this
- * server (`system`) or the remote site or search API (`third_party`).
+ * The one error class of the web tools, an AgentdError whose category follows
+ * from its code: the caller's request is at fault (a 4xx), this server is busy
+ * or not set up for it, or the remote site or search API failed (`upstream`).
  */
 
 export type WebErrorCode =
@@ -22,34 +23,30 @@ export type WebErrorCode =
   | 'not_configured'
   | 'search_failed';
 
-export type WebErrorCategory = 'user' | 'system' | 'third_party';
-
-const CATEGORY: Record<WebErrorCode, WebErrorCategory> = {
-  invalid_url: 'user',
-  blocked_by_policy: 'user',
-  too_many_redirects: 'third_party',
-  timeout: 'third_party',
-  too_large: 'third_party',
-  unsupported_content: 'user',
-  http_error: 'third_party',
-  network_error: 'third_party',
-  download_blocked: 'user',
-  browser_failed: 'system',
-  busy: 'system',
-  no_page: 'user',
-  not_configured: 'system',
-  search_failed: 'third_party',
+const CATEGORY: Record<WebErrorCode, ErrorCategory> = {
+  invalid_url: 'invalid_request',
+  blocked_by_policy: 'permission',
+  too_many_redirects: 'upstream',
+  timeout: 'upstream',
+  // The remote page is too large, not the request: a bad gateway, not a 413.
+  too_large: 'upstream',
+  unsupported_content: 'invalid_request',
+  http_error: 'upstream',
+  network_error: 'upstream',
+  download_blocked: 'invalid_request',
+  browser_failed: 'internal',
+  busy: 'unavailable',
+  no_page: 'invalid_request',
+  not_configured: 'unavailable',
+  search_failed: 'upstream',
 };
 
-export class WebToolError extends Error {
-  readonly code: WebErrorCode;
-  readonly category: WebErrorCategory;
+export class WebToolError extends AgentdError {
+  declare readonly code: WebErrorCode;
 
   constructor(code: WebErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(CATEGORY[code], code, message, options);
     this.name = 'WebToolError';
-    this.code = code;
-    this.category = CATEGORY[code];
   }
 }
 

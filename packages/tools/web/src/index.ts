@@ -29,7 +29,7 @@ export { DEFAULT_CHROMIUM_PATH } from './browser/chromium-launcher.js';
 export { chromiumProcessIds, memoryOf } from './browser/chromium-processes.js';
 export type { OpenTimings } from './browser/open-timings.js';
 export type { RequestRecord } from './browser/route-guard.js';
-export { findWebToolError, type WebErrorCategory, type WebErrorCode, WebToolError } from './errors.js';
+export { findWebToolError, type WebErrorCode, WebToolError } from './errors.js';
 export { type FindMatch, type FindResult, findInParts } from './extract/find-in-parts.js';
 export {
   type ArticleHtml,
