@@ -130,7 +130,8 @@ async function main() {
   }
   const overhead = s['run, agentd'].p50 - s['run, direct'].p50;
   const fast = s['first delta, fast model, agentd'].p50 - s['first delta, fast model, direct'].p50;
-  const slow = s['first delta, 2 ms/token model, agentd'].p50 - s['first delta, 2 ms/token model, direct'].p50;
+  const slow =
+    s['first delta, 2 ms/token model, agentd'].p50 - s['first delta, 2 ms/token model, direct'].p50;
   console.log(`\n  fixed overhead per run, p50: ${fmt(overhead)} (target ≤ 5 ms: ${verdict(overhead <= 5)})`);
   console.log(
     `  first text delta after the direct loop's, fast model, p50: ${fmt(fast)} (target ≤ 3 ms: ${verdict(fast <= 3)})`,

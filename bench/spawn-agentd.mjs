@@ -5,16 +5,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * Starts agentd in its own process (bench/agentd-process.mjs) with `env` on
- * top of a port of its own, a fresh data directory and silent logs. Resolves
- * once it listens, with its URL and admin key.
+ * Starts agentd in its own process (bench/agentd-process.mjs, or `script`)
+ * with `env` on top of a port of its own, a fresh data directory and silent
+ * logs. Resolves once it listens, with its URL and admin key.
  */
-export async function spawnAgentd(env, { dataDirPrefix = 'agentd-bench-' } = {}) {
+export async function spawnAgentd(
+  env,
+  { dataDirPrefix = 'agentd-bench-', script = 'agentd-process.mjs' } = {},
+) {
   const dataDir = mkdtempSync(join(tmpdir(), dataDirPrefix));
   const child = spawn(
     process.execPath,
     [
-      new URL('./agentd-process.mjs', import.meta.url).pathname,
+      new URL(`./${script}`, import.meta.url).pathname,
       JSON.stringify({ AGENTD_PORT: '0', AGENTD_DATA_DIR: dataDir, AGENTD_LOG_LEVEL: 'silent', ...env }),
     ],
     { stdio: ['pipe', 'pipe', 'inherit'] },

@@ -8,9 +8,14 @@ const fake = await startFakeOpenAI();
 const tools = await startToolServer({ add: (body) => ({ sum: body.a + body.b }) });
 // A model streaming a token every 2 ms (bench/latency.mjs): twenty words.
 const SLOW_TEXT = Array.from({ length: 20 }, (_, i) => `word${i}`).join(' ');
+const LONG_TEXT = Array.from({ length: 400 }, (_, i) => `word${i}`).join(' ');
 // The model calls `add` until it has seen TOOL_CALLS results, then answers.
 // `bench-slow` streams its answer a token every 2 ms instead of at once.
 fake.setHandler((request) => {
+  // `bench-long` (bench/scaled.mjs, failover): 400 words, one every 50 ms.
+  if (request.body.model === 'bench-long') {
+    return { text: LONG_TEXT, chunkDelayMs: 50, usage: { prompt_tokens: 20, completion_tokens: 400 } };
+  }
   if (request.body.model === 'bench-slow') {
     return { text: SLOW_TEXT, chunkDelayMs: 2, usage: { prompt_tokens: 20, completion_tokens: 20 } };
   }

@@ -1,0 +1,30 @@
+// agentd-process.mjs with the run recorder's timings recorded: when each
+// event was appended (recorder.append) and published (after it was
+// persisted), by run and sequence number, on this machine's clock
+// (performance.timeOrigin + performance.now(), comparable across processes).
+// SIGUSR2 writes them to BENCH_TIMINGS_FILE, and forgets them.
+import { writeFileSync } from 'node:fs';
+import { RunRecorder } from '../packages/runtime/dist/index.js';
+
+const now = () => performance.timeOrigin + performance.now();
+let timings = {};
+const { append, publish } = RunRecorder.prototype;
+RunRecorder.prototype.append = function (event, snapshot) {
+  const before = this.sequence;
+  append.call(this, event, snapshot);
+  if (this.sequence > before) timings[`${this.responseId}/${this.sequence}`] = { appended: now() };
+};
+RunRecorder.prototype.publish = function (events) {
+  const at = now();
+  for (const event of events) {
+    const key = `${this.responseId}/${event.sequence_number}`;
+    timings[key] = { ...timings[key], published: at };
+  }
+  return publish.call(this, events);
+};
+process.on('SIGUSR2', () => {
+  writeFileSync(process.env.BENCH_TIMINGS_FILE, JSON.stringify(timings));
+  timings = {};
+});
+
+await import('./agentd-process.mjs');
