@@ -93,6 +93,12 @@ switch (command) {
     build();
     const status = run(process.execPath, [join(root, 'bench/run.mjs'), ...rest]);
     if (status !== 0) process.exit(status);
+    // Issue 12: latency on the request path, memory, scaled mode (PostgreSQL and Redis, started as for the tests).
+    ensureSystem({ ci: process.env.CI === 'true' });
+    for (const bench of ['latency.mjs', 'memory.mjs', 'scaled.mjs', 'streams.mjs']) {
+      const code = run(process.execPath, [join(root, 'bench', bench), ...rest]);
+      if (code !== 0) process.exit(code);
+    }
     const interpreter = run(process.execPath, [join(root, 'bench/code-interpreter.mjs'), ...rest]);
     if (interpreter !== 0) process.exit(interpreter);
     const knowledge = run(process.execPath, [join(root, 'bench/knowledge.mjs'), ...rest]);
