@@ -51,7 +51,11 @@ export function extractFeatures(text: string, options: FeatureOptions): SparseVe
   for (let i = 0; i < SIGNALS.length; i++)
     if ((rotated[i] as number) > (counts[i] as number)) add(entries, hash('s:rot13_signal', options.dim), 1);
   if (MORSE.test(text)) add(entries, hash('s:morse', options.dim), 1);
-  const odd = (text.match(ODD)?.length ?? 0) / Math.max(1, text.length);
+  // Adversarial suffixes: symbols crowd the end of a text that is prose before it (code and tables are even throughout).
+  const oddTail = density(text.slice(-80), ODD) - density(text.slice(0, -80), ODD);
+  if (text.length > 100 && oddTail > 0)
+    add(entries, hash('s:odd_tail', options.dim), Math.min(1, oddTail * 10));
+  const odd = density(text, ODD);
   if (odd > 0) add(entries, hash('s:odd_symbols', options.dim), Math.min(1, odd * 20));
   const shouty = (text.match(/\b[A-Z]{4,}\b/g)?.length ?? 0) / Math.max(1, words.length);
   if (shouty > 0) add(entries, hash('s:shouting', options.dim), Math.min(1, shouty * 5));
@@ -64,6 +68,10 @@ export function extractFeatures(text: string, options: FeatureOptions): SparseVe
 
 function rot13(text: string): string {
   return text.replace(/[a-z]/g, (c) => String.fromCharCode(((c.charCodeAt(0) - 97 + 13) % 26) + 97));
+}
+
+function density(text: string, pattern: RegExp): number {
+  return text.length === 0 ? 0 : (text.match(pattern)?.length ?? 0) / text.length;
 }
 
 function add(entries: Map<number, number>, index: number, value: number): void {

@@ -18,12 +18,18 @@ const PRIOR =
 const RULES =
   '(?:instructions?|rules?|guidelines?|directions?|directives?|prompts?|context|constraints?|restrictions?|policies|policy|programming|orders|commands?|guardrails?|filters?|safeguards?|training|everything)';
 
+/** The same in German, French, Spanish, Italian and Portuguese: one signal, so they share what the English teaches. */
+const OVERRIDE_OTHER_LANGUAGES =
+  '(?:ignorier\\p{L}*|vergiss|vergessen sie|missacht\\p{L}*|ignorez|oublie[rz]?|olvida\\p{L}*|ignora[rd]?\\p{L}*|dimentica\\p{L}*|esque[cç]a\\p{L}*)(?:\\s+\\S+){0,4}?\\s+(?:instructions|anweisungen|instruktionen|regeln|vorgaben|consignes|r[eè]gles|instrucciones|reglas|istruzioni|regole|instru[cç][oõ]es|regras)';
+const EXTRACTION_OTHER_LANGUAGES =
+  /(?:zeig\p{L}*|sag\p{L}*|verrat\p{L}*|nenne|r[eé]v[eè]le\p{L}*|montre\p{L}*|affiche\p{L}*|muestra\p{L}*|revela\p{L}*|dime|mostra\p{L}*|rivela\p{L}*)(?:\s+\S+){0,4}?\s+(?:(?:dein\p{L}*|deine|tes|vos|tus|tue|suas?) )?(?:system\s?prompt|systemanweisung\p{L}*|anweisungen|passwort|kennwort|instructions|mot de passe|instrucciones|contrase[nñ]a|istruzioni|senha|instru[cç][oõ]es)/gu;
+
 export const SIGNALS: readonly Signal[] = [
   {
     name: 'override',
     pattern: new RegExp(
-      `\\b${OVERRIDE_VERBS}\\b(?:\\s+\\w+){0,3}?\\s+${PRIOR}\\b(?:\\s+\\w+){0,3}?\\s+${RULES}\\b`,
-      'g',
+      `\\b${OVERRIDE_VERBS}\\b(?:\\s+\\w+){0,3}?\\s+${PRIOR}\\b(?:\\s+\\w+){0,3}?\\s+${RULES}\\b|${OVERRIDE_OTHER_LANGUAGES}`,
+      'gu',
     ),
   },
   {
@@ -47,8 +53,10 @@ export const SIGNALS: readonly Signal[] = [
   },
   {
     name: 'extraction',
-    pattern:
-      /\b(?:reveal|print|show|repeat|output|display|leak|dump|tell me|give me|share|disclose|write (?:out|down)|spell out|recite|echo)\b(?:\s+\S+){0,5}?\s+(?:system prompt|initial prompt|original prompt|hidden prompt|your prompt|your instructions|the instructions|previous instructions|above (?:text|instructions)|password|secret(?: key)?|api key|credentials|confidential|configuration|pre-prompt|everything above)\b/g,
+    pattern: new RegExp(
+      `${/\b(?:reveal|print|show|repeat|output|display|leak|dump|tell me|give me|share|disclose|write (?:out|down)|spell out|recite|echo)\b(?:\s+\S+){0,5}?\s+(?:system prompt|initial prompt|original prompt|hidden prompt|your prompt|your instructions|the instructions|previous instructions|above (?:text|instructions)|password|secret(?: key)?|api key|credentials|confidential|configuration|pre-prompt|everything above)\b/.source}|${EXTRACTION_OTHER_LANGUAGES.source}`,
+      'gu',
+    ),
   },
   {
     name: 'addresses_ai',
@@ -58,7 +66,7 @@ export const SIGNALS: readonly Signal[] = [
   {
     name: 'your_answer',
     pattern:
-      /\b(?:in|to|at the (?:end|start|beginning) of|when (?:writing|generating|composing)|before|after|within) (?:your|the) (?:answer|response|reply|output|summary)\b|\b(?:your|the) (?:answer|response|reply|output) (?:must|should|will|has to|needs to)\b|\b(?:also|additionally|furthermore),? (?:please )?(?:include|add|append|insert|mention|tell|ask|say|print|write|send|encourage|recommend)\b/g,
+      /\b(?:in|to|at the (?:end|start|beginning) of|when (?:writing|generating|composing)|before|after|within) your (?:answer|response|reply|output|summary)\b|\byour (?:answer|response|reply|output) (?:must|should|will|has to|needs to)\b/g,
   },
   {
     name: 'must_obey',
@@ -78,7 +86,7 @@ export const SIGNALS: readonly Signal[] = [
   {
     name: 'harmful',
     pattern:
-      /\b(?:bombs?|explosives?|detonat\w*|weapons?|firearms?|guns?|ammunition|nerve agent|bioweapon\w*|chemical weapon|malware|ransomware|virus(?:es)?|trojans?|keyloggers?|botnets?|ddos|exploits?|hack(?:s|ed|ing|er|ers)?|phishing|steal(?:s|ing)?|stolen|theft|fraud\w*|scam\w*|counterfeit\w*|launder\w*|meth(?:amphetamine)?|cocaine|heroin|fentanyl|drugs?|poison\w*|kill(?:s|ing)?|murder\w*|assassinat\w*|suicide|self-harm|harass\w*|blackmail\w*|extort\w*|terror\w*|extremis\w*|racis\w*|sexis\w*|genocide|torture|kidnap\w*|traffick\w*|smuggl\w*|illegal\w*|illicit|evade (?:taxes|the police|detection|law enforcement)|untraceable|defam\w*|propaganda|disinformation|misinformation|hate speech|pornograph\w*|explicit sexual|child sexual|violen\w*|insult\w*|offensive)\b/g,
+      /\b(?:bombs?|explosives?|detonat\w*|weapons?|firearms?|guns?|ammunition|nerve agent|bioweapon\w*|chemical weapon|malware|ransomware|computer virus(?:es)?|keyloggers?|botnets?|ddos attacks?|hack(?:s|ed|ing)? into|hacking (?:tools?|techniques)|exploit(?:s|ing)? (?:a |the |this |these |known )?(?:vulnerabilit\w*|flaws?|weakness\w*|loopholes?)|phishing|steal(?:s|ing)?|stolen|theft|fraud\w*|scam\w*|counterfeit\w*|launder\w*|meth(?:amphetamine)?|cocaine|heroin|fentanyl|drugs?|poison\w*|kill(?:s|ing)? (?:a |the |my |his |her |their )?(?:person|people|someone|him|her|them|myself|yourself|wife|husband|neighbou?r|boss)|murder\w*|assassinat\w*|suicide|self-harm|harass\w*|blackmail\w*|extort\w*|terror\w*|extremis\w*|racis\w*|sexis\w*|genocide|torture|kidnap\w*|traffick\w*|smuggl\w*|illegal\w*|illicit|evade (?:taxes|the police|detection|law enforcement)|untraceable|defam\w*|propaganda|disinformation|misinformation|hate speech|pornograph\w*|explicit sexual|child sexual|violen\w*|insult\w*|offensive)\b/g,
   },
   {
     name: 'fiction_frame',
@@ -98,7 +106,7 @@ export const SIGNALS: readonly Signal[] = [
   {
     name: 'code_exec',
     pattern:
-      /\b(?:run|execute|exec|eval|evaluate|bypass|call|invoke)\s*:\s*`|\b(?:os\.system|os\.popen|subprocess|child_process|__import__|exec\(|eval\(|pickle\.loads|whoami|\/etc\/passwd|rm -rf|drop table|javascript:|document\.cookie|kill -9|reverse shell|nc -e|curl [^\n]{0,40}\|\s*(?:ba)?sh)/g,
+      /\b(?:run|execute|exec|eval|evaluate|bypass|call|invoke)\s*:\s*`|\b(?:whoami|\/etc\/passwd|\/etc\/shadow|rm -rf \/(?:\s|$)|document\.cookie|kill -9 -1|reverse shell|nc -e|curl [^\n]{0,40}\|\s*(?:ba)?sh)/g,
   },
   {
     name: 'safety_off',

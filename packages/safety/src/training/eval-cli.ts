@@ -1,4 +1,5 @@
 import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 // npm run eval:safety: the classifier and the pipeline without the judge, validated out of source
 // (leave one repository out: every row is scored by a model trained without its repository).
 import { createClassifierPhase } from '../classifier/classifier-phase.js';
@@ -7,6 +8,7 @@ import { loadModel } from '../classifier/weights-file.js';
 import { createRulesPhase, findAll } from '../rules/rules-phase.js';
 import { DATA_FILES } from './data-files.js';
 import { type Row, readRows } from './dataset.js';
+import { externalBenignChunks } from './external-benign.js';
 import { outOfSourceScores } from './grouped-cv.js';
 import { longTexts, phaseLatency } from './latency.js';
 import { rates, rocAuc, thresholdAtFpr } from './metrics.js';
@@ -41,11 +43,27 @@ console.log(
   `\nfor comparison, a random 5-fold split (templates leak across folds): AUC ${rocAuc(random, labels).toFixed(3)}, TPR ${rates(random, labels, thresholdAtFpr(random, labels, 0.02)).tpr.toFixed(3)} at FPR <= 0.02`,
 );
 
+// Benign text unlike the training files: how often the shipped model would flag or block it.
+const model = loadModel();
+const external = externalBenignChunks(fileURLToPath(new URL('../../../../', import.meta.url)));
+console.log('\ncommitted weights on benign 4,000-character chunks of kinds the training files lack:');
+for (const kind of ['docs', 'code'] as const) {
+  const chunks = external.filter((chunk) => chunk.kind === kind);
+  const scores = chunks.map((chunk) => scoreText(model, chunk.text).score);
+  const share = (at: number) =>
+    (scores.filter((score) => score >= at).length / Math.max(1, scores.length)).toFixed(3);
+  const what =
+    kind === 'docs' ? 'Debian package docs (/usr/share/doc)' : "this repository's TypeScript sources";
+  console.log(
+    `  ${what}: ${chunks.length} chunks, blocked ${share(model.thresholds.block)}, flagged or blocked ${share(model.thresholds.flag)}`,
+  );
+}
+
 const texts = longTexts(rows, 300, 4000);
 console.log(
   `\nlatency on ${texts.length} texts of 4,000 characters x 3 (committed weights), ms (load average ${loadavg()[0]?.toFixed(1)}):`,
 );
-for (const phase of [createRulesPhase(), createClassifierPhase({ model: loadModel() })]) {
+for (const phase of [createRulesPhase(), createClassifierPhase({ model })]) {
   const { cpu, wall } = await phaseLatency(phase, texts);
   console.log(
     `  ${phase.name.padEnd(10)} CPU p50 ${cpu.p50.toFixed(2)}  p99 ${cpu.p99.toFixed(2)}   wall p50 ${wall.p50.toFixed(2)}  p99 ${wall.p99.toFixed(2)}`,

@@ -7,14 +7,21 @@ export interface LogisticOptions {
   epochs: number;
   learningRate: number;
   seed: number;
+  /** Prior weights (index to value): training starts there and L2 pulls towards them instead of towards 0. */
+  priors?: ReadonlyMap<number, number>;
 }
 
-/** Weighted logistic regression by AdaGrad over shuffled samples, L2 applied to the features each sample touches. */
+/** Weighted logistic regression by AdaGrad over shuffled samples, L2 (towards the priors) applied to the features each sample touches. */
 export function trainLogistic(
   samples: readonly Sample[],
   options: LogisticOptions,
 ): { weights: Float32Array; bias: number } {
   const weights = new Float32Array(options.dim);
+  const prior = new Float32Array(options.dim);
+  for (const [index, value] of options.priors ?? []) {
+    prior[index] = value;
+    weights[index] = value;
+  }
   const squares = new Float32Array(options.dim).fill(1e-8);
   let bias = 0;
   let biasSquares = 1e-8;
@@ -33,7 +40,9 @@ export function trainLogistic(
       const error = weight * (1 / (1 + Math.exp(-z)) - label);
       for (let k = 0; k < vector.indices.length; k++) {
         const at = vector.indices[k] as number;
-        const gradient = error * (vector.values[k] as number) + options.l2 * (weights[at] as number);
+        const gradient =
+          error * (vector.values[k] as number) +
+          options.l2 * ((weights[at] as number) - (prior[at] as number));
         squares[at] = (squares[at] as number) + gradient * gradient;
         weights[at] =
           (weights[at] as number) - (options.learningRate * gradient) / Math.sqrt(squares[at] as number);

@@ -1,4 +1,5 @@
 import type { FeatureOptions } from '../classifier/features.js';
+import { hash } from '../classifier/features.js';
 import type { LinearModel } from '../classifier/linear-model.js';
 import { insertAttacks } from './augment.js';
 import type { Row } from './dataset.js';
@@ -12,10 +13,37 @@ export interface TrainOptions {
   balance: number;
   /** How many synthetic indirect injections to add (see insertAttacks). */
   augment: number;
+  /** The prior weight of each attack signal (see ATTACK_SIGNALS); 0 learns them from the data alone. */
+  signalPrior: number;
   epochs: number;
   learningRate: number;
   seed: number;
 }
+
+/**
+ * Signals that mean an attack wherever they appear. A signal seen mostly in
+ * one source would otherwise get its weight from that source alone, and none
+ * when that source is held out (or absent, as new attack styles are): a
+ * prior weight says what the signal means before the data is read.
+ */
+export const ATTACK_SIGNALS = [
+  'override',
+  'override_short',
+  'new_instructions',
+  'unrestricted',
+  'extraction',
+  'safety_off',
+  'code_exec',
+  'role_marker',
+  'authority',
+  'compliance_prefix',
+  'exfiltration',
+  'rot13_signal',
+  'morse',
+  'must_obey',
+  'persona',
+  'encoding_trick',
+];
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   features: { dim: 1 << 18, charGrams: false, bagScale: 0.3 },
@@ -23,6 +51,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   l2: 1e-3,
   balance: 1,
   augment: 0,
+  signalPrior: 0,
   epochs: 4,
   learningRate: 0.2,
   seed: 20261206,
@@ -37,6 +66,9 @@ export function trainModel(rows: readonly Row[], options: TrainOptions): LinearM
     epochs: options.epochs,
     learningRate: options.learningRate,
     seed: options.seed,
+    priors: new Map(
+      ATTACK_SIGNALS.map((name) => [hash(`s:${name}`, options.features.dim), options.signalPrior]),
+    ),
   });
   return {
     version: 'injection-classifier-1',

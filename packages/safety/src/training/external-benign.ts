@@ -1,0 +1,50 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Benign text of kinds the training files lack, from this machine: Debian's
+ * package documentation (`/usr/share/doc`, Markdown and plain text) and this
+ * repository's own TypeScript sources (the safety package excepted: it
+ * quotes attacks). Cut into 4,000-character chunks, the size a tool result
+ * or a file chunk has. Not guaranteed clean of attack phrases, but ordinary.
+ */
+export function externalBenignChunks(
+  repoRoot: string,
+  limit = 2000,
+): { kind: 'docs' | 'code'; text: string }[] {
+  const chunks: { kind: 'docs' | 'code'; text: string }[] = [];
+  const add = (kind: 'docs' | 'code', path: string) => {
+    const text = readFileSync(path, 'utf8').slice(0, 40_000);
+    for (let i = 0; i < text.length && chunks.length < limit; i += 4000) {
+      const chunk = text.slice(i, i + 4000);
+      if (chunk.length >= 300) chunks.push({ kind, text: chunk });
+    }
+  };
+  for (const path of files('/usr/share/doc', /\.(md|txt)$/)) add('docs', path);
+  for (const path of files(join(repoRoot, 'packages'), /\.ts$/))
+    if (path.includes('/src/') && !path.includes('/safety/') && !path.includes('.test.')) add('code', path);
+  return chunks;
+}
+
+function files(dir: string, name: RegExp): string[] {
+  const found: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).sort();
+  } catch {
+    return found;
+  }
+  for (const entry of entries) {
+    if (entry === 'node_modules' || entry === 'dist' || entry.startsWith('.')) continue;
+    const path = join(dir, entry);
+    let stat: ReturnType<typeof statSync>;
+    try {
+      stat = statSync(path);
+    } catch {
+      continue;
+    }
+    if (stat.isDirectory()) found.push(...files(path, name));
+    else if (name.test(entry) && stat.size < 300_000) found.push(path);
+  }
+  return found;
+}
