@@ -33,6 +33,7 @@ export const TOOL_PACKAGES = DEBIAN_PACKAGES.filter(
 );
 
 function installed(name) {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format string (${Status} is its field), not a template
   const result = sh('dpkg-query', ['-W', '-f=${Status}', name]);
   return result.status === 0 && result.stdout.includes('install ok installed');
 }

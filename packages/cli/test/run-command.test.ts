@@ -32,7 +32,9 @@ describe('agentd run --tool-dir', () => {
 
   beforeAll(async () => {
     fake = await startFakeOpenAI();
-    tools = await startToolServer({ weather: (body) => ({ city: body.city, sky: 'clear' }) });
+    tools = await startToolServer({
+      weather: (body: { city: string }) => ({ city: body.city, sky: 'clear' }),
+    });
     dir = mkdtempSync(join(tmpdir(), 'agentd-cli-tools-'));
     writeFileSync(
       join(dir, 'weather.json'),

@@ -14,7 +14,7 @@ describe('storable text', () => {
   it('cleans strings and keys of a value deeply, and returns the same value when nothing changes', () => {
     const clean = { a: ['x', { b: 1, c: null }], d: 'ok' };
     expect(toStorableValue(clean)).toBe(clean);
-    const dirty = { a: ['x\u0000', { b: 1 }], ['k\uD800']: 'v', keep: clean };
+    const dirty = { a: ['x\u0000', { b: 1 }], 'k\uD800': 'v', keep: clean };
     const cleaned = toStorableValue(dirty);
     expect(cleaned).toEqual({ a: ['x\uFFFD', { b: 1 }], 'k\uFFFD': 'v', keep: clean });
     expect(cleaned.keep).toBe(clean);

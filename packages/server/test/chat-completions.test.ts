@@ -48,7 +48,7 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
   let client: OpenAI;
 
   beforeAll(async () => {
-    tools = await startToolServer({ add: (body) => ({ sum: body.a + body.b }) });
+    tools = await startToolServer({ add: (body: { a: number; b: number }) => ({ sum: body.a + body.b }) });
     agentd = await startAgentdWithFakeModel({
       backend,
       env: { OPENAI_API_KEY: 'sk-fake-upstream', AGENTD_MODEL_MAX_RETRIES: '0' },

@@ -16,6 +16,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Uploads bytes as multipart/form-data, the way OpenAI's SDKs do. */
+/** What POST /v1/files answers: the file object, or (on a 4xx) an error naming what was wrong. */
+interface UploadBody {
+  id: string;
+  bytes: number;
+  filename: string;
+  error?: { code: string; message: string; param?: string };
+}
+
 async function upload(
   api: ApiClient,
   content: string | Uint8Array,
@@ -31,7 +39,7 @@ async function upload(
     headers: { authorization: `Bearer ${api.apiKey}` },
     body: form,
   });
-  return { status: response.status, body: (await response.json()) as any };
+  return { status: response.status, body: (await response.json()) as UploadBody };
 }
 
 async function download(api: ApiClient, id: string) {
@@ -162,7 +170,10 @@ describe.each(BACKENDS)('files, vector stores and memory on %s', (backend) => {
         body: form,
       });
       expect(noFile.status).toBe(400);
-      expect(((await noFile.json()) as any).error).toMatchObject({ code: 'invalid_upload', param: 'file' });
+      expect(((await noFile.json()) as { error: unknown }).error).toMatchObject({
+        code: 'invalid_upload',
+        param: 'file',
+      });
 
       const anonymous = await fetch(`${api.baseUrl}/v1/files`, { method: 'POST', body: new FormData() });
       expect(anonymous.status).toBe(401);
@@ -173,12 +184,12 @@ describe.each(BACKENDS)('files, vector stores and memory on %s', (backend) => {
       const tooBig = await upload(api, new Uint8Array(300 * 1024), 'big.bin');
       expect(tooBig.status).toBe(413);
       expect(tooBig.body.error).toMatchObject({ code: 'file_too_large' });
-      expect(tooBig.body.error.message).toContain('AGENTD_FILE_MAX_BYTES');
+      expect(tooBig.body.error?.message).toContain('AGENTD_FILE_MAX_BYTES');
       // Declared far past the limit: refused on its Content-Length, before the body is read.
       const declared = await upload(api, new Uint8Array(1536 * 1024), 'bigger.bin');
       expect(declared.status).toBe(413);
       expect(declared.body.error).toMatchObject({ code: 'file_too_large', param: 'file' });
-      expect(declared.body.error.message).toContain('(Content-Length)');
+      expect(declared.body.error?.message).toContain('(Content-Length)');
       expect((await api.get('/v1/files?limit=100')).body.data.length).toBe(before);
       const reservations = await server.server.services.db.query(
         'SELECT count(*)::int AS n FROM file_upload_reservations',
@@ -476,7 +487,7 @@ describe('large uploads', () => {
       body,
       duplex: 'half',
     } as RequestInit);
-    const created = (await response.json()) as any;
+    const created = (await response.json()) as UploadBody;
     expect(response.status).toBe(200);
     expect(created.bytes).toBe(size);
 
@@ -526,8 +537,8 @@ describe('storage quota', () => {
     expect(first.status).toBe(200);
     const second = await upload(api, new Uint8Array(600 * 1024), 'second.bin');
     expect(second.status).toBe(413);
-    expect(second.body.error.code).toBe('storage_quota_exceeded');
-    expect(second.body.error.message).toContain('AGENTD_TENANT_STORAGE_QUOTA_BYTES');
+    expect(second.body.error?.code).toBe('storage_quota_exceeded');
+    expect(second.body.error?.message).toContain('AGENTD_TENANT_STORAGE_QUOTA_BYTES');
     expect(await fileCount()).toBe(1);
     expect(await reservations()).toBe(0);
     expect(await server.server.services.files.repository.usage('tenant_default')).toBe(600 * 1024);
@@ -537,8 +548,8 @@ describe('storage quota', () => {
     const before = await fileCount();
     const tooBig = await upload(api, new Uint8Array(3 * 1024 * 1024), 'huge.bin');
     expect(tooBig.status).toBe(413);
-    expect(tooBig.body.error.code).toBe('storage_quota_exceeded');
-    expect(tooBig.body.error.message).toContain('(Content-Length); your tenant has');
+    expect(tooBig.body.error?.code).toBe('storage_quota_exceeded');
+    expect(tooBig.body.error?.message).toContain('(Content-Length); your tenant has');
     expect(await fileCount()).toBe(before);
     expect(await reservations()).toBe(0);
   });

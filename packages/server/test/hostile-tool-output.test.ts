@@ -62,7 +62,11 @@ describe.each(BACKENDS)('hostile tool output on %s', (backend) => {
   });
 
   /** The tool's output as the run recorded it, checked to be what GET and the event log hold too. */
-  async function recordedOutput(response: { id: string; status: string; output: any[] }): Promise<string> {
+  async function recordedOutput(response: {
+    id: string;
+    status: string;
+    output: unknown[];
+  }): Promise<string> {
     expect(response.status).toBe('completed');
     const stored = await api.get(`/v1/responses/${response.id}`);
     expect(stored.body.status).toBe('completed');

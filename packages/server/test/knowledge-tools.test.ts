@@ -39,6 +39,7 @@ async function indexedStore(api: ApiClient, fileIds: string[], chunking?: object
 }
 
 type Output = { type: string; content?: { text: string; annotations: unknown[] }[]; [key: string]: unknown };
+type FileSearchCall = Output & { id: string; results: { file_id: string; filename: string }[] };
 
 const answerOf = (response: { output: Output[] }) =>
   response.output.filter((item) => item.type === 'message').at(-1)?.content?.[0];
@@ -116,11 +117,11 @@ describe('file_search and memory in runs', () => {
     expect(types).toContain('response.output_text.annotation.added');
 
     const done = (events.at(-1)!.data as { response: { output: Output[] } }).response;
-    const call = done.output.find((item: Output) => item.type === 'file_search_call') as any;
+    const call = done.output.find((item): item is FileSearchCall => item.type === 'file_search_call');
     expect(call).toMatchObject({ status: 'completed', queries: ['refund within days'], call_id: 'call_fs' });
-    expect(call.id).toMatch(/^fs_/);
-    expect(call.results[0]).toMatchObject({ file_id: refunds, filename: 'refunds.txt' });
-    expect(call.results.length).toBeLessThanOrEqual(2);
+    expect(call?.id).toMatch(/^fs_/);
+    expect(call?.results[0]).toMatchObject({ file_id: refunds, filename: 'refunds.txt' });
+    expect(call?.results.length).toBeLessThanOrEqual(2);
     const answer = answerOf(done)!;
     expect(answer.annotations).toEqual([
       {

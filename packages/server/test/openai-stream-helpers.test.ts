@@ -45,7 +45,7 @@ describe.each(BACKENDS)("the official client's stream helpers against agentd on 
 
   beforeAll(async () => {
     tools = await startToolServer({
-      add: (body) => ({ sum: body.a + body.b }),
+      add: (body: { a: number; b: number }) => ({ sum: body.a + body.b }),
       wire: () => ({ sent: true }),
     });
     agentd = await startAgentdWithFakeModel({ backend });

@@ -27,7 +27,7 @@ describe.each(BACKENDS)('the Responses request fields on %s', (backend) => {
   let client: OpenAI;
 
   beforeAll(async () => {
-    tools = await startToolServer({ echo: (body) => ({ got: body.n }) });
+    tools = await startToolServer({ echo: (body: { n: unknown }) => ({ got: body.n }) });
     agentd = await startAgentdWithFakeModel({
       backend,
       env: {

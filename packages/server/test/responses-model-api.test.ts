@@ -23,7 +23,7 @@ describe.each(BACKENDS)('responses on %s with AGENTD_MODEL_API=responses', (back
   let api: ApiClient;
 
   beforeAll(async () => {
-    tools = await startToolServer({ add: (body) => ({ sum: body.a + body.b }) });
+    tools = await startToolServer({ add: (body: { a: number; b: number }) => ({ sum: body.a + body.b }) });
     agentd = await startAgentdWithFakeModel({
       backend,
       env: {

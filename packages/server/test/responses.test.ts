@@ -43,9 +43,9 @@ describe.each(BACKENDS)('responses on %s against the fake OpenAI server', (backe
   beforeAll(async () => {
     fake = await startFakeOpenAI();
     tools = await startToolServer({
-      add: (body) => ({ sum: body.a + body.b }),
-      mul: (body) => ({ product: body.a * body.b }),
-      slow_add: async (body) => {
+      add: (body: { a: number; b: number }) => ({ sum: body.a + body.b }),
+      mul: (body: { a: number; b: number }) => ({ product: body.a * body.b }),
+      slow_add: async (body: { a: number; b: number }) => {
         await sleep(150);
         return { sum: body.a + body.b };
       },

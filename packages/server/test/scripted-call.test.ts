@@ -36,8 +36,8 @@ describe.each(BACKENDS)('the scripted model calls any tool by name (%s)', (backe
 
   beforeAll(async () => {
     upstream = await startToolServer({
-      weather: (body) => ({ city: body.city, sky: 'clear' }),
-      wire: (body) => ({ sent: true, to: body.city }),
+      weather: (body: { city: string }) => ({ city: body.city, sky: 'clear' }),
+      wire: (body: { city: string }) => ({ sent: true, to: body.city }),
     });
     toolDir = mkdtempSync(join(tmpdir(), 'agentd-call-'));
     writeFileSync(join(toolDir, 'weather.json'), JSON.stringify(httpTool('weather', 'weather')));

@@ -491,7 +491,7 @@ function describeDatabaseContract(name: string, open: () => Promise<TestStorage>
         );
         const hostile = `a\u0000b\uD800c\uDC00d 👋 \\u0000 kept`;
         const stored = 'a\uFFFDb\uFFFDc\uFFFDd 👋 \\u0000 kept';
-        const doc = { [`k\u0000`]: [hostile, { deep: '\u0000' }], __proto__x: 'safe' };
+        const doc = { 'k\u0000': [hostile, { deep: '\u0000' }], __proto__x: 'safe' };
         const [row] = await db.query<{ body: string; doc: unknown; raw: unknown }>(
           'INSERT INTO contract_hostile VALUES ($1, $2, $3::jsonb, $4::json) RETURNING body, doc, raw',
           [1, hostile, JSON.stringify(doc), JSON.stringify([hostile])],

@@ -35,8 +35,8 @@ describe('the tools gateway over HTTP', () => {
 
   beforeAll(async () => {
     upstream = await startToolServer({
-      weather: (body) => ({ city: body.city, sky: 'clear' }),
-      backup_weather: (body) => ({ city: body.city, sky: 'cloudy (backup)' }),
+      weather: (body: { city: string }) => ({ city: body.city, sky: 'clear' }),
+      backup_weather: (body: { city: string }) => ({ city: body.city, sky: 'cloudy (backup)' }),
       wire: () => ({ sent: true }),
     });
     toolDir = mkdtempSync(join(tmpdir(), 'agentd-tooldir-'));

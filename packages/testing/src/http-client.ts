@@ -1,6 +1,7 @@
 import { collectSse, type SseEvent } from './sse-client.js';
+import type { UntypedJson } from './untyped-json.js';
 
-export interface ApiResponse<T = any> {
+export interface ApiResponse<T = UntypedJson> {
   status: number;
   headers: Headers;
   body: T;
@@ -23,16 +24,16 @@ export class ApiClient {
     return new ApiClient(this.baseUrl, apiKey);
   }
 
-  get<T = any>(path: string, options?: RequestOptions) {
+  get<T = UntypedJson>(path: string, options?: RequestOptions) {
     return this.request<T>('GET', path, undefined, options);
   }
-  post<T = any>(path: string, body?: unknown, options?: RequestOptions) {
+  post<T = UntypedJson>(path: string, body?: unknown, options?: RequestOptions) {
     return this.request<T>('POST', path, body, options);
   }
-  patch<T = any>(path: string, body?: unknown, options?: RequestOptions) {
+  patch<T = UntypedJson>(path: string, body?: unknown, options?: RequestOptions) {
     return this.request<T>('PATCH', path, body, options);
   }
-  delete<T = any>(path: string, options?: RequestOptions) {
+  delete<T = UntypedJson>(path: string, options?: RequestOptions) {
     return this.request<T>('DELETE', path, undefined, options);
   }
 
@@ -50,7 +51,7 @@ export class ApiClient {
     return collectSse(await fetch(`${this.baseUrl}${path}`, { method: 'POST', headers, body: payload }));
   }
 
-  async request<T = any>(
+  async request<T = UntypedJson>(
     method: string,
     path: string,
     body?: unknown,

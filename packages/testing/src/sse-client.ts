@@ -1,7 +1,10 @@
+import type { UntypedJson } from './untyped-json.js';
+
 export interface SseEvent {
   id: string | undefined;
   event: string | undefined;
-  data: any;
+  /** The event's data, parsed when it is JSON. */
+  data: UntypedJson;
 }
 
 /**

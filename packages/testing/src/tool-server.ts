@@ -9,7 +9,12 @@ export interface ToolCallRecord {
   aborted: boolean;
 }
 
-export type ToolHandler = (body: any, record: ToolCallRecord) => unknown | Promise<unknown>;
+/**
+ * Answers one tool's calls. `body` is the call's JSON arguments; the test
+ * scripted the call, so the handler declares their shape:
+ * `(body: { city: string }) => ...`.
+ */
+export type ToolHandler<Body = unknown> = (body: Body, record: ToolCallRecord) => unknown | Promise<unknown>;
 
 export interface ToolServer {
   url: string;
@@ -23,7 +28,11 @@ export interface ToolServer {
  * A real HTTP server standing in for function-tool endpoints: POST /<name>
  * runs handlers[name] with the JSON body; a thrown error becomes a 500.
  */
-export async function startToolServer(handlers: Record<string, ToolHandler>): Promise<ToolServer> {
+export async function startToolServer<Bodies extends Record<string, unknown>>(
+  handlers: {
+    [Name in keyof Bodies]: ToolHandler<Bodies[Name]>;
+  },
+): Promise<ToolServer> {
   const calls: ToolCallRecord[] = [];
   let inFlight = 0;
   const state = { peakConcurrency: 0 };
@@ -41,7 +50,8 @@ export async function startToolServer(handlers: Record<string, ToolHandler>): Pr
     res.on('close', () => {
       if (!res.writableFinished) record.aborted = true;
     });
-    const handler = handlers[(req.url ?? '/').slice(1)];
+    const name = (req.url ?? '/').slice(1);
+    const handler = Object.hasOwn(handlers, name) ? handlers[name as keyof Bodies] : undefined;
     inFlight++;
     state.peakConcurrency = Math.max(state.peakConcurrency, inFlight);
     try {
@@ -49,7 +59,8 @@ export async function startToolServer(handlers: Record<string, ToolHandler>): Pr
         res.writeHead(404, { 'content-type': 'text/plain' }).end('no such tool');
         return;
       }
-      const result = await handler(record.body, record);
+      // The arguments the test's scripted call sent, in the shape its handler declares.
+      const result = await handler(record.body as Bodies[keyof Bodies], record);
       if (res.destroyed) return;
       const body = typeof result === 'string' ? result : JSON.stringify(result);
       res
