@@ -4,6 +4,13 @@ export { fileCitationSources, findFileCitations } from './file-citations.js';
 export { guardModel, type ModelGuardOptions } from './guard-model.js';
 export { type HostedItemTracker, interruptedItem, trackHostedItems } from './hosted-items.js';
 export { INTERRUPTED_CALL_OUTPUT } from './resume-run.js';
+export {
+  REFUSED_INPUT,
+  type RunChecks,
+  type StreamCheck,
+  type StreamCheckStep,
+  WITHHELD_ANSWER,
+} from './run-checks.js';
 export { RunCancelled, RunSuspended } from './run-errors.js';
 export type { RunEventSink } from './run-event-sink.js';
 export { runLoop } from './run-loop.js';

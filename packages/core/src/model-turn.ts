@@ -10,6 +10,7 @@ import type {
 } from '@agentd/spec';
 import { fileCitationSources, findFileCitations } from './file-citations.js';
 import { LogprobBuffer } from './logprob-buffer.js';
+import { checkedEvent, type StreamCheck, type StreamCheckStep, WITHHELD_ANSWER } from './run-checks.js';
 import type { RunLoopInput } from './run-loop-input.js';
 import { DeltaCoalescer } from './text-coalescer.js';
 import { citationSources, findUrlCitations } from './url-citations.js';
@@ -38,7 +39,11 @@ export async function streamTurn(
   let outputCount = start.output.length;
   const items: OutputItem[] = [];
   const calls = new Map<number, PendingCall>();
-  let message: { item: MessageItem; index: number; text: string; coalescer: DeltaCoalescer } | undefined;
+  let message:
+    | { item: MessageItem; index: number; text: string; coalescer: DeltaCoalescer; check?: StreamCheck }
+    | undefined;
+  /** Set when a check on the streamed answer blocked it: the turn ends there. */
+  let blocked = false;
   const logprobs = new LogprobBuffer();
   let reasoning: { item: ReasoningItem; index: number; text: string; coalescer: DeltaCoalescer } | undefined;
   const argCoalescers = new Map<number, DeltaCoalescer>();
@@ -46,8 +51,27 @@ export async function streamTurn(
   let finishReason = 'stop';
   const interval = input.coalesceMs ?? 20;
 
+  /** Hands checked text to the client, or ends the answer where a check blocked it. */
+  const apply = (step: StreamCheckStep) => {
+    if (!message) return;
+    const recorded = checkedEvent(
+      'model_output',
+      { action: step.type === 'block' ? 'block' : 'allow', verdicts: step.verdicts },
+      { item_id: message.item.id, ...(step.type === 'block' ? { withheld: step.withheld } : {}) },
+    );
+    if (recorded) emit(recorded);
+    if (step.type === 'block') {
+      blocked = true;
+      finishReason = 'content-filter';
+      return;
+    }
+    if (!step.text) return;
+    message.text += step.text;
+    message.coalescer.push(step.text);
+  };
   const closeMessage = () => {
     if (!message) return;
+    if (message.check && !blocked) apply(message.check.end());
     const { item, index, text, coalescer } = message;
     coalescer.flush();
     // Pages the run's web tools read, cited where the answer names them.
@@ -88,7 +112,9 @@ export async function streamTurn(
       content_index: 0,
       part,
     });
-    const done: MessageItem = { ...item, content: [part], status: 'completed' };
+    // A blocked answer says so where it stops: what was released stays, the rest is a refusal.
+    const content = blocked ? [part, { type: 'refusal' as const, refusal: WITHHELD_ANSWER }] : [part];
+    const done: MessageItem = { ...item, content, status: 'completed' };
     emit({ type: 'response.output_item.done', output_index: index, item: done });
     items.push(done);
     message = undefined;
@@ -181,11 +207,12 @@ export async function streamTurn(
               logprobs: logprobs.take(),
             }),
           );
-          message = { item, index, text: '', coalescer };
+          const check = input.checks?.stream?.();
+          message = { item, index, text: '', coalescer, ...(check ? { check } : {}) };
         }
         logprobs.add(part.logprobs);
-        message.text += part.delta;
-        message.coalescer.push(part.delta);
+        if (message.check) apply(message.check.push(part.delta));
+        else apply({ type: 'release', text: part.delta, verdicts: [] });
         break;
       }
       case 'reasoning-delta': {
@@ -259,9 +286,11 @@ export async function streamTurn(
         usage.output = part.usage.outputTokens;
         break;
       case 'finish':
-        finishReason = part.reason;
+        if (!blocked) finishReason = part.reason;
         break;
     }
+    // Leaving the stream closes the model's answer: nothing after a block is read.
+    if (blocked) break;
   }
   closeReasoning();
   closeMessage();

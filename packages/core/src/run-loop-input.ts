@@ -7,6 +7,7 @@ import type {
   TextFormat,
 } from '@agentd/spec';
 import type { HostedItemPrefix } from './hosted-items.js';
+import type { RunChecks } from './run-checks.js';
 import type { RunEventSink } from './run-event-sink.js';
 import type { RunTool, ToolScope } from './run-tool.js';
 
@@ -43,6 +44,8 @@ export interface RunLoopInput {
   stepsTaken?: number;
   /** Delta frame interval; about 20 ms. */
   coalesceMs?: number;
+  /** Safety checks on the input, tool results and streamed output (the safety pipeline plugs in here). */
+  checks?: RunChecks;
   /** Largest tool output handed to the model, in characters. */
   maxToolOutputChars?: number;
   now?: () => number;

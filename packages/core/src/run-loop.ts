@@ -10,6 +10,7 @@ import { applyEvent } from './apply-event.js';
 import { answerApprovals, requestApproval } from './approvals.js';
 import { fitToBudget, itemsToMessages } from './context-window.js';
 import { guardModel } from './guard-model.js';
+import { checkInput, refusalMessage } from './input-check.js';
 import { type PendingCall, streamTurn } from './model-turn.js';
 import { closeOpenItems } from './open-items.js';
 import { resumeRun } from './resume-run.js';
@@ -50,6 +51,8 @@ export async function runLoop(input: RunLoopInput): Promise<ResponseObject> {
   const definitions = input.tools.map((tool) => tool.definition);
   const system: ModelMessage[] = input.instructions ? [{ role: 'system', content: input.instructions }] : [];
   const runItems: OutputItem[] = [];
+  /** What the model reads of earlier turns and this input (with any redaction a check made). */
+  let history = input.history;
   let usage = { ...EMPTY_USAGE };
   const guard = guardModel(input.model, { ...input, parallelToolCalls: input.settings.parallelToolCalls });
 
@@ -72,6 +75,17 @@ export async function runLoop(input: RunLoopInput): Promise<ResponseObject> {
         type: 'response.in_progress',
         response: { ...response, status: transition(response.status, 'in_progress') },
       });
+      if (input.checks?.input) {
+        const checked = await checkInput(input.checks.input, history, input.signal, emit);
+        if (!checked) {
+          const refusal = refusalMessage(input.newId('msg'));
+          const index = response.output.length;
+          emit({ type: 'response.output_item.added', output_index: index, item: refusal });
+          emit({ type: 'response.output_item.done', output_index: index, item: refusal });
+          return await finish('incomplete', incomplete('content_filter', usage));
+        }
+        history = checked;
+      }
       // Approvals answered in this request: run the approved calls, tell the model about the rest.
       runItems.push(
         ...(await answerApprovals(input, toolsByName, emit, () => response.output.length, now())),
@@ -83,7 +97,7 @@ export async function runLoop(input: RunLoopInput): Promise<ResponseObject> {
       throwIfAborted(input.signal);
       const messages = fitToBudget(
         system,
-        itemsToMessages([...input.history, ...runItems]),
+        itemsToMessages([...history, ...runItems]),
         input.contextTokens,
         input.truncation,
       );

@@ -1,6 +1,7 @@
 import type { FunctionCallOutputItem, OutputItem, ResponseEventBody } from '@agentd/spec';
 import { type HostedItemPrefix, trackHostedItems } from './hosted-items.js';
 import type { PendingCall } from './model-turn.js';
+import { checkedEvent, type RunChecks, withheldToolOutput } from './run-checks.js';
 import { RunSuspended } from './run-errors.js';
 import type { RunLoopInput } from './run-loop-input.js';
 import type { RunTool, ToolReport, ToolResult, ToolScope } from './run-tool.js';
@@ -19,6 +20,8 @@ export interface ExecutionOptions {
   /** Ids of hosted-tool items (code_interpreter_call, web_search_call, file_search_call). */
   newItemId?: (prefix: HostedItemPrefix) => string;
   scope?: ToolScope;
+  /** Checks each result before it enters the context (the safety pipeline). */
+  checks?: RunChecks;
 }
 
 /** The execution options of a run's tool calls. */
@@ -37,6 +40,7 @@ export function executionOptions(
     emit,
     outputIndex,
     ...(input.toolScope ? { scope: input.toolScope } : {}),
+    ...(input.checks ? { checks: input.checks } : {}),
   };
 }
 
@@ -62,9 +66,10 @@ export async function executeToolCalls(
         name: call.name,
         arguments: call.arguments,
       });
-      const outcome = await runOne(call.name, call.arguments, call.id, options);
+      const ran = await runOne(call.name, call.arguments, call.id, options);
       // Stopped by a suspension: left in flight for the worker that resumes the run.
-      if (outcome.status === 'cancelled' && suspended(options.signal)) return { call, outcome: undefined };
+      if (ran.status === 'cancelled' && suspended(options.signal)) return { call, outcome: undefined };
+      const outcome = await checkOutput(call.name, call.id, ran, options);
       options.emit({
         type: 'response.tool_call.completed',
         item_id: item.id,
@@ -94,6 +99,29 @@ export async function executeToolCalls(
   // that resumes it finds them in flight, and runs again the idempotent ones.
   if (suspended(options.signal)) throw options.signal.reason;
   return outputs;
+}
+
+/**
+ * A tool's result as it may enter the context: checked (when the run has
+ * checks) and, on a block, withheld with a note the model can act on.
+ */
+async function checkOutput(
+  name: string,
+  callId: string,
+  outcome: Outcome,
+  options: ExecutionOptions,
+): Promise<Outcome> {
+  const check = options.checks?.toolOutput;
+  if (!check || (outcome.status !== 'completed' && outcome.status !== 'failed')) return outcome;
+  const result = await check(name, outcome.output, options.signal);
+  const withheld = result.action === 'block';
+  const recorded = checkedEvent('tool_output', result, {
+    item_id: callId,
+    ...(withheld ? { withheld: outcome.output } : {}),
+  });
+  if (recorded) options.emit(recorded);
+  if (withheld) return { ...outcome, output: withheldToolOutput(name, result.verdicts) };
+  return { ...outcome, output: result.text };
 }
 
 async function runOne(

@@ -1,5 +1,6 @@
 import type { CitationAnnotation, Item, OutputTextPart } from './items.js';
 import type { TextFormat } from './model.js';
+import type { SafetyAction, SafetySurface, SafetyVerdict } from './safety.js';
 
 /**
  * A response (a run), in the OpenAI Responses API shape, and the events that
@@ -165,6 +166,17 @@ export type ResponseEventBody =
       from: string;
       to: string | null;
       reason: string;
+    }
+  | {
+      // A safety check on one surface of the run (RunChecks in core): what was decided and why.
+      type: 'response.safety.checked';
+      surface: SafetySurface;
+      action: SafetyAction;
+      verdicts: SafetyVerdict[];
+      /** The item the check was about (a tool call's call_id, a message's id), when there is one. */
+      item_id?: string;
+      /** What a block kept from the client: stored for the audit, never streamed. */
+      withheld?: string;
     }
   | { type: 'error'; code: string; message: string; param: string | null };
 

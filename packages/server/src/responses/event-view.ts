@@ -25,6 +25,7 @@ export const AGENTD_EVENT_TYPES = [
   'response.tool_call.completed',
   'response.tool_call.routed',
   'response.tool_call.fallback',
+  'response.safety.checked',
   // OpenAI's stream has no cancelled event: the default view sends it as response.failed (below).
   'response.cancelled',
 ] as const satisfies readonly ResponseEventType[];
@@ -41,6 +42,12 @@ const AGENTD_ONLY: ReadonlySet<string> = new Set(AGENTD_EVENT_TYPES);
  * from, and OpenAI's clients only compare it, they do not need it contiguous.
  */
 export function viewEvent(event: ResponseEvent, view: EventView): ResponseEvent | undefined {
+  // What a safety block withheld stays in the log for the audit; no stream carries it.
+  if (event.type === 'response.safety.checked' && event.withheld !== undefined) {
+    if (view !== 'all') return undefined;
+    const { withheld: _withheld, ...shown } = event;
+    return shown;
+  }
   if (view === 'all' || !AGENTD_ONLY.has(event.type)) return event;
   // A cancelled run ends the stream as OpenAI ends a run that did not finish,
   // with the response itself saying `status: "cancelled"`.
