@@ -2,7 +2,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NetworkPolicy } from '@agentd/net-policy';
-import { type Config, createLogger, loadConfig, type RunningServer, startServer } from '@agentd/server';
+import {
+  type Config,
+  createLogger,
+  loadConfig,
+  type RunningServer,
+  type StartOptions,
+  startServer,
+} from '@agentd/server';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
 
 export type Backend = 'pglite' | 'postgres';
@@ -41,6 +48,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Reuse the storage of an earlier server (restart tests). */
   reuse?: { dataDir: string; database?: TestDatabase | undefined };
+  /** Services to use instead of the configured ones (an embedder, an object store, ...). */
+  overrides?: StartOptions['overrides'];
 }
 
 /** A real agentd server on an ephemeral port, on the given storage backend. */
@@ -65,7 +74,7 @@ export async function startTestServer(
     AGENTD_NET_ALLOW: options.env?.AGENTD_NET_ALLOW ?? TEST_NET_ALLOW,
     AGENTD_NET_DENY: options.env?.AGENTD_NET_DENY,
   });
-  const server = await startServer(config, { logger, overrides: { networkPolicy } });
+  const server = await startServer(config, { logger, overrides: { networkPolicy, ...options.overrides } });
   const adminKey = config.AGENTD_ADMIN_KEY ?? readFileSync(server.admin.keyFile, 'utf8').trim();
   let stopped = false;
   const stop = async () => {

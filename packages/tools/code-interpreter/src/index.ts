@@ -1,4 +1,5 @@
 export { capText } from './cap-text.js';
+export { CellOutputError } from './cell-output.js';
 export { BubblewrapSandbox, type BubblewrapSandboxOptions } from './cpython/bubblewrap-sandbox.js';
 export { seccompProgram } from './cpython/seccomp-filter.js';
 export { DEFAULT_OUTPUT_LIMITS, type OutputLimits } from './output-limits.js';
