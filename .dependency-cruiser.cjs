@@ -236,7 +236,8 @@ module.exports = {
       severity: 'error',
       comment: 'an import the checker cannot resolve is an import it cannot check',
       from: { path: '^packages/' },
-      to: { couldNotResolve: true },
+      // The benchmarks import the build output, which a fresh clone does not have yet.
+      to: { couldNotResolve: true, pathNot: '^\\.\\./dist/' },
     },
     {
       name: 'npm-declared',
