@@ -1,3 +1,4 @@
+import { ObjectNotFoundError } from '@agentd/object-store';
 import { chunkText, ExtractionError, extractText, UnsupportedFileError } from '@agentd/tool-files';
 import type { Logger } from 'pino';
 import type { FileService } from '../files/file-service.js';
@@ -126,7 +127,12 @@ export class IngestionQueue implements IngestionDispatch {
         .analyzeIfGrown()
         .catch((error) => logger.warn({ err: error }, 'could not refresh the statistics of chunks'));
     } catch (error) {
-      if ((error as { category?: string }).category === 'not_found') return; // removed meanwhile
+      // The store or the file was removed meanwhile; bytes missing under a file that exists are a failure.
+      if (
+        (error as { category?: string }).category === 'not_found' &&
+        !(error instanceof ObjectNotFoundError)
+      )
+        return;
       const failure = describeFailure(error);
       logger.warn(
         { vector_store_id: job.vectorStoreId, file_id: job.fileId, code: failure.code },
