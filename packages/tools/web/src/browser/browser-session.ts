@@ -9,13 +9,11 @@ import { paginate } from '../extract/paginate.js';
 import { renderPart } from '../extract/render-part.js';
 import type { BrowserLimits } from './browser-limits.js';
 import { DeadlineExceeded, withDeadline } from './deadline.js';
-import { explainNavigationFailure, isClosedError } from './navigation-failure.js';
+import { followNavigation } from './follow-navigation.js';
+import { isClosedError } from './navigation-failure.js';
 import type { OpenTimings } from './open-timings.js';
 import { readPage } from './read-page.js';
 import { CUT_AT_LIMIT, type RequestRecord, RouteGuard } from './route-guard.js';
-import { settlePage } from './settle-page.js';
-
-const REDIRECTED: unique symbol = Symbol('redirected');
 
 /** One part of the page the session is on, as the model reads it. */
 export interface PageSnapshot {
@@ -280,48 +278,15 @@ export class BrowserSession {
     const started = Date.now();
     const deadline = started + this.#limits.loadTimeoutMs;
     const remaining = () => Math.max(1, deadline - Date.now());
-    const goto = (url: URL) => (timeout: number) =>
-      page.goto(url.href, { waitUntil: 'domcontentloaded', timeout });
     this.#guard.begin();
-    let step = go;
-    let response: Response | null = null;
-    let settleMs = 0;
-    let settledBy: OpenTimings['settledBy'] = 'quiet';
-    for (let hops = 0; ; hops++) {
-      let failure: unknown;
-      const navigation = step(remaining());
-      navigation.catch(() => {});
-      try {
-        const first = await Promise.race([
-          navigation,
-          this.#guard.redirected().then((): typeof REDIRECTED => REDIRECTED),
-        ]);
-        if (first !== REDIRECTED) response = first;
-      } catch (error) {
-        failure = error;
-      }
-      let redirect = this.#guard.takeRedirect();
-      if (!redirect && failure === undefined) {
-        const settling = Date.now();
-        settledBy = await settlePage(page, this.#guard, this.#limits, remaining);
-        settleMs += Date.now() - settling;
-        // A script or meta refresh navigated while the page settled, and met a server redirect.
-        redirect = this.#guard.takeRedirect();
-      }
-      if (redirect) {
-        if (hops >= this.#limits.maxRedirects) {
-          throw new WebToolError(
-            'too_many_redirects',
-            `${label} redirected more than ${this.#limits.maxRedirects} times.`,
-          );
-        }
-        step = goto(redirect);
-        continue;
-      }
-      if (failure !== undefined)
-        throw explainNavigationFailure(failure, label, this.#guard.records, this.#limits);
-      break;
-    }
+    const { response, settleMs, settledBy } = await followNavigation(
+      page,
+      this.#guard,
+      this.#limits,
+      label,
+      go,
+      remaining,
+    );
     const settled = Date.now();
     const read = await readPage(page, this.#limits, remaining());
     if (page !== this.#page)
