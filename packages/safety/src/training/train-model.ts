@@ -51,7 +51,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   l2: 1e-3,
   balance: 1,
   augment: 0,
-  signalPrior: 0,
+  signalPrior: 1,
   epochs: 4,
   learningRate: 0.2,
   seed: 20261206,
