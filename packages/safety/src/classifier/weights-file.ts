@@ -38,7 +38,7 @@ export function serializeModel(model: LinearModel): string {
     ),
     scale,
   };
-  return `${JSON.stringify(file, null, 1)}\n`;
+  return `${JSON.stringify(file, null, 2)}\n`;
 }
 
 export function parseModel(json: string): LinearModel {
