@@ -1,7 +1,8 @@
 import type { RunConsumer, RunConsumerOptions, RunHandler, RunJob, RunQueue } from '@agentd/spec';
-import { type Runner, run, runMigrations } from 'graphile-worker';
-import pg from 'pg';
+import { type Runner, run } from 'graphile-worker';
+import type pg from 'pg';
 import { graphileLogger } from './graphile-logger.js';
+import { openGraphilePool } from './graphile-pool.js';
 import { LeasedConsumer } from './leased-consumer.js';
 import { type QueueLogger, silentLogger } from './queue-logger.js';
 import { NOT_HELD, RunLeaseStore, UNFINISHED_STATUSES } from './run-leases.js';
@@ -59,19 +60,12 @@ export async function enqueueRunInTransaction(
  */
 export async function openGraphileRunQueue(options: GraphileRunQueueOptions): Promise<GraphileRunQueue> {
   const logger = options.logger ?? silentLogger;
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxPoolSize ?? 10 });
-  const onError = (error: Error) => logger.warn({ err: error }, 'a run queue database connection failed');
-  pool.on('error', onError);
-  pool.on('connect', (client) => client.on('error', onError));
-  try {
-    await runMigrations({ pgPool: pool, logger: graphileLogger(logger) });
-  } catch (error) {
-    await pool.end().catch(() => undefined);
-    throw new Error(
-      `the run queue could not install graphile-worker's schema (graphile_worker) in the database: ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
+  const pool = await openGraphilePool({
+    connectionString: options.connectionString,
+    maxPoolSize: options.maxPoolSize ?? 10,
+    logger,
+    what: 'the run queue',
+  });
   return new GraphileRunQueue(pool, options, logger);
 }
 

@@ -1,6 +1,7 @@
-import { type Runner, run, runMigrations } from 'graphile-worker';
-import pg from 'pg';
+import { type Runner, run } from 'graphile-worker';
+import type pg from 'pg';
 import { graphileLogger } from './graphile-logger.js';
+import { openGraphilePool } from './graphile-pool.js';
 import { type QueueLogger, silentLogger } from './queue-logger.js';
 import { poolSqlClient, type SqlClient } from './sql-client.js';
 
@@ -40,20 +41,12 @@ export class GraphileTasks<Job extends object> {
   /** Opens the pool and installs graphile-worker's schema (once; concurrent starts are safe). */
   static async open<Job extends object>(options: GraphileTasksOptions): Promise<GraphileTasks<Job>> {
     const logger = options.logger ?? silentLogger;
-    const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxPoolSize ?? 4 });
-    const onError = (error: Error) =>
-      logger.warn({ err: error }, 'a background job database connection failed');
-    pool.on('error', onError);
-    pool.on('connect', (client) => client.on('error', onError));
-    try {
-      await runMigrations({ pgPool: pool, logger: graphileLogger(logger) });
-    } catch (error) {
-      await pool.end().catch(() => undefined);
-      throw new Error(
-        `background jobs could not install graphile-worker's schema (graphile_worker): ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
+    const pool = await openGraphilePool({
+      connectionString: options.connectionString,
+      maxPoolSize: options.maxPoolSize ?? 4,
+      logger,
+      what: 'background jobs',
+    });
     return new GraphileTasks<Job>(pool, options, logger);
   }
 
