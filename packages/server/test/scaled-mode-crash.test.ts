@@ -90,12 +90,12 @@ describe('scaled mode: a run whose worker is killed finishes on the other worker
       background: true,
     });
     const stream = cluster.follow(api, created.body.id);
-    const first = await cluster.tools.call(before + 1);
+    const first = await cluster.tools.call(1, { q: 'crash' });
     const { replacement } = await killHolder(created.body.id);
     // The dead worker's request ended with it.
     await first.closed;
 
-    const second = await cluster.tools.call(before + 2);
+    const second = await cluster.tools.call(2, { q: 'crash' });
     expect(second.body).toEqual({ q: 'crash' });
     second.release({ answer: 42 });
     const events = await stream.done;
@@ -129,7 +129,7 @@ describe('scaled mode: a run whose worker is killed finishes on the other worker
       background: true,
     });
     const stream = cluster.follow(api, created.body.id);
-    const first = await cluster.tools.call(before + 1);
+    const first = await cluster.tools.call(1, { q: 'hello' });
     const { replacement } = await killHolder(created.body.id);
     await first.closed;
 

@@ -53,14 +53,13 @@ describe('scaled mode while Redis is away', () => {
         },
       });
     }
-    const before = cluster.tools.calls.length;
     const created = await client.post('/v1/responses', {
       input: 'look it up [redis-down]',
       tools: ['lookup'],
       background: true,
     });
     const stream = cluster.follow(api, created.body.id);
-    const call = await cluster.tools.call(before + 1);
+    const call = await cluster.tools.call(1, { q: 'redis' });
 
     await redis.kill();
     for (const proc of [api, worker]) {

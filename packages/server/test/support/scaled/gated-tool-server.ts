@@ -16,8 +16,8 @@ export interface GatedCall {
 export interface GatedToolServer {
   url: string;
   calls: GatedCall[];
-  /** Resolves with the `n`th call (1-based) once it arrives. */
-  call(n: number, timeoutMs?: number): Promise<GatedCall>;
+  /** Resolves with the `n`th call (1-based), of those whose argument `q` is `options.q` if given, once it arrives. */
+  call(n: number, options?: { q?: string; timeoutMs?: number }): Promise<GatedCall>;
   close(): Promise<void>;
 }
 
@@ -59,10 +59,12 @@ export async function startGatedToolServer(): Promise<GatedToolServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
-    call: (n, timeoutMs = 20_000) =>
+    call: (n, { q, timeoutMs = 20_000 } = {}) =>
       new Promise<GatedCall>((resolve, reject) => {
         const check = () => {
-          const found = calls[n - 1];
+          const matching =
+            q === undefined ? calls : calls.filter((call) => (call.body as { q?: unknown })?.q === q);
+          const found = matching[n - 1];
           if (!found) return;
           waiters.delete(check);
           clearTimeout(timer);
