@@ -1,46 +1,8 @@
-import type { LanguageModel, ModelRequest, ModelStreamPart } from '@agentd/spec';
+import type { LanguageModel } from '@agentd/spec';
 import { describe, expect, it } from 'vitest';
 import { applyEvent, type RunTool, runLoop, transition } from '../src/index.js';
 import { memorySink, queued } from './support/run-fixtures.js';
-
-type Turn =
-  | ModelStreamPart[]
-  | ((request: ModelRequest, signal?: AbortSignal) => AsyncIterable<ModelStreamPart>);
-
-/** A model that plays back one scripted turn per call and records each request. */
-function scriptedModel(turns: Turn[]) {
-  const requests: ModelRequest[] = [];
-  const model: LanguageModel = {
-    provider: 'test',
-    stream(request, signal) {
-      requests.push(structuredClone(request));
-      const turn = turns.shift();
-      if (!turn) throw new Error('no scripted turn left');
-      if (typeof turn === 'function') return turn(request, signal);
-      return (async function* () {
-        yield* turn;
-      })();
-    },
-  };
-  return { model, requests };
-}
-
-const text = (value: string, usage = { inputTokens: 10, outputTokens: 5 }): ModelStreamPart[] => [
-  { type: 'text-delta', delta: value.slice(0, 3) },
-  { type: 'text-delta', delta: value.slice(3) },
-  { type: 'usage', usage },
-  { type: 'finish', reason: 'stop' },
-];
-
-const calls = (...list: { id: string; name: string; arguments: string }[]): ModelStreamPart[] => [
-  ...list.flatMap((call, index): ModelStreamPart[] => [
-    { type: 'tool-call-start', index, id: call.id, name: call.name },
-    { type: 'tool-call-delta', index, delta: call.arguments },
-    { type: 'tool-call', index, call },
-  ]),
-  { type: 'usage', usage: { inputTokens: 20, outputTokens: 8 } },
-  { type: 'finish', reason: 'tool-calls' },
-];
+import { calls, type ScriptedTurn, scriptedModel, text } from './support/scripted-model.js';
 
 let counter = 0;
 const baseInput = (model: LanguageModel, tools: RunTool[] = [], signal = new AbortController().signal) => ({
@@ -163,7 +125,10 @@ describe('runLoop', () => {
     let executed = 0;
     const counted: RunTool = {
       ...addTool,
-      execute: async (args, context) => (executed++, addTool.execute!(args, context)),
+      execute: async (args, context) => {
+        executed++;
+        return addTool.execute!(args, context);
+      },
     };
     const { model, requests } = scriptedModel([
       calls({ id: 'bad', name: 'add', arguments: '{"a":"one","b":2}' }),
@@ -240,7 +205,7 @@ describe('runLoop', () => {
   });
 
   it('fails the run with the model error, recorded as an event', async () => {
-    const failing: Turn = async function* () {
+    const failing: ScriptedTurn = async function* () {
       yield { type: 'text-delta', delta: 'partial' };
       throw Object.assign(new Error('upstream exploded'), { code: 'model_http_error' });
     };
@@ -323,7 +288,10 @@ describe('approvals', () => {
     let executed = 0;
     const tool: RunTool = {
       ...wire,
-      execute: async (args, context) => (executed++, wire.execute!(args, context)),
+      execute: async (args, context) => {
+        executed++;
+        return wire.execute!(args, context);
+      },
     };
     const { model } = scriptedModel([calls({ id: 'w1', name: 'wire', arguments: '{"amount":5}' })]);
     const { sink } = memorySink();

@@ -23,10 +23,10 @@ export function scriptedModel(turns: ScriptedTurn[]) {
 }
 
 /** A turn that answers `value` in two deltas. */
-export const text = (value: string): ModelStreamPart[] => [
+export const text = (value: string, usage = { inputTokens: 10, outputTokens: 5 }): ModelStreamPart[] => [
   { type: 'text-delta', delta: value.slice(0, 3) },
   { type: 'text-delta', delta: value.slice(3) },
-  { type: 'usage', usage: { inputTokens: 10, outputTokens: 5 } },
+  { type: 'usage', usage },
   { type: 'finish', reason: 'stop' },
 ];
 
