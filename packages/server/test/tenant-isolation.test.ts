@@ -1002,6 +1002,16 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       },
     },
     {
+      route: 'POST /v1/moderations',
+      run: async () => {
+        // Moderation reads only the text it is sent: B gets its own verdicts and nothing of A's.
+        const moderated = await b.post('/v1/moderations', { input: 'What is the capital of France?' });
+        expect(moderated.status).toBe(200);
+        expect(moderated.body.results).toHaveLength(1);
+        return [moderated];
+      },
+    },
+    {
       route: 'GET /v1/network_policy',
       run: async () => {
         const policy = await b.get('/v1/network_policy');
