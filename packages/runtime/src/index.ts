@@ -42,7 +42,7 @@ export type { PreparedRun, RunEnvironment } from './run-environment.js';
 export { endFailedRun, RunWriteFailed } from './run-failure.js';
 export { type RunExecution, RunManager, type RunManagerOptions } from './run-manager.js';
 export { type EventPublisher, RunRecorder, type RunRecorderOptions } from './run-recorder.js';
-export { type RunRole, RunRuntime, type RunRuntimeOptions } from './run-runtime.js';
+export { type FollowOptions, type RunRole, RunRuntime, type RunRuntimeOptions } from './run-runtime.js';
 export { RunLeaseLost, type RunStore, type StoredRun } from './run-store.js';
 export {
   isTransientStorageError,

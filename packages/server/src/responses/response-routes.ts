@@ -183,7 +183,9 @@ export function responseRoutes() {
       let done: Promise<ResponseObject> | undefined;
       const ended = () => {
         if (done) return done;
-        done = services.runs.wait(response).then((final) => final ?? response.snapshot);
+        done = services.runs
+          .wait(response, undefined, { justStarted: true })
+          .then((final) => final ?? response.snapshot);
         done.catch((error) =>
           c
             .get('logger')
@@ -200,7 +202,7 @@ export function responseRoutes() {
           ...pending,
         );
       if (body.stream) {
-        const streamed = streamEvents(c, response, 0, viewOf(headers), include);
+        const streamed = streamEvents(c, response, 0, viewOf(headers), include, true);
         if (body.store !== false) return streamed;
         const watched = whenStreamEnds(streamed);
         void forget(watched.ended);

@@ -21,18 +21,23 @@ export function streamEvents(
   view: EventView,
   /** The request's `include`: hosted items' results and outputs are cut unless named. Absent: all shown. */
   include?: readonly string[],
+  /** The request created and started the run just now (RunRuntime.follow). */
+  justStarted = false,
 ) {
   const { runs, config } = c.get('services');
   const heartbeatMs = config.AGENTD_SSE_HEARTBEAT_MS;
+  // Made here, so that the stream's callback holds the follower and not the stored run.
+  const finished = after >= stored.lastSequence && isTerminal(stored.snapshot.status);
+  const stop = new AbortController();
+  const events = finished ? undefined : runs.follow(stored, after, stop.signal, { justStarted });
   return streamSSE(c, async (stream) => {
-    const stop = new AbortController();
     stream.onAbort(() => stop.abort());
     const heartbeat = setInterval(() => {
       void stream.write(': keep-alive\n\n').catch(() => undefined);
     }, heartbeatMs);
     try {
-      if (after >= stored.lastSequence && isTerminal(stored.snapshot.status)) return;
-      for await (const event of runs.follow(stored, after, stop.signal)) {
+      if (!events) return;
+      for await (const event of events) {
         const shown = viewEvent(event, view);
         if (!shown) continue;
         await stream.writeSSE({
