@@ -1,6 +1,6 @@
 import type { ApiClient } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AgentdProcess, waitForExit } from './support/scaled/agentd-process.js';
+import { type AgentdProcess, stopAgentd, waitForExit } from './support/scaled/agentd-process.js';
 import { oneTo, type RunScript, ScaledCluster, waitFor } from './support/scaled/scaled-cluster.js';
 
 /** Long enough that a run taken over before it runs out was handed back, not found abandoned. */
@@ -124,5 +124,27 @@ describe('scaled mode: a worker given SIGTERM drains', () => {
     expect((await completed(created.body.id)).output.at(-1).content[0].text).toBe('finished elsewhere');
     expect(callsFor('handback')).toBe(2);
     expect(cluster.modelRequests('[drain-handback]')).toHaveLength(2);
+  });
+
+  it('still hears a cancel for the run in hand while it drains', async () => {
+    const draining = await spawnWorker(20_000);
+    cluster.script('[drain-cancel]', lookupThenAnswer('drain-cancel', 'not reached'));
+    // Only the draining worker runs, so it holds the run.
+    for (const worker of workers) if (worker !== draining && worker.running()) await stopAgentd(worker);
+    const created = await client.post('/v1/responses', {
+      input: 'look it up [drain-cancel]',
+      tools: ['lookup'],
+      background: true,
+    });
+    const call = await cluster.tools.call(1, { q: 'drain-cancel' });
+    expect(await cluster.holder(created.body.id)).toBe(draining.pid);
+    await sigterm(draining);
+
+    const cancelled = await client.post(`/v1/responses/${created.body.id}/cancel`);
+    expect(cancelled.body.status).toBe('cancelled');
+    await call.closed;
+    expect(await waitForExit(draining)).toEqual({ code: 0, signal: null });
+    expect((await client.get(`/v1/responses/${created.body.id}`)).body.status).toBe('cancelled');
+    expect(cluster.modelRequests('[drain-cancel]')).toHaveLength(1);
   });
 });
