@@ -22,6 +22,11 @@ import { RunLeaseLost, type RunStore, type StoredRun } from './run-store.js';
 /** How many runs created here are kept for their first claim (see RunRuntime.created). */
 const CREATED_KEPT = 256;
 
+/** How a caller follows a run (RunRuntime.follow). */
+export interface FollowOptions {
+  justStarted?: boolean;
+}
+
 /** What a process does: serve the API, execute runs, or both (AGENTD_ROLE). */
 export type RunRole = 'all' | 'api' | 'worker';
 
@@ -97,23 +102,51 @@ export class RunRuntime<Spec = unknown> {
     await this.options.queue.enqueue(job, { created: true });
   }
 
-  /** The run's events after `after`, in order, until its terminal event or `signal` aborts. */
-  follow(stored: StoredRun<Spec>, after: number, signal?: AbortSignal): AsyncGenerator<ResponseEvent> {
+  /**
+   * The run's events after `after`, in order, until its terminal event or
+   * `signal` aborts. `justStarted`: the caller created and started the run
+   * just now (and follows it at once), so the log holds only its
+   * `response.created`, and the first read of the log is skipped: whatever
+   * the run publishes reaches the subscription made now (the Redis bus
+   * replays its stream to a late subscriber; the in-process queue cannot
+   * have run it yet).
+   */
+  follow(
+    stored: StoredRun<Spec>,
+    after: number,
+    signal?: AbortSignal,
+    { justStarted = false }: FollowOptions = {},
+  ): AsyncGenerator<ResponseEvent> {
+    // Only the ids are kept: a stream held open for hours must not hold the whole run.
+    const { tenantId, id } = stored;
+    const { store, logger } = this.options;
+    let opening: ResponseEvent[] | undefined =
+      justStarted && stored.lastSequence === 1 && stored.snapshot.status === 'queued'
+        ? [{ type: 'response.created', response: stored.snapshot, sequence_number: 1 } as ResponseEvent]
+        : undefined;
     return followRun({
       bus: this.options.bus,
-      log: (from) => this.options.store.events(stored.tenantId, stored.id, from),
-      runId: stored.id,
+      log: (from) => {
+        if (!opening) return store.events(tenantId, id, from);
+        const created = opening.filter((event) => event.sequence_number > from);
+        opening = undefined;
+        return Promise.resolve(created);
+      },
+      runId: id,
       after,
       ...(signal ? { signal } : {}),
       pollMs: this.options.pollMs ?? 1_000,
       quietMs: this.options.quietMs ?? 30_000,
-      onLogError: (error) =>
-        this.options.logger.warn({ err: error, response_id: stored.id }, 'could not read the event log'),
+      onLogError: (error) => logger.warn({ err: error, response_id: id }, 'could not read the event log'),
     });
   }
 
   /** Waits for a run to end, wherever it runs; resolves with its final snapshot. */
-  async wait(stored: StoredRun<Spec>, signal?: AbortSignal): Promise<ResponseObject | undefined> {
+  async wait(
+    stored: StoredRun<Spec>,
+    signal?: AbortSignal,
+    follow: FollowOptions = {},
+  ): Promise<ResponseObject | undefined> {
     if (isTerminal(stored.snapshot.status)) return stored.snapshot;
     const stop = new AbortController();
     const onAbort = () => stop.abort();
@@ -127,7 +160,7 @@ export class RunRuntime<Spec = unknown> {
     listeners.add(failure!);
     this.failures.set(stored.id, listeners);
     const ended = (async () => {
-      for await (const event of this.follow(stored, 0, stop.signal)) {
+      for await (const event of this.follow(stored, 0, stop.signal, follow)) {
         if (isTerminalEvent(event) && 'response' in event) return event.response;
       }
       return undefined;
