@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { runCommand } from './run-command.js';
 
 const USAGE = `usage:
   agentd run [--tool-dir DIR] [--model NAME] [--instructions TEXT] "question"
@@ -51,6 +50,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`agentd: run needs a question\n${USAGE}`);
     return 2;
   }
+  // Loaded only for `run`: it starts a server in-process, and `--help` or `serve` need none of that here.
+  const { runCommand } = await import('./run-command.js');
   return runCommand({
     question,
     toolDir: parsed.values['tool-dir'],

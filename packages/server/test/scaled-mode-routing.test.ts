@@ -18,10 +18,11 @@ describe('scaled mode: any API process streams and cancels any run', () => {
   beforeAll(async () => {
     cluster = await ScaledCluster.start();
     apiA = await cluster.spawn('api');
+    // One worker started as `agentd serve --role worker`.
     [apiB, ...workers] = await Promise.all([
       cluster.spawn('api'),
       cluster.spawn('worker'),
-      cluster.spawn('worker'),
+      cluster.spawn('worker', {}, { cli: true }),
     ]);
     a = cluster.api(apiA);
     b = cluster.api(apiB as AgentdProcess);
@@ -29,6 +30,29 @@ describe('scaled mode: any API process streams and cancels any run', () => {
   }, 60_000);
   afterAll(async () => {
     await cluster?.close();
+  });
+
+  it('names its mode and role at start; a worker serves only its probes', async () => {
+    for (const worker of workers) {
+      expect(worker.stderr()).toContain(
+        '  mode:      scaled (PostgreSQL and Redis), role worker: executes runs; serves no API, only /healthz and /readyz\n',
+      );
+      expect(worker.stderr()).not.toContain('  try:  ');
+      expect((await fetch(`${worker.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${worker.url}/readyz`)).status).toBe(200);
+      const api = cluster.api(worker);
+      for (const path of ['/v1/responses', '/openapi.json', '/docs']) {
+        const refused = await api.get(path);
+        expect(refused.status).toBe(404);
+        expect(refused.body.error).toMatchObject({
+          code: 'route_not_found',
+          message: expect.stringContaining('this is a worker process (AGENTD_ROLE=worker)'),
+        });
+      }
+    }
+    expect(apiB.stderr()).toContain('  mode:      scaled (PostgreSQL and Redis), role api: API only');
+    expect((await b.get('/v1/responses/resp_none')).status).toBe(404);
+    expect((await b.get('/openapi.json')).status).toBe(200);
   });
 
   it('runs a response created on API A on a worker; API B streams it, and resumes with starting_after', async () => {

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 const MAIN_JS = join(REPO_ROOT, 'packages/server/dist/main.js');
+/** The `agentd` command (`agentd serve --role ROLE` starts the server's main with AGENTD_ROLE set). */
+export const CLI_JS = join(REPO_ROOT, 'packages/cli/dist/main.js');
 const START_TIMEOUT_MS = 30_000;
 
 export interface Exit {
@@ -26,7 +28,7 @@ export interface AgentdProcess {
 }
 
 /** The environment of a spawned server: the test's own without any agentd setting, plus `env`. */
-function processEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+export function processEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (key.startsWith('AGENTD_') || key.startsWith('OPENAI_')) continue;
@@ -36,12 +38,21 @@ function processEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, ...env };
 }
 
-/** Spawns agentd as a user would, and waits for its whole start banner. */
-export async function spawnAgentd(role: string, env: Record<string, string>): Promise<AgentdProcess> {
-  if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} does not exist: build first (npx tsc -b)`);
-  const child = spawn(process.execPath, [MAIN_JS], {
+/**
+ * Spawns agentd as a user would, and waits for its whole start banner:
+ * `node packages/server/dist/main.js` with AGENTD_ROLE, or with `cli`,
+ * `agentd serve --role ROLE`.
+ */
+export async function spawnAgentd(
+  role: string,
+  env: Record<string, string>,
+  { cli = false }: { cli?: boolean } = {},
+): Promise<AgentdProcess> {
+  const entry = cli ? CLI_JS : MAIN_JS;
+  if (!existsSync(entry)) throw new Error(`${entry} does not exist: build first (npx tsc -b)`);
+  const child = spawn(process.execPath, cli ? [entry, 'serve', '--role', role] : [entry], {
     cwd: REPO_ROOT,
-    env: processEnv({ ...env, AGENTD_ROLE: role }),
+    env: processEnv(cli ? env : { ...env, AGENTD_ROLE: role }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

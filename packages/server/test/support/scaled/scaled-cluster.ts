@@ -93,27 +93,35 @@ export class ScaledCluster {
   }
 
   /** Starts an agentd process of `role` on this cluster's database and Redis. */
-  async spawn(role: 'api' | 'worker' | 'all', env: Record<string, string> = {}): Promise<AgentdProcess> {
+  async spawn(
+    role: 'api' | 'worker' | 'all',
+    env: Record<string, string> = {},
+    options: { cli?: boolean } = {},
+  ): Promise<AgentdProcess> {
     const dataDir = mkdtempSync(join(tmpdir(), `agentd-scaled-${role}-`));
     this.dataDirs.push(dataDir);
-    const proc = await spawnAgentd(role, {
-      DATABASE_URL: this.db.url,
-      REDIS_URL: this.redisUrl,
-      AGENTD_REDIS_PREFIX: this.prefix,
-      AGENTD_PORT: '0',
-      AGENTD_DATA_DIR: dataDir,
-      AGENTD_ADMIN_KEY: this.adminKey,
-      AGENTD_MASTER_KEY: this.masterKey,
-      OPENAI_BASE_URL: this.fake.baseURL,
-      OPENAI_API_KEY: 'sk-fake',
-      AGENTD_DEFAULT_MODEL: 'fake-model',
-      AGENTD_NET_ALLOW: '127.0.0.0/8',
-      AGENTD_CODE_INTERPRETER: 'off',
-      AGENTD_BROWSER: 'off',
-      AGENTD_LOG_LEVEL: 'warn',
-      ...this.env,
-      ...env,
-    });
+    const proc = await spawnAgentd(
+      role,
+      {
+        DATABASE_URL: this.db.url,
+        REDIS_URL: this.redisUrl,
+        AGENTD_REDIS_PREFIX: this.prefix,
+        AGENTD_PORT: '0',
+        AGENTD_DATA_DIR: dataDir,
+        AGENTD_ADMIN_KEY: this.adminKey,
+        AGENTD_MASTER_KEY: this.masterKey,
+        OPENAI_BASE_URL: this.fake.baseURL,
+        OPENAI_API_KEY: 'sk-fake',
+        AGENTD_DEFAULT_MODEL: 'fake-model',
+        AGENTD_NET_ALLOW: '127.0.0.0/8',
+        AGENTD_CODE_INTERPRETER: 'off',
+        AGENTD_BROWSER: 'off',
+        AGENTD_LOG_LEVEL: 'warn',
+        ...this.env,
+        ...env,
+      },
+      options,
+    );
     this.processes.push(proc);
     return proc;
   }
