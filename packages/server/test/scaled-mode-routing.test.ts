@@ -97,6 +97,32 @@ describe('scaled mode: any API process streams and cancels any run', () => {
     expect(cluster.modelRequests('[stream-resume]')).toHaveLength(1);
   });
 
+  it('answers a create that waits, and one that streams, from a run executed on a worker', async () => {
+    cluster.script('[wait-here]', () => ({ text: 'answered through a worker' }));
+    const waited = await cluster
+      .openai(apiB)
+      .responses.create({ model: 'fake-model', input: 'hi [wait-here]' });
+    expect(waited.status).toBe('completed');
+    expect(waited.output_text).toBe('answered through a worker');
+
+    cluster.script('[stream-here]', () => ({ chunks: words('streamed through a worker'), chunkDelayMs: 10 }));
+    const stream = await cluster
+      .openai(apiA)
+      .responses.create(
+        { model: 'fake-model', input: 'hi [stream-here]', stream: true },
+        { headers: ALL_EVENTS },
+      );
+    const seen: number[] = [];
+    let id = '';
+    for await (const event of stream) {
+      seen.push(event.sequence_number);
+      if (event.type === 'response.completed') id = event.response.id;
+    }
+    const log = await cluster.events(a, id);
+    expect(seen).toEqual(oneTo(log.length));
+    expect(log.at(-1)?.type).toBe('response.completed');
+  });
+
   it('cancels on API B a run whose tool is running on a worker: the tool is aborted, the response ends cancelled', async () => {
     cluster.script('[cancel-b]', () => ({
       toolCalls: [{ id: 'call_cancel', name: 'slow_lookup', arguments: '{"q":"cancel"}' }],
