@@ -192,6 +192,21 @@ describe('followRun', () => {
     expect(sequences(await following)).toEqual(range(1, 13));
   });
 
+  it('reads the log within pollMs when a quiet, healthy bus goes down, without waiting out quietMs', async () => {
+    const runId = testRunId();
+    const bus = new FlakyBus();
+    const log = memoryLog();
+    const following = collect(
+      followRun({ bus, log: log.read, runId, after: 0, pollMs: 10, quietMs: 600_000 }),
+    );
+    await until(() => log.reads === 1);
+    // The bus goes down; the run's events reach only the log.
+    bus.healthy = false;
+    log.append(deltaEvents(1, 3));
+    log.append([completedEvent(runId, 4)]);
+    expect(sequences(await following)).toEqual(range(1, 4));
+  });
+
   it('waits for the log to catch up with a gap instead of skipping it', async () => {
     const runId = testRunId();
     const bus = new FlakyBus();

@@ -76,10 +76,13 @@ describe('scaled mode while Redis is away', () => {
     }
 
     // The run goes on, and the held stream reaches its end from the log, with Redis still down.
+    const released = Date.now();
     call.release({ found: 'redis' });
     await waitFor('the stream to end', () =>
       stream.events.some((event) => event.event === 'response.completed'),
     );
+    // Polled from the log as soon as the bus is seen down, not after a quiet stream's 10 s.
+    expect(Date.now() - released).toBeLessThan(8_000);
     expect(redis.running).toBe(false);
     const events = await stream.done;
     const log = await cluster.events(client, created.body.id);

@@ -32,9 +32,10 @@ export interface FollowRunOptions {
  * - a live event past the next expected one means the bus lost some (a
  *   restart): they are read from the log, and the live ones wait until the
  *   log has caught up;
- * - while the bus is unhealthy (every `pollMs`), or when nothing live came
- *   for `quietMs` before the run ended, the log is read instead: a Redis
- *   outage slows a stream down, never stalls it.
+ * - while the bus is unhealthy (every `pollMs`, noticed within `pollMs` of
+ *   its going down), or when nothing live came for `quietMs` before the run
+ *   ended, the log is read instead: a Redis outage slows a stream down,
+ *   never stalls it.
  * The first read of the log throws to the caller; later ones are retried.
  * Stopping early (`return()`, `break`) or aborting releases the subscription
  * and the timer.
@@ -83,6 +84,8 @@ export async function* followRun(options: FollowRunOptions): AsyncGenerator<Resp
     };
 
     let ended = false;
+    /** When the healthy bus went quiet (nothing live to yield), for quietMs. */
+    let quietSince: number | undefined;
     for (const event of await log(last)) {
       if (event.sequence_number <= last) continue;
       last = event.sequence_number;
@@ -98,13 +101,20 @@ export async function* followRun(options: FollowRunOptions): AsyncGenerator<Resp
       }
       if (next && next.sequence_number === last + 1) {
         live.shift();
+        quietSince = undefined;
         last = next.sequence_number;
         yield next;
         ended = isTerminalEvent(next);
         continue;
       }
       // A gap (the bus lost events the log holds), an unhealthy bus, or a quiet one: read the log.
-      if (!next && bus.healthy && !(await wait(quietMs, true))) continue;
+      // A quiet wait looks at the bus every pollMs: one that went down meanwhile is not waited out.
+      if (!next && bus.healthy) {
+        quietSince ??= Date.now();
+        const left = quietSince + quietMs - Date.now();
+        if (left > 0 && (!(await wait(Math.min(left, pollMs), true)) || bus.healthy)) continue;
+      }
+      quietSince = undefined;
       const before = last;
       for (const event of await readLog()) {
         if (event.sequence_number <= last) continue;
