@@ -32,9 +32,11 @@ async function main(): Promise<void> {
     fail(`failed to start: ${(error as Error).message}`);
   }
   process.stderr.write(`${banner(config, server)}\n`);
-  void server.services.tools.builtins?.prewarm().then((ready) => {
-    if (ready) process.stderr.write(`  ${ready}\n`);
-  });
+  if (config.AGENTD_ROLE !== 'api') {
+    void server.services.tools.builtins?.prewarm().then((ready) => {
+      if (ready) process.stderr.write(`  ${ready}\n`);
+    });
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -98,7 +98,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
     answerClientErrors(server as Server);
     // Listening first: the interpreters boot in the background, never delaying the start.
-    void services.tools.builtins?.prewarm();
+    // An api process never executes a tool: nothing to boot for it.
+    if (config.AGENTD_ROLE !== 'api') void services.tools.builtins?.prewarm();
     const { port } = server.address() as AddressInfo;
     const host = config.AGENTD_HOST.includes(':') ? `[${config.AGENTD_HOST}]` : config.AGENTD_HOST;
     const openDb = db;
