@@ -16,7 +16,7 @@
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchCluster } from './scaled-cluster.mjs';
@@ -63,6 +63,53 @@ const client = (url, key) => ({
   get: (path, headers = {}) =>
     fetch(`${url}${path}`, { headers: { authorization: `Bearer ${key}`, ...headers } }),
 });
+
+// Linux's USER_HZ, the unit of /proc/<pid>/stat's CPU times.
+const CLOCK_TICKS = 100;
+
+/** CPU time (user + system, ms) a process has used; 0 once it is gone. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** The pids of the processes named `comm` (PostgreSQL's backends, the Redis server). */
+function pidsNamed(comm) {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm;
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** CPU ms so far of each party: pids by name, and every postgres and redis-server process. */
+function cpuNow(parties) {
+  const sum = (pids) => pids.reduce((total, pid) => total + cpuMs(pid), 0);
+  return {
+    ...Object.fromEntries(Object.entries(parties).map(([name, pid]) => [name, cpuMs(pid)])),
+    postgres: sum(pidsNamed('postgres')),
+    redis: sum(pidsNamed('redis-server')),
+  };
+}
+
+/** Runs `total` runs at IN_FLIGHT and returns runs/s, with each party's CPU ms per run. */
+async function measured(api, total, parties) {
+  const before = cpuNow(parties);
+  const perSecond = await throughput(api, total);
+  const after = cpuNow(parties);
+  const cpu = Object.fromEntries(
+    Object.keys(after).map((name) => [name, (after[name] - before[name]) / total]),
+  );
+  return { perSecond, cpu };
+}
 
 async function throughput(api, total) {
   let next = 0;
@@ -126,13 +173,17 @@ async function main() {
   await throughput(scaledApi, IN_FLIGHT);
   await throughput(embeddedApi, IN_FLIGHT);
   const rounds = { scaled: [], embedded: [] };
+  const scaledParties = { api: apiProc.child.pid, worker: worker.child.pid, client: process.pid };
+  const embeddedParties = { agentd: embedded.child.pid, client: process.pid };
   for (let round = 0; round < ROUNDS; round++) {
-    rounds.scaled.push(await throughput(scaledApi, RUNS_PER_ROUND));
-    rounds.embedded.push(await throughput(embeddedApi, RUNS_PER_ROUND));
+    rounds.scaled.push(await measured(scaledApi, RUNS_PER_ROUND, scaledParties));
+    rounds.embedded.push(await measured(embeddedApi, RUNS_PER_ROUND, embeddedParties));
   }
-  const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
-  const scaledRate = median(rounds.scaled);
-  const embeddedRate = median(rounds.embedded);
+  const median = (list) => [...list].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(list.length / 2)];
+  const scaledMedian = median(rounds.scaled);
+  const embeddedMedian = median(rounds.embedded);
+  const scaledRate = scaledMedian.perSecond;
+  const embeddedRate = embeddedMedian.perSecond;
   embedded.child.stdin.end();
   await once(embedded.child, 'exit');
   rmSync(embedded.dataDir, { recursive: true, force: true });
@@ -211,9 +262,17 @@ async function main() {
   console.log(
     `runs/s with ${IN_FLIGHT} in flight (${RUNS_PER_ROUND} runs a round, median of ${ROUNDS}): scaled ${scaledRate.toFixed(1)}, embedded ${embeddedRate.toFixed(1)}, ratio ${ratio.toFixed(2)} (target ≥ 0.8: ${verdict(ratio >= 0.8)})`,
   );
+  const rates = (list) => list.map((r) => r.perSecond.toFixed(0)).join(', ');
+  const cpu = (round) =>
+    Object.entries(round.cpu)
+      .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
+      .join(', ');
+  console.log(`  rounds: scaled ${rates(rounds.scaled)}; embedded ${rates(rounds.embedded)}`);
   console.log(
-    `  rounds: scaled ${rounds.scaled.map((r) => r.toFixed(0)).join(', ')}; embedded ${rounds.embedded.map((r) => r.toFixed(0)).join(', ')}`,
+    `  CPU ms per run (median round; postgres and redis-server: every process of the machine's servers):`,
   );
+  console.log(`    scaled: ${cpu(scaledMedian)}`);
+  console.log(`    embedded: ${cpu(embeddedMedian)}`);
   console.log(
     `event latency, worker's publish (after the write) to the client's receipt through the API process, ${fromPublish.length} events of ${LATENCY_RUNS} runs, ${LATENCY_IN_FLIGHT} streams at once:`,
   );
