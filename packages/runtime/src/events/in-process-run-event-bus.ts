@@ -1,11 +1,8 @@
 import type { ResponseEvent, RunEventBus, RunEventListener } from '@agentd/spec';
 import type { Logger } from 'pino';
+import { type Delivery, deliverFresh } from './deliver-fresh.js';
 
-interface Subscription {
-  readonly listener: RunEventListener;
-  /** The highest sequence number delivered (or the `after` it started from). */
-  last: number;
-}
+type Subscription = Delivery;
 
 export interface InProcessRunEventBusOptions {
   /** Told about a listener that threw; the other listeners and the publisher carry on. */
@@ -49,15 +46,7 @@ export class InProcessRunEventBus implements RunEventBus {
     this.runs.clear();
   }
 
-  private deliver(runId: string, subscription: Subscription, events: readonly ResponseEvent[]): void {
-    const fresh = events.filter((event) => event.sequence_number > subscription.last);
-    const newest = fresh.at(-1);
-    if (!newest) return;
-    subscription.last = newest.sequence_number;
-    try {
-      subscription.listener(fresh);
-    } catch (error) {
-      this.options.logger?.error({ err: error, runId }, 'run event listener failed');
-    }
+  private deliver(runId: string, subscription: Delivery, events: readonly ResponseEvent[]): void {
+    deliverFresh(subscription, events, runId, this.options.logger);
   }
 }

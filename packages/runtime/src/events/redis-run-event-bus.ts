@@ -35,6 +35,7 @@ import type { ResponseEvent, RunEventBus, RunEventListener } from '@agentd/spec'
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { closeRedisConnection, createRedisConnection, untilReady } from '../redis/redis-connection.js';
+import { type Delivery, deliverFresh } from './deliver-fresh.js';
 import { isTerminalEvent } from './terminal-event.js';
 
 export interface RedisRunEventBusOptions {
@@ -51,10 +52,7 @@ export interface RedisRunEventBusOptions {
   logger?: Logger;
 }
 
-interface Subscription {
-  readonly listener: RunEventListener;
-  /** The highest sequence number delivered (or the `after` it started from). */
-  last: number;
+interface Subscription extends Delivery {
   /**
    * Live batches held back until a replay has been read: set before SUBSCRIBE
    * is sent, since its acknowledgement and the first messages can arrive in
@@ -266,15 +264,6 @@ export class RedisRunEventBus implements RunEventBus {
   }
 
   private deliver(runId: string, subscription: Subscription, events: readonly ResponseEvent[]): void {
-    if (!subscription.active) return;
-    const fresh = events.filter((event) => event.sequence_number > subscription.last);
-    const newest = fresh.at(-1);
-    if (!newest) return;
-    subscription.last = newest.sequence_number;
-    try {
-      subscription.listener(fresh);
-    } catch (error) {
-      this.options.logger?.error({ err: error, runId }, 'run event listener failed');
-    }
+    if (subscription.active) deliverFresh(subscription, events, runId, this.options.logger);
   }
 }
