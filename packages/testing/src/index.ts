@@ -36,6 +36,7 @@ export type {
 } from './fake-openai/types.js';
 export { ApiClient, type ApiResponse, type RequestOptions } from './http-client.js';
 export { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from './postgres.js';
+export { type PostgresTestServer, startPostgresTestServer } from './postgres-server.js';
 export { pingRedis, requireTestRedis, TEST_REDIS_URL, testRedisPrefix } from './redis.js';
 export { type RedisTestServer, startRedisTestServer } from './redis-server.js';
 export { type S3TestServer, startS3TestServer } from './s3-test-server.js';

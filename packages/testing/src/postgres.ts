@@ -18,14 +18,17 @@ function withDatabase(url: string, name: string): string {
 }
 
 /** Creates a fresh, empty database for one test run, and drops it afterwards. */
-export async function createTestDatabase(prefix = 'agentd_test'): Promise<TestDatabase> {
+export async function createTestDatabase(
+  prefix = 'agentd_test',
+  serverUrl = TEST_POSTGRES_URL,
+): Promise<TestDatabase> {
   const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  const admin = new pg.Client({ connectionString: serverUrl });
   try {
     await admin.connect();
   } catch (error) {
     throw new Error(
-      `The PostgreSQL test server at ${TEST_POSTGRES_URL} is not reachable (${(error as Error).message}). ` +
+      `The PostgreSQL test server at ${serverUrl} is not reachable (${(error as Error).message}). ` +
         'Run the tests with `npm test`, which starts it, or set AGENTD_TEST_DATABASE_URL.',
     );
   }
@@ -36,9 +39,9 @@ export async function createTestDatabase(prefix = 'agentd_test'): Promise<TestDa
   }
   return {
     name,
-    url: withDatabase(TEST_POSTGRES_URL, name),
+    url: withDatabase(serverUrl, name),
     async drop() {
-      const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      const client = new pg.Client({ connectionString: serverUrl });
       await client.connect();
       try {
         await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

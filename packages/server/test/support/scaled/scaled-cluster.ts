@@ -34,6 +34,8 @@ export interface ClusterOptions {
   redisUrl?: string;
   /** Settings of every process. */
   env?: Record<string, string>;
+  /** PostgreSQL server (a superuser URL) to create the cluster's database on; default: the machine's test server. */
+  postgresUrl?: string;
 }
 
 /** A stream a test holds open: the events so far, and all of them once it ends. */
@@ -86,7 +88,7 @@ export class ScaledCluster {
 
   static async start(options: ClusterOptions = {}): Promise<ScaledCluster> {
     const redisUrl = options.redisUrl ?? (await requireTestRedis());
-    const db = await createTestDatabase('agentd_scaled');
+    const db = await createTestDatabase('agentd_scaled', options.postgresUrl);
     const fake = await startFakeOpenAI();
     const tools = await startGatedToolServer();
     return new ScaledCluster(db, redisUrl, testRedisPrefix('scaled'), fake, tools, options.env ?? {});
