@@ -70,6 +70,7 @@ export class RunRuntime<Spec = unknown> {
   private readonly created = new Map<string, StoredRun<Spec>>();
   /** Waiters in this process, told when a run here stops without being able to record its end. */
   private readonly failures = new Map<string, Set<(error: unknown) => void>>();
+  private drainStarted = false;
 
   constructor(private readonly options: RunRuntimeOptions<Spec>) {}
 
@@ -232,11 +233,17 @@ export class RunRuntime<Spec = unknown> {
     return unfinished.map((stored) => stored.id);
   }
 
+  /** Whether drain() was called: the process is stopping and takes no new work (/readyz answers 503). */
+  get draining(): boolean {
+    return this.drainStarted;
+  }
+
   /**
    * Stops claiming; runs in hand get `graceMs` to end, then are suspended
    * (left in progress, their leases handed back) for another worker.
    */
   async drain(graceMs: number): Promise<void> {
+    this.drainStarted = true;
     // Cancels are heard until the runs in hand have ended or been handed back: one may be cancelled in the grace.
     await this.consumer?.stop(graceMs);
     this.stopListening?.();

@@ -74,7 +74,17 @@ describe('scaled mode: a worker given SIGTERM drains', () => {
     expect(await cluster.holder(inHand.body.id)).toBe(draining.pid);
 
     const other = await spawnWorker(300);
+    expect((await fetch(`${draining.url}/readyz`)).status).toBe(200);
     await sigterm(draining);
+    // Not ready while it drains, so a load balancer sends it no more work; still alive.
+    const ready = await fetch(`${draining.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { checks: Record<string, string> }).checks).toMatchObject({
+      database: 'ok',
+      run_queue: 'ok',
+      draining: expect.stringMatching(/^stopping/),
+    });
+    expect((await fetch(`${draining.url}/healthz`)).status).toBe(200);
     // A run queued while it drains goes to the other worker.
     const queued = await client.post('/v1/responses', {
       input: 'look it up [drain-elsewhere]',

@@ -10,12 +10,18 @@ export interface Readiness {
 /**
  * Whether this process can do its work: the database reachable and migrated,
  * and in scaled mode Redis (live events and cancels) and the run queue.
- * Every outage is named, not only the first.
+ * Every outage is named, not only the first. A process stopping (draining
+ * its runs after SIGTERM) is not ready either, so a load balancer sends it
+ * no more work.
  */
-export async function readiness(services: Pick<Services, 'db' | 'backbone'>): Promise<Readiness> {
+export async function readiness(services: Pick<Services, 'db' | 'backbone' | 'runs'>): Promise<Readiness> {
   const [database, backbone] = await Promise.all([databaseReadiness(services), services.backbone.checks()]);
-  const ready = database.ready && Object.values(backbone).every((value) => value === 'ok');
-  return { ready, checks: { ...database.checks, ...backbone } };
+  const draining = services.runs.draining;
+  const ready = !draining && database.ready && Object.values(backbone).every((value) => value === 'ok');
+  const stopping: Record<string, string> = draining
+    ? { draining: 'stopping: finishing or handing back its runs' }
+    : {};
+  return { ready, checks: { ...database.checks, ...backbone, ...stopping } };
 }
 
 async function databaseReadiness({ db }: Pick<Services, 'db'>): Promise<Readiness> {
