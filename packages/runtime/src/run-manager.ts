@@ -19,6 +19,8 @@ export interface RunManagerOptions<Spec> {
   logger: Logger;
   /** How long a run's writes are retried while the database is unreachable (AGENTD_STORAGE_RETRY_MS). */
   storageRetryMs?: number;
+  /** Told the final status of each run that ended here (not of one suspended or lost to another worker). */
+  onEnded?: (status: string) => void;
 }
 
 /** How one execution of a run is held: the lease generation its writes are fenced with, if any. */
@@ -46,6 +48,11 @@ export class RunManager<Spec = unknown> {
     const done = this.run(stored, controller, execution).finally(() => this.active.delete(stored.id));
     this.active.set(stored.id, { controller, done });
     return done;
+  }
+
+  /** Runs executing in this process now. */
+  get running(): number {
+    return this.active.size;
   }
 
   isActive(id: string): boolean {
@@ -112,8 +119,11 @@ export class RunManager<Spec = unknown> {
       // Another worker holds the run now: this one must not write anything more.
       if (cause instanceof RunLeaseLost) throw cause;
       logger.error({ err: cause, response_id: stored.id }, 'run stopped: it could not be carried on');
-      return endFailedRun(recorder, stored, cause);
+      const failed = await endFailedRun(recorder, stored, cause);
+      this.options.onEnded?.(failed.status);
+      return failed;
     }
+    if (final.status !== 'in_progress') this.options.onEnded?.(final.status);
     return final;
   }
 }

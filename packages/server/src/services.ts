@@ -14,6 +14,7 @@ import {
   type KnowledgeOptions,
   type KnowledgeServices,
 } from './knowledge-services.js';
+import { Metrics } from './metrics/metrics.js';
 import { createModelResolver, type ModelResolver } from './models/model-resolver.js';
 import { TenantNetworkPolicies } from './network/tenant-network-policies.js';
 import { GatewayRunEnvironment } from './responses/gateway-run-environment.js';
@@ -46,6 +47,8 @@ export interface Services extends KnowledgeServices {
   runs: RunRuntime<RunSpec>;
   /** The queue, leases, live events and cancels runs travel by (embedded or scaled). */
   backbone: RunBackbone;
+  /** Prometheus metrics of this process (GET /metrics). */
+  metrics: Metrics;
   toolRepository: ToolRepository;
   tools: ToolService;
   secrets: SecretRepository;
@@ -129,7 +132,12 @@ export function createServices(
     (tenantId) => networkPolicies.policyFor(tenantId),
     builtins,
   );
+  const metrics = new Metrics({
+    queueDepth: () => backbone.queue.depth(),
+    runsInProgress: () => manager.running,
+  });
   const manager = new RunManager<RunSpec>({
+    onEnded: (status) => metrics.runEnded(status),
     store: responses,
     bus,
     logger,
@@ -178,6 +186,7 @@ export function createServices(
     models,
     runs,
     backbone,
+    metrics,
     toolRepository,
     tools,
     secrets,

@@ -56,7 +56,7 @@ export function banner(config: Config, server: RunningServer): string {
 const ROLES: Record<Config['AGENTD_ROLE'], string> = {
   all: 'API and runs',
   api: 'API only; workers execute the runs',
-  worker: 'executes runs; serves no API, only /healthz and /readyz',
+  worker: 'executes runs; serves no API, only /healthz, /readyz and /metrics',
 };
 
 /** Embedded or scaled (DATABASE_URL and REDIS_URL), and what this process does (AGENTD_ROLE). */

@@ -35,11 +35,12 @@ describe('scaled mode: any API process streams and cancels any run', () => {
   it('names its mode and role at start; a worker serves only its probes', async () => {
     for (const worker of workers) {
       expect(worker.stderr()).toContain(
-        '  mode:      scaled (PostgreSQL and Redis), role worker: executes runs; serves no API, only /healthz and /readyz\n',
+        '  mode:      scaled (PostgreSQL and Redis), role worker: executes runs; serves no API, only /healthz, /readyz and /metrics\n',
       );
       expect(worker.stderr()).not.toContain('  try:  ');
       expect((await fetch(`${worker.url}/healthz`)).status).toBe(200);
       expect((await fetch(`${worker.url}/readyz`)).status).toBe(200);
+      expect(await (await fetch(`${worker.url}/metrics`)).text()).toMatch(/^agentd_run_queue_depth \d+$/m);
       const api = cluster.api(worker);
       for (const path of ['/v1/responses', '/openapi.json', '/docs']) {
         const refused = await api.get(path);

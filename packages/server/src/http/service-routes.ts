@@ -55,14 +55,20 @@ window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#reference', deepLi
 </body>
 </html>`;
 
-/** Liveness and readiness: all a worker process serves (AGENTD_ROLE=worker). */
+/** Liveness, readiness and metrics: all a worker process serves (AGENTD_ROLE=worker). */
 export function probeRoutes() {
-  return newRouter()
+  const router = newRouter()
     .openapi(healthz, (c) => c.json({ status: 'ok' }, 200))
     .openapi(readyz, async (c) => {
       const { ready, checks } = await readiness(c.get('services'));
       return ready ? c.json({ status: 'ok', checks }, 200) : c.json({ status: 'unavailable', checks }, 503);
     });
+  // Prometheus's text format, public like the probes: it holds no tenant, id or credential.
+  router.get('/metrics', async (c) => {
+    const { body, contentType } = await c.get('services').metrics.render();
+    return c.body(body, 200, { 'content-type': contentType });
+  });
+  return router;
 }
 
 /** Liveness, readiness, the generated OpenAPI document and the API reference page (all public). */

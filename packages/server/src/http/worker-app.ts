@@ -25,7 +25,7 @@ export function createWorkerApp(services: Services): OpenAPIHono<AppEnv> {
       new AgentdError(
         'not_found',
         'route_not_found',
-        `No route for ${c.req.method} ${c.req.path}: this is a worker process (AGENTD_ROLE=worker), which serves only /healthz and /readyz; send API requests to an api process.`,
+        `No route for ${c.req.method} ${c.req.path}: this is a worker process (AGENTD_ROLE=worker), which serves only /healthz, /readyz and /metrics; send API requests to an api process.`,
       ),
     ),
   );

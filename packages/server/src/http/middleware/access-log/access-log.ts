@@ -16,17 +16,20 @@ export function accessLog(logger: Logger): MiddlewareHandler<AppEnv> {
       await next();
     } finally {
       const principal = c.get('principal');
+      const route = routePath(c, -1);
+      const ms = performance.now() - started;
       logger.info(
         {
           request_id: requestId,
           tenant: principal?.tenantId ?? null,
           method: c.req.method,
-          route: routePath(c, -1),
+          route,
           status: c.res.status,
-          duration_ms: Math.round((performance.now() - started) * 100) / 100,
+          duration_ms: Math.round(ms * 100) / 100,
         },
         'request',
       );
+      c.get('services')?.metrics.observeRequest(c.req.method, route, c.res.status, ms / 1000);
     }
   };
 }
