@@ -17,7 +17,9 @@ export async function openGraphilePool(options: {
 }): Promise<pg.Pool> {
   const { logger, what } = options;
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxPoolSize });
-  const onError = (error: Error) => logger.warn({ err: error }, `a database connection of ${what} failed`);
+  // Only what says why: a pg client's error can carry the whole client (type tables, queries).
+  const onError = (error: Error & { code?: string }) =>
+    logger.warn({ error: error.message, code: error.code }, `a database connection of ${what} failed`);
   pool.on('error', onError);
   pool.on('connect', (client) => client.on('error', onError));
   try {
