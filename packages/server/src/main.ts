@@ -37,6 +37,11 @@ async function main(): Promise<void> {
       if (ready) process.stderr.write(`  ${ready}\n`);
     });
   }
+  // A promise nobody awaited that failed (a boot cut short by shutdown, say) is a bug to log, not a
+  // reason to take down the runs in progress with the process.
+  process.on('unhandledRejection', (reason) => {
+    server.services.logger.error({ err: reason }, 'unhandled rejection');
+  });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -44,7 +49,10 @@ async function main(): Promise<void> {
     server.services.logger.info({ signal }, 'shutting down');
     server.close().then(
       () => process.exit(0),
-      () => process.exit(1),
+      (error: unknown) => {
+        server.services.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
     );
   };
   process.on('SIGINT', () => stop('SIGINT'));

@@ -194,6 +194,13 @@ async function stopWithSigterm(proc: ServerProcess): Promise<Exit> {
   return waitForExit(proc);
 }
 
+/** SIGTERM: the server stops cleanly (exit 0); a failure shows what it printed, to say why. */
+async function expectCleanExit(proc: ServerProcess): Promise<void> {
+  const exit = await stopWithSigterm(proc);
+  const printed = `stderr:\n${proc.stderr()}\nstdout (its end):\n${proc.stdout().slice(-4000)}`;
+  expect(exit, printed).toEqual({ code: 0, signal: null });
+}
+
 /** The non-empty lines a process printed on stderr. */
 function stderrLines(proc: ServerProcess): string[] {
   return proc
@@ -443,7 +450,7 @@ describe('the admin key in embedded mode', () => {
     });
     expect((await api.withKey(undefined).get('/v1/me')).status).toBe(401);
 
-    expect(await stopWithSigterm(first)).toEqual({ code: 0, signal: null });
+    await expectCleanExit(first);
 
     const second = spawnServer(env);
     const url2 = await waitForListening(second);
@@ -456,7 +463,7 @@ describe('the admin key in embedded mode', () => {
     expect(readFileSync(keyFile, 'utf8').trim()).toBe(key);
     expect((await new ApiClient(url2, key).get('/v1/me')).status).toBe(200);
 
-    expect(await stopWithSigterm(second)).toEqual({ code: 0, signal: null });
+    await expectCleanExit(second);
   });
 
   it('is set by AGENTD_ADMIN_KEY: that key works and a different one does not', {
@@ -479,7 +486,7 @@ describe('the admin key in embedded mode', () => {
     expect(wrong.status).toBe(401);
     expect(wrong.body.error).toBeDefined();
 
-    expect(await stopWithSigterm(first)).toEqual({ code: 0, signal: null });
+    await expectCleanExit(first);
 
     // Restarting with another AGENTD_ADMIN_KEY replaces the key (the runbook's "lost it?").
     const second = spawnServer({ AGENTD_PORT: '0', AGENTD_DATA_DIR: dataDir, AGENTD_ADMIN_KEY: keyB });
@@ -487,7 +494,7 @@ describe('the admin key in embedded mode', () => {
     expect((await new ApiClient(url2, keyB).get('/v1/me')).status).toBe(200);
     expect((await new ApiClient(url2, keyA).get('/v1/me')).status).toBe(401);
 
-    expect(await stopWithSigterm(second)).toEqual({ code: 0, signal: null });
+    await expectCleanExit(second);
   });
 });
 
@@ -523,7 +530,7 @@ describe('the embedded data directory', () => {
     expect((await api.get(`/v1/agents/${created.body.id}`)).status).toBe(200);
     expect(readFileSync(lockFile, 'utf8').trim()).toBe(String(first.child.pid));
 
-    expect(await stopWithSigterm(first)).toEqual({ code: 0, signal: null });
+    await expectCleanExit(first);
   });
 
   it('is taken over from a crashed (SIGKILLed) server, with its data', { timeout: 120_000 }, async () => {
@@ -545,7 +552,7 @@ describe('the embedded data directory', () => {
     const got = await new ApiClient(url2, key).get(`/v1/agents/${created.body.id}`);
     expect(got.status).toBe(200);
     expect(got.body).toEqual(created.body);
-    expect(await stopWithSigterm(next)).toEqual({ code: 0, signal: null });
+    await expectCleanExit(next);
   });
 
   it('is unlocked when SIGTERM stops the server, which exits 0', { timeout: 120_000 }, async () => {
@@ -557,7 +564,7 @@ describe('the embedded data directory', () => {
     expect(readFileSync(lockFile, 'utf8').trim()).toBe(String(proc.child.pid));
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
 
-    expect(await stopWithSigterm(proc)).toEqual({ code: 0, signal: null });
+    await expectCleanExit(proc);
     expect(existsSync(lockFile)).toBe(false);
     expect(proc.stdout()).toContain('"msg":"shutting down"');
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
@@ -567,7 +574,7 @@ describe('the embedded data directory', () => {
     const url2 = await waitForListening(next);
     expect(next.stderr()).toContain(`admin key: in ${join(dataDir, 'admin-key')}`);
     expect((await fetch(`${url2}/readyz`)).status).toBe(200);
-    expect(await stopWithSigterm(next)).toEqual({ code: 0, signal: null });
+    await expectCleanExit(next);
     expect(existsSync(lockFile)).toBe(false);
   });
 });
@@ -671,7 +678,7 @@ describe('built-in tools at shutdown', () => {
       const chromium = descendants(pid).filter((child) => /chrom/i.test(child.command));
       expect(chromium.length).toBeGreaterThan(0);
 
-      expect(await stopWithSigterm(proc)).toEqual({ code: 0, signal: null });
+      await expectCleanExit(proc);
       for (let i = 0; i < 100 && chromium.some((child) => isAlive(child.pid)); i++) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
