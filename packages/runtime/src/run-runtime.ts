@@ -200,17 +200,8 @@ export class RunRuntime<Spec = unknown> {
         await leases.finish(lease);
         throw notCancellable(current);
       }
-      const recorder = new RunRecorder(
-        this.options.store,
-        this.options.bus,
-        stored.tenantId,
-        stored.id,
-        current.lastSequence,
-        { generation: lease.generation },
-      );
       const response = { ...current.snapshot, status: 'cancelled' as const, completed_at: nowSeconds() };
-      recorder.append({ type: 'response.cancelled', response }, response);
-      await recorder.flush();
+      await this.recordEnd(current, response, lease.generation);
       await leases.finish(lease);
       return response;
     }
@@ -297,13 +288,6 @@ export class RunRuntime<Spec = unknown> {
   /** A run claimed and dropped too many times fails, with that reason. */
   private async failExhausted(stored: StoredRun<Spec>, claims: number): Promise<void> {
     if (isTerminal(stored.snapshot.status)) return;
-    const recorder = new RunRecorder(
-      this.options.store,
-      this.options.bus,
-      stored.tenantId,
-      stored.id,
-      stored.lastSequence,
-    );
     const response: ResponseObject = {
       ...stored.snapshot,
       status: 'failed',
@@ -313,7 +297,29 @@ export class RunRuntime<Spec = unknown> {
         message: `The run was interrupted by a worker failure ${claims} times and was given up.`,
       },
     };
-    recorder.append({ type: 'response.failed', response }, response);
+    await this.recordEnd(stored, response);
+  }
+
+  /**
+   * Records the end of a run that is not executing here (cancelled before a
+   * worker took it, given up after too many takeovers): one terminal event
+   * after its last, fenced with `generation` when this process holds its lease.
+   */
+  private async recordEnd(
+    run: StoredRun<Spec>,
+    response: ResponseObject,
+    generation?: number,
+  ): Promise<void> {
+    const recorder = new RunRecorder(
+      this.options.store,
+      this.options.bus,
+      run.tenantId,
+      run.id,
+      run.lastSequence,
+      generation === undefined ? {} : { generation },
+    );
+    const type = `response.${response.status}` as 'response.failed' | 'response.cancelled';
+    recorder.append({ type, response }, response);
     await recorder.flush();
   }
 

@@ -1,7 +1,6 @@
 import type { RunCancels } from '@agentd/spec';
 import type { Logger } from 'pino';
-
-type CancelListener = (runId: string, reason: string) => void;
+import { type CancelListener, CancelListeners } from './cancel-listeners.js';
 
 export interface InProcessRunCancelsOptions {
   /** Told about a listener that threw; the others still hear the cancel. */
@@ -10,29 +9,20 @@ export interface InProcessRunCancelsOptions {
 
 /** The embedded cancels: every run lives in this process, so a request goes straight to its listeners. */
 export class InProcessRunCancels implements RunCancels {
-  private readonly listeners = new Set<CancelListener>();
+  private readonly listeners: CancelListeners;
   private closed = false;
 
-  constructor(private readonly options: InProcessRunCancelsOptions = {}) {}
+  constructor(options: InProcessRunCancelsOptions = {}) {
+    this.listeners = new CancelListeners(options.logger);
+  }
 
   async request(runId: string, reason: string): Promise<void> {
     if (this.closed) throw new Error('The run cancels are closed');
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(runId, reason);
-      } catch (error) {
-        this.options.logger?.error({ err: error, runId }, 'cancel listener failed');
-      }
-    }
+    this.listeners.tell(runId, reason);
   }
 
   listen(listener: CancelListener): () => void {
-    if (this.closed) return () => {};
-    const entry: CancelListener = (runId, reason) => listener(runId, reason);
-    this.listeners.add(entry);
-    return () => {
-      this.listeners.delete(entry);
-    };
+    return this.closed ? () => {} : this.listeners.add(listener);
   }
 
   async close(): Promise<void> {

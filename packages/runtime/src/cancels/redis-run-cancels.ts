@@ -13,8 +13,7 @@ import type { RunCancels } from '@agentd/spec';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { closeRedisConnection, createRedisConnection, untilReady } from '../redis/redis-connection.js';
-
-type CancelListener = (runId: string, reason: string) => void;
+import { type CancelListener, CancelListeners } from './cancel-listeners.js';
 
 export interface RedisRunCancelsOptions {
   /** The Redis server, as `redis://[:password@]host:port[/db]`. */
@@ -42,7 +41,7 @@ export class RedisRunCancels implements RunCancels {
   private readonly commands: Redis;
   private readonly subscriber: Redis;
   private readonly channel: string;
-  private readonly listeners = new Set<CancelListener>();
+  private readonly listeners: CancelListeners;
   private subscribed: Promise<void> | undefined;
   private listening = false;
   private closed = false;
@@ -50,6 +49,7 @@ export class RedisRunCancels implements RunCancels {
   /** Connects in the background; cancels are heard once the channel is subscribed. */
   constructor(private readonly options: RedisRunCancelsOptions) {
     this.channel = `${options.prefix ?? 'agentd:'}cancels`;
+    this.listeners = new CancelListeners(options.logger);
     this.commands = createRedisConnection(options.url, 'agentd-run-cancels', options.logger);
     this.subscriber = createRedisConnection(options.url, 'agentd-run-cancels-sub', options.logger);
     this.subscriber.on('message', (channel: string, message: string) => this.onMessage(channel, message));
@@ -86,12 +86,7 @@ export class RedisRunCancels implements RunCancels {
   }
 
   listen(listener: CancelListener): () => void {
-    if (this.closed) return () => {};
-    const entry: CancelListener = (runId, reason) => listener(runId, reason);
-    this.listeners.add(entry);
-    return () => {
-      this.listeners.delete(entry);
-    };
+    return this.closed ? () => {} : this.listeners.add(listener);
   }
 
   async close(): Promise<void> {
@@ -113,12 +108,6 @@ export class RedisRunCancels implements RunCancels {
       this.options.logger?.warn({ channel }, 'unreadable cancel message dropped');
       return;
     }
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(cancel.runId, cancel.reason);
-      } catch (error) {
-        this.options.logger?.error({ err: error, runId: cancel.runId }, 'cancel listener failed');
-      }
-    }
+    this.listeners.tell(cancel.runId, cancel.reason);
   }
 }
