@@ -17,7 +17,7 @@ export {
 } from '@agentd/net-policy';
 export { type BrowserLimits, browserLimits } from './browser/browser-limits.js';
 export { BrowserPool, type BrowserPoolOptions, type BrowserPoolStats } from './browser/browser-pool.js';
-export { BrowserSession, type PageSnapshot, type Screenshot } from './browser/browser-session.js';
+export { BrowserSession, type Screenshot } from './browser/browser-session.js';
 export {
   type BrowserAction,
   type BrowserToolArgs,
@@ -27,6 +27,7 @@ export {
 } from './browser/browser-tool.js';
 export { DEFAULT_CHROMIUM_PATH } from './browser/chromium-launcher.js';
 export { chromiumProcessIds, memoryOf } from './browser/chromium-processes.js';
+export type { PageSnapshot } from './browser/current-page.js';
 export type { OpenTimings } from './browser/open-timings.js';
 export type { RequestRecord } from './browser/route-guard.js';
 export { findWebToolError, type WebErrorCode, WebToolError } from './errors.js';

@@ -4,49 +4,19 @@ import type { Dispatcher } from 'undici';
 import { WebToolError } from '../errors.js';
 import { type FindResult, findInParts } from '../extract/find-in-parts.js';
 import type { ExtractedPage } from '../extract/html-to-markdown.js';
-import type { PageLink } from '../extract/number-links.js';
 import { paginate } from '../extract/paginate.js';
-import { renderPart } from '../extract/render-part.js';
 import type { BrowserLimits } from './browser-limits.js';
+import { type CurrentPage, type PageSnapshot, rangeOf, snapshotOf } from './current-page.js';
 import { DeadlineExceeded, withDeadline } from './deadline.js';
 import { followNavigation } from './follow-navigation.js';
 import { isClosedError } from './navigation-failure.js';
-import type { OpenTimings } from './open-timings.js';
 import { readPage } from './read-page.js';
 import { CUT_AT_LIMIT, type RequestRecord, RouteGuard } from './route-guard.js';
-
-/** One part of the page the session is on, as the model reads it. */
-export interface PageSnapshot {
-  url: string;
-  title: string;
-  /** HTTP status of the main document; undefined when the page came from the history cache. */
-  status: number | undefined;
-  /** 1-based. */
-  part: number;
-  partCount: number;
-  /** Title, URL, the part's markdown and its link table. */
-  content: string;
-  /** Requests of the page that were refused or failed. */
-  refused: RequestRecord[];
-  notes: string[];
-  /** Where the time of the navigation that loaded this page went (unchanged by scroll). */
-  timings: OpenTimings;
-}
 
 export interface Screenshot {
   png: Uint8Array;
   url: string;
   title: string;
-}
-
-interface CurrentPage {
-  extracted: ExtractedPage;
-  parts: string[];
-  part: number;
-  status: number | undefined;
-  refused: RequestRecord[];
-  notes: string[];
-  timings: OpenTimings;
 }
 
 /**
@@ -218,7 +188,7 @@ export class BrowserSession {
           current.parts.length,
         ] as const)
         .catch(() => {});
-      return this.#snapshot(current);
+      return snapshotOf(current);
     });
   }
 
@@ -317,21 +287,7 @@ export class BrowserSession {
         totalMs: Date.now() - started,
       },
     };
-    return this.#snapshot(this.#current);
-  }
-
-  #snapshot(current: CurrentPage): PageSnapshot {
-    return {
-      url: current.extracted.url,
-      title: current.extracted.title,
-      status: current.status,
-      part: current.part + 1,
-      partCount: current.parts.length,
-      content: renderPart(current.extracted, current.parts, current.part),
-      refused: current.refused,
-      notes: current.notes,
-      timings: current.timings,
-    };
+    return snapshotOf(this.#current);
   }
 
   #requireCurrent(): CurrentPage {
@@ -396,8 +352,4 @@ export class BrowserSession {
     }
     return error;
   }
-}
-
-function rangeOf(links: readonly PageLink[]): string {
-  return links.length === 0 ? 'it has no links' : `links are numbered 1 to ${links.length}`;
 }

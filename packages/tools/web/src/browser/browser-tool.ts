@@ -4,7 +4,8 @@ import { WebToolError } from '../errors.js';
 import { failureResult, integerArgument } from '../tool-errors.js';
 import { wrapUntrusted } from '../untrusted/untrusted-content.js';
 import type { BrowserPool } from './browser-pool.js';
-import type { PageSnapshot, Screenshot } from './browser-session.js';
+import type { Screenshot } from './browser-session.js';
+import type { PageSnapshot } from './current-page.js';
 
 export type BrowserAction = 'open' | 'find' | 'scroll' | 'follow' | 'back' | 'screenshot';
 
