@@ -4,7 +4,9 @@ import type {
   ModelMessage,
   ModelToolCall,
   OutputItem,
+  OutputTextPart,
   ReasoningItem,
+  ReasoningTextPart,
   ResponseEventBody,
   ResponseObject,
 } from '@agentd/spec';
@@ -14,6 +16,13 @@ import { checkedEvent, type StreamCheck, type StreamCheckStep, WITHHELD_ANSWER }
 import type { RunLoopInput } from './run-loop-input.js';
 import { DeltaCoalescer } from './text-coalescer.js';
 import { citationSources, findUrlCitations } from './url-citations.js';
+
+/** Where a delta goes: its item, the item's place in the output, and the part (always the first). */
+interface ContentRef {
+  item_id: string;
+  output_index: number;
+  content_index: number;
+}
 
 export interface PendingCall {
   item: FunctionCallItem;
@@ -143,6 +152,22 @@ export async function streamTurn(
     items.push(done);
     reasoning = undefined;
   };
+  /**
+   * Announces a streamed message or reasoning item and its empty first part
+   * (OpenAI's clients add the part before its deltas), and returns its index
+   * and the coalescer its deltas go through.
+   */
+  const openItem = (
+    item: MessageItem | ReasoningItem,
+    part: OutputTextPart | ReasoningTextPart,
+    deltaEvent: (delta: string, ref: ContentRef) => ResponseEventBody,
+  ) => {
+    const index = outputCount++;
+    const ref = { item_id: item.id, output_index: index, content_index: 0 };
+    emit({ type: 'response.output_item.added', output_index: index, item });
+    emit({ type: 'response.content_part.added', ...ref, part });
+    return { index, coalescer: new DeltaCoalescer(interval, (delta) => emit(deltaEvent(delta, ref))) };
+  };
   const startCall = (index: number, id: string, name: string) => {
     const item: FunctionCallItem = {
       type: 'function_call',
@@ -188,21 +213,12 @@ export async function streamTurn(
             content: [],
             status: 'in_progress',
           };
-          const index = outputCount++;
-          emit({ type: 'response.output_item.added', output_index: index, item });
-          emit({
-            type: 'response.content_part.added',
-            item_id: item.id,
-            output_index: index,
-            content_index: 0,
-            part: { type: 'output_text', text: '', annotations: [] },
-          });
-          const coalescer = new DeltaCoalescer(interval, (delta) =>
-            emit({
+          const { index, coalescer } = openItem(
+            item,
+            { type: 'output_text', text: '', annotations: [] },
+            (delta, ref) => ({
               type: 'response.output_text.delta',
-              item_id: item.id,
-              output_index: index,
-              content_index: 0,
+              ...ref,
               delta,
               logprobs: logprobs.take(),
             }),
@@ -224,25 +240,11 @@ export async function streamTurn(
             content: [],
             status: 'in_progress',
           };
-          const index = outputCount++;
-          emit({ type: 'response.output_item.added', output_index: index, item });
-          // OpenAI's clients add the part before its deltas, as for a message's text.
-          emit({
-            type: 'response.content_part.added',
-            item_id: item.id,
-            output_index: index,
-            content_index: 0,
-            part: { type: 'reasoning_text', text: '' },
-          });
-          const coalescer = new DeltaCoalescer(interval, (delta) =>
-            emit({
-              type: 'response.reasoning_text.delta',
-              item_id: item.id,
-              output_index: index,
-              content_index: 0,
-              delta,
-            }),
-          );
+          const { index, coalescer } = openItem(item, { type: 'reasoning_text', text: '' }, (delta, ref) => ({
+            type: 'response.reasoning_text.delta',
+            ...ref,
+            delta,
+          }));
           reasoning = { item, index, text: '', coalescer };
         }
         reasoning.text += part.delta;
