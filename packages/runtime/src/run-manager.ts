@@ -55,10 +55,6 @@ export class RunManager<Spec = unknown> {
     return this.active.size;
   }
 
-  isActive(id: string): boolean {
-    return this.active.has(id);
-  }
-
   /** Waits for a run in this process, if there is one. */
   wait(id: string): Promise<ResponseObject> | undefined {
     return this.active.get(id)?.done;

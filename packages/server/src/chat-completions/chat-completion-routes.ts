@@ -1,4 +1,5 @@
 import { isTerminal } from '@agentd/core';
+import { isTerminalEvent } from '@agentd/runtime';
 import type { ResponseObject } from '@agentd/spec';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -13,7 +14,6 @@ import { ChatAnswer, finishReasonOf, pendingToolCalls, usageOf } from './chat-an
 import { type ChatRun, chatError, chunkOf, completionOf } from './chat-frames.js';
 import { toResponseRequest } from './chat-request.js';
 import { ChatCompletionRequestSchema, ChatCompletionSchema } from './chat-schema.js';
-import { isTerminalEvent, runEvents } from './run-events.js';
 
 export const RESPONSE_ID_HEADER = 'x-agentd-response-id';
 
@@ -67,7 +67,7 @@ export function chatCompletionRoutes() {
     const answer = new ChatAnswer(stored.id);
     let text = '';
     let final: ResponseObject | undefined;
-    for await (const event of runEvents(services, stored, signal)) {
+    for await (const event of services.runs.follow(stored, 0, signal)) {
       text += answer.textOf(event) ?? '';
       if (isTerminalEvent(event) && 'response' in event) final = event.response;
     }
@@ -118,7 +118,7 @@ function streamChat(
     }, services.config.AGENTD_SSE_HEARTBEAT_MS);
     try {
       await chunk({ role: 'assistant', content: '' });
-      for await (const event of runEvents(services, stored, signal)) {
+      for await (const event of services.runs.follow(stored, 0, signal)) {
         const text = answer.textOf(event);
         if (text) await chunk({ content: text });
         if (!isTerminalEvent(event) || !('response' in event)) continue;
