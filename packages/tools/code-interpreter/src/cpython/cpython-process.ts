@@ -73,7 +73,10 @@ export class CPythonProcess implements PooledRunner {
     child.stderr!.on('data', (chunk: Buffer) => {
       this.#stderrTail = (this.#stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL);
     });
-    this.#stdin.on('error', () => undefined);
+    // A pipe to a sandbox that is killed (a pool closing mid-boot) can fail with EPIPE or ECONNRESET;
+    // the exit handler below says what became of the process, so these errors need no more than a listener,
+    // without which they would take the whole server down. The seccomp pipe is one of them.
+    for (const stream of child.stdio) stream?.on('error', () => undefined);
     child.on('exit', (code, signal) => {
       this.#alive = false;
       const why = `the sandbox process exited (${signal ?? `code ${code}`})${this.#stderrTail ? `: ${this.#stderrTail.trim()}` : ''}`;
