@@ -63,10 +63,14 @@ describe('scaled mode while Redis is away', () => {
 
     await redis.kill();
     for (const proc of [api, worker]) {
+      // Each Redis connection (events, cancels) notices the outage on its own: wait until both have.
       const down = await waitFor(`${proc.role} to report Redis down`, async () => {
         const ready = await readyz(proc);
-        return ready.status === 503 ? ready : undefined;
+        const checks = ready.checks as Record<string, string> | undefined;
+        const both = checks?.redis_events === 'unreachable' && checks?.redis_cancels === 'unreachable';
+        return ready.status === 503 && both ? ready : undefined;
       });
+      expect(down.status).toBe(503);
       expect(down.checks).toMatchObject({
         database: 'ok',
         redis_events: 'unreachable',
