@@ -41,5 +41,13 @@ export {
   schemaProblems,
 } from './structured-output.js';
 export { DeltaCoalescer } from './text-coalescer.js';
+export {
+  allGates,
+  deniedToolOutput,
+  type GatedToolCall,
+  type ToolCallDenial,
+  type ToolCallDenialKind,
+  type ToolCallGate,
+} from './tool-gate.js';
 export { type CitationSource, citationSources, findUrlCitations } from './url-citations.js';
 export { validateArguments } from './validate-arguments.js';

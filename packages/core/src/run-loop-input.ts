@@ -10,6 +10,7 @@ import type { HostedItemPrefix } from './hosted-items.js';
 import type { RunChecks } from './run-checks.js';
 import type { RunEventSink } from './run-event-sink.js';
 import type { RunTool, ToolScope } from './run-tool.js';
+import type { ToolCallGate } from './tool-gate.js';
 
 /** What one run of the loop is given. */
 export interface RunLoopInput {
@@ -46,6 +47,8 @@ export interface RunLoopInput {
   coalesceMs?: number;
   /** Safety checks on the input, tool results and streamed output (the safety pipeline plugs in here). */
   checks?: RunChecks;
+  /** Decides, before each tool call runs, whether it may (policies, rate limits, quotas, budgets). */
+  toolGate?: ToolCallGate;
   /** Largest tool output handed to the model, in characters. */
   maxToolOutputChars?: number;
   now?: () => number;

@@ -6,6 +6,7 @@ import { RunSuspended } from './run-errors.js';
 import type { RunLoopInput } from './run-loop-input.js';
 import type { RunTool, ToolReport, ToolResult, ToolScope } from './run-tool.js';
 import { toStorableText } from './storable-text.js';
+import { deniedToolOutput, type ToolCallGate } from './tool-gate.js';
 import { validateArguments } from './validate-arguments.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -22,6 +23,8 @@ export interface ExecutionOptions {
   scope?: ToolScope;
   /** Checks each result before it enters the context (the safety pipeline). */
   checks?: RunChecks;
+  /** Decides whether each call may run (policies, limits, quotas, budgets). */
+  gate?: ToolCallGate;
 }
 
 /** The execution options of a run's tool calls. */
@@ -41,10 +44,14 @@ export function executionOptions(
     outputIndex,
     ...(input.toolScope ? { scope: input.toolScope } : {}),
     ...(input.checks ? { checks: input.checks } : {}),
+    ...(input.toolGate ? { gate: input.toolGate } : {}),
   };
 }
 
-type Outcome = { status: 'completed' | 'failed' | 'invalid_arguments' | 'cancelled'; output: string };
+type Outcome = {
+  status: 'completed' | 'failed' | 'invalid_arguments' | 'cancelled' | 'denied';
+  output: string;
+};
 
 /**
  * Runs one turn's tool calls in parallel. Each call's arguments are checked
@@ -144,6 +151,18 @@ async function runOne(
       status: 'invalid_arguments',
       output: `Error: invalid arguments for ${name}: ${check.message}. The call was not executed; correct the arguments and call it again.`,
     };
+  }
+  const denial = await options.gate?.({ name, arguments: check.value, callId }, options.signal);
+  if (denial) {
+    options.emit({
+      type: 'response.tool_call.denied',
+      call_id: callId,
+      name,
+      by: denial.by,
+      reason: denial.reason,
+      ...(denial.policyId === undefined ? {} : { policy_id: denial.policyId }),
+    });
+    return { status: 'denied', output: deniedToolOutput(name, denial) };
   }
   const timeoutMs = tool.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const call = callSignal(options.signal, timeoutMs);

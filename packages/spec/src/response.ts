@@ -149,8 +149,17 @@ export type ResponseEventBody =
       item_id: string;
       call_id: string;
       name: string;
-      status: 'completed' | 'failed' | 'invalid_arguments' | 'cancelled';
+      status: 'completed' | 'failed' | 'invalid_arguments' | 'cancelled' | 'denied';
       duration_ms: number;
+    }
+  | {
+      // A tool call the control plane stopped before it ran (a policy, a rate limit, a quota, a budget).
+      type: 'response.tool_call.denied';
+      call_id: string;
+      name: string;
+      by: 'policy' | 'rate_limit' | 'quota' | 'budget';
+      reason: string;
+      policy_id?: string;
     }
   | {
       type: 'response.tool_call.routed';

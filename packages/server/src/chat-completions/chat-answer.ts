@@ -109,6 +109,7 @@ function detailOf(args: string): string {
 function failureOf(name: string, status: string): string {
   if (status === 'invalid_arguments') return `${name} was called with invalid arguments; the model was told.`;
   if (status === 'cancelled') return `${name} was cancelled.`;
+  if (status === 'denied') return `${name} was not run: the platform's policies or limits denied it.`;
   return `${name} failed; the model was told why.`;
 }
 

@@ -25,6 +25,7 @@ export const AGENTD_EVENT_TYPES = [
   'response.tool_call.completed',
   'response.tool_call.routed',
   'response.tool_call.fallback',
+  'response.tool_call.denied',
   'response.safety.checked',
   // OpenAI's stream has no cancelled event: the default view sends it as response.failed (below).
   'response.cancelled',
