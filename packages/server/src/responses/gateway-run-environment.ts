@@ -1,4 +1,4 @@
-import type { RunTool, ToolScope } from '@agentd/core';
+import { allGates, type RunTool, type ToolCallGate, type ToolScope } from '@agentd/core';
 import type { NetworkPolicy } from '@agentd/net-policy';
 import type { PreparedRun, RunEnvironment, StoredRun } from '@agentd/runtime';
 import type { Item, ResponseObject } from '@agentd/spec';
@@ -40,7 +40,18 @@ export interface GatewayRunEnvironmentOptions {
   memoryTokens?: number;
   /** Where inline function tools with an `endpoint` may connect, per tenant. */
   networkPolicies?: TenantNetworkPolicies;
+  /**
+   * The control plane's gates on each run's tool calls (policies, rate
+   * limits, quotas, budgets), in the order they are asked; the first denial wins.
+   */
+  toolGates?: readonly ToolGateFactory[];
 }
+
+/** Builds one control's gate for a run (undefined when it has nothing to say about this run). */
+export type ToolGateFactory = (
+  run: StoredRun<RunSpec>,
+  scope: ToolScope,
+) => ToolCallGate | undefined | Promise<ToolCallGate | undefined>;
 
 /**
  * The gateway's side of executing a run: resolves a stored run's spec into
@@ -80,6 +91,8 @@ export class GatewayRunEnvironment implements RunEnvironment<RunSpec> {
             return [];
           })
       : [];
+    const gates = await Promise.all((this.options.toolGates ?? []).map((factory) => factory(stored, scope)));
+    const toolGate = allGates(gates.filter((gate): gate is ToolCallGate => gate !== undefined));
     return {
       model: models.resolve(spec.model),
       settings: spec.settings,
@@ -88,6 +101,7 @@ export class GatewayRunEnvironment implements RunEnvironment<RunSpec> {
       history: [...stored.history, ...stored.input],
       tools,
       toolScope: scope,
+      ...(toolGate ? { toolGate } : {}),
       maxSteps: spec.max_steps,
       maxTotalTokens: spec.max_total_tokens,
       ...loopOptions(spec),
