@@ -1,9 +1,11 @@
 import type {
+  IncompleteDetails,
   Item,
   LanguageModel,
   ModelSettings,
   ModelToolChoice,
   ResponseObject,
+  ResponseUsage,
   TextFormat,
 } from '@agentd/spec';
 import type { HostedItemPrefix } from './hosted-items.js';
@@ -49,6 +51,12 @@ export interface RunLoopInput {
   checks?: RunChecks;
   /** Decides, before each tool call runs, whether it may (policies, rate limits, quotas, budgets). */
   toolGate?: ToolCallGate;
+  /**
+   * Asked before each model call with the run's usage so far: an answer ends
+   * the run `incomplete` with those details instead of calling the model
+   * (the control plane's token and cost budgets plug in here).
+   */
+  beforeModelCall?: (usage: ResponseUsage) => Promise<IncompleteDetails | undefined>;
   /** Largest tool output handed to the model, in characters. */
   maxToolOutputChars?: number;
   now?: () => number;

@@ -95,6 +95,8 @@ export async function runLoop(input: RunLoopInput): Promise<ResponseObject> {
     for (let step = (input.stepsTaken ?? 0) + 1; ; step++) {
       if (step > input.maxSteps) return await finish('incomplete', incomplete('max_steps', usage));
       throwIfAborted(input.signal);
+      const stop = await input.beforeModelCall?.(usage);
+      if (stop) return await finish('incomplete', { incomplete_details: stop, usage });
       const messages = fitToBudget(
         system,
         itemsToMessages([...history, ...runItems]),

@@ -14,7 +14,9 @@ export type IncompleteReason =
   | 'max_steps'
   | 'max_total_tokens'
   | 'content_filter'
-  | 'invalid_structured_output';
+  | 'invalid_structured_output'
+  /** A token or cost budget (of the run, its user or its tenant) would be passed; `message` names it. */
+  | 'budget_exceeded';
 
 /** Why a response ended incomplete; for a structured answer that never matched, where and how. */
 export interface IncompleteDetails {
