@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { AppEnv } from '../http/app-env.js';
 import { defineRoute, errorContent, jsonBody } from '../http/define-route.js';
-import { tenantOf } from '../http/principal.js';
+import { principalOf, tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
 import { createResponse } from '../responses/create-response.js';
 import type { StoredResponse } from '../responses/response-repository.js';
@@ -50,7 +50,7 @@ export function chatCompletionRoutes() {
     const { request, rename } = await toResponseRequest(services, tenantId, chat);
     // The origin makes the links of image and file outputs absolute, as for POST /v1/responses.
     const origin = new URL(c.req.url).origin;
-    const { response: stored } = await createResponse(services, tenantId, request, undefined, origin).catch(
+    const { response: stored } = await createResponse(services, tenantId, request, undefined, origin, principalOf(c)).catch(
       (error: unknown) => {
         throw rename(error);
       },

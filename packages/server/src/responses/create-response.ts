@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Item, ModelSettings, ModelToolChoice, ResponseObject } from '@agentd/spec';
+import type { Item, ModelSettings, ModelToolChoice, Principal, ResponseObject } from '@agentd/spec';
 import type { Agent } from '../agents/agent-schema.js';
 import { toItem } from '../conversations/item-schema.js';
 import { AgentdError, requireReferenced } from '../errors.js';
@@ -31,6 +31,8 @@ export async function createResponse(
   idempotencyKey: string | undefined,
   /** The request's origin, for links to files the run stores. */
   origin?: string,
+  /** Who asks: kept with the run, for its usage, limits and policies wherever it executes. */
+  principal?: Principal,
 ): Promise<{ created: boolean; response: StoredResponse }> {
   const agent = await findAgent(services, tenantId, body);
   const fields = requestFields(body, services.config.AGENTD_STRUCTURED_OUTPUT_RETRIES);
@@ -103,6 +105,7 @@ export async function createResponse(
     ...(memoryEnabled(agent?.memory) ? { memory: true } : {}),
     ...(Object.keys(builtinSettings).length > 0 ? { builtin_settings: builtinSettings } : {}),
     ...(origin ? { public_url: origin } : {}),
+    ...(principal ? { principal } : {}),
     ...fields.spec,
   };
   const snapshot: ResponseObject = {

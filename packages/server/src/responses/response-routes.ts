@@ -5,7 +5,7 @@ import { ItemSchema } from '../conversations/item-schema.js';
 import { AgentdError } from '../errors.js';
 import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
 import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
-import { tenantOf } from '../http/principal.js';
+import { principalOf, tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
 import { createResponse, hashRequest } from './create-response.js';
 import { EVENT_VIEW_HEADER, EVENT_VIEWS, type EventView } from './event-view.js';
@@ -162,7 +162,7 @@ export function responseRoutes() {
       const key = headers['idempotency-key'];
       const include = body.include ?? [];
       const origin = new URL(c.req.url).origin;
-      const { created, response } = await createResponse(services, tenantId, body, key, origin);
+      const { created, response } = await createResponse(services, tenantId, body, key, origin, principalOf(c));
       if (!created) {
         if (response.requestHash !== hashRequest(body)) {
           throw new AgentdError(

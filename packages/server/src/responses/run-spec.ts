@@ -1,4 +1,4 @@
-import type { ModelSettings, ModelToolChoice, TextFormat } from '@agentd/spec';
+import type { ModelSettings, ModelToolChoice, Principal, TextFormat } from '@agentd/spec';
 import type { BuiltinSettings } from '../tools/builtins/run-settings.js';
 
 /** An HTTP endpoint that executes a function tool: agentd POSTs the arguments as JSON. */
@@ -42,6 +42,11 @@ export interface RunSpec {
   session_key?: string;
   /** The creating request's origin: the base of links to files the run stores (AGENTD_PUBLIC_URL overrides it). */
   public_url?: string;
+  /**
+   * Who created the run (absent in specs stored before it existed): its usage
+   * is counted against their tenant, key and user, and tool calls are gated for them.
+   */
+  principal?: Principal;
   /** The request's `user`: the end user the response is for. */
   user?: string;
   /**
