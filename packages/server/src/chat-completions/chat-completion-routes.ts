@@ -50,11 +50,16 @@ export function chatCompletionRoutes() {
     const { request, rename } = await toResponseRequest(services, tenantId, chat);
     // The origin makes the links of image and file outputs absolute, as for POST /v1/responses.
     const origin = new URL(c.req.url).origin;
-    const { response: stored } = await createResponse(services, tenantId, request, undefined, origin, principalOf(c)).catch(
-      (error: unknown) => {
-        throw rename(error);
-      },
-    );
+    const { response: stored } = await createResponse(
+      services,
+      tenantId,
+      request,
+      undefined,
+      origin,
+      principalOf(c),
+    ).catch((error: unknown) => {
+      throw rename(error);
+    });
     await services.runs.start(stored);
     const run: ChatRun = {
       id: `chatcmpl-${stored.id}`,
