@@ -15,6 +15,13 @@ export {
   type RedisRunEventBusOptions,
 } from './events/redis-run-event-bus.js';
 export { isTerminalEvent } from './events/terminal-event.js';
+export {
+  combineObservers,
+  observedSink,
+  type RunExecutionEnd,
+  type RunObserver,
+  type RunObserverFactory,
+} from './observe/run-observer.js';
 export { ClaimLostError, type ClaimLostReason } from './queue/claim-lost.js';
 // Queue and leases
 export {
@@ -37,6 +44,7 @@ export {
 } from './queue/run-leases.js';
 export { poolSqlClient, type SqlClient, type SqlValue } from './queue/sql-client.js';
 export { takeOverLeases } from './queue/take-over-leases.js';
+export { closeRedisConnection, createRedisConnection, untilReady } from './redis/redis-connection.js';
 // Runs: the manager, recorder and store
 export type { PreparedRun, RunEnvironment } from './run-environment.js';
 export { endFailedRun, RunWriteFailed } from './run-failure.js';

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
+  closeRedisConnection,
+  createRedisConnection,
   type GraphileRunQueue,
   GraphileTasks,
   InProcessRunCancels,
@@ -15,6 +17,7 @@ import {
 import type { RunCancels, RunEventBus, RunQueue } from '@agentd/spec';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
+import { memoryRateLimitStore, type RateLimitStore, redisRateLimitStore } from './limits/rate-limit-store.js';
 import type { Database } from './storage/database.js';
 import type { IngestionJob } from './vector-stores/ingestion-dispatch.js';
 import { INGEST_TASK } from './vector-stores/queued-ingestion.js';
@@ -26,6 +29,8 @@ export interface RunBackbone {
   leases: RunLeaseStore;
   bus: RunEventBus;
   cancels: RunCancels;
+  /** Rate-limit and quota counters: in this process (embedded), or in Redis shared by every process (scaled). */
+  rateLimits: RateLimitStore;
   /** This process's id as a lease holder. */
   owner: string;
   /** Embedded mode only: ends the leases a stopped process left, so its runs resume at once. */
@@ -53,12 +58,14 @@ export async function openRunBackbone(config: Config, db: Database, logger: Logg
     const queue = new LocalRunQueue(db, { logger });
     const bus = new InProcessRunEventBus({ logger });
     const cancels = new InProcessRunCancels({ logger });
+    const rateLimits = memoryRateLimitStore();
     return {
       mode: 'embedded',
       queue,
       leases,
       bus,
       cancels,
+      rateLimits,
       owner,
       takeOverLeases: () => takeOverLeases(db),
       checks: async () => ({}),
@@ -66,6 +73,7 @@ export async function openRunBackbone(config: Config, db: Database, logger: Logg
         await queue.close();
         await bus.close();
         await cancels.close();
+        await rateLimits.close();
       },
     };
   }
@@ -92,12 +100,15 @@ export async function openRunBackbone(config: Config, db: Database, logger: Logg
       throw error;
     },
   );
+  const limitsRedis = createRedisConnection(config.REDIS_URL, 'agentd-rate-limits', logger);
+  const rateLimits = redisRateLimitStore(limitsRedis, prefix, () => closeRedisConnection(limitsRedis));
   return {
     mode: 'scaled',
     queue,
     leases,
     bus,
     cancels,
+    rateLimits,
     owner,
     ingestionTasks,
     checks: async () => ({
@@ -110,6 +121,7 @@ export async function openRunBackbone(config: Config, db: Database, logger: Logg
       await bus.close();
       await cancels.close();
       await ingestionTasks.close();
+      await rateLimits.close();
     },
   };
 }

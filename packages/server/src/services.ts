@@ -3,28 +3,40 @@ import { NetworkPolicy } from '@agentd/net-policy';
 import { RunManager, RunRuntime } from '@agentd/runtime';
 import type { RunEventBus } from '@agentd/spec';
 import { createAdapter } from '@agentd/tools-gateway';
+import { trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { AgentRepository } from './agents/agent-repository.js';
 import { ApiKeyRepository } from './api-keys/api-key-repository.js';
+import { AuditLog } from './audit/audit-log.js';
 import type { Config } from './config/schema.js';
 import { ConversationRepository } from './conversations/conversation-repository.js';
 import { FileArtifactStore } from './files/file-artifact-store.js';
+import { createIdentityServices, type IdentityServices } from './identity/identity-services.js';
 import {
   createKnowledgeServices,
   type KnowledgeOptions,
   type KnowledgeServices,
 } from './knowledge-services.js';
+import { createLimitServices, type LimitServices } from './limits/limit-services.js';
 import { Metrics } from './metrics/metrics.js';
+import { runMetrics } from './metrics/run-metrics.js';
 import { createModelResolver, type ModelResolver } from './models/model-resolver.js';
 import { TenantNetworkPolicies } from './network/tenant-network-policies.js';
+import { PolicyEngine } from './policies/policy-engine.js';
+import { policyToolGate } from './policies/policy-gate.js';
+import { PolicyRepository } from './policies/policy-repository.js';
+import { PolicyService } from './policies/policy-service.js';
 import { GatewayRunEnvironment } from './responses/gateway-run-environment.js';
 import { ResponseRepository } from './responses/response-repository.js';
 import type { RunSpec } from './responses/run-spec.js';
 import type { RunBackbone } from './run-backbone.js';
+import { platformSafety } from './safety/platform-safety.js';
 import { previousMasterKeys } from './secrets/master-key-rotation.js';
 import { SecretBox } from './secrets/secret-box.js';
 import { SecretRepository } from './secrets/secret-repository.js';
 import type { Database, Queryable } from './storage/database.js';
+import { runTracing } from './telemetry/run-trace.js';
+import { startTracing, type Tracing } from './telemetry/tracing.js';
 import { TenantRepository } from './tenants/tenant-repository.js';
 import type { ArtifactStore } from './tools/builtins/artifact-store.js';
 import { BuiltinTools, isBuiltinName } from './tools/builtins/builtin-tools.js';
@@ -32,7 +44,7 @@ import { ToolRepository } from './tools/tool-repository.js';
 import { type AdapterFactory, ToolService } from './tools/tool-service.js';
 
 /** What request handlers reach through the context: configuration, storage and repositories. */
-export interface Services extends KnowledgeServices {
+export interface Services extends KnowledgeServices, IdentityServices {
   config: Config;
   db: Database;
   logger: Logger;
@@ -49,12 +61,20 @@ export interface Services extends KnowledgeServices {
   backbone: RunBackbone;
   /** Prometheus metrics of this process (GET /metrics). */
   metrics: Metrics;
+  /** Rate limits, tool quotas, budgets and usage records (README: Limits and budgets, Usage). */
+  limits: LimitServices;
+  /** OpenTelemetry traces, when an OTLP endpoint is set (README: Observability). */
+  tracing: Tracing | undefined;
   toolRepository: ToolRepository;
   tools: ToolService;
   secrets: SecretRepository;
   /** The network policy of each tenant's tools (server-wide rules plus the tenant's own). */
   networkPolicies: TenantNetworkPolicies;
+  /** The audit log: `audit.record(tx, event)` in the transaction of the change (README: Reading the audit log). */
+  audit: AuditLog;
   /** Repositories bound to a transaction, for writes that span several of them. */
+  /** Tenants' Cedar policies: written through /v1/policies, asked before tool calls, agents and approvals. */
+  policies: PolicyService;
   tenantsIn(tx: Queryable): TenantRepository;
   apiKeysIn(tx: Queryable): ApiKeyRepository;
 }
@@ -81,13 +101,13 @@ export function createServices(
   overrides: ServiceOverrides = {},
 ): Services {
   const conversations = new ConversationRepository(db);
-  const responses = new ResponseRepository(db);
+  const audit = new AuditLog(db);
+  const responses = new ResponseRepository(db, config.AGENTD_AUDIT_RUNS ? audit : undefined);
   const bus = backbone.bus;
   const toolRepository = new ToolRepository(db);
-  const secrets = new SecretRepository(
-    db,
-    new SecretBox(overrides.masterKey ?? randomBytes(32), previousMasterKeys(config)),
-  );
+  const box = new SecretBox(overrides.masterKey ?? randomBytes(32), previousMasterKeys(config));
+  const secrets = new SecretRepository(db, box);
+  const tenants = new TenantRepository(db);
   // Keeps tenants' tools off loopback, private and metadata addresses unless AGENTD_NET_ALLOW allows them.
   const networkPolicy =
     overrides.networkPolicy ??
@@ -132,12 +152,28 @@ export function createServices(
     (tenantId) => networkPolicies.policyFor(tenantId),
     builtins,
   );
-  const metrics = new Metrics({
+  const policyRepository = new PolicyRepository(db);
+  const policies = new PolicyService(
+    policyRepository,
+    new PolicyEngine(policyRepository, logger),
+    toolRepository,
+  );
+  const metrics: Metrics = new Metrics({
     queueDepth: () => backbone.queue.depth(),
-    runsInProgress: () => manager.running,
+    runsInProgress: (): number => manager.running,
+    sandboxes: async () => {
+      const status = await builtins.status();
+      return { pools: status.pools ?? {}, browserSessions: status.browser?.sessions ?? null };
+    },
   });
+  const tracing = startTracing(config);
+  const limits = createLimitServices(config, db, logger, backbone.rateLimits);
   const manager = new RunManager<RunSpec>({
     onEnded: (status) => metrics.runEnded(status),
+    observers: [
+      runMetrics(metrics),
+      ...(tracing ? [runTracing(trace.getTracer('agentd'), config.AGENTD_TRACE_CONTENT)] : []),
+    ],
     store: responses,
     bus,
     logger,
@@ -152,6 +188,11 @@ export function createServices(
       memories: knowledge.memories,
       memoryTokens: config.AGENTD_MEMORY_TOKENS,
       networkPolicies,
+      safety: platformSafety(config),
+      usage: limits.runUsage,
+      // Limits and quotas last: a call another gate (a policy) denies spends none of them.
+      // Policies first: a call they deny spends no rate limit or quota.
+      toolGates: [policyToolGate(policies), limits.toolGate],
     }),
   });
   const runs = new RunRuntime<RunSpec>({
@@ -167,6 +208,7 @@ export function createServices(
     concurrency: config.AGENTD_WORKER_CONCURRENCY,
     leaseMs: config.AGENTD_RUN_LEASE_MS,
     maxClaims: config.AGENTD_RUN_MAX_CLAIMS,
+    onLeaseLost: () => metrics.leaseLost(),
     // Redis may drop live events (a restart): idle streams check the log now and then; in-process never does.
     quietMs: backbone.mode === 'scaled' ? 10_000 : 60_000,
     ...(backbone.takeOverLeases ? { takeOverLeases: backbone.takeOverLeases } : {}),
@@ -174,10 +216,13 @@ export function createServices(
   return {
     ...knowledge,
     networkPolicies,
+    policies,
+    audit,
     config,
     db,
     logger,
-    tenants: new TenantRepository(db),
+    ...createIdentityServices(config, db, box, tenants),
+    tenants,
     apiKeys: new ApiKeyRepository(db),
     agents: new AgentRepository(db),
     conversations,
@@ -187,6 +232,8 @@ export function createServices(
     runs,
     backbone,
     metrics,
+    limits,
+    tracing,
     toolRepository,
     tools,
     secrets,

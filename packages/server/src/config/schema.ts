@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { LimitSettingsSchema } from '../limits/limit-settings.js';
+import { SafetySettingSchema } from '../safety/safety-setting.js';
+import { ModelPricesSchema } from '../usage/price-table.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -31,6 +34,33 @@ const onOff = z
   .enum(['on', 'off', 'true', 'false', '1', '0'], { message: 'expected on or off' })
   .transform((value) => value === 'on' || value === 'true' || value === '1');
 const milliseconds = wholeNumber('expected a whole number of milliseconds, at least 1', 1);
+/** A safety setting, as JSON in the shape of an agent's `safety` field. */
+const safetySetting = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: "expected JSON in the shape of an agent's safety setting" });
+      return z.NEVER;
+    }
+  })
+  .pipe(SafetySettingSchema);
+
+/** A JSON document (a string in the environment, JSON itself in a config file) checked against `schema`. */
+const jsonDocument = <T extends z.ZodType>(schema: T, expected: string) =>
+  z
+    .unknown()
+    .transform((value, ctx) => {
+      if (typeof value !== 'string') return value;
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `expected JSON: ${expected}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
 
 /**
  * Every setting, keyed by its environment variable. A config file uses the
@@ -40,6 +70,8 @@ export const configSchema = z.object({
   AGENTD_PORT: port.default(8787),
   AGENTD_HOST: z.string().min(1, 'expected a host name or address').default('127.0.0.1'),
   AGENTD_DATA_DIR: z.string().min(1, 'expected a directory path').default('.agentd'),
+  /** The built web UI served at / (default: apps/web/dist of this checkout). */
+  AGENTD_WEB_DIR: z.string().min(1, 'expected a directory path').optional(),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   OPENAI_BASE_URL: url(['http:', 'https:']).optional(),
@@ -62,9 +94,20 @@ export const configSchema = z.object({
   AGENTD_STRUCTURED_OUTPUT_RETRIES: wholeNumber('expected a whole number from 0 to 5', 0, 5).default(1),
   AGENTD_TOOL_TIMEOUT_MS: milliseconds.default(30_000),
   AGENTD_STORAGE_RETRY_MS: wholeNumber('expected milliseconds from 0 to 600000', 0, 600_000).default(5_000),
+  // The audit log (README: Reading the audit log): off leaves runs' events out of it (admin changes stay); for benchmarks.
+  AGENTD_AUDIT_RUNS: onOff.default(true),
   AGENTD_SSE_HEARTBEAT_MS: milliseconds.default(15_000),
   // The run runtime (README: Scaled mode).
   AGENTD_ROLE: z.enum(['all', 'api', 'worker'], { message: 'expected all, api or worker' }).default('all'),
+  // Observability: traces go over OTLP/HTTP when an endpoint is set (the SDK reads the other OTEL_* variables).
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(['http:', 'https:']).optional(),
+  /** Spans carry prompts, answers, tool arguments and results: off by default. */
+  AGENTD_TRACE_CONTENT: onOff.default(false),
+  /** Serve /metrics on this port only (not on the API's). */
+  AGENTD_METRICS_PORT: port.optional(),
+  /** /metrics requires `Authorization: Bearer <key>`. */
+  AGENTD_METRICS_KEY: z.string().min(16, 'expected a key of at least 16 characters').optional(),
   AGENTD_RUN_LEASE_MS: wholeNumber('expected milliseconds from 1000 to 600000', 1000, 600_000).default(
     10_000,
   ),
@@ -144,7 +187,38 @@ export const configSchema = z.object({
   AGENTD_EMBEDDINGS_DIMENSIONS: wholeNumber('expected a dimension from 16 to 4000', 16, 4000).optional(),
   AGENTD_MEMORY_PII: z.enum(['redact', 'refuse'], { message: 'expected redact or refuse' }).default('redact'),
   AGENTD_MEMORY_TOKENS: wholeNumber('expected a token count from 0 to 8000', 0, 8000).default(400),
+  // The safety pipeline's platform default (agents and tenants refine it) and its LLM judge, off without a model.
+  AGENTD_SAFETY: onOff.default(true),
+  AGENTD_SAFETY_POLICY: safetySetting.optional(),
+  AGENTD_SAFETY_JUDGE_MODEL: z.string().min(1, 'expected a model name').optional(),
+  AGENTD_SAFETY_JUDGE_BASE_URL: url(['http:', 'https:']).optional(),
+  AGENTD_SAFETY_JUDGE_API_KEY: z.string().min(1).optional(),
   AGENTD_PGLITE_BUFFERS_MB: wholeNumber('expected megabytes from 16 to 1024', 16, 1024).default(256),
+  // Authentication beside API keys (README: Connecting an identity provider).
+  AGENTD_OIDC_ISSUER: url(['http:', 'https:']).optional(),
+  AGENTD_OIDC_AUDIENCE: z.string().min(1, 'expected the audience tokens carry').optional(),
+  AGENTD_OIDC_TENANT_CLAIM: z.string().min(1, 'expected a claim name').default('agentd_tenant'),
+  AGENTD_OIDC_ALLOW_HTTP: onOff.default(false),
+  AGENTD_OIDC_JWKS_REFRESH_SECONDS: wholeNumber('expected seconds from 0 to 3600', 0, 3600).default(30),
+  AGENTD_TOKEN_CLOCK_SKEW_SECONDS: wholeNumber('expected seconds from 0 to 300', 0, 300).default(30),
+  AGENTD_PASETO_SECRET_KEY: z
+    .string()
+    .regex(/^k4\.secret\.[A-Za-z0-9_-]{86}$/, 'expected a PASERK k4.secret key')
+    .optional(),
+  AGENTD_PASETO_PUBLIC_KEYS: z
+    .string()
+    .regex(
+      /^\s*k4\.public\.[A-Za-z0-9_-]{43}(\s*,\s*k4\.public\.[A-Za-z0-9_-]{43})*\s*$/,
+      'expected comma-separated PASERK k4.public keys',
+    )
+    .optional(),
+  AGENTD_SESSION_TOKEN_TTL_SECONDS: wholeNumber('expected seconds from 60 to 86400', 60, 86_400).default(900),
+  // Limits and budgets (README: Limits and budgets): the defaults every tenant gets, and model prices.
+  AGENTD_LIMITS: jsonDocument(LimitSettingsSchema, 'rate_limits, tool_quotas and budgets').optional(),
+  AGENTD_MODEL_PRICES: jsonDocument(
+    ModelPricesSchema,
+    'model names to {"input": …, "output": …} in US dollars per million tokens',
+  ).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

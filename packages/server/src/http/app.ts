@@ -2,30 +2,38 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
 import { agentRoutes } from '../agents/agent-routes.js';
 import { apiKeyRoutes } from '../api-keys/api-key-routes.js';
+import { auditRoutes } from '../audit/audit-routes.js';
 import { chatCompletionRoutes } from '../chat-completions/chat-completion-routes.js';
 import { conversationRoutes } from '../conversations/conversation-routes.js';
 import { AgentdError } from '../errors.js';
 import { fileRoutes, isFileLinkRequest } from '../files/file-routes.js';
+import { identityProviderRoutes } from '../identity/identity-provider-routes.js';
+import { tokenRoutes } from '../identity/token-routes.js';
+import { limitRoutes } from '../limits/limit-routes.js';
 import { memoryRoutes } from '../memories/memory-routes.js';
 import { modelRoutes } from '../models/model-routes.js';
 import { moderationRoutes } from '../moderations/moderation-routes.js';
 import { networkPolicyRoutes } from '../network/network-policy-routes.js';
+import { policyRoutes } from '../policies/policy-routes.js';
 import { responseRoutes } from '../responses/response-routes.js';
 import { secretRoutes } from '../secrets/secret-routes.js';
 import type { Services } from '../services.js';
 import { tenantRoutes } from '../tenants/tenant-routes.js';
 import { toolRoutes } from '../tools/tool-routes.js';
+import { usageRoutes } from '../usage/usage-routes.js';
 import { fileBatchRoutes } from '../vector-stores/file-batch-routes.js';
 import { vectorStoreRoutes } from '../vector-stores/vector-store-routes.js';
 import { allowedMethods } from './allowed-methods.js';
 import type { AppEnv } from './app-env.js';
 import { errorResponse, toAgentdError } from './error-response.js';
 import { accessLog } from './middleware/access-log/access-log.js';
-import { apiKeyAuthenticator } from './middleware/auth/api-key-authenticator.js';
 import { authenticate } from './middleware/auth/authenticate.js';
+import { authenticators } from './middleware/auth/authenticators.js';
 import { bodyLimit } from './middleware/body-limit/body-limit.js';
 import { jsonDepthLimit } from './middleware/json-depth/json-depth.js';
+import { rateLimit } from './middleware/rate-limit/rate-limit.js';
 import { serviceRoutes } from './service-routes.js';
+import { DEFAULT_WEB_DIR, webUiRoutes } from './web-ui.js';
 
 export const API_VERSION = '0.1.0';
 
@@ -45,16 +53,17 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   app.use('/v1/*', (c, next) =>
     c.req.method === 'POST' && c.req.path === '/v1/files' ? next() : limitBody(c, next),
   );
-  const authenticated = authenticate([
-    apiKeyAuthenticator(services.apiKeys, (error) => logger.warn({ err: error }, 'api key touch failed')),
-  ]);
+  const authenticated = authenticate(authenticators(services));
   // A signed file link opens its file without a key; the content route checks the token.
   app.use('/v1/*', (c, next) => (isFileLinkRequest(c.req.raw) ? next() : authenticated(c, next)));
   app.use('/v1/*', jsonDepthLimit());
+  app.use('/v1/*', rateLimit());
 
   app.route('/', serviceRoutes());
   app.route('/', tenantRoutes());
   app.route('/', apiKeyRoutes());
+  app.route('/', identityProviderRoutes());
+  app.route('/', tokenRoutes());
   app.route('/', agentRoutes());
   app.route('/', conversationRoutes());
   app.route('/', responseRoutes());
@@ -65,14 +74,20 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   app.route('/', fileBatchRoutes());
   app.route('/', memoryRoutes());
   app.route('/', networkPolicyRoutes());
+  app.route('/', policyRoutes());
+  app.route('/', auditRoutes());
   app.route('/', modelRoutes());
   app.route('/', moderationRoutes());
   app.route('/', chatCompletionRoutes());
+  app.route('/', webUiRoutes(config.AGENTD_WEB_DIR ?? DEFAULT_WEB_DIR));
+  app.route('/', limitRoutes());
+  app.route('/', usageRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An agentd API key: Authorization: Bearer sk-agentd-...',
+    description:
+      'An agentd API key (sk-agentd-...), an access token (JWT) from your tenant’s identity provider, or a PASETO v4.public session token: Authorization: Bearer <credential>.',
   });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -21,7 +21,15 @@ export type Permission =
   | 'memories:read'
   | 'memories:write'
   | 'network_policy:read'
-  | 'network_policy:write';
+  | 'network_policy:write'
+  | 'policies:read'
+  | 'policies:write'
+  | 'limits:read'
+  | 'limits:write'
+  | 'usage:read'
+  | 'audit:read'
+  | 'identity_provider:read'
+  | 'identity_provider:write';
 
 const MEMBER: Permission[] = [
   'self:read',
@@ -40,17 +48,35 @@ const MEMBER: Permission[] = [
   'memories:read',
   'memories:write',
 ];
-const ADMIN: Permission[] = [...MEMBER, 'api_keys:manage', 'secrets:write', 'network_policy:read'];
+const ADMIN: Permission[] = [
+  ...MEMBER,
+  'api_keys:manage',
+  'secrets:write',
+  'network_policy:read',
+  'policies:read',
+  'policies:write',
+  'limits:read',
+  'usage:read',
+  'audit:read',
+  'identity_provider:read',
+  'identity_provider:write',
+];
 
 const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   member: new Set(MEMBER),
   admin: new Set(ADMIN),
-  platform_admin: new Set<Permission>([...ADMIN, 'tenants:write', 'network_policy:write']),
+  platform_admin: new Set<Permission>([...ADMIN, 'tenants:write', 'network_policy:write', 'limits:write']),
 };
 
 /** Roles ordered by what they may do; a key can only create keys of its own rank or below. */
 export const ROLE_RANK: Record<Role, number> = { member: 0, admin: 1, platform_admin: 2 };
 
+/** Whether the principal's role allows the permission (its scopes are checked apart: see scopes.ts). */
 export function isAllowed(principal: Principal, permission: Permission): boolean {
   return ROLE_PERMISSIONS[principal.role].has(permission);
+}
+
+/** Every permission some role has: what scopes are named after. */
+export function allPermissions(): Permission[] {
+  return [...ROLE_PERMISSIONS.platform_admin];
 }

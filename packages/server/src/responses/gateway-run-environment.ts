@@ -10,9 +10,11 @@ import { lastUserText, memoryTools, withMemories } from '../memories/memory-cont
 import type { MemoryService } from '../memories/memory-service.js';
 import type { ModelResolver } from '../models/model-resolver.js';
 import type { TenantNetworkPolicies } from '../network/tenant-network-policies.js';
+import type { RunSafety } from '../safety/run-safety.js';
 import { WEB_TOOL_NAMES } from '../tools/builtins/builtin-tools.js';
 import { instructionsFor, withBuiltinSettings } from '../tools/builtins/run-settings.js';
 import type { ToolService } from '../tools/tool-service.js';
+import type { RunUsage } from '../usage/run-usage.js';
 import { loopOptions } from './loop-options.js';
 import type { FunctionToolSpec, RunSpec } from './run-spec.js';
 
@@ -45,6 +47,10 @@ export interface GatewayRunEnvironmentOptions {
    * limits, quotas, budgets), in the order they are asked; the first denial wins.
    */
   toolGates?: readonly ToolGateFactory[];
+  /** Counts each run's model calls (tokens, cost) and stops it at its budgets. */
+  usage?: RunUsage;
+  /** Each run's safety checks and spotlighting, from the platform's, tenant's and agent's settings. */
+  safety?: RunSafety;
 }
 
 /** Builds one control's gate for a run (undefined when it has nothing to say about this run). */
@@ -93,15 +99,22 @@ export class GatewayRunEnvironment implements RunEnvironment<RunSpec> {
       : [];
     const gates = await Promise.all((this.options.toolGates ?? []).map((factory) => factory(stored, scope)));
     const toolGate = allGates(gates.filter((gate): gate is ToolCallGate => gate !== undefined));
+    const safety = await this.options.safety?.prepare(stored.tenantId, spec.safety);
+    const resolved = models.resolve(spec.model);
+    const model = this.options.usage ? this.options.usage.model(stored, resolved) : resolved;
+    // Spotlighting marks every tool's results as data: the model is told so whenever a tool is on.
+    const marksData = this.readsWeb(tools, spec) || (safety?.spotlight === true && tools.length > 0);
     return {
-      model: models.resolve(spec.model),
+      model: safety ? safety.model(model) : model,
       settings: spec.settings,
       toolChoice: spec.tool_choice,
-      instructions: withMemories(instructionsFor(spec.instructions, this.readsWeb(tools, spec)), remembered),
+      instructions: withMemories(instructionsFor(spec.instructions, marksData), remembered),
       history: [...stored.history, ...stored.input],
       tools,
       toolScope: scope,
       ...(toolGate ? { toolGate } : {}),
+      ...(this.options.usage ? { beforeModelCall: this.options.usage.beforeModelCall(stored) } : {}),
+      ...(safety?.checks ? { checks: safety.checks } : {}),
       maxSteps: spec.max_steps,
       maxTotalTokens: spec.max_total_tokens,
       ...loopOptions(spec),

@@ -1,0 +1,68 @@
+import { z } from '@hono/zod-openapi';
+import { notFound } from '../errors.js';
+import { IdParamSchema } from '../http/common-schemas.js';
+import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
+import { tenantOf } from '../http/principal.js';
+import { newRouter } from '../http/router.js';
+import type { Services } from '../services.js';
+import { type EffectiveLimits, type LimitSettings, LimitSettingsSchema } from './limit-settings.js';
+
+const tags = ['Limits and budgets'];
+
+const LimitsSchema = z
+  .object({
+    object: z.literal('limits'),
+    tenant: LimitSettingsSchema.openapi({ description: "The tenant's own settings." }),
+    server: LimitSettingsSchema.openapi({ description: 'The server defaults (AGENTD_LIMITS).' }),
+    effective: LimitSettingsSchema.openapi({
+      description: 'What is in force: the tenant settings over the defaults.',
+    }),
+  })
+  .openapi('Limits', {
+    description: 'Rate limits, daily tool quotas and token and cost budgets of a tenant.',
+  });
+
+const getRoute = defineRoute({
+  method: 'get',
+  path: '/v1/limits',
+  tags,
+  summary: "Your tenant's rate limits, tool quotas and budgets",
+  permission: 'limits:read',
+  responses: { 200: jsonContent(LimitsSchema, 'The limits in force.') },
+});
+
+const putRoute = defineRoute({
+  method: 'put',
+  path: '/v1/tenants/{id}/limits',
+  tags,
+  summary: "Set a tenant's rate limits, tool quotas and budgets (platform admins)",
+  permission: 'limits:write',
+  request: { params: IdParamSchema, ...jsonBody(LimitSettingsSchema) },
+  responses: { 200: jsonContent(LimitsSchema, 'The limits in force.') },
+});
+
+export function limitRoutes() {
+  return newRouter()
+    .openapi(getRoute, async (c) => c.json(await present(c.get('services'), tenantOf(c)), 200))
+    .openapi(putRoute, async (c) => {
+      const services = c.get('services');
+      const { id } = c.req.valid('param');
+      if (!(await services.tenants.get(id))) throw notFound('tenant', id);
+      await services.limits.tenantLimits.setSettings(id, c.req.valid('json'));
+      return c.json(await present(services, id), 200);
+    });
+}
+
+async function present(services: Services, tenantId: string) {
+  const { tenantLimits } = services.limits;
+  return {
+    object: 'limits' as const,
+    tenant: await tenantLimits.settings(tenantId),
+    server: tenantLimits.defaults,
+    effective: asSettings(await tenantLimits.limitsFor(tenantId)),
+  };
+}
+
+function asSettings(limits: EffectiveLimits): LimitSettings {
+  return { rate_limits: limits.rateLimits, tool_quotas: limits.toolQuotas, budgets: limits.budgets };
+}

@@ -1,0 +1,42 @@
+import type { Queryable } from '../storage/database.js';
+import { type EffectiveLimits, effectiveLimits, type LimitSettings } from './limit-settings.js';
+
+/** How long a process trusts its copy of a tenant's limits (other processes' changes arrive within it). */
+const CACHE_MS = 5000;
+
+/** Each tenant's limits and budgets (tenant_limits) over the server's defaults (AGENTD_LIMITS). */
+export class TenantLimits {
+  private readonly cache = new Map<string, { limits: EffectiveLimits; until: number }>();
+
+  constructor(
+    private readonly db: Queryable,
+    readonly defaults: LimitSettings,
+  ) {}
+
+  async settings(tenantId: string): Promise<LimitSettings> {
+    const [row] = await this.db.query<{ settings: LimitSettings }>(
+      'SELECT settings FROM tenant_limits WHERE tenant_id = $1',
+      [tenantId],
+    );
+    return row?.settings ?? {};
+  }
+
+  async setSettings(tenantId: string, settings: LimitSettings): Promise<LimitSettings> {
+    await this.db.query(
+      `INSERT INTO tenant_limits (tenant_id, settings) VALUES ($1, $2::jsonb)
+       ON CONFLICT (tenant_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = now()`,
+      [tenantId, JSON.stringify(settings)],
+    );
+    this.cache.delete(tenantId);
+    return settings;
+  }
+
+  /** The limits in force for the tenant. */
+  async limitsFor(tenantId: string): Promise<EffectiveLimits> {
+    const cached = this.cache.get(tenantId);
+    if (cached && cached.until > Date.now()) return cached.limits;
+    const limits = effectiveLimits(this.defaults, await this.settings(tenantId));
+    this.cache.set(tenantId, { limits, until: Date.now() + CACHE_MS });
+    return limits;
+  }
+}

@@ -1,0 +1,69 @@
+import type { ToolCallDenial, ToolCallGate } from '@agentd/core';
+import type { ToolGateFactory } from '../responses/gateway-run-environment.js';
+import { attributionOf } from '../usage/run-attribution.js';
+import type { UsageMeter } from '../usage/usage-meter.js';
+import type { RateLimitStore } from './rate-limit-store.js';
+import type { TenantLimits } from './tenant-limits.js';
+
+export interface ToolLimitGateOptions {
+  limits: TenantLimits;
+  store: RateLimitStore;
+  meter: UsageMeter;
+  now?: () => Date;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Each run's gate for its tenant's tool rate limit and daily tool quotas. A
+ * call past either is denied (the model reads why and when to retry); a call
+ * let through is counted in the tenant's usage. Ask it after the policy gate,
+ * so that a call policy denies spends no quota.
+ */
+export function toolLimitGate(options: ToolLimitGateOptions): ToolGateFactory {
+  const now = options.now ?? (() => new Date());
+  return (run): ToolCallGate => {
+    const who = attributionOf(run);
+    const tenantId = run.tenantId;
+    return async (call): Promise<ToolCallDenial | undefined> => {
+      const limits = await options.limits.limitsFor(tenantId);
+      const rate = limits.rateLimits.tool;
+      if (rate) {
+        const decision = await options.store.consume(
+          `tool:${tenantId}:${call.name}`,
+          rate.requests,
+          rate.per_seconds,
+        );
+        if (!decision.allowed) {
+          return {
+            by: 'rate_limit',
+            reason: `the tenant's rate limit for ${call.name} (${rate.requests} calls per ${rate.per_seconds} s) is reached`,
+            retryAfterMs: decision.resetMs,
+          };
+        }
+      }
+      const at = now();
+      const day = at.toISOString().slice(0, 10);
+      const untilTomorrow = DAY_MS - (at.getTime() % DAY_MS);
+      for (const quota of limits.toolQuotas) {
+        if (quota.tool !== '*' && quota.tool !== call.name) continue;
+        // A per-user quota of a run with no user counts against its API key, which acts as the user.
+        const owner = quota.per === 'tenant' ? tenantId : `${tenantId}:${who.userId ?? who.apiKeyId ?? ''}`;
+        const denial: ToolCallDenial = {
+          by: 'quota',
+          reason: `the daily quota of ${quota.calls_per_day} calls of ${call.name} per ${quota.per} is used up`,
+          retryAfterMs: untilTomorrow,
+        };
+        if (quota.calls_per_day === 0) return denial;
+        const decision = await options.store.consume(
+          `quota:${quota.per}:${owner}:${call.name}:${day}`,
+          quota.calls_per_day,
+          2 * 86_400,
+        );
+        if (!decision.allowed) return denial;
+      }
+      await options.meter.toolCall(who, call.name);
+      return undefined;
+    };
+  };
+}

@@ -1,0 +1,138 @@
+import type { Queryable, SqlParam } from '../storage/database.js';
+
+export type UsageKind = 'model_call' | 'tool_call' | 'embedding' | 'safety_judge';
+
+/** One model or tool call, as counted against budgets and shown by GET /v1/usage. */
+export interface UsageRecord {
+  tenantId: string;
+  kind: UsageKind;
+  userId?: string | undefined;
+  apiKeyId?: string | undefined;
+  agent?: string | undefined;
+  model?: string | undefined;
+  tool?: string | undefined;
+  responseId?: string | undefined;
+  inputTokens?: number;
+  outputTokens?: number;
+  costUsd?: number;
+}
+
+export interface Spent {
+  tokens: number;
+  costUsd: number;
+}
+
+export const USAGE_GROUPS = ['tenant', 'user', 'agent', 'model', 'day'] as const;
+export type UsageGroup = (typeof USAGE_GROUPS)[number];
+
+const GROUP_COLUMNS: Record<UsageGroup, string> = {
+  tenant: 'tenant_id',
+  user: 'user_id',
+  agent: 'agent',
+  model: 'model',
+  day: "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
+};
+
+export interface UsageQuery {
+  /** Absent: every tenant (platform admins). */
+  tenantId?: string;
+  start: Date;
+  end: Date;
+  groupBy: readonly UsageGroup[];
+}
+
+export interface UsageBucket {
+  tenant?: string | null;
+  user?: string | null;
+  agent?: string | null;
+  model?: string | null;
+  day?: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  cost_usd: number;
+  runs: number;
+  model_calls: number;
+  tool_calls: number;
+}
+
+/** The usage_records table: rows appended as calls complete, summed for budgets and reports. */
+export class UsageRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async record(row: UsageRecord): Promise<void> {
+    await this.db.query(
+      `INSERT INTO usage_records (tenant_id, kind, user_id, api_key_id, agent, model, tool, response_id,
+                                  input_tokens, output_tokens, cost_usd)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        row.tenantId,
+        row.kind,
+        row.userId ?? null,
+        row.apiKeyId ?? null,
+        row.agent ?? null,
+        row.model ?? null,
+        row.tool ?? null,
+        row.responseId ?? null,
+        row.inputTokens ?? 0,
+        row.outputTokens ?? 0,
+        row.costUsd ?? 0,
+      ],
+    );
+  }
+
+  /** What the tenant, and the user when given, spent since `since`. */
+  async spentSince(tenantId: string, since: Date, userId?: string): Promise<{ tenant: Spent; user: Spent }> {
+    const [row] = await this.db.query<Record<string, number | null>>(
+      `SELECT coalesce(sum(input_tokens + output_tokens), 0)::float8 AS tenant_tokens,
+              coalesce(sum(cost_usd), 0)::float8 AS tenant_cost,
+              coalesce(sum(input_tokens + output_tokens) FILTER (WHERE user_id = $3), 0)::float8 AS user_tokens,
+              coalesce(sum(cost_usd) FILTER (WHERE user_id = $3), 0)::float8 AS user_cost
+         FROM usage_records WHERE tenant_id = $1 AND created_at >= $2`,
+      [tenantId, since, userId ?? null],
+    );
+    return {
+      tenant: { tokens: Number(row?.tenant_tokens ?? 0), costUsd: Number(row?.tenant_cost ?? 0) },
+      user: { tokens: Number(row?.user_tokens ?? 0), costUsd: Number(row?.user_cost ?? 0) },
+    };
+  }
+
+  /** Tokens, cost, runs and calls in [start, end), grouped as asked, in the order of the groups. */
+  async report(query: UsageQuery): Promise<UsageBucket[]> {
+    const params: SqlParam[] = [query.start, query.end];
+    const where = ['created_at >= $1', 'created_at < $2'];
+    if (query.tenantId !== undefined) {
+      params.push(query.tenantId);
+      where.push(`tenant_id = $${params.length}`);
+    }
+    const columns = query.groupBy.map((group) => `${GROUP_COLUMNS[group]} AS "${group}"`);
+    const order = query.groupBy.map((_, index) => `${index + 1}`);
+    const rows = await this.db.query<Record<string, string | number | null>>(
+      `SELECT ${[...columns, ''].join(', ')}
+              coalesce(sum(input_tokens), 0)::float8 AS input_tokens,
+              coalesce(sum(output_tokens), 0)::float8 AS output_tokens,
+              coalesce(sum(cost_usd), 0)::float8 AS cost_usd,
+              count(DISTINCT response_id)::int AS runs,
+              (count(*) FILTER (WHERE kind = 'model_call'))::int AS model_calls,
+              (count(*) FILTER (WHERE kind = 'tool_call'))::int AS tool_calls
+         FROM usage_records WHERE ${where.join(' AND ')}
+         ${order.length > 0 ? `GROUP BY ${order.join(', ')} ORDER BY ${order.join(', ')}` : ''}`,
+      params,
+    );
+    return rows.map((row) => {
+      const input = Number(row.input_tokens);
+      const output = Number(row.output_tokens);
+      const bucket: UsageBucket = {
+        input_tokens: input,
+        output_tokens: output,
+        total_tokens: input + output,
+        cost_usd: Number(row.cost_usd),
+        runs: Number(row.runs),
+        model_calls: Number(row.model_calls),
+        tool_calls: Number(row.tool_calls),
+      };
+      for (const group of query.groupBy) bucket[group] = (row[group] as string | null) ?? null;
+      return bucket;
+    });
+  }
+}
