@@ -31,7 +31,9 @@ describe('request rate limits per tenant, API key and user', () => {
     agentd = await startAgentdWithFakeModel({
       backend: 'pglite',
       // A server-wide default every tenant gets unless its own settings say otherwise.
-      env: { AGENTD_LIMITS: JSON.stringify({ rate_limits: { api_key: { requests: 1000, per_seconds: 60 } } }) },
+      env: {
+        AGENTD_LIMITS: JSON.stringify({ rate_limits: { api_key: { requests: 1000, per_seconds: 60 } } }),
+      },
     });
     platform = agentd.api;
   });
