@@ -10,6 +10,7 @@ export interface ApiKey {
   object: 'api_key';
   name: string;
   role: Role;
+  scopes: string[] | null;
   redacted_value: string;
   created_at: number;
   last_used_at: number | null;
@@ -24,6 +25,8 @@ export interface ApiKeyIdentity {
   id: string;
   tenantId: string;
   role: Role;
+  /** Undefined: the role's full set. */
+  scopes?: string[];
 }
 
 interface ApiKeyRow {
@@ -31,6 +34,7 @@ interface ApiKeyRow {
   tenant_id: string;
   name: string;
   role: Role;
+  scopes: string[] | null;
   redacted: string;
   created_at: Date;
   last_used_at: Date | null;
@@ -41,12 +45,13 @@ const toApiKey = (row: ApiKeyRow): ApiKey => ({
   object: 'api_key',
   name: row.name,
   role: row.role,
+  scopes: row.scopes,
   redacted_value: row.redacted,
   created_at: toUnixSeconds(row.created_at),
   last_used_at: row.last_used_at ? toUnixSeconds(row.last_used_at) : null,
 });
 
-const COLUMNS = 'id, tenant_id, name, role, redacted, created_at, last_used_at';
+const COLUMNS = 'id, tenant_id, name, role, scopes, redacted, created_at, last_used_at';
 
 /**
  * How long a verified key is remembered in this process. A key revoked here
@@ -61,12 +66,12 @@ export class ApiKeyRepository {
 
   async create(
     tenantId: string,
-    input: { name: string; role: Role; createdBy?: string | undefined },
+    input: { name: string; role: Role; scopes?: string[] | undefined; createdBy?: string | undefined },
   ): Promise<CreatedApiKey> {
     const value = newApiKeySecret();
     const [row] = await this.db.query<ApiKeyRow>(
-      `INSERT INTO api_keys (id, tenant_id, name, role, key_hash, redacted, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+      `INSERT INTO api_keys (id, tenant_id, name, role, key_hash, redacted, created_by, scopes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING ${COLUMNS}`,
       [
         newId('apiKey'),
         tenantId,
@@ -75,6 +80,7 @@ export class ApiKeyRepository {
         hashApiKey(value),
         redactApiKey(value),
         input.createdBy ?? null,
+        input.scopes === undefined ? null : JSON.stringify(input.scopes),
       ],
     );
     return { ...toApiKey(row!), value };
@@ -131,15 +137,20 @@ export class ApiKeyRepository {
     const now = Date.now();
     const cached = this.verified.get(hash);
     if (cached && cached.expires > now) return cached.identity;
-    const [row] = await this.db.query<{ id: string; tenant_id: string; role: Role }>(
-      'SELECT id, tenant_id, role FROM api_keys WHERE key_hash = $1',
+    const [row] = await this.db.query<{ id: string; tenant_id: string; role: Role; scopes: string[] | null }>(
+      'SELECT id, tenant_id, role, scopes FROM api_keys WHERE key_hash = $1',
       [hash],
     );
     if (!row) {
       this.verified.delete(hash);
       return undefined;
     }
-    const identity = { id: row.id, tenantId: row.tenant_id, role: row.role };
+    const identity: ApiKeyIdentity = {
+      id: row.id,
+      tenantId: row.tenant_id,
+      role: row.role,
+      ...(row.scopes ? { scopes: row.scopes } : {}),
+    };
     if (this.verified.size >= 10_000) this.verified.clear();
     this.verified.set(hash, { identity, expires: now + KEY_CACHE_TTL_MS });
     return identity;

@@ -1,9 +1,11 @@
+import { auditedWrite } from '../audit/audited-write.js';
 import { AgentdError } from '../errors.js';
 import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { ROLE_RANK } from '../http/permissions.js';
 import { principalOf, tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
+import { scopesWithin } from '../http/scopes.js';
 import { ApiKeySchema, CreateApiKeySchema, CreatedApiKeySchema } from './api-key-schema.js';
 
 const tags = ['API keys'];
@@ -53,7 +55,7 @@ const deleteKey = defineRoute({
 export function apiKeyRoutes() {
   return newRouter()
     .openapi(createKey, async (c) => {
-      const { apiKeys } = c.get('services');
+      const { apiKeysIn } = c.get('services');
       const principal = principalOf(c);
       const body = c.req.valid('json');
       if (ROLE_RANK[body.role] > ROLE_RANK[principal.role]) {
@@ -66,7 +68,26 @@ export function apiKeyRoutes() {
           },
         );
       }
-      return c.json(await apiKeys.create(principal.tenantId, { ...body, createdBy: principal.subject }), 200);
+      // A scoped credential cannot mint a key that may do more than itself.
+      const scopes = body.scopes ?? principal.scopes?.slice();
+      if (scopes !== undefined && !scopesWithin(scopes, principal.scopes)) {
+        throw new AgentdError(
+          'permission',
+          'scope_too_broad',
+          `This credential's scopes (${principal.scopes?.join(', ')}) do not cover the scopes asked for.`,
+          { param: 'scopes' },
+        );
+      }
+      const created = await auditedWrite(
+        c,
+        (db) => apiKeysIn(db).create(principal.tenantId, { ...body, scopes, createdBy: principal.subject }),
+        (key) => ({
+          type: 'api_key.created',
+          resource: { type: 'api_key', id: key.id },
+          data: { id: key.id, name: key.name, role: key.role, scopes: scopes ?? null },
+        }),
+      );
+      return c.json(created, 200);
     })
     .openapi(listKeys, async (c) => {
       const { apiKeys } = c.get('services');
@@ -77,7 +98,7 @@ export function apiKeyRoutes() {
       return c.json(await apiKeys.get(tenantOf(c), c.req.valid('param').id), 200);
     })
     .openapi(deleteKey, async (c) => {
-      const { apiKeys } = c.get('services');
+      const { apiKeys, apiKeysIn } = c.get('services');
       const { id } = c.req.valid('param');
       const principal = principalOf(c);
       const target = await apiKeys.get(principal.tenantId, id);
@@ -91,7 +112,15 @@ export function apiKeyRoutes() {
           },
         );
       }
-      await apiKeys.delete(principal.tenantId, id);
+      await auditedWrite(
+        c,
+        (db) => apiKeysIn(db).delete(principal.tenantId, id),
+        () => ({
+          type: 'api_key.deleted',
+          resource: { type: 'api_key', id },
+          data: { id, name: target.name, role: target.role },
+        }),
+      );
       return c.json({ id, object: 'api_key.deleted', deleted: true as const }, 200);
     });
 }

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { ScopesSchema } from '../http/scope-schema.js';
 
 export const RoleSchema = z.enum(['member', 'admin', 'platform_admin']).openapi('Role', {
   description: 'member: use the API. admin: also manage API keys. platform_admin: also create tenants.',
@@ -8,6 +9,10 @@ export const CreateApiKeySchema = z
   .strictObject({
     name: z.string().min(1).max(128),
     role: RoleSchema.default('member'),
+    scopes: ScopesSchema.optional().openapi({
+      description:
+        "Limit the key to these scopes (e.g. `responses:write`, `agents:read`, `tools:admin`); absent: the role's full set. See README: Scopes.",
+    }),
   })
   .openapi('CreateApiKeyRequest');
 
@@ -17,6 +22,10 @@ export const ApiKeySchema = z
     object: z.literal('api_key'),
     name: z.string(),
     role: RoleSchema,
+    scopes: z
+      .array(z.string())
+      .nullable()
+      .openapi({ description: "The key's scopes; null: the role's full set." }),
     redacted_value: z.string(),
     created_at: z.number().int(),
     last_used_at: z.number().int().nullable(),

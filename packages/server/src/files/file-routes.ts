@@ -9,6 +9,7 @@ import { defineRoute, errorContent, jsonContent } from '../http/define-route.js'
 import { isAllowed } from '../http/permissions.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
+import { scopesAllow } from '../http/scopes.js';
 import type { StoredFile } from './file-repository.js';
 import { readUpload } from './multipart-upload.js';
 
@@ -152,7 +153,7 @@ const contentRoute = defineRoute({
 function readerOf(c: Context<AppEnv>, fileId: string, token: string | undefined): string {
   const principal = c.get('principal');
   if (principal) {
-    if (!isAllowed(principal, 'files:read'))
+    if (!isAllowed(principal, 'files:read') || !scopesAllow(principal, 'files:read'))
       throw new AgentdError(
         'permission',
         'permission_denied',

@@ -4,6 +4,7 @@ import { AgentdError } from '../errors.js';
 import type { AppEnv } from './app-env.js';
 import { ErrorSchema } from './common-schemas.js';
 import { isAllowed, type Permission } from './permissions.js';
+import { scopesAllow } from './scopes.js';
 
 export const errorContent = (description: string) => ({
   description,
@@ -29,6 +30,13 @@ export function requirePermission(permission: Permission): MiddlewareHandler<App
         'permission',
         'permission_denied',
         `This operation needs the '${permission}' permission.`,
+      );
+    }
+    if (!scopesAllow(principal, permission)) {
+      throw new AgentdError(
+        'permission',
+        'insufficient_scope',
+        `This operation needs the '${permission}' permission, which the credential's scopes (${principal.scopes?.join(', ') || 'none'}) do not cover.`,
       );
     }
     await next();

@@ -60,4 +60,9 @@ export class TenantRepository {
     const [row] = await this.db.query<TenantRow>('SELECT * FROM tenants WHERE id = $1', [id]);
     return row ? toTenant(row) : undefined;
   }
+
+  async getByName(name: string): Promise<Tenant | undefined> {
+    const [row] = await this.db.query<TenantRow>('SELECT * FROM tenants WHERE name = $1', [name]);
+    return row ? toTenant(row) : undefined;
+  }
 }

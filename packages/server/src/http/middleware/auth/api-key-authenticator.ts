@@ -17,6 +17,12 @@ export function apiKeyAuthenticator(
       lastTouched.set(identity.id, now);
       keys.touch(identity.id).catch(onError);
     }
-    return { tenantId: identity.tenantId, subject: identity.id, method: 'api_key', role: identity.role };
+    return {
+      tenantId: identity.tenantId,
+      subject: identity.id,
+      method: 'api_key',
+      role: identity.role,
+      ...(identity.scopes ? { scopes: identity.scopes } : {}),
+    };
   };
 }

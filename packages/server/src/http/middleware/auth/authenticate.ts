@@ -5,8 +5,8 @@ import type { AppEnv } from '../../app-env.js';
 
 /**
  * Turns a bearer token into a principal, or says it is not one of its kind
- * (undefined) so the next authenticator may try. API keys now; JWT and PASETO
- * authenticators slot in beside it without touching the routes.
+ * (undefined) so the next authenticator may try; one that recognises its kind
+ * and refuses it throws the 401 naming why (see token-errors.ts).
  */
 export type Authenticator = (token: string) => Promise<Principal | undefined>;
 
@@ -14,7 +14,7 @@ const unauthorized = () =>
   new AgentdError(
     'authentication',
     'invalid_api_key',
-    'Missing or invalid credentials. Send Authorization: Bearer <api key>.',
+    'Missing or invalid credentials. Send Authorization: Bearer <api key or token>.',
   );
 
 export function authenticate(authenticators: Authenticator[]): MiddlewareHandler<AppEnv> {

@@ -1,0 +1,34 @@
+import { AgentdError } from '../../../errors.js';
+
+/**
+ * Why a bearer token (JWT or PASETO) was refused. Each is a 401 whose code
+ * names the problem; none repeats the token or its claims, so nothing of a
+ * token reaches a log through an error.
+ */
+export type TokenProblem =
+  | 'invalid_token'
+  | 'token_expired'
+  | 'token_not_yet_valid'
+  | 'invalid_audience'
+  | 'invalid_issuer'
+  | 'unknown_issuer'
+  | 'alg_not_allowed'
+  | 'invalid_signature'
+  | 'unknown_key'
+  | 'tenant_mismatch';
+
+export class TokenRefusedError extends AgentdError {
+  constructor(problem: TokenProblem, message: string) {
+    super('authentication', problem, message);
+    this.name = 'TokenRefusedError';
+  }
+}
+
+export function tokenRefused(problem: TokenProblem, message: string): TokenRefusedError {
+  return new TokenRefusedError(problem, message);
+}
+
+/** The identity provider could not be reached (or the network policy keeps agentd from it): a 503. */
+export function providerUnavailable(message: string, cause?: unknown): AgentdError {
+  return new AgentdError('unavailable', 'identity_provider_unavailable', message, { cause });
+}

@@ -1,0 +1,95 @@
+import { z } from '@hono/zod-openapi';
+import { AgentdError } from '../errors.js';
+import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
+import { tenantOf } from '../http/principal.js';
+import { newRouter } from '../http/router.js';
+import { IdentityProviderSchema, PutIdentityProviderSchema } from './identity-provider-schema.js';
+
+const tags = ['Identity provider'];
+const PATH = '/v1/tenant/identity_provider';
+
+const getRoute = defineRoute({
+  method: 'get',
+  path: PATH,
+  tags,
+  summary: "Your tenant's OpenID Connect provider",
+  permission: 'identity_provider:read',
+  responses: {
+    200: jsonContent(IdentityProviderSchema, 'The provider whose tokens authenticate into your tenant.'),
+    404: errorContent('Your tenant has no identity provider.'),
+  },
+});
+
+const putRoute = defineRoute({
+  method: 'put',
+  path: PATH,
+  tags,
+  summary: "Set your tenant's OpenID Connect provider: issuer, audience and claim mapping",
+  permission: 'identity_provider:write',
+  request: jsonBody(PutIdentityProviderSchema),
+  responses: {
+    200: jsonContent(IdentityProviderSchema, 'The provider in force.'),
+    409: errorContent('Another tenant trusts the same issuer with the same audience.'),
+  },
+});
+
+const deleteRoute = defineRoute({
+  method: 'delete',
+  path: PATH,
+  tags,
+  summary: "Remove your tenant's identity provider (its tokens stop working)",
+  permission: 'identity_provider:write',
+  responses: {
+    200: jsonContent(
+      z.object({ object: z.literal('identity_provider.deleted'), deleted: z.literal(true) }),
+      'The provider was removed.',
+    ),
+    404: errorContent('Your tenant has no identity provider.'),
+  },
+});
+
+const missing = () =>
+  new AgentdError('not_found', 'identity_provider_not_found', 'Your tenant has no identity provider.');
+
+export function identityProviderRoutes() {
+  return newRouter()
+    .openapi(getRoute, async (c) => {
+      const provider = await c.get('services').identityProviders.get(tenantOf(c));
+      if (!provider) throw missing();
+      return c.json(provider, 200);
+    })
+    .openapi(putRoute, async (c) => {
+      const services = c.get('services');
+      const tenantId = tenantOf(c);
+      const body = c.req.valid('json');
+      const issuer = new URL(body.issuer);
+      if (
+        issuer.protocol !== 'https:' &&
+        !(issuer.protocol === 'http:' && services.config.AGENTD_OIDC_ALLOW_HTTP)
+      ) {
+        throw new AgentdError(
+          'invalid_request',
+          'invalid_issuer',
+          'The issuer must be an https: URL (AGENTD_OIDC_ALLOW_HTTP=on allows http:).',
+          { param: 'issuer' },
+        );
+      }
+      // Its keys are fetched through your tenant's network policy: refuse now what it would refuse then.
+      const decision = (await services.networkPolicies.policyFor(tenantId)).checkUrl(issuer);
+      if (!decision.allowed) {
+        throw new AgentdError(
+          'invalid_request',
+          'invalid_issuer',
+          `The network policy refuses the issuer: ${decision.reason}.`,
+          {
+            param: 'issuer',
+          },
+        );
+      }
+      return c.json(await services.identityProviders.put(tenantId, body), 200);
+    })
+    .openapi(deleteRoute, async (c) => {
+      if (!(await c.get('services').identityProviders.delete(tenantOf(c)))) throw missing();
+      return c.json({ object: 'identity_provider.deleted' as const, deleted: true as const }, 200);
+    });
+}
