@@ -1,6 +1,12 @@
 import { RunSuspended, runLoop } from '@agentd/core';
 import type { ResponseObject } from '@agentd/spec';
 import type { Logger } from 'pino';
+import {
+  combineObservers,
+  observedSink,
+  type RunObserver,
+  type RunObserverFactory,
+} from './observe/run-observer.js';
 import type { RunEnvironment } from './run-environment.js';
 import { endFailedRun, RunWriteFailed } from './run-failure.js';
 import { type EventPublisher, RunRecorder } from './run-recorder.js';
@@ -21,6 +27,8 @@ export interface RunManagerOptions<Spec> {
   storageRetryMs?: number;
   /** Told the final status of each run that ended here (not of one suspended or lost to another worker). */
   onEnded?: (status: string) => void;
+  /** Watch each execution from outside the loop (traces, metrics), told every event it emits. */
+  observers?: readonly RunObserverFactory<Spec>[];
 }
 
 /** How one execution of a run is held: the lease generation its writes are fenced with, if any. */
@@ -83,6 +91,26 @@ export class RunManager<Spec = unknown> {
     controller: AbortController,
     execution: RunExecution,
   ): Promise<ResponseObject> {
+    const observer = combineObservers(
+      (this.options.observers ?? []).flatMap((observe) => observe(stored) ?? []),
+    );
+    if (!observer) return this.execute(stored, controller, execution);
+    try {
+      const final = await observer.within(() => this.execute(stored, controller, execution, observer));
+      observer.ended({ final });
+      return final;
+    } catch (error) {
+      observer.ended({ error });
+      throw error;
+    }
+  }
+
+  private async execute(
+    stored: StoredRun<Spec>,
+    controller: AbortController,
+    execution: RunExecution,
+    observer?: RunObserver,
+  ): Promise<ResponseObject> {
     const { store, bus, logger, environment } = this.options;
     // A write that fails for good stops the run where it is: its model call and tools are aborted.
     const recorder = new RunRecorder(store, bus, stored.tenantId, stored.id, stored.lastSequence, {
@@ -99,7 +127,8 @@ export class RunManager<Spec = unknown> {
     });
     let final: ResponseObject;
     try {
-      const prepared = await environment.prepare(stored, controller.signal);
+      const ready = await environment.prepare(stored, controller.signal);
+      const prepared = observer ? observer.prepared(ready) : ready;
       final = await runLoop({
         // The recorder coalesces deltas (merging those that wait for a write), so the loop hands
         // each on at once and the first token is not held back for a frame.
@@ -108,7 +137,7 @@ export class RunManager<Spec = unknown> {
         response: stored.snapshot,
         stepsTaken: execution.stepsTaken ?? 0,
         signal: controller.signal,
-        sink: recorder,
+        sink: observer ? observedSink(recorder, observer) : recorder,
       });
     } catch (error) {
       const cause = recorder.failed ?? error;

@@ -50,6 +50,8 @@ export interface RunRuntimeOptions<Spec> {
   pollMs?: number;
   /** How long a follower waits for a live event before it reads the log anyway. Default 30 s. */
   quietMs?: number;
+  /** Told each time a run executing here lost its lease to another worker (metrics). */
+  onLeaseLost?: () => void;
 }
 
 /**
@@ -276,6 +278,7 @@ export class RunRuntime<Spec = unknown> {
     } catch (error) {
       if (error instanceof RunLeaseLost) {
         logger.warn({ response_id: stored.id }, 'lost the lease on a run; another worker carries it on');
+        this.options.onLeaseLost?.();
         return 'released';
       }
       for (const fail of this.failures.get(stored.id) ?? []) fail(error);

@@ -10,6 +10,7 @@ import { answerClientErrors } from './http/client-error.js';
 import { createWorkerApp } from './http/worker-app.js';
 import { startKnowledgeServices } from './knowledge-services.js';
 import { createLogger } from './logging/logger.js';
+import { startMetricsServer } from './metrics/metrics-server.js';
 import { openRunBackbone, type RunBackbone } from './run-backbone.js';
 import { loadMasterKey } from './secrets/master-key.js';
 import { rewrapUnderCurrentKey } from './secrets/master-key-rotation.js';
@@ -22,6 +23,8 @@ import { VectorColumn } from './vector-stores/vector-column.js';
 export interface RunningServer {
   url: string;
   port: number;
+  /** Where /metrics is served when AGENTD_METRICS_PORT moves it off the API's port. */
+  metricsPort?: number;
   services: Services;
   admin: AdminBootstrap;
   /** Migration versions this start applied. */
@@ -97,6 +100,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       s.once('error', reject);
     });
     answerClientErrors(server as Server);
+    const metricsServer =
+      config.AGENTD_METRICS_PORT === undefined
+        ? undefined
+        : await startMetricsServer(config, services.metrics);
     // Listening first: the interpreters boot in the background, never delaying the start.
     // An api process never executes a tool: nothing to boot for it.
     if (config.AGENTD_ROLE !== 'api') void services.tools.builtins?.prewarm();
@@ -108,6 +115,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     return {
       url: `http://${host}:${port}`,
       port,
+      ...(metricsServer ? { metricsPort: metricsServer.port } : {}),
       services,
       admin,
       migrated,
@@ -124,7 +132,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
             server.close(() => resolve());
             (server as { closeAllConnections?: () => void }).closeAllConnections?.();
           });
+          await metricsServer?.close();
           await openDb.close();
+          // Spans of the runs and requests that just ended are sent before the process goes.
+          await services.tracing?.flush().catch(() => undefined);
           unlock();
         })();
         return closing;

@@ -113,6 +113,7 @@ function streamChat(
 ) {
   const services = c.get('services');
   return streamSSE(c, async (stream) => {
+    const closed = services.metrics.streamOpened();
     const send = (payload: unknown) => stream.writeSSE({ data: JSON.stringify(payload) });
     const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
       send(chunkOf(run, delta, finish, includeUsage));
@@ -142,6 +143,7 @@ function streamChat(
       }
       if (!signal.aborted) await stream.writeSSE({ data: '[DONE]' });
     } finally {
+      closed();
       clearInterval(heartbeat);
     }
   });

@@ -34,7 +34,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   }
   const config = parsed.data;
   refuseRoleWithoutScaledMode(config);
-  return { ...config, AGENTD_DATA_DIR: resolve(cwd, config.AGENTD_DATA_DIR) };
+  return {
+    ...config,
+    AGENTD_DATA_DIR: resolve(cwd, config.AGENTD_DATA_DIR),
+    ...(config.AGENTD_WEB_DIR ? { AGENTD_WEB_DIR: resolve(cwd, config.AGENTD_WEB_DIR) } : {}),
+  };
 }
 
 /**
@@ -124,10 +128,12 @@ function readConfigFile(path: string): Record<string, unknown> {
 const SECRET_KEYS = new Set([
   'OPENAI_API_KEY',
   'AGENTD_ADMIN_KEY',
+  'AGENTD_METRICS_KEY',
   'AGENTD_MASTER_KEY',
   'AGENTD_MASTER_KEY_PREVIOUS',
   'AGENTD_PASETO_SECRET_KEY',
   'AGENTD_EMBEDDINGS_API_KEY',
+  'AGENTD_SAFETY_JUDGE_API_KEY',
   'S3_SECRET_ACCESS_KEY',
   'DATABASE_URL',
   'REDIS_URL',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { z } from '@hono/zod-openapi';
+import { serveMetrics } from '../metrics/metrics-endpoint.js';
 import { defineRoute, jsonContent } from './define-route.js';
 import { readiness } from './readiness.js';
 import { newRouter } from './router.js';
@@ -63,19 +64,17 @@ export function probeRoutes() {
       const { ready, checks } = await readiness(c.get('services'));
       return ready ? c.json({ status: 'ok', checks }, 200) : c.json({ status: 'unavailable', checks }, 503);
     });
-  // Prometheus's text format, public like the probes: it holds no tenant, id or credential.
-  router.get('/metrics', async (c) => {
-    const { body, contentType } = await c.get('services').metrics.render();
-    return c.body(body, 200, { 'content-type': contentType });
+  // Prometheus's text format, public like the probes unless AGENTD_METRICS_KEY: no tenant, id or credential in it.
+  router.get('/metrics', (c) => {
+    const { metrics, config } = c.get('services');
+    return serveMetrics(c, metrics, config, false);
   });
   return router;
 }
 
-/** Liveness, readiness, the generated OpenAPI document and the API reference page (all public). */
+/** Liveness, readiness, the generated OpenAPI document and the API reference page (all public); / is the web UI (web-ui.ts). */
 export function serviceRoutes() {
   const router = probeRoutes();
-  // Until the web UI exists, the API reference is the front page.
-  router.get('/', (c) => c.redirect('/docs', 302));
   router.get('/docs', (c) => c.html(DOCS_PAGE));
   router.get('/docs/assets/:file', (c) => {
     const file = c.req.param('file');

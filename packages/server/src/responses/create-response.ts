@@ -5,7 +5,9 @@ import { toItem } from '../conversations/item-schema.js';
 import { AgentdError, requireReferenced } from '../errors.js';
 import { partValidationError } from '../http/error-response.js';
 import { newId } from '../ids.js';
+import { DEFAULT_AGENT } from '../policies/policy-request.js';
 import type { Services } from '../services.js';
+import { currentTraceCarrier } from '../telemetry/trace-carrier.js';
 import type { BuiltinTools } from '../tools/builtins/builtin-tools.js';
 import { BUILTIN_TOOL_NAMES, isBuiltinName } from '../tools/builtins/builtin-tools.js';
 import type { BuiltinSettings } from '../tools/builtins/run-settings.js';
@@ -58,6 +60,10 @@ export async function createResponse(
     conversationId,
     body.previous_response_id,
   );
+  // Tenants' policies: who may invoke the agent, and answer the approval requests the input answers.
+  if (principal) {
+    await services.policies.authorizeResponse(principal, agent?.name ?? DEFAULT_AGENT, input, history);
+  }
   const id = newId('response');
 
   const model =
@@ -103,10 +109,12 @@ export async function createResponse(
     session_key: conversationId ?? previous?.runSpec.session_key ?? previous?.id ?? id,
     ...(body.user === undefined ? {} : { user: body.user }),
     ...(memoryEnabled(agent?.memory) ? { memory: true } : {}),
+    ...(agent?.safety ? { safety: agent.safety } : {}),
     ...(Object.keys(builtinSettings).length > 0 ? { builtin_settings: builtinSettings } : {}),
     ...(origin ? { public_url: origin } : {}),
     ...(principal ? { principal } : {}),
     ...fields.spec,
+    ...traceOfRequest(),
   };
   const snapshot: ResponseObject = {
     id,
@@ -155,6 +163,12 @@ export async function createResponse(
     idempotencyKey: idempotencyKey ?? null,
     requestHash: idempotencyKey ? hashRequest(body) : null,
   });
+}
+
+/** The request's trace context, kept with the run so that its spans join the request's trace wherever it runs. */
+function traceOfRequest(): Pick<RunSpec, 'trace'> {
+  const carrier = currentTraceCarrier();
+  return carrier ? { trace: carrier } : {};
 }
 
 export function hashRequest(body: CreateResponseInput): string {

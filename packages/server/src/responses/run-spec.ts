@@ -1,4 +1,5 @@
 import type { ModelSettings, ModelToolChoice, Principal, TextFormat } from '@agentd/spec';
+import type { SafetySetting } from '../safety/safety-setting.js';
 import type { BuiltinSettings } from '../tools/builtins/run-settings.js';
 
 /** An HTTP endpoint that executes a function tool: agentd POSTs the arguments as JSON. */
@@ -23,6 +24,8 @@ export interface FunctionToolSpec {
  */
 export interface RunSpec {
   schema_version: 1;
+  /** The creating request's trace context (W3C headers), when tracing was on: the run's spans join its trace. */
+  trace?: Record<string, string>;
   model: string;
   instructions: string | null;
   /** Inline function tools. */
@@ -68,4 +71,6 @@ export interface RunSpec {
   text_format_retries?: number;
   /** `disabled` (OpenAI's default): a prompt over the context budget fails instead of being trimmed. Absent: `auto`. */
   truncation?: 'auto' | 'disabled';
+  /** The agent's `safety` setting at creation; the tenant's and the platform's defaults apply under it when the run starts. */
+  safety?: SafetySetting;
 }

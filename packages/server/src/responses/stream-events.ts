@@ -24,13 +24,14 @@ export function streamEvents(
   /** The request created and started the run just now (RunRuntime.follow). */
   justStarted = false,
 ) {
-  const { runs, config } = c.get('services');
+  const { runs, config, metrics } = c.get('services');
   const heartbeatMs = config.AGENTD_SSE_HEARTBEAT_MS;
   // Made here, so that the stream's callback holds the follower and not the stored run.
   const finished = after >= stored.lastSequence && isTerminal(stored.snapshot.status);
   const stop = new AbortController();
   const events = finished ? undefined : runs.follow(stored, after, stop.signal, { justStarted });
   return streamSSE(c, async (stream) => {
+    const closed = metrics.streamOpened();
     stream.onAbort(() => stop.abort());
     const heartbeat = setInterval(() => {
       void stream.write(': keep-alive\n\n').catch(() => undefined);
@@ -47,6 +48,7 @@ export function streamEvents(
         });
       }
     } finally {
+      closed();
       clearInterval(heartbeat);
       stop.abort();
     }

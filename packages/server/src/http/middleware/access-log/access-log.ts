@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type { Logger } from 'pino';
@@ -18,6 +19,8 @@ export function accessLog(logger: Logger): MiddlewareHandler<AppEnv> {
       const principal = c.get('principal');
       const route = routePath(c, -1);
       const ms = performance.now() - started;
+      // The HTTP server span (tracing on) is named by the route pattern, never by the path with its ids.
+      trace.getActiveSpan()?.setAttribute('http.route', route).updateName(`${c.req.method} ${route}`);
       logger.info(
         {
           request_id: requestId,
