@@ -40,6 +40,8 @@ export const ID_PREFIX = {
   fileBatch: 'vsfb',
   memory: 'mem',
   upload: 'upl',
+  auditEvent: 'audit',
+  policy: 'pol',
   codeInterpreterCall: 'ci',
   webSearchCall: 'ws',
   fileSearchCall: 'fs',

@@ -1,0 +1,134 @@
+import type { Principal } from '@agentd/spec';
+import type { CedarValueJson, EntityJson, TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
+import { CEDAR_NAMESPACE, type PolicyAction } from './cedar-schema.js';
+
+/** The caller as policies see it (a run keeps the principal that created it). */
+type Caller = Pick<Principal, 'subject' | 'method' | 'role' | 'userId' | 'groups'>;
+
+/** One authorization question for Cedar. */
+export interface PolicyRequest {
+  action: PolicyAction;
+  principal: TypeAndId;
+  resource: TypeAndId;
+  context: Record<string, CedarValueJson>;
+  entities: EntityJson[];
+}
+
+/** Responses that name no agent run as this agent. */
+export const DEFAULT_AGENT = 'default';
+
+const uid = (type: string, id: string): TypeAndId => ({ type: `${CEDAR_NAMESPACE}::${type}`, id });
+
+/** The caller's entities: the user (a token's user, or its subject) and the API key, in their groups. */
+function callerOf(actor: Caller | undefined): {
+  user?: TypeAndId;
+  apiKey?: TypeAndId;
+  entities: EntityJson[];
+} {
+  if (!actor) return { entities: [] };
+  const groups = (actor.groups ?? []).map((group) => uid('Group', group));
+  const entities: EntityJson[] = groups.map((group) => ({ uid: group, attrs: {}, parents: [] }));
+  const userId = actor.userId ?? (actor.method === 'api_key' ? undefined : actor.subject);
+  const user = userId === undefined ? undefined : uid('User', userId);
+  const apiKey = actor.method === 'api_key' ? uid('ApiKey', actor.subject) : undefined;
+  for (const entity of [user, apiKey]) {
+    if (entity) entities.push({ uid: entity, attrs: { role: actor.role }, parents: groups });
+  }
+  return { ...(user ? { user } : {}), ...(apiKey ? { apiKey } : {}), entities };
+}
+
+/** A caller as a principal: the user when there is one, else the API key. */
+function callerPrincipal(actor: Caller): { principal: TypeAndId; entities: EntityJson[] } {
+  const caller = callerOf(actor);
+  return { principal: (caller.user ?? caller.apiKey)!, entities: caller.entities };
+}
+
+/** `agent` calls tool `tool` with `args`, in a run created by `actor` for `endUser` (the request's `user`). */
+export function toolCallRequest(
+  actor: Caller | undefined,
+  agent: string,
+  tool: string,
+  args: unknown,
+  endUser?: string,
+): PolicyRequest {
+  const caller = callerOf(actor);
+  const principal = uid('Agent', agent);
+  const resource = uid('Tool', tool);
+  return {
+    action: 'call_tool',
+    principal,
+    resource,
+    context: {
+      arguments: toCedarRecord(args),
+      ...(caller.user ? { user: { __entity: caller.user } } : {}),
+      ...(caller.apiKey ? { api_key: { __entity: caller.apiKey } } : {}),
+      ...(endUser === undefined ? {} : { end_user: endUser }),
+    },
+    entities: [
+      ...caller.entities,
+      { uid: principal, attrs: {}, parents: [] },
+      { uid: resource, attrs: {}, parents: [] },
+    ],
+  };
+}
+
+/** `actor` answers an approval request for `agent`'s call of `tool` with `args`. */
+export function approveRequest(actor: Caller, agent: string, tool: string, args: unknown): PolicyRequest {
+  const { principal, entities } = callerPrincipal(actor);
+  const resource = uid('Tool', tool);
+  const agentUid = uid('Agent', agent);
+  return {
+    action: 'approve',
+    principal,
+    resource,
+    context: { agent: { __entity: agentUid }, arguments: toCedarRecord(args) },
+    entities: [
+      ...entities,
+      { uid: resource, attrs: {}, parents: [] },
+      { uid: agentUid, attrs: {}, parents: [] },
+    ],
+  };
+}
+
+/** `actor` creates a response with `agent`. */
+export function invokeAgentRequest(actor: Caller, agent: string): PolicyRequest {
+  const { principal, entities } = callerPrincipal(actor);
+  const resource = uid('Agent', agent);
+  return {
+    action: 'invoke_agent',
+    principal,
+    resource,
+    context: {},
+    entities: [...entities, { uid: resource, attrs: {}, parents: [] }],
+  };
+}
+
+/** A tool's arguments (a JSON object) as a Cedar record; see toCedarValue. */
+function toCedarRecord(args: unknown): Record<string, CedarValueJson> {
+  const value = toCedarValue(args);
+  return value !== undefined && typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, CedarValueJson>)
+    : {};
+}
+
+/**
+ * JSON as Cedar: integers are Longs; nulls and numbers Cedar has no Long
+ * for (fractions, beyond 2^63) are left out, so a policy's `has` test fails
+ * closed on them rather than comparing a different value.
+ */
+function toCedarValue(value: unknown): CedarValueJson | undefined {
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
+  if (Array.isArray(value))
+    return value.map(toCedarValue).filter((item): item is CedarValueJson => item !== undefined);
+  if (value !== null && typeof value === 'object') {
+    const record: Record<string, CedarValueJson> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const converted = toCedarValue(item);
+      // `__entity` and `__extn` keys would be read as entity references or extension values.
+      if (converted !== undefined && !key.startsWith('__')) record[key] = converted;
+    }
+    return record;
+  }
+  return undefined;
+}

@@ -1,0 +1,144 @@
+import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
+import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
+import { tenantOf } from '../http/principal.js';
+import { newRouter } from '../http/router.js';
+import { CEDAR_SCHEMA_TEXT } from './cedar-schema.js';
+import {
+  CreatePolicySchema,
+  PolicySchema,
+  PolicySchemaDocument,
+  PolicyValidationSchema,
+  PolicyVersionSchema,
+  ValidatePolicySchema,
+} from './policy-schema.js';
+
+const tags = ['Policies'];
+const INVALID = errorContent('The policy does not parse or validate; the message names the line and column.');
+
+const createPolicy = defineRoute({
+  method: 'post',
+  path: '/v1/policies',
+  tags,
+  summary: 'Create a Cedar policy (validated against the schema)',
+  permission: 'policies:write',
+  request: jsonBody(CreatePolicySchema),
+  responses: {
+    200: jsonContent(PolicySchema, 'The policy, at version 1; it applies at once.'),
+    400: INVALID,
+    409: errorContent('A policy with that name exists.'),
+  },
+});
+
+const validatePolicy = defineRoute({
+  method: 'post',
+  path: '/v1/policies/validate',
+  tags,
+  summary: 'Check a Cedar policy against the schema without storing it',
+  permission: 'policies:read',
+  request: jsonBody(ValidatePolicySchema),
+  responses: { 200: jsonContent(PolicyValidationSchema, 'The policy is valid.'), 400: INVALID },
+});
+
+const getSchema = defineRoute({
+  method: 'get',
+  path: '/v1/policies/schema',
+  tags,
+  summary: "The Cedar schema your tenant's policies are validated against",
+  permission: 'policies:read',
+  responses: { 200: jsonContent(PolicySchemaDocument, 'The schema.') },
+});
+
+const listPolicies = defineRoute({
+  method: 'get',
+  path: '/v1/policies',
+  tags,
+  summary: 'List policies',
+  permission: 'policies:read',
+  request: { query: PageQuerySchema },
+  responses: { 200: jsonContent(listSchema(PolicySchema, 'PolicyList'), 'A page of policies.') },
+});
+
+const getPolicy = defineRoute({
+  method: 'get',
+  path: '/v1/policies/{id}',
+  tags,
+  summary: 'Get a policy',
+  permission: 'policies:read',
+  request: { params: IdParamSchema },
+  responses: { 200: jsonContent(PolicySchema, 'The policy at its latest version.') },
+});
+
+const updatePolicy = defineRoute({
+  method: 'post',
+  path: '/v1/policies/{id}',
+  tags,
+  summary: 'Replace a policy (creates a new version)',
+  permission: 'policies:write',
+  request: { params: IdParamSchema, ...jsonBody(CreatePolicySchema) },
+  responses: {
+    200: jsonContent(PolicySchema, 'The policy at its new version; it applies at once.'),
+    400: INVALID,
+    409: errorContent('Another policy has that name.'),
+  },
+});
+
+const deletePolicy = defineRoute({
+  method: 'delete',
+  path: '/v1/policies/{id}',
+  tags,
+  summary: 'Delete a policy and its versions',
+  permission: 'policies:write',
+  request: { params: IdParamSchema },
+  responses: { 200: jsonContent(DeletedSchema, 'The policy was deleted.') },
+});
+
+const listVersions = defineRoute({
+  method: 'get',
+  path: '/v1/policies/{id}/versions',
+  tags,
+  summary: "List a policy's versions",
+  permission: 'policies:read',
+  request: { params: IdParamSchema, query: PageQuerySchema },
+  responses: {
+    200: jsonContent(
+      listSchema(PolicyVersionSchema, 'PolicyVersionList'),
+      'A page of versions, newest first.',
+    ),
+  },
+});
+
+/** /v1/policies: a tenant's Cedar policies (README: Policies; ADR-0018). */
+export function policyRoutes() {
+  return newRouter()
+    .openapi(createPolicy, async (c) => {
+      const policy = await c.get('services').policies.create(tenantOf(c), c.req.valid('json'));
+      return c.json(policy, 200);
+    })
+    .openapi(validatePolicy, async (c) => {
+      const checked = await c.get('services').policies.check(tenantOf(c), c.req.valid('json').policy);
+      return c.json({ object: 'policy.validation' as const, valid: true as const, ...checked }, 200);
+    })
+    .openapi(getSchema, async (c) => {
+      const json = await c.get('services').policies.schemaFor(tenantOf(c));
+      return c.json({ object: 'policy.schema' as const, cedar: CEDAR_SCHEMA_TEXT, json }, 200);
+    })
+    .openapi(listPolicies, async (c) => {
+      return c.json(await c.get('services').policies.list(tenantOf(c), c.req.valid('query')), 200);
+    })
+    .openapi(getPolicy, async (c) => {
+      return c.json(await c.get('services').policies.get(tenantOf(c), c.req.valid('param').id), 200);
+    })
+    .openapi(updatePolicy, async (c) => {
+      const { id } = c.req.valid('param');
+      return c.json(await c.get('services').policies.update(tenantOf(c), id, c.req.valid('json')), 200);
+    })
+    .openapi(deletePolicy, async (c) => {
+      const { id } = c.req.valid('param');
+      await c.get('services').policies.delete(tenantOf(c), id);
+      return c.json({ id, object: 'policy', deleted: true as const }, 200);
+    })
+    .openapi(listVersions, async (c) => {
+      const { id } = c.req.valid('param');
+      return c.json(await c.get('services').policies.versions(tenantOf(c), id, c.req.valid('query')), 200);
+    });
+}

@@ -1,0 +1,137 @@
+import type { Item, ListPage, PageQuery, Principal } from '@agentd/spec';
+import type { SchemaJson } from '@cedar-policy/cedar-wasm/nodejs';
+import { AgentdError } from '../errors.js';
+import type { ToolRepository } from '../tools/tool-repository.js';
+import { tenantSchema } from './cedar-schema.js';
+import { type CheckedPolicy, checkPolicy } from './policy-check.js';
+import type { PolicyDecision, PolicyEngine } from './policy-engine.js';
+import type { PolicyInput, PolicyRepository, PolicyVersion, StoredPolicy } from './policy-repository.js';
+import { approveRequest, invokeAgentRequest, type PolicyRequest } from './policy-request.js';
+
+/**
+ * Tenants' Cedar policies: checked against the schema when written (the
+ * tenant's registered tools give `context.arguments` its fields), stored
+ * with their versions, and asked before an agent is invoked, a tool call
+ * runs or an approval is answered.
+ */
+export class PolicyService {
+  constructor(
+    private readonly repository: PolicyRepository,
+    private readonly engine: PolicyEngine,
+    private readonly tools: ToolRepository,
+  ) {}
+
+  async schemaFor(tenantId: string): Promise<SchemaJson<string>> {
+    const tools = await this.tools.all(tenantId);
+    return tenantSchema(tools.map((tool) => tool.manifest.input_schema));
+  }
+
+  async check(tenantId: string, text: string): Promise<CheckedPolicy> {
+    return checkPolicy(text, await this.schemaFor(tenantId));
+  }
+
+  async create(tenantId: string, input: PolicyInput): Promise<StoredPolicy> {
+    const checked = await this.check(tenantId, input.policy);
+    return this.changed(tenantId, await this.repository.create(tenantId, input, checked));
+  }
+
+  async update(tenantId: string, id: string, input: PolicyInput): Promise<StoredPolicy> {
+    const checked = await this.check(tenantId, input.policy);
+    return this.changed(tenantId, await this.repository.update(tenantId, id, input, checked));
+  }
+
+  async delete(tenantId: string, id: string): Promise<void> {
+    await this.repository.delete(tenantId, id);
+    this.engine.invalidate(tenantId);
+  }
+
+  get(tenantId: string, id: string): Promise<StoredPolicy> {
+    return this.repository.get(tenantId, id);
+  }
+
+  list(tenantId: string, page: PageQuery): Promise<ListPage<StoredPolicy>> {
+    return this.repository.list(tenantId, page);
+  }
+
+  versions(tenantId: string, id: string, page: PageQuery): Promise<ListPage<PolicyVersion>> {
+    return this.repository.listVersions(tenantId, id, page);
+  }
+
+  decide(tenantId: string, request: PolicyRequest): Promise<PolicyDecision> {
+    return this.engine.decide(tenantId, request);
+  }
+
+  /**
+   * What a new response asks of the policies: that its caller may invoke
+   * the agent and answer the approval requests its input answers.
+   */
+  async authorizeResponse(
+    principal: Principal,
+    agent: string,
+    input: readonly Item[],
+    history: readonly Item[],
+  ): Promise<void> {
+    await this.authorizeInvoke(principal, agent);
+    await this.authorizeApprovals(principal, agent, input, history);
+  }
+
+  /** Refuses (403) a response whose caller may not invoke `agent`. */
+  async authorizeInvoke(principal: Principal, agent: string): Promise<void> {
+    const decision = await this.decide(principal.tenantId, invokeAgentRequest(principal, agent));
+    if (!decision.allowed)
+      throw new AgentdError(
+        'permission',
+        'policy_denied',
+        `You may not invoke agent '${agent}': ${decision.reason}.`,
+        {
+          param: 'agent',
+        },
+      );
+  }
+
+  /**
+   * Refuses (403) a response whose input answers an approval request the
+   * caller may not answer: answering needs the `approve` action on the tool.
+   */
+  async authorizeApprovals(
+    principal: Principal,
+    agent: string,
+    input: readonly Item[],
+    history: readonly Item[],
+  ): Promise<void> {
+    const answers = input.filter((item) => item.type === 'approval_response');
+    if (answers.length === 0) return;
+    const requests = new Map(
+      history.flatMap((item) => (item.type === 'approval_request' ? [[item.id, item] as const] : [])),
+    );
+    for (const answer of answers) {
+      const request = requests.get(answer.approval_request_id);
+      if (!request) continue;
+      const decision = await this.decide(
+        principal.tenantId,
+        approveRequest(principal, agent, request.name, parseArguments(request.arguments)),
+      );
+      if (!decision.allowed) {
+        throw new AgentdError(
+          'permission',
+          'approval_not_permitted',
+          `You may not answer approval request ${request.id} (a call to ${request.name}): ${decision.reason}.`,
+          { param: 'input' },
+        );
+      }
+    }
+  }
+
+  private changed(tenantId: string, policy: StoredPolicy): StoredPolicy {
+    this.engine.invalidate(tenantId);
+    return policy;
+  }
+}
+
+function parseArguments(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
+}
