@@ -1,6 +1,7 @@
 import { checkJsonSchema } from '@agentd/tools-gateway';
 import { z } from '@hono/zod-openapi';
 import { MetadataSchema } from '../http/common-schemas.js';
+import { SafetySettingSchema } from '../safety/safety-setting.js';
 
 export const AGENT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -40,7 +41,7 @@ export const ToolChoiceSchema = z
   ])
   .openapi('ToolChoice');
 
-/** Settings slots that the safety and memory features fill; stored as given. */
+/** The memory feature's settings slot; stored as given. */
 const SettingsSlotSchema = z.record(z.string(), z.unknown()).nullable();
 
 const definitionFields = {
@@ -57,7 +58,10 @@ const definitionFields = {
   max_steps: z.number().int().min(1).max(100),
   model_settings: ModelSettingsSchema,
   metadata: MetadataSchema,
-  safety: SettingsSlotSchema,
+  safety: SafetySettingSchema.nullable().openapi({
+    description:
+      "What the safety pipeline checks in this agent's runs; null: the tenant's and the platform's defaults.",
+  }),
   memory: SettingsSlotSchema,
 };
 

@@ -99,13 +99,13 @@ export class GatewayRunEnvironment implements RunEnvironment<RunSpec> {
       : [];
     const gates = await Promise.all((this.options.toolGates ?? []).map((factory) => factory(stored, scope)));
     const toolGate = allGates(gates.filter((gate): gate is ToolCallGate => gate !== undefined));
-    const safety = await this.options.safety?.prepare(stored.tenantId, spec.safety);
     const resolved = models.resolve(spec.model);
     const model = this.options.usage ? this.options.usage.model(stored, resolved) : resolved;
-    // Spotlighting marks every tool's results as data: the model is told so whenever a tool is on.
-    const marksData = this.readsWeb(tools, spec) || (safety?.spotlight === true && tools.length > 0);
+    const safety = await this.options.safety?.prepare(stored.tenantId, spec.safety, model, tools);
+    // Tool results marked as data (spotlighting): the system prompt says what the markers mean.
+    const marksData = this.readsWeb(tools, spec) || safety?.marksData === true;
     return {
-      model: safety ? safety.model(model) : model,
+      model: safety?.model ?? model,
       settings: spec.settings,
       toolChoice: spec.tool_choice,
       instructions: withMemories(instructionsFor(spec.instructions, marksData), remembered),

@@ -1,0 +1,148 @@
+import type { RunChecks, StreamCheck, StreamCheckStep } from '@agentd/core';
+import {
+  createClassifierPhase,
+  createRulesPhase,
+  createStreamGuard,
+  type JudgeEndpoint,
+  type LinearModel,
+  loadModel,
+  pipelineForPolicy,
+  type SafetyPipeline,
+  type SyncSafetyPhase,
+} from '@agentd/safety';
+import type { SafetyContext, SafetySurface, SafetyVerdict } from '@agentd/spec';
+import type { ResolvedSafety, ResolvedSurface } from './safety-setting.js';
+
+export interface RunChecksDeps {
+  /** The classifier's weights; the committed ones, loaded once, by default. */
+  model?: LinearModel;
+  /** The platform's judge; without one the judge phase never runs. */
+  judge?: JudgeEndpoint;
+}
+
+let committedModel: LinearModel | undefined;
+/** The committed weights, parsed on first use (0.8 MB) and shared by every run. */
+function sharedModel(): LinearModel {
+  committedModel ??= loadModel();
+  return committedModel;
+}
+
+/** A score no classifier reaches: the classifier then flags at most. */
+const NEVER = Number.POSITIVE_INFINITY;
+
+/**
+ * The run's check points from its resolved safety setting: the user's input,
+ * every tool result and streamed answers, each through the phases its
+ * surface names. Undefined when the setting is off or names no phase anywhere.
+ */
+export function runChecksFor(
+  setting: ResolvedSafety,
+  context: SafetyContext,
+  deps: RunChecksDeps = {},
+): RunChecks | undefined {
+  if (!setting.enabled) return undefined;
+  const model = deps.model ?? sharedModel();
+  const withList: SafetyContext = { ...context, denyList: setting.deny_list };
+  const checks: RunChecks = {};
+  const input = surfacePipeline(setting, 'user_input', setting.user_input, model, deps.judge);
+  if (input)
+    checks.input = (text, signal) =>
+      input.check({ text, surface: 'user_input', context: { ...withList, signal } });
+  const tool = surfacePipeline(setting, 'tool_output', setting.tool_output, model, deps.judge);
+  if (tool)
+    checks.toolOutput = (_name, text, signal) =>
+      tool.check({ text, surface: 'tool_output', context: { ...withList, signal } });
+  const stream = streamPhases(setting.model_output, setting, model);
+  if (stream.length > 0)
+    checks.stream = () =>
+      onceEach(
+        createStreamGuard(stream, { holdBack: setting.model_output.hold_back, safetyContext: withList }),
+      );
+  return checks.input || checks.toolOutput || checks.stream ? checks : undefined;
+}
+
+/**
+ * The classifier's thresholds on a surface. Where it may only flag and no
+ * judge would read its unsure band, it flags what it would have blocked:
+ * a flag is then a finding worth the log, not one in three ordinary prompts.
+ */
+function thresholds(setting: ResolvedSafety, surface: ResolvedSurface, model: LinearModel, judged: boolean) {
+  const flag = setting.classifier.flag ?? model.thresholds.flag;
+  const block = setting.classifier.block ?? model.thresholds.block;
+  if (surface.classifier_action === 'block') return { flag, block };
+  return { flag: judged ? flag : block, block: NEVER };
+}
+
+/** The judge reads the classifier's unsure band, and all it would have blocked where it only flags. */
+function judgeBand(setting: ResolvedSafety, surface: ResolvedSurface, model: LinearModel) {
+  if (setting.judge.band) return setting.judge.band;
+  const low = setting.classifier.flag ?? model.thresholds.flag;
+  const high =
+    surface.classifier_action === 'block' ? (setting.classifier.block ?? model.thresholds.block) : 1.01;
+  return { low, high };
+}
+
+function surfacePipeline(
+  setting: ResolvedSafety,
+  name: SafetySurface,
+  surface: ResolvedSurface,
+  model: LinearModel,
+  judge: JudgeEndpoint | undefined,
+): SafetyPipeline | undefined {
+  if (surface.phases.length === 0) return undefined;
+  const { judge: judgeSetting } = setting;
+  const judged = judge !== undefined && judgeSetting.mode !== 'off' && surface.phases.includes('judge');
+  return pipelineForPolicy(
+    {
+      surfaces: { [name]: surface.phases },
+      actions: surface.actions,
+      classifier: thresholds(setting, surface, model, judged),
+      judge: {
+        ...(judgeSetting.mode ? { mode: judgeSetting.mode } : {}),
+        band: judgeBand(setting, surface, model),
+        ...(judgeSetting.on_failure ? { onFailure: judgeSetting.on_failure } : {}),
+        ...(judgeSetting.timeout_ms ? { timeoutMs: judgeSetting.timeout_ms } : {}),
+      },
+    },
+    { model, ...(judge ? { judge } : {}) },
+  );
+}
+
+function streamPhases(
+  surface: ResolvedSurface,
+  setting: ResolvedSafety,
+  model: LinearModel,
+): SyncSafetyPhase[] {
+  const phases: SyncSafetyPhase[] = [];
+  for (const name of surface.phases) {
+    if (name === 'rules') phases.push(createRulesPhase({ actions: surface.actions }));
+    if (name === 'classifier')
+      phases.push(createClassifierPhase({ model, thresholds: thresholds(setting, surface, model, false) }));
+  }
+  return phases;
+}
+
+/**
+ * The guard re-reads its window on every delta, so a finding (a flagged
+ * e-mail address) would be reported again with each one; the log gets each
+ * finding once per message. A block always reaches the loop.
+ */
+function onceEach(guard: { push(delta: string): StreamCheckStep; end(): StreamCheckStep }): StreamCheck {
+  const seen = new Set<string>();
+  const fresh = (step: StreamCheckStep): StreamCheckStep => {
+    if (step.type === 'block') return step;
+    const verdicts = step.verdicts.filter((verdict) => {
+      if (verdict.action === 'allow') return false;
+      const key = keyOf(verdict);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    return { ...step, verdicts };
+  };
+  return { push: (delta) => fresh(guard.push(delta)), end: () => fresh(guard.end()) };
+}
+
+function keyOf(verdict: SafetyVerdict): string {
+  return `${verdict.phase}:${verdict.action}:${verdict.categories.join(',')}`;
+}

@@ -1,0 +1,63 @@
+import type { RunChecks, RunTool } from '@agentd/core';
+import type { JudgeEndpoint } from '@agentd/safety';
+import type { LanguageModel } from '@agentd/spec';
+import { WEB_TOOL_NAMES } from '../tools/builtins/builtin-tools.js';
+import { runChecksFor } from './run-checks-for.js';
+import { type ResolvedSafety, resolveSafety, type SafetySetting } from './safety-setting.js';
+import { spotlightModel } from './spotlight-model.js';
+
+/** The tools that enclose their results in untrusted-data markers themselves. */
+const ENCLOSING_TOOLS: ReadonlySet<string> = new Set([...WEB_TOOL_NAMES, 'file_search', 'memory_search']);
+
+/** Where a tenant's safety defaults are kept (undefined: none of its own). */
+export interface TenantSafetyDefaults {
+  defaultsFor(tenantId: string): Promise<SafetySetting | undefined>;
+}
+
+/** What a run gets from its safety setting. */
+export interface PreparedSafety {
+  checks?: RunChecks;
+  /** Whether the run's tools' results are marked as data in the prompt (then the model is told so). */
+  marksData: boolean;
+  /** The run's model, with the results of the tools agentd runs marked as data. */
+  model: LanguageModel;
+}
+
+export interface RunSafetyOptions {
+  /** The platform's default (AGENTD_SAFETY, AGENTD_SAFETY_POLICY) over agentd's own. */
+  platform: ResolvedSafety;
+  tenants?: TenantSafetyDefaults;
+  judge?: JudgeEndpoint;
+}
+
+/** A run's safety from the platform's default, its tenant's and its agent's setting, in that order. */
+export class RunSafety {
+  constructor(private readonly options: RunSafetyOptions) {}
+
+  async resolve(tenantId: string, agent: SafetySetting | undefined): Promise<ResolvedSafety> {
+    const tenant = await this.options.tenants?.defaultsFor(tenantId);
+    return resolveSafety(this.options.platform, tenant, agent);
+  }
+
+  async prepare(
+    tenantId: string,
+    agent: SafetySetting | undefined,
+    model: LanguageModel,
+    tools: readonly RunTool[],
+  ): Promise<PreparedSafety> {
+    const setting = await this.resolve(tenantId, agent);
+    const checks = runChecksFor(
+      setting,
+      { tenantId },
+      this.options.judge ? { judge: this.options.judge } : {},
+    );
+    const executed = tools.filter((tool) => tool.execute).map((tool) => tool.definition.name);
+    const marks = new Set(executed.filter((name) => !ENCLOSING_TOOLS.has(name)));
+    const spotlight = setting.enabled && setting.spotlight && executed.length > 0;
+    return {
+      ...(checks ? { checks } : {}),
+      marksData: spotlight,
+      model: spotlight && marks.size > 0 ? spotlightModel(model, marks) : model,
+    };
+  }
+}
