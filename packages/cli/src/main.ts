@@ -7,6 +7,9 @@ const USAGE = `usage:
   agentd serve [--role all|api|worker]
       start the server (the same as npm start without the build); --role sets AGENTD_ROLE:
       api serves the API only, worker executes runs only (both need DATABASE_URL and REDIS_URL)
+  agentd audit verify [--url URL] [--api-key KEY]
+      check the hash chain of the key's tenant's audit log and name its first broken link
+      (exit 1); URL and KEY default to AGENTD_URL (else http://127.0.0.1:8787) and AGENTD_API_KEY
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -30,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
     await import('@agentd/server/main');
     return -1;
   }
+  if (command === 'audit') return audit(rest);
   if (command !== 'run') {
     process.stderr.write(
       command === undefined || command === '--help'
@@ -64,6 +68,40 @@ async function main(argv: string[]): Promise<number> {
 }
 
 const ROLES = ['all', 'api', 'worker'];
+
+async function audit(args: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseAudit>;
+  try {
+    parsed = parseAudit(args);
+  } catch (error) {
+    process.stderr.write(`agentd: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (parsed.positionals.join(' ') !== 'verify') {
+    process.stderr.write(`agentd: audit takes one command, verify\n${USAGE}`);
+    return 2;
+  }
+  const apiKey = parsed.values['api-key'] ?? process.env.AGENTD_API_KEY;
+  if (!apiKey) {
+    process.stderr.write(`agentd: audit verify needs an admin key: --api-key or AGENTD_API_KEY\n${USAGE}`);
+    return 2;
+  }
+  const { auditVerify } = await import('./audit-command.js');
+  return auditVerify({
+    url: parsed.values.url ?? process.env.AGENTD_URL ?? 'http://127.0.0.1:8787',
+    apiKey,
+    out: process.stdout,
+    err: process.stderr,
+  });
+}
+
+function parseAudit(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: { url: { type: 'string' }, 'api-key': { type: 'string' } },
+  });
+}
 
 function parseServe(args: string[]) {
   return parseArgs({ args, options: { role: { type: 'string' } } });

@@ -1,8 +1,10 @@
 import { z } from '@hono/zod-openapi';
+import { auditedWrite } from '../audit/audited-write.js';
 import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
 import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
+import { AgentRepository } from './agent-repository.js';
 import { AgentSchema, AgentVersionSchema, CreateAgentSchema, UpdateAgentSchema } from './agent-schema.js';
 
 const tags = ['Agents'];
@@ -91,8 +93,13 @@ const getVersion = defineRoute({
 export function agentRoutes() {
   return newRouter()
     .openapi(createAgent, async (c) => {
-      const { agents } = c.get('services');
-      return c.json(await agents.create(tenantOf(c), c.req.valid('json')), 200);
+      const body = c.req.valid('json');
+      const agent = await auditedWrite(
+        c,
+        (db) => new AgentRepository(db).create(tenantOf(c), body),
+        (created) => agentEvent('agent.created', created, body),
+      );
+      return c.json(agent, 200);
     })
     .openapi(listAgents, async (c) => {
       const { agents } = c.get('services');
@@ -103,13 +110,21 @@ export function agentRoutes() {
       return c.json(await agents.get(tenantOf(c), c.req.valid('param').id), 200);
     })
     .openapi(updateAgent, async (c) => {
-      const { agents } = c.get('services');
-      return c.json(await agents.update(tenantOf(c), c.req.valid('param').id, c.req.valid('json')), 200);
+      const body = c.req.valid('json');
+      const agent = await auditedWrite(
+        c,
+        (db) => new AgentRepository(db).update(tenantOf(c), c.req.valid('param').id, body),
+        (updated) => agentEvent('agent.updated', updated, body),
+      );
+      return c.json(agent, 200);
     })
     .openapi(deleteAgent, async (c) => {
-      const { agents } = c.get('services');
       const { id } = c.req.valid('param');
-      await agents.delete(tenantOf(c), id);
+      await auditedWrite(
+        c,
+        (db) => new AgentRepository(db).delete(tenantOf(c), id),
+        () => ({ type: 'agent.deleted', resource: { type: 'agent', id }, data: { id } }),
+      );
       return c.json({ id, object: 'agent.deleted', deleted: true as const }, 200);
     })
     .openapi(listVersions, async (c) => {
@@ -124,4 +139,13 @@ export function agentRoutes() {
       const { id, version } = c.req.valid('param');
       return c.json(await agents.getVersion(tenantOf(c), id, version), 200);
     });
+}
+
+/** An agent change as the audit log records it: which agent, its version after, and the fields sent. */
+function agentEvent(type: string, agent: { id: string; name: string; version: number }, changes: object) {
+  return {
+    type,
+    resource: { type: 'agent', id: agent.id },
+    data: { id: agent.id, name: agent.name, version: agent.version, changes },
+  };
 }

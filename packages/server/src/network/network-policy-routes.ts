@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { auditedWrite } from '../audit/audited-write.js';
 import { notFound } from '../errors.js';
 import { IdParamSchema } from '../http/common-schemas.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
@@ -57,7 +58,18 @@ export function networkPolicyRoutes() {
       const services = c.get('services');
       const { id } = c.req.valid('param');
       if (!(await services.tenants.get(id))) throw notFound('tenant', id);
-      const tenant = await services.networkPolicies.setRules(id, c.req.valid('json'));
+      const rules = c.req.valid('json');
+      // Recorded in the chain of the tenant whose policy changed, where its admins read it.
+      const tenant = await auditedWrite(
+        c,
+        (db) => services.networkPolicies.setRules(id, rules, db),
+        (set) => ({
+          tenantId: id,
+          type: 'network_policy.updated',
+          resource: { type: 'tenant', id },
+          data: { tenant_id: id, allow: set.allow, deny: set.deny },
+        }),
+      );
       return c.json(present(tenant, services.config), 200);
     });
 }

@@ -31,8 +31,15 @@ export class TenantNetworkPolicies {
     return row ?? { allow: [], deny: [] };
   }
 
-  /** Replaces the tenant's rules; a rule that does not parse is a 400 naming it. */
-  async setRules(tenantId: string, rules: TenantNetworkRules): Promise<TenantNetworkRules> {
+  /**
+   * Replaces the tenant's rules; a rule that does not parse is a 400 naming it.
+   * `db`: the transaction the change joins (its audit event's).
+   */
+  async setRules(
+    tenantId: string,
+    rules: TenantNetworkRules,
+    db: Queryable = this.db,
+  ): Promise<TenantNetworkRules> {
     for (const [list, values] of [
       ['allow', rules.allow],
       ['deny', rules.deny],
@@ -47,7 +54,7 @@ export class TenantNetworkPolicies {
         }
       }
     }
-    await this.db.query(
+    await db.query(
       `INSERT INTO tenant_network_rules (tenant_id, allow, deny) VALUES ($1, $2::jsonb, $3::jsonb)
        ON CONFLICT (tenant_id) DO UPDATE SET allow = EXCLUDED.allow, deny = EXCLUDED.deny, updated_at = now()`,
       [tenantId, JSON.stringify(rules.allow), JSON.stringify(rules.deny)],

@@ -1,8 +1,19 @@
 import { applyEvent, isTerminal } from '@agentd/core';
 import { RunLeaseLost, type RunStore, type StoredRun } from '@agentd/runtime';
-import type { Item, ListPage, PageQuery, ResponseEvent, ResponseObject, SortOrder } from '@agentd/spec';
+import type {
+  Item,
+  ListPage,
+  PageQuery,
+  Principal,
+  ResponseEvent,
+  ResponseObject,
+  SortOrder,
+} from '@agentd/spec';
+import { type AuditActor, actorOf, SYSTEM_ACTOR } from '../audit/audit-event.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { auditEventsOfCreate, auditEventsOfRun, hasAuditedEvents } from '../audit/run-audit-events.js';
 import { AgentdError, notFound } from '../errors.js';
-import type { Database } from '../storage/database.js';
+import type { Database, Queryable } from '../storage/database.js';
 import { GroupCommit } from '../storage/group-commit.js';
 import { toListPage } from '../storage/pagination.js';
 import type { RunSpec } from './run-spec.js';
@@ -52,7 +63,8 @@ const BATCHES = `json_to_recordset($1::json) AS b(response_id text, tenant_id te
  * ends. A batch with a lease generation is written only while its run's row
  * still carries that generation (fencing): the row is locked FOR SHARE, so a
  * claim by another worker either commits first (and the batch is refused)
- * or waits for this write. Returns the batches written.
+ * or waits for this write. Returns the batches written, with the actor their
+ * run's audit events name.
  */
 const INSERT_BATCHES = `WITH batches AS (SELECT * FROM ${BATCHES}), held AS (
     SELECT r.tenant_id, r.id FROM responses r JOIN batches b ON r.tenant_id = b.tenant_id AND r.id = b.response_id
@@ -64,14 +76,15 @@ const INSERT_BATCHES = `WITH batches AS (SELECT * FROM ${BATCHES}), held AS (
   ), logged AS (
     INSERT INTO response_event_batches (response_id, tenant_id, first_sequence, last_sequence, events)
     SELECT response_id, tenant_id, first_sequence, last_sequence, events FROM fenced
-    RETURNING response_id, first_sequence
+    RETURNING response_id, tenant_id, first_sequence
   ), finished AS (
     UPDATE responses SET snapshot = b.snapshot, snapshot_sequence = b.last_sequence, status = b.status,
       updated_at = now()
     FROM fenced b
     WHERE b.snapshot IS NOT NULL AND responses.tenant_id = b.tenant_id AND responses.id = b.response_id
   )
-  SELECT response_id, first_sequence FROM logged`;
+  SELECT l.response_id, l.first_sequence, r.run_spec->'principal' AS principal FROM logged l
+  LEFT JOIN responses r ON r.tenant_id = l.tenant_id AND r.id = l.response_id`;
 
 /** A new row of responses. */
 interface NewResponseRow {
@@ -129,7 +142,11 @@ export class ResponseRepository implements RunStore<RunSpec> {
   private readonly creates = new GroupCommit<NewResponseRow, boolean>((rows) => this.insertResponses(rows));
   private readonly batches = new GroupCommit<EventBatchRow, boolean>((rows) => this.writeBatches(rows));
 
-  constructor(private readonly db: Database) {}
+  /** `audit`: the audit log the run's events of consequence go to, in the transaction that logs them; none: no audit. */
+  constructor(
+    private readonly db: Database,
+    private readonly audit?: AuditLog,
+  ) {}
 
   /**
    * Inserts a response with its first event (response.created), in one
@@ -179,8 +196,24 @@ export class ResponseRepository implements RunStore<RunSpec> {
 
   /** Inserts responses with their response.created events; whether each was inserted (not an idempotent repeat). */
   private async insertResponses(rows: NewResponseRow[]): Promise<boolean[]> {
-    const inserted = await this.db.query<{ id: string }>(INSERT_RESPONSES, [JSON.stringify(rows)]);
-    const ids = new Set(inserted.map((row) => row.id));
+    const audit = this.audit;
+    const insert = async (db: Queryable) => {
+      const inserted = await db.query<{ id: string }>(INSERT_RESPONSES, [JSON.stringify(rows)]);
+      const ids = new Set(inserted.map((row) => row.id));
+      return { ids, created: rows.filter((row) => ids.has(row.id)) };
+    };
+    const { ids } = audit
+      ? await this.db.transaction(async (tx) => {
+          const result = await insert(tx);
+          await audit.record(
+            tx,
+            result.created.flatMap((row) =>
+              auditEventsOfCreate(row.tenant_id, row.snapshot, row.input, runActor(row.run_spec.principal)),
+            ),
+          );
+          return result;
+        })
+      : await insert(this.db);
     return rows.map((row) => ids.has(row.id));
   }
 
@@ -230,9 +263,16 @@ export class ResponseRepository implements RunStore<RunSpec> {
 
   /** Whether each batch was written (a fenced one is refused when its lease was lost). */
   private async writeBatches(batches: EventBatchRow[]): Promise<boolean[]> {
-    const logged = await this.db.query<{ response_id: string; first_sequence: number }>(INSERT_BATCHES, [
-      JSON.stringify(batches),
-    ]);
+    const audit = this.audit;
+    // Most batches (text deltas, progress) hold nothing to audit: one statement, no transaction.
+    const logged =
+      audit && batches.some((batch) => hasAuditedEvents(batch.events))
+        ? await this.db.transaction(async (tx) => {
+            const written = await logBatches(tx, batches);
+            await audit.record(tx, auditEventsOfBatches(batches, written));
+            return written;
+          })
+        : await logBatches(this.db, batches);
     const keys = new Set(logged.map((row) => `${row.response_id}/${row.first_sequence}`));
     return batches.map((batch) => keys.has(`${batch.response_id}/${batch.first_sequence}`));
   }
@@ -324,4 +364,30 @@ export class ResponseRepository implements RunStore<RunSpec> {
       requestHash: row.request_hash,
     };
   }
+}
+
+interface LoggedBatch {
+  response_id: string;
+  first_sequence: number;
+  /** The principal that created the run (RunSpec.principal). */
+  principal: Principal | null;
+}
+
+function logBatches(db: Queryable, batches: EventBatchRow[]): Promise<LoggedBatch[]> {
+  return db.query<LoggedBatch>(INSERT_BATCHES, [JSON.stringify(batches)]);
+}
+
+/** The audit events of the batches written (a fenced-out batch records nothing). */
+function auditEventsOfBatches(batches: EventBatchRow[], written: LoggedBatch[]) {
+  const actors = new Map(written.map((row) => [`${row.response_id}/${row.first_sequence}`, row.principal]));
+  return batches.flatMap((batch) => {
+    const key = `${batch.response_id}/${batch.first_sequence}`;
+    if (!actors.has(key)) return [];
+    return auditEventsOfRun(batch.tenant_id, batch.response_id, batch.events, runActor(actors.get(key)));
+  });
+}
+
+/** Who a run's audit events name: its creator (runs stored before RunSpec.principal: agentd). */
+function runActor(principal: Principal | null | undefined): AuditActor {
+  return principal ? actorOf(principal) : SYSTEM_ACTOR;
 }

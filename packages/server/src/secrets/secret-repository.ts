@@ -36,6 +36,11 @@ export class SecretRepository {
     private readonly box: SecretBox,
   ) {}
 
+  /** The same repository on another connection: a transaction a change joins. */
+  in(db: Queryable): SecretRepository {
+    return new SecretRepository(db, this.box);
+  }
+
   /** Stores a secret, replacing the value of one with the same name. */
   async put(tenantId: string, name: string, value: string): Promise<SecretInfo> {
     const [row] = await this.db.query<SecretRow>(

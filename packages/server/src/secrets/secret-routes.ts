@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { auditedWrite } from '../audit/audited-write.js';
 import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
@@ -59,7 +60,17 @@ export function secretRoutes() {
     .openapi(putRoute, async (c) => {
       const { secrets } = c.get('services');
       const body = c.req.valid('json');
-      return c.json(await secrets.put(tenantOf(c), body.name, body.value), 200);
+      const secret = await auditedWrite(
+        c,
+        (db) => secrets.in(db).put(tenantOf(c), body.name, body.value),
+        // Never the value: which secret, and that it was stored (created or replaced).
+        (stored) => ({
+          type: 'secret.stored',
+          resource: { type: 'secret', id: stored.id },
+          data: { id: stored.id, name: stored.name },
+        }),
+      );
+      return c.json(secret, 200);
     })
     .openapi(listRoute, async (c) => {
       const { secrets } = c.get('services');
@@ -68,7 +79,11 @@ export function secretRoutes() {
     .openapi(deleteRoute, async (c) => {
       const { secrets } = c.get('services');
       const { id } = c.req.valid('param');
-      await secrets.delete(tenantOf(c), id);
+      await auditedWrite(
+        c,
+        (db) => secrets.in(db).delete(tenantOf(c), id),
+        () => ({ type: 'secret.deleted', resource: { type: 'secret', id }, data: { id } }),
+      );
       return c.json({ id, object: 'secret.deleted', deleted: true as const }, 200);
     });
 }

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { CreatedApiKeySchema, RoleSchema } from '../api-keys/api-key-schema.js';
+import { actorOf } from '../audit/audit-event.js';
 import { MetadataSchema } from '../http/common-schemas.js';
 import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
 import { principalOf } from '../http/principal.js';
@@ -65,7 +66,7 @@ const whoami = defineRoute({
 export function tenantRoutes() {
   return newRouter()
     .openapi(createTenant, async (c) => {
-      const { db, tenantsIn, apiKeysIn } = c.get('services');
+      const { db, tenantsIn, apiKeysIn, audit } = c.get('services');
       const body = c.req.valid('json');
       const principal = principalOf(c);
       const created = await db.transaction(async (tx) => {
@@ -75,6 +76,19 @@ export function tenantRoutes() {
           role: 'admin',
           createdBy: principal.subject,
         });
+        // The new tenant's chain starts with its creation; the creator's records it too.
+        const actor = actorOf(principal);
+        const data = { id: tenant.id, name: tenant.name, api_key_id: apiKey.id };
+        await audit.record(
+          tx,
+          [principal.tenantId, tenant.id].map((tenantId) => ({
+            tenantId,
+            type: 'tenant.created',
+            actor,
+            resource: { type: 'tenant', id: tenant.id },
+            data,
+          })),
+        );
         return { ...tenant, api_key: apiKey };
       });
       return c.json(created, 200);

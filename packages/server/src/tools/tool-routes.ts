@@ -1,6 +1,7 @@
 import type { ToolManifest } from '@agentd/spec';
 import { formatProblems, TOOL_MANIFEST_SCHEMA, validateManifest } from '@agentd/tools-gateway';
 import { z } from '@hono/zod-openapi';
+import { auditedWrite } from '../audit/audited-write.js';
 import { AgentdError } from '../errors.js';
 import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
 import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
@@ -10,6 +11,7 @@ import type { Services } from '../services.js';
 import { type ListSegment, memorySegment, pageAcross } from '../storage/pagination.js';
 import { findServerWide, isServerWideId, readOnlyTool } from './read-only-tools.js';
 import type { StoredTool } from './tool-repository.js';
+import { ToolRepository } from './tool-repository.js';
 import type { ToolSummary } from './tool-service.js';
 
 const tags = ['Tools'];
@@ -182,7 +184,11 @@ export function toolRoutes() {
       const principal = principalOf(c);
       const manifest = checkManifest(c.req.valid('json'), principal.role);
       await probe(services, principal.tenantId, manifest);
-      const stored = await services.toolRepository.create(principal.tenantId, manifest);
+      const stored = await auditedWrite(
+        c,
+        (db) => new ToolRepository(db).create(principal.tenantId, manifest),
+        (tool) => toolEvent('tool.created', tool),
+      );
       return c.json(present(stored, await services.tools.describe(principal.tenantId)), 200);
     })
     .openapi(listRoute, async (c) => {
@@ -225,7 +231,11 @@ export function toolRoutes() {
       const current = await services.toolRepository.get(principal.tenantId, id);
       const manifest = checkManifest({ ...current.manifest, ...c.req.valid('json') }, principal.role);
       await probe(services, principal.tenantId, manifest);
-      const stored = await services.toolRepository.update(principal.tenantId, id, manifest);
+      const stored = await auditedWrite(
+        c,
+        (db) => new ToolRepository(db).update(principal.tenantId, id, manifest),
+        (tool) => toolEvent('tool.updated', tool),
+      );
       return c.json(present(stored, await services.tools.describe(principal.tenantId)), 200);
     })
     .openapi(deleteRoute, async (c) => {
@@ -234,8 +244,21 @@ export function toolRoutes() {
       const { id } = c.req.valid('param');
       if (isServerWideId(id))
         throw readOnlyTool(findServerWide(await services.tools.describe(tenantId), id), 'deleted');
-      await services.toolRepository.delete(tenantId, id);
+      await auditedWrite(
+        c,
+        (db) => new ToolRepository(db).delete(tenantId, id),
+        (tool) => toolEvent('tool.deleted', tool),
+      );
       await services.tools.syncTenant(tenantId);
       return c.json({ id, object: 'tool.deleted', deleted: true as const }, 200);
     });
+}
+
+/** A tool change as the audit log records it: which tool and how it is reached (its manifest may name secrets: not kept). */
+function toolEvent(type: string, tool: StoredTool) {
+  return {
+    type,
+    resource: { type: 'tool', id: tool.id },
+    data: { id: tool.id, name: tool.manifest.name, adapter: tool.manifest.adapter.type },
+  };
 }

@@ -1,0 +1,107 @@
+import type { ListPage, SortOrder } from '@agentd/spec';
+import { AgentdError } from '../errors.js';
+import type { Queryable, SqlParam } from '../storage/database.js';
+import type { AuditRecord } from './audit-event.js';
+import { AUDIT_COLUMNS, type AuditRow, toRecord } from './audit-rows.js';
+
+/** What GET /v1/audit_events filters on; every filter given must hold. */
+export interface AuditFilter {
+  types?: readonly string[] | undefined;
+  actorIds?: readonly string[] | undefined;
+  resourceIds?: readonly string[] | undefined;
+  /** Unix seconds, as OpenAI's `effective_at[gt]`, `[gte]`, `[lt]`, `[lte]`. */
+  effectiveAt?: {
+    gt?: number | undefined;
+    gte?: number | undefined;
+    lt?: number | undefined;
+    lte?: number | undefined;
+  };
+}
+
+export interface AuditPageQuery extends AuditFilter {
+  /** An event id: the page starts after it in `order`. */
+  after?: string | undefined;
+  limit: number;
+  order: SortOrder;
+}
+
+const COMPARISONS = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+
+/** The WHERE clause of a tenant's events under a filter, and its parameters ($1 is the tenant). */
+function whereOf(tenantId: string, filter: AuditFilter): { where: string; params: SqlParam[] } {
+  const params: SqlParam[] = [tenantId];
+  const conditions = ['tenant_id = $1'];
+  const oneOf = (column: string, values: readonly string[] | undefined) => {
+    if (!values || values.length === 0) return;
+    params.push(JSON.stringify(values));
+    conditions.push(`${column} IN (SELECT json_array_elements_text($${params.length}::json))`);
+  };
+  oneOf('type', filter.types);
+  oneOf('actor_id', filter.actorIds);
+  oneOf('resource_id', filter.resourceIds);
+  for (const [bound, operator] of Object.entries(COMPARISONS)) {
+    const seconds = filter.effectiveAt?.[bound as keyof typeof COMPARISONS];
+    if (seconds === undefined) continue;
+    params.push(new Date(seconds * 1000));
+    conditions.push(`effective_at ${operator} $${params.length}`);
+  }
+  return { where: conditions.join(' AND '), params };
+}
+
+/** A page of a tenant's audit events, newest first unless `order` is asc. */
+export async function listAuditEvents(
+  db: Queryable,
+  tenantId: string,
+  query: AuditPageQuery,
+): Promise<ListPage<AuditRecord>> {
+  const { where, params } = whereOf(tenantId, query);
+  let cursor = '';
+  if (query.after !== undefined) {
+    const [row] = await db.query<{ sequence: number | string }>(
+      'SELECT sequence FROM audit_events WHERE tenant_id = $1 AND id = $2',
+      [tenantId, query.after],
+    );
+    if (!row) {
+      throw new AgentdError(
+        'invalid_request',
+        'invalid_cursor',
+        `No audit event '${query.after}' in your tenant.`,
+        {
+          param: 'after',
+        },
+      );
+    }
+    params.push(Number(row.sequence));
+    cursor = ` AND sequence ${query.order === 'asc' ? '>' : '<'} $${params.length}`;
+  }
+  params.push(query.limit + 1);
+  const rows = await db.query<AuditRow>(
+    `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE ${where}${cursor}
+     ORDER BY sequence ${query.order === 'asc' ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
+    params,
+  );
+  const data = rows.slice(0, query.limit).map(toRecord);
+  return {
+    object: 'list',
+    data,
+    first_id: data[0]?.id ?? null,
+    last_id: data.at(-1)?.id ?? null,
+    has_more: rows.length > query.limit,
+  };
+}
+
+/** Every event of a tenant under a filter, oldest first, read a page at a time (the JSON Lines export). */
+export async function* exportAuditEvents(
+  db: Queryable,
+  tenantId: string,
+  filter: AuditFilter,
+  pageSize = 500,
+): AsyncGenerator<AuditRecord> {
+  let after: string | undefined;
+  for (;;) {
+    const page = await listAuditEvents(db, tenantId, { ...filter, after, limit: pageSize, order: 'asc' });
+    yield* page.data;
+    if (!page.has_more || page.last_id === null) return;
+    after = page.last_id;
+  }
+}
