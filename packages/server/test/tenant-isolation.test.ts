@@ -361,7 +361,11 @@ const MADE_UP: Ids = {
 /** A network rule only tenant A has. */
 const A_NETWORK_RULE = '10.77.0.0/16';
 /** Text of A's rows that must never reach B (A's ids are checked too). */
+/** Tenant A's identity provider: its issuer is public, its audience A's own. */
+const A_IDP = { issuer: 'https://idp.example.com/realms/shared', audience: 'a-private-audience' };
+
 const A_PRIVATE_TEXT = [
+  A_IDP.audience,
   'Tenant A only',
   'A private',
   'a-private-output',
@@ -412,6 +416,7 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       '/v1/vector_stores?limit=100',
       `/v1/vector_stores/${ids.vectorStore}/files?limit=100`,
       '/v1/network_policy',
+      '/v1/tenant/identity_provider',
     ];
     const snapshot: Record<string, { status: number; body: unknown }> = {};
     for (const path of reads) {
@@ -495,6 +500,7 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       deny: [],
     });
     expect(rules.status).toBe(200);
+    expect((await a.request('PUT', '/v1/tenant/identity_provider', A_IDP)).status).toBe(200);
     const modelAgent = await a.post('/v1/agents', {
       name: 'a-private-model',
       instructions: 'Tenant A only.',
@@ -1009,6 +1015,49 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
         expect(moderated.status).toBe(200);
         expect(moderated.body.results).toHaveLength(1);
         return [moderated];
+      },
+    },
+    {
+      route: 'GET /v1/tenant/identity_provider',
+      run: async () => {
+        const provider = await b.get('/v1/tenant/identity_provider');
+        expect(provider.status).toBe(404);
+        expect(provider.body.error.code).toBe('identity_provider_not_found');
+        return [provider];
+      },
+    },
+    {
+      // The same issuer with A's audience would authenticate into A: refused. With B's own, B's provider.
+      route: 'PUT /v1/tenant/identity_provider',
+      run: async () => {
+        const taken = await b.request('PUT', '/v1/tenant/identity_provider', A_IDP);
+        expect(taken.status).toBe(409);
+        const own = await b.request('PUT', '/v1/tenant/identity_provider', {
+          issuer: A_IDP.issuer,
+          audience: 'b-audience',
+        });
+        expect(own.status).toBe(200);
+        expect(own.body.audience).toBe('b-audience');
+        return [taken, own];
+      },
+    },
+    {
+      route: 'DELETE /v1/tenant/identity_provider',
+      run: async () => {
+        const deleted = await b.delete('/v1/tenant/identity_provider');
+        expect(deleted.status).toBe(200);
+        return [deleted];
+      },
+    },
+    {
+      route: 'POST /v1/auth/token',
+      run: async () => {
+        const issued = await b.post('/v1/auth/token', {});
+        expect(issued.status).toBe(200);
+        expect(issued.body.tenant_id).toBe(tenantB.id);
+        const me = await b.withKey(issued.body.token).get('/v1/me');
+        expect(me.body.tenant.id).toBe(tenantB.id);
+        return [issued, me];
       },
     },
     {
