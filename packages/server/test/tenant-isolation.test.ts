@@ -14,6 +14,7 @@ interface Ids {
   vectorStore: string;
   fileBatch: string;
   memory: string;
+  policy: string;
   /** A's private agent as a model: `agent:<name>`. */
   agentModel: string;
 }
@@ -297,6 +298,35 @@ const CASES: IsolationCase[] = [
     code: 'file_not_found',
   },
   {
+    method: 'GET',
+    path: '/v1/policies/{id}',
+    fill: (i) => `/v1/policies/${i.policy}`,
+    ownerStatus: 200,
+    code: 'policy_not_found',
+  },
+  {
+    method: 'POST',
+    path: '/v1/policies/{id}',
+    fill: (i) => `/v1/policies/${i.policy}`,
+    body: () => ({ name: 'tenant-a-policy', policy: A_POLICY }),
+    ownerStatus: 200,
+    code: 'policy_not_found',
+  },
+  {
+    method: 'GET',
+    path: '/v1/policies/{id}/versions',
+    fill: (i) => `/v1/policies/${i.policy}/versions`,
+    ownerStatus: 200,
+    code: 'policy_not_found',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/policies/{id}',
+    fill: (i) => `/v1/policies/${i.policy}`,
+    ownerStatus: 200,
+    code: 'policy_not_found',
+  },
+  {
     method: 'DELETE',
     path: '/v1/memories/{id}',
     fill: (i) => `/v1/memories/${i.memory}`,
@@ -364,9 +394,13 @@ const A_NETWORK_RULE = '10.77.0.0/16';
 /** Tenant A's identity provider: its issuer is public, its audience A's own. */
 const A_IDP = { issuer: 'https://idp.example.com/realms/shared', audience: 'a-private-audience' };
 
+  policy: 'pol_01doesnotexist0000000000',
 const A_PRIVATE_TEXT = [
   A_IDP.audience,
   'Tenant A only',
+/** Tenant A's Cedar policy (it forbids calls of A's own tool). */
+const A_POLICY =
+  'forbid (principal, action == Agentd::Action::"call_tool", resource == Agentd::Tool::"tenant_a_tool");';
   'A private',
   'a-private-output',
   'sk-tenant-a',
@@ -429,6 +463,9 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       status: keys.status,
       body: keys.body.data.map(({ last_used_at: _, ...key }: { last_used_at: unknown }) => key),
     };
+      `/v1/policies/${ids.policy}`,
+      `/v1/policies/${ids.policy}/versions?order=asc`,
+      '/v1/policies?limit=100',
     return snapshot;
   }
 
@@ -521,7 +558,10 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       item: added.body.data[0].id,
       apiKey: key.body.id,
       response: response.body.id,
+    const policy = await a.post('/v1/policies', { name: 'tenant-a-policy', policy: A_POLICY });
+    expect(policy.status).toBe(200);
       agentModel: 'agent:a-private-model',
+      policy: policy.body.id,
     };
 
     // Tenant B is created by the platform admin and gets its own admin key.
@@ -692,8 +732,8 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
   });
 
   it("keeps A's rows out of B's lists, and B's out of A's", async () => {
-    const lists = ['/v1/agents', '/v1/conversations', '/v1/api_keys'];
-    const aIds = [ids.agent, ids.conversation, ids.apiKey];
+    const lists = ['/v1/agents', '/v1/conversations', '/v1/api_keys', '/v1/policies'];
+    const aIds = [ids.agent, ids.conversation, ids.apiKey, ids.policy];
     const bOwn = await b.post('/v1/conversations', { metadata: { owner: 'tenant-b' } });
     for (const [index, path] of lists.entries()) {
       for (const order of ['asc', 'desc']) {
@@ -1093,6 +1133,83 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
     for (const c of tenantCases()) {
       const responses = await c.run();
       for (const response of responses) {
+    {
+      route: 'GET /v1/policies',
+      run: async () => {
+        const listed = await b.get('/v1/policies?limit=100');
+        expect(listed.status).toBe(200);
+        expect(listed.body.data).toEqual([]);
+        return [listed];
+      },
+    },
+    {
+      // B's policies are B's: a name A uses is free in B, and B's forbid-all never reaches A.
+      route: 'POST /v1/policies',
+      run: async () => {
+        const own = await b.post('/v1/policies', { name: 'tenant-a-policy', policy: A_POLICY });
+        expect(own.status).toBe(200);
+        const deleted = await b.delete(`/v1/policies/${own.body.id}`);
+        expect(deleted.status).toBe(200);
+        return [own, deleted];
+      },
+    },
+    {
+      route: 'POST /v1/policies/validate',
+      run: async () => {
+        const checked = await b.post('/v1/policies/validate', { policy: A_POLICY });
+        expect(checked.status).toBe(200);
+        return [checked];
+      },
+    },
+    {
+      // B's schema is built from B's tools only.
+      route: 'GET /v1/policies/schema',
+      run: async () => {
+        const schema = await b.get('/v1/policies/schema');
+        expect(schema.status).toBe(200);
+        expect(schema.body.json.Agentd.commonTypes.Arguments.attributes).toEqual({});
+        return [schema];
+      },
+    },
+    {
+      // B reads its own chain only: A's objects filter to nothing, and A's event ids are no cursor for B.
+      route: 'GET /v1/audit_events',
+      run: async () => {
+        const own = await b.get('/v1/audit_events?limit=100');
+        expect(own.status).toBe(200);
+        const tenants = own.body.data.map((event: { chain: { tenant_id: string } }) => event.chain.tenant_id);
+        expect(new Set(tenants)).toEqual(new Set([tenantB.id]));
+        const aboutA = await b.get(`/v1/audit_events?resource_ids[]=${ids.agent}`);
+        expect(aboutA.body.data).toEqual([]);
+        const [aEvent] = (await a.get('/v1/audit_events?limit=1')).body.data;
+        const cursor = await b.get(`/v1/audit_events?after=${aEvent.id}`);
+        expect(cursor.status).toBe(400);
+        expect(cursor.body.error.code).toBe('invalid_cursor');
+        return [own, aboutA, cursor];
+      },
+    },
+    {
+      route: 'GET /v1/audit_events/export',
+      run: async () => {
+        const exported = await fetch(`${server.url}/v1/audit_events/export`, {
+          headers: { authorization: `Bearer ${tenantB.api_key.value}` },
+        });
+        const lines = (await exported.text()).trimEnd().split('\n').map((line) => JSON.parse(line));
+        expect(lines.length).toBeGreaterThan(0);
+        expect(new Set(lines.map((event) => event.chain.tenant_id))).toEqual(new Set([tenantB.id]));
+        return [{ status: exported.status, headers: exported.headers, body: lines }];
+      },
+    },
+    {
+      // B's chain is B's own, numbered from 1; A's events are no link in it.
+      route: 'GET /v1/audit_events/verify',
+      run: async () => {
+        const verified = await b.get('/v1/audit_events/verify');
+        const count = (await b.get('/v1/audit_events?limit=100')).body.data.length;
+        expect(verified.body).toMatchObject({ valid: true, events_verified: count, head: { sequence: count } });
+        return [verified];
+      },
+    },
         expect(response.status, `${c.route}: ${JSON.stringify(response.body)}`).toBeLessThan(500);
         const text = JSON.stringify(response.body);
         for (const secret of [...A_PRIVATE_TEXT, ...(c.echoes ? [] : aIds)])
