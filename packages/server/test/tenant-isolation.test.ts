@@ -343,6 +343,15 @@ const CASES: IsolationCase[] = [
     outsider: { status: 403, type: 'permission_error' },
   },
   {
+    method: 'PUT',
+    path: '/v1/tenants/{id}/limits',
+    fill: () => '/v1/tenants/tenant_default/limits',
+    body: () => ({ rate_limits: { tenant: { requests: 100000, per_seconds: 60 } } }),
+    ownerStatus: 200,
+    code: 'permission_denied',
+    outsider: { status: 403, type: 'permission_error' },
+  },
+  {
     method: 'DELETE',
     path: '/v1/secrets/{id}',
     fill: (i) => `/v1/secrets/${i.secret}`,
@@ -385,22 +394,22 @@ const MADE_UP: Ids = {
   vectorStore: 'vs_01doesnotexist0000000000',
   fileBatch: 'vsfb_01doesnotexist0000000000',
   memory: 'mem_01doesnotexist0000000000',
+  policy: 'pol_01doesnotexist0000000000',
   agentModel: 'agent:does-not-exist',
 };
 
+/** Tenant A's Cedar policy (it forbids calls of A's own tool). */
+const A_POLICY =
+  'forbid (principal, action == Agentd::Action::"call_tool", resource == Agentd::Tool::"tenant_a_tool");';
 /** A network rule only tenant A has. */
 const A_NETWORK_RULE = '10.77.0.0/16';
 /** Text of A's rows that must never reach B (A's ids are checked too). */
 /** Tenant A's identity provider: its issuer is public, its audience A's own. */
 const A_IDP = { issuer: 'https://idp.example.com/realms/shared', audience: 'a-private-audience' };
 
-  policy: 'pol_01doesnotexist0000000000',
 const A_PRIVATE_TEXT = [
   A_IDP.audience,
   'Tenant A only',
-/** Tenant A's Cedar policy (it forbids calls of A's own tool). */
-const A_POLICY =
-  'forbid (principal, action == Agentd::Action::"call_tool", resource == Agentd::Tool::"tenant_a_tool");';
   'A private',
   'a-private-output',
   'sk-tenant-a',
@@ -411,6 +420,9 @@ const A_POLICY =
 const label = (c: IsolationCase) => `${c.method} ${c.path}`;
 const send = (client: ApiClient, c: IsolationCase, ids: Ids): Promise<ApiResponse> =>
   client.request(c.method, c.fill(ids), c.body?.(ids));
+
+/** A fixed time range, so that two reads of A's usage compare equal. */
+const USAGE_RANGE = `start_time=${Math.floor(Date.now() / 1000) - 3600}&end_time=${Math.floor(Date.now() / 1000) + 86_400}`;
 
 describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
   let server: TestServer;
@@ -451,6 +463,11 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       `/v1/vector_stores/${ids.vectorStore}/files?limit=100`,
       '/v1/network_policy',
       '/v1/tenant/identity_provider',
+      `/v1/policies/${ids.policy}`,
+      `/v1/policies/${ids.policy}/versions?order=asc`,
+      '/v1/policies?limit=100',
+      '/v1/limits',
+      `/v1/usage?group_by=tenant,user,agent,model&tenant_id=tenant_default&${USAGE_RANGE}`,
     ];
     const snapshot: Record<string, { status: number; body: unknown }> = {};
     for (const path of reads) {
@@ -463,9 +480,6 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       status: keys.status,
       body: keys.body.data.map(({ last_used_at: _, ...key }: { last_used_at: unknown }) => key),
     };
-      `/v1/policies/${ids.policy}`,
-      `/v1/policies/${ids.policy}/versions?order=asc`,
-      '/v1/policies?limit=100',
     return snapshot;
   }
 
@@ -546,7 +560,10 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
     await a.post('/v1/memories/consent', { user: 'alice', enabled: true });
     const memory = await a.post('/v1/memories', { user: 'alice', text: 'Tenant A only: Alice likes jazz.' });
     expect(memory.status).toBe(200);
+    const policy = await a.post('/v1/policies', { name: 'tenant-a-policy', policy: A_POLICY });
+    expect(policy.status).toBe(200);
     ids = {
+      policy: policy.body.id,
       file: file.id,
       vectorStore: store.body.id,
       fileBatch: batch.body.id,
@@ -558,10 +575,7 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       item: added.body.data[0].id,
       apiKey: key.body.id,
       response: response.body.id,
-    const policy = await a.post('/v1/policies', { name: 'tenant-a-policy', policy: A_POLICY });
-    expect(policy.status).toBe(200);
       agentModel: 'agent:a-private-model',
-      policy: policy.body.id,
     };
 
     // Tenant B is created by the platform admin and gets its own admin key.
@@ -1058,6 +1072,27 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       },
     },
     {
+      route: 'GET /v1/limits',
+      run: async () => {
+        const limits = await b.get('/v1/limits');
+        expect(limits.status).toBe(200);
+        expect(limits.body.tenant).toEqual({});
+        return [limits];
+      },
+    },
+    {
+      route: 'GET /v1/usage',
+      run: async () => {
+        // B's usage holds only B's tenant, whatever it groups by; A's tenant is not B's to name.
+        const usage = await b.get('/v1/usage?group_by=tenant,user,agent,model,day');
+        expect(usage.status).toBe(200);
+        for (const bucket of usage.body.data) expect(bucket.tenant).toBe(tenantB.id);
+        const named = await b.get('/v1/usage?tenant_id=tenant_default');
+        expect(named.status).toBe(403);
+        return [usage, named];
+      },
+    },
+    {
       route: 'GET /v1/tenant/identity_provider',
       run: async () => {
         const provider = await b.get('/v1/tenant/identity_provider');
@@ -1100,39 +1135,6 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
         return [issued, me];
       },
     },
-    {
-      route: 'GET /v1/network_policy',
-      run: async () => {
-        const policy = await b.get('/v1/network_policy');
-        expect(policy.status).toBe(200);
-        expect(policy.body.tenant).toEqual({ allow: [], deny: [] });
-        return [policy];
-      },
-    },
-  ];
-
-  it('covers every documented /v1 route without an {id}', async () => {
-    const doc = await a.get('/openapi.json');
-    const documented: string[] = [];
-    for (const [path, operations] of Object.entries(doc.body.paths as Record<string, object>)) {
-      if (!path.startsWith('/v1/') || path.includes('{')) continue;
-      for (const method of Object.keys(operations)) {
-        if (['get', 'post', 'put', 'patch', 'delete'].includes(method))
-          documented.push(`${method.toUpperCase()} ${path}`);
-      }
-    }
-    const covered = tenantCases().map((c) => c.route);
-    expect(documented.filter((route) => !covered.includes(route))).toEqual([]);
-    expect(covered.filter((route) => !documented.includes(route))).toEqual([]);
-    expect(new Set(covered).size).toBe(covered.length);
-  });
-
-  it("keeps B inside its own tenant on every route without an {id}, and A's data unchanged", async () => {
-    const before = await snapshotOfA();
-    const aIds = Object.values(ids);
-    for (const c of tenantCases()) {
-      const responses = await c.run();
-      for (const response of responses) {
     {
       route: 'GET /v1/policies',
       run: async () => {
@@ -1210,6 +1212,59 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
         return [verified];
       },
     },
+    {
+      route: 'GET /v1/network_policy',
+      run: async () => {
+        const policy = await b.get('/v1/network_policy');
+        expect(policy.status).toBe(200);
+        expect(policy.body.tenant).toEqual({ allow: [], deny: [] });
+        return [policy];
+      },
+    },
+    {
+      // Each tenant's safety default is its own: B setting one leaves A's as it was.
+      route: 'PUT /v1/safety_policy',
+      run: async () => {
+        expect((await a.request('PUT', '/v1/safety_policy', { deny_list: ['a-only-term'] })).status).toBe(200);
+        const set = await b.request('PUT', '/v1/safety_policy', { deny_list: ['b-only-term'] });
+        expect(set.status).toBe(200);
+        expect((await a.get('/v1/safety_policy')).body.tenant).toEqual({ deny_list: ['a-only-term'] });
+        return [set];
+      },
+    },
+    {
+      route: 'GET /v1/safety_policy',
+      run: async () => {
+        const read = await b.get('/v1/safety_policy');
+        expect(read.status).toBe(200);
+        expect(read.body.tenant).toEqual({ deny_list: ['b-only-term'] });
+        return [read];
+      },
+    },
+  ];
+
+  it('covers every documented /v1 route without an {id}', async () => {
+    const doc = await a.get('/openapi.json');
+    const documented: string[] = [];
+    for (const [path, operations] of Object.entries(doc.body.paths as Record<string, object>)) {
+      if (!path.startsWith('/v1/') || path.includes('{')) continue;
+      for (const method of Object.keys(operations)) {
+        if (['get', 'post', 'put', 'patch', 'delete'].includes(method))
+          documented.push(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    const covered = tenantCases().map((c) => c.route);
+    expect(documented.filter((route) => !covered.includes(route))).toEqual([]);
+    expect(covered.filter((route) => !documented.includes(route))).toEqual([]);
+    expect(new Set(covered).size).toBe(covered.length);
+  });
+
+  it("keeps B inside its own tenant on every route without an {id}, and A's data unchanged", async () => {
+    const before = await snapshotOfA();
+    const aIds = Object.values(ids);
+    for (const c of tenantCases()) {
+      const responses = await c.run();
+      for (const response of responses) {
         expect(response.status, `${c.route}: ${JSON.stringify(response.body)}`).toBeLessThan(500);
         const text = JSON.stringify(response.body);
         for (const secret of [...A_PRIVATE_TEXT, ...(c.echoes ? [] : aIds)])
