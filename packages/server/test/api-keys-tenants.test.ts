@@ -36,6 +36,7 @@ describe.each(BACKENDS)('API keys and tenants on %s', (backend) => {
       object: 'api_key',
       name: 'ci-runner',
       role: 'member',
+      scopes: null,
       redacted_value: expect.any(String),
       created_at: expect.any(Number),
       last_used_at: null,
@@ -152,6 +153,9 @@ describe.each(BACKENDS)('API keys and tenants on %s', (backend) => {
       subject: created.body.id,
       method: 'api_key',
       role: 'admin',
+      user: null,
+      groups: null,
+      scopes: null,
     });
 
     // It works on the rest of the API too, in the same tenant as the admin.
@@ -262,6 +266,7 @@ describe.each(BACKENDS)('API keys and tenants on %s', (backend) => {
         object: 'api_key',
         name: 'admin',
         role: 'admin',
+        scopes: null,
         redacted_value: expect.any(String),
         created_at: expect.any(Number),
         last_used_at: null,
@@ -285,6 +290,9 @@ describe.each(BACKENDS)('API keys and tenants on %s', (backend) => {
       subject: created.body.api_key.id,
       method: 'api_key',
       role: 'admin',
+      user: null,
+      groups: null,
+      scopes: null,
     });
 
     // The new tenant's admin manages its own keys, and sees only them.

@@ -122,8 +122,13 @@ export class ApiKeyRepository {
     return toApiKey(row);
   }
 
-  async delete(tenantId: string, id: string): Promise<void> {
+  /** Drops a key from this process's cache of verified keys (after it was deleted through another repository). */
+  forget(id: string): void {
     for (const [hash, entry] of this.verified) if (entry.identity.id === id) this.verified.delete(hash);
+  }
+
+  async delete(tenantId: string, id: string): Promise<void> {
+    this.forget(id);
     const rows = await this.db.query('DELETE FROM api_keys WHERE tenant_id = $1 AND id = $2 RETURNING id', [
       tenantId,
       id,

@@ -121,6 +121,8 @@ export function apiKeyRoutes() {
           data: { id, name: target.name, role: target.role },
         }),
       );
+      // Deleted through the transaction's repository: this process's cache must forget the key too.
+      apiKeys.forget(id);
       return c.json({ id, object: 'api_key.deleted', deleted: true as const }, 200);
     });
 }

@@ -54,8 +54,17 @@ const whoami = defineRoute({
           object: z.literal('principal'),
           tenant: TenantSchema,
           subject: z.string(),
-          method: z.string(),
+          method: z.enum(['api_key', 'jwt', 'paseto']),
           role: RoleSchema,
+          user: z
+            .string()
+            .nullable()
+            .openapi({ description: 'The end user a token names; null for API keys.' }),
+          groups: z.array(z.string()).nullable(),
+          scopes: z
+            .array(z.string())
+            .nullable()
+            .openapi({ description: "The credential's scopes; null: the role's full set." }),
         })
         .openapi('Principal'),
       'The caller.',
@@ -105,6 +114,9 @@ export function tenantRoutes() {
           subject: principal.subject,
           method: principal.method,
           role: principal.role,
+          user: principal.userId ?? null,
+          groups: principal.groups ? [...principal.groups] : null,
+          scopes: principal.scopes ? [...principal.scopes] : null,
         },
         200,
       );
