@@ -1196,7 +1196,10 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
         const exported = await fetch(`${server.url}/v1/audit_events/export`, {
           headers: { authorization: `Bearer ${tenantB.api_key.value}` },
         });
-        const lines = (await exported.text()).trimEnd().split('\n').map((line) => JSON.parse(line));
+        const lines = (await exported.text())
+          .trimEnd()
+          .split('\n')
+          .map((line) => JSON.parse(line));
         expect(lines.length).toBeGreaterThan(0);
         expect(new Set(lines.map((event) => event.chain.tenant_id))).toEqual(new Set([tenantB.id]));
         return [{ status: exported.status, headers: exported.headers, body: lines }];
@@ -1208,7 +1211,11 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       run: async () => {
         const verified = await b.get('/v1/audit_events/verify');
         const count = (await b.get('/v1/audit_events?limit=100')).body.data.length;
-        expect(verified.body).toMatchObject({ valid: true, events_verified: count, head: { sequence: count } });
+        expect(verified.body).toMatchObject({
+          valid: true,
+          events_verified: count,
+          head: { sequence: count },
+        });
         return [verified];
       },
     },
@@ -1225,7 +1232,9 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       // Each tenant's safety default is its own: B setting one leaves A's as it was.
       route: 'PUT /v1/safety_policy',
       run: async () => {
-        expect((await a.request('PUT', '/v1/safety_policy', { deny_list: ['a-only-term'] })).status).toBe(200);
+        expect((await a.request('PUT', '/v1/safety_policy', { deny_list: ['a-only-term'] })).status).toBe(
+          200,
+        );
         const set = await b.request('PUT', '/v1/safety_policy', { deny_list: ['b-only-term'] });
         expect(set.status).toBe(200);
         expect((await a.get('/v1/safety_policy')).body.tenant).toEqual({ deny_list: ['a-only-term'] });
