@@ -30,6 +30,7 @@ export default defineConfig({
       'packages/*/src/**/*.test.ts',
       'packages/*/test/**/*.test.ts',
       'packages/tools/*/test/**/*.test.ts',
+      'apps/*/test/**/*.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildWeb } from './build-web.mjs';
 import { ensureBenchPackages, ensureSystem, ensureToolPackages } from './system-deps.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -52,6 +53,8 @@ function ensureNodeModules() {
 
 function build() {
   must('npx', ['--no-install', 'tsc', '-b'], 'build (tsc -b)');
+  // The web UI the server serves at / (skipped when its sources did not change).
+  buildWeb();
 }
 
 // package.json's engines field: Vitest's Vite and rolldown need 20.19 (undici 20.18.1, pdfjs-dist 20.16).
@@ -79,7 +82,9 @@ switch (command) {
     const types = whole ? run('npx', ['--no-install', 'tsc', '-p', 'packages/tsconfig.tests.json']) : 0;
     if (types !== 0) console.error('agentd: the tests do not type-check (npm run typecheck)');
     // The linter and formatter (errors only; warnings are printed but pass), on the whole tree.
-    const lint = whole ? run('npx', ['--no-install', 'biome', 'check', 'packages', 'bench', 'scripts']) : 0;
+    const lint = whole
+      ? run('npx', ['--no-install', 'biome', 'check', 'packages', 'apps', 'bench', 'scripts'])
+      : 0;
     if (lint !== 0) console.error('agentd: biome check found errors (npm run format fixes formatting)');
     // The import rules between and within packages (.dependency-cruiser.cjs).
     const deps = whole ? run(process.execPath, [join(root, 'scripts/check-deps.mjs')]) : 0;

@@ -1,26 +1,48 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ApiClient, BACKENDS, startTestServer, type TestServer } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** A stand-in for the web UI's build (apps/web/dist): its page and one hashed asset. */
+function fakeWebBuild(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'agentd-web-'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><title>agentd</title><script type="module" src="/assets/index-Ab12.js"></script><div id="root"></div>',
+  );
+  writeFileSync(join(dir, 'assets', 'index-Ab12.js'), 'console.log(1)');
+  return dir;
+}
 
 // What a new user meets first: the front page, wrong methods, and errors that name the field.
 describe.each(BACKENDS)('first contact (%s)', (backend) => {
   let server: TestServer;
   let api: ApiClient;
+  const webDir = fakeWebBuild();
 
   beforeAll(async () => {
-    server = await startTestServer({ backend });
+    server = await startTestServer({ backend, env: { AGENTD_WEB_DIR: webDir } });
     api = new ApiClient(server.url, server.adminKey);
   });
   afterAll(async () => {
     await server?.close();
+    rmSync(webDir, { recursive: true, force: true });
   });
 
-  it('redirects / to the API reference', async () => {
-    const response = await fetch(`${server.url}/`, { redirect: 'manual' });
-    expect(response.status).toBe(302);
-    expect(response.headers.get('location')).toBe('/docs');
-    const followed = await fetch(`${server.url}/`);
-    expect(followed.status).toBe(200);
-    expect(await followed.text()).toContain('swagger-ui');
+  it('serves the web UI at /, and the API reference at /docs', async () => {
+    const response = await fetch(`${server.url}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    expect(await response.text()).toContain('<div id="root"></div>');
+    const docs = await fetch(`${server.url}/docs`);
+    expect(await docs.text()).toContain('swagger-ui');
+    // A client route is the app; an unknown API path keeps its JSON 404.
+    expect(await (await fetch(`${server.url}/c/conv_1`)).text()).toContain('<div id="root"></div>');
+    const missing = await api.get('/v1/no-such-route');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toMatchObject({ code: 'route_not_found' });
   });
 
   it('answers a known path with a wrong method with 405 and Allow', async () => {

@@ -1,0 +1,212 @@
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { conversations, files, responses, vectorStores } from '../api/client.js';
+import { ApiError } from '../api/http.js';
+import type { Agent, Conversation, FileObject, Item } from '../api/types.js';
+import { ApprovalCard, pendingApprovals } from './approval-card.js';
+import { Composer } from './composer.js';
+import { loadRun } from './run-store.js';
+import { emptyRun, isTerminal } from './run-view.js';
+import { Thread } from './thread.js';
+import { useRuns } from './use-runs.js';
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * One conversation (or a new one when `conversationId` is null): its thread,
+ * the live run, approvals and the composer.
+ */
+export function ChatPage({
+  conversationId,
+  agents,
+  onCreated,
+  onChanged,
+}: {
+  conversationId: string | null;
+  agents: readonly Agent[];
+  /** A first message created this conversation: the page's address becomes its own. */
+  onCreated: (conversation: Conversation) => void;
+  /** A run ended: the conversation list may have changed. */
+  onChanged: () => void;
+}) {
+  const [history, setHistory] = useState<Item[]>([]);
+  const [conversation, setConversation] = useState<Conversation | null>(null);
+  const [agentId, setAgentId] = useState<string>('');
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [attachments, setAttachments] = useState<FileObject[]>([]);
+  const [uploading, setUploading] = useState(false);
+  const { runs, follow, reset } = useRuns(onChanged);
+  /** The conversation this page just created: opening it must not clear the run it started. */
+  const created = useRef<string | null>(null);
+  const agentSelect = useId();
+
+  useEffect(() => {
+    if (conversationId && conversationId === created.current) {
+      created.current = null;
+      return;
+    }
+    reset();
+    setHistory([]);
+    setConversation(null);
+    setLoadError(null);
+    if (!conversationId) return;
+    let gone = false;
+    const open = async () => {
+      const [meta, items] = await Promise.all([
+        conversations.get(conversationId),
+        conversations.items(conversationId),
+      ]);
+      if (gone) return;
+      setConversation(meta);
+      setAgentId(meta.metadata.agent ?? '');
+      const saved = loadRun(conversationId);
+      if (saved?.responseId) {
+        const current = await responses.get(saved.responseId).catch(() => null);
+        if (gone) return;
+        if (current && !isTerminal(current.status)) {
+          setHistory(items);
+          const id = saved.responseId;
+          void follow(conversationId, saved, (signal) => responses.resume(id, saved.seq, signal));
+          return;
+        }
+        // It ended while the page was away: the conversation holds its result now.
+        const fresh = await conversations.items(conversationId);
+        if (!gone) setHistory(fresh);
+        return;
+      }
+      setHistory(items);
+    };
+    open().catch((error) => !gone && setLoadError(messageOf(error)));
+    return () => {
+      gone = true;
+    };
+  }, [conversationId, follow, reset]);
+
+  const live = runs.at(-1);
+  const busy = live !== undefined && !isTerminal(live.status);
+  const agent = agentId || undefined;
+
+  const toolsFor = useCallback(
+    async (attached: readonly FileObject[]) => {
+      if (attached.length === 0) return undefined;
+      const ids = attached.map((file) => file.id);
+      const store = await vectorStores.create('chat attachments', ids);
+      const base = agents.find((candidate) => candidate.id === agentId)?.tools ?? [];
+      return [
+        ...base,
+        { type: 'file_search', vector_store_ids: [store.id] },
+        { type: 'code_interpreter', container: { type: 'auto', file_ids: ids } },
+      ];
+    },
+    [agents, agentId],
+  );
+
+  const send = async (text: string) => {
+    let id = conversationId;
+    try {
+      if (!id) {
+        const made = await conversations.create({
+          title: text.slice(0, 60),
+          ...(agent ? { agent } : {}),
+        });
+        id = made.id;
+        created.current = id;
+        setConversation(made);
+        onCreated(made);
+      }
+      const tools = await toolsFor(attachments);
+      setAttachments([]);
+      const target = id;
+      await follow(target, emptyRun(text), (signal) =>
+        responses.stream(
+          { input: text, conversation: target, ...(agent ? { agent } : {}), ...(tools ? { tools } : {}) },
+          signal,
+        ),
+      );
+    } catch (error) {
+      setLoadError(messageOf(error));
+    }
+  };
+
+  const answer = (requestId: string, name: string, approve: boolean, reason: string) => {
+    if (!conversationId) return;
+    const input = [
+      { type: 'approval_response', approval_request_id: requestId, approve, ...(reason ? { reason } : {}) },
+    ];
+    void follow(conversationId, emptyRun('', { requestId, name, approve, reason }), (signal) =>
+      responses.stream({ input, conversation: conversationId, ...(agent ? { agent } : {}) }, signal),
+    );
+  };
+
+  const stop = () => {
+    if (live?.responseId)
+      responses.cancel(live.responseId).catch((error) => {
+        if (!(error instanceof ApiError && error.status === 409)) setLoadError(messageOf(error));
+      });
+  };
+
+  const attach = (picked: File[]) => {
+    setUploading(true);
+    Promise.all(picked.map((file) => files.upload(file)))
+      .then((uploaded) => setAttachments((all) => [...all, ...uploaded]))
+      .catch((error) => setLoadError(`Upload failed: ${messageOf(error)}`))
+      .finally(() => setUploading(false));
+  };
+
+  const everything = [...history, ...runs.flatMap((run) => run.items as Item[])];
+  const answered = new Set(runs.flatMap((run) => (run.answer ? [run.answer.requestId] : [])));
+  const approvals = busy ? [] : pendingApprovals(everything).filter((request) => !answered.has(request.id));
+
+  return (
+    <main className="chat" id="main">
+      <header className="chat-head">
+        <h1>{conversation?.metadata.title || (conversationId ? 'Chat' : 'New chat')}</h1>
+        <label htmlFor={agentSelect} className="visually-hidden">
+          Agent
+        </label>
+        <select
+          id={agentSelect}
+          value={agentId}
+          disabled={conversationId !== null}
+          onChange={(event) => setAgentId(event.target.value)}
+        >
+          <option value="">Default agent</option>
+          {agents.map((candidate) => (
+            <option key={candidate.id} value={candidate.id}>
+              {candidate.name}
+            </option>
+          ))}
+        </select>
+      </header>
+      <div className="scroller">
+        {history.length === 0 && runs.length === 0 && !conversationId ? (
+          <p className="empty">
+            Pick an agent and ask something. Every step it takes shows here as it happens.
+          </p>
+        ) : null}
+        <Thread history={history} runs={runs} />
+        {approvals.map((request) => (
+          <ApprovalCard
+            key={request.id}
+            request={request}
+            disabled={busy}
+            onAnswer={(approve, reason) => answer(request.id, request.name, approve, reason)}
+          />
+        ))}
+        {loadError ? (
+          <p className="error" role="alert">
+            {loadError}
+          </p>
+        ) : null}
+      </div>
+      <Composer
+        busy={busy}
+        uploading={uploading}
+        attachments={attachments}
+        onSend={(text) => void send(text)}
+        onStop={stop}
+        onAttach={attach}
+        onDetach={(id) => setAttachments((all) => all.filter((file) => file.id !== id))}
+      />
+    </main>
+  );
+}

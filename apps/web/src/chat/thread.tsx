@@ -1,0 +1,67 @@
+import type { Item } from '../api/types.js';
+import { UserMessage } from './message-view.js';
+import { isTerminal, type RunView } from './run-view.js';
+import { StepList } from './steps.js';
+import { type ThreadContext, threadContext } from './thread-context.js';
+
+/** A conversation: its stored items, then the runs of this page, the last one possibly live. */
+export function Thread({ history, runs }: { history: readonly Item[]; runs: readonly RunView[] }) {
+  const context = threadContext(history, runs);
+  return (
+    <div className="thread">
+      <StepList items={history} context={context} />
+      {runs.map((run, index) => (
+        <RunBlock key={run.responseId ?? `run-${index}`} run={run} context={context} />
+      ))}
+    </div>
+  );
+}
+
+function RunBlock({ run, context }: { run: RunView; context: ThreadContext }) {
+  const live = !isTerminal(run.status);
+  return (
+    <section className="run" aria-busy={live} data-status={run.status} data-testid="run">
+      {run.answer ? (
+        <p className={`approval-answer ${run.answer.approve ? 'approved' : 'denied'}`}>
+          {run.answer.approve
+            ? `Approved ${run.answer.name}.`
+            : `Denied ${run.answer.name}${run.answer.reason ? `: ${run.answer.reason}` : '.'}`}
+        </p>
+      ) : (
+        <UserMessage text={run.userText} />
+      )}
+      <StepList items={run.items} context={context} tools={run.tools} live={live} />
+      {live && run.items.length === 0 ? (
+        <p className="working" role="status">
+          Working…
+        </p>
+      ) : null}
+      {run.safety.map((note) => (
+        <p
+          key={`${note.surface}-${note.action}-${note.itemId ?? ''}-${note.reasons.join()}`}
+          className={`safety safety-${note.action}`}
+          role="note"
+        >
+          <strong>Safety ({note.surface}):</strong> {note.action === 'block' ? 'blocked' : note.action}
+          {note.reasons.length ? ` — ${note.reasons.join('; ')}` : ''}
+        </p>
+      ))}
+      {run.status === 'cancelled' ? (
+        <p className="stopped" role="status">
+          Stopped.
+        </p>
+      ) : null}
+      {run.error ? (
+        <div className="error" role="alert">
+          <strong>{run.status === 'failed' ? 'The run failed' : 'Error'}:</strong> {run.error.message}{' '}
+          <span className="muted">({run.error.code})</span>
+        </div>
+      ) : null}
+      {run.status === 'incomplete' ? (
+        <p className="error" role="alert">
+          The answer is incomplete.
+        </p>
+      ) : null}
+    </section>
+  );
+}

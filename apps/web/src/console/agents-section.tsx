@@ -1,0 +1,93 @@
+import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { agents as agentsApi } from '../api/client.js';
+import type { Agent } from '../api/types.js';
+
+/** The tenant's agents, and a form to create one. */
+export function AgentsSection({ onChanged }: { onChanged: (agents: Agent[]) => void }) {
+  const [agents, setAgents] = useState<Agent[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const nameId = useId();
+  const instructionsId = useId();
+  const modelId = useId();
+  const load = useCallback(() => {
+    agentsApi
+      .list()
+      .then((page) => {
+        setAgents(page.data);
+        onChanged(page.data);
+      })
+      .catch((failure: Error) => setError(failure.message));
+  }, [onChanged]);
+  useEffect(load, [load]);
+  const create = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    const text = (field: string) => String(data.get(field) ?? '').trim();
+    setError(null);
+    agentsApi
+      .create({
+        name: text('name'),
+        ...(text('instructions') ? { instructions: text('instructions') } : {}),
+        ...(text('model') ? { model: text('model') } : {}),
+      })
+      .then(() => {
+        form.reset();
+        load();
+      })
+      .catch((failure: Error) => setError(failure.message));
+  };
+  return (
+    <>
+      <h1>Agents</h1>
+      <table className="data">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Model</th>
+            <th scope="col">Version</th>
+            <th scope="col">Tools</th>
+          </tr>
+        </thead>
+        <tbody>
+          {agents.map((agent) => (
+            <tr key={agent.id}>
+              <td>{agent.name}</td>
+              <td>{agent.model ?? 'default'}</td>
+              <td>{agent.version}</td>
+              <td>
+                {agent.tools
+                  .map((tool) => (typeof tool === 'string' ? tool : JSON.stringify(tool)))
+                  .join(', ')}
+              </td>
+            </tr>
+          ))}
+          {agents.length === 0 ? (
+            <tr>
+              <td colSpan={4} className="muted">
+                No agents yet.
+              </td>
+            </tr>
+          ) : null}
+        </tbody>
+      </table>
+      <form className="panel" onSubmit={create} aria-label="Create an agent">
+        <h2>Create an agent</h2>
+        <label htmlFor={nameId}>Name</label>
+        <input id={nameId} name="name" required pattern="[A-Za-z0-9_.\-]+" />
+        <label htmlFor={instructionsId}>Instructions</label>
+        <textarea id={instructionsId} name="instructions" rows={4} />
+        <label htmlFor={modelId}>Model (empty: the default)</label>
+        <input id={modelId} name="model" />
+        {error ? (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit" className="primary">
+          Create agent
+        </button>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,108 @@
+import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { apiKeys } from '../api/client.js';
+import type { ApiKey, CreatedApiKey, Role } from '../api/types.js';
+import { CopyButton } from '../ui/copy-button.js';
+
+/** API keys: create one (its secret shown once, here), list, revoke. */
+export function KeysSection() {
+  const [keys, setKeys] = useState<ApiKey[]>([]);
+  const [created, setCreated] = useState<CreatedApiKey | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const nameId = useId();
+  const roleId = useId();
+  const load = useCallback(() => {
+    apiKeys
+      .list()
+      .then((page) => setKeys(page.data))
+      .catch((failure: Error) => setError(failure.message));
+  }, []);
+  useEffect(load, [load]);
+  const create = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    setError(null);
+    apiKeys
+      .create(String(data.get('name')).trim(), String(data.get('role')) as Role)
+      .then((key) => {
+        setCreated(key);
+        form.reset();
+        load();
+      })
+      .catch((failure: Error) => setError(failure.message));
+  };
+  return (
+    <>
+      <h1>API keys</h1>
+      {created ? (
+        <section className="panel once" aria-label="New key" data-testid="new-key">
+          <h2>Your new key “{created.name}”</h2>
+          <p>Copy it now: it is not shown again.</p>
+          <code className="secret">{created.value}</code> <CopyButton text={created.value} />
+          <button type="button" className="link" onClick={() => setCreated(null)}>
+            Done
+          </button>
+        </section>
+      ) : null}
+      <table className="data">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Key</th>
+            <th scope="col">Role</th>
+            <th scope="col">Last used</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {keys.map((key) => (
+            <tr key={key.id}>
+              <td>{key.name}</td>
+              <td>
+                <code>{key.redacted_value}</code>
+              </td>
+              <td>{key.role}</td>
+              <td>{key.last_used_at ? new Date(key.last_used_at * 1000).toLocaleString() : 'never'}</td>
+              <td>
+                <button
+                  type="button"
+                  className="danger small"
+                  aria-label={`Revoke ${key.name}`}
+                  onClick={() => {
+                    if (!window.confirm(`Revoke “${key.name}”? Anything using it stops working.`)) return;
+                    apiKeys
+                      .revoke(key.id)
+                      .then(load)
+                      .catch((failure: Error) => setError(failure.message));
+                  }}
+                >
+                  Revoke
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form className="panel" onSubmit={create} aria-label="Create an API key">
+        <h2>Create a key</h2>
+        <label htmlFor={nameId}>Name</label>
+        <input id={nameId} name="name" required maxLength={128} />
+        <label htmlFor={roleId}>Role</label>
+        <select id={roleId} name="role" defaultValue="member">
+          <option value="member">member: use the API</option>
+          <option value="admin">admin: also manage keys</option>
+        </select>
+        {error ? (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit" className="primary">
+          Create key
+        </button>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,63 @@
+import { type FormEvent, useId, useState } from 'react';
+import { agents } from './api/client.js';
+import { signIn, signOut } from './api/credentials.js';
+import { ApiError } from './api/http.js';
+
+/** Sign-in with an API key, checked against the API before it is kept (for this tab only). */
+export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
+  const [key, setKey] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [checking, setChecking] = useState(false);
+  const keyId = useId();
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setChecking(true);
+    setError(null);
+    signIn(key);
+    try {
+      await agents.list();
+      onSignedIn();
+    } catch (failure) {
+      signOut();
+      setError(
+        failure instanceof ApiError && failure.status === 401
+          ? 'That key was not accepted.'
+          : failure instanceof Error
+            ? failure.message
+            : String(failure),
+      );
+    } finally {
+      setChecking(false);
+    }
+  };
+  return (
+    <main className="sign-in" id="main">
+      <form onSubmit={submit}>
+        <h1>Sign in to agentd</h1>
+        <label htmlFor={keyId}>API key</label>
+        <input
+          id={keyId}
+          type="password"
+          autoComplete="off"
+          placeholder="sk-agentd-…"
+          value={key}
+          onChange={(event) => setKey(event.target.value)}
+          required
+          aria-describedby={`${keyId}-help`}
+          aria-invalid={error ? true : undefined}
+        />
+        <p id={`${keyId}-help`} className="muted">
+          Kept for this tab only; closing it signs you out.
+        </p>
+        {error ? (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit" className="primary" disabled={checking || !key.trim()}>
+          {checking ? 'Checking…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}

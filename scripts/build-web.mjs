@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// Builds the web UI (apps/web) into apps/web/dist, which the server serves at /.
+// Skipped when nothing it is built from changed since the last build: the hash of
+// those files is kept in dist/.build-hash. Node's standard library only.
+//   node scripts/build-web.mjs [--force]
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const web = join(root, 'apps/web');
+const dist = join(web, 'dist');
+const stamp = join(dist, '.build-hash');
+
+/** What the build reads: the app's sources and settings, the lock file, and the wire types it imports. */
+const INPUTS = [
+  join(web, 'src'),
+  join(web, 'index.html'),
+  join(web, 'vite.config.ts'),
+  join(web, 'tsconfig.json'),
+  join(web, 'package.json'),
+  join(root, 'package-lock.json'),
+  join(root, 'packages/spec/src'),
+];
+
+function files(path) {
+  if (!existsSync(path)) return [];
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => files(join(path, name)));
+}
+
+export function sourceHash() {
+  const hash = createHash('sha256');
+  for (const file of INPUTS.flatMap(files)) {
+    hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+function run(args, what) {
+  const result = spawnSync(process.execPath, args, { cwd: web, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`agentd: ${what} failed (exit ${result.status ?? result.signal})`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+/** Builds unless the last build came from the same sources; answers whether it built. */
+export function buildWeb({ force = false } = {}) {
+  const hash = sourceHash();
+  if (!force && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return false;
+  console.error('agentd: building the web UI (apps/web)...');
+  run([join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], 'type-checking the web UI');
+  run([join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], 'building the web UI');
+  writeFileSync(stamp, hash);
+  return true;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) buildWeb({ force: process.argv.includes('--force') });
