@@ -38,14 +38,14 @@ export function scopesAllow(principal: Principal, permission: Permission): boole
   return principal.scopes.some((scope) => scopeCovers(scope, permission));
 }
 
-/** Every scope name agentd knows, sorted: three levels for each resource a permission names. */
+/** Every scope name agentd knows, sorted: each level of each resource that covers some permission. */
 export function knownScopes(): string[] {
-  const resources = new Set(
-    allPermissions()
-      .filter((permission) => !ALWAYS_ALLOWED.has(permission))
-      .map((permission) => split(permission)[0]),
-  );
-  return [...resources].flatMap((resource) => SCOPE_LEVELS.map((level) => `${resource}:${level}`)).sort();
+  const permissions = allPermissions().filter((permission) => !ALWAYS_ALLOWED.has(permission));
+  const resources = new Set(permissions.map((permission) => split(permission)[0]));
+  return [...resources]
+    .flatMap((resource) => SCOPE_LEVELS.map((level) => `${resource}:${level}`))
+    .filter((scope) => permissions.some((permission) => scopeCovers(scope, permission)))
+    .sort();
 }
 
 export function isKnownScope(scope: string): boolean {

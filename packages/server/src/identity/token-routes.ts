@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { actorOf } from '../audit/audit-event.js';
 import { AgentdError } from '../errors.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { principalOf } from '../http/principal.js';
@@ -44,7 +45,7 @@ const issueRoute = defineRoute({
 
 export function tokenRoutes() {
   return newRouter().openapi(issueRoute, async (c) => {
-    const { sessionTokens, config } = c.get('services');
+    const { sessionTokens, config, audit } = c.get('services');
     const principal = principalOf(c);
     const body = c.req.valid('json');
     if (principal.method === 'paseto') {
@@ -74,6 +75,18 @@ export function tokenRoutes() {
     }
     const scopes = body.scopes ?? principal.scopes;
     const issued = await sessionTokens.issue({ ...principal, ...(scopes ? { scopes } : {}) }, ttl);
+    // A sign-in: the token is only handed out once the audit log holds it.
+    await audit.append({
+      tenantId: principal.tenantId,
+      type: 'login.succeeded',
+      actor: actorOf(principal),
+      data: {
+        token_type: 'paseto',
+        expires_at: issued.expiresAt,
+        role: principal.role,
+        scopes: scopes ?? null,
+      },
+    });
     return c.json(
       {
         object: 'auth.token' as const,
