@@ -13,7 +13,7 @@ import type { Database } from './storage/database.js';
 import type { AttributeFilter } from './vector-stores/attribute-filter.js';
 import { ChunkIndex } from './vector-stores/chunk-index.js';
 import { createEmbedder } from './vector-stores/embedder.js';
-import { TenantEmbeddings } from './vector-stores/embedding-cache.js';
+import { type EmbeddingMeter, TenantEmbeddings } from './vector-stores/embedding-cache.js';
 import { FileBatchService } from './vector-stores/file-batch-service.js';
 import { IngestionQueue } from './vector-stores/ingestion.js';
 import type { IngestionDispatch, IngestionJob } from './vector-stores/ingestion-dispatch.js';
@@ -48,6 +48,8 @@ export interface KnowledgeOptions {
   embedder?: EmbeddingProvider | undefined;
   /** Scaled mode: files are indexed as background jobs on PostgreSQL, by any worker. */
   ingestionTasks?: GraphileTasks<IngestionJob> | undefined;
+  /** Records the tokens each tenant's embeddings use (usage and budgets). */
+  meterEmbeddings?: EmbeddingMeter | undefined;
 }
 
 export function createKnowledgeServices(
@@ -83,7 +85,7 @@ export function createKnowledgeServices(
   });
   const chunks = new ChunkIndex(db, vectors, embedder.dimensions);
   const stores = new VectorStoreRepository(db);
-  const embeddings = new TenantEmbeddings(db, embedder);
+  const embeddings = new TenantEmbeddings(db, embedder, options.meterEmbeddings);
   const local = new IngestionQueue(db, { stores, files, chunks, embeddings, logger });
   const ingestion: IngestionDispatch = options.ingestionTasks
     ? new QueuedIngestion({ tasks: options.ingestionTasks, local, stores, logger })

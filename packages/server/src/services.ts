@@ -31,6 +31,8 @@ import { ResponseRepository } from './responses/response-repository.js';
 import type { RunSpec } from './responses/run-spec.js';
 import type { RunBackbone } from './run-backbone.js';
 import { platformSafety } from './safety/platform-safety.js';
+import type { RunSafety } from './safety/run-safety.js';
+import { TenantSafetySettings } from './safety/tenant-safety-settings.js';
 import { previousMasterKeys } from './secrets/master-key-rotation.js';
 import { SecretBox } from './secrets/secret-box.js';
 import { SecretRepository } from './secrets/secret-repository.js';
@@ -70,6 +72,9 @@ export interface Services extends KnowledgeServices, IdentityServices {
   secrets: SecretRepository;
   /** The network policy of each tenant's tools (server-wide rules plus the tenant's own). */
   networkPolicies: TenantNetworkPolicies;
+  /** Each run's safety checks, from the platform's, the tenant's and the agent's settings (README: Safety). */
+  safety: RunSafety;
+  safetySettings: TenantSafetySettings;
   /** The audit log: `audit.record(tx, event)` in the transaction of the change (README: Reading the audit log). */
   audit: AuditLog;
   /** Repositories bound to a transaction, for writes that span several of them. */
@@ -116,7 +121,17 @@ export function createServices(
       AGENTD_NET_DENY: config.AGENTD_NET_DENY,
     });
   const networkPolicies = new TenantNetworkPolicies(db, networkPolicy);
-  const knowledge = createKnowledgeServices(config, db, logger, overrides);
+  const limits = createLimitServices(config, db, logger, backbone.rateLimits);
+  const knowledge = createKnowledgeServices(config, db, logger, {
+    ...overrides,
+    meterEmbeddings: (tenantId, usage) =>
+      limits.meter.modelCall(
+        { tenantId },
+        usage.model,
+        { inputTokens: usage.inputTokens, outputTokens: 0 },
+        'embedding',
+      ),
+  });
   const builtins = new BuiltinTools({
     config,
     logger,
@@ -167,7 +182,8 @@ export function createServices(
     },
   });
   const tracing = startTracing(config);
-  const limits = createLimitServices(config, db, logger, backbone.rateLimits);
+  const safetySettings = new TenantSafetySettings(db);
+  const safety = platformSafety(config, safetySettings);
   const manager = new RunManager<RunSpec>({
     onEnded: (status) => metrics.runEnded(status),
     observers: [
@@ -188,7 +204,7 @@ export function createServices(
       memories: knowledge.memories,
       memoryTokens: config.AGENTD_MEMORY_TOKENS,
       networkPolicies,
-      safety: platformSafety(config),
+      safety,
       usage: limits.runUsage,
       // Limits and quotas last: a call another gate (a policy) denies spends none of them.
       // Policies first: a call they deny spends no rate limit or quota.
@@ -216,6 +232,8 @@ export function createServices(
   return {
     ...knowledge,
     networkPolicies,
+    safety,
+    safetySettings,
     policies,
     audit,
     config,

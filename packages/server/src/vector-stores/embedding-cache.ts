@@ -1,15 +1,50 @@
-import { CachedEmbeddings, type EmbeddingCache, type EmbeddingProvider } from '@agentd/tool-files';
+import {
+  CachedEmbeddings,
+  type EmbeddingCache,
+  type EmbeddingProvider,
+  type EmbedOptions,
+} from '@agentd/tool-files';
 import type { Queryable } from '../storage/database.js';
 
-/** The embedder, through each tenant's cache: a text is embedded once per tenant. */
+/** Records the tokens a tenant's embeddings used at a remote model (for usage and budgets). */
+export type EmbeddingMeter = (
+  tenantId: string,
+  usage: { model: string; inputTokens: number },
+) => Promise<void>;
+
+/**
+ * The embedder, through each tenant's cache: a text is embedded once per
+ * tenant, and what the model reports it used is metered against the tenant.
+ */
 export class TenantEmbeddings {
   constructor(
     private readonly db: Queryable,
     readonly embedder: EmbeddingProvider,
+    private readonly meter?: EmbeddingMeter,
   ) {}
 
-  of(tenantId: string): CachedEmbeddings {
-    return new CachedEmbeddings(this.embedder, new DatabaseEmbeddingCache(this.db, tenantId));
+  of(tenantId: string): EmbeddingProvider {
+    const cached = new CachedEmbeddings(this.embedder, new DatabaseEmbeddingCache(this.db, tenantId));
+    const meter = this.meter;
+    if (!meter) return cached;
+    return {
+      id: cached.id,
+      dimensions: cached.dimensions,
+      async embed(texts: string[], options: EmbedOptions = {}) {
+        const used = new Map<string, number>();
+        try {
+          return await cached.embed(texts, {
+            ...options,
+            onUsage: (usage) => {
+              used.set(usage.model, (used.get(usage.model) ?? 0) + usage.inputTokens);
+              options.onUsage?.(usage);
+            },
+          });
+        } finally {
+          for (const [model, inputTokens] of used) await meter(tenantId, { model, inputTokens });
+        }
+      },
+    };
   }
 }
 

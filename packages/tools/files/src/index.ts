@@ -11,7 +11,7 @@ export { countTokens } from './chunk/token-pieces.js';
 export { CachedEmbeddings, embeddingCacheKey } from './embeddings/cached-embeddings.js';
 export { cosineSimilarity } from './embeddings/cosine-similarity.js';
 export { type EmbeddingCache, MemoryEmbeddingCache } from './embeddings/embedding-cache.js';
-export type { EmbeddingProvider } from './embeddings/embedding-provider.js';
+export type { EmbeddingProvider, EmbedOptions } from './embeddings/embedding-provider.js';
 export { HashingEmbeddings, type HashingEmbeddingsOptions } from './embeddings/hashing-embeddings.js';
 export { OpenAIEmbeddings, type OpenAIEmbeddingsOptions } from './embeddings/openai-embeddings.js';
 export {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EmbeddingCache } from './embedding-cache.js';
-import type { EmbeddingProvider } from './embedding-provider.js';
+import type { EmbeddingProvider, EmbedOptions } from './embedding-provider.js';
 
 /** The cache key of a text's vector: sha256 of the provider id, a NUL, and the text, in hex. */
 export function embeddingCacheKey(providerId: string, text: string): string {
@@ -33,7 +33,7 @@ export class CachedEmbeddings implements EmbeddingProvider {
     this.#batchSize = batchSize;
   }
 
-  async embed(texts: string[], options: { signal?: AbortSignal } = {}): Promise<number[][]> {
+  async embed(texts: string[], options: EmbedOptions = {}): Promise<number[][]> {
     const keys = texts.map((text) => embeddingCacheKey(this.id, text));
     const unique = new Map<string, string>();
     for (const [i, key] of keys.entries()) unique.set(key, texts[i]!);

@@ -7,5 +7,14 @@ export interface EmbeddingProvider {
   readonly id: string;
   readonly dimensions: number;
   /** One vector per text, in the order of `texts`. */
-  embed(texts: string[], options?: { signal?: AbortSignal }): Promise<number[][]>;
+  embed(texts: string[], options?: EmbedOptions): Promise<number[][]>;
+}
+
+export interface EmbedOptions {
+  signal?: AbortSignal;
+  /**
+   * Told the tokens each request to a remote model used, as its answer
+   * reports them (for usage and budgets); local embedders never call it.
+   */
+  onUsage?: (usage: { model: string; inputTokens: number }) => void;
 }

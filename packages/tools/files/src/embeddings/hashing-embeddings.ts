@@ -1,4 +1,4 @@
-import type { EmbeddingProvider } from './embedding-provider.js';
+import type { EmbeddingProvider, EmbedOptions } from './embedding-provider.js';
 import { hashFeatures, l2Normalize } from './feature-hash.js';
 import { lexicalFeatures } from './lexical-features.js';
 
@@ -42,7 +42,7 @@ export class HashingEmbeddings implements EmbeddingProvider {
     return l2Normalize(hashFeatures(lexicalFeatures(text), this.dimensions));
   }
 
-  async embed(texts: string[], options: { signal?: AbortSignal } = {}): Promise<number[][]> {
+  async embed(texts: string[], options: EmbedOptions = {}): Promise<number[][]> {
     options.signal?.throwIfAborted();
     return texts.map((text) => this.embedOne(text));
   }

@@ -1,5 +1,5 @@
 import { EmbeddingError } from '../errors.js';
-import type { EmbeddingProvider } from './embedding-provider.js';
+import type { EmbeddingProvider, EmbedOptions } from './embedding-provider.js';
 import { vectorsFromResponse } from './embeddings-response.js';
 import { backoffMs, retryAfterMs, sleep } from './retry-delay.js';
 
@@ -76,17 +76,22 @@ export class OpenAIEmbeddings implements EmbeddingProvider {
     this.#sendDimensions = options.dimensions !== undefined && options.sendDimensions !== false;
   }
 
-  async embed(texts: string[], options: { signal?: AbortSignal } = {}): Promise<number[][]> {
+  async embed(texts: string[], options: EmbedOptions = {}): Promise<number[][]> {
     const vectors: number[][] = [];
     for (let at = 0; at < texts.length; at += this.#batchSize)
-      vectors.push(...(await this.#embedBatch(texts.slice(at, at + this.#batchSize), options.signal)));
+      vectors.push(...(await this.#embedBatch(texts.slice(at, at + this.#batchSize), options)));
     return vectors;
   }
 
-  async #embedBatch(input: string[], signal: AbortSignal | undefined): Promise<number[][]> {
+  async #embedBatch(input: string[], options: EmbedOptions): Promise<number[][]> {
+    const signal = options.signal;
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.#attempt(input, signal);
-      if ('vectors' in outcome) return outcome.vectors;
+      if ('vectors' in outcome) {
+        if (outcome.inputTokens !== undefined)
+          options.onUsage?.({ model: this.#options.model, inputTokens: outcome.inputTokens });
+        return outcome.vectors;
+      }
       if (attempt >= this.#maxRetries)
         throw this.#error(`${outcome.problem} (gave up after ${attempt + 1} attempts)`, outcome);
       const delay = outcome.retryAfterMs ?? backoffMs(attempt);
@@ -103,7 +108,7 @@ export class OpenAIEmbeddings implements EmbeddingProvider {
   async #attempt(
     input: string[],
     signal: AbortSignal | undefined,
-  ): Promise<{ vectors: number[][] } | RetryableFailure> {
+  ): Promise<{ vectors: number[][]; inputTokens?: number } | RetryableFailure> {
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     let response: Response;
     let text: string;
@@ -130,7 +135,9 @@ export class OpenAIEmbeddings implements EmbeddingProvider {
         throw this.#error('the server answered with invalid JSON', { cause: error });
       }
       try {
-        return { vectors: vectorsFromResponse(body, input.length, this.dimensions, this.#options.model) };
+        const vectors = vectorsFromResponse(body, input.length, this.dimensions, this.#options.model);
+        const tokens = (body as { usage?: { prompt_tokens?: unknown } }).usage?.prompt_tokens;
+        return typeof tokens === 'number' ? { vectors, inputTokens: tokens } : { vectors };
       } catch (error) {
         throw this.#error((error as Error).message, {});
       }
