@@ -314,7 +314,12 @@ describe('identity providers behind the network policy', () => {
     // The production default: the loopback is blocked.
     server = await startTestServer({
       backend: 'pglite',
-      env: { AGENTD_NET_ALLOW: '', AGENTD_OIDC_ALLOW_HTTP: 'on' },
+      env: {
+        AGENTD_NET_ALLOW: '',
+        AGENTD_OIDC_ALLOW_HTTP: 'on',
+        AGENTD_OIDC_ISSUER: idp.issuer,
+        AGENTD_OIDC_AUDIENCE: 'agentd-platform',
+      },
     });
   });
   afterAll(async () => {
@@ -331,5 +336,57 @@ describe('identity providers behind the network policy', () => {
     expectRefused(refused, 400, 'invalid_issuer');
     expect(refused.body.error.message).toContain('network policy');
     expect(idp.jwksRequests).toBe(0);
+  });
+
+  it("fetches the platform provider's keys through the policy too: blocked, a 503 naming it", async () => {
+    const token = await idp.token({ aud: 'agentd-platform', agentd_tenant: 'default' });
+    const refused = await new ApiClient(server.url, token).get('/v1/me');
+    expectRefused(refused, 503, 'identity_provider_unavailable');
+    expect(refused.body.error.message).toContain('network policy');
+    expect(idp.jwksRequests).toBe(0);
+  });
+});
+
+describe('a platform-wide identity provider (AGENTD_OIDC_ISSUER)', () => {
+  let server: TestServer;
+  let idp: FakeOidcProvider;
+  beforeAll(async () => {
+    idp = await FakeOidcProvider.start();
+    server = await startTestServer({
+      backend: 'pglite',
+      env: {
+        AGENTD_OIDC_ALLOW_HTTP: 'on',
+        AGENTD_OIDC_ISSUER: idp.issuer,
+        AGENTD_OIDC_AUDIENCE: 'agentd-platform',
+      },
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await idp?.close();
+  });
+
+  it('authenticates into the tenant its tenant claim names, by id or name', async () => {
+    const admin = new ApiClient(server.url, server.adminKey);
+    const acme = await admin.post('/v1/tenants', { name: 'acme' });
+    const byName = await admin
+      .withKey(await idp.token({ aud: 'agentd-platform', agentd_tenant: 'acme', roles: ['admin'] }))
+      .get('/v1/me');
+    expect(byName.body).toMatchObject({ tenant: { id: acme.body.id }, method: 'jwt', role: 'admin' });
+    const byId = await admin
+      .withKey(await idp.token({ aud: 'agentd-platform', agentd_tenant: 'tenant_default' }))
+      .get('/v1/me');
+    expect(byId.body).toMatchObject({ tenant: { id: 'tenant_default' }, role: 'member' });
+    // A platform admin cannot be minted by the provider.
+    const notPlatform = await admin
+      .withKey(await idp.token({ aud: 'agentd-platform', agentd_tenant: 'acme', roles: ['platform_admin'] }))
+      .get('/v1/me');
+    expect(notPlatform.body.role).toBe('member');
+    for (const claims of [{ agentd_tenant: 'nowhere' }, {}]) {
+      const refused = await admin
+        .withKey(await idp.token({ aud: 'agentd-platform', ...claims }))
+        .get('/v1/me');
+      expectRefused(refused, 401, 'tenant_mismatch');
+    }
   });
 });
