@@ -3,6 +3,7 @@ export { type LinearModel, scoreText } from './classifier/linear-model.js';
 export { normalizeText } from './classifier/normalize.js';
 export { DEFAULT_WEIGHTS_URL, loadModel, parseModel, serializeModel } from './classifier/weights-file.js';
 export { createJudgePhase, type JudgePhaseOptions } from './judge/judge-phase.js';
+export type { JudgeUsage } from './judge/judge-request.js';
 export { PRINCIPLES_V1, type Principles } from './judge/principles.js';
 export {
   applyRedactions,

@@ -1,6 +1,6 @@
 import type { SafetyInput, SafetyPhase, SafetyVerdict } from '@agentd/spec';
 import { type JudgeAnswer, parseJudgeAnswer } from './judge-answer.js';
-import { askJudge } from './judge-request.js';
+import { askJudge, type JudgeUsage } from './judge-request.js';
 import { PRINCIPLES_V1, type Principles } from './principles.js';
 
 export interface JudgePhaseOptions {
@@ -19,6 +19,8 @@ export interface JudgePhaseOptions {
   onFailure?: 'fail_open' | 'fail_closed';
   principles?: Principles;
   fetch?: typeof fetch;
+  /** Told what each judge call used (for usage and budgets). */
+  onUsage?: (usage: JudgeUsage) => void;
 }
 
 /**
@@ -44,6 +46,7 @@ export function createJudgePhase(options: JudgePhaseOptions): SafetyPhase {
         signal: input.context?.signal,
         fetch: options.fetch ?? fetch,
       });
+      if (reply.usage) options.onUsage?.(reply.usage);
       const answer = 'content' in reply ? parseJudgeAnswer(reply.content) : reply;
       const durationMs = performance.now() - started;
       if ('error' in answer) return fallback(onFailure, answer.error, durationMs);

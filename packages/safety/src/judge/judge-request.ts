@@ -11,6 +11,13 @@ export interface JudgeRequestOptions {
   fetch: typeof fetch;
 }
 
+/** The tokens one judge call used, as the model's answer reports them. */
+export interface JudgeUsage {
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+}
+
 const SURFACE_NAMES = {
   user_input: "the user's message",
   tool_output: 'the output of a tool the assistant called',
@@ -24,7 +31,7 @@ export async function askJudge(
   input: SafetyInput,
   principles: Principles,
   options: JudgeRequestOptions,
-): Promise<{ content: string } | { error: string }> {
+): Promise<({ content: string } | { error: string }) & { usage?: JudgeUsage }> {
   const signals = [AbortSignal.timeout(options.timeoutMs), ...(options.signal ? [options.signal] : [])];
   try {
     const response = await options.fetch(`${options.baseURL.replace(/\/$/, '')}/chat/completions`, {
@@ -52,9 +59,25 @@ export async function askJudge(
       signal: AbortSignal.any(signals),
     });
     if (!response.ok) return { error: `HTTP ${response.status}` };
-    const body = (await response.json()) as { choices?: { message?: { content?: unknown } }[] };
+    const body = (await response.json()) as {
+      choices?: { message?: { content?: unknown } }[];
+      usage?: { prompt_tokens?: unknown; completion_tokens?: unknown };
+    };
     const content = body.choices?.[0]?.message?.content;
-    return typeof content === 'string' ? { content } : { error: 'the answer has no message content' };
+    const used = body.usage;
+    const usage =
+      typeof used?.prompt_tokens === 'number' && typeof used.completion_tokens === 'number'
+        ? {
+            usage: {
+              model: options.model,
+              inputTokens: used.prompt_tokens,
+              outputTokens: used.completion_tokens,
+            },
+          }
+        : {};
+    return typeof content === 'string'
+      ? { content, ...usage }
+      : { error: 'the answer has no message content', ...usage };
   } catch (error) {
     const name = error instanceof Error ? error.name : '';
     if (name === 'TimeoutError') return { error: `timed out after ${options.timeoutMs} ms` };

@@ -27,7 +27,7 @@ export interface SafetyPolicy {
 }
 
 /** Where the judge is, from the platform's configuration (never from an agent: it holds a key). */
-export type JudgeEndpoint = Pick<JudgePhaseOptions, 'baseURL' | 'apiKey' | 'model' | 'fetch'>;
+export type JudgeEndpoint = Pick<JudgePhaseOptions, 'baseURL' | 'apiKey' | 'model' | 'fetch' | 'onUsage'>;
 
 /** Streamed output is checked on every delta: the judge is too slow there unless a policy names it. */
 export const DEFAULT_SURFACES: Readonly<Record<SafetySurface, readonly SafetyPhaseName[]>> = {
