@@ -42,7 +42,9 @@ export function sourceHash() {
 }
 
 function run(args, what) {
-  const result = spawnSync(process.execPath, args, { cwd: web, stdio: 'inherit' });
+  // NODE_ENV as set by a caller (Vitest sets `test`) would give React's development build.
+  const env = { ...process.env, NODE_ENV: 'production' };
+  const result = spawnSync(process.execPath, args, { cwd: web, stdio: 'inherit', env });
   if (result.status !== 0) {
     console.error(`agentd: ${what} failed (exit ${result.status ?? result.signal})`);
     process.exit(result.status ?? 1);

@@ -129,6 +129,15 @@ function Shell({
           >
             API keys
           </a>
+          <a
+            href="/console/runs"
+            onClick={(event) => {
+              event.preventDefault();
+              go('/console/runs');
+            }}
+          >
+            Run inspector
+          </a>
           <button type="button" className="link" onClick={onSignOut}>
             Sign out
           </button>

@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import { agents } from './api/client.js';
-import { signIn, signOut } from './api/credentials.js';
+import { SignInError, signIn, signOut } from './api/credentials.js';
 import { ApiError } from './api/http.js';
 
 /** Sign-in with an API key, checked against the API before it is kept (for this tab only). */
@@ -13,14 +13,14 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
     event.preventDefault();
     setChecking(true);
     setError(null);
-    signIn(key);
     try {
+      await signIn(key);
       await agents.list();
       onSignedIn();
     } catch (failure) {
       signOut();
       setError(
-        failure instanceof ApiError && failure.status === 401
+        (failure instanceof ApiError || failure instanceof SignInError) && failure.status === 401
           ? 'That key was not accepted.'
           : failure instanceof Error
             ? failure.message
@@ -47,7 +47,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
           aria-invalid={error ? true : undefined}
         />
         <p id={`${keyId}-help`} className="muted">
-          Kept for this tab only; closing it signs you out.
+          Exchanged for a short-lived session token, kept for this tab only.
         </p>
         {error ? (
           <p className="error" role="alert">

@@ -75,7 +75,7 @@ describe('the web chat', () => {
     await page.keyboard.press('Enter');
   }
 
-  it('signs in with an API key, refusing a wrong one, and keeps it in sessionStorage only', async () => {
+  it('signs in with an API key, refusing a wrong one, and keeps only a session token, in sessionStorage', async () => {
     const { context, page, cspViolations, pageErrors } = await openPage(browser);
     await page.goto(url);
     await page.getByLabel('API key').fill('sk-agentd-wrong-key-000000000000');
@@ -91,7 +91,8 @@ describe('the web chat', () => {
       session: JSON.stringify(sessionStorage),
     }));
     expect(stored.local).not.toContain(key);
-    expect(stored.session).toContain(key);
+    expect(stored.session).not.toContain(key);
+    expect(stored.session).toContain('v4.public.');
     await expectAccessible(page, 'an empty chat');
     await screenshot(page, 'new-chat-desktop');
     expect(cspViolations).toEqual([]);
@@ -133,12 +134,17 @@ describe('the web chat', () => {
 
   it('shows a tool call with its arguments and result', async () => {
     fake.enqueue(
-      { toolCalls: [{ id: 'w1', name: 'weather', arguments: '{"city":"Oslo"}' }] },
-      { text: 'It is clear in Oslo.' },
+      {
+        reasoning: 'The user asks about the weather: the weather tool knows it.',
+        toolCalls: [{ id: 'w1', name: 'weather', arguments: '{"city":"Oslo"}' }],
+      },
+      {
+        text: 'It is **clear** in Oslo.\n\n| city | sky |\n|---|---|\n| Oslo | clear |\n\n```python\nweather("Oslo")\n```\n',
+      },
     );
     const { context, page } = await openPage(browser);
     await startChat(page, 'Weather in Oslo?');
-    await page.getByText('It is clear in Oslo.').waitFor();
+    await page.locator('[data-testid="answer"][aria-busy="false"]').waitFor();
     const step = page.getByTestId('step-tool');
     expect(await step.locator('.step-title').textContent()).toBe('weather');
     expect(await step.locator('.badge').textContent()).toBe('done');
@@ -148,6 +154,10 @@ describe('the web chat', () => {
     expect(JSON.parse(blocks[1] ?? '')).toEqual({ city: 'Oslo', sky: 'clear' });
     await expectAccessible(page, 'a tool call');
     await screenshot(page, 'tool-call-desktop');
+    await page.setViewportSize({ width: 1280, height: 1000 });
+    await screenshot(page, 'readme-chat');
+    await page.setViewportSize(PHONE);
+    await screenshot(page, 'tool-call-phone');
     await context.close();
   });
 

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { conversations, files, responses, vectorStores } from '../api/client.js';
 import { ApiError } from '../api/http.js';
 import type { Agent, Conversation, FileObject, Item } from '../api/types.js';
@@ -38,6 +38,13 @@ export function ChatPage({
   /** The conversation this page just created: opening it must not clear the run it started. */
   const created = useRef<string | null>(null);
   const agentSelect = useId();
+  const scroller = useRef<HTMLDivElement>(null);
+  /** Whether the thread follows new output: until the reader scrolls up, and again once back at the end. */
+  const stick = useRef(true);
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (element && stick.current) element.scrollTop = element.scrollHeight;
+  });
 
   useEffect(() => {
     if (conversationId && conversationId === created.current) {
@@ -177,7 +184,14 @@ export function ChatPage({
           ))}
         </select>
       </header>
-      <div className="scroller">
+      <div
+        className="scroller"
+        ref={scroller}
+        onScroll={(event) => {
+          const element = event.currentTarget;
+          stick.current = element.scrollHeight - element.scrollTop - element.clientHeight < 80;
+        }}
+      >
         {history.length === 0 && runs.length === 0 && !conversationId ? (
           <p className="empty">
             Pick an agent and ask something. Every step it takes shows here as it happens.

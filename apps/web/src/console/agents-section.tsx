@@ -40,37 +40,40 @@ export function AgentsSection({ onChanged }: { onChanged: (agents: Agent[]) => v
   return (
     <>
       <h1>Agents</h1>
-      <table className="data">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Model</th>
-            <th scope="col">Version</th>
-            <th scope="col">Tools</th>
-          </tr>
-        </thead>
-        <tbody>
-          {agents.map((agent) => (
-            <tr key={agent.id}>
-              <td>{agent.name}</td>
-              <td>{agent.model ?? 'default'}</td>
-              <td>{agent.version}</td>
-              <td>
-                {agent.tools
-                  .map((tool) => (typeof tool === 'string' ? tool : JSON.stringify(tool)))
-                  .join(', ')}
-              </td>
-            </tr>
-          ))}
-          {agents.length === 0 ? (
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a table wider than a phone scrolls, by keyboard too */}
+      <section className="table-wrap" aria-label="Agents" tabIndex={0}>
+        <table className="data">
+          <thead>
             <tr>
-              <td colSpan={4} className="muted">
-                No agents yet.
-              </td>
+              <th scope="col">Name</th>
+              <th scope="col">Model</th>
+              <th scope="col">Version</th>
+              <th scope="col">Tools</th>
             </tr>
-          ) : null}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {agents.map((agent) => (
+              <tr key={agent.id}>
+                <td>{agent.name}</td>
+                <td>{agent.model ?? 'default'}</td>
+                <td>{agent.version}</td>
+                <td>
+                  {agent.tools
+                    .map((tool) => (typeof tool === 'string' ? tool : JSON.stringify(tool)))
+                    .join(', ')}
+                </td>
+              </tr>
+            ))}
+            {agents.length === 0 ? (
+              <tr>
+                <td colSpan={4} className="muted">
+                  No agents yet.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </section>
       <form className="panel" onSubmit={create} aria-label="Create an agent">
         <h2>Create an agent</h2>
         <label htmlFor={nameId}>Name</label>

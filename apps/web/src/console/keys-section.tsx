@@ -44,47 +44,50 @@ export function KeysSection() {
           </button>
         </section>
       ) : null}
-      <table className="data">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Key</th>
-            <th scope="col">Role</th>
-            <th scope="col">Last used</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {keys.map((key) => (
-            <tr key={key.id}>
-              <td>{key.name}</td>
-              <td>
-                <code>{key.redacted_value}</code>
-              </td>
-              <td>{key.role}</td>
-              <td>{key.last_used_at ? new Date(key.last_used_at * 1000).toLocaleString() : 'never'}</td>
-              <td>
-                <button
-                  type="button"
-                  className="danger small"
-                  aria-label={`Revoke ${key.name}`}
-                  onClick={() => {
-                    if (!window.confirm(`Revoke “${key.name}”? Anything using it stops working.`)) return;
-                    apiKeys
-                      .revoke(key.id)
-                      .then(load)
-                      .catch((failure: Error) => setError(failure.message));
-                  }}
-                >
-                  Revoke
-                </button>
-              </td>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a table wider than a phone scrolls, by keyboard too */}
+      <section className="table-wrap" aria-label="API keys" tabIndex={0}>
+        <table className="data">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Key</th>
+              <th scope="col">Role</th>
+              <th scope="col">Last used</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {keys.map((key) => (
+              <tr key={key.id}>
+                <td>{key.name}</td>
+                <td>
+                  <code>{key.redacted_value}</code>
+                </td>
+                <td>{key.role}</td>
+                <td>{key.last_used_at ? new Date(key.last_used_at * 1000).toLocaleString() : 'never'}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="danger small"
+                    aria-label={`Revoke ${key.name}`}
+                    onClick={() => {
+                      if (!window.confirm(`Revoke “${key.name}”? Anything using it stops working.`)) return;
+                      apiKeys
+                        .revoke(key.id)
+                        .then(load)
+                        .catch((failure: Error) => setError(failure.message));
+                    }}
+                  >
+                    Revoke
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
       <form className="panel" onSubmit={create} aria-label="Create an API key">
         <h2>Create a key</h2>
         <label htmlFor={nameId}>Name</label>
