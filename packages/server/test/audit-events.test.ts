@@ -228,6 +228,35 @@ describe('the audit log records what happens', () => {
     expect(await exported.text()).not.toContain('sk-weather-very-secret-1');
   });
 
+  it('records policy changes with their text, and sign-ins (session tokens issued)', async () => {
+    const text =
+      'forbid (principal, action == Agentd::Action::"call_tool", resource == Agentd::Tool::"nothing");';
+    const policy = await api.post('/v1/policies', { name: 'audited-policy', policy: text });
+    expect(policy.status).toBe(200);
+    await api.post(`/v1/policies/${policy.body.id}`, {
+      name: 'audited-policy',
+      policy: text.replace('nothing', 'none'),
+    });
+    await api.delete(`/v1/policies/${policy.body.id}`);
+    const events = await eventsOf(api, policy.body.id);
+    expect(events.map((event) => event.type)).toEqual(['policy.created', 'policy.updated', 'policy.deleted']);
+    expect(events[1]!['policy.updated']).toMatchObject({
+      version: 2,
+      effect: 'forbid',
+      policy: expect.stringContaining('none'),
+    });
+
+    const token = await api.post('/v1/auth/token', { expires_in: 600 });
+    expect(token.status).toBe(200);
+    const logins = (await api.get('/v1/audit_events?event_types[]=login.succeeded')).body
+      .data as AuditEvent[];
+    expect(logins[0]).toMatchObject({
+      actor: { type: 'api_key', api_key: { id: adminKeyId } },
+      'login.succeeded': { token_type: 'paseto', expires_at: token.body.expires_at },
+    });
+    expect(JSON.stringify(logins)).not.toContain(token.body.token);
+  });
+
   it('refuses the audit log to a member key', async () => {
     const member = await api.post('/v1/api_keys', { name: 'member', role: 'member' });
     const refused = await api.withKey(member.body.value).get('/v1/audit_events');

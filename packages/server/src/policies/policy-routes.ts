@@ -1,8 +1,10 @@
+import { auditedWrite } from '../audit/audited-write.js';
 import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
 import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
 import { CEDAR_SCHEMA_TEXT } from './cedar-schema.js';
+import type { StoredPolicy } from './policy-repository.js';
 import {
   CreatePolicySchema,
   PolicySchema,
@@ -111,7 +113,12 @@ const listVersions = defineRoute({
 export function policyRoutes() {
   return newRouter()
     .openapi(createPolicy, async (c) => {
-      const policy = await c.get('services').policies.create(tenantOf(c), c.req.valid('json'));
+      const { policies } = c.get('services');
+      const policy = await auditedWrite(
+        c,
+        (db) => policies.in(db).create(tenantOf(c), c.req.valid('json')),
+        (created) => policyEvent('policy.created', created),
+      );
       return c.json(policy, 200);
     })
     .openapi(validatePolicy, async (c) => {
@@ -130,15 +137,42 @@ export function policyRoutes() {
     })
     .openapi(updatePolicy, async (c) => {
       const { id } = c.req.valid('param');
-      return c.json(await c.get('services').policies.update(tenantOf(c), id, c.req.valid('json')), 200);
+      const { policies } = c.get('services');
+      const policy = await auditedWrite(
+        c,
+        (db) => policies.in(db).update(tenantOf(c), id, c.req.valid('json')),
+        (updated) => policyEvent('policy.updated', updated),
+      );
+      return c.json(policy, 200);
     })
     .openapi(deletePolicy, async (c) => {
       const { id } = c.req.valid('param');
-      await c.get('services').policies.delete(tenantOf(c), id);
+      const { policies } = c.get('services');
+      await auditedWrite(
+        c,
+        (db) => policies.in(db).delete(tenantOf(c), id),
+        () => ({ type: 'policy.deleted', resource: { type: 'policy', id }, data: { id } }),
+      );
       return c.json({ id, object: 'policy', deleted: true as const }, 200);
     })
     .openapi(listVersions, async (c) => {
       const { id } = c.req.valid('param');
       return c.json(await c.get('services').policies.versions(tenantOf(c), id, c.req.valid('query')), 200);
     });
+}
+
+/** A policy change as the audit log records it: the policy's text and version after the change. */
+function policyEvent(type: string, policy: StoredPolicy) {
+  return {
+    type,
+    resource: { type: 'policy', id: policy.id },
+    data: {
+      id: policy.id,
+      name: policy.name,
+      version: policy.version,
+      effect: policy.effect,
+      actions: policy.actions,
+      policy: policy.policy,
+    },
+  };
 }

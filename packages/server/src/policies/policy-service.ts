@@ -1,11 +1,17 @@
 import type { Item, ListPage, PageQuery, Principal } from '@agentd/spec';
 import type { SchemaJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { AgentdError } from '../errors.js';
-import type { ToolRepository } from '../tools/tool-repository.js';
+import type { Database } from '../storage/database.js';
+import { ToolRepository } from '../tools/tool-repository.js';
 import { tenantSchema } from './cedar-schema.js';
 import { type CheckedPolicy, checkPolicy } from './policy-check.js';
 import type { PolicyDecision, PolicyEngine } from './policy-engine.js';
-import type { PolicyInput, PolicyRepository, PolicyVersion, StoredPolicy } from './policy-repository.js';
+import {
+  type PolicyInput,
+  PolicyRepository,
+  type PolicyVersion,
+  type StoredPolicy,
+} from './policy-repository.js';
 import { approveRequest, invokeAgentRequest, type PolicyRequest } from './policy-request.js';
 
 /**
@@ -20,6 +26,15 @@ export class PolicyService {
     private readonly engine: PolicyEngine,
     private readonly tools: ToolRepository,
   ) {}
+
+  /**
+   * The same service reading and writing through `db` (a transaction: a
+   * change and its audit event). Every read goes through it too: embedded,
+   * a read outside an open transaction waits for it to end.
+   */
+  in(db: Database): PolicyService {
+    return new PolicyService(new PolicyRepository(db), this.engine, new ToolRepository(db));
+  }
 
   async schemaFor(tenantId: string): Promise<SchemaJson<string>> {
     const tools = await this.tools.all(tenantId);
