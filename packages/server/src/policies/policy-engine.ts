@@ -1,6 +1,6 @@
 import { preparsePolicySet, statefulIsAuthorized } from '@cedar-policy/cedar-wasm/nodejs';
 import type { Logger } from 'pino';
-import { CEDAR_NAMESPACE, POLICY_ACTIONS } from './cedar-schema.js';
+import { CEDAR_NAMESPACE, POLICY_ACTIONS, type PolicyAction } from './cedar-schema.js';
 import type { PolicyRepository, StoredPolicy } from './policy-repository.js';
 import type { PolicyRequest } from './policy-request.js';
 
@@ -66,7 +66,7 @@ export class PolicyEngine {
       resource: request.resource,
       context: request.context,
       entities: request.entities,
-      preparsedPolicySetId: cedarSetId(tenantId, set.version),
+      preparsedPolicySetId: cedarSetId(tenantId, set.version, request.action),
     });
     if (answer.type === 'failure') {
       this.logger.error({ tenant_id: tenantId, errors: answer.errors }, 'a policy decision failed; denying');
@@ -121,36 +121,40 @@ export class PolicyEngine {
       checkedAt: this.now(),
       byId: new Map(policies.map((policy) => [policy.id, policy])),
     };
-    if (policies.length > 0) compile(cedarSetId(tenantId, version), policies);
+    if (policies.length > 0) compile((action) => cedarSetId(tenantId, version, action), policies);
     const current = this.sets.get(tenantId);
     if (!current || current.version <= version) {
       this.sets.set(tenantId, set);
       // Cedar keeps preparsed sets until overwritten: empty the replaced one once no decision can still use it.
       if (current && current.version < version && current.byId.size > 0) {
-        setTimeout(() => preparsePolicySet(cedarSetId(tenantId, current.version), {}), 60_000).unref();
+        const replaced = (action: PolicyAction) => cedarSetId(tenantId, current.version, action);
+        setTimeout(() => {
+          for (const action of POLICY_ACTIONS) preparsePolicySet(replaced(action), {});
+        }, 60_000).unref();
       }
     }
     return set;
   }
 }
 
-const cedarSetId = (tenantId: string, version: number) => `${tenantId}@${version}`;
+const cedarSetId = (tenantId: string, version: number, action: PolicyAction) =>
+  `${tenantId}@${version}#${action}`;
 
 /**
- * Preparses a tenant's policies into Cedar's cache, with an allow-all permit
- * for each action no permit policy covers: those actions stay allowed (as
- * without policies) unless a forbid policy says otherwise.
+ * Preparses a tenant's policies into Cedar's cache, one set per action (a
+ * decision evaluates only the policies that can apply to its action), each
+ * with an allow-all permit when no permit policy covers the action: such an
+ * action stays allowed (as without policies) unless a forbid says otherwise.
  */
-function compile(id: string, policies: readonly StoredPolicy[]): void {
-  const governed = new Set(policies.filter((p) => p.effect === 'permit').flatMap((p) => p.actions));
-  const staticPolicies: Record<string, string> = Object.fromEntries(policies.map((p) => [p.id, p.policy]));
+function compile(idOf: (action: PolicyAction) => string, policies: readonly StoredPolicy[]): void {
   for (const action of POLICY_ACTIONS) {
-    if (!governed.has(action)) {
+    const applicable = policies.filter((policy) => policy.actions.includes(action));
+    const staticPolicies: Record<string, string> = Object.fromEntries(applicable.map((p) => [p.id, p.policy]));
+    if (!applicable.some((policy) => policy.effect === 'permit')) {
       staticPolicies[`${DEFAULT_ALLOW}${action}`] =
         `permit (principal, action == ${CEDAR_NAMESPACE}::Action::"${action}", resource);`;
     }
+    const answer = preparsePolicySet(idOf(action), { staticPolicies });
+    if (answer.type === 'failure') throw new Error(`stored policies do not parse: ${answer.errors[0]?.message}`);
   }
-  const answer = preparsePolicySet(id, { staticPolicies });
-  if (answer.type === 'failure')
-    throw new Error(`stored policies do not parse: ${answer.errors[0]?.message}`);
 }
