@@ -100,7 +100,14 @@ switch (command) {
     if (status !== 0) process.exit(status);
     // Issue 12: latency on the request path, memory, scaled mode (PostgreSQL and Redis, started as for the tests).
     ensureSystem({ ci: process.env.CI === 'true' });
-    for (const bench of ['latency.mjs', 'memory.mjs', 'scaled.mjs', 'streams.mjs', 'web-size.mjs']) {
+    for (const bench of [
+      'latency.mjs',
+      'memory.mjs',
+      'scaled.mjs',
+      'streams.mjs',
+      'web-size.mjs',
+      'policies.mjs',
+    ]) {
       const code = run(process.execPath, [join(root, 'bench', bench), ...rest]);
       if (code !== 0) process.exit(code);
     }
