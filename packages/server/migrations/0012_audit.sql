@@ -1,4 +1,4 @@
--- The audit log (ADR-0019): every action of consequence, append-only and
+-- The audit log (ADR-0021): every action of consequence, append-only and
 -- hash-chained per tenant. Each row carries the hash of the row before it in
 -- its tenant's chain (`prev_hash`) and its own (`hash`, SHA-256 over the
 -- RFC 8785 canonical JSON of its fields and `prev_hash`), so an edited,

@@ -45,7 +45,7 @@ export interface ChainVerification {
 }
 
 /**
- * The audit log: append-only, hash-chained per tenant (ADR-0019).
+ * The audit log: append-only, hash-chained per tenant (ADR-0021).
  *
  * Other parts of agentd record events with `record(tx, events)` inside the
  * transaction of the change they describe, so the change and its audit

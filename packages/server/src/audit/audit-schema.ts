@@ -51,7 +51,7 @@ export const AuditEventSchema = z
         prev_hash: z.string(),
         hash: z.string(),
       })
-      .openapi({ description: 'The event’s link in its tenant’s hash chain (ADR-0019).' }),
+      .openapi({ description: 'The event’s link in its tenant’s hash chain (ADR-0021).' }),
   })
   .catchall(z.unknown())
   .openapi('AuditEvent', {
