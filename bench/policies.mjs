@@ -1,4 +1,4 @@
-// Cedar policy decisions (issue 14, ADR-0018): the time to authorise one tool
+// Cedar policy decisions (issue 14, ADR-0022): the time to authorise one tool
 // call for a tenant with 100 policies, as the tool-call gate asks it (the
 // request's entities and context built, then Cedar's preparsed set
 // evaluated), with the tenant's compiled set cached. Target: p99 <= 1 ms.

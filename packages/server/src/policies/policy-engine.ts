@@ -29,7 +29,7 @@ const DEFAULT_ALLOW = 'agentd-default-allow-';
  * tenant's set is compiled once (Cedar's preparsed policy sets) and reused
  * until it changes: a change made here invalidates it at once, one made by
  * another process is seen at the next version check (at most `recheckMs`
- * later). See ADR-0018 for the semantics: no policies, or no permit policy
+ * later). See ADR-0022 for the semantics: no policies, or no permit policy
  * for an action, leaves that action allowed; otherwise Cedar decides
  * (default deny, forbid wins), and a forbid policy that cannot be evaluated
  * denies.

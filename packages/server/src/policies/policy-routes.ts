@@ -109,7 +109,7 @@ const listVersions = defineRoute({
   },
 });
 
-/** /v1/policies: a tenant's Cedar policies (README: Policies; ADR-0018). */
+/** /v1/policies: a tenant's Cedar policies (README: Policies; ADR-0022). */
 export function policyRoutes() {
   return newRouter()
     .openapi(createPolicy, async (c) => {
