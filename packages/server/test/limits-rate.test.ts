@@ -102,6 +102,24 @@ describe('request rate limits per tenant, API key and user', () => {
     expect(fine.response.headers.get('x-ratelimit-remaining-requests')).toBe('1');
   });
 
+  it('documents the 429 and its headers in the OpenAPI document', async () => {
+    const doc = await platform.get('/openapi.json');
+    for (const [path, method] of [
+      ['/v1/responses', 'post'],
+      ['/v1/chat/completions', 'post'],
+      ['/v1/models', 'get'],
+    ] as const) {
+      const limited = doc.body.paths[path][method].responses['429'];
+      expect(limited, `${method} ${path}`).toBeDefined();
+      expect(Object.keys(limited.headers)).toEqual(
+        expect.arrayContaining(['Retry-After', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-tokens']),
+      );
+    }
+    expect(doc.body.paths['/v1/usage'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['start_time', 'end_time', 'group_by', 'tenant_id']),
+    );
+  });
+
   it('shows a tenant its limits, and only a platform admin sets them', async () => {
     const tenant = await newTenant(platform, 'reads-limits');
     const put = await platform.request('PUT', `/v1/tenants/${tenant.id}/limits`, {

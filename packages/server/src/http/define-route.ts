@@ -17,8 +17,28 @@ const STANDARD_ERRORS = {
   403: errorContent('The credentials do not allow this operation.'),
   413: errorContent('The request body is too large.'),
   415: errorContent('The request body is not JSON.'),
+  429: {
+    ...errorContent(
+      'A rate limit (`rate_limit_exceeded`) or budget (`budget_exceeded`) is reached; the message names it.',
+    ),
+    headers: rateLimitHeaders(),
+  },
 };
 const NOT_FOUND = { 404: errorContent('No such object in your tenant.') };
+
+/** What a 429 (and, where a limit applies, every answer) carries, as OpenAI sends them. */
+function rateLimitHeaders() {
+  const header = (description: string) => ({ description, schema: { type: 'string' as const } });
+  return {
+    'Retry-After': header('Seconds until a retry may succeed.'),
+    'x-ratelimit-limit-requests': header('Requests allowed in the tightest window.'),
+    'x-ratelimit-remaining-requests': header('Requests left in it.'),
+    'x-ratelimit-reset-requests': header('Until it resets, e.g. `1s`, `6m0s`.'),
+    'x-ratelimit-limit-tokens': header("The tenant's token budget for the period (model requests)."),
+    'x-ratelimit-remaining-tokens': header('Tokens left in it.'),
+    'x-ratelimit-reset-tokens': header('Until the period renews.'),
+  };
+}
 
 export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
