@@ -9,6 +9,7 @@ import {
   type TestServer,
   type ToolServer,
 } from '@agentd/testing';
+import { UNTRUSTED_CONTENT_INSTRUCTION } from '@agentd/tool-web';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -187,13 +188,13 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
     expect(chunks.at(-1)!.model).toBe('agent:calculator');
     const [first, second] = fake.requests.map((request) => request.body);
     expect(first.model).toBe('agent-model');
-    expect(first.messages[0]).toEqual({ role: 'system', content: 'Add numbers with the add tool.' });
-    expect(first.tools.map((tool: { function: { name: string } }) => tool.function.name)).toEqual(['add']);
-    expect(second.messages.at(-1)).toMatchObject({
-      role: 'tool',
-      tool_call_id: 'call_add',
-      content: '{"sum":5}',
+    expect(first.messages[0]).toEqual({
+      role: 'system',
+      content: `Add numbers with the add tool.\n\n${UNTRUSTED_CONTENT_INSTRUCTION}`,
     });
+    expect(first.tools.map((tool: { function: { name: string } }) => tool.function.name)).toEqual(['add']);
+    expect(second.messages.at(-1)).toMatchObject({ role: 'tool', tool_call_id: 'call_add' });
+    expect(second.messages.at(-1).content).toContain('>>>\n{"sum":5}\n<<<end-untrusted-data');
 
     // Not streamed: the same text.
     fake.enqueue(

@@ -137,10 +137,11 @@ describe.each(BACKENDS)('responses on %s against the fake OpenAI server', (backe
     ]);
     expect(response.body.output[1].output).toBe('{"sum":3}');
     const lastRequest = fake.requests.at(-1)!.body;
+    // Each result reaches the model marked as data: a notice, the opening marker, the result, the closing marker.
     expect(
       lastRequest.messages
         .filter((m: { role: string }) => m.role === 'tool')
-        .map((m: { content: string }) => m.content),
+        .map((m: { content: string }) => m.content.split('\n')[2]),
     ).toEqual(['{"sum":3}', '{"product":12}', '{"sum":15}']);
     expect(lastRequest.tools.map((t: { function: { name: string } }) => t.function.name)).toEqual([
       'add',
@@ -444,7 +445,11 @@ describe.each(BACKENDS)('responses on %s against the fake OpenAI server', (backe
     const byName = await api.post('/v1/responses', { agent: `calc-${backend}`, input: 'hi' });
     expect(byName.body.agent).toMatchObject({ name: `calc-${backend}`, version: 1 });
     expect(fake.requests.at(-1)!.body.model).toBe('agent-model');
-    expect(fake.requests.at(-1)!.body.messages[0]).toEqual({ role: 'system', content: 'You add.' });
+    // The agent runs a tool: the model is told that tool results are data.
+    expect(fake.requests.at(-1)!.body.messages[0]).toEqual({
+      role: 'system',
+      content: `You add.\n\n${UNTRUSTED_CONTENT_INSTRUCTION}`,
+    });
     const byModel = await api.post('/v1/responses', { model: `agent:calc-${backend}`, input: 'hi' });
     expect(byModel.body.agent.name).toBe(`calc-${backend}`);
   });
@@ -595,11 +600,9 @@ describe.each(BACKENDS)('responses on %s against the fake OpenAI server', (backe
       events.find((event: { type: string }) => event.type === 'response.tool_call.completed'),
     ).toMatchObject({ call_id: 'slow1', name: 'hang', status: 'failed' });
     // The model got the error as the call's result.
-    expect(fake.requests.at(-1)!.body.messages.at(-1)).toEqual({
-      role: 'tool',
-      tool_call_id: 'slow1',
-      content: error,
-    });
+    const result = fake.requests.at(-1)!.body.messages.at(-1);
+    expect(result).toMatchObject({ role: 'tool', tool_call_id: 'slow1' });
+    expect(result.content).toContain(`>>>\n${error}\n<<<end-untrusted-data`);
     expect(tools.calls.length - before).toBe(1);
     await vi.waitFor(() => expect(tools.calls.at(-1)!.aborted).toBe(true));
   });

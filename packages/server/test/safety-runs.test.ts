@@ -83,12 +83,13 @@ describe('safety checks in runs (pglite)', () => {
   }
 
   it('withholds an injection in a tool result from the model, tells it why, and keeps it in the log', async () => {
+    await createAgent('guarded', { tool_output: { actions: { prompt_injection: 'block' } } });
     fake.enqueue(
       { toolCalls: [{ id: 'w1', name: 'weather', arguments: '{"city":"Paris"}' }] },
       { text: 'I could not read the weather.' },
     );
     const { events, id } = await streamAll({
-      model: 'fake-model',
+      model: 'agent:guarded',
       input: 'What is the weather in Paris?',
       tools: [tool('weather')],
     });
@@ -133,6 +134,27 @@ describe('safety checks in runs (pglite)', () => {
     const output = response.output.find((item) => item.type === 'function_call_output');
     expect(output).toMatchObject({ output: '12:00' });
     expect(await loggedChecks(response.id)).toEqual([]);
+  });
+
+  it('under the defaults, passes an injected tool result marked as data, and flags it in the log', async () => {
+    fake.enqueue(
+      { toolCalls: [{ id: 'w3', name: 'weather', arguments: '{"city":"Paris"}' }] },
+      { text: 'Light rain in Paris.' },
+    );
+    const response = await client.responses.create({
+      model: 'fake-model',
+      input: 'What is the weather in Paris?',
+      tools: [tool('weather')],
+    } as never);
+    expect(response.status).toBe('completed');
+    const toolMessage = fake.requests[1]?.body.messages.find((m: { role: string }) => m.role === 'tool');
+    expect(toolMessage.content).toMatch(
+      /^The text between the markers below is the result of the weather tool/,
+    );
+    expect(toolMessage.content).toContain(`>>>\n${INJECTION}\n<<<end-untrusted-data id=`);
+    const [logged] = await loggedChecks(response.id);
+    expect(logged).toMatchObject({ surface: 'tool_output', action: 'flag', item_id: 'w3' });
+    expect(logged).not.toHaveProperty('withheld');
   });
 
   it('refuses a blocked input without calling the model, as incomplete (content_filter)', async () => {
@@ -207,6 +229,37 @@ describe('safety checks in runs (pglite)', () => {
     expect(messages.find((m: { role: string }) => m.role === 'tool').content).toBe(INJECTION);
     expect(messages.some((m: { role: string }) => m.role === 'system')).toBe(false);
     expect(await loggedChecks(response.id)).toEqual([]);
+  });
+
+  it("applies the tenant's default under its agents' own settings; members may read it, not set it", async () => {
+    const before = await api.get('/v1/safety_policy');
+    expect(before.body).toMatchObject({ object: 'safety_policy', tenant: null, judge: false });
+    expect(before.body.platform).toMatchObject({ enabled: true, tool_output: { classifier_action: 'flag' } });
+    const strict = { user_input: { actions: { jailbreak: 'block', prompt_injection: 'block' } } };
+    const set = await api.request('PUT', '/v1/safety_policy', strict);
+    expect(set.status).toBe(200);
+    expect(set.body.tenant).toEqual(strict);
+    const member = (await api.post('/v1/api_keys', { name: 'safety-member', role: 'member' })).body
+      .value as string;
+    expect((await api.withKey(member).get('/v1/safety_policy')).body.tenant).toEqual(strict);
+    const refused = await api.withKey(member).request('PUT', '/v1/safety_policy', {});
+    expect(refused.status).toBe(403);
+    try {
+      // A bare request gets the tenant's default: refused before the model.
+      const bare = await client.responses.create({ model: 'fake-model', input: JAILBREAK });
+      expect(bare.status).toBe('incomplete');
+      expect(fake.requests).toEqual([]);
+      // An agent's own setting wins over it.
+      await createAgent('lenient', {
+        user_input: { actions: { jailbreak: 'flag', prompt_injection: 'flag' } },
+      });
+      fake.enqueue({ text: 'No.' });
+      const lenient = await client.responses.create({ model: 'agent:lenient', input: JAILBREAK });
+      expect(lenient.status).toBe('completed');
+      expect(fake.requests.length).toBe(1);
+    } finally {
+      expect((await api.request('PUT', '/v1/safety_policy', {})).status).toBe(200);
+    }
   });
 
   it('refuses an invalid safety setting with a 400 naming the field', async () => {

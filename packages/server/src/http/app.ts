@@ -16,6 +16,7 @@ import { moderationRoutes } from '../moderations/moderation-routes.js';
 import { networkPolicyRoutes } from '../network/network-policy-routes.js';
 import { policyRoutes } from '../policies/policy-routes.js';
 import { responseRoutes } from '../responses/response-routes.js';
+import { safetyPolicyRoutes } from '../safety/safety-policy-routes.js';
 import { secretRoutes } from '../secrets/secret-routes.js';
 import type { Services } from '../services.js';
 import { tenantRoutes } from '../tenants/tenant-routes.js';
@@ -74,6 +75,7 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   app.route('/', fileBatchRoutes());
   app.route('/', memoryRoutes());
   app.route('/', networkPolicyRoutes());
+  app.route('/', safetyPolicyRoutes());
   app.route('/', policyRoutes());
   app.route('/', auditRoutes());
   app.route('/', modelRoutes());

@@ -22,6 +22,8 @@ export type Permission =
   | 'memories:write'
   | 'network_policy:read'
   | 'network_policy:write'
+  | 'safety_policy:read'
+  | 'safety_policy:write'
   | 'policies:read'
   | 'policies:write'
   | 'limits:read'
@@ -47,12 +49,14 @@ const MEMBER: Permission[] = [
   'vector_stores:write',
   'memories:read',
   'memories:write',
+  'safety_policy:read',
 ];
 const ADMIN: Permission[] = [
   ...MEMBER,
   'api_keys:manage',
   'secrets:write',
   'network_policy:read',
+  'safety_policy:write',
   'policies:read',
   'policies:write',
   'limits:read',

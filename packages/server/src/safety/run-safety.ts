@@ -34,6 +34,16 @@ export interface RunSafetyOptions {
 export class RunSafety {
   constructor(private readonly options: RunSafetyOptions) {}
 
+  /** The platform's default, every field filled. */
+  get platform(): ResolvedSafety {
+    return this.options.platform;
+  }
+
+  /** Whether an LLM judge is configured (AGENTD_SAFETY_JUDGE_MODEL). */
+  get judged(): boolean {
+    return this.options.judge !== undefined;
+  }
+
   async resolve(tenantId: string, agent: SafetySetting | undefined): Promise<ResolvedSafety> {
     const tenant = await this.options.tenants?.defaultsFor(tenantId);
     return resolveSafety(this.options.platform, tenant, agent);
@@ -44,13 +54,15 @@ export class RunSafety {
     agent: SafetySetting | undefined,
     model: LanguageModel,
     tools: readonly RunTool[],
+    /** Told what each of the run's judge calls used (usage and budgets). */
+    onJudgeUsage?: JudgeEndpoint['onUsage'],
   ): Promise<PreparedSafety> {
     const setting = await this.resolve(tenantId, agent);
-    const checks = runChecksFor(
-      setting,
-      { tenantId },
-      this.options.judge ? { judge: this.options.judge } : {},
-    );
+    const judge =
+      this.options.judge && onJudgeUsage
+        ? { ...this.options.judge, onUsage: onJudgeUsage }
+        : this.options.judge;
+    const checks = runChecksFor(setting, { tenantId }, judge ? { judge } : {});
     const executed = tools.filter((tool) => tool.execute).map((tool) => tool.definition.name);
     const marks = new Set(executed.filter((name) => !ENCLOSING_TOOLS.has(name)));
     const spotlight = setting.enabled && setting.spotlight && executed.length > 0;

@@ -112,22 +112,23 @@ export interface ResolvedSafety {
 }
 
 /**
- * agentd's defaults, chosen so that ordinary text passes (ADR-0018). The
- * classifier, which would block 2 % of benign prompts and 3-4 % of benign
- * documents at its threshold, flags (and hands its unsure band to the judge
- * when one is configured); rules block where they are precise: injection
- * markers in tool results, where data has no business giving orders,
- * encoded instructions and the deny list. Hidden characters in tool results
- * are flagged, not removed, so a result is stored as the tool gave it.
- * Streamed answers are not held back unless a policy asks (a short answer
- * would otherwise arrive whole at its end).
+ * agentd's defaults, chosen so that ordinary text passes (ADR-0018, figures
+ * from bench/safety.mjs). At their thresholds the classifier would block
+ * about 4 % and the injection-marker rules about 2 % of benign 4,000-character
+ * documents, so on tool results both flag: the result reaches the model
+ * marked as data (spotlighting), the verdict is in the log, and a configured
+ * judge reviews what they flag. Rules block where they are precise (encoded
+ * instructions, the deny list). Hidden characters in tool results are
+ * flagged, not removed, so a result is stored as the tool gave it. Streamed
+ * answers are not held back unless a setting asks (a short answer would
+ * otherwise arrive whole at its end).
  */
 export const DEFAULT_SAFETY: ResolvedSafety = {
   enabled: true,
   user_input: { phases: ['rules', 'classifier', 'judge'], actions: {}, classifier_action: 'flag' },
   tool_output: {
     phases: ['rules', 'classifier', 'judge'],
-    actions: { prompt_injection: 'block', hidden_text: 'flag' },
+    actions: { hidden_text: 'flag' },
     classifier_action: 'flag',
   },
   model_output: { phases: [], actions: {}, classifier_action: 'flag', hold_back: 200 },
