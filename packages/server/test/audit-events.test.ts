@@ -179,6 +179,16 @@ describe('the audit log records what happens', () => {
     expect(failedEvents.map((event) => event.type)).toEqual(['response.created', 'response.failed']);
   });
 
+  it('records a cancelled run', async () => {
+    fake.enqueue({ hang: true });
+    const created = await api.post('/v1/responses', { input: 'wait', background: true });
+    const cancelled = await api.post(`/v1/responses/${created.body.id}/cancel`);
+    expect(cancelled.body.status).toBe('cancelled');
+    const events = await eventsOf(api, created.body.id);
+    expect(events.map((event) => event.type)).toEqual(['response.created', 'response.cancelled']);
+    expect(events[1]!['response.cancelled']).toMatchObject({ status: 'cancelled' });
+  });
+
   it('records key, secret, tool, network policy and tenant changes, never a secret value', async () => {
     const key = await api.post('/v1/api_keys', { name: 'ci', role: 'member' });
     await api.delete(`/v1/api_keys/${key.body.id}`);
