@@ -14,7 +14,7 @@ import { DATA_FILES } from '../packages/safety/dist/training/data-files.js';
 import { readRows } from '../packages/safety/dist/training/dataset.js';
 import { externalBenignChunks } from '../packages/safety/dist/training/external-benign.js';
 import { runChecksFor } from '../packages/server/dist/safety/run-checks-for.js';
-import { DEFAULT_SAFETY } from '../packages/server/dist/safety/safety-setting.js';
+import { DEFAULT_SAFETY, resolveSafety } from '../packages/server/dist/safety/safety-setting.js';
 import { startFakeOpenAI } from '../packages/testing/dist/index.js';
 
 const quick = process.argv.includes('--quick');
@@ -76,6 +76,18 @@ async function defaults() {
   report("tool output: agentd's TypeScript, 4,000-character chunks", await tally(sample(code), tool));
   report('tool output: benign rows of the training files', await tally(benign, tool));
   report('tool output: attack rows of the training files', await tally(attacks, tool));
+  // The setting the defaults were chosen against: rules and classifier blocking on tool results.
+  const strict = runChecksFor(
+    resolveSafety(DEFAULT_SAFETY, {
+      tool_output: { actions: { prompt_injection: 'block' }, classifier_action: 'block' },
+    }),
+    { tenantId: 'bench' },
+  );
+  const strictTool = (text, signal) => strict.toolOutput('bench', text, signal);
+  console.log('tool output blocking on injection markers and the classifier (the alternative)');
+  report('tool output: Debian docs, 4,000-character chunks', await tally(sample(docs), strictTool));
+  report("tool output: agentd's TypeScript, 4,000-character chunks", await tally(sample(code), strictTool));
+  report('tool output: attack rows of the training files', await tally(attacks, strictTool));
 }
 
 async function judgeOverhead() {
@@ -91,18 +103,26 @@ async function judgeOverhead() {
   const judge = createJudgePhase({ baseURL: fake.baseURL, apiKey: 'bench', model: 'judge', mode: 'always' });
   const text = 'The quarterly report covers revenue, hiring and the roadmap for next year. '.repeat(50);
   const times = [];
+  const cpu = [];
   for (let i = 0; i < JUDGE_CALLS + 20; i++) {
     fake.requests.length = 0;
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const result = await judge.check({ text, surface: 'tool_output' }, []);
+    const used = process.cpuUsage(cpuBefore);
     const took = performance.now() - started;
     if (result?.fallback) throw new Error(`the judge failed: ${result.reason}`);
-    if (i >= 20) times.push(took);
+    if (i >= 20) {
+      times.push(took);
+      // The fake model shares this process: its CPU counts too, so this is an upper bound.
+      cpu.push((used.user + used.system) / 1000);
+    }
   }
   await fake.close();
-  const { p50, p99 } = stats(times);
+  const wall = stats(times);
+  const cpuTime = stats(cpu);
   console.log(
-    `judge phase, model answering at once (${text.length}-character text, ${JUDGE_CALLS} calls): agentd's overhead p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms (budget 50 ms)`,
+    `judge phase, model answering at once (${text.length}-character text, ${JUDGE_CALLS} calls): agentd's overhead wall p50 ${wall.p50.toFixed(2)} ms, p99 ${wall.p99.toFixed(2)} ms; CPU p50 ${cpuTime.p50.toFixed(2)} ms, p99 ${cpuTime.p99.toFixed(2)} ms (budget 50 ms)`,
   );
 }
 
