@@ -101,7 +101,13 @@ export class GatewayRunEnvironment implements RunEnvironment<RunSpec> {
     const toolGate = allGates(gates.filter((gate): gate is ToolCallGate => gate !== undefined));
     const resolved = models.resolve(spec.model);
     const model = this.options.usage ? this.options.usage.model(stored, resolved) : resolved;
-    const safety = await this.options.safety?.prepare(stored.tenantId, spec.safety, model, tools);
+    const safety = await this.options.safety?.prepare(
+      stored.tenantId,
+      spec.safety,
+      model,
+      tools,
+      this.options.usage?.judgeUsage(stored),
+    );
     // Tool results marked as data (spotlighting): the system prompt says what the markers mean.
     const marksData = this.readsWeb(tools, spec) || safety?.marksData === true;
     return {

@@ -1,5 +1,6 @@
 import type { RunLoopInput } from '@agentd/core';
 import type { StoredRun } from '@agentd/runtime';
+import type { JudgeUsage } from '@agentd/safety';
 import type { LanguageModel } from '@agentd/spec';
 import type { RunSpec } from '../responses/run-spec.js';
 import type { Budgets } from './budgets.js';
@@ -16,6 +17,14 @@ export class RunUsage {
   /** The run's model, each call's usage recorded against its tenant, user, key and agent. */
   model(run: StoredRun<RunSpec>, model: LanguageModel): LanguageModel {
     return this.meter.model(model, attributionOf(run));
+  }
+
+  /** Records each of the run's safety-judge calls, as the judge reports them. */
+  judgeUsage(run: StoredRun<RunSpec>): (usage: JudgeUsage) => void {
+    const who = attributionOf(run);
+    return (usage) => {
+      void this.meter.modelCall(who, usage.model, usage, 'safety_judge');
+    };
   }
 
   /** The check before each model call that ends the run once a budget is spent. */
