@@ -149,12 +149,15 @@ const cedarSetId = (tenantId: string, version: number, action: PolicyAction) =>
 function compile(idOf: (action: PolicyAction) => string, policies: readonly StoredPolicy[]): void {
   for (const action of POLICY_ACTIONS) {
     const applicable = policies.filter((policy) => policy.actions.includes(action));
-    const staticPolicies: Record<string, string> = Object.fromEntries(applicable.map((p) => [p.id, p.policy]));
+    const staticPolicies: Record<string, string> = Object.fromEntries(
+      applicable.map((p) => [p.id, p.policy]),
+    );
     if (!applicable.some((policy) => policy.effect === 'permit')) {
       staticPolicies[`${DEFAULT_ALLOW}${action}`] =
         `permit (principal, action == ${CEDAR_NAMESPACE}::Action::"${action}", resource);`;
     }
     const answer = preparsePolicySet(idOf(action), { staticPolicies });
-    if (answer.type === 'failure') throw new Error(`stored policies do not parse: ${answer.errors[0]?.message}`);
+    if (answer.type === 'failure')
+      throw new Error(`stored policies do not parse: ${answer.errors[0]?.message}`);
   }
 }

@@ -119,6 +119,7 @@ export function policyRoutes() {
         (db) => policies.in(db).create(tenantOf(c), c.req.valid('json')),
         (created) => policyEvent('policy.created', created),
       );
+      policies.invalidate(tenantOf(c));
       return c.json(policy, 200);
     })
     .openapi(validatePolicy, async (c) => {
@@ -143,6 +144,7 @@ export function policyRoutes() {
         (db) => policies.in(db).update(tenantOf(c), id, c.req.valid('json')),
         (updated) => policyEvent('policy.updated', updated),
       );
+      policies.invalidate(tenantOf(c));
       return c.json(policy, 200);
     })
     .openapi(deletePolicy, async (c) => {
@@ -153,6 +155,7 @@ export function policyRoutes() {
         (db) => policies.in(db).delete(tenantOf(c), id),
         () => ({ type: 'policy.deleted', resource: { type: 'policy', id }, data: { id } }),
       );
+      policies.invalidate(tenantOf(c));
       return c.json({ id, object: 'policy', deleted: true as const }, 200);
     })
     .openapi(listVersions, async (c) => {

@@ -36,6 +36,15 @@ export class PolicyService {
     return new PolicyService(new PolicyRepository(db), this.engine, new ToolRepository(db));
   }
 
+  /**
+   * Makes this process decide with the tenant's stored set from now on. A
+   * write inside a transaction (`in(db)`) calls it again once committed:
+   * until then a decision may still read, and cache, the set before it.
+   */
+  invalidate(tenantId: string): void {
+    this.engine.invalidate(tenantId);
+  }
+
   async schemaFor(tenantId: string): Promise<SchemaJson<string>> {
     const tools = await this.tools.all(tenantId);
     return tenantSchema(tools.map((tool) => tool.manifest.input_schema));
