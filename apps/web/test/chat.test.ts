@@ -19,6 +19,9 @@ import {
   WEB_DIST,
 } from './support/browser.js';
 
+/** expect.poll with room for a loaded machine (its default gives up after a second). */
+const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 });
+
 const cityInput = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
 
 // The chat in Debian's Chromium against a real server whose model is the fake OpenAI server.
@@ -80,7 +83,7 @@ describe('the web chat', () => {
     await page.goto(url);
     await page.getByLabel('API key').fill('sk-agentd-wrong-key-000000000000');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('not accepted');
+    await eventually(() => page.getByRole('alert').textContent()).toContain('not accepted');
     await expectAccessible(page, 'the sign-in page');
     await screenshot(page, 'sign-in-refused-desktop');
     await page.getByLabel('API key').fill(key);
@@ -113,7 +116,7 @@ describe('the web chat', () => {
     await page.locator('[data-testid="answer"][aria-busy="true"]').waitFor();
     await page.locator('[data-testid="answer"][aria-busy="false"]').waitFor();
     const article = page.getByTestId('answer');
-    await expect.poll(() => article.locator('table td').allTextContents()).toEqual(['Oslo', 'clear']);
+    await eventually(() => article.locator('table td').allTextContents()).toEqual(['Oslo', 'clear']);
     expect(await article.locator('pre code').textContent()).toBe('print("hi")\n');
     await article.getByRole('button', { name: 'Copy code' }).waitFor();
     const reasoning = page.getByTestId('step-reasoning');
@@ -208,10 +211,10 @@ describe('the web chat', () => {
     await startChat(page, 'Look it up slowly');
     const step = page.getByTestId('step-tool');
     await step.locator('.badge', { hasText: 'running' }).waitFor();
-    await expect.poll(() => upstream.calls.some((call) => call.path === '/slow')).toBe(true);
+    await eventually(() => upstream.calls.some((call) => call.path === '/slow')).toBe(true);
     await page.getByRole('button', { name: 'Stop' }).click();
     await page.getByText('Stopped.').waitFor();
-    await expect.poll(() => upstream.calls.find((call) => call.path === '/slow')?.aborted).toBe(true);
+    await eventually(() => upstream.calls.find((call) => call.path === '/slow')?.aborted).toBe(true);
     expect(await page.getByTestId('run').getAttribute('data-status')).toBe('cancelled');
     await page.getByRole('button', { name: 'Send' }).waitFor();
     await screenshot(page, 'stopped-desktop');
@@ -224,7 +227,7 @@ describe('the web chat', () => {
     const { context, page, pageErrors } = await openPage(browser);
     await startChat(page, 'Count slowly');
     const answer = page.getByTestId('answer');
-    await expect.poll(async () => ((await answer.textContent()) ?? '').includes('word5 ')).toBe(true);
+    await eventually(async () => ((await answer.textContent()) ?? '').includes('word5 ')).toBe(true);
     const resumes: string[] = [];
     page.on('request', (request) => {
       if (request.url().includes('starting_after=')) resumes.push(request.url());
@@ -238,6 +241,40 @@ describe('the web chat', () => {
     expect(await page.getByTestId('user-message').allTextContents()).toEqual(['Count slowly']);
     expect(pageErrors).toEqual([]);
     await screenshot(page, 'resumed-desktop');
+    await context.close();
+  });
+
+  it('attaches a file that file_search finds, and cites it in the answer', async () => {
+    fake.enqueue(
+      { toolCalls: [{ id: 'fs1', name: 'file_search', arguments: '{"query":"refund days"}' }] },
+      { text: 'You have 30 days to return unused items [1].' },
+    );
+    const { context, page } = await openPage(browser);
+    await signIn(page, url, key);
+    await page.getByLabel('Attach').setInputFiles({
+      name: 'refunds.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(
+        'Refund policy: customers may return unused items within 30 days for a full refund.',
+      ),
+    });
+    await page.getByRole('list', { name: 'Attached files' }).getByText('refunds.txt').waitFor();
+    await page.getByLabel('Message', { exact: true }).fill('How long do I have to return things?');
+    await page.keyboard.press('Enter');
+    await page.getByText('You have 30 days to return unused items [1].').waitFor();
+    const step = page.getByTestId('step-file-search');
+    expect(await step.locator('.step-title').textContent()).toBe('Searched files for “refund days”');
+    await step.locator('summary').click();
+    expect(await step.locator('blockquote').first().textContent()).toContain('within 30 days');
+    const sources = page.getByRole('navigation', { name: 'Sources' });
+    const content = page.waitForResponse((response) => response.url().includes('/content'));
+    await sources.getByRole('button', { name: 'refunds.txt' }).click();
+    expect((await content).status()).toBe(200);
+    // The model was told of the file, and searched the store made for it.
+    const sent = JSON.stringify(fake.requests[0]?.body);
+    expect(sent).toContain('(Attached: refunds.txt)');
+    await expectAccessible(page, 'a file citation');
+    await screenshot(page, 'file-citation-desktop');
     await context.close();
   });
 

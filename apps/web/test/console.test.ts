@@ -12,6 +12,9 @@ import {
   WEB_DIST,
 } from './support/browser.js';
 
+/** expect.poll with room for a loaded machine (its default gives up after a second). */
+const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 });
+
 // The console in Debian's Chromium against a real server: agents, API keys, a run's event log.
 describe('the web console', () => {
   let agentd: AgentdWithFakeModel;
@@ -70,13 +73,11 @@ describe('the web console', () => {
     expect(await page.content()).not.toContain(secret);
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Revoke ci-bot' }).click();
-    await expect
-      .poll(
-        async () =>
-          (await fetch(`${agentd.server.url}/v1/agents`, { headers: { authorization: `Bearer ${secret}` } }))
-            .status,
-      )
-      .toBe(401);
+    await eventually(
+      async () =>
+        (await fetch(`${agentd.server.url}/v1/agents`, { headers: { authorization: `Bearer ${secret}` } }))
+          .status,
+    ).toBe(401);
     await page.getByRole('button', { name: 'Revoke ci-bot' }).waitFor({ state: 'detached' });
     await context.close();
   });

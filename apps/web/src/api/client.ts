@@ -58,6 +58,8 @@ export interface RunRequest {
 
 /** agentd's own run events (tool calls, safety verdicts, cancels) besides OpenAI's. */
 const ALL_EVENTS = { 'agentd-events': 'all' };
+/** The hosted tools' results, which a stream leaves out unless asked for: the chat shows them. */
+const INCLUDE = ['file_search_call.results', 'code_interpreter_call.outputs'];
 
 async function* eventsOf(response: Response): AsyncGenerator<ResponseEvent> {
   if (!response.body) return;
@@ -70,7 +72,7 @@ export const responses = {
   /** Starts a run and streams its events. */
   async *stream(body: RunRequest, signal: AbortSignal): AsyncGenerator<ResponseEvent> {
     const response = await send('POST', '/v1/responses', {
-      body: { ...body, stream: true },
+      body: { ...body, stream: true, include: INCLUDE },
       headers: ALL_EVENTS,
       signal,
     });
@@ -78,7 +80,8 @@ export const responses = {
   },
   /** Picks a run's stream up after sequence number `after`: nothing missing, nothing repeated. */
   async *resume(id: string, after: number, signal: AbortSignal): AsyncGenerator<ResponseEvent> {
-    const response = await send('GET', `/v1/responses/${enc(id)}?stream=true&starting_after=${after}`, {
+    const query = `stream=true&starting_after=${after}&include=${INCLUDE.join(',')}`;
+    const response = await send('GET', `/v1/responses/${enc(id)}?${query}`, {
       headers: ALL_EVENTS,
       signal,
     });
@@ -104,9 +107,31 @@ export const files = {
   },
 };
 
+interface VectorStore {
+  id: string;
+  file_counts: { completed: number; failed: number; total: number };
+}
+
 export const vectorStores = {
   create: (name: string, fileIds: string[]) =>
-    json<{ id: string }>('POST', '/v1/vector_stores', { body: { name, file_ids: fileIds } }),
+    json<VectorStore>('POST', '/v1/vector_stores', { body: { name, file_ids: fileIds } }),
+  get: (id: string) => json<VectorStore>('GET', `/v1/vector_stores/${enc(id)}`),
+  /** Waits until every file is indexed (or failed), so that file_search finds them. */
+  async ready(id: string, timeoutMs = 60_000): Promise<VectorStore> {
+    const deadline = Date.now() + timeoutMs;
+    for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
+      const store = await vectorStores.get(id);
+      const { completed, failed, total } = store.file_counts;
+      if (completed + failed >= total || Date.now() > deadline) return store;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  },
+};
+
+export const tools = {
+  /** The names of the tools this tenant can use, built-in ones included. */
+  names: async () =>
+    (await json<Page<{ name: string }>>('GET', '/v1/tools?limit=100')).data.map((tool) => tool.name),
 };
 
 export const apiKeys = {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
-import { conversations, files, responses, vectorStores } from '../api/client.js';
+import { conversations, files, responses, tools as toolsApi, vectorStores } from '../api/client.js';
 import { ApiError } from '../api/http.js';
 import type { Agent, Conversation, FileObject, Item } from '../api/types.js';
 import { ApprovalCard, pendingApprovals } from './approval-card.js';
@@ -92,16 +92,23 @@ export function ChatPage({
   const busy = live !== undefined && !isTerminal(live.status);
   const agent = agentId || undefined;
 
+  /** The run's tools with files attached: the agent's, plus file_search over them and the code interpreter (where offered). */
   const toolsFor = useCallback(
     async (attached: readonly FileObject[]) => {
       if (attached.length === 0) return undefined;
       const ids = attached.map((file) => file.id);
-      const store = await vectorStores.create('chat attachments', ids);
+      const [store, offered] = await Promise.all([
+        vectorStores.create('chat attachments', ids),
+        toolsApi.names().catch(() => [] as string[]),
+      ]);
+      await vectorStores.ready(store.id);
       const base = agents.find((candidate) => candidate.id === agentId)?.tools ?? [];
       return [
         ...base,
         { type: 'file_search', vector_store_ids: [store.id] },
-        { type: 'code_interpreter', container: { type: 'auto', file_ids: ids } },
+        ...(offered.includes('code_interpreter')
+          ? [{ type: 'code_interpreter', container: { type: 'auto', file_ids: ids } }]
+          : []),
       ];
     },
     [agents, agentId],
@@ -120,12 +127,18 @@ export function ChatPage({
         setConversation(made);
         onCreated(made);
       }
-      const tools = await toolsFor(attachments);
+      const attached = attachments;
       setAttachments([]);
+      setUploading(attached.length > 0);
+      const tools = await toolsFor(attached).finally(() => setUploading(false));
+      // The model is told which files came with the message; the thread shows them under it.
+      const input = attached.length
+        ? `${text}\n\n(Attached: ${attached.map((file) => file.filename).join(', ')})`
+        : text;
       const target = id;
-      await follow(target, emptyRun(text), (signal) =>
+      await follow(target, emptyRun(input), (signal) =>
         responses.stream(
-          { input: text, conversation: target, ...(agent ? { agent } : {}), ...(tools ? { tools } : {}) },
+          { input, conversation: target, ...(agent ? { agent } : {}), ...(tools ? { tools } : {}) },
           signal,
         ),
       );
