@@ -33,6 +33,9 @@ export interface SessionTokensOptions {
  * `groups` and `scope` (space-separated scope names), `exp` required.
  */
 export class SessionTokens {
+  /** Tenants that tokens named lately, so a request does not look its tenant up each time. */
+  private readonly tenants = new Map<string, { id: string; until: number }>();
+
   constructor(private readonly options: SessionTokensOptions) {}
 
   async issue(principal: Principal, ttlSeconds: number): Promise<IssuedToken> {
@@ -105,7 +108,7 @@ export class SessionTokens {
         'Only tokens agentd signs itself may carry the platform_admin role.',
       );
     }
-    const tenant = await this.options.tenants.get(tenantId);
+    const tenant = await this.tenantNamed(tenantId);
     if (!tenant)
       throw tokenRefused('tenant_mismatch', "The token's 'tenant' claim names no tenant of this server.");
     const scopes = typeof scope === 'string' ? scope.split(' ').filter(Boolean) : undefined;
@@ -121,6 +124,17 @@ export class SessionTokens {
       ...(Array.isArray(groups) ? { groups: groups.filter((g): g is string => typeof g === 'string') } : {}),
       ...(scopes ? { scopes } : {}),
     };
+  }
+
+  private async tenantNamed(id: string): Promise<{ id: string } | undefined> {
+    const cached = this.tenants.get(id);
+    if (cached && cached.until > Date.now()) return cached;
+    const tenant = await this.options.tenants.get(id);
+    if (!tenant) return undefined;
+    if (this.tenants.size >= 10_000) this.tenants.clear();
+    const entry = { id: tenant.id, until: Date.now() + 5000 };
+    this.tenants.set(id, entry);
+    return entry;
   }
 }
 
