@@ -194,13 +194,21 @@ describe('Cedar policies on tool calls, end to end', () => {
     expect(misspelt.status).toBe(400);
     expect(misspelt.body.error.message).toMatch(/line 2, column \d+: .*amont.*did you mean `amount`/);
 
+    // Columns count characters, not UTF-8 bytes: the error sits after non-ASCII text.
+    const accented = '// Rückerstattung in €\npermit (principal, action, resource)\n  when { "ü€" <= };';
+    const broken = await api.post('/v1/policies/validate', { policy: accented });
+    expect(broken.status).toBe(400);
+    const column = (accented.split('\n')[2] ?? '').indexOf('}') + 1;
+    expect(broken.body.error.message).toContain(`line 3, column ${column}: unexpected token`);
+
     const unknownAction = await api.post('/v1/policies', {
       name: 'broken',
       policy: 'permit (principal, action == Agentd::Action::"fly", resource);',
     });
     expect(unknownAction.status).toBe(400);
     expect(unknownAction.body.error.message).toContain('line 1, column');
-    expect((await api.get('/v1/policies')).body.data).toEqual([]);
+    const stored = (await api.get('/v1/policies')).body.data.map((p: { name: string }) => p.name);
+    expect(stored).not.toContain('broken');
 
     const valid = await api.post('/v1/policies/validate', { policy: REFUND_LIMIT });
     expect(valid.body).toEqual({

@@ -19,11 +19,11 @@ export interface CheckedPolicy {
 const invalid = (message: string) =>
   new AgentdError('invalid_request', 'invalid_policy', message, { param: 'policy' });
 
-/** `line L, column C` of a character offset in `text`. */
+/** `line L, column C` of a byte offset in `text` (Cedar's source spans count UTF-8 bytes). */
 export function positionOf(text: string, offset: number): string {
-  const before = text.slice(0, Math.max(0, offset));
+  const before = Buffer.from(text, 'utf8').subarray(0, Math.max(0, offset)).toString('utf8');
   const line = before.split('\n').length;
-  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+  const column = [...before.slice(before.lastIndexOf('\n') + 1)].length + 1;
   return `line ${line}, column ${column}`;
 }
 
