@@ -35,6 +35,8 @@ export interface RunView {
   tools: Record<string, ToolActivity>;
   safety: SafetyNote[];
   error: { code: string; message: string } | null;
+  /** Why an incomplete run stopped short (content_filter: a safety check). */
+  incompleteReason?: string;
 }
 
 export interface ApprovalAnswer {
@@ -102,6 +104,7 @@ function ended(view: RunView, response: ResponseObject, status: ResponseStatus):
     responseId: response.id,
     items: response.output.length >= view.items.length ? response.output : view.items,
     error: response.error ?? view.error,
+    ...(response.incomplete_details ? { incompleteReason: response.incomplete_details.reason } : {}),
   };
 }
 

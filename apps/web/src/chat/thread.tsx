@@ -59,9 +59,23 @@ function RunBlock({ run, context }: { run: RunView; context: ThreadContext }) {
       ) : null}
       {run.status === 'incomplete' ? (
         <p className="error" role="alert">
-          The answer is incomplete.
+          {incompleteText(run.incompleteReason)}
         </p>
       ) : null}
     </section>
   );
+}
+
+function incompleteText(reason: string | undefined): string {
+  switch (reason) {
+    case 'content_filter':
+      return 'The safety checks stopped this run.';
+    case 'max_steps':
+      return 'The run reached its step limit before it finished.';
+    case 'max_output_tokens':
+    case 'max_total_tokens':
+      return 'The run reached its token limit before it finished.';
+    default:
+      return `The answer is incomplete${reason ? ` (${reason})` : ''}.`;
+  }
 }
