@@ -278,6 +278,42 @@ describe('the web chat', () => {
     await context.close();
   });
 
+  it('shows a code interpreter cell: its code, its output and its plot', { timeout: 120_000 }, async () => {
+    await agentd.api.post('/v1/agents', {
+      name: 'analyst',
+      tools: [{ type: 'code_interpreter', container: { type: 'auto' }, runtime: 'cpython' }],
+    });
+    const code = [
+      'import matplotlib.pyplot as plt',
+      'plt.plot([1, 3, 2, 4])',
+      "plt.title('Sales')",
+      'print(sum([1, 3, 2, 4]))',
+    ].join('\n');
+    fake.enqueue(
+      { toolCalls: [{ id: 'ci1', name: 'code_interpreter', arguments: JSON.stringify({ code }) }] },
+      { text: 'The total is 10; the plot is above.' },
+    );
+    const { context, page, cspViolations } = await openPage(browser);
+    await signIn(page, url, key);
+    await page.getByLabel('Agent').selectOption({ label: 'analyst' });
+    await page.getByLabel('Message', { exact: true }).fill('Plot my sales');
+    await page.keyboard.press('Enter');
+    await page.getByText('The total is 10; the plot is above.').waitFor({ timeout: 90_000 });
+    const cell = page.getByTestId('step-code');
+    expect(await cell.locator('.badge').textContent()).toBe('done');
+    const blocks = await cell.locator('pre').allTextContents();
+    expect(blocks[0]).toBe(code);
+    expect(blocks[1]?.trim()).toBe('10');
+    const image = cell.getByRole('img');
+    await eventually(() =>
+      image.evaluate((element) => (element as HTMLImageElement).naturalWidth),
+    ).toBeGreaterThan(100);
+    await expectAccessible(page, 'a code interpreter cell');
+    await screenshot(page, 'code-interpreter-desktop');
+    expect(cspViolations).toEqual([]);
+    await context.close();
+  });
+
   it('shows a safety refusal as one, with the reason', async () => {
     await agentd.api.post('/v1/agents', {
       name: 'strict',
