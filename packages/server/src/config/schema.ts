@@ -47,20 +47,28 @@ const safetySetting = z
   })
   .pipe(SafetySettingSchema);
 
-/** A JSON document (a string in the environment, JSON itself in a config file) checked against `schema`. */
+/**
+ * A JSON document (a string in the environment, JSON itself in a config file)
+ * checked against `schema`; a mistake is named by its path in the document.
+ */
 const jsonDocument = <T extends z.ZodType>(schema: T, expected: string) =>
-  z
-    .unknown()
-    .transform((value, ctx) => {
-      if (typeof value !== 'string') return value;
+  z.unknown().transform((value, ctx): z.output<T> => {
+    let document = value;
+    if (typeof value === 'string') {
       try {
-        return JSON.parse(value) as unknown;
+        document = JSON.parse(value) as unknown;
       } catch {
         ctx.addIssue({ code: 'custom', message: `expected JSON: ${expected}` });
         return z.NEVER;
       }
-    })
-    .pipe(schema);
+    }
+    const parsed = schema.safeParse(document);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    const at = issue?.path.map(String).join('.');
+    ctx.addIssue({ code: 'custom', message: `${at ? `${at}: ` : ''}${issue?.message ?? 'invalid'}` });
+    return z.NEVER;
+  });
 
 /**
  * Every setting, keyed by its environment variable. A config file uses the
