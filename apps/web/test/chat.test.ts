@@ -202,6 +202,12 @@ describe('the web chat', () => {
     expect(wires()).toBe(before + 1);
     expect(JSON.stringify(fake.requests.at(-1)?.body)).toContain('a person denied it: not today');
     await screenshot(page, 'approval-denied-desktop');
+    // Opened again, the conversation shows the same from its stored items.
+    await page.reload();
+    await page.getByText('Not sent.').waitFor();
+    expect(await page.getByTestId('step-approval').locator('.badge').allTextContents()).toEqual(['done', 'denied']);
+    expect(await page.getByTestId('user-message').allTextContents()).toEqual(['Pay Bern', 'Pay Genf too']);
+    expect(await card.count()).toBe(0);
     await context.close();
   });
 
