@@ -5,18 +5,31 @@
 // flight, the fake OpenAI server at zero latency. The arms alternate round by
 // round (and which goes first), so whatever else the machine does weighs on
 // both alike; the figure is the median round. Target: at most 5 % fewer runs/s.
+// It also prints each server's CPU time per run (from /proc), which a busy
+// machine disturbs far less than runs/s.
 //
-//   node bench/audit.mjs            5 rounds
-//   node bench/audit.mjs --quick    1 round (a smoke run)
+//   node bench/audit.mjs                        5 rounds of 384 runs
+//   node bench/audit.mjs --quick                1 round of 128 (a smoke run)
+//   node bench/audit.mjs --rounds 3 --runs 96   on a busy machine
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { spawnAgentd } from './spawn-agentd.mjs';
 
 const quick = process.argv.includes('--quick');
-const ROUNDS = quick ? 1 : 5;
-const RUNS = quick ? 128 : 384;
+const option = (name, fallback) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? fallback : Number(process.argv[index + 1]);
+};
+const ROUNDS = option('rounds', quick ? 1 : 5);
+const RUNS = option('runs', quick ? 128 : 384);
+// Linux's USER_HZ, the unit of /proc/<pid>/stat's CPU times.
+const CLOCK_TICKS = 100;
+const cpuMs = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+};
 const IN_FLIGHT = 64;
 const TOOL_CALLS = 3;
 
@@ -61,8 +74,10 @@ async function main() {
     if (body.status !== 'completed')
       throw new Error(`run ended ${body.status}: ${JSON.stringify(body.error)}`);
   };
-  const runsPerSecond = async (server, withTools) => {
+  /** Runs per second, and the server's CPU milliseconds per run. */
+  const measure = async (server, withTools) => {
     let next = 0;
+    const cpuBefore = cpuMs(server.child.pid);
     const started = performance.now();
     await Promise.all(
       Array.from({ length: IN_FLIGHT }, async () => {
@@ -72,7 +87,8 @@ async function main() {
         }
       }),
     );
-    return RUNS / ((performance.now() - started) / 1000);
+    const perSecond = RUNS / ((performance.now() - started) / 1000);
+    return { perSecond, cpuPerRun: (cpuMs(server.child.pid) - cpuBefore) / RUNS };
   };
 
   try {
@@ -83,20 +99,30 @@ async function main() {
       [`runs with ${TOOL_CALLS} tool calls`, true],
     ]) {
       const samples = { audited: [], unaudited: [] };
+      const cpu = { audited: [], unaudited: [] };
       for (let round = 0; round < ROUNDS; round++) {
         const order = round % 2 === 0 ? ['audited', 'unaudited'] : ['unaudited', 'audited'];
-        for (const arm of order) samples[arm].push(await runsPerSecond(servers[arm], withTools));
+        for (const arm of order) {
+          const { perSecond, cpuPerRun } = await measure(servers[arm], withTools);
+          samples[arm].push(perSecond);
+          cpu[arm].push(cpuPerRun);
+        }
       }
       const audited = median(samples.audited);
       const unaudited = median(samples.unaudited);
-      results.push({ label, audited, unaudited, cost: 1 - audited / unaudited, samples });
+      const cpuOn = median(cpu.audited);
+      const cpuOff = median(cpu.unaudited);
+      results.push({ label, audited, unaudited, cost: 1 - audited / unaudited, samples, cpuOn, cpuOff });
     }
     console.log(`audit log cost, ${IN_FLIGHT} in flight, ${RUNS} runs a round, median of ${ROUNDS} rounds`);
-    console.log('| runs/s, 64 in flight | audit on | audit off | cost |');
-    console.log('| --- | --- | --- | --- |');
+    console.log(
+      '| 64 in flight | runs/s, audit on | runs/s, audit off | cost | CPU ms/run on, off | CPU cost |',
+    );
+    console.log('| --- | --- | --- | --- | --- | --- |');
     for (const result of results) {
       console.log(
-        `| ${result.label} | ${result.audited.toFixed(1)} | ${result.unaudited.toFixed(1)} | ${(result.cost * 100).toFixed(1)} % |`,
+        `| ${result.label} | ${result.audited.toFixed(1)} | ${result.unaudited.toFixed(1)} | ${(result.cost * 100).toFixed(1)} % | ` +
+          `${result.cpuOn.toFixed(2)}, ${result.cpuOff.toFixed(2)} | ${((result.cpuOn / result.cpuOff - 1) * 100).toFixed(1)} % |`,
       );
     }
     for (const result of results) {
