@@ -90,6 +90,56 @@ async function defaults() {
   report('tool output: attack rows of the training files', await tally(attacks, strictTool));
 }
 
+/**
+ * The stream check's cost: a 4,000-character answer arriving in 4-character
+ * deltas (as tokens do) through the hold-back window. With deltas arriving
+ * at once, the time until the first text is released is agentd's own
+ * addition to the time to first delta; a real model adds its time to write
+ * the 200 held-back characters.
+ */
+function streamCost() {
+  const answer = readRows(DATA_FILES)
+    .filter((row) => row.label === 0)
+    .map((row) => row.text)
+    .join(' ')
+    .slice(0, 4000);
+  for (const phases of [['rules'], ['rules', 'classifier']]) {
+    const checks = runChecksFor(resolveSafety(DEFAULT_SAFETY, { model_output: { phases } }), {});
+    const perDelta = [];
+    const firstRelease = [];
+    const firstCpu = [];
+    // The first rounds warm the JIT up and are not counted.
+    for (let round = 0; round < (quick ? 8 : 23); round++) {
+      const counted = round >= 3;
+      const check = checks.stream();
+      const started = performance.now();
+      const cpuStart = process.cpuUsage();
+      let released = false;
+      for (let at = 0; at < answer.length; at += 4) {
+        const before = performance.now();
+        const step = check.push(answer.slice(at, at + 4));
+        const now = performance.now();
+        if (counted) perDelta.push(now - before);
+        if (!released && step.type === 'release' && step.text) {
+          released = true;
+          const used = process.cpuUsage(cpuStart);
+          if (counted) {
+            firstRelease.push(now - started);
+            firstCpu.push((used.user + used.system) / 1000);
+          }
+        }
+      }
+      check.end();
+    }
+    const delta = stats(perDelta);
+    const first = stats(firstRelease);
+    const cpu = stats(firstCpu);
+    console.log(
+      `stream check (${phases.join(' + ')}, hold-back 200): per 4-character delta p50 ${delta.p50.toFixed(3)} ms, p99 ${delta.p99.toFixed(3)} ms; added before the first delta wall p50 ${first.p50.toFixed(2)} ms, p99 ${first.p99.toFixed(2)} ms, CPU p50 ${cpu.p50.toFixed(2)} ms, p99 ${cpu.p99.toFixed(2)} ms (budget 50 ms)`,
+    );
+  }
+}
+
 async function judgeOverhead() {
   const verdict = JSON.stringify({
     action: 'allow',
@@ -126,5 +176,6 @@ async function judgeOverhead() {
   );
 }
 
-await defaults();
+if (!process.argv.includes('--stream')) await defaults();
+streamCost();
 await judgeOverhead();
