@@ -55,7 +55,9 @@ export function startTracing(config: Config): Tracing | undefined {
   registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
+      // Server spans only: agentd's outgoing requests go through undici (fetch), traced below.
       new HttpInstrumentation({
+        disableOutgoingRequestInstrumentation: true,
         ignoreIncomingRequestHook: (request: IncomingMessage) =>
           UNTRACED_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
       }),

@@ -1,0 +1,136 @@
+// Tracing's overhead: runs per second (and agentd's CPU time per run) with
+// OpenTelemetry tracing off, and on with every span exported over OTLP/HTTP
+// to a local receiver, side by side. Two agentd processes (embedded mode,
+// PGlite), the same upstreams (fake model at zero latency, a tool endpoint;
+// each run calls the tool three times: four model calls, three tool calls).
+// The arms take turns, round by round (a fixed time each, under a minute in
+// all), so that whatever else the machine is doing weighs on both alike; each
+// figure is the median of its rounds. Agentd's CPU time per run (from /proc)
+// is the steadier figure on a shared machine; runs per second moves with
+// whatever else runs there.
+//
+//   node bench/tracing.mjs [--quick]
+
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync, rmSync } from 'node:fs';
+import { spawnAgentd } from './spawn-agentd.mjs';
+
+const quick = process.argv.includes('--quick');
+const ROUNDS = quick ? 2 : 4;
+const ROUND_MS = quick ? 3_000 : 5_000;
+const IN_FLIGHT = 8;
+const WARMUP_MS = 2_000;
+const TOOL_CALLS = 3;
+const CLOCK_TICKS = 100;
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const cpuMs = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+};
+
+async function child(script, args = []) {
+  const proc = spawn(process.execPath, [new URL(script, import.meta.url).pathname, ...args], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const [line] = await once(proc.stdout, 'data');
+  return { proc, info: JSON.parse(String(line)) };
+}
+
+async function main() {
+  const upstreams = await child('./upstreams.mjs', [String(TOOL_CALLS)]);
+  const sink = await child('./otlp-sink.mjs');
+  const common = {
+    OPENAI_BASE_URL: upstreams.info.model,
+    OPENAI_API_KEY: 'bench',
+    AGENTD_DEFAULT_MODEL: 'bench-model',
+    AGENTD_NET_ALLOW: '127.0.0.1',
+    AGENTD_CODE_INTERPRETER: 'off',
+    AGENTD_BROWSER: 'off',
+  };
+  const arms = {
+    off: await spawnAgentd(common),
+    on: await spawnAgentd({ ...common, OTEL_EXPORTER_OTLP_ENDPOINT: sink.info.url }),
+  };
+  const tool = {
+    type: 'function',
+    name: 'add',
+    parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } },
+    endpoint: { url: `${upstreams.info.tools}/add` },
+  };
+  const run = async (server) => {
+    const response = await fetch(`${server.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'bench-model', input: 'What is 1 + 2?', tools: [tool] }),
+    });
+    const body = await response.json();
+    if (body.status !== 'completed')
+      throw new Error(`run ended ${body.status}: ${JSON.stringify(body.error)}`);
+  };
+  // Runs for `ms`, IN_FLIGHT at a time; counts those that ended in the window.
+  const round = async (server, ms) => {
+    const cpuBefore = cpuMs(server.child.pid);
+    const started = performance.now();
+    const deadline = started + ms;
+    let done = 0;
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (performance.now() < deadline) {
+          await run(server);
+          done++;
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    return { runs: done, perSecond: done / seconds, cpuPerRun: (cpuMs(server.child.pid) - cpuBefore) / done };
+  };
+
+  let warmupRuns = 0;
+  for (const server of Object.values(arms)) warmupRuns += (await round(server, WARMUP_MS)).runs;
+  const results = { off: [], on: [] };
+  for (let i = 0; i < ROUNDS; i++) {
+    // Alternate which arm goes first.
+    const order = i % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
+    for (const name of order) results[name].push(await round(arms[name], ROUND_MS));
+  }
+  sink.proc.stdin.write('\n');
+  const [countLine] = await once(sink.proc.stdout, 'data');
+  const { spans } = JSON.parse(String(countLine));
+
+  const summary = Object.fromEntries(
+    Object.entries(results).map(([name, rounds]) => [
+      name,
+      {
+        perSecond: median(rounds.map((r) => r.perSecond)),
+        cpuPerRun: median(rounds.map((r) => r.cpuPerRun)),
+      },
+    ]),
+  );
+  const tracedRuns = results.on.reduce((sum, r) => sum + r.runs, 0) + warmupRuns / 2;
+  console.log(
+    `tracing overhead: ${ROUNDS} rounds of ${ROUND_MS / 1000} s per arm, ${IN_FLIGHT} runs in flight, ${TOOL_CALLS} tool calls a run`,
+  );
+  console.log('arm            runs/s   agentd CPU ms/run');
+  for (const [name, figures] of Object.entries(summary)) {
+    console.log(
+      `tracing ${name.padEnd(4)}  ${figures.perSecond.toFixed(1).padStart(8)}   ${figures.cpuPerRun.toFixed(2).padStart(10)}`,
+    );
+  }
+  const cost = (1 - summary.on.perSecond / summary.off.perSecond) * 100;
+  const cpuCost = (summary.on.cpuPerRun / summary.off.cpuPerRun - 1) * 100;
+  console.log(
+    `tracing on costs ${cost.toFixed(1)}% of runs per second, ${cpuCost.toFixed(1)}% more CPU per run; ${spans} spans received (about ${(spans / tracedRuns).toFixed(0)} a run)`,
+  );
+
+  for (const server of Object.values(arms)) {
+    server.child.stdin.end();
+    await once(server.child, 'exit');
+    rmSync(server.dataDir, { recursive: true, force: true });
+  }
+  upstreams.proc.stdin.end();
+  sink.proc.stdin.end();
+}
+
+await main();
