@@ -118,6 +118,13 @@ describe('Cedar policies on approvals and agents', () => {
     expect(refused.body.error.message).toBe(
       `You may not invoke agent 'payroll': policy 'payroll-is-hr' (${policy.body.id}) forbids it.`,
     );
+    // Chat Completions asks the same policies.
+    const chat = await (await asUser('erin', ['sales'])).post('/v1/chat/completions', {
+      model: 'agent:payroll',
+      messages: [{ role: 'user', content: 'Pay me twice.' }],
+    });
+    expect(chat.status).toBe(403);
+    expect(chat.body.error.message).toContain(`policy 'payroll-is-hr' (${policy.body.id}) forbids it`);
     fake.enqueue({ text: 'Paid.' });
     const allowed = await (await asUser('frank', ['hr'])).post('/v1/responses', {
       model: 'agent:payroll',
