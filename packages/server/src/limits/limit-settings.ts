@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { printableString } from '../http/common-schemas.js';
 
 const count = (max: number) => z.number().int().min(0).max(max);
 
@@ -11,7 +12,7 @@ const RateSchema = z
 
 const QuotaSchema = z
   .strictObject({
-    tool: z.string().min(1).max(128).openapi({ description: 'A tool name, or `*` for every tool.' }),
+    tool: printableString(128).openapi({ description: 'A tool name, or `*` for every tool.' }),
     per: z.enum(['tenant', 'user']),
     calls_per_day: count(1_000_000_000),
   })

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { printableString } from '../http/common-schemas.js';
 
 /** US dollars per million tokens. */
 export interface ModelPrice {
@@ -7,7 +8,7 @@ export interface ModelPrice {
 }
 
 export const ModelPricesSchema = z.record(
-  z.string().min(1).max(200),
+  printableString(200),
   z.strictObject({ input: z.number().min(0).max(1e6), output: z.number().min(0).max(1e6) }),
 );
 
