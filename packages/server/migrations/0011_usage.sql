@@ -23,6 +23,8 @@ CREATE INDEX usage_records_tenant_time_idx ON usage_records (tenant_id, created_
 CREATE INDEX usage_records_user_time_idx ON usage_records (tenant_id, user_id, created_at)
   WHERE user_id IS NOT NULL;
 CREATE INDEX usage_records_time_idx ON usage_records (created_at);
+-- A run's own spend, for its budget (also after it resumed on another worker).
+CREATE INDEX usage_records_response_idx ON usage_records (response_id) WHERE response_id IS NOT NULL;
 
 -- A tenant's own limits and budgets (the LimitSettings document), over the
 -- server's defaults (AGENTD_LIMITS). Set by platform admins.

@@ -34,7 +34,7 @@ export function createLimitServices(
   const tenantLimits = new TenantLimits(db, config.AGENTD_LIMITS ?? {});
   const usage = new UsageRepository(db);
   const meter = new UsageMeter(usage, new PriceTable(config.AGENTD_MODEL_PRICES ?? {}), logger);
-  const budgets = new Budgets(tenantLimits, usage, meter.prices);
+  const budgets = new Budgets(tenantLimits, usage);
   return {
     tenantLimits,
     store,

@@ -1,7 +1,6 @@
-import type { IncompleteDetails, ResponseUsage } from '@agentd/spec';
+import type { IncompleteDetails } from '@agentd/spec';
 import type { Budget, EffectiveLimits } from '../limits/limit-settings.js';
 import type { TenantLimits } from '../limits/tenant-limits.js';
-import type { PriceTable } from './price-table.js';
 import type { Spent, UsageRepository } from './usage-repository.js';
 
 /** A budget that is spent: whose, in what, its size and what was used. */
@@ -58,7 +57,6 @@ export class Budgets {
   constructor(
     private readonly limits: TenantLimits,
     private readonly usage: UsageRepository,
-    private readonly prices: PriceTable,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -88,24 +86,20 @@ export class Budgets {
   /**
    * The run's check before each model call (RunLoopInput.beforeModelCall):
    * ends it `incomplete` with reason `budget_exceeded` once its own budget,
-   * its user's or its tenant's is spent.
+   * its user's or its tenant's is spent. The run's spend is summed from its
+   * usage records (every model call, the judge's too, on every worker that ran it).
    */
   beforeModelCall(
     tenantId: string,
     userId: string | undefined,
-    model: string,
-  ): (usage: ResponseUsage) => Promise<IncompleteDetails | undefined> {
-    return async (usage) => {
+    responseId: string,
+  ): () => Promise<IncompleteDetails | undefined> {
+    return async () => {
       const limits = await this.limits.limitsFor(tenantId);
-      const run = overrun(
-        'run',
-        limits.budgets.run,
-        {
-          tokens: usage.total_tokens,
-          costUsd: this.prices.costOf(model, usage.input_tokens, usage.output_tokens),
-        },
-        'run',
-      );
+      const runBudget = limits.budgets.run;
+      const run = runBudget
+        ? overrun('run', runBudget, await this.usage.spentByRun(tenantId, responseId), 'run')
+        : undefined;
       const spent = run ?? (await this.periodSpent(limits, tenantId, userId));
       return spent ? { reason: 'budget_exceeded', message: describeBudget(spent) } : undefined;
     };

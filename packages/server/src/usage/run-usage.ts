@@ -29,6 +29,6 @@ export class RunUsage {
 
   /** The check before each model call that ends the run once a budget is spent. */
   beforeModelCall(run: StoredRun<RunSpec>): NonNullable<RunLoopInput['beforeModelCall']> {
-    return this.budgets.beforeModelCall(run.tenantId, runUser(run.runSpec), run.runSpec.model);
+    return this.budgets.beforeModelCall(run.tenantId, runUser(run.runSpec), run.id);
   }
 }

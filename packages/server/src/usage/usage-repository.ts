@@ -97,6 +97,17 @@ export class UsageRepository {
     };
   }
 
+  /** What one run spent, whichever workers executed it. */
+  async spentByRun(tenantId: string, responseId: string): Promise<Spent> {
+    const [row] = await this.db.query<{ tokens: number | null; cost: number | null }>(
+      `SELECT coalesce(sum(input_tokens + output_tokens), 0)::float8 AS tokens,
+              coalesce(sum(cost_usd), 0)::float8 AS cost
+         FROM usage_records WHERE response_id = $2 AND tenant_id = $1`,
+      [tenantId, responseId],
+    );
+    return { tokens: Number(row?.tokens ?? 0), costUsd: Number(row?.cost ?? 0) };
+  }
+
   /** Tokens, cost, runs and calls in [start, end), grouped as asked, in the order of the groups. */
   async report(query: UsageQuery): Promise<UsageBucket[]> {
     const params: SqlParam[] = [query.start, query.end];
