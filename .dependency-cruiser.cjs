@@ -74,6 +74,10 @@ const packages = {
     ],
     why: 'the service wires everything together; nothing imports it (no package lists it): it is reached over HTTP or started as a process',
   },
+  sdk: {
+    imports: ['spec'],
+    why: 'the client runs in Node and in browsers and reaches the server only over HTTP: it imports the contracts, never an implementation',
+  },
   cli: {
     imports: ['spec'],
     why: 'the CLI reaches a server only through the SDK or by starting one as a process',

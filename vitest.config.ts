@@ -16,6 +16,7 @@ export default defineConfig({
       '@agentd/net-policy': src('net-policy'),
       '@agentd/tools-gateway': src('tools-gateway'),
       '@agentd/cli': src('cli'),
+      '@agentd/sdk': src('sdk'),
       '@agentd/safety': src('safety'),
       '@agentd/tool-code-interpreter': fileURLToPath(
         new URL('./packages/tools/code-interpreter/src/index.ts', import.meta.url),

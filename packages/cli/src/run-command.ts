@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createLogger, loadConfig, startServer } from '@agentd/server';
-import type { ResponseEvent } from '@agentd/spec';
+import { type ResponseEvent, readSse } from '@agentd/spec';
 import { loadToolDir } from '@agentd/tools-gateway';
 import { createEventRenderer, type Output } from './render-events.js';
 
@@ -90,21 +90,6 @@ export async function runCommand(options: RunOptions): Promise<number> {
 }
 
 async function* readEvents(response: Response): AsyncGenerator<ResponseEvent> {
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let end = buffer.indexOf('\n\n');
-    while (end !== -1) {
-      const data = buffer
-        .slice(0, end)
-        .split('\n')
-        .filter((line) => line.startsWith('data:'))
-        .map((line) => line.slice(5).trimStart())
-        .join('\n');
-      buffer = buffer.slice(end + 2);
-      if (data) yield JSON.parse(data) as ResponseEvent;
-      end = buffer.indexOf('\n\n');
-    }
-  }
+  if (!response.body) return;
+  for await (const message of readSse(response.body)) yield JSON.parse(message.data) as ResponseEvent;
 }

@@ -87,6 +87,14 @@ export type {
   SafetySurface,
   SafetyVerdict,
 } from './safety.js';
+export {
+  createSseParser,
+  type ReadSseOptions,
+  readSse,
+  type SseMessage,
+  type SseParser,
+  type SseParserOptions,
+} from './sse.js';
 export type {
   AdapterConfig,
   BuiltinAdapterConfig,

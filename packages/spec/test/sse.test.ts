@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createSseParser, type SseEvent } from '../src/sse/sse-parser.js';
+import { createSseParser, type ReadSseOptions, readSse, type SseMessage } from '../src/sse.js';
 
-function parse(...chunks: string[]): SseEvent[] {
-  const events: SseEvent[] = [];
-  const parser = createSseParser((event) => events.push(event));
+function parse(...chunks: string[]): SseMessage[] {
+  const events: SseMessage[] = [];
+  const parser = createSseParser((event) => events.push(event), { dispatchUnterminated: true });
   for (const chunk of chunks) parser.feed(chunk);
   parser.end();
   return events;
@@ -45,5 +45,68 @@ describe('the SSE parser', () => {
 
   it('dispatches nothing for an event without data', () => {
     expect(parse('event: ping\n\n: comment\n\n')).toEqual([]);
+  });
+});
+
+function body(...chunks: string[]): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(encoder.encode(chunk));
+      controller.close();
+    },
+  });
+}
+
+async function collect(stream: ReadableStream<Uint8Array>, options?: ReadSseOptions): Promise<SseMessage[]> {
+  const messages: SseMessage[] = [];
+  for await (const message of readSse(stream, options)) messages.push(message);
+  return messages;
+}
+
+describe('readSse over a body', () => {
+  it('reads events, ids and retry across byte chunks (a character split between chunks too)', async () => {
+    const bytes = new TextEncoder().encode('id: 1\nretry: 500\ndata: é\n\nid: 2\ndata: b\n\n');
+    const cut = bytes.indexOf(0xc3) + 1;
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes.slice(0, cut));
+        controller.enqueue(bytes.slice(cut));
+        controller.close();
+      },
+    });
+    expect(await collect(stream)).toEqual([
+      { id: '1', retry: 500, data: 'é' },
+      { id: '2', data: 'b' },
+    ]);
+  });
+
+  it('drops half an event left by a cut connection, unless asked to deliver it', async () => {
+    expect(await collect(body('id: 1\ndata: {"a":1}\n\nid: 2\ndata: {"a"'))).toEqual([
+      { id: '1', data: '{"a":1}' },
+    ]);
+    expect(await collect(body('data: x'), { dispatchUnterminated: true })).toEqual([{ data: 'x' }]);
+  });
+
+  it('stops with the signal’s reason when aborted, and cancels the body', async () => {
+    let cancelled = false;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(new TextEncoder().encode('data: tick\n\n'));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const controller = new AbortController();
+    const seen: string[] = [];
+    await expect(async () => {
+      for await (const message of readSse(endless, { signal: controller.signal })) {
+        seen.push(message.data);
+        if (seen.length === 3) controller.abort(new Error('enough'));
+      }
+    }).rejects.toThrow('enough');
+    expect(seen).toEqual(['tick', 'tick', 'tick']);
+    expect(cancelled).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
+import { createSseParser, type SseMessage } from '@agentd/spec';
 import { ModelError } from '../model-error.js';
-import { createSseParser, type SseEvent } from '../sse/sse-parser.js';
 import type { ByteReader } from './http-post.js';
 import { abortReason, connectionError } from './open-stream.js';
 
@@ -17,10 +17,10 @@ export async function* readSseEvents(
   idleTimeoutMs: number,
   controller: AbortController,
   progress: ReadProgress,
-): AsyncGenerator<SseEvent> {
+): AsyncGenerator<SseMessage> {
   const decoder = new TextDecoder();
-  const queue: SseEvent[] = [];
-  const parser = createSseParser((event) => queue.push(event));
+  const queue: SseMessage[] = [];
+  const parser = createSseParser((event) => queue.push(event), { dispatchUnterminated: true });
   let finished = false;
   try {
     while (true) {

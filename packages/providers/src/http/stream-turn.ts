@@ -1,14 +1,13 @@
-import type { ModelStreamPart } from '@agentd/spec';
+import type { ModelStreamPart, SseMessage } from '@agentd/spec';
 import { ModelError, redactModelError } from '../model-error.js';
 import type { ResolvedOptions } from '../openai-compatible-options.js';
-import type { SseEvent } from '../sse/sse-parser.js';
 import { openStream } from './open-stream.js';
 import { type ReadProgress, readSseEvents } from './read-sse-events.js';
 import { retryDelayMs, sleep } from './retry-delay.js';
 
 /** Turns the events of one response into stream parts; one decoder per attempt. */
 export interface TurnDecoder {
-  push(event: SseEvent): ModelStreamPart[];
+  push(event: SseMessage): ModelStreamPart[];
   /** True once the stream's terminal event arrived; the rest of the body is not read. */
   readonly done: boolean;
   /** Called at the end of the stream: the closing parts, or a throw if the stream was cut short. */

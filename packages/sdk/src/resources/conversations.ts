@@ -1,0 +1,42 @@
+import type { DeletedObject, Item, ListPage } from '@agentd/spec';
+import { type RequestOptions, seg } from '../core/transport.js';
+import type { Conversation } from '../types.js';
+import { type ListQuery, Resource } from './resource.js';
+
+/** /v1/conversations and their items. */
+export class Conversations extends Resource {
+  create(
+    params: { items?: unknown[]; metadata?: Record<string, string> } = {},
+    options?: RequestOptions,
+  ): Promise<Conversation> {
+    return this.post('/v1/conversations', params, options);
+  }
+  list(query: ListQuery & { q?: string } = {}, options?: RequestOptions): Promise<ListPage<Conversation>> {
+    return this.get('/v1/conversations', query, options);
+  }
+  retrieve(id: string, options?: RequestOptions): Promise<Conversation> {
+    return this.get(`/v1/conversations/${seg(id)}`, undefined, options);
+  }
+  update(
+    id: string,
+    params: { metadata: Record<string, string> },
+    options?: RequestOptions,
+  ): Promise<Conversation> {
+    return this.post(`/v1/conversations/${seg(id)}`, params, options);
+  }
+  del(id: string, options?: RequestOptions): Promise<DeletedObject> {
+    return this.delete(`/v1/conversations/${seg(id)}`, undefined, options);
+  }
+  listItems(id: string, query: ListQuery = {}, options?: RequestOptions): Promise<ListPage<Item>> {
+    return this.get(`/v1/conversations/${seg(id)}/items`, query, options);
+  }
+  addItems(id: string, items: unknown[], options?: RequestOptions): Promise<ListPage<Item>> {
+    return this.post(`/v1/conversations/${seg(id)}/items`, { items }, options);
+  }
+  retrieveItem(id: string, itemId: string, options?: RequestOptions): Promise<Item> {
+    return this.get(`/v1/conversations/${seg(id)}/items/${seg(itemId)}`, undefined, options);
+  }
+  deleteItem(id: string, itemId: string, options?: RequestOptions): Promise<Conversation> {
+    return this.delete(`/v1/conversations/${seg(id)}/items/${seg(itemId)}`, undefined, options);
+  }
+}

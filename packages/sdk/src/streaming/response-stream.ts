@@ -1,0 +1,125 @@
+import { type ResponseEvent, type ResponseObject, readSse } from '@agentd/spec';
+import { backoffDelay, RETRY_DEFAULTS, sleep } from '../core/backoff.js';
+import { AgentdAPIError, StreamResumeError } from '../core/errors.js';
+
+/** Opens the event stream of a run: from the start (`after` undefined) or after a sequence number. */
+export type OpenStream = (after: number | undefined, signal: AbortSignal) => Promise<Response>;
+
+export interface ResponseStreamHooks {
+  open: OpenStream;
+  /** Reads the run once, when a stream ends with no terminal event left to send. */
+  retrieve(id: string): Promise<ResponseObject>;
+  /** Cancels the run on the server. */
+  cancel(id: string): Promise<unknown>;
+}
+
+export interface StreamControl {
+  signal?: AbortSignal | undefined;
+  /** Aborting the signal also cancels the run on the server (default true); false only stops reading. */
+  cancelOnAbort?: boolean | undefined;
+  /** Reconnections allowed in a row without an event in between (default 5). */
+  maxReconnects?: number | undefined;
+  /** The sequence number to resume after (a stream of an existing run). */
+  startingAfter?: number | undefined;
+}
+
+const TERMINAL = new Set([
+  'response.completed',
+  'response.failed',
+  'response.incomplete',
+  'response.cancelled',
+]);
+const TERMINAL_STATUS = new Set(['completed', 'failed', 'incomplete', 'cancelled']);
+
+/**
+ * A run's events, typed, read once. A dropped connection is resumed from the
+ * last sequence number (nothing missed, nothing repeated); an abort stops
+ * reading and, unless told otherwise, cancels the run.
+ */
+export class ResponseStream implements AsyncIterable<ResponseEvent> {
+  /** Known once the first event (`response.created`) arrived. */
+  responseId: string | undefined;
+  /** The sequence number of the last event delivered. */
+  lastSequenceNumber = 0;
+  /** How many times the stream reconnected. */
+  reconnects = 0;
+  private final: ResponseObject | undefined;
+  private started = false;
+
+  constructor(
+    private readonly hooks: ResponseStreamHooks,
+    private readonly control: StreamControl = {},
+    responseId?: string,
+  ) {
+    this.responseId = responseId;
+    if (control.startingAfter !== undefined) this.lastSequenceNumber = control.startingAfter;
+  }
+
+  /** The run as it ended; reads (and drops) the events not read yet. */
+  async finalResponse(): Promise<ResponseObject> {
+    if (!this.started) for await (const _ of this);
+    if (!this.final) throw new StreamResumeError('The stream ended before its run did');
+    return this.final;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<ResponseEvent> {
+    if (this.started) throw new Error('A ResponseStream can be read only once');
+    this.started = true;
+    const signal = this.control.signal;
+    const maxReconnects = this.control.maxReconnects ?? 5;
+    let failures = 0;
+    let lastError: unknown;
+    try {
+      for (;;) {
+        signal?.throwIfAborted();
+        let progressed = false;
+        try {
+          const after = this.responseId === undefined ? undefined : this.lastSequenceNumber;
+          const connection = new AbortController();
+          const linked = signal ? AbortSignal.any([signal, connection.signal]) : connection.signal;
+          const response = await this.hooks.open(after, linked);
+          if (!response.body) throw new StreamResumeError('The stream answer had no body');
+          for await (const message of readSse(response.body, { signal: linked })) {
+            const event = JSON.parse(message.data) as ResponseEvent;
+            // A replay (a repeated POST with the same idempotency key starts over) skips what was seen.
+            if (event.sequence_number <= this.lastSequenceNumber) continue;
+            this.lastSequenceNumber = event.sequence_number;
+            if ('response' in event) {
+              this.responseId ??= event.response.id;
+              if (TERMINAL.has(event.type)) this.final = event.response;
+            }
+            progressed = true;
+            failures = 0;
+            yield event;
+            if (this.final || event.type === 'error') return;
+          }
+          // Ended without a terminal event: the run may have ended while we were away.
+          if (this.responseId !== undefined && !progressed) {
+            const run = await this.hooks.retrieve(this.responseId);
+            if (TERMINAL_STATUS.has(run.status)) {
+              this.final = run;
+              return;
+            }
+          }
+        } catch (error) {
+          if (signal?.aborted) throw signal.reason;
+          // The server answered with an error: resuming would get the same answer.
+          if (error instanceof AgentdAPIError || error instanceof SyntaxError) throw error;
+          lastError = error;
+        }
+        if (!progressed) failures++;
+        if (failures > maxReconnects)
+          throw new StreamResumeError(
+            `The stream broke ${failures} times in a row without an event; giving up`,
+            lastError,
+          );
+        this.reconnects++;
+        if (failures > 0) await sleep(backoffDelay(failures - 1, RETRY_DEFAULTS), signal);
+      }
+    } catch (error) {
+      if (signal?.aborted && (this.control.cancelOnAbort ?? true) && this.responseId && !this.final)
+        await this.hooks.cancel(this.responseId).catch(() => undefined);
+      throw error;
+    }
+  }
+}
