@@ -107,7 +107,8 @@ describe('the web chat', () => {
     const answer = [
       'Here is **a table**:\n\n',
       '| city | sky |\n|---|---|\n| Oslo | clear |\n\n',
-      'And code:\n\n```python\nprint("hi")\n```\n',
+      'And code:\n\n```python\nprint("hi")\n```\n\n',
+      'Euler: \\(e^{i\\pi} + 1 = 0\\), which costs $5 and $10.\n',
     ];
     fake.enqueue({ reasoning: 'The user wants a table.', chunks: answer, chunkDelayMs: 150 });
     const { context, page, cspViolations } = await openPage(browser);
@@ -119,6 +120,11 @@ describe('the web chat', () => {
     await eventually(() => article.locator('table td').allTextContents()).toEqual(['Oslo', 'clear']);
     expect(await article.locator('pre code').textContent()).toBe('print("hi")\n');
     await article.getByRole('button', { name: 'Copy code' }).waitFor();
+    // Math typeset by KaTeX with its own fonts, under the CSP; a single $ stays text.
+    await article.locator('.katex').first().waitFor();
+    expect(await article.locator('.katex-mathml annotation').textContent()).toBe('e^{i\\pi} + 1 = 0');
+    expect(await article.textContent()).toContain('which costs $5 and $10.');
+    await eventually(() => page.evaluate(() => document.fonts.check('16px KaTeX_Main'))).toBe(true);
     const reasoning = page.getByTestId('step-reasoning');
     expect(await reasoning.getAttribute('open')).toBeNull();
     await reasoning.locator('summary').click();
@@ -205,7 +211,10 @@ describe('the web chat', () => {
     // Opened again, the conversation shows the same from its stored items.
     await page.reload();
     await page.getByText('Not sent.').waitFor();
-    expect(await page.getByTestId('step-approval').locator('.badge').allTextContents()).toEqual(['done', 'denied']);
+    expect(await page.getByTestId('step-approval').locator('.badge').allTextContents()).toEqual([
+      'done',
+      'denied',
+    ]);
     expect(await page.getByTestId('user-message').allTextContents()).toEqual(['Pay Bern', 'Pay Genf too']);
     expect(await card.count()).toBe(0);
     await context.close();

@@ -1,55 +1,33 @@
-import { type ComponentProps, memo } from 'react';
-import ReactMarkdown, { type Components } from 'react-markdown';
+import { lazy, memo, Suspense } from 'react';
+import ReactMarkdown from 'react-markdown';
 import remarkGfm from 'remark-gfm';
-import { CopyButton } from '../ui/copy-button.js';
+import { components } from './markdown-components.js';
 
-function CodeBlock({ children, ...rest }: ComponentProps<'pre'>) {
-  const code = codeText(children);
-  const language = /language-(\S+)/.exec(childClass(children) ?? '')?.[1];
+// KaTeX (with its CSS and fonts, bundled here) loads only for an answer that has math in it.
+const MathMarkdown = lazy(() => import('./math-markdown.js'));
+
+/** Whether a text holds math as models write it: $$…$$, \(…\) or \[…\]. */
+export const hasMath = (text: string) => /\$\$|\\\(|\\\[/.test(text);
+
+function PlainMarkdown({ text }: { text: string }) {
   return (
-    <div className="code-block">
-      <div className="code-head">
-        <span>{language ?? 'code'}</span>
-        <CopyButton text={code} label="Copy code" />
-      </div>
-      {/* A scrollable region must be reachable by keyboard. */}
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: scrollable code must take focus to scroll by keys */}
-      <pre {...rest} tabIndex={0}>
-        {children}
-      </pre>
-    </div>
+    <ReactMarkdown remarkPlugins={[remarkGfm]} components={components}>
+      {text}
+    </ReactMarkdown>
   );
 }
 
-function childClass(children: unknown): string | undefined {
-  const child = Array.isArray(children) ? children[0] : children;
-  return (child as { props?: { className?: string } } | undefined)?.props?.className;
-}
-
-function codeText(node: unknown): string {
-  if (typeof node === 'string') return node;
-  if (Array.isArray(node)) return node.map(codeText).join('');
-  const props = (node as { props?: { children?: unknown } } | null)?.props;
-  return props ? codeText(props.children) : '';
-}
-
-const components: Components = {
-  pre: CodeBlock,
-  a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noopener noreferrer" />,
-  table: ({ node: _node, ...props }) => (
-    <div className="table-wrap">
-      <table {...props} />
-    </div>
-  ),
-};
-
-/** Markdown as the model wrote it: GitHub's flavour (tables, task lists, strikethrough), no raw HTML. */
+/** Markdown as the model wrote it: GitHub's flavour (tables, task lists, strikethrough) and math, no raw HTML. */
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
   return (
     <div className="markdown">
-      <ReactMarkdown remarkPlugins={[remarkGfm]} components={components}>
-        {text}
-      </ReactMarkdown>
+      {hasMath(text) ? (
+        <Suspense fallback={<PlainMarkdown text={text} />}>
+          <MathMarkdown text={text} />
+        </Suspense>
+      ) : (
+        <PlainMarkdown text={text} />
+      )}
     </div>
   );
 });
