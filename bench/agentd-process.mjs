@@ -4,7 +4,10 @@
 // admin key, then serves until stdin closes.
 import { createLogger, loadConfig, startServer } from '../packages/server/dist/index.js';
 
-const config = loadConfig(JSON.parse(process.argv[2] ?? '{}'));
+const settings = JSON.parse(process.argv[2] ?? '{}');
+// OpenTelemetry's SDK reads its own variables (a sampler, say) from the environment.
+for (const [key, value] of Object.entries(settings)) if (key.startsWith('OTEL_')) process.env[key] = value;
+const config = loadConfig(settings);
 const server = await startServer(config, { logger: createLogger('silent') });
 const key = server.admin.createdKey ?? config.AGENTD_ADMIN_KEY;
 process.stdout.write(`${JSON.stringify({ url: server.url, key })}\n`);

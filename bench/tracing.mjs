@@ -3,8 +3,8 @@
 // to a local receiver, side by side. Two agentd processes (embedded mode,
 // PGlite), the same upstreams (fake model at zero latency, a tool endpoint;
 // each run calls the tool three times: four model calls, three tool calls).
-// The arms take turns, round by round (a fixed time each, under a minute in
-// all), so that whatever else the machine is doing weighs on both alike; each
+// The arms run at the same time, round after round (a fixed time each),
+// so that whatever else the machine is doing weighs on both alike; each
 // figure is the median of its rounds. Agentd's CPU time per run (from /proc)
 // is the steadier figure on a shared machine; runs per second moves with
 // whatever else runs there.
@@ -17,8 +17,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { spawnAgentd } from './spawn-agentd.mjs';
 
 const quick = process.argv.includes('--quick');
-const ROUNDS = quick ? 2 : 4;
-const ROUND_MS = quick ? 3_000 : 5_000;
+const ROUNDS = quick ? 2 : 6;
+const ROUND_MS = quick ? 3_000 : 6_000;
 const IN_FLIGHT = 8;
 const WARMUP_MS = 2_000;
 const TOOL_CALLS = 3;
@@ -52,6 +52,13 @@ async function main() {
   const arms = {
     off: await spawnAgentd(common),
     on: await spawnAgentd({ ...common, OTEL_EXPORTER_OTLP_ENDPOINT: sink.info.url }),
+    // One trace in ten recorded and exported (the standard sampler variables).
+    sampled: await spawnAgentd({
+      ...common,
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.info.url,
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.1',
+    }),
   };
   const tool = {
     type: 'function',
@@ -87,13 +94,12 @@ async function main() {
     return { runs: done, perSecond: done / seconds, cpuPerRun: (cpuMs(server.child.pid) - cpuBefore) / done };
   };
 
-  let warmupRuns = 0;
-  for (const server of Object.values(arms)) warmupRuns += (await round(server, WARMUP_MS)).runs;
-  const results = { off: [], on: [] };
+  const names = Object.keys(arms);
+  const warmup = await Promise.all(names.map((name) => round(arms[name], WARMUP_MS)));
+  const results = Object.fromEntries(names.map((name) => [name, []]));
   for (let i = 0; i < ROUNDS; i++) {
-    // Alternate which arm goes first.
-    const order = i % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
-    for (const name of order) results[name].push(await round(arms[name], ROUND_MS));
+    const rounds = await Promise.all(names.map((name) => round(arms[name], ROUND_MS)));
+    for (const [index, name] of names.entries()) results[name].push(rounds[index]);
   }
   sink.proc.stdin.write('\n');
   const [countLine] = await once(sink.proc.stdout, 'data');
@@ -108,21 +114,26 @@ async function main() {
       },
     ]),
   );
-  const tracedRuns = results.on.reduce((sum, r) => sum + r.runs, 0) + warmupRuns / 2;
+  const tracedRuns =
+    results.on.reduce((sum, r) => sum + r.runs, warmup[1].runs) +
+    results.sampled.reduce((sum, r) => sum + r.runs, warmup[2].runs) / 10;
   console.log(
     `tracing overhead: ${ROUNDS} rounds of ${ROUND_MS / 1000} s per arm, ${IN_FLIGHT} runs in flight, ${TOOL_CALLS} tool calls a run`,
   );
-  console.log('arm            runs/s   agentd CPU ms/run');
+  console.log('arm                runs/s   agentd CPU ms/run');
   for (const [name, figures] of Object.entries(summary)) {
     console.log(
-      `tracing ${name.padEnd(4)}  ${figures.perSecond.toFixed(1).padStart(8)}   ${figures.cpuPerRun.toFixed(2).padStart(10)}`,
+      `tracing ${name.padEnd(8)}  ${figures.perSecond.toFixed(1).padStart(8)}   ${figures.cpuPerRun.toFixed(2).padStart(10)}`,
     );
   }
-  const cost = (1 - summary.on.perSecond / summary.off.perSecond) * 100;
-  const cpuCost = (summary.on.cpuPerRun / summary.off.cpuPerRun - 1) * 100;
-  console.log(
-    `tracing on costs ${cost.toFixed(1)}% of runs per second, ${cpuCost.toFixed(1)}% more CPU per run; ${spans} spans received (about ${(spans / tracedRuns).toFixed(0)} a run)`,
-  );
+  for (const name of ['on', 'sampled']) {
+    const cost = (1 - summary[name].perSecond / summary.off.perSecond) * 100;
+    const cpuCost = (summary[name].cpuPerRun / summary.off.cpuPerRun - 1) * 100;
+    console.log(
+      `tracing ${name} costs ${cost.toFixed(1)}% of runs per second, ${cpuCost.toFixed(1)}% more CPU per run`,
+    );
+  }
+  console.log(`${spans} spans received (about ${(spans / tracedRuns).toFixed(0)} a traced run)`);
 
   for (const server of Object.values(arms)) {
     server.child.stdin.end();
