@@ -1,13 +1,20 @@
 import type { RunTool, ToolScope } from '@agentd/core';
 import type { Item } from '@agentd/spec';
 import { createMemoryTools } from '@agentd/tool-files';
+import type { MemoryGuard } from '../safety/run-safety.js';
 import type { MemoryService } from './memory-service.js';
 
-/** memory_save and memory_search, bound to the memory store; they act for the scope's user. */
-export function memoryTools(memories: MemoryService): RunTool[] {
+/**
+ * memory_save and memory_search, bound to the memory store; they act for the
+ * scope's user. `guard` checks what the model asks to remember (the run's
+ * safety setting): remembered text goes into later runs' instructions.
+ */
+export function memoryTools(memories: MemoryService, guard?: MemoryGuard): RunTool[] {
   return createMemoryTools({
-    save: async (scope: ToolScope, text: string) => {
-      const outcome = await memories.save(scope.tenantId, scope.user!, text, scope.responseId);
+    save: async (scope: ToolScope, asked: string) => {
+      const checked = guard ? await guard(asked, new AbortController().signal) : { text: asked };
+      if ('refused' in checked) return checked;
+      const outcome = await memories.save(scope.tenantId, scope.user!, checked.text, scope.responseId);
       return 'refused' in outcome ? outcome : { id: outcome.saved.id };
     },
     search: async (scope: ToolScope, query: string, limit: number) =>

@@ -77,7 +77,9 @@ export class GatewayRunEnvironment implements RunEnvironment<RunSpec> {
       [
         ...spec.tools.map((tool) => this.toRunTool(tool, policy)),
         ...(await this.options.tools.resolve(stored.tenantId, spec.tool_refs ?? [])),
-        ...(memories ? memoryTools(memories) : []),
+        ...(memories
+          ? memoryTools(memories, this.options.safety?.memoryGuard(stored.tenantId, spec.safety))
+          : []),
       ],
       spec.builtin_settings,
     );

@@ -66,6 +66,36 @@ export function runChecksFor(
  * judge would read its unsure band, it flags what it would have blocked:
  * a flag is then a finding worth the log, not one in three ordinary prompts.
  */
+/**
+ * A check on what a run asks to remember (the `memory` surface): the text to
+ * store (redacted where the rules redact), or a refusal the model reads.
+ * Undefined when the setting is off or the surface has no phase.
+ */
+export function memoryCheckFor(
+  setting: ResolvedSafety,
+  context: SafetyContext,
+  deps: RunChecksDeps = {},
+): ((text: string, signal: AbortSignal) => Promise<{ text: string } | { refused: string }>) | undefined {
+  if (!setting.enabled) return undefined;
+  const pipeline = surfacePipeline(
+    setting,
+    'memory',
+    setting.memory,
+    deps.model ?? sharedModel(),
+    deps.judge,
+  );
+  if (!pipeline) return undefined;
+  const withList: SafetyContext = { ...context, denyList: setting.deny_list };
+  return async (text, signal) => {
+    const result = await pipeline.check({ text, surface: 'memory', context: { ...withList, signal } });
+    if (result.action !== 'block') return { text: result.text };
+    const reasons = result.verdicts
+      .filter((verdict) => verdict.action === 'block')
+      .map((verdict) => verdict.reason);
+    return { refused: `The safety checks refused it (${reasons.join('; ')}).` };
+  };
+}
+
 function thresholds(setting: ResolvedSafety, surface: ResolvedSurface, model: LinearModel, judged: boolean) {
   const flag = setting.classifier.flag ?? model.thresholds.flag;
   const block = setting.classifier.block ?? model.thresholds.block;

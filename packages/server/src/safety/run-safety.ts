@@ -2,7 +2,7 @@ import type { RunChecks, RunTool } from '@agentd/core';
 import type { JudgeEndpoint } from '@agentd/safety';
 import type { LanguageModel } from '@agentd/spec';
 import { WEB_TOOL_NAMES } from '../tools/builtins/builtin-tools.js';
-import { runChecksFor } from './run-checks-for.js';
+import { memoryCheckFor, runChecksFor } from './run-checks-for.js';
 import { type ResolvedSafety, resolveSafety, type SafetySetting } from './safety-setting.js';
 import { spotlightModel } from './spotlight-model.js';
 
@@ -13,6 +13,12 @@ const ENCLOSING_TOOLS: ReadonlySet<string> = new Set([...WEB_TOOL_NAMES, 'file_s
 export interface TenantSafetyDefaults {
   defaultsFor(tenantId: string): Promise<SafetySetting | undefined>;
 }
+
+/** Checks a text the model asks to remember: what to store, or why not. */
+export type MemoryGuard = (
+  text: string,
+  signal: AbortSignal,
+) => Promise<{ text: string } | { refused: string }>;
 
 /** What a run gets from its safety setting. */
 export interface PreparedSafety {
@@ -47,6 +53,21 @@ export class RunSafety {
   async resolve(tenantId: string, agent: SafetySetting | undefined): Promise<ResolvedSafety> {
     const tenant = await this.options.tenants?.defaultsFor(tenantId);
     return resolveSafety(this.options.platform, tenant, agent);
+  }
+
+  /**
+   * What the run's memory_save may store: checked on the `memory` surface
+   * (the setting is resolved on the first write). Undefined results pass.
+   */
+  memoryGuard(tenantId: string, agent: SafetySetting | undefined): MemoryGuard {
+    let check: Promise<ReturnType<typeof memoryCheckFor>> | undefined;
+    return async (text, signal) => {
+      check ??= this.resolve(tenantId, agent).then((setting) =>
+        memoryCheckFor(setting, { tenantId }, this.options.judge ? { judge: this.options.judge } : {}),
+      );
+      const guard = await check;
+      return guard ? guard(text, signal) : { text };
+    };
   }
 
   async prepare(

@@ -63,6 +63,10 @@ export const SafetySettingSchema = z
     user_input: SurfaceSchema.optional(),
     tool_output: SurfaceSchema.optional(),
     model_output: StreamSurfaceSchema.optional(),
+    memory: SurfaceSchema.optional().openapi({
+      description:
+        'What the model asks to remember (memory_save): a block refuses the write, and the model reads why.',
+    }),
     classifier: z
       .strictObject({ flag: score.optional(), block: score.optional() })
       .refine((value) => value.flag === undefined || value.block === undefined || value.flag <= value.block, {
@@ -105,6 +109,7 @@ export interface ResolvedSafety {
   user_input: ResolvedSurface;
   tool_output: ResolvedSurface;
   model_output: ResolvedSurface & { hold_back: number };
+  memory: ResolvedSurface;
   classifier: { flag?: number; block?: number };
   judge: NonNullable<SafetySetting['judge']>;
   deny_list: string[];
@@ -132,6 +137,12 @@ export const DEFAULT_SAFETY: ResolvedSafety = {
     classifier_action: 'flag',
   },
   model_output: { phases: [], actions: {}, classifier_action: 'flag', hold_back: 200 },
+  // A remembered text is put into later runs' instructions: an instruction there would outlive the run.
+  memory: {
+    phases: ['rules', 'classifier', 'judge'],
+    actions: { prompt_injection: 'block', jailbreak: 'block' },
+    classifier_action: 'flag',
+  },
   classifier: {},
   judge: { mode: 'unsure' },
   deny_list: [],
@@ -154,6 +165,7 @@ export function resolveSafety(
         ...surface(resolved.model_output, level.model_output),
         hold_back: level.model_output?.hold_back ?? resolved.model_output.hold_back,
       },
+      memory: surface(resolved.memory, level.memory),
       classifier: { ...resolved.classifier, ...level.classifier },
       judge: { ...resolved.judge, ...level.judge },
       deny_list: level.deny_list ?? resolved.deny_list,
