@@ -200,7 +200,10 @@ describe.each(BACKENDS)(
       expect(failed.output).toContain(INTERRUPTED);
       expect(charged.final.output_text).toContain('may or may not have gone through');
       const toModel = fake.requests.map(readRequest).filter((request) => request.user.includes('Charge'));
-      expect(toModel.at(-1)?.toolResults).toEqual([failed.output]);
+      // What the model read of it: the same text, marked as the tool's data (spotlighting).
+      expect(toModel.at(-1)?.toolResults).toEqual([
+        expect.stringContaining(`>>>\n${failed.output}\n<<<end-untrusted-data`),
+      ]);
 
       // Idempotent: run again, once, and its result is the one the model reads.
       const tided = await replay(tide.id);
