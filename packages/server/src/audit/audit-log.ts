@@ -4,15 +4,37 @@ import { type BrokenLink, ChainWalker, GENESIS_HASH, linkHash } from './audit-ch
 import { type AuditEventInput, type AuditRecord, actorIdOf } from './audit-event.js';
 import { AUDIT_COLUMNS, type AuditRow, toRecord } from './audit-rows.js';
 
+/** Where a tenant's chain stands: its last sequence and hash. */
+export interface ChainHead {
+  tenant_id: string;
+  sequence: number | string;
+  hash: string;
+}
+
 /**
- * Creates the chain head of each tenant that has none, locks every one
- * (an upsert takes the row lock, in tenant order so writers never deadlock)
- * and returns where each chain stands.
+ * A CTE, `audit_heads`, that creates the chain head of each tenant (in the
+ * JSON array parameter `$n`) that has none and locks every one until the
+ * transaction ends (an upsert takes the row lock, in tenant order so writers
+ * never deadlock); it returns where each chain stands. A statement that
+ * writes something else can take the heads with it (one round trip less),
+ * then `appendAt` the events.
  */
-const LOCK_HEADS = `INSERT INTO audit_chain_heads (tenant_id, sequence, hash)
-  SELECT t.tenant_id, 0, $2 FROM json_array_elements_text($1::json) AS t(tenant_id) ORDER BY t.tenant_id
-  ON CONFLICT (tenant_id) DO UPDATE SET sequence = audit_chain_heads.sequence
-  RETURNING tenant_id, sequence, hash`;
+export function lockHeadsCte(tenantsParam: number): string {
+  return `audit_heads AS (
+    INSERT INTO audit_chain_heads (tenant_id, sequence, hash)
+    SELECT t.tenant_id, 0, '${GENESIS_HASH}' FROM json_array_elements_text($${tenantsParam}::json) AS t(tenant_id)
+    ORDER BY t.tenant_id
+    ON CONFLICT (tenant_id) DO UPDATE SET sequence = audit_chain_heads.sequence
+    RETURNING tenant_id, sequence, hash
+  )`;
+}
+
+/** The tenants whose heads events need, as `lockHeadsCte`'s parameter. */
+export function tenantsOf(events: readonly AuditEventInput[]): string {
+  return JSON.stringify([...new Set(events.map((event) => event.tenantId))].sort());
+}
+
+const LOCK_HEADS = `WITH ${lockHeadsCte(1)} SELECT tenant_id, sequence, hash FROM audit_heads`;
 
 /** Appends the chained rows and moves each tenant's head to its last one. */
 const APPEND = `WITH rows AS (
@@ -63,17 +85,28 @@ export class AuditLog {
   async record(tx: Queryable, events: AuditEventInput | readonly AuditEventInput[]): Promise<AuditRecord[]> {
     const inputs = Array.isArray(events) ? events : [events as AuditEventInput];
     if (inputs.length === 0) return [];
-    const tenants = [...new Set(inputs.map((event) => event.tenantId))].sort();
-    const heads = await tx.query<{ tenant_id: string; sequence: number | string; hash: string }>(LOCK_HEADS, [
-      JSON.stringify(tenants),
-      GENESIS_HASH,
-    ]);
+    const heads = await tx.query<ChainHead>(LOCK_HEADS, [tenantsOf(inputs)]);
+    return this.appendAt(tx, heads, inputs);
+  }
+
+  /**
+   * Appends events to chains whose heads `tx` already holds (taken by a
+   * statement with `lockHeadsCte`, for every tenant of the events).
+   */
+  async appendAt(
+    tx: Queryable,
+    heads: readonly ChainHead[],
+    inputs: readonly AuditEventInput[],
+  ): Promise<AuditRecord[]> {
+    if (inputs.length === 0) return [];
     const tips = new Map(
       heads.map((head) => [head.tenant_id, { sequence: Number(head.sequence), hash: head.hash }]),
     );
     const now = new Date();
     const records = inputs.map((input) => {
-      const tip = tips.get(input.tenantId) ?? { sequence: 0, hash: GENESIS_HASH };
+      const tip = tips.get(input.tenantId);
+      // Appending without the head would fork the chain: a caller's bug, never a guess.
+      if (!tip) throw new Error(`The audit chain head of ${input.tenantId} is not held by this transaction.`);
       const unhashed: Omit<AuditRecord, 'hash'> = {
         tenantId: input.tenantId,
         sequence: tip.sequence + 1,

@@ -10,12 +10,19 @@ import type {
   SortOrder,
 } from '@agentd/spec';
 import { type AuditActor, actorOf, SYSTEM_ACTOR } from '../audit/audit-event.js';
-import type { AuditLog } from '../audit/audit-log.js';
+import type { AuditLog, ChainHead } from '../audit/audit-log.js';
+import { tenantsOf } from '../audit/audit-log.js';
 import { auditEventsOfCreate, auditEventsOfRun, hasAuditedEvents } from '../audit/run-audit-events.js';
 import { AgentdError, notFound } from '../errors.js';
 import type { Database, Queryable } from '../storage/database.js';
 import { GroupCommit } from '../storage/group-commit.js';
 import { toListPage } from '../storage/pagination.js';
+import {
+  INSERT_BATCHES,
+  INSERT_BATCHES_AUDITED,
+  INSERT_RESPONSES,
+  INSERT_RESPONSES_AUDITED,
+} from './response-sql.js';
 import type { RunSpec } from './run-spec.js';
 
 /** A stored response, as the runtime executes it. */
@@ -32,59 +39,6 @@ interface ResponseRow {
   conversation_id: string | null;
   request_hash: string | null;
 }
-
-/**
- * Inserts responses, each with its first event (response.created); returns
- * the ids inserted, which leaves out idempotent repeats.
- */
-const INSERT_RESPONSES = `WITH inserted AS (
-    INSERT INTO responses (id, tenant_id, status, snapshot, snapshot_sequence, input, history, run_spec,
-      conversation_id, previous_response_id, idempotency_key, request_hash)
-    SELECT id, tenant_id, status, snapshot, 1, input, history, run_spec, conversation_id,
-      previous_response_id, idempotency_key, request_hash
-    FROM json_to_recordset($1::json) AS n(id text, tenant_id text, status text, snapshot json, input json,
-      history json, run_spec json, conversation_id text, previous_response_id text, idempotency_key text,
-      request_hash text)
-    ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-    RETURNING id, tenant_id, snapshot
-  ), logged AS (
-    INSERT INTO response_event_batches (response_id, tenant_id, first_sequence, last_sequence, events)
-    SELECT id, tenant_id, 1, 1,
-      json_build_array(json_build_object('type', 'response.created', 'response', snapshot, 'sequence_number', 1))
-    FROM inserted
-  )
-  SELECT id FROM inserted`;
-
-const BATCHES = `json_to_recordset($1::json) AS b(response_id text, tenant_id text, first_sequence integer,
-  last_sequence integer, events json, snapshot json, status text, generation integer)`;
-
-/**
- * Logs the batches, and stores the final snapshot of each run one of them
- * ends. A batch with a lease generation is written only while its run's row
- * still carries that generation (fencing): the row is locked FOR SHARE, so a
- * claim by another worker either commits first (and the batch is refused)
- * or waits for this write. Returns the batches written, with the actor their
- * run's audit events name.
- */
-const INSERT_BATCHES = `WITH batches AS (SELECT * FROM ${BATCHES}), held AS (
-    SELECT r.tenant_id, r.id FROM responses r JOIN batches b ON r.tenant_id = b.tenant_id AND r.id = b.response_id
-    WHERE b.generation IS NOT NULL AND r.lease_generation = b.generation
-    FOR SHARE OF r
-  ), fenced AS (
-    SELECT * FROM batches b
-    WHERE b.generation IS NULL OR EXISTS (SELECT 1 FROM held h WHERE h.tenant_id = b.tenant_id AND h.id = b.response_id)
-  ), logged AS (
-    INSERT INTO response_event_batches (response_id, tenant_id, first_sequence, last_sequence, events)
-    SELECT response_id, tenant_id, first_sequence, last_sequence, events FROM fenced
-    RETURNING response_id, tenant_id, first_sequence
-  ), finished AS (
-    UPDATE responses SET snapshot = b.snapshot, snapshot_sequence = b.last_sequence, status = b.status,
-      updated_at = now()
-    FROM fenced b
-    WHERE b.snapshot IS NOT NULL AND responses.tenant_id = b.tenant_id AND responses.id = b.response_id
-  )
-  SELECT l.response_id, l.first_sequence, r.run_spec->'principal' AS principal FROM logged l
-  LEFT JOIN responses r ON r.tenant_id = l.tenant_id AND r.id = l.response_id`;
 
 /** A new row of responses. */
 interface NewResponseRow {
@@ -197,23 +151,27 @@ export class ResponseRepository implements RunStore<RunSpec> {
   /** Inserts responses with their response.created events; whether each was inserted (not an idempotent repeat). */
   private async insertResponses(rows: NewResponseRow[]): Promise<boolean[]> {
     const audit = this.audit;
-    const insert = async (db: Queryable) => {
-      const inserted = await db.query<{ id: string }>(INSERT_RESPONSES, [JSON.stringify(rows)]);
-      const ids = new Set(inserted.map((row) => row.id));
-      return { ids, created: rows.filter((row) => ids.has(row.id)) };
-    };
-    const { ids } = audit
-      ? await this.db.transaction(async (tx) => {
-          const result = await insert(tx);
-          await audit.record(
-            tx,
-            result.created.flatMap((row) =>
-              auditEventsOfCreate(row.tenant_id, row.snapshot, row.input, runActor(row.run_spec.principal)),
-            ),
-          );
-          return result;
-        })
-      : await insert(this.db);
+    let ids: Set<string>;
+    if (audit) {
+      // Derived before the transaction, which holds the tenants' chain heads: it stays short.
+      const events = rows.flatMap((row) =>
+        auditEventsOfCreate(row.tenant_id, row.snapshot, row.input, runActor(row.run_spec.principal)),
+      );
+      ids = await this.db.transaction(async (tx) => {
+        const [result] = await tx.query<{ ids: string[] | null; heads: ChainHead[] | null }>(
+          INSERT_RESPONSES_AUDITED,
+          [JSON.stringify(rows), tenantsOf(events)],
+        );
+        const inserted = new Set(result?.ids ?? []);
+        // An idempotent repeat records nothing.
+        const recorded = events.filter((event) => inserted.has(event.resource?.id ?? ''));
+        await audit.appendAt(tx, result?.heads ?? [], recorded);
+        return inserted;
+      });
+    } else {
+      const inserted = await this.db.query<{ id: string }>(INSERT_RESPONSES, [JSON.stringify(rows)]);
+      ids = new Set(inserted.map((row) => row.id));
+    }
     return rows.map((row) => ids.has(row.id));
   }
 
@@ -265,14 +223,22 @@ export class ResponseRepository implements RunStore<RunSpec> {
   private async writeBatches(batches: EventBatchRow[]): Promise<boolean[]> {
     const audit = this.audit;
     // Most batches (text deltas, progress) hold nothing to audit: one statement, no transaction.
+    const audited = audit ? batches.filter((batch) => hasAuditedEvents(batch.events)) : [];
     const logged =
-      audit && batches.some((batch) => hasAuditedEvents(batch.events))
+      audit && audited.length > 0
         ? await this.db.transaction(async (tx) => {
-            const written = await logBatches(tx, batches);
-            await audit.record(tx, auditEventsOfBatches(batches, written));
+            const [result] = await tx.query<{ written: LoggedBatch[] | null; heads: ChainHead[] | null }>(
+              INSERT_BATCHES_AUDITED,
+              [
+                JSON.stringify(batches),
+                JSON.stringify([...new Set(audited.map((batch) => batch.tenant_id))].sort()),
+              ],
+            );
+            const written = result?.written ?? [];
+            await audit.appendAt(tx, result?.heads ?? [], auditEventsOfBatches(audited, written));
             return written;
           })
-        : await logBatches(this.db, batches);
+        : await this.db.query<LoggedBatch>(INSERT_BATCHES, [JSON.stringify(batches)]);
     const keys = new Set(logged.map((row) => `${row.response_id}/${row.first_sequence}`));
     return batches.map((batch) => keys.has(`${batch.response_id}/${batch.first_sequence}`));
   }
@@ -371,10 +337,6 @@ interface LoggedBatch {
   first_sequence: number;
   /** The principal that created the run (RunSpec.principal). */
   principal: Principal | null;
-}
-
-function logBatches(db: Queryable, batches: EventBatchRow[]): Promise<LoggedBatch[]> {
-  return db.query<LoggedBatch>(INSERT_BATCHES, [JSON.stringify(batches)]);
 }
 
 /** The audit events of the batches written (a fenced-out batch records nothing). */

@@ -1,0 +1,70 @@
+import { lockHeadsCte } from '../audit/audit-log.js';
+
+/*
+ * The statements that write responses and their event logs (ResponseRepository).
+ */
+
+/**
+ * Inserts responses, each with its first event (response.created); returns
+ * the ids inserted, which leaves out idempotent repeats.
+ */
+const RESPONSE_CTES = `inserted AS (
+    INSERT INTO responses (id, tenant_id, status, snapshot, snapshot_sequence, input, history, run_spec,
+      conversation_id, previous_response_id, idempotency_key, request_hash)
+    SELECT id, tenant_id, status, snapshot, 1, input, history, run_spec, conversation_id,
+      previous_response_id, idempotency_key, request_hash
+    FROM json_to_recordset($1::json) AS n(id text, tenant_id text, status text, snapshot json, input json,
+      history json, run_spec json, conversation_id text, previous_response_id text, idempotency_key text,
+      request_hash text)
+    ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+    RETURNING id, tenant_id, snapshot
+  ), logged AS (
+    INSERT INTO response_event_batches (response_id, tenant_id, first_sequence, last_sequence, events)
+    SELECT id, tenant_id, 1, 1,
+      json_build_array(json_build_object('type', 'response.created', 'response', snapshot, 'sequence_number', 1))
+    FROM inserted
+  )`;
+
+export const INSERT_RESPONSES = `WITH ${RESPONSE_CTES} SELECT id FROM inserted`;
+
+/** The same, taking the audit chain heads of the tenants in $2 (see lockHeadsCte) in the same statement. */
+export const INSERT_RESPONSES_AUDITED = `WITH ${RESPONSE_CTES}, ${lockHeadsCte(2)}
+  SELECT (SELECT json_agg(id) FROM inserted) AS ids, (SELECT json_agg(audit_heads) FROM audit_heads) AS heads`;
+
+const BATCHES = `json_to_recordset($1::json) AS b(response_id text, tenant_id text, first_sequence integer,
+  last_sequence integer, events json, snapshot json, status text, generation integer)`;
+
+/**
+ * Logs the batches, and stores the final snapshot of each run one of them
+ * ends. A batch with a lease generation is written only while its run's row
+ * still carries that generation (fencing): the row is locked FOR SHARE, so a
+ * claim by another worker either commits first (and the batch is refused)
+ * or waits for this write. Returns the batches written, with the actor their
+ * run's audit events name.
+ */
+const BATCH_CTES = `batches AS (SELECT * FROM ${BATCHES}), held AS (
+    SELECT r.tenant_id, r.id FROM responses r JOIN batches b ON r.tenant_id = b.tenant_id AND r.id = b.response_id
+    WHERE b.generation IS NOT NULL AND r.lease_generation = b.generation
+    FOR SHARE OF r
+  ), fenced AS (
+    SELECT * FROM batches b
+    WHERE b.generation IS NULL OR EXISTS (SELECT 1 FROM held h WHERE h.tenant_id = b.tenant_id AND h.id = b.response_id)
+  ), logged AS (
+    INSERT INTO response_event_batches (response_id, tenant_id, first_sequence, last_sequence, events)
+    SELECT response_id, tenant_id, first_sequence, last_sequence, events FROM fenced
+    RETURNING response_id, tenant_id, first_sequence
+  ), finished AS (
+    UPDATE responses SET snapshot = b.snapshot, snapshot_sequence = b.last_sequence, status = b.status,
+      updated_at = now()
+    FROM fenced b
+    WHERE b.snapshot IS NOT NULL AND responses.tenant_id = b.tenant_id AND responses.id = b.response_id
+  ), written AS (
+    SELECT l.response_id, l.first_sequence, r.run_spec->'principal' AS principal FROM logged l
+    LEFT JOIN responses r ON r.tenant_id = l.tenant_id AND r.id = l.response_id
+  )`;
+
+export const INSERT_BATCHES = `WITH ${BATCH_CTES} SELECT * FROM written`;
+
+/** The same, taking the audit chain heads of the tenants in $2 (see lockHeadsCte) in the same statement. */
+export const INSERT_BATCHES_AUDITED = `WITH ${BATCH_CTES}, ${lockHeadsCte(2)}
+  SELECT (SELECT json_agg(written) FROM written) AS written, (SELECT json_agg(audit_heads) FROM audit_heads) AS heads`;
