@@ -41,6 +41,10 @@ export function ChatPage({
   const scroller = useRef<HTMLDivElement>(null);
   /** Whether the thread follows new output: until the reader scrolls up, and again once back at the end. */
   const stick = useRef(true);
+  useEffect(() => {
+    if (history.length === 0) return;
+    requestAnimationFrame(() => performance.mark('agentd:history-painted'));
+  }, [history]);
   useLayoutEffect(() => {
     const element = scroller.current;
     if (element && stick.current) element.scrollTop = element.scrollHeight;
@@ -80,6 +84,8 @@ export function ChatPage({
         if (!gone) setHistory(fresh);
         return;
       }
+      // For bench/web-render.mjs: from the items in hand to the thread on screen.
+      performance.mark('agentd:history-fetched');
       setHistory(items);
     };
     open().catch((error) => !gone && setLoadError(messageOf(error)));

@@ -22,7 +22,7 @@ export function MessageView({ item, streaming = false }: { item: MessageItem; st
   );
   return (
     <article className="answer" aria-busy={streaming} data-testid="answer">
-      {text ? <Markdown text={text} /> : null}
+      {text ? <Markdown text={text} streaming={streaming} /> : null}
       {streaming ? <span className="cursor" aria-hidden="true" /> : null}
       {refusals.map((refusal) => (
         <p key={refusal} className="refusal" role="note">
