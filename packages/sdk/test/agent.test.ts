@@ -103,6 +103,26 @@ describe('Agent and tool() against a real server', () => {
     expect(outputs[1]).toBe('42');
   });
 
+  it('adds client-side tools to a stored agent’s own', async () => {
+    await client.agents.create({
+      name: 'stored-helper',
+      instructions: 'Stored instructions.',
+      tools: ['fetch_url'],
+    });
+    fake.enqueue(
+      { toolCalls: [{ id: 'call_s', name: 'add', arguments: '{"a": 3, "b": 4}' }] },
+      { text: '7' },
+    );
+    const agent = new Agent({ client, agent: 'stored-helper', tools: [add()] });
+    expect(await agent.chat('3 + 4?')).toBe('7');
+    const sent = JSON.stringify(fake.requests[0]?.body);
+    expect(sent).toContain('Stored instructions.');
+    expect(sent).toContain('"fetch_url"');
+    expect(sent).toContain('"add"');
+    const missing = new Agent({ client, agent: 'no-such-agent', tools: [add()] });
+    await expect(missing.chat('hi')).rejects.toMatchObject({ status: 404, code: 'agent_not_found' });
+  });
+
   it('runs server-side tools on the server beside client-side ones', async () => {
     const upstream = await startToolServer({
       weather: (body: { city: string }) => ({ sky: `clear in ${body.city}` }),

@@ -1,5 +1,6 @@
 import type { ApprovalRequestItem, FunctionCallItem, ResponseObject } from '@agentd/spec';
 import type { Agentd } from '../client.js';
+import { NotFoundError } from '../core/errors.js';
 import type { CreateResponseParams, ToolReference } from '../types.js';
 import type { AgentEvent } from './agent-events.js';
 import { outputText } from './output-text.js';
@@ -168,10 +169,31 @@ export class Agent {
       isFunctionTool(entry) ? toolDefinition(entry) : entry,
     ) as ToolReference[];
     if (this.options.agent === undefined) return own;
-    this.storedTools ??= this.options.client.agents
-      .retrieve(this.options.agent)
-      .then((stored) => stored.tools);
+    this.storedTools ??= this.storedAgentTools(this.options.agent);
     return [...(await this.storedTools), ...own];
+  }
+
+  private async storedAgentTools(idOrName: string): Promise<ToolReference[]> {
+    const { agents } = this.options.client;
+    const byId = idOrName.startsWith('agent_')
+      ? await agents.retrieve(idOrName).catch((error: unknown) => {
+          if (error instanceof NotFoundError) return undefined;
+          throw error;
+        })
+      : undefined;
+    const stored = byId ?? (await agents.findByName(idOrName));
+    if (!stored)
+      throw new NotFoundError(
+        404,
+        {
+          type: 'not_found_error',
+          code: 'agent_not_found',
+          message: `No agent named '${idOrName}'.`,
+          param: 'agent',
+        },
+        null,
+      );
+    return stored.tools;
   }
 }
 

@@ -1,7 +1,7 @@
 import type { DeletedObject, ListPage } from '@agentd/spec';
 import { type RequestOptions, seg } from '../core/transport.js';
 import type { Agent, AgentParams } from '../types.js';
-import { type ListQuery, Resource } from './resource.js';
+import { type ListQuery, paginate, Resource } from './resource.js';
 
 /** /v1/agents: stored agents, versioned on every change. */
 export class Agents extends Resource {
@@ -11,20 +11,27 @@ export class Agents extends Resource {
   list(query: ListQuery = {}, options?: RequestOptions): Promise<ListPage<Agent>> {
     return this.get('/v1/agents', query, options);
   }
-  /** By id or name. */
-  retrieve(idOrName: string, options?: RequestOptions): Promise<Agent> {
-    return this.get(`/v1/agents/${seg(idOrName)}`, undefined, options);
+  retrieve(id: string, options?: RequestOptions): Promise<Agent> {
+    return this.get(`/v1/agents/${seg(id)}`, undefined, options);
   }
-  update(idOrName: string, params: AgentParams, options?: RequestOptions): Promise<Agent> {
-    return this.patch(`/v1/agents/${seg(idOrName)}`, params, options);
+  update(id: string, params: AgentParams, options?: RequestOptions): Promise<Agent> {
+    return this.patch(`/v1/agents/${seg(id)}`, params, options);
   }
-  del(idOrName: string, options?: RequestOptions): Promise<DeletedObject> {
-    return this.delete(`/v1/agents/${seg(idOrName)}`, undefined, options);
+  del(id: string, options?: RequestOptions): Promise<DeletedObject> {
+    return this.delete(`/v1/agents/${seg(id)}`, undefined, options);
   }
-  versions(idOrName: string, query: ListQuery = {}, options?: RequestOptions): Promise<ListPage<Agent>> {
-    return this.get(`/v1/agents/${seg(idOrName)}/versions`, query, options);
+  /** The agent named `name`, or undefined (names are unique in a tenant). */
+  async findByName(name: string, options?: RequestOptions): Promise<Agent | undefined> {
+    for await (const agent of paginate((after) =>
+      this.list(after ? { after, limit: 100 } : { limit: 100 }, options),
+    ))
+      if (agent.name === name) return agent;
+    return undefined;
   }
-  version(idOrName: string, version: number, options?: RequestOptions): Promise<Agent> {
-    return this.get(`/v1/agents/${seg(idOrName)}/versions/${version}`, undefined, options);
+  versions(id: string, query: ListQuery = {}, options?: RequestOptions): Promise<ListPage<Agent>> {
+    return this.get(`/v1/agents/${seg(id)}/versions`, query, options);
+  }
+  version(id: string, version: number, options?: RequestOptions): Promise<Agent> {
+    return this.get(`/v1/agents/${seg(id)}/versions/${version}`, undefined, options);
   }
 }

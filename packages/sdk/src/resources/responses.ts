@@ -45,11 +45,10 @@ export class Responses extends Resource {
   stream(params: CreateResponseParams, options: StreamOptions = {}): ResponseStream {
     const idempotencyKey = options.idempotencyKey ?? newKey();
     const headers = { ...options.headers, 'agentd-events': options.events ?? 'all' };
-    let id: string | undefined;
     const stream: ResponseStream = new ResponseStream(
       {
         open: (after, signal) => {
-          id = stream.responseId;
+          const id = stream.responseId;
           return id === undefined
             ? this.transport.send({
                 method: 'POST',

@@ -13,14 +13,15 @@ export class Tools extends Resource {
   list(query: ListQuery = {}, options?: RequestOptions): Promise<ListPage<RegisteredTool>> {
     return this.get('/v1/tools', query, options);
   }
+  /** By id, `dir:<name>` or `builtin:<name>`. */
   retrieve(idOrName: string, options?: RequestOptions): Promise<RegisteredTool> {
     return this.get(`/v1/tools/${seg(idOrName)}`, undefined, options);
   }
-  update(idOrName: string, changes: Partial<Manifest>, options?: RequestOptions): Promise<RegisteredTool> {
-    return this.patch(`/v1/tools/${seg(idOrName)}`, changes, options);
+  update(id: string, changes: Partial<Manifest>, options?: RequestOptions): Promise<RegisteredTool> {
+    return this.patch(`/v1/tools/${seg(id)}`, changes, options);
   }
-  del(idOrName: string, options?: RequestOptions): Promise<DeletedObject> {
-    return this.delete(`/v1/tools/${seg(idOrName)}`, undefined, options);
+  del(id: string, options?: RequestOptions): Promise<DeletedObject> {
+    return this.delete(`/v1/tools/${seg(id)}`, undefined, options);
   }
   /** The JSON Schema of a tool manifest. */
   manifestSchema(options?: RequestOptions): Promise<Record<string, unknown>> {
