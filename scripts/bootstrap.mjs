@@ -83,13 +83,26 @@ switch (command) {
     if (types !== 0) console.error('agentd: the tests do not type-check (npm run typecheck)');
     // The linter and formatter (errors only; warnings are printed but pass), on the whole tree.
     const lint = whole
-      ? run('npx', ['--no-install', 'biome', 'check', 'packages', 'apps', 'bench', 'scripts'])
+      ? run('npx', [
+          '--no-install',
+          'biome',
+          'check',
+          'packages',
+          'apps',
+          'bench',
+          'scripts',
+          'redteam',
+          'security',
+        ])
       : 0;
     if (lint !== 0) console.error('agentd: biome check found errors (npm run format fixes formatting)');
     // The import rules between and within packages (.dependency-cruiser.cjs).
     const deps = whole ? run(process.execPath, [join(root, 'scripts/check-deps.mjs')]) : 0;
     if (deps !== 0) console.error('agentd: an import breaks the import rules (npm run deps)');
-    process.exit([tests, types, lint, deps].find((status) => status !== 0) ?? 0);
+    // The security gates: secrets, npm audit, the SBOM, ast-grep rules, the red-team baseline (README: CI security gates).
+    const gates = whole ? run(process.execPath, [join(root, 'scripts/security-gates.mjs')]) : 0;
+    if (gates !== 0) console.error('agentd: a security gate failed (npm run gates -- <name> runs one)');
+    process.exit([tests, types, lint, deps, gates].find((status) => status !== 0) ?? 0);
     break;
   }
   case 'bench': {
