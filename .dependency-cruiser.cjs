@@ -222,6 +222,14 @@ module.exports = {
       to: { circular: true },
     },
     {
+      name: 'sdk-browser-safe',
+      severity: 'error',
+      comment:
+        '@agentd/sdk runs in browsers as well as Node: no Node built-in modules (fetch, web streams, TextDecoder and crypto.randomUUID are globals in both)',
+      from: { path: '^packages/sdk/src/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
       name: 'src-not-to-tests',
       severity: 'error',
       comment: 'shipped code must not depend on test files (they are not built, and they change freely)',

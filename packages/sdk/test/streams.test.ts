@@ -63,6 +63,20 @@ describe('response streams', () => {
     expect(runs).toHaveLength(1);
   });
 
+  it('reopens a connection that goes silent (no bytes, no error) after the idle timeout', async () => {
+    fake.enqueue({ text: words, chunkDelayMs: 5 });
+    const cutsBefore = proxy.cuts;
+    proxy.stallBefore('"sequence_number":6');
+    const stream = proxied.responses.stream({ input: 'talk' }, { idleTimeoutMs: 300 });
+    const events: ResponseEvent[] = [];
+    for await (const event of stream) events.push(event);
+    expect(proxy.cuts).toBe(cutsBefore + 1);
+    expect(stream.reconnects).toBe(1);
+    const numbers = events.map((event) => event.sequence_number);
+    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
+    expect(events.at(-1)?.type).toBe('response.completed');
+  });
+
   it('follows an existing run from a sequence number with resume()', async () => {
     fake.enqueue({ text: 'a b c' });
     const done = await client.responses.create({ input: 'x' });

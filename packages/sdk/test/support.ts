@@ -12,7 +12,9 @@ export interface CuttingProxy {
   url: string;
   /** Cuts the next answer that carries `marker`: the bytes before it go through, then the connection dies. */
   cutBefore(marker: string): void;
-  /** Connections cut so far. */
+  /** Stalls the next answer that carries `marker`: the bytes before it go through, then none, the connection left open. */
+  stallBefore(marker: string): void;
+  /** Connections cut or stalled so far. */
   readonly cuts: number;
   close(): Promise<void>;
 }
@@ -25,6 +27,7 @@ export interface CuttingProxy {
 export async function startCuttingProxy(target: string): Promise<CuttingProxy> {
   const { hostname, port } = new URL(target);
   let marker: string | undefined;
+  let mode: 'cut' | 'stall' = 'cut';
   let cuts = 0;
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
@@ -32,12 +35,19 @@ export async function startCuttingProxy(target: string): Promise<CuttingProxy> {
     sockets.add(client).add(upstream);
     upstream.connect(Number(port), hostname);
     client.on('data', (chunk) => upstream.write(chunk));
+    let stalled = false;
     upstream.on('data', (chunk: Buffer) => {
+      if (stalled) return;
       const at = marker === undefined ? -1 : chunk.indexOf(marker, 0, 'latin1');
       if (at === -1) return void client.write(chunk);
-      // What came before the marker reaches the client (half an event, maybe); then the line goes dead.
+      // What came before the marker reaches the client (half an event, maybe); then nothing more.
       marker = undefined;
       cuts++;
+      if (mode === 'stall') {
+        stalled = true;
+        client.write(chunk.subarray(0, at));
+        return;
+      }
       client.end(chunk.subarray(0, at), () => {
         client.destroy();
         upstream.destroy();
@@ -58,6 +68,11 @@ export async function startCuttingProxy(target: string): Promise<CuttingProxy> {
     url: `http://127.0.0.1:${address.port}`,
     cutBefore(text) {
       marker = text;
+      mode = 'cut';
+    },
+    stallBefore(text) {
+      marker = text;
+      mode = 'stall';
     },
     get cuts() {
       return cuts;

@@ -169,7 +169,10 @@ export class Agent {
       isFunctionTool(entry) ? toolDefinition(entry) : entry,
     ) as ToolReference[];
     if (this.options.agent === undefined) return own;
-    this.storedTools ??= this.storedAgentTools(this.options.agent);
+    this.storedTools ??= this.storedAgentTools(this.options.agent).catch((error: unknown) => {
+      this.storedTools = undefined; // the next turn asks again
+      throw error;
+    });
     return [...(await this.storedTools), ...own];
   }
 

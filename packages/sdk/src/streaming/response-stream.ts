@@ -19,6 +19,11 @@ export interface StreamControl {
   cancelOnAbort?: boolean | undefined;
   /** Reconnections allowed in a row without an event in between (default 5). */
   maxReconnects?: number | undefined;
+  /**
+   * A connection that sends nothing (not even the server's heartbeat, every 15 s by default) for
+   * this long is taken for dead and reopened (default 45 000 ms).
+   */
+  idleTimeoutMs?: number | undefined;
   /** The sequence number to resume after (a stream of an existing run). */
   startingAfter?: number | undefined;
 }
@@ -73,13 +78,14 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
       for (;;) {
         signal?.throwIfAborted();
         let progressed = false;
+        const connection = new AbortController();
         try {
           const after = this.responseId === undefined ? undefined : this.lastSequenceNumber;
-          const connection = new AbortController();
           const linked = signal ? AbortSignal.any([signal, connection.signal]) : connection.signal;
           const response = await this.hooks.open(after, linked);
           if (!response.body) throw new StreamResumeError('The stream answer had no body');
-          for await (const message of readSse(response.body, { signal: linked })) {
+          const body = watchIdle(response.body, this.control.idleTimeoutMs ?? 45_000, connection);
+          for await (const message of readSse(body, { signal: linked })) {
             const event = JSON.parse(message.data) as ResponseEvent;
             // A replay (a repeated POST with the same idempotency key starts over) skips what was seen.
             if (event.sequence_number <= this.lastSequenceNumber) continue;
@@ -106,6 +112,9 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
           // The server answered with an error: resuming would get the same answer.
           if (error instanceof AgentdAPIError || error instanceof SyntaxError) throw error;
           lastError = error;
+        } finally {
+          // Closes this connection (and its idle timer) whichever way it ended.
+          connection.abort();
         }
         if (!progressed) failures++;
         if (failures > maxReconnects)
@@ -122,4 +131,29 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
       throw error;
     }
   }
+}
+
+/** Passes the body through, aborting `connection` when no bytes come for `ms` (a half-open connection). */
+function watchIdle(
+  body: ReadableStream<Uint8Array>,
+  ms: number,
+  connection: AbortController,
+): ReadableStream<Uint8Array> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  connection.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => connection.abort(new StreamResumeError(`No bytes for ${ms} ms`)), ms);
+  };
+  arm();
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        arm();
+        controller.enqueue(chunk);
+      },
+      flush: () => clearTimeout(timer),
+    }),
+    { signal: connection.signal },
+  );
 }
