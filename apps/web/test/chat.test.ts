@@ -361,6 +361,7 @@ describe('the web chat', () => {
     fake.enqueue({ text: 'Typed by keyboard.' });
     const { context, page } = await openPage(browser, DESKTOP);
     await page.goto(url);
+    await page.getByLabel('API key').waitFor();
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('password');
     await page.keyboard.type(key);

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type {
   ApprovalRequestItem,
   CodeInterpreterCallItem,
@@ -18,7 +19,7 @@ import type { ThreadContext } from './thread-context.js';
 type AnyItem = Item | OutputItem;
 
 /** Everything one run (or one stretch of history) did, in order: each step collapsible, the answer in full. */
-export function StepList({
+export const StepList = memo(function StepList({
   items,
   context,
   tools = {},
@@ -29,7 +30,10 @@ export function StepList({
   tools?: Record<string, ToolActivity>;
   live?: boolean;
 }) {
-  const { outputs, answers } = context;
+  const { answers } = context;
+  // This list's own results are read here, so that a live run's show as they come.
+  const outputs = new Map(context.outputs);
+  for (const item of items) if (item.type === 'function_call_output') outputs.set(item.call_id, item);
   // A call shown by a richer item (a hosted tool's, or its approval request) is not shown twice.
   const shownByHostedItem = new Set<string>();
   for (const item of items) {
@@ -88,7 +92,7 @@ export function StepList({
       })}
     </>
   );
-}
+});
 
 function ReasoningStep({ item }: { item: ReasoningItem }) {
   const text = [...item.summary.map((part) => part.text), ...(item.content ?? []).map((part) => part.text)]

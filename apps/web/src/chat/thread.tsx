@@ -1,3 +1,4 @@
+import { memo, useMemo } from 'react';
 import type { Item } from '../api/types.js';
 import { UserMessage } from './message-view.js';
 import { isTerminal, type RunView } from './run-view.js';
@@ -6,7 +7,13 @@ import { type ThreadContext, threadContext } from './thread-context.js';
 
 /** A conversation: its stored items, then the runs of this page, the last one possibly live. */
 export function Thread({ history, runs }: { history: readonly Item[]; runs: readonly RunView[] }) {
-  const context = threadContext(history, runs);
+  // Recomputed when a run starts, ends or answers an approval, not on each delta: the stored
+  // history and the finished runs then skip re-rendering while an answer streams.
+  const signature = runs
+    .map((run) => `${run.responseId}:${run.status}:${run.answer?.requestId ?? ''}`)
+    .join('|');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `signature` stands for what of `runs` the context reads
+  const context = useMemo(() => threadContext(history, runs), [history, signature]);
   return (
     <div className="thread">
       <StepList items={history} context={context} />
@@ -17,7 +24,7 @@ export function Thread({ history, runs }: { history: readonly Item[]; runs: read
   );
 }
 
-function RunBlock({ run, context }: { run: RunView; context: ThreadContext }) {
+const RunBlock = memo(function RunBlock({ run, context }: { run: RunView; context: ThreadContext }) {
   const live = !isTerminal(run.status);
   return (
     <section className="run" aria-busy={live} data-status={run.status} data-testid="run">
@@ -64,7 +71,7 @@ function RunBlock({ run, context }: { run: RunView; context: ThreadContext }) {
       ) : null}
     </section>
   );
-}
+});
 
 function incompleteText(reason: string | undefined): string {
   switch (reason) {
