@@ -5,7 +5,7 @@
 // process's CPU time per run for each arm (median of the rounds; the arms
 // alternate), which the run benchmark's CPU per run puts in proportion.
 //
-//   node bench/audit-writes.mjs [--rounds 5] [--runs 1000]
+//   node bench/audit-writes.mjs [--quick] [--rounds 5] [--runs 1000]
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,8 +18,9 @@ const option = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
   return index === -1 ? fallback : Number(process.argv[index + 1]);
 };
-const ROUNDS = option('rounds', 5);
-const RUNS = option('runs', 1000);
+const quick = process.argv.includes('--quick');
+const ROUNDS = option('rounds', quick ? 1 : 5);
+const RUNS = option('runs', quick ? 200 : 1000);
 const IN_FLIGHT = 64;
 const TENANT = 'tenant_bench';
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

@@ -120,6 +120,8 @@ switch (command) {
       'streams.mjs',
       'web-size.mjs',
       'policies.mjs',
+      'audit.mjs',
+      'audit-writes.mjs',
     ]) {
       const code = run(process.execPath, [join(root, 'bench', bench), ...rest]);
       if (code !== 0) process.exit(code);
