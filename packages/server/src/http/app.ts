@@ -10,6 +10,7 @@ import { fileRoutes, isFileLinkRequest } from '../files/file-routes.js';
 import { identityProviderRoutes } from '../identity/identity-provider-routes.js';
 import { tokenRoutes } from '../identity/token-routes.js';
 import { limitRoutes } from '../limits/limit-routes.js';
+import { mcpRoutes } from '../mcp/mcp-routes.js';
 import { memoryRoutes } from '../memories/memory-routes.js';
 import { modelRoutes } from '../models/model-routes.js';
 import { moderationRoutes } from '../moderations/moderation-routes.js';
@@ -59,6 +60,8 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   app.use('/v1/*', (c, next) => (isFileLinkRequest(c.req.raw) ? next() : authenticated(c, next)));
   app.use('/v1/*', jsonDepthLimit());
   app.use('/v1/*', rateLimit());
+  // The MCP endpoint (README: agentd as an MCP server): the same gateway as the API.
+  app.use('/mcp', limitBody, authenticated, jsonDepthLimit(), rateLimit());
 
   app.route('/', serviceRoutes());
   app.route('/', tenantRoutes());
@@ -84,6 +87,7 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   app.route('/', webUiRoutes(config.AGENTD_WEB_DIR ?? DEFAULT_WEB_DIR));
   app.route('/', limitRoutes());
   app.route('/', usageRoutes());
+  app.route('/', mcpRoutes(API_VERSION));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

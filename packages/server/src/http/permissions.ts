@@ -13,6 +13,7 @@ export type Permission =
   | 'responses:write'
   | 'tools:read'
   | 'tools:write'
+  | 'mcp:read'
   | 'secrets:write'
   | 'files:read'
   | 'files:write'
@@ -43,6 +44,7 @@ const MEMBER: Permission[] = [
   'responses:write',
   'tools:read',
   'tools:write',
+  'mcp:read',
   'files:read',
   'files:write',
   'vector_stores:read',
