@@ -44,7 +44,9 @@ const agentd = await startAgentdWithFakeModel({
     AGENTD_NET_ALLOW: [pages.url, tools.url, mcp.url].map(hostOf).join(','),
     // REDTEAM_SAFETY_POLICY: another setting, e.g. '{"enabled":false}' to see the gate fail.
     AGENTD_SAFETY_POLICY: process.env.REDTEAM_SAFETY_POLICY ?? JSON.stringify(suite.safety),
-    AGENTD_CODE_INTERPRETER_POOL_SIZE: '1',
+    // Interpreters boot while the first categories run.
+    AGENTD_CODE_INTERPRETER_PREWARM: 'on',
+    AGENTD_CODE_INTERPRETER_POOL_SIZE: '2',
   },
 });
 const { api, fake } = agentd;

@@ -114,7 +114,11 @@ export async function runCase(entry, { api, fake, targets }) {
       const { body, events } = await respond({
         model: 'scripted',
         input: `\`\`\`python\n${fill(entry.code, targets)}\n\`\`\``,
-        tools: ['code_interpreter'],
+        tools: [
+          entry.runtime
+            ? { type: 'code_interpreter', container: { type: 'auto' }, runtime: entry.runtime }
+            : 'code_interpreter',
+        ],
       });
       const output = JSON.stringify(body.output ?? []);
       const through =
