@@ -14,7 +14,9 @@ const ci = process.env.CI === 'true';
 const SBOM_FILE = join(root, 'build/sbom/agentd.cdx.json');
 const ALLOWLIST_FILE = process.env.AGENTD_AUDIT_ALLOWLIST ?? join(root, 'security/audit-allowlist.json');
 
-const bin = (name) => join(root, 'node_modules/.bin', name);
+// AGENTD_GATES_BIN_DIR: where the tools are looked for (tests point it at an empty directory).
+const binDir = process.env.AGENTD_GATES_BIN_DIR ?? join(root, 'node_modules/.bin');
+const bin = (name) => join(binDir, name);
 const run = (cmd, args, options = {}) =>
   spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
 

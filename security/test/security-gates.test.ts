@@ -32,6 +32,24 @@ function secretlint(text: string) {
   );
 }
 
+describe('a missing tool', () => {
+  it('fails the gate under CI=true, and is skipped with a warning elsewhere', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'agentd-no-tools-'));
+    try {
+      const inCi = gate('sast', { AGENTD_GATES_BIN_DIR: empty, CI: 'true' });
+      expect(inCi.status).toBe(1);
+      expect(inCi.output).toContain(
+        'security gate sast: FAILED, ast-grep is not installed (npm package @ast-grep/cli; run npm install)',
+      );
+      const local = gate('sast', { AGENTD_GATES_BIN_DIR: empty, CI: '' });
+      expect(local.status).toBe(0);
+      expect(local.output).toContain('security gate sast: SKIPPED, ast-grep is not installed');
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the audit gate', () => {
   it('fails on an advisory that is not allow-listed, naming it', () => {
     const result = gate('audit', { AGENTD_AUDIT_REPORT: fixture('npm-audit-report.json') });
