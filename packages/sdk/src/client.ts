@@ -8,6 +8,7 @@ import { AuditEvents, Policies, Usage } from './resources/governance.js';
 import { Memories } from './resources/memories.js';
 import { Models, Moderations } from './resources/models.js';
 import { Responses } from './resources/responses.js';
+import { Limits, Secrets, Tenancy } from './resources/tenancy.js';
 import { Tools } from './resources/tools.js';
 import { VectorStores } from './resources/vector-stores.js';
 
@@ -41,6 +42,10 @@ export class Agentd {
   readonly policies: Policies;
   readonly usage: Usage;
   readonly auditEvents: AuditEvents;
+  readonly secrets: Secrets;
+  readonly limits: Limits;
+  /** The caller (`me()`), tenants, and the tenant's network and safety settings. */
+  readonly tenancy: Tenancy;
   /** The server's root URL, without `/v1`. */
   readonly baseURL: string;
 
@@ -67,5 +72,8 @@ export class Agentd {
     this.policies = new Policies(transport);
     this.usage = new Usage(transport);
     this.auditEvents = new AuditEvents(transport);
+    this.secrets = new Secrets(transport);
+    this.limits = new Limits(transport);
+    this.tenancy = new Tenancy(transport);
   }
 }
