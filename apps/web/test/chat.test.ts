@@ -357,6 +357,33 @@ describe('the web chat', () => {
     await context.close();
   });
 
+  it('finds, renames and deletes a conversation from the list', async () => {
+    const made = await agentd.api.post('/v1/conversations', { metadata: { title: 'Alpha plans' } });
+    await agentd.api.post('/v1/conversations', { metadata: { title: 'Beta notes' } });
+    const { context, page } = await openPage(browser);
+    await signIn(page, url, key);
+    const list = page.getByRole('navigation', { name: 'Conversations' });
+    await list.getByRole('link', { name: 'Alpha plans' }).waitFor();
+    await list.getByLabel('Search conversations').fill('alpha');
+    expect(await list.getByRole('link').allTextContents()).toEqual(['Alpha plans']);
+    await list.getByRole('link', { name: 'Alpha plans' }).hover();
+    await list.getByRole('button', { name: 'Rename Alpha plans' }).click();
+    await list.getByLabel('New title').fill('Alpha roadmap');
+    await page.keyboard.press('Enter');
+    await list.getByLabel('Search conversations').fill('');
+    await list.getByRole('link', { name: 'Alpha roadmap' }).waitFor();
+    expect((await agentd.api.get(`/v1/conversations/${made.body.id}`)).body.metadata.title).toBe(
+      'Alpha roadmap',
+    );
+    page.once('dialog', (dialog) => void dialog.accept());
+    await list.getByRole('link', { name: 'Alpha roadmap' }).hover();
+    await list.getByRole('button', { name: 'Delete Alpha roadmap' }).click();
+    await list.getByRole('link', { name: 'Alpha roadmap' }).waitFor({ state: 'detached' });
+    expect((await agentd.api.get(`/v1/conversations/${made.body.id}`)).status).toBe(404);
+    await list.getByRole('link', { name: 'Beta notes' }).waitFor();
+    await context.close();
+  });
+
   it('can be used by keyboard alone, with a visible focus', async () => {
     fake.enqueue({ text: 'Typed by keyboard.' });
     const { context, page } = await openPage(browser, DESKTOP);
