@@ -58,7 +58,7 @@ const definitionFields = {
   max_steps: z.number().int().min(1).max(100),
   model_settings: ModelSettingsSchema,
   metadata: MetadataSchema,
-  safety: SafetySettingSchema.nullable().openapi({
+  safety: z.union([SafetySettingSchema, z.null()]).openapi({
     description:
       "What the safety pipeline checks in this agent's runs; null: the tenant's and the platform's defaults.",
   }),

@@ -10,7 +10,7 @@ const tags = ['Safety'];
 const PolicySchema = z
   .object({
     object: z.literal('safety_policy'),
-    tenant: SafetySettingSchema.nullable().openapi({
+    tenant: z.union([SafetySettingSchema, z.null()]).openapi({
       description: "The tenant's default; null: none of its own.",
     }),
     platform: z.record(z.string(), z.unknown()).openapi({

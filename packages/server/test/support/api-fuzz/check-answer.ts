@@ -24,7 +24,10 @@ export function problemsWith(answer: Answer, expectation: Expectation): string[]
   if (status >= 400) problems.push(...errorBodyProblems(answer, expectation.mutation));
   if (ok && expectation.mutation?.mustRefuse) problems.push(`accepted (${status}) a request that is invalid`);
   if (ok && expectation.foreignIdInPath) problems.push(`reached another tenant's object (${status})`);
-  if (ok && answer.contentType.includes('application/json') && !parses(answer.text)) {
+  if (ok && isJsonLines(answer.contentType)) {
+    if (!answer.text.split('\n').every((line) => line === '' || parses(line)))
+      problems.push('a 2xx JSON Lines answer with a line that is not JSON');
+  } else if (ok && answer.contentType.includes('application/json') && !parses(answer.text)) {
     problems.push('a 2xx answer that is not JSON');
   }
   if (ok && answer.contentType.includes('text/event-stream') && !endsWithTerminalEvent(answer.text)) {
@@ -33,6 +36,11 @@ export function problemsWith(answer: Answer, expectation: Expectation): string[]
   if (expectation.secretMarker && answer.text.includes(expectation.secretMarker))
     problems.push("leaked another tenant's data");
   return problems;
+}
+
+/** JSON Lines (an export): one JSON document per line, not one document. */
+function isJsonLines(contentType: string): boolean {
+  return contentType.includes('application/jsonl') || contentType.includes('application/x-ndjson');
 }
 
 function errorBodyProblems(answer: Answer, mutation: Mutation | undefined): string[] {
