@@ -167,6 +167,10 @@ describe('the web chat', () => {
     await screenshot(page, 'readme-chat');
     await page.setViewportSize(PHONE);
     await screenshot(page, 'tool-call-phone');
+    // The run's whole event log, one click away.
+    await page.getByRole('link', { name: 'Inspect this run' }).click();
+    await page.getByRole('heading', { name: 'Run inspector' }).waitFor();
+    await page.locator('.timeline summary', { hasText: 'response.tool_call.completed' }).waitFor();
     await context.close();
   });
 

@@ -53,6 +53,11 @@ const RunBlock = memo(function RunBlock({ run, context }: { run: RunView; contex
           {note.reasons.length ? ` — ${note.reasons.join('; ')}` : ''}
         </p>
       ))}
+      {!live && run.responseId ? (
+        <a className="inspect" href={`/console/runs/${encodeURIComponent(run.responseId)}`}>
+          Inspect this run
+        </a>
+      ) : null}
       {run.status === 'cancelled' ? (
         <p className="stopped" role="status">
           Stopped.
