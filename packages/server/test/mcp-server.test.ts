@@ -300,6 +300,27 @@ describe('agentd as an MCP server (/mcp)', () => {
     const refused = await readOnly.callTool({ name: 'echo', arguments: { text: 'hi' } });
     expect(refused).toMatchObject({ isError: true });
     expect(JSON.stringify(refused.content)).toContain("needs the 'tools:write' permission");
+
+    // The tenant's policies are asked before a call, as they are for a run's.
+    const policy = await admin.post('/v1/policies', {
+      name: 'no-echo',
+      policy: 'forbid (principal, action == Agentd::Action::"call_tool", resource == Agentd::Tool::"echo");',
+    });
+    expect(policy.status, JSON.stringify(policy.body)).toBe(200);
+    try {
+      const forbidden = await full.callTool({ name: 'echo', arguments: { text: 'hi' } });
+      expect(forbidden).toMatchObject({ isError: true });
+      expect(JSON.stringify(forbidden.content)).toContain('The call of echo was denied by policy');
+    } finally {
+      expect((await admin.delete(`/v1/policies/${policy.body.id}`)).status).toBe(200);
+    }
+  });
+
+  it('is in the OpenAPI document with its permission', async () => {
+    const doc = await admin.get('/openapi.json');
+    for (const method of ['post', 'get', 'delete']) {
+      expect(doc.body.paths['/mcp'][method]['x-agentd-permission'], method).toBe('mcp:read');
+    }
   });
 
   it('refuses a key without the mcp:read scope with 403', async () => {
