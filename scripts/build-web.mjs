@@ -5,7 +5,7 @@
 //   node scripts/build-web.mjs [--force]
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -57,8 +57,15 @@ export function buildWeb({ force = false } = {}) {
   if (!force && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return false;
   console.error('agentd: building the web UI (apps/web)...');
   run([join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], 'type-checking the web UI');
-  run([join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], 'building the web UI');
-  writeFileSync(stamp, hash);
+  // Built beside dist and swapped in, so that a server (or a second build) never sees half a build.
+  const staging = `${dist}.${process.pid}.tmp`;
+  run(
+    [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn', '--outDir', staging],
+    'building the web UI',
+  );
+  writeFileSync(join(staging, '.build-hash'), hash);
+  rmSync(dist, { recursive: true, force: true });
+  renameSync(staging, dist);
   return true;
 }
 
