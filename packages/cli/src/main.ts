@@ -1,126 +1,186 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
-
-const USAGE = `usage:
-  agentd run [--tool-dir DIR] [--model NAME] [--instructions TEXT] "question"
-      run a one-off agent with the tools in DIR, showing its steps as they happen
-  agentd serve [--role all|api|worker]
-      start the server (the same as npm start without the build); --role sets AGENTD_ROLE:
-      api serves the API only, worker executes runs only (both need DATABASE_URL and REDIS_URL)
-  agentd audit verify [--url URL] [--api-key KEY]
-      check the hash chain of the key's tenant's audit log and name its first broken link
-      (exit 1); URL and KEY default to AGENTD_URL (else http://127.0.0.1:8787) and AGENTD_API_KEY
-`;
-
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === 'serve') {
-    let role: string | undefined;
-    try {
-      role = parseServe(rest).values.role;
-    } catch (error) {
-      process.stderr.write(`agentd: ${(error as Error).message}\n${USAGE}`);
-      return 2;
-    }
-    if (role !== undefined) {
-      if (!ROLES.includes(role)) {
-        process.stderr.write(`agentd: --role must be all, api or worker (got '${role}')\n${USAGE}`);
-        return 2;
-      }
-      process.env.AGENTD_ROLE = role;
-    }
-    // Imported only here: the other commands never load the server.
-    await import('@agentd/server/main');
-    return -1;
-  }
-  if (command === 'audit') return audit(rest);
-  if (command !== 'run') {
-    process.stderr.write(
-      command === undefined || command === '--help'
-        ? USAGE
-        : `agentd: unknown command '${command}'\n${USAGE}`,
-    );
-    return command === '--help' ? 0 : 2;
-  }
-  let parsed: ReturnType<typeof parseRun>;
-  try {
-    parsed = parseRun(rest);
-  } catch (error) {
-    process.stderr.write(`agentd: ${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const question = parsed.positionals.join(' ').trim();
-  if (!question) {
-    process.stderr.write(`agentd: run needs a question\n${USAGE}`);
-    return 2;
-  }
-  // Loaded only for `run`: it starts a server in-process, and `--help` or `serve` need none of that here.
-  const { runCommand } = await import('./run-command.js');
-  return runCommand({
-    question,
-    toolDir: parsed.values['tool-dir'],
-    model: parsed.values.model,
-    instructions: parsed.values.instructions,
-    env: process.env,
-    out: process.stdout,
-    err: process.stderr,
-  });
-}
+import { Command, CommanderError } from 'commander';
+import { describeError, UsageError } from './connection.js';
+import { addResourceCommands } from './resource-commands.js';
 
 const ROLES = ['all', 'api', 'worker'];
+const env = process.env;
+const io = { env, out: process.stdout, err: process.stderr };
 
-async function audit(args: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parseAudit>;
-  try {
-    parsed = parseAudit(args);
-  } catch (error) {
-    process.stderr.write(`agentd: ${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (parsed.positionals.join(' ') !== 'verify') {
-    process.stderr.write(`agentd: audit takes one command, verify\n${USAGE}`);
-    return 2;
-  }
-  const apiKey = parsed.values['api-key'] ?? process.env.AGENTD_API_KEY;
-  if (!apiKey) {
-    process.stderr.write(`agentd: audit verify needs an admin key: --api-key or AGENTD_API_KEY\n${USAGE}`);
-    return 2;
-  }
-  const { auditVerify } = await import('./audit-command.js');
-  return auditVerify({
-    url: parsed.values.url ?? process.env.AGENTD_URL ?? 'http://127.0.0.1:8787',
-    apiKey,
-    out: process.stdout,
-    err: process.stderr,
+/** Every command's action returns its exit code; -1 keeps the process running (serve). */
+type Action = (...args: never[]) => Promise<number>;
+
+function program(): Command {
+  const root = new Command('agentd')
+    .description('agentd: run agents against a running agentd server, or start one')
+    .option(
+      '--url <url>',
+      'the server (default: AGENTD_URL, then `agentd login`, then http://127.0.0.1:8787)',
+    )
+    .option('--key <key>', 'the API key (default: AGENTD_API_KEY, then `agentd login`)')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      outputError: (text, write) => write(`agentd: ${text.replace(/^error: /, '')}`),
+    });
+  root.addHelpText(
+    'after',
+    '\nColour and the spinner show only on a terminal, and never with NO_COLOR set.\nExit codes: 0 success, 1 failure (run failed, server unreachable, key refused), 2 usage.',
+  );
+
+  root
+    .command('serve')
+    .description('start the server here (the same as npm start without the build)')
+    .option(
+      '--role <value>',
+      'all (default), api (serves the API only) or worker (executes runs only); api and worker need DATABASE_URL and REDIS_URL',
+    )
+    .action(
+      run(async (options: { role?: string }) => {
+        if (options.role !== undefined) {
+          if (!ROLES.includes(options.role))
+            throw new UsageError(`--role must be all, api or worker (got '${options.role}')`);
+          env.AGENTD_ROLE = options.role;
+        }
+        // Imported only here: the other commands never load the server.
+        await import('@agentd/server/main');
+        return -1;
+      }),
+    );
+
+  root
+    .command('login')
+    .description('check a URL and key against the server, and store them in your config (mode 0600)')
+    .action(
+      run(async (_options: object, command: Command) => {
+        const { login } = await import('./login-command.js');
+        return login({ ...io, ...globals(command) });
+      }),
+    );
+
+  root
+    .command('run')
+    .description('run an agent on the server and show its steps as they happen; the answer on stdout')
+    .argument('[prompt...]', 'what to ask')
+    .option('--agent <name>', 'a stored agent (name or id)')
+    .option(
+      '--tool-dir <dir>',
+      'tool manifests whose tools run here, in this process (--local: on the embedded server)',
+    )
+    .option('--model <name>', 'the model')
+    .option('--instructions <text>', 'the instructions')
+    .option('--out-dir <dir>', 'where images the run makes are saved', '.')
+    .option('--json', 'print the final response as JSON, nothing else')
+    .option('--local', 'run on a throwaway embedded server (in memory) instead of a running one')
+    .action(
+      run(async (words: string[], options: RunFlags, command: Command) => {
+        const question = words.join(' ').trim();
+        if (!question) throw new UsageError('run needs a question');
+        if (options.local) {
+          const { runCommand } = await import('./run-command.js');
+          return runCommand({
+            ...io,
+            question,
+            toolDir: options.toolDir,
+            model: options.model,
+            instructions: options.instructions,
+          });
+        }
+        const { remoteRun } = await import('./remote-run.js');
+        return remoteRun({ ...io, ...globals(command), ...options, question });
+      }),
+    );
+
+  root
+    .command('responses')
+    .description('runs')
+    .command('events')
+    .description("a run's event log: replayed, or live with --follow")
+    .argument('<id>', 'the response id')
+    .option('--follow', 'keep following the run until it ends')
+    .option('--json', 'one event per line, as JSON')
+    .action(
+      run(async (id: string, options: { follow?: boolean; json?: boolean }, command: Command) => {
+        const { responseEvents } = await import('./events-command.js');
+        return responseEvents({ ...io, ...globals(command), id, ...options });
+      }),
+    );
+
+  const audit = root.command('audit').description('the audit log');
+  audit
+    .command('verify')
+    .description(
+      "check the hash chain of the key's tenant's audit log and name its first broken link (exit 1)",
+    )
+    .option('--api-key <key>', 'an admin key (same as --key)')
+    .action(
+      run(async (options: { apiKey?: string }, command: Command) => {
+        const flags = globals(command);
+        const apiKey = options.apiKey ?? flags.key ?? env.AGENTD_API_KEY;
+        if (!apiKey) throw new UsageError('audit verify needs an admin key: --api-key or AGENTD_API_KEY');
+        const { auditVerify } = await import('./audit-command.js');
+        return auditVerify({ ...io, url: flags.url ?? env.AGENTD_URL ?? 'http://127.0.0.1:8787', apiKey });
+      }),
+    );
+  audit.action(() => {
+    throw new UsageError('audit takes one command, verify');
   });
+
+  addResourceCommands(root, io, run);
+  return root;
 }
 
-function parseAudit(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    options: { url: { type: 'string' }, 'api-key': { type: 'string' } },
-  });
+interface RunFlags {
+  agent?: string;
+  toolDir?: string;
+  model?: string;
+  instructions?: string;
+  outDir?: string;
+  json?: boolean;
+  local?: boolean;
 }
 
-function parseServe(args: string[]) {
-  return parseArgs({ args, options: { role: { type: 'string' } } });
+/** The connection flags, wherever they were given (before or after the verb). */
+export function globals(command: Command): { url?: string; key?: string } {
+  return command.optsWithGlobals() as { url?: string; key?: string };
 }
 
-function parseRun(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      'tool-dir': { type: 'string' },
-      model: { type: 'string' },
-      instructions: { type: 'string' },
-    },
-  });
+/** Wraps an action: its code becomes the exit code; a UsageError exits 2 with the verb's usage. */
+function run<A extends Action>(action: A): (...args: Parameters<A>) => Promise<void> {
+  return async (...args) => {
+    const command = args.at(-1) as unknown as Command;
+    let code: number;
+    try {
+      code = await action(...args);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      process.stderr.write(`agentd: ${error.message}\nusage: ${path(command)} ${command.usage()}\n`);
+      code = 2;
+    }
+    if (code >= 0) process.exitCode = code;
+    exitWhenDone = code >= 0;
+  };
 }
 
-const code = await main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`agentd: ${(error as Error).message}\n`);
-  return 1;
-});
-if (code >= 0) process.exit(code);
+function path(command: Command): string {
+  const names: string[] = [];
+  for (let at: Command | null = command; at; at = at.parent) names.unshift(at.name());
+  return names.join(' ');
+}
+
+let exitWhenDone = true;
+try {
+  await program().parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (error instanceof UsageError) {
+    process.stderr.write(`agentd: ${error.message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`agentd: ${describeError(error)}\n`);
+    process.exitCode = 1;
+  }
+}
+// Lingering handles (keep-alive sockets, an embedded server's timers) must not keep a finished command alive.
+if (exitWhenDone) process.exit();

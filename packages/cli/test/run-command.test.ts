@@ -25,7 +25,7 @@ function runCli(args: string[], env: Record<string, string> = {}) {
   });
 }
 
-describe('agentd run --tool-dir', () => {
+describe('agentd run --local --tool-dir', () => {
   let fake: FakeOpenAI;
   let tools: ToolServer;
   let dir: string;
@@ -58,7 +58,7 @@ describe('agentd run --tool-dir', () => {
       { toolCalls: [{ id: 'c1', name: 'weather', arguments: '{"city":"Oslo"}' }] },
       { text: 'Clear skies in Oslo.' },
     );
-    const result = await runCli(['run', '--tool-dir', dir, 'What is the weather in Oslo?'], {
+    const result = await runCli(['run', '--local', '--tool-dir', dir, 'What is the weather in Oslo?'], {
       OPENAI_BASE_URL: fake.baseURL,
       OPENAI_API_KEY: 'sk-test',
       AGENTD_DEFAULT_MODEL: 'fake-model',
@@ -76,7 +76,7 @@ describe('agentd run --tool-dir', () => {
   });
 
   it('works with zero set-up on the scripted model', async () => {
-    const result = await runCli(['run', 'hello']);
+    const result = await runCli(['run', '--local', 'hello']);
     expect(result.stdout).toContain('stand-in');
     expect(result.code).toBe(0);
   });
@@ -88,7 +88,7 @@ describe('agentd run --tool-dir', () => {
     const unknown = await runCli(['fly']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'fly'");
-    const missingDir = await runCli(['run', '--tool-dir', join(dir, 'nope'), 'hi']);
+    const missingDir = await runCli(['run', '--local', '--tool-dir', join(dir, 'nope'), 'hi']);
     expect(missingDir.code).toBe(2);
     expect(missingDir.stderr).toContain('cannot read the tool directory');
   });

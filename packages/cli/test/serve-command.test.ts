@@ -45,6 +45,6 @@ describe('agentd serve --role', () => {
     expect(unknown.stderr).toMatch(/^agentd: --role must be all, api or worker \(got 'boss'\)\nusage:/);
     const missing = await runCli(['serve', '--role']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^agentd: Option '--role <value>' argument missing\nusage:/);
+    expect(missing.stderr).toMatch(/^agentd: option '--role <value>' argument missing\n/);
   });
 });

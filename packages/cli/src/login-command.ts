@@ -1,0 +1,56 @@
+import { createInterface } from 'node:readline/promises';
+import { Agentd } from '@agentd/sdk';
+import { writeLogin } from './config-file.js';
+import { DEFAULT_URL, describeError } from './connection.js';
+import type { Output } from './render-events.js';
+
+export interface LoginOptions {
+  url?: string | undefined;
+  key?: string | undefined;
+  env: Record<string, string | undefined>;
+  out: Output;
+  err: Output;
+}
+
+/**
+ * `agentd login`: checks the key against the server (listing its models), then
+ * stores the URL and key in the user's config, readable by the user only.
+ * Without --key the key is read from stdin (a prompt on a terminal), so it
+ * need not appear in the shell's history.
+ */
+export async function login(options: LoginOptions): Promise<number> {
+  const url = options.url ?? options.env.AGENTD_URL ?? DEFAULT_URL;
+  const key = (options.key ?? options.env.AGENTD_API_KEY ?? (await readKey())).trim();
+  if (!key) {
+    options.err.write('agentd: login needs an API key (--key, AGENTD_API_KEY, or typed at the prompt)\n');
+    return 2;
+  }
+  const client = new Agentd({ baseURL: url, apiKey: key, retry: { maxRetries: 0 } });
+  try {
+    await client.models.list();
+  } catch (error) {
+    options.err.write(`agentd: ${describeError(error, url)}\n`);
+    return 1;
+  }
+  const path = writeLogin(options.env, { url: client.baseURL, key });
+  options.out.write(`logged in to ${client.baseURL}; saved to ${path}\n`);
+  return 0;
+}
+
+async function readKey(): Promise<string> {
+  const terminal = process.stdin.isTTY === true;
+  const rl = createInterface({
+    input: process.stdin,
+    output: terminal ? process.stderr : undefined,
+    terminal,
+  });
+  try {
+    if (!terminal) {
+      for await (const line of rl) return line;
+      return '';
+    }
+    return await rl.question('API key: ');
+  } finally {
+    rl.close();
+  }
+}
