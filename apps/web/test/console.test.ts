@@ -89,6 +89,7 @@ describe('the web console', () => {
     await signIn(page, agentd.server.url, agentd.server.adminKey);
     await page.goto(`${agentd.server.url}/console/runs/${run.body.id}`);
     await page.getByRole('heading', { name: 'Run inspector' }).waitFor();
+    await page.locator('.timeline summary', { hasText: 'response.completed' }).waitFor();
     const types = await page.locator('.timeline summary').allTextContents();
     expect(types[0]).toContain('response.created');
     expect(types.at(-1)).toContain('response.completed');
