@@ -1,4 +1,4 @@
-import { type ResponseEvent, type ResponseObject, readSse } from '@agentd/spec';
+import { AgentdError, type ResponseEvent, type ResponseObject, readSse } from '@agentd/spec';
 import { backoffDelay, RETRY_DEFAULTS, sleep } from '../core/backoff.js';
 import { AgentdAPIError, StreamResumeError } from '../core/errors.js';
 
@@ -49,6 +49,7 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
   /** How many times the stream reconnected. */
   reconnects = 0;
   private final: ResponseObject | undefined;
+  private failure: AgentdError | undefined;
   private started = false;
 
   constructor(
@@ -63,6 +64,7 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
   /** The run as it ended; reads (and drops) the events not read yet. */
   async finalResponse(): Promise<ResponseObject> {
     if (!this.started) for await (const _ of this);
+    if (this.failure) throw this.failure;
     if (!this.final) throw new StreamResumeError('The stream ended before its run did');
     return this.final;
   }
@@ -96,8 +98,10 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
             }
             progressed = true;
             failures = 0;
+            if (event.type === 'error')
+              this.failure = new AgentdError('internal', event.code, event.message, { param: event.param });
             yield event;
-            if (this.final || event.type === 'error') return;
+            if (this.final || this.failure) return;
           }
           // Ended without a terminal event: the run may have ended while we were away.
           if (this.responseId !== undefined && !progressed) {
