@@ -59,6 +59,9 @@ export class McpSessions {
       // Another credential's session is as unknown as a closed one.
       if (!session || session.owner !== ownerOf(context.principal)) throw sessionNotFound();
       session.lastSeen = Date.now();
+      // Kept in the order of use: the first entry is the least recently used.
+      this.sessions.delete(id);
+      this.sessions.set(id, session);
       return session.transport.handleRequest(request, { parsedBody: body, authInfo });
     }
     if (request.method !== 'POST' || !isInitializeRequest(body)) {
@@ -98,9 +101,8 @@ export class McpSessions {
   }
 
   private closeLeastRecent(): void {
-    let oldest: [string, Session] | undefined;
-    for (const entry of this.sessions) if (!oldest || entry[1].lastSeen < oldest[1].lastSeen) oldest = entry;
-    if (oldest) this.close(...oldest);
+    const oldest = this.sessions.entries().next();
+    if (!oldest.done) this.close(...oldest.value);
   }
 
   private close(id: string, session: Session): void {
