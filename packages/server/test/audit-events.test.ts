@@ -185,8 +185,13 @@ describe('the audit log records what happens', () => {
     const cancelled = await api.post(`/v1/responses/${created.body.id}/cancel`);
     expect(cancelled.body.status).toBe('cancelled');
     const events = await eventsOf(api, created.body.id);
-    expect(events.map((event) => event.type)).toEqual(['response.created', 'response.cancelled']);
-    expect(events[1]!['response.cancelled']).toMatchObject({ status: 'cancelled' });
+    expect(events.map((event) => event.type)).toEqual([
+      'response.created',
+      'response.cancel_requested',
+      'response.cancelled',
+    ]);
+    expect(events[1]!.actor).toMatchObject({ type: 'api_key', api_key: { id: adminKeyId } });
+    expect(events[2]!['response.cancelled']).toMatchObject({ status: 'cancelled' });
   });
 
   it('records key, secret, tool, network policy and tenant changes, never a secret value', async () => {

@@ -1,6 +1,7 @@
 import { isTerminal } from '@agentd/core';
 import type { ResponseObject } from '@agentd/spec';
 import { z } from '@hono/zod-openapi';
+import { actorOf } from '../audit/audit-event.js';
 import { ItemSchema } from '../conversations/item-schema.js';
 import { AgentdError } from '../errors.js';
 import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
@@ -162,7 +163,14 @@ export function responseRoutes() {
       const key = headers['idempotency-key'];
       const include = body.include ?? [];
       const origin = new URL(c.req.url).origin;
-      const { created, response } = await createResponse(services, tenantId, body, key, origin, principalOf(c));
+      const { created, response } = await createResponse(
+        services,
+        tenantId,
+        body,
+        key,
+        origin,
+        principalOf(c),
+      );
       if (!created) {
         if (response.requestHash !== hashRequest(body)) {
           throw new AgentdError(
@@ -228,8 +236,18 @@ export function responseRoutes() {
       return c.json(withIncludes(stored.snapshot, include), 200) as never;
     })
     .openapi(cancelRoute, async (c) => {
-      const { responses, runs } = c.get('services');
+      const { responses, runs, audit } = c.get('services');
       const stored = await responses.get(tenantOf(c), c.req.valid('param').id);
+      // Who asked: the run's own response.cancelled names its creator, whoever stopped it.
+      if (!isTerminal(stored.snapshot.status)) {
+        await audit.append({
+          tenantId: stored.tenantId,
+          type: 'response.cancel_requested',
+          actor: actorOf(principalOf(c)),
+          resource: { type: 'response', id: stored.id },
+          data: { response_id: stored.id, status: stored.snapshot.status },
+        });
+      }
       return c.json(await runs.cancel(stored), 200) as never;
     })
     .openapi(deleteRoute, async (c) => {
