@@ -92,6 +92,25 @@ function program(): Command {
     );
 
   root
+    .command('chat')
+    .description('talk with an agent: each line a turn, the answer streamed, /stop, approvals asked here')
+    .option('--agent <name>', 'a stored agent (name or id)')
+    .option('--model <name>', 'the model')
+    .option('--instructions <text>', 'the instructions')
+    .option('--out-dir <dir>', 'where images are saved', '.')
+    .action(
+      run(
+        async (
+          options: { agent?: string; model?: string; instructions?: string; outDir?: string },
+          command: Command,
+        ) => {
+          const { chat } = await import('./chat-command.js');
+          return chat({ ...io, ...globals(command), ...options, input: process.stdin });
+        },
+      ),
+    );
+
+  root
     .command('responses')
     .description('runs')
     .command('events')
@@ -104,6 +123,31 @@ function program(): Command {
         const { responseEvents } = await import('./events-command.js');
         return responseEvents({ ...io, ...globals(command), id, ...options });
       }),
+    );
+
+  root
+    .command('log')
+    .description("the server's logs")
+    .command('tail')
+    .description("the server's last log lines (a platform admin's key), redacted as the logs are")
+    .option('--follow', 'keep printing new lines as they are written')
+    .option(
+      '--filter <field=value>',
+      'only lines with request_id=..., tenant=... or level=... (at or above); repeatable',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option('--lines <n>', 'how many of the last lines to show first (default 100, at most 1000)')
+    .option('--json', 'the JSON lines as written')
+    .action(
+      run(
+        async (
+          options: { follow?: boolean; filter?: string[]; lines?: string; json?: boolean },
+          command: Command,
+        ) => {
+          const { logTail } = await import('./log-command.js');
+          return logTail({ ...io, ...globals(command), ...options });
+        },
+      ),
     );
 
   const audit = root.command('audit').description('the audit log');

@@ -10,6 +10,7 @@ import { fileRoutes, isFileLinkRequest } from '../files/file-routes.js';
 import { identityProviderRoutes } from '../identity/identity-provider-routes.js';
 import { tokenRoutes } from '../identity/token-routes.js';
 import { limitRoutes } from '../limits/limit-routes.js';
+import { logRoutes } from '../logging/log-routes.js';
 import { mcpRoutes } from '../mcp/mcp-routes.js';
 import { memoryRoutes } from '../memories/memory-routes.js';
 import { modelRoutes } from '../models/model-routes.js';
@@ -81,6 +82,7 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   app.route('/', safetyPolicyRoutes());
   app.route('/', policyRoutes());
   app.route('/', auditRoutes());
+  app.route('/', logRoutes());
   app.route('/', modelRoutes());
   app.route('/', moderationRoutes());
   app.route('/', chatCompletionRoutes());

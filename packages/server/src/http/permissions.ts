@@ -32,7 +32,8 @@ export type Permission =
   | 'usage:read'
   | 'audit:read'
   | 'identity_provider:read'
-  | 'identity_provider:write';
+  | 'identity_provider:write'
+  | 'logs:read';
 
 const MEMBER: Permission[] = [
   'self:read',
@@ -71,7 +72,14 @@ const ADMIN: Permission[] = [
 const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   member: new Set(MEMBER),
   admin: new Set(ADMIN),
-  platform_admin: new Set<Permission>([...ADMIN, 'tenants:write', 'network_policy:write', 'limits:write']),
+  // logs:read: the server's logs cover every tenant, so only the platform's admins read them.
+  platform_admin: new Set<Permission>([
+    ...ADMIN,
+    'tenants:write',
+    'network_policy:write',
+    'limits:write',
+    'logs:read',
+  ]),
 };
 
 /** Roles ordered by what they may do; a key can only create keys of its own rank or below. */

@@ -1,5 +1,6 @@
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { type DestinationStream, type Logger, pino } from 'pino';
+import { attachLogTail, LogTail } from './log-tail.js';
 
 /** Paths that could hold a secret. Nothing logs them on purpose; this is the safety net. */
 const REDACT = [
@@ -30,10 +31,16 @@ function traceIds(): { trace_id?: string; span_id?: string } {
 /**
  * Structured JSON logs, one object per line, on stdout unless another
  * destination is given. A line written while a span is active (tracing on)
- * carries `trace_id` and `span_id`.
+ * carries `trace_id` and `span_id`. The last lines are kept for `logTailOf`.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino(
+  // The lines also feed a ring buffer (GET /v1/logs/tail), after redaction: the tail shows what the logs hold.
+  const tail = new LogTail();
+  const streams = pino.multistream([
+    { level: 'trace', stream: destination ?? pino.destination(1) },
+    { level: 'trace', stream: { write: (line: string) => tail.push(line) } },
+  ]);
+  const logger = pino(
     {
       level,
       base: { service: 'agentd' },
@@ -42,6 +49,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       formatters: { level: (label) => ({ level: label }) },
       mixin: traceIds,
     },
-    destination,
+    streams,
   );
+  attachLogTail(logger, tail);
+  return logger;
 }
