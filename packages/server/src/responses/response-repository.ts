@@ -14,7 +14,7 @@ import type { AuditLog, ChainHead } from '../audit/audit-log.js';
 import { tenantsOf } from '../audit/audit-log.js';
 import { auditEventsOfCreate, auditEventsOfRun, hasAuditedEvents } from '../audit/run-audit-events.js';
 import { AgentdError, notFound } from '../errors.js';
-import type { Database, Queryable } from '../storage/database.js';
+import type { Database } from '../storage/database.js';
 import { GroupCommit } from '../storage/group-commit.js';
 import { toListPage } from '../storage/pagination.js';
 import {
