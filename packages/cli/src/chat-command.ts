@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { Agent, type ApprovalAnswer } from '@agentd/sdk';
 import type { ApprovalRequestItem } from '@agentd/spec';
 import { connect, describeError } from './connection.js';
-import { saveImage } from './remote-run.js';
+import { saveImage, toolNames } from './remote-run.js';
 import { createEventRenderer, type Output } from './render-events.js';
 import { createStyle } from './style.js';
 
@@ -10,6 +10,8 @@ export interface ChatOptions {
   url?: string | undefined;
   key?: string | undefined;
   agent?: string | undefined;
+  /** The server's tools to offer, comma separated. */
+  tools?: string | undefined;
   model?: string | undefined;
   instructions?: string | undefined;
   outDir?: string | undefined;
@@ -41,6 +43,7 @@ export async function chat(options: ChatOptions): Promise<number> {
   let answerApproval: ((line: string) => void) | undefined;
   const agent = new Agent({
     client,
+    tools: toolNames(options.tools),
     ...(options.agent ? { agent: options.agent } : {}),
     ...(options.model ? { model: options.model } : {}),
     ...(options.instructions ? { instructions: options.instructions } : {}),

@@ -69,6 +69,10 @@ function program(): Command {
     )
     .option('--model <name>', 'the model')
     .option('--instructions <text>', 'the instructions')
+    .option(
+      '--tools <names>',
+      "the server's tools to offer, comma separated (e.g. code_interpreter,web_search)",
+    )
     .option('--out-dir <dir>', 'where images the run makes are saved', '.')
     .option('--json', 'print the final response as JSON, nothing else')
     .option('--local', 'run on a throwaway embedded server (in memory) instead of a running one')
@@ -97,17 +101,16 @@ function program(): Command {
     .option('--agent <name>', 'a stored agent (name or id)')
     .option('--model <name>', 'the model')
     .option('--instructions <text>', 'the instructions')
+    .option(
+      '--tools <names>',
+      "the server's tools to offer, comma separated (e.g. code_interpreter,web_search)",
+    )
     .option('--out-dir <dir>', 'where images are saved', '.')
     .action(
-      run(
-        async (
-          options: { agent?: string; model?: string; instructions?: string; outDir?: string },
-          command: Command,
-        ) => {
-          const { chat } = await import('./chat-command.js');
-          return chat({ ...io, ...globals(command), ...options, input: process.stdin });
-        },
-      ),
+      run(async (options: ChatFlags, command: Command) => {
+        const { chat } = await import('./chat-command.js');
+        return chat({ ...io, ...globals(command), ...options, input: process.stdin });
+      }),
     );
 
   root
@@ -174,7 +177,16 @@ function program(): Command {
   return root;
 }
 
+interface ChatFlags {
+  agent?: string;
+  model?: string;
+  instructions?: string;
+  tools?: string;
+  outDir?: string;
+}
+
 interface RunFlags {
+  tools?: string;
   agent?: string;
   toolDir?: string;
   model?: string;

@@ -11,6 +11,8 @@ export interface RemoteRunOptions {
   url?: string | undefined;
   key?: string | undefined;
   agent?: string | undefined;
+  /** The server's tools to offer, comma separated. */
+  tools?: string | undefined;
   toolDir?: string | undefined;
   model?: string | undefined;
   instructions?: string | undefined;
@@ -45,7 +47,7 @@ export async function remoteRun(options: RemoteRunOptions): Promise<number> {
   }
   const agent = new Agent({
     client,
-    tools,
+    tools: [...tools, ...toolNames(options.tools)],
     ...(options.agent ? { agent: options.agent } : {}),
     ...(options.model ? { model: options.model } : {}),
     ...(options.instructions ? { instructions: options.instructions } : {}),
@@ -96,4 +98,12 @@ export async function saveImage(client: Agentd, fileId: string, dir: string): Pr
   const path = join(dir, `${fileId}.${extension}`);
   await writeFile(path, new Uint8Array(await response.arrayBuffer()));
   return path;
+}
+
+/** `--tools a,b`: names of the server's tools. */
+export function toolNames(list: string | undefined): string[] {
+  return (list ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
 }
