@@ -174,6 +174,19 @@ function program(): Command {
   });
 
   addResourceCommands(root, io, run);
+  root
+    .command('completion')
+    .description('print a shell completion script: source <(agentd completion bash), or zsh')
+    .argument('[shell]', 'bash or zsh', 'bash')
+    .action(
+      run(async (shell: string) => {
+        if (shell !== 'bash' && shell !== 'zsh')
+          throw new UsageError(`completion knows bash and zsh (got '${shell}')`);
+        const { completionScript } = await import('./completion.js');
+        process.stdout.write(completionScript(root, shell));
+        return 0;
+      }),
+    );
   return root;
 }
 
