@@ -1250,6 +1250,16 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
         return [read];
       },
     },
+    {
+      // The server's logs cover every tenant: a tenant's admin may not read them (platform admins only).
+      route: 'GET /v1/logs/tail',
+      run: async () => {
+        const tail = await b.get('/v1/logs/tail');
+        expect(tail.status).toBe(403);
+        expect(tail.body.error.code).toBe('permission_denied');
+        return [tail];
+      },
+    },
   ];
 
   it('covers every documented /v1 route without an {id}', async () => {
