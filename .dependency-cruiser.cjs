@@ -79,7 +79,7 @@ const packages = {
     why: 'the client runs in Node and in browsers and reaches the server only over HTTP: it imports the contracts, never an implementation',
   },
   cli: {
-    imports: ['spec'],
+    imports: ['spec', 'sdk'],
     why: 'the CLI reaches a server only through the SDK or by starting one as a process',
   },
 };
@@ -133,6 +133,10 @@ const known = [
   // it will reach a server through the SDK or by starting one as a process.
   violation('packages/cli/src/run-command.ts', 'packages/server/src/index.ts'),
   violation('packages/cli/src/run-command.ts', 'packages/tools-gateway/src/index.ts'),
+  // ...and loads and validates tool directories (`run --tool-dir`, `tools validate`)
+  // with the gateway's manifest loader, which belongs in spec.
+  violation('packages/cli/src/local-tools.ts', 'packages/tools-gateway/src/index.ts'),
+  violation('packages/cli/src/resource-commands.ts', 'packages/tools-gateway/src/index.ts'),
   violation('packages/cli/src/main.ts', 'packages/server/src/main.ts'),
   // Issue 17 item 4: tools/files imports tool-web for two helpers
   // (htmlToMarkdown, wrapUntrusted).
