@@ -141,6 +141,25 @@ describe('PyodideSandbox', () => {
     expect((await sandbox.run({ code: 'kept', sessionId: 'state' })).result).toBe("'yes'");
   });
 
+  it('keeps a cancel that comes before the worker starts the cell: KeyboardInterrupt, the session kept', async () => {
+    await sandbox.run({ code: 'early = "kept"', sessionId: 'early-cancel' });
+    const controller = new AbortController();
+    const running = sandbox.run({
+      code: 'while True: pass',
+      sessionId: 'early-cancel',
+      signal: controller.signal,
+    });
+    // Accepted, not yet running in the worker: the cancel must still reach the cell.
+    controller.abort();
+    const result = await running;
+    expect(result).toMatchObject({
+      status: 'cancelled',
+      sessionLost: false,
+      error: { type: 'KeyboardInterrupt' },
+    });
+    expect((await sandbox.run({ code: 'early', sessionId: 'early-cancel' })).result).toBe("'kept'");
+  });
+
   it('terminates a timed-out worker and replaces it, while another session carries on', async () => {
     await sandbox.run({ code: 'survivor = 41', sessionId: 'bystander' });
     await sandbox.run({ code: 'doomed = 1', sessionId: 'looper' });

@@ -167,6 +167,8 @@ export class PyodideWorkerRunner implements PooledRunner {
       request.signal?.addEventListener('abort', onAbort, { once: true });
       if (!this.#alive) return onExit();
       const message: RunMessage = { type: 'run', id, code: request.code, files: request.files };
+      // Cleared here, before the post, so that a cancel arriving at any moment after it is kept.
+      Atomics.store(this.#interrupt, 0, 0);
       worker.postMessage(message);
       if (request.signal?.aborted) onAbort();
     });

@@ -116,6 +116,9 @@ def _agentd_boot(runner_source, lockdown_source, max_repr):
     def run(code):
         try:
             outcome = run_cell(code, namespace, max_repr)
+        except KeyboardInterrupt:  # a cancel that came before the cell's own code ran
+            error = {"type": "KeyboardInterrupt", "message": "", "traceback": "KeyboardInterrupt\\n"}
+            outcome = {"result": None, "error": error}
         finally:
             for stream in (sys.stdout, sys.stderr, *streams):
                 try:
@@ -281,7 +284,8 @@ function disablePyodideHostAccess(pyodide, Module) {
  */
 function runCell(runtime, message) {
   const { FS, guards } = runtime;
-  Atomics.store(new Int32Array(config.interrupt), 0, 0);
+  // The host clears the interrupt before it posts the cell: clearing it here would lose a
+  // cancel that came between the post and this line (the cell would then run on).
   runtime.stdout.take();
   runtime.stderr.take();
   guards.writeInputs(message.files, DATA_DIR);
