@@ -22,6 +22,8 @@ interface Fixtures {
   fileBatch: { store: string; id: string };
   memories: string[];
   response: string;
+  policies: string[];
+  policy: string;
 }
 
 /**
@@ -125,6 +127,34 @@ const CASES: ListCase[] = [
     },
   },
 ];
+
+// The audit log and policies (created last, so no policy stands in the way of the fixtures above).
+CASES.push(
+  { route: '/v1/policies', path: () => '/v1/policies', expectAll: exactly((f) => f.policies) },
+  {
+    route: '/v1/policies/{id}/versions',
+    path: (f) => `/v1/policies/${f.policy}/versions`,
+    cursor: (row) => String(row.version),
+    expectAll: exactly(() => ['1', '2', '3']),
+  },
+  {
+    // Every change this test made is there, in the order it was made, the chain without a gap.
+    route: '/v1/audit_events',
+    path: () => '/v1/audit_events',
+    expectAll: (_cursors, f, rows) => {
+      const sequences = rows.map((row) => (row.chain as { sequence: number }).sequence);
+      expect(sequences).toEqual(sequences.map((_, index) => sequences[0]! + index));
+      const policyEvents = rows
+        .filter((row) => String(row.type).startsWith('policy.'))
+        .map((row) => [row.type, (row.resource as { id: string }).id]);
+      expect(policyEvents).toEqual([
+        ...f.policies.map((id) => ['policy.created', id]),
+        ['policy.updated', f.policy],
+        ['policy.updated', f.policy],
+      ]);
+    },
+  },
+);
 
 const withQuery = (path: string, query: string) => `${path}${path.includes('?') ? '&' : '?'}${query}`;
 const cursorOf = (c: ListCase, row: Row) => (c.cursor ? c.cursor(row) : String(row.id));
@@ -244,6 +274,17 @@ describe.each(BACKENDS)('cursor pagination of every list on %s', (backend) => {
     });
     expect(response.status).toBe('completed');
     f.response = String(response.id);
+
+    const forbid = (tool: string) =>
+      `forbid (principal, action == Agentd::Action::"call_tool", resource == Agentd::Tool::"${tool}");`;
+    f.policies = [];
+    for (const n of three)
+      f.policies.push(
+        String((await post('/v1/policies', { name: `pager-${n}`, policy: forbid(`none_${n}`) })).id),
+      );
+    f.policy = f.policies[0]!;
+    for (const n of [2, 3])
+      await post(`/v1/policies/${f.policy}`, { name: 'pager-1', policy: forbid(`v${n}`) });
   });
   afterAll(async () => {
     await server?.close();
