@@ -30,7 +30,10 @@ export function problemsWith(answer: Answer, expectation: Expectation): string[]
   } else if (ok && answer.contentType.includes('application/json') && !parses(answer.text)) {
     problems.push('a 2xx answer that is not JSON');
   }
-  if (ok && answer.contentType.includes('text/event-stream') && !endsWithTerminalEvent(answer.text)) {
+  const stream = ok && answer.contentType.includes('text/event-stream') && !answer.endless;
+  if (stream && answer.logLines) {
+    if (!dataLines(answer.text).every(parses)) problems.push('a log line streamed that is not JSON');
+  } else if (stream && !endsWithTerminalEvent(answer.text)) {
     problems.push(`a stream that stopped without a terminal event: ...${answer.text.slice(-200)}`);
   }
   if (expectation.secretMarker && answer.text.includes(expectation.secretMarker))
@@ -68,11 +71,7 @@ function errorBodyProblems(answer: Answer, mutation: Mutation | undefined): stri
 
 /** Whether a server-sent event stream ends as a finished run's does: a terminal event, or `[DONE]`. */
 function endsWithTerminalEvent(text: string): boolean {
-  const data = text
-    .split('\n')
-    .filter((line) => line.startsWith('data:'))
-    .map((line) => line.slice(5).trim());
-  const last = data.at(-1);
+  const last = dataLines(text).at(-1);
   if (last === undefined) return false;
   if (last === '[DONE]') return true;
   try {
@@ -81,6 +80,14 @@ function endsWithTerminalEvent(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The data of each server-sent event. */
+function dataLines(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('data:'))
+    .map((line) => line.slice(5).trim());
 }
 
 function parses(text: string): boolean {

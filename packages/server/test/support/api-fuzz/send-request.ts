@@ -10,6 +10,24 @@ export interface Answer {
   ms: number;
   /** Set when there was no complete answer: the time bound passed, or the connection failed. */
   failure?: string;
+  /** A stream that never ends by design: judged by its status and headers, its body left unread. */
+  endless?: boolean;
+  /** A stream of log lines (one JSON line an event), which ends without a run's terminal event. */
+  logLines?: boolean;
+}
+
+/** Whether the operation streams the server's log lines rather than a run's events. */
+function isLogTail(operation: Operation): boolean {
+  return operation.method.toLowerCase() === 'get' && operation.path === '/v1/logs/tail';
+}
+
+/**
+ * Whether the request asks for a stream that follows forever: the log tail
+ * with `follow=true` sends each new line until the client goes, so there is
+ * no whole answer to wait for.
+ */
+export function followsForever(operation: Operation, request: FuzzRequest): boolean {
+  return isLogTail(operation) && request.query.follow === 'true';
 }
 
 /**
@@ -72,12 +90,25 @@ export async function sendRequest(
       ...(body !== undefined ? { body } : {}),
       signal: AbortSignal.timeout(timeoutMs),
     });
+    const contentType = response.headers.get('content-type') ?? '';
+    if (response.ok && contentType.includes('text/event-stream') && followsForever(operation, request)) {
+      await response.body?.cancel();
+      return {
+        status: response.status,
+        contentType,
+        text: '',
+        ms: performance.now() - started,
+        endless: true,
+      };
+    }
     const text = await response.text();
+    const ms = performance.now() - started;
     return {
       status: response.status,
-      contentType: response.headers.get('content-type') ?? '',
+      contentType,
       text,
-      ms: performance.now() - started,
+      ms,
+      ...(isLogTail(operation) ? { logLines: true } : {}),
     };
   } catch (error) {
     const ms = performance.now() - started;
