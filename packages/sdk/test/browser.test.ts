@@ -84,7 +84,9 @@ describe('the SDK in a browser (Chromium)', () => {
     const address = origin.address() as { port: number };
     await page.goto(`http://127.0.0.1:${address.port}/`);
     const result = await page.evaluate(async (apiKey) => {
-      // Resolved by the page's import map, not by Vite: a bare import() through Function.
+      // Resolved by the page's import map, not by Vite: a bare import() through Function. It runs in the
+      // test's own Chromium page, on two constant module names; nothing a model or user sent is in it.
+      // ast-grep-ignore: dynamic-code-execution
       const importer = new Function('name', 'return import(name)') as (name: string) => Promise<unknown>;
       const { Agent, Agentd, tool } = (await importer('@agentd/sdk')) as typeof import('@agentd/sdk');
       const { z } = (await importer('zod')) as typeof import('zod');
