@@ -87,6 +87,7 @@ export type {
   SafetySurface,
   SafetyVerdict,
 } from './safety.js';
+export { encloseAsData, unwrapData } from './spotlight.js';
 export {
   createSseParser,
   type ReadSseOptions,

@@ -1,4 +1,11 @@
-import type { LanguageModel, ModelMessage, ModelRequest, ModelStreamPart, ModelToolCall } from '@agentd/spec';
+import {
+  type LanguageModel,
+  type ModelMessage,
+  type ModelRequest,
+  type ModelStreamPart,
+  type ModelToolCall,
+  unwrapData,
+} from '@agentd/spec';
 import { CALL_EXAMPLE, callCommand } from './call-command.js';
 import { formatAnswer } from './schema-instance.js';
 
@@ -30,7 +37,8 @@ const STAND_IN_NOTICE =
 /**
  * The model that runs when none is configured. Deterministic: the same
  * messages give the same stream. It drives tools from plain requests through
- * its rules and reports tool results back verbatim.
+ * its rules and reports tool results back verbatim (a result marked as data
+ * in the prompt is reported without its markers).
  */
 export function createScriptedModel(
   rules: readonly ScriptedRule[] = [],
@@ -140,7 +148,10 @@ function trailingToolResults(messages: ModelMessage[]): { name: string; content:
   for (let i = messages.length - 1; i >= 0; i--) {
     const message = messages[i];
     if (message?.role !== 'tool') break;
-    results.unshift({ name: names.get(message.toolCallId) ?? 'the tool', content: message.content });
+    results.unshift({
+      name: names.get(message.toolCallId) ?? 'the tool',
+      content: unwrapData(message.content),
+    });
   }
   return results;
 }
