@@ -1,3 +1,4 @@
+import { toStorableValue } from '@agentd/core';
 import { newId } from '../ids.js';
 import type { Database, Queryable } from '../storage/database.js';
 import { type BrokenLink, ChainWalker, GENESIS_HASH, linkHash } from './audit-chain.js';
@@ -183,6 +184,11 @@ function toRow(record: AuditRecord) {
   };
 }
 
+/**
+ * The value as the database will give it back: plain JSON, with NUL and
+ * unpaired surrogates replaced as every stored text is (they would also
+ * leave the event without a canonical form to hash).
+ */
 function plainJson<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+  return toStorableValue(JSON.parse(JSON.stringify(value)) as T);
 }
