@@ -121,4 +121,18 @@ describe.each(BACKENDS)('the audit chain on %s', (backend) => {
       events_verified: 21,
     });
   });
+
+  it('records and verifies a change whose text holds NUL and a lone surrogate', async () => {
+    const { api } = await tenantWithChain(`unstorable-${backend}`, 0);
+    const created = await api.post('/v1/agents', { name: 'nul-agent', instructions: 'a\u0000b\udc00' });
+    expect(created.status).toBe(200);
+    expect(created.body.instructions).toBe('a\uFFFDb\uFFFD');
+    const page = await api.get('/v1/audit_events?order=asc&limit=100');
+    const event = page.body.data.at(-1);
+    expect(event[event.type].changes.instructions).toBe('a\uFFFDb\uFFFD');
+    expect((await api.get('/v1/audit_events/verify')).body).toMatchObject({
+      valid: true,
+      events_verified: 2,
+    });
+  });
 });
