@@ -143,6 +143,10 @@ export async function runLoop(input: RunLoopInput): Promise<ResponseObject> {
       for (const call of approvalCalls) {
         requestApproval(call.call, input, emit, () => response.output.length, now());
       }
+      // The turn is stored before any tool runs: a worker that dies mid-call leaves the calls
+      // in the log, so the run resumes from them (not by asking the model again, which could
+      // ask for other calls while the first ones' effects stand).
+      if (serverCalls.length > 0) await input.sink.flush();
       const outputs = await executeToolCalls(
         serverCalls,
         executionOptions(input, toolsByName, emit, () => response.output.length),

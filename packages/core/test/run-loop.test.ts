@@ -1,6 +1,6 @@
-import type { LanguageModel } from '@agentd/spec';
+import type { LanguageModel, ResponseEventBody } from '@agentd/spec';
 import { describe, expect, it } from 'vitest';
-import { applyEvent, type RunTool, runLoop, transition } from '../src/index.js';
+import { applyEvent, type RunEventSink, type RunTool, runLoop, transition } from '../src/index.js';
 import { memorySink, queued } from './support/run-fixtures.js';
 import { calls, type ScriptedTurn, scriptedModel, text } from './support/scripted-model.js';
 
@@ -82,6 +82,36 @@ describe('runLoop', () => {
     const final = await runLoop({ ...baseInput(model, [addTool]), sink });
     const replayed = events.reduce(applyEvent, queued());
     expect(replayed).toEqual(final);
+  });
+
+  it('stores the turn that asks for a tool before the tool runs (a worker that dies mid-call leaves it in the log)', async () => {
+    const { model } = scriptedModel([
+      calls({ id: 'c1', name: 'add', arguments: '{"a":1,"b":2}' }),
+      text('It is 3'),
+    ]);
+    const appended: ResponseEventBody[] = [];
+    let stored: ResponseEventBody[] = [];
+    const sink: RunEventSink = {
+      append: (event) => void appended.push(event),
+      flush: async () => {
+        stored = [...appended];
+      },
+    };
+    let storedWhenRun: ResponseEventBody[] = [];
+    const tool: RunTool = {
+      ...addTool,
+      execute: async (args, context) => {
+        storedWhenRun = stored;
+        return addTool.execute?.(args, context) ?? '';
+      },
+    };
+    await runLoop({ ...baseInput(model, [tool]), sink });
+    expect(storedWhenRun).toContainEqual(
+      expect.objectContaining({
+        type: 'response.output_item.done',
+        item: expect.objectContaining({ type: 'function_call', call_id: 'c1' }),
+      }),
+    );
   });
 
   it('runs tools, feeds results back, and runs parallel calls together', async () => {
