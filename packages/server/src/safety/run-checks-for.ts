@@ -62,11 +62,6 @@ export function runChecksFor(
 }
 
 /**
- * The classifier's thresholds on a surface. Where it may only flag and no
- * judge would read its unsure band, it flags what it would have blocked:
- * a flag is then a finding worth the log, not one in three ordinary prompts.
- */
-/**
  * A check on what a run asks to remember (the `memory` surface): the text to
  * store (redacted where the rules redact), or a refusal the model reads.
  * Undefined when the setting is off or the surface has no phase.
@@ -96,6 +91,11 @@ export function memoryCheckFor(
   };
 }
 
+/**
+ * The classifier's thresholds on a surface. Where it may only flag and no
+ * judge would read its unsure band, it flags what it would have blocked:
+ * a flag is then a finding worth the log, not one in three ordinary prompts.
+ */
 function thresholds(setting: ResolvedSafety, surface: ResolvedSurface, model: LinearModel, judged: boolean) {
   const flag = setting.classifier.flag ?? model.thresholds.flag;
   const block = setting.classifier.block ?? model.thresholds.block;
