@@ -130,10 +130,12 @@ export class RedisRunEventBus implements RunEventBus {
     if (events.length === 0) return;
     const key = this.key(runId);
     const multi = this.commands.multi();
-    for (const event of events) {
-      multi.xadd(key, 'MAXLEN', '~', this.maxLen, `${event.sequence_number}-0`, 'e', JSON.stringify(event));
-    }
-    multi.publish(key, JSON.stringify(events));
+    // Each event is serialized once: for its stream entry and, joined, for the live message.
+    const json = events.map((event) => JSON.stringify(event));
+    events.forEach((event, i) => {
+      multi.xadd(key, 'MAXLEN', '~', this.maxLen, `${event.sequence_number}-0`, 'e', json[i] as string);
+    });
+    multi.publish(key, `[${json.join(',')}]`);
     if (events.some(isTerminalEvent)) multi.expire(key, this.endedTtlSeconds);
     const results = await multi.exec();
     if (!results) throw new Error('The run event batch was not applied (transaction aborted)');
