@@ -60,26 +60,37 @@ export class Budgets {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** The tenant's or user's spent budget for this period, if one is. */
-  async spent(tenantId: string, userId?: string): Promise<SpentBudget | undefined> {
-    const limits = await this.limits.limitsFor(tenantId);
-    return this.periodSpent(limits, tenantId, userId);
-  }
-
-  /** The tenant's token budget as rate-limit headers report it, when it has one. */
-  async tokenWindow(
+  /**
+   * A model request's admission: the tenant's token budget as rate-limit
+   * headers report it (when it has one) and the tenant's or user's spent
+   * budget for this period (if one is), from one sum of the period's usage.
+   */
+  async admission(
     tenantId: string,
-  ): Promise<{ limit: number; remaining: number; resetMs: number } | undefined> {
+    userId?: string,
+  ): Promise<{ tokens?: { limit: number; remaining: number; resetMs: number }; spent?: SpentBudget }> {
     const limits = await this.limits.limitsFor(tenantId);
-    const tokens = limits.budgets.tenant?.tokens;
-    if (tokens === undefined) return undefined;
+    const { tenant: tenantBudget, user: userBudget, period } = limits.budgets;
+    const userBudgetApplies = userId !== undefined && userBudget !== undefined;
+    if (tenantBudget === undefined && !userBudgetApplies) return {};
     const now = this.now();
-    const { start, end } = periodOf(limits.budgets.period, now);
-    const { tenant } = await this.usage.spentSince(tenantId, start);
+    const { start, end } = periodOf(period, now);
+    const used = await this.usage.spentSince(tenantId, start, userId);
+    const spent =
+      overrun('tenant', tenantBudget, used.tenant, period, end) ??
+      (userBudgetApplies ? overrun('user', userBudget, used.user, period, end) : undefined);
+    const limit = tenantBudget?.tokens;
     return {
-      limit: tokens,
-      remaining: Math.max(0, tokens - tenant.tokens),
-      resetMs: end.getTime() - now.getTime(),
+      ...(limit === undefined
+        ? {}
+        : {
+            tokens: {
+              limit,
+              remaining: Math.max(0, limit - used.tenant.tokens),
+              resetMs: end.getTime() - now.getTime(),
+            },
+          }),
+      ...(spent ? { spent } : {}),
     };
   }
 

@@ -62,9 +62,8 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
       );
     }
     if (c.req.method === 'POST' && MODEL_ROUTES.has(c.req.path)) {
-      const tokens = await services.budgets.tokenWindow(principal.tenantId);
+      const { tokens, spent } = await services.budgets.admission(principal.tenantId, principal.userId);
       if (tokens) setLimitHeaders(c, 'tokens', tokens);
-      const spent = await services.budgets.spent(principal.tenantId, principal.userId);
       if (spent) {
         if (spent.resetsAt) setRetryAfter(c, spent.resetsAt.getTime() - Date.now());
         throw new AgentdError(
