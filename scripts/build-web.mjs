@@ -14,7 +14,7 @@ const web = join(root, 'apps/web');
 const dist = join(web, 'dist');
 const stamp = join(dist, '.build-hash');
 
-/** What the build reads: the app's sources and settings, the lock file, and the wire types it imports. */
+/** What the build reads: the app's sources and settings, the lock file, the wire types and the SDK it imports. */
 const INPUTS = [
   join(web, 'src'),
   join(web, 'index.html'),
@@ -23,6 +23,7 @@ const INPUTS = [
   join(web, 'package.json'),
   join(root, 'package-lock.json'),
   join(root, 'packages/spec/src'),
+  join(root, 'packages/sdk/src'),
 ];
 
 function files(path) {
