@@ -176,6 +176,23 @@ describe('the tools gateway over HTTP', () => {
     ]);
   });
 
+  it("shows each tool's circuit: open after repeated failures", async () => {
+    const created = await api.post('/v1/tools', {
+      ...httpTool('down_weather', 'weather'),
+      adapter: { type: 'http', url: 'http://127.0.0.1:9/down' },
+    });
+    expect(created.body.tools).toEqual([
+      { name: 'down_weather', description: 'The down_weather tool', circuit: 'closed' },
+    ]);
+    const calls = [1, 2, 3].map((n) => ({ id: `d${n}`, name: 'down_weather', arguments: '{"city":"Oslo"}' }));
+    fake.enqueue({ toolCalls: calls }, { text: 'The weather service is down.' });
+    const response = await api.post('/v1/responses', { input: 'Oslo?', tools: ['down_weather'] });
+    expect(response.body.status).toBe('completed');
+    const fetched = await api.get(`/v1/tools/${created.body.id}`);
+    expect(fetched.body.tools[0].circuit).toBe('open');
+    await api.delete(`/v1/tools/${created.body.id}`);
+  });
+
   it('asks for approval, and runs or refuses the call as the client answers', async () => {
     await api.post('/v1/tools', { ...httpTool('wire_money', 'wire'), requires_approval: true });
     const before = upstream.calls.filter((call) => call.path === '/wire').length;

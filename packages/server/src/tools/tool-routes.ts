@@ -25,7 +25,16 @@ const ToolSchema = z
     name: z.string(),
     source: z.enum(['api', 'dir', 'builtin']),
     manifest: z.record(z.string(), z.unknown()),
-    tools: z.array(z.object({ name: z.string(), description: z.string().nullable() })),
+    tools: z.array(
+      z.object({
+        name: z.string(),
+        description: z.string().nullable(),
+        circuit: z.enum(['closed', 'open', 'half-open']).openapi({
+          description:
+            "The tool's circuit breaker in the answering process: `open` after repeated failures (calls skipped for a cool-down), `half-open` while one trial call may go through.",
+        }),
+      }),
+    ),
     health: z.enum(['healthy', 'unavailable']),
     created_at: z.number().int().nullable(),
     updated_at: z.number().int().nullable(),

@@ -48,7 +48,8 @@ export interface ToolSummary {
   name: string;
   source: 'api' | 'dir' | 'builtin';
   manifest: ToolManifest;
-  tools: { name: string; description: string | null }[];
+  /** Each tool with its circuit breaker's state in this process (open: skipped after repeated failures). */
+  tools: { name: string; description: string | null; circuit: 'closed' | 'open' | 'half-open' }[];
   health: 'healthy' | 'unavailable';
 }
 
@@ -195,7 +196,11 @@ export class ToolService {
       name: source.manifest.name,
       source: source.origin,
       manifest: source.manifest,
-      tools: source.tools.map((tool) => ({ name: tool.name, description: tool.description ?? null })),
+      tools: source.tools.map((tool) => ({
+        name: tool.name,
+        description: tool.description ?? null,
+        circuit: tool.breaker.state,
+      })),
       health: source.adapter.health(),
     }));
   }
