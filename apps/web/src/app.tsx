@@ -1,7 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
-import { agents as agentsApi, conversations as conversationsApi } from './api/client.js';
 import { isSignedIn, signOut } from './api/credentials.js';
-import { setUnauthorizedHandler } from './api/http.js';
+import { agentd, setUnauthorizedHandler } from './api/sdk.js';
 import type { Agent, Conversation } from './api/types.js';
 import { ChatPage } from './chat/chat-page.js';
 import { ConversationList } from './chat/conversation-list.js';
@@ -54,16 +53,16 @@ function Shell({
   const [conversations, setConversations] = useState<Conversation[]>([]);
   const [menuOpen, setMenuOpen] = useState(false);
   const refresh = useCallback(() => {
-    conversationsApi
-      .list()
+    agentd()
+      .conversations.list({ limit: 100 })
       .then((page) => setConversations(page.data))
       .catch(() => undefined);
   }, []);
   useEffect(() => {
     refresh();
-    agentsApi
-      .list()
-      .then((page) => setAgents(page.data))
+    agentd()
+      .agents.list({ limit: 100, order: 'asc' })
+      .then((page) => setAgents(page.data as unknown as Agent[]))
       .catch(() => undefined);
   }, [refresh]);
   const go = (to: string) => {
@@ -95,14 +94,14 @@ function Shell({
           currentId={currentId}
           onOpen={(id) => go(`/c/${id}`)}
           onRename={(conversation, title) => {
-            conversationsApi
-              .update(conversation.id, { ...conversation.metadata, title })
+            agentd()
+              .conversations.update(conversation.id, { metadata: { ...conversation.metadata, title } })
               .then(refresh)
               .catch(() => undefined);
           }}
           onDelete={(conversation) => {
-            conversationsApi
-              .remove(conversation.id)
+            agentd()
+              .conversations.del(conversation.id)
               .then(() => {
                 refresh();
                 if (conversation.id === currentId) navigate('/');

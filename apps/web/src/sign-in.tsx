@@ -1,7 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
-import { agents } from './api/client.js';
 import { SignInError, signIn, signOut } from './api/credentials.js';
-import { ApiError } from './api/http.js';
+import { statusOf } from './api/errors.js';
+import { agentd } from './api/sdk.js';
 
 /** Sign-in with an API key, checked against the API before it is kept (for this tab only). */
 export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
@@ -15,12 +15,12 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
     setError(null);
     try {
       await signIn(key);
-      await agents.list();
+      await agentd().agents.list({ limit: 1 });
       onSignedIn();
     } catch (failure) {
       signOut();
       setError(
-        (failure instanceof ApiError || failure instanceof SignInError) && failure.status === 401
+        (failure instanceof SignInError ? failure.status : statusOf(failure)) === 401
           ? 'That key was not accepted.'
           : failure instanceof Error
             ? failure.message

@@ -1,4 +1,4 @@
-// The wire types, from agentd's contracts package (types only: nothing of it is bundled).
+// The wire types, from agentd's contracts package and the SDK (types only: nothing of it is bundled).
 export type {
   ApprovalRequestItem,
   CodeInterpreterCallItem,
@@ -6,6 +6,7 @@ export type {
   FunctionCallItem,
   FunctionCallOutputItem,
   Item,
+  ListPage,
   MessageItem,
   OutputItem,
   OutputTextPart,
@@ -13,17 +14,16 @@ export type {
   ResponseEvent,
   ResponseObject,
   ResponseStatus,
+  Role,
   WebSearchCallItem,
 } from '@agentd/spec';
 
-export interface Page<T> {
-  object: 'list';
-  data: T[];
-  first_id: string | null;
-  last_id: string | null;
-  has_more: boolean;
-}
+import type { ApiKey as SdkApiKey, ToolReference } from '@agentd/sdk';
+import type { Role } from '@agentd/spec';
 
+export type { Conversation, CreatedApiKey, FileObject, ToolReference, VectorStore } from '@agentd/sdk';
+
+/** A stored agent (the SDK's `Agent` name is its client-side agent class). */
 export interface Agent {
   id: string;
   object: 'agent';
@@ -32,40 +32,16 @@ export interface Agent {
   description: string | null;
   instructions: string | null;
   model: string | null;
-  tools: unknown[];
+  tools: ToolReference[];
+  tool_choice?: unknown;
+  max_steps?: number;
+  model_settings?: Record<string, unknown>;
+  metadata: Record<string, string>;
   created_at: number;
   updated_at: number;
-  metadata: Record<string, string>;
+  [field: string]: unknown;
 }
 
-export interface Conversation {
-  id: string;
-  object: 'conversation';
-  created_at: number;
-  metadata: Record<string, string>;
-}
-
-export interface FileObject {
-  id: string;
-  object: 'file';
-  filename: string;
-  bytes: number;
-  purpose: string;
-}
-
-export type Role = 'member' | 'admin' | 'platform_admin';
-
-export interface ApiKey {
-  id: string;
-  object: 'api_key';
-  name: string;
+export interface ApiKey extends SdkApiKey {
   role: Role;
-  redacted_value: string;
-  created_at: number;
-  last_used_at: number | null;
-}
-
-/** The answer that creates a key: the only one that holds its secret. */
-export interface CreatedApiKey extends ApiKey {
-  value: string;
 }

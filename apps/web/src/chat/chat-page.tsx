@@ -1,15 +1,15 @@
 import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
-import { conversations, files, responses, tools as toolsApi, vectorStores } from '../api/client.js';
-import { ApiError } from '../api/http.js';
-import type { Agent, Conversation, FileObject, Item } from '../api/types.js';
+import { messageOf, statusOf } from '../api/errors.js';
+import { conversationItems, toolNames, vectorStoreReady } from '../api/extras.js';
+import { agentd } from '../api/sdk.js';
+import { resumeRun, streamRun } from '../api/streams.js';
+import type { Agent, Conversation, FileObject, Item, ToolReference } from '../api/types.js';
 import { ApprovalCard, pendingApprovals } from './approval-card.js';
 import { Composer } from './composer.js';
 import { loadRun } from './run-store.js';
 import { emptyRun, isTerminal } from './run-view.js';
 import { Thread } from './thread.js';
 import { useRuns } from './use-runs.js';
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * One conversation (or a new one when `conversationId` is null): its thread,
@@ -63,24 +63,26 @@ export function ChatPage({
     let gone = false;
     const open = async () => {
       const [meta, items] = await Promise.all([
-        conversations.get(conversationId),
-        conversations.items(conversationId),
+        agentd().conversations.retrieve(conversationId),
+        conversationItems(agentd(), conversationId),
       ]);
       if (gone) return;
       setConversation(meta);
       setAgentId(meta.metadata.agent ?? '');
       const saved = loadRun(conversationId);
       if (saved?.responseId) {
-        const current = await responses.get(saved.responseId).catch(() => null);
+        const current = await agentd()
+          .responses.retrieve(saved.responseId)
+          .catch(() => null);
         if (gone) return;
         if (current && !isTerminal(current.status)) {
           setHistory(items);
           const id = saved.responseId;
-          void follow(conversationId, saved, (signal) => responses.resume(id, saved.seq, signal));
+          void follow(conversationId, saved, (signal) => resumeRun(agentd(), id, saved.seq, signal));
           return;
         }
         // It ended while the page was away: the conversation holds its result now.
-        const fresh = await conversations.items(conversationId);
+        const fresh = await conversationItems(agentd(), conversationId);
         if (!gone) setHistory(fresh);
         return;
       }
@@ -104,18 +106,19 @@ export function ChatPage({
       if (attached.length === 0) return undefined;
       const ids = attached.map((file) => file.id);
       const [store, offered] = await Promise.all([
-        vectorStores.create('chat attachments', ids),
-        toolsApi.names().catch(() => [] as string[]),
+        agentd().vectorStores.create({ name: 'chat attachments', file_ids: ids }),
+        toolNames(agentd()).catch(() => [] as string[]),
       ]);
-      await vectorStores.ready(store.id);
+      await vectorStoreReady(agentd(), store.id);
       const base = agents.find((candidate) => candidate.id === agentId)?.tools ?? [];
-      return [
+      const tools: ToolReference[] = [
         ...base,
         { type: 'file_search', vector_store_ids: [store.id] },
         ...(offered.includes('code_interpreter')
           ? [{ type: 'code_interpreter', container: { type: 'auto', file_ids: ids } }]
           : []),
       ];
+      return tools;
     },
     [agents, agentId],
   );
@@ -124,9 +127,8 @@ export function ChatPage({
     let id = conversationId;
     try {
       if (!id) {
-        const made = await conversations.create({
-          title: text.slice(0, 60),
-          ...(agent ? { agent } : {}),
+        const made = await agentd().conversations.create({
+          metadata: { title: text.slice(0, 60), ...(agent ? { agent } : {}) },
         });
         id = made.id;
         created.current = id;
@@ -143,7 +145,8 @@ export function ChatPage({
         : text;
       const target = id;
       await follow(target, emptyRun(input), (signal) =>
-        responses.stream(
+        streamRun(
+          agentd(),
           { input, conversation: target, ...(agent ? { agent } : {}), ...(tools ? { tools } : {}) },
           signal,
         ),
@@ -159,20 +162,22 @@ export function ChatPage({
       { type: 'approval_response', approval_request_id: requestId, approve, ...(reason ? { reason } : {}) },
     ];
     void follow(conversationId, emptyRun('', { requestId, name, approve, reason }), (signal) =>
-      responses.stream({ input, conversation: conversationId, ...(agent ? { agent } : {}) }, signal),
+      streamRun(agentd(), { input, conversation: conversationId, ...(agent ? { agent } : {}) }, signal),
     );
   };
 
   const stop = () => {
     if (live?.responseId)
-      responses.cancel(live.responseId).catch((error) => {
-        if (!(error instanceof ApiError && error.status === 409)) setLoadError(messageOf(error));
-      });
+      agentd()
+        .responses.cancel(live.responseId)
+        .catch((error) => {
+          if (statusOf(error) !== 409) setLoadError(messageOf(error));
+        });
   };
 
   const attach = (picked: File[]) => {
     setUploading(true);
-    Promise.all(picked.map((file) => files.upload(file)))
+    Promise.all(picked.map((file) => agentd().files.create({ file, purpose: 'user_data' })))
       .then((uploaded) => setAttachments((all) => [...all, ...uploaded]))
       .catch((error) => setLoadError(`Upload failed: ${messageOf(error)}`))
       .finally(() => setUploading(false));

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { files } from '../api/client.js';
+import { fileObjectUrl } from '../api/extras.js';
+import { agentd } from '../api/sdk.js';
 
 /**
  * A link to a stored file. A signed link opens it directly; otherwise the
@@ -19,8 +20,7 @@ export function FileLink({ fileId, name, url }: { fileId: string; name: string; 
       className="link"
       title={failed ? 'The file could not be opened' : `Open ${name}`}
       onClick={() => {
-        files
-          .objectUrl(fileId)
+        fileObjectUrl(agentd(), fileId)
           .then((blob) => {
             window.open(blob, '_blank', 'noopener');
           })

@@ -1,19 +1,16 @@
+import { AgentdAPIError, type ResponseStream } from '@agentd/sdk';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { responses } from '../api/client.js';
-import { ApiError } from '../api/http.js';
 import type { ResponseEvent } from '../api/types.js';
 import { forgetRun, saveRun } from './run-store.js';
 import { applyEvents, isTerminal, type RunView } from './run-view.js';
 
-type Source = (signal: AbortSignal) => AsyncGenerator<ResponseEvent>;
-
-const MAX_RECONNECTS = 5;
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A run's events; the SDK's ResponseStream resumes a dropped connection after the last event itself. */
+type Source = (signal: AbortSignal) => ResponseStream;
 
 /**
  * The runs started (or resumed) on this page for one conversation, the last
  * one live. Events are applied once per animation frame, however fast they
- * come; a dropped stream is resumed after the last sequence number seen.
+ * come.
  */
 export function useRuns(onEnded: () => void) {
   const [runs, setRuns] = useState<RunView[]>([]);
@@ -44,38 +41,31 @@ export function useRuns(onEnded: () => void) {
       publish(applyEvents(view, batch));
     };
     setRuns((all) => [...all, view]);
-    let source = open(controller.signal);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        for await (const event of source) {
-          pending.push(event);
-          if (!frame) frame = requestAnimationFrame(flush);
-        }
-      } catch (error) {
-        if (controller.signal.aborted) return;
-        if (error instanceof ApiError && error.status !== 0) {
-          cancelAnimationFrame(frame);
-          flush();
-          publish({ ...view, status: 'failed', error: { code: error.code, message: error.message } });
-          break;
-        }
+    const stream = open(controller.signal);
+    try {
+      for await (const event of stream) {
+        pending.push(event);
+        if (!frame) frame = requestAnimationFrame(flush);
       }
+    } catch (error) {
+      if (controller.signal.aborted) return;
       cancelAnimationFrame(frame);
       flush();
-      if (controller.signal.aborted || isTerminal(view.status)) break;
-      if (!view.responseId || attempt >= MAX_RECONNECTS) {
-        publish({
-          ...view,
-          status: 'failed',
-          error: {
-            code: 'stream_lost',
-            message: 'The connection to the run was lost. Reload to pick it up.',
-          },
-        });
-        break;
-      }
-      await pause(300 * (attempt + 1));
-      source = responses.resume(view.responseId, view.seq, controller.signal);
+      publish({
+        ...view,
+        status: 'failed',
+        error:
+          error instanceof AgentdAPIError
+            ? { code: error.code, message: error.message }
+            : { code: 'stream_lost', message: 'The connection to the run was lost. Reload to pick it up.' },
+      });
+    }
+    cancelAnimationFrame(frame);
+    flush();
+    if (!isTerminal(view.status) && !controller.signal.aborted) {
+      // The run ended while the stream was away: the SDK read its final state instead of its last event.
+      const final = await stream.finalResponse().catch(() => null);
+      publish({ ...view, status: final?.status ?? 'failed' });
     }
     if (live.current === controller) live.current = null;
     endedRef.current();

@@ -1,5 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
-import { agents as agentsApi } from '../api/client.js';
+import { agentd } from '../api/sdk.js';
 import type { Agent } from '../api/types.js';
 
 /** The tenant's agents, and a form to create one. */
@@ -10,11 +10,11 @@ export function AgentsSection({ onChanged }: { onChanged: (agents: Agent[]) => v
   const instructionsId = useId();
   const modelId = useId();
   const load = useCallback(() => {
-    agentsApi
-      .list()
+    agentd()
+      .agents.list({ limit: 100, order: 'asc' })
       .then((page) => {
-        setAgents(page.data);
-        onChanged(page.data);
+        setAgents(page.data as unknown as Agent[]);
+        onChanged(page.data as unknown as Agent[]);
       })
       .catch((failure: Error) => setError(failure.message));
   }, [onChanged]);
@@ -25,8 +25,8 @@ export function AgentsSection({ onChanged }: { onChanged: (agents: Agent[]) => v
     const data = new FormData(form);
     const text = (field: string) => String(data.get(field) ?? '').trim();
     setError(null);
-    agentsApi
-      .create({
+    agentd()
+      .agents.create({
         name: text('name'),
         ...(text('instructions') ? { instructions: text('instructions') } : {}),
         ...(text('model') ? { model: text('model') } : {}),

@@ -1,5 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
-import { apiKeys } from '../api/client.js';
+import { agentd } from '../api/sdk.js';
 import type { ApiKey, CreatedApiKey, Role } from '../api/types.js';
 import { CopyButton } from '../ui/copy-button.js';
 
@@ -11,9 +11,9 @@ export function KeysSection() {
   const nameId = useId();
   const roleId = useId();
   const load = useCallback(() => {
-    apiKeys
-      .list()
-      .then((page) => setKeys(page.data))
+    agentd()
+      .apiKeys.list({ limit: 100 })
+      .then((page) => setKeys(page.data as ApiKey[]))
       .catch((failure: Error) => setError(failure.message));
   }, []);
   useEffect(load, [load]);
@@ -22,8 +22,8 @@ export function KeysSection() {
     const form = event.currentTarget;
     const data = new FormData(form);
     setError(null);
-    apiKeys
-      .create(String(data.get('name')).trim(), String(data.get('role')) as Role)
+    agentd()
+      .apiKeys.create({ name: String(data.get('name')).trim(), role: String(data.get('role')) as Role })
       .then((key) => {
         setCreated(key);
         form.reset();
@@ -74,8 +74,8 @@ export function KeysSection() {
                     aria-label={`Revoke ${key.name}`}
                     onClick={() => {
                       if (!window.confirm(`Revoke “${key.name}”? Anything using it stops working.`)) return;
-                      apiKeys
-                        .revoke(key.id)
+                      agentd()
+                        .apiKeys.del(key.id)
                         .then(load)
                         .catch((failure: Error) => setError(failure.message));
                     }}

@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
-import { responses } from '../api/client.js';
+import { agentd } from '../api/sdk.js';
 import type { ResponseEvent } from '../api/types.js';
 
 /** Any run's event log, in order: each model call, tool call, approval and safety verdict. */
@@ -11,8 +11,8 @@ export function RunInspector({ id, onOpen }: { id: string | null; onOpen: (id: s
     setEvents([]);
     setError(null);
     if (!id) return;
-    responses
-      .events(id)
+    agentd()
+      .responses.events(id, { limit: 1000 })
       .then((page) => setEvents(page.data))
       .catch((failure: Error) => setError(failure.message));
   }, [id]);

@@ -8,6 +8,8 @@ import { type ListQuery, Resource } from './resource.js';
 export interface StreamOptions extends RequestOptions, Omit<StreamControl, 'startingAfter'> {
   /** `all` (the default): agentd's run events too (tool calls, model calls); `openai`: exactly OpenAI's. */
   events?: 'all' | 'openai';
+  /** Extra output on resumed streams (`file_search_call.results`, ...); `stream()` takes it from the params too. */
+  include?: string[];
 }
 
 export interface PollOptions {
@@ -58,7 +60,12 @@ export class Responses extends Resource {
                 idempotencyKey,
                 signal,
               })
-            : this.openStream(id, after ?? 0, { ...options, headers }, signal);
+            : this.openStream(
+                id,
+                after ?? 0,
+                { ...options, include: options.include ?? params.include, headers },
+                signal,
+              );
         },
         retrieve: (runId) => this.retrieve(runId),
         cancel: (runId) => this.cancel(runId),
@@ -121,11 +128,16 @@ export class Responses extends Resource {
     }
   }
 
-  private openStream(id: string, after: number, options: RequestOptions, signal: AbortSignal) {
+  private openStream(
+    id: string,
+    after: number,
+    options: RequestOptions & { include?: string[] | undefined },
+    signal: AbortSignal,
+  ) {
     return this.transport.send({
       method: 'GET',
       path: `/v1/responses/${seg(id)}`,
-      query: { stream: 'true', starting_after: after },
+      query: { stream: 'true', starting_after: after, include: options.include },
       headers: { ...options.headers, accept: 'text/event-stream' },
       signal,
     });
