@@ -32,12 +32,7 @@ export type { OpenTimings } from './browser/open-timings.js';
 export type { RequestRecord } from './browser/route-guard.js';
 export { findWebToolError, type WebErrorCode, WebToolError } from './errors.js';
 export { type FindMatch, type FindResult, findInParts } from './extract/find-in-parts.js';
-export {
-  type ArticleHtml,
-  articleToMarkdown,
-  type ExtractedPage,
-  htmlToMarkdown,
-} from './extract/html-to-markdown.js';
+export { type ExtractedPage, htmlToMarkdown } from './extract/html-to-markdown.js';
 export type { PageLink } from './extract/number-links.js';
 export { paginate } from './extract/paginate.js';
 export { renderPart } from './extract/render-part.js';

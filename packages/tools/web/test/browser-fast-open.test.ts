@@ -35,6 +35,12 @@ const ROUTES: Record<string, { headers?: Record<string, string>; body?: string }
   },
   // An image that never answers: the load event never comes.
   '/hanging-image': { body: page(`${ARTICLE}<img src="/never" alt="tide chart">`) },
+  // A fetch that never answers: its answer could still change the text.
+  '/hanging-fetch': {
+    body: page(
+      `${ARTICLE}<p id="late"></p><script>fetch('/never').then((r) => r.text()).then((t) => { document.getElementById('late').textContent = t; });</script>`,
+    ),
+  },
   '/set-cookie': { body: page(`${ARTICLE}<script>document.cookie = 'visited=tides; path=/';</script>`) },
   '/show-cookie': {
     body: page(
@@ -146,11 +152,21 @@ describe('browser: reading in the page', () => {
     expect(snapshot.content).not.toContain('Footer text');
   });
 
-  it('opens a page whose image never answers, settling at the bound rather than waiting for load', async () => {
+  it('opens a page whose image never answers without waiting for it (images do not change the text)', async () => {
     const session = await pool.session(`conversation-${++conversation}`, policy);
     const snapshot = await session.open(`${base}/hanging-image`);
-    expect(snapshot.timings.settledBy).toBe('timeout');
+    expect(snapshot.timings.settledBy).toBe('quiet');
     expect(snapshot.status).toBe(200);
+    expect(snapshot.content).toContain('Paragraph 5 on tidal barrages');
+    // A screenshot waits for the load event, at most the settle bound, and is then taken anyway.
+    expect((await session.screenshot()).png.length).toBeGreaterThan(0);
+  });
+
+  it('opens a page whose fetch never answers, settling at the bound rather than waiting for it', async () => {
+    const session = await pool.session(`conversation-${++conversation}`, policy);
+    const snapshot = await session.open(`${base}/hanging-fetch`);
+    expect(snapshot.timings.settledBy).toBe('timeout');
+    expect(snapshot.timings.settleMs).toBeLessThan(5000);
     expect(snapshot.content).toContain('Paragraph 5 on tidal barrages');
   });
 

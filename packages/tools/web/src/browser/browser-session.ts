@@ -202,6 +202,8 @@ export class BrowserSession {
   screenshot(options: { fullPage?: boolean } = {}, signal?: AbortSignal): Promise<Screenshot> {
     return this.#run(signal, async () => {
       const current = this.#requireCurrent();
+      // The page was read without waiting for its images, styles and fonts; a picture needs them (bounded).
+      await this.#page.waitForLoadState('load', { timeout: this.#limits.settleTimeoutMs }).catch(() => {});
       const png = await this.#page.screenshot({
         type: 'png',
         fullPage: options.fullPage ?? false,

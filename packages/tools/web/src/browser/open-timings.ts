@@ -6,11 +6,11 @@ export interface OpenTimings {
   settleMs: number;
   /** 'quiet': network and DOM went quiet; 'timeout': the bound ran out first (a resource never answered, say). */
   settledBy: 'quiet' | 'timeout';
-  /** Getting the readable part out of Chromium: the in-page extraction, or serialising the page for jsdom. */
+  /** Getting the readable part out of Chromium: Readability in the page and the round trip, or serialising the page for jsdom. */
   extractionMs: number;
-  /** HTML to markdown in Node (for jsdom, Readability on the whole page too). */
+  /** HTML to markdown: Turndown in the page, or (for jsdom) Readability and Turndown in Node. */
   conversionMs: number;
-  /** Where Readability ran: in the page Chromium parsed, or in jsdom (the fallback). */
+  /** Where Readability and Turndown ran: in the page Chromium parsed, or in jsdom (the fallback). */
   extractedIn: 'page' | 'jsdom';
   totalMs: number;
 }

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { articleToMarkdown, type ExtractedPage, htmlToMarkdown } from '../extract/html-to-markdown.js';
+import { type ExtractedPage, htmlToMarkdown } from '../extract/html-to-markdown.js';
 import type { BrowserLimits } from './browser-limits.js';
 import { extractInPage } from './in-page-extract.js';
 import { isClosedError } from './navigation-failure.js';
@@ -14,26 +14,22 @@ export interface ReadPage {
 }
 
 /**
- * The settled page as markdown: Readability in the page when it can (the
- * DOM is already there, and only the article's HTML comes back), else the
- * whole page serialised and read in jsdom.
+ * The settled page as markdown: Readability and Turndown in the page when
+ * they can (the DOM is already there, and only the markdown comes back),
+ * else the whole page serialised and read in jsdom.
  */
 export async function readPage(page: Page, limits: BrowserLimits, timeoutMs: number): Promise<ReadPage> {
   const started = Date.now();
   if (limits.extraction === 'page') {
-    const article = await extractInPage(page, timeoutMs);
-    if (article) {
-      const extracted = Date.now();
-      const truncated = article.html.length > limits.maxHtmlChars;
-      const markdown = articleToMarkdown(
-        truncated ? { ...article, html: article.html.slice(0, limits.maxHtmlChars) } : article,
-        page.url(),
-      );
+    const read = await extractInPage(page, { maxChars: limits.maxHtmlChars, timeoutMs });
+    if (read) {
+      const wall = Date.now() - started;
       return {
-        extracted: markdown,
-        truncated,
-        extractionMs: extracted - started,
-        conversionMs: Date.now() - extracted,
+        extracted: read.extracted,
+        truncated: read.truncated,
+        // The round trip counts as extraction; conversion is what Turndown took in the page.
+        extractionMs: Math.max(0, wall - read.conversionMs),
+        conversionMs: Math.min(wall, read.conversionMs),
         extractedIn: 'page',
       };
     }

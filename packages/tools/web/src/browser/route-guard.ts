@@ -36,6 +36,12 @@ const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 /** Requests remembered per navigation; a page that makes more is not described in full. */
 const MAX_RECORDS = 500;
 const BLOCKED_TYPES = new Set(['media', 'eventsource', 'websocket', 'manifest', 'texttrack', 'ping']);
+/**
+ * Requests whose answer can still change the page's text: documents (frames),
+ * scripts, XHR and fetch, and what Chromium cannot classify. Images, styles
+ * and fonts change how the page looks, not what it says.
+ */
+const TEXT_TYPES = new Set(['document', 'script', 'xhr', 'fetch', 'other']);
 const DROPPED_REQUEST_HEADERS = new Set([
   'host',
   'connection',
@@ -72,8 +78,11 @@ export class RouteGuard {
   #bytes = 0;
   #redirect: URL | undefined;
   #onRedirect: (() => void) | undefined;
+  /** Requests in flight, and the last time one started or ended: all of them, and those in TEXT_TYPES. */
   #inflight = 0;
   #lastActivity = 0;
+  #textInflight = 0;
+  #lastTextActivity = 0;
 
   constructor(options: RouteGuardOptions) {
     this.#options = options;
@@ -98,17 +107,21 @@ export class RouteGuard {
 
   /**
    * Resolves once no request has been in flight for `quietMs`, or after
-   * `timeoutMs` (false). Every request passes through here, so this knows better
-   * than Playwright's networkidle, and needs a shorter quiet window.
+   * `timeoutMs` (false); with `textOnly`, only requests that can change the
+   * page's text count (TEXT_TYPES), so an image that never answers does not
+   * hold the page up. Every request passes through here, so this knows
+   * better than Playwright's networkidle, and needs a shorter quiet window.
    */
-  async waitForQuiet(quietMs: number, timeoutMs: number): Promise<boolean> {
+  async waitForQuiet(quietMs: number, timeoutMs: number, textOnly = false): Promise<boolean> {
     const start = Date.now();
     const deadline = start + timeoutMs;
     while (Date.now() < deadline) {
+      const inflight = textOnly ? this.#textInflight : this.#inflight;
+      const last = textOnly ? this.#lastTextActivity : this.#lastActivity;
       // Quiet since the later of the last request and the call: a request the page has just made
       // reaches the route handler a moment after Chromium sends it.
-      const since = Math.max(this.#lastActivity, start);
-      if (this.#inflight === 0 && Date.now() - since >= quietMs) return true;
+      const since = Math.max(last, start);
+      if (inflight === 0 && Date.now() - since >= quietMs) return true;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     return false;
@@ -135,15 +148,23 @@ export class RouteGuard {
   }
 
   readonly handle = async (route: Route): Promise<void> => {
-    this.#inflight++;
-    this.#lastActivity = Date.now();
+    const text = TEXT_TYPES.has(route.request().resourceType());
+    this.#count(1, text);
     try {
       await this.#handle(route);
     } finally {
-      this.#inflight--;
-      this.#lastActivity = Date.now();
+      this.#count(-1, text);
     }
   };
+
+  #count(change: 1 | -1, text: boolean): void {
+    const now = Date.now();
+    this.#inflight += change;
+    this.#lastActivity = now;
+    if (!text) return;
+    this.#textInflight += change;
+    this.#lastTextActivity = now;
+  }
 
   async #handle(route: Route): Promise<void> {
     const request = route.request();

@@ -7,7 +7,7 @@ import type { RouteGuard } from './route-guard.js';
 export type SettledBy = 'quiet' | 'timeout';
 
 /**
- * Resolves true once the document is complete and nothing in it changed for
+ * Resolves true once the document is parsed and nothing in it changed for
  * `quietMs`, false when `boundMs` pass first. Plain JavaScript, run in the page.
  */
 const DOM_QUIET = `(quietMs, boundMs) => new Promise((resolve) => {
@@ -17,7 +17,7 @@ const DOM_QUIET = `(quietMs, boundMs) => new Promise((resolve) => {
   observer.observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
   const tick = () => {
     const now = performance.now();
-    const done = document.readyState === 'complete' && now - last >= quietMs;
+    const done = document.readyState !== 'loading' && now - last >= quietMs;
     if (done || now - start >= boundMs) { observer.disconnect(); resolve(done); }
     else setTimeout(tick, 25);
   };
@@ -25,11 +25,13 @@ const DOM_QUIET = `(quietMs, boundMs) => new Promise((resolve) => {
 })`;
 
 /**
- * After DOMContentLoaded: waits until no request is in flight and the DOM
- * has not changed for `quietMs`, at most `settleTimeoutMs`. Blocked or
- * unanswered outside resources cost at most that bound, not the `load`
- * event's wait. With `settle: 'load'` (the behaviour before), waits for the
- * load event, then for the network to be quiet.
+ * After DOMContentLoaded: waits until no request that can change the text
+ * (a script, XHR or fetch, a frame) is in flight and the DOM has not changed
+ * for `quietMs`, at most `settleTimeoutMs`. Images, styles and fonts are not
+ * waited for (a screenshot waits for them), and blocked or unanswered
+ * resources cost at most the bound, not the `load` event's wait. With
+ * `settle: 'load'` (the behaviour before), waits for the load event, then
+ * for every request to be done.
  */
 export async function settlePage(
   page: Page,
@@ -47,7 +49,7 @@ export async function settlePage(
   }
   const deadline = Date.now() + Math.min(remaining(), limits.settleTimeoutMs);
   const [network, dom] = await Promise.all([
-    guard.waitForQuiet(limits.quietMs, deadline - Date.now()),
+    guard.waitForQuiet(limits.quietMs, deadline - Date.now(), true),
     domQuiet(page, limits.quietMs, deadline),
   ]);
   return network && dom ? 'quiet' : 'timeout';
