@@ -32,6 +32,7 @@ export default defineConfig({
       'packages/*/test/**/*.test.ts',
       'packages/tools/*/test/**/*.test.ts',
       'apps/*/test/**/*.test.ts',
+      'examples/*/test/**/*.test.ts',
       'security/test/**/*.test.ts',
     ],
     testTimeout: 60_000,
