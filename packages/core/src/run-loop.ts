@@ -75,8 +75,8 @@ export async function runLoop(input: RunLoopInput): Promise<ResponseObject> {
         type: 'response.in_progress',
         response: { ...response, status: transition(response.status, 'in_progress') },
       });
-      if (input.checks?.input) {
-        const checked = await checkInput(input.checks.input, history, input.signal, emit);
+      if (input.checks?.input || input.checks?.toolOutput) {
+        const checked = await checkInput(input.checks, history, input.signal, emit);
         if (!checked) {
           const refusal = refusalMessage(input.newId('msg'));
           const index = response.output.length;

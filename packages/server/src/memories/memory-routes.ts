@@ -56,7 +56,8 @@ const createRoute = defineRoute({
   method: 'post',
   path: '/v1/memories',
   tags,
-  summary: 'Remember something about a user (needs their consent; PII is filtered first)',
+  summary:
+    'Remember something about a user (needs their consent; checked like a run’s memory writes, PII filtered)',
   permission: 'memories:write',
   request: jsonBody(z.strictObject({ user: UserSchema, text: z.string().min(1).max(4000) })),
   responses: { 200: jsonContent(MemorySchema, 'The memory as stored (after PII redaction).') },
@@ -126,7 +127,13 @@ export function memoryRoutes() {
     })
     .openapi(createRoute, async (c) => {
       const { user, text } = c.req.valid('json');
-      const outcome = await c.get('services').memories.save(tenantOf(c), user, text);
+      const tenantId = tenantOf(c);
+      // Checked like what a run's memory_save asks to keep: the tenant's `memory` setting (no agent here).
+      const checked = await c.get('services').safety.memoryGuard(tenantId, undefined)(text, c.req.raw.signal);
+      if ('refused' in checked) {
+        throw new AgentdError('invalid_request', 'memory_refused', checked.refused, { param: 'text' });
+      }
+      const outcome = await c.get('services').memories.save(tenantId, user, checked.text);
       if ('refused' in outcome) {
         throw new AgentdError('invalid_request', 'memory_refused', outcome.refused, { param: 'text' });
       }
