@@ -1,8 +1,9 @@
 // The browser tool's benchmark: at least 50 real pages (Debian's Python and
 // PostgreSQL documentation) and heavy pages of our own, served from
 // 127.0.0.1, opened with the path before (the whole page serialised into
-// jsdom, settled on the load event) and the path now (Readability in the
-// page, settled on quiet, bounded), side by side in one run:
+// jsdom, settled on the load event) and the path now (Readability and
+// Turndown in the page, settled on DOMContentLoaded plus text quiet, bounded;
+// ADR-0027), side by side in one run:
 //  - as a user would: POST /v1/responses "open <url>" with the scripted model,
 //    against one agentd server process per path (a new conversation each);
 //  - through the tool itself, with where each open's time went, and the share
@@ -216,8 +217,15 @@ async function main() {
   }
   const shot = stat(shots);
   console.log(
-    `  screenshot (now, viewport): ${ms(shot.p50)} / ${ms(shot.p95)}; persistence and the run around the tool: the server's p50 minus the tool's`,
+    `  screenshot (now, viewport, after waiting for load at most the settle bound): ${ms(shot.p50)} / ${ms(shot.p95)}`,
   );
+  for (const path of ['before', 'now']) {
+    // The same page through the server and through the tool: the rest is the request, the run, the model and persistence.
+    const around = stat(server[path].map((elapsed, i) => elapsed - tool[path][i].total));
+    console.log(
+      `  the run around the tool (${path}: request, run, scripted model, persistence), per page server minus tool: ${ms(around.p50)} / ${ms(around.p95)}`,
+    );
+  }
   console.log('\nSlowest pages before → now (open total, recall):');
   const byBefore = tool.before
     .map((row, i) => ({ row, now: tool.now[i] }))
