@@ -30,7 +30,10 @@ export function ChatPage({
 }) {
   const [history, setHistory] = useState<Item[]>([]);
   const [conversation, setConversation] = useState<Conversation | null>(null);
-  const [agentId, setAgentId] = useState<string>('');
+  // "Try in chat" in the console opens a new chat at /?agent=ID.
+  const [agentId, setAgentId] = useState<string>(
+    () => new URLSearchParams(location.search).get('agent') ?? '',
+  );
   const [loadError, setLoadError] = useState<string | null>(null);
   const [attachments, setAttachments] = useState<FileObject[]>([]);
   const [uploading, setUploading] = useState(false);

@@ -1,10 +1,19 @@
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { agentd } from '../api/sdk.js';
 import type { Agent } from '../api/types.js';
+import { AgentEditor } from './agents/agent-editor.js';
+import { AgentVersions } from './agents/agent-versions.js';
 
-/** The tenant's agents, and a form to create one. */
+/** Opens a new chat with this agent chosen (the router follows history; the chat reads `?agent=`). */
+function tryInChat(agent: Agent): void {
+  history.pushState(null, '', `/?agent=${encodeURIComponent(agent.id)}`);
+  dispatchEvent(new PopStateEvent('popstate'));
+}
+
+/** The tenant's agents: create, edit (a new version each time), versions and their diff, try in chat. */
 export function AgentsSection({ onChanged }: { onChanged: (agents: Agent[]) => void }) {
   const [agents, setAgents] = useState<Agent[]>([]);
+  const [editing, setEditing] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const nameId = useId();
   const instructionsId = useId();
@@ -19,6 +28,7 @@ export function AgentsSection({ onChanged }: { onChanged: (agents: Agent[]) => v
       .catch((failure: Error) => setError(failure.message));
   }, [onChanged]);
   useEffect(load, [load]);
+  const current = agents.find((agent) => agent.id === editing);
   const create = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
@@ -49,6 +59,9 @@ export function AgentsSection({ onChanged }: { onChanged: (agents: Agent[]) => v
               <th scope="col">Model</th>
               <th scope="col">Version</th>
               <th scope="col">Tools</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -62,11 +75,30 @@ export function AgentsSection({ onChanged }: { onChanged: (agents: Agent[]) => v
                     .map((tool) => (typeof tool === 'string' ? tool : JSON.stringify(tool)))
                     .join(', ')}
                 </td>
+                <td className="agent-actions">
+                  <button
+                    type="button"
+                    className="small"
+                    aria-pressed={editing === agent.id}
+                    aria-label={`Edit ${agent.name}`}
+                    onClick={() => setEditing(editing === agent.id ? null : agent.id)}
+                  >
+                    Edit
+                  </button>
+                  <button
+                    type="button"
+                    className="small"
+                    aria-label={`Try in chat: ${agent.name}`}
+                    onClick={() => tryInChat(agent)}
+                  >
+                    Try in chat
+                  </button>
+                </td>
               </tr>
             ))}
             {agents.length === 0 ? (
               <tr>
-                <td colSpan={4} className="muted">
+                <td colSpan={5} className="muted">
                   No agents yet.
                 </td>
               </tr>
@@ -74,6 +106,18 @@ export function AgentsSection({ onChanged }: { onChanged: (agents: Agent[]) => v
           </tbody>
         </table>
       </section>
+      {current ? (
+        <>
+          <AgentEditor
+            agent={current}
+            onSaved={(saved) => {
+              setAgents((all) => all.map((agent) => (agent.id === saved.id ? saved : agent)));
+              load();
+            }}
+          />
+          <AgentVersions agent={current} />
+        </>
+      ) : null}
       <form className="panel" onSubmit={create} aria-label="Create an agent">
         <h2>Create an agent</h2>
         <label htmlFor={nameId}>Name</label>
