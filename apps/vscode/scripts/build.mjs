@@ -26,10 +26,13 @@ await build({
   entryPoints: [`${app}src/extension.ts`],
   outfile: `${app}dist/extension.js`,
   bundle: true,
+  minify: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
   external: ['vscode'],
+  // ES modules first: jsonc-parser's main build is UMD, whose require()s a bundler cannot follow.
+  mainFields: ['module', 'main'],
   // The workspace packages' sources: the bundle never depends on a stale dist/.
   alias: {
     '@agentd/sdk': `${repo}packages/sdk/src/index.ts`,
