@@ -1,9 +1,11 @@
 import { toStorableValue } from '@agentd/core';
 import { newId } from '../ids.js';
 import type { Database, Queryable } from '../storage/database.js';
-import { type BrokenLink, ChainWalker, GENESIS_HASH, linkHash } from './audit-chain.js';
+import { type BrokenLink, ChainWalker, linkHash } from './audit-chain.js';
 import { type AuditEventInput, type AuditRecord, actorIdOf } from './audit-event.js';
 import { AUDIT_COLUMNS, type AuditRow, toRecord } from './audit-rows.js';
+import { APPEND, CHAIN_MOVED, LOCK_HEADS } from './audit-sql.js';
+import { type ChainTip, ChainTips } from './chain-tips.js';
 
 /** Where a tenant's chain stands: its last sequence and hash. */
 export interface ChainHead {
@@ -12,45 +14,23 @@ export interface ChainHead {
   hash: string;
 }
 
-/**
- * A CTE, `audit_heads`, that creates the chain head of each tenant (in the
- * JSON array parameter `$n`) that has none and locks every one until the
- * transaction ends (an upsert takes the row lock, in tenant order so writers
- * never deadlock); it returns where each chain stands. A statement that
- * writes something else can take the heads with it (one round trip less),
- * then `appendAt` the events.
- */
-export function lockHeadsCte(tenantsParam: number): string {
-  return `audit_heads AS (
-    INSERT INTO audit_chain_heads (tenant_id, sequence, hash)
-    SELECT t.tenant_id, 0, '${GENESIS_HASH}' FROM json_array_elements_text($${tenantsParam}::json) AS t(tenant_id)
-    ORDER BY t.tenant_id
-    ON CONFLICT (tenant_id) DO UPDATE SET sequence = audit_chain_heads.sequence
-    RETURNING tenant_id, sequence, hash
-  )`;
-}
-
 /** The tenants whose heads events need, as `lockHeadsCte`'s parameter. */
 export function tenantsOf(events: readonly AuditEventInput[]): string {
-  return JSON.stringify([...new Set(events.map((event) => event.tenantId))].sort());
+  return JSON.stringify(tenantIds(events));
 }
 
-const LOCK_HEADS = `WITH ${lockHeadsCte(1)} SELECT tenant_id, sequence, hash FROM audit_heads`;
+function tenantIds(events: readonly AuditEventInput[]): string[] {
+  return [...new Set(events.map((event) => event.tenantId))].sort();
+}
 
-/** Appends the chained rows and moves each tenant's head to its last one. */
-const APPEND = `WITH rows AS (
-    SELECT * FROM json_to_recordset($1::json) AS r(tenant_id text, sequence bigint, id text, type text,
-      effective_at timestamptz, actor_id text, actor json, resource_type text, resource_id text, payload json,
-      prev_hash text, hash text)
-  ), appended AS (
-    INSERT INTO audit_events (tenant_id, sequence, id, type, effective_at, actor_id, actor, resource_type,
-      resource_id, payload, prev_hash, hash)
-    SELECT tenant_id, sequence, id, type, effective_at, actor_id, actor, resource_type, resource_id, payload,
-      prev_hash, hash FROM rows
-  )
-  UPDATE audit_chain_heads h SET sequence = last.sequence, hash = last.hash
-  FROM (SELECT DISTINCT ON (tenant_id) tenant_id, sequence, hash FROM rows ORDER BY tenant_id, sequence DESC) last
-  WHERE h.tenant_id = last.tenant_id`;
+/** Events chained onto known heads, for a statement with `chainedAppendCtes` to append. */
+export interface ChainedAppend {
+  /** The rows, the CTEs' `rows` parameter. */
+  rows: string;
+  /** Each head's move, the CTEs' `moves` parameter. */
+  moves: string;
+  records: AuditRecord[];
+}
 
 /** Rows verified per read. */
 const VERIFY_PAGE = 1000;
@@ -74,8 +54,13 @@ export interface ChainVerification {
  * transaction of the change they describe, so the change and its audit
  * event commit or roll back together; `append(events)` opens a transaction
  * of its own, for events that record no write (a login, a refused token).
+ * The hot paths (a run's event batches, new responses) append in the one
+ * statement that writes their change (`appendChained`), without a
+ * transaction or a lock held between round trips.
  */
 export class AuditLog {
+  private readonly tips = new ChainTips();
+
   constructor(private readonly db: Database) {}
 
   /**
@@ -103,29 +88,57 @@ export class AuditLog {
     const tips = new Map(
       heads.map((head) => [head.tenant_id, { sequence: Number(head.sequence), hash: head.hash }]),
     );
-    const now = new Date();
-    const records = inputs.map((input) => {
-      const tip = tips.get(input.tenantId);
-      // Appending without the head would fork the chain: a caller's bug, never a guess.
-      if (!tip) throw new Error(`The audit chain head of ${input.tenantId} is not held by this transaction.`);
-      const unhashed: Omit<AuditRecord, 'hash'> = {
-        tenantId: input.tenantId,
-        sequence: tip.sequence + 1,
-        id: newId('auditEvent'),
-        type: input.type,
-        effectiveAt: (input.effectiveAt ?? now).toISOString(),
-        // Stored as JSON and read back: hash exactly what a reader will see.
-        actor: plainJson(input.actor),
-        resource: input.resource ? { type: input.resource.type, id: input.resource.id } : null,
-        data: plainJson(input.data),
-        prevHash: tip.hash,
-      };
-      const record: AuditRecord = { ...unhashed, hash: linkHash(unhashed) };
-      tips.set(input.tenantId, { sequence: record.sequence, hash: record.hash });
-      return record;
-    });
+    const records = chain(tips, inputs);
     await tx.query(APPEND, [JSON.stringify(records.map(toRow))]);
+    // A guess until `tx` commits: a rolled-back one leaves a tip the next chained append finds stale.
+    for (const [tenantId, tip] of tips) this.tips.advance(tenantId, tip);
     return records;
+  }
+
+  /**
+   * Appends events with the caller's one statement: `write` runs it with
+   * `chainedAppendCtes` over the rows and moves given. The events are
+   * chained onto the heads this process last saw; this process's chained
+   * appends of a tenant go one at a time. Resolves undefined, with nothing
+   * written, when a head is not known here or has moved (or the caller's
+   * condition failed): the caller then writes the locked way (`record`).
+   */
+  async appendChained<T>(
+    events: readonly AuditEventInput[],
+    write: (append: ChainedAppend) => Promise<T>,
+  ): Promise<T | undefined> {
+    const tenants = tenantIds(events);
+    return this.tips.exclusive(tenants, async () => {
+      const from = new Map<string, ChainTip>();
+      for (const tenantId of tenants) {
+        const tip = this.tips.get(tenantId);
+        if (!tip) return undefined;
+        from.set(tenantId, tip);
+      }
+      const to = new Map(from);
+      const records = chain(to, events);
+      const moves = tenants.map((tenantId) => ({
+        tenant_id: tenantId,
+        from_sequence: from.get(tenantId)?.sequence,
+        from_hash: from.get(tenantId)?.hash,
+        sequence: to.get(tenantId)?.sequence,
+        hash: to.get(tenantId)?.hash,
+      }));
+      let result: T;
+      try {
+        result = await write({
+          rows: JSON.stringify(records.map(toRow)),
+          moves: JSON.stringify(moves),
+          records,
+        });
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== CHAIN_MOVED) throw error;
+        for (const tenantId of tenants) this.tips.forget(tenantId);
+        return undefined;
+      }
+      for (const [tenantId, tip] of to) this.tips.advance(tenantId, tip);
+      return result;
+    });
   }
 
   /** Appends events in a transaction of their own. */
@@ -165,6 +178,31 @@ export class AuditLog {
       broken,
     };
   }
+}
+
+/** Chains `inputs` onto `tips` (a tenant's last sequence and hash), moving each tip to its last record. */
+function chain(tips: Map<string, ChainTip>, inputs: readonly AuditEventInput[]): AuditRecord[] {
+  const now = new Date();
+  return inputs.map((input) => {
+    const tip = tips.get(input.tenantId);
+    // Appending without the head would fork the chain: a caller's bug, never a guess.
+    if (!tip) throw new Error(`The audit chain head of ${input.tenantId} is not held by this transaction.`);
+    const unhashed: Omit<AuditRecord, 'hash'> = {
+      tenantId: input.tenantId,
+      sequence: tip.sequence + 1,
+      id: newId('auditEvent'),
+      type: input.type,
+      effectiveAt: (input.effectiveAt ?? now).toISOString(),
+      // Stored as JSON and read back: hash exactly what a reader will see.
+      actor: plainJson(input.actor),
+      resource: input.resource ? { type: input.resource.type, id: input.resource.id } : null,
+      data: plainJson(input.data),
+      prevHash: tip.hash,
+    };
+    const record: AuditRecord = { ...unhashed, hash: linkHash(unhashed) };
+    tips.set(input.tenantId, { sequence: record.sequence, hash: record.hash });
+    return record;
+  });
 }
 
 function toRow(record: AuditRecord) {

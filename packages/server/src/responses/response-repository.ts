@@ -9,7 +9,7 @@ import type {
   ResponseObject,
   SortOrder,
 } from '@agentd/spec';
-import { type AuditActor, actorOf, SYSTEM_ACTOR } from '../audit/audit-event.js';
+import { type AuditActor, type AuditEventInput, actorOf, SYSTEM_ACTOR } from '../audit/audit-event.js';
 import type { AuditLog, ChainHead } from '../audit/audit-log.js';
 import { tenantsOf } from '../audit/audit-log.js';
 import { auditEventsOfCreate, auditEventsOfRun, hasAuditedEvents } from '../audit/run-audit-events.js';
@@ -20,9 +20,12 @@ import { toListPage } from '../storage/pagination.js';
 import {
   INSERT_BATCHES,
   INSERT_BATCHES_AUDITED,
+  INSERT_BATCHES_CHAINED,
   INSERT_RESPONSES,
   INSERT_RESPONSES_AUDITED,
+  INSERT_RESPONSES_CHAINED,
 } from './response-sql.js';
+import { RunCreators } from './run-creators.js';
 import type { RunSpec } from './run-spec.js';
 
 /** A stored response, as the runtime executes it. */
@@ -95,6 +98,8 @@ export interface NewResponse {
 export class ResponseRepository implements RunStore<RunSpec> {
   private readonly creates = new GroupCommit<NewResponseRow, boolean>((rows) => this.insertResponses(rows));
   private readonly batches = new GroupCommit<EventBatchRow, boolean>((rows) => this.writeBatches(rows));
+  /** Who created each unfinished run this process created or read: its audit events' actor. */
+  private readonly creators = new RunCreators();
 
   /** `audit`: the audit log the run's events of consequence go to, in the transaction that logs them; none: no audit. */
   constructor(
@@ -153,25 +158,35 @@ export class ResponseRepository implements RunStore<RunSpec> {
     const audit = this.audit;
     let ids: Set<string>;
     if (audit) {
-      // Derived before the transaction, which holds the tenants' chain heads: it stays short.
+      // Derived before any statement: the locked way's transaction holds the tenants' chain heads.
       const events = rows.flatMap((row) =>
         auditEventsOfCreate(row.tenant_id, row.snapshot, row.input, runActor(row.run_spec.principal)),
       );
-      ids = await this.db.transaction(async (tx) => {
-        const [result] = await tx.query<{ ids: string[] | null; heads: ChainHead[] | null }>(
-          INSERT_RESPONSES_AUDITED,
-          [JSON.stringify(rows), tenantsOf(events)],
-        );
-        const inserted = new Set(result?.ids ?? []);
-        // An idempotent repeat records nothing.
-        const recorded = events.filter((event) => inserted.has(event.resource?.id ?? ''));
-        await audit.appendAt(tx, result?.heads ?? [], recorded);
-        return inserted;
-      });
+      ids =
+        (await audit.appendChained(events, async (append) => {
+          const [result] = await this.db.query<{ ids: string[] | null }>(INSERT_RESPONSES_CHAINED, [
+            JSON.stringify(rows),
+            append.moves,
+            append.rows,
+          ]);
+          return new Set(result?.ids ?? []);
+        })) ??
+        (await this.db.transaction(async (tx) => {
+          const [result] = await tx.query<{ ids: string[] | null; heads: ChainHead[] | null }>(
+            INSERT_RESPONSES_AUDITED,
+            [JSON.stringify(rows), tenantsOf(events)],
+          );
+          const inserted = new Set(result?.ids ?? []);
+          // An idempotent repeat records nothing.
+          const recorded = events.filter((event) => inserted.has(event.resource?.id ?? ''));
+          await audit.appendAt(tx, result?.heads ?? [], recorded);
+          return inserted;
+        }));
     } else {
       const inserted = await this.db.query<{ id: string }>(INSERT_RESPONSES, [JSON.stringify(rows)]);
       ids = new Set(inserted.map((row) => row.id));
     }
+    for (const row of rows) if (ids.has(row.id)) this.creators.set(row.id, row.run_spec.principal);
     return rows.map((row) => ids.has(row.id));
   }
 
@@ -222,25 +237,50 @@ export class ResponseRepository implements RunStore<RunSpec> {
   /** Whether each batch was written (a fenced one is refused when its lease was lost). */
   private async writeBatches(batches: EventBatchRow[]): Promise<boolean[]> {
     const audit = this.audit;
-    // Most batches (text deltas, progress) hold nothing to audit: one statement, no transaction.
+    // Most batches (text deltas, progress) hold nothing to audit: one statement, no audit work.
     const audited = audit ? batches.filter((batch) => hasAuditedEvents(batch.events)) : [];
-    const logged =
-      audit && audited.length > 0
-        ? await this.db.transaction(async (tx) => {
-            const [result] = await tx.query<{ written: LoggedBatch[] | null; heads: ChainHead[] | null }>(
-              INSERT_BATCHES_AUDITED,
-              [
-                JSON.stringify(batches),
-                JSON.stringify([...new Set(audited.map((batch) => batch.tenant_id))].sort()),
-              ],
-            );
-            const written = result?.written ?? [];
-            await audit.appendAt(tx, result?.heads ?? [], auditEventsOfBatches(audited, written));
-            return written;
-          })
-        : await this.db.query<LoggedBatch>(INSERT_BATCHES, [JSON.stringify(batches)]);
+    let logged: LoggedBatch[];
+    if (audit && audited.length > 0) {
+      const events = this.auditEventsOfKnownRuns(audited);
+      logged =
+        (events &&
+          (await audit.appendChained(events, async (append) => {
+            const [result] = await this.db.query<{ written: LoggedBatch[] | null }>(INSERT_BATCHES_CHAINED, [
+              JSON.stringify(batches),
+              append.moves,
+              append.rows,
+            ]);
+            return result?.written ?? [];
+          }))) ??
+        (await this.db.transaction(async (tx) => {
+          const [result] = await tx.query<{ written: LoggedBatch[] | null; heads: ChainHead[] | null }>(
+            INSERT_BATCHES_AUDITED,
+            [
+              JSON.stringify(batches),
+              JSON.stringify([...new Set(audited.map((batch) => batch.tenant_id))].sort()),
+            ],
+          );
+          const written = result?.written ?? [];
+          await audit.appendAt(tx, result?.heads ?? [], auditEventsOfBatches(audited, written));
+          return written;
+        }));
+    } else {
+      logged = await this.db.query<LoggedBatch>(INSERT_BATCHES, [JSON.stringify(batches)]);
+    }
+    for (const batch of batches) if (batch.snapshot) this.creators.delete(batch.response_id);
     const keys = new Set(logged.map((row) => `${row.response_id}/${row.first_sequence}`));
     return batches.map((batch) => keys.has(`${batch.response_id}/${batch.first_sequence}`));
+  }
+
+  /** The audit events of the batches, when this process knows who created each of their runs. */
+  private auditEventsOfKnownRuns(batches: EventBatchRow[]): AuditEventInput[] | undefined {
+    const events: AuditEventInput[] = [];
+    for (const batch of batches) {
+      const creator = this.creators.get(batch.response_id);
+      if (creator === undefined) return undefined;
+      events.push(...auditEventsOfRun(batch.tenant_id, batch.response_id, batch.events, runActor(creator)));
+    }
+    return events;
   }
 
   /** The events after sequence number `after`, in order. */
@@ -318,6 +358,7 @@ export class ResponseRepository implements RunStore<RunSpec> {
   }
 
   private toStored(row: ResponseRow, later: ResponseEvent[]): StoredResponse {
+    if (!isTerminal(row.snapshot.status)) this.creators.set(row.id, row.run_spec.principal);
     return {
       id: row.id,
       tenantId: row.tenant_id,

@@ -1,4 +1,4 @@
-import { lockHeadsCte } from '../audit/audit-log.js';
+import { chainedAppendCtes, lockHeadsCte } from '../audit/audit-sql.js';
 
 /*
  * The statements that write responses and their event logs (ResponseRepository).
@@ -30,6 +30,18 @@ export const INSERT_RESPONSES = `WITH ${RESPONSE_CTES} SELECT id FROM inserted`;
 /** The same, taking the audit chain heads of the tenants in $2 (see lockHeadsCte) in the same statement. */
 export const INSERT_RESPONSES_AUDITED = `WITH ${RESPONSE_CTES}, ${lockHeadsCte(2)}
   SELECT (SELECT json_agg(id) FROM inserted) AS ids, (SELECT json_agg(audit_heads) FROM audit_heads) AS heads`;
+
+/**
+ * The same, appending the audit events chained onto known heads ($2 moves,
+ * $3 rows; see chainedAppendCtes) in the same statement; it fails whole
+ * (nothing inserted) when a head moved or a response was not inserted (an
+ * idempotent repeat), and the caller writes the locked way.
+ */
+export const INSERT_RESPONSES_CHAINED = `WITH ${RESPONSE_CTES}, ${chainedAppendCtes(
+  { moves: 2, rows: 3 },
+  '(SELECT count(*) FROM inserted) = json_array_length($1::json)',
+)}
+  SELECT (SELECT json_agg(id) FROM inserted) AS ids, (SELECT ok FROM audit_checked) AS audit_ok`;
 
 const BATCHES = `json_to_recordset($1::json) AS b(response_id text, tenant_id text, first_sequence integer,
   last_sequence integer, events json, snapshot json, status text, generation integer)`;
@@ -68,3 +80,15 @@ export const INSERT_BATCHES = `WITH ${BATCH_CTES} SELECT * FROM written`;
 /** The same, taking the audit chain heads of the tenants in $2 (see lockHeadsCte) in the same statement. */
 export const INSERT_BATCHES_AUDITED = `WITH ${BATCH_CTES}, ${lockHeadsCte(2)}
   SELECT (SELECT json_agg(written) FROM written) AS written, (SELECT json_agg(audit_heads) FROM audit_heads) AS heads`;
+
+/**
+ * The same, appending the audit events chained onto known heads ($2 moves,
+ * $3 rows; see chainedAppendCtes) in the same statement; it fails whole
+ * (nothing written) when a head moved or a batch was fenced out, and the
+ * caller writes the locked way.
+ */
+export const INSERT_BATCHES_CHAINED = `WITH ${BATCH_CTES}, ${chainedAppendCtes(
+  { moves: 2, rows: 3 },
+  '(SELECT count(*) FROM fenced) = json_array_length($1::json)',
+)}
+  SELECT (SELECT json_agg(written) FROM written) AS written, (SELECT ok FROM audit_checked) AS audit_ok`;
