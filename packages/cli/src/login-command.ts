@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { Agentd } from '@agentd/sdk';
 import { writeLogin } from './config-file.js';
 import { DEFAULT_URL, describeError } from './connection.js';
+import { PromptCancelled, readSecret } from './read-secret.js';
 import type { Output } from './render-events.js';
 
 export interface LoginOptions {
@@ -15,12 +16,18 @@ export interface LoginOptions {
 /**
  * `agentd login`: checks the key against the server (listing its models), then
  * stores the URL and key in the user's config, readable by the user only.
- * Without --key the key is read from stdin (a prompt on a terminal), so it
- * need not appear in the shell's history.
+ * Without --key the key is read from stdin (a prompt that does not echo it
+ * on a terminal), so it need not appear in the shell's history or on screen.
  */
 export async function login(options: LoginOptions): Promise<number> {
   const url = options.url ?? options.env.AGENTD_URL ?? DEFAULT_URL;
-  const key = (options.key ?? options.env.AGENTD_API_KEY ?? (await readKey())).trim();
+  let key: string;
+  try {
+    key = (options.key ?? options.env.AGENTD_API_KEY ?? (await readKey(options.err))).trim();
+  } catch (error) {
+    if (!(error instanceof PromptCancelled)) throw error;
+    return 130;
+  }
   if (!key) {
     options.err.write('agentd: login needs an API key (--key, AGENTD_API_KEY, or typed at the prompt)\n');
     return 2;
@@ -37,19 +44,13 @@ export async function login(options: LoginOptions): Promise<number> {
   return 0;
 }
 
-async function readKey(): Promise<string> {
-  const terminal = process.stdin.isTTY === true;
-  const rl = createInterface({
-    input: process.stdin,
-    output: terminal ? process.stderr : undefined,
-    terminal,
-  });
+/** The key from stdin: typed at a prompt that does not echo it, or piped (its first line). */
+async function readKey(err: Output): Promise<string> {
+  if (process.stdin.isTTY === true) return readSecret(process.stdin, err, 'API key: ');
+  const rl = createInterface({ input: process.stdin, terminal: false });
   try {
-    if (!terminal) {
-      for await (const line of rl) return line;
-      return '';
-    }
-    return await rl.question('API key: ');
+    for await (const line of rl) return line;
+    return '';
   } finally {
     rl.close();
   }
