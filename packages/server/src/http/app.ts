@@ -45,6 +45,8 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   const { config, logger } = services;
   const app = new OpenAPIHono<AppEnv>();
 
+  // The request's server span (tracing on) holds everything below, the access log's line included.
+  if (services.tracing) app.use(services.tracing.serverSpans);
   app.use(requestId({ limitLength: 128 }));
   app.use(async (c, next) => {
     c.set('services', services);

@@ -1,27 +1,23 @@
-import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
+import { trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { detectResourcesSync, envDetectorSync, Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../config/schema.js';
+import { serverSpans } from './server-span.js';
 
 /** Tracing as this process has it: on (exporting over OTLP/HTTP) or off. */
 export interface Tracing {
   /** Sends the spans ended so far. */
   flush(): Promise<void>;
+  /** The HTTP server span of each request, as the app's first middleware. */
+  serverSpans: MiddlewareHandler;
 }
-
-/**
- * Probes and scrapes are not traced: they would drown the traces of real
- * requests. Nor is an OTLP intake in the same process (a test's receiver):
- * each export would make a span to export.
- */
-const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/v1/traces']);
 
 let started: Tracing | undefined;
 
@@ -35,10 +31,11 @@ export function tracesEndpoint(config: Config): string | undefined {
 /**
  * Turns tracing on for the whole process when an OTLP endpoint is set:
  * a tracer provider exporting over OTLP/HTTP in batches, the W3C trace
- * context propagator, and the standard instrumentations of incoming and
- * outgoing HTTP (node:http, undici and fetch) and PostgreSQL (pg). The SDK
- * reads the other OTEL_* variables itself (service name and resource
- * attributes, headers, time-out, sampler, batch sizes). Without an endpoint
+ * context propagator, server spans from the app's middleware, and the
+ * standard instrumentations of outgoing HTTP (undici and fetch) and
+ * PostgreSQL (pg). The SDK reads the other OTEL_* variables itself
+ * (service name and resource attributes, headers, time-out, sampler, batch
+ * sizes). Without an endpoint
  * nothing is registered and the API stays a no-op. Once per process: a
  * second server in the same process shares the first one's.
  */
@@ -55,32 +52,29 @@ export function startTracing(config: Config): Tracing | undefined {
   registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
-      // Server spans only: agentd's outgoing requests go through undici (fetch), traced below.
-      new HttpInstrumentation({
-        disableOutgoingRequestInstrumentation: true,
-        ignoreIncomingRequestHook: (request: IncomingMessage) =>
-          UNTRACED_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
-      }),
       // Only requests made for a traced request or run: background fetches start no traces of their own.
       new UndiciInstrumentation({ requireParentforSpans: true }),
       new PgInstrumentation({ requireParentSpan: true }),
     ],
   });
   patchLoadedModules();
-  const tracing: Tracing = { flush: () => provider.forceFlush() };
+  const tracing: Tracing = {
+    flush: () => provider.forceFlush(),
+    serverSpans: serverSpans(trace.getTracer('agentd')),
+  };
   started = tracing;
   return tracing;
 }
 
 /**
  * The instrumentations patch a module when it is next required; agentd's
- * modules (ES modules) imported node:http and pg before tracing could start.
+ * modules (ES modules) imported pg before tracing could start.
  * Requiring them once more patches the objects everyone already holds
  * (prototypes and module exports are shared), with no loader hook needed.
  */
 function patchLoadedModules(): void {
   const require = createRequire(import.meta.url);
-  for (const name of ['node:http', 'node:https', 'http', 'https', 'pg', 'pg-pool']) {
+  for (const name of ['pg', 'pg-pool']) {
     try {
       require(name);
     } catch {
