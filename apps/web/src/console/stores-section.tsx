@@ -1,0 +1,137 @@
+import { paginate } from '@agentd/sdk';
+import { type FormEvent, useId, useState } from 'react';
+import { useAgentd } from '../api/sdk.js';
+import { FilesTable } from './files-table.js';
+import { formatBytes, formatTime } from './format.js';
+import { Badge, ErrorNote, TableWrap } from './parts.js';
+import { StoreFiles } from './store-files.js';
+import { errorText, useLoad } from './use-load.js';
+
+export interface StoreView {
+  id: string;
+  name: string | null;
+  created_at: number;
+  usage_bytes: number;
+  status: 'in_progress' | 'completed';
+  file_counts: { in_progress: number; completed: number; failed: number; cancelled: number; total: number };
+}
+
+/** Vector stores (list, create, delete; one open with its files) and the tenant's files. */
+export function StoresSection({ id, onOpen }: { id: string | null; onOpen: (id: string | null) => void }) {
+  const api = useAgentd();
+  const [round, setRound] = useState(0);
+  const stores = useLoad(async (client) => {
+    const all: StoreView[] = [];
+    for await (const store of paginate((after) =>
+      client.vectorStores.list({ limit: 100, ...(after ? { after } : {}) }),
+    ))
+      all.push(store as unknown as StoreView);
+    return all;
+  }, `stores-${round}`);
+  const [error, setError] = useState<string | null>(null);
+  const nameId = useId();
+  const changed = () => setRound((value) => value + 1);
+  const open = stores.data?.find((store) => store.id === id) ?? null;
+  const create = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const name = String(new FormData(form).get('name') ?? '').trim();
+    setError(null);
+    api.vectorStores.create({ name }).then(
+      (store) => {
+        form.reset();
+        changed();
+        onOpen(store.id);
+      },
+      (failure: unknown) => setError(errorText(failure)),
+    );
+  };
+  const remove = (store: StoreView) => {
+    if (
+      !window.confirm(`Delete the vector store “${store.name ?? store.id}”? Its files stay; the index goes.`)
+    )
+      return;
+    api.vectorStores.del(store.id).then(
+      () => {
+        if (id === store.id) onOpen(null);
+        changed();
+      },
+      (failure: unknown) => setError(errorText(failure)),
+    );
+  };
+  return (
+    <>
+      <h1>Vector stores and files</h1>
+      <ErrorNote error={stores.error ?? error} />
+      <TableWrap label="Vector stores">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Files</th>
+            <th scope="col">Status</th>
+            <th scope="col">Size</th>
+            <th scope="col">Created</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {(stores.data ?? []).map((store) => (
+            <tr key={store.id} className={store.id === id ? 'current' : undefined}>
+              <th scope="row">
+                <a
+                  href={`/console/stores/${store.id}`}
+                  aria-current={store.id === id ? 'true' : undefined}
+                  onClick={(event) => {
+                    event.preventDefault();
+                    onOpen(store.id);
+                  }}
+                >
+                  {store.name ?? store.id}
+                </a>
+              </th>
+              <td>
+                {store.file_counts.completed} of {store.file_counts.total} indexed
+                {store.file_counts.failed > 0 ? `, ${store.file_counts.failed} failed` : ''}
+              </td>
+              <td>
+                <Badge tone={store.status === 'completed' ? 'ok' : 'warn'}>
+                  {store.status.replace('_', ' ')}
+                </Badge>
+              </td>
+              <td>{formatBytes(store.usage_bytes)}</td>
+              <td>{formatTime(store.created_at)}</td>
+              <td>
+                <button
+                  type="button"
+                  className="danger small"
+                  aria-label={`Delete ${store.name ?? store.id}`}
+                  onClick={() => remove(store)}
+                >
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+          {stores.data?.length === 0 ? (
+            <tr>
+              <td colSpan={6} className="muted">
+                No vector stores yet.
+              </td>
+            </tr>
+          ) : null}
+        </tbody>
+      </TableWrap>
+      <form className="panel row" onSubmit={create} aria-label="Create a vector store">
+        <label htmlFor={nameId}>New store’s name</label>
+        <input id={nameId} name="name" required maxLength={256} />
+        <button type="submit" className="primary">
+          Create vector store
+        </button>
+      </form>
+      {open ? <StoreFiles key={open.id} store={open} onChanged={changed} /> : null}
+      <FilesTable round={round} onChanged={changed} />
+    </>
+  );
+}
