@@ -11,6 +11,7 @@ export interface ComposeService {
   stop_grace_period?: string;
   security_opt?: string[];
   ports?: string[];
+  profiles?: string[];
 }
 
 /** Reads a compose `.env` file: KEY=VALUE lines; # starts a comment line. */
@@ -46,12 +47,21 @@ export function interpolate(text: string, vars: Record<string, string | undefine
   );
 }
 
-/** The compose file, interpolated with `vars`, YAML merge keys (<<) applied. */
+/**
+ * The compose file, interpolated with `vars`, YAML merge keys (<<) applied,
+ * with the services `docker compose --profile <each of profiles> up` starts:
+ * those without `profiles`, and those of an active profile.
+ */
 export function loadCompose(
   path: string,
   vars: Record<string, string | undefined>,
+  profiles: string[] = [],
 ): { services: Record<string, ComposeService> } {
-  return parse(interpolate(readFileSync(path, 'utf8'), vars), { merge: true });
+  const file = parse(interpolate(readFileSync(path, 'utf8'), vars), { merge: true });
+  const services = Object.entries(file.services as Record<string, ComposeService>).filter(
+    ([, service]) => !service.profiles || service.profiles.some((profile) => profiles.includes(profile)),
+  );
+  return { ...file, services: Object.fromEntries(services) };
 }
 
 /** A service's environment as a map (compose allows a map or a list of KEY=VALUE). */
