@@ -1,3 +1,5 @@
+import { PoolDemand, type PoolDemandOptions } from './pool-demand.js';
+
 /** One interpreter a session is pinned to: a Pyodide worker or a sandboxed CPython process. */
 export interface PooledRunner {
   /** False once it died or was stopped; the pool then drops it. */
@@ -5,12 +7,13 @@ export interface PooledRunner {
   dispose(): Promise<void>;
 }
 
-export interface SessionPoolOptions<R> {
+export interface SessionPoolOptions<R> extends PoolDemandOptions {
   /** Interpreters kept booted and unassigned, so that a new session does not wait for a start: the least. */
   warm: number;
   /**
-   * The most the warm pool grows to when it runs empty under a burst of new
-   * sessions. Default `warm`: a pool of fixed size.
+   * The most the warm pool grows to under a burst of new sessions: it keeps as
+   * many warm as new sessions came during the last boot's time (refilling
+   * ahead), and doubles when it runs empty. Default `warm`: a pool of fixed size.
    */
   maxWarm?: number;
   /** Boots under way at once while refilling. Default `warm` (at least 1). */
@@ -36,6 +39,8 @@ export interface SessionPoolStats {
   target: number;
   /** The most `target` has been: how far a burst grew the pool. */
   peakTarget: number;
+  /** Times the pool grew less than demand asked because free memory would have run low. */
+  memoryCapped: number;
   /** Boots under way right now, and the most there were at once. */
   booting: number;
   peakBooting: number;
@@ -78,8 +83,10 @@ export class SessionPool<R extends PooledRunner> {
   readonly #shrinkAfterMs: number;
   #target: number;
   #peakTarget: number;
-  /** When the pool last ran empty (a new session found no warm interpreter). */
-  #lastEmpty = 0;
+  /** When demand last grew the pool (a burst drained it, or new sessions came faster than boots). */
+  #lastDemand = 0;
+  readonly #demand: PoolDemand;
+  #memoryCapped = 0;
   #peakBooting = 0;
   #lastBootMs = 0;
   #totalBootMs = 0;
@@ -91,6 +98,7 @@ export class SessionPool<R extends PooledRunner> {
     this.#maxWarm = Math.max(options.warm, options.maxWarm ?? options.warm);
     this.#bootConcurrency = Math.max(1, options.bootConcurrency ?? options.warm);
     this.#shrinkAfterMs = options.shrinkAfterMs ?? 60_000;
+    this.#demand = new PoolDemand(options);
     const tick = Math.min(options.idleMs, this.#shrinkAfterMs, 30_000);
     this.#sweeper = setInterval(() => this.#sweep(), Math.max(100, tick));
     this.#sweeper.unref();
@@ -104,6 +112,7 @@ export class SessionPool<R extends PooledRunner> {
       warm: this.#warm.length,
       target: this.#target,
       peakTarget: this.#peakTarget,
+      memoryCapped: this.#memoryCapped,
       booting: this.#booting.size,
       peakBooting: this.#peakBooting,
       lastBootMs: this.#lastBootMs,
@@ -196,6 +205,8 @@ export class SessionPool<R extends PooledRunner> {
   }
 
   async #take(): Promise<R> {
+    this.#demand.record(Date.now());
+    this.#refillAhead();
     while (this.#warm.length > 0) {
       const runner = this.#warm.shift()!;
       if (runner.alive) {
@@ -219,9 +230,25 @@ export class SessionPool<R extends PooledRunner> {
 
   /** The pool ran empty: demand outran it, so keep more warm from now on (up to `maxWarm`). */
   #grow(): void {
-    this.#lastEmpty = Date.now();
-    this.#target = Math.min(this.#maxWarm, Math.max(this.#target + 1, this.#target * 2));
-    this.#peakTarget = Math.max(this.#peakTarget, this.#target);
+    this.#raiseTarget(Math.max(this.#target + 1, this.#target * 2));
+  }
+
+  /** Keep as many warm, beyond the resting size, as new sessions came during one boot's time. */
+  #refillAhead(): void {
+    const bootMs = this.#boots === 0 ? 1_000 : this.#totalBootMs / this.#boots;
+    this.#raiseTarget(this.#options.warm + this.#demand.recent(bootMs, Date.now()));
+  }
+
+  /** Raises the target toward `wanted`, within `maxWarm` and the memory that is free. */
+  #raiseTarget(wanted: number): void {
+    const bounded = Math.min(this.#maxWarm, wanted);
+    if (bounded <= this.#target) return;
+    this.#lastDemand = Date.now();
+    const fits = this.#warm.length + this.#booting.size + this.#demand.room();
+    const next = Math.max(this.#target, Math.min(bounded, fits));
+    if (next < bounded) this.#memoryCapped++;
+    this.#target = next;
+    this.#peakTarget = Math.max(this.#peakTarget, next);
   }
 
   #fill(): void {
@@ -229,7 +256,9 @@ export class SessionPool<R extends PooledRunner> {
       !this.#closed &&
       this.#failures < MAX_BOOT_FAILURES &&
       this.#warm.length + this.#booting.size < this.#target &&
-      this.#booting.size < this.#bootConcurrency
+      this.#booting.size < this.#bootConcurrency &&
+      // Above the resting size, only while memory is free.
+      (this.#warm.length + this.#booting.size < this.#options.warm || this.#demand.room() > 0)
     ) {
       const boot = this.#bootOne().then(
         async (runner) => {
@@ -267,10 +296,10 @@ export class SessionPool<R extends PooledRunner> {
 
   #sweep(): void {
     const now = Date.now();
-    if (this.#target > this.#options.warm && now - this.#lastEmpty > this.#shrinkAfterMs) {
+    if (this.#target > this.#options.warm && now - this.#lastDemand > this.#shrinkAfterMs) {
       // Quiet for a while: step back toward the resting size, one interpreter at a time.
       this.#target--;
-      this.#lastEmpty = now;
+      this.#lastDemand = now;
       if (this.#warm.length > this.#target) void this.#warm.pop()?.dispose();
     }
     for (const [id, session] of this.#sessions) {

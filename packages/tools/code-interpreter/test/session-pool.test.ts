@@ -22,6 +22,8 @@ function pool(options: {
   maxWarm?: number;
   bootConcurrency?: number;
   shrinkAfterMs?: number;
+  memoryPerRunnerMb?: number;
+  freeMemory?: () => number;
 }) {
   const created = new SessionPool<FakeRunner>({
     warm: options.warm ?? 2,
@@ -30,6 +32,8 @@ function pool(options: {
     ...(options.maxWarm === undefined ? {} : { maxWarm: options.maxWarm }),
     ...(options.bootConcurrency === undefined ? {} : { bootConcurrency: options.bootConcurrency }),
     ...(options.shrinkAfterMs === undefined ? {} : { shrinkAfterMs: options.shrinkAfterMs }),
+    ...(options.memoryPerRunnerMb === undefined ? {} : { memoryPerRunnerMb: options.memoryPerRunnerMb }),
+    ...(options.freeMemory === undefined ? {} : { freeMemory: options.freeMemory, minFreeMemoryMb: 0 }),
     boot: async (signal) => {
       await new Promise((resolve, reject) => {
         const onAbort = () => {
@@ -150,6 +154,37 @@ describe('SessionPool', () => {
     await p.ready();
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(p.stats.warm).toBe(6);
+  });
+
+  it('refills ahead: new sessions coming faster than boots raise the target before the pool runs empty', async () => {
+    const p = pool({ warm: 3, maxWarm: 8, bootConcurrency: 3, maxSessions: 32, bootMs: 200 });
+    await p.ready();
+    // Two new sessions within one boot's time, with one interpreter still warm.
+    await p.withSession('a', async () => undefined);
+    await p.withSession('b', async () => undefined);
+    expect(p.stats).toMatchObject({ warm: 1, coldStarts: 0 });
+    expect(p.stats.target).toBe(5);
+    // Three boots side by side (the concurrency), not one after another.
+    await expect.poll(() => p.stats.booting, { timeout: 1_000, interval: 5 }).toBe(3);
+  });
+
+  it('grows no further than free memory allows, and counts each time memory held it back', async () => {
+    const mb = 1024 * 1024;
+    let free = 3 * 100 * mb;
+    const p = pool({ warm: 1, maxWarm: 16, maxSessions: 32, memoryPerRunnerMb: 100, freeMemory: () => free });
+    await p.ready();
+    for (let i = 0; i < 6; i++) await p.withSession(`s-${i}`, async () => undefined);
+    // Room for three more than those warm or booting at each step, never the 16 the burst asked for.
+    expect(p.stats.peakTarget).toBeLessThan(16);
+    expect(p.stats.memoryCapped).toBeGreaterThan(0);
+    free = 0;
+    const capped = p.stats.memoryCapped;
+    for (let i = 6; i < 9; i++) await p.withSession(`s-${i}`, async () => undefined);
+    await p.ready();
+    // Out of memory: the pool keeps its resting size and boots nothing above it.
+    await expect.poll(() => p.stats.booting, { timeout: 5_000, interval: 20 }).toBe(0);
+    expect(p.stats.warm).toBeLessThanOrEqual(1 + 3);
+    expect(p.stats.memoryCapped).toBeGreaterThanOrEqual(capped);
   });
 
   it('keeps a fixed size when maxWarm is not above warm (the earlier policy)', async () => {

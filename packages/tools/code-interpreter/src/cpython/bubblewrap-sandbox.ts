@@ -8,10 +8,12 @@ import { findExecutable } from './find-executable.js';
 import { seccompProgram } from './seccomp-filter.js';
 
 export interface BubblewrapSandboxOptions {
-  /** Started, unassigned sandboxes kept ready. Default 1. */
+  /** Started, unassigned sandboxes kept ready. Default 2 (an idle one costs about 20 MB). */
   poolSize?: number;
-  /** The most warm sandboxes the pool grows to when new sessions drain it. Default 4. */
+  /** The most warm sandboxes the pool grows to when new sessions come faster than sandboxes start. Default 8. */
   maxPoolSize?: number;
+  /** Free memory the pool leaves to everything else when it grows. Default 1024 MB. */
+  minFreeMemoryMb?: number;
   /** Sandboxes starting at once while the pool refills. Default 4. */
   bootConcurrency?: number;
   /** Live sessions at most; the least recently used idle one is evicted. Default 8. */
@@ -98,10 +100,13 @@ export class BubblewrapSandbox implements Sandbox {
       },
       bootTimeoutMs: options.bootTimeoutMs ?? 20_000,
     };
-    const warm = options.poolSize ?? 1;
+    const warm = options.poolSize ?? 2;
     this.#pool = new SessionPool({
       warm,
-      maxWarm: options.maxPoolSize ?? Math.max(warm, 4),
+      maxWarm: options.maxPoolSize ?? Math.max(warm, 8),
+      // bubblewrap and an idle python3 with the driver: about 20 MB; counted with room to spare.
+      memoryPerRunnerMb: 32,
+      ...(options.minFreeMemoryMb === undefined ? {} : { minFreeMemoryMb: options.minFreeMemoryMb }),
       bootConcurrency: options.bootConcurrency ?? 4,
       maxSessions: options.maxSessions ?? 8,
       idleMs: options.idleTimeoutMs ?? 15 * 60_000,

@@ -7,14 +7,18 @@ import type { Sandbox, SandboxRequest, SandboxResult } from '../sandbox.js';
 import { SessionPool, type SessionPoolStats } from '../session-pool.js';
 import { compiledPyodideModule } from './compiled-module.js';
 import { PyodideWorkerRunner } from './pyodide-worker-runner.js';
-import { readSnapshotFile, writeSnapshotFile } from './snapshot-file.js';
+import { readSnapshotFile, sharedImage, writeSnapshotFile } from './snapshot-file.js';
 import type { BootTimings } from './worker-protocol.js';
 
 export interface PyodideSandboxOptions {
   /** Booted, unassigned workers kept ready. Default 2. */
   poolSize?: number;
-  /** The most warm workers the pool grows to when new sessions drain it. Default 6. */
+  /** The most warm workers the pool grows to when new sessions come faster than workers boot. Default 8. */
   maxPoolSize?: number;
+  /** Memory one warm worker takes, which bounds the pool's growth by the machine's free memory. Default 128 MB. */
+  workerMemoryMb?: number;
+  /** Free memory the pool leaves to everything else when it grows. Default 1024 MB. */
+  minFreeMemoryMb?: number;
   /** Workers booting at once while the pool refills. Default: the machine's cores, at least 2. */
   bootConcurrency?: number;
   /** Live sessions at most; the least recently used idle one is evicted. Default 16. */
@@ -85,7 +89,10 @@ export class PyodideSandbox implements Sandbox {
     const warm = options.poolSize ?? 2;
     this.#pool = new SessionPool({
       warm,
-      maxWarm: options.maxPoolSize ?? Math.max(warm, 6),
+      maxWarm: options.maxPoolSize ?? Math.max(warm, 8),
+      // A warm worker measured about 120 MB (WASM heap restored from the image, and its JavaScript heap).
+      memoryPerRunnerMb: options.workerMemoryMb ?? 128,
+      ...(options.minFreeMemoryMb === undefined ? {} : { minFreeMemoryMb: options.minFreeMemoryMb }),
       bootConcurrency: options.bootConcurrency ?? Math.max(2, availableParallelism()),
       maxSessions: options.maxSessions ?? 16,
       idleMs: options.idleTimeoutMs ?? 15 * 60_000,
@@ -140,9 +147,10 @@ export class PyodideSandbox implements Sandbox {
           resultChars: this.#limits.resultChars,
         },
         onSnapshot: (bytes) => {
-          this.#snapshot = bytes;
-          sharedSnapshot = bytes;
-          if (this.#snapshotFile) writeSnapshotFile(this.#snapshotFile, bytes);
+          const image = sharedImage(bytes);
+          this.#snapshot = image;
+          sharedSnapshot = image;
+          if (this.#snapshotFile) writeSnapshotFile(this.#snapshotFile, image);
         },
         resourceLimits: {
           maxOldGenerationSizeMb: jsHeapMb,

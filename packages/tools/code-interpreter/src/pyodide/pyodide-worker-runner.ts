@@ -47,6 +47,7 @@ export class PyodideWorkerRunner implements PooledRunner {
 
   static async boot(options: PyodideWorkerOptions): Promise<PyodideWorkerRunner> {
     const interrupt = new SharedArrayBuffer(4);
+    const spawnAt = performance.timeOrigin + performance.now();
     const worker = new Worker(WORKER_URL, {
       workerData: { ...options.data, interrupt } satisfies PyodideWorkerData,
       // No host environment, arguments or Node options reach the worker.
@@ -60,7 +61,14 @@ export class PyodideWorkerRunner implements PooledRunner {
     // Its console is silenced after boot; drain the pipes so nothing blocks.
     worker.stdout.resume();
     worker.stderr.resume();
-    let timings: BootTimings = { loadMs: 0, setupMs: 0, sharedModule: false };
+    let timings: BootTimings = {
+      spawnMs: 0,
+      importMs: 0,
+      loadMs: 0,
+      setupMs: 0,
+      totalMs: 0,
+      sharedModule: false,
+    };
     try {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(
@@ -78,7 +86,9 @@ export class PyodideWorkerRunner implements PooledRunner {
         };
         const onMessage = (message: WorkerMessage) => {
           if (message.type === 'ready') {
-            timings = message.timings;
+            const { scriptAt, ...measured } = message.timings;
+            const now = performance.timeOrigin + performance.now();
+            timings = { ...measured, spawnMs: scriptAt - spawnAt, totalMs: now - spawnAt };
             done();
           } else if (message.type === 'snapshot') options.onSnapshot?.(message.bytes);
           else if (message.type === 'boot-failed')

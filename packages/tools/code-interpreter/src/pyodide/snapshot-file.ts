@@ -10,10 +10,22 @@ import { dirname } from 'node:path';
  */
 export function readSnapshotFile(path: string): Uint8Array | null {
   try {
-    return new Uint8Array(readFileSync(path));
+    return sharedImage(readFileSync(path));
   } catch {
     return null;
   }
+}
+
+/**
+ * The image in a SharedArrayBuffer, copied once: every worker reads it from
+ * there and makes its own copy, so that starting a worker copies nothing on
+ * the server's event loop.
+ */
+export function sharedImage(bytes: Uint8Array): Uint8Array {
+  if (bytes.buffer instanceof SharedArrayBuffer) return bytes;
+  const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+  shared.set(bytes);
+  return shared;
 }
 
 export function writeSnapshotFile(path: string, bytes: Uint8Array): void {
