@@ -67,6 +67,12 @@ export async function logTail(options: LogTailOptions): Promise<number> {
   }
   const style = createStyle(options.out, options.env);
   for await (const message of readSse(response.body)) {
+    if (message.event === 'dropped') {
+      // The server stopped following: this reader fell too far behind.
+      const { message: why } = JSON.parse(message.data) as { message?: string };
+      options.err.write(`agentd: the server dropped this tail: ${why ?? 'too far behind'}\n`);
+      return 1;
+    }
     options.out.write(`${options.json ? message.data : pretty(message.data, style)}\n`);
   }
   return 0;

@@ -100,4 +100,44 @@ describe('agentd log tail', () => {
       child.kill();
     }
   });
+
+  it('--follow: a reader that falls behind is dropped with a notice, and counts as an open stream meanwhile', async () => {
+    const gauge = async () => {
+      const text = await (await fetch(`${agentd.server.url}/metrics`)).text();
+      return Number(/^agentd_open_streams (\d+)/m.exec(text)?.[1] ?? Number.NaN);
+    };
+    // The earlier test's stream closes once the server sees its client gone.
+    while ((await gauge()) !== 0) await request('/v1/models');
+    // Only warnings: the burst below, not the probes' access lines.
+    const child = spawn(
+      process.execPath,
+      [CLI, 'log', 'tail', '--follow', '--lines', '0', '--json', '--filter', 'level=warn'],
+      { env: { PATH: process.env.PATH ?? '', HOME: '/tmp', ...env } },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      while ((await gauge()) !== 1) await request('/v1/models');
+      // The CLI's stdout is not read yet: it blocks on its pipe, stops reading the stream, and the
+      // server's queue for it fills with a burst of 25 MB of lines.
+      const logger = agentd.server.server.services.logger;
+      const filler = 'x'.repeat(64_000);
+      for (let i = 0; i < 400; i++) logger.warn({ burst: i, filler }, 'burst');
+      let stdout = '';
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+      });
+      expect(await exited).toBe(1);
+      expect(stderr).toContain('agentd: the server dropped this tail: this reader fell more than');
+      const shown = stdout.trim().split('\n').filter(Boolean);
+      expect(shown.length).toBeLessThan(400);
+      for (const line of shown) expect(JSON.parse(line).msg).toBe('burst');
+      while ((await gauge()) !== 0) await request('/v1/models');
+    } finally {
+      child.kill();
+    }
+  });
 });

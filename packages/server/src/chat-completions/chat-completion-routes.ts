@@ -8,6 +8,7 @@ import type { AppEnv } from '../http/app-env.js';
 import { defineRoute, errorContent, jsonBody } from '../http/define-route.js';
 import { principalOf, tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
+import { keepAlive } from '../http/sse-keep-alive.js';
 import { createResponse } from '../responses/create-response.js';
 import type { StoredResponse } from '../responses/response-repository.js';
 import { ChatAnswer, finishReasonOf, pendingToolCalls, usageOf } from './chat-answer.js';
@@ -118,10 +119,7 @@ function streamChat(
     const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
       send(chunkOf(run, delta, finish, includeUsage));
     const answer = new ChatAnswer(stored.id);
-    // A comment line now and then keeps proxies from closing a stream while a tool works; clients skip it.
-    const heartbeat = setInterval(() => {
-      void stream.write(': keep-alive\n\n').catch(() => undefined);
-    }, services.config.AGENTD_SSE_HEARTBEAT_MS);
+    const stopKeepAlive = keepAlive(stream, services.config.AGENTD_SSE_HEARTBEAT_MS);
     try {
       await chunk({ role: 'assistant', content: '' });
       for await (const event of services.runs.follow(stored, 0, signal)) {
@@ -144,7 +142,7 @@ function streamChat(
       if (!signal.aborted) await stream.writeSSE({ data: '[DONE]' });
     } finally {
       closed();
-      clearInterval(heartbeat);
+      stopKeepAlive();
     }
   });
 }

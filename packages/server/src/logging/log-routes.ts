@@ -2,7 +2,12 @@ import { z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { defineRoute } from '../http/define-route.js';
 import { newRouter } from '../http/router.js';
+import { keepAlive } from '../http/sse-keep-alive.js';
+import { FollowQueue } from './follow-queue.js';
 import { type LogFilter, logTailOf, matchesFilter } from './log-tail.js';
+
+/** How much a follower may have waiting (characters of log lines) before it is dropped as too slow. */
+export const FOLLOW_QUEUE_CHARS = 1_000_000;
 
 const LogTailQuerySchema = z.object({
   follow: z
@@ -30,7 +35,7 @@ const tailRoute = defineRoute({
   tags: ['Logs'],
   summary: "The server's log lines, as a stream",
   description:
-    'The last lines the server logged (redacted as the logs are), then, with `follow=true`, each new one as it is written; one JSON log line per SSE event. Platform admins only: the logs cover every tenant. `agentd log tail` reads this.',
+    'The last lines the server logged (redacted as the logs are), then, with `follow=true`, each new one as it is written; one JSON log line per SSE event. A follower that falls too far behind gets a `dropped` event and the stream ends. Platform admins only: the logs cover every tenant. `agentd log tail` reads this.',
   permission: 'logs:read',
   request: { query: LogTailQuerySchema },
   responses: {
@@ -44,7 +49,7 @@ const tailRoute = defineRoute({
 export function logRoutes() {
   return newRouter().openapi(tailRoute, (c) => {
     const query = c.req.valid('query');
-    const { logger, config } = c.get('services');
+    const { logger, config, metrics } = c.get('services');
     const tail = logTailOf(logger);
     const filter: LogFilter = { request_id: query.request_id, tenant: query.tenant, level: query.level };
     return streamSSE(c, async (stream) => {
@@ -52,31 +57,28 @@ export function logRoutes() {
       for (const line of query.lines === 0 ? [] : recent.slice(-query.lines))
         await stream.writeSSE({ data: line });
       if (query.follow !== 'true' || !tail) return;
-      // Lines written while one is being sent wait their turn; the stream ends when the client goes.
-      const pending: string[] = [];
-      let wake: (() => void) | undefined;
+      // Lines written while one is being sent wait their turn, up to a bound; the stream ends when the client goes.
+      const queue = new FollowQueue(FOLLOW_QUEUE_CHARS);
       const unsubscribe = tail.subscribe((line) => {
-        if (!matchesFilter(line, filter)) return;
-        pending.push(line);
-        wake?.();
+        if (matchesFilter(line, filter)) queue.push(line);
       });
-      const heartbeat = setInterval(() => {
-        void stream.write(': keep-alive\n\n').catch(() => undefined);
-      }, config.AGENTD_SSE_HEARTBEAT_MS);
-      let open = true;
-      stream.onAbort(() => {
-        open = false;
-        wake?.();
-      });
+      stream.onAbort(() => queue.close());
+      const closed = metrics.streamOpened();
+      const stopKeepAlive = keepAlive(stream, config.AGENTD_SSE_HEARTBEAT_MS);
       try {
-        while (open) {
-          const line = pending.shift();
-          if (line !== undefined) await stream.writeSSE({ data: line });
-          else await new Promise<void>((resolve) => (wake = resolve));
-          wake = undefined;
+        for (let line = await queue.next(); line !== undefined; line = await queue.next())
+          await stream.writeSSE({ data: line });
+        if (queue.overflowed) {
+          await stream.writeSSE({
+            event: 'dropped',
+            data: JSON.stringify({
+              message: `this reader fell more than ${FOLLOW_QUEUE_CHARS} characters of log lines behind; the tail stopped. Narrow it with a filter, or read faster.`,
+            }),
+          });
         }
       } finally {
-        clearInterval(heartbeat);
+        stopKeepAlive();
+        closed();
         unsubscribe();
       }
     });

@@ -100,7 +100,7 @@ export class Metrics {
     });
     this.streams = new Gauge({
       name: 'agentd_open_streams',
-      help: 'Server-sent event streams open now (responses and chat completions).',
+      help: 'Server-sent event streams open now (responses, chat completions, log tails).',
       registers,
     });
     new Gauge({

@@ -2,6 +2,7 @@ import { isTerminal } from '@agentd/core';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { AppEnv } from '../http/app-env.js';
+import { keepAlive } from '../http/sse-keep-alive.js';
 import { type EventView, viewEvent } from './event-view.js';
 import { eventWithIncludes } from './response-includes.js';
 import type { StoredResponse } from './response-repository.js';
@@ -33,9 +34,7 @@ export function streamEvents(
   return streamSSE(c, async (stream) => {
     const closed = metrics.streamOpened();
     stream.onAbort(() => stop.abort());
-    const heartbeat = setInterval(() => {
-      void stream.write(': keep-alive\n\n').catch(() => undefined);
-    }, heartbeatMs);
+    const stopKeepAlive = keepAlive(stream, heartbeatMs);
     try {
       if (!events) return;
       for await (const event of events) {
@@ -49,7 +48,7 @@ export function streamEvents(
       }
     } finally {
       closed();
-      clearInterval(heartbeat);
+      stopKeepAlive();
       stop.abort();
     }
   });
