@@ -41,7 +41,7 @@ export function AuditVerify() {
         {result?.valid ? (
           <span className="ok-text">
             Chain intact: {result.events_verified} events verified
-            {result.head ? `, head #${result.head.sequence} ${result.head.hash.slice(0, 12)}…` : ''}.
+            {result.head ? `; head #${result.head.sequence}, hash ${result.head.hash.slice(0, 12)}…` : '.'}
           </span>
         ) : null}
         {result && !result.valid ? (
