@@ -4,6 +4,7 @@ import { RecentRuns } from '../replay/recent-runs.js';
 import { renderStep } from '../replay/render-step.js';
 import { ReplayCursor } from '../replay/replay-cursor.js';
 import type { ReplayStep } from '../replay/replay-model.js';
+import { mergeRuns, serverRecentRuns } from '../replay/server-runs.js';
 import { connect, serverURL } from './connection.js';
 
 const SCHEME = 'agentd-replay';
@@ -53,11 +54,15 @@ export class ReplayView implements vscode.TreeDataProvider<ReplayStep>, vscode.T
 
   private async pick(): Promise<string | undefined> {
     const typed = '$(edit) Enter a response id…';
+    const client = await connect(this.context);
+    const server = client ? await serverRecentRuns(client).catch(() => []) : [];
     const items = [
       { label: typed },
-      ...this.recent()
-        .list()
-        .map((run) => ({ label: run.id, description: run.label, detail: new Date(run.at).toLocaleString() })),
+      ...mergeRuns(server, this.recent().list()).map((run) => ({
+        label: run.id,
+        description: run.label,
+        detail: new Date(run.at).toLocaleString(),
+      })),
     ];
     const chosen = await vscode.window.showQuickPick(items, { title: 'Replay a run' });
     if (!chosen) return undefined;
