@@ -220,12 +220,11 @@ export class SessionPool<R extends PooledRunner> {
     this.#coldStarts++;
     this.#failures = 0;
     this.#grow();
+    // Wait for a boot under way (the prewarm's, a refill's) or one the pool starts for this call, in
+    // turn: never a boot of its own beside them, beyond `bootConcurrency`, competing with them for CPU.
+    const waiting = new Promise<R>((resolve, reject) => this.#waiters.push({ resolve, reject }));
     this.#fill();
-    // Wait for a boot already under way rather than start one more that competes with it for CPU.
-    if (this.#booting.size > this.#waiters.length) {
-      return new Promise<R>((resolve, reject) => this.#waiters.push({ resolve, reject }));
-    }
-    return this.#bootOne();
+    return waiting;
   }
 
   /** The pool ran empty: demand outran it, so keep more warm from now on (up to `maxWarm`). */
@@ -255,10 +254,11 @@ export class SessionPool<R extends PooledRunner> {
     while (
       !this.#closed &&
       this.#failures < MAX_BOOT_FAILURES &&
-      this.#warm.length + this.#booting.size < this.#target &&
+      this.#warm.length + this.#booting.size < this.#target + this.#waiters.length &&
       this.#booting.size < this.#bootConcurrency &&
-      // Above the resting size, only while memory is free.
-      (this.#warm.length + this.#booting.size < this.#options.warm || this.#demand.room() > 0)
+      // Above the resting size and the calls waiting, only while memory is free.
+      (this.#warm.length + this.#booting.size < this.#options.warm + this.#waiters.length ||
+        this.#demand.room() > 0)
     ) {
       const boot = this.#bootOne().then(
         async (runner) => {
@@ -267,7 +267,12 @@ export class SessionPool<R extends PooledRunner> {
           else if (waiter) waiter.resolve(runner);
           else this.#warm.push(runner);
         },
-        (error) => this.#waiters.shift()?.reject(error),
+        (error) => {
+          this.#waiters.shift()?.reject(error);
+          // Booting keeps failing: the pool stops trying, so no call waits for it any longer.
+          if (this.#failures >= MAX_BOOT_FAILURES)
+            for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
+        },
       );
       this.#booting.add(boot);
       this.#peakBooting = Math.max(this.#peakBooting, this.#booting.size);

@@ -93,6 +93,24 @@ describe('SessionPool', () => {
     expect(p.stats.coldStarts).toBe(3);
   });
 
+  it('serves calls that find the pool booting from boots in turn, never more at once than bootConcurrency', async () => {
+    const p = pool({ warm: 1, maxWarm: 1, bootConcurrency: 2, maxSessions: 32, bootMs: 30 });
+    // Six new sessions while the pool's first boot is under way: one takes it, each other one gets a boot of its own.
+    const runners = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => p.withSession(`c-${i}`, async (r) => r.id)),
+    );
+    expect(new Set(runners).size).toBe(6);
+    expect(p.stats.peakBooting).toBe(2);
+    await p.ready();
+    expect(p.stats.boots).toBe(7);
+  });
+
+  it('rejects the calls waiting for a boot when booting keeps failing', async () => {
+    const p = pool({ warm: 1, fail: true, bootConcurrency: 1 });
+    const calls = ['a', 'b', 'c', 'd'].map((id) => p.withSession(id, async () => id));
+    for (const call of calls) await expect(call).rejects.toThrow('boot failed');
+  });
+
   it('replaces a runner that died, and disposes it', async () => {
     const p = pool({ warm: 1 });
     await p.ready();
