@@ -44,8 +44,11 @@ function periodStart(period: 'day' | 'month'): number {
 }
 
 /** Where a setting comes from: the tenant's own, or the server's default. */
-const originOf = (own: unknown) =>
-  own === undefined ? 'server default' : own === null ? 'lifted by the tenant' : 'tenant';
+const originOf = (own: unknown, effective: unknown) => {
+  if (own === null) return 'lifted by the tenant';
+  if (own !== undefined) return 'tenant';
+  return effective === undefined ? '—' : 'server default';
+};
 
 /** The limits in force for the tenant: rate limits, daily tool quotas and budgets, with what is spent. */
 export function LimitsSection() {
@@ -66,7 +69,7 @@ export function LimitsSection() {
       <h1>Limits</h1>
       <p className="muted">
         What is in force for your tenant: its own settings over the server’s defaults. A platform admin sets
-        them (<code>PUT /v1/tenants/&#123;id&#125;/limits</code>, <code>agentd limits set</code>).
+        them (<code>PUT /v1/tenants/&#123;id&#125;/limits</code>).
       </p>
       <ErrorNote error={limits.error ?? spent.error} />
       <h2>Budgets (per {period}, UTC)</h2>
@@ -87,7 +90,7 @@ export function LimitsSection() {
                 <th scope="row">{label}</th>
                 <td>{budget?.tokens !== undefined ? formatCount(budget.tokens) : 'no limit'}</td>
                 <td>{budget?.cost_usd !== undefined ? formatUsd(budget.cost_usd) : 'no limit'}</td>
-                <td>{originOf(own.budgets?.[scope])}</td>
+                <td>{originOf(own.budgets?.[scope], budget)}</td>
               </tr>
             );
           })}
@@ -129,7 +132,7 @@ export function LimitsSection() {
                 <td>
                   {rate ? `${formatCount(rate.requests)} per ${formatCount(rate.per_seconds)} s` : 'no limit'}
                 </td>
-                <td>{originOf(own.rate_limits?.[scope])}</td>
+                <td>{originOf(own.rate_limits?.[scope], rate)}</td>
               </tr>
             );
           })}
