@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type Agentd, startAgentd } from '@agentd/testing';
@@ -7,6 +8,18 @@ import { type RunningStub, startStub } from './stubs.js';
 
 const run = promisify(execFile);
 const WALKTHROUGH = fileURLToPath(new URL('../walkthrough.mjs', import.meta.url));
+const README = fileURLToPath(new URL('../../../README.md', import.meta.url));
+
+/** The output the README's walkthrough shows, each line a pattern (… stands for anything). */
+function readmeOutput(): RegExp[] {
+  const readme = readFileSync(README, 'utf8');
+  const section = readme.slice(readme.indexOf('## Dev container and mini-stack'));
+  const block = /```text\n([\s\S]*?)```/.exec(section)![1]!;
+  return block
+    .trim()
+    .split('\n')
+    .map((line) => new RegExp(`^${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replaceAll('…', '.*')}$`));
+}
 
 describe('the mini-stack walkthrough, with the stubs as node processes instead of containers', () => {
   let http: RunningStub;
@@ -64,6 +77,10 @@ describe('the mini-stack walkthrough, with the stubs as node processes instead o
     expect(lines[7]).toBe(
       'Every kind of tool answered. Replay any run above: GET /v1/responses/<id>/events.',
     );
+    // What the README says the walkthrough prints is what it prints.
+    const shown = readmeOutput();
+    expect(shown).toHaveLength(7);
+    shown.forEach((pattern, index) => expect(lines[index]).toMatch(pattern));
 
     // What a user sees afterwards: the tools listed, each run stored with its tool call.
     const tools = await agentd.api.get('/v1/tools?limit=100');
