@@ -8,7 +8,10 @@ const RateSchema = z
     requests: count(1_000_000_000).min(1),
     per_seconds: count(86_400).min(1),
   })
-  .openapi('RateLimit', { description: 'At most `requests` in each window of `per_seconds`.' });
+  .openapi('RateLimit', {
+    description:
+      'A token bucket: up to `requests` at once, refilled evenly over `per_seconds` (one request back every per_seconds/requests s), so no burst passes across a window edge.',
+  });
 
 const QuotaSchema = z
   .strictObject({

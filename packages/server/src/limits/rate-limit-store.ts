@@ -5,23 +5,33 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from 'rate-limiter-flexible';
+import { RedisTokenBuckets } from './redis-token-bucket.js';
+import { type BucketRate, MemoryTokenBuckets } from './token-bucket.js';
 
-/** What one counted request or call is told: let through or not, and where its window stands. */
+/** What one counted request or call is told: let through or not, and where its limit stands. */
 export interface LimitDecision {
   allowed: boolean;
   limit: number;
   remaining: number;
-  /** Until the window resets (and a refused request may be retried). */
+  /** Until the limit is back to its full allowance (OpenAI's x-ratelimit-reset-*). */
   resetMs: number;
+  /** Until a refused request may succeed (Retry-After); 0 when allowed. */
+  retryAfterMs: number;
 }
 
 /**
- * Counters with a limit per window, keyed by what they limit (a tenant, a
- * key, a user, a tool). In memory in embedded mode; in Redis in scaled mode,
- * so that every process counts against one limit.
+ * Rate limits and quotas, keyed by what they limit (a tenant, a key, a
+ * user, a tool). In memory in embedded mode; in Redis in scaled mode, so
+ * that every process counts against one limit.
  */
 export interface RateLimitStore {
-  /** Counts `points` against `key` in a window of `windowSeconds` holding at most `limit`. */
+  /**
+   * Rate limits: takes `points` from a token bucket holding at most
+   * `rate.limit`, refilled evenly over `rate.perSeconds` (no burst across a
+   * window edge).
+   */
+  take(key: string, rate: BucketRate, points?: number): Promise<LimitDecision>;
+  /** Quotas: counts `points` against `key` in a fixed window of `windowSeconds` holding at most `limit`. */
   consume(key: string, limit: number, windowSeconds: number, points?: number): Promise<LimitDecision>;
   close(): Promise<void>;
 }
@@ -32,15 +42,22 @@ type LimiterFactory = (options: {
   duration: number;
 }) => RateLimiterAbstract;
 
-/** rate-limiter-flexible's fixed windows, one limiter per (limit, window) pair. */
+/** Token buckets (ours) for rate limits; rate-limiter-flexible's fixed windows, one limiter per (limit, window) pair, for quotas. */
 class FlexibleRateLimitStore implements RateLimitStore {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
 
   constructor(
     private readonly prefix: string,
     private readonly create: LimiterFactory,
+    private readonly buckets: {
+      take(key: string, rate: BucketRate, points?: number): LimitDecision | Promise<LimitDecision>;
+    },
     private readonly onClose: () => Promise<void> = async () => undefined,
   ) {}
+
+  async take(key: string, rate: BucketRate, points = 1): Promise<LimitDecision> {
+    return this.buckets.take(key, rate, points);
+  }
 
   async consume(key: string, limit: number, windowSeconds: number, points = 1): Promise<LimitDecision> {
     const id = `${limit}:${windowSeconds}`;
@@ -52,10 +69,17 @@ class FlexibleRateLimitStore implements RateLimitStore {
     }
     try {
       const res = await limiter.consume(key, points);
-      return { allowed: true, limit, remaining: res.remainingPoints, resetMs: res.msBeforeNext };
+      return {
+        allowed: true,
+        limit,
+        remaining: res.remainingPoints,
+        resetMs: res.msBeforeNext,
+        retryAfterMs: 0,
+      };
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
-      return { allowed: false, limit, remaining: 0, resetMs: Math.max(1, error.msBeforeNext) };
+      const resetMs = Math.max(1, error.msBeforeNext);
+      return { allowed: false, limit, remaining: 0, resetMs, retryAfterMs: resetMs };
     }
   }
 
@@ -64,14 +88,19 @@ class FlexibleRateLimitStore implements RateLimitStore {
   }
 }
 
-/** Counters in this process (embedded mode). */
-export function memoryRateLimitStore(): RateLimitStore {
-  return new FlexibleRateLimitStore('', (options) => new RateLimiterMemory(options));
+/** Counters in this process (embedded mode); `now` is the buckets' clock. */
+export function memoryRateLimitStore(now: () => number = Date.now): RateLimitStore {
+  return new FlexibleRateLimitStore(
+    '',
+    (options) => new RateLimiterMemory(options),
+    new MemoryTokenBuckets(now),
+  );
 }
 
 /**
  * Counters in Redis, under `prefix` (scaled mode). While Redis cannot be
- * reached each process counts on its own in memory (the insurance limiter),
+ * reached each process counts on its own in memory (the insurance limiter,
+ * and in-memory buckets),
  * so requests are still limited, per process, rather than refused or let
  * through unlimited.
  */
@@ -89,6 +118,7 @@ export function redisRateLimitStore(
         rejectIfRedisNotReady: true,
         insuranceLimiter: new RateLimiterMemory({ points: options.points, duration: options.duration }),
       }),
+    new RedisTokenBuckets(redis, prefix, new MemoryTokenBuckets()),
     close,
   );
 }

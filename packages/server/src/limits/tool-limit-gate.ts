@@ -1,7 +1,7 @@
-import type { ToolCallDenial, ToolCallGate } from '@agentd/core';
+import type { ToolCallDenial } from '@agentd/core';
 import type { ToolGateFactory } from '../responses/gateway-run-environment.js';
 import { attributionOf } from '../usage/run-attribution.js';
-import type { UsageMeter } from '../usage/usage-meter.js';
+import type { UsageAttribution, UsageMeter } from '../usage/usage-meter.js';
 import type { RateLimitStore } from './rate-limit-store.js';
 import type { TenantLimits } from './tenant-limits.js';
 
@@ -14,6 +14,9 @@ export interface ToolLimitGateOptions {
 
 const DAY_MS = 86_400_000;
 
+/** Asks the tenant's tool limits about one call: a denial, or undefined (and the call is counted). */
+export type ToolLimitCheck = (call: { name: string }) => Promise<ToolCallDenial | undefined>;
+
 /**
  * Each run's gate for its tenant's tool rate limit and daily tool quotas. A
  * call past either is denied (the model reads why and when to retry); a call
@@ -21,24 +24,31 @@ const DAY_MS = 86_400_000;
  * so that a call policy denies spends no quota.
  */
 export function toolLimitGate(options: ToolLimitGateOptions): ToolGateFactory {
+  const limitsFor = toolLimitsFor(options);
+  return (run) => limitsFor(attributionOf(run));
+}
+
+/**
+ * The same limits for the calls of `who`: a run's caller, or one calling a
+ * registered tool outside a run (over /mcp), counted as a run's would be.
+ */
+export function toolLimitsFor(options: ToolLimitGateOptions): (who: UsageAttribution) => ToolLimitCheck {
   const now = options.now ?? (() => new Date());
-  return (run): ToolCallGate => {
-    const who = attributionOf(run);
-    const tenantId = run.tenantId;
+  return (who) => {
+    const tenantId = who.tenantId;
     return async (call): Promise<ToolCallDenial | undefined> => {
       const limits = await options.limits.limitsFor(tenantId);
       const rate = limits.rateLimits.tool;
       if (rate) {
-        const decision = await options.store.consume(
-          `tool:${tenantId}:${call.name}`,
-          rate.requests,
-          rate.per_seconds,
-        );
+        const decision = await options.store.take(`tool:${tenantId}:${call.name}`, {
+          limit: rate.requests,
+          perSeconds: rate.per_seconds,
+        });
         if (!decision.allowed) {
           return {
             by: 'rate_limit',
             reason: `the tenant's rate limit for ${call.name} (${rate.requests} calls per ${rate.per_seconds} s) is reached`,
-            retryAfterMs: decision.resetMs,
+            retryAfterMs: decision.retryAfterMs,
           };
         }
       }

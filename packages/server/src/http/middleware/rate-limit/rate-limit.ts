@@ -42,11 +42,10 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
     const limits = await services.tenantLimits.limitsFor(principal.tenantId);
     let tightest: (LimitDecision & { counted: Counted }) | undefined;
     for (const counted of countedFor(principal, limits)) {
-      const decision = await services.store.consume(
-        counted.key,
-        counted.rate.requests,
-        counted.rate.per_seconds,
-      );
+      const decision = await services.store.take(counted.key, {
+        limit: counted.rate.requests,
+        perSeconds: counted.rate.per_seconds,
+      });
       if (!tightest || !decision.allowed || decision.remaining < tightest.remaining)
         tightest = { ...decision, counted };
       if (!decision.allowed) break;
@@ -54,11 +53,11 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
     if (tightest) setLimitHeaders(c, 'requests', tightest);
     if (tightest && !tightest.allowed) {
       const { name, rate } = tightest.counted;
-      setRetryAfter(c, tightest.resetMs);
+      setRetryAfter(c, tightest.retryAfterMs);
       throw new AgentdError(
         'rate_limit',
         'rate_limit_exceeded',
-        `Rate limit reached for your ${name}: ${rate.requests} requests per ${rate.per_seconds} s. Retry after ${Math.ceil(tightest.resetMs / 1000)} s.`,
+        `Rate limit reached for your ${name}: ${rate.requests} requests per ${rate.per_seconds} s. Retry after ${Math.ceil(tightest.retryAfterMs / 1000)} s.`,
       );
     }
     if (c.req.method === 'POST' && MODEL_ROUTES.has(c.req.path)) {
