@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useAgentd } from '../api/sdk.js';
 import { formatBytes, formatTime } from './format.js';
 import { Badge, ErrorNote, TableWrap } from './parts.js';
-import type { StoreView } from './stores-section.js';
+import type { StoreView } from './store-view.js';
 import { errorText, useLoad } from './use-load.js';
 
 interface StoreFileView {

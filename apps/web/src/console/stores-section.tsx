@@ -5,16 +5,8 @@ import { FilesTable } from './files-table.js';
 import { formatBytes, formatTime } from './format.js';
 import { Badge, ErrorNote, TableWrap } from './parts.js';
 import { StoreFiles } from './store-files.js';
+import type { StoreView } from './store-view.js';
 import { errorText, useLoad } from './use-load.js';
-
-export interface StoreView {
-  id: string;
-  name: string | null;
-  created_at: number;
-  usage_bytes: number;
-  status: 'in_progress' | 'completed';
-  file_counts: { in_progress: number; completed: number; failed: number; cancelled: number; total: number };
-}
 
 /** Vector stores (list, create, delete; one open with its files) and the tenant's files. */
 export function StoresSection({ id, onOpen }: { id: string | null; onOpen: (id: string | null) => void }) {
