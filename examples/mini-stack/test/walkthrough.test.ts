@@ -80,7 +80,7 @@ describe('the mini-stack walkthrough, with the stubs as node processes instead o
     // What the README says the walkthrough prints is what it prints.
     const shown = readmeOutput();
     expect(shown).toHaveLength(7);
-    shown.forEach((pattern, index) => expect(lines[index]).toMatch(pattern));
+    for (const [index, pattern] of shown.entries()) expect(lines[index]).toMatch(pattern);
 
     // What a user sees afterwards: the tools listed, each run stored with its tool call.
     const tools = await agentd.api.get('/v1/tools?limit=100');
