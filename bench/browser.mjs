@@ -144,17 +144,27 @@ async function main() {
     `browser: ${pages.length} pages (${pages.filter((p) => p.path.startsWith('/python/')).length} Python docs, ${pages.filter((p) => p.path.startsWith('/postgres/')).length} PostgreSQL docs, ${pages.filter((p) => p.html).length} made here), served from ${base}`,
   );
 
-  // As a user would: the server, a new conversation per open. Chromium's launch is warmed first.
-  const servers = { before: await startAgentd('before'), now: await startAgentd('now') };
+  // --only server|tool: one of the two phases (on a loaded machine, the two can run side by side).
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   const server = { before: [], now: [] };
-  const launch = {};
-  for (const path of ['before', 'now']) launch[path] = await servers[path].open(`${base}${pages[0].path}`);
-  for (const page of pages) {
-    for (const path of ['before', 'now']) server[path].push(await servers[path].open(`${base}${page.path}`));
-    process.stderr.write(`  server ${page.path}: ${ms(server.before.at(-1))} → ${ms(server.now.at(-1))}\n`);
+  if (only !== 'tool') {
+    // As a user would: the server, a new conversation per open. Chromium's launch is warmed first.
+    const servers = { before: await startAgentd('before'), now: await startAgentd('now') };
+    const launch = {};
+    for (const path of ['before', 'now']) launch[path] = await servers[path].open(`${base}${pages[0].path}`);
+    for (const page of pages) {
+      for (const path of ['before', 'now'])
+        server[path].push(await servers[path].open(`${base}${page.path}`));
+      process.stderr.write(`  server ${page.path}: ${ms(server.before.at(-1))} → ${ms(server.now.at(-1))}\n`);
+    }
+    await Promise.all(Object.values(servers).map((s) => s.close()));
+    printServer(server, launch);
   }
-  await Promise.all(Object.values(servers).map((s) => s.close()));
-  printServer(server, launch);
+  if (only === 'server') {
+    site.closeAllConnections();
+    site.close();
+    return;
+  }
 
   // Through the tool: where the time goes, and what the markdown keeps.
   const policy = new NetworkPolicy({
@@ -226,7 +236,7 @@ async function main() {
   console.log(
     `  screenshot (now, viewport, after waiting for load at most the settle bound): ${ms(shot.p50)} / ${ms(shot.p95)}`,
   );
-  for (const path of ['before', 'now']) {
+  for (const path of server.now.length > 0 ? ['before', 'now'] : []) {
     // The same page through the server and through the tool: the rest is the request, the run, the model and persistence.
     const around = stat(server[path].map((elapsed, i) => elapsed - tool[path][i].total));
     console.log(
@@ -248,6 +258,7 @@ async function main() {
     .sort((a, b) => a.recall - b.recall)
     .slice(0, 5);
   console.log(`Lowest recall now: ${worst.map((row) => `${row.page} ${pct(row.recall)}`).join(', ')}`);
+  if (server.now.length === 0) return;
   const now = stat(server.now);
   const ok = now.p50 <= 1000 && now.p95 <= 3000;
   console.log(
