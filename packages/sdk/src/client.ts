@@ -2,9 +2,11 @@ import { RETRY_DEFAULTS, type RetryOptions } from './core/backoff.js';
 import { type FetchLike, Transport } from './core/transport.js';
 import { Agents } from './resources/agents.js';
 import { ApiKeys } from './resources/api-keys.js';
+import { Chat } from './resources/chat.js';
 import { Conversations } from './resources/conversations.js';
 import { Files } from './resources/files.js';
 import { AuditEvents, Policies, Usage } from './resources/governance.js';
+import { Identity } from './resources/identity.js';
 import { Memories } from './resources/memories.js';
 import { Models, Moderations } from './resources/models.js';
 import { Responses } from './resources/responses.js';
@@ -46,6 +48,10 @@ export class Agentd {
   readonly limits: Limits;
   /** The caller (`me()`), tenants, and the tenant's network and safety settings. */
   readonly tenancy: Tenancy;
+  /** The OpenAI-compatible Chat Completions API (`chat.completions.create` and `.stream`). */
+  readonly chat: Chat;
+  /** Session tokens and the tenant's identity provider. */
+  readonly identity: Identity;
   /** The server's root URL, without `/v1`. */
   readonly baseURL: string;
 
@@ -75,5 +81,7 @@ export class Agentd {
     this.secrets = new Secrets(transport);
     this.limits = new Limits(transport);
     this.tenancy = new Tenancy(transport);
+    this.chat = new Chat(transport);
+    this.identity = new Identity(transport);
   }
 }

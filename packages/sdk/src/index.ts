@@ -35,6 +35,13 @@ export {
   StreamResumeError,
 } from './core/errors.js';
 export type { FetchLike, RequestOptions } from './core/transport.js';
+export type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionParams,
+  ChatMessage,
+} from './resources/chat.js';
+export type { IdentityProvider, SessionToken } from './resources/identity.js';
 export { type ListQuery, paginate } from './resources/resource.js';
 export type { PollOptions, StreamOptions } from './resources/responses.js';
 export { ResponseStream, type StreamControl } from './streaming/response-stream.js';

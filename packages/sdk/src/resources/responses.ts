@@ -1,4 +1,11 @@
-import type { DeletedObject, Item, ListPage, ResponseEvent, ResponseObject } from '@agentd/spec';
+import {
+  type DeletedObject,
+  type Item,
+  type ListPage,
+  type ResponseEvent,
+  type ResponseObject,
+  readSse,
+} from '@agentd/spec';
 import { sleep } from '../core/backoff.js';
 import { type RequestOptions, seg } from '../core/transport.js';
 import { ResponseStream, type StreamControl } from '../streaming/response-stream.js';
@@ -47,19 +54,21 @@ export class Responses extends Resource {
   stream(params: CreateResponseParams, options: StreamOptions = {}): ResponseStream {
     const idempotencyKey = options.idempotencyKey ?? newKey();
     const headers = { ...options.headers, 'agentd-events': options.events ?? 'all' };
+    const create = (signal: AbortSignal) =>
+      this.transport.send({
+        method: 'POST',
+        path: '/v1/responses',
+        body: { ...params, stream: true },
+        headers: { ...headers, accept: 'text/event-stream' },
+        idempotencyKey,
+        signal,
+      });
     const stream: ResponseStream = new ResponseStream(
       {
         open: (after, signal) => {
           const id = stream.responseId;
           return id === undefined
-            ? this.transport.send({
-                method: 'POST',
-                path: '/v1/responses',
-                body: { ...params, stream: true },
-                headers: { ...headers, accept: 'text/event-stream' },
-                idempotencyKey,
-                signal,
-              })
+            ? create(signal)
             : this.openStream(
                 id,
                 after ?? 0,
@@ -69,6 +78,7 @@ export class Responses extends Resource {
         },
         retrieve: (runId) => this.retrieve(runId),
         cancel: (runId) => this.cancel(runId),
+        cancelCreated: () => this.cancelCreated(create),
       },
       options,
     );
@@ -125,6 +135,28 @@ export class Responses extends Resource {
       const response = await this.retrieve(id, {}, options.signal ? { signal: options.signal } : {});
       if (TERMINAL.has(response.status)) return response;
       await sleep(options.intervalMs ?? 1000, options.signal);
+    }
+  }
+
+  /**
+   * Cancels the run of a create whose stream was aborted before its first
+   * event: the create is repeated with its idempotency key (the server
+   * answers with the same run, or makes it if the first never arrived), its
+   * first event names the run, and the run is cancelled.
+   */
+  private async cancelCreated(create: (signal: AbortSignal) => Promise<Response>): Promise<void> {
+    const connection = new AbortController();
+    try {
+      const response = await create(connection.signal);
+      if (!response.body) return;
+      for await (const message of readSse(response.body, { signal: connection.signal })) {
+        const event = JSON.parse(message.data) as ResponseEvent;
+        if (!('response' in event)) continue;
+        if (!TERMINAL.has(event.response.status)) await this.cancel(event.response.id);
+        return;
+      }
+    } finally {
+      connection.abort();
     }
   }
 

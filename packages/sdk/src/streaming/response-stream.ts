@@ -11,6 +11,12 @@ export interface ResponseStreamHooks {
   retrieve(id: string): Promise<ResponseObject>;
   /** Cancels the run on the server. */
   cancel(id: string): Promise<unknown>;
+  /**
+   * Cancels the run a stream's create made, when it was aborted before the
+   * run's id arrived (learning the id, then cancelling). Absent for streams
+   * of a known run.
+   */
+  cancelCreated?(): Promise<unknown>;
 }
 
 export interface StreamControl {
@@ -51,6 +57,7 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
   private final: ResponseObject | undefined;
   private failure: AgentdError | undefined;
   private started = false;
+  private opened = false;
 
   constructor(
     private readonly hooks: ResponseStreamHooks,
@@ -84,6 +91,7 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
         try {
           const after = this.responseId === undefined ? undefined : this.lastSequenceNumber;
           const linked = signal ? AbortSignal.any([signal, connection.signal]) : connection.signal;
+          this.opened = true;
           const response = await this.hooks.open(after, linked);
           if (!response.body) throw new StreamResumeError('The stream answer had no body');
           const body = watchIdle(response.body, this.control.idleTimeoutMs ?? 45_000, connection);
@@ -130,8 +138,11 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
         if (failures > 0) await sleep(backoffDelay(failures - 1, RETRY_DEFAULTS), signal);
       }
     } catch (error) {
-      if (signal?.aborted && (this.control.cancelOnAbort ?? true) && this.responseId && !this.final)
-        await this.hooks.cancel(this.responseId).catch(() => undefined);
+      if (signal?.aborted && (this.control.cancelOnAbort ?? true) && !this.final) {
+        if (this.responseId) await this.hooks.cancel(this.responseId).catch(() => undefined);
+        // The create was sent but its run is not known yet: cancelled once it is, without holding the caller.
+        else if (this.opened) void this.hooks.cancelCreated?.().catch(() => undefined);
+      }
       throw error;
     }
   }
