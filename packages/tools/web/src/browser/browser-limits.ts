@@ -29,7 +29,7 @@ export interface BrowserLimits {
   maxResourceBytes: number;
   /** Everything one navigation may load. */
   maxTotalBytes: number;
-  /** Rendered HTML characters given to the extractor. */
+  /** Rendered HTML characters given to jsdom; in the page, markdown characters kept. */
   maxHtmlChars: number;
   maxRedirects: number;
   /** Characters of markdown per part. */
