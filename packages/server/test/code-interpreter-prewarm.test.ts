@@ -155,6 +155,46 @@ describe('code interpreter pools under a burst, and shutdown', () => {
     }
   });
 
+  it('shares the boot under way among first calls that come during it, and boots no more beside it than allowed', {
+    timeout: 180_000,
+  }, async () => {
+    const server = await startTestServer({
+      backend: 'pglite',
+      env: {
+        AGENTD_CODE_INTERPRETER_PREWARM: 'on',
+        AGENTD_CODE_INTERPRETER_POOL_SIZE: '1',
+        AGENTD_CODE_INTERPRETER_POOL_MAX: '1',
+        AGENTD_CODE_INTERPRETER_CPYTHON: 'off',
+        AGENTD_BROWSER: 'off',
+      },
+    });
+    try {
+      const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: server.adminKey });
+      // Three new conversations at once, right after the start, while the pool's first boot runs.
+      const responses = await Promise.all(
+        [0, 1, 2].map((i) =>
+          client.responses.create({
+            model: 'scripted',
+            input: `run python: print(${i} + 200)`,
+            tools: [{ type: 'code_interpreter', container: { type: 'auto' } }],
+          }),
+        ),
+      );
+      for (const [i, response] of responses.entries())
+        expect(outputText(response)).toContain(String(i + 200));
+      expect(await pools(server).prewarm()).toMatch(/^code interpreter ready: pyodide 1 warm \(\d+\.\d s\)$/);
+      const pyodide = async () => (await pools(server).status()).pools?.pyodide;
+      await expect.poll(pyodide, { timeout: 60_000, interval: 100 }).toMatchObject({ booting: 0, warm: 1 });
+      // One interpreter per conversation and the refill: the first boot went to a call, and no call
+      // started a boot of its own beside the pool's, which boots two at most at once on this machine.
+      const stats = await pyodide();
+      expect(stats).toMatchObject({ boots: 4, sessions: 3 });
+      expect(stats?.peakBooting).toBeLessThanOrEqual(2);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('closes a server whose pools are still booting without waiting for them or leaving sandboxes', {
     timeout: 60_000,
   }, async () => {

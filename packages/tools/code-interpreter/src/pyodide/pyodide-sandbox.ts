@@ -158,7 +158,8 @@ export class PyodideSandbox implements Sandbox {
           codeRangeSizeMb: 64,
           stackSizeMb: 4,
         },
-        bootTimeoutMs,
+        // A cold boot (no image yet) takes several times longer than one from the image.
+        bootTimeoutMs: this.#snapshot === null ? bootTimeoutMs * 3 : bootTimeoutMs,
         signal,
       });
     } catch (error) {
