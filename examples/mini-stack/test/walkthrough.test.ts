@@ -56,7 +56,7 @@ describe('the mini-stack walkthrough, with the stubs as node processes instead o
       },
     });
 
-  it('registers each kind of tool and runs an agent that calls each one', async () => {
+  it('registers each kind of tool and runs an agent that calls each one', { timeout: 180_000 }, async () => {
     const { stdout } = await walkthrough();
     const lines = stdout.trim().split('\n');
     expect(lines.slice(0, 4)).toEqual([
@@ -101,7 +101,7 @@ describe('the mini-stack walkthrough, with the stubs as node processes instead o
     );
   });
 
-  it('can be run again: what exists is kept and every tool still answers', async () => {
+  it('can be run again: what exists is kept and every tool still answers', { timeout: 180_000 }, async () => {
     const { stdout } = await walkthrough();
     expect(stdout).toContain('tool convert: already registered');
     expect(stdout).toContain('agent mini-stack: already there');
