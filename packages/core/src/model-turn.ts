@@ -12,6 +12,7 @@ import type {
 } from '@agentd/spec';
 import { fileCitationSources, findFileCitations } from './file-citations.js';
 import { LogprobBuffer } from './logprob-buffer.js';
+import { withPauseTicks } from './pause-ticks.js';
 import { checkedEvent, type StreamCheck, type StreamCheckStep, WITHHELD_ANSWER } from './run-checks.js';
 import type { RunLoopInput } from './run-loop-input.js';
 import { DeltaCoalescer } from './text-coalescer.js';
@@ -201,8 +202,13 @@ export async function streamTurn(
     settings: input.settings,
     ...(input.toolChoice && definitions.length > 0 ? { toolChoice: input.toolChoice } : {}),
   };
-  for await (const part of input.model.stream(request, input.signal)) {
+  // While a check holds text back, a pause in the model's stream releases it (see withPauseTicks).
+  const holding = () => (message?.check?.flush && !blocked ? message.check.pauseMs : undefined);
+  for await (const part of withPauseTicks(input.model.stream(request, input.signal), holding)) {
     switch (part.type) {
+      case 'pause':
+        if (message?.check?.flush) apply(message.check.flush());
+        break;
       case 'text-delta': {
         if (!message) {
           closeReasoning();

@@ -10,6 +10,13 @@ export interface StreamCheck {
   push(delta: string): StreamCheckStep;
   /** The message ended: release (or block) what is still held back. */
   end(): StreamCheckStep;
+  /**
+   * The model has sent nothing for `pauseMs`: release what can go now, so
+   * that a slow answer is not held from the client until more arrives.
+   */
+  flush?(): StreamCheckStep;
+  /** How long a pause calls `flush` (none: held text waits for more). */
+  pauseMs?: number;
 }
 
 /**

@@ -57,3 +57,32 @@ describe('stream guard (hold-back window)', () => {
     expect(received).toContain('Your key is [redacted api key] and it works.');
   });
 });
+
+describe('stream guard when the model pauses (flush)', () => {
+  const denyRules = createRulesPhase({});
+  const guardWith = (denyList: string[]) =>
+    createStreamGuard([denyRules], { holdBack: 200, safetyContext: { denyList } });
+
+  it('releases what was checked, less a last word that could be half a key', () => {
+    const guard = guardWith([]);
+    expect(guard.push('Once upon a ti')).toMatchObject({ type: 'release', text: '' });
+    expect(guard.flush()).toMatchObject({ type: 'release', text: 'Once upon a ti' });
+    // Nothing new since: nothing more goes, and the phases are not run again.
+    expect(guard.flush()).toEqual({ type: 'release', text: '', verdicts: [] });
+    guard.push('me. Your key is sk-proj-AbC1');
+    expect(guard.flush()).toMatchObject({ type: 'release', text: 'me. Your key is ' });
+    guard.push('2dEf3GhI4jKl5MnO6pQr7StU8vWx9');
+    const end = guard.end();
+    expect(end.type === 'release' && end.text).not.toContain('AbC1');
+  });
+
+  it('keeps back the start of a denied term across the pause, and blocks when it completes', () => {
+    const guard = guardWith(['Project Nightingale']);
+    guard.push('The plan is called Project ');
+    const paused = guard.flush();
+    expect(paused).toMatchObject({ type: 'release', text: 'The plan is called ' });
+    const done = guard.push('Nightingale, and it ships soon.');
+    expect(done.type).toBe('block');
+    expect(done.type === 'block' && done.withheld).toBe('Project Nightingale, and it ships soon.');
+  });
+});

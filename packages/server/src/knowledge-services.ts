@@ -9,6 +9,7 @@ import { FileLinks, ownUrl } from './files/file-links.js';
 import { FileService } from './files/file-service.js';
 import { MemoryRepository } from './memories/memory-repository.js';
 import { MemoryService } from './memories/memory-service.js';
+import { createPassageFlagger } from './safety/passage-flags.js';
 import type { Database } from './storage/database.js';
 import type { AttributeFilter } from './vector-stores/attribute-filter.js';
 import { ChunkIndex } from './vector-stores/chunk-index.js';
@@ -91,6 +92,8 @@ export function createKnowledgeServices(
     ? new QueuedIngestion({ tasks: options.ingestionTasks, local, stores, logger })
     : local;
   const vectorStores = new VectorStoreService(stores, files.repository, chunks, ingestion, embeddings);
+  // Passages of uploaded files that hold instructions are marked for the model (issue 13).
+  const flagPassage = createPassageFlagger();
   const fileSearch: FileSearchFunction = async (scope, query, options) => {
     const ids = options.vectorStoreIds ?? (await stores.allIds(scope.tenantId));
     const hits = await vectorStores.search(scope.tenantId, ids, query, {
@@ -105,6 +108,7 @@ export function createKnowledgeServices(
       text: hit.text,
       score: hit.score,
       vectorStoreId: hit.vectorStoreId,
+      flagged: flagPassage(hit.text),
     }));
   };
   return {

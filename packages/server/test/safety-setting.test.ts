@@ -43,9 +43,11 @@ describe('resolveSafety', () => {
 });
 
 describe('runChecksFor', () => {
-  it('under the defaults: flags an injected tool result, passes ordinary text, and checks no stream', async () => {
+  it('under the defaults: flags an injected tool result, passes ordinary text, and holds streams back 200 characters', async () => {
     const checks = runChecksFor(DEFAULT_SAFETY, { tenantId: 't' });
-    expect(checks?.stream).toBeUndefined();
+    const stream = checks?.stream?.();
+    expect(stream?.pauseMs).toBe(250);
+    expect(stream?.push('x'.repeat(250))).toMatchObject({ type: 'release', text: 'x'.repeat(50) });
     const injected = await checks?.toolOutput?.('weather', INJECTION, signal);
     expect(injected).toMatchObject({ action: 'flag', text: INJECTION });
     const plain = await checks?.toolOutput?.('weather', 'Forecast: sunny, 21 C.', signal);

@@ -23,14 +23,19 @@ export type GuardStep =
  * withheld for the audit log (never for the client). Secrets the rules redact
  * inside the unreleased text are replaced before release.
  */
+/** A last word that may be the start of a secret: digits or key symbols in it, or a long run. */
+const KEY_LIKE = /[\d_\-/+=]|^\S{16,}$/u;
+
 export function createStreamGuard(phases: readonly SyncSafetyPhase[], options: StreamGuardOptions = {}) {
   const holdBack = options.holdBack ?? 200;
   const contextSize = options.context ?? 300;
   let text = '';
   let released = 0;
   let blocked = false;
+  /** How much text there was at the last pause. */
+  let flushedAt = -1;
 
-  function step(final: boolean): GuardStep {
+  function step(final: boolean, paused = false): GuardStep {
     if (blocked) return { type: 'block', verdicts: [], withheld: '' };
     const from = Math.max(0, released - contextSize);
     const window = text.slice(from);
@@ -49,10 +54,31 @@ export function createStreamGuard(phases: readonly SyncSafetyPhase[], options: S
       }
     }
     if (action === 'redact') redactUnreleased(verdicts, from, final);
-    const until = final ? text.length : Math.max(released, text.length - holdBack);
+    const until = final ? text.length : Math.max(released, paused ? pausedRelease() : text.length - holdBack);
     const out = text.slice(released, until);
     released = until;
     return { type: 'release', text: out, verdicts };
+  }
+
+  /**
+   * How far text may go while the model pauses: everything the phases have
+   * read, except a last word that could be half a key and a tail that could
+   * be the start of a denied term.
+   */
+  function pausedRelease(): number {
+    const boundary = Math.max(text.lastIndexOf(' '), text.lastIndexOf('\n')) + 1;
+    // A plain word goes; one that could be half a key or a token (digits, dashes, long) waits.
+    let until = KEY_LIKE.test(text.slice(boundary)) ? boundary : text.length;
+    const lower = text.slice(0, until).toLowerCase();
+    for (const term of options.safetyContext?.denyList ?? []) {
+      const wanted = term.trim().toLowerCase();
+      for (let k = Math.min(wanted.length - 1, lower.length); k > 0; k--)
+        if (lower.endsWith(wanted.slice(0, k))) {
+          until = Math.min(until, lower.length - k);
+          break;
+        }
+    }
+    return until;
   }
 
   /**
@@ -83,6 +109,17 @@ export function createStreamGuard(phases: readonly SyncSafetyPhase[], options: S
     push(delta: string): GuardStep {
       if (!blocked) text += delta;
       return step(false);
+    },
+    /**
+     * The model paused (no delta for a while): releases what has been
+     * checked instead of holding it until more arrives, so that a slow or
+     * stalled answer is not kept from the client.
+     */
+    flush(): GuardStep {
+      // Nothing new since the last pause: nothing more may go.
+      if (blocked || text.length === flushedAt) return { type: 'release', text: '', verdicts: [] };
+      flushedAt = text.length;
+      return step(false, true);
     },
     /** The stream ended: checks and releases the rest. */
     end(): GuardStep {

@@ -57,6 +57,7 @@ export function runChecksFor(
     checks.stream = () =>
       onceEach(
         createStreamGuard(stream, { holdBack: setting.model_output.hold_back, safetyContext: withList }),
+        setting.model_output.pause_ms,
       );
   return checks.input || checks.toolOutput || checks.stream ? checks : undefined;
 }
@@ -157,7 +158,10 @@ function streamPhases(
  * e-mail address) would be reported again with each one; the log gets each
  * finding once per message. A block always reaches the loop.
  */
-function onceEach(guard: { push(delta: string): StreamCheckStep; end(): StreamCheckStep }): StreamCheck {
+function onceEach(
+  guard: { push(delta: string): StreamCheckStep; end(): StreamCheckStep; flush(): StreamCheckStep },
+  pauseMs: number,
+): StreamCheck {
   const seen = new Set<string>();
   const fresh = (step: StreamCheckStep): StreamCheckStep => {
     if (step.type === 'block') return step;
@@ -170,7 +174,11 @@ function onceEach(guard: { push(delta: string): StreamCheckStep; end(): StreamCh
     });
     return { ...step, verdicts };
   };
-  return { push: (delta) => fresh(guard.push(delta)), end: () => fresh(guard.end()) };
+  return {
+    push: (delta) => fresh(guard.push(delta)),
+    end: () => fresh(guard.end()),
+    ...(pauseMs > 0 ? { flush: () => fresh(guard.flush()), pauseMs } : {}),
+  };
 }
 
 function keyOf(verdict: SafetyVerdict): string {

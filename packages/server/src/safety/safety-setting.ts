@@ -48,6 +48,10 @@ const StreamSurfaceSchema = z.strictObject({
   hold_back: z.number().int().min(0).max(4000).optional().openapi({
     description: 'Characters of streamed text kept from the client until checked (default 200).',
   }),
+  pause_ms: z.number().int().min(0).max(60_000).optional().openapi({
+    description:
+      'When the model sends nothing for this long, held-back text that has been checked is sent, less a word still being written or the start of a denied term (default 250; 0 holds it until more text arrives).',
+  }),
 });
 
 const score = z.number().min(0).max(1);
@@ -108,7 +112,7 @@ export interface ResolvedSafety {
   enabled: boolean;
   user_input: ResolvedSurface;
   tool_output: ResolvedSurface;
-  model_output: ResolvedSurface & { hold_back: number };
+  model_output: ResolvedSurface & { hold_back: number; pause_ms: number };
   memory: ResolvedSurface;
   classifier: { flag?: number; block?: number };
   judge: NonNullable<SafetySetting['judge']>;
@@ -125,8 +129,9 @@ export interface ResolvedSafety {
  * judge reviews what they flag. Rules block where they are precise (encoded
  * instructions, the deny list). Hidden characters in tool results are
  * flagged, not removed, so a result is stored as the tool gave it. Streamed
- * answers are not held back unless a setting asks (a short answer would
- * otherwise arrive whole at its end).
+ * answers are held back 200 characters while the rules and the classifier
+ * read them (a denied term never reaches the client); when the model pauses,
+ * what was checked goes out, so a slow answer is not held until its end.
  */
 export const DEFAULT_SAFETY: ResolvedSafety = {
   enabled: true,
@@ -136,7 +141,14 @@ export const DEFAULT_SAFETY: ResolvedSafety = {
     actions: { hidden_text: 'flag' },
     classifier_action: 'flag',
   },
-  model_output: { phases: [], actions: {}, classifier_action: 'flag', hold_back: 200 },
+  // Streamed answers are held back 200 characters and checked; a pause in the stream releases what was checked.
+  model_output: {
+    phases: ['rules', 'classifier'],
+    actions: {},
+    classifier_action: 'flag',
+    hold_back: 200,
+    pause_ms: 250,
+  },
   // A remembered text is put into later runs' instructions: an instruction there would outlive the run.
   memory: {
     phases: ['rules', 'classifier', 'judge'],
@@ -164,6 +176,7 @@ export function resolveSafety(
       model_output: {
         ...surface(resolved.model_output, level.model_output),
         hold_back: level.model_output?.hold_back ?? resolved.model_output.hold_back,
+        pause_ms: level.model_output?.pause_ms ?? resolved.model_output.pause_ms,
       },
       memory: surface(resolved.memory, level.memory),
       classifier: { ...resolved.classifier, ...level.classifier },
