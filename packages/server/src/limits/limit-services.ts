@@ -5,11 +5,11 @@ import type { Queryable } from '../storage/database.js';
 import { Budgets } from '../usage/budgets.js';
 import { PriceTable } from '../usage/price-table.js';
 import { RunUsage } from '../usage/run-usage.js';
-import { UsageMeter } from '../usage/usage-meter.js';
+import { type UsageAttribution, UsageMeter } from '../usage/usage-meter.js';
 import { UsageRepository } from '../usage/usage-repository.js';
 import type { RateLimitStore } from './rate-limit-store.js';
 import { TenantLimits } from './tenant-limits.js';
-import { toolLimitGate } from './tool-limit-gate.js';
+import { type ToolLimitCheck, toolLimitGate, toolLimitsFor } from './tool-limit-gate.js';
 
 /** Rate limits, quotas, budgets and usage, as routes, middleware and runs reach them. */
 export interface LimitServices {
@@ -23,6 +23,8 @@ export interface LimitServices {
   runUsage: RunUsage;
   /** Each run's tool rate limit and quotas. */
   toolGate: ToolGateFactory;
+  /** The same limits for a caller's calls outside a run (registered tools over /mcp). */
+  toolLimitsFor: (who: UsageAttribution) => ToolLimitCheck;
 }
 
 export function createLimitServices(
@@ -43,5 +45,6 @@ export function createLimitServices(
     budgets,
     runUsage: new RunUsage(meter, budgets),
     toolGate: toolLimitGate({ limits: tenantLimits, store, meter }),
+    toolLimitsFor: toolLimitsFor({ limits: tenantLimits, store, meter }),
   };
 }

@@ -13,7 +13,7 @@ import { isAllowed, type Permission } from '../http/permissions.js';
 import { scopesAllow } from '../http/scopes.js';
 import type { Services } from '../services.js';
 import { agentTool, callAgent, listAgents } from './agent-tools.js';
-import { asMcpTool, callRegisteredTool, registeredTools } from './registered-tools.js';
+import { asMcpTool, callRegisteredTool, registeredTool, registeredTools } from './registered-tools.js';
 
 /** What each HTTP request tells the MCP handlers: who asks, from where, and when the request closes. */
 export interface McpRequestContext {
@@ -114,9 +114,7 @@ async function callTool(
     });
   }
   if (may(principal, 'tools:read')) {
-    const tool = (await registeredTools(services, principal.tenantId)).find(
-      (candidate) => candidate.definition.name === name,
-    );
+    const tool = await registeredTool(services, principal.tenantId, name);
     if (tool) {
       if (!may(principal, 'tools:write')) return denied(name, 'tools:write');
       return callRegisteredTool(services, principal, tool, args, signal);

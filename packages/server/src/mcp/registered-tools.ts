@@ -4,6 +4,7 @@ import type { Principal } from '@agentd/spec';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { DEFAULT_AGENT, toolCallRequest } from '../policies/policy-request.js';
 import type { Services } from '../services.js';
+import type { UsageAttribution } from '../usage/usage-meter.js';
 
 /**
  * The tenant's registered tools (its own, and the operator's tool directory)
@@ -19,6 +20,23 @@ export async function registeredTools(services: Services, tenantId: string): Pro
   return tools.filter((tool) => tool.execute !== undefined);
 }
 
+/**
+ * The tenant's registered tool of that name, for one call: only the tool set
+ * (manifest) that offers it is resolved, not every tool the tenant has.
+ */
+export async function registeredTool(
+  services: Services,
+  tenantId: string,
+  name: string,
+): Promise<RunTool | undefined> {
+  const source = (await services.tools.describe(tenantId)).find(
+    (candidate) => candidate.source !== 'builtin' && candidate.tools.some((tool) => tool.name === name),
+  );
+  if (!source) return undefined;
+  const tools = await services.tools.resolve(tenantId, [source.name]);
+  return tools.find((tool) => tool.definition.name === name && tool.execute !== undefined);
+}
+
 export function asMcpTool(tool: RunTool): Tool {
   const { name, description, parameters } = tool.definition;
   return {
@@ -30,9 +48,11 @@ export function asMcpTool(tool: RunTool): Tool {
 
 /**
  * Calls a registered tool through the gateway, after its arguments are
- * checked against its schema and the tenant's policies allow the caller to
+ * checked against its schema, the tenant's policies allow the caller to
  * call it (as `Agent::"default"` → `call_tool`, the action a run's call is
- * asked as). A bad argument, a denial or a failure is a tool error.
+ * asked as), and its rate limit and quotas let it through (counted against
+ * the caller's user or key, as a run's call is). A bad argument, a denial
+ * or a failure is a tool error.
  */
 export async function callRegisteredTool(
   services: Services,
@@ -49,6 +69,13 @@ export async function callRegisteredTool(
     toolCallRequest(principal, DEFAULT_AGENT, name, check.value),
   );
   if (!decision.allowed) return toolError(`The call of ${name} was denied by policy: ${decision.reason}`);
+  // The tenant's per-tool rate limit and daily quotas, after the policy (a denied call spends none).
+  const limited = await services.limits.toolLimitsFor(callerOf(principal))({ name });
+  if (limited) {
+    const retry =
+      limited.retryAfterMs === undefined ? '' : ` Retry after ${Math.ceil(limited.retryAfterMs / 1000)} s.`;
+    return toolError(`The call of ${name} was not run: ${limited.reason}.${retry}`);
+  }
   try {
     const result = await tool.execute!(check.value, { signal, callId: `mcp_${randomUUID()}` });
     const output = typeof result === 'string' ? result : result.output;
@@ -57,6 +84,15 @@ export async function callRegisteredTool(
   } catch (error) {
     return toolError(`${name} failed: ${(error as Error).message}`);
   }
+}
+
+/** Whose an MCP call is, for limits and usage: the tenant, and the token's user or the key. */
+function callerOf(principal: Principal): UsageAttribution {
+  return {
+    tenantId: principal.tenantId,
+    userId: principal.userId,
+    apiKeyId: principal.method === 'api_key' ? principal.subject : undefined,
+  };
 }
 
 function toolError(text: string): CallToolResult {
