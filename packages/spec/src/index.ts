@@ -1,4 +1,11 @@
 export type { DeletedObject, ErrorBody, ListPage, PageQuery, SortOrder } from './api.js';
+export {
+  type BackoffOptions,
+  backoffDelay,
+  parseRetryAfter,
+  retryAfterOf,
+  sleep,
+} from './backoff.js';
 export { AgentdError, type AgentdErrorOptions, type ErrorCategory } from './errors.js';
 export type {
   ApprovalRequestItem,

@@ -1,3 +1,7 @@
+import { backoffDelay, retryAfterOf } from '@agentd/spec';
+
+export { sleep } from '@agentd/spec';
+
 /** The longest wait a `Retry-After` header can impose. */
 export const MAX_RETRY_AFTER_MS = 60_000;
 
@@ -12,37 +16,22 @@ export interface RetryDelayOptions {
   random?: () => number;
 }
 
-/** Exponential backoff with full jitter: a uniform wait in [0, min(max, base * 2^attempt)). */
+/** Exponential backoff with full jitter (spec's backoffDelay): a uniform wait in [0, min(max, base * 2^attempt)). */
 export function retryDelayMs(attempt: number, options: RetryDelayOptions): number {
-  if (options.retryAfterMs !== undefined) return Math.min(options.retryAfterMs, MAX_RETRY_AFTER_MS);
-  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
-  return Math.floor((options.random ?? Math.random)() * ceiling);
+  return backoffDelay(
+    attempt,
+    {
+      initialDelayMs: options.baseDelayMs,
+      maxDelayMs: options.maxDelayMs,
+      jitter: 'full',
+      maxRetryAfterMs: MAX_RETRY_AFTER_MS,
+      ...(options.random ? { random: options.random } : {}),
+    },
+    options.retryAfterMs,
+  );
 }
 
 /** Reads `retry-after-ms` (OpenAI) or `Retry-After` in seconds or as an HTTP date. */
 export function parseRetryAfter(headers: Pick<Headers, 'get'>, now: number = Date.now()): number | undefined {
-  const milliseconds = Number(headers.get('retry-after-ms') ?? Number.NaN);
-  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
-  const value = headers.get('retry-after')?.trim();
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** Waits, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return retryAfterOf(headers, now);
 }

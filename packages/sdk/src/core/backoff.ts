@@ -1,3 +1,7 @@
+import { parseRetryAfter, backoffDelay as specBackoffDelay } from '@agentd/spec';
+
+export { sleep } from '@agentd/spec';
+
 /** How requests are retried: exponential backoff with jitter, capped. */
 export interface RetryOptions {
   /** Retries after the first attempt (default 2). */
@@ -20,7 +24,9 @@ export const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 /**
  * The delay before retry `attempt` (0 for the first retry): "equal jitter",
  * between half and all of `initial * 2^attempt` (capped), so clients that
- * failed together do not come back together. A Retry-After wins when given.
+ * failed together do not come back together. A Retry-After wins when given
+ * (capped at the longest delay). spec's backoffDelay, which the model
+ * providers use too.
  */
 export function backoffDelay(
   attempt: number,
@@ -28,31 +34,9 @@ export function backoffDelay(
   retryAfter: string | null = null,
   random: () => number = Math.random,
 ): number {
-  const asked = parseRetryAfter(retryAfter);
-  if (asked !== undefined) return Math.min(asked, options.maxDelayMs);
-  const ceiling = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** attempt);
-  return ceiling / 2 + random() * (ceiling / 2);
-}
-
-function parseRetryAfter(value: string | null): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-/** Waits `ms`, or throws the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return specBackoffDelay(
+    attempt,
+    { initialDelayMs: options.initialDelayMs, maxDelayMs: options.maxDelayMs, jitter: 'equal', random },
+    parseRetryAfter(retryAfter),
+  );
 }
