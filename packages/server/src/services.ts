@@ -229,6 +229,7 @@ export function createServices(
     quietMs: backbone.mode === 'scaled' ? 10_000 : 60_000,
     ...(backbone.takeOverLeases ? { takeOverLeases: backbone.takeOverLeases } : {}),
   });
+  const apiKeys = new ApiKeyRepository(db);
   return {
     ...knowledge,
     networkPolicies,
@@ -239,9 +240,9 @@ export function createServices(
     config,
     db,
     logger,
-    ...createIdentityServices(config, db, box, tenants),
+    ...createIdentityServices(config, db, box, tenants, (tenantId, id) => apiKeys.isLive(tenantId, id)),
     tenants,
-    apiKeys: new ApiKeyRepository(db),
+    apiKeys,
     agents: new AgentRepository(db),
     conversations,
     responses,

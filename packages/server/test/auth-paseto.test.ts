@@ -69,6 +69,21 @@ describe('PASETO v4.public tokens', () => {
     expect(server.rawLogs()).not.toContain(issued.body.token.slice(10, 60));
   });
 
+  it('stops a session token once the API key it was issued from is revoked', async () => {
+    const created = await admin.post('/v1/api_keys', { name: 'web-ui', role: 'member' });
+    expect(created.status).toBe(200);
+    const key = admin.withKey(created.body.value as string);
+    const issued = await key.post('/v1/auth/token', {});
+    const session = admin.withKey(issued.body.token as string);
+    expect((await session.get('/v1/me')).status).toBe(200);
+    expect((await admin.request('DELETE', `/v1/api_keys/${created.body.id}`)).status).toBe(200);
+    expectRefused(await session.get('/v1/me'), 401, 'token_revoked');
+    expectRefused(await key.get('/v1/me'), 401, 'invalid_api_key');
+    // A token issued from a key that still exists keeps working.
+    const other = await admin.post('/v1/auth/token', {});
+    expect((await admin.withKey(other.body.token as string).get('/v1/me')).status).toBe(200);
+  });
+
   it('bounds the lifetime and refuses to renew a session token with itself', async () => {
     expect((await admin.post('/v1/auth/token', { expires_in: 30 })).status).toBe(400);
     const tooLong = await admin.post('/v1/auth/token', { expires_in: 7200 });

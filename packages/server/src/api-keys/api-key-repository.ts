@@ -61,6 +61,8 @@ export const KEY_CACHE_TTL_MS = 5_000;
 
 export class ApiKeyRepository {
   private readonly verified = new Map<string, { identity: ApiKeyIdentity; expires: number }>();
+  /** Keys found to exist lately, by id, until when (see isLive). */
+  private readonly live = new Map<string, number>();
 
   constructor(private readonly db: Queryable) {}
 
@@ -124,6 +126,7 @@ export class ApiKeyRepository {
 
   /** Drops a key from this process's cache of verified keys (after it was deleted through another repository). */
   forget(id: string): void {
+    this.live.delete(id);
     for (const [hash, entry] of this.verified) if (entry.identity.id === id) this.verified.delete(hash);
   }
 
@@ -159,6 +162,27 @@ export class ApiKeyRepository {
     if (this.verified.size >= 10_000) this.verified.clear();
     this.verified.set(hash, { identity, expires: now + KEY_CACHE_TTL_MS });
     return identity;
+  }
+
+  /**
+   * Whether the tenant's key `id` still exists: a session token issued from
+   * a key stops working once the key is revoked (here at once, through
+   * another process within KEY_CACHE_TTL_MS).
+   */
+  async isLive(tenantId: string, id: string): Promise<boolean> {
+    const now = Date.now();
+    if ((this.live.get(id) ?? 0) > now) return true;
+    const rows = await this.db.query('SELECT 1 FROM api_keys WHERE tenant_id = $1 AND id = $2', [
+      tenantId,
+      id,
+    ]);
+    if (rows.length === 0) {
+      this.live.delete(id);
+      return false;
+    }
+    if (this.live.size >= 10_000) this.live.clear();
+    this.live.set(id, now + KEY_CACHE_TTL_MS);
+    return true;
   }
 
   async touch(id: string): Promise<void> {

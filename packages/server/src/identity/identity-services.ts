@@ -20,6 +20,7 @@ export function createIdentityServices(
   db: Queryable,
   box: SecretBox,
   tenants: TenantRepository,
+  keyIsLive?: (tenantId: string, keyId: string) => Promise<boolean>,
 ): IdentityServices {
   const configuredKeys = (config.AGENTD_PASETO_PUBLIC_KEYS ?? '')
     .split(',')
@@ -41,6 +42,7 @@ export function createIdentityServices(
       },
       tenants,
       clockSkewSeconds: config.AGENTD_TOKEN_CLOCK_SKEW_SECONDS,
+      ...(keyIsLive ? { keyIsLive } : {}),
     }),
   };
 }

@@ -24,6 +24,8 @@ export interface SessionTokensOptions {
   trusted: () => Promise<PublicKey[]>;
   tenants: TenantRepository;
   clockSkewSeconds: number;
+  /** Whether an API key still exists: a token agentd issued from a key dies with it. */
+  keyIsLive?: (tenantId: string, keyId: string) => Promise<boolean>;
 }
 
 /**
@@ -111,6 +113,9 @@ export class SessionTokens {
     const tenant = await this.tenantNamed(tenantId);
     if (!tenant)
       throw tokenRefused('tenant_mismatch', "The token's 'tenant' claim names no tenant of this server.");
+    if (own && claims.via === 'api_key' && !(await (this.options.keyIsLive?.(tenant.id, sub) ?? true))) {
+      throw tokenRefused('token_revoked', 'The API key this token was issued from has been revoked.');
+    }
     const scopes = typeof scope === 'string' ? scope.split(' ').filter(Boolean) : undefined;
     if (scopes?.some((s) => !isKnownScope(s))) {
       throw tokenRefused('invalid_token', "The token's 'scope' claim names a scope agentd does not know.");

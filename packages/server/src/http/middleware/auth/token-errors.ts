@@ -15,7 +15,8 @@ export type TokenProblem =
   | 'alg_not_allowed'
   | 'invalid_signature'
   | 'unknown_key'
-  | 'tenant_mismatch';
+  | 'tenant_mismatch'
+  | 'token_revoked';
 
 export class TokenRefusedError extends AgentdError {
   constructor(problem: TokenProblem, message: string) {
