@@ -93,6 +93,8 @@ describe('the web console: policies, limits, usage and the audit log', () => {
         'forbid (\n  principal,\n  action == Agentd::Action::"call_tool",\n  resource == Agentd::Tool::"wire_funds"\n);',
       );
     await edit.getByRole('button', { name: 'Save as a new version' }).click();
+    // The editor now holds version 2; the versions list both.
+    await page.getByRole('heading', { name: 'Edit “no-wire-money” (version 2)' }).waitFor();
     const versions = page.getByRole('region', { name: 'Versions of no-wire-money' });
     await versions.getByText('Version 2', { exact: false }).first().waitFor();
     expect(await versions.locator('summary').allTextContents()).toEqual([

@@ -98,14 +98,14 @@ export function PoliciesSection({ id, onOpen }: { id: string | null; onOpen: (id
         </button>
       ) : null}
       <PolicyEditor
-        key={open ? `${open.id}@${open.version}` : 'new'}
+        key={open ? `editor:${open.id}@${open.version}` : 'editor:new'}
         policy={open}
         onSaved={(saved) => {
           policies.reload();
           onOpen(saved.id);
         }}
       />
-      {open ? <PolicyVersions key={`${open.id}@${open.version}`} policy={open} /> : null}
+      {open ? <PolicyVersions key={`versions:${open.id}@${open.version}`} policy={open} /> : null}
     </>
   );
 }
