@@ -37,3 +37,23 @@ export async function fileObjectUrl(api: Agentd, id: string): Promise<string> {
   const response = await api.files.content(id);
   return URL.createObjectURL(await response.blob());
 }
+
+/** The text the user sent to start a run (its last user message), or '' (an approval answer). */
+export async function runUserText(api: Agentd, id: string): Promise<string> {
+  let text = '';
+  for await (const item of paginate((after) =>
+    api.responses.inputItems(id, { limit: 100, order: 'asc', ...(after ? { after } : {}) }),
+  )) {
+    const message = item as unknown as {
+      type: string;
+      role?: string;
+      content?: { text?: string }[] | string;
+    };
+    if (message.type !== 'message' || message.role !== 'user') continue;
+    text =
+      typeof message.content === 'string'
+        ? message.content
+        : (message.content ?? []).map((part) => part.text ?? '').join('');
+  }
+  return text;
+}

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { messageOf, statusOf } from '../api/errors.js';
-import { conversationItems, toolNames, vectorStoreReady } from '../api/extras.js';
+import { conversationItems, runUserText, toolNames, vectorStoreReady } from '../api/extras.js';
 import { agentd } from '../api/sdk.js';
 import { resumeRun, streamRun } from '../api/streams.js';
 import type { Agent, Conversation, FileObject, Item, ToolReference } from '../api/types.js';
@@ -10,6 +10,22 @@ import { loadRun } from './run-store.js';
 import { emptyRun, isTerminal } from './run-view.js';
 import { Thread } from './thread.js';
 import { useRuns } from './use-runs.js';
+
+/** The conversation's metadata key naming its live run, so another device can pick the stream up. */
+const LIVE_KEY = 'live_response';
+
+/** Notes a started run on its conversation (best effort: without it, only this tab can resume). */
+function markLive(conversationId: string, responseId: string): void {
+  const api = agentd();
+  api.conversations
+    .retrieve(conversationId)
+    .then((conversation) =>
+      api.conversations.update(conversationId, {
+        metadata: { ...conversation.metadata, [LIVE_KEY]: responseId },
+      }),
+    )
+    .catch(() => undefined);
+}
 
 /**
  * One conversation (or a new one when `conversationId` is null): its thread,
@@ -37,7 +53,7 @@ export function ChatPage({
   const [loadError, setLoadError] = useState<string | null>(null);
   const [attachments, setAttachments] = useState<FileObject[]>([]);
   const [uploading, setUploading] = useState(false);
-  const { runs, follow, reset } = useRuns(onChanged);
+  const { runs, follow, reset } = useRuns(onChanged, markLive);
   /** The conversation this page just created: opening it must not clear the run it started. */
   const created = useRef<string | null>(null);
   const agentSelect = useId();
@@ -88,6 +104,22 @@ export function ChatPage({
         const fresh = await conversationItems(agentd(), conversationId);
         if (!gone) setHistory(fresh);
         return;
+      }
+      // Another tab or device started a run that is still going: follow it from its first event
+      // (its input joins the conversation only when it ends, so nothing shows twice).
+      const liveId = meta.metadata[LIVE_KEY];
+      if (liveId) {
+        const current = await agentd()
+          .responses.retrieve(liveId)
+          .catch(() => null);
+        if (gone) return;
+        if (current && !isTerminal(current.status)) {
+          const text = await runUserText(agentd(), liveId).catch(() => '');
+          if (gone) return;
+          setHistory(items);
+          void follow(conversationId, emptyRun(text), (signal) => resumeRun(agentd(), liveId, 0, signal));
+          return;
+        }
       }
       // For bench/web-render.mjs: from the items in hand to the thread on screen.
       performance.mark('agentd:history-fetched');

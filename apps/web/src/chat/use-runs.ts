@@ -12,11 +12,13 @@ type Source = (signal: AbortSignal) => ResponseStream;
  * one live. Events are applied once per animation frame, however fast they
  * come.
  */
-export function useRuns(onEnded: () => void) {
+export function useRuns(onEnded: () => void, onLive?: (conversationId: string, responseId: string) => void) {
   const [runs, setRuns] = useState<RunView[]>([]);
   const live = useRef<AbortController | null>(null);
   const endedRef = useRef(onEnded);
   endedRef.current = onEnded;
+  const liveRef = useRef(onLive);
+  liveRef.current = onLive;
 
   useEffect(() => () => live.current?.abort(), []);
 
@@ -28,6 +30,8 @@ export function useRuns(onEnded: () => void) {
     let pending: ResponseEvent[] = [];
     let frame = 0;
     const publish = (next: RunView) => {
+      if (next.responseId && !view.responseId && !isTerminal(next.status))
+        liveRef.current?.(conversationId, next.responseId);
       view = next;
       setRuns((all) => [...all.slice(0, -1), next]);
       if (isTerminal(next.status)) forgetRun(conversationId);
