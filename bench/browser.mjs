@@ -216,13 +216,13 @@ async function main() {
 
   console.log('\nWhere an open goes, through the tool (p50 / p95 per step):');
   console.log(
-    '                 navigation        settle            extraction        conversion        open total        recall (mean / p5)   settled by timeout  in jsdom',
+    '                 navigation          settle              extraction          conversion          open total          recall (mean / p5)   settled by timeout  in jsdom',
   );
   for (const path of ['before', 'now']) {
     const rows = tool[path].filter((row) => !row.failed);
     const cell = (key) => {
       const s = stat(rows.map((row) => row[key]));
-      return `${ms(s.p50)} / ${ms(s.p95)}`.padEnd(18);
+      return `${ms(s.p50)} / ${ms(s.p95)}`.padEnd(20);
     };
     const recalls = rows.map((row) => row.recall).sort((a, b) => a - b);
     const mean = recalls.reduce((a, b) => a + b, 0) / recalls.length;
