@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 
 export type StepState = 'running' | 'done' | 'failed' | 'waiting' | 'denied' | 'cancelled';
 
@@ -11,7 +11,12 @@ const STATE_LABEL: Record<StepState, string> = {
   cancelled: 'stopped',
 };
 
-/** One step of a run (a thought, a tool call, a search), collapsible with the keyboard as a native disclosure. */
+/**
+ * One step of a run (a thought, a tool call, a search), collapsible with the
+ * keyboard as a native disclosure. A closed step's body is not rendered until
+ * it is first opened: a long conversation's hundreds of folded tool calls then
+ * cost a summary line each.
+ */
 export function Step({
   kind,
   title,
@@ -27,14 +32,27 @@ export function Step({
   open?: boolean;
   testId?: string;
 }) {
+  const [opened, setOpened] = useState(open);
   return (
-    <details className={`step step-${state}`} open={open} data-testid={testId} data-kind={kind}>
+    // biome-ignore lint/a11y/useKeyWithClickEvents: the summary's own keys (Enter, Space) fire this click
+    <details
+      className={`step step-${state}`}
+      open={open}
+      data-testid={testId}
+      data-kind={kind}
+      // A click on the summary (Enter and Space make one too) renders the body in that event, before
+      // the browser opens it; toggle covers an opening by other means (find in page).
+      onClick={() => setOpened(true)}
+      onToggle={(event) => {
+        if (event.currentTarget.open) setOpened(true);
+      }}
+    >
       <summary>
         <span className="step-kind">{kind}</span>
         <span className="step-title">{title}</span>
         <span className={`badge badge-${state}`}>{STATE_LABEL[state]}</span>
       </summary>
-      <div className="step-body">{children}</div>
+      <div className="step-body">{opened || open ? children : null}</div>
     </details>
   );
 }

@@ -1,6 +1,7 @@
 import { memo, useMemo } from 'react';
 import type { Item } from '../api/types.js';
 import { UserMessage } from './message-view.js';
+import { useProgressive } from './progressive.js';
 import { isTerminal, type RunView } from './run-view.js';
 import { StepList } from './steps.js';
 import { type ThreadContext, threadContext } from './thread-context.js';
@@ -14,9 +15,10 @@ export function Thread({ history, runs }: { history: readonly Item[]; runs: read
     .join('|');
   // biome-ignore lint/correctness/useExhaustiveDependencies: `signature` stands for what of `runs` the context reads
   const context = useMemo(() => threadContext(history, runs), [history, signature]);
+  const shown = useProgressive(history);
   return (
     <div className="thread">
-      <StepList items={history} context={context} />
+      <StepList items={shown} context={context} />
       {runs.map((run, index) => (
         <RunBlock key={run.responseId ?? `run-${index}`} run={run} context={context} />
       ))}
