@@ -10,6 +10,8 @@ import type { PendingCall } from './model-turn.js';
 import type { RunLoopInput } from './run-loop-input.js';
 import type { RunTool } from './run-tool.js';
 import { executeToolCalls, executionOptions } from './tool-execution.js';
+import { deniedToolOutput } from './tool-gate.js';
+import { validateArguments } from './validate-arguments.js';
 
 const DEFAULT_APPROVAL_TTL_MS = 60 * 60 * 1000;
 
@@ -91,6 +93,59 @@ export async function answerApprovals(
   if (approved.length === 0) return refused;
   const executed = await executeToolCalls(approved, executionOptions(input, tools, emit, nextIndex));
   return [...refused, ...executed];
+}
+
+/**
+ * Asks the run's gate about calls that need approval before a person is
+ * asked (stage `approval`): a call the gate denies (a policy forbids it) is
+ * not put to anyone; it is recorded as denied and goes back to the model,
+ * as a denied call does when it is about to run. Calls whose arguments do
+ * not validate are left to be told so when they run.
+ */
+export async function screenApprovals(
+  calls: PendingCall[],
+  input: Pick<RunLoopInput, 'toolGate' | 'signal' | 'newId'>,
+  tools: ReadonlyMap<string, RunTool>,
+  emit: (event: ResponseEventBody) => void,
+  nextIndex: () => number,
+): Promise<{ pending: PendingCall[]; denied: FunctionCallOutputItem[] }> {
+  const gate = input.toolGate;
+  if (!gate || calls.length === 0) return { pending: calls, denied: [] };
+  const pending: PendingCall[] = [];
+  const denied: FunctionCallOutputItem[] = [];
+  for (const pendingCall of calls) {
+    const { call } = pendingCall;
+    const tool = tools.get(call.name);
+    const check = tool ? validateArguments(tool.definition.parameters, call.arguments) : undefined;
+    const denial = check?.ok
+      ? await gate(
+          { name: call.name, arguments: check.value, callId: call.id, stage: 'approval' },
+          input.signal,
+        )
+      : undefined;
+    if (!denial) {
+      pending.push(pendingCall);
+      continue;
+    }
+    emit({
+      type: 'response.tool_call.denied',
+      call_id: call.id,
+      name: call.name,
+      by: denial.by,
+      reason: denial.reason,
+      ...(denial.policyId === undefined ? {} : { policy_id: denial.policyId }),
+    });
+    const output: FunctionCallOutputItem = {
+      type: 'function_call_output',
+      id: input.newId('fco'),
+      call_id: call.id,
+      output: deniedToolOutput(call.name, denial),
+      status: 'completed',
+    };
+    emitItem(output, emit, nextIndex);
+    denied.push(output);
+  }
+  return { pending, denied };
 }
 
 /** Pauses a call for a human: an approval_request item the client answers in its next request. */

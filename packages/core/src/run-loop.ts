@@ -7,7 +7,7 @@ import type {
   ResponseStatus,
 } from '@agentd/spec';
 import { applyEvent } from './apply-event.js';
-import { answerApprovals, requestApproval } from './approvals.js';
+import { answerApprovals, requestApproval, screenApprovals } from './approvals.js';
 import { fitToBudget, itemsToMessages } from './context-window.js';
 import { guardModel } from './guard-model.js';
 import { checkInput, refusalMessage } from './input-check.js';
@@ -139,7 +139,16 @@ export async function runLoop(input: RunLoopInput): Promise<ResponseObject> {
       const clientCalls = turn.calls.filter(
         (call) => toolsByName.has(call.call.name) && !toolsByName.get(call.call.name)?.execute,
       );
-      const approvalCalls = turn.calls.filter(needsApproval);
+      // A call the gate would deny is not put to a person: the model reads the denial instead.
+      const screened = await screenApprovals(
+        turn.calls.filter(needsApproval),
+        input,
+        toolsByName,
+        emit,
+        () => response.output.length,
+      );
+      runItems.push(...screened.denied);
+      const approvalCalls = screened.pending;
       for (const call of approvalCalls) {
         requestApproval(call.call, input, emit, () => response.output.length, now());
       }

@@ -24,6 +24,13 @@ export interface GatedToolCall {
   name: string;
   arguments: unknown;
   callId: string;
+  /**
+   * `approval`: the call needs a person's approval and is about to be put to
+   * one. A gate that denies it then (a policy) saves asking; one that counts
+   * calls (a rate limit, a quota) waits for the call to run. Absent: the
+   * call is about to run.
+   */
+  stage?: 'approval';
 }
 
 /** Answers undefined to let the call run, or the denial. Must not throw for a denial. */

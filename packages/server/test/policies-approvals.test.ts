@@ -150,4 +150,36 @@ describe('Cedar policies on approvals and agents', () => {
     expect(names).not.toContain('nothing');
     expect((await admin.get(`/v1/policies/${lockdown.body.id}`)).status).toBe(404);
   });
+
+  it('checks a call against the policies before asking for its approval: a denied call is never put to a person', async () => {
+    const policy = await admin.post('/v1/policies', {
+      name: 'wire-limit',
+      policy:
+        'forbid (principal, action == Agentd::Action::"call_tool", resource == Agentd::Tool::"wire_money")\nwhen { context.arguments has amount && context.arguments.amount > 100 };',
+    });
+    expect(policy.status).toBe(200);
+    const before = wires();
+    fake.enqueue(
+      { toolCalls: [{ id: 'w_big', name: 'wire_money', arguments: '{"amount":500}' }] },
+      { text: 'That transfer is not allowed.' },
+    );
+    const run = await member.post('/v1/responses', { input: 'pay 500', tools: ['wire_money'] });
+    expect(run.status).toBe(200);
+    expect(run.body.status).toBe('completed');
+    const types = run.body.output.map((item: { type: string }) => item.type);
+    expect(types).not.toContain('approval_request');
+    expect(types).toEqual(['function_call', 'function_call_output', 'message']);
+    expect(run.body.output[1].output).toBe(
+      `Error: the call to wire_money was not run: policy 'wire-limit' (${policy.body.id}) forbids it.`,
+    );
+    const events = await member.get(`/v1/responses/${run.body.id}/events?limit=100`);
+    const denied = events.body.data.find(
+      (event: { type: string }) => event.type === 'response.tool_call.denied',
+    );
+    expect(denied).toMatchObject({ call_id: 'w_big', by: 'policy', policy_id: policy.body.id });
+    expect(wires()).toBe(before);
+    // A call the policy allows still waits for a person.
+    await pendingWire();
+    expect((await admin.request('DELETE', `/v1/policies/${policy.body.id}`)).status).toBe(200);
+  });
 });

@@ -15,7 +15,10 @@ export interface ToolLimitGateOptions {
 const DAY_MS = 86_400_000;
 
 /** Asks the tenant's tool limits about one call: a denial, or undefined (and the call is counted). */
-export type ToolLimitCheck = (call: { name: string }) => Promise<ToolCallDenial | undefined>;
+export type ToolLimitCheck = (call: {
+  name: string;
+  stage?: 'approval';
+}) => Promise<ToolCallDenial | undefined>;
 
 /**
  * Each run's gate for its tenant's tool rate limit and daily tool quotas. A
@@ -37,6 +40,8 @@ export function toolLimitsFor(options: ToolLimitGateOptions): (who: UsageAttribu
   return (who) => {
     const tenantId = who.tenantId;
     return async (call): Promise<ToolCallDenial | undefined> => {
+      // Counted when the call runs, not when it is put to a person for approval.
+      if (call.stage === 'approval') return undefined;
       const limits = await options.limits.limitsFor(tenantId);
       const rate = limits.rateLimits.tool;
       if (rate) {
