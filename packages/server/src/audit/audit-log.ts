@@ -98,47 +98,56 @@ export class AuditLog {
   /**
    * Appends events with the caller's one statement: `write` runs it with
    * `chainedAppendCtes` over the rows and moves given. The events are
-   * chained onto the heads this process last saw; this process's chained
-   * appends of a tenant go one at a time. Resolves undefined, with nothing
-   * written, when a head is not known here or has moved (or the caller's
-   * condition failed): the caller then writes the locked way (`record`).
+   * chained onto the heads this process last saw. Resolves undefined, with
+   * nothing written, when a head is not known here or has moved (or the
+   * caller's condition failed): the caller then writes the locked way
+   * (`record`).
+   *
+   * PostgreSQL runs statements side by side, so this process's chained
+   * appends of a tenant go one at a time (one chained onto another still in
+   * flight would find its head not yet moved). Embedded PGlite runs them one
+   * after another in the order sent: each is chained onto the one before
+   * while that is still in flight, and `write` must send its statement
+   * before its first await.
    */
   async appendChained<T>(
     events: readonly AuditEventInput[],
     write: (append: ChainedAppend) => Promise<T>,
   ): Promise<T | undefined> {
     const tenants = tenantIds(events);
-    return this.tips.exclusive(tenants, async () => {
-      const from = new Map<string, ChainTip>();
-      for (const tenantId of tenants) {
-        const tip = this.tips.get(tenantId);
-        if (!tip) return undefined;
-        from.set(tenantId, tip);
-      }
-      const to = new Map(from);
-      const records = chain(to, events);
-      const moves = tenants.map((tenantId) => ({
-        tenant_id: tenantId,
-        from_sequence: from.get(tenantId)?.sequence,
-        from_hash: from.get(tenantId)?.hash,
-        sequence: to.get(tenantId)?.sequence,
-        hash: to.get(tenantId)?.hash,
-      }));
-      let result: T;
-      try {
-        result = await write({
-          rows: JSON.stringify(records.map(toRow)),
-          moves: JSON.stringify(moves),
-          records,
-        });
-      } catch (error) {
-        if ((error as { code?: unknown }).code !== CHAIN_MOVED) throw error;
-        for (const tenantId of tenants) this.tips.forget(tenantId);
-        return undefined;
-      }
-      for (const [tenantId, tip] of to) this.tips.advance(tenantId, tip);
-      return result;
-    });
+    if (this.db.dialect === 'pglite') return this.appendOnTips(tenants, events, write);
+    return this.tips.exclusive(tenants, () => this.appendOnTips(tenants, events, write));
+  }
+
+  private async appendOnTips<T>(
+    tenants: readonly string[],
+    events: readonly AuditEventInput[],
+    write: (append: ChainedAppend) => Promise<T>,
+  ): Promise<T | undefined> {
+    const from = new Map<string, ChainTip>();
+    for (const tenantId of tenants) {
+      const tip = this.tips.get(tenantId);
+      if (!tip) return undefined;
+      from.set(tenantId, tip);
+    }
+    const to = new Map(from);
+    const records = chain(to, events);
+    const moves = tenants.map((tenantId) => ({
+      tenant_id: tenantId,
+      from_sequence: from.get(tenantId)?.sequence,
+      from_hash: from.get(tenantId)?.hash,
+      sequence: to.get(tenantId)?.sequence,
+      hash: to.get(tenantId)?.hash,
+    }));
+    // The next append chains onto these while they are written; a failed write forgets them.
+    for (const [tenantId, tip] of to) this.tips.advance(tenantId, tip);
+    try {
+      return await write({ rows: JSON.stringify(records.map(toRow)), moves: JSON.stringify(moves), records });
+    } catch (error) {
+      for (const tenantId of tenants) this.tips.forget(tenantId);
+      if ((error as { code?: unknown }).code === CHAIN_MOVED) return undefined;
+      throw error;
+    }
   }
 
   /** Appends events in a transaction of their own. */
