@@ -131,7 +131,8 @@ export function RunInspector({ id, onOpen }: { id: string | null; onOpen: (id: s
                 <button type="button" className="link" onClick={() => setAt(position)}>
                   Replay to here
                 </button>
-                <pre>{JSON.stringify(entry.event, null, 2)}</pre>
+                {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a wide event scrolls, by keyboard too */}
+                <pre tabIndex={0}>{JSON.stringify(entry.event, null, 2)}</pre>
               </details>
             </li>
           ))}
