@@ -254,7 +254,11 @@ export class SessionPool<R extends PooledRunner> {
     while (
       !this.#closed &&
       this.#failures < MAX_BOOT_FAILURES &&
-      this.#warm.length + this.#booting.size < this.#target + this.#waiters.length &&
+      // Calls waiting get the boots under way first, and one each beyond them; the warm target is
+      // refilled once none waits, so a call never has a boot started beside the one it waits for.
+      (this.#waiters.length > 0
+        ? this.#booting.size < this.#waiters.length
+        : this.#warm.length + this.#booting.size < this.#target) &&
       this.#booting.size < this.#bootConcurrency &&
       // Above the resting size and the calls waiting, only while memory is free.
       (this.#warm.length + this.#booting.size < this.#options.warm + this.#waiters.length ||
