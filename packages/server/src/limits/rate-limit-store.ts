@@ -5,19 +5,11 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from 'rate-limiter-flexible';
+import type { LimitDecision } from './limit-decision.js';
 import { RedisTokenBuckets } from './redis-token-bucket.js';
 import { type BucketRate, MemoryTokenBuckets } from './token-bucket.js';
 
-/** What one counted request or call is told: let through or not, and where its limit stands. */
-export interface LimitDecision {
-  allowed: boolean;
-  limit: number;
-  remaining: number;
-  /** Until the limit is back to its full allowance (OpenAI's x-ratelimit-reset-*). */
-  resetMs: number;
-  /** Until a refused request may succeed (Retry-After); 0 when allowed. */
-  retryAfterMs: number;
-}
+export type { LimitDecision } from './limit-decision.js';
 
 /**
  * Rate limits and quotas, keyed by what they limit (a tenant, a key, a

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { LimitDecision } from './rate-limit-store.js';
+import type { LimitDecision } from './limit-decision.js';
 import { type BucketRate, decisionOf, type MemoryTokenBuckets } from './token-bucket.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { LimitDecision } from './rate-limit-store.js';
+import type { LimitDecision } from './limit-decision.js';
 
 /** A bucket's state: its tokens (fractional) when last seen, and when. */
 export interface BucketState {
