@@ -146,11 +146,17 @@ export interface UsageReport extends Open {
   } & Open)[];
 }
 
+/** One audit log entry, in the shape of OpenAI's audit log: the payload sits under a key named after `type`. */
 export interface AuditEvent extends Open {
   id: string;
   object: 'audit_event';
   type: string;
-  created_at: number;
+  /** When it happened, Unix seconds. */
+  effective_at: number;
+  actor: ({ type: string } & Open) | null;
+  resource: { type: string; id: string } | null;
+  /** What recomputing the event's hash needs (GET /v1/audit_events/verify checks the chain). */
+  chain: { tenant_id: string; sequence: number; timestamp: string; prev_hash: string; hash: string };
 }
 
 export type { ResponseObject };

@@ -25,7 +25,7 @@ export async function serverRecentRuns(client: Agentd, limit = 20): Promise<Rece
     };
     if (!data.response_id) return [];
     const by = data.agent?.name ? `agent ${data.agent.name}` : `model ${data.model ?? 'unknown'}`;
-    return [{ id: data.response_id, label: `${by} (server)`, at: Number(event.effective_at) * 1000 }];
+    return [{ id: data.response_id, label: `${by} (server)`, at: event.effective_at * 1000 }];
   });
 }
 

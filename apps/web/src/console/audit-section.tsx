@@ -9,11 +9,7 @@ import { useLoad } from './use-load.js';
 
 const PAGE_SIZE = 20;
 
-interface EventView extends AuditEvent {
-  effective_at: number;
-  actor: Parameters<typeof actorOf>[0];
-  resource: { type: string; id: string } | null;
-}
+type EventView = AuditEvent & { actor: Parameters<typeof actorOf>[0] };
 
 /** The tenant's audit log: filters, pages newest first (cursor paging), the chain's verification, export. */
 export function AuditSection() {
