@@ -1,14 +1,16 @@
-import { dirname, relative } from 'node:path';
+import { relative } from 'node:path';
 import * as vscode from 'vscode';
 import { checkManifestText, type LocatedProblem } from '../manifest/check-manifest-text.js';
 import type { ManifestChecker } from '../manifest/manifest-checker.js';
 import { formatReport, validateToolDir } from '../manifest/validate-tool-dir.js';
+import { inToolDirectory } from './tool-directories.js';
 
 /**
  * Problems in tool manifests as you type. `*.tool.json` files get the schema's
  * problems (and completion) from VS Code's JSON support through
  * contributes.jsonValidation; this adds what a schema cannot say, and checks
- * the files of the configured tool directories whole.
+ * the files of the configured tool directories whole (their completion:
+ * manifest-completion.ts).
  */
 export class ManifestDiagnostics {
   private readonly collection = vscode.languages.createDiagnosticCollection('agentd');
@@ -31,7 +33,7 @@ export class ManifestDiagnostics {
   private check(document: vscode.TextDocument): void {
     const path = document.uri.fsPath;
     if (document.uri.scheme !== 'file' || !path.endsWith('.json')) return;
-    const inToolDir = toolDirectories().some((dir) => dirname(path) === dir);
+    const inToolDir = inToolDirectory(document);
     if (!inToolDir && !path.endsWith('.tool.json')) return;
     const problems = checkManifestText(document.getText(), this.checker, inToolDir ? {} : { only: 'rules' });
     this.collection.set(document.uri, problems.map(diagnostic));
@@ -70,12 +72,6 @@ function diagnostic(problem: LocatedProblem): vscode.Diagnostic {
   const result = new vscode.Diagnostic(range, text, vscode.DiagnosticSeverity.Error);
   result.source = 'agentd';
   return result;
-}
-
-function toolDirectories(): string[] {
-  const root = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const dirs = vscode.workspace.getConfiguration('agentd').get<string[]>('toolDirectories', []);
-  return root ? dirs.map((dir) => vscode.Uri.joinPath(root, dir).fsPath) : [];
 }
 
 async function pickFolder(): Promise<vscode.Uri | undefined> {
