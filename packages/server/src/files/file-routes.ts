@@ -264,6 +264,9 @@ export function fileRoutes() {
     .openapi(contentRoute, async (c) => {
       const { id } = c.req.valid('param');
       const tenantId = readerOf(c, id, c.req.valid('query').token);
+      // A signed link was issued to someone who could read the file then; a caller is asked now.
+      const principal = c.get('principal');
+      if (principal) await c.get('services').policies.authorizeFileRead(principal, id);
       const { file, body } = await c
         .get('services')
         .files.content(tenantId, id)

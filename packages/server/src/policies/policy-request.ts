@@ -90,17 +90,27 @@ export function approveRequest(actor: Caller, agent: string, tool: string, args:
   };
 }
 
-/** `actor` creates a response with `agent`. */
-export function invokeAgentRequest(actor: Caller, agent: string): PolicyRequest {
+/** `actor` does `action` to one resource, with nothing more in the context. */
+function onResource(actor: Caller, action: PolicyAction, type: string, id: string): PolicyRequest {
   const { principal, entities } = callerPrincipal(actor);
-  const resource = uid('Agent', agent);
+  const resource = uid(type, id);
   return {
-    action: 'invoke_agent',
+    action,
     principal,
     resource,
     context: {},
     entities: [...entities, { uid: resource, attrs: {}, parents: [] }],
   };
+}
+
+/** `actor` creates a response with `agent`. */
+export function invokeAgentRequest(actor: Caller, agent: string): PolicyRequest {
+  return onResource(actor, 'invoke_agent', 'Agent', agent);
+}
+
+/** `actor` reads the content of file `fileId` (GET /v1/files/{id}/content). */
+export function readFileRequest(actor: Caller, fileId: string): PolicyRequest {
+  return onResource(actor, 'read_file', 'File', fileId);
 }
 
 /** A tool's arguments (a JSON object) as a Cedar record; see toCedarValue. */

@@ -12,7 +12,7 @@ import {
   type PolicyVersion,
   type StoredPolicy,
 } from './policy-repository.js';
-import { approveRequest, invokeAgentRequest, type PolicyRequest } from './policy-request.js';
+import { approveRequest, invokeAgentRequest, type PolicyRequest, readFileRequest } from './policy-request.js';
 
 /**
  * Tenants' Cedar policies: checked against the schema when written (the
@@ -109,6 +109,20 @@ export class PolicyService {
         `You may not invoke agent '${agent}': ${decision.reason}.`,
         {
           param: 'agent',
+        },
+      );
+  }
+
+  /** Refuses (403) a caller whom the tenant's policies do not let read file `fileId`'s content. */
+  async authorizeFileRead(principal: Principal, fileId: string): Promise<void> {
+    const decision = await this.decide(principal.tenantId, readFileRequest(principal, fileId));
+    if (!decision.allowed)
+      throw new AgentdError(
+        'permission',
+        'policy_denied',
+        `You may not read file '${fileId}': ${decision.reason}.`,
+        {
+          param: 'id',
         },
       );
   }
