@@ -110,6 +110,8 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
               this.failure = new AgentdError('internal', event.code, event.message, { param: event.param });
             yield event;
             if (this.final || this.failure) return;
+            // Aborted while the caller held the event: no further event, even one already read.
+            signal?.throwIfAborted();
           }
           // Ended without a terminal event: the run may have ended while we were away.
           if (this.responseId !== undefined && !progressed) {
