@@ -40,7 +40,8 @@ describe('scaled mode: a run whose worker is killed finishes on the other worker
   });
 
   it('asks the model again when its worker dies mid-turn; the held stream goes on to the end', async () => {
-    const text = Array.from({ length: 30 }, (_, i) => `w${i}`).join(' ');
+    // Longer than the 200 characters safety holds back, so deltas reach the client before the crash.
+    const text = Array.from({ length: 120 }, (_, i) => `w${i}`).join(' ');
     // The first answer streams slowly, so the worker dies in the middle of it.
     cluster.script('[crash-model]', (_, attempt) => ({
       chunks: words(text),
