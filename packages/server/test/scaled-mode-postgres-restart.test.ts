@@ -43,9 +43,10 @@ describe('scaled mode while PostgreSQL restarts', () => {
   });
 
   it('a run mid-way resumes once the database is back; /readyz names the outage, then recovers', async () => {
-    // Streamed slowly (about 3 s), so the database goes away in the middle of it.
+    // Streamed slowly (about 6 s), so the database goes away in the middle of it; longer than the
+    // 200 characters safety holds back, so deltas reach the client before that.
     const text = 'streamed word by word while the database goes away and comes back, then stored in full, '
-      .repeat(2)
+      .repeat(4)
       .trim();
     cluster.script('[pg-down]', (messages) =>
       messages.some((message) => message.role === 'tool')
