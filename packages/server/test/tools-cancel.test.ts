@@ -53,7 +53,9 @@ describe('cancelling a response with an MCP tool call in flight', () => {
       adapter: { type: 'mcp', transport: 'http', url: mcp.url },
     });
     expect(registered.status).toBe(200);
-    expect(registered.body.tools).toEqual([{ name: 'slow', description: 'Waits 30 s unless cancelled' }]);
+    expect(registered.body.tools).toEqual([
+      { name: 'slow', description: 'Waits 30 s unless cancelled', circuit: 'closed' },
+    ]);
   });
   afterAll(async () => {
     await agentd?.close();

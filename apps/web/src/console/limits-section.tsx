@@ -62,8 +62,21 @@ export function LimitsSection() {
     `spent-${period}`,
   );
   const total = spent.data?.data[0];
-  const effective = limits.data?.effective ?? {};
-  const own = limits.data?.tenant ?? {};
+  // Nothing is shown as "no limit" before the limits are known.
+  if (!limits.data)
+    return (
+      <>
+        <h1>Limits</h1>
+        <ErrorNote error={limits.error} />
+        {limits.error ? null : (
+          <p className="muted" role="status">
+            Loading the limits…
+          </p>
+        )}
+      </>
+    );
+  const effective = limits.data.effective ?? {};
+  const own = limits.data.tenant ?? {};
   return (
     <>
       <h1>Limits</h1>
