@@ -37,8 +37,12 @@ export function AgentEditor({ agent, onSaved }: { agent: Agent; onSaved: (agent:
   }, []);
   useEffect(() => {
     setDraft({ ...agent });
-    setSaved(null);
   }, [agent]);
+  // The confirmation stays through the reload a save causes (a new version of the same agent).
+  const agentId = agent.id;
+  useEffect(() => {
+    if (agentId) setSaved(null);
+  }, [agentId]);
 
   const onValidity = (name: string, valid: boolean) =>
     setInvalid((current) => {
