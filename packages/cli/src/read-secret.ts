@@ -38,8 +38,9 @@ export function readSecret(input: SecretInput, prompt: Output, question: string)
         else if (char >= ' ') typed += char;
       }
     };
-    prompt.write(question);
+    // Raw mode before the prompt: whatever is typed once the prompt shows is never echoed.
     input.setRawMode?.(true);
+    prompt.write(question);
     input.on('data', onData);
     input.resume();
   });
