@@ -100,31 +100,32 @@ export class PolicyService {
   }
 
   /** Refuses (403) a response whose caller may not invoke `agent`. */
-  async authorizeInvoke(principal: Principal, agent: string): Promise<void> {
-    const decision = await this.decide(principal.tenantId, invokeAgentRequest(principal, agent));
-    if (!decision.allowed)
-      throw new AgentdError(
-        'permission',
-        'policy_denied',
-        `You may not invoke agent '${agent}': ${decision.reason}.`,
-        {
-          param: 'agent',
-        },
-      );
+  authorizeInvoke(principal: Principal, agent: string): Promise<void> {
+    return this.authorize(
+      principal,
+      invokeAgentRequest(principal, agent),
+      `invoke agent '${agent}'`,
+      'agent',
+    );
   }
 
   /** Refuses (403) a caller whom the tenant's policies do not let read file `fileId`'s content. */
-  async authorizeFileRead(principal: Principal, fileId: string): Promise<void> {
-    const decision = await this.decide(principal.tenantId, readFileRequest(principal, fileId));
+  authorizeFileRead(principal: Principal, fileId: string): Promise<void> {
+    return this.authorize(principal, readFileRequest(principal, fileId), `read file '${fileId}'`, 'id');
+  }
+
+  /** A 403 `policy_denied` ("You may not <what>: <reason>.") unless the policies allow `request`. */
+  private async authorize(
+    principal: Principal,
+    request: PolicyRequest,
+    what: string,
+    param: string,
+  ): Promise<void> {
+    const decision = await this.decide(principal.tenantId, request);
     if (!decision.allowed)
-      throw new AgentdError(
-        'permission',
-        'policy_denied',
-        `You may not read file '${fileId}': ${decision.reason}.`,
-        {
-          param: 'id',
-        },
-      );
+      throw new AgentdError('permission', 'policy_denied', `You may not ${what}: ${decision.reason}.`, {
+        param,
+      });
   }
 
   /**
