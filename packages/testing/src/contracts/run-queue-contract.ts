@@ -261,7 +261,7 @@ export function describeRunQueueContract(name: string, make: () => Promise<RunQu
       await vi.waitFor(() => expect(exhausted).toEqual([{ runId, claims: 3 }]), WAIT);
       await sentinel(recorder);
       expect(recorder.of(runId)).toHaveLength(0);
-      expect((await runs.lease(runId)).lease_owner).toBeNull();
+      await vi.waitFor(async () => expect((await runs.lease(runId)).lease_owner).toBeNull(), WAIT);
     });
 
     it('delivers a run again when its handler throws, counting the claim, until `exhausted` gets it', async () => {
@@ -279,7 +279,8 @@ export function describeRunQueueContract(name: string, make: () => Promise<RunQu
       await queue.enqueue(runs.job(runId));
       await vi.waitFor(() => expect(exhausted).toEqual([3]), WAIT);
       expect(recorder.of(runId).map((claim) => claim.lease.claims)).toEqual([1, 2]);
-      expect((await runs.lease(runId)).lease_owner).toBeNull();
+      // `exhausted` is told first, then the lease is ended.
+      await vi.waitFor(async () => expect((await runs.lease(runId)).lease_owner).toBeNull(), WAIT);
     });
 
     it('keeps the lease of a handler working longer than the lease (no redelivery meanwhile)', async () => {
