@@ -104,6 +104,16 @@ export {
   type SseParserOptions,
 } from './sse.js';
 export type {
+  RunTool,
+  StartToolItem,
+  ToolContext,
+  ToolItemFinish,
+  ToolItemHandle,
+  ToolReport,
+  ToolResult,
+  ToolScope,
+} from './tool.js';
+export type {
   AdapterConfig,
   BuiltinAdapterConfig,
   ClientAdapterConfig,
