@@ -1,4 +1,4 @@
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -17,6 +17,9 @@ export interface ChromiumLaunchOptions {
  * the host resolver answers nothing, so not even a DNS query leaves it.
  */
 export async function launchChromium(options: ChromiumLaunchOptions): Promise<Browser> {
+  // Loaded on first launch: playwright-core takes about a second to import, which a
+  // process that never opens a page (workers, AGENTD_BROWSER=off, the CLI) should not pay.
+  const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: options.executablePath,
     headless: true,

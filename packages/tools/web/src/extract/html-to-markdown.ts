@@ -1,5 +1,6 @@
-import { Readability } from '@mozilla/readability';
-import { JSDOM, VirtualConsole } from 'jsdom';
+import { createRequire } from 'node:module';
+import type { Readability as ReadabilityClass } from '@mozilla/readability';
+import type * as JsdomModule from 'jsdom';
 import { createMarkdownConverter } from './markdown-converter.js';
 import { LINK_NUMBER_ATTRIBUTE, numberLinks, type PageLink } from './number-links.js';
 import { tidyMarkdown } from './reading-rules.js';
@@ -14,6 +15,17 @@ export interface ExtractedPage {
 }
 
 const converter = createMarkdownConverter();
+const require = createRequire(import.meta.url);
+let libraries: { jsdom: typeof JsdomModule; Readability: typeof ReadabilityClass } | undefined;
+
+/** jsdom and Readability on first use: jsdom alone takes over half a second to load. */
+function load(): NonNullable<typeof libraries> {
+  libraries ??= {
+    jsdom: require('jsdom') as typeof JsdomModule,
+    Readability: (require('@mozilla/readability') as { Readability: typeof ReadabilityClass }).Readability,
+  };
+  return libraries;
+}
 /** Readability's article is used only when it holds at least this much text; else the body is. */
 export const MIN_ARTICLE_CHARS = 80;
 export const DROPPED_FROM_BODY = 'script, style, noscript, template, iframe, object, embed, svg, canvas';
@@ -26,12 +38,13 @@ export const DROPPED_FROM_BODY = 'script, style, noscript, template, iframe, obj
  * (in-page-extract.ts); this is for fetch_url and for pages where that fails.
  */
 export function htmlToMarkdown(html: string, url: string): ExtractedPage {
-  const dom = new JSDOM(html, { url, virtualConsole: new VirtualConsole() });
+  const { jsdom, Readability } = load();
+  const dom = new jsdom.JSDOM(html, { url, virtualConsole: new jsdom.VirtualConsole() });
   try {
     const document = dom.window.document;
     const pageTitle = document.title.trim();
     const fallbackBody = document.body?.cloneNode(true) as Element | undefined;
-    let article: ReturnType<Readability<Element>['parse']> = null;
+    let article: ReturnType<ReadabilityClass<Element>['parse']> = null;
     try {
       article = new Readability<Element>(document, { serializer: (node) => node as Element }).parse();
     } catch {
