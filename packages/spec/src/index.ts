@@ -94,7 +94,7 @@ export type {
   SafetySurface,
   SafetyVerdict,
 } from './safety.js';
-export { encloseAsData, unwrapData } from './spotlight.js';
+export { encloseAsData, unwrapData, wrapUntrusted } from './spotlight.js';
 export {
   createSseParser,
   type ReadSseOptions,

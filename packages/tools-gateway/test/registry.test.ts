@@ -1,5 +1,4 @@
-import type { ToolReport } from '@agentd/core';
-import type { ToolManifest } from '@agentd/spec';
+import type { ToolManifest, ToolReport } from '@agentd/spec';
 import { describe, expect, it } from 'vitest';
 import { type AdapterHealth, type ToolAdapter, ToolRegistry, type UnknownToolError } from '../src/index.js';
 

@@ -1,5 +1,6 @@
 import { ObjectNotFoundError } from '@agentd/object-store';
 import { chunkText, ExtractionError, extractText, UnsupportedFileError } from '@agentd/tool-files';
+import { htmlToMarkdown } from '@agentd/tool-web';
 import type { Logger } from 'pino';
 import type { FileService } from '../files/file-service.js';
 import type { Database } from '../storage/database.js';
@@ -93,11 +94,10 @@ export class IngestionQueue implements IngestionDispatch {
       const member = await stores.getFile(job.tenantId, job.vectorStoreId, job.fileId);
       if (member.status !== 'in_progress') return; // cancelled while it waited
       const { file, bytes } = await files.readAll(job.tenantId, job.fileId, MAX_EXTRACT_BYTES);
-      const extracted = await extractText({
-        bytes,
-        filename: file.filename,
-        ...(file.contentType ? { contentType: file.contentType } : {}),
-      });
+      const extracted = await extractText(
+        { bytes, filename: file.filename, ...(file.contentType ? { contentType: file.contentType } : {}) },
+        { htmlToMarkdown },
+      );
       const pieces = chunkText(extracted.text, chunkOptions(member.chunking ?? store.chunking));
       const vectors =
         pieces.length === 0 ? [] : await embeddings.of(job.tenantId).embed(pieces.map((piece) => piece.text));

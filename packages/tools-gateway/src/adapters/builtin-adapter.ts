@@ -1,5 +1,10 @@
-import type { ToolContext, ToolResult } from '@agentd/core';
-import type { BuiltinAdapterConfig, ModelToolDefinition, ToolManifest } from '@agentd/spec';
+import type {
+  BuiltinAdapterConfig,
+  ModelToolDefinition,
+  ToolContext,
+  ToolManifest,
+  ToolResult,
+} from '@agentd/spec';
 import { AdapterError } from './adapter-error.js';
 import type { AdapterTool, ToolAdapter } from './tool-adapter.js';
 

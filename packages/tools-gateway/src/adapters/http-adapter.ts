@@ -1,5 +1,4 @@
-import type { ToolContext, ToolResult } from '@agentd/core';
-import type { HttpAdapterConfig, ToolManifest } from '@agentd/spec';
+import type { HttpAdapterConfig, ToolContext, ToolManifest, ToolResult } from '@agentd/spec';
 import { AdapterError } from './adapter-error.js';
 import { sendHttpRequest } from './http-request.js';
 import { mergeHeaders } from './merge-headers.js';

@@ -1,4 +1,4 @@
-import type { ToolResult } from '@agentd/core';
+import type { ToolResult } from '@agentd/spec';
 import { AdapterError } from './adapter-error.js';
 import { policyRefusal } from './network-access.js';
 import { readCapped } from './read-capped.js';

@@ -1,5 +1,4 @@
-import type { ToolContext, ToolResult } from '@agentd/core';
-import type { McpAdapterConfig, ToolManifest } from '@agentd/spec';
+import type { McpAdapterConfig, ToolContext, ToolManifest, ToolResult } from '@agentd/spec';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
   StreamableHTTPClientTransport,

@@ -1,4 +1,4 @@
-import type { ToolResult } from '@agentd/core';
+import type { ToolResult } from '@agentd/spec';
 import type { CallToolResult, ContentBlock } from '@modelcontextprotocol/sdk/types.js';
 
 /**

@@ -1,5 +1,4 @@
-import type { ToolContext, ToolResult } from '@agentd/core';
-import type { OpenApiAdapterConfig, ToolManifest } from '@agentd/spec';
+import type { OpenApiAdapterConfig, ToolContext, ToolManifest, ToolResult } from '@agentd/spec';
 import { AdapterError } from './adapter-error.js';
 import { sendHttpRequest } from './http-request.js';
 import { assertUrlAllowed, type NetworkOptions, networkFetch } from './network-access.js';

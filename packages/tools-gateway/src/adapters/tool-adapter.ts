@@ -1,5 +1,4 @@
-import type { ToolContext, ToolResult } from '@agentd/core';
-import type { JsonSchema } from '@agentd/spec';
+import type { JsonSchema, ToolContext, ToolResult } from '@agentd/spec';
 
 /** One tool an adapter offers. */
 export interface AdapterTool {

@@ -1,5 +1,4 @@
-import type { ToolContext, ToolResult } from '@agentd/core';
-import type { JsonSchema, ToolManifest } from '@agentd/spec';
+import type { JsonSchema, ToolContext, ToolManifest, ToolResult } from '@agentd/spec';
 import type { ToolAdapter } from '../adapters/tool-adapter.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { Semaphore } from './semaphore.js';

@@ -1,7 +1,7 @@
-import type { RunTool, ToolContext, ToolResult } from '@agentd/core';
-import { validateArguments } from '@agentd/core';
+import type { RunTool, ToolContext, ToolResult } from '@agentd/spec';
 import { AgentdError, type ToolManifest } from '@agentd/spec';
 import type { ToolAdapter } from '../adapters/tool-adapter.js';
+import { argumentsFit } from './arguments-fit.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { GatewayTool } from './gateway-tool.js';
 
@@ -246,7 +246,7 @@ function routedTool(capability: string, candidates: GatewayTool[]): RunTool {
           context.report?.({ type: 'fallback', capability, from: tool.name, to: next, reason: 'unhealthy' });
           continue;
         }
-        if (!validateArguments(tool.inputSchema, JSON.stringify(args)).ok) {
+        if (!argumentsFit(tool.inputSchema, args)) {
           context.report?.({
             type: 'fallback',
             capability,

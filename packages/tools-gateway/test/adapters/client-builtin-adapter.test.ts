@@ -1,5 +1,4 @@
-import type { ToolContext } from '@agentd/core';
-import type { ToolManifest } from '@agentd/spec';
+import type { ToolContext, ToolManifest } from '@agentd/spec';
 import { describe, expect, it } from 'vitest';
 import {
   AdapterError,

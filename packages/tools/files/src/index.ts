@@ -21,6 +21,7 @@ export {
   type FilesErrorCode,
   UnsupportedFileError,
 } from './errors.js';
+export type { HtmlToMarkdown } from './extract/extract-html.js';
 export {
   DEFAULT_MAX_EXTRACTED_CHARS,
   type ExtractTextInput,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { htmlToMarkdown } from '@agentd/tool-web';
 import { describe, expect, it } from 'vitest';
 import { ExtractionError, extractText, UnsupportedFileError } from '../src/index.js';
 import { makePasswordProtectedPdf, makePdf } from './support/pdf-fixtures.js';
@@ -25,7 +26,7 @@ describe('extractText: text formats', () => {
       '<!doctype html><html><head><title>Otter facts</title><script>globalThis.ran = true</script></head>' +
       '<body><h1>Otters</h1><p>Sea otters <b>hold hands</b> while they sleep.</p>' +
       '<p>See <a href="https://example.org/otters">the otter page</a>.</p><script>document.write("INJECTED")</script></body></html>';
-    const result = await extractText({ bytes: bytes(html), filename: 'otters.html' });
+    const result = await extractText({ bytes: bytes(html), filename: 'otters.html' }, { htmlToMarkdown });
     expect(result.format).toBe('html');
     expect(result.title).toBe('Otter facts');
     expect(result.text).toContain('Sea otters **hold hands** while they sleep.');
@@ -90,8 +91,12 @@ describe('extractText: text formats', () => {
     ).toBe('json');
     expect((await extractText({ bytes: bytes('print(1)'), filename: 'script.py' })).format).toBe('text');
     expect(
-      (await extractText({ bytes: bytes('<!DOCTYPE html><title>t</title><p>x</p>'), filename: 'page' }))
-        .format,
+      (
+        await extractText(
+          { bytes: bytes('<!DOCTYPE html><title>t</title><p>x</p>'), filename: 'page' },
+          { htmlToMarkdown },
+        )
+      ).format,
     ).toBe('html');
   });
 

@@ -1,5 +1,5 @@
-import type { ToolScope } from '@agentd/core';
 import { validateArguments } from '@agentd/core';
+import type { ToolScope } from '@agentd/spec';
 import { describe, expect, it } from 'vitest';
 import { createFileSearchTool, ExtractionError, type FileSearchResult } from '../src/index.js';
 import { call, SCOPE } from './support/run-tool.js';

@@ -1,4 +1,4 @@
-import type { ToolResult } from '@agentd/core';
+import type { ToolResult } from '@agentd/spec';
 import { findWebToolError } from './errors.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RunTool } from '@agentd/core';
+import type { RunTool } from '@agentd/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BrowserPool,

@@ -1,4 +1,4 @@
-import type { ToolContext } from '@agentd/core';
+import type { ToolContext } from '@agentd/spec';
 
 let calls = 0;
 

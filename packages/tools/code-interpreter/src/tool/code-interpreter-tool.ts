@@ -1,4 +1,4 @@
-import type { RunTool, ToolContext, ToolResult } from '@agentd/core';
+import type { RunTool, ToolContext, ToolResult } from '@agentd/spec';
 import type { Sandbox, SandboxInputFile, SandboxResult } from '../sandbox.js';
 import { DEFAULT_TOOL_OUTPUT_CHARS, formatSandboxResult } from './format-result.js';
 

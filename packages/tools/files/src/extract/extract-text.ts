@@ -3,7 +3,7 @@ import { capText } from './cap-text.js';
 import { charsetParameter, decodeText, metaCharset } from './decode-text.js';
 import { detectFormat } from './detect-format.js';
 import { csvToText } from './extract-csv.js';
-import { htmlToText } from './extract-html.js';
+import { type HtmlToMarkdown, htmlToText } from './extract-html.js';
 import { jsonToText } from './extract-json.js';
 import { extractPdf } from './extract-pdf.js';
 import { type ExtractedText, SUPPORTED_FILE_TYPES } from './extracted-text.js';
@@ -18,6 +18,8 @@ export interface ExtractTextInput {
 export interface ExtractTextOptions {
   /** Characters of text kept at most; the rest is cut with a note. Default 1,000,000. */
   maxChars?: number;
+  /** How HTML becomes Markdown (the web tools' `htmlToMarkdown`); required to read an HTML file. */
+  htmlToMarkdown?: HtmlToMarkdown;
 }
 
 export const DEFAULT_MAX_EXTRACTED_CHARS = 1_000_000;
@@ -48,17 +50,19 @@ export async function extractText(
         `Supported: ${SUPPORTED_FILE_TYPES}.`,
     );
   const text = decoded.replace(/\r\n?/g, '\n');
-  return capText(fromText(text, format, input.filename), maxChars);
+  return capText(fromText(text, format, input.filename, options.htmlToMarkdown), maxChars);
 }
 
 function fromText(
   text: string,
   format: Exclude<ExtractedText['format'], 'pdf'>,
   filename: string,
+  htmlToMarkdown: HtmlToMarkdown | undefined,
 ): ExtractedText {
   switch (format) {
     case 'html':
-      return { format, ...htmlToText(text, filename) };
+      if (!htmlToMarkdown) throw new TypeError('extractText needs options.htmlToMarkdown to read HTML');
+      return { format, ...htmlToText(text, filename, htmlToMarkdown) };
     case 'json':
       return { format, text: jsonToText(text, filename) };
     case 'csv':

@@ -1,5 +1,5 @@
-import type { RunTool, ToolResult, ToolScope } from '@agentd/core';
-import { wrapUntrusted } from '@agentd/tool-web';
+import type { RunTool, ToolResult, ToolScope } from '@agentd/spec';
+import { wrapUntrusted } from '@agentd/spec';
 import { failureResult, oneLine, requireScope } from './tool-support.js';
 
 export interface FileSearchResult {

@@ -1,5 +1,5 @@
-import type { RunTool, ToolContext, ToolResult, ToolScope } from '@agentd/core';
-import { wrapUntrusted } from '@agentd/tool-web';
+import type { RunTool, ToolContext, ToolResult, ToolScope } from '@agentd/spec';
+import { wrapUntrusted } from '@agentd/spec';
 import { failureResult, requireScope, type ScopeCheck } from './tool-support.js';
 
 export interface MemoryRecord {

@@ -1,4 +1,4 @@
-import type { ToolContext, ToolResult, ToolScope } from '@agentd/core';
+import type { ToolContext, ToolResult, ToolScope } from '@agentd/spec';
 import { FilesError } from '../errors.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RunTool, ToolResult, ToolScope } from '@agentd/core';
+import type { RunTool, ToolResult, ToolScope } from '@agentd/spec';
 
 export const SCOPE: ToolScope = {
   tenantId: 'ten_1',

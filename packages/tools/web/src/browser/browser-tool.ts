@@ -1,5 +1,5 @@
-import type { RunTool, ToolResult } from '@agentd/core';
 import type { NetworkPolicy } from '@agentd/net-policy';
+import type { RunTool, ToolResult } from '@agentd/spec';
 import { WebToolError } from '../errors.js';
 import { failureResult, integerArgument } from '../tool-errors.js';
 import { wrapUntrusted } from '../untrusted/untrusted-content.js';

@@ -1,10 +1,10 @@
-import type { RunTool, ToolResult } from '@agentd/core';
 import {
   type ConnectionEvent,
   createPinnedAgent,
   type NetworkPolicy,
   type Resolver,
 } from '@agentd/net-policy';
+import type { RunTool, ToolResult } from '@agentd/spec';
 import { WebToolError } from '../errors.js';
 import { type ExtractedPage, htmlToMarkdown } from '../extract/html-to-markdown.js';
 import { paginate } from '../extract/paginate.js';

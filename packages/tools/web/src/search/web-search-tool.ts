@@ -1,4 +1,4 @@
-import type { RunTool, ToolResult } from '@agentd/core';
+import type { RunTool, ToolResult } from '@agentd/spec';
 import { failureResult } from '../tool-errors.js';
 import { wrapUntrusted } from '../untrusted/untrusted-content.js';
 import type { FileSearch } from './file-search.js';

@@ -1,4 +1,4 @@
-import type { RunTool, ToolResult } from '@agentd/core';
+import type { RunTool, ToolResult } from '@agentd/spec';
 
 /** Calls a tool as the run loop would, and normalises its result. */
 export async function call(
