@@ -1,12 +1,12 @@
 import { createRequire } from 'node:module';
 import { trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { detectResourcesSync, envDetectorSync, Resource } from '@opentelemetry/resources';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type * as ExporterModule from '@opentelemetry/exporter-trace-otlp-http';
+import type * as InstrumentationModule from '@opentelemetry/instrumentation';
+import type * as PgInstrumentationModule from '@opentelemetry/instrumentation-pg';
+import type * as UndiciInstrumentationModule from '@opentelemetry/instrumentation-undici';
+import type * as ResourcesModule from '@opentelemetry/resources';
+import type * as TraceBaseModule from '@opentelemetry/sdk-trace-base';
+import type * as TraceNodeModule from '@opentelemetry/sdk-trace-node';
 import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../config/schema.js';
 import { serverSpans } from './server-span.js';
@@ -43,6 +43,21 @@ export function startTracing(config: Config): Tracing | undefined {
   const endpoint = tracesEndpoint(config);
   if (!endpoint) return undefined;
   if (started) return started;
+  // The SDK is loaded only when tracing is on: about a second of module loading otherwise paid
+  // by every process (and every test file) that traces nothing. @opentelemetry/api keeps its
+  // global registration in one place, so the SDK's CommonJS build and the API's ES build agree.
+  const require = createRequire(import.meta.url);
+  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof ExporterModule;
+  const { registerInstrumentations } =
+    require('@opentelemetry/instrumentation') as typeof InstrumentationModule;
+  const { PgInstrumentation } =
+    require('@opentelemetry/instrumentation-pg') as typeof PgInstrumentationModule;
+  const { UndiciInstrumentation } =
+    require('@opentelemetry/instrumentation-undici') as typeof UndiciInstrumentationModule;
+  const { detectResourcesSync, envDetectorSync, Resource } =
+    require('@opentelemetry/resources') as typeof ResourcesModule;
+  const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof TraceBaseModule;
+  const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof TraceNodeModule;
   const resource = new Resource({ 'service.name': 'agentd' }).merge(
     detectResourcesSync({ detectors: [envDetectorSync] }),
   );
