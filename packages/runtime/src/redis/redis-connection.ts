@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
 /**
@@ -9,7 +10,9 @@ import type { Logger } from 'pino';
  * `ready`, where it also catches up on what it missed.
  */
 export function createRedisConnection(url: string, name: string, logger?: Logger): Redis {
-  const redis = new Redis(url, {
+  // Loaded at the first connection: embedded mode, which has none, does not pay for the module.
+  const { Redis: RedisClient } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
+  const redis = new RedisClient(url, {
     connectionName: name,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
