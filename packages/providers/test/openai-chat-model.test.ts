@@ -1,6 +1,4 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { ModelRequest, ModelStreamPart } from '@agentd/spec';
+import type { ModelRequest } from '@agentd/spec';
 import { type FakeOpenAI, startFakeOpenAI } from '@agentd/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ModelError } from '../src/model-error.js';
@@ -185,54 +183,11 @@ describe('the chat provider against an OpenAI-compatible server', () => {
 });
 
 describe('the chat provider when things go wrong', () => {
-  it('retries a 500 and then streams the answer', async () => {
-    fake.enqueue({ error: { status: 500 } }, { text: 'Recovered.' });
-    const parts = await collect(model().stream(userRequest('hi')));
-    expect(textOf(parts)).toBe('Recovered.');
-    expect(fake.requests).toHaveLength(2);
-  });
-
-  it('honours Retry-After on a 429', async () => {
-    fake.enqueue({ error: { status: 429, headers: { 'retry-after': '1' } } }, { text: 'After the wait.' });
-    const started = performance.now();
-    const parts = await collect(model({ retryBaseDelayMs: 1 }).stream(userRequest('hi')));
-    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
-    expect(textOf(parts)).toBe('After the wait.');
-    expect(fake.requests).toHaveLength(2);
-  });
-
   it('gives up after maxRetries with the last HTTP error', async () => {
     fake.enqueue(...Array.from({ length: 3 }, () => ({ error: { status: 503 } })), { text: 'too late' });
     const { error } = await collectUntilError(model({ maxRetries: 2 }).stream(userRequest('hi')));
     expect(error).toMatchObject({ code: 'model_http_error', status: 503, retryable: true });
     expect(fake.requests).toHaveLength(3);
-  });
-
-  it('does not retry a 400, and reports the server message', async () => {
-    fake.enqueue(
-      {
-        error: {
-          status: 400,
-          body: { error: { message: "Invalid value for 'temperature'", type: 'invalid_request_error' } },
-        },
-      },
-      { text: 'never sent' },
-    );
-    const { error } = await collectUntilError(model().stream(userRequest('hi')));
-    expect(error).toBeInstanceOf(ModelError);
-    expect(error).toMatchObject({ code: 'model_http_error', status: 400, retryable: false });
-    expect((error as Error).message).toContain("Invalid value for 'temperature'");
-    expect(fake.requests).toHaveLength(1);
-  });
-
-  it('never puts the API key in an error message, even when the server echoes it', async () => {
-    fake.enqueue({
-      error: { status: 401, body: { error: { message: 'Incorrect API key provided: sk-test-key' } } },
-    });
-    const { error } = await collectUntilError(model().stream(userRequest('hi')));
-    expect(error).toMatchObject({ code: 'model_http_error', status: 401 });
-    expect((error as Error).message).not.toContain('sk-test-key');
-    expect((error as Error).message).toContain('Incorrect API key provided');
   });
 
   it('times out a stream that goes silent after the headers, and closes the connection', async () => {
@@ -246,17 +201,6 @@ describe('the chat provider when things go wrong', () => {
     // Nothing had arrived, so the silent stream was retried once.
     expect(fake.requests).toHaveLength(2);
     await vi.waitFor(() => expect(fake.requests.every((request) => request.aborted)).toBe(true));
-  });
-
-  it('times out a request whose headers do not arrive in time', async () => {
-    fake.enqueue({ delayBeforeHeadersMs: 2000, text: 'late' });
-    const started = performance.now();
-    const { error } = await collectUntilError(
-      model({ requestTimeoutMs: 150, maxRetries: 0 }).stream(userRequest('hi')),
-    );
-    expect(error).toMatchObject({ code: 'model_timeout', retryable: true });
-    expect(performance.now() - started).toBeLessThan(1500);
-    await vi.waitFor(() => expect(fake.requests[0]?.aborted).toBe(true));
   });
 
   it('retries a request that timed out before its headers', async () => {
@@ -275,14 +219,6 @@ describe('the chat provider when things go wrong', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
-  it('fails on a malformed chunk', async () => {
-    fake.enqueue({ text: 'one two three', malformedAfterChunks: 2 }, { text: 'never' });
-    const { parts, error } = await collectUntilError(model().stream(userRequest('hi')));
-    expect(textOf(parts)).toBe('one');
-    expect(error).toMatchObject({ code: 'model_stream_error', retryable: false });
-    expect(fake.requests).toHaveLength(1);
-  });
-
   it('fails with the server message when the stream reports an error', async () => {
     fake.enqueue({
       text: 'partial',
@@ -295,86 +231,4 @@ describe('the chat provider when things go wrong', () => {
       message: expect.stringContaining('had an error'),
     });
   });
-
-  it('reports a server that cannot be reached as a connection error, after retrying', async () => {
-    const port = await unusedPort();
-    const started = performance.now();
-    const { error } = await collectUntilError(
-      createOpenAIChatModel({
-        baseURL: `http://127.0.0.1:${port}/v1`,
-        maxRetries: 2,
-        retryBaseDelayMs: 100,
-      }).stream(userRequest('hi')),
-    );
-    expect(error).toMatchObject({ code: 'model_connection_error', retryable: true });
-    expect((error as Error).message).toContain(`127.0.0.1:${port}`);
-    // Two backoffs of at most 100 and 200 ms: quick, but not instant retries in a loop.
-    expect(performance.now() - started).toBeLessThan(2000);
-  });
 });
-
-describe('aborting a chat stream', () => {
-  it('stops mid-stream: the iterator throws the reason and the server sees the client go away', async () => {
-    fake.enqueue({ text: 'a b c d e f g h i j k l m n o p', chunkDelayMs: 40 });
-    const controller = new AbortController();
-    const reason = new Error('the user pressed stop');
-    const parts: ModelStreamPart[] = [];
-    const consume = async () => {
-      for await (const part of model().stream(userRequest('hi'), controller.signal)) {
-        parts.push(part);
-        if (parts.length === 2) controller.abort(reason);
-      }
-    };
-    await expect(consume()).rejects.toBe(reason);
-    expect(parts).toHaveLength(2);
-    await vi.waitFor(() => expect(fake.requests[0]?.aborted).toBe(true));
-    expect(fake.requests).toHaveLength(1);
-  });
-
-  it('stops while waiting for the headers', async () => {
-    fake.enqueue({ delayBeforeHeadersMs: 5000 });
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const started = performance.now();
-    const { error } = await collectUntilError(model().stream(userRequest('hi'), controller.signal));
-    expect(error).toBe(controller.signal.reason);
-    expect((error as Error).name).toBe('AbortError');
-    expect(performance.now() - started).toBeLessThan(2000);
-    await vi.waitFor(() => expect(fake.requests[0]?.aborted).toBe(true));
-  });
-
-  it('stops during the backoff before a retry', async () => {
-    fake.enqueue({ error: { status: 503, headers: { 'retry-after': '30' } } }, { text: 'never' });
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 150);
-    const started = performance.now();
-    const { error } = await collectUntilError(model().stream(userRequest('hi'), controller.signal));
-    expect(error).toBe(controller.signal.reason);
-    expect(performance.now() - started).toBeLessThan(2000);
-    expect(fake.requests).toHaveLength(1);
-  });
-
-  it('throws at once for a signal that is already aborted', async () => {
-    const controller = new AbortController();
-    controller.abort(new Error('cancelled before start'));
-    const { error } = await collectUntilError(model().stream(userRequest('hi'), controller.signal));
-    expect((error as Error).message).toBe('cancelled before start');
-    expect(fake.requests).toHaveLength(0);
-  });
-
-  it('closes the connection when the consumer stops reading early', async () => {
-    fake.enqueue({ text: 'a b c d e f g h i j', chunkDelayMs: 40 });
-    for await (const part of model().stream(userRequest('hi'))) {
-      if (part.type === 'text-delta') break;
-    }
-    await vi.waitFor(() => expect(fake.requests[0]?.aborted).toBe(true));
-  });
-});
-
-async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -1,4 +1,4 @@
-import type { ModelRequest, ModelStreamPart } from '@agentd/spec';
+import type { ModelRequest } from '@agentd/spec';
 import { type FakeOpenAI, startFakeOpenAI } from '@agentd/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ModelError } from '../src/model-error.js';
@@ -170,46 +170,12 @@ describe('the Responses provider when things go wrong', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
-  it('does not retry a 400, and reports the server message', async () => {
-    fake.enqueue({
-      error: {
-        status: 400,
-        body: { error: { message: "Unknown parameter: 'foo'.", type: 'invalid_request_error' } },
-      },
-    });
-    const { error } = await collectUntilError(model().stream(userRequest('hi')));
-    expect(error).toMatchObject({ code: 'model_http_error', status: 400, retryable: false });
-    expect((error as Error).message).toContain("Unknown parameter: 'foo'.");
-    expect(fake.requests).toHaveLength(1);
-  });
-
-  it('retries a 502 and then streams the answer', async () => {
-    fake.enqueue({ error: { status: 502 } }, { text: 'Back again.' });
-    expect(textOf(await collect(model().stream(userRequest('hi'))))).toBe('Back again.');
-    expect(fake.requests).toHaveLength(2);
-  });
-
   it('times out a silent stream', async () => {
     fake.enqueue({ hang: true });
     const { error } = await collectUntilError(
       model({ idleTimeoutMs: 150, maxRetries: 0 }).stream(userRequest('hi')),
     );
     expect(error).toMatchObject({ code: 'model_idle_timeout' });
-    await vi.waitFor(() => expect(fake.requests[0]?.aborted).toBe(true));
-  });
-
-  it('stops mid-stream on abort, and the server sees the client go away', async () => {
-    fake.enqueue({ text: 'a b c d e f g h i j k l', chunkDelayMs: 40 });
-    const controller = new AbortController();
-    const parts: ModelStreamPart[] = [];
-    const consume = async () => {
-      for await (const part of model().stream(userRequest('hi'), controller.signal)) {
-        parts.push(part);
-        controller.abort();
-      }
-    };
-    await expect(consume()).rejects.toMatchObject({ name: 'AbortError' });
-    expect(parts).toEqual([{ type: 'text-delta', delta: 'a' }]);
     await vi.waitFor(() => expect(fake.requests[0]?.aborted).toBe(true));
   });
 });

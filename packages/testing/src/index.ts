@@ -7,6 +7,16 @@ export {
   startAgentdWithFakeModel,
 } from './agentd-fixture.js';
 export {
+  collectParts,
+  describeLanguageModelContract,
+  type LanguageModelSubject,
+  textOfParts,
+} from './contracts/language-model-contract.js';
+export {
+  describeOpenAICompatibleModelContract,
+  type HttpModelOptions,
+} from './contracts/openai-compatible-model-contract.js';
+export {
   describeRunCancelsContract,
   type RunCancelsFixture,
 } from './contracts/run-cancels-contract.js';
