@@ -1,5 +1,6 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { ObjectStoreError } from '../errors.js';
+import { awsSdk } from './aws-sdk.js';
 
 export interface S3ConnectionOptions {
   region?: string;
@@ -28,7 +29,7 @@ export function createS3Client(options: S3ConnectionOptions): S3Client {
     );
   }
   const custom = options.endpoint !== undefined && options.endpoint !== '';
-  return new S3Client({
+  return new (awsSdk().s3.S3Client)({
     region: options.region || (custom ? 'us-east-1' : undefined),
     ...(custom ? { endpoint: options.endpoint } : {}),
     forcePathStyle: options.forcePathStyle ?? false,

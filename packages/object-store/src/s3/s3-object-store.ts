@@ -1,16 +1,10 @@
 import { addAbortSignal, Readable } from 'node:stream';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  NoSuchKey,
-  paginateListObjectsV2,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { bodyChunks, countBytes } from '../body-chunks.js';
 import { ObjectNotFoundError } from '../errors.js';
 import { validateKeyPrefix, validateObjectKey } from '../object-key.js';
 import type { GetOptions, ObjectBody, ObjectStore, PutOptions } from '../object-store.js';
+import { awsSdk } from './aws-sdk.js';
 import { createS3Client, type S3ConnectionOptions } from './s3-client.js';
 
 /**
@@ -51,7 +45,7 @@ export class S3ObjectStore implements ObjectStore {
     const count = { bytes: 0 };
     const source = Readable.from(countBytes(bodyChunks(body), count), { objectMode: false });
     const abortController = new AbortController();
-    const upload = new Upload({
+    const upload = new (awsSdk().storage.Upload)({
       client: this.#client,
       params: {
         Bucket: this.#bucket,
@@ -82,11 +76,11 @@ export class S3ObjectStore implements ObjectStore {
     const objectKey = this.#objectKey(key);
     const response = await this.#client
       .send(
-        new GetObjectCommand({ Bucket: this.#bucket, Key: objectKey }),
+        new (awsSdk().s3.GetObjectCommand)({ Bucket: this.#bucket, Key: objectKey }),
         options.signal ? { abortSignal: options.signal } : {},
       )
       .catch((error) => {
-        throw error instanceof NoSuchKey ? new ObjectNotFoundError(key, { cause: error }) : error;
+        throw error instanceof awsSdk().s3.NoSuchKey ? new ObjectNotFoundError(key, { cause: error }) : error;
       });
     // In Node.js the SDK's body is the HTTP response stream.
     if (!(response.Body instanceof Readable))
@@ -95,12 +89,14 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: this.#objectKey(key) }));
+    await this.#client.send(
+      new (awsSdk().s3.DeleteObjectCommand)({ Bucket: this.#bucket, Key: this.#objectKey(key) }),
+    );
   }
 
   async *list(prefix: string): AsyncIterable<string> {
     validateKeyPrefix(prefix);
-    const pages = paginateListObjectsV2(
+    const pages = awsSdk().s3.paginateListObjectsV2(
       { client: this.#client },
       { Bucket: this.#bucket, Prefix: this.#prefix + prefix },
     );
