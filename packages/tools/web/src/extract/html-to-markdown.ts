@@ -14,7 +14,11 @@ export interface ExtractedPage {
   usedFallback: boolean;
 }
 
-const converter = createMarkdownConverter();
+let converter: ReturnType<typeof createMarkdownConverter> | undefined;
+const markdownConverter = () => {
+  converter ??= createMarkdownConverter();
+  return converter;
+};
 const require = createRequire(import.meta.url);
 let libraries: { jsdom: typeof JsdomModule; Readability: typeof ReadabilityClass } | undefined;
 
@@ -69,6 +73,6 @@ function convertRoot(
   page: { url: string; baseUrl: string; title: string; usedFallback: boolean },
 ): ExtractedPage {
   const links = numberLinks(root, page.url, page.baseUrl, LINK_NUMBER_ATTRIBUTE);
-  const markdown = tidyMarkdown(converter.turndown(root as HTMLElement));
+  const markdown = tidyMarkdown(markdownConverter().turndown(root as HTMLElement));
   return { url: page.url, title: page.title, markdown, links, usedFallback: page.usedFallback };
 }
