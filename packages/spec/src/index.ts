@@ -94,6 +94,7 @@ export type {
   SafetySurface,
   SafetyVerdict,
 } from './safety.js';
+export type { SearchBackend, SearchOptions, SearchResult } from './search.js';
 export { encloseAsData, unwrapData, wrapUntrusted } from './spotlight.js';
 export {
   createSseParser,

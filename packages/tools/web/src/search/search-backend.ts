@@ -1,21 +1,5 @@
-export interface SearchResult {
-  title: string;
-  url: string;
-  snippet: string;
-}
-
-export interface SearchOptions {
-  /** Results wanted at most. */
-  count: number;
-  signal?: AbortSignal;
-}
-
-/** A web search engine behind its HTTP API. */
-export interface SearchBackend {
-  /** e.g. `searxng`, `brave`, `tavily`. */
-  readonly name: string;
-  search(query: string, options: SearchOptions): Promise<SearchResult[]>;
-}
+// The contract is in spec; the backends here implement it.
+export type { SearchBackend, SearchOptions, SearchResult } from '@agentd/spec';
 
 /** What every backend takes besides its own settings. */
 export interface HttpBackendOptions {

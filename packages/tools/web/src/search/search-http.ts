@@ -30,9 +30,11 @@ export async function callSearchApi(
   }
   const text = await response.text();
   if (!response.ok) {
+    // An API may echo the key it refused: the message reaches the model and the logs, the key must not.
+    const said = credentialsIn(init.headers).reduce((out, key) => out.split(key).join('[redacted]'), text);
     throw new WebToolError(
       'search_failed',
-      `${backend} search answered HTTP ${response.status}: ${text.slice(0, 200)}`,
+      `${backend} search answered HTTP ${response.status}: ${said.slice(0, 200)}`,
     );
   }
   try {
@@ -40,6 +42,14 @@ export async function callSearchApi(
   } catch {
     throw new WebToolError('search_failed', `${backend} search answered with something that is not JSON.`);
   }
+}
+
+/** The credentials a request carries in its headers (a bearer token, Brave's subscription token). */
+function credentialsIn(headers: RequestInit['headers']): string[] {
+  const all = new Headers(headers);
+  return [all.get('authorization')?.replace(/^Bearer\s+/i, ''), all.get('x-subscription-token')].filter(
+    (value): value is string => typeof value === 'string' && value.length > 0,
+  );
 }
 
 export function joinUrl(base: string, path: string): URL {
