@@ -50,6 +50,7 @@ export type {
   FakeTurn,
 } from './fake-openai/types.js';
 export { ApiClient, type ApiResponse, type RequestOptions } from './http-client.js';
+export { type OidcLoginProvider, type OidcUser, startOidcLoginProvider } from './oidc-login-provider.js';
 export { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './otlp-receiver.js';
 export { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from './postgres.js';
 export { type PostgresTestServer, startPostgresTestServer } from './postgres-server.js';

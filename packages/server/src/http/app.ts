@@ -8,6 +8,7 @@ import { conversationRoutes } from '../conversations/conversation-routes.js';
 import { AgentdError } from '../errors.js';
 import { fileRoutes, isFileLinkRequest } from '../files/file-routes.js';
 import { identityProviderRoutes } from '../identity/identity-provider-routes.js';
+import { isOidcLoginRequest, oidcLoginRoutes } from '../identity/oidc-login-routes.js';
 import { tokenRoutes } from '../identity/token-routes.js';
 import { limitRoutes } from '../limits/limit-routes.js';
 import { logRoutes } from '../logging/log-routes.js';
@@ -60,7 +61,10 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   );
   const authenticated = authenticate(authenticators(services));
   // A signed file link opens its file without a key; the content route checks the token.
-  app.use('/v1/*', (c, next) => (isFileLinkRequest(c.req.raw) ? next() : authenticated(c, next)));
+  // A sign-in through the identity provider has no credential yet (oidc-login-routes.ts).
+  app.use('/v1/*', (c, next) =>
+    isFileLinkRequest(c.req.raw) || isOidcLoginRequest(c.req.raw) ? next() : authenticated(c, next),
+  );
   app.use('/v1/*', jsonDepthLimit());
   app.use('/v1/*', rateLimit());
   // The MCP endpoint (README: agentd as an MCP server): the same gateway as the API.
@@ -71,6 +75,7 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   app.route('/', apiKeyRoutes());
   app.route('/', identityProviderRoutes());
   app.route('/', tokenRoutes());
+  app.route('/', oidcLoginRoutes());
   app.route('/', agentRoutes());
   app.route('/', conversationRoutes());
   app.route('/', responseRoutes());

@@ -116,7 +116,8 @@ export class OidcKeySets {
     return promise;
   }
 
-  private async fetchKeys(issuer: string, fetcher: PolicedFetch): Promise<JSONWebKeySet> {
+  /** The issuer's discovery document (through the network policy), checked to name the same issuer. */
+  async discovery(issuer: string, fetcher: PolicedFetch): Promise<Record<string, unknown>> {
     const discoveryUrl = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
     const discovery = await this.fetchJson(discoveryUrl, issuer, fetcher);
     if (discovery.issuer !== issuer) {
@@ -124,6 +125,11 @@ export class OidcKeySets {
         `The identity provider's discovery document names another issuer than '${issuer}'; agentd trusts it only when they are the same.`,
       );
     }
+    return discovery;
+  }
+
+  private async fetchKeys(issuer: string, fetcher: PolicedFetch): Promise<JSONWebKeySet> {
+    const discovery = await this.discovery(issuer, fetcher);
     const jwksUri = discovery.jwks_uri;
     if (typeof jwksUri !== 'string') {
       throw providerUnavailable(`The discovery document of '${issuer}' has no jwks_uri.`);

@@ -1,0 +1,106 @@
+import { z } from '@hono/zod-openapi';
+import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
+import { newRouter } from '../http/router.js';
+import { endpointsOf, loginProvider, signInWithCode } from './oidc-login.js';
+import { issueSessionToken, SessionTokenSchema } from './session-issue.js';
+
+const tags = ['Authentication'];
+const PATH = '/v1/auth/oidc';
+
+/** The two public routes of a sign-in through an identity provider (no credentials: the user has none yet). */
+export function isOidcLoginRequest(request: Request): boolean {
+  const path = new URL(request.url).pathname;
+  return (
+    (request.method === 'GET' && path === PATH) || (request.method === 'POST' && path === `${PATH}/token`)
+  );
+}
+
+const TenantQuerySchema = z.object({
+  tenant: z.string().max(200).optional().openapi({
+    description: 'The tenant (its name or id) whose provider to use; absent: the platform-wide provider.',
+  }),
+});
+
+const ProviderSchema = z
+  .object({
+    object: z.literal('auth.oidc_provider'),
+    issuer: z.string(),
+    authorization_endpoint: z.string(),
+    client_id: z.string().openapi({ description: "The OAuth client: the provider's configured audience." }),
+    scope: z.string(),
+  })
+  .openapi('OidcLoginProvider');
+
+const providerRoute = defineRoute({
+  method: 'get',
+  path: PATH,
+  tags,
+  summary: 'Where the web UI sends a person to sign in through an identity provider (public)',
+  permission: null,
+  request: { query: TenantQuerySchema },
+  responses: {
+    200: jsonContent(ProviderSchema, 'The provider and what to send it.'),
+    404: errorContent('No identity provider signs in to that tenant (or no such tenant).'),
+    503: errorContent('The identity provider could not be reached.'),
+  },
+});
+
+const exchangeRoute = defineRoute({
+  method: 'post',
+  path: `${PATH}/token`,
+  tags,
+  summary: 'Exchange an authorization code from the identity provider for a session token (public)',
+  permission: null,
+  request: jsonBody(
+    z
+      .strictObject({
+        tenant: z.string().max(200).optional(),
+        code: z.string().min(1).max(4096),
+        code_verifier: z
+          .string()
+          .regex(/^[A-Za-z0-9._~-]{43,128}$/, 'a PKCE code verifier (RFC 7636: 43 to 128 characters)'),
+        redirect_uri: z.string().url().max(2000),
+        nonce: z.string().min(16).max(200),
+      })
+      .openapi('OidcCodeExchangeRequest'),
+  ),
+  responses: {
+    200: jsonContent(SessionTokenSchema, 'A session token for the signed-in person.'),
+    400: errorContent('The request is not valid; `error.param` names the field.'),
+    401: errorContent('The provider refused the code, or its ID token did not verify.'),
+    404: errorContent('No identity provider signs in to that tenant (or no such tenant).'),
+    503: errorContent('The identity provider could not be reached.'),
+  },
+});
+
+export function oidcLoginRoutes() {
+  return newRouter()
+    .openapi(providerRoute, async (c) => {
+      const services = c.get('services');
+      const provider = await loginProvider(services, c.req.valid('query').tenant);
+      const { authorization } = await endpointsOf(services, provider);
+      return c.json(
+        {
+          object: 'auth.oidc_provider' as const,
+          issuer: provider.issuer,
+          authorization_endpoint: authorization,
+          client_id: provider.clientId,
+          scope: 'openid profile',
+        },
+        200,
+      );
+    })
+    .openapi(exchangeRoute, async (c) => {
+      const services = c.get('services');
+      const body = c.req.valid('json');
+      const provider = await loginProvider(services, body.tenant);
+      const principal = await signInWithCode(services, provider, {
+        code: body.code,
+        codeVerifier: body.code_verifier,
+        redirectUri: body.redirect_uri,
+        nonce: body.nonce,
+      });
+      const ttl = services.config.AGENTD_SESSION_TOKEN_TTL_SECONDS;
+      return c.json(await issueSessionToken(services, principal, ttl), 200);
+    });
+}

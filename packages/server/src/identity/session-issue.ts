@@ -1,0 +1,55 @@
+import type { Principal } from '@agentd/spec';
+import { z } from '@hono/zod-openapi';
+import { actorOf } from '../audit/audit-event.js';
+import type { Services } from '../services.js';
+
+/** A session token handed to a person who signed in (the same shape as POST /v1/auth/token's). */
+export const SessionTokenSchema = z
+  .object({
+    object: z.literal('auth.token'),
+    token: z
+      .string()
+      .openapi({ description: 'A PASETO v4.public token: send it as Authorization: Bearer <token>.' }),
+    token_type: z.literal('bearer'),
+    expires_at: z.number().int().openapi({ description: 'Unix seconds.' }),
+    expires_in: z.number().int(),
+    tenant_id: z.string(),
+    role: z.string(),
+    scopes: z.array(z.string()).nullable().openapi({ description: "null: the role's full set." }),
+  })
+  .openapi('SignInSessionToken');
+
+/**
+ * Issues a session token for a person who signed in and records the sign-in:
+ * the token is only handed out once the audit log holds it.
+ */
+export async function issueSessionToken(
+  services: Pick<Services, 'sessionTokens' | 'audit'>,
+  principal: Principal,
+  ttl: number,
+) {
+  const scopes = principal.scopes;
+  const issued = await services.sessionTokens.issue(principal, ttl);
+  await services.audit.append({
+    tenantId: principal.tenantId,
+    type: 'login.succeeded',
+    actor: actorOf(principal),
+    data: {
+      token_type: 'paseto',
+      via: principal.method,
+      expires_at: issued.expiresAt,
+      role: principal.role,
+      scopes: scopes ?? null,
+    },
+  });
+  return {
+    object: 'auth.token' as const,
+    token: issued.token,
+    token_type: 'bearer' as const,
+    expires_at: issued.expiresAt,
+    expires_in: ttl,
+    tenant_id: principal.tenantId,
+    role: principal.role,
+    scopes: scopes ? [...scopes] : null,
+  };
+}
