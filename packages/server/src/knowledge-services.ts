@@ -87,13 +87,13 @@ export function createKnowledgeServices(
   const chunks = new ChunkIndex(db, vectors, embedder.dimensions);
   const stores = new VectorStoreRepository(db);
   const embeddings = new TenantEmbeddings(db, embedder, options.meterEmbeddings);
-  const local = new IngestionQueue(db, { stores, files, chunks, embeddings, logger });
+  // Passages of uploaded files that hold instructions are flagged when indexed, and marked for the model (issue 13).
+  const flagPassage = createPassageFlagger();
+  const local = new IngestionQueue(db, { stores, files, chunks, embeddings, logger, flagPassage });
   const ingestion: IngestionDispatch = options.ingestionTasks
     ? new QueuedIngestion({ tasks: options.ingestionTasks, local, stores, logger })
     : local;
   const vectorStores = new VectorStoreService(stores, files.repository, chunks, ingestion, embeddings);
-  // Passages of uploaded files that hold instructions are marked for the model (issue 13).
-  const flagPassage = createPassageFlagger();
   const fileSearch: FileSearchFunction = async (scope, query, options) => {
     const ids = options.vectorStoreIds ?? (await stores.allIds(scope.tenantId));
     const hits = await vectorStores.search(scope.tenantId, ids, query, {
@@ -108,7 +108,8 @@ export function createKnowledgeServices(
       text: hit.text,
       score: hit.score,
       vectorStoreId: hit.vectorStoreId,
-      flagged: flagPassage(hit.text),
+      // Chunks indexed before flags were stored (migration 0015) are checked now.
+      flagged: hit.flags ?? flagPassage(hit.text),
     }));
   };
   return {

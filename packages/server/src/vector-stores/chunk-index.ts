@@ -9,6 +9,8 @@ export interface NewChunk {
   text: string;
   tokens: number;
   embedding: number[];
+  /** What the safety checks found in the passage (injection categories); [] for none, absent when not checked. */
+  flags?: readonly string[] | undefined;
 }
 
 export interface ChunkHit {
@@ -22,6 +24,8 @@ export interface ChunkHit {
   score: number;
   /** The fused rank score (reciprocal rank fusion of vector and full-text ranks). */
   fusedScore: number;
+  /** The safety flags stored when the chunk was indexed; null for chunks indexed before they were (migration 0015). */
+  flags: string[] | null;
 }
 
 export interface SearchRequest {
@@ -113,9 +117,10 @@ export class ChunkIndex {
     for (let start = 0; start < chunks.length; start += INSERT_BATCH) {
       const batch = chunks.slice(start, start + INSERT_BATCH);
       await tx.query(
-        `INSERT INTO chunks (tenant_id, vector_store_id, file_id, chunk_index, text, tokens, dims, embedding)
-         SELECT $1, $2, $3, c.chunk_index, c.text, c.tokens, $4, c.embedding::${cast}
-           FROM unnest($5::int[], $6::text[], $7::int[], $8::text[]) AS c(chunk_index, text, tokens, embedding)`,
+        `INSERT INTO chunks (tenant_id, vector_store_id, file_id, chunk_index, text, tokens, dims, embedding, flags)
+         SELECT $1, $2, $3, c.chunk_index, c.text, c.tokens, $4, c.embedding::${cast}, string_to_array(c.flags, ',')
+           FROM unnest($5::int[], $6::text[], $7::int[], $8::text[], $9::text[])
+             AS c(chunk_index, text, tokens, embedding, flags)`,
         [
           tenantId,
           vectorStoreId,
@@ -125,6 +130,8 @@ export class ChunkIndex {
           toTextArray(batch.map((chunk) => chunk.text.replaceAll('\u0000', ''))),
           `{${batch.map((chunk) => chunk.tokens).join(',')}}`,
           toTextArray(batch.map((chunk) => String(this.vectors.literal(chunk.embedding)))),
+          // Categories are snake_case words: joined by commas, one text per chunk ('' for none, NULL unchecked).
+          `{${batch.map((chunk) => (chunk.flags ? `"${chunk.flags.join(',')}"` : 'NULL')).join(',')}}`,
         ],
       );
     }
@@ -203,7 +210,7 @@ export class ChunkIndex {
       ),
       vector_ranked AS (SELECT id, row_number() OVER (ORDER BY distance, id) AS rank FROM nearest),
       text_ranked AS (${fullText})
-      SELECT c.vector_store_id, c.file_id, c.chunk_index, c.text, f.attributes, files.filename,
+      SELECT c.vector_store_id, c.file_id, c.chunk_index, c.text, c.flags, f.attributes, files.filename,
              ${this.vectors.similarity('$3', this.dims, 'c.embedding')} AS similarity,
              coalesce(1.0 / (${RRF_K} + v.rank), 0) + coalesce(1.0 / (${RRF_K} + t.rank), 0) AS fused
         FROM (SELECT id FROM vector_ranked UNION SELECT id FROM text_ranked) ids
@@ -220,6 +227,7 @@ export class ChunkIndex {
         file_id: string;
         chunk_index: number;
         text: string;
+        flags: string[] | null;
         attributes: Attributes;
         filename: string;
         similarity: number | string;
@@ -237,6 +245,7 @@ export class ChunkIndex {
         attributes: row.attributes,
         score: clamp01(Number(row.similarity)),
         fusedScore: Number(row.fused),
+        flags: row.flags,
       }))
       .filter((hit) => hit.score >= threshold)
       .slice(0, request.maxResults);

@@ -36,6 +36,8 @@ export class IngestionQueue implements IngestionDispatch {
       embeddings: TenantEmbeddings;
       logger: Logger;
       concurrency?: number;
+      /** The safety checks' findings for a passage (injection categories); stored with each chunk. */
+      flagPassage?: (text: string) => readonly string[];
     },
   ) {}
 
@@ -102,6 +104,12 @@ export class IngestionQueue implements IngestionDispatch {
       const vectors =
         pieces.length === 0 ? [] : await embeddings.of(job.tenantId).embed(pieces.map((piece) => piece.text));
       const usageBytes = pieces.reduce((sum, piece) => sum + Buffer.byteLength(piece.text), 0);
+      const flags = this.options.flagPassage
+        ? await flagAll(
+            pieces.map((piece) => piece.text),
+            this.options.flagPassage,
+          )
+        : undefined;
       await this.db.transaction(async (tx) => {
         const repository = new VectorStoreRepository(tx);
         if (!(await repository.lockInProgress(job.tenantId, job.vectorStoreId, job.fileId))) return;
@@ -115,11 +123,13 @@ export class IngestionQueue implements IngestionDispatch {
             text: piece.text,
             tokens: piece.tokens,
             embedding: vectors[index]!,
+            flags: flags?.[index],
           })),
         );
         await repository.finishFile(job.tenantId, job.vectorStoreId, job.fileId, {
           status: 'completed',
           chunkCount: pieces.length,
+          flaggedChunks: flags?.filter((found) => found.length > 0).length ?? 0,
           usageBytes,
         });
       });
@@ -143,6 +153,23 @@ export class IngestionQueue implements IngestionDispatch {
         .catch((finishError) => logger.error({ err: finishError }, 'could not record an ingestion failure'));
     }
   }
+}
+
+/** Checks each passage, yielding to the event loop every ~20 ms (a large file has thousands). */
+async function flagAll(
+  texts: readonly string[],
+  flag: (text: string) => readonly string[],
+): Promise<(readonly string[])[]> {
+  const out: (readonly string[])[] = [];
+  let since = performance.now();
+  for (const text of texts) {
+    out.push(flag(text));
+    if (performance.now() - since > 20) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
+  }
+  return out;
 }
 
 function chunkOptions(chunking: Chunking) {

@@ -32,6 +32,8 @@ export interface StoredVectorStoreFile {
   /** The chunking the file was added with; null: its store's. */
   chunking: Chunking | null;
   chunkCount: number;
+  /** How many chunks the safety checks flagged at ingestion; null when not known (indexed before migration 0015, or not completed). */
+  flaggedChunks: number | null;
   usageBytes: number;
   createdAt: number;
 }
@@ -59,6 +61,7 @@ export interface FileRow {
   attributes: Attributes;
   chunking: Chunking | null;
   chunk_count: number;
+  flagged_chunks: number | null;
   usage_bytes: string | number;
   created_at: Date;
 }
@@ -100,6 +103,7 @@ export const toFile = (row: FileRow): StoredVectorStoreFile => ({
   attributes: row.attributes,
   chunking: row.chunking ?? null,
   chunkCount: row.chunk_count,
+  flaggedChunks: row.flagged_chunks ?? null,
   usageBytes: Number(row.usage_bytes),
   createdAt: toUnixSeconds(row.created_at),
 });
@@ -268,18 +272,20 @@ export class VectorStoreRepository {
     vectorStoreId: string,
     fileId: string,
     outcome:
-      | { status: 'completed'; chunkCount: number; usageBytes: number }
+      | { status: 'completed'; chunkCount: number; flaggedChunks: number; usageBytes: number }
       | { status: 'failed'; error: { code: string; message: string } },
   ): Promise<void> {
     if (outcome.status === 'completed') {
       await this.db.query(
-        `UPDATE vector_store_files SET status = 'completed', last_error = NULL, chunk_count = $4, usage_bytes = $5
+        `UPDATE vector_store_files SET status = 'completed', last_error = NULL, chunk_count = $4, usage_bytes = $5,
+           flagged_chunks = $6
           WHERE tenant_id = $1 AND vector_store_id = $2 AND file_id = $3 AND status = 'in_progress'`,
-        [tenantId, vectorStoreId, fileId, outcome.chunkCount, outcome.usageBytes],
+        [tenantId, vectorStoreId, fileId, outcome.chunkCount, outcome.usageBytes, outcome.flaggedChunks],
       );
     } else {
       await this.db.query(
-        `UPDATE vector_store_files SET status = 'failed', last_error = $4::jsonb, chunk_count = 0, usage_bytes = 0
+        `UPDATE vector_store_files SET status = 'failed', last_error = $4::jsonb, chunk_count = 0, usage_bytes = 0,
+           flagged_chunks = NULL
           WHERE tenant_id = $1 AND vector_store_id = $2 AND file_id = $3 AND status = 'in_progress'`,
         [tenantId, vectorStoreId, fileId, JSON.stringify(outcome.error)],
       );

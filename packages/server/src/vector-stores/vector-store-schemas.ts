@@ -54,6 +54,16 @@ export const VectorStoreFileSchema = z
     usage_bytes: z.number().int(),
     chunking_strategy: ChunkingStrategySchema,
     attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    flagged_chunks: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({
+        description:
+          "agentd's: how many of the file's chunks the safety checks flagged when it was indexed (they seem to hold " +
+          'instructions; file_search marks them for the model). null until the file is indexed, and for files indexed ' +
+          'before agentd stored flags.',
+      }),
   })
   .openapi('VectorStoreFile');
 
@@ -96,5 +106,6 @@ export function presentFile(
     usage_bytes: file.usageBytes,
     chunking_strategy: toStrategy(file.chunking ?? storeChunking),
     attributes: file.attributes,
+    flagged_chunks: file.status === 'completed' ? file.flaggedChunks : null,
   };
 }
