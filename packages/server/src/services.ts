@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { AgentRepository } from './agents/agent-repository.js';
 import { ApiKeyRepository } from './api-keys/api-key-repository.js';
 import { AuditLog } from './audit/audit-log.js';
+import { ThrottledAudit } from './audit/throttled-audit.js';
 import type { Config } from './config/schema.js';
 import { ConversationRepository } from './conversations/conversation-repository.js';
 import { FileArtifactStore } from './files/file-artifact-store.js';
@@ -26,6 +27,7 @@ import { PolicyEngine } from './policies/policy-engine.js';
 import { policyToolGate } from './policies/policy-gate.js';
 import { PolicyRepository } from './policies/policy-repository.js';
 import { PolicyService } from './policies/policy-service.js';
+import { RunFileReads } from './policies/run-file-reads.js';
 import { GatewayRunEnvironment } from './responses/gateway-run-environment.js';
 import { ResponseRepository } from './responses/response-repository.js';
 import type { RunSpec } from './responses/run-spec.js';
@@ -77,6 +79,8 @@ export interface Services extends KnowledgeServices, IdentityServices {
   safetySettings: TenantSafetySettings;
   /** The audit log: `audit.record(tx, event)` in the transaction of the change (README: Reading the audit log). */
   audit: AuditLog;
+  /** Refused logins and policy denials, audited at a bounded rate (anyone can cause them). */
+  refusals: ThrottledAudit;
   /** Repositories bound to a transaction, for writes that span several of them. */
   /** Tenants' Cedar policies: written through /v1/policies, asked before tool calls, agents and approvals. */
   policies: PolicyService;
@@ -132,6 +136,20 @@ export function createServices(
         'embedding',
       ),
   });
+  // Refused logins and policy denials: audited, throttled (README: Reading the audit log).
+  const refusals = new ThrottledAudit(audit, logger, {
+    limit: config.AGENTD_AUDIT_REFUSALS_PER_WINDOW,
+    windowSeconds: config.AGENTD_AUDIT_REFUSAL_WINDOW_SECONDS,
+  });
+  const policyRepository = new PolicyRepository(db);
+  const policies = new PolicyService(
+    policyRepository,
+    new PolicyEngine(policyRepository, logger),
+    toolRepository,
+    refusals,
+  );
+  // What runs read through built-in tools is the policies' `read_file` too.
+  const fileReads = new RunFileReads(policies, refusals);
   const builtins = new BuiltinTools({
     config,
     logger,
@@ -139,6 +157,7 @@ export function createServices(
     policy: networkPolicy,
     tenantPolicy: (tenantId) => networkPolicies.policyFor(tenantId),
     fileSearch: knowledge.fileSearch,
+    fileReads,
     readFile: async (scope, fileId) => {
       const { file, bytes } = await knowledge.files.readAll(
         scope.tenantId,
@@ -166,12 +185,6 @@ export function createServices(
     (tenantId, name) => secrets.reveal(tenantId, name),
     (tenantId) => networkPolicies.policyFor(tenantId),
     builtins,
-  );
-  const policyRepository = new PolicyRepository(db);
-  const policies = new PolicyService(
-    policyRepository,
-    new PolicyEngine(policyRepository, logger),
-    toolRepository,
   );
   const metrics: Metrics = new Metrics({
     queueDepth: () => backbone.queue.depth(),
@@ -208,7 +221,7 @@ export function createServices(
       usage: limits.runUsage,
       // Limits and quotas last: a call another gate (a policy) denies spends none of them.
       // Policies first: a call they deny spends no rate limit or quota.
-      toolGates: [policyToolGate(policies), limits.toolGate],
+      toolGates: [fileReads.register, policyToolGate(policies), limits.toolGate],
     }),
   });
   const runs = new RunRuntime<RunSpec>({
@@ -237,6 +250,7 @@ export function createServices(
     safetySettings,
     policies,
     audit,
+    refusals,
     config,
     db,
     logger,

@@ -2,8 +2,9 @@ import type { Principal } from '@agentd/spec';
 
 /**
  * Who did it, in the shape of OpenAI's audit log: an API key, a session (a
- * user who signed in with a token), or agentd itself (a run given up after
- * its worker died, a sweeper).
+ * user who signed in with a token), someone whose credential was refused
+ * (`anonymous`, with where the request came from), or agentd itself (a run
+ * given up after its worker died, a sweeper).
  */
 export type AuditActor =
   | {
@@ -14,6 +15,7 @@ export type AuditActor =
       type: 'session';
       session: { method: 'jwt' | 'paseto'; subject: string; role: string; user?: { id: string } };
     }
+  | { type: 'anonymous'; anonymous: { ip_address?: string; user_agent?: string } }
   | { type: 'system' };
 
 export const SYSTEM_ACTOR: AuditActor = { type: 'system' };

@@ -26,11 +26,11 @@ export const AuditQuerySchema = PageQuerySchema.extend({
 export const AuditExportQuerySchema = AuditQuerySchema.omit({ after: true, limit: true, order: true });
 
 const ActorSchema = z
-  .object({ type: z.enum(['api_key', 'session', 'system']) })
+  .object({ type: z.enum(['api_key', 'session', 'anonymous', 'system']) })
   .passthrough()
   .openapi('AuditActor', {
     description:
-      'Who acted: `{"type": "api_key", "api_key": {"id", "role"}}`, `{"type": "session", "session": {"method", "subject", "role", "user"}}` (a JWT or PASETO caller), or `{"type": "system"}` (agentd itself).',
+      'Who acted: `{"type": "api_key", "api_key": {"id", "role"}}`, `{"type": "session", "session": {"method", "subject", "role", "user"}}` (a JWT or PASETO caller), `{"type": "anonymous", "anonymous": {"ip_address", "user_agent"}}` (a caller whose credential was refused: `login.failed`), or `{"type": "system"}` (agentd itself).',
   });
 
 export const AuditEventSchema = z

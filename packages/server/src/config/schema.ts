@@ -104,6 +104,13 @@ export const configSchema = z.object({
   AGENTD_STORAGE_RETRY_MS: wholeNumber('expected milliseconds from 0 to 600000', 0, 600_000).default(5_000),
   // The audit log (README: Reading the audit log): off leaves runs' events out of it (admin changes stay); for benchmarks.
   AGENTD_AUDIT_RUNS: onOff.default(true),
+  // Refused logins and policy denials anyone can cause: audited at most this many of a type per tenant and window.
+  AGENTD_AUDIT_REFUSALS_PER_WINDOW: wholeNumber(
+    'expected a whole number from 1 to 100000',
+    1,
+    100_000,
+  ).default(30),
+  AGENTD_AUDIT_REFUSAL_WINDOW_SECONDS: wholeNumber('expected seconds from 1 to 86400', 1, 86_400).default(60),
   AGENTD_SSE_HEARTBEAT_MS: milliseconds.default(15_000),
   // The run runtime (README: Scaled mode).
   AGENTD_ROLE: z.enum(['all', 'api', 'worker'], { message: 'expected all, api or worker' }).default('all'),

@@ -1,6 +1,7 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { AgentdError } from '../errors.js';
+import { administeredArea, requireAdminister } from './administer.js';
 import type { AppEnv } from './app-env.js';
 import { ErrorSchema } from './common-schemas.js';
 import { isAllowed, type Permission } from './permissions.js';
@@ -71,6 +72,8 @@ export function requirePermission(permission: Permission): MiddlewareHandler<App
 export function defineRoute<const R extends RouteConfig>(config: R & { permission: Permission | null }): R {
   const { permission, ...route } = config;
   const secured = permission !== null;
+  // A change to an administrative area is also asked of the tenant's policies (`administer`).
+  const area = secured ? administeredArea(permission, route.method) : undefined;
   return createRoute({
     ...route,
     responses: {
@@ -81,7 +84,7 @@ export function defineRoute<const R extends RouteConfig>(config: R & { permissio
     ...(secured
       ? {
           security: [{ bearerAuth: [] }],
-          middleware: [requirePermission(permission)],
+          middleware: [requirePermission(permission), ...(area ? [requireAdminister(area)] : [])],
           'x-agentd-permission': permission,
         }
       : {}),

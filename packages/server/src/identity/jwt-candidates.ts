@@ -43,6 +43,7 @@ export function jwtCandidates(sources: JwtCandidateSources): (issuer: string) =>
       audience: provider.audience,
       mapping: provider,
       tenant: async () => ({ id: tenantId, name: tenantName }),
+      tenantId,
       network: async () => networkOf(await sources.policyFor(tenantId), fetches),
     }));
     const platform = sources.platform;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal, Role } from '@agentd/spec';
 import { ClaimValidationError, PublicProtocol } from 'paseto';
 import { type PublicKey, SignFactory, VerifyFactory } from 'paseto/v4/public';
-import { tokenRefused } from '../http/middleware/auth/token-errors.js';
+import { refusedIn, type TokenRefusedError, tokenRefused } from '../http/middleware/auth/token-errors.js';
 import { ROLE_RANK } from '../http/permissions.js';
 import { isKnownScope } from '../http/scopes.js';
 import type { TenantRepository } from '../tenants/tenant-repository.js';
@@ -80,7 +80,8 @@ export class SessionTokens {
         ownKey = index === 0;
         break;
       } catch (error) {
-        if (error instanceof ClaimValidationError) throw claimRefusal(error);
+        // Claims are checked after the signature verified: the token's tenant claim can be believed.
+        if (error instanceof ClaimValidationError) throw await this.inItsTenant(claimRefusal(error), token);
         if ((error as { code?: string }).code !== 'ERR_PASETO_INVALID_TOKEN') throw error;
         if ((error as Error).message !== 'Token signature verification failed') {
           throw tokenRefused('invalid_token', 'The token is not a well-formed v4.public PASETO.');
@@ -114,7 +115,11 @@ export class SessionTokens {
     if (!tenant)
       throw tokenRefused('tenant_mismatch', "The token's 'tenant' claim names no tenant of this server.");
     if (own && claims.via === 'api_key' && !(await (this.options.keyIsLive?.(tenant.id, sub) ?? true))) {
-      throw tokenRefused('token_revoked', 'The API key this token was issued from has been revoked.');
+      throw tokenRefused(
+        'token_revoked',
+        'The API key this token was issued from has been revoked.',
+        tenant.id,
+      );
     }
     const scopes = typeof scope === 'string' ? scope.split(' ').filter(Boolean) : undefined;
     if (scopes?.some((s) => !isKnownScope(s))) {
@@ -131,6 +136,13 @@ export class SessionTokens {
     };
   }
 
+  /** A refusal of a token whose signature verified, attributed to the tenant its claims name (if it exists). */
+  private async inItsTenant(refusal: TokenRefusedError, token: string): Promise<TokenRefusedError> {
+    const tenantId = signedClaims(token)?.tenant;
+    const tenant = typeof tenantId === 'string' ? await this.tenantNamed(tenantId) : undefined;
+    return tenant ? (refusedIn(refusal, tenant.id) as TokenRefusedError) : refusal;
+  }
+
   private async tenantNamed(id: string): Promise<{ id: string } | undefined> {
     const cached = this.tenants.get(id);
     if (cached && cached.until > Date.now()) return cached;
@@ -143,7 +155,18 @@ export class SessionTokens {
   }
 }
 
-function claimRefusal(error: ClaimValidationError) {
+/** The claims of a v4.public token (its payload is the JSON message followed by a 64-byte signature). */
+function signedClaims(token: string): Record<string, unknown> | undefined {
+  try {
+    const payload = Buffer.from(token.split('.')[2] ?? '', 'base64url');
+    const claims: unknown = JSON.parse(payload.subarray(0, payload.length - 64).toString('utf8'));
+    return claims !== null && typeof claims === 'object' ? (claims as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function claimRefusal(error: ClaimValidationError): TokenRefusedError {
   switch (error.claim) {
     case 'exp':
       return error.message === 'Token has expired'

@@ -7,7 +7,13 @@ import { type SchemaJson, schemaToJson } from '@cedar-policy/cedar-wasm/nodejs';
  * and agents; resources: agents, tools, vector stores and files. A tool call
  * is `Agent` → `call_tool` → `Tool`, with the acting user or key and the
  * call's arguments in the context. Responses that name no agent run as the
- * agent `default`.
+ * agent `default`. A run's reads of stored files (file_search passages, the
+ * code interpreter's files) are `Agent` → `read_file` → `File` or
+ * `VectorStore`, with the caller in the context as for tool calls; a
+ * download is the caller's own `read_file`. `administer` is asked of the
+ * administrative routes, on an `Area` named after the route's permission
+ * (`policies`, `limits`, `api_keys`, `tools`, ...), with the object the
+ * path names, if any, in `context.id`.
  */
 export const CEDAR_NAMESPACE = 'Agentd';
 
@@ -22,6 +28,8 @@ export const CEDAR_SCHEMA_TEXT = `namespace ${CEDAR_NAMESPACE} {
   entity Tool;
   entity VectorStore;
   entity File;
+  // An administrative area of the tenant: policies, limits, api_keys, secrets, tools, agents, ...
+  entity Area;
 
   // The tool call's arguments: the top-level fields of the tenant's registered tools, each optional.
   type Arguments = {};
@@ -31,9 +39,17 @@ export const CEDAR_SCHEMA_TEXT = `namespace ${CEDAR_NAMESPACE} {
     resource: [Tool],
     context: { arguments: Arguments, user?: User, api_key?: ApiKey, end_user?: String }
   };
-  action read_file appliesTo { principal: [Agent, User, ApiKey], resource: [File, VectorStore], context: {} };
+  action read_file appliesTo {
+    principal: [Agent, User, ApiKey],
+    resource: [File, VectorStore],
+    context: { user?: User, api_key?: ApiKey, end_user?: String, tool?: String }
+  };
   action approve appliesTo { principal: [User, ApiKey], resource: [Tool], context: { agent: Agent, arguments: Arguments } };
-  action administer appliesTo { principal: [User, ApiKey], resource: [Agent, Tool, VectorStore, File], context: {} };
+  action administer appliesTo {
+    principal: [User, ApiKey],
+    resource: [Area],
+    context: { id?: String, method?: String }
+  };
 }
 `;
 

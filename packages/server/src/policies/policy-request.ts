@@ -43,6 +43,18 @@ function callerPrincipal(actor: Caller): { principal: TypeAndId; entities: Entit
   return { principal: (caller.user ?? caller.apiKey)!, entities: caller.entities };
 }
 
+/** The caller a run acts for, as context: `user`, `api_key` and `end_user` (the request's `user`). */
+function callerContext(
+  caller: ReturnType<typeof callerOf>,
+  endUser: string | undefined,
+): Record<string, CedarValueJson> {
+  return {
+    ...(caller.user ? { user: { __entity: caller.user } } : {}),
+    ...(caller.apiKey ? { api_key: { __entity: caller.apiKey } } : {}),
+    ...(endUser === undefined ? {} : { end_user: endUser }),
+  };
+}
+
 /** `agent` calls tool `tool` with `args`, in a run created by `actor` for `endUser` (the request's `user`). */
 export function toolCallRequest(
   actor: Caller | undefined,
@@ -58,16 +70,45 @@ export function toolCallRequest(
     action: 'call_tool',
     principal,
     resource,
-    context: {
-      arguments: toCedarRecord(args),
-      ...(caller.user ? { user: { __entity: caller.user } } : {}),
-      ...(caller.apiKey ? { api_key: { __entity: caller.apiKey } } : {}),
-      ...(endUser === undefined ? {} : { end_user: endUser }),
-    },
+    context: { arguments: toCedarRecord(args), ...callerContext(caller, endUser) },
     entities: [
       ...caller.entities,
       { uid: principal, attrs: {}, parents: [] },
       { uid: resource, attrs: {}, parents: [] },
+    ],
+  };
+}
+
+/** What a run reads: a stored file, or a vector store's passages. */
+export interface ReadResource {
+  type: 'File' | 'VectorStore';
+  id: string;
+}
+
+/**
+ * `agent`, in a run created by `actor` for `endUser`, reads `resource`
+ * through built-in tool `tool` (file_search passages, the code
+ * interpreter's files): the caller in the context, as for a tool call.
+ */
+export function runReadRequest(
+  actor: Caller | undefined,
+  agent: string,
+  resource: ReadResource,
+  tool: string,
+  endUser?: string,
+): PolicyRequest {
+  const caller = callerOf(actor);
+  const principal = uid('Agent', agent);
+  const target = uid(resource.type, resource.id);
+  return {
+    action: 'read_file',
+    principal,
+    resource: target,
+    context: { ...callerContext(caller, endUser), tool },
+    entities: [
+      ...caller.entities,
+      { uid: principal, attrs: {}, parents: [] },
+      { uid: target, attrs: {}, parents: [] },
     ],
   };
 }
@@ -90,15 +131,21 @@ export function approveRequest(actor: Caller, agent: string, tool: string, args:
   };
 }
 
-/** `actor` does `action` to one resource, with nothing more in the context. */
-function onResource(actor: Caller, action: PolicyAction, type: string, id: string): PolicyRequest {
+/** `actor` does `action` to one resource, with `context`. */
+function onResource(
+  actor: Caller,
+  action: PolicyAction,
+  type: string,
+  id: string,
+  context: Record<string, CedarValueJson> = {},
+): PolicyRequest {
   const { principal, entities } = callerPrincipal(actor);
   const resource = uid(type, id);
   return {
     action,
     principal,
     resource,
-    context: {},
+    context,
     entities: [...entities, { uid: resource, attrs: {}, parents: [] }],
   };
 }
@@ -108,9 +155,32 @@ export function invokeAgentRequest(actor: Caller, agent: string): PolicyRequest 
   return onResource(actor, 'invoke_agent', 'Agent', agent);
 }
 
-/** `actor` reads the content of file `fileId` (GET /v1/files/{id}/content). */
-export function readFileRequest(actor: Caller, fileId: string): PolicyRequest {
-  return onResource(actor, 'read_file', 'File', fileId);
+/**
+ * `actor` reads the content of file `fileId` (GET /v1/files/{id}/content),
+ * or a vector store's passages (its search): the caller is the principal,
+ * and also in the context, so one `context.user` condition covers a caller's
+ * downloads and the runs it starts.
+ */
+export function readFileRequest(
+  actor: Caller,
+  fileId: string,
+  type: ReadResource['type'] = 'File',
+): PolicyRequest {
+  return onResource(actor, 'read_file', type, fileId, callerContext(callerOf(actor), undefined));
+}
+
+/** `actor` changes something in administrative area `area` (`policies`, `limits`, ...); `id`: the object the path names. */
+export function administerRequest(actor: Caller, area: string, method: string, id?: string): PolicyRequest {
+  return onResource(actor, 'administer', 'Area', area, {
+    method,
+    ...(id === undefined ? {} : { id }),
+  });
+}
+
+/** The audit log's resource for a request's (`Agentd::File::"file_1"` → `{type: 'file', id: 'file_1'}`). */
+export function resourceOf(request: PolicyRequest): { type: string; id: string } {
+  const type = request.resource.type.replace(`${CEDAR_NAMESPACE}::`, '');
+  return { type: type.replace(/(?<=[a-z])(?=[A-Z])/g, '_').toLowerCase(), id: request.resource.id };
 }
 
 /** A tool's arguments (a JSON object) as a Cedar record; see toCedarValue. */

@@ -1,5 +1,7 @@
 import type { Item, ListPage, PageQuery, Principal } from '@agentd/spec';
 import type { SchemaJson } from '@cedar-policy/cedar-wasm/nodejs';
+import { actorOf } from '../audit/audit-event.js';
+import type { ThrottledAudit } from '../audit/throttled-audit.js';
 import { AgentdError } from '../errors.js';
 import type { Database } from '../storage/database.js';
 import { ToolRepository } from '../tools/tool-repository.js';
@@ -12,7 +14,14 @@ import {
   type PolicyVersion,
   type StoredPolicy,
 } from './policy-repository.js';
-import { approveRequest, invokeAgentRequest, type PolicyRequest, readFileRequest } from './policy-request.js';
+import {
+  administerRequest,
+  approveRequest,
+  invokeAgentRequest,
+  type PolicyRequest,
+  readFileRequest,
+  resourceOf,
+} from './policy-request.js';
 
 /**
  * Tenants' Cedar policies: checked against the schema when written (the
@@ -25,6 +34,8 @@ export class PolicyService {
     private readonly repository: PolicyRepository,
     private readonly engine: PolicyEngine,
     private readonly tools: ToolRepository,
+    /** Where denials are audited (`policy.denied`), throttled: a caller can cause them at will. */
+    private readonly denials?: ThrottledAudit,
   ) {}
 
   /**
@@ -33,7 +44,7 @@ export class PolicyService {
    * a read outside an open transaction waits for it to end.
    */
   in(db: Database): PolicyService {
-    return new PolicyService(new PolicyRepository(db), this.engine, new ToolRepository(db));
+    return new PolicyService(new PolicyRepository(db), this.engine, new ToolRepository(db), this.denials);
   }
 
   /**
@@ -114,7 +125,17 @@ export class PolicyService {
     return this.authorize(principal, readFileRequest(principal, fileId), `read file '${fileId}'`, 'id');
   }
 
-  /** A 403 `policy_denied` ("You may not <what>: <reason>.") unless the policies allow `request`. */
+  /**
+   * Refuses (403) a change in administrative area `area` (`policies`,
+   * `limits`, `api_keys`, `tools`, ...) that the tenant's policies do not
+   * allow the caller; `id`: the object the request's path names.
+   */
+  authorizeAdminister(principal: Principal, area: string, method: string, id?: string): Promise<void> {
+    const what = id === undefined ? `change ${area}` : `change ${area} '${id}'`;
+    return this.authorize(principal, administerRequest(principal, area, method, id), what, 'policy');
+  }
+
+  /** A 403 `policy_denied` ("You may not <what>: <reason>.") unless the policies allow `request`; a denial is audited. */
   private async authorize(
     principal: Principal,
     request: PolicyRequest,
@@ -122,10 +143,30 @@ export class PolicyService {
     param: string,
   ): Promise<void> {
     const decision = await this.decide(principal.tenantId, request);
-    if (!decision.allowed)
-      throw new AgentdError('permission', 'policy_denied', `You may not ${what}: ${decision.reason}.`, {
-        param,
-      });
+    if (decision.allowed) return;
+    await this.audited(principal, request, decision);
+    throw new AgentdError('permission', 'policy_denied', `You may not ${what}: ${decision.reason}.`, {
+      param,
+    });
+  }
+
+  /** Records a denial as `policy.denied`, about the request's resource. */
+  private async audited(
+    principal: Principal,
+    request: PolicyRequest,
+    decision: Extract<PolicyDecision, { allowed: false }>,
+  ): Promise<void> {
+    await this.denials?.record({
+      tenantId: principal.tenantId,
+      type: 'policy.denied',
+      actor: actorOf(principal),
+      resource: resourceOf(request),
+      data: {
+        action: request.action,
+        reason: decision.reason,
+        ...(decision.policyId === undefined ? {} : { policy_id: decision.policyId }),
+      },
+    });
   }
 
   /**
@@ -151,6 +192,11 @@ export class PolicyService {
         approveRequest(principal, agent, request.name, parseArguments(request.arguments)),
       );
       if (!decision.allowed) {
+        await this.audited(
+          principal,
+          approveRequest(principal, agent, request.name, parseArguments(request.arguments)),
+          decision,
+        );
         throw new AgentdError(
           'permission',
           'approval_not_permitted',

@@ -21,6 +21,7 @@ import { AgentdError } from '../../errors.js';
 import type { ArtifactStore } from './artifact-store.js';
 import { createCodeInterpreterBuiltin } from './code-interpreter-builtin.js';
 import { type CodeInterpreterPools, CodeInterpreterRuntimes } from './code-interpreter-runtimes.js';
+import { type FileReadGuard, guardedSearch } from './file-read-guard.js';
 import { createFileSearchBuiltin } from './file-search-builtin.js';
 import { chromiumHint, cpythonHint, switchHint } from './turn-on-hints.js';
 import { withUnavailableRuntimes } from './unavailable-runtimes.js';
@@ -90,6 +91,8 @@ export interface BuiltinToolsOptions {
   readFile?: (scope: ToolScope, fileId: string) => Promise<{ filename: string; bytes: Buffer }>;
   /** Searches the tenant's vector stores; without it there is no file_search. */
   fileSearch?: FileSearchFunction;
+  /** Whether a run may read a file or vector store (the policies' `read_file`); every read allowed without it. */
+  fileReads?: FileReadGuard;
   /** Where the web tools may connect; by default AGENTD_NET_ALLOW and AGENTD_NET_DENY. */
   policy?: NetworkPolicy;
 }
@@ -164,6 +167,7 @@ export class BuiltinTools {
             artifacts,
             logger,
             ...(options.readFile ? { readFile: options.readFile } : {}),
+            ...(options.fileReads ? { fileReads: options.fileReads } : {}),
           }),
           off,
         ),
@@ -213,11 +217,14 @@ export class BuiltinTools {
           'web_search has no web backend (set AGENTD_SEARCH_BACKEND to searxng, brave or tavily); it searches files only',
         );
       }
-      this.#add('web_search', createWebSearchBuiltin(backend, options.fileSearch), 35_000);
+      const { fileSearch, fileReads } = options;
+      const searchFiles =
+        fileSearch && fileReads ? guardedSearch(fileSearch, fileReads, 'web_search') : fileSearch;
+      this.#add('web_search', createWebSearchBuiltin(backend, searchFiles), 35_000);
     }
 
     if (enabled('file_search') && options.fileSearch) {
-      this.#add('file_search', createFileSearchBuiltin(options.fileSearch), 30_000);
+      this.#add('file_search', createFileSearchBuiltin(options.fileSearch, options.fileReads), 30_000);
     }
   }
 

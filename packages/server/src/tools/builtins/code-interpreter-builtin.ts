@@ -11,6 +11,7 @@ import {
 import type { BuiltinTool } from '@agentd/tools-gateway';
 import type { Logger } from 'pino';
 import { type ArtifactStore, artifactUrl } from './artifact-store.js';
+import { type FileReadGuard, type WithheldRead, withheldNote } from './file-read-guard.js';
 import { containerIdOf, sessionOf, toResult } from './tool-session.js';
 
 export interface CodeInterpreterBuiltinOptions {
@@ -19,6 +20,8 @@ export interface CodeInterpreterBuiltinOptions {
   logger: Logger;
   /** Reads one of the tenant's files, for the run's `container.file_ids`. */
   readFile?: (scope: ToolScope, fileId: string) => Promise<{ filename: string; bytes: Buffer }>;
+  /** Whether the run may read each of those files (the policies' `read_file`); all may be read without it. */
+  fileReads?: FileReadGuard;
 }
 
 /** Beside the model's arguments (run-settings.ts adds it): the file ids to place under /mnt/data. */
@@ -56,16 +59,24 @@ export function createCodeInterpreterBuiltin(options: CodeInterpreterBuiltinOpti
           : undefined;
       item?.working();
       let finished: CodeInterpreterCall | undefined;
+      const withheld: WithheldRead[] = [];
       const tool = createCodeInterpreterTool({
         sandboxes,
         defaultRuntime,
         sessionId: () => session,
-        ...(fileIds.length > 0 ? { files: () => inputFiles(fileIds, context, options) } : {}),
+        ...(fileIds.length > 0 ? { files: () => inputFiles(fileIds, context, options, withheld) } : {}),
         onResult: (call) => {
           finished = call;
         },
       });
-      const result = toResult(await tool.execute!(args, context));
+      const ran = toResult(await tool.execute!(args, context));
+      const result =
+        withheld.length === 0
+          ? ran
+          : {
+              ...ran,
+              output: `${ran.output}\n\n${withheldNote(withheld, 'they were not placed under /mnt/data')}`,
+            };
       if (!finished) {
         item?.finish({ status: 'failed', outputs: [{ type: 'logs', logs: result.output }] });
         return result;
@@ -86,12 +97,22 @@ async function inputFiles(
   fileIds: readonly string[],
   context: ToolContext,
   options: CodeInterpreterBuiltinOptions,
+  withheld: WithheldRead[],
 ): Promise<SandboxInputFile[]> {
   const scope = context.scope;
   if (!scope || !options.readFile) return [];
+  const refused = options.fileReads
+    ? await options.fileReads.withheld(
+        scope,
+        'code_interpreter',
+        fileIds.map((id) => ({ type: 'file', id })),
+      )
+    : [];
+  withheld.push(...refused);
+  const out = new Set(refused.map((read) => read.id));
   const taken = new Set<string>();
   const files: SandboxInputFile[] = [];
-  for (const id of fileIds) {
+  for (const id of fileIds.filter((fileId) => !out.has(fileId))) {
     const file = await options.readFile(scope, id);
     const name = file.filename.replace(/[/\\]/g, '_') || id;
     const path = taken.has(name) ? `${id}-${name}` : name;

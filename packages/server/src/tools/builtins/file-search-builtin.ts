@@ -1,5 +1,6 @@
 import { createFileSearchTool, type FileSearchFunction, type FileSearchResult } from '@agentd/tool-files';
 import type { BuiltinTool } from '@agentd/tools-gateway';
+import { type FileReadGuard, guardedSearch, type WithheldRead, withheldNote } from './file-read-guard.js';
 import { toResult } from './tool-session.js';
 
 /**
@@ -16,8 +17,12 @@ export interface FileSearchSettings {
 
 export const FILE_SEARCH_SETTINGS_ARG = '__file_search';
 
-/** file_search over the tenant's vector stores, shown as a file_search_call item with its results. */
-export function createFileSearchBuiltin(search: FileSearchFunction): BuiltinTool {
+/**
+ * file_search over the tenant's vector stores, shown as a file_search_call
+ * item with its results. With `reads`, passages the run may not read are
+ * left out and the model is told which and why.
+ */
+export function createFileSearchBuiltin(search: FileSearchFunction, reads?: FileReadGuard): BuiltinTool {
   const template = createFileSearchTool({ search });
   return {
     definition: template.definition,
@@ -31,15 +36,26 @@ export function createFileSearchBuiltin(search: FileSearchFunction): BuiltinTool
       const item = context.startItem?.({ type: 'file_search_call', queries: [query] });
       item?.working();
       let found: FileSearchResult[] = [];
+      const withheld: WithheldRead[] = [];
+      const allowed = reads
+        ? guardedSearch(search, reads, 'file_search', (refused) => withheld.push(...refused))
+        : search;
       const tool = createFileSearchTool({
-        search: (scope, text, options) => search(scope, text, { ...options, ...settingsFor(settings) }),
+        search: (scope, text, options) => allowed(scope, text, { ...options, ...settingsFor(settings) }),
         ...(settings.vector_store_ids ? { vectorStoreIds: settings.vector_store_ids } : {}),
         defaultMaxResults,
         onResults: (_callId, _query, results) => {
           found = results;
         },
       });
-      const result = toResult(await tool.execute!(args, context));
+      const searched = toResult(await tool.execute!(args, context));
+      const result =
+        withheld.length === 0
+          ? searched
+          : {
+              ...searched,
+              output: `${searched.output}\n\n${withheldNote(withheld, 'their passages were left out')}`,
+            };
       if (result.isError) {
         item?.finish({ status: 'failed' });
         return result;

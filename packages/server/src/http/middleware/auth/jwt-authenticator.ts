@@ -3,7 +3,7 @@ import { principalFromClaims } from '../../../identity/claim-mapping.js';
 import type { IdentityProvider } from '../../../identity/identity-provider-schema.js';
 import type { OidcKeySets, PolicedFetch } from '../../../identity/oidc-key-sets.js';
 import type { Authenticator } from './authenticate.js';
-import { type TokenProblem, tokenRefused } from './token-errors.js';
+import { refusedIn, type TokenProblem, tokenRefused } from './token-errors.js';
 
 /** The only signature algorithms accepted: asymmetric, so a public key can never sign. */
 export const JWT_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const;
@@ -17,6 +17,8 @@ export interface JwtCandidate {
   mapping: Mapping;
   /** The tenant: fixed for a tenant's own provider, read from the verified claims for the platform's. */
   tenant: (claims: JWTPayload) => Promise<{ id: string; name: string }>;
+  /** The tenant whose provider this is (not the platform's): where its tokens' refusals are audited. */
+  tenantId?: string;
   /** The network policy's fetch, and a key naming that policy (keys fetched under one are not used under another). */
   network: () => Promise<{ fetch: PolicedFetch; cacheKey: string }>;
 }
@@ -82,9 +84,13 @@ export function jwtAuthenticator(options: JwtAuthenticatorOptions): Authenticato
     const audiences = typeof unverified.aud === 'string' ? [unverified.aud] : (unverified.aud ?? []);
     const candidate = candidates.find((c) => audiences.includes(c.audience));
     if (!candidate) {
+      // One tenant trusts the issuer: the refusal is about its sign-ins.
+      const owners = new Set(candidates.map((c) => c.tenantId));
+      const [owner] = owners;
       throw tokenRefused(
         'invalid_audience',
         "The token's audience (aud) is not the one configured for its issuer.",
+        owners.size === 1 ? owner : undefined,
       );
     }
     const network = await candidate.network();
@@ -103,7 +109,8 @@ export function jwtAuthenticator(options: JwtAuthenticatorOptions): Authenticato
       );
       claims = verified.payload;
     } catch (error) {
-      throw refusalOf(error);
+      const refusal = refusalOf(error);
+      throw candidate.tenantId === undefined ? refusal : refusedIn(refusal, candidate.tenantId);
     }
     return principalFromClaims(claims, candidate.mapping, await candidate.tenant(claims), 'jwt');
   };

@@ -19,14 +19,29 @@ export type TokenProblem =
   | 'token_revoked';
 
 export class TokenRefusedError extends AgentdError {
-  constructor(problem: TokenProblem, message: string) {
+  constructor(
+    problem: TokenProblem,
+    message: string,
+    /**
+     * The tenant the token belongs to, when that is known without trusting
+     * the token's claims (its issuer is the tenant's provider, or its
+     * signature verified): where the refused login is audited.
+     */
+    readonly tenantId?: string,
+  ) {
     super('authentication', problem, message);
     this.name = 'TokenRefusedError';
   }
 }
 
-export function tokenRefused(problem: TokenProblem, message: string): TokenRefusedError {
-  return new TokenRefusedError(problem, message);
+export function tokenRefused(problem: TokenProblem, message: string, tenantId?: string): TokenRefusedError {
+  return new TokenRefusedError(problem, message, tenantId);
+}
+
+/** The same refusal, known to concern `tenantId`'s identity (for the audit log). */
+export function refusedIn(error: unknown, tenantId: string): unknown {
+  if (!(error instanceof TokenRefusedError) || error.tenantId !== undefined) return error;
+  return new TokenRefusedError(error.code as TokenProblem, error.message, tenantId);
 }
 
 /** The identity provider could not be reached (or the network policy keeps agentd from it): a 503. */

@@ -1,0 +1,180 @@
+/**
+ * Cedar's `read_file` on what runs read through built-in tools: a forbid
+ * naming a file (or a vector store) keeps its passages out of file_search
+ * and the file out of the code interpreter's /mnt/data; the model reads
+ * which and why (the policy named), and the audit log records the denial.
+ * Official `openai` client, fake model, on PGlite and PostgreSQL.
+ */
+import {
+  type AgentdWithFakeModel,
+  type FakeOpenAI,
+  openaiOptions,
+  startAgentdWithFakeModel,
+} from '@agentd/testing';
+import OpenAI, { toFile } from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+const PAYROLL = 'Salaries: Ada earns 9100 crowns a month and Grace earns 9300 crowns a month.';
+const HANDBOOK = 'Salaries and holidays: everyone gets 30 days of leave a year, salaries are paid monthly.';
+
+type ToolMessage = { role: string; content: string };
+type AuditView = Record<string, unknown> & { type: string; resource: { type: string; id: string } | null };
+
+describe.each(['pglite', 'postgres'] as const)('read_file on reads inside runs (%s)', (backend) => {
+  let agentd: AgentdWithFakeModel;
+  let fake: FakeOpenAI;
+  let client: OpenAI;
+  let storeId: string;
+  let payroll: string;
+  let handbook: string;
+
+  const forbid = async (name: string, resource: string) => {
+    const created = await agentd.api.post('/v1/policies', {
+      name,
+      policy: `forbid (principal, action == Agentd::Action::"read_file", resource == ${resource});`,
+    });
+    expect(created.status).toBe(200);
+    return created.body.id as string;
+  };
+  const remove = async (id: string) =>
+    expect((await agentd.api.delete(`/v1/policies/${id}`)).status).toBe(200);
+  /** What the model was given back for its one tool call of the last response. */
+  const toolOutput = () => {
+    const messages = (fake.requests.at(-1)?.body.messages ?? []) as ToolMessage[];
+    return messages.find((message) => message.role === 'tool')?.content ?? '';
+  };
+  const denials = async (resourceId: string): Promise<AuditView[]> => {
+    const page = await agentd.api.get(
+      `/v1/audit_events?event_types[]=policy.denied&resource_ids[]=${resourceId}&limit=100`,
+    );
+    expect(page.status).toBe(200);
+    return page.body.data;
+  };
+  const search = async (query: string) => {
+    fake.enqueue(
+      { toolCalls: [{ id: 'fs1', name: 'file_search', arguments: JSON.stringify({ query }) }] },
+      { text: 'Done.' },
+    );
+    const response = await client.responses.create({
+      model: 'fake-model',
+      input: query,
+      tools: [{ type: 'file_search', vector_store_ids: [storeId], max_num_results: 5 }],
+      include: ['file_search_call.results'],
+    });
+    expect(response.status).toBe('completed');
+    const call = response.output.find((item) => item.type === 'file_search_call');
+    return { response, results: (call?.type === 'file_search_call' ? call.results : null) ?? [] };
+  };
+
+  beforeAll(async () => {
+    agentd = await startAgentdWithFakeModel({ backend });
+    fake = agentd.fake;
+    client = new OpenAI(openaiOptions(agentd));
+    const upload = async (name: string, text: string) =>
+      (await client.files.create({ file: await toFile(Buffer.from(text), name), purpose: 'assistants' })).id;
+    payroll = await upload('payroll.txt', PAYROLL);
+    handbook = await upload('handbook.txt', HANDBOOK);
+    storeId = (await client.vectorStores.create({ name: 'hr' })).id;
+    for (const fileId of [payroll, handbook]) {
+      const indexed = await client.vectorStores.files.createAndPoll(
+        storeId,
+        { file_id: fileId },
+        { pollIntervalMs: 50 },
+      );
+      expect(indexed.status).toBe('completed');
+    }
+  });
+  afterAll(async () => {
+    await agentd?.close();
+  });
+  beforeEach(() => fake.reset());
+
+  it('reads every passage while no policy governs read_file', async () => {
+    const { results } = await search('salaries crowns leave');
+    expect(results.map((result) => result.file_id).sort()).toEqual([payroll, handbook].sort());
+    expect(toolOutput()).toContain('Ada earns 9100 crowns');
+  });
+
+  it('leaves a forbidden file out of file_search, tells the model which policy, and audits the denial', async () => {
+    const policyId = await forbid('payroll-is-private', `Agentd::File::"${payroll}"`);
+    try {
+      const { response, results } = await search('salaries crowns leave');
+      expect(results.map((result) => result.file_id)).toEqual([handbook]);
+      const output = toolOutput();
+      expect(output).toContain('30 days of leave');
+      expect(output).not.toContain('9100');
+      expect(output).toContain(`file ${payroll}: policy 'payroll-is-private' (${policyId}) forbids it`);
+      const [denial] = await denials(payroll);
+      expect(denial).toMatchObject({
+        resource: { type: 'file', id: payroll },
+        'policy.denied': {
+          action: 'read_file',
+          policy_id: policyId,
+          response_id: response.id,
+          tool: 'file_search',
+          agent: 'default',
+        },
+        actor: { type: 'api_key' },
+      });
+    } finally {
+      await remove(policyId);
+    }
+  });
+
+  it('does not search a vector store a forbid names', async () => {
+    const policyId = await forbid('hr-store-closed', `Agentd::VectorStore::"${storeId}"`);
+    try {
+      const { results } = await search('salaries crowns leave');
+      expect(results).toEqual([]);
+      const output = toolOutput();
+      expect(output).not.toContain('9100');
+      expect(output).not.toContain('30 days');
+      expect(output).toContain(`vector store ${storeId}: policy 'hr-store-closed' (${policyId}) forbids it`);
+      expect((await denials(storeId)).length).toBeGreaterThan(0);
+    } finally {
+      await remove(policyId);
+    }
+  });
+
+  it('keeps a forbidden file out of the code interpreter and mounts the others', async () => {
+    const policyId = await forbid('payroll-is-private', `Agentd::File::"${payroll}"`);
+    try {
+      fake.enqueue(
+        {
+          toolCalls: [
+            {
+              id: 'ci1',
+              name: 'code_interpreter',
+              arguments: JSON.stringify({
+                code: "import os\nprint('files:', sorted(os.listdir('/mnt/data')))",
+              }),
+            },
+          ],
+        },
+        { text: 'Done.' },
+      );
+      const response = await client.responses.create({
+        model: 'fake-model',
+        input: 'List the files.',
+        tools: [
+          {
+            type: 'code_interpreter',
+            runtime: 'cpython',
+            container: { type: 'auto', file_ids: [payroll, handbook] },
+          } as unknown as OpenAI.Responses.Tool,
+        ],
+      });
+      expect(response.status).toBe('completed');
+      const output = toolOutput();
+      expect(output).toContain("files: ['handbook.txt']");
+      expect(output).toContain(`file ${payroll}: policy 'payroll-is-private' (${policyId}) forbids it`);
+      expect(output).toContain('not placed under /mnt/data');
+      const audited = await denials(payroll);
+      expect(
+        audited.some((event) => (event['policy.denied'] as { tool?: string }).tool === 'code_interpreter'),
+      ).toBe(true);
+    } finally {
+      await remove(policyId);
+    }
+  }, 120_000);
+});
