@@ -94,6 +94,17 @@ export type {
   SafetySurface,
   SafetyVerdict,
 } from './safety.js';
+export {
+  SANDBOX_DATA_DIR,
+  type Sandbox,
+  type SandboxError,
+  type SandboxFile,
+  type SandboxImage,
+  type SandboxInputFile,
+  type SandboxRequest,
+  type SandboxResult,
+  type SandboxStatus,
+} from './sandbox.js';
 export type { SearchBackend, SearchOptions, SearchResult } from './search.js';
 export { encloseAsData, unwrapData, wrapUntrusted } from './spotlight.js';
 export {

@@ -34,12 +34,13 @@ export {
   testRunId,
 } from './contracts/run-events.js';
 export { describeRunQueueContract, type RunQueueFixture } from './contracts/run-queue-contract.js';
+export { type ContractSql, createRunRows, type LeaseRow, type RunRows } from './contracts/run-rows.js';
+export { describeSandboxContract, type SandboxSubject } from './contracts/sandbox-contract.js';
 export {
   describeSearchBackendContract,
   type SearchApiRequest,
   type SearchBackendSubject,
 } from './contracts/search-backend-contract.js';
-export { type ContractSql, createRunRows, type LeaseRow, type RunRows } from './contracts/run-rows.js';
 export { startFakeOpenAI } from './fake-openai/fake-openai-server.js';
 export type {
   FakeHandler,

@@ -154,6 +154,14 @@ export class CPythonProcess implements PooledRunner {
       return failedResult(status, { type, message: lostSessionMessage(why) }, { sessionLost: true, limits });
     };
     if (!this.#alive) return lost('killed', 'SandboxCrashed', 'the sandbox process had stopped');
+    // Cancelled before the cell was sent: it never runs, and the idle interpreter is not interrupted
+    // (a SIGINT outside a cell would end the session), as Pyodide keeps its session for an early cancel.
+    if (request.signal?.aborted)
+      return failedResult(
+        'cancelled',
+        { type: 'KeyboardInterrupt', message: 'The call was cancelled before it ran.' },
+        { sessionLost: false, limits },
+      );
     try {
       this.#writeInputs(request.files);
     } catch (error) {
