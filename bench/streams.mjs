@@ -14,9 +14,26 @@
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { BenchCluster } from './scaled-cluster.mjs';
 import { fmt, mb, rssOf, stats, verdict } from './stats.mjs';
+
+// Linux's USER_HZ, the unit of /proc/<pid>/stat's CPU times.
+const CLOCK_TICKS = 100;
+
+/** CPU time (user + system, ms) a process has used. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/** A gauge of the API process's /metrics (the V8 heap in use, the open streams). */
+async function gauge(api, name) {
+  const text = await (await api.get('/metrics')).text();
+  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+}
 
 const quick = process.argv.includes('--quick');
 const countArg = process.argv.indexOf('--streams');
@@ -64,6 +81,7 @@ async function probeLatency(api, ids) {
 }
 
 async function main() {
+  const loadAtStart = loadavg()[0];
   const cluster = await BenchCluster.start({
     AGENTD_SSE_HEARTBEAT_MS: String(HEARTBEAT_MS),
     OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
@@ -97,6 +115,7 @@ async function main() {
   const idle = await probeLatency(api, ids);
   await sleep(2_000);
   const rssBefore = rssOf(apiProc.child.pid);
+  const heapBefore = await gauge(api, 'agentd_nodejs_heap_size_used_bytes');
 
   const opening = performance.now();
   const share = Math.ceil(STREAMS / HOLDERS);
@@ -111,8 +130,13 @@ async function main() {
   await sleep(SETTLE_MS);
   await Promise.all(holders.map((holder) => holder.report()));
   const loaded = await probeLatency(api, ids);
+  // The API process's CPU while the streams only wait (heartbeats, followers' checks).
+  const cpuBefore = cpuMs(apiProc.child.pid);
   await sleep(SETTLE_MS);
+  const idleCpu = (cpuMs(apiProc.child.pid) - cpuBefore) / (SETTLE_MS / 1000);
   const rssAfter = rssOf(apiProc.child.pid);
+  const heapAfter = await gauge(api, 'agentd_nodejs_heap_size_used_bytes');
+  const openGauge = await gauge(api, 'agentd_open_streams');
   const gaps = (await Promise.all(holders.map((holder) => holder.report()))).flatMap((r) => r.gaps);
   const gapStats = stats(gaps);
   const late = gaps.filter((gap) => gap > HEARTBEAT_MS * 1.5).length;
@@ -125,13 +149,19 @@ async function main() {
 
   const perStream = (rssAfter - rssBefore) / Math.max(1, open);
   console.log(
-    `\nagentd: ${STREAMS} idle SSE streams on one API process (scaled mode, heartbeat every ${HEARTBEAT_MS} ms)${quick ? ' [quick]' : ''}`,
+    `\nagentd: ${STREAMS} idle SSE streams on one API process (scaled mode, heartbeat every ${HEARTBEAT_MS} ms)${quick ? ' [quick]' : ''}; ${new Date().toISOString()}, load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end`,
   );
   console.log(
     `  ${STREAMS} runs created in ${createSeconds.toFixed(1)} s; streams opened: ${open} in ${openSeconds.toFixed(1)} s, ${failed} failed`,
   );
   console.log(
     `  API process RSS: ${mb(rssBefore)} before, ${mb(rssAfter)} with the streams open: ${(perStream / 1024).toFixed(1)} KB per stream (target ≤ 30 KB: ${verdict(perStream <= 30 * 1024)})`,
+  );
+  console.log(
+    `  V8 heap in use: ${mb(heapBefore)} before, ${mb(heapAfter)} with the streams open: ${((heapAfter - heapBefore) / Math.max(1, open) / 1024).toFixed(1)} KB per stream (not collected first); agentd_open_streams ${openGauge}`,
+  );
+  console.log(
+    `  API process CPU while the streams idle: ${idleCpu.toFixed(0)} ms per second (${((idleCpu * 1000) / Math.max(1, open)).toFixed(1)} µs per stream per second)`,
   );
   console.log(
     `  heartbeat gaps over ${(SETTLE_MS / 1000).toFixed(0)} s: ${gaps.length}, p50 ${fmt(gapStats.p50)}  p99 ${fmt(gapStats.p99)}; later than 1.5× the interval: ${late} (on time: ${verdict(late === 0 && gaps.length > 0)})`,

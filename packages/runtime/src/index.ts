@@ -14,6 +14,8 @@ export {
   RedisRunEventBus,
   type RedisRunEventBusOptions,
 } from './events/redis-run-event-bus.js';
+export { followersTicking } from './events/follower-clock.js';
+export { RunFollower, type RunFollowerOptions } from './events/run-follower.js';
 export { isTerminalEvent } from './events/terminal-event.js';
 export {
   combineObservers,

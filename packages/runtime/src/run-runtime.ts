@@ -12,6 +12,7 @@ import {
 } from '@agentd/spec';
 import type { Logger } from 'pino';
 import { followRun } from './events/follow-run.js';
+import { RunFollower, type RunFollowerOptions } from './events/run-follower.js';
 import { isTerminalEvent } from './events/terminal-event.js';
 import { ClaimLostError } from './queue/claim-lost.js';
 import type { RunLeaseStore } from './queue/run-leases.js';
@@ -120,6 +121,25 @@ export class RunRuntime<Spec = unknown> {
     signal?: AbortSignal,
     { justStarted = false }: FollowOptions = {},
   ): AsyncGenerator<ResponseEvent> {
+    return followRun({ ...this.followOptions(stored, after, justStarted), ...(signal ? { signal } : {}) });
+  }
+
+  /**
+   * The same as `follow`, pushed to `handlers` instead of pulled: what a
+   * long-lived stream holds is the RunFollower's small record, no generator,
+   * promise or timer (see run-follower.ts). Call `start()` on it, `close()`
+   * when the client goes.
+   */
+  watch(
+    stored: StoredRun<Spec>,
+    after: number,
+    handlers: Pick<RunFollowerOptions, 'onEvent' | 'onEnd'>,
+    { justStarted = false }: FollowOptions = {},
+  ): RunFollower {
+    return new RunFollower({ ...this.followOptions(stored, after, justStarted), ...handlers });
+  }
+
+  private followOptions(stored: StoredRun<Spec>, after: number, justStarted: boolean) {
     // Only the ids are kept: a stream held open for hours must not hold the whole run.
     const { tenantId, id } = stored;
     const { store, logger } = this.options;
@@ -127,9 +147,9 @@ export class RunRuntime<Spec = unknown> {
       justStarted && stored.lastSequence === 1 && stored.snapshot.status === 'queued'
         ? [{ type: 'response.created', response: stored.snapshot, sequence_number: 1 } as ResponseEvent]
         : undefined;
-    return followRun({
+    return {
       bus: this.options.bus,
-      log: (from) => {
+      log: (from: number) => {
         if (!opening) return store.events(tenantId, id, from);
         const created = opening.filter((event) => event.sequence_number > from);
         opening = undefined;
@@ -137,11 +157,11 @@ export class RunRuntime<Spec = unknown> {
       },
       runId: id,
       after,
-      ...(signal ? { signal } : {}),
       pollMs: this.options.pollMs ?? 1_000,
       quietMs: this.options.quietMs ?? 30_000,
-      onLogError: (error) => logger.warn({ err: error, response_id: id }, 'could not read the event log'),
-    });
+      onLogError: (error: unknown) =>
+        logger.warn({ err: error, response_id: id }, 'could not read the event log'),
+    };
   }
 
   /** Waits for a run to end, wherever it runs; resolves with its final snapshot. */

@@ -13,8 +13,9 @@ import {
   testRedisPrefix,
   testRunId,
 } from '@agentd/testing';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { followRun } from '../src/events/follow-run.js';
+import { followersTicking } from '../src/events/follower-clock.js';
 import { InProcessRunEventBus } from '../src/events/in-process-run-event-bus.js';
 import { openRedisRunEventBus } from '../src/events/redis-run-event-bus.js';
 
@@ -283,19 +284,12 @@ describe('followRun', () => {
   });
 
   describe('letting go', () => {
-    // Only setTimeout is faked, so the poll timer is counted exactly (vi.getTimerCount).
-    beforeEach(() => {
-      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    });
-    afterEach(() => {
-      vi.useRealTimers();
-    });
-
-    it('lets go of its listener and timer when the consumer stops early', async () => {
+    it('lets go of its listener and its place on the clock when the consumer stops early', async () => {
       const runId = testRunId();
       const bus = new FlakyBus();
       const log = memoryLog();
       log.append(deltaEvents(1, 3));
+      const ticking = followersTicking();
       const seen: number[] = [];
       for await (const event of followRun({ bus, log: log.read, runId, after: 0, pollMs: 60_000 })) {
         seen.push(event.sequence_number);
@@ -303,17 +297,17 @@ describe('followRun', () => {
       }
       expect(seen).toEqual([1, 2, 3]);
       expect(bus.active).toBe(0);
-      expect(vi.getTimerCount()).toBe(0);
+      expect(followersTicking()).toBe(ticking);
 
-      // Stopped after a live event, the generator having armed its poll timer while it waited for it.
+      // Stopped after a live event, the follower having waited on the clock for it.
       const waiting = followRun({ bus, log: log.read, runId, after: 3, pollMs: 60_000 });
       const next = waiting.next();
-      await until(() => vi.getTimerCount() === 1);
+      await until(() => followersTicking() === ticking + 1 && log.reads === 2);
       await bus.publish(runId, deltaEvents(4, 4));
       expect((await next).value?.sequence_number).toBe(4);
       await waiting.return();
       expect(bus.active).toBe(0);
-      expect(vi.getTimerCount()).toBe(0);
+      expect(followersTicking()).toBe(ticking);
     });
 
     it('ends when its signal aborts while waiting, and lets go of everything', async () => {
@@ -321,6 +315,7 @@ describe('followRun', () => {
       const bus = new FlakyBus();
       const log = memoryLog();
       log.append(deltaEvents(1, 2));
+      const ticking = followersTicking();
       const controller = new AbortController();
       const followed: number[] = [];
       const following = (async () => {
@@ -335,12 +330,12 @@ describe('followRun', () => {
           followed.push(event.sequence_number);
         }
       })();
-      await until(() => vi.getTimerCount() === 1);
+      await until(() => followed.length === 2);
       controller.abort();
       await following;
       expect(followed).toEqual([1, 2]);
       expect(bus.active).toBe(0);
-      expect(vi.getTimerCount()).toBe(0);
+      expect(followersTicking()).toBe(ticking);
     });
   });
 

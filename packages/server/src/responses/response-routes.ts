@@ -14,7 +14,7 @@ import { checkInclude } from './request-fields.js';
 import { includeQuery, withIncludes } from './response-includes.js';
 import { CreateResponseSchema, ResponseObjectSchema } from './response-schema.js';
 import { streamEvents } from './stream-events.js';
-import { forgetWhenDone, whenStreamEnds } from './unstored-response.js';
+import { forgetWhenDone } from './unstored-response.js';
 
 const tags = ['Responses'];
 const sse = {
@@ -210,11 +210,14 @@ export function responseRoutes() {
           ...pending,
         );
       if (body.stream) {
-        const streamed = streamEvents(c, response, 0, viewOf(headers), include, true);
-        if (body.store !== false) return streamed;
-        const watched = whenStreamEnds(streamed);
-        void forget(watched.ended);
-        return watched.response as never;
+        if (body.store !== false) return streamEvents(c, response, 0, viewOf(headers), include, true);
+        let streamEnded!: () => void;
+        const ended = new Promise<void>((resolve) => {
+          streamEnded = resolve;
+        });
+        const streamed = streamEvents(c, response, 0, viewOf(headers), include, true, streamEnded);
+        void forget(ended);
+        return streamed as never;
       }
       if (body.background) return c.json(withIncludes(response.snapshot, include), 200) as never;
       const final = await ended();

@@ -1,8 +1,8 @@
 import { isTerminal } from '@agentd/core';
+import type { RunFollower } from '@agentd/runtime';
 import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import type { AppEnv } from '../http/app-env.js';
-import { keepAlive } from '../http/sse-keep-alive.js';
+import { openSse } from '../http/sse/sse-response.js';
 import { type EventView, viewEvent } from './event-view.js';
 import { eventWithIncludes } from './response-includes.js';
 import type { StoredResponse } from './response-repository.js';
@@ -10,10 +10,15 @@ import type { StoredResponse } from './response-repository.js';
 /**
  * Streams a response's events as SSE from `after` on: the persisted log
  * first, then live events, without a gap or a repeat, wherever the run
- * executes (RunRuntime.follow). Each event's id is its sequence number.
+ * executes (RunRuntime.watch). Each event's id is its sequence number.
  * `view` picks which events are sent (see event-view.ts); the ones left out
  * still advance the position, so a resume never replays them.
- * A client that goes away only ends its stream, never the run.
+ * A client that goes away only ends its stream, never the run. A client that
+ * reads slowly holds the follower back (the socket's buffer says when), so
+ * the process keeps a bounded queue for it, not the run's events.
+ * What an open stream holds: the Node request and response, the follower's
+ * record, and the closures below; not the stored run, not the request's
+ * context.
  */
 export function streamEvents(
   c: Context<AppEnv>,
@@ -24,32 +29,44 @@ export function streamEvents(
   include?: readonly string[],
   /** The request created and started the run just now (RunRuntime.follow). */
   justStarted = false,
-) {
-  const { runs, config, metrics } = c.get('services');
-  const heartbeatMs = config.AGENTD_SSE_HEARTBEAT_MS;
-  // Made here, so that the stream's callback holds the follower and not the stored run.
+  /** Told once the stream has ended (or its client went away). */
+  onEnd?: () => void,
+): Response {
+  const { runs, config, metrics, logger } = c.get('services');
   const finished = after >= stored.lastSequence && isTerminal(stored.snapshot.status);
-  const stop = new AbortController();
-  const events = finished ? undefined : runs.follow(stored, after, stop.signal, { justStarted });
-  return streamSSE(c, async (stream) => {
-    const closed = metrics.streamOpened();
-    stream.onAbort(() => stop.abort());
-    const stopKeepAlive = keepAlive(stream, heartbeatMs);
-    try {
-      if (!events) return;
-      for await (const event of events) {
-        const shown = viewEvent(event, view);
-        if (!shown) continue;
-        await stream.writeSSE({
-          id: String(shown.sequence_number),
-          event: shown.type,
-          data: JSON.stringify(include ? eventWithIncludes(shown, include) : shown),
-        });
-      }
-    } finally {
+  const closed = metrics.streamOpened();
+  let follower: RunFollower | undefined;
+  const { response, stream } = openSse(c, config.AGENTD_SSE_HEARTBEAT_MS, {
+    onDrain: () => follower?.resume(),
+    onClose: () => {
+      follower?.close();
       closed();
-      stopKeepAlive();
-      stop.abort();
-    }
+      onEnd?.();
+    },
   });
+  if (finished) {
+    stream.end();
+    return response;
+  }
+  const id = stored.id;
+  follower = runs.watch(
+    stored,
+    after,
+    {
+      onEvent: (event) => {
+        const shown = viewEvent(event, view);
+        if (!shown) return true;
+        const data = JSON.stringify(include ? eventWithIncludes(shown, include) : shown);
+        return stream.write(`event: ${shown.type}\ndata: ${data}\nid: ${shown.sequence_number}\n\n`);
+      },
+      onEnd: (error) => {
+        if (error !== undefined)
+          logger.error({ err: error, response_id: id }, 'could not stream the response');
+        stream.end();
+      },
+    },
+    { justStarted },
+  );
+  follower.start();
+  return response;
 }
