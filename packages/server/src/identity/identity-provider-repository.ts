@@ -35,11 +35,39 @@ const toProvider = (row: ProviderRow): IdentityProvider => ({
 /** How long a process trusts its copy of which tenants trust an issuer (other processes' changes arrive within it). */
 const CACHE_MS = 5000;
 
-/** Each tenant's OpenID Connect provider (one per tenant). */
+export interface IdentityProviderCacheOptions {
+  /** How long a lookup is trusted; a change another process makes is seen at most this late. */
+  cacheMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Each tenant's OpenID Connect provider (one per tenant). A JWT's issuer is
+ * looked up once per `cacheMs` (hits and misses alike), not per request; a
+ * change made through this repository drops the tenant's entries at once,
+ * one made by another process is seen when its entries expire.
+ */
 export class IdentityProviderRepository {
   private readonly byIssuer = new Map<string, { providers: TrustedProvider[]; until: number }>();
+  private readonly cacheMs: number;
+  private readonly now: () => number;
 
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    options: IdentityProviderCacheOptions = {},
+  ) {
+    this.cacheMs = options.cacheMs ?? CACHE_MS;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Forgets the lookups that involve `tenantId` or `issuer` (this process changed them). */
+  private forget(tenantId: string, issuer?: string): void {
+    for (const [key, entry] of this.byIssuer) {
+      if (key === issuer || entry.providers.some((trusted) => trusted.tenantId === tenantId)) {
+        this.byIssuer.delete(key);
+      }
+    }
+  }
 
   async get(tenantId: string): Promise<IdentityProvider | undefined> {
     const [row] = await this.db.query<ProviderRow>(
@@ -77,7 +105,7 @@ export class IdentityProviderRepository {
           { param: 'audience' },
         );
       });
-    this.byIssuer.clear();
+    this.forget(tenantId, input.issuer);
     return toProvider(rows[0]!);
   }
 
@@ -86,14 +114,14 @@ export class IdentityProviderRepository {
       'DELETE FROM tenant_identity_providers WHERE tenant_id = $1 RETURNING tenant_id',
       [tenantId],
     );
-    this.byIssuer.clear();
+    this.forget(tenantId);
     return rows.length > 0;
   }
 
   /** The tenants that trust tokens from this issuer. The one lookup not scoped by tenant: it finds the tenant. */
   async trusting(issuer: string): Promise<TrustedProvider[]> {
     const cached = this.byIssuer.get(issuer);
-    if (cached && cached.until > Date.now()) return cached.providers;
+    if (cached && cached.until > this.now()) return cached.providers;
     const rows = await this.db.query<ProviderRow & { tenant_name: string }>(
       `SELECT p.*, t.name AS tenant_name FROM tenant_identity_providers p
        JOIN tenants t ON t.id = p.tenant_id WHERE p.issuer = $1`,
@@ -105,7 +133,7 @@ export class IdentityProviderRepository {
       provider: toProvider(row),
     }));
     if (this.byIssuer.size >= 1000) this.byIssuer.clear();
-    this.byIssuer.set(issuer, { providers, until: Date.now() + CACHE_MS });
+    this.byIssuer.set(issuer, { providers, until: this.now() + this.cacheMs });
     return providers;
   }
 }

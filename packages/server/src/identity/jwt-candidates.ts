@@ -33,9 +33,28 @@ function networkOf(policy: NetworkPolicy, fetches: Map<string, ReturnType<typeof
   return { fetch, cacheKey: policy.fingerprint };
 }
 
-/** The providers that trust an issuer: tenants' own, then the platform-wide one. */
+/** How long the tenant a platform token's claim names is remembered (a renamed or deleted tenant is seen this late). */
+const TENANT_CACHE_MS = 5000;
+
+/**
+ * The providers that trust an issuer: tenants' own, then the platform-wide
+ * one. Nothing here reads the database on every request: the providers come
+ * from the repository's cache, and the tenants platform tokens name are
+ * remembered for a few seconds.
+ */
 export function jwtCandidates(sources: JwtCandidateSources): (issuer: string) => Promise<JwtCandidate[]> {
   const fetches = new Map<string, ReturnType<typeof createPolicyFetch>>();
+  const tenantsByClaim = new Map<string, { tenant: { id: string; name: string }; until: number }>();
+  const tenantOf = async (claims: JWTPayload, claim: string) => {
+    const named = claimAt(claims, claim);
+    const key = typeof named === 'string' ? named : '';
+    const cached = tenantsByClaim.get(key);
+    if (cached && cached.until > Date.now()) return cached.tenant;
+    const tenant = await tenantNamedBy(claims, claim, sources.tenants);
+    if (tenantsByClaim.size >= 10_000) tenantsByClaim.clear();
+    tenantsByClaim.set(key, { tenant, until: Date.now() + TENANT_CACHE_MS });
+    return tenant;
+  };
   return async (issuer) => {
     const trusted = await sources.providers.trusting(issuer);
     const candidates: JwtCandidate[] = trusted.map(({ tenantId, tenantName, provider }) => ({
@@ -56,7 +75,7 @@ export function jwtCandidates(sources: JwtCandidateSources): (issuer: string) =>
           role_map: { admin: 'admin', member: 'member' },
           default_role: 'member',
         },
-        tenant: (claims) => tenantNamedBy(claims, platform.tenantClaim, sources.tenants),
+        tenant: (claims) => tenantOf(claims, platform.tenantClaim),
         network: async () => networkOf(sources.basePolicy, fetches),
       });
     }
