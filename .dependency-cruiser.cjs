@@ -15,7 +15,7 @@ const packages = {
   spec: {
     imports: [],
     nothingElse: true,
-    why: 'the contracts (types and wire schemas) every package depends on: it imports nothing, not even an npm package or a Node built-in, so depending on it costs nothing',
+    why: 'the contracts (types and wire schemas) every package depends on: it imports nothing, not even an npm package or a Node built-in, so depending on it costs nothing (its `wire` entry point is the one exception: see spec-wire-imports)',
   },
   core: {
     imports: ['spec'],
@@ -120,6 +120,7 @@ const known = [
   ]),
 ];
 
+const SPEC_WIRE = '^packages/spec/src/wire/';
 const TEST_FILE = '(^packages/(tools/)?[^/]+/test/|\\.test\\.ts$)';
 const dir = (name) => `^packages/${name}/`;
 const testsOf = (name) => `^packages/${name}/(test/|src/.*\\.test\\.ts$)`;
@@ -164,7 +165,8 @@ const packageRules = Object.entries(packages).flatMap(([name, { imports, tests =
       name: `${name}-imports`,
       severity: 'error',
       comment: `packages/${name} may import ${nothingElse ? 'nothing outside itself' : listed(imports)}: ${why}`,
-      from: { path: dir(name), pathNot: TEST_FILE },
+      // spec's wire schemas have a rule of their own (spec-wire-imports).
+      from: { path: dir(name), pathNot: name === 'spec' ? [TEST_FILE, SPEC_WIRE] : TEST_FILE },
       to: nothingElse ? { pathNot: dir(name) } : { path: '^packages/', pathNot: anyOf([name, ...imports]) },
     },
     {
@@ -181,6 +183,22 @@ const packageRules = Object.entries(packages).flatMap(([name, { imports, tests =
 module.exports = {
   forbidden: [
     ...packageRules,
+    {
+      name: 'spec-wire-imports',
+      severity: 'error',
+      comment:
+        "@agentd/spec/wire (the API's zod schemas, ADR-0038) may import spec's own files and zod, nothing else: the server's validation, the OpenAPI document and the SDK's types all read it",
+      from: { path: SPEC_WIRE, pathNot: TEST_FILE },
+      to: { pathNot: ['^packages/spec/', '^node_modules/zod/'] },
+    },
+    {
+      name: 'spec-main-not-wire',
+      severity: 'error',
+      comment:
+        "@agentd/spec's main entry stays free of runtime dependencies: only the wire entry point (@agentd/spec/wire) brings zod",
+      from: { path: '^packages/spec/src/', pathNot: [SPEC_WIRE, TEST_FILE] },
+      to: { path: SPEC_WIRE },
+    },
     {
       name: 'no-cycles',
       severity: 'error',

@@ -7,6 +7,8 @@ export default defineConfig({
   resolve: {
     // Tests run against the TypeScript sources, never a stale build.
     alias: {
+      // Before '@agentd/spec', which would otherwise take the subpath too.
+      '@agentd/spec/wire': fileURLToPath(new URL('./packages/spec/src/wire/index.ts', import.meta.url)),
       '@agentd/spec': src('spec'),
       '@agentd/server': src('server'),
       '@agentd/testing': src('testing'),

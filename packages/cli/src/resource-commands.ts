@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Agentd } from '@agentd/sdk';
+import type { Agentd, CreateApiKeyParams } from '@agentd/sdk';
 import type { Command } from 'commander';
 import { connect, UsageError } from './connection.js';
 import type { Output } from './render-events.js';
@@ -97,7 +97,8 @@ const RESOURCES: ResourceSpec[] = [
       run: (client, [name], options) =>
         client.apiKeys.create({
           name: name!,
-          ...(options.role ? { role: options.role } : {}),
+          // The server names a role it does not know (400).
+          ...(options.role ? { role: options.role as CreateApiKeyParams['role'] } : {}),
           ...(options.scopes ? { scopes: options.scopes.split(',').map((scope) => scope.trim()) } : {}),
         }),
     },

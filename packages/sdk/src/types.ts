@@ -1,69 +1,47 @@
-import type { Item, ResponseObject } from '@agentd/spec';
+import type { ResponseObject } from '@agentd/spec';
+import type {
+  AgentSchema,
+  AgentVersionSchema,
+  ApiKeySchema,
+  ConversationSchema,
+  CreateAgentSchema,
+  CreateApiKeySchema,
+  CreatedApiKeySchema,
+  CreatePolicySchema,
+  CreateResponseSchema,
+  FunctionToolSchema,
+  PolicySchema,
+  PolicyVersionSchema,
+  ToolReferenceSchema,
+  UpdateAgentSchema,
+} from '@agentd/spec/wire';
+import type { z } from 'zod';
 
 /**
- * The objects and request bodies of the API, as the SDK types them. The
- * server validates every body (its zod schemas, the OpenAPI document at
- * /openapi.json); these types name the fields callers use most and let the
- * rest through, until the wire schemas move to @agentd/spec.
+ * The objects and request bodies of the API, as the SDK types them. Those
+ * with a wire schema in @agentd/spec/wire (agents, responses' requests,
+ * conversations, API keys, policies) are derived from it: the schema the
+ * server validates with and the OpenAPI document describes (ADR-0038). Type
+ * imports only: the SDK bundles no schema. The rest name the fields callers
+ * use most and let the others through.
  */
 
 type Open = { [field: string]: unknown };
 
 /** A tool as a request names it: a registered or built-in tool's name, a capability, or an inline definition. */
-export type ToolReference =
-  | string
-  | { capability: string }
-  | ({ type: 'function'; name: string; description?: string; parameters?: Record<string, unknown> } & Open)
-  | ({ type: string } & Open);
+export type ToolReference = z.input<typeof ToolReferenceSchema> | z.input<typeof FunctionToolSchema>;
 
-export interface CreateResponseParams extends Open {
-  input: string | Item[] | Open[];
-  agent?: string;
-  model?: string;
-  instructions?: string;
-  tools?: ToolReference[];
-  tool_choice?: unknown;
-  conversation?: string | { id: string };
-  previous_response_id?: string;
-  background?: boolean;
-  store?: boolean;
-  max_output_tokens?: number;
-  max_steps?: number;
-  max_total_tokens?: number;
-  temperature?: number;
-  metadata?: Record<string, string>;
-  user?: string;
-  include?: string[];
-}
+/** POST /v1/responses (`stream` is set by the method: `create` or `stream`). */
+export type CreateResponseParams = z.input<typeof CreateResponseSchema>;
 
-export interface Agent extends Open {
-  id: string;
-  object: 'agent';
-  name: string;
-  version: number;
-  instructions: string | null;
-  model: string | null;
-  tools: ToolReference[];
-  created_at: number;
-  updated_at: number;
-}
+export type Agent = z.output<typeof AgentSchema>;
+export type AgentVersion = z.output<typeof AgentVersionSchema>;
+/** POST /v1/agents. */
+export type CreateAgentParams = z.input<typeof CreateAgentSchema>;
+/** PATCH /v1/agents/{id}: any field of the agent, at least one. */
+export type AgentParams = z.input<typeof UpdateAgentSchema>;
 
-export interface AgentParams extends Open {
-  name?: string;
-  description?: string | null;
-  instructions?: string | null;
-  model?: string | null;
-  tools?: ToolReference[];
-  max_steps?: number;
-  metadata?: Record<string, string>;
-}
-
-export interface Conversation extends Open {
-  id: string;
-  object: 'conversation';
-  created_at: number;
-  metadata: Record<string, string>;
-}
+export type Conversation = z.output<typeof ConversationSchema>;
 
 export interface RegisteredTool extends Open {
   id: string;
@@ -97,19 +75,11 @@ export interface Memory extends Open {
   created_at: number;
 }
 
-export interface ApiKey extends Open {
-  id: string;
-  object: 'api_key';
-  name: string;
-  redacted_value: string;
-  created_at: number;
-  last_used_at: number | null;
-}
-
+export type ApiKey = z.output<typeof ApiKeySchema>;
 /** A key as created: `value` is its secret, shown only here. */
-export interface CreatedApiKey extends ApiKey {
-  value: string;
-}
+export type CreatedApiKey = z.output<typeof CreatedApiKeySchema>;
+/** POST /v1/api_keys. */
+export type CreateApiKeyParams = z.input<typeof CreateApiKeySchema>;
 
 export interface Model extends Open {
   id: string;
@@ -124,12 +94,10 @@ export interface Moderation extends Open {
   results: ({ flagged: boolean; categories: Record<string, boolean> } & Open)[];
 }
 
-export interface Policy extends Open {
-  id: string;
-  object: 'policy';
-  name: string;
-  version: number;
-}
+export type Policy = z.output<typeof PolicySchema>;
+export type PolicyVersion = z.output<typeof PolicyVersionSchema>;
+/** POST /v1/policies. */
+export type CreatePolicyParams = z.input<typeof CreatePolicySchema>;
 
 export interface UsageReport extends Open {
   object: 'list';

@@ -3,12 +3,14 @@
  * merge, which checks a resolved setting gives a run, what the model reads
  * of a tool result, and the platform's setting from the environment.
  */
+
 import type { LanguageModel, ModelMessage, ModelRequest } from '@agentd/spec';
+import { SafetySettingSchema } from '@agentd/spec/wire';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load-config.js';
 import { platformSafety } from '../src/safety/platform-safety.js';
+import { DEFAULT_SAFETY, resolveSafety } from '../src/safety/resolve-safety.js';
 import { runChecksFor } from '../src/safety/run-checks-for.js';
-import { DEFAULT_SAFETY, resolveSafety, SafetySettingSchema } from '../src/safety/safety-setting.js';
 import { spotlight } from '../src/safety/spotlight-model.js';
 
 const signal = new AbortController().signal;

@@ -5,15 +5,16 @@
  * once against this interface, so whatever they rely on is checked here on
  * every backend, down to tenant scoping and keyset pagination.
  */
+
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Item, PageQuery } from '@agentd/spec';
+import { CreateAgentSchema } from '@agentd/spec/wire';
 import { createTestDatabase } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentRepository } from '../src/agents/agent-repository.js';
-import { CreateAgentSchema } from '../src/agents/agent-schema.js';
 import { ApiKeyRepository } from '../src/api-keys/api-key-repository.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { ConversationRepository } from '../src/conversations/conversation-repository.js';

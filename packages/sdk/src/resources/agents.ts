@@ -1,11 +1,11 @@
 import type { DeletedObject, ListPage } from '@agentd/spec';
 import { type RequestOptions, seg } from '../core/transport.js';
-import type { Agent, AgentParams } from '../types.js';
+import type { Agent, AgentParams, AgentVersion, CreateAgentParams } from '../types.js';
 import { type ListQuery, paginate, Resource } from './resource.js';
 
 /** /v1/agents: stored agents, versioned on every change. */
 export class Agents extends Resource {
-  create(params: AgentParams & { name: string }, options?: RequestOptions): Promise<Agent> {
+  create(params: CreateAgentParams, options?: RequestOptions): Promise<Agent> {
     return this.post('/v1/agents', params, options);
   }
   list(query: ListQuery = {}, options?: RequestOptions): Promise<ListPage<Agent>> {
@@ -28,10 +28,10 @@ export class Agents extends Resource {
       if (agent.name === name) return agent;
     return undefined;
   }
-  versions(id: string, query: ListQuery = {}, options?: RequestOptions): Promise<ListPage<Agent>> {
+  versions(id: string, query: ListQuery = {}, options?: RequestOptions): Promise<ListPage<AgentVersion>> {
     return this.get(`/v1/agents/${seg(id)}/versions`, query, options);
   }
-  version(id: string, version: number, options?: RequestOptions): Promise<Agent> {
+  version(id: string, version: number, options?: RequestOptions): Promise<AgentVersion> {
     return this.get(`/v1/agents/${seg(id)}/versions/${version}`, undefined, options);
   }
 }

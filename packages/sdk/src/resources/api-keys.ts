@@ -1,15 +1,12 @@
 import type { DeletedObject, ListPage } from '@agentd/spec';
 import { type RequestOptions, seg } from '../core/transport.js';
-import type { ApiKey, CreatedApiKey } from '../types.js';
+import type { ApiKey, CreateApiKeyParams, CreatedApiKey } from '../types.js';
 import { type ListQuery, Resource } from './resource.js';
 
 /** /v1/api_keys. */
 export class ApiKeys extends Resource {
   /** The answer holds the key's secret (`value`), shown only this once. */
-  create(
-    params: { name: string; role?: string; scopes?: string[] } & Record<string, unknown>,
-    options?: RequestOptions,
-  ): Promise<CreatedApiKey> {
+  create(params: CreateApiKeyParams, options?: RequestOptions): Promise<CreatedApiKey> {
     return this.post('/v1/api_keys', params, options);
   }
   list(query: ListQuery = {}, options?: RequestOptions): Promise<ListPage<ApiKey>> {

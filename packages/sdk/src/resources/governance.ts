@@ -1,13 +1,13 @@
 import type { DeletedObject, ListPage } from '@agentd/spec';
 import { type RequestOptions, seg } from '../core/transport.js';
-import type { AuditEvent, Policy, UsageReport } from '../types.js';
+import type { AuditEvent, CreatePolicyParams, Policy, PolicyVersion, UsageReport } from '../types.js';
 import { type ListQuery, Resource } from './resource.js';
 
 type Open = { [field: string]: unknown };
 
 /** /v1/policies: the tenant's Cedar policies, versioned. */
 export class Policies extends Resource {
-  create(params: { name: string; policy: string } & Open, options?: RequestOptions): Promise<Policy> {
+  create(params: CreatePolicyParams, options?: RequestOptions): Promise<Policy> {
     return this.post('/v1/policies', params, options);
   }
   /** Checks a policy against agentd's schema without storing it. */
@@ -24,13 +24,13 @@ export class Policies extends Resource {
     return this.get(`/v1/policies/${seg(id)}`, undefined, options);
   }
   /** Replaces the policy as a new version. */
-  update(id: string, params: { policy: string } & Open, options?: RequestOptions): Promise<Policy> {
+  update(id: string, params: CreatePolicyParams, options?: RequestOptions): Promise<Policy> {
     return this.post(`/v1/policies/${seg(id)}`, params, options);
   }
   del(id: string, options?: RequestOptions): Promise<DeletedObject> {
     return this.delete(`/v1/policies/${seg(id)}`, undefined, options);
   }
-  versions(id: string, query: ListQuery = {}, options?: RequestOptions): Promise<ListPage<Policy>> {
+  versions(id: string, query: ListQuery = {}, options?: RequestOptions): Promise<ListPage<PolicyVersion>> {
     return this.get(`/v1/policies/${seg(id)}/versions`, query, options);
   }
 }

@@ -1,15 +1,15 @@
 import type { ListPage, PageQuery } from '@agentd/spec';
-import { AgentdError, notFound } from '../errors.js';
-import { newId } from '../ids.js';
-import type { Database, Queryable } from '../storage/database.js';
-import { keysetClause, toListPage, toUnixSeconds } from '../storage/pagination.js';
 import type {
   Agent,
   AgentDefinition,
   AgentVersion,
   CreateAgentInput,
   UpdateAgentInput,
-} from './agent-schema.js';
+} from '@agentd/spec/wire';
+import { AgentdError, notFound } from '../errors.js';
+import { newId } from '../ids.js';
+import type { Database, Queryable } from '../storage/database.js';
+import { keysetClause, toListPage, toUnixSeconds } from '../storage/pagination.js';
 
 interface AgentRow {
   id: string;

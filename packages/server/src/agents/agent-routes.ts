@@ -1,11 +1,20 @@
+import {
+  AgentSchema,
+  AgentVersionSchema,
+  CreateAgentSchema,
+  DeletedSchema,
+  IdParamSchema,
+  listSchema,
+  PageQuerySchema,
+  UpdateAgentSchema,
+} from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import { auditedWrite } from '../audit/audited-write.js';
-import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
 import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
+import { checkInlineFunctionTools } from '../tools/function-parameters.js';
 import { AgentRepository } from './agent-repository.js';
-import { AgentSchema, AgentVersionSchema, CreateAgentSchema, UpdateAgentSchema } from './agent-schema.js';
 
 const tags = ['Agents'];
 
@@ -94,6 +103,7 @@ export function agentRoutes() {
   return newRouter()
     .openapi(createAgent, async (c) => {
       const body = c.req.valid('json');
+      checkInlineFunctionTools(body.tools);
       const agent = await auditedWrite(
         c,
         (db) => new AgentRepository(db).create(tenantOf(c), body),
@@ -111,6 +121,7 @@ export function agentRoutes() {
     })
     .openapi(updateAgent, async (c) => {
       const body = c.req.valid('json');
+      checkInlineFunctionTools(body.tools);
       const agent = await auditedWrite(
         c,
         (db) => new AgentRepository(db).update(tenantOf(c), c.req.valid('param').id, body),

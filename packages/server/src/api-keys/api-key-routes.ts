@@ -1,12 +1,19 @@
+import {
+  ApiKeySchema,
+  CreateApiKeySchema,
+  CreatedApiKeySchema,
+  DeletedSchema,
+  IdParamSchema,
+  listSchema,
+  PageQuerySchema,
+  ROLE_RANK,
+  scopesWithin,
+} from '@agentd/spec/wire';
 import { auditedWrite } from '../audit/audited-write.js';
 import { AgentdError } from '../errors.js';
-import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
-import { ROLE_RANK } from '../http/permissions.js';
 import { principalOf, tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
-import { scopesWithin } from '../http/scopes.js';
-import { ApiKeySchema, CreateApiKeySchema, CreatedApiKeySchema } from './api-key-schema.js';
 
 const tags = ['API keys'];
 

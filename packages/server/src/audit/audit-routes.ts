@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
+import { listSchema } from '@agentd/spec/wire';
 import type { z } from '@hono/zod-openapi';
-import { listSchema } from '../http/common-schemas.js';
 import { defineRoute, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';

@@ -1,5 +1,5 @@
+import { PageQuerySchema } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
-import { PageQuerySchema } from '../http/common-schemas.js';
 
 /** One value or several (`?event_types[]=a&event_types[]=b`), as a list. */
 const list = (description: string) =>

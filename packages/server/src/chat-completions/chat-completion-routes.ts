@@ -1,6 +1,7 @@
 import { isTerminal } from '@agentd/core';
 import { isTerminalEvent } from '@agentd/runtime';
 import type { ResponseObject } from '@agentd/spec';
+import { ChatCompletionRequestSchema, ChatCompletionSchema } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
@@ -14,7 +15,6 @@ import type { StoredResponse } from '../responses/response-repository.js';
 import { ChatAnswer, finishReasonOf, pendingToolCalls, usageOf } from './chat-answer.js';
 import { type ChatRun, chatError, chunkOf, completionOf } from './chat-frames.js';
 import { toResponseRequest } from './chat-request.js';
-import { ChatCompletionRequestSchema, ChatCompletionSchema } from './chat-schema.js';
 
 export const RESPONSE_ID_HEADER = 'x-agentd-response-id';
 

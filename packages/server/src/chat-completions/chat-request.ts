@@ -1,11 +1,15 @@
 import type { TextFormat } from '@agentd/spec';
-import type { Agent } from '../agents/agent-schema.js';
-import type { InputItem } from '../conversations/item-schema.js';
+import type {
+  Agent,
+  ChatCompletionRequest,
+  ChatMessage,
+  ChatResponseFormat,
+  CreateResponseInput,
+  InputItem,
+} from '@agentd/spec/wire';
 import { AgentdError } from '../errors.js';
 import { AGENT_MODEL_PREFIX, modelNotFound } from '../models/model-catalog.js';
-import type { CreateResponseInput } from '../responses/response-schema.js';
 import type { Services } from '../services.js';
-import type { ChatCompletionRequest, ChatMessage, ChatResponseFormat } from './chat-schema.js';
 
 /**
  * A chat completion request as a create-response request: the messages become

@@ -1,6 +1,5 @@
+import { LimitSettingsSchema, SafetySettingSchema } from '@agentd/spec/wire';
 import { z } from 'zod';
-import { LimitSettingsSchema } from '../limits/limit-settings.js';
-import { SafetySettingSchema } from '../safety/safety-setting.js';
 import { ModelPricesSchema } from '../usage/price-table.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -1,9 +1,9 @@
 import type { Item, ListPage, PageQuery } from '@agentd/spec';
+import type { Conversation } from '@agentd/spec/wire';
 import { AgentdError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Database, Queryable } from '../storage/database.js';
 import { keysetClause, toListPage, toUnixSeconds } from '../storage/pagination.js';
-import type { Conversation } from './conversation-schema.js';
 
 interface ConversationRow {
   id: string;

@@ -1,21 +1,20 @@
-import type { z } from '@hono/zod-openapi';
-import {
-  DeletedSchema,
-  IdParamSchema,
-  listSchema,
-  PageQuerySchema,
-  pathIdSchema,
-} from '../http/common-schemas.js';
-import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
-import { tenantOf } from '../http/principal.js';
-import { newRouter } from '../http/router.js';
 import {
   AddItemsSchema,
   ConversationSchema,
   CreateConversationSchema,
+  DeletedSchema,
+  IdParamSchema,
+  ItemSchema,
+  listSchema,
+  PageQuerySchema,
+  pathIdSchema,
   UpdateConversationSchema,
-} from './conversation-schema.js';
-import { ItemSchema, toItem } from './item-schema.js';
+} from '@agentd/spec/wire';
+import type { z } from '@hono/zod-openapi';
+import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
+import { tenantOf } from '../http/principal.js';
+import { newRouter } from '../http/router.js';
+import { toItem } from './to-item.js';
 
 const tags = ['Conversations'];
 const ItemParamSchema = IdParamSchema.extend({ item_id: pathIdSchema('item_id') });

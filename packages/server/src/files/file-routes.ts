@@ -1,15 +1,20 @@
 import { Readable } from 'node:stream';
 import { ObjectTamperedError } from '@agentd/object-store';
+import {
+  DeletedSchema,
+  IdParamSchema,
+  isAllowed,
+  listSchema,
+  PageQuerySchema,
+  scopesAllow,
+} from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { AgentdError } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
-import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
 import { defineRoute, errorContent, jsonContent } from '../http/define-route.js';
-import { isAllowed } from '../http/permissions.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
-import { scopesAllow } from '../http/scopes.js';
 import type { StoredFile } from './file-repository.js';
 import { readUpload } from './multipart-upload.js';
 

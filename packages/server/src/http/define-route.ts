@@ -1,11 +1,9 @@
+import { ErrorSchema, isAllowed, type Permission, scopesAllow } from '@agentd/spec/wire';
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { AgentdError } from '../errors.js';
 import { administeredArea, requireAdminister } from './administer.js';
 import type { AppEnv } from './app-env.js';
-import { ErrorSchema } from './common-schemas.js';
-import { isAllowed, type Permission } from './permissions.js';
-import { scopesAllow } from './scopes.js';
 
 export const errorContent = (description: string) => ({
   description,

@@ -1,9 +1,7 @@
 import type { Principal, Role } from '@agentd/spec';
+import { type IdentityProvider, isKnownScope, ROLE_RANK } from '@agentd/spec/wire';
 import { AgentdError } from '../errors.js';
 import { tokenRefused } from '../http/middleware/auth/token-errors.js';
-import { ROLE_RANK } from '../http/permissions.js';
-import { isKnownScope } from '../http/scopes.js';
-import type { IdentityProvider } from './identity-provider-schema.js';
 
 type Claims = Record<string, unknown>;
 

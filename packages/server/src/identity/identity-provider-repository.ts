@@ -1,7 +1,7 @@
+import type { IdentityProvider, PutIdentityProvider } from '@agentd/spec/wire';
 import { AgentdError } from '../errors.js';
 import type { Queryable } from '../storage/database.js';
 import { toUnixSeconds } from '../storage/pagination.js';
-import type { IdentityProvider, PutIdentityProvider } from './identity-provider-schema.js';
 
 interface ProviderRow {
   tenant_id: string;

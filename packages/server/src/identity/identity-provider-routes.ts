@@ -1,9 +1,9 @@
+import { IdentityProviderSchema, PutIdentityProviderSchema } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import { AgentdError } from '../errors.js';
 import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
-import { IdentityProviderSchema, PutIdentityProviderSchema } from './identity-provider-schema.js';
 
 const tags = ['Identity provider'];
 const PATH = '/v1/tenant/identity_provider';

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal, Role } from '@agentd/spec';
+import { isKnownScope, ROLE_RANK } from '@agentd/spec/wire';
 import { ClaimValidationError, PublicProtocol } from 'paseto';
 import { type PublicKey, SignFactory, VerifyFactory } from 'paseto/v4/public';
 import { refusedIn, type TokenRefusedError, tokenRefused } from '../http/middleware/auth/token-errors.js';
-import { ROLE_RANK } from '../http/permissions.js';
-import { isKnownScope } from '../http/scopes.js';
 import type { TenantRepository } from '../tenants/tenant-repository.js';
 import type { SigningKeyStore } from './signing-key-store.js';
 

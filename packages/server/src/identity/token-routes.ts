@@ -1,11 +1,10 @@
+import { ScopesSchema, scopesWithin } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import { actorOf } from '../audit/audit-event.js';
 import { AgentdError } from '../errors.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { principalOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
-import { ScopesSchema } from '../http/scope-schema.js';
-import { scopesWithin } from '../http/scopes.js';
 
 const TokenSchema = z
   .object({

@@ -1,20 +1,25 @@
+import { IdParamSchema, type LimitSettings, LimitSettingsSchema } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import { notFound } from '../errors.js';
-import { IdParamSchema } from '../http/common-schemas.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
 import type { Services } from '../services.js';
-import { type EffectiveLimits, type LimitSettings, LimitSettingsSchema } from './limit-settings.js';
+import type { EffectiveLimits } from './effective-limits.js';
 
 const tags = ['Limits and budgets'];
 
 const LimitsSchema = z
   .object({
     object: z.literal('limits'),
-    tenant: LimitSettingsSchema.openapi({ description: "The tenant's own settings." }),
-    server: LimitSettingsSchema.openapi({ description: 'The server defaults (AGENTD_LIMITS).' }),
-    effective: LimitSettingsSchema.openapi({
+    // The id keeps each a $ref to LimitSettings (a description alone would copy the schema in).
+    tenant: LimitSettingsSchema.meta({ id: 'LimitSettings', description: "The tenant's own settings." }),
+    server: LimitSettingsSchema.meta({
+      id: 'LimitSettings',
+      description: 'The server defaults (AGENTD_LIMITS).',
+    }),
+    effective: LimitSettingsSchema.meta({
+      id: 'LimitSettings',
       description: 'What is in force: the tenant settings over the defaults.',
     }),
   })

@@ -1,5 +1,6 @@
+import type { LimitSettings } from '@agentd/spec/wire';
 import type { Queryable } from '../storage/database.js';
-import { type EffectiveLimits, effectiveLimits, type LimitSettings } from './limit-settings.js';
+import { type EffectiveLimits, effectiveLimits } from './effective-limits.js';
 
 /** How long a process trusts its copy of a tenant's limits (other processes' changes arrive within it). */
 const CACHE_MS = 5000;

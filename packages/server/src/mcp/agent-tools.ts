@@ -1,11 +1,10 @@
 import { isTerminalEvent } from '@agentd/runtime';
 import type { Principal, ResponseObject } from '@agentd/spec';
+import { type Agent, CreateResponseSchema } from '@agentd/spec/wire';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { Agent } from '../agents/agent-schema.js';
 import { AgentdError } from '../errors.js';
 import { createResponse } from '../responses/create-response.js';
 import type { StoredResponse } from '../responses/response-repository.js';
-import { CreateResponseSchema } from '../responses/response-schema.js';
 import type { Services } from '../services.js';
 import { runResult } from './answer-text.js';
 import { progressMessage } from './run-progress.js';

@@ -1,4 +1,5 @@
 import type { Principal } from '@agentd/spec';
+import { isAllowed, type Permission, scopesAllow } from '@agentd/spec/wire';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
@@ -9,8 +10,6 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { AgentdError } from '../errors.js';
-import { isAllowed, type Permission } from '../http/permissions.js';
-import { scopesAllow } from '../http/scopes.js';
 import type { Services } from '../services.js';
 import { agentTool, callAgent, listAgents } from './agent-tools.js';
 import { asMcpTool, callRegisteredTool, registeredTool, registeredTools } from './registered-tools.js';

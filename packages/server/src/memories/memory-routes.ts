@@ -1,12 +1,12 @@
-import { z } from '@hono/zod-openapi';
-import { AgentdError } from '../errors.js';
 import {
   DeletedSchema,
   IdParamSchema,
   listSchema,
   PageQuerySchema,
   printableString,
-} from '../http/common-schemas.js';
+} from '@agentd/spec/wire';
+import { z } from '@hono/zod-openapi';
+import { AgentdError } from '../errors.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';

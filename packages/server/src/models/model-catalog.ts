@@ -1,4 +1,4 @@
-import type { Agent } from '../agents/agent-schema.js';
+import type { Agent } from '@agentd/spec/wire';
 import { AgentdError } from '../errors.js';
 import type { Services } from '../services.js';
 import { SCRIPTED_MODEL } from './model-resolver.js';

@@ -1,5 +1,5 @@
+import { IdParamSchema } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
-import { IdParamSchema } from '../http/common-schemas.js';
 import { defineRoute, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';

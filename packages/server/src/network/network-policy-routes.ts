@@ -1,7 +1,7 @@
+import { IdParamSchema } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import { auditedWrite } from '../audit/audited-write.js';
 import { notFound } from '../errors.js';
-import { IdParamSchema } from '../http/common-schemas.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';

@@ -1,4 +1,5 @@
 import type { JsonSchema } from '@agentd/spec';
+import { POLICY_ACTIONS } from '@agentd/spec/wire';
 import { type SchemaJson, schemaToJson } from '@cedar-policy/cedar-wasm/nodejs';
 
 /**
@@ -16,9 +17,6 @@ import { type SchemaJson, schemaToJson } from '@cedar-policy/cedar-wasm/nodejs';
  * path names, if any, in `context.id`.
  */
 export const CEDAR_NAMESPACE = 'Agentd';
-
-export const POLICY_ACTIONS = ['invoke_agent', 'call_tool', 'read_file', 'approve', 'administer'] as const;
-export type PolicyAction = (typeof POLICY_ACTIONS)[number];
 
 export const CEDAR_SCHEMA_TEXT = `namespace ${CEDAR_NAMESPACE} {
   entity Group;

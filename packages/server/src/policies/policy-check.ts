@@ -1,3 +1,4 @@
+import { POLICY_ACTIONS, type PolicyAction } from '@agentd/spec/wire';
 import {
   type ActionConstraint,
   type DetailedError,
@@ -8,7 +9,7 @@ import {
   validate,
 } from '@cedar-policy/cedar-wasm/nodejs';
 import { AgentdError } from '../errors.js';
-import { CEDAR_NAMESPACE, POLICY_ACTIONS, type PolicyAction } from './cedar-schema.js';
+import { CEDAR_NAMESPACE } from './cedar-schema.js';
 
 /** What agentd reads from a valid policy: its effect and the actions it can apply to. */
 export interface CheckedPolicy {

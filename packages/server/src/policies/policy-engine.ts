@@ -1,6 +1,7 @@
+import { POLICY_ACTIONS, type PolicyAction } from '@agentd/spec/wire';
 import { preparsePolicySet, statefulIsAuthorized } from '@cedar-policy/cedar-wasm/nodejs';
 import type { Logger } from 'pino';
-import { CEDAR_NAMESPACE, POLICY_ACTIONS, type PolicyAction } from './cedar-schema.js';
+import { CEDAR_NAMESPACE } from './cedar-schema.js';
 import type { PolicyRepository, StoredPolicy } from './policy-repository.js';
 import type { PolicyRequest } from './policy-request.js';
 

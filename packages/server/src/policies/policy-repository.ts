@@ -1,9 +1,9 @@
 import type { ListPage, PageQuery } from '@agentd/spec';
+import type { PolicyAction } from '@agentd/spec/wire';
 import { AgentdError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Database, Queryable } from '../storage/database.js';
 import { keysetClause, toListPage, toUnixSeconds } from '../storage/pagination.js';
-import type { PolicyAction } from './cedar-schema.js';
 import type { CheckedPolicy } from './policy-check.js';
 
 /** A tenant's policy as the API shows it. */

@@ -1,6 +1,7 @@
 import type { Principal } from '@agentd/spec';
+import type { PolicyAction } from '@agentd/spec/wire';
 import type { CedarValueJson, EntityJson, TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
-import { CEDAR_NAMESPACE, type PolicyAction } from './cedar-schema.js';
+import { CEDAR_NAMESPACE } from './cedar-schema.js';
 
 /** The caller as policies see it (a run keeps the principal that created it). */
 type Caller = Pick<Principal, 'subject' | 'method' | 'role' | 'userId' | 'groups'>;

@@ -1,18 +1,21 @@
-import { auditedWrite } from '../audit/audited-write.js';
-import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
-import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
-import { tenantOf } from '../http/principal.js';
-import { newRouter } from '../http/router.js';
-import { CEDAR_SCHEMA_TEXT } from './cedar-schema.js';
-import type { StoredPolicy } from './policy-repository.js';
 import {
   CreatePolicySchema,
+  DeletedSchema,
+  IdParamSchema,
+  listSchema,
+  PageQuerySchema,
   PolicySchema,
   PolicySchemaDocument,
   PolicyValidationSchema,
   PolicyVersionSchema,
   ValidatePolicySchema,
-} from './policy-schema.js';
+} from '@agentd/spec/wire';
+import { auditedWrite } from '../audit/audited-write.js';
+import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
+import { tenantOf } from '../http/principal.js';
+import { newRouter } from '../http/router.js';
+import { CEDAR_SCHEMA_TEXT } from './cedar-schema.js';
+import type { StoredPolicy } from './policy-repository.js';
 
 const tags = ['Policies'];
 const INVALID = errorContent('The policy does not parse or validate; the message names the line and column.');

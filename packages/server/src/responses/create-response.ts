@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Item, ModelSettings, ModelToolChoice, Principal, ResponseObject } from '@agentd/spec';
-import type { Agent } from '../agents/agent-schema.js';
-import { toItem } from '../conversations/item-schema.js';
+import { type Agent, type CreateResponseInput, FunctionToolSchema } from '@agentd/spec/wire';
+import { toItem } from '../conversations/to-item.js';
 import { AgentdError, requireReferenced } from '../errors.js';
 import { partValidationError } from '../http/error-response.js';
 import { newId } from '../ids.js';
@@ -15,8 +15,6 @@ import { checkFunctionParameters } from '../tools/function-parameters.js';
 import { type HostedTool, hostedTool, isHostedToolType } from './hosted-tools.js';
 import { checkContextLength, requestFields } from './request-fields.js';
 import type { StoredResponse } from './response-repository.js';
-import type { CreateResponseInput } from './response-schema.js';
-import { FunctionToolSchema } from './response-schema.js';
 import type { FunctionToolSpec, RunSpec } from './run-spec.js';
 
 const AGENT_PREFIX = 'agent:';

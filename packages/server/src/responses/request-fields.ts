@@ -1,7 +1,7 @@
 import { estimateTokens, itemsToMessages, schemaProblems } from '@agentd/core';
 import type { Item, ResponseObject, TextFormat } from '@agentd/spec';
+import type { CreateResponseInput } from '@agentd/spec/wire';
 import { AgentdError } from '../errors.js';
-import type { CreateResponseInput } from './response-schema.js';
 import type { RunSpec } from './run-spec.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { ModelSettings, ModelToolChoice, Principal, TextFormat } from '@agentd/spec';
-import type { SafetySetting } from '../safety/safety-setting.js';
+import type { SafetySetting } from '@agentd/spec/wire';
 import type { BuiltinSettings } from '../tools/builtins/run-settings.js';
 
 /** An HTTP endpoint that executes a function tool: agentd POSTs the arguments as JSON. */

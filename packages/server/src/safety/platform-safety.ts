@@ -1,7 +1,7 @@
 import type { JudgeEndpoint } from '@agentd/safety';
 import type { Config } from '../config/schema.js';
+import { DEFAULT_SAFETY, resolveSafety } from './resolve-safety.js';
 import { RunSafety, type TenantSafetyDefaults } from './run-safety.js';
-import { DEFAULT_SAFETY, resolveSafety } from './safety-setting.js';
 
 /** The runs' safety from the server's configuration: agentd's defaults, AGENTD_SAFETY and AGENTD_SAFETY_POLICY over them. */
 export function platformSafety(config: Config, tenants?: TenantSafetyDefaults): RunSafety {

@@ -11,7 +11,7 @@ import {
   type SyncSafetyPhase,
 } from '@agentd/safety';
 import type { SafetyContext, SafetySurface, SafetyVerdict } from '@agentd/spec';
-import type { ResolvedSafety, ResolvedSurface } from './safety-setting.js';
+import type { ResolvedSafety, ResolvedSurface } from './resolve-safety.js';
 
 export interface RunChecksDeps {
   /** The classifier's weights; the committed ones, loaded once, by default. */

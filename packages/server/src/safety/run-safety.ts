@@ -1,9 +1,10 @@
 import type { RunChecks, RunTool } from '@agentd/core';
 import type { JudgeEndpoint } from '@agentd/safety';
 import type { LanguageModel } from '@agentd/spec';
+import type { SafetySetting } from '@agentd/spec/wire';
 import { WEB_TOOL_NAMES } from '../tools/builtins/builtin-tools.js';
+import { type ResolvedSafety, resolveSafety } from './resolve-safety.js';
 import { memoryCheckFor, runChecksFor } from './run-checks-for.js';
-import { type ResolvedSafety, resolveSafety, type SafetySetting } from './safety-setting.js';
 import { spotlightModel } from './spotlight-model.js';
 
 /** The tools that enclose their results in untrusted-data markers themselves. */

@@ -1,9 +1,9 @@
+import { type SafetySetting, SafetySettingSchema } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
 import type { Services } from '../services.js';
-import { type SafetySetting, SafetySettingSchema } from './safety-setting.js';
 
 const tags = ['Safety'];
 

@@ -1,6 +1,6 @@
+import type { SafetySetting } from '@agentd/spec/wire';
 import type { Queryable } from '../storage/database.js';
 import type { TenantSafetyDefaults } from './run-safety.js';
-import type { SafetySetting } from './safety-setting.js';
 
 /** How long a process trusts its copy of a tenant's setting (other processes' changes arrive within it). */
 const CACHE_MS = 5000;

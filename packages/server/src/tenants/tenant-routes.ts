@@ -1,7 +1,6 @@
+import { CreatedApiKeySchema, MetadataSchema, RoleSchema } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
-import { CreatedApiKeySchema, RoleSchema } from '../api-keys/api-key-schema.js';
 import { actorOf } from '../audit/audit-event.js';
-import { MetadataSchema } from '../http/common-schemas.js';
 import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
 import { principalOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';

@@ -17,3 +17,13 @@ export function checkFunctionParameters(parameters: unknown, param: string): voi
     { param: at },
   );
 }
+
+/** Checks every inline function tool of a request's `tools` (an agent's or a response's) as checkFunctionParameters does. */
+export function checkInlineFunctionTools(tools: readonly unknown[] | undefined, param = 'tools'): void {
+  tools?.forEach((tool, index) => {
+    if (typeof tool !== 'object' || tool === null) return;
+    const { type, parameters } = tool as { type?: unknown; parameters?: unknown };
+    if (type === 'function' && parameters !== undefined)
+      checkFunctionParameters(parameters, `${param}[${index}].parameters`);
+  });
+}

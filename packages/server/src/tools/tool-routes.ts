@@ -1,9 +1,9 @@
 import type { ToolManifest } from '@agentd/spec';
+import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '@agentd/spec/wire';
 import { formatProblems, TOOL_MANIFEST_SCHEMA, validateManifest } from '@agentd/tools-gateway';
 import { z } from '@hono/zod-openapi';
 import { auditedWrite } from '../audit/audited-write.js';
 import { AgentdError } from '../errors.js';
-import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
 import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
 import { principalOf, tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';

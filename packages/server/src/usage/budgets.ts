@@ -1,5 +1,6 @@
 import type { IncompleteDetails } from '@agentd/spec';
-import type { Budget, EffectiveLimits } from '../limits/limit-settings.js';
+import type { Budget } from '@agentd/spec/wire';
+import type { EffectiveLimits } from '../limits/effective-limits.js';
 import type { TenantLimits } from '../limits/tenant-limits.js';
 import type { Spent, UsageRepository } from './usage-repository.js';
 

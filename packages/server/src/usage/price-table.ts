@@ -1,5 +1,5 @@
+import { printableString } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
-import { printableString } from '../http/common-schemas.js';
 
 /** US dollars per million tokens. */
 export interface ModelPrice {

@@ -1,6 +1,6 @@
+import { printableString } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import { AgentdError } from '../errors.js';
-import { printableString } from '../http/common-schemas.js';
 import { defineRoute, jsonContent } from '../http/define-route.js';
 import { principalOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';

@@ -1,5 +1,5 @@
+import { IdParamSchema, listSchema, PageQuerySchema, pathIdSchema } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
-import { IdParamSchema, listSchema, PageQuerySchema, pathIdSchema } from '../http/common-schemas.js';
 import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';

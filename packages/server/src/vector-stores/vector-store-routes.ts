@@ -1,4 +1,3 @@
-import { z } from '@hono/zod-openapi';
 import {
   DeletedSchema,
   IdParamSchema,
@@ -6,7 +5,8 @@ import {
   MetadataSchema,
   PageQuerySchema,
   pathIdSchema,
-} from '../http/common-schemas.js';
+} from '@agentd/spec/wire';
+import { z } from '@hono/zod-openapi';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';

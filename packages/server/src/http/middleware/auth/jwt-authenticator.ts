@@ -1,6 +1,6 @@
+import type { IdentityProvider } from '@agentd/spec/wire';
 import { decodeJwt, decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
 import { principalFromClaims } from '../../../identity/claim-mapping.js';
-import type { IdentityProvider } from '../../../identity/identity-provider-schema.js';
 import type { OidcKeySets, PolicedFetch } from '../../../identity/oidc-key-sets.js';
 import type { Authenticator } from './authenticate.js';
 import { refusedIn, type TokenProblem, tokenRefused } from './token-errors.js';

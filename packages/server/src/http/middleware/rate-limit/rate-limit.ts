@@ -1,7 +1,8 @@
 import type { Principal } from '@agentd/spec';
+import type { Rate } from '@agentd/spec/wire';
 import type { MiddlewareHandler } from 'hono';
 import { AgentdError } from '../../../errors.js';
-import type { EffectiveLimits, Rate } from '../../../limits/limit-settings.js';
+import type { EffectiveLimits } from '../../../limits/effective-limits.js';
 import type { LimitDecision } from '../../../limits/rate-limit-store.js';
 import { describeBudget } from '../../../usage/budgets.js';
 import type { AppEnv } from '../../app-env.js';

@@ -1,4 +1,4 @@
-import type { Principal } from '@agentd/spec';
+import type { Principal } from '../principal.js';
 import { allPermissions, type Permission } from './permissions.js';
 
 /**

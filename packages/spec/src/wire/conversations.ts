@@ -1,6 +1,6 @@
-import { z } from '@hono/zod-openapi';
-import { MetadataSchema } from '../http/common-schemas.js';
-import { InputItemSchema } from './item-schema.js';
+import { z } from 'zod';
+import { MetadataSchema } from './common.js';
+import { InputItemSchema } from './items.js';
 
 export const ConversationSchema = z
   .object({
@@ -9,7 +9,7 @@ export const ConversationSchema = z
     created_at: z.number().int(),
     metadata: MetadataSchema,
   })
-  .openapi('Conversation');
+  .meta({ id: 'Conversation' });
 export type Conversation = z.infer<typeof ConversationSchema>;
 
 export const CreateConversationSchema = z
@@ -17,12 +17,12 @@ export const CreateConversationSchema = z
     metadata: MetadataSchema.optional(),
     items: z.array(InputItemSchema).max(20).optional(),
   })
-  .openapi('CreateConversationRequest');
+  .meta({ id: 'CreateConversationRequest' });
 
 export const UpdateConversationSchema = z
   .strictObject({ metadata: MetadataSchema })
-  .openapi('UpdateConversationRequest');
+  .meta({ id: 'UpdateConversationRequest' });
 
 export const AddItemsSchema = z
   .strictObject({ items: z.array(InputItemSchema).min(1).max(20) })
-  .openapi('AddConversationItemsRequest');
+  .meta({ id: 'AddConversationItemsRequest' });

@@ -1,5 +1,5 @@
+import { isKnownScope, knownScopes, scopeCovers, scopesAllow, scopesWithin } from '@agentd/spec/wire';
 import { describe, expect, it } from 'vitest';
-import { isKnownScope, knownScopes, scopeCovers, scopesAllow, scopesWithin } from './scopes.js';
 
 const key = { tenantId: 't', subject: 'k', method: 'api_key' as const, role: 'admin' as const };
 

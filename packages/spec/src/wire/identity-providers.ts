@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi';
+import { z } from 'zod';
 
 const claimName = z
   .string()
@@ -8,34 +8,34 @@ const claimName = z
 
 export const ClaimMappingSchema = z
   .strictObject({
-    user: claimName.default('sub').openapi({ description: 'The claim naming the end user. Default `sub`.' }),
+    user: claimName.default('sub').meta({ description: 'The claim naming the end user. Default `sub`.' }),
     roles: claimName
       .default('roles')
-      .openapi({ description: 'The claim holding the user’s roles (a string or a list). Default `roles`.' }),
+      .meta({ description: 'The claim holding the user’s roles (a string or a list). Default `roles`.' }),
     groups: claimName
       .default('groups')
-      .openapi({ description: 'The claim holding the user’s groups, for policies. Default `groups`.' }),
-    scopes: claimName.default('scope').openapi({
+      .meta({ description: 'The claim holding the user’s groups, for policies. Default `groups`.' }),
+    scopes: claimName.default('scope').meta({
       description:
         'The claim holding scopes (space-separated, or a list). Only agentd scope names count; when the claim holds some, the token is limited to them. Default `scope`.',
     }),
-    tenant: claimName.nullable().default(null).openapi({
+    tenant: claimName.nullable().default(null).meta({
       description:
         'A claim that must name this tenant (its id or name), so a token minted for another tenant is refused. Default: none.',
     }),
   })
-  .openapi('IdentityProviderClaims');
+  .meta({ id: 'IdentityProviderClaims' });
 
 const TenantRoleSchema = z.enum(['member', 'admin']);
 
 export const PutIdentityProviderSchema = z
   .strictObject({
-    issuer: z.string().url().max(500).openapi({
+    issuer: z.string().url().max(500).meta({
       description:
         'The OpenID Connect issuer; agentd reads `<issuer>/.well-known/openid-configuration` and its `jwks_uri` through the network policy.',
       example: 'https://login.example.com/realms/acme',
     }),
-    audience: z.string().min(1).max(500).openapi({
+    audience: z.string().min(1).max(500).meta({
       description: 'The `aud` tokens must carry for this tenant.',
       example: 'agentd',
     }),
@@ -46,15 +46,15 @@ export const PutIdentityProviderSchema = z
       scopes: 'scope',
       tenant: null,
     }),
-    role_map: z.record(z.string().min(1).max(200), TenantRoleSchema).default({}).openapi({
+    role_map: z.record(z.string().min(1).max(200), TenantRoleSchema).default({}).meta({
       description:
         'Role values in the token mapped to agentd roles, e.g. {"agentd-admins": "admin"}. The highest mapped role wins.',
     }),
-    default_role: TenantRoleSchema.nullable().default('member').openapi({
+    default_role: TenantRoleSchema.nullable().default('member').meta({
       description: 'The role of a user none of whose roles is mapped; null refuses such users (403).',
     }),
   })
-  .openapi('PutIdentityProviderRequest');
+  .meta({ id: 'PutIdentityProviderRequest' });
 
 export const IdentityProviderSchema = z
   .object({
@@ -73,7 +73,7 @@ export const IdentityProviderSchema = z
     created_at: z.number().int(),
     updated_at: z.number().int(),
   })
-  .openapi('IdentityProvider');
+  .meta({ id: 'IdentityProvider' });
 
 export type PutIdentityProvider = z.infer<typeof PutIdentityProviderSchema>;
 export type IdentityProvider = z.infer<typeof IdentityProviderSchema>;

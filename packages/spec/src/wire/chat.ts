@@ -1,5 +1,5 @@
-import { z } from '@hono/zod-openapi';
-import { MetadataSchema } from '../http/common-schemas.js';
+import { z } from 'zod';
+import { MetadataSchema } from './common.js';
 
 /**
  * OpenAI's Chat Completions request, as chat applications send it. Fields that
@@ -96,7 +96,7 @@ export const ChatCompletionRequestSchema = z
       .string()
       .min(1)
       .max(256)
-      .openapi({ description: 'A model name, or `agent:<name>` to run one of your agents with its tools.' }),
+      .meta({ description: 'A model name, or `agent:<name>` to run one of your agents with its tools.' }),
     messages: z.array(ChatMessageSchema).min(1),
     stream: z.boolean().nullish(),
     stream_options: z.strictObject({ include_usage: z.boolean().optional() }).nullish(),
@@ -128,10 +128,11 @@ export const ChatCompletionRequestSchema = z
     prompt_cache_key: z.string().optional(),
     modalities: z.array(z.literal('text', 'agentd answers with text only')).nullish(),
   })
-  .openapi('CreateChatCompletionRequest');
+  .meta({ id: 'CreateChatCompletionRequest' });
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequestSchema>;
 
-export const ChatCompletionSchema = z.record(z.string(), z.unknown()).openapi('ChatCompletion', {
+export const ChatCompletionSchema = z.record(z.string(), z.unknown()).meta({
+  id: 'ChatCompletion',
   description:
     'A chat.completion object (OpenAI Chat Completions); the agentd response behind it is in the x-agentd-response-id header.',
 });

@@ -1,6 +1,4 @@
-import type { ContentPart, Item, MessageRole } from '@agentd/spec';
-import { z } from '@hono/zod-openapi';
-import { newId } from '../ids.js';
+import { z } from 'zod';
 
 const InputTextPartSchema = z.strictObject({ type: z.literal('input_text'), text: z.string() });
 const OutputTextPartSchema = z.strictObject({
@@ -68,11 +66,6 @@ const hostedInputSchema = <T extends string>(type: T) =>
     id: z.string().optional(),
     status: z.string().optional(),
   });
-const HOSTED_ITEM_KINDS = {
-  code_interpreter_call: 'codeInterpreterCall',
-  web_search_call: 'webSearchCall',
-  file_search_call: 'fileSearchCall',
-} as const;
 
 /**
  * An input item in the Responses format. A message may leave out `type`, as
@@ -94,72 +87,14 @@ export const InputItemSchema = z
       hostedInputSchema('file_search_call'),
     ]),
   )
-  .openapi('InputItem', {
+  .meta({
+    id: 'InputItem',
     type: 'object',
     description:
       'A message, function_call, function_call_output or approval_response item; code_interpreter_call, web_search_call and file_search_call items from an earlier output are accepted back.',
   });
 export type InputItem = z.infer<typeof InputItemSchema>;
 
-export const ItemSchema = z.record(z.string(), z.unknown()).openapi('Item', {
-  description: 'A conversation item in the OpenAI Responses item format.',
-});
-
-function normalizeContent(role: MessageRole, content: string | ContentPart[]): ContentPart[] {
-  if (typeof content !== 'string') return content;
-  return [
-    role === 'assistant'
-      ? { type: 'output_text', text: content, annotations: [] }
-      : { type: 'input_text', text: content },
-  ];
-}
-
-/** Turns an input item into a stored item with a server-assigned id. */
-export function toItem(input: InputItem): Item {
-  switch (input.type) {
-    case 'message':
-      return {
-        type: 'message',
-        id: newId('message'),
-        role: input.role,
-        content: normalizeContent(input.role, input.content as string | ContentPart[]),
-        status: input.status ?? 'completed',
-        ...(input.superseded ? { superseded: true } : {}),
-      };
-    case 'function_call':
-      return {
-        type: 'function_call',
-        id: newId('functionCall'),
-        call_id: input.call_id,
-        name: input.name,
-        arguments: input.arguments,
-        status: input.status ?? 'completed',
-        ...(input.superseded ? { superseded: true } : {}),
-      };
-    case 'approval_response':
-      return {
-        type: 'approval_response',
-        id: newId('approvalResponse'),
-        approval_request_id: input.approval_request_id,
-        approve: input.approve,
-        ...(input.reason === undefined ? {} : { reason: input.reason }),
-        status: 'completed',
-      };
-    case 'code_interpreter_call':
-    case 'web_search_call':
-    case 'file_search_call':
-      return {
-        ...input,
-        id: newId(HOSTED_ITEM_KINDS[input.type]),
-        status: input.status ?? 'completed',
-      } as unknown as Item;
-    case 'function_call_output':
-      return {
-        type: 'function_call_output',
-        id: newId('functionCallOutput'),
-        call_id: input.call_id,
-        output: input.output,
-        status: input.status ?? 'completed',
-      };
-  }
-}
+export const ItemSchema = z
+  .record(z.string(), z.unknown())
+  .meta({ id: 'Item', description: 'A conversation item in the OpenAI Responses item format.' });

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi';
+import { z } from 'zod';
 
 /**
  * Printable text: no control characters (NUL first of all, which PostgreSQL
@@ -19,7 +19,7 @@ export function printableString(max: number) {
     .min(1)
     .max(max)
     .regex(PRINTABLE_PATTERN, PRINTABLE_MESSAGE)
-    .openapi({ pattern: PRINTABLE_PATTERN.source });
+    .meta({ pattern: PRINTABLE_PATTERN.source });
 }
 
 /** The longest id or cursor agentd accepts; its own ids are far shorter. */
@@ -31,29 +31,29 @@ export const MAX_ID_LENGTH = 200;
  * (see validationError).
  */
 export function pathIdSchema(name: string) {
-  return printableString(MAX_ID_LENGTH).openapi({ param: { name, in: 'path' } });
+  return printableString(MAX_ID_LENGTH).meta({ param: { name, in: 'path' } });
 }
 
 /** Cursor pagination, shared by every list route. */
 export const PageQuerySchema = z.strictObject({
   after: printableString(MAX_ID_LENGTH)
     .optional()
-    .openapi({ description: 'An object id: list the objects after it.' }),
+    .meta({ description: 'An object id: list the objects after it.' }),
   limit: z.coerce
     .number()
     .int()
     .min(1)
     .max(100)
     .default(20)
-    .openapi({ description: 'How many objects, 1 to 100.' }),
-  order: z.enum(['asc', 'desc']).default('desc').openapi({ description: 'Sort order by creation time.' }),
+    .meta({ description: 'How many objects, 1 to 100.' }),
+  order: z.enum(['asc', 'desc']).default('desc').meta({ description: 'Sort order by creation time.' }),
 });
 
 /** Set-of-key-value-pairs metadata, with the OpenAI limits: 16 keys, 64-character keys, 512-character values. */
 export const MetadataSchema = z
   .record(z.string().min(1).max(64), z.string().max(512))
   .refine((value) => Object.keys(value).length <= 16, { message: 'at most 16 metadata keys' })
-  .openapi('Metadata', { description: 'Up to 16 key-value pairs of strings.' });
+  .meta({ id: 'Metadata', description: 'Up to 16 key-value pairs of strings.' });
 
 export const IdParamSchema = z.strictObject({ id: pathIdSchema('id') });
 
@@ -66,11 +66,11 @@ export const ErrorSchema = z
       param: z.string().nullable(),
     }),
   })
-  .openapi('Error');
+  .meta({ id: 'Error' });
 
 export const DeletedSchema = z
   .object({ id: z.string(), object: z.string(), deleted: z.literal(true) })
-  .openapi('Deleted');
+  .meta({ id: 'Deleted' });
 
 export function listSchema<T extends z.ZodType>(item: T, name: string) {
   return z
@@ -81,5 +81,5 @@ export function listSchema<T extends z.ZodType>(item: T, name: string) {
       last_id: z.string().nullable(),
       has_more: z.boolean(),
     })
-    .openapi(name);
+    .meta({ id: name });
 }

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi';
+import { z } from 'zod';
 import { isKnownScope, knownScopes } from './scopes.js';
 
 /** A list of scope names; an unknown one is a 400 naming it and listing the known ones. */

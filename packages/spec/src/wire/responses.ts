@@ -1,7 +1,7 @@
-import { z } from '@hono/zod-openapi';
-import { ModelSettingsSchema, ToolChoiceSchema, ToolReferenceSchema } from '../agents/agent-schema.js';
-import { InputItemSchema } from '../conversations/item-schema.js';
-import { MetadataSchema } from '../http/common-schemas.js';
+import { z } from 'zod';
+import { ModelSettingsSchema, ToolChoiceSchema, ToolReferenceSchema } from './agents.js';
+import { MetadataSchema } from './common.js';
+import { InputItemSchema } from './items.js';
 
 export const EndpointSchema = z.strictObject({
   url: z
@@ -38,8 +38,8 @@ const TextFormatSchema = z.discriminatedUnion('type', [
 export const CreateResponseSchema = z
   .strictObject({
     input: z.union([z.string(), z.array(InputItemSchema).min(1)]),
-    agent: z.string().min(1).optional().openapi({ description: 'A stored agent, by id or name.' }),
-    model: z.string().min(1).max(256).optional().openapi({ description: 'A model name, or `agent:<name>`.' }),
+    agent: z.string().min(1).optional().meta({ description: 'A stored agent, by id or name.' }),
+    model: z.string().min(1).max(256).optional().meta({ description: 'A model name, or `agent:<name>`.' }),
     instructions: z.string().max(256_000).optional(),
     tools: z.array(ToolReferenceSchema).max(128).optional(),
     tool_choice: ToolChoiceSchema.optional(),
@@ -55,13 +55,13 @@ export const CreateResponseSchema = z
       .min(1)
       .max(100)
       .optional()
-      .openapi({ description: 'agentd: model turns allowed.' }),
+      .meta({ description: 'agentd: model turns allowed.' }),
     max_total_tokens: z
       .number()
       .int()
       .min(1)
       .optional()
-      .openapi({ description: 'agentd: token budget for the run.' }),
+      .meta({ description: 'agentd: token budget for the run.' }),
     temperature: z.number().min(0).max(2).optional(),
     top_p: z.number().min(0).max(1).optional(),
     parallel_tool_calls: z.boolean().optional(),
@@ -74,7 +74,7 @@ export const CreateResponseSchema = z
     metadata: MetadataSchema.optional(),
     user: z.string().max(256).optional(),
     safety_identifier: z.string().max(64).optional(),
-    truncation: z.enum(['auto', 'disabled']).optional().openapi({
+    truncation: z.enum(['auto', 'disabled']).optional().meta({
       description: "auto (agentd's default) trims the oldest turns; disabled refuses a context too long.",
     }),
     include: z.array(z.string()).max(16).optional(),
@@ -85,9 +85,9 @@ export const CreateResponseSchema = z
       })
       .optional(),
   })
-  .openapi('CreateResponseRequest');
+  .meta({ id: 'CreateResponseRequest' });
 export type CreateResponseInput = z.infer<typeof CreateResponseSchema>;
 
-export const ResponseObjectSchema = z.record(z.string(), z.unknown()).openapi('Response', {
-  description: 'A response (a run) in the OpenAI Responses API shape.',
-});
+export const ResponseObjectSchema = z
+  .record(z.string(), z.unknown())
+  .meta({ id: 'Response', description: 'A response (a run) in the OpenAI Responses API shape.' });

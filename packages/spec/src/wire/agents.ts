@@ -1,7 +1,6 @@
-import { checkJsonSchema } from '@agentd/tools-gateway';
-import { z } from '@hono/zod-openapi';
-import { MetadataSchema } from '../http/common-schemas.js';
-import { SafetySettingSchema } from '../safety/safety-setting.js';
+import { z } from 'zod';
+import { MetadataSchema } from './common.js';
+import { SafetySettingSchema } from './safety-setting.js';
 
 export const AGENT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -17,29 +16,24 @@ export const ModelSettingsSchema = z
     parallel_tool_calls: z.boolean().optional(),
     reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high']).optional(),
   })
-  .openapi('ModelSettings');
+  .meta({ id: 'ModelSettings' });
 
 /** A tool reference: a registered tool's name, a capability, or an inline Responses-API tool object. */
 export const ToolReferenceSchema = z
   .union([
     z.string().min(1).max(128),
     z.strictObject({ capability: z.string().min(1).max(128) }),
-    // An inline function tool's `parameters` must be a JSON Schema the argument check can use.
-    z.looseObject({ type: z.string().min(1) }).superRefine((tool, ctx) => {
-      if (tool.type !== 'function' || tool.parameters === undefined) return;
-      const problem = checkJsonSchema(tool.parameters);
-      if (problem)
-        ctx.addIssue({ code: 'custom', path: ['parameters', ...problem.segments], message: problem.message });
-    }),
+    // An inline function tool's `parameters` are checked as JSON Schema by the server (ajv is no wire concern).
+    z.looseObject({ type: z.string().min(1) }),
   ])
-  .openapi('ToolReference');
+  .meta({ id: 'ToolReference' });
 
 export const ToolChoiceSchema = z
   .union([
     z.enum(['auto', 'none', 'required']),
     z.strictObject({ type: z.literal('function'), name: z.string().min(1) }),
   ])
-  .openapi('ToolChoice');
+  .meta({ id: 'ToolChoice' });
 
 /** The memory feature's settings slot; stored as given. */
 const SettingsSlotSchema = z.record(z.string(), z.unknown()).nullable();
@@ -52,13 +46,13 @@ const definitionFields = {
     .min(1)
     .max(256)
     .nullable()
-    .openapi({ description: 'Model name; null uses the default model.' }),
+    .meta({ description: 'Model name; null uses the default model.' }),
   tools: z.array(ToolReferenceSchema).max(128),
   tool_choice: ToolChoiceSchema,
   max_steps: z.number().int().min(1).max(100),
   model_settings: ModelSettingsSchema,
   metadata: MetadataSchema,
-  safety: z.union([SafetySettingSchema, z.null()]).openapi({
+  safety: z.union([SafetySettingSchema, z.null()]).meta({
     description:
       "What the safety pipeline checks in this agent's runs; null: the tenant's and the platform's defaults.",
   }),
@@ -89,7 +83,7 @@ export const CreateAgentSchema = z
     safety: definitionFields.safety.default(null),
     memory: definitionFields.memory.default(null),
   })
-  .openapi('CreateAgentRequest');
+  .meta({ id: 'CreateAgentRequest' });
 export type CreateAgentInput = z.infer<typeof CreateAgentSchema>;
 
 export const UpdateAgentSchema = z
@@ -100,7 +94,7 @@ export const UpdateAgentSchema = z
     [K in keyof typeof definitionFields]: z.ZodOptional<(typeof definitionFields)[K]>;
   })
   .refine((value) => Object.keys(value).length > 0, { message: 'the update names no field' })
-  .openapi('UpdateAgentRequest');
+  .meta({ id: 'UpdateAgentRequest' });
 export type UpdateAgentInput = z.infer<typeof UpdateAgentSchema>;
 
 export const AgentSchema = z
@@ -113,17 +107,17 @@ export const AgentSchema = z
     updated_at: z.number().int(),
     ...definitionFields,
   })
-  .openapi('Agent');
+  .meta({ id: 'Agent' });
 export type Agent = z.infer<typeof AgentSchema>;
 
 export const AgentVersionSchema = z
   .object({
     object: z.literal('agent.version'),
-    id: z.string().openapi({ description: 'The agent id.' }),
+    id: z.string().meta({ description: 'The agent id.' }),
     name: z.string(),
     version: z.number().int(),
     created_at: z.number().int(),
     ...definitionFields,
   })
-  .openapi('AgentVersion');
+  .meta({ id: 'AgentVersion' });
 export type AgentVersion = z.infer<typeof AgentVersionSchema>;

@@ -1,7 +1,8 @@
-import { z } from '@hono/zod-openapi';
-import { ScopesSchema } from '../http/scope-schema.js';
+import { z } from 'zod';
+import { ScopesSchema } from './scopes-schema.js';
 
-export const RoleSchema = z.enum(['member', 'admin', 'platform_admin']).openapi('Role', {
+export const RoleSchema = z.enum(['member', 'admin', 'platform_admin']).meta({
+  id: 'Role',
   description: 'member: use the API. admin: also manage API keys. platform_admin: also create tenants.',
 });
 
@@ -9,12 +10,12 @@ export const CreateApiKeySchema = z
   .strictObject({
     name: z.string().min(1).max(128),
     role: RoleSchema.default('member'),
-    scopes: ScopesSchema.optional().openapi({
+    scopes: ScopesSchema.optional().meta({
       description:
         "Limit the key to these scopes (e.g. `responses:write`, `agents:read`, `tools:admin`); absent: the role's full set. See README: Scopes.",
     }),
   })
-  .openapi('CreateApiKeyRequest');
+  .meta({ id: 'CreateApiKeyRequest' });
 
 export const ApiKeySchema = z
   .object({
@@ -25,13 +26,17 @@ export const ApiKeySchema = z
     scopes: z
       .array(z.string())
       .nullable()
-      .openapi({ description: "The key's scopes; null: the role's full set." }),
+      .meta({ description: "The key's scopes; null: the role's full set." }),
     redacted_value: z.string(),
     created_at: z.number().int(),
     last_used_at: z.number().int().nullable(),
   })
-  .openapi('ApiKey');
+  .meta({ id: 'ApiKey' });
 
-export const CreatedApiKeySchema = ApiKeySchema.extend({
-  value: z.string().openapi({ description: 'The secret. Shown only in this response.' }),
-}).openapi('CreatedApiKey');
+/** An API key with its secret (an intersection, so the OpenAPI document shows it as ApiKey plus `value`). */
+export const CreatedApiKeySchema = z
+  .intersection(
+    ApiKeySchema,
+    z.object({ value: z.string().meta({ description: 'The secret. Shown only in this response.' }) }),
+  )
+  .meta({ id: 'CreatedApiKey' });

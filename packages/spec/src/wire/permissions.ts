@@ -1,4 +1,4 @@
-import type { Principal, Role } from '@agentd/spec';
+import type { Principal, Role } from '../principal.js';
 
 /** What a route requires of its caller; declared on every route. */
 export type Permission =

@@ -1,6 +1,9 @@
-import { z } from '@hono/zod-openapi';
-import { printableString } from '../http/common-schemas.js';
-import { POLICY_ACTIONS } from './cedar-schema.js';
+import { z } from 'zod';
+import { printableString } from './common.js';
+
+/** The actions a Cedar policy can name (agentd's Cedar schema declares the same). */
+export const POLICY_ACTIONS = ['invoke_agent', 'call_tool', 'read_file', 'approve', 'administer'] as const;
+export type PolicyAction = (typeof POLICY_ACTIONS)[number];
 
 const POLICY_EXAMPLE = `forbid (
   principal,
@@ -12,7 +15,7 @@ const POLICY_EXAMPLE = `forbid (
   context has user && context.user in Agentd::Group::"tier2"
 };`;
 
-const PolicyText = z.string().min(1).max(20_000).openapi({
+const PolicyText = z.string().min(1).max(20_000).meta({
   description:
     "One Cedar statement (permit or forbid), validated against agentd's schema (GET /v1/policies/schema).",
   example: POLICY_EXAMPLE,
@@ -20,17 +23,15 @@ const PolicyText = z.string().min(1).max(20_000).openapi({
 
 export const CreatePolicySchema = z
   .strictObject({
-    name: printableString(128).openapi({ description: 'Unique in your tenant; denials name it.' }),
+    name: printableString(128).meta({ description: 'Unique in your tenant; denials name it.' }),
     description: z.string().max(2000).nullable().optional(),
     policy: PolicyText,
   })
-  .openapi('CreatePolicy');
+  .meta({ id: 'CreatePolicy' });
 
-export const ValidatePolicySchema = z.strictObject({ policy: PolicyText }).openapi('ValidatePolicy');
+export const ValidatePolicySchema = z.strictObject({ policy: PolicyText }).meta({ id: 'ValidatePolicy' });
 
-const Actions = z
-  .array(z.enum(POLICY_ACTIONS))
-  .openapi({ description: 'The actions the policy can apply to.' });
+const Actions = z.array(z.enum(POLICY_ACTIONS)).meta({ description: 'The actions the policy can apply to.' });
 const Effect = z.enum(['permit', 'forbid']);
 
 const policyFields = {
@@ -45,11 +46,11 @@ const policyFields = {
 
 export const PolicySchema = z
   .object({ id: z.string(), object: z.literal('policy'), ...policyFields, updated_at: z.number().int() })
-  .openapi('Policy', { description: 'A Cedar policy of your tenant, at its latest version.' });
+  .meta({ id: 'Policy', description: 'A Cedar policy of your tenant, at its latest version.' });
 
 export const PolicyVersionSchema = z
   .object({ id: z.string(), object: z.literal('policy.version'), ...policyFields })
-  .openapi('PolicyVersion');
+  .meta({ id: 'PolicyVersion' });
 
 export const PolicyValidationSchema = z
   .object({
@@ -58,16 +59,16 @@ export const PolicyValidationSchema = z
     effect: Effect,
     actions: Actions,
   })
-  .openapi('PolicyValidation', { description: 'The policy parses and validates against the schema.' });
+  .meta({ id: 'PolicyValidation', description: 'The policy parses and validates against the schema.' });
 
 export const PolicySchemaDocument = z
   .object({
     object: z.literal('policy.schema'),
     cedar: z
       .string()
-      .openapi({ description: 'The Cedar schema text (`context.arguments` is filled per tenant).' }),
+      .meta({ description: 'The Cedar schema text (`context.arguments` is filled per tenant).' }),
     json: z
       .record(z.string(), z.unknown())
-      .openapi({ description: "Your tenant's schema in Cedar's JSON form." }),
+      .meta({ description: "Your tenant's schema in Cedar's JSON form." }),
   })
-  .openapi('PolicySchemaDocument');
+  .meta({ id: 'PolicySchemaDocument' });
