@@ -1,10 +1,17 @@
 import { isTerminal } from '@agentd/core';
 import type { ResponseObject } from '@agentd/spec';
+import {
+  CreateResponseSchema,
+  DeletedSchema,
+  IdParamSchema,
+  ItemSchema,
+  listSchema,
+  PageQuerySchema,
+  ResponseObjectSchema,
+} from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import { actorOf } from '../audit/audit-event.js';
-import { ItemSchema } from '../conversations/item-schema.js';
 import { AgentdError } from '../errors.js';
-import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '../http/common-schemas.js';
 import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
 import { principalOf, tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
@@ -12,7 +19,6 @@ import { createResponse, hashRequest } from './create-response.js';
 import { EVENT_VIEW_HEADER, EVENT_VIEWS, type EventView } from './event-view.js';
 import { checkInclude } from './request-fields.js';
 import { includeQuery, withIncludes } from './response-includes.js';
-import { CreateResponseSchema, ResponseObjectSchema } from './response-schema.js';
 import { streamEvents } from './stream-events.js';
 import { forgetWhenDone } from './unstored-response.js';
 
