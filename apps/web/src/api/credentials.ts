@@ -87,6 +87,17 @@ export async function signIn(apiKey: string): Promise<void> {
   sessionStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
 }
 
+/**
+ * Keeps a session token got through the identity provider. There is no key
+ * to renew it with: when it expires, the person signs in again (the
+ * provider's own session usually makes that one click).
+ */
+export function keepSessionToken(token: string, expiresAt: number): void {
+  apiKeyInMemory = null;
+  clearTimeout(renewal);
+  sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ bearer: token, expiresAt } satisfies Stored));
+}
+
 export function signOut(): void {
   apiKeyInMemory = null;
   clearTimeout(renewal);
