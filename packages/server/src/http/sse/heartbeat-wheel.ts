@@ -15,15 +15,22 @@ const SLOTS = 20;
  * made all at once (10,000 streams: 500 writes per tick of 100 ms, not 10,000
  * in one go that a new request would wait behind). A stream joins the slot
  * just visited, so its first heartbeat comes one interval after it opened.
- * The timer does not keep the process alive and stops with the last stream.
+ * Slots are visited by the clock (see `tick`): a late timer does not make
+ * every later heartbeat late. The timer does not keep the process alive and
+ * stops with the last stream.
  */
 export class HeartbeatWheel {
   private readonly slots: Set<Beating>[] = Array.from({ length: SLOTS }, () => new Set());
-  private cursor = 0;
+  /** Ticks made since `epoch`: the next slot to visit is `visited % SLOTS`. */
+  private visited = 0;
+  private epoch = 0;
   private count = 0;
   private timer: NodeJS.Timeout | undefined;
+  private readonly tickMs: number;
 
-  private constructor(private readonly intervalMs: number) {}
+  private constructor(intervalMs: number) {
+    this.tickMs = Math.max(1, intervalMs / SLOTS);
+  }
 
   /** The process's wheel for `intervalMs`. */
   static every(intervalMs: number): HeartbeatWheel {
@@ -37,13 +44,16 @@ export class HeartbeatWheel {
 
   /** Starts the heartbeats of `stream`; returns their stop. */
   add(stream: Beating): () => void {
-    const slot = this.slots[(this.cursor + SLOTS - 1) % SLOTS] as Set<Beating>;
-    slot.add(stream);
-    this.count++;
     if (!this.timer) {
-      this.timer = setInterval(() => this.tick(), Math.max(1, this.intervalMs / SLOTS));
+      this.epoch = performance.now();
+      this.visited = 0;
+      this.timer = setInterval(() => this.tick(), this.tickMs);
       this.timer.unref();
     }
+    // The slot visited last: its next visit is one interval away.
+    const slot = this.slots[(this.visited + SLOTS - 1) % SLOTS] as Set<Beating>;
+    slot.add(stream);
+    this.count++;
     return () => {
       if (!slot.delete(stream)) return;
       this.count--;
@@ -58,10 +68,20 @@ export class HeartbeatWheel {
     return this.count;
   }
 
+  /**
+   * Visits the slots due by the clock, not one per call: a timer that fires
+   * late (a busy process) catches up at once instead of pushing every later
+   * heartbeat back, so lateness never adds up from tick to tick.
+   */
   private tick(): void {
-    const slot = this.slots[this.cursor] as Set<Beating>;
-    this.cursor = (this.cursor + 1) % SLOTS;
-    for (const stream of slot) stream.beat();
+    const due = Math.floor((performance.now() - this.epoch) / this.tickMs);
+    // After a long stall, one round of the wheel is enough: every stream gets one heartbeat.
+    if (due - this.visited > SLOTS) this.visited = due - SLOTS;
+    while (this.visited < due) {
+      const slot = this.slots[this.visited % SLOTS] as Set<Beating>;
+      this.visited++;
+      for (const stream of slot) stream.beat();
+    }
   }
 }
 
