@@ -3,7 +3,8 @@ import { mulberry32 } from './logistic.js';
 
 /**
  * Indirect injections made from the training rows themselves: a short attack
- * inserted at a sentence or line boundary of a longer benign text. Teaches
+ * inserted at a sentence or line boundary of a longer benign text of another
+ * repository. Teaches
  * that an instruction is an attack wherever it sits, whatever surrounds it,
  * from any source's attacks, not only the indirect-injection sets'. The
  * synthetic rows form a group of their own for balancing.
@@ -16,8 +17,12 @@ export function insertAttacks(rows: readonly Row[], count: number, seed: number)
   if (contexts.length === 0 || attacks.length === 0) return [];
   const made: Row[] = [];
   for (let i = 0; i < count; i++) {
-    const context = pick(contexts).text;
-    const attack = pick(attacks).text;
+    const contextRow = pick(contexts);
+    const context = contextRow.text;
+    // An attack from another repository than the text it goes into, where one is found.
+    let attackRow = pick(attacks);
+    for (let tries = 0; tries < 10 && attackRow.repo === contextRow.repo; tries++) attackRow = pick(attacks);
+    const attack = attackRow.text;
     const boundaries = [
       0,
       context.length,
