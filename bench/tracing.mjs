@@ -7,9 +7,10 @@
 // so that whatever else the machine is doing weighs on both alike; each
 // figure is the median of its rounds. Agentd's CPU time per run (from /proc)
 // is the steadier figure on a shared machine; runs per second moves with
-// whatever else runs there.
+// whatever else runs there. Each round also gives a paired ratio (on/off in
+// the same seconds); their median is printed beside the ratio of the medians.
 //
-//   node bench/tracing.mjs [--quick]
+//   node bench/tracing.mjs [--quick] [--rounds N]
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -17,7 +18,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { spawnAgentd } from './spawn-agentd.mjs';
 
 const quick = process.argv.includes('--quick');
-const ROUNDS = quick ? 2 : 6;
+const roundsArg = process.argv.indexOf('--rounds');
+const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : quick ? 2 : 6;
 const ROUND_MS = quick ? 3_000 : 6_000;
 const IN_FLIGHT = 8;
 const WARMUP_MS = 2_000;
@@ -131,6 +133,15 @@ async function main() {
     const cpuCost = (summary[name].cpuPerRun / summary.off.cpuPerRun - 1) * 100;
     console.log(
       `tracing ${name} costs ${cost.toFixed(1)}% of runs per second, ${cpuCost.toFixed(1)}% more CPU per run`,
+    );
+  }
+  // Paired: each round's arms ran in the same seconds, so their ratio cancels what the machine did then.
+  for (const name of ['on', 'sampled']) {
+    const rate = median(results[name].map((r, i) => r.perSecond / results.off[i].perSecond));
+    const cpu = median(results[name].map((r, i) => r.cpuPerRun / results.off[i].cpuPerRun));
+    const each = results[name].map((r, i) => ((1 - r.perSecond / results.off[i].perSecond) * 100).toFixed(1));
+    console.log(
+      `tracing ${name}, paired by round: costs ${((1 - rate) * 100).toFixed(1)}% of runs per second (rounds: ${each.join(', ')}), ${((cpu - 1) * 100).toFixed(1)}% more CPU per run`,
     );
   }
   console.log(`${spans} spans received (about ${(spans / tracedRuns).toFixed(0)} a traced run)`);

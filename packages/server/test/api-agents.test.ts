@@ -168,6 +168,30 @@ describe.each(BACKENDS)('agents API on %s', (backend) => {
     expect(badOrder.body.error.param).toBe('order');
   });
 
+  it('checks an inline function tool’s parameters as JSON Schema, on create and on update', async () => {
+    const broken = {
+      type: 'function',
+      name: 'lookup',
+      parameters: { type: 'object', properties: { x: { type: 'text' } } },
+    };
+    const created = await api.post('/v1/agents', { name: 'inline-tools', tools: ['web_search', broken] });
+    expect(created.status).toBe(400);
+    expect(created.body.error).toMatchObject({
+      code: 'invalid_value',
+      param: 'tools[1].parameters.properties.x.type',
+    });
+    expect(created.body.error.message).toContain('must be a JSON Schema type');
+
+    const fixed = { ...broken, parameters: { type: 'object', properties: { x: { type: 'string' } } } };
+    const good = await api.post('/v1/agents', { name: 'inline-tools', tools: [fixed] });
+    expect(good.status).toBe(200);
+    const updated = await api.patch(`/v1/agents/${good.body.id}`, { tools: [broken] });
+    expect(updated.status).toBe(400);
+    expect(updated.body.error.param).toBe('tools[0].parameters.properties.x.type');
+    const unchanged = await api.get(`/v1/agents/${good.body.id}`);
+    expect(unchanged.body).toMatchObject({ version: 1, tools: [fixed] });
+  });
+
   it('answers a body over the limit with 413', async () => {
     const huge = JSON.stringify({
       name: 'big',

@@ -1,17 +1,17 @@
 import { Readable } from 'node:stream';
-import { listSchema } from '@agentd/spec/wire';
+import {
+  AuditEventSchema,
+  AuditExportQuerySchema,
+  AuditQuerySchema,
+  ChainVerificationSchema,
+  listSchema,
+} from '@agentd/spec/wire';
 import type { z } from '@hono/zod-openapi';
 import { defineRoute, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
 import { type AuditFilter, exportAuditEvents, listAuditEvents } from './audit-query.js';
 import { toView } from './audit-rows.js';
-import {
-  AuditEventSchema,
-  AuditExportQuerySchema,
-  AuditQuerySchema,
-  ChainVerificationSchema,
-} from './audit-schema.js';
 
 const tags = ['Audit log'];
 

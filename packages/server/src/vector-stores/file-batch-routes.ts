@@ -1,17 +1,19 @@
-import { IdParamSchema, listSchema, PageQuerySchema, pathIdSchema } from '@agentd/spec/wire';
+import {
+  AttributesSchema,
+  ChunkingStrategySchema,
+  IdParamSchema,
+  listSchema,
+  PageQuerySchema,
+  pathIdSchema,
+  VectorStoreFileSchema,
+} from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
 import type { StoredFileBatch } from './file-batch-repository.js';
 import { type BatchEntry, batchChunking } from './file-batch-service.js';
-import {
-  AttributesSchema,
-  ChunkingStrategySchema,
-  fromStrategy,
-  presentFile,
-  VectorStoreFileSchema,
-} from './vector-store-schemas.js';
+import { fromStrategy, presentFile } from './vector-store-views.js';
 
 const tags = ['Vector stores'];
 

@@ -1,25 +1,21 @@
 import {
+  AttributesSchema,
+  ChunkingStrategySchema,
   DeletedSchema,
   IdParamSchema,
   listSchema,
   MetadataSchema,
   PageQuerySchema,
   pathIdSchema,
+  VectorStoreFileSchema,
+  VectorStoreSchema,
 } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
 import { AttributeFilterSchema } from './attribute-filter.js';
-import {
-  AttributesSchema,
-  ChunkingStrategySchema,
-  fromStrategy,
-  presentFile,
-  presentStore,
-  VectorStoreFileSchema,
-  VectorStoreSchema,
-} from './vector-store-schemas.js';
+import { fromStrategy, presentFile, presentStore } from './vector-store-views.js';
 
 const tags = ['Vector stores'];
 

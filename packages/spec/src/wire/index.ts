@@ -20,6 +20,12 @@ export {
 } from './agents.js';
 export { ApiKeySchema, CreateApiKeySchema, CreatedApiKeySchema, RoleSchema } from './api-keys.js';
 export {
+  AuditEventSchema,
+  AuditExportQuerySchema,
+  AuditQuerySchema,
+  ChainVerificationSchema,
+} from './audit.js';
+export {
   type ChatCompletionRequest,
   ChatCompletionRequestSchema,
   ChatCompletionSchema,
@@ -84,3 +90,9 @@ export {
 } from './safety-setting.js';
 export { isKnownScope, knownScopes, SCOPE_LEVELS, scopeCovers, scopesAllow, scopesWithin } from './scopes.js';
 export { ScopesSchema } from './scopes-schema.js';
+export {
+  AttributesSchema,
+  ChunkingStrategySchema,
+  VectorStoreFileSchema,
+  VectorStoreSchema,
+} from './vector-stores.js';

@@ -1,7 +1,5 @@
 // The wire shapes of vector stores and their files (OpenAI's), shared by the store and file batch routes.
-import { z } from '@hono/zod-openapi';
-import type { Chunking, StoredVectorStore, StoredVectorStoreFile } from './vector-store-repository.js';
-import { DEFAULT_CHUNKING } from './vector-store-service.js';
+import { z } from 'zod';
 
 export const ChunkingStrategySchema = z
   .union([
@@ -14,12 +12,12 @@ export const ChunkingStrategySchema = z
       }),
     }),
   ])
-  .openapi('ChunkingStrategy');
+  .meta({ id: 'ChunkingStrategy' });
 
 export const AttributesSchema = z
   .record(z.string().min(1).max(64), z.union([z.string().max(512), z.number(), z.boolean()]))
   .refine((value) => Object.keys(value).length <= 16, { message: 'at most 16 attributes' })
-  .openapi('FileAttributes');
+  .meta({ id: 'FileAttributes' });
 
 export const VectorStoreSchema = z
   .object({
@@ -41,7 +39,7 @@ export const VectorStoreSchema = z
     expires_at: z.null(),
     metadata: z.record(z.string(), z.string()),
   })
-  .openapi('VectorStore');
+  .meta({ id: 'VectorStore' });
 
 export const VectorStoreFileSchema = z
   .object({
@@ -58,54 +56,11 @@ export const VectorStoreFileSchema = z
       .number()
       .int()
       .nullable()
-      .openapi({
+      .meta({
         description:
           "agentd's: how many of the file's chunks the safety checks flagged when it was indexed (they seem to hold " +
           'instructions; file_search marks them for the model). null until the file is indexed, and for files indexed ' +
           'before agentd stored flags.',
       }),
   })
-  .openapi('VectorStoreFile');
-
-export function toStrategy(chunking: Chunking) {
-  return { type: 'static' as const, static: chunking };
-}
-
-export function fromStrategy(strategy: z.infer<typeof ChunkingStrategySchema> | undefined): Chunking {
-  return strategy?.type === 'static' ? strategy.static : DEFAULT_CHUNKING;
-}
-
-export function presentStore(store: StoredVectorStore): z.infer<typeof VectorStoreSchema> {
-  return {
-    id: store.id,
-    object: 'vector_store',
-    created_at: store.createdAt,
-    last_active_at: store.lastActiveAt,
-    name: store.name,
-    usage_bytes: store.usageBytes,
-    file_counts: store.fileCounts,
-    status: store.fileCounts.in_progress > 0 ? 'in_progress' : 'completed',
-    expires_after: null,
-    expires_at: null,
-    metadata: store.metadata,
-  };
-}
-
-/** A store's file as the API shows it; `storeChunking` applies when the file was added without its own. */
-export function presentFile(
-  file: StoredVectorStoreFile,
-  storeChunking: Chunking,
-): z.infer<typeof VectorStoreFileSchema> {
-  return {
-    id: file.fileId,
-    object: 'vector_store.file',
-    created_at: file.createdAt,
-    vector_store_id: file.vectorStoreId,
-    status: file.status,
-    last_error: file.lastError,
-    usage_bytes: file.usageBytes,
-    chunking_strategy: toStrategy(file.chunking ?? storeChunking),
-    attributes: file.attributes,
-    flagged_chunks: file.status === 'completed' ? file.flaggedChunks : null,
-  };
-}
+  .meta({ id: 'VectorStoreFile' });

@@ -1,5 +1,5 @@
-import { PageQuerySchema } from '@agentd/spec/wire';
-import { z } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { PageQuerySchema } from './common.js';
 
 /** One value or several (`?event_types[]=a&event_types[]=b`), as a list. */
 const list = (description: string) =>
@@ -7,10 +7,10 @@ const list = (description: string) =>
     .union([z.string().min(1).max(200), z.array(z.string().min(1).max(200)).max(50)])
     .transform((value) => (typeof value === 'string' ? [value] : value))
     .optional()
-    .openapi({ description });
+    .meta({ description });
 
 const seconds = (description: string) =>
-  z.coerce.number().int().min(0).max(253_402_300_799).optional().openapi({ description });
+  z.coerce.number().int().min(0).max(253_402_300_799).optional().meta({ description });
 
 /** The filters of OpenAI's audit log API, with agentd's page parameters. */
 export const AuditQuerySchema = PageQuerySchema.extend({
@@ -28,7 +28,8 @@ export const AuditExportQuerySchema = AuditQuerySchema.omit({ after: true, limit
 const ActorSchema = z
   .object({ type: z.enum(['api_key', 'session', 'anonymous', 'system']) })
   .passthrough()
-  .openapi('AuditActor', {
+  .meta({
+    id: 'AuditActor',
     description:
       'Who acted: `{"type": "api_key", "api_key": {"id", "role"}}`, `{"type": "session", "session": {"method", "subject", "role", "user"}}` (a JWT or PASETO caller), `{"type": "anonymous", "anonymous": {"ip_address", "user_agent"}}` (a caller whose credential was refused: `login.failed`), or `{"type": "system"}` (agentd itself).',
   });
@@ -39,22 +40,23 @@ export const AuditEventSchema = z
     id: z.string(),
     type: z
       .string()
-      .openapi({ description: 'What happened, noun-verb: `agent.created`, `tool_call.denied`, ...' }),
-    effective_at: z.number().int().openapi({ description: 'When, in Unix seconds.' }),
+      .meta({ description: 'What happened, noun-verb: `agent.created`, `tool_call.denied`, ...' }),
+    effective_at: z.number().int().meta({ description: 'When, in Unix seconds.' }),
     actor: ActorSchema,
     resource: z.object({ type: z.string(), id: z.string() }).nullable(),
     chain: z
       .object({
         tenant_id: z.string(),
         sequence: z.number().int(),
-        timestamp: z.string().openapi({ description: 'effective_at to the millisecond, as hashed.' }),
+        timestamp: z.string().meta({ description: 'effective_at to the millisecond, as hashed.' }),
         prev_hash: z.string(),
         hash: z.string(),
       })
-      .openapi({ description: 'The event’s link in its tenant’s hash chain (ADR-0021).' }),
+      .meta({ description: 'The event’s link in its tenant’s hash chain (ADR-0021).' }),
   })
   .catchall(z.unknown())
-  .openapi('AuditEvent', {
+  .meta({
+    id: 'AuditEvent',
     description:
       'An audit event; its payload is under a key named after its `type`, as in OpenAI’s audit log.',
   });
@@ -73,4 +75,4 @@ export const ChainVerificationSchema = z
       })
       .nullable(),
   })
-  .openapi('AuditChainVerification');
+  .meta({ id: 'AuditChainVerification' });
