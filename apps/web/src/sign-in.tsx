@@ -61,7 +61,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
             {providerError}
           </p>
         ) : null}
-        <form onSubmit={submit} aria-label="Sign in with an API key">
+        <form onSubmit={submit} aria-label="Sign in with a key">
           <label htmlFor={keyId}>API key</label>
           <input
             id={keyId}

@@ -1,4 +1,4 @@
-import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/testing';
+import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -96,10 +96,18 @@ describe('the web console: policies, limits, usage and the audit log', () => {
     // The editor now holds version 2; the versions list both.
     await page.getByRole('heading', { name: 'Edit “no-wire-money” (version 2)' }).waitFor();
     const versions = page.getByRole('region', { name: 'Versions of no-wire-money' });
-    await versions.getByText('Version 2', { exact: false }).first().waitFor();
+    await versions.locator('summary').filter({ hasText: 'Version 2' }).waitFor();
     expect(await versions.locator('summary').allTextContents()).toEqual([
       expect.stringMatching(/^Version 2 · forbid · .*\(current\)$/),
       expect.stringMatching(/^Version 1 · forbid · /),
+    ]);
+    // The diff of version 1 to 2: the one resource line changed.
+    await versions.getByRole('status').filter({ hasText: '2 lines changed.' }).waitFor();
+    expect(await versions.locator('.diff .removed').allTextContents()).toEqual([
+      'removed:   resource == Agentd::Tool::"wire_money"',
+    ]);
+    expect(await versions.locator('.diff .added').allTextContents()).toEqual([
+      'added:   resource == Agentd::Tool::"wire_funds"',
     ]);
     await expectAccessible(page, 'the policies page');
     await screenshot(page, 'console-policies-desktop');
@@ -122,6 +130,33 @@ describe('the web console: policies, limits, usage and the audit log', () => {
     ).toContain('600 per 60 s');
     await expectAccessible(page, 'the limits page');
     await screenshot(page, 'console-limits-desktop');
+
+    // A platform admin sets them: a mistake named by the server, then saved and in force.
+    expect((await agentd.api.get('/v1/me')).body.role).toBe('platform_admin');
+    const editor = page.getByRole('form', { name: "Edit the tenant's limits" });
+    const tenantBudget = editor.getByRole('group', { name: 'Budget: the tenant' });
+    expect(await tenantBudget.getByLabel('Cost (USD)').getAttribute('placeholder')).toBe('default 50');
+    await tenantBudget.getByLabel('Cost (USD)').fill('75');
+    const runBudget = editor.getByRole('group', { name: 'Budget: each run' });
+    await runBudget.getByLabel('Tokens').fill('500000');
+    const keyRate = editor.getByRole('group', { name: 'Rate limit: each api key' });
+    await keyRate.getByLabel('Requests').fill('0');
+    await keyRate.getByLabel('Per seconds').fill('60');
+    await editor.getByRole('button', { name: 'Save limits' }).click();
+    await eventually(() => editor.getByRole('alert').textContent()).toContain('requests');
+    await keyRate.getByLabel('Requests').fill('');
+    await keyRate.getByLabel('Per seconds').fill('');
+    await editor.getByRole('button', { name: 'Save limits' }).click();
+    await editor.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await eventually(() => budgets.getByRole('row', { name: /the tenant/ }).textContent()).toMatch(
+      /\$75\.00.*tenant$/,
+    );
+    expect(await budgets.getByRole('row', { name: /each run/ }).textContent()).toContain('500,000');
+    const stored = await agentd.api.get('/v1/limits');
+    expect(stored.body.tenant.budgets).toEqual({ tenant: { cost_usd: 75 }, run: { tokens: 500000 } });
+    expect(stored.body.tenant.rate_limits).toBeUndefined();
+    await expectAccessible(page, 'the limits page after a save');
+    await screenshot(page, 'console-limits-edit-desktop');
     await context.close();
   });
 
@@ -179,9 +214,10 @@ describe('the web console: policies, limits, usage and the audit log', () => {
     await filters.getByLabel('Event type').fill('agent.created');
     await filters.getByRole('button', { name: 'Apply filters' }).click();
     // 21 bulk agents, ops-agent, and the usage test's two: 24, 20 a page.
+    const typesShown = async () =>
+      new Set(await rowsOf(page, 'Audit events').locator('td:nth-child(2)').allTextContents());
+    await eventually(typesShown).toEqual(new Set(['agent.created']));
     await eventually(() => rowsOf(page, 'Audit events').count()).toBe(20);
-    const types = await rowsOf(page, 'Audit events').locator('td:nth-child(2)').allTextContents();
-    expect(new Set(types)).toEqual(new Set(['agent.created']));
     await page.getByRole('button', { name: 'Older' }).click();
     await eventually(() => rowsOf(page, 'Audit events').count()).toBe(4);
     await page.getByText('Page 2').waitFor();
@@ -197,6 +233,32 @@ describe('the web console: policies, limits, usage and the audit log', () => {
     expect(await row.textContent()).toContain(`agent ${opsAgent.body.id}`);
     await expectAccessible(page, 'the audit log, filtered');
     await screenshot(page, 'console-audit-desktop');
+
+    // Clicking an actor or a resource in a row filters by it, and the field shows it.
+    await filters.getByRole('button', { name: 'Clear' }).click();
+    await eventually(() => rowsOf(page, 'Audit events').count()).toBe(20);
+    const adminKeyId = (await agentd.api.get('/v1/me')).body.subject;
+    const newest = await agentd.api.get('/v1/agents?limit=1&order=desc');
+    const bulk20 = newest.body.data[0];
+    expect(bulk20.name).toBe('bulk-20');
+    const first = rowsOf(page, 'Audit events').first();
+    await first
+      .getByRole('button', { name: new RegExp(`API key ${adminKeyId}.*show only this actor`) })
+      .click();
+    await eventually(() => filters.getByLabel('Actor (key or user id)').inputValue()).toBe(adminKeyId);
+    await eventually(async () => {
+      const actors = await rowsOf(page, 'Audit events').locator('td:nth-child(3)').allTextContents();
+      return actors.length > 0 && actors.every((text) => text.includes(adminKeyId));
+    }).toBe(true);
+    await rowsOf(page, 'Audit events')
+      .filter({ hasText: bulk20.id })
+      .first()
+      .getByRole('button', { name: new RegExp(`${bulk20.id}.*show only this resource`) })
+      .click();
+    await eventually(() => filters.getByLabel('Resource id').inputValue()).toBe(bulk20.id);
+    await eventually(() => rowsOf(page, 'Audit events').count()).toBe(1);
+    expect(await rowsOf(page, 'Audit events').first().textContent()).toContain('agent.created');
+    await expectAccessible(page, 'the audit log, narrowed by a click');
 
     // A day range that ends before today matches nothing.
     await filters.getByLabel('To', { exact: true }).fill('2020-01-01');

@@ -1,5 +1,5 @@
 import type { AuditEvent } from '@agentd/sdk';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { useAgentd } from '../api/sdk.js';
 import { AUDIT_EVENT_TYPES, type AuditFilters, actorOf, auditQuery, NO_FILTERS } from './audit-query.js';
 import { AuditVerify } from './audit-verify.js';
@@ -45,6 +45,11 @@ export function AuditSection() {
     });
     setCursors([]);
   };
+  /** Clicking an actor or a resource in a row narrows the log to it (the other filters kept). */
+  const narrow = (field: 'actors' | 'resources', id: string) => {
+    setFilters((current) => ({ ...current, [field]: id }));
+    setCursors([]);
+  };
   const [exportError, setExportError] = useState<string | null>(null);
   const download = () => {
     setExportError(null);
@@ -65,6 +70,8 @@ export function AuditSection() {
     <>
       <h1>Audit log</h1>
       <form
+        // Filters set by a click in the table show in the fields: a new form takes them as its defaults.
+        key={JSON.stringify(filters)}
         className="panel filters"
         onSubmit={apply}
         onReset={() => {
@@ -131,11 +138,22 @@ export function AuditSection() {
               <td>
                 <code>{event.type}</code>
               </td>
-              <td className="ids">{actorOf(event.actor).text}</td>
+              <td className="ids">
+                <FilterLink id={actorOf(event.actor).id} label="actor" onPick={(id) => narrow('actors', id)}>
+                  {actorOf(event.actor).text}
+                </FilterLink>
+              </td>
               <td className="ids">
                 {event.resource ? (
                   <>
-                    {event.resource.type} <code>{event.resource.id}</code>
+                    {event.resource.type}{' '}
+                    <FilterLink
+                      id={event.resource.id}
+                      label="resource"
+                      onPick={(id) => narrow('resources', id)}
+                    >
+                      <code>{event.resource.id}</code>
+                    </FilterLink>
                   </>
                 ) : (
                   '—'
@@ -185,5 +203,31 @@ export function AuditSection() {
         </button>
       </nav>
     </>
+  );
+}
+
+/** An actor or resource in a row, as a button that filters the log by it (plain text without an id). */
+function FilterLink({
+  id,
+  label,
+  onPick,
+  children,
+}: {
+  id: string | null;
+  label: string;
+  onPick: (id: string) => void;
+  children: ReactNode;
+}) {
+  if (!id) return <>{children}</>;
+  return (
+    <button
+      type="button"
+      className="link"
+      onClick={() => onPick(id)}
+      title={`Show only this ${label}'s events`}
+    >
+      {children}
+      <span className="visually-hidden"> (show only this {label}'s events)</span>
+    </button>
   );
 }

@@ -1,4 +1,5 @@
 import { formatCount, formatUsd } from './format.js';
+import { type LimitSettings, LimitsEditor } from './limits-editor.js';
 import { ErrorNote, TableWrap } from './parts.js';
 import { useLoad } from './use-load.js';
 
@@ -62,6 +63,11 @@ export function LimitsSection() {
     `spent-${period}`,
   );
   const total = spent.data?.data[0];
+  // Platform admins may set the limits (limits:write); the others read them.
+  const me = useLoad(
+    (client) => client.tenancy.me() as Promise<{ role?: string; tenant?: { id: string } }>,
+    'me',
+  );
   // Nothing is shown as "no limit" before the limits are known.
   if (!limits.data)
     return (
@@ -82,7 +88,8 @@ export function LimitsSection() {
       <h1>Limits</h1>
       <p className="muted">
         What is in force for your tenant: its own settings over the server’s defaults. A platform admin sets
-        them (<code>PUT /v1/tenants/&#123;id&#125;/limits</code>).
+        them{me.data?.role === 'platform_admin' ? ' below' : ''} (
+        <code>PUT /v1/tenants/&#123;id&#125;/limits</code>).
       </p>
       <ErrorNote error={limits.error ?? spent.error} />
       <h2>Budgets (per {period}, UTC)</h2>
@@ -174,6 +181,14 @@ export function LimitsSection() {
           </tbody>
         </TableWrap>
       )}
+      {me.data?.role === 'platform_admin' && me.data.tenant ? (
+        <LimitsEditor
+          tenantId={me.data.tenant.id}
+          own={own as LimitSettings}
+          defaults={limits.data.server as LimitSettings}
+          onSaved={limits.reload}
+        />
+      ) : null}
     </>
   );
 }
