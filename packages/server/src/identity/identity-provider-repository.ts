@@ -60,8 +60,12 @@ export class IdentityProviderRepository {
     this.now = options.now ?? Date.now;
   }
 
-  /** Forgets the lookups that involve `tenantId` or `issuer` (this process changed them). */
-  private forget(tenantId: string, issuer?: string): void {
+  /**
+   * Forgets the lookups that involve `tenantId` or `issuer` (this process
+   * changed them). A change written in a caller's transaction calls it again
+   * once committed: a lookup in between may have cached the old provider.
+   */
+  forget(tenantId: string, issuer?: string): void {
     for (const [key, entry] of this.byIssuer) {
       if (key === issuer || entry.providers.some((trusted) => trusted.tenantId === tenantId)) {
         this.byIssuer.delete(key);
@@ -77,9 +81,16 @@ export class IdentityProviderRepository {
     return row ? toProvider(row) : undefined;
   }
 
-  /** Sets the tenant's provider; an issuer and audience another tenant has is a 409. */
-  async put(tenantId: string, input: PutIdentityProvider): Promise<IdentityProvider> {
-    const rows = await this.db
+  /**
+   * Sets the tenant's provider; an issuer and audience another tenant has is
+   * a 409. `db`: the transaction the change joins (its audit event's).
+   */
+  async put(
+    tenantId: string,
+    input: PutIdentityProvider,
+    db: Queryable = this.db,
+  ): Promise<IdentityProvider> {
+    const rows = await db
       .query<ProviderRow>(
         `INSERT INTO tenant_identity_providers (tenant_id, issuer, audience, claims, role_map, default_role)
        VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6)
@@ -109,8 +120,8 @@ export class IdentityProviderRepository {
     return toProvider(rows[0]!);
   }
 
-  async delete(tenantId: string): Promise<boolean> {
-    const rows = await this.db.query(
+  async delete(tenantId: string, db: Queryable = this.db): Promise<boolean> {
+    const rows = await db.query(
       'DELETE FROM tenant_identity_providers WHERE tenant_id = $1 RETURNING tenant_id',
       [tenantId],
     );

@@ -1,5 +1,6 @@
 import { IdentityProviderSchema, PutIdentityProviderSchema } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
+import { auditedWrite } from '../audit/audited-write.js';
 import { AgentdError } from '../errors.js';
 import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
@@ -86,10 +87,43 @@ export function identityProviderRoutes() {
           },
         );
       }
-      return c.json(await services.identityProviders.put(tenantId, body), 200);
+      const providers = services.identityProviders;
+      const previous = await providers.get(tenantId);
+      const provider = await auditedWrite(
+        c,
+        (db) => providers.put(tenantId, body, db),
+        (set) => ({
+          type: 'identity_provider.updated',
+          resource: { type: 'identity_provider', id: tenantId },
+          data: {
+            issuer: set.issuer,
+            audience: set.audience,
+            claims: set.claims,
+            role_map: set.role_map,
+            default_role: set.default_role,
+            ...(previous ? { previous_issuer: previous.issuer, previous_audience: previous.audience } : {}),
+          },
+        }),
+      );
+      providers.forget(tenantId, body.issuer);
+      return c.json(provider, 200);
     })
     .openapi(deleteRoute, async (c) => {
-      if (!(await c.get('services').identityProviders.delete(tenantOf(c)))) throw missing();
+      const providers = c.get('services').identityProviders;
+      const tenantId = tenantOf(c);
+      const previous = await providers.get(tenantId);
+      if (!previous) throw missing();
+      const deleted = await auditedWrite(
+        c,
+        (db) => providers.delete(tenantId, db),
+        () => ({
+          type: 'identity_provider.deleted',
+          resource: { type: 'identity_provider', id: tenantId },
+          data: { issuer: previous.issuer, audience: previous.audience },
+        }),
+      );
+      providers.forget(tenantId);
+      if (!deleted) throw missing();
       return c.json({ object: 'identity_provider.deleted' as const, deleted: true as const }, 200);
     });
 }

@@ -1,5 +1,6 @@
 import { IdParamSchema, type LimitSettings, LimitSettingsSchema } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
+import { auditedWrite } from '../audit/audited-write.js';
 import { notFound } from '../errors.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
@@ -53,7 +54,17 @@ export function limitRoutes() {
       const services = c.get('services');
       const { id } = c.req.valid('param');
       if (!(await services.tenants.get(id))) throw notFound('tenant', id);
-      await services.limits.tenantLimits.setSettings(id, c.req.valid('json'));
+      const settings = c.req.valid('json');
+      await auditedWrite(
+        c,
+        (db) => services.limits.tenantLimits.setSettings(id, settings, db),
+        (set) => ({
+          tenantId: id,
+          type: 'limits.updated',
+          resource: { type: 'tenant', id },
+          data: { tenant_id: id, settings: set },
+        }),
+      );
       return c.json(await present(services, id), 200);
     });
 }

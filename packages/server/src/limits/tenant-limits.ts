@@ -22,8 +22,13 @@ export class TenantLimits {
     return row?.settings ?? {};
   }
 
-  async setSettings(tenantId: string, settings: LimitSettings): Promise<LimitSettings> {
-    await this.db.query(
+  /** Replaces the tenant's own settings. `db`: the transaction the change joins (its audit event's). */
+  async setSettings(
+    tenantId: string,
+    settings: LimitSettings,
+    db: Queryable = this.db,
+  ): Promise<LimitSettings> {
+    await db.query(
       `INSERT INTO tenant_limits (tenant_id, settings) VALUES ($1, $2::jsonb)
        ON CONFLICT (tenant_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = now()`,
       [tenantId, JSON.stringify(settings)],
