@@ -23,6 +23,7 @@ const packages = {
   },
   runtime: {
     imports: ['spec', 'core'],
+    tests: ['test-server'],
     why: "the run queue, leases, live events, cancels and the run manager drive core's loop; their infrastructure (pino, ioredis, graphile-worker, pg) is in the runtime's package.json, and it knows no HTTP or tools",
   },
   safety: {
@@ -35,7 +36,11 @@ const packages = {
     why: "model providers implement spec's LanguageModel; the engine never sees them (their tests check structured output with core's validator, the oracle the run loop applies)",
   },
   'net-policy': { imports: ['spec'], why: 'a leaf library the tools and the server share' },
-  'object-store': { imports: ['spec'], why: 'a leaf library behind the ObjectStore contract' },
+  'object-store': {
+    imports: ['spec'],
+    tests: ['test-server'],
+    why: 'a leaf library behind the ObjectStore contract (its tests check files through a real server too)',
+  },
   'tools-gateway': {
     imports: ['spec', 'net-policy'],
     why: "tools implement spec's tool contract, not core's or the server's: a tool that imports either drags the engine or the whole service into every place that runs it",
@@ -58,6 +63,10 @@ const packages = {
     imports: ['spec'],
     why: "the fakes and contract suites every package's tests use: if it imported the server (or any implementation), those tests would depend on it, a cycle at development time",
   },
+  'test-server': {
+    imports: ['testing', 'server', 'net-policy'],
+    why: "a real server started in the test's process, for the tests that drive the whole service; only tests import it, so @agentd/testing stays free of the server",
+  },
   server: {
     imports: [
       'spec',
@@ -72,14 +81,17 @@ const packages = {
       'tools/files',
       'tools/code-interpreter',
     ],
-    why: 'the service wires everything together; nothing imports it (no package lists it): it is reached over HTTP or started as a process',
+    tests: ['test-server'],
+    why: 'the service wires everything together; nothing imports it (only test-server lists it, for tests): it is reached over HTTP or started as a process',
   },
   sdk: {
     imports: ['spec'],
+    tests: ['test-server'],
     why: 'the client runs in Node and in browsers and reaches the server only over HTTP: it imports the contracts, never an implementation',
   },
   cli: {
     imports: ['spec', 'sdk'],
+    tests: ['test-server'],
     why: 'the CLI reaches a server only through the SDK or by starting one as a process',
   },
 };
@@ -91,11 +103,6 @@ const packages = {
  * import goes (the check prints the entries that no longer occur).
  */
 const known = [
-  // Issue 17 item 4: @agentd/testing starts a server in-process (and so the
-  // providers' and object-store's tests depend on the server, a cycle at
-  // development time); the helper leaves testing.
-  violation('packages/testing/src/test-server.ts', 'packages/server/src/index.ts'),
-  violation('packages/testing/src/test-server.ts', 'packages/net-policy/src/index.ts'),
   // Issue 17 item 4: the CLI imports the whole server (PGlite, Pyodide,
   // Chromium) to run a prompt, and the tools gateway to load a tool directory;
   // it will reach a server through the SDK or by starting one as a process.

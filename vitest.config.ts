@@ -12,6 +12,7 @@ export default defineConfig({
       '@agentd/spec': src('spec'),
       '@agentd/server': src('server'),
       '@agentd/testing': src('testing'),
+      '@agentd/test-server': src('test-server'),
       '@agentd/core': src('core'),
       '@agentd/runtime': src('runtime'),
       '@agentd/providers': src('providers'),

@@ -1,10 +1,5 @@
-import {
-  type AgentdWithFakeModel,
-  type FakeOpenAI,
-  startAgentdWithFakeModel,
-  startToolServer,
-  type ToolServer,
-} from '@agentd/testing';
+import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
+import { type FakeOpenAI, startToolServer, type ToolServer } from '@agentd/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {

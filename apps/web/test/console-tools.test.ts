@@ -1,10 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import {
-  type AgentdWithFakeModel,
-  startAgentdWithFakeModel,
-  startToolServer,
-  type ToolServer,
-} from '@agentd/testing';
+import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
+import { startToolServer, type ToolServer } from '@agentd/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

@@ -1,4 +1,4 @@
-import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/testing';
+import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

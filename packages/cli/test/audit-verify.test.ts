@@ -1,4 +1,4 @@
-import { type Agentd, startAgentd } from '@agentd/testing';
+import { type Agentd, startAgentd } from '@agentd/test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli-support.js';
 

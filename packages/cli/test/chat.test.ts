@@ -1,10 +1,6 @@
 import { spawn } from 'node:child_process';
-import {
-  type AgentdWithFakeModel,
-  startAgentdWithFakeModel,
-  startToolServer,
-  type ToolServer,
-} from '@agentd/testing';
+import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
+import { startToolServer, type ToolServer } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from './cli-support.js';
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { type Agentd, startAgentd } from '@agentd/testing';
+import { type Agentd, startAgentd } from '@agentd/test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runCli } from './cli-support.js';
 

@@ -7,12 +7,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type AgentdWithFakeModel,
-  startAgentdWithFakeModel,
-  startToolServer,
-  type ToolServer,
-} from '@agentd/testing';
+import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
+import { startToolServer, type ToolServer } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInTerminal, stripAnsi, type Terminal } from './support/pty.js';
 

@@ -1,5 +1,6 @@
 import { Agent, type Agentd, type AgentEvent, tool } from '@agentd/sdk';
-import { type AgentdWithFakeModel, type FakeOpenAI, startToolServer } from '@agentd/testing';
+import type { AgentdWithFakeModel } from '@agentd/test-server';
+import { type FakeOpenAI, startToolServer } from '@agentd/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startSdkServer } from './support.js';

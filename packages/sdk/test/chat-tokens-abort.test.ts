@@ -1,6 +1,6 @@
 import { Agentd, AuthenticationError, type ChatCompletionChunk, NotFoundError } from '@agentd/sdk';
 import { type ResponseEvent, readSse } from '@agentd/spec';
-import type { AgentdWithFakeModel } from '@agentd/testing';
+import type { AgentdWithFakeModel } from '@agentd/test-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type CuttingProxy, startCuttingProxy, startSdkServer } from './support.js';
 

@@ -10,7 +10,7 @@ import {
   InternalServerError,
   NotFoundError,
 } from '@agentd/sdk';
-import type { AgentdWithFakeModel } from '@agentd/testing';
+import type { AgentdWithFakeModel } from '@agentd/test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSdkServer } from './support.js';
 

@@ -1,6 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { AgentdWithFakeModel, FakeOpenAI, FakeTurn } from '@agentd/testing';
+import type { AgentdWithFakeModel } from '@agentd/test-server';
+import type { FakeOpenAI, FakeTurn } from '@agentd/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSdkServer } from './support.js';
 

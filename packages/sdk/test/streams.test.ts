@@ -1,5 +1,6 @@
 import { Agentd, type ResponseEvent } from '@agentd/sdk';
-import type { AgentdWithFakeModel, FakeOpenAI } from '@agentd/testing';
+import type { AgentdWithFakeModel } from '@agentd/test-server';
+import type { FakeOpenAI } from '@agentd/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type CuttingProxy, startCuttingProxy, startSdkServer } from './support.js';
 

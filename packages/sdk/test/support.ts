@@ -1,6 +1,6 @@
 import { createServer, Socket } from 'node:net';
 import { Agentd } from '@agentd/sdk';
-import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/testing';
+import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
 
 /** A real agentd server on PGlite whose model is the fake, and an SDK client holding its admin key. */
 export async function startSdkServer(): Promise<AgentdWithFakeModel & { client: Agentd }> {

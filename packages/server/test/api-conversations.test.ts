@@ -1,4 +1,5 @@
-import { ApiClient, BACKENDS, startTestServer, type TestServer } from '@agentd/testing';
+import { BACKENDS, startTestServer, type TestServer } from '@agentd/test-server';
+import { ApiClient } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 interface Item {

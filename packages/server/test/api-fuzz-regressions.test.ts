@@ -1,4 +1,4 @@
-import { BACKENDS, startTestServer, type TestServer } from '@agentd/testing';
+import { BACKENDS, startTestServer, type TestServer } from '@agentd/test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemsWith } from './support/api-fuzz/check-answer.js';
 import { RAW_JSON } from './support/api-fuzz/hostile-values.js';

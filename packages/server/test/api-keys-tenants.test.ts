@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { ApiClient, type ApiResponse, BACKENDS, startTestServer, type TestServer } from '@agentd/testing';
+import { BACKENDS, startTestServer, type TestServer } from '@agentd/test-server';
+import { ApiClient, type ApiResponse } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** An authentication failure as the user sees it: 401 and exactly the error envelope, nothing more. */

@@ -1,4 +1,5 @@
-import { type Agentd, ApiClient, BACKENDS, startAgentd } from '@agentd/testing';
+import { type Agentd, BACKENDS, startAgentd } from '@agentd/test-server';
+import { ApiClient } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**

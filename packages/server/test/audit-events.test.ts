@@ -1,11 +1,5 @@
-import {
-  type AgentdWithFakeModel,
-  type ApiClient,
-  type FakeOpenAI,
-  startAgentdWithFakeModel,
-  startToolServer,
-  type ToolServer,
-} from '@agentd/testing';
+import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
+import { type ApiClient, type FakeOpenAI, startToolServer, type ToolServer } from '@agentd/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 interface AuditEvent {

@@ -1,11 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  ApiClient,
-  type OidcLoginProvider,
-  startOidcLoginProvider,
-  startTestServer,
-  type TestServer,
-} from '@agentd/testing';
+import { startTestServer, type TestServer } from '@agentd/test-server';
+import { ApiClient, type OidcLoginProvider, startOidcLoginProvider } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const REDIRECT = 'https://agentd.example.com/sign-in';

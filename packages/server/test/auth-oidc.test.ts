@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { ApiClient, type ApiResponse, startTestServer, type TestServer } from '@agentd/testing';
+import { startTestServer, type TestServer } from '@agentd/test-server';
+import { ApiClient, type ApiResponse } from '@agentd/testing';
 import { exportSPKI, importJWK } from 'jose';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

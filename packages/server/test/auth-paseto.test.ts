@@ -1,4 +1,5 @@
-import { ApiClient, type ApiResponse, startTestServer, type TestServer } from '@agentd/testing';
+import { startTestServer, type TestServer } from '@agentd/test-server';
+import { ApiClient, type ApiResponse } from '@agentd/testing';
 import OpenAI from 'openai';
 import { PublicProtocol } from 'paseto';
 import {

@@ -6,7 +6,9 @@
  * to a bound and the rest counted in `audit.suppressed`. The official
  * `openai` client is refused as a user would be.
  */
-import { ApiClient, startTestServer, type TestServer } from '@agentd/testing';
+
+import { startTestServer, type TestServer } from '@agentd/test-server';
+import { ApiClient } from '@agentd/testing';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOidcProvider } from './support/fake-oidc-provider.js';

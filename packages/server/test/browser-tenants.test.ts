@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ToolContext, ToolResult } from '@agentd/core';
-import { startTestServer, type TestServer } from '@agentd/testing';
+import { startTestServer, type TestServer } from '@agentd/test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The browser keeps one context per tenant and conversation, reused across

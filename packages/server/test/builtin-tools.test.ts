@@ -2,15 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ToolContext, ToolResult } from '@agentd/core';
-import {
-  ApiClient,
-  type FakeOpenAI,
-  readSse,
-  type SseEvent,
-  startFakeOpenAI,
-  startTestServer,
-  type TestServer,
-} from '@agentd/testing';
+import { startTestServer, type TestServer } from '@agentd/test-server';
+import { ApiClient, type FakeOpenAI, readSse, type SseEvent, startFakeOpenAI } from '@agentd/testing';
 import { UNTRUSTED_CONTENT_INSTRUCTION } from '@agentd/tool-web';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,14 +1,11 @@
 import {
   type AgentdWithFakeModel,
-  type ApiClient,
   BACKENDS,
-  type FakeOpenAI,
   openaiOptions,
   startAgentdWithFakeModel,
-  startToolServer,
   type TestServer,
-  type ToolServer,
-} from '@agentd/testing';
+} from '@agentd/test-server';
+import { type ApiClient, type FakeOpenAI, startToolServer, type ToolServer } from '@agentd/testing';
 import { UNTRUSTED_CONTENT_INSTRUCTION } from '@agentd/tool-web';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';

@@ -3,7 +3,9 @@
  * statistics fresh (PGlite has no autovacuum) and how the full-text half of
  * hybrid search copes with words that nearly every chunk contains.
  */
-import { BACKENDS, createTestDatabase, type TestDatabase } from '@agentd/testing';
+
+import { BACKENDS } from '@agentd/test-server';
+import { createTestDatabase, type TestDatabase } from '@agentd/testing';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/storage/database.js';

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiClient, BACKENDS, startTestServer, type TestServer } from '@agentd/testing';
+import { BACKENDS, startTestServer, type TestServer } from '@agentd/test-server';
+import { ApiClient } from '@agentd/testing';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

@@ -5,14 +5,12 @@
  * resumes whatever a stopped or killed process left in progress. What an
  * OpenAI client sees is checked with the official client's stream helper.
  */
+
+import { type Agentd, BACKENDS, openaiOptions, startAgentd } from '@agentd/test-server';
 import {
-  type Agentd,
-  BACKENDS,
   type FakeOpenAI,
   type FakeRequest,
   type FakeTurn,
-  openaiOptions,
-  startAgentd,
   startFakeOpenAI,
   startToolServer,
   type ToolServer,

@@ -1,11 +1,5 @@
-import {
-  ApiClient,
-  BACKENDS,
-  type Backend,
-  startTestServer,
-  TEST_POSTGRES_URL,
-  type TestServer,
-} from '@agentd/testing';
+import { BACKENDS, type Backend, startTestServer, type TestServer } from '@agentd/test-server';
+import { ApiClient, TEST_POSTGRES_URL } from '@agentd/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

@@ -1,11 +1,10 @@
 import {
   type AgentdWithFakeModel,
-  type ApiClient,
   BACKENDS,
-  type FakeOpenAI,
   startAgentdWithFakeModel,
   type TestServer,
-} from '@agentd/testing';
+} from '@agentd/test-server';
+import type { ApiClient, FakeOpenAI } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];

@@ -1,14 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  ApiClient,
-  BACKENDS,
-  type S3TestServer,
-  startS3TestServer,
-  startTestServer,
-  type TestServer,
-} from '@agentd/testing';
+import { BACKENDS, startTestServer, type TestServer } from '@agentd/test-server';
+import { ApiClient, type S3TestServer, startS3TestServer } from '@agentd/testing';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

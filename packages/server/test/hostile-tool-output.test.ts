@@ -3,14 +3,9 @@
  * MCP server, the code interpreter), the run completes or fails cleanly, is
  * stored as it was shown, and a stream always ends with a terminal event.
  */
-import {
-  type Agentd,
-  type ApiClient,
-  BACKENDS,
-  startAgentd,
-  startToolServer,
-  type ToolServer,
-} from '@agentd/testing';
+
+import { type Agentd, BACKENDS, startAgentd } from '@agentd/test-server';
+import { type ApiClient, startToolServer, type ToolServer } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type McpHttpServer, startMcpHttpServer } from './support/mcp-http-server.js';
 

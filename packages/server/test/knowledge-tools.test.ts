@@ -1,12 +1,5 @@
-import {
-  ApiClient,
-  type FakeOpenAI,
-  readSse,
-  type SseEvent,
-  startFakeOpenAI,
-  startTestServer,
-  type TestServer,
-} from '@agentd/testing';
+import { startTestServer, type TestServer } from '@agentd/test-server';
+import { ApiClient, type FakeOpenAI, readSse, type SseEvent, startFakeOpenAI } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,14 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  ApiClient,
-  BACKENDS,
-  createTestDatabase,
-  startTestServer,
-  type TestDatabase,
-  type TestServer,
-} from '@agentd/testing';
+import { BACKENDS, startTestServer, type TestServer } from '@agentd/test-server';
+import { ApiClient, createTestDatabase, type TestDatabase } from '@agentd/testing';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 

@@ -1,9 +1,5 @@
-import {
-  type AgentdWithFakeModel,
-  type ApiClient,
-  openaiOptions,
-  startAgentdWithFakeModel,
-} from '@agentd/testing';
+import { type AgentdWithFakeModel, openaiOptions, startAgentdWithFakeModel } from '@agentd/test-server';
+import type { ApiClient } from '@agentd/testing';
 import OpenAI, { RateLimitError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

@@ -3,12 +3,9 @@
  * rate limit and daily quotas as a run's calls are, with the official MCP
  * client; a call resolves only the tool set that offers the named tool.
  */
-import {
-  type AgentdWithFakeModel,
-  startAgentdWithFakeModel,
-  startToolServer,
-  type ToolServer,
-} from '@agentd/testing';
+
+import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
+import { startToolServer, type ToolServer } from '@agentd/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -4,14 +4,9 @@
  * AGENTD_MEMORY_TOKENS, most relevant first), what memory_search gives the
  * model, and that one user of a tenant never sees another's memories.
  */
-import {
-  type AgentdWithFakeModel,
-  type ApiClient,
-  BACKENDS,
-  type FakeOpenAI,
-  type FakeRequest,
-  startAgentdWithFakeModel,
-} from '@agentd/testing';
+
+import { type AgentdWithFakeModel, BACKENDS, startAgentdWithFakeModel } from '@agentd/test-server';
+import type { ApiClient, FakeOpenAI, FakeRequest } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** The memory budget of the server under test, in the server's rough tokens (four characters each). */

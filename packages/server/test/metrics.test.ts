@@ -1,12 +1,10 @@
 import {
   type Agentd,
   type AgentdWithFakeModel,
-  readSse,
   startAgentd,
   startAgentdWithFakeModel,
-  startToolServer,
-  type ToolServer,
-} from '@agentd/testing';
+} from '@agentd/test-server';
+import { readSse, startToolServer, type ToolServer } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parsePrometheusText } from './support/prometheus-text.js';
 

@@ -5,7 +5,7 @@ import {
   openaiOptions,
   startAgentd,
   startAgentdWithFakeModel,
-} from '@agentd/testing';
+} from '@agentd/test-server';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

@@ -1,4 +1,4 @@
-import { type Agentd, openaiOptions, startAgentd } from '@agentd/testing';
+import { type Agentd, openaiOptions, startAgentd } from '@agentd/test-server';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Agentd, startAgentd } from '@agentd/testing';
+import { type Agentd, startAgentd } from '@agentd/test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parsePrometheusText, type Scrape } from './support/prometheus-text.js';

@@ -4,7 +4,9 @@
  * pass over every part of the API a chat application or an SDK user touches
  * first. Both clients must see the same thing.
  */
-import { ApiClient, BACKENDS, startTestServer, type TestServer } from '@agentd/testing';
+
+import { BACKENDS, startTestServer, type TestServer } from '@agentd/test-server';
+import { ApiClient } from '@agentd/testing';
 import OpenAI6 from 'openai';
 import OpenAI7 from 'openai-v7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

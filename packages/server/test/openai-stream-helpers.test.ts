@@ -1,14 +1,16 @@
 import {
   type AgentdWithFakeModel,
-  type ApiClient,
   BACKENDS,
-  type FakeOpenAI,
   openaiOptions,
+  startAgentdWithFakeModel,
+  type TestServer,
+} from '@agentd/test-server';
+import {
+  type ApiClient,
+  type FakeOpenAI,
   readSse,
   type SseEvent,
-  startAgentdWithFakeModel,
   startToolServer,
-  type TestServer,
   type ToolServer,
 } from '@agentd/testing';
 import OpenAI from 'openai';

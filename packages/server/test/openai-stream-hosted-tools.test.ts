@@ -2,12 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   type AgentdWithFakeModel,
-  type ApiClient,
   BACKENDS,
-  type FakeOpenAI,
   openaiOptions,
   startAgentdWithFakeModel,
-} from '@agentd/testing';
+} from '@agentd/test-server';
+import type { ApiClient, FakeOpenAI } from '@agentd/testing';
 import OpenAI from 'openai';
 import type { ResponseOutputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

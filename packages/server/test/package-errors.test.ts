@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { NetworkPolicyError } from '@agentd/net-policy';
 import { InvalidObjectKeyError, ObjectTamperedError, UnknownMasterKeyError } from '@agentd/object-store';
 import { ModelError } from '@agentd/providers';
-import { type Agentd, type FakeOpenAI, startAgentd, startFakeOpenAI } from '@agentd/testing';
+import { type Agentd, startAgentd } from '@agentd/test-server';
+import { type FakeOpenAI, startFakeOpenAI } from '@agentd/testing';
 import { CellOutputError } from '@agentd/tool-code-interpreter';
 import {
   EmbeddingError,

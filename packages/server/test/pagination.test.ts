@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiClient, BACKENDS, startTestServer, type TestServer } from '@agentd/testing';
+import { BACKENDS, startTestServer, type TestServer } from '@agentd/test-server';
+import { ApiClient } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 type Row = Record<string, unknown> & { id?: string };

@@ -5,7 +5,9 @@
  * `context.id`; a denial is a 403 naming the policy and an audit event;
  * platform admins are never asked (a tenant's policy cannot lock them out).
  */
-import { type AgentdWithFakeModel, type ApiClient, startAgentdWithFakeModel } from '@agentd/testing';
+
+import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
+import type { ApiClient } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 describe('administer policies on admin routes (pglite)', () => {

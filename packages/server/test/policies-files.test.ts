@@ -3,7 +3,7 @@
  * who may read which file's content (GET /v1/files/{id}/content), through the
  * official `openai` client as a user would download a file.
  */
-import { type AgentdWithFakeModel, openaiOptions, startAgentdWithFakeModel } from '@agentd/testing';
+import { type AgentdWithFakeModel, openaiOptions, startAgentdWithFakeModel } from '@agentd/test-server';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

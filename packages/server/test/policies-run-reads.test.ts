@@ -5,12 +5,9 @@
  * which and why (the policy named), and the audit log records the denial.
  * Official `openai` client, fake model, on PGlite and PostgreSQL.
  */
-import {
-  type AgentdWithFakeModel,
-  type FakeOpenAI,
-  openaiOptions,
-  startAgentdWithFakeModel,
-} from '@agentd/testing';
+
+import { type AgentdWithFakeModel, openaiOptions, startAgentdWithFakeModel } from '@agentd/test-server';
+import type { FakeOpenAI } from '@agentd/testing';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 

@@ -1,13 +1,10 @@
 import {
   type AgentdWithFakeModel,
-  type ApiClient,
   BACKENDS,
-  type FakeOpenAI,
   openaiOptions,
   startAgentdWithFakeModel,
-  startToolServer,
-  type ToolServer,
-} from '@agentd/testing';
+} from '@agentd/test-server';
+import { type ApiClient, type FakeOpenAI, startToolServer, type ToolServer } from '@agentd/testing';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 

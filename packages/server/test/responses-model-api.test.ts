@@ -1,12 +1,5 @@
-import {
-  type AgentdWithFakeModel,
-  type ApiClient,
-  BACKENDS,
-  type FakeOpenAI,
-  startAgentdWithFakeModel,
-  startToolServer,
-  type ToolServer,
-} from '@agentd/testing';
+import { type AgentdWithFakeModel, BACKENDS, startAgentdWithFakeModel } from '@agentd/test-server';
+import { type ApiClient, type FakeOpenAI, startToolServer, type ToolServer } from '@agentd/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 const addSchema = {

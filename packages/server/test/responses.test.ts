@@ -1,14 +1,12 @@
+import { BACKENDS, startTestServer, type TestServer } from '@agentd/test-server';
 import {
   ApiClient,
-  BACKENDS,
   collectSse,
   type FakeOpenAI,
   readSse,
   type SseEvent,
   startFakeOpenAI,
-  startTestServer,
   startToolServer,
-  type TestServer,
   type ToolServer,
 } from '@agentd/testing';
 import { UNTRUSTED_CONTENT_INSTRUCTION } from '@agentd/tool-web';

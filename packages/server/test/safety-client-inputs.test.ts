@@ -5,13 +5,9 @@
  * through `POST /v1/memories` like memory_save's. Official `openai` client,
  * fake model.
  */
-import {
-  type AgentdWithFakeModel,
-  type ApiClient,
-  type FakeOpenAI,
-  openaiOptions,
-  startAgentdWithFakeModel,
-} from '@agentd/testing';
+
+import { type AgentdWithFakeModel, openaiOptions, startAgentdWithFakeModel } from '@agentd/test-server';
+import type { ApiClient, FakeOpenAI } from '@agentd/testing';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 

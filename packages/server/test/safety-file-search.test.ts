@@ -4,12 +4,9 @@
  * flagged by the safety checks, and an ordinary passage is not flagged.
  * Official `openai` client (files, vector stores, responses), fake model.
  */
-import {
-  type AgentdWithFakeModel,
-  type FakeOpenAI,
-  openaiOptions,
-  startAgentdWithFakeModel,
-} from '@agentd/testing';
+
+import { type AgentdWithFakeModel, openaiOptions, startAgentdWithFakeModel } from '@agentd/test-server';
+import type { FakeOpenAI } from '@agentd/testing';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 

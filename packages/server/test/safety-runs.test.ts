@@ -5,15 +5,9 @@
  * streamed answer is cut before a blocked span; every tool result is marked
  * as data in the prompt; an agent with safety off is not checked at all.
  */
-import {
-  type AgentdWithFakeModel,
-  type ApiClient,
-  type FakeOpenAI,
-  openaiOptions,
-  startAgentdWithFakeModel,
-  startToolServer,
-  type ToolServer,
-} from '@agentd/testing';
+
+import { type AgentdWithFakeModel, openaiOptions, startAgentdWithFakeModel } from '@agentd/test-server';
+import { type ApiClient, type FakeOpenAI, startToolServer, type ToolServer } from '@agentd/testing';
 import { UNTRUSTED_CONTENT_INSTRUCTION } from '@agentd/tool-web';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

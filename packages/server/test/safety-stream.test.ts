@@ -6,13 +6,9 @@
  * as it is written), and a denied term split across deltas and pauses never
  * reaches the client, not even its first half.
  */
-import {
-  type AgentdWithFakeModel,
-  type ApiClient,
-  type FakeOpenAI,
-  openaiOptions,
-  startAgentdWithFakeModel,
-} from '@agentd/testing';
+
+import { type AgentdWithFakeModel, openaiOptions, startAgentdWithFakeModel } from '@agentd/test-server';
+import type { ApiClient, FakeOpenAI } from '@agentd/testing';
 import OpenAI from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

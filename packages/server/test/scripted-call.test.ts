@@ -1,14 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ApiClient,
-  BACKENDS,
-  startTestServer,
-  startToolServer,
-  type TestServer,
-  type ToolServer,
-} from '@agentd/testing';
+import { BACKENDS, startTestServer, type TestServer } from '@agentd/test-server';
+import { ApiClient, startToolServer, type ToolServer } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const cityInput = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };

@@ -1,13 +1,12 @@
 import {
   type Agentd,
   type AgentdWithFakeModel,
-  type ApiClient,
   BACKENDS,
-  type FakeOpenAI,
   openaiOptions,
   startAgentd,
   startAgentdWithFakeModel,
-} from '@agentd/testing';
+} from '@agentd/test-server';
+import type { ApiClient, FakeOpenAI } from '@agentd/testing';
 import OpenAI from 'openai';
 import { zodTextFormat } from 'openai/helpers/zod';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-import { ApiClient, type ApiResponse, BACKENDS, startTestServer, type TestServer } from '@agentd/testing';
+import { BACKENDS, startTestServer, type TestServer } from '@agentd/test-server';
+import { ApiClient, type ApiResponse } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** The ids tenant A owns, substituted into the route templates. */

@@ -1,9 +1,5 @@
-import {
-  type AgentdWithFakeModel,
-  type ApiClient,
-  type FakeOpenAI,
-  startAgentdWithFakeModel,
-} from '@agentd/testing';
+import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
+import type { ApiClient, FakeOpenAI } from '@agentd/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type McpHttpServer, startMcpHttpServer } from './support/mcp-http-server.js';
 

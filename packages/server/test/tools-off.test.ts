@@ -1,4 +1,5 @@
-import { ApiClient, BACKENDS, startTestServer, type TestServer } from '@agentd/testing';
+import { BACKENDS, startTestServer, type TestServer } from '@agentd/test-server';
+import { ApiClient } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // A request that names a tool or runtime that is off is told why, in the words a user can act on.

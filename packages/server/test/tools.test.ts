@@ -3,14 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type AgentdWithFakeModel,
-  type ApiClient,
-  type FakeOpenAI,
   openaiOptions,
   startAgentdWithFakeModel,
-  startToolServer,
   type TestServer,
-  type ToolServer,
-} from '@agentd/testing';
+} from '@agentd/test-server';
+import { type ApiClient, type FakeOpenAI, startToolServer, type ToolServer } from '@agentd/testing';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 

@@ -6,11 +6,10 @@
  * to the model and the tool, and no message content is exported by default.
  */
 import { randomBytes } from 'node:crypto';
+import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
 import {
-  type AgentdWithFakeModel,
   type OtlpReceiver,
   type ReceivedSpan,
-  startAgentdWithFakeModel,
   startOtlpReceiver,
   startToolServer,
   type ToolServer,

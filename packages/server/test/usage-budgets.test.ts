@@ -1,11 +1,5 @@
-import {
-  type AgentdWithFakeModel,
-  type ApiClient,
-  openaiOptions,
-  startAgentdWithFakeModel,
-  startToolServer,
-  type ToolServer,
-} from '@agentd/testing';
+import { type AgentdWithFakeModel, openaiOptions, startAgentdWithFakeModel } from '@agentd/test-server';
+import { type ApiClient, startToolServer, type ToolServer } from '@agentd/testing';
 import OpenAI, { RateLimitError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

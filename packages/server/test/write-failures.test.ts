@@ -4,15 +4,9 @@
  * raises when a batch holds a given event), on PGlite and PostgreSQL, at each
  * kind of event; the response, the stream and the stored status are checked.
  */
-import {
-  type Agentd,
-  type ApiClient,
-  BACKENDS,
-  startAgentd,
-  startToolServer,
-  type TestServer,
-  type ToolServer,
-} from '@agentd/testing';
+
+import { type Agentd, BACKENDS, startAgentd, type TestServer } from '@agentd/test-server';
+import { type ApiClient, startToolServer, type ToolServer } from '@agentd/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/storage/database.js';
 

@@ -1,12 +1,4 @@
 export {
-  type Agentd,
-  type AgentdWithFakeModel,
-  type AgentdWithFakeModelOptions,
-  openaiOptions,
-  startAgentd,
-  startAgentdWithFakeModel,
-} from './agentd-fixture.js';
-export {
   collectParts,
   describeLanguageModelContract,
   type LanguageModelSubject,
@@ -59,11 +51,4 @@ export { pingRedis, requireTestRedis, TEST_REDIS_URL, testRedisPrefix } from './
 export { type RedisTestServer, startRedisTestServer } from './redis-server.js';
 export { type S3TestServer, startS3TestServer } from './s3-test-server.js';
 export { collectSse, readSse, type SseEvent } from './sse-client.js';
-export {
-  BACKENDS,
-  type Backend,
-  startTestServer,
-  type TestServer,
-  type TestServerOptions,
-} from './test-server.js';
 export { startToolServer, type ToolCallRecord, type ToolHandler, type ToolServer } from './tool-server.js';

@@ -1,5 +1,5 @@
-import { type FakeOpenAIOptions, startToolServer, type ToolHandler, type ToolServer } from '@agentd/testing';
 import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
+import { type FakeOpenAIOptions, startToolServer, type ToolHandler, type ToolServer } from '@agentd/testing';
 import type { Browser } from 'playwright-core';
 import { DESKTOP, ensureWebBuild, launchBrowser, openPage, signIn, WEB_DIST } from './browser.js';
 

@@ -1,7 +1,10 @@
-import { startFakeOpenAI } from './fake-openai/fake-openai-server.js';
-import type { FakeOpenAI, FakeOpenAIOptions } from './fake-openai/types.js';
-import { ApiClient } from './http-client.js';
-import type { TestDatabase } from './postgres.js';
+import {
+  ApiClient,
+  type FakeOpenAI,
+  type FakeOpenAIOptions,
+  startFakeOpenAI,
+  type TestDatabase,
+} from '@agentd/testing';
 import { type Backend, startTestServer, type TestServer, type TestServerOptions } from './test-server.js';
 
 /** A running agentd test server with an admin API client; what most server tests start with. */

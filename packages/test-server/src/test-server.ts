@@ -10,7 +10,7 @@ import {
   type StartOptions,
   startServer,
 } from '@agentd/server';
-import { createTestDatabase, type TestDatabase } from './postgres.js';
+import { createTestDatabase, type TestDatabase } from '@agentd/testing';
 
 export type Backend = 'pglite' | 'postgres';
 export const BACKENDS: Backend[] = ['pglite', 'postgres'];

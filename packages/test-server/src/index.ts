@@ -1,0 +1,15 @@
+export {
+  type Agentd,
+  type AgentdWithFakeModel,
+  type AgentdWithFakeModelOptions,
+  openaiOptions,
+  startAgentd,
+  startAgentdWithFakeModel,
+} from './agentd-fixture.js';
+export {
+  BACKENDS,
+  type Backend,
+  startTestServer,
+  type TestServer,
+  type TestServerOptions,
+} from './test-server.js';
