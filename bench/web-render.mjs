@@ -8,7 +8,7 @@
 //   node bench/web-render.mjs
 
 import { chromium } from 'playwright-core';
-import { startAgentdWithFakeModel } from '../packages/testing/dist/index.js';
+import { startAgentdWithFakeModel } from '../packages/test-server/dist/index.js';
 import { buildWeb } from '../scripts/build-web.mjs';
 
 const TURNS = 100;
