@@ -125,6 +125,29 @@ export class PolicyService {
     return this.authorize(principal, readFileRequest(principal, fileId), `read file '${fileId}'`, 'id');
   }
 
+  /** Refuses (403) a caller whom the policies do not let search vector store `storeId` (read its passages). */
+  authorizeStoreSearch(principal: Principal, storeId: string): Promise<void> {
+    return this.authorize(
+      principal,
+      readFileRequest(principal, storeId, 'VectorStore'),
+      `read vector store '${storeId}'`,
+      'id',
+    );
+  }
+
+  /** Those of `fileIds` whose content the caller may not read (each denial audited), to leave out of what it is shown. */
+  async unreadableFiles(principal: Principal, fileIds: Iterable<string>): Promise<Set<string>> {
+    const refused = new Set<string>();
+    for (const fileId of new Set(fileIds)) {
+      const request = readFileRequest(principal, fileId);
+      const decision = await this.decide(principal.tenantId, request);
+      if (decision.allowed) continue;
+      refused.add(fileId);
+      await this.audited(principal, request, decision);
+    }
+    return refused;
+  }
+
   /**
    * Refuses (403) a change in administrative area `area` (`policies`,
    * `limits`, `api_keys`, `tools`, ...) that the tenant's policies do not

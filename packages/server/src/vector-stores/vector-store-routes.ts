@@ -12,7 +12,7 @@ import {
 } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
-import { tenantOf } from '../http/principal.js';
+import { principalOf, tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
 import { AttributeFilterSchema } from './attribute-filter.js';
 import { fromStrategy, presentFile, presentStore } from './vector-store-views.js';
@@ -260,15 +260,22 @@ export function vectorStoreRoutes() {
       const tenantId = tenantOf(c);
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const vectorStores = c.get('services').vectorStores;
+      const { vectorStores, policies } = c.get('services');
       await vectorStores.repository.get(tenantId, id);
+      // The tenant's read_file policies: a refused store is a 403, a refused file's passages are left out.
+      await policies.authorizeStoreSearch(principalOf(c), id);
       const queries = Array.isArray(body.query) ? body.query : [body.query];
-      const hits = await vectorStores.search(tenantId, [id], queries.join('\n'), {
+      const found = await vectorStores.search(tenantId, [id], queries.join('\n'), {
         maxResults: body.max_num_results,
         filter: body.filters,
         scoreThreshold: body.ranking_options?.score_threshold,
         ranker: body.ranking_options?.ranker === 'none' ? 'vector' : 'hybrid',
       });
+      const unreadable = await policies.unreadableFiles(
+        principalOf(c),
+        found.map((hit) => hit.fileId),
+      );
+      const hits = found.filter((hit) => !unreadable.has(hit.fileId));
       return c.json(
         {
           object: 'vector_store.search_results.page' as const,

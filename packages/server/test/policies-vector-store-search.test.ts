@@ -1,0 +1,85 @@
+/**
+ * Cedar's `read_file` on a vector store search (POST /v1/vector_stores/{id}/search),
+ * which hands the caller passages of the store's files: a forbid naming the
+ * store refuses the search (403 naming the policy), one naming a file leaves
+ * its passages out; each denial is audited. Official `openai` client.
+ */
+import { type AgentdWithFakeModel, openaiOptions, startAgentdWithFakeModel } from '@agentd/test-server';
+import OpenAI, { toFile } from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+describe('read_file policies on vector store searches (pglite)', () => {
+  let agentd: AgentdWithFakeModel;
+  let client: OpenAI;
+  let storeId: string;
+  let payroll: string;
+  let handbook: string;
+
+  const forbid = async (name: string, resource: string) => {
+    const created = await agentd.api.post('/v1/policies', {
+      name,
+      policy: `forbid (principal, action == Agentd::Action::"read_file", resource == ${resource});`,
+    });
+    expect(created.status).toBe(200);
+    return created.body.id as string;
+  };
+  const remove = async (id: string) =>
+    expect((await agentd.api.delete(`/v1/policies/${id}`)).status).toBe(200);
+  const searched = async () =>
+    (await client.vectorStores.search(storeId, { query: 'salaries crowns leave', max_num_results: 10 })).data;
+
+  beforeAll(async () => {
+    agentd = await startAgentdWithFakeModel({ backend: 'pglite' });
+    client = new OpenAI({ ...openaiOptions(agentd), maxRetries: 0 });
+    const upload = async (name: string, text: string) =>
+      (await client.files.create({ file: await toFile(Buffer.from(text), name), purpose: 'assistants' })).id;
+    payroll = await upload('payroll.txt', 'Salaries: Ada earns 9100 crowns a month.');
+    handbook = await upload('handbook.txt', 'Salaries and holidays: everyone gets 30 days of leave a year.');
+    storeId = (await client.vectorStores.create({ name: 'hr' })).id;
+    for (const fileId of [payroll, handbook]) {
+      const indexed = await client.vectorStores.files.createAndPoll(
+        storeId,
+        { file_id: fileId },
+        { pollIntervalMs: 50 },
+      );
+      expect(indexed.status).toBe('completed');
+    }
+  });
+  afterAll(async () => {
+    await agentd?.close();
+  });
+
+  it('leaves out the passages of a file a forbid names, and audits it', async () => {
+    expect((await searched()).map((hit) => hit.file_id).sort()).toEqual([payroll, handbook].sort());
+    const policyId = await forbid('payroll-is-private', `Agentd::File::"${payroll}"`);
+    try {
+      expect((await searched()).map((hit) => hit.file_id)).toEqual([handbook]);
+      const audit = await agentd.api.get(
+        `/v1/audit_events?event_types[]=policy.denied&resource_ids[]=${payroll}`,
+      );
+      expect(audit.body.data[0]).toMatchObject({
+        resource: { type: 'file', id: payroll },
+        'policy.denied': { action: 'read_file', policy_id: policyId },
+      });
+    } finally {
+      await remove(policyId);
+    }
+  });
+
+  it('refuses a search of a vector store a forbid names, naming the policy', async () => {
+    const policyId = await forbid('hr-store-closed', `Agentd::VectorStore::"${storeId}"`);
+    try {
+      const refused = await searched().then(
+        () => undefined,
+        (error: InstanceType<typeof OpenAI.APIError>) => ({ status: error.status, message: error.message }),
+      );
+      expect(refused?.status).toBe(403);
+      expect(refused?.message).toContain(
+        `You may not read vector store '${storeId}': policy 'hr-store-closed' (${policyId}) forbids it`,
+      );
+    } finally {
+      await remove(policyId);
+    }
+    expect(await searched()).toHaveLength(2);
+  });
+});
