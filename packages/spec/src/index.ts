@@ -6,6 +6,7 @@ export {
   retryAfterOf,
   sleep,
 } from './backoff.js';
+export type { EmbeddingProvider, EmbedOptions } from './embeddings.js';
 export { AgentdError, type AgentdErrorOptions, type ErrorCategory } from './errors.js';
 export type {
   ApprovalRequestItem,

@@ -1,4 +1,8 @@
 export {
+  describeEmbeddingProviderContract,
+  type EmbeddingProviderSubject,
+} from './contracts/embedding-provider-contract.js';
+export {
   collectParts,
   describeLanguageModelContract,
   type LanguageModelSubject,

@@ -1,20 +1,2 @@
-/** Turns texts into vectors. One implementation per kind of model; the server picks one. */
-export interface EmbeddingProvider {
-  /**
-   * Names the vector space: provider, model and dimensions. Vectors with
-   * different ids cannot be compared; caches key on it.
-   */
-  readonly id: string;
-  readonly dimensions: number;
-  /** One vector per text, in the order of `texts`. */
-  embed(texts: string[], options?: EmbedOptions): Promise<number[][]>;
-}
-
-export interface EmbedOptions {
-  signal?: AbortSignal;
-  /**
-   * Told the tokens each request to a remote model used, as its answer
-   * reports them (for usage and budgets); local embedders never call it.
-   */
-  onUsage?: (usage: { model: string; inputTokens: number }) => void;
-}
+// The contract is in spec; the implementations are beside this file.
+export type { EmbeddingProvider, EmbedOptions } from '@agentd/spec';
