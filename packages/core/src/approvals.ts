@@ -5,10 +5,10 @@ import type {
   ModelToolCall,
   OutputItem,
   ResponseEventBody,
+  RunTool,
 } from '@agentd/spec';
 import type { PendingCall } from './model-turn.js';
 import type { RunLoopInput } from './run-loop-input.js';
-import type { RunTool } from './run-tool.js';
 import { executeToolCalls, executionOptions } from './tool-execution.js';
 import { deniedToolOutput } from './tool-gate.js';
 import { validateArguments } from './validate-arguments.js';

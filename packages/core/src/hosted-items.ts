@@ -4,9 +4,11 @@ import type {
   HostedToolItem,
   OutputItem,
   ResponseEventBody,
+  StartToolItem,
+  ToolItemFinish,
+  ToolItemHandle,
   WebSearchCallItem,
 } from '@agentd/spec';
-import type { StartToolItem, ToolItemFinish, ToolItemHandle } from './run-tool.js';
 
 export interface HostedItemOptions {
   callId: string;

@@ -1,3 +1,13 @@
+export type {
+  RunTool,
+  StartToolItem,
+  ToolContext,
+  ToolItemFinish,
+  ToolItemHandle,
+  ToolReport,
+  ToolResult,
+  ToolScope,
+} from '@agentd/spec';
 export { applyEvent } from './apply-event.js';
 export { ContextLengthExceeded, estimateTokens, fitToBudget, itemsToMessages } from './context-window.js';
 export { fileCitationSources, findFileCitations } from './file-citations.js';
@@ -16,16 +26,6 @@ export type { RunEventSink } from './run-event-sink.js';
 export { runLoop } from './run-loop.js';
 export type { RunLoopInput } from './run-loop-input.js';
 export { canTransition, isTerminal, transition } from './run-status.js';
-export type {
-  RunTool,
-  StartToolItem,
-  ToolContext,
-  ToolItemFinish,
-  ToolItemHandle,
-  ToolReport,
-  ToolResult,
-  ToolScope,
-} from './run-tool.js';
 export {
   isStorableText,
   REPLACEMENT_CHARACTER,

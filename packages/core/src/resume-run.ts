@@ -4,13 +4,13 @@ import type {
   OutputItem,
   ResponseEventBody,
   ResponseObject,
+  RunTool,
 } from '@agentd/spec';
 import { emitItem, readApprovals, requestApproval } from './approvals.js';
 import { interruptedItem } from './hosted-items.js';
 import { interruptedTurn, isSuperseded, supersededItem } from './interrupted-turn.js';
 import type { PendingCall } from './model-turn.js';
 import type { RunLoopInput } from './run-loop-input.js';
-import type { RunTool } from './run-tool.js';
 import { executeToolCalls, executionOptions } from './tool-execution.js';
 import { validateArguments } from './validate-arguments.js';
 

@@ -6,12 +6,13 @@ import type {
   ModelToolChoice,
   ResponseObject,
   ResponseUsage,
+  RunTool,
   TextFormat,
+  ToolScope,
 } from '@agentd/spec';
 import type { HostedItemPrefix } from './hosted-items.js';
 import type { RunChecks } from './run-checks.js';
 import type { RunEventSink } from './run-event-sink.js';
-import type { RunTool, ToolScope } from './run-tool.js';
 import type { ToolCallGate } from './tool-gate.js';
 
 /** What one run of the loop is given. */

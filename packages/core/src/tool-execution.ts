@@ -1,10 +1,17 @@
-import type { FunctionCallOutputItem, OutputItem, ResponseEventBody } from '@agentd/spec';
+import type {
+  FunctionCallOutputItem,
+  OutputItem,
+  ResponseEventBody,
+  RunTool,
+  ToolReport,
+  ToolResult,
+  ToolScope,
+} from '@agentd/spec';
 import { type HostedItemPrefix, trackHostedItems } from './hosted-items.js';
 import type { PendingCall } from './model-turn.js';
 import { checkedEvent, type RunChecks, withheldToolOutput } from './run-checks.js';
 import { RunSuspended } from './run-errors.js';
 import type { RunLoopInput } from './run-loop-input.js';
-import type { RunTool, ToolReport, ToolResult, ToolScope } from './run-tool.js';
 import { toStorableText } from './storable-text.js';
 import { deniedToolOutput, type ToolCallGate } from './tool-gate.js';
 import { validateArguments } from './validate-arguments.js';
