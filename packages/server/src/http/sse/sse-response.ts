@@ -69,8 +69,11 @@ class NodeSseStream implements SseStream, Beating {
     private readonly handlers: SseHandlers,
     heartbeatMs: number,
   ) {
+    const finish = () => this.finish();
     res.on('drain', handlers.onDrain);
-    res.once('close', () => this.finish());
+    res.once('close', finish);
+    // A write that fails (the client went away mid-write) ends the stream, never the process.
+    res.once('error', finish);
     this.stopBeats = HeartbeatWheel.every(heartbeatMs).add(this);
   }
 
