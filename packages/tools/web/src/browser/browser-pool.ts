@@ -14,7 +14,7 @@ import { DEFAULT_CHROMIUM_PATH, launchChromium } from './chromium-launcher.js';
 import { chromiumProcessIds } from './chromium-processes.js';
 
 export interface BrowserPoolOptions {
-  /** The system Chromium; AGENTD_CHROMIUM_PATH or /usr/bin/chromium by default. */
+  /** The system Chromium (the server passes AGENTD_CHROMIUM_PATH from its config); /usr/bin/chromium by default. */
   executablePath?: string;
   /** Browser contexts (conversations) open at once. Default 8. */
   maxSessions?: number;
@@ -213,8 +213,7 @@ export class BrowserPool {
     const proxy = await startBlackholeProxy();
     try {
       const browser = await launchChromium({
-        executablePath:
-          this.#options.executablePath ?? process.env.AGENTD_CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH,
+        executablePath: this.#options.executablePath ?? DEFAULT_CHROMIUM_PATH,
         proxyPort: proxy.port,
         ...(this.#options.extraArgs ? { extraArgs: this.#options.extraArgs } : {}),
       });
