@@ -1,6 +1,5 @@
-import { APIConnectionError, AuthenticationError, PermissionDeniedError } from '@agentd/sdk';
-import { readSse } from '@agentd/spec';
-import { describeError, resolveConnection, UsageError } from './connection.js';
+import type { LogTailParams } from '@agentd/sdk';
+import { connect, describeError, UsageError } from './connection.js';
 import type { Output } from './render-events.js';
 import { createStyle } from './style.js';
 
@@ -24,56 +23,34 @@ const FILTERS = ['request_id', 'tenant', 'level'];
  * or the JSON as written with --json.
  */
 export async function logTail(options: LogTailOptions): Promise<number> {
-  const { url, key } = resolveConnection(options, options.env);
-  const query = new URLSearchParams();
+  const params: LogTailParams = {};
   for (const filter of options.filter ?? []) {
     const [field, ...rest] = filter.split('=');
     if (!field || !FILTERS.includes(field) || rest.length === 0)
       throw new UsageError(
         `--filter takes FIELD=VALUE with FIELD one of ${FILTERS.join(', ')} (got '${filter}')`,
       );
-    query.set(field, rest.join('='));
+    // The server names a value it refuses (a level it does not know: 400).
+    Object.assign(params, { [field]: rest.join('=') });
   }
-  if (options.follow) query.set('follow', 'true');
-  if (options.lines !== undefined) query.set('lines', options.lines);
-  const base = url.replace(/\/+$/, '').replace(/\/v1$/, '');
-  let response: Response;
-  try {
-    response = await fetch(`${base}/v1/logs/tail?${query}`, {
-      headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream' },
-    });
-  } catch (error) {
-    options.err.write(
-      `agentd: ${describeError(new APIConnectionError(`Cannot reach ${base}`, error), base)}\n`,
-    );
-    return 1;
-  }
-  if (!response.ok || !response.body) {
-    const body = (await response.json().catch(() => ({}))) as { error?: { message?: string; code?: string } };
-    const fields = {
-      type: 'error',
-      code: body.error?.code ?? 'http_error',
-      message: body.error?.message ?? `HTTP ${response.status}`,
-      param: null,
-    };
-    const error =
-      response.status === 401
-        ? new AuthenticationError(401, fields, null)
-        : response.status === 403
-          ? new PermissionDeniedError(403, fields, null)
-          : undefined;
-    options.err.write(`agentd: ${error ? describeError(error) : `${fields.message} (${response.status})`}\n`);
-    return 1;
-  }
+  if (options.follow) params.follow = true;
+  // A count that is not one is the server's to refuse (400 naming `lines`).
+  if (options.lines !== undefined) params.lines = options.lines as unknown as number;
+  const client = connect(options, options.env);
   const style = createStyle(options.out, options.env);
-  for await (const message of readSse(response.body)) {
-    if (message.event === 'dropped') {
-      // The server stopped following: this reader fell too far behind.
-      const { message: why } = JSON.parse(message.data) as { message?: string };
-      options.err.write(`agentd: the server dropped this tail: ${why ?? 'too far behind'}\n`);
-      return 1;
+  try {
+    // Not retried: a tail is read once, and --follow would otherwise print its first lines again.
+    for await (const event of client.logs.tail(params, { maxRetries: 0 })) {
+      if (event.type === 'dropped') {
+        // The server stopped following: this reader fell too far behind.
+        options.err.write(`agentd: the server dropped this tail: ${event.message}\n`);
+        return 1;
+      }
+      options.out.write(`${options.json ? event.raw : pretty(event.raw, style)}\n`);
     }
-    options.out.write(`${options.json ? message.data : pretty(message.data, style)}\n`);
+  } catch (error) {
+    options.err.write(`agentd: ${describeError(error, client.baseURL)}\n`);
+    return 1;
   }
   return 0;
 }

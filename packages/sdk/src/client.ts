@@ -7,6 +7,7 @@ import { Conversations } from './resources/conversations.js';
 import { Files } from './resources/files.js';
 import { AuditEvents, Policies, Usage } from './resources/governance.js';
 import { Identity } from './resources/identity.js';
+import { Logs } from './resources/logs.js';
 import { Memories } from './resources/memories.js';
 import { Models, Moderations } from './resources/models.js';
 import { Responses } from './resources/responses.js';
@@ -52,6 +53,8 @@ export class Agentd {
   readonly chat: Chat;
   /** Session tokens and the tenant's identity provider. */
   readonly identity: Identity;
+  /** The server's log lines (platform admins). */
+  readonly logs: Logs;
   /** The server's root URL, without `/v1`. */
   readonly baseURL: string;
 
@@ -83,5 +86,6 @@ export class Agentd {
     this.tenancy = new Tenancy(transport);
     this.chat = new Chat(transport);
     this.identity = new Identity(transport);
+    this.logs = new Logs(transport);
   }
 }

@@ -42,6 +42,7 @@ export type {
   ChatMessage,
 } from './resources/chat.js';
 export type { IdentityProvider, SessionToken } from './resources/identity.js';
+export type { LogLine, LogTailEvent, LogTailParams } from './resources/logs.js';
 export { type ListQuery, paginate } from './resources/resource.js';
 export type { PollOptions, StreamOptions } from './resources/responses.js';
 export { ResponseStream, type StreamControl } from './streaming/response-stream.js';

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi';
+import { LogTailQuerySchema } from '@agentd/spec/wire';
 import { streamSSE } from 'hono/streaming';
 import { defineRoute } from '../http/define-route.js';
 import { newRouter } from '../http/router.js';
@@ -8,26 +8,6 @@ import { type LogFilter, logTailOf, matchesFilter } from './log-tail.js';
 
 /** How much a follower may have waiting (characters of log lines) before it is dropped as too slow. */
 export const FOLLOW_QUEUE_CHARS = 1_000_000;
-
-const LogTailQuerySchema = z.object({
-  follow: z
-    .enum(['true', 'false'])
-    .optional()
-    .openapi({ description: 'Keep the stream open and send each new line as it is written.' }),
-  lines: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(1000)
-    .default(100)
-    .openapi({ description: 'How many of the last lines kept (up to 1000) to send first.' }),
-  request_id: z.string().optional().openapi({ description: 'Only the lines of this request.' }),
-  tenant: z.string().optional().openapi({ description: 'Only the lines of this tenant.' }),
-  level: z
-    .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'])
-    .optional()
-    .openapi({ description: 'Only lines at this level or above.' }),
-});
 
 const tailRoute = defineRoute({
   method: 'get',

@@ -63,6 +63,7 @@ export {
 } from './identity-providers.js';
 export { type InputItem, InputItemSchema, ItemSchema } from './items.js';
 export { type Budget, type LimitSettings, LimitSettingsSchema, type Rate, type ToolQuota } from './limits.js';
+export { type LogLevel, type LogTailQuery, LogTailQuerySchema } from './logs.js';
 export { allPermissions, isAllowed, type Permission, ROLE_RANK } from './permissions.js';
 export {
   CreatePolicySchema,
