@@ -1,20 +1,20 @@
 // The browser tool's benchmark: at least 50 real pages (Debian's Python and
 // PostgreSQL documentation) and heavy pages of our own, served from
-// 127.0.0.1, opened with the path before (the whole page serialised into
-// jsdom, settled on the load event) and the path now (Readability and
-// Turndown in the page, settled on DOMContentLoaded plus text quiet, bounded;
-// ADR-0027), side by side in one run:
+// 127.0.0.1, opened with the path before and the path now side by side in one
+// run, page by page (see PATHS):
 //  - as a user would: POST /v1/responses "open <url>" with the scripted model,
 //    against one agentd server process per path (a new conversation each);
-//  - through the tool itself, with where each open's time went, and the share
-//    of each page's main text that the markdown keeps.
+//  - through the tool itself, with where each open's time went, the CPU it
+//    cost, and the share of each page's main text that the markdown keeps.
 //
 //   npm run bench                  (after the run-loop benchmark)
 //   node bench/browser.mjs         (after npx tsc -b; --pages N for a smoke run on N pages,
-//                                   --docs P,Q for P Python and Q PostgreSQL pages; default 32,20)
+//                                   --docs P,Q for P Python and Q PostgreSQL pages; default 28,14,
+//                                   with the 8 made pages 50; --only server|tool for one phase,
+//                                   so that one run fits in the benchmark lock's few minutes)
 
 import { once } from 'node:events';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { BrowserPool, NetworkPolicy } from '../packages/tools/web/dist/index.js';
@@ -28,10 +28,46 @@ const TYPES = {
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
 };
-const PATHS = {
-  before: { extraction: 'jsdom', settle: 'load' },
-  now: { extraction: 'page', settle: 'quiet' },
-};
+// before: every sub-resource loaded while a page is opened (the path of ADR-0027 as first built);
+// now: images, styles and fonts deferred to a screenshot (ADR-0027, amended). --paths adr27 compares
+// the first path of issue 18 instead (jsdom, the load event) with now.
+const PATHS =
+  process.argv.includes('--paths') && process.argv[process.argv.indexOf('--paths') + 1] === 'adr27'
+    ? {
+        before: { extraction: 'jsdom', settle: 'load', subresources: 'all' },
+        now: { extraction: 'page', settle: 'quiet', subresources: 'text' },
+      }
+    : {
+        before: { extraction: 'page', settle: 'quiet', subresources: 'all' },
+        now: { extraction: 'page', settle: 'quiet', subresources: 'text' },
+      };
+
+/** CPU time (ms) a process and all its descendants have used so far (Linux /proc). */
+function treeCpuMs(root) {
+  const stats = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const fields = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1].split(' ');
+      stats.push({
+        pid: Number(name),
+        ppid: Number(fields[1]),
+        cpu: Number(fields[11]) + Number(fields[12]),
+      });
+    } catch {}
+  }
+  const inTree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const s of stats)
+      if (!inTree.has(s.pid) && inTree.has(s.ppid)) {
+        inTree.add(s.pid);
+        grew = true;
+      }
+  }
+  // Clock ticks of 10 ms.
+  return stats.filter((s) => inTree.has(s.pid)).reduce((sum, s) => sum + s.cpu * 10, 0);
+}
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const stat = (samples) => {
@@ -95,10 +131,13 @@ async function startAgentd(path) {
       AGENTD_NET_DENY: '*.outside.test',
       AGENTD_BROWSER_EXTRACTION: PATHS[path].extraction,
       AGENTD_BROWSER_SETTLE: PATHS[path].settle,
+      AGENTD_BROWSER_SUBRESOURCES: PATHS[path].subresources,
     },
     { dataDirPrefix: 'agentd-bench-browser-' },
   );
   return {
+    /** CPU time of the server and its Chromium, in ms, so far. */
+    cpu: () => treeCpuMs(child.pid),
     async open(pageUrl) {
       const started = performance.now();
       const response = await fetch(`${url}/v1/responses`, {
@@ -133,9 +172,9 @@ const pct = (value) => `${(value * 100).toFixed(1)}%`;
 
 async function main() {
   const limit = Number(process.argv[process.argv.indexOf('--pages') + 1]) || undefined;
-  // --docs P,Q: P Python and Q PostgreSQL pages (default 32 and 20), with the 8 made here.
+  // --docs P,Q: P Python and Q PostgreSQL pages (default 28 and 14), with the 8 made here.
   const [python, postgres] = (process.argv[process.argv.indexOf('--docs') + 1] ?? '').split(',').map(Number);
-  const all = benchPages({ ...(python ? { python } : {}), ...(postgres ? { postgres } : {}) });
+  const all = benchPages({ python: python || 28, postgres: postgres || 14 });
   // --pages N: a smoke run on N pages spread over the set (the figures need the whole set).
   const pages = limit ? all.filter((_, i) => i % Math.ceil(all.length / limit) === 0) : all;
   const site = await serve(pages);
@@ -152,13 +191,17 @@ async function main() {
     const servers = { before: await startAgentd('before'), now: await startAgentd('now') };
     const launch = {};
     for (const path of ['before', 'now']) launch[path] = await servers[path].open(`${base}${pages[0].path}`);
+    const cpuFrom = { before: servers.before.cpu(), now: servers.now.cpu() };
     for (const page of pages) {
       for (const path of ['before', 'now'])
         server[path].push(await servers[path].open(`${base}${page.path}`));
       process.stderr.write(`  server ${page.path}: ${ms(server.before.at(-1))} → ${ms(server.now.at(-1))}\n`);
     }
+    const cpuPerOpen = {};
+    for (const path of ['before', 'now'])
+      cpuPerOpen[path] = (servers[path].cpu() - cpuFrom[path]) / pages.length;
     await Promise.all(Object.values(servers).map((s) => s.close()));
-    printServer(server, launch);
+    printServer(server, launch, cpuPerOpen);
   }
   if (only === 'server') {
     site.closeAllConnections();
@@ -181,6 +224,7 @@ async function main() {
   for (const [i, page] of pages.entries()) {
     for (const path of ['before', 'now']) {
       const session = await pools[path].session(`conversation-${i}`, policy);
+      const cpuFrom = treeCpuMs(process.pid);
       const started = performance.now();
       const snapshot = await session.open(`${base}${page.path}`).catch((error) => {
         failed[path].tool++;
@@ -188,6 +232,7 @@ async function main() {
         return undefined;
       });
       const total = performance.now() - started;
+      const cpu = treeCpuMs(process.pid) - cpuFrom;
       if (!snapshot) {
         tool[path].push({ page: page.path, total, failed: true });
         await pools[path].closeSession(`conversation-${i}`);
@@ -197,6 +242,7 @@ async function main() {
         page: page.path,
         total,
         ...snapshot.timings,
+        cpu,
         recall: recall(page.reference, session.page.markdown),
       });
       if (path === 'now') {
@@ -220,6 +266,7 @@ async function main() {
   );
   for (const path of ['before', 'now']) {
     const rows = tool[path].filter((row) => !row.failed);
+    const cpu = rows.reduce((sum, row) => sum + row.cpu, 0) / rows.length;
     const cell = (key) => {
       const s = stat(rows.map((row) => row[key]));
       return `${ms(s.p50)} / ${ms(s.p95)}`.padEnd(20);
@@ -229,7 +276,7 @@ async function main() {
     const timeouts = rows.filter((row) => row.settledBy === 'timeout').length;
     const jsdom = rows.filter((row) => row.extractedIn === 'jsdom').length;
     console.log(
-      `  ${path.padEnd(12)}   ${cell('navigationMs')}${cell('settleMs')}${cell('extractionMs')}${cell('conversionMs')}${cell('total')}${`${pct(mean)} / ${pct(percentile(recalls, 5))}`.padEnd(21)}${String(timeouts).padEnd(20)}${String(jsdom).padEnd(9)}${failed[path].tool} failed`,
+      `  ${path.padEnd(12)}   ${cell('navigationMs')}${cell('settleMs')}${cell('extractionMs')}${cell('conversionMs')}${cell('total')}${`${pct(mean)} / ${pct(percentile(recalls, 5))}`.padEnd(21)}${String(timeouts).padEnd(20)}${String(jsdom).padEnd(9)}${failed[path].tool} failed, CPU per open (Node + Chromium, both pools' processes) ${ms(cpu)}`,
     );
   }
   const shot = stat(shots);
@@ -269,15 +316,17 @@ async function main() {
 }
 
 /** The figures a user sees, printed as soon as they are known (the tool's breakdown comes after). */
-function printServer(server, launch) {
+function printServer(server, launch, cpuPerOpen) {
   console.log(
     '\nPer open, through POST /v1/responses ("open <url>", scripted model, new conversation each):',
   );
-  console.log('                 p50       p95       mean      failed  (first open, with Chromium launch)');
+  console.log(
+    '                 p50       p95       mean      failed  CPU per open (server + Chromium)  (first open, with Chromium launch)',
+  );
   for (const path of ['before', 'now']) {
     const s = stat(server[path]);
     console.log(
-      `  ${path.padEnd(12)}   ${fmt(s.p50).padEnd(9)} ${fmt(s.p95).padEnd(9)} ${fmt(s.mean).padEnd(9)} ${String(failed[path].server).padEnd(7)} ${fmt(launch[path])}`,
+      `  ${path.padEnd(12)}   ${fmt(s.p50).padEnd(9)} ${fmt(s.p95).padEnd(9)} ${fmt(s.mean).padEnd(9)} ${String(failed[path].server).padEnd(7)} ${ms(cpuPerOpen[path]).padEnd(33)} ${fmt(launch[path])}`,
     );
   }
 }

@@ -154,6 +154,8 @@ export const configSchema = z.object({
   AGENTD_BROWSER_EXTRACTION: z.enum(['page', 'jsdom'], { message: 'expected page or jsdom' }).default('page'),
   // When the browser reads a page: once network and DOM are quiet (bounded), or after the load event.
   AGENTD_BROWSER_SETTLE: z.enum(['quiet', 'load'], { message: 'expected quiet or load' }).default('quiet'),
+  // What an opened page loads: what can change its text (images, styles and fonts wait for a screenshot), or all.
+  AGENTD_BROWSER_SUBRESOURCES: z.enum(['text', 'all'], { message: 'expected text or all' }).default('text'),
   AGENTD_FETCH_URL: onOff.default(true),
   AGENTD_WEB_SEARCH: onOff.default(true),
   AGENTD_FILE_SEARCH: onOff.default(true),

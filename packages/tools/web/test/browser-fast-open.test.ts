@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserPool, createBrowserTool, NetworkPolicy } from '../src/index.js';
 import { call, untrustedBody } from './support/run-tool.js';
@@ -41,6 +42,17 @@ const ROUTES: Record<string, { headers?: Record<string, string>; body?: string }
       `${ARTICLE}<p id="late"></p><script>fetch('/never').then((r) => r.text()).then((t) => { document.getElementById('late').textContent = t; });</script>`,
     ),
   },
+  // Styles, a font and an image: none of them changes the text.
+  '/styled': {
+    body: page(
+      `${ARTICLE}<img src="/chart.png" alt="tide chart">`,
+      '<link rel="stylesheet" href="/style.css"><style>@font-face { font-family: Tide; src: url(/tide.woff2); } h1 { font-family: Tide; }</style>',
+    ),
+  },
+  '/style.css': {
+    headers: { 'content-type': 'text/css' },
+    body: 'html, body { background: rgb(200, 30, 40); }',
+  },
   '/set-cookie': { body: page(`${ARTICLE}<script>document.cookie = 'visited=tides; path=/';</script>`) },
   '/show-cookie': {
     body: page(
@@ -54,10 +66,13 @@ let base: string;
 let pool: BrowserPool;
 let policy: NetworkPolicy;
 let conversation = 0;
+/** Paths the test site was asked for, in order. */
+const hits: string[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     const path = req.url ?? '/';
+    hits.push(path);
     if (path === '/never') return; // never answers
     const fixture = /^\/fixture\/([\w-]+)$/.exec(path)?.[1];
     const route = ROUTES[path];
@@ -162,6 +177,31 @@ describe('browser: reading in the page', () => {
     expect((await session.screenshot()).png.length).toBeGreaterThan(0);
   });
 
+  it('reads a page without its styles, fonts and images, and loads them in place for a screenshot', async () => {
+    const session = await pool.session(`conversation-${++conversation}`, policy);
+    const from = hits.length;
+    const snapshot = await session.open(`${base}/styled`);
+    expect(snapshot.content).toContain('Paragraph 5 on tidal barrages');
+    // Not loaded, and not reported to the model as refused: they were allowed, only not needed.
+    expect(snapshot.refused).toEqual([]);
+    expect(hits.slice(from)).toEqual(['/styled']);
+    const deferred = session.requests.filter((record) => record.outcome === 'deferred');
+    expect(deferred.map((record) => new URL(record.url).pathname).sort()).toEqual([
+      '/chart.png',
+      '/style.css',
+      '/tide.woff2',
+    ]);
+    const shot = await session.screenshot();
+    expect(hits.slice(from)).toEqual(
+      expect.arrayContaining(['/styled', '/style.css', '/chart.png', '/tide.woff2']),
+    );
+    expect(session.requests).toContainEqual(
+      expect.objectContaining({ url: `${base}/style.css`, outcome: 'fulfilled' }),
+    );
+    // The picture shows the page as styled: the stylesheet's background colour.
+    expect(firstPixel(shot.png)).toEqual([200, 30, 40]);
+  });
+
   it('opens a page whose fetch never answers, settling at the bound rather than waiting for it', async () => {
     const session = await pool.session(`conversation-${++conversation}`, policy);
     const snapshot = await session.open(`${base}/hanging-fetch`);
@@ -193,4 +233,18 @@ describe('browser: reading in the page', () => {
 
 function browser() {
   return createBrowserTool({ pool, policy, sessionId: `conversation-${++conversation}` });
+}
+
+/** The top-left pixel of a PNG (8-bit RGB or RGBA): the first row's first pixel is stored unfiltered. */
+function firstPixel(png: Uint8Array): number[] {
+  const bytes = Buffer.from(png);
+  const idat: Buffer[] = [];
+  for (let at = 8; at < bytes.length; ) {
+    const length = bytes.readUInt32BE(at);
+    if (bytes.toString('latin1', at + 4, at + 8) === 'IDAT')
+      idat.push(bytes.subarray(at + 8, at + 8 + length));
+    at += length + 12;
+  }
+  const rows = inflateSync(Buffer.concat(idat));
+  return [rows[1]!, rows[2]!, rows[3]!];
 }

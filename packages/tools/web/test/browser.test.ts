@@ -188,15 +188,23 @@ describe('browser', () => {
       outcome: 'blocked',
       reason: expect.stringContaining('link-local (cloud metadata)'),
     });
+    // The allowed image is not loaded to read the page (it cannot change the text) ...
     expect(session.requests.find((record) => record.url.endsWith('/pixel.png'))).toMatchObject({
-      outcome: 'fulfilled',
+      outcome: 'deferred',
     });
-    expect(connections.some((event) => event.address === '169.254.169.254')).toBe(false);
-    expect(site.hits.slice(hits)).toEqual(['/metadata-image', '/pixel.png']);
+    expect(site.hits.slice(hits)).toEqual(['/metadata-image']);
     expect(result.output).toContain('1 request(s) of the page were refused or failed');
     expect(untrustedBody(result.output)).toContain(
       'http://169.254.169.254/latest/meta-data/iam/security-credentials/ (image): blocked',
     );
+    // ... but for a screenshot, through the same guard: the metadata address stays blocked.
+    await call(tool, { action: 'screenshot' });
+    const pixel = session.requests.filter((record) => record.url.endsWith('/pixel.png'));
+    expect(pixel.at(-1)).toMatchObject({ outcome: 'fulfilled' });
+    const metadata = session.requests.filter((record) => record.url.startsWith('http://169.254.169.254/'));
+    expect(metadata.map((record) => record.outcome)).toEqual(['blocked', 'blocked']);
+    expect(site.hits.slice(hits)).toEqual(['/metadata-image', '/pixel.png']);
+    expect(connections.some((event) => event.address === '169.254.169.254')).toBe(false);
   });
 
   it('blocks a redirect to a file: URL', async () => {

@@ -193,7 +193,11 @@ export class BuiltinTools {
         // Made now, launched on the first call.
         this.#pool = new BrowserPool({
           executablePath,
-          limits: { extraction: config.AGENTD_BROWSER_EXTRACTION, settle: config.AGENTD_BROWSER_SETTLE },
+          limits: {
+            extraction: config.AGENTD_BROWSER_EXTRACTION,
+            settle: config.AGENTD_BROWSER_SETTLE,
+            subresources: config.AGENTD_BROWSER_SUBRESOURCES,
+          },
         });
         const browser = createBrowserBuiltin({
           pool: this.#pool,

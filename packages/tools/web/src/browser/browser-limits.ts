@@ -19,6 +19,13 @@ export interface BrowserLimits {
    * fallback. 'jsdom': the whole page is serialised and read in jsdom.
    */
   extraction: 'page' | 'jsdom';
+  /**
+   * 'text': while a page is opened, only what can change its text is loaded
+   * (documents, scripts, XHR and fetch); images, styles and fonts are
+   * deferred, and loaded in place when a screenshot is taken. 'all': every
+   * allowed request is loaded (the behaviour before).
+   */
+  subresources: 'text' | 'all';
   /** Time for any single request the page makes. */
   requestTimeoutMs: number;
   /** Hard limit for one call (navigation, extraction, screenshot); past it the page is discarded. */
@@ -46,6 +53,7 @@ export function browserLimits(overrides: Partial<BrowserLimits> = {}): BrowserLi
     quietMs: 200,
     settle: 'quiet',
     extraction: 'page',
+    subresources: 'text',
     requestTimeoutMs: Math.min(loadTimeoutMs, 15_000),
     actionTimeoutMs: loadTimeoutMs + 15_000,
     maxDocumentBytes: 5_000_000,

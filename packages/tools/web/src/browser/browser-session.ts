@@ -9,6 +9,7 @@ import type { BrowserLimits } from './browser-limits.js';
 import { type CurrentPage, type PageSnapshot, rangeOf, snapshotOf } from './current-page.js';
 import { DeadlineExceeded, withDeadline } from './deadline.js';
 import { followNavigation } from './follow-navigation.js';
+import { loadVisuals } from './load-visuals.js';
 import { isClosedError } from './navigation-failure.js';
 import { readPage } from './read-page.js';
 import { CUT_AT_LIMIT, type RequestRecord, RouteGuard } from './route-guard.js';
@@ -60,6 +61,7 @@ export class BrowserSession {
       maxResourceBytes: limits.maxResourceBytes,
       maxTotalBytes: limits.maxTotalBytes,
       requestTimeoutMs: limits.requestTimeoutMs,
+      deferVisuals: limits.subresources === 'text',
     });
     context.on('close', () => {
       this.#closed = true;
@@ -202,8 +204,10 @@ export class BrowserSession {
   screenshot(options: { fullPage?: boolean } = {}, signal?: AbortSignal): Promise<Screenshot> {
     return this.#run(signal, async () => {
       const current = this.#requireCurrent();
-      // The page was read without waiting for its images, styles and fonts; a picture needs them (bounded).
-      await this.#page.waitForLoadState('load', { timeout: this.#limits.settleTimeoutMs }).catch(() => {});
+      // The page was read without its images, styles and fonts (deferred, or not waited for); a picture needs them (bounded).
+      if (this.#guard.loadVisuals()) await loadVisuals(this.#page, this.#guard, this.#limits);
+      else
+        await this.#page.waitForLoadState('load', { timeout: this.#limits.settleTimeoutMs }).catch(() => {});
       const png = await this.#page.screenshot({
         type: 'png',
         fullPage: options.fullPage ?? false,
@@ -269,7 +273,8 @@ export class BrowserSession {
       notes.push('The page was larger than the size limit: only its beginning was loaded.');
     }
     const refused = this.#guard.records.filter(
-      (record) => record.outcome !== 'fulfilled' && record.outcome !== 'redirected',
+      (record) =>
+        record.outcome === 'blocked' || record.outcome === 'failed' || record.outcome === 'download-blocked',
     );
     const { extracted } = read;
     this.#current = {

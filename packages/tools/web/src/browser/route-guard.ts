@@ -9,7 +9,8 @@ import { exchange, type HttpResponse, headerValue } from '../fetch/http-exchange
 export interface RequestRecord {
   url: string;
   resourceType: string;
-  outcome: 'fulfilled' | 'blocked' | 'failed' | 'redirected' | 'download-blocked';
+  /** 'deferred': allowed, but not loaded while the page was read (an image, style or font); a screenshot loads it. */
+  outcome: 'fulfilled' | 'blocked' | 'failed' | 'redirected' | 'download-blocked' | 'deferred';
   /** The request loads the page itself (not a sub-resource or a frame inside it). */
   mainFrame: boolean;
   reason?: string;
@@ -27,6 +28,11 @@ export interface RouteGuardOptions {
   /** Cap on everything one navigation loads. */
   maxTotalBytes: number;
   requestTimeoutMs: number;
+  /**
+   * Images, styles and fonts the policy allows are not loaded while a page is
+   * read (they cannot change its text), until `loadVisuals()`.
+   */
+  deferVisuals: boolean;
 }
 
 /** The reason recorded for a main document cut at maxDocumentBytes. */
@@ -42,6 +48,9 @@ const BLOCKED_TYPES = new Set(['media', 'eventsource', 'websocket', 'manifest', 
  * and fonts change how the page looks, not what it says.
  */
 const TEXT_TYPES = new Set(['document', 'script', 'xhr', 'fetch', 'other']);
+/** What a page needs to look right, not to be read: deferred until a screenshot asks for it. */
+const VISUAL_TYPES = new Set(['image', 'stylesheet', 'font']);
+const DEFERRED = 'not needed to read the page; loaded for a screenshot';
 const DROPPED_REQUEST_HEADERS = new Set([
   'host',
   'connection',
@@ -77,6 +86,8 @@ export class RouteGuard {
   #records: RequestRecord[] = [];
   #bytes = 0;
   #redirect: URL | undefined;
+  /** Visual resources are loaded (a screenshot asked for them since the navigation began). */
+  #visuals = false;
   #onRedirect: (() => void) | undefined;
   /** Requests in flight, and the last time one started or ended: all of them, and those in TEXT_TYPES. */
   #inflight = 0;
@@ -86,6 +97,7 @@ export class RouteGuard {
 
   constructor(options: RouteGuardOptions) {
     this.#options = options;
+    this.#visuals = !options.deferVisuals;
   }
 
   /** Starts a navigation: forgets the last one's records and cancels its pending requests. */
@@ -95,6 +107,14 @@ export class RouteGuard {
     this.#records = [];
     this.#bytes = 0;
     this.#redirect = undefined;
+    this.#visuals = !this.#options.deferVisuals;
+  }
+
+  /** From now until the next navigation, images, styles and fonts are loaded; false if they already were. */
+  loadVisuals(): boolean {
+    if (this.#visuals) return false;
+    this.#visuals = true;
+    return true;
   }
 
   stop(): void {
@@ -188,6 +208,12 @@ export class RouteGuard {
     const decision = this.#options.policy.checkUrl(url);
     if (!decision.allowed) {
       record('blocked', decision.reason);
+      await route.abort('blockedbyclient').catch(ignore);
+      return;
+    }
+    if (!this.#visuals && VISUAL_TYPES.has(resourceType)) {
+      // Checked against the policy first, so a refused image is still reported as such.
+      record('deferred', DEFERRED);
       await route.abort('blockedbyclient').catch(ignore);
       return;
     }
