@@ -106,6 +106,10 @@ async function main() {
           const { perSecond, cpuPerRun } = await measure(servers[arm], withTools);
           samples[arm].push(perSecond);
           cpu[arm].push(cpuPerRun);
+          // Each round as it ends, so a run cut short (a busy machine, a time limit) still says something.
+          console.log(
+            `${label}, round ${round + 1}, audit ${arm === 'audited' ? 'on' : 'off'}: ${perSecond.toFixed(1)} runs/s, ${cpuPerRun.toFixed(2)} ms CPU/run`,
+          );
         }
       }
       const audited = median(samples.audited);
