@@ -1,16 +1,8 @@
-import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
+import type { AgentdWithFakeModel } from '@agentd/test-server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ensureWebBuild,
-  expectAccessible,
-  launchBrowser,
-  openPage,
-  PHONE,
-  screenshot,
-  signIn,
-  WEB_DIST,
-} from './support/browser.js';
+import { expectAccessible, openPage, PHONE, screenshot, signIn } from './support/browser.js';
+import { startWebStack, type WebStack } from './support/web-stack.js';
 
 const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 });
 
@@ -19,10 +11,11 @@ const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeou
 describe('the agent editor', () => {
   let agentd: AgentdWithFakeModel;
   let browser: Browser;
+  let stack: WebStack;
 
   beforeAll(async () => {
-    ensureWebBuild();
-    agentd = await startAgentdWithFakeModel({ backend: 'pglite', env: { AGENTD_WEB_DIR: WEB_DIST } });
+    stack = await startWebStack();
+    ({ agentd, browser } = stack);
     await agentd.api.post('/v1/tools', {
       name: 'weather',
       description: 'The weather',
@@ -30,11 +23,9 @@ describe('the agent editor', () => {
       adapter: { type: 'http', url: 'http://127.0.0.1:9/weather' },
     });
     await agentd.api.post('/v1/agents', { name: 'planner', instructions: 'Plan trips.' });
-    browser = await launchBrowser();
   });
   afterAll(async () => {
-    await browser?.close();
-    await agentd?.close();
+    await stack?.close();
   });
 
   it('edits an agent with the schema form, shows the versions diff, and tries it in chat', async () => {

@@ -1,16 +1,8 @@
-import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
+import type { AgentdWithFakeModel } from '@agentd/test-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ensureWebBuild,
-  expectAccessible,
-  launchBrowser,
-  openPage,
-  PHONE,
-  screenshot,
-  signIn,
-  WEB_DIST,
-} from './support/browser.js';
+import { expectAccessible, openPage, PHONE, screenshot, signIn } from './support/browser.js';
+import { startWebStack, type WebStack } from './support/web-stack.js';
 
 /** expect.poll with room for a loaded machine (its default gives up after a second). */
 const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 });
@@ -24,22 +16,19 @@ const LIMITS = {
 describe('the web console: policies, limits, usage and the audit log', () => {
   let agentd: AgentdWithFakeModel;
   let browser: Browser;
+  let stack: WebStack;
 
   beforeAll(async () => {
-    ensureWebBuild();
-    agentd = await startAgentdWithFakeModel({
-      backend: 'pglite',
+    stack = await startWebStack({
       env: {
-        AGENTD_WEB_DIR: WEB_DIST,
         AGENTD_LIMITS: JSON.stringify(LIMITS),
         AGENTD_MODEL_PRICES: JSON.stringify({ 'fake-model': { input: 1000, output: 2000 } }),
       },
     });
-    browser = await launchBrowser();
+    ({ agentd, browser } = stack);
   });
   afterAll(async () => {
-    await browser?.close();
-    await agentd?.close();
+    await stack?.close();
   });
 
   async function openConsole(section: string, viewport?: { width: number; height: number }) {

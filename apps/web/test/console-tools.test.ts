@@ -1,18 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
+import type { AgentdWithFakeModel } from '@agentd/test-server';
 import { startToolServer, type ToolServer } from '@agentd/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ensureWebBuild,
-  expectAccessible,
-  launchBrowser,
-  openPage,
-  PHONE,
-  screenshot,
-  signIn,
-  WEB_DIST,
-} from './support/browser.js';
+import { expectAccessible, openPage, PHONE, screenshot, signIn } from './support/browser.js';
+import { startWebStack, type WebStack } from './support/web-stack.js';
 
 /** expect.poll with room for a loaded machine (its default gives up after a second). */
 const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 30_000 });
@@ -25,21 +17,17 @@ describe('the web console: tools, vector stores, keyboard', () => {
   let agentd: AgentdWithFakeModel;
   let upstream: ToolServer;
   let browser: Browser;
+  let stack: WebStack;
 
   beforeAll(async () => {
-    ensureWebBuild();
     upstream = await startToolServer({
       city_weather: (body: { city: string }) => ({ city: body.city, sky: 'clear' }),
     });
-    agentd = await startAgentdWithFakeModel({
-      backend: 'pglite',
-      env: { AGENTD_WEB_DIR: WEB_DIST, AGENTD_TOOL_DIR: TOOL_DIR },
-    });
-    browser = await launchBrowser();
+    stack = await startWebStack({ env: { AGENTD_TOOL_DIR: TOOL_DIR } });
+    ({ agentd, browser } = stack);
   });
   afterAll(async () => {
-    await browser?.close();
-    await agentd?.close();
+    await stack?.close();
     await upstream?.close();
   });
 

@@ -1,16 +1,8 @@
-import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
+import type { AgentdWithFakeModel } from '@agentd/test-server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ensureWebBuild,
-  expectAccessible,
-  launchBrowser,
-  openPage,
-  PHONE,
-  screenshot,
-  signIn,
-  WEB_DIST,
-} from './support/browser.js';
+import { expectAccessible, openPage, PHONE, screenshot, signIn } from './support/browser.js';
+import { startWebStack, type WebStack } from './support/web-stack.js';
 
 /** expect.poll with room for a loaded machine (its default gives up after a second). */
 const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 });
@@ -19,15 +11,14 @@ const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeou
 describe('the web console', () => {
   let agentd: AgentdWithFakeModel;
   let browser: Browser;
+  let stack: WebStack;
 
   beforeAll(async () => {
-    ensureWebBuild();
-    agentd = await startAgentdWithFakeModel({ backend: 'pglite', env: { AGENTD_WEB_DIR: WEB_DIST } });
-    browser = await launchBrowser();
+    stack = await startWebStack();
+    ({ agentd, browser } = stack);
   });
   afterAll(async () => {
-    await browser?.close();
-    await agentd?.close();
+    await stack?.close();
   });
 
   it('creates an agent, which the chat then offers', async () => {

@@ -3,7 +3,8 @@ import { paginate } from '@agentd/sdk';
 import { useState } from 'react';
 import { useAgentd } from '../api/sdk.js';
 import { formatBytes, formatTime } from './format.js';
-import { ErrorNote, TableWrap } from './parts.js';
+import { ErrorNote } from './parts.js';
+import { ResourceTable } from './resource-table.js';
 import { errorText, useLoad } from './use-load.js';
 
 /** The tenant's files (uploads and tool outputs): list and delete. */
@@ -26,46 +27,27 @@ export function FilesTable({ round, onChanged }: { round: number; onChanged: () 
     <>
       <h2>Files</h2>
       <ErrorNote error={files.error ?? error} />
-      <TableWrap label="Files">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Purpose</th>
-            <th scope="col">Size</th>
-            <th scope="col">Uploaded</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {(files.data ?? []).map((file) => (
-            <tr key={file.id}>
-              <th scope="row">{file.filename}</th>
-              <td>{file.purpose}</td>
-              <td>{formatBytes(file.bytes)}</td>
-              <td>{formatTime(file.created_at)}</td>
-              <td>
-                <button
-                  type="button"
-                  className="danger small"
-                  aria-label={`Delete the file ${file.filename}`}
-                  onClick={() => remove(file)}
-                >
-                  Delete
-                </button>
-              </td>
-            </tr>
-          ))}
-          {files.data?.length === 0 ? (
-            <tr>
-              <td colSpan={5} className="muted">
-                No files yet.
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </TableWrap>
+      <ResourceTable
+        label="Files"
+        rows={files.data ?? []}
+        name={(file) => file.filename}
+        columns={[
+          { header: 'Purpose', cell: (file) => file.purpose },
+          { header: 'Size', cell: (file) => formatBytes(file.bytes) },
+          { header: 'Uploaded', cell: (file) => formatTime(file.created_at) },
+        ]}
+        actions={(file) => (
+          <button
+            type="button"
+            className="danger small"
+            aria-label={`Delete the file ${file.filename}`}
+            onClick={() => remove(file)}
+          >
+            Delete
+          </button>
+        )}
+        {...(files.data ? { empty: 'No files yet.' } : {})}
+      />
     </>
   );
 }

@@ -2,9 +2,10 @@ import { paginate } from '@agentd/sdk';
 import { useState } from 'react';
 import { useAgentd } from '../api/sdk.js';
 import { formatTime } from './format.js';
-import { ErrorNote, TableWrap } from './parts.js';
+import { ErrorNote } from './parts.js';
 import { PolicyEditor, type PolicyView } from './policy-editor.js';
 import { PolicyVersions } from './policy-versions.js';
+import { ResourceTable } from './resource-table.js';
 import { errorText, useLoad } from './use-load.js';
 
 /** The tenant's Cedar policies: the list, one open to edit (or a new one), and its versions. */
@@ -39,59 +40,29 @@ export function PoliciesSection({ id, onOpen }: { id: string | null; onOpen: (id
         who may approve; a forbid wins over a permit. Each save is a new version and applies at once.
       </p>
       <ErrorNote error={policies.error ?? error} />
-      <TableWrap label="Policies">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Effect</th>
-            <th scope="col">Actions</th>
-            <th scope="col">Version</th>
-            <th scope="col">Updated</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {(policies.data ?? []).map((policy) => (
-            <tr key={policy.id} className={policy.id === id ? 'current' : undefined}>
-              <th scope="row">
-                <a
-                  href={`/console/policies/${policy.id}`}
-                  aria-current={policy.id === id ? 'true' : undefined}
-                  onClick={(event) => {
-                    event.preventDefault();
-                    onOpen(policy.id);
-                  }}
-                >
-                  {policy.name}
-                </a>
-              </th>
-              <td>{policy.effect}</td>
-              <td>{policy.actions.join(', ')}</td>
-              <td>{policy.version}</td>
-              <td>{formatTime(policy.updated_at ?? policy.created_at)}</td>
-              <td>
-                <button
-                  type="button"
-                  className="danger small"
-                  aria-label={`Delete ${policy.name}`}
-                  onClick={() => remove(policy)}
-                >
-                  Delete
-                </button>
-              </td>
-            </tr>
-          ))}
-          {policies.data?.length === 0 ? (
-            <tr>
-              <td colSpan={6} className="muted">
-                No policies: every call the roles allow is allowed.
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </TableWrap>
+      <ResourceTable
+        label="Policies"
+        rows={policies.data ?? []}
+        name={(policy) => policy.name}
+        open={{ href: (policy) => `/console/policies/${policy.id}`, current: id, onOpen }}
+        columns={[
+          { header: 'Effect', cell: (policy) => policy.effect },
+          { header: 'Actions', cell: (policy) => policy.actions.join(', ') },
+          { header: 'Version', cell: (policy) => policy.version },
+          { header: 'Updated', cell: (policy) => formatTime(policy.updated_at ?? policy.created_at) },
+        ]}
+        actions={(policy) => (
+          <button
+            type="button"
+            className="danger small"
+            aria-label={`Delete ${policy.name}`}
+            onClick={() => remove(policy)}
+          >
+            Delete
+          </button>
+        )}
+        {...(policies.data ? { empty: 'No policies: every call the roles allow is allowed.' } : {})}
+      />
       {open ? (
         <button type="button" onClick={() => onOpen(null)}>
           New policy

@@ -3,7 +3,8 @@ import { type FormEvent, useId, useState } from 'react';
 import { useAgentd } from '../api/sdk.js';
 import { FilesTable } from './files-table.js';
 import { formatBytes, formatTime } from './format.js';
-import { Badge, ErrorNote, TableWrap } from './parts.js';
+import { Badge, ErrorNote } from './parts.js';
+import { ResourceTable } from './resource-table.js';
 import { StoreFiles } from './store-files.js';
 import type { StoreView } from './store-view.js';
 import { errorText, useLoad } from './use-load.js';
@@ -55,66 +56,44 @@ export function StoresSection({ id, onOpen }: { id: string | null; onOpen: (id: 
     <>
       <h1>Vector stores and files</h1>
       <ErrorNote error={stores.error ?? error} />
-      <TableWrap label="Vector stores">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Files</th>
-            <th scope="col">Status</th>
-            <th scope="col">Size</th>
-            <th scope="col">Created</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {(stores.data ?? []).map((store) => (
-            <tr key={store.id} className={store.id === id ? 'current' : undefined}>
-              <th scope="row">
-                <a
-                  href={`/console/stores/${store.id}`}
-                  aria-current={store.id === id ? 'true' : undefined}
-                  onClick={(event) => {
-                    event.preventDefault();
-                    onOpen(store.id);
-                  }}
-                >
-                  {store.name ?? store.id}
-                </a>
-              </th>
-              <td>
+      <ResourceTable
+        label="Vector stores"
+        rows={stores.data ?? []}
+        name={(store) => store.name ?? store.id}
+        open={{ href: (store) => `/console/stores/${store.id}`, current: id, onOpen }}
+        columns={[
+          {
+            header: 'Files',
+            cell: (store) => (
+              <>
                 {store.file_counts.completed} of {store.file_counts.total} indexed
                 {store.file_counts.failed > 0 ? `, ${store.file_counts.failed} failed` : ''}
-              </td>
-              <td>
-                <Badge tone={store.status === 'completed' ? 'ok' : 'warn'}>
-                  {store.status.replace('_', ' ')}
-                </Badge>
-              </td>
-              <td>{formatBytes(store.usage_bytes)}</td>
-              <td>{formatTime(store.created_at)}</td>
-              <td>
-                <button
-                  type="button"
-                  className="danger small"
-                  aria-label={`Delete ${store.name ?? store.id}`}
-                  onClick={() => remove(store)}
-                >
-                  Delete
-                </button>
-              </td>
-            </tr>
-          ))}
-          {stores.data?.length === 0 ? (
-            <tr>
-              <td colSpan={6} className="muted">
-                No vector stores yet.
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </TableWrap>
+              </>
+            ),
+          },
+          {
+            header: 'Status',
+            cell: (store) => (
+              <Badge tone={store.status === 'completed' ? 'ok' : 'warn'}>
+                {store.status.replace('_', ' ')}
+              </Badge>
+            ),
+          },
+          { header: 'Size', cell: (store) => formatBytes(store.usage_bytes) },
+          { header: 'Created', cell: (store) => formatTime(store.created_at) },
+        ]}
+        actions={(store) => (
+          <button
+            type="button"
+            className="danger small"
+            aria-label={`Delete ${store.name ?? store.id}`}
+            onClick={() => remove(store)}
+          >
+            Delete
+          </button>
+        )}
+        {...(stores.data ? { empty: 'No vector stores yet.' } : {})}
+      />
       <form className="panel row" onSubmit={create} aria-label="Create a vector store">
         <label htmlFor={nameId}>New store’s name</label>
         <input id={nameId} name="name" required maxLength={256} />

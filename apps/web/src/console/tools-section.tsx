@@ -1,7 +1,8 @@
 import { paginate } from '@agentd/sdk';
 import { useId, useState } from 'react';
 import { useAgentd } from '../api/sdk.js';
-import { Badge, ErrorNote, TableWrap } from './parts.js';
+import { Badge, ErrorNote } from './parts.js';
+import { ResourceTable } from './resource-table.js';
 import { ToolRegister } from './tool-register.js';
 import { adapterOf, circuitOf, SOURCE_LABELS, type ToolView } from './tool-view.js';
 import { errorText, useLoad } from './use-load.js';
@@ -49,56 +50,45 @@ export function ToolsSection() {
         </span>
       </div>
       <ErrorNote error={tools.error ?? error} />
-      <TableWrap label="Tools">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Source</th>
-            <th scope="col">Adapter</th>
-            <th scope="col">Tools</th>
-            <th scope="col">Health</th>
-            <th scope="col">Circuit</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((tool) => {
-            const circuit = circuitOf(tool);
-            return (
-              <tr key={tool.id}>
-                <th scope="row">{tool.name}</th>
-                <td>{SOURCE_LABELS[tool.source]}</td>
-                <td>{adapterOf(tool)}</td>
-                <td>
-                  {tool.tools.length === 1 && tool.tools[0]?.name === tool.name
-                    ? '1'
-                    : tool.tools.map((entry) => entry.name).join(', ') || '0'}
-                </td>
-                <td>
-                  <Badge tone={tool.health === 'healthy' ? 'ok' : 'bad'}>{tool.health}</Badge>
-                </td>
-                <td>
-                  <Badge tone={circuit.tone}>{circuit.text}</Badge>
-                </td>
-                <td>
-                  {tool.source === 'api' ? (
-                    <button
-                      type="button"
-                      className="danger small"
-                      aria-label={`Remove ${tool.name}`}
-                      onClick={() => remove(tool)}
-                    >
-                      Remove
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </TableWrap>
+      <ResourceTable
+        label="Tools"
+        rows={shown}
+        name={(tool) => tool.name}
+        columns={[
+          { header: 'Source', cell: (tool) => SOURCE_LABELS[tool.source] },
+          { header: 'Adapter', cell: (tool) => adapterOf(tool) },
+          {
+            header: 'Tools',
+            cell: (tool) =>
+              tool.tools.length === 1 && tool.tools[0]?.name === tool.name
+                ? '1'
+                : tool.tools.map((entry) => entry.name).join(', ') || '0',
+          },
+          {
+            header: 'Health',
+            cell: (tool) => <Badge tone={tool.health === 'healthy' ? 'ok' : 'bad'}>{tool.health}</Badge>,
+          },
+          {
+            header: 'Circuit',
+            cell: (tool) => {
+              const circuit = circuitOf(tool);
+              return <Badge tone={circuit.tone}>{circuit.text}</Badge>;
+            },
+          },
+        ]}
+        actions={(tool) =>
+          tool.source === 'api' ? (
+            <button
+              type="button"
+              className="danger small"
+              aria-label={`Remove ${tool.name}`}
+              onClick={() => remove(tool)}
+            >
+              Remove
+            </button>
+          ) : null
+        }
+      />
       <h2>MCP servers</h2>
       {servers.length === 0 ? (
         <p className="muted">No MCP server is registered or in the tool directory.</p>
