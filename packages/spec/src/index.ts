@@ -8,6 +8,7 @@ export {
 } from './backoff.js';
 export type { EmbeddingProvider, EmbedOptions } from './embeddings.js';
 export { AgentdError, type AgentdErrorOptions, type ErrorCategory } from './errors.js';
+export type { ByteReader, HttpAnswer, HttpPost, HttpPostInit } from './http-post.js';
 export type {
   ApprovalRequestItem,
   ApprovalResponseItem,

@@ -2,6 +2,7 @@ export {
   describeEmbeddingProviderContract,
   type EmbeddingProviderSubject,
 } from './contracts/embedding-provider-contract.js';
+export { describeHttpPostContract } from './contracts/http-post-contract.js';
 export {
   collectParts,
   describeLanguageModelContract,
