@@ -5,7 +5,9 @@
 //   - a streamed answer of 5,000 deltas: the page's long tasks (target: none over 50 ms).
 // Needs the build (npm run build) and Debian's Chromium.
 //
-//   node bench/web-render.mjs
+//   node bench/web-render.mjs            (both)
+//   node bench/web-render.mjs --stream   (only the 5,000 deltas)
+//   node bench/web-render.mjs --dist <dir>  (serve that build, e.g. of another commit, to compare)
 
 import { chromium } from 'playwright-core';
 import { startAgentdWithFakeModel } from '../packages/test-server/dist/index.js';
@@ -14,9 +16,12 @@ import { buildWeb } from '../scripts/build-web.mjs';
 const TURNS = 100;
 const STEPS_PER_TURN = 5;
 const DELTAS = 5000;
-const dist = new URL('../apps/web/dist', import.meta.url).pathname;
+const ONLY_STREAM = process.argv.includes('--stream');
+const distAt = process.argv.indexOf('--dist');
+const dist = distAt > 0 ? process.argv[distAt + 1] : new URL('../apps/web/dist', import.meta.url).pathname;
 
-buildWeb();
+if (distAt < 0) buildWeb();
+console.log(`build: ${dist}`);
 const agentd = await startAgentdWithFakeModel({ backend: 'pglite', env: { AGENTD_WEB_DIR: dist } });
 const browser = await chromium.launch({
   executablePath: process.env.AGENTD_CHROMIUM ?? '/usr/bin/chromium',
@@ -69,7 +74,7 @@ try {
 
   const renders = [];
   const mounted = [];
-  for (let round = 0; round < 5; round++) {
+  for (let round = 0; round < (ONLY_STREAM ? 0 : 5); round++) {
     await page.goto(`${server.url}/c/${conversation.body.id}`);
     await page.waitForFunction(
       () => performance.getEntriesByName('agentd:history-painted').length > 0,
@@ -96,14 +101,16 @@ try {
     );
   }
   renders.sort((a, b) => a - b);
-  console.log(
-    `first render of ${TURNS * 2} messages and ${TURNS * STEPS_PER_TURN} steps: median ${renders[2].toFixed(0)} ms ` +
-      `(of 5: ${renders.map((ms) => ms.toFixed(0)).join(', ')}; target under 300 ms)`,
-  );
+  if (!ONLY_STREAM)
+    console.log(
+      `first render of ${TURNS * 2} messages and ${TURNS * STEPS_PER_TURN} steps: median ${renders[2].toFixed(0)} ms ` +
+        `(of 5: ${renders.map((ms) => ms.toFixed(0)).join(', ')}; target under 300 ms)`,
+    );
   mounted.sort((a, b) => a - b);
-  console.log(
-    `  the whole thread mounted (older items a chunk per frame after the first paint): median ${mounted[2].toFixed(0)} ms`,
-  );
+  if (!ONLY_STREAM)
+    console.log(
+      `  the whole thread mounted (older items a chunk per frame after the first paint): median ${mounted[2].toFixed(0)} ms`,
+    );
 
   // 5,000 deltas streamed into a new chat; every long task the page has meanwhile.
   fake.enqueue({ chunks: Array.from({ length: DELTAS }, (_, i) => `t${i} `), chunkDelayMs: 1 });

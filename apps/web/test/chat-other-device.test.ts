@@ -1,17 +1,9 @@
-import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
+import type { AgentdWithFakeModel } from '@agentd/test-server';
 import { startToolServer, type ToolServer } from '@agentd/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ensureWebBuild,
-  expectAccessible,
-  launchBrowser,
-  openPage,
-  PHONE,
-  screenshot,
-  signIn,
-  WEB_DIST,
-} from './support/browser.js';
+import { expectAccessible, openPage, PHONE, screenshot, signIn } from './support/browser.js';
+import { startWebStack, type WebStack } from './support/web-stack.js';
 
 const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 });
 
@@ -19,16 +11,17 @@ const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeou
 describe('the chat on another device', () => {
   let agentd: AgentdWithFakeModel;
   let browser: Browser;
+  let stack: WebStack;
   let upstream: ToolServer;
   const release: (() => void)[] = [];
 
   beforeAll(async () => {
-    ensureWebBuild();
     // A tool that answers when the test says so: the run stays live until the second device is on it.
     upstream = await startToolServer({
       slow: () => new Promise((resolve) => release.push(() => resolve({ count: 'done' }))),
     });
-    agentd = await startAgentdWithFakeModel({ backend: 'pglite', env: { AGENTD_WEB_DIR: WEB_DIST } });
+    stack = await startWebStack();
+    ({ agentd, browser } = stack);
     await agentd.api.post('/v1/tools', {
       name: 'slow_count',
       description: 'Counts slowly',
@@ -36,12 +29,10 @@ describe('the chat on another device', () => {
       adapter: { type: 'http', url: `${upstream.url}/slow` },
     });
     await agentd.api.post('/v1/agents', { name: 'counter', tools: ['slow_count'] });
-    browser = await launchBrowser();
   });
   afterAll(async () => {
     for (const go of release) go();
-    await browser?.close();
-    await agentd?.close();
+    await stack?.close();
     await upstream?.close();
   });
 

@@ -1,17 +1,9 @@
-import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
+import type { AgentdWithFakeModel } from '@agentd/test-server';
 import { startToolServer, type ToolServer } from '@agentd/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ensureWebBuild,
-  expectAccessible,
-  launchBrowser,
-  openPage,
-  PHONE,
-  screenshot,
-  signIn,
-  WEB_DIST,
-} from './support/browser.js';
+import { expectAccessible, openPage, PHONE, screenshot, signIn } from './support/browser.js';
+import { startWebStack, type WebStack } from './support/web-stack.js';
 
 const cityInput = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
 
@@ -20,13 +12,14 @@ describe('the run inspector', () => {
   let agentd: AgentdWithFakeModel;
   let upstream: ToolServer;
   let browser: Browser;
+  let stack: WebStack;
 
   beforeAll(async () => {
-    ensureWebBuild();
     upstream = await startToolServer({
       weather: (body: { city: string }) => ({ city: body.city, sky: 'rain' }),
     });
-    agentd = await startAgentdWithFakeModel({ backend: 'pglite', env: { AGENTD_WEB_DIR: WEB_DIST } });
+    stack = await startWebStack();
+    ({ agentd, browser } = stack);
     await agentd.api.post('/v1/tools', {
       name: 'weather',
       description: 'The weather',
@@ -40,11 +33,9 @@ describe('the run inspector', () => {
       adapter: { type: 'http', url: `${upstream.url}/weather` },
       requires_approval: true,
     });
-    browser = await launchBrowser();
   });
   afterAll(async () => {
-    await browser?.close();
-    await agentd?.close();
+    await stack?.close();
     await upstream?.close();
   });
 

@@ -1,18 +1,9 @@
-import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
+import type { AgentdWithFakeModel } from '@agentd/test-server';
 import { type FakeOpenAI, startToolServer, type ToolServer } from '@agentd/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DESKTOP,
-  ensureWebBuild,
-  expectAccessible,
-  launchBrowser,
-  openPage,
-  PHONE,
-  screenshot,
-  signIn,
-  WEB_DIST,
-} from './support/browser.js';
+import { DESKTOP, expectAccessible, openPage, PHONE, screenshot, signIn } from './support/browser.js';
+import { startWebStack, type WebStack } from './support/web-stack.js';
 
 /** expect.poll with room for a loaded machine (its default gives up after a second). */
 const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 });
@@ -25,18 +16,19 @@ describe('the web chat', () => {
   let fake: FakeOpenAI;
   let upstream: ToolServer;
   let browser: Browser;
+  let stack: WebStack;
   let url: string;
   let key: string;
   const releaseSlow: (() => void)[] = [];
 
   beforeAll(async () => {
-    ensureWebBuild();
     upstream = await startToolServer({
       weather: (body: { city: string }) => ({ city: body.city, sky: 'clear' }),
       wire: () => ({ sent: true }),
       slow: () => new Promise((resolve) => releaseSlow.push(() => resolve({ late: true }))),
     });
-    agentd = await startAgentdWithFakeModel({ backend: 'pglite', env: { AGENTD_WEB_DIR: WEB_DIST } });
+    stack = await startWebStack();
+    ({ agentd, browser } = stack);
     ({ fake } = agentd);
     url = agentd.server.url;
     key = agentd.server.adminKey;
@@ -55,12 +47,10 @@ describe('the web chat', () => {
       instructions: 'Help.',
       tools: ['weather', 'wire_money', 'slow_lookup'],
     });
-    browser = await launchBrowser();
   });
   afterAll(async () => {
     for (const release of releaseSlow) release();
-    await browser?.close();
-    await agentd?.close();
+    await stack?.close();
     await upstream?.close();
   });
   beforeEach(() => fake.reset());
@@ -236,8 +226,10 @@ describe('the web chat', () => {
   });
 
   it('picks a live answer up after a reload, with nothing missing or repeated', async () => {
-    const words = Array.from({ length: 40 }, (_, i) => `word${i} `);
-    fake.enqueue({ chunks: words, chunkDelayMs: 60 });
+    // Long enough to outlive a reload on a loaded machine once the first words show (safety holds
+    // back the first 200 characters, so 'word5' shows when about 30 words are written).
+    const words = Array.from({ length: 90 }, (_, i) => `word${i} `);
+    fake.enqueue({ chunks: words, chunkDelayMs: 80 });
     const { context, page, pageErrors } = await openPage(browser);
     await startChat(page, 'Count slowly');
     const answer = page.getByTestId('answer');
