@@ -24,7 +24,7 @@ const FIRST_CALL_AFTER_MS = 10_000;
 const ADMIN_KEY = `bench-${randomBytes(16).toString('hex')}`;
 const CODE = { pyodide: 'run python: print(1)', cpython: '```cpython\nprint(1)\n```' };
 
-const VARIANTS = [
+const ALL_VARIANTS = [
   { name: 'now, first start', env: {} },
   // The same data directory from here on: Pyodide boots from the memory image the first start saved,
   // as it did before issue 18's changes too, so the two compare like for like.
@@ -35,6 +35,12 @@ const VARIANTS = [
   },
   { name: 'now, restarted', env: {}, sameDataDir: true },
 ];
+// --variants first,before,restarted (the default: all three): fewer, so that one run fits the bench lock.
+const chosen = process.argv.includes('--variants')
+  ? process.argv[process.argv.indexOf('--variants') + 1].split(',')
+  : ['first', 'before', 'restarted'];
+const VARIANTS = ALL_VARIANTS.filter((_, i) => chosen.includes(['first', 'before', 'restarted'][i]));
+if (!chosen.includes('first')) VARIANTS[0] = { ...VARIANTS[0], sameDataDir: false, seed: true };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const percentile = (samples, p) => {
@@ -140,8 +146,12 @@ async function poolsQuiet(agentd) {
 }
 
 /** Ten new conversations back to back, from a quiet pool: each one's first call, added. */
-async function burst(agentd, runtime, base) {
+async function burst(agentd, runtime) {
   await poolsQuiet(agentd);
+  // The plain run's time on the quiet server, just before the burst.
+  const plain = [];
+  for (let i = 0; i < 5; i++) plain.push(await respond(agentd, 'hello'));
+  const base = percentile(plain, 50);
   const samples = [];
   for (let i = 0; i < BURST; i++) {
     samples.push((await respond(agentd, CODE[runtime], await conversation(agentd))) - base);
@@ -161,25 +171,35 @@ async function measure(variant, dataDir) {
     result.first = {};
     for (const runtime of ['pyodide', 'cpython'])
       result.first[runtime] = await respond(agentd, CODE[runtime]);
+    // Plain runs once no pool boots (a boot's CPU would slow them, not the calls measured against them),
+    // taken turn about with the warm calls so that both see the same machine.
+    await poolsQuiet(agentd);
     const plain = [];
-    for (let i = 0; i < PLAIN; i++) plain.push(await respond(agentd, 'hello'));
+    result.warm = {};
+    const warm = { pyodide: [], cpython: [] };
+    const ids = {};
+    for (const runtime of ['pyodide', 'cpython']) {
+      ids[runtime] = await conversation(agentd);
+      await respond(agentd, CODE[runtime], ids[runtime]);
+    }
+    await poolsQuiet(agentd);
+    for (let i = 0; i < Math.max(PLAIN, WARM); i++) {
+      plain.push(await respond(agentd, 'hello'));
+      for (const runtime of ['pyodide', 'cpython'])
+        warm[runtime].push(await respond(agentd, CODE[runtime], ids[runtime]));
+    }
     const base = percentile(plain, 50);
     result.plainP50 = base;
-    for (const runtime of ['pyodide', 'cpython']) result.first[runtime] -= base;
-    result.warm = {};
     for (const runtime of ['pyodide', 'cpython']) {
-      const id = await conversation(agentd);
-      await respond(agentd, CODE[runtime], id);
-      const samples = [];
-      for (let i = 0; i < WARM; i++) samples.push((await respond(agentd, CODE[runtime], id)) - base);
-      result.warm[runtime] = percentile(samples, 50);
+      result.first[runtime] -= base;
+      result.warm[runtime] = percentile(warm[runtime], 50) - base;
     }
     result.burst = {};
     result.again = {};
     for (const runtime of ['pyodide', 'cpython']) {
-      result.burst[runtime] = await burst(agentd, runtime, base);
+      result.burst[runtime] = await burst(agentd, runtime);
       // A second burst, once the pool refilled to the size the first one taught it.
-      result.again[runtime] = await burst(agentd, runtime, base);
+      result.again[runtime] = await burst(agentd, runtime);
     }
     result.pools = await agentd.stats();
   } finally {
@@ -230,6 +250,12 @@ const results = [];
 const dirs = [];
 for (const variant of VARIANTS) {
   if (!variant.sameDataDir) dirs.push(mkdtempSync(join(tmpdir(), 'agentd-bench-ci-')));
+  if (variant.seed) {
+    // The first start is not measured: it only boots once to leave the memory image on disk.
+    const seeding = await startAgentd({}, dirs.at(-1));
+    await seeding.nextWith('ready');
+    await seeding.close();
+  }
   results.push(await measure(variant, dirs.at(-1)));
   console.error(`measured: ${variant.name}`);
 }

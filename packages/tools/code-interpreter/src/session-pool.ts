@@ -57,6 +57,8 @@ interface PinnedSession<R> {
   lastUsed: number;
 }
 
+/** A refill put off until the call that took a warm interpreter is done starts after this long at the latest. */
+const REFILL_DEFER_MS = 1_000;
 /** Gives up refilling after this many boots in a row fail; the next demand tries again. */
 const MAX_BOOT_FAILURES = 3;
 
@@ -148,6 +150,8 @@ export class SessionPool<R extends PooledRunner> {
           session.runner = null;
           void runner.dispose();
         }
+        // A refill put off while this call ran (see #take); nothing to do when the pool is full.
+        this.#fill();
       }
     });
     session.tail = run.catch(() => undefined);
@@ -210,9 +214,16 @@ export class SessionPool<R extends PooledRunner> {
     while (this.#warm.length > 0) {
       const runner = this.#warm.shift()!;
       if (runner.alive) {
-        if (this.#warm.length === 0) this.#grow();
-        // Refill after the caller has its interpreter: starting a worker costs the event loop a moment.
-        setImmediate(() => this.#fill());
+        if (this.#warm.length === 0) {
+          this.#grow();
+          // Ran empty: refill at once (after the caller has its interpreter: a start costs the event loop a moment).
+          setImmediate(() => this.#fill());
+        } else {
+          // Others are still warm: refill once the call that took this one is done (withSession), or after
+          // REFILL_DEFER_MS if it runs long. A boot competes with the call for the CPU (a Pyodide worker's
+          // start takes most of a second of it), and on a small machine the call would wait for that.
+          setTimeout(() => this.#fill(), REFILL_DEFER_MS).unref();
+        }
         return runner;
       }
       void runner.dispose();

@@ -69,6 +69,27 @@ describe('SessionPool', () => {
     expect(p.stats).toMatchObject({ boots: 3, warm: 2, sessions: 1 });
   });
 
+  it('refills after the call that took a warm runner, not during it, unless the pool ran empty', async () => {
+    const p = pool({ warm: 2 });
+    await p.ready();
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    await p.withSession('a', async () => {
+      await tick();
+      await tick();
+      // One is still warm for the next new session: no boot competes with this call.
+      expect(p.stats).toMatchObject({ warm: 1, booting: 0, boots: 2 });
+    });
+    await expect.poll(() => p.stats.warm, { timeout: 5_000, interval: 5 }).toBe(2);
+    const single = pool({ warm: 1 });
+    await single.ready();
+    await single.withSession('b', async () => {
+      await tick();
+      await tick();
+      // The pool ran empty: its refill does not wait for this call.
+      expect(single.stats.booting).toBe(1);
+    });
+  });
+
   it('pins a session to one runner and runs its calls one at a time, in order', async () => {
     const p = pool({ warm: 1 });
     await p.ready();
