@@ -5,10 +5,13 @@
 //
 //   node bench/safety.mjs            full run (about a minute on one core)
 //   node bench/safety.mjs --quick    fewer texts and judge calls
+//   node bench/safety.mjs --stream   the stream check and the judge only, and what the hold-back
+//                                    adds to the time to first delta over HTTP (--rounds N, default 20)
 //
 // Needs the packages built (`npx tsc -b`) and the training files in
 // ../shared/data/safety (AGENTD_SAFETY_DATA elsewhere).
 
+import { loadavg } from 'node:os';
 import { createJudgePhase } from '../packages/safety/dist/index.js';
 import { DATA_FILES } from '../packages/safety/dist/training/data-files.js';
 import { readRows } from '../packages/safety/dist/training/dataset.js';
@@ -16,6 +19,7 @@ import { externalBenignChunks } from '../packages/safety/dist/training/external-
 import { runChecksFor } from '../packages/server/dist/safety/run-checks-for.js';
 import { DEFAULT_SAFETY, resolveSafety } from '../packages/server/dist/safety/safety-setting.js';
 import { startFakeOpenAI } from '../packages/testing/dist/index.js';
+import { streamOverHttp } from './safety-stream-http.mjs';
 
 const quick = process.argv.includes('--quick');
 const CHUNKS = quick ? 300 : 2000;
@@ -176,6 +180,20 @@ async function judgeOverhead() {
   );
 }
 
-if (!process.argv.includes('--stream')) await defaults();
+const streamOnly = process.argv.includes('--stream');
+if (!streamOnly) await defaults();
 streamCost();
+if (streamOnly) {
+  const at = process.argv.indexOf('--rounds');
+  const rounds = at > 0 ? Number(process.argv[at + 1]) : quick ? 10 : 20;
+  const answer = readRows(DATA_FILES)
+    .filter((row) => row.label === 0 && row.repo === 'lm-sys/arena-hard-auto')
+    .map((row) => row.text)
+    .join(' ')
+    .slice(0, 1200);
+  console.log(
+    `time to first delta over HTTP, default hold-back (200 characters, rules + classifier) against stream checks off (load average ${loadavg()[0].toFixed(1)}):`,
+  );
+  await streamOverHttp({ answer, rounds, delays: [0, 20], onLine: (line) => console.log(line) });
+}
 await judgeOverhead();
