@@ -100,10 +100,23 @@ export class RunRuntime<Spec = unknown> {
   async start(stored: StoredRun<Spec>): Promise<void> {
     const job = { tenantId: stored.tenantId, runId: stored.id };
     const fresh = stored.snapshot.status === 'queued' && stored.lastSequence <= 1;
+    if (fresh && stored.enqueued) {
+      // Its create added its job: a worker here that claims it runs the stored run as it is.
+      if (this.options.role !== 'api') this.remember(stored);
+      return;
+    }
     if (!fresh || this.options.role === 'api') return this.options.queue.enqueue(job);
+    this.remember(stored);
+    await this.options.queue.enqueue(job, {
+      created: true,
+      ...(stored.lease ? { lease: stored.lease } : {}),
+    });
+  }
+
+  /** Keeps a run created here for its first claim (bounded). */
+  private remember(stored: StoredRun<Spec>): void {
     this.created.set(stored.id, stored);
     if (this.created.size > CREATED_KEPT) this.created.delete(this.created.keys().next().value!);
-    await this.options.queue.enqueue(job, { created: true });
   }
 
   /**
@@ -223,8 +236,8 @@ export class RunRuntime<Spec = unknown> {
         throw notCancellable(current);
       }
       const response = { ...current.snapshot, status: 'cancelled' as const, completed_at: nowSeconds() };
+      // The fenced write of its end ends the lease too.
       await this.recordEnd(current, response, lease.generation);
-      await leases.finish(lease);
       return response;
     }
     await cancels.request(stored.id, 'cancelled by request');
@@ -294,6 +307,8 @@ export class RunRuntime<Spec = unknown> {
     lost.addEventListener('abort', onLost, { once: true });
     try {
       const final = await manager.start(stored, { stepsTaken, generation: lease.generation });
+      // Its terminal event was a fenced write, which ended the lease in the same statement.
+      if (isTerminal(final.status)) return 'ended';
       return final.status === 'in_progress' ? 'released' : 'finished';
     } catch (error) {
       if (error instanceof RunLeaseLost) {

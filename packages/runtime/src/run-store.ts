@@ -1,4 +1,4 @@
-import type { Item, ResponseEvent, ResponseObject } from '@agentd/spec';
+import type { Item, ResponseEvent, ResponseObject, RunLease } from '@agentd/spec';
 
 /** A stored run (a response) as the runtime sees it; `runSpec` is the gateway's, passed through. */
 export interface StoredRun<Spec = unknown> {
@@ -12,6 +12,13 @@ export interface StoredRun<Spec = unknown> {
   conversationId: string | null;
   lastSequence: number;
   requestHash: string | null;
+  /**
+   * Set when the create wrote the row already claimed by this process (its
+   * first claim, made in the insert): the lease it holds. Never stored.
+   */
+  lease?: RunLease;
+  /** Set when the create also put the run on the queue (scaled mode), in the same statement. Never stored. */
+  enqueued?: boolean;
 }
 
 /** Where runs and their event logs are kept (the gateway's response repository). */

@@ -63,4 +63,47 @@ describe('LocalRunQueue (PGlite): an embedded server restarted', () => {
     // A run created a moment ago is still within its dispatch grace: its enqueue is on its way.
     expect((await runs.lease(fresh)).claims).toBe(0);
   });
+
+  it('executes a run created already claimed under the lease it was created with, without claiming it again', async () => {
+    const runId = await runs.create();
+    const leases = new RunLeaseStore(pglite.db);
+    // What the embedded create does in its insert: the creating process's first claim.
+    const created = (await leases.claim(runs.job(runId), 'this-process', 60_000))!;
+    const claims: RunClaim[] = [];
+    queue.consume(
+      async (claim) => {
+        claims.push(claim);
+        await runs.end(claim.lease.runId);
+        return 'finished';
+      },
+      { owner: 'this-process', concurrency: 4, leaseMs: 60_000, maxClaims: 3 },
+    );
+    await queue.enqueue(runs.job(runId), { created: true, lease: created });
+    await vi.waitFor(() => expect(claims).toHaveLength(1), WAIT);
+    // Claimed once (by the create), not twice: a claim by the queue would have raised both.
+    expect(claims[0]?.lease).toMatchObject({ runId, owner: 'this-process', generation: 1, claims: 1 });
+    await vi.waitFor(async () => expect((await runs.lease(runId)).lease_owner).toBeNull(), WAIT);
+    expect(await runs.lease(runId)).toMatchObject({ lease_generation: 1, claims: 1 });
+  });
+
+  it('claims anew a run whose lease from its create ran out while it waited', async () => {
+    const runId = await runs.create();
+    const created = (await new RunLeaseStore(pglite.db).claim(runs.job(runId), 'this-process', 60_000))!;
+    await runs.expireLease(runId);
+    const claims: RunClaim[] = [];
+    queue.consume(
+      async (claim) => {
+        claims.push(claim);
+        await runs.end(claim.lease.runId);
+        return 'finished';
+      },
+      { owner: 'this-process', concurrency: 4, leaseMs: 60_000, maxClaims: 3 },
+    );
+    await queue.enqueue(runs.job(runId), {
+      created: true,
+      lease: { ...created, expiresAt: Date.now() - 1 },
+    });
+    await vi.waitFor(() => expect(claims).toHaveLength(1), WAIT);
+    expect(claims[0]?.lease).toMatchObject({ runId, generation: 2, claims: 2 });
+  });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { NetworkPolicy } from '@agentd/net-policy';
-import { RunManager, RunRuntime } from '@agentd/runtime';
+import { RUN_TASK, RunManager, RunRuntime } from '@agentd/runtime';
 import type { RunEventBus } from '@agentd/spec';
 import { createAdapter } from '@agentd/tools-gateway';
 import { trace } from '@opentelemetry/api';
@@ -111,7 +111,15 @@ export function createServices(
 ): Services {
   const conversations = new ConversationRepository(db);
   const audit = new AuditLog(db);
-  const responses = new ResponseRepository(db, config.AGENTD_AUDIT_RUNS ? audit : undefined);
+  // Embedded mode: the process that creates a run executes it, so the create is its first claim.
+  const responses = new ResponseRepository(
+    db,
+    config.AGENTD_AUDIT_RUNS ? audit : undefined,
+    // Scaled mode: the create adds the run's job in its own statement.
+    backbone.mode === 'scaled'
+      ? { enqueueTask: RUN_TASK }
+      : { claimCreated: { owner: backbone.owner, leaseMs: config.AGENTD_RUN_LEASE_MS } },
+  );
   const bus = backbone.bus;
   const toolRepository = new ToolRepository(db);
   const box = new SecretBox(overrides.masterKey ?? randomBytes(32), previousMasterKeys(config));

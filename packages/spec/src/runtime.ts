@@ -40,6 +40,12 @@ export interface RunClaim {
 export type RunOutcome =
   /** The run is done with (ended, or can never run): it is not delivered again. */
   | 'finished'
+  /**
+   * The run ended and the write of its end also ended the lease (the fenced
+   * terminal batch clears it in the same statement): done with, as
+   * `finished`, and the queue has nothing left to write.
+   */
+  | 'ended'
   /** The run stopped without ending (the worker drains): it is claimable again at once. */
   | 'released';
 
@@ -81,6 +87,12 @@ export interface EnqueueOptions {
    * nobody): a queue may skip checking that. A claim still decides.
    */
   created?: boolean;
+  /**
+   * The run was created already claimed by this process under this lease
+   * (its row written with the lease, in the create's statement): a queue
+   * that delivers it here hands the lease over instead of claiming again.
+   */
+  lease?: RunLease;
 }
 
 export interface RunQueue {

@@ -8,6 +8,9 @@ import { type QueueLogger, silentLogger } from './queue-logger.js';
 import { NOT_HELD, RunLeaseStore, UNFINISHED_STATUSES } from './run-leases.js';
 import { poolSqlClient, type SqlClient } from './sql-client.js';
 
+/** How long a completed job waits for others to be deleted with it (graphile-worker's completeJobBatchDelay). */
+const COMPLETE_BATCH_MS = 5;
+
 /** The graphile-worker task that runs execute under. */
 export const RUN_TASK = 'agentd_run';
 
@@ -113,6 +116,11 @@ export class GraphileRunQueue implements RunQueue {
     const runner = run({
       pgPool: this.pool,
       concurrency: options.concurrency,
+      // Jobs completed within a few milliseconds of each other are deleted by one statement, not
+      // one each. A job is done with once its run is (the lease on the run's row decides who
+      // holds it), so a worker dying in that window costs nothing: its job stays locked, and a
+      // run dispatched again gets a new job for its key.
+      preset: { worker: { completeJobBatchDelay: COMPLETE_BATCH_MS } },
       noHandleSignals: true,
       pollInterval: this.options.pollIntervalMs ?? 2_000,
       logger: graphileLogger(this.logger),

@@ -69,15 +69,22 @@ export class LeasedConsumer implements RunConsumer {
     return this.stopping ? 0 : Math.max(0, this.options.concurrency - this.inFlight);
   }
 
-  /** Claims and executes one delivered run; resolves once its lease is finished or handed back. */
-  async deliver(job: RunJob): Promise<void> {
+  /**
+   * Claims and executes one delivered run; resolves once its lease is
+   * finished or handed back. `held`: the run was created already claimed by
+   * this process under that lease, which is taken over instead of a claim.
+   */
+  async deliver(job: RunJob, held?: RunLease): Promise<void> {
     if (this.stopping) {
-      if (!this.crashed) await this.redispatch(job);
+      if (this.crashed) return;
+      // A lease held since the create is handed back first, or nobody could claim the run.
+      if (held) await this.store.release(held).catch(() => undefined);
+      await this.redispatch(job);
       return;
     }
     this.inFlight += 1;
     try {
-      await Promise.race([this.claimAndRun(job), this.abandoned]);
+      await Promise.race([this.claimAndRun(job, held), this.abandoned]);
     } catch (error) {
       this.logger.error({ err: error, runId: job.runId }, 'a delivered run could not be claimed or ended');
     } finally {
@@ -126,9 +133,9 @@ export class LeasedConsumer implements RunConsumer {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private async claimAndRun(job: RunJob): Promise<void> {
+  private async claimAndRun(job: RunJob, held?: RunLease): Promise<void> {
     const { owner, leaseMs, maxClaims } = this.options;
-    const lease = await this.store.claim(job, owner, leaseMs);
+    const lease = held ? await this.takeOver(job, held) : await this.store.claim(job, owner, leaseMs);
     if (!lease || this.crashed) return;
     if (lease.claims > maxClaims) {
       await this.options.exhausted?.(job, lease.claims);
@@ -137,12 +144,24 @@ export class LeasedConsumer implements RunConsumer {
     }
     const outcome = await this.execute(lease);
     // A lease lost is not ours to end: the run is someone else's, or the sweeper's once it ran out.
-    if (this.crashed || outcome === 'lost') return;
+    // An ended run's last write ended its lease in the same statement: nothing is left to write.
+    if (this.crashed || outcome === 'lost' || outcome === 'ended') return;
     if (outcome === 'finished') {
       await this.store.finish(lease);
     } else if (outcome === 'released' ? await this.store.release(lease) : await this.store.drop(lease)) {
       await this.redispatch(job);
     }
+  }
+
+  /**
+   * A lease this process took when it created the run: used as it is while
+   * most of it is left (no statement); one that waited long is extended, or,
+   * once it ran out, the run is claimed as any other.
+   */
+  private async takeOver(job: RunJob, held: RunLease): Promise<RunLease | undefined> {
+    const { owner, leaseMs } = this.options;
+    if (held.owner === owner && held.expiresAt - Date.now() > leaseMs / 2) return held;
+    return (await this.store.extend(held, leaseMs)) ?? (await this.store.claim(job, owner, leaseMs));
   }
 
   /** Runs the handler under the lease, extending it every third of the lease. */

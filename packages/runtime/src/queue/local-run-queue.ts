@@ -4,6 +4,7 @@ import type {
   RunConsumerOptions,
   RunHandler,
   RunJob,
+  RunLease,
   RunQueue,
 } from '@agentd/spec';
 import { LeasedConsumer } from './leased-consumer.js';
@@ -29,6 +30,8 @@ export class LocalRunQueue implements RunQueue {
   private readonly logger: QueueLogger | undefined;
   private readonly waiting: RunJob[] = [];
   private readonly waitingIds = new Set<string>();
+  /** Leases of waiting runs created already claimed by this process (EnqueueOptions.lease). */
+  private readonly leases = new Map<string, RunLease>();
   private readonly consumers: LeasedConsumer[] = [];
   private next = 0;
   private closed = false;
@@ -57,6 +60,7 @@ export class LocalRunQueue implements RunQueue {
         );
     if (rows.length === 0 || this.waitingIds.has(job.runId)) return;
     this.waitingIds.add(job.runId);
+    if (options.lease) this.leases.set(job.runId, options.lease);
     this.waiting.push({ tenantId: job.tenantId, runId: job.runId });
     this.pump();
   }
@@ -93,7 +97,9 @@ export class LocalRunQueue implements RunQueue {
       if (!consumer) return;
       const job = this.waiting.shift()!;
       this.waitingIds.delete(job.runId);
-      void consumer.deliver(job);
+      const lease = this.leases.get(job.runId);
+      this.leases.delete(job.runId);
+      void consumer.deliver(job, lease);
     }
   }
 

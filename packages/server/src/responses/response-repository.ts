@@ -21,9 +21,8 @@ import {
   INSERT_BATCHES,
   INSERT_BATCHES_AUDITED,
   INSERT_BATCHES_CHAINED,
-  INSERT_RESPONSES,
-  INSERT_RESPONSES_AUDITED,
-  INSERT_RESPONSES_CHAINED,
+  type ResponseInserts,
+  responseInserts,
 } from './response-sql.js';
 import { RunCreators } from './run-creators.js';
 import type { RunSpec } from './run-spec.js';
@@ -56,6 +55,9 @@ interface NewResponseRow {
   previous_response_id: string | null;
   idempotency_key: string | null;
   request_hash: string | null;
+  /** Written already claimed by this process (ResponseRepositoryOptions.claimCreated). */
+  lease_owner?: string;
+  lease_ms?: number;
 }
 
 /** A row of response_event_batches; a batch that ends the run carries the final snapshot. */
@@ -89,6 +91,21 @@ export interface NewResponse {
   requestHash: string | null;
 }
 
+export interface ResponseRepositoryOptions {
+  /**
+   * Queued runs are created already claimed by this lease holder (embedded
+   * mode, where the process that creates a run executes it): the insert is
+   * the run's first claim, and the claim's own statement is saved.
+   */
+  claimCreated?: { owner: string; leaseMs: number };
+  /**
+   * Queued runs are added to graphile-worker's queue under this task in the
+   * statement that inserts them (scaled mode): one round trip, and the run
+   * and its job commit together.
+   */
+  enqueueTask?: string;
+}
+
 /**
  * Responses and their append-only event logs. Events are stored in batches
  * (one row per batch); the snapshot is written at creation and when the run
@@ -100,12 +117,16 @@ export class ResponseRepository implements RunStore<RunSpec> {
   private readonly batches = new GroupCommit<EventBatchRow, boolean>((rows) => this.writeBatches(rows));
   /** Who created each unfinished run this process created or read: its audit events' actor. */
   private readonly creators = new RunCreators();
+  private readonly inserts: ResponseInserts;
 
   /** `audit`: the audit log the run's events of consequence go to, in the transaction that logs them; none: no audit. */
   constructor(
     private readonly db: Database,
     private readonly audit?: AuditLog,
-  ) {}
+    private readonly options: ResponseRepositoryOptions = {},
+  ) {
+    this.inserts = responseInserts(options.enqueueTask);
+  }
 
   /**
    * Inserts a response with its first event (response.created), in one
@@ -117,6 +138,7 @@ export class ResponseRepository implements RunStore<RunSpec> {
     tenantId: string,
     input: NewResponse,
   ): Promise<{ created: boolean; response: StoredResponse }> {
+    const claim = input.snapshot.status === 'queued' ? this.options.claimCreated : undefined;
     const inserted = await this.creates.add({
       id: input.snapshot.id,
       tenant_id: tenantId,
@@ -129,6 +151,7 @@ export class ResponseRepository implements RunStore<RunSpec> {
       previous_response_id: input.previousResponseId,
       idempotency_key: input.idempotencyKey,
       request_hash: input.requestHash,
+      ...(claim ? { lease_owner: claim.owner, lease_ms: claim.leaseMs } : {}),
     });
     if (inserted) {
       const response: StoredResponse = {
@@ -141,7 +164,23 @@ export class ResponseRepository implements RunStore<RunSpec> {
         conversationId: input.conversationId,
         lastSequence: 1,
         requestHash: input.requestHash,
+        ...(this.options.enqueueTask !== undefined && input.snapshot.status === 'queued'
+          ? { enqueued: true }
+          : {}),
       };
+      if (claim) {
+        const { owner, leaseMs } = claim;
+        const runId = response.id;
+        // expiresAt on this process's clock: only read to judge how much of the lease is left.
+        response.lease = {
+          tenantId,
+          runId,
+          owner,
+          generation: 1,
+          claims: 1,
+          expiresAt: Date.now() + leaseMs,
+        };
+      }
       return { created: true, response };
     }
     const [existing] = await this.db.query<ResponseRow>(
@@ -164,7 +203,7 @@ export class ResponseRepository implements RunStore<RunSpec> {
       );
       ids =
         (await audit.appendChained(events, async (append) => {
-          const [result] = await this.db.query<{ ids: string[] | null }>(INSERT_RESPONSES_CHAINED, [
+          const [result] = await this.db.query<{ ids: string[] | null }>(this.inserts.chained, [
             JSON.stringify(rows),
             append.moves,
             append.rows,
@@ -173,7 +212,7 @@ export class ResponseRepository implements RunStore<RunSpec> {
         })) ??
         (await this.db.transaction(async (tx) => {
           const [result] = await tx.query<{ ids: string[] | null; heads: ChainHead[] | null }>(
-            INSERT_RESPONSES_AUDITED,
+            this.inserts.audited,
             [JSON.stringify(rows), tenantsOf(events)],
           );
           const inserted = new Set(result?.ids ?? []);
@@ -183,7 +222,7 @@ export class ResponseRepository implements RunStore<RunSpec> {
           return inserted;
         }));
     } else {
-      const inserted = await this.db.query<{ id: string }>(INSERT_RESPONSES, [JSON.stringify(rows)]);
+      const inserted = await this.db.query<{ id: string }>(this.inserts.plain, [JSON.stringify(rows)]);
       ids = new Set(inserted.map((row) => row.id));
     }
     for (const row of rows) if (ids.has(row.id)) this.creators.set(row.id, row.run_spec.principal);
@@ -191,12 +230,22 @@ export class ResponseRepository implements RunStore<RunSpec> {
   }
 
   async get(tenantId: string, id: string): Promise<StoredResponse> {
-    const [row] = await this.db.query<ResponseRow>(
-      'SELECT * FROM responses WHERE tenant_id = $1 AND id = $2',
+    // The row and, for an unfinished run, the events logged after its snapshot: one round trip.
+    const [row] = await this.db.query<ResponseRow & { later: ResponseEvent[][] | null }>(
+      `SELECT r.*, CASE WHEN r.status IN ('queued', 'in_progress') THEN (
+           SELECT coalesce(json_agg(b.events ORDER BY b.last_sequence), '[]'::json) FROM response_event_batches b
+            WHERE b.tenant_id = r.tenant_id AND b.response_id = r.id AND b.last_sequence > r.snapshot_sequence)
+         END AS later
+         FROM responses r WHERE r.tenant_id = $1 AND r.id = $2`,
       [tenantId, id],
     );
     if (!row) throw notFound('response', id);
-    return this.current(row);
+    if (isTerminal(row.snapshot.status)) return this.toStored(row, []);
+    // A row whose status column says ended while its snapshot does not is read the long way.
+    if (!row.later) return this.current(row);
+    const after = Number(row.snapshot_sequence);
+    const later = row.later.flat().filter((event) => event.sequence_number > after);
+    return this.toStored(row, later);
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
