@@ -1137,6 +1137,30 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       },
     },
     {
+      // Public: where B's people would sign in. B has no provider (removed above), so none is
+      // named, and asking by B's name never answers with A's.
+      route: 'GET /v1/auth/oidc',
+      run: async () => {
+        const provider = await b.get(`/v1/auth/oidc?tenant=${tenantB.id}`);
+        expect(provider.status).toBe(404);
+        return [provider];
+      },
+    },
+    {
+      route: 'POST /v1/auth/oidc/token',
+      run: async () => {
+        const exchanged = await b.post('/v1/auth/oidc/token', {
+          tenant: tenantB.id,
+          code: 'a-code-for-b',
+          code_verifier: 'v'.repeat(43),
+          redirect_uri: 'http://127.0.0.1/sign-in',
+          nonce: 'n'.repeat(16),
+        });
+        expect(exchanged.status).toBe(404);
+        return [exchanged];
+      },
+    },
+    {
       route: 'GET /v1/policies',
       run: async () => {
         const listed = await b.get('/v1/policies?limit=100');
