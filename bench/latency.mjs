@@ -8,7 +8,14 @@
 //     with one that streams a token every 2 ms.
 // The arms alternate run by run, so the machine's noise weighs on all alike.
 //
-//   node bench/latency.mjs [--quick]
+//   node bench/latency.mjs [--quick] [--runs N] [--hold-back N] [--before DIR]
+//
+// --hold-back N: the safety hold-back of streamed answers (model_output.hold_back,
+// 200 characters by default) set to N, through AGENTD_SAFETY_POLICY: with the
+// default, the 2 ms/token model's short answer is held until its end, so the
+// first delta measures the hold-back, not the request path; 0 measures the path.
+// --before DIR: a built checkout of the code before a change, run as a second
+// agentd beside this one, its arms alternating with this one's in the same run.
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -18,8 +25,14 @@ import { spawnAgentd } from './spawn-agentd.mjs';
 import { fmt, stats, verdict } from './stats.mjs';
 
 const quick = process.argv.includes('--quick');
-const RUNS = quick ? 40 : 400;
-const WARMUP = quick ? 10 : 40;
+const option = (name) => {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+};
+const RUNS = Number(option('--runs') ?? (quick ? 40 : 400));
+const WARMUP = Math.min(quick ? 10 : 40, RUNS);
+const HOLD_BACK = option('--hold-back');
+const BEFORE = option('--before');
 const decoder = new TextDecoder();
 
 /** Reads a response body until `found(text so far)` holds; resolves with the time then, and drains the rest. */
@@ -48,13 +61,63 @@ async function main() {
   });
   const [line] = await once(upstream.stdout, 'data');
   const model = JSON.parse(String(line)).model;
-  const server = await spawnAgentd({
+  const env = {
     OPENAI_BASE_URL: model,
     OPENAI_API_KEY: 'bench',
     AGENTD_DEFAULT_MODEL: 'bench-model',
-  });
-  const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
+    ...(HOLD_BACK === undefined
+      ? {}
+      : { AGENTD_SAFETY_POLICY: JSON.stringify({ model_output: { hold_back: Number(HOLD_BACK) } }) }),
+  };
+  const servers = { '': await spawnAgentd(env) };
+  if (BEFORE) servers[' (before)'] = await spawnAgentd(env, { root: BEFORE });
+  const arms = {};
+  for (const [label, server] of Object.entries(servers)) Object.assign(arms, agentdArms(server, label));
+  Object.assign(arms, directArms(model));
+  for (let i = 0; i < WARMUP; i++) for (const arm of Object.values(arms)) await arm();
+  const samples = Object.fromEntries(Object.keys(arms).map((name) => [name, []]));
+  for (let i = 0; i < RUNS; i++) {
+    for (const [name, arm] of Object.entries(arms)) samples[name].push(await arm());
+  }
+  const s = Object.fromEntries(Object.entries(samples).map(([name, list]) => [name, stats(list)]));
 
+  console.log(
+    `\nagentd latency on the request path (embedded: PGlite; one run at a time)${quick ? ' [quick]' : ''}`,
+  );
+  console.log(
+    `${RUNS} runs per arm after ${WARMUP} warm-up, arms alternating; safety hold-back ${HOLD_BACK ?? 'default (200)'}\n`,
+  );
+  for (const [name, r] of Object.entries(s)) {
+    console.log(`  ${name.padEnd(48)} p50 ${fmt(r.p50)}  p95 ${fmt(r.p95)}  p99 ${fmt(r.p99)}`);
+  }
+  for (const label of Object.keys(servers)) {
+    const overhead = s[`run, agentd${label}`].p50 - s['run, direct'].p50;
+    const fast = s[`first delta, fast model, agentd${label}`].p50 - s['first delta, fast model, direct'].p50;
+    const slow =
+      s[`first delta, 2 ms/token model, agentd${label}`].p50 - s['first delta, 2 ms/token model, direct'].p50;
+    console.log(`\n  agentd${label || ' (this checkout)'}:`);
+    console.log(`  fixed overhead per run, p50: ${fmt(overhead)} (target ≤ 5 ms: ${verdict(overhead <= 5)})`);
+    console.log(
+      `  first text delta after the direct loop's, fast model, p50: ${fmt(fast)} (target ≤ 3 ms: ${verdict(fast <= 3)})`,
+    );
+    console.log(
+      `  first text delta after the direct loop's, 2 ms/token model, p50: ${fmt(slow)} (target ≤ 3 ms: ${verdict(slow <= 3)})`,
+    );
+  }
+  console.log('');
+
+  for (const server of Object.values(servers)) {
+    server.child.stdin.end();
+    await once(server.child, 'exit');
+    rmSync(server.dataDir, { recursive: true, force: true });
+  }
+  upstream.stdin.end();
+  await once(upstream, 'exit');
+}
+
+/** agentd's arms against `server`: a non-streamed run, and the first delta of a streamed one for each model. */
+function agentdArms(server, label) {
+  const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
   const agentdRun = async () => {
     const response = await fetch(`${server.url}/v1/responses`, {
       method: 'POST',
@@ -64,6 +127,24 @@ async function main() {
     const body = await response.json();
     if (body.status !== 'completed') throw new Error(`run ended ${body.status}`);
   };
+  const agentdFirstDelta = (name) => async () => {
+    const started = performance.now();
+    const response = await fetch(`${server.url}/v1/responses`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ model: name, input: 'What is 1 + 2?', stream: true }),
+    });
+    return timeUntil(response, started, responsesHasText);
+  };
+  return {
+    [`run, agentd${label}`]: timed(agentdRun),
+    [`first delta, fast model, agentd${label}`]: agentdFirstDelta('bench-model'),
+    [`first delta, 2 ms/token model, agentd${label}`]: agentdFirstDelta('bench-slow'),
+  };
+}
+
+/** The direct loop's arms: the same runs against the fake model itself. */
+function directArms(model) {
   const directRun = async () => {
     const response = await fetch(`${model}/chat/completions`, {
       method: 'POST',
@@ -76,15 +157,6 @@ async function main() {
       }),
     });
     readChatStream(await response.text());
-  };
-  const agentdFirstDelta = (name) => async () => {
-    const started = performance.now();
-    const response = await fetch(`${server.url}/v1/responses`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ model: name, input: 'What is 1 + 2?', stream: true }),
-    });
-    return timeUntil(response, started, responsesHasText);
   };
   const directFirstDelta = (name) => async () => {
     const started = performance.now();
@@ -100,51 +172,17 @@ async function main() {
     });
     return timeUntil(response, started, chatHasText);
   };
-  const timed = (fn) => async () => {
-    const started = performance.now();
-    await fn();
-    return performance.now() - started;
-  };
-
-  const arms = {
-    'run, agentd': timed(agentdRun),
+  return {
     'run, direct': timed(directRun),
-    'first delta, fast model, agentd': agentdFirstDelta('bench-model'),
     'first delta, fast model, direct': directFirstDelta('bench-model'),
-    'first delta, 2 ms/token model, agentd': agentdFirstDelta('bench-slow'),
     'first delta, 2 ms/token model, direct': directFirstDelta('bench-slow'),
   };
-  for (let i = 0; i < WARMUP; i++) for (const arm of Object.values(arms)) await arm();
-  const samples = Object.fromEntries(Object.keys(arms).map((name) => [name, []]));
-  for (let i = 0; i < RUNS; i++) {
-    for (const [name, arm] of Object.entries(arms)) samples[name].push(await arm());
-  }
-  const s = Object.fromEntries(Object.entries(samples).map(([name, list]) => [name, stats(list)]));
-
-  console.log(
-    `\nagentd latency on the request path (embedded: PGlite; one run at a time)${quick ? ' [quick]' : ''}`,
-  );
-  console.log(`${RUNS} runs per arm after ${WARMUP} warm-up, arms alternating\n`);
-  for (const [name, r] of Object.entries(s)) {
-    console.log(`  ${name.padEnd(40)} p50 ${fmt(r.p50)}  p95 ${fmt(r.p95)}  p99 ${fmt(r.p99)}`);
-  }
-  const overhead = s['run, agentd'].p50 - s['run, direct'].p50;
-  const fast = s['first delta, fast model, agentd'].p50 - s['first delta, fast model, direct'].p50;
-  const slow =
-    s['first delta, 2 ms/token model, agentd'].p50 - s['first delta, 2 ms/token model, direct'].p50;
-  console.log(`\n  fixed overhead per run, p50: ${fmt(overhead)} (target ≤ 5 ms: ${verdict(overhead <= 5)})`);
-  console.log(
-    `  first text delta after the direct loop's, fast model, p50: ${fmt(fast)} (target ≤ 3 ms: ${verdict(fast <= 3)})`,
-  );
-  console.log(
-    `  first text delta after the direct loop's, 2 ms/token model, p50: ${fmt(slow)} (target ≤ 3 ms: ${verdict(slow <= 3)})\n`,
-  );
-
-  server.child.stdin.end();
-  await once(server.child, 'exit');
-  upstream.stdin.end();
-  await once(upstream, 'exit');
-  rmSync(server.dataDir, { recursive: true, force: true });
 }
+
+const timed = (fn) => async () => {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+};
 
 await main();

@@ -11,8 +11,9 @@ import { spawnAgentd } from './spawn-agentd.mjs';
 export class BenchCluster {
   processes = [];
 
-  constructor(db, redisUrl, env) {
+  constructor(db, redisUrl, env, root) {
     this.db = db;
+    this.root = root;
     this.env = {
       DATABASE_URL: db.url,
       REDIS_URL: redisUrl,
@@ -25,18 +26,25 @@ export class BenchCluster {
     };
   }
 
-  /** A fresh database; `env` is every process's (the model, lease time, ...). */
-  static async start(env = {}) {
+  /**
+   * A fresh database; `env` is every process's (the model, lease time, ...);
+   * `root`: another built checkout whose code the processes run (spawnAgentd).
+   */
+  static async start(env = {}, { root } = {}) {
     const redisUrl = await requireTestRedis();
     const db = await createTestDatabase('agentd_bench');
-    return new BenchCluster(db, redisUrl, env);
+    return new BenchCluster(db, redisUrl, env, root);
   }
 
   /** Starts a process of `role`; `timed` records the recorder's timings (bench/timed-agentd-process.mjs). */
   async spawn(role, env = {}, { timed = false } = {}) {
     const proc = await spawnAgentd(
       { ...this.env, AGENTD_ROLE: role, ...env },
-      { dataDirPrefix: `agentd-bench-${role}-`, ...(timed ? { script: 'timed-agentd-process.mjs' } : {}) },
+      {
+        dataDirPrefix: `agentd-bench-${role}-`,
+        ...(timed ? { script: 'timed-agentd-process.mjs' } : {}),
+        ...(this.root ? { root: this.root } : {}),
+      },
     );
     this.processes.push(proc);
     return proc;

@@ -12,7 +12,12 @@
 //      time until the client's stream (held on the API process) gets the
 //      run's next event, carried on by the other worker, against the lease.
 //
-//   node bench/scaled.mjs [--quick]
+//   node bench/scaled.mjs [--quick] [--throughput-only] [--runs N] [--before DIR]
+//
+// --before DIR: a built checkout of the code before a change; its scaled pair
+// (on a database of its own) and its embedded process join the throughput
+// rounds, which then alternate between four arms. --throughput-only skips
+// parts 2 and 3. --runs N: runs per round.
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -24,8 +29,14 @@ import { spawnAgentd } from './spawn-agentd.mjs';
 import { fmt, stats, verdict } from './stats.mjs';
 
 const quick = process.argv.includes('--quick');
+const option = (name) => {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+};
+const BEFORE = option('--before');
+const THROUGHPUT_ONLY = process.argv.includes('--throughput-only');
 const IN_FLIGHT = 64;
-const RUNS_PER_ROUND = quick ? 192 : 960;
+const RUNS_PER_ROUND = Number(option('--runs') ?? (quick ? 192 : 960));
 const ROUNDS = quick ? 1 : 3;
 const LATENCY_RUNS = quick ? 32 : 160;
 const LATENCY_IN_FLIGHT = 16;
@@ -152,6 +163,36 @@ async function streamedRuns(api, runs) {
   return received;
 }
 
+/** The code before a change (--before): its own scaled pair on a database of its own, and its embedded process. */
+async function beforeArms(modelEnv) {
+  const cluster = await BenchCluster.start(
+    { ...modelEnv, AGENTD_RUN_LEASE_MS: String(LEASE_MS) },
+    { root: BEFORE },
+  );
+  const api = await cluster.spawn('api');
+  const worker = await cluster.spawn('worker');
+  const embedded = await spawnAgentd(
+    { ...modelEnv, AGENTD_CODE_INTERPRETER: 'off', AGENTD_BROWSER: 'off' },
+    { root: BEFORE },
+  );
+  const scaledApi = client(api.url, api.key);
+  const embeddedApi = client(embedded.url, embedded.key);
+  await throughput(scaledApi, IN_FLIGHT);
+  await throughput(embeddedApi, IN_FLIGHT);
+  return {
+    scaledApi,
+    embeddedApi,
+    scaledParties: { api: api.child.pid, worker: worker.child.pid, client: process.pid },
+    embeddedParties: { agentd: embedded.child.pid, client: process.pid },
+    async close() {
+      embedded.child.stdin.end();
+      await once(embedded.child, 'exit');
+      rmSync(embedded.dataDir, { recursive: true, force: true });
+      await cluster.close();
+    },
+  };
+}
+
 async function main() {
   const upstream = spawn(process.execPath, [new URL('./upstreams.mjs', import.meta.url).pathname, '0'], {
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -175,9 +216,40 @@ async function main() {
   const rounds = { scaled: [], embedded: [] };
   const scaledParties = { api: apiProc.child.pid, worker: worker.child.pid, client: process.pid };
   const embeddedParties = { agentd: embedded.child.pid, client: process.pid };
+  const before = BEFORE ? await beforeArms(modelEnv) : undefined;
+  if (before) {
+    rounds['scaled (before)'] = [];
+    rounds['embedded (before)'] = [];
+  }
   for (let round = 0; round < ROUNDS; round++) {
     rounds.scaled.push(await measured(scaledApi, RUNS_PER_ROUND, scaledParties));
+    if (before)
+      rounds['scaled (before)'].push(await measured(before.scaledApi, RUNS_PER_ROUND, before.scaledParties));
     rounds.embedded.push(await measured(embeddedApi, RUNS_PER_ROUND, embeddedParties));
+    if (before) {
+      rounds['embedded (before)'].push(
+        await measured(before.embeddedApi, RUNS_PER_ROUND, before.embeddedParties),
+      );
+    }
+  }
+  if (before) {
+    const medianOf = (list) =>
+      [...list].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(list.length / 2)];
+    console.log(`\nthroughput, ${IN_FLIGHT} in flight, ${RUNS_PER_ROUND} runs a round, median of ${ROUNDS}:`);
+    for (const [name, list] of Object.entries(rounds)) {
+      const m = medianOf(list);
+      const cpu = Object.entries(m.cpu)
+        .map(([party, ms]) => `${party} ${ms.toFixed(2)}`)
+        .join(', ');
+      console.log(
+        `  ${name.padEnd(18)} ${m.perSecond.toFixed(1)} runs/s (rounds ${list.map((r) => r.perSecond.toFixed(0)).join(', ')}); CPU ms per run: ${cpu}`,
+      );
+    }
+    const ratio = (s, e) => (medianOf(rounds[s]).perSecond / medianOf(rounds[e]).perSecond).toFixed(2);
+    console.log(
+      `  ratio scaled/embedded: now ${ratio('scaled', 'embedded')}, before ${ratio('scaled (before)', 'embedded (before)')}`,
+    );
+    await before.close();
   }
   const median = (list) => [...list].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(list.length / 2)];
   const scaledMedian = median(rounds.scaled);
@@ -187,6 +259,15 @@ async function main() {
   embedded.child.stdin.end();
   await once(embedded.child, 'exit');
   rmSync(embedded.dataDir, { recursive: true, force: true });
+  if (THROUGHPUT_ONLY) {
+    await cluster.close();
+    upstream.stdin.end();
+    await once(upstream, 'exit');
+    console.log(
+      `\nruns/s with ${IN_FLIGHT} in flight: scaled ${scaledRate.toFixed(1)}, embedded ${embeddedRate.toFixed(1)}, ratio ${(scaledRate / embeddedRate).toFixed(2)} (target ≥ 0.8: ${verdict(scaledRate / embeddedRate >= 0.8)})\n`,
+    );
+    return;
+  }
 
   // 2. Event latency across processes.
   process.kill(worker.child.pid, 'SIGUSR2');

@@ -7,17 +7,19 @@ import { join } from 'node:path';
 /**
  * Starts agentd in its own process (bench/agentd-process.mjs, or `script`)
  * with `env` on top of a port of its own, a fresh data directory and silent
- * logs. Resolves once it listens, with its URL and admin key.
+ * logs. Resolves once it listens, with its URL and admin key. `root`: another
+ * checkout (built) whose bench script and code run instead of this one's, so
+ * that a benchmark can set the code before a change beside the code after it.
  */
 export async function spawnAgentd(
   env,
-  { dataDirPrefix = 'agentd-bench-', script = 'agentd-process.mjs' } = {},
+  { dataDirPrefix = 'agentd-bench-', script = 'agentd-process.mjs', root } = {},
 ) {
   const dataDir = mkdtempSync(join(tmpdir(), dataDirPrefix));
   const child = spawn(
     process.execPath,
     [
-      new URL(`./${script}`, import.meta.url).pathname,
+      root ? join(root, 'bench', script) : new URL(`./${script}`, import.meta.url).pathname,
       JSON.stringify({ AGENTD_PORT: '0', AGENTD_DATA_DIR: dataDir, AGENTD_LOG_LEVEL: 'silent', ...env }),
     ],
     { stdio: ['pipe', 'pipe', 'inherit'] },
