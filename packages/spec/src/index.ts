@@ -118,8 +118,11 @@ export {
   type SseParserOptions,
 } from './sse.js';
 export type {
+  AdapterHealth,
+  AdapterTool,
   RunTool,
   StartToolItem,
+  ToolAdapter,
   ToolContext,
   ToolItemFinish,
   ToolItemHandle,

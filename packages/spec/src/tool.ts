@@ -9,6 +9,7 @@ import type {
   WebSearchCallItem,
 } from './items.js';
 import type { ModelToolDefinition } from './model.js';
+import type { JsonSchema } from './tool-manifest.js';
 
 /** What a tool may record in the run's log about how it was served (capability routing). */
 export type ToolReport =
@@ -89,4 +90,32 @@ export interface RunTool {
    * Default false.
    */
   idempotent?: boolean;
+}
+
+/** One tool an adapter offers. */
+export interface AdapterTool {
+  name: string;
+  description?: string;
+  inputSchema: JsonSchema;
+  outputSchema?: JsonSchema;
+}
+
+export type AdapterHealth = 'healthy' | 'unavailable';
+
+/**
+ * The one interface every tool adapter implements (HTTP, OpenAPI, MCP, client,
+ * built-in) in @agentd/tools-gateway. An adapter may offer several tools (an
+ * OpenAPI document's operations, an MCP server's tools). Its suite is
+ * describeToolAdapterContract in @agentd/testing.
+ */
+export interface ToolAdapter {
+  /** The tools offered now. */
+  list(): Promise<AdapterTool[]>;
+  /** Calls one of them. The signal carries the run's cancellation and the call's time-out. */
+  call(tool: string, args: unknown, context: ToolContext): Promise<ToolResult>;
+  /** Whether calls can be made now (an MCP server being restarted is unavailable). */
+  health(): AdapterHealth;
+  /** Subscribes to changes in the offered tools (MCP list_changed, a restart); returns the unsubscribe. */
+  onChange?(listener: () => void): () => void;
+  close(): Promise<void>;
 }

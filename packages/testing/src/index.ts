@@ -38,6 +38,11 @@ export {
   type SearchApiRequest,
   type SearchBackendSubject,
 } from './contracts/search-backend-contract.js';
+export {
+  type AdapterUnderTest,
+  describeToolAdapterContract,
+  type ToolAdapterSubject,
+} from './contracts/tool-adapter-contract.js';
 export { startFakeOpenAI } from './fake-openai/fake-openai-server.js';
 export type {
   FakeHandler,
