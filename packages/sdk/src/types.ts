@@ -3,24 +3,30 @@ import type {
   AgentSchema,
   AgentVersionSchema,
   ApiKeySchema,
+  AuditEventSchema,
   ConversationSchema,
   CreateAgentSchema,
   CreateApiKeySchema,
   CreatedApiKeySchema,
   CreatePolicySchema,
   CreateResponseSchema,
+  FileSchema,
   FunctionToolSchema,
+  MemorySchema,
+  ModelSchema,
   PolicySchema,
   PolicyVersionSchema,
   ToolReferenceSchema,
+  ToolSchema,
   UpdateAgentSchema,
+  VectorStoreSchema,
 } from '@agentd/spec/wire';
 import type { z } from 'zod';
 
 /**
  * The objects and request bodies of the API, as the SDK types them. Those
  * with a wire schema in @agentd/spec/wire (agents, responses' requests,
- * conversations, API keys, policies) are derived from it: the schema the
+ * conversations, API keys, policies, tools, files, memories, models) are derived from it: the schema the
  * server validates with and the OpenAPI document describes (ADR-0038). Type
  * imports only: the SDK bundles no schema. The rest name the fields callers
  * use most and let the others through.
@@ -43,37 +49,14 @@ export type AgentParams = z.input<typeof UpdateAgentSchema>;
 
 export type Conversation = z.output<typeof ConversationSchema>;
 
-export interface RegisteredTool extends Open {
-  id: string;
-  object: 'tool';
-  name: string;
-  description: string;
-}
+/** A registered tool set (its manifest, the tools it offers, their health). */
+export type RegisteredTool = z.output<typeof ToolSchema>;
 
-export interface FileObject extends Open {
-  id: string;
-  object: 'file';
-  bytes: number;
-  created_at: number;
-  filename: string;
-  purpose: string;
-}
+export type FileObject = z.output<typeof FileSchema>;
 
-export interface VectorStore extends Open {
-  id: string;
-  object: 'vector_store';
-  name: string | null;
-  status: string;
-}
+export type VectorStore = z.output<typeof VectorStoreSchema>;
 
-export interface Memory extends Open {
-  id: string;
-  object: 'memory';
-  user: string;
-  text: string;
-  response_id: string | null;
-  created_at: number;
-}
+export type Memory = z.output<typeof MemorySchema>;
 
 export type ApiKey = z.output<typeof ApiKeySchema>;
 /** A key as created: `value` is its secret, shown only here. */
@@ -81,12 +64,7 @@ export type CreatedApiKey = z.output<typeof CreatedApiKeySchema>;
 /** POST /v1/api_keys. */
 export type CreateApiKeyParams = z.input<typeof CreateApiKeySchema>;
 
-export interface Model extends Open {
-  id: string;
-  object: 'model';
-  created: number;
-  owned_by: string;
-}
+export type Model = z.output<typeof ModelSchema>;
 
 export interface Moderation extends Open {
   id: string;
@@ -115,16 +93,6 @@ export interface UsageReport extends Open {
 }
 
 /** One audit log entry, in the shape of OpenAI's audit log: the payload sits under a key named after `type`. */
-export interface AuditEvent extends Open {
-  id: string;
-  object: 'audit_event';
-  type: string;
-  /** When it happened, Unix seconds. */
-  effective_at: number;
-  actor: ({ type: string } & Open) | null;
-  resource: { type: string; id: string } | null;
-  /** What recomputing the event's hash needs (GET /v1/audit_events/verify checks the chain). */
-  chain: { tenant_id: string; sequence: number; timestamp: string; prev_hash: string; hash: string };
-}
+export type AuditEvent = z.output<typeof AuditEventSchema>;
 
 export type { ResponseObject };

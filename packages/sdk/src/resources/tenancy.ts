@@ -1,9 +1,11 @@
 import type { DeletedObject, ListPage } from '@agentd/spec';
+import type { SecretSchema } from '@agentd/spec/wire';
+import type { z } from 'zod';
 import { type RequestOptions, seg } from '../core/transport.js';
 import { type ListQuery, Resource } from './resource.js';
 
 type Open = { [field: string]: unknown };
-type Secret = { id: string; object: 'secret'; name: string; created_at: number; updated_at: number };
+type Secret = z.output<typeof SecretSchema>;
 
 /** /v1/secrets: values tools send (as headers); stored sealed, never shown again. */
 export class Secrets extends Resource {

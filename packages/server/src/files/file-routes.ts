@@ -2,11 +2,14 @@ import { Readable } from 'node:stream';
 import { ObjectTamperedError } from '@agentd/object-store';
 import {
   DeletedSchema,
+  FILE_PURPOSES,
+  FileSchema,
   IdParamSchema,
   isAllowed,
   listSchema,
   PageQuerySchema,
   scopesAllow,
+  UPLOAD_PURPOSES,
 } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -19,31 +22,6 @@ import type { StoredFile } from './file-repository.js';
 import { readUpload } from './multipart-upload.js';
 
 const tags = ['Files'];
-
-/** What a file is for, as in the OpenAI API; `assistants_output` marks files a tool produced. */
-export const FILE_PURPOSES = [
-  'assistants',
-  'assistants_output',
-  'user_data',
-  'vision',
-  'batch',
-  'fine-tune',
-  'evals',
-] as const;
-const UPLOAD_PURPOSES = FILE_PURPOSES.filter((purpose) => purpose !== 'assistants_output');
-
-const FileSchema = z
-  .object({
-    id: z.string(),
-    object: z.literal('file'),
-    bytes: z.number().int(),
-    created_at: z.number().int(),
-    filename: z.string(),
-    purpose: z.enum(FILE_PURPOSES),
-    status: z.literal('processed'),
-    expires_at: z.null(),
-  })
-  .openapi('File');
 
 export function presentFile(file: StoredFile): z.infer<typeof FileSchema> {
   return {

@@ -2,6 +2,8 @@ import {
   DeletedSchema,
   IdParamSchema,
   listSchema,
+  MemoryConsentSchema,
+  MemorySchema,
   PageQuerySchema,
   printableString,
 } from '@agentd/spec/wire';
@@ -17,21 +19,6 @@ const tags = ['Memories'];
 const UserSchema = printableString(256).openapi({
   description: 'The end user, as your application names them (the `user` of a response).',
 });
-
-const MemorySchema = z
-  .object({
-    id: z.string(),
-    object: z.literal('memory'),
-    user: z.string(),
-    text: z.string(),
-    response_id: z.string().nullable(),
-    created_at: z.number().int(),
-  })
-  .openapi('Memory');
-
-const ConsentSchema = z
-  .object({ object: z.literal('memory.consent'), user: z.string(), enabled: z.boolean() })
-  .openapi('MemoryConsent');
 
 const present = (memory: StoredMemory): z.infer<typeof MemorySchema> => ({
   id: memory.id,
@@ -95,7 +82,7 @@ const getConsentRoute = defineRoute({
   summary: 'Whether a user has opted in to long-term memory',
   permission: 'memories:read',
   request: { query: z.strictObject({ user: UserSchema }) },
-  responses: { 200: jsonContent(ConsentSchema, 'The user’s choice (off unless they opted in).') },
+  responses: { 200: jsonContent(MemoryConsentSchema, 'The user’s choice (off unless they opted in).') },
 });
 
 const setConsentRoute = defineRoute({
@@ -105,7 +92,7 @@ const setConsentRoute = defineRoute({
   summary: 'Record a user’s opt-in to (or out of) long-term memory',
   permission: 'memories:write',
   request: jsonBody(z.strictObject({ user: UserSchema, enabled: z.boolean() })),
-  responses: { 200: jsonContent(ConsentSchema, 'The user’s choice.') },
+  responses: { 200: jsonContent(MemoryConsentSchema, 'The user’s choice.') },
 });
 
 export function memoryRoutes() {

@@ -1,4 +1,4 @@
-import { IdParamSchema } from '@agentd/spec/wire';
+import { IdParamSchema, ModelListSchema, ModelSchema } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import { defineRoute, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
@@ -6,19 +6,6 @@ import { newRouter } from '../http/router.js';
 import { findModel, listModels } from './model-catalog.js';
 
 const tags = ['Models'];
-
-const ModelSchema = z
-  .object({
-    id: z.string().openapi({ description: 'A model name, or `agent:<name>` for an agent of the tenant.' }),
-    object: z.literal('model'),
-    created: z.number().int(),
-    owned_by: z.string(),
-  })
-  .openapi('Model');
-
-const ModelListSchema = z
-  .object({ object: z.literal('list'), data: z.array(ModelSchema) })
-  .openapi('ModelList');
 
 const listRoute = defineRoute({
   method: 'get',

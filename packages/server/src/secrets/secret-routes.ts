@@ -1,4 +1,4 @@
-import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '@agentd/spec/wire';
+import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema, SecretSchema } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import { auditedWrite } from '../audit/audited-write.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
@@ -6,15 +6,6 @@ import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
 
 const tags = ['Secrets'];
-const SecretSchema = z
-  .object({
-    id: z.string(),
-    object: z.literal('secret'),
-    name: z.string(),
-    created_at: z.number().int(),
-    updated_at: z.number().int(),
-  })
-  .openapi('Secret');
 
 const putRoute = defineRoute({
   method: 'post',

@@ -1,19 +1,9 @@
-import { CreatedApiKeySchema, MetadataSchema, RoleSchema } from '@agentd/spec/wire';
+import { CreatedApiKeySchema, MetadataSchema, RoleSchema, TenantSchema } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import { actorOf } from '../audit/audit-event.js';
 import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
 import { principalOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
-
-const TenantSchema = z
-  .object({
-    id: z.string(),
-    object: z.literal('tenant'),
-    name: z.string(),
-    metadata: MetadataSchema,
-    created_at: z.number().int(),
-  })
-  .openapi('Tenant');
 
 const createTenant = defineRoute({
   method: 'post',
@@ -33,7 +23,8 @@ const createTenant = defineRoute({
   ),
   responses: {
     200: jsonContent(
-      TenantSchema.extend({ api_key: CreatedApiKeySchema }).openapi('CreatedTenant'),
+      // An intersection shows it as Tenant plus `api_key` (ADR-0038).
+      z.intersection(TenantSchema, z.object({ api_key: CreatedApiKeySchema })).openapi('CreatedTenant'),
       'The tenant, with an admin key for it shown this once.',
     ),
     409: errorContent('A tenant with that name exists.'),

@@ -1,5 +1,12 @@
 import type { ToolManifest } from '@agentd/spec';
-import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema } from '@agentd/spec/wire';
+import {
+  DeletedSchema,
+  IdParamSchema,
+  listSchema,
+  PageQuerySchema,
+  ToolManifestBodySchema,
+  ToolSchema,
+} from '@agentd/spec/wire';
 import { formatProblems, TOOL_MANIFEST_SCHEMA, validateManifest } from '@agentd/tools-gateway';
 import { z } from '@hono/zod-openapi';
 import { auditedWrite } from '../audit/audited-write.js';
@@ -15,31 +22,6 @@ import { ToolRepository } from './tool-repository.js';
 import type { ToolSummary } from './tool-service.js';
 
 const tags = ['Tools'];
-const ManifestBody = z.record(z.string(), z.unknown()).openapi('ToolManifest', {
-  description: 'A tool manifest; its JSON Schema is served at /v1/tools/manifest-schema.',
-});
-const ToolSchema = z
-  .object({
-    id: z.string(),
-    object: z.literal('tool'),
-    name: z.string(),
-    source: z.enum(['api', 'dir', 'builtin']),
-    manifest: z.record(z.string(), z.unknown()),
-    tools: z.array(
-      z.object({
-        name: z.string(),
-        description: z.string().nullable(),
-        circuit: z.enum(['closed', 'open', 'half-open']).openapi({
-          description:
-            "The tool's circuit breaker in the answering process: `open` after repeated failures (calls skipped for a cool-down), `half-open` while one trial call may go through.",
-        }),
-      }),
-    ),
-    health: z.enum(['healthy', 'unavailable']),
-    created_at: z.number().int().nullable(),
-    updated_at: z.number().int().nullable(),
-  })
-  .openapi('Tool');
 type Tool = z.infer<typeof ToolSchema>;
 
 const schemaRoute = defineRoute({
@@ -57,7 +39,7 @@ const createRoute = defineRoute({
   tags,
   summary: 'Register a tool in your tenant',
   permission: 'tools:write',
-  request: jsonBody(ManifestBody),
+  request: jsonBody(ToolManifestBodySchema),
   responses: {
     200: jsonContent(ToolSchema, 'The registered tool.'),
     409: errorContent('The name is taken.'),
@@ -100,7 +82,7 @@ const updateRoute = defineRoute({
   tags,
   summary: "Change a registered tool's manifest (fields given replace the stored ones)",
   permission: 'tools:write',
-  request: { params: IdParamSchema, ...jsonBody(ManifestBody) },
+  request: { params: IdParamSchema, ...jsonBody(ToolManifestBodySchema) },
   responses: { 200: jsonContent(ToolSchema, 'The tool.'), 409: READ_ONLY },
 });
 

@@ -53,6 +53,7 @@ export {
   CreateConversationSchema,
   UpdateConversationSchema,
 } from './conversations.js';
+export { FILE_PURPOSES, FileSchema, UPLOAD_PURPOSES } from './files.js';
 export {
   type ClaimMapping,
   ClaimMappingSchema,
@@ -64,6 +65,8 @@ export {
 export { type InputItem, InputItemSchema, ItemSchema } from './items.js';
 export { type Budget, type LimitSettings, LimitSettingsSchema, type Rate, type ToolQuota } from './limits.js';
 export { type LogLevel, type LogTailQuery, LogTailQuerySchema } from './logs.js';
+export { MemoryConsentSchema, MemorySchema } from './memories.js';
+export { ModelListSchema, ModelSchema } from './models.js';
 export { allPermissions, isAllowed, type Permission, ROLE_RANK } from './permissions.js';
 export {
   CreatePolicySchema,
@@ -91,6 +94,9 @@ export {
 } from './safety-setting.js';
 export { isKnownScope, knownScopes, SCOPE_LEVELS, scopeCovers, scopesAllow, scopesWithin } from './scopes.js';
 export { ScopesSchema } from './scopes-schema.js';
+export { SecretSchema } from './secrets.js';
+export { TenantSchema } from './tenants.js';
+export { ToolManifestBodySchema, ToolSchema } from './tools.js';
 export {
   AttributesSchema,
   ChunkingStrategySchema,
