@@ -30,7 +30,7 @@ describe('the web console', () => {
     await form.getByLabel('Name').fill('researcher');
     await form.getByLabel('Instructions').fill('Find sources.');
     await form.getByRole('button', { name: 'Create agent' }).click();
-    await page.getByRole('cell', { name: 'researcher', exact: true }).waitFor();
+    await page.getByRole('rowheader', { name: 'researcher', exact: true }).waitFor();
     const listed = await agentd.api.get('/v1/agents');
     expect(listed.body.data.map((agent: { name: string }) => agent.name)).toContain('researcher');
     await expectAccessible(page, 'the agents page');

@@ -3,6 +3,7 @@ import { agentd } from '../api/sdk.js';
 import type { Agent } from '../api/types.js';
 import { AgentEditor } from './agents/agent-editor.js';
 import { AgentVersions } from './agents/agent-versions.js';
+import { ResourceTable } from './resource-table.js';
 
 /** Opens a new chat with this agent chosen (the router follows history; the chat reads `?agent=`). */
 function tryInChat(agent: Agent): void {
@@ -50,62 +51,42 @@ export function AgentsSection({ onChanged }: { onChanged: (agents: Agent[]) => v
   return (
     <>
       <h1>Agents</h1>
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a table wider than a phone scrolls, by keyboard too */}
-      <section className="table-wrap" aria-label="Agents" tabIndex={0}>
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Model</th>
-              <th scope="col">Version</th>
-              <th scope="col">Tools</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {agents.map((agent) => (
-              <tr key={agent.id}>
-                <td>{agent.name}</td>
-                <td>{agent.model ?? 'default'}</td>
-                <td>{agent.version}</td>
-                <td>
-                  {agent.tools
-                    .map((tool) => (typeof tool === 'string' ? tool : JSON.stringify(tool)))
-                    .join(', ')}
-                </td>
-                <td className="agent-actions">
-                  <button
-                    type="button"
-                    className="small"
-                    aria-pressed={editing === agent.id}
-                    aria-label={`Edit ${agent.name}`}
-                    onClick={() => setEditing(editing === agent.id ? null : agent.id)}
-                  >
-                    Edit
-                  </button>
-                  <button
-                    type="button"
-                    className="small"
-                    aria-label={`Try in chat: ${agent.name}`}
-                    onClick={() => tryInChat(agent)}
-                  >
-                    Try in chat
-                  </button>
-                </td>
-              </tr>
-            ))}
-            {agents.length === 0 ? (
-              <tr>
-                <td colSpan={5} className="muted">
-                  No agents yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </section>
+      <ResourceTable
+        label="Agents"
+        rows={agents}
+        name={(agent) => agent.name}
+        columns={[
+          { header: 'Model', cell: (agent) => agent.model ?? 'default' },
+          { header: 'Version', cell: (agent) => agent.version },
+          {
+            header: 'Tools',
+            cell: (agent) =>
+              agent.tools.map((tool) => (typeof tool === 'string' ? tool : JSON.stringify(tool))).join(', '),
+          },
+        ]}
+        actions={(agent) => (
+          <div className="agent-actions">
+            <button
+              type="button"
+              className="small"
+              aria-pressed={editing === agent.id}
+              aria-label={`Edit ${agent.name}`}
+              onClick={() => setEditing(editing === agent.id ? null : agent.id)}
+            >
+              Edit
+            </button>
+            <button
+              type="button"
+              className="small"
+              aria-label={`Try in chat: ${agent.name}`}
+              onClick={() => tryInChat(agent)}
+            >
+              Try in chat
+            </button>
+          </div>
+        )}
+        empty="No agents yet."
+      />
       {current ? (
         <>
           <AgentEditor

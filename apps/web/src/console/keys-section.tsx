@@ -2,6 +2,7 @@ import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { agentd } from '../api/sdk.js';
 import type { ApiKey, CreatedApiKey, Role } from '../api/types.js';
 import { CopyButton } from '../ui/copy-button.js';
+import { ResourceTable } from './resource-table.js';
 
 /** API keys: create one (its secret shown once, here), list, revoke. */
 export function KeysSection() {
@@ -44,50 +45,35 @@ export function KeysSection() {
           </button>
         </section>
       ) : null}
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a table wider than a phone scrolls, by keyboard too */}
-      <section className="table-wrap" aria-label="API keys" tabIndex={0}>
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Key</th>
-              <th scope="col">Role</th>
-              <th scope="col">Last used</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {keys.map((key) => (
-              <tr key={key.id}>
-                <td>{key.name}</td>
-                <td>
-                  <code>{key.redacted_value}</code>
-                </td>
-                <td>{key.role}</td>
-                <td>{key.last_used_at ? new Date(key.last_used_at * 1000).toLocaleString() : 'never'}</td>
-                <td>
-                  <button
-                    type="button"
-                    className="danger small"
-                    aria-label={`Revoke ${key.name}`}
-                    onClick={() => {
-                      if (!window.confirm(`Revoke “${key.name}”? Anything using it stops working.`)) return;
-                      agentd()
-                        .apiKeys.del(key.id)
-                        .then(load)
-                        .catch((failure: Error) => setError(failure.message));
-                    }}
-                  >
-                    Revoke
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <ResourceTable
+        label="API keys"
+        rows={keys}
+        name={(key) => key.name}
+        columns={[
+          { header: 'Key', cell: (key) => <code>{key.redacted_value}</code> },
+          { header: 'Role', cell: (key) => key.role },
+          {
+            header: 'Last used',
+            cell: (key) => (key.last_used_at ? new Date(key.last_used_at * 1000).toLocaleString() : 'never'),
+          },
+        ]}
+        actions={(key) => (
+          <button
+            type="button"
+            className="danger small"
+            aria-label={`Revoke ${key.name}`}
+            onClick={() => {
+              if (!window.confirm(`Revoke “${key.name}”? Anything using it stops working.`)) return;
+              agentd()
+                .apiKeys.del(key.id)
+                .then(load)
+                .catch((failure: Error) => setError(failure.message));
+            }}
+          >
+            Revoke
+          </button>
+        )}
+      />
       <form className="panel" onSubmit={create} aria-label="Create an API key">
         <h2>Create a key</h2>
         <label htmlFor={nameId}>Name</label>

@@ -21,8 +21,11 @@ export function ResourceTable<T extends { id: string }>({
   actions,
   open,
   empty,
+  nameHeader = 'Name',
 }: {
   label: string;
+  /** The first column's header. */
+  nameHeader?: string;
   rows: readonly T[];
   name: (row: T) => ReactNode;
   columns: Column<T>[];
@@ -37,7 +40,7 @@ export function ResourceTable<T extends { id: string }>({
     <TableWrap label={label}>
       <thead>
         <tr>
-          <th scope="col">Name</th>
+          <th scope="col">{nameHeader}</th>
           {columns.map((column) => (
             <th key={column.header} scope="col">
               {column.header}

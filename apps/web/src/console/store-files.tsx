@@ -1,7 +1,8 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useAgentd } from '../api/sdk.js';
 import { formatBytes, formatTime } from './format.js';
-import { Badge, ErrorNote, TableWrap } from './parts.js';
+import { Badge, ErrorNote } from './parts.js';
+import { ResourceTable } from './resource-table.js';
 import type { StoreView } from './store-view.js';
 import { errorText, useLoad } from './use-load.js';
 
@@ -81,49 +82,36 @@ export function StoreFiles({ store, onChanged }: { store: StoreView; onChanged: 
     <section className="panel" aria-label={`Files of ${store.name ?? store.id}`}>
       <h2>Files of “{store.name ?? store.id}”</h2>
       <ErrorNote error={files.error ?? error} />
-      <TableWrap label={`Files in ${store.name ?? store.id}`}>
-        <thead>
-          <tr>
-            <th scope="col">File</th>
-            <th scope="col">Status</th>
-            <th scope="col">Indexed size</th>
-            <th scope="col">Added</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {(files.data ?? []).map((file) => (
-            <tr key={file.id}>
-              <th scope="row">{file.filename}</th>
-              <td>
+      <ResourceTable
+        label={`Files in ${store.name ?? store.id}`}
+        nameHeader="File"
+        rows={files.data ?? []}
+        name={(file) => file.filename}
+        columns={[
+          {
+            header: 'Status',
+            cell: (file) => (
+              <>
                 <Badge tone={TONES[file.status]}>{file.status.replace('_', ' ')}</Badge>
                 {file.last_error ? <span className="bad-text"> {file.last_error.message}</span> : null}
-              </td>
-              <td>{formatBytes(file.usage_bytes)}</td>
-              <td>{formatTime(file.created_at)}</td>
-              <td>
-                <button
-                  type="button"
-                  className="small"
-                  aria-label={`Remove ${file.filename} from the store`}
-                  onClick={() => remove(file)}
-                >
-                  Remove
-                </button>
-              </td>
-            </tr>
-          ))}
-          {files.data?.length === 0 ? (
-            <tr>
-              <td colSpan={5} className="muted">
-                No files in this store yet.
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </TableWrap>
+              </>
+            ),
+          },
+          { header: 'Indexed size', cell: (file) => formatBytes(file.usage_bytes) },
+          { header: 'Added', cell: (file) => formatTime(file.created_at) },
+        ]}
+        actions={(file) => (
+          <button
+            type="button"
+            className="small"
+            aria-label={`Remove ${file.filename} from the store`}
+            onClick={() => remove(file)}
+          >
+            Remove
+          </button>
+        )}
+        {...(files.data ? { empty: 'No files in this store yet.' } : {})}
+      />
       <form className="row" onSubmit={upload} aria-label="Upload files to the store">
         <label htmlFor={inputId}>Upload files</label>
         <input id={inputId} name="file" type="file" multiple required />
