@@ -1,5 +1,4 @@
 import { IdParamSchema, ModelListSchema, ModelSchema } from '@agentd/spec/wire';
-import { z } from '@hono/zod-openapi';
 import { defineRoute, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';

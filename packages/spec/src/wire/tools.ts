@@ -1,10 +1,8 @@
 import { z } from 'zod';
-export const ToolManifestBodySchema = z
-  .record(z.string(), z.unknown())
-  .meta({
-    id: 'ToolManifest',
-    description: 'A tool manifest; its JSON Schema is served at /v1/tools/manifest-schema.',
-  });
+export const ToolManifestBodySchema = z.record(z.string(), z.unknown()).meta({
+  id: 'ToolManifest',
+  description: 'A tool manifest; its JSON Schema is served at /v1/tools/manifest-schema.',
+});
 
 export const ToolSchema = z
   .object({
