@@ -1,5 +1,4 @@
 import type { JsonSchema } from '@agentd/spec';
-import { POLICY_ACTIONS } from '@agentd/spec/wire';
 import { type SchemaJson, schemaToJson } from '@cedar-policy/cedar-wasm/nodejs';
 
 /**
