@@ -106,4 +106,37 @@ describe('LocalRunQueue (PGlite): an embedded server restarted', () => {
     await vi.waitFor(() => expect(claims).toHaveLength(1), WAIT);
     expect(claims[0]?.lease).toMatchObject({ runId, generation: 2, claims: 2 });
   });
+
+  it('hands back the lease of a run created claimed that waits behind a full consumer: a cancel can claim it', async () => {
+    const leases = new RunLeaseStore(pglite.db);
+    const [first, second] = [await runs.create(), await runs.create()];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const claims: RunClaim[] = [];
+    queue.consume(
+      async (claim) => {
+        claims.push(claim);
+        if (claim.lease.runId === first) await held;
+        await runs.end(claim.lease.runId);
+        return 'finished';
+      },
+      { owner: 'this-process', concurrency: 1, leaseMs: 60_000, maxClaims: 3 },
+    );
+    const createdFirst = (await leases.claim(runs.job(first), 'this-process', 60_000))!;
+    await queue.enqueue(runs.job(first), { created: true, lease: createdFirst });
+    await vi.waitFor(() => expect(claims).toHaveLength(1), WAIT);
+    const createdSecond = (await leases.claim(runs.job(second), 'this-process', 60_000))!;
+    await queue.enqueue(runs.job(second), { created: true, lease: createdSecond });
+    // Waiting, it is held by nobody: a cancel (here, its claim) takes it.
+    const cancel = await leases.claim(runs.job(second), 'this-process:cancel', 60_000);
+    expect(cancel).toMatchObject({ runId: second, generation: 2 });
+    await leases.finish(cancel!);
+    await runs.end(second);
+    release();
+    await vi.waitFor(async () => expect((await runs.lease(first)).status).toBe('completed'), WAIT);
+    // The ended run is not executed when its turn comes.
+    expect(claims.map((claim) => claim.lease.runId)).toEqual([first]);
+  });
 });

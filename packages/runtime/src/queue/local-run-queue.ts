@@ -59,8 +59,14 @@ export class LocalRunQueue implements RunQueue {
           [job.runId, job.tenantId],
         );
     if (rows.length === 0 || this.waitingIds.has(job.runId)) return;
+    if (options.lease) {
+      // A run that must wait behind full consumers gives its lease back first: until one takes it,
+      // it is claimable by anyone (a cancel), as any queued run is.
+      if (this.consumers.some((consumer) => consumer.free > 0)) this.leases.set(job.runId, options.lease);
+      else await this.store.release(options.lease).catch(() => undefined);
+      if (this.waitingIds.has(job.runId)) return;
+    }
     this.waitingIds.add(job.runId);
-    if (options.lease) this.leases.set(job.runId, options.lease);
     this.waiting.push({ tenantId: job.tenantId, runId: job.runId });
     this.pump();
   }
