@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ModelRequest, ModelStreamPart } from '@agentd/spec';
+import type { ModelStreamPart } from '@agentd/spec';
 
 export async function collect(stream: AsyncIterable<ModelStreamPart>): Promise<ModelStreamPart[]> {
   const parts: ModelStreamPart[] = [];
@@ -40,15 +40,7 @@ export function fixtureFetch(body: string, chunkSize = Number.POSITIVE_INFINITY)
   };
 }
 
-export function userRequest(content: string, overrides: Partial<ModelRequest> = {}): ModelRequest {
-  return {
-    model: 'gpt-4o-mini',
-    messages: [{ role: 'user', content }],
-    tools: [],
-    settings: {},
-    ...overrides,
-  };
-}
+export { userRequest } from '@agentd/testing';
 
 export function textOf(parts: ModelStreamPart[]): string {
   return parts.flatMap((part) => (part.type === 'text-delta' ? [part.delta] : [])).join('');

@@ -12,6 +12,7 @@ export {
 export {
   describeOpenAICompatibleModelContract,
   type HttpModelOptions,
+  userRequest,
 } from './contracts/openai-compatible-model-contract.js';
 export {
   describeRunCancelsContract,

@@ -81,6 +81,19 @@ export function describeHttpPostContract(name: string, post: HttpPost): void {
       signal,
     });
 
+    /** An answer that sends its first event and then nothing, read up to that event. */
+    const stalledAfterFirstEvent = async () => {
+      reply = (res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('data: first\n\n');
+      };
+      const controller = new AbortController();
+      const answer = await post(`${base}/v1/responses`, init(controller.signal));
+      const reader = answer.body()!;
+      await reader.read();
+      return { controller, reader };
+    };
+
     it('sends a POST with the headers and body as given, and reads the answer whole', async () => {
       const answer = await post(`${base}/v1/responses?x=1`, init());
       expect(received[0]).toMatchObject({
@@ -128,14 +141,7 @@ export function describeHttpPostContract(name: string, post: HttpPost): void {
     it('releases the connection when a reader cancelled mid-body is then aborted, as the providers do', async () => {
       // The providers cancel the reader of an answer they stop reading, then abort its signal.
       // A client may read out the rest on cancel to keep the connection; the abort still ends it.
-      reply = (res) => {
-        res.writeHead(200, { 'content-type': 'text/event-stream' });
-        res.write('data: first\n\n');
-      };
-      const controller = new AbortController();
-      const answer = await post(`${base}/v1/responses`, init(controller.signal));
-      const reader = answer.body()!;
-      await reader.read();
+      const { controller, reader } = await stalledAfterFirstEvent();
       const cancelled = reader.cancel().catch(() => undefined);
       controller.abort(new Error('the consumer stopped reading'));
       await cancelled;
@@ -153,14 +159,7 @@ export function describeHttpPostContract(name: string, post: HttpPost): void {
     });
 
     it('fails the body when the signal aborts mid-body, and closes the request', async () => {
-      reply = (res) => {
-        res.writeHead(200, { 'content-type': 'text/event-stream' });
-        res.write('data: first\n\n');
-      };
-      const controller = new AbortController();
-      const answer = await post(`${base}/v1/responses`, init(controller.signal));
-      const reader = answer.body()!;
-      await reader.read();
+      const { controller, reader } = await stalledAfterFirstEvent();
       controller.abort(new Error('the run was cancelled'));
       await expect(readAll(reader)).rejects.toBeDefined();
       await vi.waitFor(() => expect(received[0]?.ended).toBe('closed'), WAIT);

@@ -20,7 +20,8 @@ const API_KEY = 'sk-contract-key-5512';
 /** Generous: the machine may be loaded; the point is that a stalled call ends, not how fast. */
 const WAIT = { timeout: 10_000, interval: 10 };
 
-function userRequest(content: string, overrides: Partial<ModelRequest> = {}): ModelRequest {
+/** A request with one user message, for the model `gpt-4o-mini`, no tools, no settings. */
+export function userRequest(content: string, overrides: Partial<ModelRequest> = {}): ModelRequest {
   return {
     model: 'gpt-4o-mini',
     messages: [{ role: 'user', content }],
