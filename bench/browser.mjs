@@ -214,7 +214,8 @@ async function main() {
     server: { allow: [`127.0.0.1:${site.address().port}`], deny: ['*.outside.test'] },
   });
   const pools = {
-    before: new BrowserPool({ limits: PATHS.before }),
+    // Before: the next conversation's spare context was made during the open that took the last one.
+    before: new BrowserPool({ limits: PATHS.before, spareTiming: 'at-once' }),
     now: new BrowserPool({ limits: PATHS.now }),
   };
   const tool = { before: [], now: [] };

@@ -33,6 +33,12 @@ export interface BrowserPoolOptions {
   extraArgs?: readonly string[];
   /** Keep one context ready for the next new conversation (default true). */
   spareContext?: boolean;
+  /**
+   * When the spare is made: 'after-first-call' (default) once the session that
+   * took the last one has finished its first call, since a new context's
+   * renderer would take CPU from that call; 'at-once' as soon as it is taken.
+   */
+  spareTiming?: 'after-first-call' | 'at-once';
 }
 
 export interface BrowserPoolStats {
@@ -118,7 +124,9 @@ export class BrowserPool {
     }
     this.#sessions.set(sessionId, session);
     this.#idleSince = Date.now();
-    this.#prepareSpare(policy);
+    if (this.#options.spareTiming === 'at-once') this.#prepareSpare(policy);
+    // The caller makes its first call as soon as it has the session; the spare waits for it to end.
+    else setTimeout(() => void session.idle().then(() => this.#prepareSpare(policy)), 0);
     return session;
   }
 

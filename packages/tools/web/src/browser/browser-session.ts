@@ -98,6 +98,11 @@ export class BrowserSession {
     }
   }
 
+  /** Resolves once the calls queued so far are done. */
+  idle(): Promise<void> {
+    return this.#queue;
+  }
+
   get busy(): boolean {
     return this.#busy;
   }
