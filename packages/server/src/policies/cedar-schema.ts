@@ -50,12 +50,18 @@ export const CEDAR_SCHEMA_TEXT = `namespace ${CEDAR_NAMESPACE} {
 }
 `;
 
-const base = (() => {
-  const answer = schemaToJson(CEDAR_SCHEMA_TEXT);
-  if (answer.type !== 'success')
-    throw new Error(`agentd's Cedar schema does not parse: ${answer.errors[0]?.message}`);
-  return answer.json;
-})();
+let base: SchemaJson<string> | undefined;
+
+/** The schema above as JSON, parsed at its first use: Cedar's first call compiles its WebAssembly (a fifth of a second). */
+function baseSchema(): SchemaJson<string> {
+  if (!base) {
+    const answer = schemaToJson(CEDAR_SCHEMA_TEXT);
+    if (answer.type !== 'success')
+      throw new Error(`agentd's Cedar schema does not parse: ${answer.errors[0]?.message}`);
+    base = answer.json;
+  }
+  return base;
+}
 
 type CedarType = { type: 'String' } | { type: 'Long' } | { type: 'Boolean' };
 
@@ -88,7 +94,7 @@ export function tenantSchema(inputSchemas: readonly (JsonSchema | undefined)[]):
   const attributes = Object.fromEntries(
     [...fields].flatMap(([name, type]) => (type ? [[name, { ...type, required: false }]] : [])),
   );
-  const namespace = base[CEDAR_NAMESPACE]!;
+  const namespace = baseSchema()[CEDAR_NAMESPACE]!;
   return {
     [CEDAR_NAMESPACE]: {
       ...namespace,
