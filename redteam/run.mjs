@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startAgentdWithFakeModel } from '@agentd/testing';
+import { startAgentdWithFakeModel } from '@agentd/test-server';
 import { MAIL_POLICY, runCase } from './lib/run-case.mjs';
 import { startMcpServer, startPageServer, startSink, startToolServer } from './lib/targets.mjs';
 
