@@ -52,7 +52,13 @@ export type {
   SearchOptions,
   SearchResult,
 } from './search/search-backend.js';
-export { SEARCH_ENV_HINT, searchBackendFromEnv } from './search/search-backend-from-env.js';
+export {
+  createSearchBackend,
+  SEARCH_BACKEND_NAMES,
+  SEARCH_ENV_HINT,
+  type SearchBackendName,
+  type SearchSettings,
+} from './search/search-settings.js';
 export { createSearxngBackend, type SearxngOptions } from './search/searxng-backend.js';
 export { createTavilyBackend, TAVILY_BASE_URL, type TavilyOptions } from './search/tavily-backend.js';
 export {

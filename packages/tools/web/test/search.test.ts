@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createBraveBackend,
+  createSearchBackend,
   createSearxngBackend,
   createTavilyBackend,
   createWebSearchTool,
   NO_FILE_SEARCH_MESSAGE,
   NO_WEB_SEARCH_MESSAGE,
   type SearchResult,
-  searchBackendFromEnv,
 } from '../src/index.js';
 import { call, untrustedBody } from './support/run-tool.js';
 
@@ -157,31 +157,30 @@ describe('search backends', () => {
     ]);
   });
 
-  it('is chosen from the environment', () => {
-    expect(searchBackendFromEnv({})).toBeUndefined();
-    expect(searchBackendFromEnv({ AGENTD_SEARXNG_URL: base })?.name).toBe('searxng');
-    expect(searchBackendFromEnv({ AGENTD_TAVILY_API_KEY: 'k' })?.name).toBe('tavily');
-    expect(searchBackendFromEnv({ AGENTD_BRAVE_API_KEY: 'k', AGENTD_TAVILY_API_KEY: 'k' })?.name).toBe(
-      'brave',
-    );
+  it('is chosen from typed settings', () => {
+    expect(createSearchBackend({})).toBeUndefined();
+    expect(createSearchBackend({ searxng: { url: base } })?.name).toBe('searxng');
+    expect(createSearchBackend({ tavily: { apiKey: 'k' } })?.name).toBe('tavily');
+    expect(createSearchBackend({ brave: { apiKey: 'k' }, tavily: { apiKey: 'k' } })?.name).toBe('brave');
     expect(
-      searchBackendFromEnv({
-        AGENTD_SEARCH_BACKEND: 'tavily',
-        AGENTD_BRAVE_API_KEY: 'k',
-        TAVILY_API_KEY: 'k',
-      })?.name,
+      createSearchBackend({ brave: { apiKey: undefined }, searxng: { url: undefined } }),
+    ).toBeUndefined();
+    expect(
+      createSearchBackend({ backend: 'tavily', brave: { apiKey: 'k' }, tavily: { apiKey: 'k' } })?.name,
     ).toBe('tavily');
-    expect(() => searchBackendFromEnv({ AGENTD_SEARCH_BACKEND: 'bing' })).toThrow(
+    expect(() => createSearchBackend({ backend: 'bing' as 'brave' })).toThrow(
       /not one of searxng, brave, tavily/,
     );
-    expect(() => searchBackendFromEnv({ AGENTD_SEARCH_BACKEND: 'brave' })).toThrow(/settings are missing/);
+    expect(() => createSearchBackend({ backend: 'brave', tavily: { apiKey: 'k' } })).toThrow(
+      /settings are missing/,
+    );
   });
 
-  it('uses the configured base URL from the environment', async () => {
-    const backend = searchBackendFromEnv({ AGENTD_BRAVE_API_KEY: 'env-key', AGENTD_BRAVE_BASE_URL: base })!;
-    await backend.search('from env', { count: 2 });
-    expect(last()).toMatchObject({ path: '/res/v1/web/search', query: { q: 'from env' } });
-    expect(last().headers['x-subscription-token']).toBe('env-key');
+  it('uses the configured base URL', async () => {
+    const backend = createSearchBackend({ brave: { apiKey: 'set-key', baseUrl: base } })!;
+    await backend.search('from settings', { count: 2 });
+    expect(last()).toMatchObject({ path: '/res/v1/web/search', query: { q: 'from settings' } });
+    expect(last().headers['x-subscription-token']).toBe('set-key');
   });
 });
 

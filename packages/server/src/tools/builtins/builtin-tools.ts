@@ -8,11 +8,11 @@ import {
   BrowserPool,
   type BrowserPoolStats,
   createFetchUrlTool,
+  createSearchBackend,
   DEFAULT_CHROMIUM_PATH,
   type FetchUrlTool,
   NetworkPolicy,
   type SearchBackend,
-  searchBackendFromEnv,
 } from '@agentd/tool-web';
 import type { BuiltinTool } from '@agentd/tools-gateway';
 import type { Logger } from 'pino';
@@ -340,16 +340,13 @@ function networkPolicy(config: Config): NetworkPolicy {
 }
 
 function searchBackend(config: Config): SearchBackend | undefined {
-  const env: Record<string, string | undefined> = {
-    AGENTD_SEARCH_BACKEND: config.AGENTD_SEARCH_BACKEND,
-    AGENTD_SEARXNG_URL: config.AGENTD_SEARXNG_URL,
-    AGENTD_BRAVE_API_KEY: config.AGENTD_BRAVE_API_KEY,
-    AGENTD_BRAVE_BASE_URL: config.AGENTD_BRAVE_BASE_URL,
-    AGENTD_TAVILY_API_KEY: config.AGENTD_TAVILY_API_KEY,
-    AGENTD_TAVILY_BASE_URL: config.AGENTD_TAVILY_BASE_URL,
-  };
   try {
-    return searchBackendFromEnv(env);
+    return createSearchBackend({
+      backend: config.AGENTD_SEARCH_BACKEND,
+      searxng: { url: config.AGENTD_SEARXNG_URL },
+      brave: { apiKey: config.AGENTD_BRAVE_API_KEY, baseUrl: config.AGENTD_BRAVE_BASE_URL },
+      tavily: { apiKey: config.AGENTD_TAVILY_API_KEY, baseUrl: config.AGENTD_TAVILY_BASE_URL },
+    });
   } catch (error) {
     throw configError('AGENTD_SEARCH_BACKEND', (error as Error).message);
   }

@@ -3,7 +3,7 @@ import { failureResult } from '../tool-errors.js';
 import { wrapUntrusted } from '../untrusted/untrusted-content.js';
 import type { FileSearch } from './file-search.js';
 import type { SearchBackend, SearchResult } from './search-backend.js';
-import { SEARCH_ENV_HINT } from './search-backend-from-env.js';
+import { SEARCH_ENV_HINT } from './search-settings.js';
 
 export interface WebSearchToolOptions {
   /** Absent when no backend is configured: the tool then says so. */
