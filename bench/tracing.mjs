@@ -10,7 +10,10 @@
 // whatever else runs there. Each round also gives a paired ratio (on/off in
 // the same seconds); their median is printed beside the ratio of the medians.
 //
-//   node bench/tracing.mjs [--quick] [--rounds N]
+//   node bench/tracing.mjs [--quick] [--rounds N] [--before DIR]
+//
+// --before DIR: a built checkout (bench/ and packages/server/dist suffice) of the
+// code before a change: its traced arms (on, sampled) run beside this one's.
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -21,6 +24,8 @@ const quick = process.argv.includes('--quick');
 const roundsArg = process.argv.indexOf('--rounds');
 const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : quick ? 2 : 6;
 const ROUND_MS = quick ? 3_000 : 6_000;
+const beforeArg = process.argv.indexOf('--before');
+const BEFORE = beforeArg > 0 ? process.argv[beforeArg + 1] : undefined;
 const IN_FLIGHT = 8;
 const WARMUP_MS = 2_000;
 const TOOL_CALLS = 3;
@@ -62,6 +67,21 @@ async function main() {
       OTEL_TRACES_SAMPLER_ARG: '0.1',
     }),
   };
+  if (BEFORE) {
+    arms['on-before'] = await spawnAgentd(
+      { ...common, OTEL_EXPORTER_OTLP_ENDPOINT: sink.info.url },
+      { root: BEFORE },
+    );
+    arms['sampled-before'] = await spawnAgentd(
+      {
+        ...common,
+        OTEL_EXPORTER_OTLP_ENDPOINT: sink.info.url,
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '0.1',
+      },
+      { root: BEFORE },
+    );
+  }
   const tool = {
     type: 'function',
     name: 'add',
@@ -118,17 +138,22 @@ async function main() {
   );
   const tracedRuns =
     results.on.reduce((sum, r) => sum + r.runs, warmup[1].runs) +
-    results.sampled.reduce((sum, r) => sum + r.runs, warmup[2].runs) / 10;
+    results.sampled.reduce((sum, r) => sum + r.runs, warmup[2].runs) / 10 +
+    (BEFORE
+      ? results['on-before'].reduce((sum, r) => sum + r.runs, warmup[3].runs) +
+        results['sampled-before'].reduce((sum, r) => sum + r.runs, warmup[4].runs) / 10
+      : 0);
   console.log(
     `tracing overhead: ${ROUNDS} rounds of ${ROUND_MS / 1000} s per arm, ${IN_FLIGHT} runs in flight, ${TOOL_CALLS} tool calls a run`,
   );
-  console.log('arm                runs/s   agentd CPU ms/run');
+  console.log('arm                         runs/s   agentd CPU ms/run');
   for (const [name, figures] of Object.entries(summary)) {
     console.log(
-      `tracing ${name.padEnd(8)}  ${figures.perSecond.toFixed(1).padStart(8)}   ${figures.cpuPerRun.toFixed(2).padStart(10)}`,
+      `${name.padEnd(22)}  ${figures.perSecond.toFixed(1).padStart(8)}   ${figures.cpuPerRun.toFixed(2).padStart(10)}`,
     );
   }
-  for (const name of ['on', 'sampled']) {
+  const traced = names.filter((name) => name !== 'off');
+  for (const name of traced) {
     const cost = (1 - summary[name].perSecond / summary.off.perSecond) * 100;
     const cpuCost = (summary[name].cpuPerRun / summary.off.cpuPerRun - 1) * 100;
     console.log(
@@ -136,13 +161,22 @@ async function main() {
     );
   }
   // Paired: each round's arms ran in the same seconds, so their ratio cancels what the machine did then.
-  for (const name of ['on', 'sampled']) {
+  for (const name of traced) {
     const rate = median(results[name].map((r, i) => r.perSecond / results.off[i].perSecond));
     const cpu = median(results[name].map((r, i) => r.cpuPerRun / results.off[i].cpuPerRun));
     const each = results[name].map((r, i) => ((1 - r.perSecond / results.off[i].perSecond) * 100).toFixed(1));
     console.log(
       `tracing ${name}, paired by round: costs ${((1 - rate) * 100).toFixed(1)}% of runs per second (rounds: ${each.join(', ')}), ${((cpu - 1) * 100).toFixed(1)}% more CPU per run`,
     );
+  }
+  if (BEFORE) {
+    for (const name of ['on', 'sampled']) {
+      const cpu = median(results[name].map((r, i) => r.cpuPerRun / results[`${name}-before`][i].cpuPerRun));
+      const rate = median(results[name].map((r, i) => r.perSecond / results[`${name}-before`][i].perSecond));
+      console.log(
+        `tracing ${name}, this code against --before, paired by round: ${((cpu - 1) * 100).toFixed(1)}% CPU per run, ${((rate - 1) * 100).toFixed(1)}% runs per second`,
+      );
+    }
   }
   console.log(`${spans} spans received (about ${(spans / tracedRuns).toFixed(0)} a traced run)`);
 

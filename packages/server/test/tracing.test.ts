@@ -191,6 +191,29 @@ describe('tracing: spans of a run over OTLP/HTTP (PostgreSQL)', () => {
     expect(inTrace().some((span) => 'gen_ai.input.messages' in span.attributes)).toBe(false);
   });
 
+  it('records nothing of a run whose caller sampled its trace out, and passes that decision on to the model', async () => {
+    const unsampled = randomBytes(16).toString('hex');
+    agentd.fake.enqueue({ text: 'Not traced.', usage: { prompt_tokens: 5, completion_tokens: 2 } });
+    const before = agentd.fake.requests.length;
+    const created = await agentd.api.post(
+      '/v1/responses',
+      { model: 'fake-model', input: 'Say something.' },
+      { headers: { traceparent: `00-${unsampled}-${randomBytes(8).toString('hex')}-00` } },
+    );
+    expect(created.body.status).toBe('completed');
+    await agentd.server.server.services.tracing?.flush();
+    // Without the decision kept, the run would start a trace of its own (a new root, sampled again).
+    const ofRun = receiver.spans.filter(
+      (span) => span.traceId === unsampled || span.attributes['gen_ai.response.id'] === created.body.id,
+    );
+    expect(ofRun.map((span) => span.name)).toEqual([]);
+    const sent = agentd.fake.requests
+      .slice(before)
+      .filter((request) => request.path === '/v1/chat/completions')
+      .map((request) => request.headers.traceparent);
+    expect(sent).toEqual([expect.stringMatching(new RegExp(`^00-${unsampled}-[0-9a-f]{16}-00$`))]);
+  });
+
   it("writes the trace's ids in the logs of the request", () => {
     const request = one((span) => span.name === 'POST /v1/responses', 'server span');
     const line = agentd.server.logs.find(

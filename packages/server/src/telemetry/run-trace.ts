@@ -20,7 +20,7 @@ import {
 import type { RunSpec } from '../responses/run-spec.js';
 import { boundIterable } from './bound-iterable.js';
 import { Agentd, finishReason, GenAi } from './gen-ai.js';
-import { contextFromCarrier } from './trace-carrier.js';
+import { contextFromCarrier, isSampledOut } from './trace-carrier.js';
 
 interface Open {
   span: Span;
@@ -35,7 +35,13 @@ interface Open {
  * and tools' own work (HTTP requests, queries) runs in their span's context.
  */
 export function runTracing(tracer: Tracer, contents: boolean): RunObserverFactory<RunSpec> {
-  return (run) => new RunTrace(tracer, run, contents);
+  return (run) => {
+    const parent = contextFromCarrier(run.runSpec.trace);
+    // A run of a sampled-out request costs next to nothing: no spans, no wrapped model or tools;
+    // it only runs in the request's context, so that its requests pass the decision on.
+    if (isSampledOut(parent)) return sampledOut(parent);
+    return new RunTrace(tracer, run, contents, parent);
+  };
 }
 
 class RunTrace implements RunObserver {
@@ -48,8 +54,8 @@ class RunTrace implements RunObserver {
     private readonly tracer: Tracer,
     private readonly run: StoredRun<RunSpec>,
     private readonly contents: boolean,
+    parent: Context,
   ) {
-    const parent = contextFromCarrier(run.runSpec.trace);
     const { agent, conversation, instructions } = run.snapshot;
     const attributes: Attributes = {
       [GenAi.operation]: 'invoke_agent',
@@ -261,6 +267,15 @@ class RunTrace implements RunObserver {
       },
     };
   }
+}
+
+function sampledOut(parent: Context): RunObserver {
+  return {
+    within: (execute) => context.with(parent, execute),
+    prepared: (run) => run,
+    event: () => {},
+    ended: () => {},
+  };
 }
 
 function numeric(key: string, value: number | null | undefined): Attributes {

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { trace } from '@opentelemetry/api';
+import { context, INVALID_SPAN_CONTEXT as INVALID, isSpanContextValid, trace } from '@opentelemetry/api';
 import type * as ExporterModule from '@opentelemetry/exporter-trace-otlp-http';
 import type * as InstrumentationModule from '@opentelemetry/instrumentation';
 import type * as PgInstrumentationModule from '@opentelemetry/instrumentation-pg';
@@ -68,7 +68,12 @@ export function startTracing(config: Config): Tracing | undefined {
     tracerProvider: provider,
     instrumentations: [
       // Only requests made for a traced request or run: background fetches start no traces of their own.
-      new UndiciInstrumentation({ requireParentforSpans: true }),
+      new UndiciInstrumentation({
+        requireParentforSpans: true,
+        // Skipped before any work (the instrumentation parses the URL and builds attributes first):
+        // with no trace context there is no span to make and no header to send.
+        ignoreRequestHook: () => !isSpanContextValid(trace.getSpanContext(context.active()) ?? INVALID),
+      }),
       new PgInstrumentation({ requireParentSpan: true }),
     ],
   });
