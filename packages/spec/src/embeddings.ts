@@ -24,3 +24,15 @@ export interface EmbedOptions {
    */
   onUsage?: (usage: { model: string; inputTokens: number }) => void;
 }
+
+/**
+ * Where a cache in front of an EmbeddingProvider keeps vectors, by key (a
+ * hash of provider id and text, so one key always names one vector): the
+ * server's per-tenant table, or an in-process map. Its suite is
+ * describeEmbeddingCacheContract in @agentd/testing.
+ */
+export interface EmbeddingCache {
+  /** The vectors found; missing keys are simply absent from the map. */
+  getMany(keys: string[]): Promise<Map<string, number[]>>;
+  putMany(entries: Array<[string, number[]]>): Promise<void>;
+}

@@ -1,4 +1,5 @@
 export type { DeletedObject, ErrorBody, ListPage, PageQuery, SortOrder } from './api.js';
+export type { Artifact, ArtifactStore } from './artifacts.js';
 export {
   type BackoffOptions,
   backoffDelay,
@@ -6,7 +7,7 @@ export {
   retryAfterOf,
   sleep,
 } from './backoff.js';
-export type { EmbeddingProvider, EmbedOptions } from './embeddings.js';
+export type { EmbeddingCache, EmbeddingProvider, EmbedOptions } from './embeddings.js';
 export { AgentdError, type AgentdErrorOptions, type ErrorCategory } from './errors.js';
 export type { ByteReader, HttpAnswer, HttpPost, HttpPostInit } from './http-post.js';
 export type {

@@ -1,4 +1,12 @@
 export {
+  type ArtifactStoreSubject,
+  describeArtifactStoreContract,
+} from './contracts/artifact-store-contract.js';
+export {
+  describeEmbeddingCacheContract,
+  type EmbeddingCacheSubject,
+} from './contracts/embedding-cache-contract.js';
+export {
   describeEmbeddingProviderContract,
   type EmbeddingProviderSubject,
 } from './contracts/embedding-provider-contract.js';

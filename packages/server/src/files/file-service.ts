@@ -60,6 +60,9 @@ export class FileService {
     const allowance = await this.reserve(tenantId, reservationId, file.sizeHint);
     const objectKey = `tenants/${tenantId}/files/${id}`;
     const meter = new ByteMeter(allowance.bytes, allowance.reason, this.limits);
+    // A body over the limit can fail before the store starts reading (a buffer flows at once):
+    // the error is kept in meter.error and thrown below, never left as an unhandled 'error' event.
+    meter.on('error', () => undefined);
     try {
       await this.store.put(objectKey, file.body.pipe(meter), {
         ...(file.contentType ? { contentType: file.contentType } : {}),

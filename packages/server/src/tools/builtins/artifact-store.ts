@@ -1,22 +1,8 @@
-import type { ToolScope } from '@agentd/core';
+import type { Artifact, ArtifactStore, ToolScope } from '@agentd/spec';
 import type { Logger } from 'pino';
 import { newId } from '../../ids.js';
 
-export interface Artifact {
-  filename: string;
-  contentType: string;
-  bytes: Buffer;
-}
-
-/**
- * Where built-in tools put what they make (code interpreter images and
- * files, browser screenshots): stored as files of the scope's tenant, with an
- * id the response's items carry. The files API supplies the real one.
- */
-export interface ArtifactStore {
-  /** `url`: a link a browser can open; without one, items link the files API's content route. */
-  save(scope: ToolScope, artifact: Artifact): Promise<{ fileId: string; url?: string }>;
-}
+export type { Artifact, ArtifactStore } from '@agentd/spec';
 
 /** Keeps nothing: gives each artifact an id and logs it at debug. The default until files are wired. */
 export class DiscardingArtifactStore implements ArtifactStore {

@@ -1,13 +1,6 @@
-/**
- * Where CachedEmbeddings keeps vectors, by key (see CachedEmbeddings). The
- * server provides one backed by its database; MemoryEmbeddingCache is the
- * default and the one for tests.
- */
-export interface EmbeddingCache {
-  /** The vectors found; missing keys are simply absent from the map. */
-  getMany(keys: string[]): Promise<Map<string, number[]>>;
-  putMany(entries: Array<[string, number[]]>): Promise<void>;
-}
+import type { EmbeddingCache } from '@agentd/spec';
+
+export type { EmbeddingCache } from '@agentd/spec';
 
 /** An in-process cache holding the most recently used `maxEntries` vectors (default 10,000). */
 export class MemoryEmbeddingCache implements EmbeddingCache {
