@@ -19,6 +19,9 @@ export async function spawnAgentd(
   const child = spawn(
     process.execPath,
     [
+      // AGENTD_BENCH_NODE_FLAGS: flags for the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
+      // (node refuses --cpu-prof in NODE_OPTIONS).
+      ...(process.env.AGENTD_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
       root ? join(root, 'bench', script) : new URL(`./${script}`, import.meta.url).pathname,
       JSON.stringify({ AGENTD_PORT: '0', AGENTD_DATA_DIR: dataDir, AGENTD_LOG_LEVEL: 'silent', ...env }),
     ],

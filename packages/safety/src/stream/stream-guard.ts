@@ -8,6 +8,13 @@ export interface StreamGuardOptions {
   /** Characters before the held-back text that the phases also see, for context. Default 300. */
   context?: number;
   safetyContext?: SafetyContext;
+  /**
+   * New characters that must arrive before the phases read the window again
+   * (a pause and the end always check). Each check re-reads the context and
+   * the held-back text, so checking on every word-sized delta reads each
+   * character ~80 times; checking every 50 characters, ~11. Default 1: every delta.
+   */
+  checkEvery?: number;
 }
 
 /** What may go to the client now; when blocked, nothing more will. */
@@ -29,6 +36,9 @@ const KEY_LIKE = /[\d_\-/+=]|^\S{16,}$/u;
 export function createStreamGuard(phases: readonly SyncSafetyPhase[], options: StreamGuardOptions = {}) {
   const holdBack = options.holdBack ?? 200;
   const contextSize = options.context ?? 300;
+  const checkEvery = Math.max(1, options.checkEvery ?? 1);
+  /** How much text there was when the phases last read it. */
+  let checkedAt = 0;
   let text = '';
   let released = 0;
   let blocked = false;
@@ -37,6 +47,11 @@ export function createStreamGuard(phases: readonly SyncSafetyPhase[], options: S
 
   function step(final: boolean, paused = false): GuardStep {
     if (blocked) return { type: 'block', verdicts: [], withheld: '' };
+    // Not enough new text to read again (nothing unchecked is released meanwhile), unless the
+    // text has just passed the hold-back: the first release is not delayed.
+    const firstRelease = checkedAt <= holdBack && text.length > holdBack;
+    if (!final && !paused && !firstRelease && text.length - checkedAt < checkEvery)
+      return { type: 'release', text: '', verdicts: [] };
     const from = Math.max(0, released - contextSize);
     const window = text.slice(from);
     const verdicts: SafetyVerdict[] = [];
@@ -54,6 +69,7 @@ export function createStreamGuard(phases: readonly SyncSafetyPhase[], options: S
       }
     }
     if (action === 'redact') redactUnreleased(verdicts, from, final);
+    checkedAt = text.length;
     const until = final ? text.length : Math.max(released, paused ? pausedRelease() : text.length - holdBack);
     const out = text.slice(released, until);
     released = until;

@@ -56,7 +56,12 @@ export function runChecksFor(
   if (stream.length > 0)
     checks.stream = () =>
       onceEach(
-        createStreamGuard(stream, { holdBack: setting.model_output.hold_back, safetyContext: withList }),
+        createStreamGuard(stream, {
+          holdBack: setting.model_output.hold_back,
+          // Read again every quarter hold-back (50 characters by default), not on every word.
+          checkEvery: Math.max(1, Math.floor(setting.model_output.hold_back / 4)),
+          safetyContext: withList,
+        }),
         setting.model_output.pause_ms,
       );
   return checks.input || checks.toolOutput || checks.stream ? checks : undefined;
