@@ -8,7 +8,8 @@ import type { ToolScope } from './tool.js';
 export interface Artifact {
   filename: string;
   contentType: string;
-  bytes: Buffer;
+  /** The content (a Node Buffer is one). */
+  bytes: Uint8Array;
 }
 
 /**

@@ -63,7 +63,7 @@ export function describeArtifactStoreContract(
       const back = await read(tenants[0], fileId);
       expect(back?.filename).toBe(artifact.filename);
       expect(back?.contentType).toBe(artifact.contentType);
-      expect(back?.bytes.equals(BINARY)).toBe(true);
+      expect(back && Buffer.from(back.bytes).equals(BINARY)).toBe(true);
     });
 
     it("does not show one tenant's artifact to another", async (context) => {
@@ -75,7 +75,7 @@ export function describeArtifactStoreContract(
         bytes: Buffer.from('tenant zero only'),
       });
       expect(await read(tenants[1], fileId)).toBeUndefined();
-      expect((await read(tenants[0], fileId))?.bytes.toString()).toBe('tenant zero only');
+      expect(Buffer.from((await read(tenants[0], fileId))?.bytes ?? []).toString()).toBe('tenant zero only');
     });
 
     it('keeps concurrent saves apart', async (context) => {
@@ -94,7 +94,7 @@ export function describeArtifactStoreContract(
       for (const [i, saved] of saves.entries()) {
         const back = await read(tenants[i % 2]!, saved.fileId);
         expect(back?.filename).toBe(`shot-${i}.png`);
-        expect(back?.bytes.toString()).toBe(`screenshot ${i}`);
+        expect(Buffer.from(back?.bytes ?? []).toString()).toBe(`screenshot ${i}`);
       }
     });
 
