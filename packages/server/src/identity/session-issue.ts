@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { actorOf } from '../audit/audit-event.js';
 import type { Services } from '../services.js';
 
-/** A session token handed to a person who signed in (the same shape as POST /v1/auth/token's). */
+/** A session token, as POST /v1/auth/token and a sign-in through the identity provider answer it. */
 export const SessionTokenSchema = z
   .object({
     object: z.literal('auth.token'),
@@ -17,7 +17,7 @@ export const SessionTokenSchema = z
     role: z.string(),
     scopes: z.array(z.string()).nullable().openapi({ description: "null: the role's full set." }),
   })
-  .openapi('SignInSessionToken');
+  .openapi('AuthToken');
 
 /**
  * Issues a session token for a person who signed in and records the sign-in:

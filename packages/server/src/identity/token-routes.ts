@@ -1,25 +1,10 @@
 import { ScopesSchema, scopesWithin } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
-import { actorOf } from '../audit/audit-event.js';
 import { AgentdError } from '../errors.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { principalOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
-
-const TokenSchema = z
-  .object({
-    object: z.literal('auth.token'),
-    token: z
-      .string()
-      .openapi({ description: 'A PASETO v4.public token: send it as Authorization: Bearer <token>.' }),
-    token_type: z.literal('bearer'),
-    expires_at: z.number().int().openapi({ description: 'Unix seconds.' }),
-    expires_in: z.number().int(),
-    tenant_id: z.string(),
-    role: z.string(),
-    scopes: z.array(z.string()).nullable().openapi({ description: "null: the role's full set." }),
-  })
-  .openapi('AuthToken');
+import { issueSessionToken, SessionTokenSchema } from './session-issue.js';
 
 const issueRoute = defineRoute({
   method: 'post',
@@ -39,12 +24,12 @@ const issueRoute = defineRoute({
       })
       .openapi('CreateAuthTokenRequest'),
   ),
-  responses: { 200: jsonContent(TokenSchema, 'The token.') },
+  responses: { 200: jsonContent(SessionTokenSchema, 'The token.') },
 });
 
 export function tokenRoutes() {
   return newRouter().openapi(issueRoute, async (c) => {
-    const { sessionTokens, config, audit } = c.get('services');
+    const { config } = c.get('services');
     const principal = principalOf(c);
     const body = c.req.valid('json');
     if (principal.method === 'paseto') {
@@ -73,31 +58,11 @@ export function tokenRoutes() {
       );
     }
     const scopes = body.scopes ?? principal.scopes;
-    const issued = await sessionTokens.issue({ ...principal, ...(scopes ? { scopes } : {}) }, ttl);
-    // A sign-in: the token is only handed out once the audit log holds it.
-    await audit.append({
-      tenantId: principal.tenantId,
-      type: 'login.succeeded',
-      actor: actorOf(principal),
-      data: {
-        token_type: 'paseto',
-        expires_at: issued.expiresAt,
-        role: principal.role,
-        scopes: scopes ?? null,
-      },
-    });
-    return c.json(
-      {
-        object: 'auth.token' as const,
-        token: issued.token,
-        token_type: 'bearer' as const,
-        expires_at: issued.expiresAt,
-        expires_in: ttl,
-        tenant_id: principal.tenantId,
-        role: principal.role,
-        scopes: scopes ? [...scopes] : null,
-      },
-      200,
+    const token = await issueSessionToken(
+      c.get('services'),
+      { ...principal, ...(scopes ? { scopes } : {}) },
+      ttl,
     );
+    return c.json(token, 200);
   });
 }
