@@ -8,13 +8,13 @@ export {
   type RedisRunCancelsOptions,
 } from './cancels/redis-run-cancels.js';
 export { type FollowRunOptions, followRun } from './events/follow-run.js';
+export { followersTicking } from './events/follower-clock.js';
 export { InProcessRunEventBus, type InProcessRunEventBusOptions } from './events/in-process-run-event-bus.js';
 export {
   openRedisRunEventBus,
   RedisRunEventBus,
   type RedisRunEventBusOptions,
 } from './events/redis-run-event-bus.js';
-export { followersTicking } from './events/follower-clock.js';
 export { RunFollower, type RunFollowerOptions } from './events/run-follower.js';
 export { isTerminalEvent } from './events/terminal-event.js';
 export {
