@@ -1,15 +1,7 @@
 import { applyEvent, isTerminal } from '@agentd/core';
 import { RunLeaseLost, type RunStore, type StoredRun } from '@agentd/runtime';
-import type {
-  Item,
-  ListPage,
-  PageQuery,
-  Principal,
-  ResponseEvent,
-  ResponseObject,
-  SortOrder,
-} from '@agentd/spec';
-import { type AuditActor, type AuditEventInput, actorOf, SYSTEM_ACTOR } from '../audit/audit-event.js';
+import type { Item, ListPage, PageQuery, ResponseEvent, ResponseObject, SortOrder } from '@agentd/spec';
+import type { AuditEventInput } from '../audit/audit-event.js';
 import type { AuditLog, ChainHead } from '../audit/audit-log.js';
 import { tenantsOf } from '../audit/audit-log.js';
 import { auditEventsOfCreate, auditEventsOfRun, hasAuditedEvents } from '../audit/run-audit-events.js';
@@ -17,6 +9,8 @@ import { AgentdError, notFound } from '../errors.js';
 import type { Database } from '../storage/database.js';
 import { GroupCommit } from '../storage/group-commit.js';
 import { toListPage } from '../storage/pagination.js';
+import { auditEventsOfBatches, runActor } from './batch-audit-events.js';
+import type { EventBatchRow, LoggedBatch, NewResponseRow, ResponseRow } from './response-rows.js';
 import {
   INSERT_BATCHES,
   INSERT_BATCHES_AUDITED,
@@ -29,49 +23,6 @@ import type { RunSpec } from './run-spec.js';
 
 /** A stored response, as the runtime executes it. */
 export type StoredResponse = StoredRun<RunSpec>;
-
-interface ResponseRow {
-  id: string;
-  tenant_id: string;
-  snapshot: ResponseObject;
-  snapshot_sequence: number;
-  input: Item[];
-  history: Item[];
-  run_spec: RunSpec;
-  conversation_id: string | null;
-  request_hash: string | null;
-}
-
-/** A new row of responses. */
-interface NewResponseRow {
-  id: string;
-  tenant_id: string;
-  status: string;
-  snapshot: ResponseObject;
-  input: Item[];
-  history: Item[];
-  run_spec: RunSpec;
-  conversation_id: string | null;
-  previous_response_id: string | null;
-  idempotency_key: string | null;
-  request_hash: string | null;
-  /** Written already claimed by this process (ResponseRepositoryOptions.claimCreated). */
-  lease_owner?: string;
-  lease_ms?: number;
-}
-
-/** A row of response_event_batches; a batch that ends the run carries the final snapshot. */
-interface EventBatchRow {
-  response_id: string;
-  tenant_id: string;
-  first_sequence: number;
-  last_sequence: number;
-  events: ResponseEvent[];
-  snapshot?: ResponseObject;
-  status?: string;
-  /** The writer's lease generation (fenced), or absent (not fenced). */
-  generation?: number;
-}
 
 /** A page of an event log: `after` is a sequence number. */
 export interface EventPageQuery {
@@ -420,26 +371,4 @@ export class ResponseRepository implements RunStore<RunSpec> {
       requestHash: row.request_hash,
     };
   }
-}
-
-interface LoggedBatch {
-  response_id: string;
-  first_sequence: number;
-  /** The principal that created the run (RunSpec.principal). */
-  principal: Principal | null;
-}
-
-/** The audit events of the batches written (a fenced-out batch records nothing). */
-function auditEventsOfBatches(batches: EventBatchRow[], written: LoggedBatch[]) {
-  const actors = new Map(written.map((row) => [`${row.response_id}/${row.first_sequence}`, row.principal]));
-  return batches.flatMap((batch) => {
-    const key = `${batch.response_id}/${batch.first_sequence}`;
-    if (!actors.has(key)) return [];
-    return auditEventsOfRun(batch.tenant_id, batch.response_id, batch.events, runActor(actors.get(key)));
-  });
-}
-
-/** Who a run's audit events name: its creator (runs stored before RunSpec.principal: agentd). */
-function runActor(principal: Principal | null | undefined): AuditActor {
-  return principal ? actorOf(principal) : SYSTEM_ACTOR;
 }
