@@ -8,17 +8,15 @@ import { join } from 'node:path';
 import { LocalObjectStore } from '@agentd/object-store';
 import { AgentdError } from '@agentd/spec';
 import { BACKENDS } from '@agentd/test-server';
-import { createTestDatabase, describeArtifactStoreContract, type TestDatabase } from '@agentd/testing';
+import { describeArtifactStoreContract } from '@agentd/testing';
 import pino from 'pino';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { FileArtifactStore } from '../src/files/file-artifact-store.js';
 import { FileLinks } from '../src/files/file-links.js';
 import { FileService } from '../src/files/file-service.js';
 import type { Database } from '../src/storage/database.js';
-import { migrate } from '../src/storage/migrate.js';
-import { openPgliteDatabase } from '../src/storage/pglite-database.js';
-import { openPostgresDatabase } from '../src/storage/postgres-database.js';
 import { DiscardingArtifactStore } from '../src/tools/builtins/artifact-store.js';
+import { type MigratedDatabase, openMigratedDatabase } from './support/migrated-database.js';
 
 const TENANTS = ['tenant_artifacts_a', 'tenant_artifacts_b'] as const;
 const MAX_BYTES = 64 * 1024;
@@ -30,20 +28,14 @@ describeArtifactStoreContract('DiscardingArtifactStore', () => ({
 
 describe.each(BACKENDS)('FileArtifactStore on %s', (backend) => {
   let db: Database;
-  let server: TestDatabase | undefined;
+  let database: MigratedDatabase | undefined;
   let dir: string;
   let files: FileService;
   let links: FileLinks;
 
   beforeAll(async () => {
-    if (backend === 'pglite') {
-      db = await openPgliteDatabase();
-    } else {
-      server = await createTestDatabase();
-      db = await openPostgresDatabase(server.url);
-    }
-    await migrate(db);
-    for (const id of TENANTS) await db.query('INSERT INTO tenants (id, name) VALUES ($1, $1)', [id]);
+    database = await openMigratedDatabase(backend, TENANTS);
+    db = database.db;
     dir = await mkdtemp(join(tmpdir(), 'agentd-artifacts-'));
     files = new FileService(db, new LocalObjectStore({ dir }), {
       maxFileBytes: MAX_BYTES,
@@ -56,8 +48,7 @@ describe.each(BACKENDS)('FileArtifactStore on %s', (backend) => {
     });
   }, 120_000);
   afterAll(async () => {
-    await db?.close();
-    await server?.drop();
+    await database?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
