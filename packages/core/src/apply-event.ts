@@ -1,4 +1,4 @@
-import type { HostedToolItem, OutputItem, ResponseEventBody, ResponseObject } from '@agentd/spec';
+import type { BuiltinToolItem, OutputItem, ResponseEventBody, ResponseObject } from '@agentd/spec';
 
 /**
  * Folds one event into the response snapshot. Pure: the snapshot a client
@@ -58,12 +58,12 @@ export function applyEvent(response: ResponseObject, event: ResponseEventBody): 
       return { ...response, output: replaceAt(response.output, event.output_index, { ...item, content }) };
     }
     case 'response.code_interpreter_call_code.delta':
-      return updateHosted(response, event.output_index, 'code_interpreter_call', (item) => ({
+      return updateBuiltinItem(response, event.output_index, 'code_interpreter_call', (item) => ({
         ...item,
         code: (item.code ?? '') + event.delta,
       }));
     case 'response.code_interpreter_call_code.done':
-      return updateHosted(response, event.output_index, 'code_interpreter_call', (item) => ({
+      return updateBuiltinItem(response, event.output_index, 'code_interpreter_call', (item) => ({
         ...item,
         code: event.code,
       }));
@@ -74,7 +74,7 @@ export function applyEvent(response: ResponseObject, event: ResponseEventBody): 
         | 'in_progress'
         | 'interpreting'
         | 'completed';
-      return updateHosted(response, event.output_index, 'code_interpreter_call', (item) => ({
+      return updateBuiltinItem(response, event.output_index, 'code_interpreter_call', (item) => ({
         ...item,
         status,
       }));
@@ -86,7 +86,10 @@ export function applyEvent(response: ResponseObject, event: ResponseEventBody): 
         | 'in_progress'
         | 'searching'
         | 'completed';
-      return updateHosted(response, event.output_index, 'web_search_call', (item) => ({ ...item, status }));
+      return updateBuiltinItem(response, event.output_index, 'web_search_call', (item) => ({
+        ...item,
+        status,
+      }));
     }
     case 'response.file_search_call.in_progress':
     case 'response.file_search_call.searching':
@@ -95,7 +98,10 @@ export function applyEvent(response: ResponseObject, event: ResponseEventBody): 
         | 'in_progress'
         | 'searching'
         | 'completed';
-      return updateHosted(response, event.output_index, 'file_search_call', (item) => ({ ...item, status }));
+      return updateBuiltinItem(response, event.output_index, 'file_search_call', (item) => ({
+        ...item,
+        status,
+      }));
     }
     case 'response.reasoning_text.delta': {
       const item = response.output[event.output_index];
@@ -110,17 +116,17 @@ export function applyEvent(response: ResponseObject, event: ResponseEventBody): 
   }
 }
 
-function updateHosted<K extends HostedToolItem['type']>(
+function updateBuiltinItem<K extends BuiltinToolItem['type']>(
   response: ResponseObject,
   index: number,
   type: K,
-  update: (item: Extract<HostedToolItem, { type: K }>) => Extract<HostedToolItem, { type: K }>,
+  update: (item: Extract<BuiltinToolItem, { type: K }>) => Extract<BuiltinToolItem, { type: K }>,
 ): ResponseObject {
   const item = response.output[index];
   if (item?.type !== type) return response;
   return {
     ...response,
-    output: replaceAt(response.output, index, update(item as Extract<HostedToolItem, { type: K }>)),
+    output: replaceAt(response.output, index, update(item as Extract<BuiltinToolItem, { type: K }>)),
   };
 }
 

@@ -9,10 +9,10 @@ export type {
   ToolScope,
 } from '@agentd/spec';
 export { applyEvent } from './apply-event.js';
+export { type BuiltinItemTracker, interruptedItem, trackBuiltinItems } from './builtin-items.js';
 export { ContextLengthExceeded, estimateTokens, fitToBudget, itemsToMessages } from './context-window.js';
 export { fileCitationSources, findFileCitations } from './file-citations.js';
 export { guardModel, type ModelGuardOptions } from './guard-model.js';
-export { type HostedItemTracker, interruptedItem, trackHostedItems } from './hosted-items.js';
 export { INTERRUPTED_CALL_OUTPUT } from './resume-run.js';
 export {
   REFUSED_INPUT,

@@ -1,5 +1,5 @@
 import type { OutputItem } from '@agentd/spec';
-import { interruptedItem } from './hosted-items.js';
+import { interruptedItem } from './builtin-items.js';
 
 /** What a model turn streams. */
 const TURN_ITEMS: ReadonlySet<OutputItem['type']> = new Set(['message', 'reasoning', 'function_call']);

@@ -1,5 +1,5 @@
 import type { ResponseEventBody, ResponseObject } from '@agentd/spec';
-import { interruptedItem } from './hosted-items.js';
+import { interruptedItem } from './builtin-items.js';
 
 /** Marks items left working by a stopped turn or tool call as incomplete (failed, for the web). */
 export function closeOpenItems(response: ResponseObject, emit: (event: ResponseEventBody) => void): void {

@@ -7,7 +7,7 @@ import type {
   RunTool,
 } from '@agentd/spec';
 import { emitItem, readApprovals, requestApproval } from './approvals.js';
-import { interruptedItem } from './hosted-items.js';
+import { interruptedItem } from './builtin-items.js';
 import { interruptedTurn, isSuperseded, supersededItem } from './interrupted-turn.js';
 import type { PendingCall } from './model-turn.js';
 import type { RunLoopInput } from './run-loop-input.js';
@@ -84,7 +84,7 @@ export async function resumeRun(
   output.forEach((item, index) => {
     const closed = turn.has(index) ? undefined : interruptedItem(item);
     if (!closed) return;
-    // A hosted item of a call that runs again is replaced by the new call's item.
+    // A built-in tool item of a call that runs again is replaced by the new call's item.
     const replaced = 'call_id' in item && item.call_id !== undefined && rerun.has(item.call_id);
     emit({
       type: 'response.output_item.done',

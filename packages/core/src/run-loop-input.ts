@@ -10,7 +10,7 @@ import type {
   TextFormat,
   ToolScope,
 } from '@agentd/spec';
-import type { HostedItemPrefix } from './hosted-items.js';
+import type { BuiltinItemPrefix } from './builtin-items.js';
 import type { RunChecks } from './run-checks.js';
 import type { RunEventSink } from './run-event-sink.js';
 import type { ToolCallGate } from './tool-gate.js';
@@ -40,8 +40,8 @@ export interface RunLoopInput {
   contextTokens: number;
   signal: AbortSignal;
   sink: RunEventSink;
-  /** HostedItemPrefix: hosted-tool items (code_interpreter_call, web_search_call, file_search_call). */
-  newId: (prefix: 'msg' | 'fc' | 'fco' | 'rs' | 'apr' | HostedItemPrefix) => string;
+  /** BuiltinItemPrefix: built-in tool items (code_interpreter_call, web_search_call, file_search_call). */
+  newId: (prefix: 'msg' | 'fc' | 'fco' | 'rs' | 'apr' | BuiltinItemPrefix) => string;
   /** How long an approval request stays answerable; later answers count as denials. */
   approvalTtlMs?: number;
   /** Model turns already taken, when resuming a run that was interrupted. */

@@ -7,7 +7,7 @@ import type {
   ToolResult,
   ToolScope,
 } from '@agentd/spec';
-import { type HostedItemPrefix, trackHostedItems } from './hosted-items.js';
+import { type BuiltinItemPrefix, trackBuiltinItems } from './builtin-items.js';
 import type { PendingCall } from './model-turn.js';
 import { checkedEvent, type RunChecks, withheldToolOutput } from './run-checks.js';
 import { RunSuspended } from './run-errors.js';
@@ -25,8 +25,8 @@ export interface ExecutionOptions {
   newId: () => string;
   emit: (event: ResponseEventBody) => void;
   outputIndex: () => number;
-  /** Ids of hosted-tool items (code_interpreter_call, web_search_call, file_search_call). */
-  newItemId?: (prefix: HostedItemPrefix) => string;
+  /** Ids of built-in tool items (code_interpreter_call, web_search_call, file_search_call). */
+  newItemId?: (prefix: BuiltinItemPrefix) => string;
   scope?: ToolScope;
   /** Checks each result before it enters the context (the safety pipeline). */
   checks?: RunChecks;
@@ -175,7 +175,7 @@ async function runOne(
   const call = callSignal(options.signal, timeoutMs);
   const signal = call.signal;
   const items = options.newItemId
-    ? trackHostedItems({
+    ? trackBuiltinItems({
         callId,
         newId: options.newItemId,
         emit: options.emit,

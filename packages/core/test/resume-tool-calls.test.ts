@@ -139,8 +139,8 @@ describe('resuming a run whose worker died during a tool call', () => {
     ]);
   });
 
-  it("supersedes the hosted item of a call it runs again with the new call's item", async () => {
-    const search = countedTool('search', { idempotent: true, hosted: true });
+  it("supersedes the built-in tool item of a call it runs again with the new call's item", async () => {
+    const search = countedTool('search', { idempotent: true, builtinItem: true });
     const worker = crashingWorker(
       base(scriptedModel([calls(call('c1', 'search', 'tides'))]).model, [search.tool]),
     );

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load-config.js';
 import { createModelResolver } from '../src/models/model-resolver.js';
-import { hostedTool } from '../src/responses/hosted-tools.js';
+import { builtinToolObject } from '../src/responses/builtin-tool-objects.js';
 import type { ArtifactStore } from '../src/tools/builtins/artifact-store.js';
 import { BuiltinTools } from '../src/tools/builtins/builtin-tools.js';
 
@@ -552,7 +552,7 @@ describe('built-in tools through the HTTP API', () => {
     expect(toModel.output).toContain(`Stored as ${shot.outputs[0].file_id}`);
   });
 
-  it('takes hosted tool objects, and an agent chooses the default runtime', {
+  it('takes built-in tool objects, and an agent chooses the default runtime', {
     timeout: 120_000,
   }, async () => {
     const agent = await api.post('/v1/agents', {
@@ -659,7 +659,7 @@ describe('built-in tools turned off', () => {
     expect(builtins.unavailable('browser')).toContain('AGENTD_BROWSER=off');
     let refused: unknown;
     try {
-      hostedTool({ type: 'code_interpreter' }, 'tools[0]', builtins);
+      builtinToolObject({ type: 'code_interpreter' }, 'tools[0]', builtins);
     } catch (error) {
       refused = error;
     }

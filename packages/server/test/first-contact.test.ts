@@ -106,7 +106,7 @@ describe.each(BACKENDS)('first contact (%s)', (backend) => {
     expect(badKind.body.error.message).toBe("Invalid value for 'input': expected string or array.");
   });
 
-  it('names the field of an inline or hosted tool that is wrong', async () => {
+  it('names the field of an inline or built-in tool that is wrong', async () => {
     const badName = await api.post('/v1/responses', {
       input: 'hi',
       tools: ['code_interpreter', { type: 'function', name: 'no spaces allowed' }],

@@ -253,7 +253,7 @@ describe('file_search and memory in runs', () => {
     expect(call.results[0].file_id).toBe(shipping);
     expect(answerOf(response.body)!.text).toContain('12 euros');
 
-    // An OpenAI client sends the output back as input (stateless chaining): hosted items included.
+    // An OpenAI client sends the output back as input (stateless chaining): built-in tool items included.
     const echoed = await api.post('/v1/responses', {
       model: 'scripted',
       input: [...response.body.output, { role: 'user', content: 'thanks' }],

@@ -32,7 +32,7 @@ describe.each(BACKENDS)('built-in tools and runtimes that are off (%s)', (backen
     });
   });
 
-  it('refuses a hosted code interpreter with a runtime that is off, naming the field', async () => {
+  it('refuses a built-in code interpreter with a runtime that is off, naming the field', async () => {
     const response = await api.post('/v1/responses', {
       input: 'hi',
       tools: [{ type: 'code_interpreter', container: { type: 'auto' }, runtime: 'cpython' }],

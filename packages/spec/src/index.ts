@@ -13,6 +13,8 @@ export type { ByteReader, HttpAnswer, HttpPost, HttpPostInit } from './http-post
 export type {
   ApprovalRequestItem,
   ApprovalResponseItem,
+  BuiltinImageOutput,
+  BuiltinToolItem,
   CitationAnnotation,
   CodeInterpreterCallItem,
   CodeInterpreterCallStatus,
@@ -26,8 +28,6 @@ export type {
   FileSearchResultEntry,
   FunctionCallItem,
   FunctionCallOutputItem,
-  HostedImageOutput,
-  HostedToolItem,
   InputTextPart,
   Item,
   ItemStatus,

@@ -123,13 +123,13 @@ export interface ApprovalResponseItem {
 }
 
 /**
- * Hosted-tool items (ADR-0008): how a built-in tool shows its work, as OpenAI
- * streams its hosted tools. They sit beside the function_call and
+ * Built-in tool items (ADR-0008): how a built-in tool shows its work, as OpenAI
+ * streams its built-in tools. They sit beside the function_call and
  * function_call_output pair the model reads; `call_id` links them.
  */
 
 /** A stored image: `url` opens it (a signed link, or the files API's content route); `file_id` names it. */
-export interface HostedImageOutput {
+export interface BuiltinImageOutput {
   type: 'image';
   url: string;
   /** agentd: the stored file. */
@@ -152,7 +152,10 @@ export interface CodeInterpreterFileOutput {
   bytes: number;
 }
 
-export type CodeInterpreterOutput = CodeInterpreterLogsOutput | HostedImageOutput | CodeInterpreterFileOutput;
+export type CodeInterpreterOutput =
+  | CodeInterpreterLogsOutput
+  | BuiltinImageOutput
+  | CodeInterpreterFileOutput;
 
 export type CodeInterpreterCallStatus =
   | 'in_progress'
@@ -203,7 +206,7 @@ export interface WebSearchCallItem {
   /** agentd: the built-in that served it: `web_search`, `fetch_url` or `browser`. */
   tool?: string;
   /** agentd: a screenshot's stored image. */
-  outputs?: HostedImageOutput[];
+  outputs?: BuiltinImageOutput[];
   /** agentd: replaced by a new attempt after a worker failure (see MessageItem). */
   superseded?: boolean;
 }
@@ -233,7 +236,7 @@ export interface FileSearchCallItem {
   superseded?: boolean;
 }
 
-export type HostedToolItem = CodeInterpreterCallItem | WebSearchCallItem | FileSearchCallItem;
+export type BuiltinToolItem = CodeInterpreterCallItem | WebSearchCallItem | FileSearchCallItem;
 
 export type Item =
   | MessageItem

@@ -125,7 +125,7 @@ export type ResponseEventBody =
   | ({ type: 'response.reasoning_text.done'; text: string } & ContentRef)
   | ({ type: 'response.function_call_arguments.delta'; delta: string } & ItemRef)
   | ({ type: 'response.function_call_arguments.done'; arguments: string; name: string } & ItemRef)
-  // Hosted-tool items (ADR-0008), as OpenAI names their events.
+  // Built-in tool items (ADR-0008), as OpenAI names their events.
   | ({ type: 'response.code_interpreter_call.in_progress' } & ItemRef)
   | ({ type: 'response.code_interpreter_call_code.delta'; delta: string } & ItemRef)
   | ({ type: 'response.code_interpreter_call_code.done'; code: string } & ItemRef)

@@ -3,9 +3,9 @@
  * call gets (`ToolContext`). Every tool package implements it; core runs it.
  */
 import type {
+  BuiltinToolItem,
   CodeInterpreterCallItem,
   FileSearchCallItem,
-  HostedToolItem,
   WebSearchCallItem,
 } from './items.js';
 import type { ModelToolDefinition } from './model.js';
@@ -33,13 +33,13 @@ export interface ToolScope {
   publicUrl?: string;
 }
 
-/** The end of a hosted-tool item: its last status and the fields it gained (outputs, action). */
-export type ToolItemFinish<T extends HostedToolItem> = Partial<
+/** The end of a built-in tool item: its last status and the fields it gained (outputs, action). */
+export type ToolItemFinish<T extends BuiltinToolItem> = Partial<
   Omit<T, 'type' | 'id' | 'call_id' | 'status'>
 > & { status: Exclude<T['status'], 'in_progress' | 'interpreting' | 'searching'> };
 
-/** One hosted-tool item a call is showing; calls after `finish` (or after the call ended) are ignored. */
-export interface ToolItemHandle<T extends HostedToolItem> {
+/** One built-in tool item a call is showing; calls after `finish` (or after the call ended) are ignored. */
+export interface ToolItemHandle<T extends BuiltinToolItem> {
   readonly id: string;
   /** The working phase: `interpreting` for code, `searching` for the web. */
   working(): void;
@@ -47,8 +47,8 @@ export interface ToolItemHandle<T extends HostedToolItem> {
 }
 
 /**
- * Starts a hosted-tool item (ADR-0008): the loop gives it an id, an output
- * index and the call's call_id, and streams it as OpenAI streams its hosted
+ * Starts a built-in tool item (ADR-0008): the loop gives it an id, an output
+ * index and the call's call_id, and streams it as OpenAI streams its built-in
  * tools. The function_call and function_call_output pair stays as it is.
  */
 export interface StartToolItem {

@@ -1,10 +1,10 @@
 import type { Agentd, CreateResponseParams, ResponseStream } from '@agentd/sdk';
 
-/** The hosted tools' results, which a stream leaves out unless asked for: the chat shows them. */
+/** The built-in tools' results, which a stream leaves out unless asked for: the chat shows them. */
 export const INCLUDE = ['file_search_call.results', 'code_interpreter_call.outputs'];
 
 /**
- * A run's events for the chat: agentd's own events too, the hosted tools'
+ * A run's events for the chat: agentd's own events too, the built-in tools'
  * results, resumed by the SDK after a dropped connection. Aborting only stops
  * reading (leaving a conversation must not cancel its run; Stop does).
  */

@@ -34,17 +34,17 @@ export const StepList = memo(function StepList({
   // This list's own results are read here, so that a live run's show as they come.
   const outputs = new Map(context.outputs);
   for (const item of items) if (item.type === 'function_call_output') outputs.set(item.call_id, item);
-  // A call shown by a richer item (a hosted tool's, or its approval request) is not shown twice.
-  const shownByHostedItem = new Set<string>();
+  // A call shown by a richer item (a built-in tool's, or its approval request) is not shown twice.
+  const shownByBuiltinItem = new Set<string>();
   for (const item of items) {
-    if (item.type === 'approval_request') shownByHostedItem.add(item.call_id);
+    if (item.type === 'approval_request') shownByBuiltinItem.add(item.call_id);
     if (
       (item.type === 'code_interpreter_call' ||
         item.type === 'web_search_call' ||
         item.type === 'file_search_call') &&
       item.call_id
     )
-      shownByHostedItem.add(item.call_id);
+      shownByBuiltinItem.add(item.call_id);
   }
   return (
     <>
@@ -57,7 +57,7 @@ export const StepList = memo(function StepList({
           case 'reasoning':
             return <ReasoningStep key={key} item={item} />;
           case 'function_call':
-            if (shownByHostedItem.has(item.call_id)) return null;
+            if (shownByBuiltinItem.has(item.call_id)) return null;
             return (
               <FunctionStep
                 key={key}

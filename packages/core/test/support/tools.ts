@@ -10,7 +10,7 @@ type Behaviour = { type: 'answer' } | { type: 'hold'; then?: () => void };
  */
 export function countedTool(
   name: string,
-  options: { idempotent?: boolean; hosted?: boolean; requiresApproval?: boolean } = {},
+  options: { idempotent?: boolean; builtinItem?: boolean; requiresApproval?: boolean } = {},
 ) {
   const runs: string[] = [];
   const next: Behaviour[] = [];
@@ -32,7 +32,7 @@ export function countedTool(
       runs.push(context.callId);
       const q = (args as { q: string }).q;
       const start = context.startItem as StartToolItem | undefined;
-      const item = options.hosted
+      const item = options.builtinItem
         ? start?.({ type: 'web_search_call', tool: name, action: { type: 'search', query: q } })
         : undefined;
       item?.working();

@@ -2,7 +2,7 @@ import type { ContentPart, Item, MessageRole } from '@agentd/spec';
 import type { InputItem } from '@agentd/spec/wire';
 import { newId } from '../ids.js';
 
-const HOSTED_ITEM_KINDS = {
+const BUILTIN_ITEM_KINDS = {
   code_interpreter_call: 'codeInterpreterCall',
   web_search_call: 'webSearchCall',
   file_search_call: 'fileSearchCall',
@@ -53,7 +53,7 @@ export function toItem(input: InputItem): Item {
     case 'file_search_call':
       return {
         ...input,
-        id: newId(HOSTED_ITEM_KINDS[input.type]),
+        id: newId(BUILTIN_ITEM_KINDS[input.type]),
         status: input.status ?? 'completed',
       } as unknown as Item;
     case 'function_call_output':

@@ -12,7 +12,11 @@ import type { BuiltinTools } from '../tools/builtins/builtin-tools.js';
 import { BUILTIN_TOOL_NAMES, isBuiltinName } from '../tools/builtins/builtin-tools.js';
 import type { BuiltinSettings } from '../tools/builtins/run-settings.js';
 import { checkFunctionParameters } from '../tools/function-parameters.js';
-import { type HostedTool, hostedTool, isHostedToolType } from './hosted-tools.js';
+import {
+  type BuiltinToolObject,
+  builtinToolObject,
+  isBuiltinToolObjectType,
+} from './builtin-tool-objects.js';
 import { checkContextLength, requestFields } from './request-fields.js';
 import type { StoredResponse } from './response-repository.js';
 import type { FunctionToolSpec, RunSpec } from './run-spec.js';
@@ -85,7 +89,7 @@ export async function createResponse(
   const toolRefs = refs.filter(
     (ref): ref is string | { capability: string } => typeof ref === 'string' || 'capability' in ref,
   );
-  const hosted = hostedTools(refs, builtins);
+  const hosted = builtinToolObjects(refs, builtins);
   const hostedNames = [...new Set(hosted.flatMap((tool) => tool.names))].filter(
     (name) => !toolRefs.includes(name),
   );
@@ -255,7 +259,7 @@ async function checkVectorStores(
   services: Services,
   tenantId: string,
   refs: readonly unknown[],
-  hosted: readonly HostedTool[],
+  hosted: readonly BuiltinToolObject[],
 ): Promise<void> {
   for (const tool of hosted) {
     const param = `tools[${refs.indexOf(tool.echo)}]`;
@@ -288,11 +292,14 @@ function memoryEnabled(setting: Record<string, unknown> | null | undefined): boo
   return setting?.enabled === true;
 }
 
-/** The hosted tool objects among the references (`code_interpreter`, `web_search`), checked. */
-function hostedTools(refs: readonly unknown[], builtins: BuiltinTools | undefined): HostedTool[] {
+/** The built-in tool objects among the references (`code_interpreter`, `web_search`), checked. */
+function builtinToolObjects(
+  refs: readonly unknown[],
+  builtins: BuiltinTools | undefined,
+): BuiltinToolObject[] {
   return refs.flatMap((ref, index) =>
-    ref && typeof ref === 'object' && isHostedToolType((ref as { type?: unknown }).type)
-      ? [hostedTool(ref as Record<string, unknown>, `tools[${index}]`, builtins)]
+    ref && typeof ref === 'object' && isBuiltinToolObjectType((ref as { type?: unknown }).type)
+      ? [builtinToolObject(ref as Record<string, unknown>, `tools[${index}]`, builtins)]
       : [],
   );
 }
@@ -363,7 +370,8 @@ function inlineTools(refs: readonly unknown[]): FunctionToolSpec[] {
   return refs.flatMap((ref, index) => {
     const param = `tools[${index}]`;
     if (typeof ref === 'string' || (ref && typeof ref === 'object' && 'capability' in ref)) return [];
-    if (ref && typeof ref === 'object' && isHostedToolType((ref as { type?: unknown }).type)) return [];
+    if (ref && typeof ref === 'object' && isBuiltinToolObjectType((ref as { type?: unknown }).type))
+      return [];
     const parsed = FunctionToolSchema.safeParse(ref);
     if (!parsed.success) {
       const type = (ref as { type?: unknown }).type;

@@ -1,7 +1,7 @@
 import type { OutputItem, ResponseEvent, ResponseObject } from '@agentd/spec';
 
 /**
- * What a client sees of the hosted-tool items it did not `include`, as
+ * What a client sees of the built-in tool items it did not `include`, as
  * OpenAI shows them: a file search's `results` and a code interpreter's
  * `outputs` are null unless asked for. The stored run keeps them whole (file
  * citations and later turns read them); only what is returned is cut.

@@ -58,7 +58,7 @@ export interface RunSpec {
    * checked when it runs).
    */
   memory?: boolean;
-  /** Settings of built-in tools, from hosted tool objects (`{"type": "code_interpreter", "runtime": …}`). */
+  /** Settings of built-in tools, from built-in tool objects (`{"type": "code_interpreter", "runtime": …}`). */
   builtin_settings?: BuiltinSettings;
   /**
    * The answer's required format (structured outputs): the Responses API's

@@ -25,7 +25,7 @@ export function streamEvents(
   stored: StoredResponse,
   after: number,
   view: EventView,
-  /** The request's `include`: hosted items' results and outputs are cut unless named. Absent: all shown. */
+  /** The request's `include`: built-in tool items' results and outputs are cut unless named. Absent: all shown. */
   include?: readonly string[],
   /** The request created and started the run just now (RunRuntime.follow). */
   justStarted = false,

@@ -56,11 +56,11 @@ const ApprovalResponseInputSchema = z.strictObject({
 });
 
 /**
- * Hosted-tool items (code_interpreter_call, web_search_call, file_search_call)
+ * Built-in tool items (code_interpreter_call, web_search_call, file_search_call)
  * as a client echoes them back from an earlier output: kept in the history as
  * given (under a new id), shown to the model through their function call pair.
  */
-const hostedInputSchema = <T extends string>(type: T) =>
+const builtinItemInputSchema = <T extends string>(type: T) =>
   z.looseObject({
     type: z.literal(type),
     id: z.string().optional(),
@@ -82,9 +82,9 @@ export const InputItemSchema = z
       FunctionCallInputSchema,
       FunctionCallOutputInputSchema,
       ApprovalResponseInputSchema,
-      hostedInputSchema('code_interpreter_call'),
-      hostedInputSchema('web_search_call'),
-      hostedInputSchema('file_search_call'),
+      builtinItemInputSchema('code_interpreter_call'),
+      builtinItemInputSchema('web_search_call'),
+      builtinItemInputSchema('file_search_call'),
     ]),
   )
   .meta({

@@ -3,7 +3,7 @@ import { UNTRUSTED_CONTENT_INSTRUCTION } from '@agentd/tool-web';
 import { CODE_INTERPRETER_FILES_ARG } from './code-interpreter-builtin.js';
 import { FILE_SEARCH_SETTINGS_ARG, type FileSearchSettings } from './file-search-builtin.js';
 
-/** Settings of built-in tools that an agent or a request chose (a hosted tool object's fields). */
+/** Settings of built-in tools that an agent or a request chose (a built-in tool object's fields). */
 export interface BuiltinSettings {
   code_interpreter?: { runtime?: 'pyodide' | 'cpython'; file_ids?: string[] };
   file_search?: FileSearchSettings;

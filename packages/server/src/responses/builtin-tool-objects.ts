@@ -35,8 +35,8 @@ const WEB_SEARCH_TYPES = new Set([
   'web_search_2025_08_26',
 ]);
 
-/** A Responses-API hosted tool object, mapped onto agentd's built-in tools. */
-export interface HostedTool {
+/** A Responses-API built-in tool object, mapped onto agentd's built-in tools. */
+export interface BuiltinToolObject {
   /** The built-in tools it enables. */
   names: string[];
   settings: BuiltinSettings;
@@ -48,7 +48,7 @@ export interface HostedTool {
   fileIds?: string[];
 }
 
-export function isHostedToolType(type: unknown): boolean {
+export function isBuiltinToolObjectType(type: unknown): boolean {
   return (
     type === 'code_interpreter' ||
     type === 'file_search' ||
@@ -62,11 +62,11 @@ export function isHostedToolType(type: unknown): boolean {
  * enables web_search and, to read what it finds, fetch_url. A built-in that
  * is off, or a runtime that is not installed, is a 400 naming the field.
  */
-export function hostedTool(
+export function builtinToolObject(
   ref: Record<string, unknown>,
   param: string,
   builtins: BuiltinTools | undefined,
-): HostedTool {
+): BuiltinToolObject {
   const refuse = (name: string, field = param) => {
     const why = builtins?.unavailable(name) ?? 'this server has no built-in tools';
     return new AgentdError(

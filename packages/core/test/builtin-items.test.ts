@@ -86,7 +86,7 @@ const codeTool: RunTool = {
   },
 };
 
-describe('hosted-tool items', () => {
+describe('built-in tool items', () => {
   it('streams a code_interpreter_call beside the function call pair, and the fold replays it', async () => {
     const { model, requests } = scriptedModel([call('c1', 'code', { code: 'print(1+1)' }), text('Two.')]);
     const { sink, events } = memorySink();

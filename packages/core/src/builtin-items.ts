@@ -1,7 +1,7 @@
 import type {
+  BuiltinToolItem,
   CodeInterpreterCallItem,
   FileSearchCallItem,
-  HostedToolItem,
   OutputItem,
   ResponseEventBody,
   StartToolItem,
@@ -10,23 +10,23 @@ import type {
   WebSearchCallItem,
 } from '@agentd/spec';
 
-export interface HostedItemOptions {
+export interface BuiltinItemOptions {
   callId: string;
-  newId: (prefix: HostedItemPrefix) => string;
+  newId: (prefix: BuiltinItemPrefix) => string;
   emit: (event: ResponseEventBody) => void;
   outputIndex: () => number;
 }
 
-export type HostedItemPrefix = 'ci' | 'ws' | 'fs';
+export type BuiltinItemPrefix = 'ci' | 'ws' | 'fs';
 
-/** Each hosted item kind: its id prefix, its working status and its events' prefix. */
+/** Each built-in tool item kind: its id prefix, its working status and its events' prefix. */
 const KINDS = {
   code_interpreter_call: { prefix: 'ci', working: 'interpreting', events: 'response.code_interpreter_call' },
   web_search_call: { prefix: 'ws', working: 'searching', events: 'response.web_search_call' },
   file_search_call: { prefix: 'fs', working: 'searching', events: 'response.file_search_call' },
 } as const;
 
-export interface HostedItemTracker {
+export interface BuiltinItemTracker {
   start: StartToolItem;
   /**
    * Ends what the call left open (`failed`, or `incomplete` when cancelled;
@@ -38,17 +38,17 @@ export interface HostedItemTracker {
 }
 
 /**
- * The events of hosted-tool items, as OpenAI streams them: output_item.added
+ * The events of built-in tool items, as OpenAI streams them: output_item.added
  * (in progress), `<kind>.in_progress`, the code (delta, done), the working
  * phase (`interpreting` / `searching`), `<kind>.completed`, output_item.done.
  */
-export function trackHostedItems(options: HostedItemOptions): HostedItemTracker {
+export function trackBuiltinItems(options: BuiltinItemOptions): BuiltinItemTracker {
   const open = new Set<Handle>();
   let closed = false;
 
   class Handle {
     constructor(
-      public item: HostedToolItem,
+      public item: BuiltinToolItem,
       readonly index: number,
     ) {}
 
@@ -59,7 +59,7 @@ export function trackHostedItems(options: HostedItemOptions): HostedItemTracker 
     working(): void {
       if (closed || !open.has(this)) return;
       const kind = KINDS[this.item.type];
-      this.item = { ...this.item, status: kind.working } as HostedToolItem;
+      this.item = { ...this.item, status: kind.working } as BuiltinToolItem;
       options.emit({
         type: `${kind.events}.${kind.working}`,
         item_id: this.item.id,
@@ -67,14 +67,14 @@ export function trackHostedItems(options: HostedItemOptions): HostedItemTracker 
       } as ResponseEventBody);
     }
 
-    finish(end: ToolItemFinish<HostedToolItem>): void {
+    finish(end: ToolItemFinish<BuiltinToolItem>): void {
       if (closed || !open.has(this)) return;
       this.end(end);
     }
 
-    end(end: ToolItemFinish<HostedToolItem>): void {
+    end(end: ToolItemFinish<BuiltinToolItem>): void {
       open.delete(this);
-      this.item = { ...this.item, ...end } as HostedToolItem;
+      this.item = { ...this.item, ...end } as BuiltinToolItem;
       if (end.status === 'completed') {
         options.emit({
           type: `${KINDS[this.item.type].events}.completed`,
@@ -86,10 +86,10 @@ export function trackHostedItems(options: HostedItemOptions): HostedItemTracker 
     }
   }
 
-  const start = (init: Pick<HostedToolItem, 'type'>) => {
+  const start = (init: Pick<BuiltinToolItem, 'type'>) => {
     if (closed) return inert(init);
     const index = options.outputIndex();
-    let item: HostedToolItem;
+    let item: BuiltinToolItem;
     let code = '';
     if (init.type === 'code_interpreter_call') {
       const start = init as Pick<CodeInterpreterCallItem, 'type' | 'code' | 'container_id' | 'runtime'>;
@@ -146,7 +146,7 @@ export function trackHostedItems(options: HostedItemOptions): HostedItemTracker 
     close(how) {
       for (const handle of how === 'suspended' ? [] : [...open]) {
         const status = handle.item.type === 'web_search_call' || how === 'failed' ? 'failed' : 'incomplete';
-        handle.end({ status } as ToolItemFinish<HostedToolItem>);
+        handle.end({ status } as ToolItemFinish<BuiltinToolItem>);
       }
       closed = true;
     },
@@ -154,9 +154,9 @@ export function trackHostedItems(options: HostedItemOptions): HostedItemTracker 
 }
 
 /** A handle that does nothing, for a call that already ended. */
-function inert(init: { type: string }): ToolItemHandle<HostedToolItem> {
+function inert(init: { type: string }): ToolItemHandle<BuiltinToolItem> {
   return {
-    id: `${KINDS[init.type as HostedToolItem['type']]?.prefix ?? 'ws'}_unrecorded`,
+    id: `${KINDS[init.type as BuiltinToolItem['type']]?.prefix ?? 'ws'}_unrecorded`,
     working: () => undefined,
     finish: () => undefined,
   };
@@ -164,7 +164,7 @@ function inert(init: { type: string }): ToolItemHandle<HostedToolItem> {
 
 /**
  * The status an item left working by a stopped process or a cancelled run
- * ends with: hosted items have no `incomplete` for the web, only `failed`.
+ * ends with: built-in tool items have no `incomplete` for the web, only `failed`.
  */
 export function interruptedItem(item: OutputItem): OutputItem | undefined {
   if (!('status' in item)) return undefined;

@@ -59,7 +59,7 @@ async function startSite(): Promise<{ url: string; close(): Promise<void> }> {
   };
 }
 
-describe.each(BACKENDS)("the official client's stream helpers with every hosted tool on %s", (backend) => {
+describe.each(BACKENDS)("the official client's stream helpers with every built-in tool on %s", (backend) => {
   let agentd: AgentdWithFakeModel;
   let fake: FakeOpenAI;
   let site: Awaited<ReturnType<typeof startSite>>;
