@@ -113,18 +113,6 @@ const known = [
   violation('packages/cli/src/local-tools.ts', 'packages/tools-gateway/src/index.ts'),
   violation('packages/cli/src/resource-commands.ts', 'packages/tools-gateway/src/index.ts'),
   violation('packages/cli/src/main.ts', 'packages/server/src/main.ts'),
-  // Issue 17 items 1 and 5: the runtime's tests open both databases through
-  // the server's storage files; the Database contract and its implementations
-  // move out of the server.
-  ...[
-    'packages/server/src/storage/database.ts',
-    'packages/server/src/storage/migrate.ts',
-    'packages/server/src/storage/pglite-database.ts',
-    'packages/server/src/storage/postgres-database.ts',
-  ].flatMap((to) => [
-    violation('packages/runtime/test/support/databases.ts', to, 'tests'),
-    violation('packages/runtime/test/support/databases.ts', to, 'by-name'),
-  ]),
 ];
 
 const SPEC_WIRE = '^packages/spec/src/wire/';

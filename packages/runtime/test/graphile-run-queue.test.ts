@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RunClaim } from '@agentd/spec';
+import { type MigratedDatabase, openMigratedDatabase } from '@agentd/test-server';
 import { createRunRows, type RunRows, TEST_POSTGRES_URL } from '@agentd/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -14,7 +15,6 @@ import {
   openGraphileRunQueue,
   RunLeaseStore,
 } from '../src/index.js';
-import { type MigratedDatabase, migratedPostgres } from './support/databases.js';
 
 const LEASE_MS = 500;
 const WAIT = { timeout: 15_000, interval: 10 };
@@ -33,9 +33,9 @@ describe('GraphileRunQueue (PostgreSQL)', () => {
   let task: string;
   let runs: RunRows;
   beforeAll(async () => {
-    postgres = await migratedPostgres('agentd_graphile');
+    postgres = await openMigratedDatabase('postgres', { prefix: 'agentd_graphile' });
   });
-  afterAll(() => postgres?.destroy());
+  afterAll(() => postgres?.close());
   beforeEach(async () => {
     task = `agentd_run_${randomBytes(4).toString('hex')}`;
     queue = await openGraphileRunQueue({

@@ -4,10 +4,10 @@
  * claimed, or claimed under a lease that has since run out) and runs them.
  */
 import type { RunClaim } from '@agentd/spec';
+import { type MigratedDatabase, openMigratedDatabase } from '@agentd/test-server';
 import { createRunRows, type RunRows } from '@agentd/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LocalRunQueue, RunLeaseStore } from '../src/index.js';
-import { type MigratedDatabase, migratedPglite } from './support/databases.js';
 
 const WAIT = { timeout: 15_000, interval: 10 };
 
@@ -16,9 +16,9 @@ describe('LocalRunQueue (PGlite): an embedded server restarted', () => {
   let runs: RunRows;
   let queue: LocalRunQueue;
   beforeAll(async () => {
-    pglite = await migratedPglite();
+    pglite = await openMigratedDatabase('pglite');
   });
-  afterAll(() => pglite?.destroy());
+  afterAll(() => pglite?.close());
   beforeEach(async () => {
     runs = await createRunRows(pglite.db);
     queue = new LocalRunQueue(pglite.db, { dispatchGraceMs: 1_000 });

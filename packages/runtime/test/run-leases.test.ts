@@ -3,11 +3,12 @@
  * each test on a database of its own: claims, extension, expiry, the end of
  * a lease, what the sweeper finds, and the fencing condition event appends use.
  */
+
+import { type MigratedDatabase, openMigratedDatabase } from '@agentd/test-server';
 import { createRunRows, type RunRows } from '@agentd/testing';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RunLeaseStore } from '../src/index.js';
-import { type MigratedDatabase, migratedPglite, migratedPostgres } from './support/databases.js';
 
 const LEASE_MS = 10_000;
 const GRACE_MS = 5_000;
@@ -28,8 +29,11 @@ const FENCED_APPEND = `INSERT INTO response_event_batches (response_id, tenant_i
  * migrations, so its tests share one and each ends its runs afterwards.
  */
 const BACKENDS: Array<[string, { perTest: boolean; open: () => Promise<MigratedDatabase> }]> = [
-  ['PGlite', { perTest: false, open: migratedPglite }],
-  ['PostgreSQL', { perTest: true, open: () => migratedPostgres('agentd_leases') }],
+  ['PGlite', { perTest: false, open: () => openMigratedDatabase('pglite') }],
+  [
+    'PostgreSQL',
+    { perTest: true, open: () => openMigratedDatabase('postgres', { prefix: 'agentd_leases' }) },
+  ],
 ];
 
 describe.each(BACKENDS)('RunLeaseStore on %s', (_name, backend) => {
@@ -40,7 +44,7 @@ describe.each(BACKENDS)('RunLeaseStore on %s', (_name, backend) => {
   beforeAll(async () => {
     if (!backend.perTest) shared = await backend.open();
   });
-  afterAll(() => shared?.destroy());
+  afterAll(() => shared?.close());
   beforeEach(async () => {
     database = shared ?? (await backend.open());
     store = new RunLeaseStore(database.db, { dispatchGraceMs: GRACE_MS });
@@ -48,7 +52,7 @@ describe.each(BACKENDS)('RunLeaseStore on %s', (_name, backend) => {
   });
   afterEach(async () => {
     await runs?.endAll();
-    if (!shared) await database?.destroy();
+    if (!shared) await database?.close();
   });
 
   const dbNow = async () => {
@@ -210,11 +214,11 @@ describe('RunLeaseStore on PostgreSQL, with two connections', () => {
   let store: RunLeaseStore;
   let runs: RunRows;
   beforeEach(async () => {
-    database = await migratedPostgres('agentd_leases');
+    database = await openMigratedDatabase('postgres', { prefix: 'agentd_leases' });
     store = new RunLeaseStore(database.db);
     runs = await createRunRows(database.db);
   });
-  afterEach(() => database?.destroy());
+  afterEach(() => database?.close());
 
   it('makes a claim wait for an append in flight, so the new holder reads the log with it', async () => {
     const runId = await runs.create();

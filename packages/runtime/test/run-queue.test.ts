@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RunConsumer } from '@agentd/spec';
+import { type MigratedDatabase, openMigratedDatabase } from '@agentd/test-server';
 import { describeRunQueueContract } from '@agentd/testing';
 import { afterAll, beforeAll } from 'vitest';
 import {
@@ -14,17 +15,19 @@ import {
   LocalRunQueue,
   openGraphileRunQueue,
 } from '../src/index.js';
-import { type MigratedDatabase, migratedPglite, migratedPostgres } from './support/databases.js';
 
 const DISPATCH_GRACE_MS = 2_000;
 
 let pglite: MigratedDatabase;
 let postgres: MigratedDatabase;
 beforeAll(async () => {
-  [pglite, postgres] = await Promise.all([migratedPglite(), migratedPostgres('agentd_run_queue')]);
+  [pglite, postgres] = await Promise.all([
+    openMigratedDatabase('pglite'),
+    openMigratedDatabase('postgres', { prefix: 'agentd_run_queue' }),
+  ]);
 });
 afterAll(async () => {
-  await Promise.all([pglite?.destroy(), postgres?.destroy()]);
+  await Promise.all([pglite?.close(), postgres?.close()]);
 });
 
 describeRunQueueContract('LocalRunQueue (PGlite)', async () => {

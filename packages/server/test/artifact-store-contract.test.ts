@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalObjectStore } from '@agentd/object-store';
 import { AgentdError } from '@agentd/spec';
-import { BACKENDS } from '@agentd/test-server';
+import { BACKENDS, type MigratedDatabase, openMigratedDatabase } from '@agentd/test-server';
 import { describeArtifactStoreContract } from '@agentd/testing';
 import pino from 'pino';
 import { afterAll, beforeAll, describe } from 'vitest';
@@ -16,7 +16,6 @@ import { FileLinks } from '../src/files/file-links.js';
 import { FileService } from '../src/files/file-service.js';
 import type { Database } from '../src/storage/database.js';
 import { DiscardingArtifactStore } from '../src/tools/builtins/artifact-store.js';
-import { type MigratedDatabase, openMigratedDatabase } from './support/migrated-database.js';
 
 const TENANTS = ['tenant_artifacts_a', 'tenant_artifacts_b'] as const;
 const MAX_BYTES = 64 * 1024;
@@ -34,7 +33,7 @@ describe.each(BACKENDS)('FileArtifactStore on %s', (backend) => {
   let links: FileLinks;
 
   beforeAll(async () => {
-    database = await openMigratedDatabase(backend, TENANTS);
+    database = await openMigratedDatabase(backend, { tenants: TENANTS });
     db = database.db;
     dir = await mkdtemp(join(tmpdir(), 'agentd-artifacts-'));
     files = new FileService(db, new LocalObjectStore({ dir }), {

@@ -1,10 +1,9 @@
 /** The database embedding cache under the EmbeddingCache contract, on PGlite and PostgreSQL. */
-import { BACKENDS } from '@agentd/test-server';
+import { BACKENDS, type MigratedDatabase, openMigratedDatabase } from '@agentd/test-server';
 import { describeEmbeddingCacheContract } from '@agentd/testing';
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { Database } from '../src/storage/database.js';
 import { DatabaseEmbeddingCache } from '../src/vector-stores/embedding-cache.js';
-import { type MigratedDatabase, openMigratedDatabase } from './support/migrated-database.js';
 
 const TENANTS = ['tenant_cache_a', 'tenant_cache_b'] as const;
 
@@ -13,7 +12,7 @@ describe.each(BACKENDS)('DatabaseEmbeddingCache on %s', (backend) => {
   let database: MigratedDatabase | undefined;
 
   beforeAll(async () => {
-    database = await openMigratedDatabase(backend, TENANTS);
+    database = await openMigratedDatabase(backend, { tenants: TENANTS });
     db = database.db;
   }, 120_000);
   afterAll(async () => {

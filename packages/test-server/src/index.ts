@@ -7,6 +7,11 @@ export {
   startAgentdWithFakeModel,
 } from './agentd-fixture.js';
 export {
+  type MigratedDatabase,
+  type MigratedDatabaseOptions,
+  openMigratedDatabase,
+} from './migrated-database.js';
+export {
   BACKENDS,
   type Backend,
   startTestServer,
