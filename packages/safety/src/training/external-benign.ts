@@ -10,14 +10,20 @@ import { join } from 'node:path';
  */
 export function externalBenignChunks(
   repoRoot: string,
+  /** Chunks of each kind at most. */
   limit = 2000,
 ): { kind: 'docs' | 'code'; text: string }[] {
   const chunks: { kind: 'docs' | 'code'; text: string }[] = [];
+  // Each kind has its own limit: documentation alone can exceed it (it did once python3-doc was installed).
+  const count = { docs: 0, code: 0 };
   const add = (kind: 'docs' | 'code', path: string) => {
     const text = readFileSync(path, 'utf8').slice(0, 40_000);
-    for (let i = 0; i < text.length && chunks.length < limit; i += 4000) {
+    for (let i = 0; i < text.length && count[kind] < limit; i += 4000) {
       const chunk = text.slice(i, i + 4000);
-      if (chunk.length >= 300) chunks.push({ kind, text: chunk });
+      if (chunk.length >= 300) {
+        chunks.push({ kind, text: chunk });
+        count[kind]++;
+      }
     }
   };
   for (const path of files('/usr/share/doc', /\.(md|txt)$/)) add('docs', path);

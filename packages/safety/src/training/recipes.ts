@@ -5,6 +5,7 @@ import { hash } from '../classifier/features.js';
 import { insertAttacks } from './augment.js';
 import { type BoostingOptions, DEFAULT_BOOSTING, trainBoosted } from './boosting.js';
 import { trainLogistic } from './logistic.js';
+import { mlpMargin, trainMlp } from './mlp.js';
 import { ATTACK_SIGNALS, DEFAULT_TRAIN_OPTIONS } from './train-model.js';
 import { type CachedRow, trainingWindowsOf, weightedWindows } from './window-cache.js';
 
@@ -125,6 +126,37 @@ export function boostedRecipe(options: Partial<BoostingOptions> = {}): Recipe {
     return (row) => {
       let best = 0;
       for (const x of cache[row]!.dense) best = Math.max(best, sigmoid(boostedMargin(model, x)));
+      return best;
+    };
+  };
+}
+
+/** The linear model with a small hidden layer beside it (mlp.ts), on the same windows and weights. */
+export function mlpRecipe(
+  options: { hidden?: number; dim?: number; epochs?: number; learningRate?: number } = {},
+): Recipe {
+  const o = DEFAULT_TRAIN_OPTIONS;
+  return (cache, rows) => {
+    const windows = weightedWindows(cache, rows, o.balance);
+    const model = trainMlp(
+      windows.map((s) => ({
+        vector: cache[s.row]!.sparse[s.window] as SparseVector,
+        label: s.label,
+        weight: s.weight,
+      })),
+      {
+        dim: options.dim ?? 1 << 16,
+        hidden: options.hidden ?? 16,
+        epochs: options.epochs ?? o.epochs,
+        learningRate: options.learningRate ?? 0.1,
+        l2: o.l2,
+        seed: o.seed,
+        priors: new Map(ATTACK_SIGNALS.map((name) => [hash(`s:${name}`, o.features.dim), o.signalPrior])),
+      },
+    );
+    return (row) => {
+      let best = 0;
+      for (const x of cache[row]!.sparse) best = Math.max(best, sigmoid(mlpMargin(model, x)));
       return best;
     };
   };
