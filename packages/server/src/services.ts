@@ -29,6 +29,7 @@ import { PolicyRepository } from './policies/policy-repository.js';
 import { PolicyService } from './policies/policy-service.js';
 import { RunFileReads } from './policies/run-file-reads.js';
 import { GatewayRunEnvironment } from './responses/gateway-run-environment.js';
+import { ResolvedRunTools } from './responses/resolved-run-tools.js';
 import { ResponseRepository } from './responses/response-repository.js';
 import type { RunSpec } from './responses/run-spec.js';
 import type { RunBackbone } from './run-backbone.js';
@@ -71,6 +72,8 @@ export interface Services extends KnowledgeServices, IdentityServices {
   tracing: Tracing | undefined;
   toolRepository: ToolRepository;
   tools: ToolService;
+  /** The tools each create resolved, handed to the run's first execution here (resolved once per request). */
+  resolvedTools: ResolvedRunTools;
   secrets: SecretRepository;
   /** The network policy of each tenant's tools (server-wide rules plus the tenant's own). */
   networkPolicies: TenantNetworkPolicies;
@@ -194,6 +197,7 @@ export function createServices(
     (tenantId) => networkPolicies.policyFor(tenantId),
     builtins,
   );
+  const resolvedTools = new ResolvedRunTools(config.AGENTD_ROLE !== 'api');
   const metrics: Metrics = new Metrics({
     queueDepth: () => backbone.queue.depth(),
     runsInProgress: (): number => manager.running,
@@ -222,6 +226,7 @@ export function createServices(
       contextTokens: config.AGENTD_CONTEXT_TOKENS,
       toolTimeoutMs: config.AGENTD_TOOL_TIMEOUT_MS,
       tools,
+      resolved: resolvedTools,
       memories: knowledge.memories,
       memoryTokens: config.AGENTD_MEMORY_TOKENS,
       networkPolicies,
@@ -277,6 +282,7 @@ export function createServices(
     tracing,
     toolRepository,
     tools,
+    resolvedTools,
     secrets,
     tenantsIn: (tx) => new TenantRepository(tx),
     apiKeysIn: (tx) => new ApiKeyRepository(tx),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Item, ModelSettings, ModelToolChoice, Principal, ResponseObject } from '@agentd/spec';
+import type { Item, ModelSettings, ModelToolChoice, Principal, ResponseObject, RunTool } from '@agentd/spec';
 import { type Agent, type CreateResponseInput, FunctionToolSchema } from '@agentd/spec/wire';
 import { toItem } from '../conversations/to-item.js';
 import { AgentdError, requireReferenced } from '../errors.js';
@@ -89,21 +89,20 @@ export async function createResponse(
   const toolRefs = refs.filter(
     (ref): ref is string | { capability: string } => typeof ref === 'string' || 'capability' in ref,
   );
-  const hosted = builtinToolObjects(refs, builtins);
-  const hostedNames = [...new Set(hosted.flatMap((tool) => tool.names))].filter(
+  const objects = builtinToolObjects(refs, builtins);
+  const enabledNames = [...new Set(objects.flatMap((tool) => tool.names))].filter(
     (name) => !toolRefs.includes(name),
   );
-  // Unknown names and capabilities are refused now, not when the run starts.
-  const registered = await resolveNamed(services, tenantId, refs);
-  await services.tools.resolve(tenantId, hostedNames);
-  await checkVectorStores(services, tenantId, refs, hosted);
-  const builtinSettings: BuiltinSettings = Object.assign({}, ...hosted.map((tool) => tool.settings));
+  // Unknown names and capabilities are refused now, not when the run starts; the run gets what is resolved here.
+  const { registered, enabled } = await resolveTools(services, tenantId, refs, enabledNames);
+  await checkVectorStores(services, tenantId, refs, objects);
+  const builtinSettings: BuiltinSettings = Object.assign({}, ...objects.map((tool) => tool.settings));
   const spec: RunSpec = {
     schema_version: 1,
     model,
     instructions,
     tools,
-    tool_refs: [...toolRefs, ...hostedNames],
+    tool_refs: [...toolRefs, ...enabledNames],
     tool_choice: (body.tool_choice ?? agent?.tool_choice ?? 'auto') as ModelToolChoice,
     settings,
     max_steps: body.max_steps ?? agent?.max_steps ?? 10,
@@ -142,7 +141,7 @@ export async function createResponse(
         parameters: tool.definition.parameters,
         strict: false,
       })),
-      ...hosted.map((tool) => tool.echo),
+      ...objects.map((tool) => tool.echo),
     ],
     tool_choice: spec.tool_choice,
     temperature: settings.temperature ?? null,
@@ -155,16 +154,25 @@ export async function createResponse(
     usage: null,
     ...fields.echo,
   };
-  return services.responses.create(tenantId, {
-    snapshot,
-    input,
-    history,
-    runSpec: spec,
-    conversationId,
-    previousResponseId: body.previous_response_id ?? null,
-    idempotencyKey: idempotencyKey ?? null,
-    requestHash: idempotencyKey ? hashRequest(body) : null,
-  });
+  // Kept before the insert: a worker here may claim the run as soon as it is stored.
+  services.resolvedTools.keep(id, [...registered, ...enabled]);
+  try {
+    const made = await services.responses.create(tenantId, {
+      snapshot,
+      input,
+      history,
+      runSpec: spec,
+      conversationId,
+      previousResponseId: body.previous_response_id ?? null,
+      idempotencyKey: idempotencyKey ?? null,
+      requestHash: idempotencyKey ? hashRequest(body) : null,
+    });
+    if (!made.created) services.resolvedTools.drop(id);
+    return made;
+  } catch (error) {
+    services.resolvedTools.drop(id);
+    throw error;
+  }
 }
 
 /** The request's trace context, kept with the run so that its spans join the request's trace wherever it runs. */
@@ -259,9 +267,9 @@ async function checkVectorStores(
   services: Services,
   tenantId: string,
   refs: readonly unknown[],
-  hosted: readonly BuiltinToolObject[],
+  objects: readonly BuiltinToolObject[],
 ): Promise<void> {
-  for (const tool of hosted) {
+  for (const tool of objects) {
     const param = `tools[${refs.indexOf(tool.echo)}]`;
     await requireOwn(tool.vectorStoreIds, (id) => services.vectorStores.repository.get(tenantId, id), {
       code: 'unknown_vector_store',
@@ -305,10 +313,17 @@ function builtinToolObjects(
 }
 
 /**
- * Resolves the names and capabilities among the references. An error names
+ * Resolves, with one read of the tenant's tools, the names and capabilities
+ * among the references (`registered`, shown in the response's `tools`) and
+ * the built-ins that built-in tool objects turn on (`enabled`). An error names
  * the reference by its place in `tools`; a built-in name that is off says why.
  */
-async function resolveNamed(services: Services, tenantId: string, refs: readonly unknown[]) {
+async function resolveTools(
+  services: Services,
+  tenantId: string,
+  refs: readonly unknown[],
+  enabledNames: readonly string[],
+): Promise<{ registered: RunTool[]; enabled: RunTool[] }> {
   const named: { ref: string | { capability: string }; index: number }[] = [];
   refs.forEach((ref, index) => {
     if (typeof ref === 'string' || (ref && typeof ref === 'object' && 'capability' in ref)) {
@@ -316,10 +331,11 @@ async function resolveNamed(services: Services, tenantId: string, refs: readonly
     }
   });
   try {
-    return await services.tools.resolve(
-      tenantId,
+    const [registered = [], enabled = []] = await services.tools.resolveLists(tenantId, [
       named.map((entry) => entry.ref),
-    );
+      enabledNames,
+    ]);
+    return { registered, enabled };
   } catch (error) {
     if (!(error instanceof AgentdError) || !error.code.startsWith('unknown_')) throw error;
     const at = named[Number(/^tools\[(\d+)\]$/.exec(error.param ?? '')?.[1])];

@@ -16,6 +16,7 @@ import { instructionsFor, withBuiltinSettings } from '../tools/builtins/run-sett
 import type { ToolService } from '../tools/tool-service.js';
 import type { RunUsage } from '../usage/run-usage.js';
 import { loopOptions } from './loop-options.js';
+import type { ResolvedRunTools } from './resolved-run-tools.js';
 import type { FunctionToolSpec, RunSpec } from './run-spec.js';
 
 const ITEM_ID_KIND = {
@@ -36,6 +37,8 @@ export interface GatewayRunEnvironmentOptions {
   contextTokens: number;
   toolTimeoutMs: number;
   tools: ToolService;
+  /** The tools a create in this process resolved, for the run's first execution (ADR-0035). */
+  resolved?: ResolvedRunTools;
   /** Long-term memory, for runs whose agent has it on. */
   memories?: MemoryService;
   /** Tokens of remembered facts put into the instructions. */
@@ -76,7 +79,9 @@ export class GatewayRunEnvironment implements RunEnvironment<RunSpec> {
     const tools = withBuiltinSettings(
       [
         ...spec.tools.map((tool) => this.toRunTool(tool, policy)),
-        ...(await this.options.tools.resolve(stored.tenantId, spec.tool_refs ?? [])),
+        // Resolved by the create in this process (taken once), else from the stored references.
+        ...(this.options.resolved?.take(stored.id) ??
+          (await this.options.tools.resolve(stored.tenantId, spec.tool_refs ?? []))),
         ...(memories
           ? memoryTools(memories, this.options.safety?.memoryGuard(stored.tenantId, spec.safety))
           : []),

@@ -174,15 +174,33 @@ export class ToolService {
 
   /** Resolves tool references into run tools; an unknown one is a 400 naming it. */
   async resolve(tenantId: string, refs: readonly ToolReference[], param = 'tools'): Promise<RunTool[]> {
-    if (refs.length === 0) return [];
+    return (await this.resolveLists(tenantId, [refs], param))[0]!;
+  }
+
+  /**
+   * Resolves several lists of references with one read of the tenant's
+   * tools: the run tools of each list, in order. An unknown reference is a
+   * 400 naming its place as if the lists were one (`param[i]`).
+   */
+  async resolveLists(
+    tenantId: string,
+    lists: readonly (readonly ToolReference[])[],
+    param = 'tools',
+  ): Promise<RunTool[][]> {
+    if (lists.every((refs) => refs.length === 0)) return lists.map(() => []);
     await this.syncTenant(tenantId);
+    let offset = 0;
     try {
-      return this.registry.resolve(tenantId, refs);
+      return lists.map((refs) => {
+        const tools = this.registry.resolve(tenantId, refs);
+        offset += refs.length;
+        return tools;
+      });
     } catch (error) {
-      // Already a 400 naming `tools[i]`; renamed where the list sits elsewhere in the request.
-      if (error instanceof UnknownToolError && param !== 'tools') {
+      // Already a 400 naming `tools[i]`; renamed where the list sits elsewhere in the request or after another.
+      if (error instanceof UnknownToolError && (param !== 'tools' || offset > 0)) {
         throw new AgentdError(error.category, error.code, error.message, {
-          param: `${param}[${error.index}]`,
+          param: `${param}[${offset + error.index}]`,
         });
       }
       throw error;

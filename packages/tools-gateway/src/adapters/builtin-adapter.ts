@@ -1,18 +1,12 @@
-import type {
-  BuiltinAdapterConfig,
-  ModelToolDefinition,
-  ToolContext,
-  ToolManifest,
-  ToolResult,
-} from '@agentd/spec';
+import type { BuiltinAdapterConfig, RunTool, ToolContext, ToolManifest, ToolResult } from '@agentd/spec';
 import { AdapterError } from './adapter-error.js';
 import type { AdapterTool, ToolAdapter } from './tool-adapter.js';
 
-/** A built-in tool as its package registers it: a RunTool that runs in this process. */
-export interface BuiltinTool {
-  definition: ModelToolDefinition;
-  execute: (args: unknown, context: ToolContext) => Promise<ToolResult | string>;
-}
+/**
+ * A built-in tool as its package makes it: a RunTool that runs in this
+ * process (its `execute` is there). Not a shape of its own (ADR-0035).
+ */
+export type BuiltinTool = RunTool & Required<Pick<RunTool, 'execute'>>;
 
 /**
  * A manifest naming a built-in tool (`adapter.tool`): calls go to that tool's
