@@ -1,2 +1,2 @@
+export { type RemoteRunOptions, remoteRun } from './remote-run.js';
 export { createEventRenderer, type Output } from './render-events.js';
-export { type RunOptions, runCommand } from './run-command.js';

@@ -7,7 +7,7 @@ const ROLES = ['all', 'api', 'worker'];
 const env = process.env;
 const io = { env, out: process.stdout, err: process.stderr };
 
-/** Every command's action returns its exit code; -1 keeps the process running (serve). */
+/** Every command's action returns its exit code. */
 type Action = (...args: never[]) => Promise<number>;
 
 function program(): Command {
@@ -42,9 +42,9 @@ function program(): Command {
             throw new UsageError(`--role must be all, api or worker (got '${options.role}')`);
           env.AGENTD_ROLE = options.role;
         }
-        // Imported only here: the other commands never load the server.
-        await import('@agentd/server/main');
-        return -1;
+        // The server's own entry point, as a process: the CLI never loads the server.
+        const { serveInForeground } = await import('./local-server.js');
+        return serveInForeground(env);
       }),
     );
 
@@ -63,10 +63,7 @@ function program(): Command {
     .description('run an agent on the server and show its steps as they happen; the answer on stdout')
     .argument('[prompt...]', 'what to ask')
     .option('--agent <name>', 'a stored agent (name or id)')
-    .option(
-      '--tool-dir <dir>',
-      'tool manifests whose tools run here, in this process (--local: on the embedded server)',
-    )
+    .option('--tool-dir <dir>', 'tool manifests whose tools run here, in this process')
     .option('--model <name>', 'the model')
     .option('--instructions <text>', 'the instructions')
     .option(
@@ -75,21 +72,14 @@ function program(): Command {
     )
     .option('--out-dir <dir>', 'where images the run makes are saved', '.')
     .option('--json', 'print the final response as JSON, nothing else')
-    .option('--local', 'run on a throwaway embedded server (in memory) instead of a running one')
+    .option(
+      '--local',
+      'run on a throwaway server started here for this run (its data removed afterwards) instead of a running one',
+    )
     .action(
       run(async (words: string[], options: RunFlags, command: Command) => {
         const question = words.join(' ').trim();
         if (!question) throw new UsageError('run needs a question');
-        if (options.local) {
-          const { runCommand } = await import('./run-command.js');
-          return runCommand({
-            ...io,
-            question,
-            toolDir: options.toolDir,
-            model: options.model,
-            instructions: options.instructions,
-          });
-        }
         const { remoteRun } = await import('./remote-run.js');
         return remoteRun({ ...io, ...globals(command), ...options, question });
       }),
@@ -226,8 +216,7 @@ function run<A extends Action>(action: A): (...args: Parameters<A>) => Promise<v
       process.stderr.write(`agentd: ${error.message}\nusage: ${path(command)} ${command.usage()}\n`);
       code = 2;
     }
-    if (code >= 0) process.exitCode = code;
-    exitWhenDone = code >= 0;
+    process.exitCode = code;
   };
 }
 
@@ -237,7 +226,6 @@ function path(command: Command): string {
   return names.join(' ');
 }
 
-let exitWhenDone = true;
 try {
   await program().parseAsync(process.argv);
 } catch (error) {
@@ -251,5 +239,5 @@ try {
     process.exitCode = 1;
   }
 }
-// Lingering handles (keep-alive sockets, an embedded server's timers) must not keep a finished command alive.
-if (exitWhenDone) process.exit();
+// Lingering handles (keep-alive sockets) must not keep a finished command alive.
+process.exit();

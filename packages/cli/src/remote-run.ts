@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { Agent, type Agentd, type FunctionTool } from '@agentd/sdk';
 import type { ResponseObject } from '@agentd/spec';
 import { connect, describeError } from './connection.js';
+import { type LocalServer, startLocalServer } from './local-server.js';
 import { loadLocalTools } from './local-tools.js';
 import { createEventRenderer, type Output } from './render-events.js';
 
@@ -19,18 +20,20 @@ export interface RemoteRunOptions {
   json?: boolean | undefined;
   /** Where images are saved (default: the working directory). */
   outDir?: string | undefined;
+  /** Run on a throwaway server started for this run (`--local`), not on a running one. */
+  local?: boolean | undefined;
   env: Record<string, string | undefined>;
   out: Output;
   err: Output;
 }
 
 /**
- * `agentd run` against a running server, through the SDK: the steps as they
- * happen, the answer streamed; `--json` prints the final response only.
- * Returns the exit code: 0 when the run completed, 1 otherwise.
+ * `agentd run` through the SDK, against a running server or (`--local`) a
+ * throwaway one started as a process for this run: the steps as they happen,
+ * the answer streamed; `--json` prints the final response only. Returns the
+ * exit code: 0 when the run completed, 1 otherwise, 2 for a bad tool directory.
  */
 export async function remoteRun(options: RemoteRunOptions): Promise<number> {
-  const client = connect(options, options.env);
   let tools: FunctionTool[] = [];
   let close = async () => {};
   if (options.toolDir) {
@@ -45,6 +48,17 @@ export async function remoteRun(options: RemoteRunOptions): Promise<number> {
       return 2;
     }
   }
+  let server: LocalServer | undefined;
+  if (options.local) {
+    try {
+      server = await startLocalServer(options.env);
+    } catch (error) {
+      options.err.write(`agentd: ${describeError(error)}\n`);
+      await close();
+      return 1;
+    }
+  }
+  const client = connect(server ? { url: server.url, key: server.key } : options, options.env);
   const agent = new Agent({
     client,
     tools: [...tools, ...toolNames(options.tools)],
@@ -85,6 +99,7 @@ export async function remoteRun(options: RemoteRunOptions): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     await close();
+    await server?.close();
   }
 }
 

@@ -5,7 +5,8 @@ import { type FakeOpenAI, startFakeOpenAI, startToolServer, type ToolServer } fr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli-support.js';
 
-describe('agentd run --local --tool-dir', () => {
+// Each run starts a whole server (PGlite and its migrations) as a process: slow on a loaded machine.
+describe('agentd run --local --tool-dir', { timeout: 180_000 }, () => {
   let fake: FakeOpenAI;
   let tools: ToolServer;
   let dir: string;

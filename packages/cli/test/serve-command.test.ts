@@ -27,6 +27,31 @@ function runCli(args: string[], env: Record<string, string> = {}) {
   });
 }
 
+/** `agentd serve` until it says where it listens; then SIGTERM to the CLI (not the server it started). */
+function serveAndStop(env: Record<string, string>) {
+  return new Promise<{ code: number | null; stderr: string; answered: number }>((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'serve'], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    let answered = 0;
+    child.stderr.on('data', async (chunk) => {
+      stderr += chunk;
+      const url = /agentd listening on (\S+)/.exec(stderr)?.[1];
+      if (!url || answered) return;
+      answered = -1;
+      try {
+        answered = (await fetch(`${url}/healthz`)).status;
+      } catch (error) {
+        reject(error);
+      }
+      child.kill('SIGTERM');
+    });
+    child.on('close', (code) => resolve({ code, stderr, answered }));
+  });
+}
+
 // Scaled mode itself (`serve --role worker` on PostgreSQL and Redis) is tested in packages/server/test/scaled-mode-routing.test.ts.
 describe('agentd serve --role', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -37,6 +62,20 @@ describe('agentd serve --role', () => {
     expect(stderr).toBe(
       `agentd: configuration error: AGENTD_ROLE: ${role} needs scaled mode (set DATABASE_URL and REDIS_URL); in embedded mode one process serves the API and runs the runs, so leave AGENTD_ROLE unset (all)\n`,
     );
+  });
+
+  it('starts the server, which answers, and stops it when the CLI is told to stop', {
+    timeout: 180_000,
+  }, async () => {
+    const { code, stderr, answered } = await serveAndStop({
+      AGENTD_PORT: '0',
+      AGENTD_HOST: '127.0.0.1',
+      AGENTD_LOG_LEVEL: 'silent',
+      AGENTD_CODE_INTERPRETER_PREWARM: 'off',
+    });
+    expect(stderr).toContain('agentd listening on http://127.0.0.1:');
+    expect(answered).toBe(200);
+    expect(code).toBe(0);
   });
 
   it('refuses a role it does not know, and a missing value', async () => {

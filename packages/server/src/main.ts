@@ -57,6 +57,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // Started by another process (the CLI's `run --local` and `serve`): tell it where, and end with it.
+  if (process.send) {
+    process.send({ type: 'agentd.listening', url: server.url });
+    process.on('disconnect', () => stop('disconnect'));
+  }
 }
 
 await main();
