@@ -5,23 +5,19 @@
 // Redis), the zero-latency fake model, one run at a time after a warm-up.
 // The counts do not depend on the machine's load.
 //
-//   node bench/statements.mjs [--runs N] [--before DIR]
+//   node bench/statements.mjs [--runs N] [--in-flight N] [--before DIR]
 //
 // --before DIR: a built checkout of the code before a change, counted the
 // same way, so the two are printed side by side.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BenchCluster } from './scaled-cluster.mjs';
+import { option, startModel, startScaledPair } from './scaled-cluster.mjs';
 import { spawnAgentd } from './spawn-agentd.mjs';
 
-const option = (name) => {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-};
-const RUNS = Number(option('--runs') ?? 50);
+const RUNS = Number(option('--runs', 50));
+const IN_FLIGHT = Number(option('--in-flight', 1));
 const BEFORE = option('--before');
 const WARMUP = 5;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -48,7 +44,9 @@ async function counts(pids) {
 }
 
 async function runs(proc, n) {
-  for (let i = 0; i < n; i++) {
+  let next = 0;
+  const one = async () => {
+    next++;
     const response = await fetch(`${proc.url}/v1/responses`, {
       method: 'POST',
       headers: { authorization: `Bearer ${proc.key}`, 'content-type': 'application/json' },
@@ -56,7 +54,12 @@ async function runs(proc, n) {
     });
     const body = await response.json();
     if (body.status !== 'completed') throw new Error(`run ended ${body.status}`);
-  }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(IN_FLIGHT, n) }, async () => {
+      while (next < n) await one();
+    }),
+  );
 }
 
 /** Statements per run by statement, sent by `pids` while `api` did RUNS runs. */
@@ -75,7 +78,8 @@ async function perRun(api, pids) {
 }
 
 function print(title, columns) {
-  console.log(`\n${title}: statements per run (${RUNS} runs, one at a time)`);
+  const how = IN_FLIGHT === 1 ? 'one at a time' : `${IN_FLIGHT} in flight`;
+  console.log(`\n${title}: statements per run (${RUNS} runs, ${how})`);
   const sqls = [...new Set(columns.flatMap(([, c]) => Object.keys(c)))].sort();
   console.log(`  ${columns.map(([name]) => name.padStart(8)).join(' ')}  statement`);
   for (const sql of sqls) {
@@ -86,15 +90,9 @@ function print(title, columns) {
 }
 
 async function main() {
-  const upstream = spawn(process.execPath, [new URL('./upstreams.mjs', import.meta.url).pathname, '0'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const [line] = await once(upstream.stdout, 'data');
-  const model = JSON.parse(String(line)).model;
+  const model = await startModel();
   const modelEnv = {
-    OPENAI_BASE_URL: model,
-    OPENAI_API_KEY: 'bench',
-    AGENTD_DEFAULT_MODEL: 'bench-model',
+    ...model.env,
     AGENTD_CODE_INTERPRETER: 'off',
     AGENTD_BROWSER: 'off',
   };
@@ -108,16 +106,13 @@ async function main() {
     await once(proc.child, 'exit');
     rmSync(proc.dataDir, { recursive: true, force: true });
 
-    const cluster = await BenchCluster.start(modelEnv, root ? { root } : {});
-    const api = await cluster.spawn('api');
-    const worker = await cluster.spawn('worker');
+    const { cluster, api, worker } = await startScaledPair(modelEnv, { root });
     const api1 = await perRun(api, [api.child.pid]);
     const worker1 = await perRun(api, [worker.child.pid]);
     scaled.push([`${name} api`, api1], [`${name} wkr`, worker1]);
     await cluster.close();
   }
-  upstream.stdin.end();
-  await once(upstream, 'exit');
+  await model.close();
   print('embedded (PGlite)', embedded);
   print('scaled (API process and worker, PostgreSQL)', scaled);
   console.log('');
