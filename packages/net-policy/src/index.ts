@@ -17,6 +17,7 @@ export {
   NetworkPolicyError,
   type NetworkPolicyErrorCode,
 } from './network-policy-error.js';
+export { parseRules as parseNetworkRules } from './network-rules.js';
 export { type ConnectionEvent, createPinnedAgent, type PinnedAgentOptions } from './pinned-agent.js';
 export { createPolicyFetch, type PolicyFetchOptions } from './policy-fetch.js';
 export { parseAddress, specialRangeOf } from './special-ranges.js';

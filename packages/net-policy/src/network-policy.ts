@@ -13,7 +13,7 @@ export interface NetworkRules {
 }
 
 export interface NetworkPolicyOptions {
-  /** Server-wide rules, e.g. from AGENTD_NET_ALLOW and AGENTD_NET_DENY. */
+  /** Server-wide rules (the server's typed configuration: AGENTD_NET_ALLOW and AGENTD_NET_DENY). */
   server?: NetworkRules;
   /** The tenant's own rules, added to the server's. */
   tenant?: NetworkRules;
@@ -47,17 +47,6 @@ export class NetworkPolicy {
     const texts = (rules: NetworkRule[]) =>
       [...new Set(rules.map((rule) => rule.text.trim().toLowerCase()))].sort();
     this.fingerprint = JSON.stringify({ allow: texts(this.#allow), deny: texts(this.#deny) });
-  }
-
-  /** The server-wide policy from AGENTD_NET_ALLOW and AGENTD_NET_DENY (comma-separated). */
-  static fromEnv(
-    env: Record<string, string | undefined> = process.env,
-    tenant?: NetworkRules,
-  ): NetworkPolicy {
-    return new NetworkPolicy({
-      server: { allow: env.AGENTD_NET_ALLOW ?? '', deny: env.AGENTD_NET_DENY ?? '' },
-      ...(tenant ? { tenant } : {}),
-    });
   }
 
   /** The same server-wide rules with one tenant's rules added. */

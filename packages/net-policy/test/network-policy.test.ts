@@ -110,8 +110,8 @@ describe('URLs', () => {
 });
 
 describe('allow and deny rules', () => {
-  it('reads AGENTD_NET_ALLOW: host names and CIDR ranges', () => {
-    const allowed = NetworkPolicy.fromEnv({ AGENTD_NET_ALLOW: 'localhost, 127.0.0.0/8' });
+  it('reads a comma-separated allow list: host names and CIDR ranges', () => {
+    const allowed = new NetworkPolicy({ server: { allow: 'localhost, 127.0.0.0/8' } });
     expect(allowed.checkAddress({ host: 'x.test', address: '127.0.0.1', port: 80 }).allowed).toBe(true);
     expect(allowed.checkAddress({ host: 'localhost', address: '::1', port: 80 }).allowed).toBe(true);
     expect(allowed.checkAddress({ host: 'x.test', address: '::ffff:127.0.0.1', port: 80 }).allowed).toBe(
@@ -155,7 +155,7 @@ describe('allow and deny rules', () => {
   });
 
   it('adds tenant rules to the server rules', () => {
-    const server = NetworkPolicy.fromEnv({ AGENTD_NET_DENY: 'blocked.example' });
+    const server = new NetworkPolicy({ server: { deny: ['blocked.example'] } });
     const tenant = server.forTenant({ allow: ['10.1.0.0/16'], deny: ['rival.example'] });
     expect(server.checkAddress({ host: 'x', address: '10.1.2.3', port: 80 }).allowed).toBe(false);
     expect(tenant.checkAddress({ host: 'x', address: '10.1.2.3', port: 80 }).allowed).toBe(true);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { NetworkPolicy } from '@agentd/net-policy';
+import type { NetworkPolicy } from '@agentd/net-policy';
 import { RUN_TASK, RunManager, RunRuntime } from '@agentd/runtime';
 import type { RunEventBus } from '@agentd/spec';
 import { createAdapter } from '@agentd/tools-gateway';
@@ -22,6 +22,7 @@ import { createLimitServices, type LimitServices } from './limits/limit-services
 import { Metrics } from './metrics/metrics.js';
 import { runMetrics } from './metrics/run-metrics.js';
 import { createModelResolver, type ModelResolver } from './models/model-resolver.js';
+import { serverNetworkPolicy } from './network/server-network-policy.js';
 import { TenantNetworkPolicies } from './network/tenant-network-policies.js';
 import { PolicyEngine } from './policies/policy-engine.js';
 import { policyToolGate } from './policies/policy-gate.js';
@@ -129,12 +130,7 @@ export function createServices(
   const secrets = new SecretRepository(db, box);
   const tenants = new TenantRepository(db);
   // Keeps tenants' tools off loopback, private and metadata addresses unless AGENTD_NET_ALLOW allows them.
-  const networkPolicy =
-    overrides.networkPolicy ??
-    NetworkPolicy.fromEnv({
-      AGENTD_NET_ALLOW: config.AGENTD_NET_ALLOW,
-      AGENTD_NET_DENY: config.AGENTD_NET_DENY,
-    });
+  const networkPolicy = overrides.networkPolicy ?? serverNetworkPolicy(config);
   const networkPolicies = new TenantNetworkPolicies(db, networkPolicy);
   const limits = createLimitServices(config, db, logger, backbone.rateLimits);
   const knowledge = createKnowledgeServices(config, db, logger, {

@@ -70,9 +70,12 @@ export async function startTestServer(
   });
   const chunks: string[] = [];
   const logger = createLogger(config.AGENTD_LOG_LEVEL, { write: (chunk: string) => void chunks.push(chunk) });
-  const networkPolicy = NetworkPolicy.fromEnv({
-    AGENTD_NET_ALLOW: options.env?.AGENTD_NET_ALLOW ?? TEST_NET_ALLOW,
-    AGENTD_NET_DENY: options.env?.AGENTD_NET_DENY,
+  // Tenants' tools may reach the tests' loopback servers; the built-in web tools keep the configured rules.
+  const networkPolicy = new NetworkPolicy({
+    server: {
+      allow: options.env?.AGENTD_NET_ALLOW === undefined ? TEST_NET_ALLOW : config.AGENTD_NET_ALLOW,
+      deny: config.AGENTD_NET_DENY,
+    },
   });
   const server = await startServer(config, { logger, overrides: { networkPolicy, ...options.overrides } });
   const adminKey = config.AGENTD_ADMIN_KEY ?? readFileSync(server.admin.keyFile, 'utf8').trim();

@@ -1,3 +1,4 @@
+import { parseNetworkRules } from '@agentd/net-policy';
 import { LimitSettingsSchema, SafetySettingSchema } from '@agentd/spec/wire';
 import { z } from 'zod';
 import { ModelPricesSchema } from '../usage/price-table.js';
@@ -32,6 +33,24 @@ const byteSize = wholeNumber('expected a size of at least 1024 bytes', 1024);
 const onOff = z
   .enum(['on', 'off', 'true', 'false', '1', '0'], { message: 'expected on or off' })
   .transform((value) => value === 'on' || value === 'true' || value === '1');
+/**
+ * Network rules, comma- or space-separated (host names, `*.domain`, IP
+ * addresses, CIDR ranges, each with an optional port): the list of entries,
+ * each checked here, so a bad rule is a configuration error at start.
+ */
+const networkRules = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    const entries = text.split(/[\s,]+/).filter(Boolean);
+    try {
+      parseNetworkRules(entries);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+    return entries;
+  });
 const milliseconds = wholeNumber('expected a whole number of milliseconds, at least 1', 1);
 /** A safety setting, as JSON in the shape of an agent's `safety` field. */
 const safetySetting = z
@@ -167,8 +186,8 @@ export const configSchema = z.object({
   AGENTD_BRAVE_BASE_URL: url(['http:', 'https:']).optional(),
   AGENTD_TAVILY_API_KEY: z.string().min(1).optional(),
   AGENTD_TAVILY_BASE_URL: url(['http:', 'https:']).optional(),
-  AGENTD_NET_ALLOW: z.string().optional(),
-  AGENTD_NET_DENY: z.string().optional(),
+  AGENTD_NET_ALLOW: networkRules,
+  AGENTD_NET_DENY: networkRules,
   // Files, vector stores and memory.
   AGENTD_MASTER_KEY_PREVIOUS: z
     .string()

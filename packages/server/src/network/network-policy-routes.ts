@@ -45,8 +45,6 @@ const putRoute = defineRoute({
   responses: { 200: jsonContent(PolicySchema, 'The rules in force.') },
 });
 
-const split = (text: string | undefined) => (text ?? '').split(/[\s,]+/).filter(Boolean);
-
 export function networkPolicyRoutes() {
   return newRouter()
     .openapi(getRoute, async (c) => {
@@ -76,11 +74,11 @@ export function networkPolicyRoutes() {
 
 function present(
   tenant: { allow: string[]; deny: string[] },
-  config: { AGENTD_NET_ALLOW?: string | undefined; AGENTD_NET_DENY?: string | undefined },
+  config: { AGENTD_NET_ALLOW: string[]; AGENTD_NET_DENY: string[] },
 ) {
   return {
     object: 'network_policy' as const,
     tenant,
-    server: { allow: split(config.AGENTD_NET_ALLOW), deny: split(config.AGENTD_NET_DENY) },
+    server: { allow: config.AGENTD_NET_ALLOW, deny: config.AGENTD_NET_DENY },
   };
 }

@@ -11,13 +11,14 @@ import {
   createSearchBackend,
   DEFAULT_CHROMIUM_PATH,
   type FetchUrlTool,
-  NetworkPolicy,
+  type NetworkPolicy,
   type SearchBackend,
 } from '@agentd/tool-web';
 import type { BuiltinTool } from '@agentd/tools-gateway';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.js';
 import { AgentdError } from '../../errors.js';
+import { serverNetworkPolicy } from '../../network/server-network-policy.js';
 import type { ArtifactStore } from './artifact-store.js';
 import { createCodeInterpreterBuiltin } from './code-interpreter-builtin.js';
 import { type CodeInterpreterPools, CodeInterpreterRuntimes } from './code-interpreter-runtimes.js';
@@ -177,7 +178,7 @@ export class BuiltinTools {
 
     const wantsBrowser = enabled('browser');
     const wantsFetch = enabled('fetch_url');
-    const policy = wantsBrowser || wantsFetch ? (options.policy ?? networkPolicy(config)) : undefined;
+    const policy = wantsBrowser || wantsFetch ? (options.policy ?? serverNetworkPolicy(config)) : undefined;
     if (policy && wantsFetch) {
       this.#fetch = createFetchUrlTool({ policy });
       const shared = this.#fetch;
@@ -326,17 +327,6 @@ export class BuiltinTools {
 
 function configError(param: string, message: string): AgentdError {
   return new AgentdError('invalid_request', 'invalid_config', `${param}: ${message}`, { param });
-}
-
-function networkPolicy(config: Config): NetworkPolicy {
-  try {
-    return NetworkPolicy.fromEnv({
-      AGENTD_NET_ALLOW: config.AGENTD_NET_ALLOW,
-      AGENTD_NET_DENY: config.AGENTD_NET_DENY,
-    });
-  } catch (error) {
-    throw configError('AGENTD_NET_ALLOW', (error as Error).message);
-  }
 }
 
 function searchBackend(config: Config): SearchBackend | undefined {
