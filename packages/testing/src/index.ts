@@ -41,6 +41,12 @@ export {
 } from './contracts/run-events.js';
 export { describeRunQueueContract, type RunQueueFixture } from './contracts/run-queue-contract.js';
 export { type ContractSql, createRunRows, type LeaseRow, type RunRows } from './contracts/run-rows.js';
+export {
+  describeSafetyPhaseContract,
+  expectWellFormedVerdict,
+  type SafetyPhaseFailures,
+  type SafetyPhaseSubject,
+} from './contracts/safety-phase-contract.js';
 export { describeSandboxContract, type SandboxSubject } from './contracts/sandbox-contract.js';
 export {
   describeSearchBackendContract,
