@@ -18,7 +18,7 @@ export interface CreateAdapterOptions {
   fetch?: typeof fetch;
   /**
    * Where HTTP, OpenAPI and MCP-over-HTTP tools may connect: the server-wide
-   * policy (NetworkPolicy.fromEnv) for tenants' tools. Omitted, they may
+   * policy (from its typed configuration) for tenants' tools. Omitted, they may
    * connect anywhere, which only the operator's own manifests should.
    */
   networkPolicy?: NetworkPolicy;
