@@ -1,17 +1,9 @@
-import type { IncompleteDetails, Item, ResponseUsage } from '@agentd/spec';
+import type { IncompleteDetails, ResponseUsage } from '@agentd/spec';
 import { describe, expect, it } from 'vitest';
 import { runLoop } from '../src/index.js';
-import { memorySink, queued } from './support/run-fixtures.js';
+import { loopInput, memorySink } from './support/run-fixtures.js';
 import { calls, scriptedModel, text } from './support/scripted-model.js';
 import { countedTool } from './support/tools.js';
-
-const user: Item = {
-  type: 'message',
-  id: 'msg_in',
-  role: 'user',
-  content: [{ type: 'input_text', text: 'go' }],
-  status: 'completed',
-};
 
 function run(before: (usage: ResponseUsage) => Promise<IncompleteDetails | undefined>) {
   const { model, requests } = scriptedModel([
@@ -20,20 +12,9 @@ function run(before: (usage: ResponseUsage) => Promise<IncompleteDetails | undef
   ]);
   const lookup = countedTool('lookup');
   const { sink } = memorySink();
-  let ids = 0;
   const done = runLoop({
-    response: queued(),
-    model,
-    settings: {},
-    instructions: null,
-    history: [user],
-    tools: [lookup.tool],
-    maxSteps: 5,
-    maxTotalTokens: null,
-    contextTokens: 10_000,
-    signal: new AbortController().signal,
+    ...loopInput(model, { tools: [lookup.tool], text: 'go', maxSteps: 5 }),
     sink,
-    newId: (prefix) => `${prefix}_${++ids}`,
     beforeModelCall: before,
   });
   return { done, requests };

@@ -8,7 +8,7 @@ import type {
 } from '@agentd/spec';
 import { describe, expect, it } from 'vitest';
 import { applyEvent, citationSources, findUrlCitations, type RunTool, runLoop } from '../src/index.js';
-import { memorySink, queued } from './support/run-fixtures.js';
+import { loopInput, memorySink, queued } from './support/run-fixtures.js';
 
 function scriptedModel(turns: ModelStreamPart[][]) {
   const requests: ModelRequest[] = [];
@@ -42,30 +42,8 @@ const call = (id: string, name: string, args: unknown): ModelStreamPart[] => {
   ];
 };
 
-let counter = 0;
-const input = (model: LanguageModel, tools: RunTool[], history: Item[] = []) => ({
-  response: queued(),
-  model,
-  settings: {},
-  instructions: null,
-  history: [
-    ...history,
-    {
-      type: 'message' as const,
-      id: 'msg_in',
-      role: 'user' as const,
-      content: [{ type: 'input_text' as const, text: 'hi' }],
-      status: 'completed' as const,
-    },
-  ],
-  tools,
-  maxSteps: 10,
-  maxTotalTokens: null,
-  contextTokens: 10_000,
-  signal: new AbortController().signal,
-  newId: (prefix: string) => `${prefix}_${++counter}`,
-  coalesceMs: 0,
-});
+const input = (model: LanguageModel, tools: RunTool[], history: Item[] = []) =>
+  loopInput(model, { tools, history });
 
 const codeParameters = {
   type: 'object',

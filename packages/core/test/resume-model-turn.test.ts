@@ -7,31 +7,12 @@ import type { Item, ModelStreamPart, ResponseEventBody } from '@agentd/spec';
 import { describe, expect, it } from 'vitest';
 import { applyEvent, itemsToMessages, type RunTool } from '../src/index.js';
 import { crashingWorker, outputText, resume, untilAborted } from './support/crashing-worker.js';
-import { queued } from './support/run-fixtures.js';
+import { loopInput, queued } from './support/run-fixtures.js';
 import { calls, scriptedModel, text } from './support/scripted-model.js';
 import { countedTool } from './support/tools.js';
 
-let counter = 0;
-const base = (model: ReturnType<typeof scriptedModel>['model'], tools: RunTool[] = []) => ({
-  model,
-  settings: {},
-  instructions: null,
-  history: [
-    {
-      type: 'message' as const,
-      id: 'msg_in',
-      role: 'user' as const,
-      content: [{ type: 'input_text' as const, text: 'What is six times seven?' }],
-      status: 'completed' as const,
-    },
-  ],
-  tools,
-  maxSteps: 10,
-  maxTotalTokens: null,
-  contextTokens: 10_000,
-  newId: (prefix: string) => `${prefix}_${++counter}`,
-  coalesceMs: 0,
-});
+const base = (model: ReturnType<typeof scriptedModel>['model'], tools: RunTool[] = []) =>
+  loopInput(model, { tools, text: 'What is six times seven?' });
 
 /** A turn that streams `parts`, then is still streaming when its worker dies. */
 const dying = (crash: () => void, ...parts: ModelStreamPart[]) =>

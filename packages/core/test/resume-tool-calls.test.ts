@@ -6,32 +6,12 @@ import type { Item, ResponseEventBody } from '@agentd/spec';
 import { describe, expect, it } from 'vitest';
 import { applyEvent, INTERRUPTED_CALL_OUTPUT, RunSuspended, type RunTool, runLoop } from '../src/index.js';
 import { crashingWorker, resume } from './support/crashing-worker.js';
-import { memorySink, queued } from './support/run-fixtures.js';
+import { loopInput, memorySink, queued } from './support/run-fixtures.js';
 import { calls, scriptedModel, text } from './support/scripted-model.js';
 import { countedTool } from './support/tools.js';
 
-let counter = 0;
-const base = (model: ReturnType<typeof scriptedModel>['model'], tools: RunTool[], history: Item[] = []) => ({
-  model,
-  settings: {},
-  instructions: null,
-  history: [
-    ...history,
-    {
-      type: 'message' as const,
-      id: 'msg_in',
-      role: 'user' as const,
-      content: [{ type: 'input_text' as const, text: 'hi' }],
-      status: 'completed' as const,
-    },
-  ],
-  tools,
-  maxSteps: 10,
-  maxTotalTokens: null,
-  contextTokens: 10_000,
-  newId: (prefix: string) => `${prefix}_${++counter}`,
-  coalesceMs: 0,
-});
+const base = (model: ReturnType<typeof scriptedModel>['model'], tools: RunTool[], history: Item[] = []) =>
+  loopInput(model, { tools, history });
 
 const call = (id: string, name: string, q: string) => ({ id, name, arguments: JSON.stringify({ q }) });
 const toolMessages = (requests: ReturnType<typeof scriptedModel>['requests']) =>

@@ -1,7 +1,7 @@
 import type { Item, ResponseEventBody, SafetyResult, SafetyVerdict } from '@agentd/spec';
 import { describe, expect, it } from 'vitest';
 import { REFUSED_INPUT, type RunChecks, runLoop, type StreamCheck, WITHHELD_ANSWER } from '../src/index.js';
-import { memorySink, queued } from './support/run-fixtures.js';
+import { loopInput, memorySink, userMessage } from './support/run-fixtures.js';
 import { calls, scriptedModel, text } from './support/scripted-model.js';
 import { countedTool } from './support/tools.js';
 
@@ -53,13 +53,7 @@ function holdBack(): StreamCheck {
   };
 }
 
-const user = (content: string): Item => ({
-  type: 'message',
-  id: 'msg_in',
-  role: 'user',
-  content: [{ type: 'input_text', text: content }],
-  status: 'completed',
-});
+const user = userMessage;
 
 function run(
   history: Item[],
@@ -68,22 +62,7 @@ function run(
   tools = [],
 ) {
   const { sink, events } = memorySink();
-  let ids = 0;
-  const done = runLoop({
-    response: queued(),
-    model,
-    settings: {},
-    instructions: null,
-    history,
-    tools,
-    maxSteps: 5,
-    maxTotalTokens: null,
-    contextTokens: 10_000,
-    signal: new AbortController().signal,
-    sink,
-    newId: (prefix) => `${prefix}_${++ids}`,
-    checks,
-  });
+  const done = runLoop({ ...loopInput(model, { tools, history, text: null, maxSteps: 5 }), sink, checks });
   return { done, events };
 }
 

@@ -1,32 +1,12 @@
 import type { LanguageModel, ResponseEventBody } from '@agentd/spec';
 import { describe, expect, it } from 'vitest';
 import { applyEvent, type RunEventSink, type RunTool, runLoop, transition } from '../src/index.js';
-import { memorySink, queued } from './support/run-fixtures.js';
+import { loopInput, memorySink, queued } from './support/run-fixtures.js';
 import { calls, type ScriptedTurn, scriptedModel, text } from './support/scripted-model.js';
 
 let counter = 0;
-const baseInput = (model: LanguageModel, tools: RunTool[] = [], signal = new AbortController().signal) => ({
-  response: queued(),
-  model,
-  settings: {},
-  instructions: 'You are terse.',
-  history: [
-    {
-      type: 'message' as const,
-      id: 'msg_in',
-      role: 'user' as const,
-      content: [{ type: 'input_text' as const, text: 'hi' }],
-      status: 'completed' as const,
-    },
-  ],
-  tools,
-  maxSteps: 10,
-  maxTotalTokens: null,
-  contextTokens: 10_000,
-  signal,
-  newId: (prefix: string) => `${prefix}_${++counter}`,
-  coalesceMs: 0,
-});
+const baseInput = (model: LanguageModel, tools: RunTool[] = [], signal = new AbortController().signal) =>
+  loopInput(model, { tools, signal, instructions: 'You are terse.' });
 
 const addTool: RunTool = {
   definition: {

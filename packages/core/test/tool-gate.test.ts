@@ -1,17 +1,9 @@
-import type { Item, ResponseEventBody } from '@agentd/spec';
+import type { ResponseEventBody } from '@agentd/spec';
 import { describe, expect, it } from 'vitest';
 import { allGates, runLoop, type ToolCallGate } from '../src/index.js';
-import { memorySink, queued } from './support/run-fixtures.js';
+import { loopInput, memorySink } from './support/run-fixtures.js';
 import { calls, scriptedModel, text } from './support/scripted-model.js';
 import { countedTool } from './support/tools.js';
-
-const user = (content: string): Item => ({
-  type: 'message',
-  id: 'msg_in',
-  role: 'user',
-  content: [{ type: 'input_text', text: content }],
-  status: 'completed',
-});
 
 /** Denies calls whose `q` is `refund`, as a policy would; lets the rest run. */
 const noRefunds: ToolCallGate = async (call) =>
@@ -22,20 +14,9 @@ const noRefunds: ToolCallGate = async (call) =>
 function run(model: ReturnType<typeof scriptedModel>['model'], gate: ToolCallGate | undefined) {
   const lookup = countedTool('lookup');
   const { sink, events } = memorySink();
-  let ids = 0;
   const done = runLoop({
-    response: queued(),
-    model,
-    settings: {},
-    instructions: null,
-    history: [user('go')],
-    tools: [lookup.tool],
-    maxSteps: 5,
-    maxTotalTokens: null,
-    contextTokens: 10_000,
-    signal: new AbortController().signal,
+    ...loopInput(model, { tools: [lookup.tool], text: 'go', maxSteps: 5 }),
     sink,
-    newId: (prefix) => `${prefix}_${++ids}`,
     ...(gate ? { toolGate: gate } : {}),
   });
   return { done, events, runs: lookup.runs };

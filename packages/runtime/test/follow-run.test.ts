@@ -18,23 +18,7 @@ import { followRun } from '../src/events/follow-run.js';
 import { followersTicking } from '../src/events/follower-clock.js';
 import { InProcessRunEventBus } from '../src/events/in-process-run-event-bus.js';
 import { openRedisRunEventBus } from '../src/events/redis-run-event-bus.js';
-
-/** A run's persisted log, as the database holds it, counting its reads. */
-function memoryLog() {
-  const events: ResponseEvent[] = [];
-  let reads = 0;
-  return {
-    events,
-    get reads() {
-      return reads;
-    },
-    append: (batch: readonly ResponseEvent[]) => events.push(...batch),
-    read: async (after: number) => {
-      reads++;
-      return events.filter((event) => event.sequence_number > after);
-    },
-  };
-}
+import { memoryLog } from './support/memory-log.js';
 
 /** A bus that can drop what is published, or be down, and counts its listeners. */
 class FlakyBus implements RunEventBus {

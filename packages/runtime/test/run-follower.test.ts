@@ -4,29 +4,14 @@
  * once, in order; many followers of one run share one Redis subscription;
  * a closed follower holds nothing.
  */
-import type { ResponseEvent } from '@agentd/spec';
 import { completedEvent, deltaEvents, requireTestRedis, testRedisPrefix, testRunId } from '@agentd/testing';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { followersTicking } from '../src/events/follower-clock.js';
 import { InProcessRunEventBus } from '../src/events/in-process-run-event-bus.js';
 import { openRedisRunEventBus } from '../src/events/redis-run-event-bus.js';
-import { RunFollower } from '../src/events/run-follower.js';
-
-function memoryLog() {
-  const events: ResponseEvent[] = [];
-  let reads = 0;
-  return {
-    events,
-    get reads() {
-      return reads;
-    },
-    read: async (after: number) => {
-      reads++;
-      return events.filter((event) => event.sequence_number > after);
-    },
-  };
-}
+import { RunFollower, type RunFollowerOptions } from '../src/events/run-follower.js';
+import { memoryLog } from './support/memory-log.js';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index);
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -39,30 +24,46 @@ async function until(condition: () => boolean | Promise<boolean>): Promise<void>
   throw new Error('the condition never held');
 }
 
+/**
+ * A started follower of `runId` from the start that records the sequence
+ * numbers it is given; `keepUp` answers whether its reader takes the next
+ * event at once. It reads the log every minute unless `timing` says otherwise.
+ */
+function follow(
+  bus: RunFollowerOptions['bus'],
+  log: ReturnType<typeof memoryLog>,
+  runId: string,
+  keepUp: () => boolean = () => true,
+  timing: Pick<RunFollowerOptions, 'pollMs' | 'quietMs'> = { pollMs: 60_000 },
+) {
+  const seen: number[] = [];
+  let ended = false;
+  const follower = new RunFollower({
+    bus,
+    log: log.read,
+    runId,
+    after: 0,
+    ...timing,
+    onEvent: (event) => {
+      seen.push(event.sequence_number);
+      return keepUp();
+    },
+    onEnd: () => {
+      ended = true;
+    },
+  });
+  follower.start();
+  return { follower, seen, ended: () => ended };
+}
+
 describe('RunFollower', () => {
   it('holds a bounded queue for a reader that falls behind, then gives it every event once, in order, from the log', async () => {
     const runId = testRunId();
     const bus = new InProcessRunEventBus();
     const log = memoryLog();
-    const seen: number[] = [];
     let behind = true;
-    let ended = false;
     let mostHeld = 0;
-    const follower = new RunFollower({
-      bus,
-      log: log.read,
-      runId,
-      after: 0,
-      pollMs: 60_000,
-      onEvent: (event) => {
-        seen.push(event.sequence_number);
-        return !behind;
-      },
-      onEnd: () => {
-        ended = true;
-      },
-    });
-    follower.start();
+    const { follower, seen, ended } = follow(bus, log, runId, () => !behind);
     await until(() => log.reads === 1);
     // 2,000 events and the run's end are written and published while the reader takes none.
     for (let batch = 0; batch < 200; batch++) {
@@ -76,11 +77,11 @@ describe('RunFollower', () => {
     await bus.publish(runId, [end]);
     expect(seen).toEqual([1]); // the first, then it said it was behind
     expect(mostHeld).toBeLessThanOrEqual(256);
-    expect(ended).toBe(false);
+    expect(ended()).toBe(false);
 
     behind = false;
     follower.resume();
-    await until(() => ended);
+    await until(ended);
     expect(seen).toEqual(range(1, 2_001));
     expect(log.reads).toBeGreaterThan(1); // what was dropped came from the log
     await bus.close();
@@ -90,20 +91,7 @@ describe('RunFollower', () => {
     const runId = testRunId();
     const bus = new InProcessRunEventBus();
     const log = memoryLog();
-    const seen: number[] = [];
-    const follower = new RunFollower({
-      bus,
-      log: log.read,
-      runId,
-      after: 0,
-      pollMs: 60_000,
-      onEvent: (event) => {
-        seen.push(event.sequence_number);
-        return false;
-      },
-      onEnd: () => undefined,
-    });
-    follower.start();
+    const { follower, seen } = follow(bus, log, runId, () => false);
     await until(() => log.reads === 1);
     log.events.push(...deltaEvents(1, 3));
     await bus.publish(runId, deltaEvents(1, 3));
@@ -130,26 +118,9 @@ describe('RunFollower', () => {
     const ticking = followersTicking();
     try {
       const log = memoryLog();
-      const followers = Array.from({ length: 200 }, () => {
-        const seen: number[] = [];
-        let ended = false;
-        const follower = new RunFollower({
-          bus: api,
-          log: log.read,
-          runId,
-          after: 0,
-          quietMs: 60_000,
-          onEvent: (event) => {
-            seen.push(event.sequence_number);
-            return true;
-          },
-          onEnd: () => {
-            ended = true;
-          },
-        });
-        follower.start();
-        return { follower, seen, ended: () => ended };
-      });
+      const followers = Array.from({ length: 200 }, () =>
+        follow(api, log, runId, () => true, { quietMs: 60_000 }),
+      );
       expect(followersTicking()).toBe(ticking + 200);
       await until(async () => (await subscribers()) === 1);
       for (let batch = 0; batch < 10; batch++) {
@@ -178,21 +149,8 @@ describe('RunFollower', () => {
     const runId = testRunId();
     const bus = new InProcessRunEventBus();
     const log = memoryLog();
-    const seen: number[] = [];
     const ticking = followersTicking();
-    const follower = new RunFollower({
-      bus,
-      log: log.read,
-      runId,
-      after: 0,
-      pollMs: 60_000,
-      onEvent: (event) => {
-        seen.push(event.sequence_number);
-        return true;
-      },
-      onEnd: () => undefined,
-    });
-    follower.start();
+    const { follower, seen } = follow(bus, log, runId);
     await until(() => log.reads === 1);
     log.events.push(...deltaEvents(1, 2));
     await bus.publish(runId, deltaEvents(1, 2));

@@ -1,5 +1,5 @@
-import type { ResponseEventBody, ResponseObject } from '@agentd/spec';
-import type { RunEventSink } from '../../src/index.js';
+import type { Item, LanguageModel, ResponseEventBody, ResponseObject } from '@agentd/spec';
+import type { RunEventSink, RunTool } from '../../src/index.js';
 
 /** A sink that keeps the run's events in memory. */
 export function memorySink() {
@@ -38,5 +38,49 @@ export function queued(): ResponseObject {
     background: false,
     metadata: {},
     usage: null,
+  };
+}
+
+/** The user's message a run answers. */
+export function userMessage(text: string): Item {
+  return {
+    type: 'message',
+    id: 'msg_in',
+    role: 'user',
+    content: [{ type: 'input_text', text }],
+    status: 'completed',
+  };
+}
+
+export interface LoopInputOptions {
+  tools?: RunTool[];
+  /** Items before the user's message. */
+  history?: Item[];
+  /** The user's message after `history` ('hi' when not given); null: none, `history` is the whole of it. */
+  text?: string | null;
+  instructions?: string | null;
+  maxSteps?: number;
+  signal?: AbortSignal;
+}
+
+/** Ids unique within a test file, across runs (a resumed run must not reuse its crashed worker's). */
+let ids = 0;
+
+/** The run loop's input for a queued response answered by `model`; the caller adds the sink. */
+export function loopInput(model: LanguageModel, options: LoopInputOptions = {}) {
+  const { text = 'hi' } = options;
+  return {
+    response: queued(),
+    model,
+    settings: {},
+    instructions: options.instructions ?? null,
+    history: [...(options.history ?? []), ...(text === null ? [] : [userMessage(text)])],
+    tools: options.tools ?? [],
+    maxSteps: options.maxSteps ?? 10,
+    maxTotalTokens: null,
+    contextTokens: 10_000,
+    signal: options.signal ?? new AbortController().signal,
+    newId: (prefix: string) => `${prefix}_${++ids}`,
+    coalesceMs: 0,
   };
 }

@@ -47,6 +47,14 @@ function expectConfigError(error: AgentdError, variable: string): void {
   expect(error.param).toBe(variable);
 }
 
+/** The error for `env`: a configuration error naming `variable` whose message says each of `says`. */
+function refused(env: Env, variable: string, ...says: string[]): AgentdError {
+  const error = configError(env);
+  expectConfigError(error, variable);
+  for (const text of says) expect(error.message).toContain(text);
+  return error;
+}
+
 /** Whether any 6-character stretch of `secret` shows in `text`. */
 function showsPartOf(text: string, secret: string): boolean {
   for (let start = 0; start + 6 <= secret.length; start++) {
@@ -77,30 +85,22 @@ describe('loadConfig defaults', () => {
   });
 
   it('reads valid values from the environment, resolving a relative data dir against cwd', () => {
-    const config = loadConfig(
-      {
-        AGENTD_PORT: '9000',
-        AGENTD_HOST: '0.0.0.0',
-        AGENTD_DATA_DIR: 'state/agentd',
-        AGENTD_LOG_LEVEL: 'debug',
-        AGENTD_ADMIN_KEY: ADMIN_KEY,
-        DATABASE_URL,
-        OPENAI_API_KEY: OPENAI_KEY,
-        OPENAI_BASE_URL: 'https://llm.example.com/v1',
-        REDIS_URL: 'rediss://cache.internal:6380',
-      },
-      cwd,
-    );
-    expect(config).toMatchObject({
-      AGENTD_PORT: 9000,
+    const env = {
+      AGENTD_PORT: '9000',
       AGENTD_HOST: '0.0.0.0',
-      AGENTD_DATA_DIR: join(cwd, 'state/agentd'),
+      AGENTD_DATA_DIR: 'state/agentd',
       AGENTD_LOG_LEVEL: 'debug',
       AGENTD_ADMIN_KEY: ADMIN_KEY,
       DATABASE_URL,
       OPENAI_API_KEY: OPENAI_KEY,
       OPENAI_BASE_URL: 'https://llm.example.com/v1',
       REDIS_URL: 'rediss://cache.internal:6380',
+    };
+    // Every value as given, but the port as a number and the data dir resolved.
+    expect(loadConfig(env, cwd)).toMatchObject({
+      ...env,
+      AGENTD_PORT: 9000,
+      AGENTD_DATA_DIR: join(cwd, 'state/agentd'),
     });
   });
 
@@ -111,62 +111,21 @@ describe('loadConfig defaults', () => {
 });
 
 describe('loadConfig rejects a bad value with one line naming the variable and what was expected', () => {
-  const cases: Array<{ env: Record<string, string>; variable: string; expected: string }> = [
-    {
-      env: { AGENTD_PORT: 'abc' },
-      variable: 'AGENTD_PORT',
-      expected: 'expected a port number from 0 to 65535',
-    },
-    {
-      env: { AGENTD_PORT: '70000' },
-      variable: 'AGENTD_PORT',
-      expected: 'expected a port number from 0 to 65535',
-    },
-    {
-      env: { AGENTD_PORT: '80.5' },
-      variable: 'AGENTD_PORT',
-      expected: 'expected a port number from 0 to 65535',
-    },
-    {
-      env: { AGENTD_PGLITE_BUFFERS_MB: '4096' },
-      variable: 'AGENTD_PGLITE_BUFFERS_MB',
-      expected: 'expected megabytes from 16 to 1024',
-    },
-    {
-      env: { AGENTD_LOG_LEVEL: 'loud' },
-      variable: 'AGENTD_LOG_LEVEL',
-      expected: 'expected one of fatal, error, warn, info, debug, trace, silent',
-    },
-    {
-      env: { AGENTD_ADMIN_KEY: 'Sh0rtKey9' },
-      variable: 'AGENTD_ADMIN_KEY',
-      expected: 'expected a string of at least 16 characters',
-    },
-    {
-      env: { DATABASE_URL: 'mysql://x' },
-      variable: 'DATABASE_URL',
-      expected: 'expected a URL starting with postgres:// or postgresql://',
-    },
-    {
-      env: { OPENAI_BASE_URL: 'not-a-url' },
-      variable: 'OPENAI_BASE_URL',
-      expected: 'expected a URL starting with http:// or https://',
-    },
-    {
-      env: { REDIS_URL: 'http://x' },
-      variable: 'REDIS_URL',
-      expected: 'expected a URL starting with redis:// or rediss://',
-    },
-  ];
-
-  it.each(cases.map((c) => ({ ...c, setting: `${c.variable}=${c.env[c.variable]}` })))(
-    '$setting',
-    ({ env, variable, expected }) => {
-      const error = configError(env);
-      expectConfigError(error, variable);
-      expect(error.message).toContain(expected);
-    },
-  );
+  const port = 'expected a port number from 0 to 65535';
+  const url = (schemes: string) => `expected a URL starting with ${schemes}`;
+  it.each([
+    ['AGENTD_PORT', 'abc', port],
+    ['AGENTD_PORT', '70000', port],
+    ['AGENTD_PORT', '80.5', port],
+    ['AGENTD_PGLITE_BUFFERS_MB', '4096', 'expected megabytes from 16 to 1024'],
+    ['AGENTD_LOG_LEVEL', 'loud', 'expected one of fatal, error, warn, info, debug, trace, silent'],
+    ['AGENTD_ADMIN_KEY', 'Sh0rtKey9', 'expected a string of at least 16 characters'],
+    ['DATABASE_URL', 'mysql://x', url('postgres:// or postgresql://')],
+    ['OPENAI_BASE_URL', 'not-a-url', url('http:// or https://')],
+    ['REDIS_URL', 'http://x', url('redis:// or rediss://')],
+  ])('%s=%s', (variable, value, expected) => {
+    refused({ [variable]: value }, variable, expected);
+  });
 
   it('shows the rejected value when it is not a secret, so the user sees what was read', () => {
     expect(configError({ AGENTD_PORT: 'abc' }).message).toContain('"abc"');
@@ -177,33 +136,28 @@ describe('loadConfig rejects a bad value with one line naming the variable and w
 describe('loadConfig never shows a secret in an error', () => {
   it('hides an AGENTD_ADMIN_KEY that is too short or has a space', () => {
     const short = 'Sh0rtKey9';
-    const tooShort = configError({ AGENTD_ADMIN_KEY: short });
-    expectConfigError(tooShort, 'AGENTD_ADMIN_KEY');
+    const tooShort = refused({ AGENTD_ADMIN_KEY: short }, 'AGENTD_ADMIN_KEY');
     expect(tooShort.message).not.toContain(short);
 
     const spaced = 'correct horse battery staple';
-    const withSpace = configError({ AGENTD_ADMIN_KEY: spaced });
-    expectConfigError(withSpace, 'AGENTD_ADMIN_KEY');
-    expect(withSpace.message).toContain('expected printable ASCII characters without spaces');
+    const withSpace = refused(
+      { AGENTD_ADMIN_KEY: spaced },
+      'AGENTD_ADMIN_KEY',
+      'expected printable ASCII characters without spaces',
+    );
     expect(showsPartOf(withSpace.message, spaced)).toBe(false);
   });
 
   it('hides a DATABASE_URL and its password when the URL is rejected', () => {
     const url = 'mysql://agentd:Pw7Gk2Ld9Sx4@db.internal/agentd';
-    const error = configError({ DATABASE_URL: url });
-    expectConfigError(error, 'DATABASE_URL');
+    const error = refused({ DATABASE_URL: url }, 'DATABASE_URL');
     expect(error.message).not.toContain('Pw7Gk2Ld9Sx4');
     expect(error.message).not.toContain('db.internal');
   });
 
   it('shows none of the valid secrets when another setting is wrong', () => {
-    const error = configError({
-      AGENTD_PORT: 'abc',
-      AGENTD_ADMIN_KEY: ADMIN_KEY,
-      DATABASE_URL,
-      OPENAI_API_KEY: OPENAI_KEY,
-    });
-    expectConfigError(error, 'AGENTD_PORT');
+    const secrets = { AGENTD_ADMIN_KEY: ADMIN_KEY, DATABASE_URL, OPENAI_API_KEY: OPENAI_KEY };
+    const error = refused({ AGENTD_PORT: 'abc', ...secrets }, 'AGENTD_PORT');
     for (const secret of [ADMIN_KEY, DATABASE_URL, OPENAI_KEY, 'Pw7Gk2Ld9Sx4']) {
       expect(error.message).not.toContain(secret);
     }
@@ -212,8 +166,7 @@ describe('loadConfig never shows a secret in an error', () => {
   it('shows no part of a secret from a config file that is not valid JSON', () => {
     // A forgotten pair of quotes around the key: the parser's message quotes the text around the error.
     const file = configFile(`{\n  "OPENAI_API_KEY": ${OPENAI_KEY}\n}\n`);
-    const error = configError({ AGENTD_CONFIG: file });
-    expectConfigError(error, 'AGENTD_CONFIG');
+    const error = refused({ AGENTD_CONFIG: file }, 'AGENTD_CONFIG');
     expect(showsPartOf(error.message, OPENAI_KEY)).toBe(false);
   });
 });
@@ -259,60 +212,43 @@ describe('loadConfig with a config file named by AGENTD_CONFIG', () => {
 
   it('names the setting when a value in the file is bad', () => {
     const file = configFile(JSON.stringify({ AGENTD_PORT: 70000 }));
-    const error = configError({ AGENTD_CONFIG: file });
-    expectConfigError(error, 'AGENTD_PORT');
-    expect(error.message).toContain('expected a port number from 0 to 65535');
+    refused({ AGENTD_CONFIG: file }, 'AGENTD_PORT', 'expected a port number from 0 to 65535');
   });
 
   it('rejects a setting given as an object or array instead of a string or number', () => {
-    const host = configError({
-      AGENTD_CONFIG: configFile(JSON.stringify({ AGENTD_HOST: { name: '0.0.0.0' } })),
-    });
-    expectConfigError(host, 'AGENTD_HOST');
-    const url = configError({
-      AGENTD_CONFIG: configFile(
-        JSON.stringify({ OPENAI_BASE_URL: ['https://a.example', 'https://b.example'] }),
-      ),
-    });
-    expectConfigError(url, 'OPENAI_BASE_URL');
+    const inFile = (settings: object) => ({ AGENTD_CONFIG: configFile(JSON.stringify(settings)) });
+    refused(inFile({ AGENTD_HOST: { name: '0.0.0.0' } }), 'AGENTD_HOST');
+    refused(inFile({ OPENAI_BASE_URL: ['https://a.example', 'https://b.example'] }), 'OPENAI_BASE_URL');
   });
 
   it('rejects an unknown key, naming AGENTD_CONFIG, the key and the file', () => {
     const file = configFile(JSON.stringify({ AGENTD_PORT: 9000, AGENTD_PROT: 9001 }));
-    const error = configError({ AGENTD_CONFIG: file });
-    expectConfigError(error, 'AGENTD_CONFIG');
-    expect(error.message).toContain('unknown setting AGENTD_PROT');
-    expect(error.message).toContain(join(cwd, file));
+    refused({ AGENTD_CONFIG: file }, 'AGENTD_CONFIG', 'unknown setting AGENTD_PROT', join(cwd, file));
   });
 
   it('rejects a file that is not valid JSON, in one line naming AGENTD_CONFIG and the file', () => {
     const trailingComma = configFile('{ "AGENTD_PORT": 9000, }');
-    const error = configError({ AGENTD_CONFIG: trailingComma });
-    expectConfigError(error, 'AGENTD_CONFIG');
-    expect(error.message).toContain('is not valid JSON');
-    expect(error.message).toContain(join(cwd, trailingComma));
+    refused({ AGENTD_CONFIG: trailingComma }, 'AGENTD_CONFIG', 'is not valid JSON', join(cwd, trailingComma));
   });
 
   it('keeps the invalid-JSON error on one line for a pretty-printed file', () => {
     // A forgotten pair of quotes in a file written over several lines.
     const file = configFile('{\n  "AGENTD_LOG_LEVEL": debug\n}\n');
-    const error = configError({ AGENTD_CONFIG: file });
-    expectConfigError(error, 'AGENTD_CONFIG');
-    expect(error.message).toContain('is not valid JSON');
+    refused({ AGENTD_CONFIG: file }, 'AGENTD_CONFIG', 'is not valid JSON');
   });
 
   it('rejects a file holding JSON that is not an object', () => {
     const file = configFile('["AGENTD_PORT", 9000]');
-    const error = configError({ AGENTD_CONFIG: file });
-    expectConfigError(error, 'AGENTD_CONFIG');
-    expect(error.message).toContain('must hold a JSON object');
+    refused({ AGENTD_CONFIG: file }, 'AGENTD_CONFIG', 'must hold a JSON object');
   });
 
   it('rejects a missing file, naming AGENTD_CONFIG and the path it tried', () => {
-    const error = configError({ AGENTD_CONFIG: 'no-such-config.json' });
-    expectConfigError(error, 'AGENTD_CONFIG');
-    expect(error.message).toContain(join(cwd, 'no-such-config.json'));
-    expect(error.message).toContain('ENOENT');
+    refused(
+      { AGENTD_CONFIG: 'no-such-config.json' },
+      'AGENTD_CONFIG',
+      join(cwd, 'no-such-config.json'),
+      'ENOENT',
+    );
   });
 
   it('ignores an empty AGENTD_CONFIG', () => {
@@ -335,8 +271,7 @@ describe('loadConfig and AGENTD_ROLE', () => {
     [{ REDIS_URL: scaled.REDIS_URL }, 'DATABASE_URL'],
   ])('refuses api and worker in embedded mode (%o), naming what is missing', (env, missing) => {
     for (const role of ['api', 'worker']) {
-      const error = configError({ ...env, AGENTD_ROLE: role });
-      expectConfigError(error, 'AGENTD_ROLE');
+      const error = refused({ ...env, AGENTD_ROLE: role }, 'AGENTD_ROLE');
       expect(error.message).toBe(
         `AGENTD_ROLE: ${role} needs scaled mode (set ${missing}); in embedded mode one process serves the API and runs the runs, so leave AGENTD_ROLE unset (all)`,
       );
