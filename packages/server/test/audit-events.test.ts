@@ -1,6 +1,7 @@
 import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
 import { type ApiClient, type FakeOpenAI, startToolServer, type ToolServer } from '@agentd/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cityInput } from './support/http-tools.js';
 
 interface AuditEvent {
   id: string;
@@ -18,8 +19,6 @@ async function eventsOf(api: ApiClient, resourceId: string): Promise<AuditEvent[
   expect(page.status).toBe(200);
   return page.body.data;
 }
-
-const cityInput = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
 
 describe('the audit log records what happens', () => {
   let agentd: AgentdWithFakeModel;

@@ -17,6 +17,7 @@ import OpenAI from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AGENTD_EVENT_TYPES, type OpenAIEventType } from '../src/responses/event-view.js';
+import { cityInput } from './support/http-tools.js';
 
 // Compile-time: every event type the default stream carries is in the official client's union.
 type NotOpenAI = Exclude<OpenAIEventType, ResponseStreamEvent['type']>;
@@ -24,7 +25,6 @@ const defaultStreamIsOpenAIs: [NotOpenAI] extends [never] ? true : NotOpenAI = t
 
 const AGENTD_ONLY = new Set<string>(AGENTD_EVENT_TYPES);
 const addSchema = { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } };
-const cityInput = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
 
 type HelperStream = ReturnType<OpenAI['responses']['stream']>;
 

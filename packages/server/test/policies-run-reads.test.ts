@@ -8,8 +8,9 @@
 
 import { type AgentdWithFakeModel, openaiOptions, startAgentdWithFakeModel } from '@agentd/test-server';
 import type { FakeOpenAI } from '@agentd/testing';
-import OpenAI, { toFile } from 'openai';
+import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { indexedStore, readFilePolicies } from './support/read-file-policies.js';
 
 const PAYROLL = 'Salaries: Ada earns 9100 crowns a month and Grace earns 9300 crowns a month.';
 const HANDBOOK = 'Salaries and holidays: everyone gets 30 days of leave a year, salaries are paid monthly.';
@@ -24,17 +25,8 @@ describe.each(['pglite', 'postgres'] as const)('read_file on reads inside runs (
   let storeId: string;
   let payroll: string;
   let handbook: string;
+  let policies: ReturnType<typeof readFilePolicies>;
 
-  const forbid = async (name: string, resource: string) => {
-    const created = await agentd.api.post('/v1/policies', {
-      name,
-      policy: `forbid (principal, action == Agentd::Action::"read_file", resource == ${resource});`,
-    });
-    expect(created.status).toBe(200);
-    return created.body.id as string;
-  };
-  const remove = async (id: string) =>
-    expect((await agentd.api.delete(`/v1/policies/${id}`)).status).toBe(200);
   /** What the model was given back for its one tool call of the last response. */
   const toolOutput = () => {
     const messages = (fake.requests.at(-1)?.body.messages ?? []) as ToolMessage[];
@@ -65,21 +57,13 @@ describe.each(['pglite', 'postgres'] as const)('read_file on reads inside runs (
 
   beforeAll(async () => {
     agentd = await startAgentdWithFakeModel({ backend });
+    policies = readFilePolicies(agentd.api);
     fake = agentd.fake;
     client = new OpenAI(openaiOptions(agentd));
-    const upload = async (name: string, text: string) =>
-      (await client.files.create({ file: await toFile(Buffer.from(text), name), purpose: 'assistants' })).id;
-    payroll = await upload('payroll.txt', PAYROLL);
-    handbook = await upload('handbook.txt', HANDBOOK);
-    storeId = (await client.vectorStores.create({ name: 'hr' })).id;
-    for (const fileId of [payroll, handbook]) {
-      const indexed = await client.vectorStores.files.createAndPoll(
-        storeId,
-        { file_id: fileId },
-        { pollIntervalMs: 50 },
-      );
-      expect(indexed.status).toBe('completed');
-    }
+    const indexed = await indexedStore(client, 'hr', { 'payroll.txt': PAYROLL, 'handbook.txt': HANDBOOK });
+    storeId = indexed.storeId;
+    payroll = indexed.fileIds['payroll.txt'];
+    handbook = indexed.fileIds['handbook.txt'];
   });
   afterAll(async () => {
     await agentd?.close();
@@ -93,7 +77,7 @@ describe.each(['pglite', 'postgres'] as const)('read_file on reads inside runs (
   });
 
   it('leaves a forbidden file out of file_search, tells the model which policy, and audits the denial', async () => {
-    const policyId = await forbid('payroll-is-private', `Agentd::File::"${payroll}"`);
+    const policyId = await policies.forbid('payroll-is-private', `Agentd::File::"${payroll}"`);
     try {
       const { response, results } = await search('salaries crowns leave');
       expect(results.map((result) => result.file_id)).toEqual([handbook]);
@@ -114,12 +98,12 @@ describe.each(['pglite', 'postgres'] as const)('read_file on reads inside runs (
         actor: { type: 'api_key' },
       });
     } finally {
-      await remove(policyId);
+      await policies.remove(policyId);
     }
   });
 
   it('does not search a vector store a forbid names', async () => {
-    const policyId = await forbid('hr-store-closed', `Agentd::VectorStore::"${storeId}"`);
+    const policyId = await policies.forbid('hr-store-closed', `Agentd::VectorStore::"${storeId}"`);
     try {
       const { results } = await search('salaries crowns leave');
       expect(results).toEqual([]);
@@ -129,12 +113,12 @@ describe.each(['pglite', 'postgres'] as const)('read_file on reads inside runs (
       expect(output).toContain(`vector store ${storeId}: policy 'hr-store-closed' (${policyId}) forbids it`);
       expect((await denials(storeId)).length).toBeGreaterThan(0);
     } finally {
-      await remove(policyId);
+      await policies.remove(policyId);
     }
   });
 
   it('keeps a forbidden file out of the code interpreter and mounts the others', async () => {
-    const policyId = await forbid('payroll-is-private', `Agentd::File::"${payroll}"`);
+    const policyId = await policies.forbid('payroll-is-private', `Agentd::File::"${payroll}"`);
     try {
       fake.enqueue(
         {
@@ -171,7 +155,7 @@ describe.each(['pglite', 'postgres'] as const)('read_file on reads inside runs (
         audited.some((event) => (event['policy.denied'] as { tool?: string }).tool === 'code_interpreter'),
       ).toBe(true);
     } finally {
-      await remove(policyId);
+      await policies.remove(policyId);
     }
   }, 120_000);
 });

@@ -5,8 +5,9 @@
  * its passages out; each denial is audited. Official `openai` client.
  */
 import { type AgentdWithFakeModel, openaiOptions, startAgentdWithFakeModel } from '@agentd/test-server';
-import OpenAI, { toFile } from 'openai';
+import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { indexedStore, readFilePolicies } from './support/read-file-policies.js';
 
 describe('read_file policies on vector store searches (pglite)', () => {
   let agentd: AgentdWithFakeModel;
@@ -14,36 +15,22 @@ describe('read_file policies on vector store searches (pglite)', () => {
   let storeId: string;
   let payroll: string;
   let handbook: string;
+  let policies: ReturnType<typeof readFilePolicies>;
 
-  const forbid = async (name: string, resource: string) => {
-    const created = await agentd.api.post('/v1/policies', {
-      name,
-      policy: `forbid (principal, action == Agentd::Action::"read_file", resource == ${resource});`,
-    });
-    expect(created.status).toBe(200);
-    return created.body.id as string;
-  };
-  const remove = async (id: string) =>
-    expect((await agentd.api.delete(`/v1/policies/${id}`)).status).toBe(200);
   const searched = async () =>
     (await client.vectorStores.search(storeId, { query: 'salaries crowns leave', max_num_results: 10 })).data;
 
   beforeAll(async () => {
     agentd = await startAgentdWithFakeModel({ backend: 'pglite' });
+    policies = readFilePolicies(agentd.api);
     client = new OpenAI({ ...openaiOptions(agentd), maxRetries: 0 });
-    const upload = async (name: string, text: string) =>
-      (await client.files.create({ file: await toFile(Buffer.from(text), name), purpose: 'assistants' })).id;
-    payroll = await upload('payroll.txt', 'Salaries: Ada earns 9100 crowns a month.');
-    handbook = await upload('handbook.txt', 'Salaries and holidays: everyone gets 30 days of leave a year.');
-    storeId = (await client.vectorStores.create({ name: 'hr' })).id;
-    for (const fileId of [payroll, handbook]) {
-      const indexed = await client.vectorStores.files.createAndPoll(
-        storeId,
-        { file_id: fileId },
-        { pollIntervalMs: 50 },
-      );
-      expect(indexed.status).toBe('completed');
-    }
+    const indexed = await indexedStore(client, 'hr', {
+      'payroll.txt': 'Salaries: Ada earns 9100 crowns a month.',
+      'handbook.txt': 'Salaries and holidays: everyone gets 30 days of leave a year.',
+    });
+    storeId = indexed.storeId;
+    payroll = indexed.fileIds['payroll.txt'];
+    handbook = indexed.fileIds['handbook.txt'];
   });
   afterAll(async () => {
     await agentd?.close();
@@ -51,7 +38,7 @@ describe('read_file policies on vector store searches (pglite)', () => {
 
   it('leaves out the passages of a file a forbid names, and audits it', async () => {
     expect((await searched()).map((hit) => hit.file_id).sort()).toEqual([payroll, handbook].sort());
-    const policyId = await forbid('payroll-is-private', `Agentd::File::"${payroll}"`);
+    const policyId = await policies.forbid('payroll-is-private', `Agentd::File::"${payroll}"`);
     try {
       expect((await searched()).map((hit) => hit.file_id)).toEqual([handbook]);
       const audit = await agentd.api.get(
@@ -62,12 +49,12 @@ describe('read_file policies on vector store searches (pglite)', () => {
         'policy.denied': { action: 'read_file', policy_id: policyId },
       });
     } finally {
-      await remove(policyId);
+      await policies.remove(policyId);
     }
   });
 
   it('refuses a search of a vector store a forbid names, naming the policy', async () => {
-    const policyId = await forbid('hr-store-closed', `Agentd::VectorStore::"${storeId}"`);
+    const policyId = await policies.forbid('hr-store-closed', `Agentd::VectorStore::"${storeId}"`);
     try {
       const refused = await searched().then(
         () => undefined,
@@ -78,7 +65,7 @@ describe('read_file policies on vector store searches (pglite)', () => {
         `You may not read vector store '${storeId}': policy 'hr-store-closed' (${policyId}) forbids it`,
       );
     } finally {
-      await remove(policyId);
+      await policies.remove(policyId);
     }
     expect(await searched()).toHaveLength(2);
   });

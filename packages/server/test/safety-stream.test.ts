@@ -7,30 +7,15 @@
  * reaches the client, not even its first half.
  */
 
-import { type AgentdWithFakeModel, openaiOptions, startAgentdWithFakeModel } from '@agentd/test-server';
-import type { ApiClient, FakeOpenAI } from '@agentd/testing';
-import OpenAI from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { fakeModelSuite } from './support/fake-model-suite.js';
 
 describe('streamed answers under the default safety setting (pglite)', () => {
-  let agentd: AgentdWithFakeModel;
-  let fake: FakeOpenAI;
-  let api: ApiClient;
-  let client: OpenAI;
-
-  beforeAll(async () => {
-    agentd = await startAgentdWithFakeModel({ backend: 'pglite' });
-    ({ fake, api } = agentd);
-    client = new OpenAI(openaiOptions(agentd));
-  });
-  afterAll(async () => {
-    await agentd?.close();
-  });
-  beforeEach(() => fake.reset());
+  const suite = fakeModelSuite({ backend: 'pglite' });
 
   async function consume(model: string) {
-    const stream = client.responses.stream({ model, input: 'What is the plan?' });
+    const stream = suite.client.responses.stream({ model, input: 'What is the plan?' });
     const events: ResponseStreamEvent[] = [];
     for await (const event of stream) events.push(event);
     const deltas = events.flatMap((event) =>
@@ -42,7 +27,7 @@ describe('streamed answers under the default safety setting (pglite)', () => {
   it('sends a slow answer as the model writes it, not all at its end', async () => {
     // Each chunk comes after a pause longer than the 250 ms that releases checked text.
     const chunks = ['The museum ', 'opens at ', 'nine and ', 'closes at six.'];
-    fake.enqueue({ chunks, chunkDelayMs: 400 });
+    suite.fake.enqueue({ chunks, chunkDelayMs: 400 });
     const { deltas, final } = await consume('fake-model');
     expect(final.status).toBe('completed');
     expect(deltas.join('')).toBe(chunks.join(''));
@@ -51,12 +36,12 @@ describe('streamed answers under the default safety setting (pglite)', () => {
   });
 
   it('never sends a denied term split across deltas and pauses; the answer ends incomplete', async () => {
-    const agent = await api.post('/v1/agents', {
+    const agent = await suite.api.post('/v1/agents', {
       name: 'codenames',
       safety: { deny_list: ['Project Nightingale'] },
     });
     expect(agent.status).toBe(200);
-    fake.enqueue({
+    suite.fake.enqueue({
       chunks: ['The plan is called Pro', 'ject Night', 'ingale and it ', 'ships in May.'],
       chunkDelayMs: 400,
     });
@@ -67,7 +52,7 @@ describe('streamed answers under the default safety setting (pglite)', () => {
     expect(final.status).toBe('incomplete');
     expect(final.incomplete_details).toEqual({ reason: 'content_filter' });
     expect(final.output_text).toBe('The plan is called ');
-    const stored = await client.responses.retrieve(final.id);
+    const stored = await suite.client.responses.retrieve(final.id);
     expect(JSON.stringify(stored)).not.toMatch(/night/i);
   });
 });

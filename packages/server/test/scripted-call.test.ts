@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { BACKENDS, startTestServer, type TestServer } from '@agentd/test-server';
 import { ApiClient, startToolServer, type ToolServer } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const cityInput = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
+import { httpToolManifest } from './support/http-tools.js';
 
 // No model configured: the scripted stand-in calls tools by name with "call <tool> {json}".
 describe.each(BACKENDS)('the scripted model calls any tool by name (%s)', (backend) => {
@@ -14,13 +13,8 @@ describe.each(BACKENDS)('the scripted model calls any tool by name (%s)', (backe
   let api: ApiClient;
   let toolDir: string;
 
-  const httpTool = (name: string, path: string, extra: Record<string, unknown> = {}) => ({
-    name,
-    description: `The ${name} tool`,
-    input_schema: cityInput,
-    adapter: { type: 'http', url: `${upstream.url}/${path}` },
-    ...extra,
-  });
+  const httpTool = (name: string, path: string, extra: Record<string, unknown> = {}) =>
+    httpToolManifest(name, `${upstream.url}/${path}`, extra);
   const outputText = (body: { output: { type: string; content?: { text: string }[] }[] }) =>
     body.output
       .filter((item) => item.type === 'message')

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { BACKENDS, startTestServer, type TestServer } from '@agentd/test-server';
 import { ApiClient } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const cityInput = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
+import { cityInput } from './support/http-tools.js';
 
 describe.each(BACKENDS)('every listed tool is reachable by its id, on %s', (backend) => {
   let server: TestServer;

@@ -10,9 +10,9 @@ import {
 import { type ApiClient, type FakeOpenAI, startToolServer, type ToolServer } from '@agentd/testing';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cityInput, httpToolManifest } from './support/http-tools.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const cityInput = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
 
 describe('the tools gateway over HTTP', () => {
   let agentd: AgentdWithFakeModel;
@@ -22,13 +22,8 @@ describe('the tools gateway over HTTP', () => {
   let api: ApiClient;
   let toolDir: string;
 
-  const httpTool = (name: string, path: string, extra: Record<string, unknown> = {}) => ({
-    name,
-    description: `The ${name} tool`,
-    input_schema: cityInput,
-    adapter: { type: 'http', url: `${upstream.url}/${path}` },
-    ...extra,
-  });
+  const httpTool = (name: string, path: string, extra: Record<string, unknown> = {}) =>
+    httpToolManifest(name, `${upstream.url}/${path}`, extra);
 
   beforeAll(async () => {
     upstream = await startToolServer({
