@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -43,9 +43,10 @@ function files(dir: string, name: RegExp): string[] {
   for (const entry of entries) {
     if (entry === 'node_modules' || entry === 'dist' || entry.startsWith('.')) continue;
     const path = join(dir, entry);
-    let stat: ReturnType<typeof statSync>;
+    let stat: ReturnType<typeof lstatSync>;
     try {
-      stat = statSync(path);
+      // lstat: Debian links many packages' doc directories to one (python3-doc to python3.11), counted once.
+      stat = lstatSync(path);
     } catch {
       continue;
     }

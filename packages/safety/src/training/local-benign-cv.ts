@@ -19,7 +19,10 @@ const log = (m: string) =>
 const rows = readRows(DATA_FILES);
 const extra = localBenignRows('train');
 const check = [
-  ...localBenignRows('check').map((r) => ({ ...r, kind: 'debian docs (held-out packages)' })),
+  ...localBenignRows('check', { docs: 3000 }).map((r) => ({
+    ...r,
+    kind: r.repo === 'local/python-docs' ? "Python's documentation" : 'Debian docs (held-out packages)',
+  })),
   ...externalBenignChunks(fileURLToPath(new URL('../../../../', import.meta.url)))
     .filter((c) => c.kind === 'code')
     .map((c) => ({ text: c.text, label: 0 as const, repo: 'local/ts', kind: 'TypeScript sources' })),

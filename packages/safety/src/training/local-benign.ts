@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { hash } from '../classifier/features.js';
@@ -16,7 +16,7 @@ import type { Row } from './dataset.js';
  * is used as training negatives, the `check` half only to measure how often
  * the model blocks benign text it has not seen (with this repository's own
  * TypeScript sources, which are never trained on). Python's library is
- * training only. Each file gives at most `perFile` chunks of 600 to 2,400
+ * training only, and its documentation (`html/_sources`) check only. Each file gives at most `perFile` chunks of 600 to 2,400
  * characters cut at line ends, in a fixed order, so that the rows are the
  * same on every run on the same machine.
  */
@@ -27,9 +27,19 @@ export function localBenignRows(
   const perFile = options.perFile ?? 2;
   const docs: Row[] = [];
   for (const pkg of list('/usr/share/doc')) {
-    if ((hash(pkg, 1024) % 2 === 0) !== (split === 'train')) continue;
-    for (const path of files(join('/usr/share/doc', pkg), DOC_NAME))
-      docs.push(...chunks(readText(path), perFile, 'local/debian-docs'));
+    const half = hash(pkg, 1024) % 2 === 0 ? 'train' : 'check';
+    for (const path of files(join('/usr/share/doc', pkg), DOC_NAME)) {
+      // Python's own documentation (python3.11-doc) is only ever checked: the library's code is trained on.
+      const where = PYTHON_DOCS.test(path) ? 'check' : half;
+      if (where === split)
+        docs.push(
+          ...chunks(
+            readText(path),
+            perFile,
+            PYTHON_DOCS.test(path) ? 'local/python-docs' : 'local/debian-docs',
+          ),
+        );
+    }
   }
   const code: Row[] = [];
   if (split === 'train')
@@ -46,6 +56,8 @@ export function localBenignRows(
         code.push(...chunks(readText(path), perFile, 'local/python-stdlib'));
   return [...spread(docs, options.docs ?? 1200), ...spread(code, options.code ?? 800)];
 }
+
+const PYTHON_DOCS = /^\/usr\/share\/doc\/python3[^/]*\/html\//;
 
 /** Documentation files: Markdown and text, READMEs, NEWS, upstream change logs, licences (gzipped or not). */
 const DOC_NAME = /(?:\.(?:md|txt|rst)|^(?:README|NEWS|changelog|copyright)[^/]*)(?:\.gz)?$/i;
@@ -95,9 +107,10 @@ function files(dir: string, name: RegExp, skip: readonly string[] = []): string[
   for (const entry of list(dir)) {
     if (entry.startsWith('.') || entry === '__pycache__' || skip.includes(entry)) continue;
     const path = join(dir, entry);
-    let stat: ReturnType<typeof statSync>;
+    let stat: ReturnType<typeof lstatSync>;
     try {
-      stat = statSync(path);
+      // lstat: Debian links many packages' doc directories to one (python3-doc to python3.11), counted once.
+      stat = lstatSync(path);
     } catch {
       continue;
     }
