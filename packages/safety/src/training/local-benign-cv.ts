@@ -39,6 +39,7 @@ const repos = [...new Set(rows.map((r) => r.repo))];
 const variants: Record<string, { recipe: Recipe; extra: number[] }> = {
   committed: { recipe: linearRecipe(), extra: [] },
   local_negatives: { recipe: linearRecipe(), extra: extraIdx },
+  no_harmful: { recipe: linearRecipe({ without: ['harmful'] }), extra: [] },
   mlp16: { recipe: mlpRecipe(), extra: [] },
   mlp16_local: { recipe: mlpRecipe(), extra: extraIdx },
   mlp8_2ep: { recipe: mlpRecipe({ hidden: 8, epochs: 2 }), extra: [] },

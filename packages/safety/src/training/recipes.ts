@@ -55,14 +55,27 @@ export interface LinearRecipeOptions {
   augment?: number;
   /** Add the behavioural action features. */
   actions?: boolean;
+  /** Signals left out (their features dropped in training and scoring), e.g. ['harmful']. */
+  without?: readonly string[];
+}
+
+function dropping(vector: SparseVector, drop: ReadonlySet<number>): SparseVector {
+  const keep = [...vector.indices.keys()].filter((k) => !drop.has(vector.indices[k] as number));
+  return {
+    indices: Int32Array.from(keep, (k) => vector.indices[k] as number),
+    values: Float32Array.from(keep, (k) => vector.values[k] as number),
+  };
 }
 
 /** The committed linear model's training (train-model.ts), on cached features, with variations. */
 export function linearRecipe(options: LinearRecipeOptions = {}): Recipe {
   const o = DEFAULT_TRAIN_OPTIONS;
   const signalPrior = options.signalPrior ?? o.signalPrior;
-  const vectorOf = (sparse: SparseVector, dense: Float32Array) =>
-    options.actions ? withActions(sparse, dense) : sparse;
+  const drop = new Set((options.without ?? []).map((name) => hash(`s:${name}`, o.features.dim)));
+  const vectorOf = (sparse: SparseVector, dense: Float32Array) => {
+    const v = options.actions ? withActions(sparse, dense) : sparse;
+    return drop.size > 0 ? dropping(v, drop) : v;
+  };
   return (cache, rows) => {
     const windows = weightedWindows(cache, rows, o.balance);
     const samples = windows.map((s) => ({
