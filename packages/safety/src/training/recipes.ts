@@ -57,6 +57,8 @@ export interface LinearRecipeOptions {
   actions?: boolean;
   /** Signals left out (their features dropped in training and scoring), e.g. ['harmful']. */
   without?: readonly string[];
+  /** Signals trained on but left out when scoring (a per-surface mask on a model trained with them). */
+  scoreWithout?: readonly string[];
 }
 
 function dropping(vector: SparseVector, drop: ReadonlySet<number>): SparseVector {
@@ -111,11 +113,12 @@ export function linearRecipe(options: LinearRecipeOptions = {}): Recipe {
       seed: o.seed,
       priors: new Map(ATTACK_SIGNALS.map((name) => [hash(`s:${name}`, o.features.dim), signalPrior])),
     });
+    const mask = new Set((options.scoreWithout ?? []).map((name) => hash(`s:${name}`, o.features.dim)));
     return (row) => {
       let best = 0;
       const c = cache[row]!;
       c.sparse.forEach((sparse, w) => {
-        const v = vectorOf(sparse, c.dense[w] as Float32Array);
+        const v = dropping(vectorOf(sparse, c.dense[w] as Float32Array), mask);
         let z = bias;
         for (let k = 0; k < v.indices.length; k++) z += (weights[v.indices[k]!] ?? 0) * v.values[k]!;
         best = Math.max(best, sigmoid(z));
