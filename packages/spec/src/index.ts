@@ -86,16 +86,19 @@ export type {
   RunOutcome,
   RunQueue,
 } from './runtime.js';
-export type {
-  SafetyAction,
-  SafetyCategory,
-  SafetyContext,
-  SafetyInput,
-  SafetyPhase,
-  SafetyResult,
-  SafetySpan,
-  SafetySurface,
-  SafetyVerdict,
+export {
+  SAFETY_ACTIONS,
+  SAFETY_CATEGORIES,
+  SAFETY_SURFACES,
+  type SafetyAction,
+  type SafetyCategory,
+  type SafetyContext,
+  type SafetyInput,
+  type SafetyPhase,
+  type SafetyResult,
+  type SafetySpan,
+  type SafetySurface,
+  type SafetyVerdict,
 } from './safety.js';
 export {
   SANDBOX_DATA_DIR,

@@ -5,20 +5,24 @@
  */
 
 /** Where the text comes from: what the user sent, what a tool returned, what the model is writing, what is stored. */
-export type SafetySurface = 'user_input' | 'tool_output' | 'model_output' | 'memory' | 'file';
+export const SAFETY_SURFACES = ['user_input', 'tool_output', 'model_output', 'memory', 'file'] as const;
+export type SafetySurface = (typeof SAFETY_SURFACES)[number];
 
 /** What to do with the text, from least to most severe. */
-export type SafetyAction = 'allow' | 'flag' | 'redact' | 'block';
+export const SAFETY_ACTIONS = ['allow', 'flag', 'redact', 'block'] as const;
+export type SafetyAction = (typeof SAFETY_ACTIONS)[number];
 
-export type SafetyCategory =
-  | 'prompt_injection' // instructions hidden in data, or aimed at overriding the system prompt
-  | 'jailbreak' // attempts to talk the model out of its rules (role play, persuasion, adversarial suffixes)
-  | 'secret' // API keys, tokens and other credentials
-  | 'pii' // personal data: emails, phone numbers, cards, government ids
-  | 'hidden_text' // invisible or bidirectional Unicode that hides or reorders what a reader sees
-  | 'encoded_payload' // base64 or hex that decodes to an instruction
-  | 'deny_list' // a term the tenant has banned
-  | 'harmful'; // content the judge's principles reject
+export const SAFETY_CATEGORIES = [
+  'prompt_injection', // instructions hidden in data, or aimed at overriding the system prompt
+  'jailbreak', // attempts to talk the model out of its rules (role play, persuasion, adversarial suffixes)
+  'secret', // API keys, tokens and other credentials
+  'pii', // personal data: emails, phone numbers, cards, government ids
+  'hidden_text', // invisible or bidirectional Unicode that hides or reorders what a reader sees
+  'encoded_payload', // base64 or hex that decodes to an instruction
+  'deny_list', // a term the tenant has banned
+  'harmful', // content the judge's principles reject
+] as const;
+export type SafetyCategory = (typeof SAFETY_CATEGORIES)[number];
 
 /** A part of the text a verdict is about: text.slice(start, end). */
 export interface SafetySpan {

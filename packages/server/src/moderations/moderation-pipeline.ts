@@ -4,19 +4,10 @@ import {
   createSafetyPipeline,
   type SafetyPipeline,
 } from '@agentd/safety';
-import type { SafetyCategory, SafetyResult } from '@agentd/spec';
+import { SAFETY_CATEGORIES, type SafetyCategory, type SafetyResult } from '@agentd/spec';
 
 /** The categories `POST /v1/moderations` reports, each with a flag and a score. */
-export const MODERATION_CATEGORIES: readonly SafetyCategory[] = [
-  'prompt_injection',
-  'jailbreak',
-  'secret',
-  'pii',
-  'hidden_text',
-  'encoded_payload',
-  'deny_list',
-  'harmful',
-];
+export const MODERATION_CATEGORIES: readonly SafetyCategory[] = SAFETY_CATEGORIES;
 
 export const MODERATION_MODEL = 'agentd-safety-1';
 

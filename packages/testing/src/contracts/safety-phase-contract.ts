@@ -1,25 +1,17 @@
-import type {
-  SafetyAction,
-  SafetyCategory,
-  SafetyInput,
-  SafetyPhase,
-  SafetySurface,
-  SafetyVerdict,
+import {
+  SAFETY_ACTIONS,
+  SAFETY_CATEGORIES,
+  SAFETY_SURFACES,
+  type SafetyAction,
+  type SafetyCategory,
+  type SafetyInput,
+  type SafetyPhase,
+  type SafetyVerdict,
 } from '@agentd/spec';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const ACTIONS: readonly SafetyAction[] = ['allow', 'flag', 'redact', 'block'];
-const CATEGORIES: readonly SafetyCategory[] = [
-  'prompt_injection',
-  'jailbreak',
-  'secret',
-  'pii',
-  'hidden_text',
-  'encoded_payload',
-  'deny_list',
-  'harmful',
-];
-const SURFACES: readonly SafetySurface[] = ['user_input', 'tool_output', 'model_output', 'memory', 'file'];
+const ACTIONS: readonly SafetyAction[] = SAFETY_ACTIONS;
+const CATEGORIES: readonly SafetyCategory[] = SAFETY_CATEGORIES;
 
 /** How a phase that asks a remote service (the judge) is made to fail, and what it was told to do then. */
 export interface SafetyPhaseFailures {
@@ -133,7 +125,7 @@ export function describeSafetyPhaseContract(name: string, subject: SafetyPhaseSu
       expect(verdict!.spans ?? []).toEqual([]);
     });
 
-    it.each(SURFACES)('gives a well-formed verdict on the %s surface', async (surface) => {
+    it.each(SAFETY_SURFACES)('gives a well-formed verdict on the %s surface', async (surface) => {
       for (const text of [subject.caught.text, subject.harmless.text]) {
         const { phase, verdict } = await check({ text, surface });
         if (verdict) expectWellFormedVerdict(verdict, phase, text);
