@@ -76,19 +76,18 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
 
   it('answers a plain chat completion, persisted as a response', async () => {
     fake.enqueue({ text: 'Oslo is the capital.', usage: { prompt_tokens: 12, completion_tokens: 5 } });
-    const { data, response } = await client.chat.completions
-      .create({
-        model: 'fake-model',
-        messages: [
-          { role: 'system', content: 'Be brief.' },
-          { role: 'user', content: 'Capital of Norway?' },
-        ],
-        temperature: 0.2,
-        max_tokens: 40,
-        user: 'user-7',
-        safety_identifier: 'safety-7',
-      })
-      .withResponse();
+    const request = {
+      model: 'fake-model',
+      messages: [
+        { role: 'system' as const, content: 'Be brief.' },
+        { role: 'user' as const, content: 'Capital of Norway?' },
+      ],
+      temperature: 0.2,
+      max_tokens: 40,
+      user: 'user-7',
+      safety_identifier: 'safety-7',
+    };
+    const { data, response } = await client.chat.completions.create(request).withResponse();
     expect(data).toMatchObject({
       object: 'chat.completion',
       model: 'fake-model',
@@ -106,17 +105,7 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
 
     // What the model was sent: the messages as they were, the sampling fields mapped.
     expect(fake.requests).toHaveLength(1);
-    expect(fake.requests[0]!.body).toMatchObject({
-      model: 'fake-model',
-      messages: [
-        { role: 'system', content: 'Be brief.' },
-        { role: 'user', content: 'Capital of Norway?' },
-      ],
-      temperature: 0.2,
-      max_tokens: 40,
-      user: 'user-7',
-      safety_identifier: 'safety-7',
-    });
+    expect(fake.requests[0]!.body).toMatchObject(request);
     const stored = await api.get(`/v1/responses/${responseId}`);
     expect(stored.body).toMatchObject({ status: 'completed', model: 'fake-model' });
     expect(stored.body.output[0].content[0].text).toBe('Oslo is the capital.');

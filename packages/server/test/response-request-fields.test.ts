@@ -1,12 +1,7 @@
-import {
-  type AgentdWithFakeModel,
-  BACKENDS,
-  openaiOptions,
-  startAgentdWithFakeModel,
-} from '@agentd/test-server';
-import { type ApiClient, type FakeOpenAI, startToolServer, type ToolServer } from '@agentd/testing';
-import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BACKENDS } from '@agentd/test-server';
+import { startToolServer, type ToolServer } from '@agentd/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeModelSuite } from './support/fake-model-suite.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const echoTool = (name: string, url: string) => ({
@@ -17,35 +12,27 @@ const echoTool = (name: string, url: string) => ({
 });
 
 describe.each(BACKENDS)('the Responses request fields on %s', (backend) => {
-  let agentd: AgentdWithFakeModel;
-  let fake: FakeOpenAI;
   let tools: ToolServer;
-  let api: ApiClient;
-  let client: OpenAI;
 
   beforeAll(async () => {
     tools = await startToolServer({ echo: (body: { n: unknown }) => ({ got: body.n }) });
-    agentd = await startAgentdWithFakeModel({
-      backend,
-      env: {
-        AGENTD_MODEL_MAX_RETRIES: '0',
-        AGENTD_CONTEXT_TOKENS: '400',
-        AGENTD_NET_ALLOW: '127.0.0.1',
-        AGENTD_CODE_INTERPRETER_POOL_SIZE: '1',
-      },
-    });
-    ({ fake, api } = agentd);
-    client = new OpenAI(openaiOptions(agentd));
   });
   afterAll(async () => {
-    await agentd?.close();
     await tools?.close();
   });
-  beforeEach(() => fake.reset());
+  const suite = fakeModelSuite({
+    backend,
+    env: {
+      AGENTD_MODEL_MAX_RETRIES: '0',
+      AGENTD_CONTEXT_TOKENS: '400',
+      AGENTD_NET_ALLOW: '127.0.0.1',
+      AGENTD_CODE_INTERPRETER_POOL_SIZE: '1',
+    },
+  });
 
   it('user, safety_identifier and reasoning go to the model and are echoed', async () => {
-    fake.enqueue({ text: 'ok' });
-    const response = await client.responses.create({
+    suite.fake.enqueue({ text: 'ok' });
+    const response = await suite.client.responses.create({
       model: 'fake-model',
       input: 'hi',
       user: 'user-42',
@@ -59,7 +46,7 @@ describe.each(BACKENDS)('the Responses request fields on %s', (backend) => {
       store: true,
       truncation: 'auto',
     });
-    expect(fake.requests[0]!.body).toMatchObject({
+    expect(suite.fake.requests[0]!.body).toMatchObject({
       user: 'user-42',
       safety_identifier: 'hash-abc',
       reasoning_effort: 'low',
@@ -67,7 +54,7 @@ describe.each(BACKENDS)('the Responses request fields on %s', (backend) => {
   });
 
   it('parallel_tool_calls false: passed to the model, and only the first call of a turn runs', async () => {
-    fake.enqueue(
+    suite.fake.enqueue(
       {
         toolCalls: [
           { id: 'call_1', name: 'echo', arguments: '{"n":1}' },
@@ -77,7 +64,7 @@ describe.each(BACKENDS)('the Responses request fields on %s', (backend) => {
       { text: 'done' },
     );
     const before = tools.calls.length;
-    const response = await client.responses.create({
+    const response = await suite.client.responses.create({
       model: 'fake-model',
       input: 'echo twice',
       parallel_tool_calls: false,
@@ -91,9 +78,9 @@ describe.each(BACKENDS)('the Responses request fields on %s', (backend) => {
       'function_call_output',
       'message',
     ]);
-    expect(fake.requests[0]!.body.parallel_tool_calls).toBe(false);
+    expect(suite.fake.requests[0]!.body.parallel_tool_calls).toBe(false);
     // The model is shown the one call it made that ran, with its result.
-    const replay = fake.requests[1]!.body.messages;
+    const replay = suite.fake.requests[1]!.body.messages;
     expect(replay.find((message: { role: string }) => message.role === 'assistant').tool_calls).toHaveLength(
       1,
     );
@@ -101,7 +88,7 @@ describe.each(BACKENDS)('the Responses request fields on %s', (backend) => {
 
   it('truncation disabled: an input over the context budget is a 400 naming the limit; auto trims and runs', async () => {
     const long = 'lorem ipsum '.repeat(300);
-    const refused = await api.post('/v1/responses', {
+    const refused = await suite.api.post('/v1/responses', {
       model: 'fake-model',
       input: long,
       truncation: 'disabled',
@@ -110,12 +97,16 @@ describe.each(BACKENDS)('the Responses request fields on %s', (backend) => {
     expect(refused.body.error).toMatchObject({ code: 'context_length_exceeded', param: 'input' });
     expect(refused.body.error.message).toContain('AGENTD_CONTEXT_TOKENS');
     expect(refused.body.error.message).toContain('400 tokens');
-    expect(fake.requests).toHaveLength(0);
+    expect(suite.fake.requests).toHaveLength(0);
 
-    fake.enqueue({ text: 'short' });
-    const first = await client.responses.create({ model: 'fake-model', input: long, truncation: 'auto' });
-    fake.enqueue({ text: 'fine' });
-    const trimmed = await client.responses.create({
+    suite.fake.enqueue({ text: 'short' });
+    const first = await suite.client.responses.create({
+      model: 'fake-model',
+      input: long,
+      truncation: 'auto',
+    });
+    suite.fake.enqueue({ text: 'fine' });
+    const trimmed = await suite.client.responses.create({
       model: 'fake-model',
       input: 'and now?',
       previous_response_id: first.id,
@@ -124,9 +115,9 @@ describe.each(BACKENDS)('the Responses request fields on %s', (backend) => {
     expect(trimmed.status).toBe('completed');
     expect(trimmed.truncation).toBe('auto');
     // The oldest turn (the long input) was dropped to fit.
-    expect(JSON.stringify(fake.requests[1]!.body.messages)).not.toContain('lorem');
+    expect(JSON.stringify(suite.fake.requests[1]!.body.messages)).not.toContain('lorem');
 
-    const chained = await api.post('/v1/responses', {
+    const chained = await suite.api.post('/v1/responses', {
       model: 'fake-model',
       input: 'and now?',
       previous_response_id: first.id,
@@ -137,19 +128,22 @@ describe.each(BACKENDS)('the Responses request fields on %s', (backend) => {
   });
 
   it('store false: the response comes back, then it and its events are gone', async () => {
-    fake.enqueue({ text: 'forget me' });
-    const response = await client.responses.create({ model: 'fake-model', input: 'hi', store: false });
+    suite.fake.enqueue({ text: 'forget me' });
+    const response = await suite.client.responses.create({ model: 'fake-model', input: 'hi', store: false });
     expect(response.output_text).toBe('forget me');
     expect((response as unknown as { store: boolean }).store).toBe(false);
-    expect((await api.get(`/v1/responses/${response.id}`)).status).toBe(404);
-    expect((await api.get(`/v1/responses/${response.id}/events`)).status).toBe(404);
-    const chained = await api.post('/v1/responses', { input: 'more', previous_response_id: response.id });
+    expect((await suite.api.get(`/v1/responses/${response.id}`)).status).toBe(404);
+    expect((await suite.api.get(`/v1/responses/${response.id}/events`)).status).toBe(404);
+    const chained = await suite.api.post('/v1/responses', {
+      input: 'more',
+      previous_response_id: response.id,
+    });
     expect(chained.status).toBe(404);
   });
 
   it('store false, streamed: every event arrives, then the response is gone', async () => {
-    fake.enqueue({ text: 'streamed and forgotten' });
-    const stream = client.responses.stream({ model: 'fake-model', input: 'hi', store: false });
+    suite.fake.enqueue({ text: 'streamed and forgotten' });
+    const stream = suite.client.responses.stream({ model: 'fake-model', input: 'hi', store: false });
     let text = '';
     for await (const event of stream) if (event.type === 'response.output_text.delta') text += event.delta;
     const final = await stream.finalResponse();
@@ -157,35 +151,35 @@ describe.each(BACKENDS)('the Responses request fields on %s', (backend) => {
     expect(final.status).toBe('completed');
     let status = 200;
     for (let attempt = 0; attempt < 100 && status !== 404; attempt++) {
-      status = (await api.get(`/v1/responses/${final.id}`)).status;
+      status = (await suite.api.get(`/v1/responses/${final.id}`)).status;
       if (status !== 404) await sleep(50);
     }
     expect(status).toBe(404);
   });
 
   it('store false with background is a 400 naming store', async () => {
-    const refused = await api.post('/v1/responses', { input: 'hi', store: false, background: true });
+    const refused = await suite.api.post('/v1/responses', { input: 'hi', store: false, background: true });
     expect(refused.status).toBe(400);
     expect(refused.body.error.param).toBe('store');
   });
 
   it('include: an unknown value is a 400 naming include[i], on create and on GET', async () => {
-    const refused = await api.post('/v1/responses', {
+    const refused = await suite.api.post('/v1/responses', {
       input: 'hi',
       include: ['file_search_call.results', 'everything'],
     });
     expect(refused.status).toBe(400);
     expect(refused.body.error.param).toBe('include[1]');
-    fake.enqueue({ text: 'ok' });
-    const made = await client.responses.create({ model: 'fake-model', input: 'hi' });
-    const read = await api.get(`/v1/responses/${made.id}?include=nope`);
+    suite.fake.enqueue({ text: 'ok' });
+    const made = await suite.client.responses.create({ model: 'fake-model', input: 'hi' });
+    const read = await suite.api.get(`/v1/responses/${made.id}?include=nope`);
     expect(read.status).toBe(400);
     expect(read.body.error.param).toBe('include[0]');
   });
 
   it('include message.output_text.logprobs: asked of the model and passed through on the deltas and the text', async () => {
-    fake.enqueue({ text: 'two words' });
-    const stream = client.responses.stream({
+    suite.fake.enqueue({ text: 'two words' });
+    const stream = suite.client.responses.stream({
       model: 'fake-model',
       input: 'hi',
       include: ['message.output_text.logprobs'],
@@ -193,7 +187,7 @@ describe.each(BACKENDS)('the Responses request fields on %s', (backend) => {
     const deltas = [];
     for await (const event of stream) if (event.type === 'response.output_text.delta') deltas.push(event);
     const final = await stream.finalResponse();
-    expect(fake.requests[0]!.body.logprobs).toBe(true);
+    expect(suite.fake.requests[0]!.body.logprobs).toBe(true);
     const tokens = deltas.flatMap((delta) => delta.logprobs.map((entry) => entry.token));
     expect(tokens.join('')).toBe('two words');
     const message = final.output.find((item) => item.type === 'message');
@@ -204,11 +198,11 @@ describe.each(BACKENDS)('the Responses request fields on %s', (backend) => {
   });
 
   it('without that include the model is not asked and every delta has an empty logprobs array', async () => {
-    fake.enqueue({ text: 'two words' });
-    const stream = client.responses.stream({ model: 'fake-model', input: 'hi' });
+    suite.fake.enqueue({ text: 'two words' });
+    const stream = suite.client.responses.stream({ model: 'fake-model', input: 'hi' });
     const deltas = [];
     for await (const event of stream) if (event.type === 'response.output_text.delta') deltas.push(event);
-    expect(fake.requests[0]!.body.logprobs).toBeUndefined();
+    expect(suite.fake.requests[0]!.body.logprobs).toBeUndefined();
     expect(deltas.length).toBeGreaterThan(0);
     for (const delta of deltas) expect(delta.logprobs).toEqual([]);
   });
@@ -221,33 +215,38 @@ describe.each(BACKENDS)('the Responses request fields on %s', (backend) => {
       input: 'run python: print(6*7)',
       tools: [{ type: 'code_interpreter' as const, container: { type: 'auto' as const } }],
     };
-    const plain = await client.responses.create(request);
+    const plain = await suite.client.responses.create(request);
     const call = plain.output.find((item) => item.type === 'code_interpreter_call');
     expect(call).toMatchObject({ status: 'completed', code: 'print(6*7)', outputs: null });
-    const asked = await client.responses.create({ ...request, include: ['code_interpreter_call.outputs'] });
+    const asked = await suite.client.responses.create({
+      ...request,
+      include: ['code_interpreter_call.outputs'],
+    });
     expect(asked.output.find((item) => item.type === 'code_interpreter_call')).toMatchObject({
       outputs: [{ type: 'logs', logs: '42' }],
     });
     // Kept whole: a later GET that includes them gets them; the official client sends include[].
-    const again = await client.responses.retrieve(plain.id, { include: ['code_interpreter_call.outputs'] });
+    const again = await suite.client.responses.retrieve(plain.id, {
+      include: ['code_interpreter_call.outputs'],
+    });
     expect(again.output.find((item) => item.type === 'code_interpreter_call')).toMatchObject({
       outputs: [{ type: 'logs', logs: '42' }],
     });
   });
 
   it('include file_search_call.results: results are null unless asked for, streamed or not', async () => {
-    const file = await client.files.create({
+    const file = await suite.client.files.create({
       file: new File(['Refund policy: unused items may be returned within 30 days.'], 'refunds.txt'),
       purpose: 'assistants',
     });
-    const store = await client.vectorStores.create({ name: 'kb', file_ids: [file.id] });
+    const store = await suite.client.vectorStores.create({ name: 'kb', file_ids: [file.id] });
     for (let attempt = 0; attempt < 400; attempt++) {
-      const current = await api.get(`/v1/vector_stores/${store.id}`);
+      const current = await suite.api.get(`/v1/vector_stores/${store.id}`);
       if (current.body.file_counts.completed === 1) break;
       await sleep(50);
     }
     const turns = () =>
-      fake.enqueue(
+      suite.fake.enqueue(
         { toolCalls: [{ id: 'call_fs', name: 'file_search', arguments: '{"query":"refund days"}' }] },
         { text: 'You have 30 days [1].' },
       );
@@ -257,7 +256,7 @@ describe.each(BACKENDS)('the Responses request fields on %s', (backend) => {
       tools: [{ type: 'file_search' as const, vector_store_ids: [store.id] }],
     };
     turns();
-    const plain = await client.responses.create(request);
+    const plain = await suite.client.responses.create(request);
     expect(plain.output.find((item) => item.type === 'file_search_call')).toMatchObject({
       status: 'completed',
       results: null,
@@ -266,7 +265,7 @@ describe.each(BACKENDS)('the Responses request fields on %s', (backend) => {
     expect(JSON.stringify(plain.output)).toContain(file.id);
 
     turns();
-    const stream = client.responses.stream({ ...request, include: ['file_search_call.results'] });
+    const stream = suite.client.responses.stream({ ...request, include: ['file_search_call.results'] });
     for await (const _event of stream) {
       // drained
     }
