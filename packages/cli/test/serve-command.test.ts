@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +52,24 @@ function serveAndStop(env: Record<string, string>) {
   });
 }
 
+/** The pids of a process's children, from /proc (Linux). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // Scaled mode itself (`serve --role worker` on PostgreSQL and Redis) is tested in packages/server/test/scaled-mode-routing.test.ts.
 describe('agentd serve --role', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -76,6 +94,35 @@ describe('agentd serve --role', () => {
     expect(stderr).toContain('agentd listening on http://127.0.0.1:');
     expect(answered).toBe(200);
     expect(code).toBe(0);
+  });
+
+  it('leaves no server behind when the CLI is killed outright', { timeout: 180_000 }, async () => {
+    const cli = spawn(process.execPath, [CLI, 'serve'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        AGENTD_DATA_DIR: dataDir,
+        AGENTD_PORT: '0',
+        AGENTD_HOST: '127.0.0.1',
+        AGENTD_LOG_LEVEL: 'silent',
+        AGENTD_CODE_INTERPRETER_PREWARM: 'off',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    await new Promise<void>((resolve, reject) => {
+      cli.stderr.on('data', (chunk) => {
+        stderr += chunk;
+        if (stderr.includes('agentd listening on')) resolve();
+      });
+      cli.on('exit', () => reject(new Error(`the CLI ended first: ${stderr}`)));
+    });
+    const [server] = childrenOf(cli.pid!);
+    expect(server).toBeDefined();
+    cli.kill('SIGKILL');
+    const deadline = Date.now() + 60_000;
+    while (alive(server!) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(alive(server!)).toBe(false);
   });
 
   it('refuses a role it does not know, and a missing value', async () => {
