@@ -4,7 +4,7 @@
 // (prewarm on), and the pools' stats for each `stats` line read from stdin.
 // Serves until stdin closes.
 import { createInterface } from 'node:readline';
-import { createLogger, loadConfig, startServer } from '../packages/server/dist/index.js';
+import { createLogger, loadConfig, startServer, warmRunPath } from '../packages/server/dist/index.js';
 
 const config = loadConfig(JSON.parse(process.argv[2] ?? '{}'));
 const server = await startServer(config, { logger: createLogger('silent') });
@@ -12,6 +12,8 @@ const builtins = server.services.tools.builtins;
 const say = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
 say({ url: server.url, key: server.admin.createdKey ?? config.AGENTD_ADMIN_KEY });
 void builtins.prewarm().then((ready) => say({ ready: ready ?? null }));
+// As `agentd serve` does: what the first run would pay once, paid in the background.
+void warmRunPath(server.services, server.url);
 const lines = createInterface({ input: process.stdin });
 lines.on('line', async (line) => {
   if (line.trim() === 'stats') say({ pools: (await builtins.status()).pools });

@@ -10,3 +10,4 @@ export { migrate } from './storage/migrate.js';
 export { openPgliteDatabase } from './storage/pglite-database.js';
 export { openPostgresDatabase } from './storage/postgres-database.js';
 export { applySearchSettings, ChunkIndex } from './vector-stores/chunk-index.js';
+export { warmRunPath } from './warm-run-path.js';

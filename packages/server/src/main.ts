@@ -4,6 +4,7 @@ import type { Config } from './config/schema.js';
 import { AgentdError } from './errors.js';
 import { type RunningServer, startServer } from './server.js';
 import { banner } from './start-banner.js';
+import { warmRunPath } from './warm-run-path.js';
 
 function fail(message: string): never {
   process.stderr.write(`agentd: ${message}\n`);
@@ -33,6 +34,10 @@ async function main(): Promise<void> {
   }
   process.stderr.write(`${banner(config, server)}\n`);
   if (config.AGENTD_ROLE !== 'api') {
+    // The browser's modules (and with AGENTD_BROWSER_PREWARM=launch, Chromium) load beside the interpreters' boot,
+    // and what the first run would pay once (validators, the classifier's weights, regular expressions).
+    void server.services.tools.builtins?.warmBrowser();
+    void warmRunPath(server.services, server.url);
     void server.services.tools.builtins?.prewarm().then((ready) => {
       if (ready) process.stderr.write(`  ${ready}\n`);
     });

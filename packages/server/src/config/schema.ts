@@ -175,6 +175,10 @@ export const configSchema = z.object({
   AGENTD_BROWSER_SETTLE: z.enum(['quiet', 'load'], { message: 'expected quiet or load' }).default('quiet'),
   // What an opened page loads: what can change its text (images, styles and fonts wait for a screenshot), or all.
   AGENTD_BROWSER_SUBRESOURCES: z.enum(['text', 'all'], { message: 'expected text or all' }).default('text'),
+  // At start (agentd serve): load the browser's modules in the background, also launch Chromium, or nothing.
+  AGENTD_BROWSER_PREWARM: z
+    .enum(['modules', 'launch', 'off'], { message: 'expected modules, launch or off' })
+    .default('modules'),
   AGENTD_FETCH_URL: onOff.default(true),
   AGENTD_WEB_SEARCH: onOff.default(true),
   AGENTD_FILE_SEARCH: onOff.default(true),

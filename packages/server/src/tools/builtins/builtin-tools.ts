@@ -130,6 +130,8 @@ export class BuiltinTools {
   readonly #notes: string[] = [];
   readonly #interpreters: CodeInterpreterRuntimes | undefined;
   readonly #pool: BrowserPool | undefined;
+  #browserPolicy: NetworkPolicy | undefined;
+  #browserPrewarm: 'modules' | 'launch' | 'off' = 'off';
   readonly #fetch: FetchUrlTool | undefined;
   readonly #tenantFetches = new Map<string, FetchUrlTool>();
   readonly #tenantPolicy: ((tenantId: string) => Promise<NetworkPolicy>) | undefined;
@@ -200,6 +202,8 @@ export class BuiltinTools {
             subresources: config.AGENTD_BROWSER_SUBRESOURCES,
           },
         });
+        this.#browserPolicy = policy;
+        this.#browserPrewarm = config.AGENTD_BROWSER_PREWARM;
         const browser = createBrowserBuiltin({
           pool: this.#pool,
           policy,
@@ -312,6 +316,18 @@ export class BuiltinTools {
    */
   prewarm(): Promise<string | undefined> {
     return this.#interpreters?.prewarm() ?? Promise.resolve(undefined);
+  }
+
+  /**
+   * Readies the browser in the background of a server's start
+   * (AGENTD_BROWSER_PREWARM): its modules, and with `launch` Chromium and a
+   * spare context. `agentd serve` calls it; test servers do not, so that a
+   * test pays for no browser it does not use. Never rejects.
+   */
+  warmBrowser(): Promise<void> {
+    const mode = this.#browserPrewarm;
+    if (!this.#pool || mode === 'off') return Promise.resolve();
+    return this.#pool.warm(mode === 'launch' && this.#browserPolicy ? { launch: this.#browserPolicy } : {});
   }
 
   /** Stops interpreters (and boots under way), Chromium and pooled connections. */

@@ -10,8 +10,9 @@ import { WebToolError } from '../errors.js';
 import { type BlackholeProxy, startBlackholeProxy } from './blackhole-proxy.js';
 import { type BrowserLimits, browserLimits } from './browser-limits.js';
 import { BrowserSession } from './browser-session.js';
-import { DEFAULT_CHROMIUM_PATH, launchChromium } from './chromium-launcher.js';
+import { DEFAULT_CHROMIUM_PATH, launchChromium, loadPlaywright } from './chromium-launcher.js';
 import { chromiumProcessIds } from './chromium-processes.js';
+import { loadExtractionLibraries } from './in-page-extract.js';
 
 export interface BrowserPoolOptions {
   /** The system Chromium (the server passes AGENTD_CHROMIUM_PATH from its config); /usr/bin/chromium by default. */
@@ -64,6 +65,8 @@ export class BrowserPool {
   readonly #options: BrowserPoolOptions;
   readonly #sessions = new Map<string, BrowserSession>();
   readonly #pending = new Map<string, Promise<BrowserSession>>();
+  /** Sessions evicted to make room, still closing. */
+  readonly #closing = new Set<Promise<void>>();
   /** One pinned connection pool per distinct policy (by its rules). */
   readonly #agents = new Map<string, Agent>();
   #running: Promise<Running> | undefined;
@@ -165,6 +168,25 @@ export class BrowserPool {
     await (await pending?.catch(() => undefined))?.close();
   }
 
+  /**
+   * Readies the pool ahead of its first call, in the background of a server's
+   * start: loads playwright-core and the extraction libraries (about a second
+   * of module loading the first call would otherwise pay), and with `launch`
+   * also starts Chromium and a spare context under `policy`. Never rejects: a
+   * failure only leaves the work to the first call, which reports it.
+   */
+  async warm(options: { launch?: NetworkPolicy } = {}): Promise<void> {
+    try {
+      await loadPlaywright();
+      loadExtractionLibraries();
+      if (options.launch && !this.#closed) {
+        await this.#browser();
+        this.#prepareSpare(options.launch);
+        await this.#spare;
+      }
+    } catch {}
+  }
+
   async closeSession(sessionId: string): Promise<void> {
     const session = this.#sessions.get(sessionId);
     if (!session) return;
@@ -194,6 +216,7 @@ export class BrowserPool {
     clearInterval(this.#sweeper);
     await this.#dropSpare();
     await Promise.all([...this.#sessions.keys()].map((id) => this.closeSession(id)));
+    await Promise.all(this.#closing);
     await this.#stopBrowser();
     await Promise.all([...this.#agents.values()].map((agent) => agent.close().catch(() => {})));
     this.#agents.clear();
@@ -280,7 +303,12 @@ export class BrowserPool {
     if (!oldest) {
       throw new WebToolError('busy', `All ${max} browser sessions are in use; try again shortly.`);
     }
-    await this.closeSession(oldest.id);
+    // Closed beside the new conversation's call, not before it: closing a context costs Chromium
+    // tens of ms to a few hundred under load, which the new call need not wait for.
+    this.#sessions.delete(oldest.id);
+    const closing = oldest.close();
+    this.#closing.add(closing);
+    void closing.finally(() => this.#closing.delete(closing));
   }
 
   async #sweep(): Promise<void> {

@@ -10,6 +10,18 @@ export interface ChromiumLaunchOptions {
   timeoutMs?: number;
 }
 
+let playwright: Promise<typeof import('playwright-core')> | undefined;
+
+/**
+ * playwright-core, loaded on first use (or by a pool's warm-up at a server's
+ * start): it takes about a second to import, which a process that never opens
+ * a page (workers, AGENTD_BROWSER=off, the CLI, tests) should not pay.
+ */
+export function loadPlaywright(): Promise<typeof import('playwright-core')> {
+  playwright ??= import('playwright-core');
+  return playwright;
+}
+
 /**
  * Launches the system Chromium (never a downloaded one). Playwright gives
  * each launch a fresh temporary profile and removes it on close. All traffic
@@ -17,9 +29,7 @@ export interface ChromiumLaunchOptions {
  * the host resolver answers nothing, so not even a DNS query leaves it.
  */
 export async function launchChromium(options: ChromiumLaunchOptions): Promise<Browser> {
-  // Loaded on first launch: playwright-core takes about a second to import, which a
-  // process that never opens a page (workers, AGENTD_BROWSER=off, the CLI) should not pay.
-  const { chromium } = await import('playwright-core');
+  const { chromium } = await loadPlaywright();
   return chromium.launch({
     executablePath: options.executablePath,
     headless: true,

@@ -25,7 +25,7 @@ let libraries: string | undefined;
  * touches the page's globals nor calls a page's AMD `define`; then the
  * link numbering and reading rules Node uses, from their source text.
  */
-function librariesSource(): string {
+export function loadExtractionLibraries(): string {
   if (libraries) return libraries;
   const require = createRequire(import.meta.url);
   const load = (path: string) => `(function () {
@@ -109,7 +109,7 @@ export async function extractInPage(
   });
   try {
     const result: unknown = await withDeadline(
-      page.evaluate(`(() => {\n${librariesSource()}\nreturn (${IN_PAGE})(${settings});\n})()`),
+      page.evaluate(`(() => {\n${loadExtractionLibraries()}\nreturn (${IN_PAGE})(${settings});\n})()`),
       options.timeoutMs,
     );
     return checked(result, url);
