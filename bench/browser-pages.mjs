@@ -7,7 +7,8 @@
 // navigation header and footer, the made pages' text as generated.
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createServer } from 'node:http';
+import { extname, join, normalize } from 'node:path';
 import { JSDOM } from 'jsdom';
 
 const PYTHON = '/usr/share/doc/python3/html';
@@ -141,4 +142,36 @@ export function benchPages({ python = 32, postgres = 20 } = {}) {
     pages.push({ path: `/postgres/${name}`, reference });
   }
   return [...pages, ...madePages()];
+}
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css',
+  '.js': 'text/javascript',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+
+/** Serves the doc roots and the made pages from 127.0.0.1 (a free port); /never never answers. */
+export function serve(pages) {
+  const roots = docRoots();
+  const made = new Map(pages.filter((page) => page.html).map((page) => [page.path, page.html]));
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (path === '/never') return; // never answers
+    if (made.has(path)) {
+      res.writeHead(200, { 'content-type': TYPES['.html'] }).end(made.get(path));
+      return;
+    }
+    const prefix = Object.keys(roots).find((root) => path.startsWith(root));
+    const file = prefix && normalize(join(roots[prefix], path.slice(prefix.length)));
+    try {
+      if (!file?.startsWith(roots[prefix])) throw new Error('outside');
+      const body = readFileSync(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }

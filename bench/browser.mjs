@@ -15,19 +15,10 @@
 
 import { once } from 'node:events';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, normalize } from 'node:path';
 import { BrowserPool, NetworkPolicy } from '../packages/tools/web/dist/index.js';
-import { benchPages, docRoots } from './browser-pages.mjs';
+import { benchPages, serve } from './browser-pages.mjs';
 import { spawnAgentd } from './spawn-agentd.mjs';
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css',
-  '.js': 'text/javascript',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-};
 // before: every sub-resource loaded while a page is opened (the path of ADR-0027 as first built);
 // now: images, styles and fonts deferred to a screenshot (ADR-0027, amended). --paths adr27 compares
 // the first path of issue 18 instead (jsdom, the load event) with now.
@@ -99,29 +90,6 @@ function recall(reference, markdown) {
     }
   }
   return wanted.length === 0 ? 1 : kept / wanted.length;
-}
-
-function serve(pages) {
-  const roots = docRoots();
-  const made = new Map(pages.filter((page) => page.html).map((page) => [page.path, page.html]));
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    if (path === '/never') return; // never answers
-    if (made.has(path)) {
-      res.writeHead(200, { 'content-type': TYPES['.html'] }).end(made.get(path));
-      return;
-    }
-    const prefix = Object.keys(roots).find((root) => path.startsWith(root));
-    const file = prefix && normalize(join(roots[prefix], path.slice(prefix.length)));
-    try {
-      if (!file?.startsWith(roots[prefix])) throw new Error('outside');
-      const body = readFileSync(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 async function startAgentd(path) {
