@@ -1,4 +1,4 @@
-import { Agentd, type ResponseEvent } from '@agentd/sdk';
+import { Agentd, type ResponseEvent, type ResponseStream } from '@agentd/sdk';
 import type { AgentdWithFakeModel } from '@agentd/test-server';
 import type { FakeOpenAI } from '@agentd/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -26,19 +26,27 @@ describe('response streams', () => {
 
   const words = Array.from({ length: 30 }, (_, i) => `w${i}`).join(' ');
 
+  /**
+   * Reads a stream to its end through the one connection the proxy breaks:
+   * one reconnect, and events numbered 1, 2, 3… with none missing or repeated.
+   */
+  async function readThroughOneBreak(stream: ResponseStream, cutsBefore: number) {
+    const events: ResponseEvent[] = [];
+    for await (const event of stream) events.push(event);
+    expect(proxy.cuts).toBe(cutsBefore + 1);
+    expect(stream.reconnects).toBe(1);
+    const numbers = events.map((event) => event.sequence_number);
+    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
+    return { events, numbers };
+  }
+
   it('resumes after the connection is cut mid-stream: nothing missing, nothing repeated', async () => {
     fake.enqueue({ text: words, chunkDelayMs: 5 });
     const cutsBefore = proxy.cuts;
     // The cut leaves half of event 7 on the wire: it must not be read as an event.
     proxy.cutBefore('"sequence_number":7');
     const stream = proxied.responses.stream({ input: 'talk' });
-    const events: ResponseEvent[] = [];
-    for await (const event of stream) events.push(event);
-
-    expect(proxy.cuts).toBe(cutsBefore + 1);
-    expect(stream.reconnects).toBe(1);
-    const numbers = events.map((event) => event.sequence_number);
-    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
+    const { events, numbers } = await readThroughOneBreak(stream, cutsBefore);
     // Exactly the run's event log, and the answer whole.
     const log = await client.responses.events(stream.responseId as string, { limit: 1000 });
     expect(numbers).toEqual(log.data.map((event) => event.sequence_number));
@@ -51,13 +59,7 @@ describe('response streams', () => {
     fake.enqueue({ text: words, chunkDelayMs: 5 });
     const cutsBefore = proxy.cuts;
     proxy.cutBefore('event: response.created');
-    const stream = proxied.responses.stream({ input: 'talk' });
-    const events: ResponseEvent[] = [];
-    for await (const event of stream) events.push(event);
-    expect(proxy.cuts).toBe(cutsBefore + 1);
-    expect(stream.reconnects).toBe(1);
-    const numbers = events.map((event) => event.sequence_number);
-    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
+    const { events } = await readThroughOneBreak(proxied.responses.stream({ input: 'talk' }), cutsBefore);
     expect(events.at(-1)?.type).toBe('response.completed');
     // One run, not two: the repeat found the first.
     const runs = fake.requests.filter((request) => request.method === 'POST');
@@ -69,12 +71,7 @@ describe('response streams', () => {
     const cutsBefore = proxy.cuts;
     proxy.stallBefore('"sequence_number":6');
     const stream = proxied.responses.stream({ input: 'talk' }, { idleTimeoutMs: 300 });
-    const events: ResponseEvent[] = [];
-    for await (const event of stream) events.push(event);
-    expect(proxy.cuts).toBe(cutsBefore + 1);
-    expect(stream.reconnects).toBe(1);
-    const numbers = events.map((event) => event.sequence_number);
-    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
+    const { events } = await readThroughOneBreak(stream, cutsBefore);
     expect(events.at(-1)?.type).toBe('response.completed');
   });
 
