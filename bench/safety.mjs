@@ -17,7 +17,7 @@ import { DATA_FILES } from '../packages/safety/dist/training/data-files.js';
 import { readRows } from '../packages/safety/dist/training/dataset.js';
 import { externalBenignChunks } from '../packages/safety/dist/training/external-benign.js';
 import { runChecksFor } from '../packages/server/dist/safety/run-checks-for.js';
-import { DEFAULT_SAFETY, resolveSafety } from '../packages/server/dist/safety/safety-setting.js';
+import { DEFAULT_SAFETY, resolveSafety } from '../packages/server/dist/safety/resolve-safety.js';
 import { startFakeOpenAI } from '../packages/testing/dist/index.js';
 import { streamOverHttp } from './safety-stream-http.mjs';
 
