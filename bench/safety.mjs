@@ -16,8 +16,8 @@ import { createJudgePhase } from '../packages/safety/dist/index.js';
 import { DATA_FILES } from '../packages/safety/dist/training/data-files.js';
 import { readRows } from '../packages/safety/dist/training/dataset.js';
 import { externalBenignChunks } from '../packages/safety/dist/training/external-benign.js';
-import { runChecksFor } from '../packages/server/dist/safety/run-checks-for.js';
 import { DEFAULT_SAFETY, resolveSafety } from '../packages/server/dist/safety/resolve-safety.js';
+import { runChecksFor } from '../packages/server/dist/safety/run-checks-for.js';
 import { startFakeOpenAI } from '../packages/testing/dist/index.js';
 import { streamOverHttp } from './safety-stream-http.mjs';
 
