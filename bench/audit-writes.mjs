@@ -5,7 +5,15 @@
 // process's CPU time per run for each arm (median of the rounds; the arms
 // alternate), which the run benchmark's CPU per run puts in proportion.
 //
-//   node bench/audit-writes.mjs [--quick] [--rounds 5] [--runs 1000]
+//   node bench/audit-writes.mjs [--quick] [--rounds 5] [--runs 1000] [--tools 3] [--in-flight 64]
+//
+// --before DIR: a third arm, audit on with the AuditLog and ResponseRepository
+// of a built checkout of the code before a change (its packages/server/dist),
+// on the same database (its own tenant).
+//
+// --tools N: each run also makes N tool calls, each two batches (the call
+// started, then completed with its output), as bench/audit.mjs's runs do:
+// 2 + 2N audit events a run.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,8 +29,10 @@ const option = (name, fallback) => {
 const quick = process.argv.includes('--quick');
 const ROUNDS = option('rounds', quick ? 1 : 5);
 const RUNS = option('runs', quick ? 200 : 1000);
-const IN_FLIGHT = 64;
-const TENANT = 'tenant_bench';
+const TOOLS = option('tools', 0);
+const IN_FLIGHT = option('in-flight', 64);
+const beforeIndex = process.argv.indexOf('--before');
+const BEFORE = beforeIndex === -1 ? undefined : process.argv[beforeIndex + 1];
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const cpuMs = () => {
   const usage = process.cpuUsage();
@@ -56,10 +66,10 @@ const snapshot = (id, status) => ({
   metadata: {},
   usage: null,
 });
-const principal = { tenantId: TENANT, subject: 'key_bench', method: 'api_key', role: 'admin' };
+const principal = (tenantId) => ({ tenantId, subject: 'key_bench', method: 'api_key', role: 'admin' });
 
 /** One run's writes: created, a batch of progress, the batch that completes it. */
-async function oneRun(responses) {
+async function oneRun({ responses, tenant: TENANT }) {
   const id = `resp_bench_${++counter}`;
   await responses.create(TENANT, {
     snapshot: snapshot(id, 'queued'),
@@ -77,7 +87,7 @@ async function oneRun(responses) {
       settings: {},
       max_steps: 10,
       max_total_tokens: null,
-      principal,
+      principal: principal(TENANT),
     },
     conversationId: null,
     previousResponseId: null,
@@ -103,6 +113,47 @@ async function oneRun(responses) {
     ],
     progress,
   );
+  let sequence = 5;
+  for (let call = 1; call <= TOOLS; call++) {
+    const callId = `call_${counter}_${call}`;
+    await responses.appendEvents(
+      TENANT,
+      id,
+      [
+        {
+          type: 'response.tool_call.started',
+          item_id: `fc_${callId}`,
+          call_id: callId,
+          name: 'add',
+          arguments: '{"a":1,"b":2}',
+          sequence_number: sequence++,
+        },
+      ],
+      progress,
+    );
+    await responses.appendEvents(
+      TENANT,
+      id,
+      [
+        {
+          type: 'response.tool_call.completed',
+          item_id: `fc_${callId}`,
+          call_id: callId,
+          name: 'add',
+          status: 'completed',
+          duration_ms: 1,
+          sequence_number: sequence++,
+        },
+        {
+          type: 'response.model_call.started',
+          step: call + 1,
+          model: 'bench-model',
+          sequence_number: sequence++,
+        },
+      ],
+      progress,
+    );
+  }
   const done = {
     ...snapshot(id, 'completed'),
     usage: { input_tokens: 20, output_tokens: 5, total_tokens: 25 },
@@ -116,15 +167,15 @@ async function oneRun(responses) {
         step: 1,
         finish_reason: 'stop',
         usage: { input_tokens: 20, output_tokens: 5 },
-        sequence_number: 5,
+        sequence_number: sequence,
       },
-      { type: 'response.completed', response: done, sequence_number: 6 },
+      { type: 'response.completed', response: done, sequence_number: sequence + 1 },
     ],
     done,
   );
 }
 
-async function measure(responses) {
+async function measure(arm) {
   let next = 0;
   const before = cpuMs();
   const started = performance.now();
@@ -132,7 +183,7 @@ async function measure(responses) {
     Array.from({ length: IN_FLIGHT }, async () => {
       while (next < RUNS) {
         next++;
-        await oneRun(responses);
+        await oneRun(arm);
       }
     }),
   );
@@ -143,16 +194,30 @@ const dir = mkdtempSync(join(tmpdir(), 'agentd-bench-audit-writes-'));
 const db = await openPgliteDatabase(dir);
 try {
   await migrate(db);
-  await db.query('INSERT INTO tenants (id, name) VALUES ($1, $2)', [TENANT, 'bench']);
   const arms = {
-    audited: new ResponseRepository(db, new AuditLog(db)),
-    unaudited: new ResponseRepository(db),
+    audited: { responses: new ResponseRepository(db, new AuditLog(db)), tenant: 'tenant_bench' },
+    unaudited: { responses: new ResponseRepository(db), tenant: 'tenant_bench_off' },
   };
-  for (const repository of Object.values(arms)) for (let i = 0; i < 200; i++) await oneRun(repository);
-  const cpu = { audited: [], unaudited: [] };
-  const rate = { audited: [], unaudited: [] };
+  if (BEFORE) {
+    const dist = join(BEFORE, 'packages/server/dist');
+    const old = {
+      AuditLog: (await import(join(dist, 'audit/audit-log.js'))).AuditLog,
+      ResponseRepository: (await import(join(dist, 'responses/response-repository.js'))).ResponseRepository,
+    };
+    arms.before = {
+      responses: new old.ResponseRepository(db, new old.AuditLog(db)),
+      tenant: 'tenant_bench_before',
+    };
+  }
+  const names = Object.keys(arms);
+  for (const arm of Object.values(arms)) {
+    await db.query('INSERT INTO tenants (id, name) VALUES ($1, $2)', [arm.tenant, 'bench']);
+    for (let i = 0; i < 200; i++) await oneRun(arm);
+  }
+  const cpu = Object.fromEntries(names.map((name) => [name, []]));
+  const rate = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? ['audited', 'unaudited'] : ['unaudited', 'audited'];
+    const order = round % 2 === 0 ? names : [...names].reverse();
     for (const arm of order) {
       const result = await measure(arms[arm]);
       cpu[arm].push(result.cpuPerRun);
@@ -161,7 +226,9 @@ try {
   }
   const on = median(cpu.audited);
   const off = median(cpu.unaudited);
-  console.log(`a run's writes, ${IN_FLIGHT} in flight, ${RUNS} runs a round, median of ${ROUNDS} rounds`);
+  console.log(
+    `a run's writes (${TOOLS} tool calls), ${IN_FLIGHT} in flight, ${RUNS} runs a round, median of ${ROUNDS} rounds`,
+  );
   console.log('| | audit on | audit off | difference |');
   console.log('| --- | --- | --- | --- |');
   console.log(
@@ -170,10 +237,21 @@ try {
   console.log(
     `| runs' writes per second | ${median(rate.audited).toFixed(0)} | ${median(rate.unaudited).toFixed(0)} | ${((1 - median(rate.audited) / median(rate.unaudited)) * 100).toFixed(1)} % fewer |`,
   );
+  if (BEFORE) {
+    const before = median(cpu.before);
+    const paired = median(cpu.audited.map((value, round) => value / cpu.before[round]));
+    console.log(
+      `| audit on, code before (--before) | ${before.toFixed(3)} ms CPU per run, ${median(rate.before).toFixed(0)} runs' writes/s | | this code ${((paired - 1) * 100).toFixed(1)} % CPU per run, paired by round |`,
+    );
+  }
   const [{ count }] = await db.query('SELECT count(*)::int AS count FROM audit_events WHERE tenant_id = $1', [
-    TENANT,
+    arms.audited.tenant,
   ]);
   console.log(`audit events written: ${count}`);
+  for (const name of names) {
+    const { valid } = await new AuditLog(db).verify(arms[name].tenant);
+    if (name !== 'unaudited' && !valid) throw new Error(`the ${name} arm's audit chain does not verify`);
+  }
 } finally {
   await db.close();
   rmSync(dir, { recursive: true, force: true });

@@ -11,6 +11,10 @@
 //   node bench/audit.mjs                        5 rounds of 384 runs
 //   node bench/audit.mjs --quick                1 round of 128 (a smoke run)
 //   node bench/audit.mjs --rounds 3 --runs 96   on a busy machine
+//   node bench/audit.mjs --only tools           only the runs with tool calls (or --only plain)
+//   node bench/audit.mjs --before DIR           also audit on with a built checkout of the code
+//                                               before a change (bench/ and packages/server/dist),
+//                                               a third arm in each round, compared paired by round
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -23,6 +27,12 @@ const option = (name, fallback) => {
   return index === -1 ? fallback : Number(process.argv[index + 1]);
 };
 const ROUNDS = option('rounds', quick ? 1 : 5);
+const text = (name) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? undefined : process.argv[index + 1];
+};
+const ONLY = text('only');
+const BEFORE = text('before');
 const RUNS = option('runs', quick ? 128 : 384);
 // Linux's USER_HZ, the unit of /proc/<pid>/stat's CPU times.
 const CLOCK_TICKS = 100;
@@ -33,6 +43,7 @@ const cpuMs = (pid) => {
 const IN_FLIGHT = 64;
 const TOOL_CALLS = 3;
 
+const ARM_NAMES = { audited: 'audit on', unaudited: 'audit off', before: 'audit on, code before' };
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main() {
@@ -56,7 +67,16 @@ async function main() {
       { ...env, AGENTD_AUDIT_RUNS: 'off' },
       { dataDirPrefix: 'agentd-bench-audit-' },
     ),
+    ...(BEFORE
+      ? {
+          before: await spawnAgentd(
+            { ...env, AGENTD_AUDIT_RUNS: 'on' },
+            { dataDirPrefix: 'agentd-bench-audit-', root: BEFORE },
+          ),
+        }
+      : {}),
   };
+  const ARMS = Object.keys(servers);
   const tool = {
     type: 'function',
     name: 'add',
@@ -94,21 +114,22 @@ async function main() {
   try {
     for (const server of Object.values(servers)) for (let i = 0; i < 64; i++) await run(server, i % 2 === 0);
     const results = [];
-    for (const [label, withTools] of [
+    const kinds = [
       ['runs without tools', false],
       [`runs with ${TOOL_CALLS} tool calls`, true],
-    ]) {
-      const samples = { audited: [], unaudited: [] };
-      const cpu = { audited: [], unaudited: [] };
+    ].filter(([, withTools]) => ONLY === undefined || (ONLY === 'tools') === withTools);
+    for (const [label, withTools] of kinds) {
+      const samples = Object.fromEntries(ARMS.map((arm) => [arm, []]));
+      const cpu = Object.fromEntries(ARMS.map((arm) => [arm, []]));
       for (let round = 0; round < ROUNDS; round++) {
-        const order = round % 2 === 0 ? ['audited', 'unaudited'] : ['unaudited', 'audited'];
+        const order = round % 2 === 0 ? ARMS : [...ARMS].reverse();
         for (const arm of order) {
           const { perSecond, cpuPerRun } = await measure(servers[arm], withTools);
           samples[arm].push(perSecond);
           cpu[arm].push(cpuPerRun);
           // Each round as it ends, so a run cut short (a busy machine, a time limit) still says something.
           console.log(
-            `${label}, round ${round + 1}, audit ${arm === 'audited' ? 'on' : 'off'}: ${perSecond.toFixed(1)} runs/s, ${cpuPerRun.toFixed(2)} ms CPU/run`,
+            `${label}, round ${round + 1}, ${ARM_NAMES[arm]}: ${perSecond.toFixed(1)} runs/s, ${cpuPerRun.toFixed(2)} ms CPU/run`,
           );
         }
       }
@@ -116,7 +137,7 @@ async function main() {
       const unaudited = median(samples.unaudited);
       const cpuOn = median(cpu.audited);
       const cpuOff = median(cpu.unaudited);
-      results.push({ label, audited, unaudited, cost: 1 - audited / unaudited, samples, cpuOn, cpuOff });
+      results.push({ label, audited, unaudited, cost: 1 - audited / unaudited, samples, cpu, cpuOn, cpuOff });
     }
     console.log(`audit log cost, ${IN_FLIGHT} in flight, ${RUNS} runs a round, median of ${ROUNDS} rounds`);
     console.log(
@@ -134,6 +155,18 @@ async function main() {
       console.log(
         `${result.label}: rounds on ${rounds(result.samples.audited)}; off ${rounds(result.samples.unaudited)}`,
       );
+      if (BEFORE) {
+        // Paired by round: each round's arms ran back to back, under the same load.
+        const before = result.samples.before;
+        const rate = median(before.map((value, round) => result.samples.audited[round] / value));
+        const cpuRatio = median(result.cpu.before.map((value, round) => result.cpu.audited[round] / value));
+        const offRate = median(before.map((value, round) => result.samples.unaudited[round] / value));
+        console.log(
+          `${result.label}: audit on, this code against --before, paired by round: ${((rate - 1) * 100).toFixed(1)} % runs/s, ` +
+            `${((cpuRatio - 1) * 100).toFixed(1)} % CPU per run; audit on before: ${median(before).toFixed(1)} runs/s, ` +
+            `${median(result.cpu.before).toFixed(2)} ms CPU/run, cost against audit off ${((1 - 1 / offRate) * 100).toFixed(1)} %`,
+        );
+      }
     }
   } finally {
     for (const server of Object.values(servers)) {

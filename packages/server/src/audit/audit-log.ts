@@ -1,10 +1,9 @@
-import { toStorableValue } from '@agentd/core';
-import { newId } from '../ids.js';
 import type { Database, Queryable } from '../storage/database.js';
-import { type BrokenLink, ChainWalker, linkHash } from './audit-chain.js';
-import { type AuditEventInput, type AuditRecord, actorIdOf } from './audit-event.js';
+import { type BrokenLink, ChainWalker } from './audit-chain.js';
+import type { AuditEventInput, AuditRecord } from './audit-event.js';
 import { AUDIT_COLUMNS, type AuditRow, toRecord } from './audit-rows.js';
 import { APPEND, CHAIN_MOVED, LOCK_HEADS } from './audit-sql.js';
+import { chainRecords } from './chain-records.js';
 import { type ChainTip, ChainTips } from './chain-tips.js';
 
 /** Where a tenant's chain stands: its last sequence and hash. */
@@ -91,8 +90,8 @@ export class AuditLog {
     const tips = new Map(
       heads.map((head) => [head.tenant_id, { sequence: Number(head.sequence), hash: head.hash }]),
     );
-    const records = chain(tips, inputs);
-    await tx.query(APPEND, [JSON.stringify(records.map(toRow))]);
+    const { records, rows } = chainRecords(tips, inputs);
+    await tx.query(APPEND, [rows]);
     // A guess until `tx` commits: a rolled-back one leaves a tip the next chained append finds stale.
     for (const [tenantId, tip] of tips) this.tips.advance(tenantId, tip);
     return records;
@@ -161,7 +160,7 @@ export class AuditLog {
       from.set(tenantId, tip);
     }
     const to = new Map(from);
-    const records = chain(to, events);
+    const { records, rows } = chainRecords(to, events);
     const moves = tenants.map((tenantId) => ({
       tenant_id: tenantId,
       from_sequence: from.get(tenantId)?.sequence,
@@ -172,7 +171,7 @@ export class AuditLog {
     // The next append chains onto these while they are written; a failed write forgets them.
     for (const [tenantId, tip] of to) this.tips.advance(tenantId, tip);
     try {
-      return await write({ rows: JSON.stringify(records.map(toRow)), moves: JSON.stringify(moves), records });
+      return await write({ rows, moves: JSON.stringify(moves), records });
     } catch (error) {
       for (const tenantId of tenants) this.tips.forget(tenantId);
       if ((error as { code?: unknown }).code === CHAIN_MOVED) return undefined;
@@ -217,55 +216,4 @@ export class AuditLog {
       broken,
     };
   }
-}
-
-/** Chains `inputs` onto `tips` (a tenant's last sequence and hash), moving each tip to its last record. */
-function chain(tips: Map<string, ChainTip>, inputs: readonly AuditEventInput[]): AuditRecord[] {
-  const now = new Date();
-  return inputs.map((input) => {
-    const tip = tips.get(input.tenantId);
-    // Appending without the head would fork the chain: a caller's bug, never a guess.
-    if (!tip) throw new Error(`The audit chain head of ${input.tenantId} is not held by this transaction.`);
-    const unhashed: Omit<AuditRecord, 'hash'> = {
-      tenantId: input.tenantId,
-      sequence: tip.sequence + 1,
-      id: newId('auditEvent'),
-      type: input.type,
-      effectiveAt: (input.effectiveAt ?? now).toISOString(),
-      // Stored as JSON and read back: hash exactly what a reader will see.
-      actor: plainJson(input.actor),
-      resource: input.resource ? { type: input.resource.type, id: input.resource.id } : null,
-      data: plainJson(input.data),
-      prevHash: tip.hash,
-    };
-    const record: AuditRecord = { ...unhashed, hash: linkHash(unhashed) };
-    tips.set(input.tenantId, { sequence: record.sequence, hash: record.hash });
-    return record;
-  });
-}
-
-function toRow(record: AuditRecord) {
-  return {
-    tenant_id: record.tenantId,
-    sequence: record.sequence,
-    id: record.id,
-    type: record.type,
-    effective_at: record.effectiveAt,
-    actor_id: actorIdOf(record.actor),
-    actor: record.actor,
-    resource_type: record.resource?.type ?? null,
-    resource_id: record.resource?.id ?? null,
-    payload: record.data,
-    prev_hash: record.prevHash,
-    hash: record.hash,
-  };
-}
-
-/**
- * The value as the database will give it back: plain JSON, with NUL and
- * unpaired surrogates replaced as every stored text is (they would also
- * leave the event without a canonical form to hash).
- */
-function plainJson<T>(value: T): T {
-  return toStorableValue(JSON.parse(JSON.stringify(value)) as T);
 }
