@@ -27,6 +27,12 @@ const ROUNDS = quick ? 2 : 8;
 const CONVERSATIONS = 4;
 
 const pagesDir = new URL('./pages/', import.meta.url);
+// The pages share one site's head (styles, analytics), kept once in site-chrome.inc.
+const siteChrome = readFileSync(new URL('site-chrome.inc', pagesDir), 'utf8');
+const readPage = (file) =>
+  Buffer.from(
+    readFileSync(new URL(file, pagesDir), 'utf8').replace('<!-- site-chrome -->', () => siteChrome),
+  );
 const pages = readdirSync(pagesDir)
   .filter((file) => file.endsWith('.html'))
   .sort()
@@ -34,7 +40,7 @@ const pages = readdirSync(pagesDir)
     const name = file.slice(0, -'.html'.length);
     return {
       name,
-      html: readFileSync(new URL(file, pagesDir)),
+      html: readPage(file),
       reference: readFileSync(new URL(`${name}.txt`, pagesDir), 'utf8'),
     };
   });

@@ -12,6 +12,10 @@ import { createTestResolver } from './support/test-resolver.js';
 // conversation's context across calls.
 
 const pagesDir = new URL('../bench/pages/', import.meta.url);
+// The saved pages keep their shared head once, in site-chrome.inc (as bench/run.mjs reads them).
+const siteChrome = readFileSync(new URL('site-chrome.inc', pagesDir), 'utf8');
+const readPage = (name: string) =>
+  readFileSync(new URL(`${name}.html`, pagesDir), 'utf8').replace('<!-- site-chrome -->', () => siteChrome);
 const FIXTURES = ['blog-article', 'docs-page', 'news-article', 'wiki-article'];
 const ARTICLE = `<h1>Tidal Power</h1>${Array.from(
   { length: 6 },
@@ -78,7 +82,7 @@ beforeAll(async () => {
     const route = ROUTES[path];
     if (fixture) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(readFileSync(new URL(`${fixture}.html`, pagesDir)));
+      res.end(readPage(fixture));
     } else if (route?.body) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...route.headers });
       res.end(route.body);
