@@ -128,8 +128,10 @@ export class AuditLog {
     return this.tips.exclusive(tenants, async () => {
       for (let attempt = 1; ; attempt++) {
         const unknown = () => tenants.some((tenantId) => this.tips.get(tenantId) === undefined);
-        if (attempt > 1 || unknown() || this.tips.contended(tenants)) await this.readHeads(tenants);
-        // A chain without a head yet: the locked way creates it.
+        // A chain without a head yet, or one whose head could not be read: the locked way (which
+        // creates a head, and meets a database outage the way every other write does).
+        const read = attempt > 1 || unknown() || this.tips.contended(tenants);
+        if (read && !(await this.readHeads(tenants))) return undefined;
         if (unknown()) return undefined;
         const result = await this.appendOnTips(tenants, events, write);
         if (result !== undefined || attempt >= CHAINED_ATTEMPTS) return result;
@@ -138,14 +140,20 @@ export class AuditLog {
     });
   }
 
-  /** Learns where the tenants' chains stand now (a tenant without a head is left unknown). */
-  private async readHeads(tenants: readonly string[]): Promise<void> {
-    const heads = await this.db.query<ChainHead>(
-      'SELECT tenant_id, sequence, hash FROM audit_chain_heads WHERE tenant_id IN (SELECT json_array_elements_text($1::json))',
-      [JSON.stringify(tenants)],
-    );
+  /** Learns where the tenants' chains stand now (a tenant without a head is left unknown); false when it could not. */
+  private async readHeads(tenants: readonly string[]): Promise<boolean> {
+    let heads: ChainHead[];
+    try {
+      heads = await this.db.query<ChainHead>(
+        'SELECT tenant_id, sequence, hash FROM audit_chain_heads WHERE tenant_id IN (SELECT json_array_elements_text($1::json))',
+        [JSON.stringify(tenants)],
+      );
+    } catch {
+      return false;
+    }
     for (const head of heads)
       this.tips.set(head.tenant_id, { sequence: Number(head.sequence), hash: head.hash });
+    return true;
   }
 
   private async appendOnTips<T>(
