@@ -48,6 +48,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       databaseUrl: config.DATABASE_URL,
       dataDir: config.AGENTD_DATA_DIR,
       pgliteBuffersMb: config.AGENTD_PGLITE_BUFFERS_MB,
+      pgliteThread: config.AGENTD_PGLITE_THREAD,
       onError: (error) => logger.error({ err: error }, 'database connection error'),
     });
     const migrated = await migrate(db);

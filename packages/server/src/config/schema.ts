@@ -233,6 +233,8 @@ export const configSchema = z.object({
   AGENTD_SAFETY_JUDGE_BASE_URL: url(['http:', 'https:']).optional(),
   AGENTD_SAFETY_JUDGE_API_KEY: z.string().min(1).optional(),
   AGENTD_PGLITE_BUFFERS_MB: wholeNumber('expected megabytes from 16 to 1024', 16, 1024).default(256),
+  // Where embedded PGlite's statements run (ADR-0040): a worker thread, or the server's own.
+  AGENTD_PGLITE_THREAD: z.enum(['worker', 'main'], { message: 'expected worker or main' }).default('worker'),
   // Authentication beside API keys (README: Connecting an identity provider).
   AGENTD_OIDC_ISSUER: url(['http:', 'https:']).optional(),
   AGENTD_OIDC_AUDIENCE: z.string().min(1, 'expected the audience tokens carry').optional(),

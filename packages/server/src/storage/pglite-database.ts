@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Database, Queryable, SqlParam } from './database.js';
+import { openPglite } from './pglite-open.js';
+import { PgliteStatements } from './pglite-statements.js';
 import type { WorkerError, WorkerReply, WorkerRequest } from './pglite-worker-protocol.js';
 import { storableParams } from './storable-params.js';
 
@@ -16,16 +18,25 @@ export interface PgliteOptions {
    * what makes a large HNSW index slow to search (ADR-0012).
    */
   buffersMb?: number;
+  /**
+   * Where its statements run: in a worker thread (the default), beside the
+   * server's event loop, or on that thread, which saves the two hand-offs
+   * between threads per statement and blocks the loop while one runs
+   * (ADR-0040).
+   */
+  thread?: 'worker' | 'main';
 }
 
 /**
  * Embedded PostgreSQL (PGlite, WASM) with pgvector, in a worker thread so
  * that its statements run beside the server's event loop rather than on it
- * (ADR-0012). `dataDir` undefined means in memory.
+ * (ADR-0012), or on the server's thread (`thread: 'main'`). `dataDir`
+ * undefined means in memory.
  */
 export async function openPgliteDatabase(dataDir?: string, options: PgliteOptions = {}): Promise<Database> {
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
   const settings = options.buffersMb === undefined ? [] : ['-c', `shared_buffers=${options.buffersMb}MB`];
+  if (options.thread === 'main') return new PgliteInThreadDatabase(await openPglite(dataDir, settings));
   const worker = new Worker(WORKER_URL, {
     workerData: { ...(dataDir === undefined ? {} : { dataDir }), settings },
   });
@@ -119,6 +130,52 @@ class PgliteWorkerDatabase implements Database {
     for (const waiting of this.pending.values()) waiting.reject(this.stopped);
     this.pending.clear();
     this.worker.unref();
+  }
+}
+
+/** PGlite on the server's thread: each statement is a call, no message, no copy of its rows. */
+class PgliteInThreadDatabase implements Database {
+  readonly dialect = 'pglite' as const;
+  readonly hasVector = true;
+  private readonly statements: PgliteStatements;
+  private closed: Promise<void> | undefined;
+
+  constructor(private readonly db: Awaited<ReturnType<typeof openPglite>>) {
+    this.statements = new PgliteStatements(db);
+  }
+
+  async query<Row>(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
+    this.checkOpen();
+    return (await this.statements.query(sql, storableParams(params))) as Row[];
+  }
+
+  async exec(sql: string): Promise<void> {
+    this.checkOpen();
+    this.statements.forgetAll();
+    await this.db.exec(sql);
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    this.checkOpen();
+    return this.db.transaction((tx) =>
+      fn({
+        query: async <Row>(sql: string, params: readonly SqlParam[] = []) =>
+          (await this.statements.queryIn(tx, sql, storableParams(params))) as Row[],
+        exec: async (sql: string) => {
+          this.statements.forgetAll();
+          await tx.exec(sql);
+        },
+      }),
+    );
+  }
+
+  close(): Promise<void> {
+    this.closed ??= this.db.close();
+    return this.closed;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new Error('the embedded database is closed');
   }
 }
 

@@ -3,12 +3,13 @@
 // starts a worker from a file (src/ under test, dist/ in production); it is
 // type-checked through JSDoc. The protocol is in pglite-worker-protocol.ts.
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
+import { openPglite } from './pglite-open.js';
+import { PgliteStatements } from './pglite-statements.js';
 
 /** @typedef {import('./pglite-worker-protocol.js').WorkerRequest} WorkerRequest */
 /** @typedef {import('./pglite-worker-protocol.js').WorkerReply} WorkerReply */
 /** @typedef {import('@electric-sql/pglite').Transaction} Transaction */
+/** @typedef {import('@electric-sql/pglite').PGlite} PGlite */
 
 if (!parentPort) throw new Error('pglite-worker.js runs only as a worker thread');
 const port = parentPort;
@@ -82,9 +83,10 @@ const transactions = new Map();
  * Opens a transaction that stays open, holding PGlite's lock, until the main
  * thread commits or rolls it back; its statements arrive one by one.
  * @param {PGlite} db
+ * @param {PgliteStatements} statements
  * @param {number} id the begin request's id, which names the transaction
  */
-function begin(db, id) {
+function begin(db, statements, id) {
   const inbox = new Inbox();
   transactions.set(id, inbox);
   /** @type {number | undefined} */
@@ -101,7 +103,7 @@ function begin(db, id) {
         ending = request.id;
         throw new Rollback();
       }
-      await answer(request.id, () => run(tx, request));
+      await answer(request.id, () => run(statements, request, tx));
     }
   }).then(
     () => {
@@ -121,14 +123,21 @@ function begin(db, id) {
 }
 
 /**
- * @param {PGlite | Transaction} target
+ * @param {PgliteStatements} statements
  * @param {WorkerRequest} request
+ * @param {Transaction} [tx] the open transaction it belongs to
  * @returns {Promise<unknown[] | undefined>}
  */
-async function run(target, request) {
-  if (request.op === 'query') return (await target.query(request.sql, [...request.params])).rows;
+async function run(statements, request, tx) {
+  if (request.op === 'query') {
+    return tx
+      ? statements.queryIn(tx, request.sql, request.params)
+      : statements.query(request.sql, request.params);
+  }
   if (request.op === 'exec') {
-    await target.exec(request.sql);
+    // A script may change what a prepared statement returns (migrations).
+    statements.forgetAll();
+    await (tx ?? statements.db).exec(request.sql);
     return undefined;
   }
   throw new Error(`'${request.op}' is not a statement`);
@@ -138,17 +147,13 @@ async function run(target, request) {
 async function start(data) {
   let db;
   try {
-    const settings = data.settings ?? [];
-    db = await PGlite.create(data.dataDir, {
-      extensions: { vector },
-      ...(settings.length > 0 ? { startParams: [...PGlite.defaultStartParams, ...settings] } : {}),
-    });
-    await db.exec('CREATE EXTENSION IF NOT EXISTS vector');
+    db = await openPglite(data.dataDir, data.settings);
   } catch (error) {
     send({ id: 0, ok: false, error: describeError(error) });
     return;
   }
   const open = db;
+  const statements = new PgliteStatements(open);
   port.on('message', (/** @type {WorkerRequest} */ request) => {
     if (request.tx !== undefined) {
       const inbox = transactions.get(request.tx);
@@ -156,9 +161,9 @@ async function start(data) {
       else send({ id: request.id, ok: false, error: describeError(new Error('the transaction has ended')) });
       return;
     }
-    if (request.op === 'begin') begin(open, request.id);
+    if (request.op === 'begin') begin(open, statements, request.id);
     else if (request.op === 'close') void answer(request.id, async () => void (await open.close()));
-    else void answer(request.id, () => run(open, request));
+    else void answer(request.id, () => run(statements, request));
   });
   send({ id: 0, ok: true });
 }
