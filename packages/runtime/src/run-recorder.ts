@@ -16,6 +16,8 @@ const UNIQUE_VIOLATION = '23505';
 /** Where persisted events are published: the run event bus. Publishing is best effort. */
 export interface EventPublisher {
   publish(runId: string, events: readonly ResponseEvent[]): void | Promise<void>;
+  /** Whether anyone follows the run's events as they come (RunEventBus.followedLive); absent: someone may. */
+  followedLive?(runId: string): boolean;
 }
 
 export interface RunRecorderOptions {
@@ -38,8 +40,9 @@ export interface RunRecorderOptions {
  * current turn of the event loop, which gathers the events emitted in it)
  * unless the last write ended less than FRAME_MS ago; what arrives while a
  * write is in flight is grouped into the next one. The first delta of each
- * item is never held for the frame: a client sees the first token as soon as
- * it is persisted. Deltas of one item that wait together are merged into one
+ * item is never held for the frame while someone streams the run: a client
+ * sees the first token as soon as it is persisted (a run nobody follows live
+ * waits the frame, so a fast model's turn is one write). Deltas of one item that wait together are merged into one
  * event, so a model that streams token by token costs a frame's worth of
  * events, not one per token. Live streaming needs no explicit flush.
  *
@@ -101,7 +104,7 @@ export class RunRecorder implements RunEventSink {
     this.snapshot = snapshot;
     if (this.merge(event)) return;
     this.pending.push({ ...event, sequence_number: ++this.sequence } as ResponseEvent);
-    this.schedule(this.isFirstDelta(event));
+    this.schedule(this.isFirstDelta(event) && this.followedLive());
   }
 
   flush(): Promise<void> {
@@ -168,6 +171,15 @@ export class RunRecorder implements RunEventSink {
     this.timer = undefined;
     if (this.immediate) clearImmediate(this.immediate);
     this.immediate = undefined;
+  }
+
+  /**
+   * Whether someone streams the run now. A run nobody follows live (a request
+   * answered at its end) writes its first delta with the frame, not at once:
+   * a fast model's whole turn is then one write, not two.
+   */
+  private followedLive(): boolean {
+    return this.bus.followedLive?.(this.responseId) ?? true;
   }
 
   /** The first delta of an item: a client waits for it. */

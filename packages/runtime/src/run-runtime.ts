@@ -26,6 +26,8 @@ const CREATED_KEPT = 256;
 /** How a caller follows a run (RunRuntime.follow). */
 export interface FollowOptions {
   justStarted?: boolean;
+  /** The caller waits only for the run's end (RunSubscribeOptions.endOnly). */
+  endOnly?: boolean;
 }
 
 /** What a process does: serve the API, execute runs, or both (AGENTD_ROLE). */
@@ -132,9 +134,13 @@ export class RunRuntime<Spec = unknown> {
     stored: StoredRun<Spec>,
     after: number,
     signal?: AbortSignal,
-    { justStarted = false }: FollowOptions = {},
+    { justStarted = false, endOnly = false }: FollowOptions = {},
   ): AsyncGenerator<ResponseEvent> {
-    return followRun({ ...this.followOptions(stored, after, justStarted), ...(signal ? { signal } : {}) });
+    return followRun({
+      ...this.followOptions(stored, after, justStarted),
+      ...(signal ? { signal } : {}),
+      ...(endOnly ? { endOnly } : {}),
+    });
   }
 
   /**
@@ -196,7 +202,8 @@ export class RunRuntime<Spec = unknown> {
     listeners.add(failure!);
     this.failures.set(stored.id, listeners);
     const ended = (async () => {
-      for await (const event of this.follow(stored, 0, stop.signal, follow)) {
+      // Only the end is awaited: the run need not write its first delta for this caller at once.
+      for await (const event of this.follow(stored, 0, stop.signal, { ...follow, endOnly: true })) {
         if (isTerminalEvent(event) && 'response' in event) return event.response;
       }
       return undefined;

@@ -29,6 +29,22 @@ describeRunEventBusContract(
   { replays: false },
 );
 
+describe('in-process bus: who follows a run live', () => {
+  it('counts a listener that takes events as they come, not one that waits only for the end', () => {
+    const bus = new InProcessRunEventBus();
+    const runId = testRunId();
+    expect(bus.followedLive(runId)).toBe(false);
+    const stopWaiting = bus.subscribe(runId, 0, () => undefined, { endOnly: true });
+    expect(bus.followedLive(runId)).toBe(false);
+    const stopStreaming = bus.subscribe(runId, 0, () => undefined);
+    expect(bus.followedLive(runId)).toBe(true);
+    expect(bus.followedLive(testRunId())).toBe(false);
+    stopStreaming();
+    expect(bus.followedLive(runId)).toBe(false);
+    stopWaiting();
+  });
+});
+
 describeRunEventBusContract(
   'Redis',
   async () => {

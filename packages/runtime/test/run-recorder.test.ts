@@ -20,11 +20,15 @@ function heldStore() {
   return { store, writes };
 }
 
-function recorder(store: RunStore) {
+/** `followed`: what the bus says of live followers (RunEventBus.followedLive); absent, as a bus that cannot tell. */
+function recorder(store: RunStore, followed?: () => boolean) {
   const published: ResponseEvent[][] = [];
   const sink = new RunRecorder(
     store,
-    { publish: (_, events) => void published.push([...events]) },
+    {
+      publish: (_, events) => void published.push([...events]),
+      ...(followed ? { followedLive: () => followed() } : {}),
+    },
     't',
     'resp_1',
     1,
@@ -108,5 +112,48 @@ describe('RunRecorder', () => {
       'response.output_text.delta',
       'response.output_text.done',
     ]);
+  });
+
+  it('writes a fast turn of a run nobody follows live in one write, and at once again when a stream joins', async () => {
+    const { store, writes } = heldStore();
+    let followed = false;
+    const { sink, published } = recorder(store, () => followed);
+    sink.append({ type: 'response.in_progress', response: snapshot('in_progress') }, snapshot('in_progress'));
+    sink.append(delta('Hel'), snapshot('in_progress'));
+    sink.append(delta('lo'), snapshot('in_progress'));
+    // The first delta waits for the frame, as the opening events do: no write yet.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(0);
+    // A stream joins: the first delta of the next item goes out at once.
+    followed = true;
+    sink.append(delta('!', 'msg_2'), snapshot('in_progress'));
+    await vi.waitFor(() => expect(writes).toHaveLength(1));
+    expect(writes[0]!.events.map((event) => event.type)).toEqual([
+      'response.in_progress',
+      'response.output_text.delta',
+      'response.output_text.delta',
+    ]);
+    writes[0]!.done();
+    await vi.waitFor(() => expect(published).toHaveLength(1));
+  });
+
+  it('ends a run nobody follows live with one write when its turn ends within the frame', async () => {
+    const { store, writes } = heldStore();
+    const { sink, published } = recorder(store, () => false);
+    sink.append({ type: 'response.in_progress', response: snapshot('in_progress') }, snapshot('in_progress'));
+    sink.append(delta('Hello'), snapshot('in_progress'));
+    const ended = snapshot('completed');
+    sink.append({ type: 'response.completed', response: ended }, ended);
+    const flushed = sink.flush();
+    await vi.waitFor(() => expect(writes).toHaveLength(1));
+    expect(writes[0]!.events.map((event) => [event.type, event.sequence_number])).toEqual([
+      ['response.in_progress', 2],
+      ['response.output_text.delta', 3],
+      ['response.completed', 4],
+    ]);
+    writes[0]!.done();
+    await flushed;
+    expect(writes).toHaveLength(1);
+    expect(published.flat().map((event) => event.sequence_number)).toEqual([2, 3, 4]);
   });
 });

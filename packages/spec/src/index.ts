@@ -85,6 +85,7 @@ export type {
   RunLease,
   RunOutcome,
   RunQueue,
+  RunSubscribeOptions,
 } from './runtime.js';
 export {
   SAFETY_ACTIONS,

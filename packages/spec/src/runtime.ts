@@ -107,6 +107,14 @@ export interface RunQueue {
 /** Live events of one run, in order; `end` is the terminal event, if the run ended. */
 export type RunEventListener = (events: readonly ResponseEvent[]) => void;
 
+export interface RunSubscribeOptions {
+  /**
+   * The listener waits only for the run's end (a request answered when the
+   * run ends), not for its events as they come: see `followedLive`.
+   */
+  endOnly?: boolean;
+}
+
 /**
  * Live fan-out of persisted run events to every process that streams them.
  * `publish` is called after the events are persisted, in sequence order.
@@ -122,7 +130,19 @@ export interface RunEventBus {
    * bus still holds first (a replay), then live ones. The returned function
    * stops listening.
    */
-  subscribe(runId: string, after: number, listener: RunEventListener): () => void;
+  subscribe(
+    runId: string,
+    after: number,
+    listener: RunEventListener,
+    options?: RunSubscribeOptions,
+  ): () => void;
+  /**
+   * Whether anyone follows the run's events as they come (a stream), not only
+   * its end: a run nobody follows live need not write its first delta at once
+   * (ADR-0040). Optional: a bus whose listeners may be in other processes
+   * leaves it out, and every run counts as followed.
+   */
+  followedLive?(runId: string): boolean;
   /** Whether live delivery is working; when it is not, followers read the log instead. */
   readonly healthy: boolean;
   close(): Promise<void>;

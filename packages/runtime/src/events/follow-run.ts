@@ -21,6 +21,8 @@ export interface FollowRunOptions {
   quietMs?: number;
   /** Told when a read of the log failed after the first; it is tried again later. */
   onLogError?: (error: unknown) => void;
+  /** The caller waits only for the run's end, not for its events as they come (RunSubscribeOptions). */
+  endOnly?: boolean;
 }
 
 /** Events handed over but not yet taken by the consumer, past which the follower waits for it. */

@@ -20,6 +20,8 @@ export interface RunFollowerOptions {
   quietMs?: number;
   /** Told when a read of the log failed after the first; it is tried again later. */
   onLogError?: (error: unknown) => void;
+  /** The caller waits only for the run's end, not for its events as they come (RunSubscribeOptions). */
+  endOnly?: boolean;
   /**
    * Each event after `after`, in order, once. Returning false says the reader
    * is behind: nothing more is delivered until `resume()`.
@@ -104,7 +106,12 @@ export class RunFollower {
     if (this.state !== 'new') return;
     this.state = 'reading-first';
     const { bus, runId } = this.options;
-    this.unsubscribe = bus.subscribe(runId, this.last, (events) => this.onLive(events));
+    this.unsubscribe = bus.subscribe(
+      runId,
+      this.last,
+      (events) => this.onLive(events),
+      this.options.endOnly ? { endOnly: true } : {},
+    );
     this.clock.add(this);
     this.read(true);
   }
