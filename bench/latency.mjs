@@ -8,7 +8,7 @@
 //     with one that streams a token every 2 ms.
 // The arms alternate run by run, so the machine's noise weighs on all alike.
 //
-//   node bench/latency.mjs [--quick] [--runs N] [--hold-back N] [--before DIR]
+//   node bench/latency.mjs [--quick] [--runs N] [--hold-back N] [--before DIR] [--variant NAME=JSON]...
 //
 // --hold-back N: the safety hold-back of streamed answers (model_output.hold_back,
 // 200 characters by default) set to N, through AGENTD_SAFETY_POLICY: with the
@@ -16,13 +16,18 @@
 // first delta measures the hold-back, not the request path; 0 measures the path.
 // --before DIR: a built checkout of the code before a change, run as a second
 // agentd beside this one, its arms alternating with this one's in the same run.
+// --variant NAME=JSON: one more agentd of this checkout with these settings on
+// top, e.g. --variant 'main thread={"AGENTD_PGLITE_THREAD":"main"}'.
+// Each agentd's CPU time per request is printed too: it depends far less on
+// the machine's load than the latencies do.
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { readChatStream } from './chat-stream.mjs';
 import { spawnAgentd } from './spawn-agentd.mjs';
-import { fmt, stats, verdict } from './stats.mjs';
+import { cpuMsOf, fmt, stats, verdict } from './stats.mjs';
 
 const quick = process.argv.includes('--quick');
 const option = (name) => {
@@ -33,7 +38,16 @@ const RUNS = Number(option('--runs') ?? (quick ? 40 : 400));
 const WARMUP = Math.min(quick ? 10 : 40, RUNS);
 const HOLD_BACK = option('--hold-back');
 const BEFORE = option('--before');
+/** --variant NAME=JSON (repeatable): one more agentd of this checkout, with these settings on top. */
+const VARIANTS = process.argv.flatMap((arg, index) => {
+  if (arg !== '--variant') return [];
+  const given = process.argv[index + 1] ?? '';
+  const at = given.indexOf('=');
+  return [[given.slice(0, at), JSON.parse(given.slice(at + 1))]];
+});
 const decoder = new TextDecoder();
+/** The pause over which each agentd's idle CPU is measured. */
+const IDLE_MS = 5_000;
 
 /** Reads a response body until `found(text so far)` holds; resolves with the time then, and drains the rest. */
 async function timeUntil(response, started, found) {
@@ -65,27 +79,50 @@ async function main() {
     OPENAI_BASE_URL: model,
     OPENAI_API_KEY: 'bench',
     AGENTD_DEFAULT_MODEL: 'bench-model',
+    // The interpreter pools boot in the background after start (seconds of CPU): no run here uses them.
+    AGENTD_CODE_INTERPRETER_PREWARM: 'off',
     ...(HOLD_BACK === undefined
       ? {}
       : { AGENTD_SAFETY_POLICY: JSON.stringify({ model_output: { hold_back: Number(HOLD_BACK) } }) }),
   };
   const servers = { '': await spawnAgentd(env) };
   if (BEFORE) servers[' (before)'] = await spawnAgentd(env, { root: BEFORE });
+  for (const [name, settings] of VARIANTS) servers[` (${name})`] = await spawnAgentd({ ...env, ...settings });
   const arms = {};
   for (const [label, server] of Object.entries(servers)) Object.assign(arms, agentdArms(server, label));
   Object.assign(arms, directArms(model));
   for (let i = 0; i < WARMUP; i++) for (const arm of Object.values(arms)) await arm();
   const samples = Object.fromEntries(Object.keys(arms).map((name) => [name, []]));
+  // CPU time depends far less on the machine's load than latency does: each agentd's, per request,
+  // less what it spends idle (timers, the lease sweeper), measured over a pause before the runs.
+  const cpuNow = () =>
+    Object.fromEntries(Object.entries(servers).map(([label, s]) => [label, cpuMsOf(s.child.pid)]));
+  const idleFrom = cpuNow();
+  const idleStarted = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+  const idleMs = performance.now() - idleStarted;
+  const cpuBefore = cpuNow();
+  const loadBefore = loadavg()[0];
+  const started = performance.now();
   for (let i = 0; i < RUNS; i++) {
     for (const [name, arm] of Object.entries(arms)) samples[name].push(await arm());
   }
+  const elapsed = performance.now() - started;
+  const loadAfter = loadavg()[0];
+  const cpuAfter = cpuNow();
+  const cpuPerRequest = Object.fromEntries(
+    Object.keys(servers).map((label) => {
+      const idle = ((cpuBefore[label] - idleFrom[label]) / idleMs) * elapsed;
+      return [label, (cpuAfter[label] - cpuBefore[label] - idle) / (3 * RUNS)];
+    }),
+  );
   const s = Object.fromEntries(Object.entries(samples).map(([name, list]) => [name, stats(list)]));
 
   console.log(
     `\nagentd latency on the request path (embedded: PGlite; one run at a time)${quick ? ' [quick]' : ''}`,
   );
   console.log(
-    `${RUNS} runs per arm after ${WARMUP} warm-up, arms alternating; safety hold-back ${HOLD_BACK ?? 'default (200)'}\n`,
+    `${RUNS} runs per arm after ${WARMUP} warm-up, arms alternating; safety hold-back ${HOLD_BACK ?? 'default (200)'}; load average ${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end\n`,
   );
   for (const [name, r] of Object.entries(s)) {
     console.log(`  ${name.padEnd(48)} p50 ${fmt(r.p50)}  p95 ${fmt(r.p95)}  p99 ${fmt(r.p99)}`);
@@ -96,6 +133,9 @@ async function main() {
     const slow =
       s[`first delta, 2 ms/token model, agentd${label}`].p50 - s['first delta, 2 ms/token model, direct'].p50;
     console.log(`\n  agentd${label || ' (this checkout)'}:`);
+    console.log(
+      `  CPU per request (its process, all threads, the three arms alike, less its idle CPU): ${fmt(cpuPerRequest[label])}`,
+    );
     console.log(`  fixed overhead per run, p50: ${fmt(overhead)} (target ≤ 5 ms: ${verdict(overhead <= 5)})`);
     console.log(
       `  first text delta after the direct loop's, fast model, p50: ${fmt(fast)} (target ≤ 3 ms: ${verdict(fast <= 3)})`,

@@ -24,3 +24,9 @@ export function rssOf(pid) {
 }
 
 export const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+/** A process's CPU time so far (user + system, all its threads), ms; /proc counts in USER_HZ (100 a second). */
+export function cpuMsOf(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
