@@ -18,7 +18,11 @@ let playwright: Promise<typeof import('playwright-core')> | undefined;
  * a page (workers, AGENTD_BROWSER=off, the CLI, tests) should not pay.
  */
 export function loadPlaywright(): Promise<typeof import('playwright-core')> {
-  playwright ??= import('playwright-core');
+  // A failed import is not kept: the next call tries again.
+  playwright ??= import('playwright-core').catch((error: unknown) => {
+    playwright = undefined;
+    throw error;
+  });
   return playwright;
 }
 
