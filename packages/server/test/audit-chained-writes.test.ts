@@ -167,28 +167,6 @@ for (const [name, open] of backends) {
       expect(started?.actor).toEqual({ type: 'api_key', api_key: { id: 'key_chained', role: 'member' } });
     });
 
-    // Two processes share a chain only on PostgreSQL (embedded PGlite has one).
-    it.runIf(name === 'PostgreSQL')(
-      'two processes taking turns on one chain read its head instead of taking the locked way',
-      async () => {
-        const base = await setUp();
-        const { db, transactions } = counting(base);
-        // Scaled mode's API process and worker: each finds the head moved by the other at every write.
-        const processes = [
-          new ResponseRepository(db, new AuditLog(db)),
-          new ResponseRepository(db, new AuditLog(db)),
-        ];
-        for (const responses of processes) await run(responses); // a new chain's head is made the locked way
-        const before = transactions();
-        for (let i = 0; i < 4; i++) for (const responses of processes) await run(responses);
-        expect(transactions()).toBe(before);
-        expect(await new AuditLog(base).verify(TENANT)).toMatchObject({
-          valid: true,
-          events_verified: 10 * 4,
-        });
-      },
-    );
-
     it("writes a known tenant's runs without a transaction, and records nothing of a refused write", async () => {
       const base = await setUp();
       const { db, transactions } = counting(base);

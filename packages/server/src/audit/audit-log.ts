@@ -31,9 +31,6 @@ export interface ChainedAppend {
   records: AuditRecord[];
 }
 
-/** Chained statements an append sends before it takes the locked way (PostgreSQL). */
-const CHAINED_ATTEMPTS = 3;
-
 /** Rows verified per read. */
 const VERIFY_PAGE = 1000;
 
@@ -111,13 +108,6 @@ export class AuditLog {
    * after another in the order sent: each is chained onto the one before
    * while that is still in flight, and `write` must send its statement
    * before its first await.
-   *
-   * On PostgreSQL another process may append to the same chain (scaled mode:
-   * the API process writes a run's `response.created`, the worker its end).
-   * A tenant whose head was found moved is read again before each append
-   * for a while (one primary-key read instead of a refused statement and
-   * the locked way's four), and a statement refused all the same is sent
-   * again on the head read afresh, up to CHAINED_ATTEMPTS times.
    */
   async appendChained<T>(
     events: readonly AuditEventInput[],
@@ -125,35 +115,7 @@ export class AuditLog {
   ): Promise<T | undefined> {
     const tenants = tenantIds(events);
     if (this.db.dialect === 'pglite') return this.appendOnTips(tenants, events, write);
-    return this.tips.exclusive(tenants, async () => {
-      for (let attempt = 1; ; attempt++) {
-        const unknown = () => tenants.some((tenantId) => this.tips.get(tenantId) === undefined);
-        // A chain without a head yet, or one whose head could not be read: the locked way (which
-        // creates a head, and meets a database outage the way every other write does).
-        const read = attempt > 1 || unknown() || this.tips.contended(tenants);
-        if (read && !(await this.readHeads(tenants))) return undefined;
-        if (unknown()) return undefined;
-        const result = await this.appendOnTips(tenants, events, write);
-        if (result !== undefined || attempt >= CHAINED_ATTEMPTS) return result;
-        this.tips.markContended(tenants);
-      }
-    });
-  }
-
-  /** Learns where the tenants' chains stand now (a tenant without a head is left unknown); false when it could not. */
-  private async readHeads(tenants: readonly string[]): Promise<boolean> {
-    let heads: ChainHead[];
-    try {
-      heads = await this.db.query<ChainHead>(
-        'SELECT tenant_id, sequence, hash FROM audit_chain_heads WHERE tenant_id IN (SELECT json_array_elements_text($1::json))',
-        [JSON.stringify(tenants)],
-      );
-    } catch {
-      return false;
-    }
-    for (const head of heads)
-      this.tips.set(head.tenant_id, { sequence: Number(head.sequence), hash: head.hash });
-    return true;
+    return this.tips.exclusive(tenants, () => this.appendOnTips(tenants, events, write));
   }
 
   private async appendOnTips<T>(

@@ -7,9 +7,6 @@ export interface ChainTip {
 /** Tenants whose tips a process remembers; past it the oldest are forgotten (and read again when needed). */
 const MAX_TIPS = 10_000;
 
-/** How long a tenant whose head another process moved has its head read before each append. */
-const CONTENDED_MS = 60_000;
-
 /**
  * Where this process last saw each tenant's audit chain end, and one queue
  * per tenant for the appends that chain onto it. A tip is a guess: an append
@@ -20,8 +17,6 @@ const CONTENDED_MS = 60_000;
 export class ChainTips {
   private readonly tips = new Map<string, ChainTip>();
   private readonly tails = new Map<string, Promise<void>>();
-  /** Tenants whose head another process moved, until when their heads are read before an append. */
-  private readonly contendedUntil = new Map<string, number>();
 
   get(tenantId: string): ChainTip | undefined {
     return this.tips.get(tenantId);
@@ -37,24 +32,6 @@ export class ChainTips {
       const oldest = this.tips.keys().next().value;
       if (oldest !== undefined) this.tips.delete(oldest);
     }
-  }
-
-  /** Sets a tip read from the database (where the chain stands now). */
-  set(tenantId: string, tip: ChainTip): void {
-    this.tips.delete(tenantId);
-    this.advance(tenantId, tip);
-  }
-
-  /** Remembers that another process appended to these tenants' chains: read their heads before appending. */
-  markContended(tenants: readonly string[]): void {
-    if (this.contendedUntil.size > MAX_TIPS) this.contendedUntil.clear();
-    for (const tenant of tenants) this.contendedUntil.set(tenant, Date.now() + CONTENDED_MS);
-  }
-
-  /** Whether another process appended to any of these chains lately. */
-  contended(tenants: readonly string[]): boolean {
-    const now = Date.now();
-    return tenants.some((tenant) => (this.contendedUntil.get(tenant) ?? 0) > now);
   }
 
   /** Forgets a tip found stale. */
