@@ -211,7 +211,7 @@ try {
   }
   const names = Object.keys(arms);
   for (const arm of Object.values(arms)) {
-    await db.query('INSERT INTO tenants (id, name) VALUES ($1, $2)', [arm.tenant, 'bench']);
+    await db.query('INSERT INTO tenants (id, name) VALUES ($1, $1)', [arm.tenant]);
     for (let i = 0; i < 200; i++) await oneRun(arm);
   }
   const cpu = Object.fromEntries(names.map((name) => [name, []]));
