@@ -2,16 +2,17 @@ import { Readable } from 'node:stream';
 import { ObjectTamperedError } from '@agentd/object-store';
 import {
   DeletedSchema,
-  FILE_PURPOSES,
+  type FILE_PURPOSES,
+  FileContentQuerySchema,
+  FileListQuerySchema,
   FileSchema,
   IdParamSchema,
   isAllowed,
   listSchema,
-  PageQuerySchema,
   scopesAllow,
   UPLOAD_PURPOSES,
 } from '@agentd/spec/wire';
-import { z } from '@hono/zod-openapi';
+import type { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { AgentdError } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
@@ -77,7 +78,7 @@ const listRoute = defineRoute({
   tags,
   summary: 'List your files',
   permission: 'files:read',
-  request: { query: PageQuerySchema.extend({ purpose: z.enum(FILE_PURPOSES).optional() }) },
+  request: { query: FileListQuerySchema },
   responses: { 200: jsonContent(listSchema(FileSchema, 'FileList'), 'A page of files.') },
 });
 
@@ -113,14 +114,7 @@ const contentRoute = defineRoute({
   'x-agentd-permission': 'files:read',
   request: {
     params: IdParamSchema,
-    query: z.object({
-      token: z
-        .string()
-        .min(1)
-        .max(1024)
-        .optional()
-        .openapi({ description: 'A signed link’s token; used when there is no Authorization header.' }),
-    }),
+    query: FileContentQuerySchema,
   },
   responses: {
     200: {

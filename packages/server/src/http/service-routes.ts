@@ -1,17 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { z } from '@hono/zod-openapi';
+import { StatusSchema } from '@agentd/spec/wire';
 import { serveMetrics } from '../metrics/metrics-endpoint.js';
 import { defineRoute, jsonContent } from './define-route.js';
 import { readiness } from './readiness.js';
 import { newRouter } from './router.js';
 
 const tags = ['Service'];
-const StatusSchema = z
-  .object({ status: z.string(), checks: z.record(z.string(), z.string()).optional() })
-  .openapi('Status');
-
 const healthz = defineRoute({
   method: 'get',
   path: '/healthz',

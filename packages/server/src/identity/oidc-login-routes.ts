@@ -1,8 +1,13 @@
-import { z } from '@hono/zod-openapi';
+import {
+  AuthTokenSchema,
+  OidcCodeExchangeSchema,
+  OidcLoginProviderSchema,
+  OidcLoginQuerySchema,
+} from '@agentd/spec/wire';
 import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
 import { newRouter } from '../http/router.js';
 import { endpointsOf, loginProvider, signInWithCode } from './oidc-login.js';
-import { issueSessionToken, SessionTokenSchema } from './session-issue.js';
+import { issueSessionToken } from './session-issue.js';
 
 const tags = ['Authentication'];
 const PATH = '/v1/auth/oidc';
@@ -15,31 +20,15 @@ export function isOidcLoginRequest(request: Request): boolean {
   );
 }
 
-const TenantQuerySchema = z.object({
-  tenant: z.string().max(200).optional().openapi({
-    description: 'The tenant (its name or id) whose provider to use; absent: the platform-wide provider.',
-  }),
-});
-
-const ProviderSchema = z
-  .object({
-    object: z.literal('auth.oidc_provider'),
-    issuer: z.string(),
-    authorization_endpoint: z.string(),
-    client_id: z.string().openapi({ description: "The OAuth client: the provider's configured audience." }),
-    scope: z.string(),
-  })
-  .openapi('OidcLoginProvider');
-
 const providerRoute = defineRoute({
   method: 'get',
   path: PATH,
   tags,
   summary: 'Where the web UI sends a person to sign in through an identity provider (public)',
   permission: null,
-  request: { query: TenantQuerySchema },
+  request: { query: OidcLoginQuerySchema },
   responses: {
-    200: jsonContent(ProviderSchema, 'The provider and what to send it.'),
+    200: jsonContent(OidcLoginProviderSchema, 'The provider and what to send it.'),
     404: errorContent('No identity provider signs in to that tenant (or no such tenant).'),
     503: errorContent('The identity provider could not be reached.'),
   },
@@ -51,21 +40,9 @@ const exchangeRoute = defineRoute({
   tags,
   summary: 'Exchange an authorization code from the identity provider for a session token (public)',
   permission: null,
-  request: jsonBody(
-    z
-      .strictObject({
-        tenant: z.string().max(200).optional(),
-        code: z.string().min(1).max(4096),
-        code_verifier: z
-          .string()
-          .regex(/^[A-Za-z0-9._~-]{43,128}$/, 'a PKCE code verifier (RFC 7636: 43 to 128 characters)'),
-        redirect_uri: z.string().url().max(2000),
-        nonce: z.string().min(16).max(200),
-      })
-      .openapi('OidcCodeExchangeRequest'),
-  ),
+  request: jsonBody(OidcCodeExchangeSchema),
   responses: {
-    200: jsonContent(SessionTokenSchema, 'A session token for the signed-in person.'),
+    200: jsonContent(AuthTokenSchema, 'A session token for the signed-in person.'),
     400: errorContent('The request is not valid; `error.param` names the field.'),
     401: errorContent('The provider refused the code, or its ID token did not verify.'),
     404: errorContent('No identity provider signs in to that tenant (or no such tenant).'),

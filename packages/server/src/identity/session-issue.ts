@@ -1,23 +1,6 @@
 import type { Principal } from '@agentd/spec';
-import { z } from '@hono/zod-openapi';
 import { actorOf } from '../audit/audit-event.js';
 import type { Services } from '../services.js';
-
-/** A session token, as POST /v1/auth/token and a sign-in through the identity provider answer it. */
-export const SessionTokenSchema = z
-  .object({
-    object: z.literal('auth.token'),
-    token: z
-      .string()
-      .openapi({ description: 'A PASETO v4.public token: send it as Authorization: Bearer <token>.' }),
-    token_type: z.literal('bearer'),
-    expires_at: z.number().int().openapi({ description: 'Unix seconds.' }),
-    expires_in: z.number().int(),
-    tenant_id: z.string(),
-    role: z.string(),
-    scopes: z.array(z.string()).nullable().openapi({ description: "null: the role's full set." }),
-  })
-  .openapi('AuthToken');
 
 /**
  * Issues a session token for a person who signed in and records the sign-in:

@@ -1,10 +1,9 @@
-import { ScopesSchema, scopesWithin } from '@agentd/spec/wire';
-import { z } from '@hono/zod-openapi';
+import { AuthTokenSchema, CreateAuthTokenSchema, scopesWithin } from '@agentd/spec/wire';
 import { AgentdError } from '../errors.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { principalOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
-import { issueSessionToken, SessionTokenSchema } from './session-issue.js';
+import { issueSessionToken } from './session-issue.js';
 
 const issueRoute = defineRoute({
   method: 'post',
@@ -12,19 +11,8 @@ const issueRoute = defineRoute({
   tags: ['Authentication'],
   summary: 'Exchange an API key or an identity provider token for a short-lived session token (web UI)',
   permission: 'self:read',
-  request: jsonBody(
-    z
-      .strictObject({
-        expires_in: z.number().int().min(60).max(86_400).optional().openapi({
-          description: 'Lifetime in seconds; default and maximum AGENTD_SESSION_TOKEN_TTL_SECONDS.',
-        }),
-        scopes: ScopesSchema.optional().openapi({
-          description: "Narrow the token to these scopes; they must be within the credential's own.",
-        }),
-      })
-      .openapi('CreateAuthTokenRequest'),
-  ),
-  responses: { 200: jsonContent(SessionTokenSchema, 'The token.') },
+  request: jsonBody(CreateAuthTokenSchema),
+  responses: { 200: jsonContent(AuthTokenSchema, 'The token.') },
 });
 
 export function tokenRoutes() {

@@ -1,5 +1,4 @@
-import { IdParamSchema, type LimitSettings, LimitSettingsSchema } from '@agentd/spec/wire';
-import { z } from '@hono/zod-openapi';
+import { IdParamSchema, type LimitSettings, LimitSettingsSchema, LimitsSchema } from '@agentd/spec/wire';
 import { auditedWrite } from '../audit/audited-write.js';
 import { notFound } from '../errors.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
@@ -9,24 +8,6 @@ import type { Services } from '../services.js';
 import type { EffectiveLimits } from './effective-limits.js';
 
 const tags = ['Limits and budgets'];
-
-const LimitsSchema = z
-  .object({
-    object: z.literal('limits'),
-    // The id keeps each a $ref to LimitSettings (a description alone would copy the schema in).
-    tenant: LimitSettingsSchema.meta({ id: 'LimitSettings', description: "The tenant's own settings." }),
-    server: LimitSettingsSchema.meta({
-      id: 'LimitSettings',
-      description: 'The server defaults (AGENTD_LIMITS).',
-    }),
-    effective: LimitSettingsSchema.meta({
-      id: 'LimitSettings',
-      description: 'What is in force: the tenant settings over the defaults.',
-    }),
-  })
-  .openapi('Limits', {
-    description: 'Rate limits, daily tool quotas and token and cost budgets of a tenant.',
-  });
 
 const getRoute = defineRoute({
   method: 'get',

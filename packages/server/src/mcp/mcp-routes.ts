@@ -1,3 +1,4 @@
+import { McpBodySchema, McpSessionHeadersSchema } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../http/app-env.js';
@@ -5,22 +6,12 @@ import { defineRoute, errorContent } from '../http/define-route.js';
 import { principalOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
 import { createMcpServer } from './mcp-server.js';
-import { McpSessions, SESSION_HEADER } from './mcp-sessions.js';
+import { McpSessions } from './mcp-sessions.js';
 
 const tags = ['MCP'];
 const IDLE_MS = 30 * 60_000;
 const MAX_SESSIONS = 1_000;
 
-const JsonRpcMessageSchema = z
-  .looseObject({ jsonrpc: z.literal('2.0') })
-  .openapi('McpMessage', { description: 'A JSON-RPC 2.0 message of the Model Context Protocol.' });
-
-const sessionHeaders = z.object({
-  [SESSION_HEADER]: z.string().min(1).max(256).optional().openapi({
-    description: "The session's id, from the answer to `initialize`; every later request sends it.",
-  }),
-  'mcp-protocol-version': z.string().max(32).optional(),
-});
 const sessionRequired = {
   400: errorContent('No session: send an `initialize` request first (`mcp_session_required`).'),
   404: errorContent('The session is closed, expired, or belongs to another credential.'),
@@ -36,10 +27,10 @@ const postRoute = defineRoute({
   description,
   permission: 'mcp:read',
   request: {
-    headers: sessionHeaders,
+    headers: McpSessionHeadersSchema,
     body: {
       content: {
-        'application/json': { schema: z.union([JsonRpcMessageSchema, z.array(JsonRpcMessageSchema).min(1)]) },
+        'application/json': { schema: McpBodySchema },
       },
       required: true,
     },
@@ -63,7 +54,7 @@ const getRoute = defineRoute({
   tags,
   summary: "Open the session's stream of server-sent messages",
   permission: 'mcp:read',
-  request: { headers: sessionHeaders },
+  request: { headers: McpSessionHeadersSchema },
   responses: {
     200: { description: 'Server-sent events.', content: { 'text/event-stream': { schema: z.string() } } },
     ...sessionRequired,
@@ -76,7 +67,7 @@ const deleteRoute = defineRoute({
   tags,
   summary: 'Close an MCP session',
   permission: 'mcp:read',
-  request: { headers: sessionHeaders },
+  request: { headers: McpSessionHeadersSchema },
   responses: { 200: { description: 'The session is closed.' }, ...sessionRequired },
 });
 

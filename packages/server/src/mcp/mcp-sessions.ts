@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@agentd/spec';
+import { MCP_SESSION_HEADER } from '@agentd/spec/wire';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
@@ -7,7 +8,7 @@ import type { Logger } from 'pino';
 import { AgentdError } from '../errors.js';
 import { authInfoOf, type McpRequestContext } from './mcp-server.js';
 
-export const SESSION_HEADER = 'mcp-session-id';
+export const SESSION_HEADER = MCP_SESSION_HEADER;
 
 interface Session {
   transport: WebStandardStreamableHTTPServerTransport;

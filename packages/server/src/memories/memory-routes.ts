@@ -1,13 +1,17 @@
 import {
+  CreateMemorySchema,
   DeletedSchema,
   IdParamSchema,
   listSchema,
   MemoryConsentSchema,
+  MemoryDeleteQuerySchema,
+  MemoryErasedSchema,
+  MemoryListQuerySchema,
   MemorySchema,
-  PageQuerySchema,
-  printableString,
+  MemoryUserQuerySchema,
+  SetMemoryConsentSchema,
 } from '@agentd/spec/wire';
-import { z } from '@hono/zod-openapi';
+import type { z } from '@hono/zod-openapi';
 import { AgentdError } from '../errors.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
@@ -15,10 +19,6 @@ import { newRouter } from '../http/router.js';
 import type { StoredMemory } from './memory-repository.js';
 
 const tags = ['Memories'];
-
-const UserSchema = printableString(256).openapi({
-  description: 'The end user, as your application names them (the `user` of a response).',
-});
 
 const present = (memory: StoredMemory): z.infer<typeof MemorySchema> => ({
   id: memory.id,
@@ -35,7 +35,7 @@ const listRoute = defineRoute({
   tags,
   summary: 'List what is remembered about a user',
   permission: 'memories:read',
-  request: { query: PageQuerySchema.extend({ user: UserSchema }) },
+  request: { query: MemoryListQuerySchema },
   responses: { 200: jsonContent(listSchema(MemorySchema, 'MemoryList'), 'A page of memories.') },
 });
 
@@ -46,7 +46,7 @@ const createRoute = defineRoute({
   summary:
     'Remember something about a user (needs their consent; checked like a run’s memory writes, PII filtered)',
   permission: 'memories:write',
-  request: jsonBody(z.strictObject({ user: UserSchema, text: z.string().min(1).max(4000) })),
+  request: jsonBody(CreateMemorySchema),
   responses: { 200: jsonContent(MemorySchema, 'The memory as stored (after PII redaction).') },
 });
 
@@ -56,7 +56,7 @@ const deleteRoute = defineRoute({
   tags,
   summary: 'Erase one memory: its text, its vector and its cached embedding',
   permission: 'memories:write',
-  request: { params: IdParamSchema, query: z.strictObject({ user: UserSchema.optional() }) },
+  request: { params: IdParamSchema, query: MemoryDeleteQuerySchema },
   responses: { 200: jsonContent(DeletedSchema, 'The memory was erased.') },
 });
 
@@ -66,12 +66,9 @@ const eraseUserRoute = defineRoute({
   tags,
   summary: 'Erase everything remembered about a user',
   permission: 'memories:write',
-  request: { query: z.strictObject({ user: UserSchema }) },
+  request: { query: MemoryUserQuerySchema },
   responses: {
-    200: jsonContent(
-      z.object({ object: z.literal('memory.erased'), user: z.string(), deleted: z.number().int() }),
-      'How many memories were erased.',
-    ),
+    200: jsonContent(MemoryErasedSchema, 'How many memories were erased.'),
   },
 });
 
@@ -81,7 +78,7 @@ const getConsentRoute = defineRoute({
   tags,
   summary: 'Whether a user has opted in to long-term memory',
   permission: 'memories:read',
-  request: { query: z.strictObject({ user: UserSchema }) },
+  request: { query: MemoryUserQuerySchema },
   responses: { 200: jsonContent(MemoryConsentSchema, 'The user’s choice (off unless they opted in).') },
 });
 
@@ -91,7 +88,7 @@ const setConsentRoute = defineRoute({
   tags,
   summary: 'Record a user’s opt-in to (or out of) long-term memory',
   permission: 'memories:write',
-  request: jsonBody(z.strictObject({ user: UserSchema, enabled: z.boolean() })),
+  request: jsonBody(SetMemoryConsentSchema),
   responses: { 200: jsonContent(MemoryConsentSchema, 'The user’s choice.') },
 });
 

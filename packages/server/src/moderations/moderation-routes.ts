@@ -1,26 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { z } from '@hono/zod-openapi';
+import { CreateModerationSchema, ModerationSchema } from '@agentd/spec/wire';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { newRouter } from '../http/router.js';
 import { MODERATION_MODEL, moderationPipeline, toModerationResult } from './moderation-pipeline.js';
 
 const tags = ['Moderations'];
-
-const ModerationSchema = z
-  .object({
-    id: z.string(),
-    model: z.string(),
-    results: z.array(
-      z.object({
-        flagged: z.boolean(),
-        categories: z.record(z.string(), z.boolean()),
-        category_scores: z.record(z.string(), z.number()),
-      }),
-    ),
-  })
-  .openapi('Moderation');
-
-const TextSchema = z.string().max(100_000, { message: 'expected at most 100,000 characters' });
 
 const createRoute = defineRoute({
   method: 'post',
@@ -28,14 +12,7 @@ const createRoute = defineRoute({
   tags,
   summary: 'Classify texts with the safety pipeline (rules and classifier), in OpenAI’s moderation shape',
   permission: 'responses:write',
-  request: jsonBody(
-    z.strictObject({
-      input: z.union([TextSchema, z.array(TextSchema).min(1).max(32)], {
-        message: 'expected a string or an array of 1 to 32 strings',
-      }),
-      model: z.string().max(200).optional(),
-    }),
-  ),
+  request: jsonBody(CreateModerationSchema),
   responses: { 200: jsonContent(ModerationSchema, 'One result per input, in order.') },
 });
 

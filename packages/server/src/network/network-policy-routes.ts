@@ -1,5 +1,4 @@
-import { IdParamSchema } from '@agentd/spec/wire';
-import { z } from '@hono/zod-openapi';
+import { IdParamSchema, NetworkPolicySchema, NetworkRulesSchema } from '@agentd/spec/wire';
 import { auditedWrite } from '../audit/audited-write.js';
 import { notFound } from '../errors.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
@@ -8,31 +7,13 @@ import { newRouter } from '../http/router.js';
 
 const tags = ['Network policy'];
 
-const RulesSchema = z.strictObject({
-  allow: z.array(z.string().min(1).max(300)).max(100).openapi({
-    description: 'Host names, `*.domain`, IP addresses or CIDR ranges, with an optional `:port`.',
-  }),
-  deny: z.array(z.string().min(1).max(300)).max(100),
-});
-
-const PolicySchema = z
-  .object({
-    object: z.literal('network_policy'),
-    tenant: z.object({ allow: z.array(z.string()), deny: z.array(z.string()) }),
-    server: z.object({ allow: z.array(z.string()), deny: z.array(z.string()) }),
-  })
-  .openapi('NetworkPolicy', {
-    description:
-      'Where tools may connect. Loopback, private, link-local (cloud metadata), unique-local and multicast addresses are blocked unless allowed; deny rules win.',
-  });
-
 const getRoute = defineRoute({
   method: 'get',
   path: '/v1/network_policy',
   tags,
   summary: "Your tenant's network rules for tools, and the server-wide ones",
   permission: 'network_policy:read',
-  responses: { 200: jsonContent(PolicySchema, 'The rules in force.') },
+  responses: { 200: jsonContent(NetworkPolicySchema, 'The rules in force.') },
 });
 
 const putRoute = defineRoute({
@@ -41,8 +22,8 @@ const putRoute = defineRoute({
   tags,
   summary: "Set a tenant's network rules (platform admins: an allow rule opens blocked addresses)",
   permission: 'network_policy:write',
-  request: { params: IdParamSchema, ...jsonBody(RulesSchema) },
-  responses: { 200: jsonContent(PolicySchema, 'The rules in force.') },
+  request: { params: IdParamSchema, ...jsonBody(NetworkRulesSchema) },
+  responses: { 200: jsonContent(NetworkPolicySchema, 'The rules in force.') },
 });
 
 export function networkPolicyRoutes() {

@@ -1,5 +1,4 @@
-import { type SafetySetting, SafetySettingSchema } from '@agentd/spec/wire';
-import { z } from '@hono/zod-openapi';
+import { SafetyPolicySchema, type SafetySetting, SafetySettingSchema } from '@agentd/spec/wire';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
@@ -7,31 +6,13 @@ import type { Services } from '../services.js';
 
 const tags = ['Safety'];
 
-const PolicySchema = z
-  .object({
-    object: z.literal('safety_policy'),
-    tenant: z.union([SafetySettingSchema, z.null()]).openapi({
-      description: "The tenant's default; null: none of its own.",
-    }),
-    platform: z.record(z.string(), z.unknown()).openapi({
-      description: "The platform's default with every field filled (agentd's, then AGENTD_SAFETY_POLICY).",
-    }),
-    judge: z
-      .boolean()
-      .openapi({ description: 'Whether an LLM judge is configured (AGENTD_SAFETY_JUDGE_MODEL).' }),
-  })
-  .openapi('SafetyPolicy', {
-    description:
-      "What the safety pipeline checks in runs: an agent's `safety` setting applies over its tenant's default, which applies over the platform's.",
-  });
-
 const getRoute = defineRoute({
   method: 'get',
   path: '/v1/safety_policy',
   tags,
   summary: "Your tenant's default safety setting, and the platform's",
   permission: 'safety_policy:read',
-  responses: { 200: jsonContent(PolicySchema, 'The defaults in force.') },
+  responses: { 200: jsonContent(SafetyPolicySchema, 'The defaults in force.') },
 });
 
 const putRoute = defineRoute({
@@ -41,7 +22,7 @@ const putRoute = defineRoute({
   summary: "Set your tenant's default safety setting (its agents' own settings still win)",
   permission: 'safety_policy:write',
   request: jsonBody(SafetySettingSchema),
-  responses: { 200: jsonContent(PolicySchema, 'The defaults in force.') },
+  responses: { 200: jsonContent(SafetyPolicySchema, 'The defaults in force.') },
 });
 
 export function safetyPolicyRoutes() {

@@ -1,3 +1,4 @@
+import type { UsageGroup } from '@agentd/spec/wire';
 import type { Queryable, SqlParam } from '../storage/database.js';
 
 export type UsageKind = 'model_call' | 'tool_call' | 'embedding' | 'safety_judge';
@@ -21,9 +22,6 @@ export interface Spent {
   tokens: number;
   costUsd: number;
 }
-
-export const USAGE_GROUPS = ['tenant', 'user', 'agent', 'model', 'day'] as const;
-export type UsageGroup = (typeof USAGE_GROUPS)[number];
 
 const GROUP_COLUMNS: Record<UsageGroup, string> = {
   tenant: 'tenant_id',

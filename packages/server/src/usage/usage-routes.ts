@@ -1,65 +1,11 @@
-import { printableString } from '@agentd/spec/wire';
-import { z } from '@hono/zod-openapi';
+import { USAGE_GROUPS, type UsageGroup, UsageQuerySchema, UsageReportSchema } from '@agentd/spec/wire';
 import { AgentdError } from '../errors.js';
 import { defineRoute, jsonContent } from '../http/define-route.js';
 import { principalOf } from '../http/principal.js';
 import { newRouter } from '../http/router.js';
-import { USAGE_GROUPS, type UsageGroup } from './usage-repository.js';
 
 const DAY_S = 86_400;
 const MAX_SPAN_S = 366 * DAY_S;
-
-const unixSeconds = z.coerce.number().int().min(0).max(32_503_680_000);
-
-const UsageQuerySchema = z.strictObject({
-  start_time: unixSeconds.optional().openapi({
-    description: 'Start (inclusive), in Unix seconds. Default: 30 days before end_time.',
-  }),
-  end_time: unixSeconds
-    .optional()
-    .openapi({ description: 'End (exclusive), in Unix seconds. Default: now.' }),
-  group_by: z
-    .string()
-    .max(100)
-    .optional()
-    .openapi({
-      description: `Comma-separated: any of ${USAGE_GROUPS.join(', ')}. Default: day.`,
-      example: 'user,model,day',
-    }),
-  tenant_id: printableString(200)
-    .optional()
-    .openapi({ description: "Platform admins: one tenant's usage (default: every tenant's)." }),
-});
-
-const BucketSchema = z
-  .object({
-    object: z.literal('usage.bucket'),
-    tenant: z.string().nullable().optional(),
-    user: z.string().nullable().optional(),
-    agent: z.string().nullable().optional(),
-    model: z.string().nullable().optional(),
-    day: z.string().nullable().optional().openapi({ description: 'UTC, YYYY-MM-DD.' }),
-    input_tokens: z.number(),
-    output_tokens: z.number(),
-    total_tokens: z.number(),
-    cost_usd: z.number(),
-    runs: z.number().int(),
-    model_calls: z.number().int(),
-    tool_calls: z.number().int(),
-  })
-  .openapi('UsageBucket');
-
-const UsageReportSchema = z
-  .object({
-    object: z.literal('list'),
-    start_time: z.number().int(),
-    end_time: z.number().int(),
-    group_by: z.array(z.enum(USAGE_GROUPS)),
-    data: z.array(BucketSchema),
-  })
-  .openapi('UsageReport', {
-    description: 'Tokens, cost, runs and calls, one bucket per group, for dashboards.',
-  });
 
 const route = defineRoute({
   method: 'get',

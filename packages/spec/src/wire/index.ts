@@ -26,6 +26,13 @@ export {
   ChainVerificationSchema,
 } from './audit.js';
 export {
+  AuthTokenSchema,
+  CreateAuthTokenSchema,
+  OidcCodeExchangeSchema,
+  OidcLoginProviderSchema,
+  OidcLoginQuerySchema,
+} from './auth-tokens.js';
+export {
   type ChatCompletionRequest,
   ChatCompletionRequestSchema,
   ChatCompletionSchema,
@@ -53,7 +60,13 @@ export {
   CreateConversationSchema,
   UpdateConversationSchema,
 } from './conversations.js';
-export { FILE_PURPOSES, FileSchema, UPLOAD_PURPOSES } from './files.js';
+export {
+  FILE_PURPOSES,
+  FileContentQuerySchema,
+  FileListQuerySchema,
+  FileSchema,
+  UPLOAD_PURPOSES,
+} from './files.js';
 export {
   type ClaimMapping,
   ClaimMappingSchema,
@@ -63,10 +76,30 @@ export {
   PutIdentityProviderSchema,
 } from './identity-providers.js';
 export { type InputItem, InputItemSchema, ItemSchema } from './items.js';
-export { type Budget, type LimitSettings, LimitSettingsSchema, type Rate, type ToolQuota } from './limits.js';
+export {
+  type Budget,
+  type LimitSettings,
+  LimitSettingsSchema,
+  LimitsSchema,
+  type Rate,
+  type ToolQuota,
+} from './limits.js';
 export { type LogLevel, type LogTailQuery, LogTailQuerySchema } from './logs.js';
-export { MemoryConsentSchema, MemorySchema } from './memories.js';
+export { MCP_SESSION_HEADER, McpBodySchema, McpMessageSchema, McpSessionHeadersSchema } from './mcp.js';
+export {
+  CreateMemorySchema,
+  MemoryConsentSchema,
+  MemoryDeleteQuerySchema,
+  MemoryErasedSchema,
+  MemoryListQuerySchema,
+  MemorySchema,
+  MemoryUserQuerySchema,
+  MemoryUserSchema,
+  SetMemoryConsentSchema,
+} from './memories.js';
 export { ModelListSchema, ModelSchema } from './models.js';
+export { CreateModerationSchema, ModerationSchema } from './moderations.js';
+export { NetworkPolicySchema, NetworkRulesSchema } from './network-policy.js';
 export { allPermissions, isAllowed, type Permission, ROLE_RANK } from './permissions.js';
 export {
   CreatePolicySchema,
@@ -78,6 +111,7 @@ export {
   PolicyVersionSchema,
   ValidatePolicySchema,
 } from './policies.js';
+export { StatusSchema } from './probes.js';
 export {
   type CreateResponseInput,
   CreateResponseSchema,
@@ -88,6 +122,7 @@ export {
 export {
   type RuleActions,
   type SafetyPhaseName,
+  SafetyPolicySchema,
   type SafetySetting,
   SafetySettingSchema,
   type SafetySurfaceSetting,
@@ -97,6 +132,13 @@ export { ScopesSchema } from './scopes-schema.js';
 export { SecretSchema } from './secrets.js';
 export { TenantSchema } from './tenants.js';
 export { ToolManifestBodySchema, ToolSchema } from './tools.js';
+export {
+  USAGE_GROUPS,
+  UsageBucketSchema,
+  type UsageGroup,
+  UsageQuerySchema,
+  UsageReportSchema,
+} from './usage.js';
 export {
   AttributesSchema,
   ChunkingStrategySchema,

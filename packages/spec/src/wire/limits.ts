@@ -63,3 +63,23 @@ export type LimitSettings = z.infer<typeof LimitSettingsSchema>;
 export type Rate = z.infer<typeof RateSchema>;
 export type ToolQuota = z.infer<typeof QuotaSchema>;
 export type Budget = z.infer<typeof BudgetSchema>;
+
+/** GET /v1/limits: a tenant's settings, the server defaults, and what is in force. */
+export const LimitsSchema = z
+  .object({
+    object: z.literal('limits'),
+    // The id keeps each a $ref to LimitSettings (a description alone would copy the schema in).
+    tenant: LimitSettingsSchema.meta({ id: 'LimitSettings', description: "The tenant's own settings." }),
+    server: LimitSettingsSchema.meta({
+      id: 'LimitSettings',
+      description: 'The server defaults (AGENTD_LIMITS).',
+    }),
+    effective: LimitSettingsSchema.meta({
+      id: 'LimitSettings',
+      description: 'What is in force: the tenant settings over the defaults.',
+    }),
+  })
+  .meta({
+    id: 'Limits',
+    description: 'Rate limits, daily tool quotas and token and cost budgets of a tenant.',
+  });

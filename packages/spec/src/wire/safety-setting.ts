@@ -102,3 +102,23 @@ export type SafetyPhaseName = (typeof PHASES)[number];
 export type RuleActions = z.infer<typeof ActionsSchema>;
 /** One surface's setting as given (user input, tool output, memory, or the streamed answer). */
 export type SafetySurfaceSetting = z.infer<typeof SurfaceSchema> | z.infer<typeof StreamSurfaceSchema>;
+
+/** GET and PUT /v1/safety_policy: a tenant's default safety setting and the platform's. */
+export const SafetyPolicySchema = z
+  .object({
+    object: z.literal('safety_policy'),
+    tenant: z.union([SafetySettingSchema, z.null()]).meta({
+      description: "The tenant's default; null: none of its own.",
+    }),
+    platform: z.record(z.string(), z.unknown()).meta({
+      description: "The platform's default with every field filled (agentd's, then AGENTD_SAFETY_POLICY).",
+    }),
+    judge: z
+      .boolean()
+      .meta({ description: 'Whether an LLM judge is configured (AGENTD_SAFETY_JUDGE_MODEL).' }),
+  })
+  .meta({
+    id: 'SafetyPolicy',
+    description:
+      "What the safety pipeline checks in runs: an agent's `safety` setting applies over its tenant's default, which applies over the platform's.",
+  });
