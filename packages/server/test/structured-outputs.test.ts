@@ -1,16 +1,9 @@
-import {
-  type Agentd,
-  type AgentdWithFakeModel,
-  BACKENDS,
-  openaiOptions,
-  startAgentd,
-  startAgentdWithFakeModel,
-} from '@agentd/test-server';
-import type { ApiClient, FakeOpenAI } from '@agentd/testing';
+import { type Agentd, BACKENDS, openaiOptions, startAgentd } from '@agentd/test-server';
 import OpenAI from 'openai';
 import { zodTextFormat } from 'openai/helpers/zod';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { fakeModelSuite } from './support/fake-model-suite.js';
 
 const Person = z.object({ name: z.string(), age: z.number().int() });
 const personFormat = zodTextFormat(Person, 'person');
@@ -18,22 +11,11 @@ const texts = (output: { type: string; content?: { text: string }[] }[]) =>
   output.filter((item) => item.type === 'message').map((item) => item.content?.[0]?.text);
 
 describe.each(BACKENDS)('structured outputs on %s (Chat Completions model)', (backend) => {
-  let agentd: AgentdWithFakeModel;
-  let fake: FakeOpenAI;
-  let api: ApiClient;
-  let client: OpenAI;
-
-  beforeAll(async () => {
-    agentd = await startAgentdWithFakeModel({ backend, env: { AGENTD_MODEL_MAX_RETRIES: '0' } });
-    ({ fake, api } = agentd);
-    client = new OpenAI(openaiOptions(agentd));
-  });
-  afterAll(() => agentd?.close());
-  beforeEach(() => fake.reset());
+  const suite = fakeModelSuite({ backend, env: { AGENTD_MODEL_MAX_RETRIES: '0' } });
 
   it('responses.parse with zodTextFormat: the schema goes to the model as response_format, the answer comes back parsed', async () => {
-    fake.enqueue({ text: '{"name":"Ada","age":36}' });
-    const response = await client.responses.parse({
+    suite.fake.enqueue({ text: '{"name":"Ada","age":36}' });
+    const response = await suite.client.responses.parse({
       model: 'fake-model',
       input: 'Who wrote the first program?',
       text: { format: personFormat },
@@ -43,16 +25,16 @@ describe.each(BACKENDS)('structured outputs on %s (Chat Completions model)', (ba
     expect(response.text).toEqual({
       format: { type: 'json_schema', name: 'person', strict: true, schema: personFormat.schema },
     });
-    expect(fake.requests).toHaveLength(1);
-    expect(fake.requests[0]!.body.response_format).toEqual({
+    expect(suite.fake.requests).toHaveLength(1);
+    expect(suite.fake.requests[0]!.body.response_format).toEqual({
       type: 'json_schema',
       json_schema: { name: 'person', strict: true, schema: personFormat.schema },
     });
   });
 
   it('a mismatch goes back to the model with the failing paths; only the corrected answer is in the output', async () => {
-    fake.enqueue({ text: '{"name":"Ada","age":"36"}' }, { text: '{"name":"Ada","age":36}' });
-    const response = await client.responses.parse({
+    suite.fake.enqueue({ text: '{"name":"Ada","age":"36"}' }, { text: '{"name":"Ada","age":36}' });
+    const response = await suite.client.responses.parse({
       model: 'fake-model',
       input: 'Who wrote the first program?',
       text: { format: personFormat },
@@ -61,18 +43,18 @@ describe.each(BACKENDS)('structured outputs on %s (Chat Completions model)', (ba
     expect(response.output_parsed).toEqual({ name: 'Ada', age: 36 });
     expect(texts(response.output as never)).toEqual(['{"name":"Ada","age":36}']);
     expect(response.usage?.input_tokens).toBeGreaterThan(0);
-    expect(fake.requests).toHaveLength(2);
-    const retry = fake.requests[1]!.body.messages;
+    expect(suite.fake.requests).toHaveLength(2);
+    const retry = suite.fake.requests[1]!.body.messages;
     expect(retry.at(-2)).toEqual({ role: 'assistant', content: '{"name":"Ada","age":"36"}' });
     expect(retry.at(-1).role).toBe('user');
     expect(retry.at(-1).content).toContain("Your answer must be the JSON schema 'person'");
     expect(retry.at(-1).content).toContain('- /age: must be integer');
-    expect(fake.requests[1]!.body.response_format.type).toBe('json_schema');
+    expect(suite.fake.requests[1]!.body.response_format.type).toBe('json_schema');
   });
 
   it('a mismatch twice ends the response incomplete, naming the failing path', async () => {
-    fake.enqueue({ text: '{"name":"Ada"}' }, { text: '{"name":"Ada","age":1.5}' });
-    const response = await client.responses.create({
+    suite.fake.enqueue({ text: '{"name":"Ada"}' }, { text: '{"name":"Ada","age":1.5}' });
+    const response = await suite.client.responses.create({
       model: 'fake-model',
       input: 'Who?',
       text: { format: personFormat },
@@ -83,27 +65,27 @@ describe.each(BACKENDS)('structured outputs on %s (Chat Completions model)', (ba
       path: '/age',
       message: "The answer does not match the JSON schema 'person' (after 1 retry): /age: must be integer",
     });
-    expect(fake.requests).toHaveLength(2);
-    const stored = await api.get(`/v1/responses/${response.id}`);
+    expect(suite.fake.requests).toHaveLength(2);
+    const stored = await suite.api.get(`/v1/responses/${response.id}`);
     expect(stored.body).toMatchObject({ status: 'incomplete', incomplete_details: { path: '/age' } });
   });
 
   it('json_object: asked of the model and checked to be a JSON object', async () => {
-    fake.enqueue({ text: 'Sure: ok' }, { text: '{"ok": true}' });
-    const response = await client.responses.create({
+    suite.fake.enqueue({ text: 'Sure: ok' }, { text: '{"ok": true}' });
+    const response = await suite.client.responses.create({
       model: 'fake-model',
       input: 'Answer in JSON.',
       text: { format: { type: 'json_object' } },
     });
     expect(response.status).toBe('completed');
     expect(JSON.parse(response.output_text)).toEqual({ ok: true });
-    expect(fake.requests[0]!.body.response_format).toEqual({ type: 'json_object' });
-    expect(fake.requests[1]!.body.messages.at(-1).content).toContain('(root): is not valid JSON');
+    expect(suite.fake.requests[0]!.body.response_format).toEqual({ type: 'json_object' });
+    expect(suite.fake.requests[1]!.body.messages.at(-1).content).toContain('(root): is not valid JSON');
   });
 
   it('streams a structured answer: the accepted JSON arrives as deltas and finalResponse parses it', async () => {
-    fake.enqueue({ text: '{"name":"x"}' }, { text: '{"name":"Grace","age":85}' });
-    const stream = client.responses.stream({
+    suite.fake.enqueue({ text: '{"name":"x"}' }, { text: '{"name":"Grace","age":85}' });
+    const stream = suite.client.responses.stream({
       model: 'fake-model',
       input: 'Who?',
       text: { format: personFormat },
@@ -117,7 +99,7 @@ describe.each(BACKENDS)('structured outputs on %s (Chat Completions model)', (ba
   });
 
   it('refuses a schema that is not valid JSON Schema with a 400 naming the path inside it', async () => {
-    const bad = await api.post('/v1/responses', {
+    const bad = await suite.api.post('/v1/responses', {
       input: 'x',
       model: 'fake-model',
       text: {
@@ -133,53 +115,43 @@ describe.each(BACKENDS)('structured outputs on %s (Chat Completions model)', (ba
       code: 'invalid_json_schema',
       param: 'text.format.schema.properties.age.type',
     });
-    const noName = await api.post('/v1/responses', {
+    const noName = await suite.api.post('/v1/responses', {
       input: 'x',
       text: { format: { type: 'json_schema', schema: { type: 'object' } } },
     });
     expect(noName.status).toBe(400);
     expect(noName.body.error.param).toBe('text.format.name');
-    expect(fake.requests).toHaveLength(0);
+    expect(suite.fake.requests).toHaveLength(0);
   });
 
   it('echoes text.format as text when none was asked for', async () => {
-    fake.enqueue({ text: 'plain' });
-    const response = await client.responses.create({ model: 'fake-model', input: 'hi' });
+    suite.fake.enqueue({ text: 'plain' });
+    const response = await suite.client.responses.create({ model: 'fake-model', input: 'hi' });
     expect(response.text).toEqual({ format: { type: 'text' } });
-    expect(fake.requests[0]!.body.response_format).toBeUndefined();
+    expect(suite.fake.requests[0]!.body.response_format).toBeUndefined();
   });
 });
 
 describe.each(BACKENDS)('structured outputs on %s (Responses API model, 2 retries)', (backend) => {
-  let agentd: AgentdWithFakeModel;
-  let fake: FakeOpenAI;
-  let client: OpenAI;
-
-  beforeAll(async () => {
-    agentd = await startAgentdWithFakeModel({
-      backend,
-      env: {
-        AGENTD_MODEL_API: 'responses',
-        AGENTD_MODEL_MAX_RETRIES: '0',
-        AGENTD_STRUCTURED_OUTPUT_RETRIES: '2',
-      },
-    });
-    fake = agentd.fake;
-    client = new OpenAI(openaiOptions(agentd));
+  const suite = fakeModelSuite({
+    backend,
+    env: {
+      AGENTD_MODEL_API: 'responses',
+      AGENTD_MODEL_MAX_RETRIES: '0',
+      AGENTD_STRUCTURED_OUTPUT_RETRIES: '2',
+    },
   });
-  afterAll(() => agentd?.close());
-  beforeEach(() => fake.reset());
 
   it('passes the format as text.format and retries as often as AGENTD_STRUCTURED_OUTPUT_RETRIES says', async () => {
-    fake.enqueue({ text: '{}' }, { text: '{"name":1}' }, { text: '{"name":"Ada","age":36}' });
-    const response = await client.responses.parse({
+    suite.fake.enqueue({ text: '{}' }, { text: '{"name":1}' }, { text: '{"name":"Ada","age":36}' });
+    const response = await suite.client.responses.parse({
       model: 'fake-model',
       input: 'Who?',
       text: { format: personFormat },
     });
     expect(response.output_parsed).toEqual({ name: 'Ada', age: 36 });
-    expect(fake.requests).toHaveLength(3);
-    expect(fake.requests[0]!.body.text).toEqual({
+    expect(suite.fake.requests).toHaveLength(3);
+    expect(suite.fake.requests[0]!.body.text).toEqual({
       format: { type: 'json_schema', name: 'person', strict: true, schema: personFormat.schema },
     });
   });
