@@ -4,17 +4,8 @@ export { BubblewrapSandbox, type BubblewrapSandboxOptions } from './cpython/bubb
 export { seccompProgram } from './cpython/seccomp-filter.js';
 export { DEFAULT_OUTPUT_LIMITS, type OutputLimits } from './output-limits.js';
 export { PyodideSandbox, type PyodideSandboxOptions } from './pyodide/pyodide-sandbox.js';
-export {
-  DATA_DIR,
-  type Sandbox,
-  type SandboxError,
-  type SandboxFile,
-  type SandboxImage,
-  type SandboxInputFile,
-  type SandboxRequest,
-  type SandboxResult,
-  type SandboxStatus,
-} from './sandbox.js';
+// The sandbox contract as spec states it (DATA_DIR is spec's SANDBOX_DATA_DIR).
+export * from './sandbox.js';
 export type { SessionPoolStats } from './session-pool.js';
 export {
   CODE_INTERPRETER_TOOL,

@@ -1,13 +1,11 @@
-import { type OutputLimits, resolveOutputLimits } from '../output-limits.js';
+import { PooledSandbox, type PooledSandboxOptions } from '../pooled-sandbox.js';
 import { PYTHON_DIR } from '../python-dir.js';
-import { runInPool } from '../run-in-pool.js';
-import type { Sandbox, SandboxRequest, SandboxResult } from '../sandbox.js';
-import { SessionPool, type SessionPoolStats } from '../session-pool.js';
+import { SessionPool } from '../session-pool.js';
 import { CPythonProcess } from './cpython-process.js';
 import { findExecutable } from './find-executable.js';
 import { seccompProgram } from './seccomp-filter.js';
 
-export interface BubblewrapSandboxOptions {
+export interface BubblewrapSandboxOptions extends PooledSandboxOptions {
   /** Started, unassigned sandboxes kept ready. Default 2 (an idle one costs about 20 MB). */
   poolSize?: number;
   /** The most warm sandboxes the pool grows to when new sessions come faster than sandboxes start. Default 8. */
@@ -22,8 +20,6 @@ export interface BubblewrapSandboxOptions {
   idleTimeoutMs?: number;
   /** Per-call wall-clock limit when the request names none. Default 60 s. */
   timeoutMs?: number;
-  /** The most a request may ask for. Default 10 minutes. */
-  maxTimeoutMs?: number;
   /** Default: `bwrap` on PATH. */
   bwrapPath?: string;
   /** The host's Python, the only program inside the sandbox. Default /usr/bin/python3 (Debian's). */
@@ -49,8 +45,6 @@ export interface BubblewrapSandboxOptions {
   tmpQuotaBytes?: number;
   /** Apply the seccomp filter (x86-64 only). Default true. */
   seccomp?: boolean;
-  outputLimits?: Partial<OutputLimits>;
-  cancelGraceMs?: number;
   bootTimeoutMs?: number;
 }
 
@@ -59,22 +53,14 @@ export interface BubblewrapSandboxOptions {
  * bubblewrap: one persistent REPL process per session, a warm pool of
  * started sandboxes, every call bounded in time, memory, processes and files.
  */
-export class BubblewrapSandbox implements Sandbox {
+export class BubblewrapSandbox extends PooledSandbox<CPythonProcess> {
   readonly runtime = 'cpython';
-  readonly #pool: SessionPool<CPythonProcess>;
-  readonly #limits: OutputLimits;
-  readonly #timeoutMs: number;
-  readonly #maxTimeoutMs: number;
-  readonly #fsQuotaBytes: number;
-  readonly #cancelGraceMs: number;
+  protected readonly pool: SessionPool<CPythonProcess>;
   readonly #seccomp: Uint8Array | null;
 
   constructor(options: BubblewrapSandboxOptions = {}) {
-    this.#limits = resolveOutputLimits(options.outputLimits);
-    this.#timeoutMs = options.timeoutMs ?? 60_000;
-    this.#maxTimeoutMs = options.maxTimeoutMs ?? 600_000;
-    this.#fsQuotaBytes = options.fsQuotaBytes ?? 100 * 1024 * 1024;
-    this.#cancelGraceMs = options.cancelGraceMs ?? 1_000;
+    super(options, { timeoutMs: 60_000, label: 'The CPython sandbox' });
+    const { fsQuotaBytes, limits } = this.settings;
     this.#seccomp = options.seccomp === false ? null : seccompProgram();
     const asRoot = process.getuid?.() === 0;
     const processOptions = {
@@ -84,24 +70,24 @@ export class BubblewrapSandbox implements Sandbox {
       hostUid: options.hostUid ?? (asRoot ? 65534 : undefined),
       hostGid: options.hostGid ?? (asRoot ? 65534 : undefined),
       seccomp: this.#seccomp,
-      dataQuotaBytes: this.#fsQuotaBytes,
+      dataQuotaBytes: fsQuotaBytes,
       tmpQuotaBytes: options.tmpQuotaBytes ?? 64 * 1024 * 1024,
       rlimits: {
         nproc: options.maxProcesses ?? 64,
         address_space: (options.memoryMb ?? 2048) * 1024 * 1024,
-        file_size: this.#fsQuotaBytes,
+        file_size: fsQuotaBytes,
         open_files: options.maxOpenFiles ?? 256,
         cpu_seconds: options.sessionCpuSeconds ?? 3600,
       },
       output: {
-        stdout_chars: this.#limits.stdoutChars,
-        stderr_chars: this.#limits.stderrChars,
-        result_chars: this.#limits.resultChars,
+        stdout_chars: limits.stdoutChars,
+        stderr_chars: limits.stderrChars,
+        result_chars: limits.resultChars,
       },
       bootTimeoutMs: options.bootTimeoutMs ?? 20_000,
     };
     const warm = options.poolSize ?? 2;
-    this.#pool = new SessionPool({
+    this.pool = new SessionPool({
       warm,
       maxWarm: options.maxPoolSize ?? Math.max(warm, 8),
       // bubblewrap and an idle python3 with the driver: about 20 MB; counted with room to spare.
@@ -117,32 +103,5 @@ export class BubblewrapSandbox implements Sandbox {
   /** Whether the seccomp filter is applied (it is described for x86-64 only). */
   get seccompApplied(): boolean {
     return this.#seccomp !== null;
-  }
-
-  get stats(): SessionPoolStats {
-    return this.#pool.stats;
-  }
-
-  ready(): Promise<void> {
-    return this.#pool.ready();
-  }
-
-  run(request: SandboxRequest): Promise<SandboxResult> {
-    return runInPool(this.#pool, request, {
-      defaultTimeoutMs: this.#timeoutMs,
-      maxTimeoutMs: this.#maxTimeoutMs,
-      fsQuotaBytes: this.#fsQuotaBytes,
-      cancelGraceMs: this.#cancelGraceMs,
-      limits: this.#limits,
-      label: 'The CPython sandbox',
-    });
-  }
-
-  reset(sessionId: string): Promise<void> {
-    return this.#pool.reset(sessionId);
-  }
-
-  close(): Promise<void> {
-    return this.#pool.close();
   }
 }

@@ -1,16 +1,14 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { type OutputLimits, resolveOutputLimits } from '../output-limits.js';
+import { PooledSandbox, type PooledSandboxOptions } from '../pooled-sandbox.js';
 import { PYTHON_DIR } from '../python-dir.js';
-import { runInPool } from '../run-in-pool.js';
-import type { Sandbox, SandboxRequest, SandboxResult } from '../sandbox.js';
-import { SessionPool, type SessionPoolStats } from '../session-pool.js';
+import { SessionPool } from '../session-pool.js';
 import { compiledPyodideModule } from './compiled-module.js';
 import { PyodideWorkerRunner } from './pyodide-worker-runner.js';
 import { readSnapshotFile, sharedImage, writeSnapshotFile } from './snapshot-file.js';
 import type { BootTimings } from './worker-protocol.js';
 
-export interface PyodideSandboxOptions {
+export interface PyodideSandboxOptions extends PooledSandboxOptions {
   /** Booted, unassigned workers kept ready. Default 2. */
   poolSize?: number;
   /** The most warm workers the pool grows to when new sessions come faster than workers boot. Default 8. */
@@ -27,17 +25,10 @@ export interface PyodideSandboxOptions {
   idleTimeoutMs?: number;
   /** Per-call wall-clock limit when the request names none. Default 30 s. */
   timeoutMs?: number;
-  /** The most a request may ask for. Default 10 minutes. */
-  maxTimeoutMs?: number;
   /** Cap on the WASM heap (Python's memory). Default 512 MB. */
   wasmMemoryMb?: number;
   /** The worker's JavaScript heap (V8 old generation). Default 256 MB. */
   jsHeapMb?: number;
-  /** Bytes a session's files may use. Default 100 MB. */
-  fsQuotaBytes?: number;
-  outputLimits?: Partial<OutputLimits>;
-  /** After a cancel, how long a cell may take to stop on KeyboardInterrupt before the worker is ended. */
-  cancelGraceMs?: number;
   bootTimeoutMs?: number;
   /**
    * Where to keep the memory image of a fresh boot between starts (e.g. in the
@@ -57,14 +48,9 @@ let sharedSnapshot: Uint8Array | null = null;
  * one worker per session, and the lockdown described in `worker-lockdown.js`
  * and `python/pyodide_lockdown.py`.
  */
-export class PyodideSandbox implements Sandbox {
+export class PyodideSandbox extends PooledSandbox<PyodideWorkerRunner> {
   readonly runtime = 'pyodide';
-  readonly #pool: SessionPool<PyodideWorkerRunner>;
-  readonly #limits: OutputLimits;
-  readonly #timeoutMs: number;
-  readonly #maxTimeoutMs: number;
-  readonly #fsQuotaBytes: number;
-  readonly #cancelGraceMs: number;
+  protected readonly pool: SessionPool<PyodideWorkerRunner>;
   /** Later workers restore this image instead of booting cold. */
   #snapshot: Uint8Array | null = sharedSnapshot;
   /** While the first worker takes the image, other boots wait for it rather than boot cold beside it. */
@@ -73,21 +59,17 @@ export class PyodideSandbox implements Sandbox {
   readonly #snapshotFile: string | undefined;
 
   constructor(options: PyodideSandboxOptions = {}) {
-    this.#limits = resolveOutputLimits(options.outputLimits);
+    super(options, { timeoutMs: 30_000, label: 'The Python sandbox' });
     this.#snapshotFile = options.snapshotFile;
     if (this.#snapshotFile) {
       // Restore from the file, or keep there the image this process already has.
       if (this.#snapshot === null) this.#snapshot = readSnapshotFile(this.#snapshotFile);
       else if (!existsSync(this.#snapshotFile)) writeSnapshotFile(this.#snapshotFile, this.#snapshot);
     }
-    this.#timeoutMs = options.timeoutMs ?? 30_000;
-    this.#maxTimeoutMs = options.maxTimeoutMs ?? 600_000;
-    this.#fsQuotaBytes = options.fsQuotaBytes ?? 100 * 1024 * 1024;
-    this.#cancelGraceMs = options.cancelGraceMs ?? 1_000;
     const wasmMemoryMb = options.wasmMemoryMb ?? 512;
     const jsHeapMb = options.jsHeapMb ?? 256;
     const warm = options.poolSize ?? 2;
-    this.#pool = new SessionPool({
+    this.pool = new SessionPool({
       warm,
       maxWarm: options.maxPoolSize ?? Math.max(warm, 8),
       // A warm worker measured about 120 MB (WASM heap restored from the image, and its JavaScript heap).
@@ -141,10 +123,10 @@ export class PyodideSandbox implements Sandbox {
           makeSnapshot,
           pythonDir: PYTHON_DIR,
           wasmMemoryBytes: wasmMemoryMb * 1024 * 1024,
-          fsQuotaBytes: this.#fsQuotaBytes,
-          stdoutChars: this.#limits.stdoutChars,
-          stderrChars: this.#limits.stderrChars,
-          resultChars: this.#limits.resultChars,
+          fsQuotaBytes: this.settings.fsQuotaBytes,
+          stdoutChars: this.settings.limits.stdoutChars,
+          stderrChars: this.settings.limits.stderrChars,
+          resultChars: this.settings.limits.resultChars,
         },
         onSnapshot: (bytes) => {
           const image = sharedImage(bytes);
@@ -171,37 +153,8 @@ export class PyodideSandbox implements Sandbox {
     }
   }
 
-  /** Boot and session counters; `coldStarts` counts new sessions that waited for a boot. */
-  get stats(): SessionPoolStats {
-    return this.#pool.stats;
-  }
-
   /** Where the last worker's boot went: loading Pyodide, then the runner and lockdown. */
   get lastBootTimings(): BootTimings | null {
     return this.#lastBoot;
-  }
-
-  /** Resolves once the warm pool is full. */
-  ready(): Promise<void> {
-    return this.#pool.ready();
-  }
-
-  run(request: SandboxRequest): Promise<SandboxResult> {
-    return runInPool(this.#pool, request, {
-      defaultTimeoutMs: this.#timeoutMs,
-      maxTimeoutMs: this.#maxTimeoutMs,
-      fsQuotaBytes: this.#fsQuotaBytes,
-      cancelGraceMs: this.#cancelGraceMs,
-      limits: this.#limits,
-      label: 'The Python sandbox',
-    });
-  }
-
-  reset(sessionId: string): Promise<void> {
-    return this.#pool.reset(sessionId);
-  }
-
-  close(): Promise<void> {
-    return this.#pool.close();
   }
 }
