@@ -1,14 +1,13 @@
 import type { ToolContext } from '@agentd/spec';
 import { describeToolAdapterContract } from '@agentd/testing';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { afterAll, beforeAll } from 'vitest';
-import { z } from 'zod';
 import {
   type BuiltinTool,
   createBuiltinAdapter,
   createHttpAdapter,
   createMcpAdapter,
 } from '../../src/index.js';
+import { registerContractTools } from './support/contract-mcp-tools.mjs';
 import { type LoopbackServer, readBody, startLoopbackServer } from './support/loopback-server.js';
 import { type McpHttpServer, startMcpHttpServer } from './support/mcp-http-server.js';
 import { waitFor } from './support/tool-context.js';
@@ -38,37 +37,12 @@ beforeAll(async () => {
       res.end('the service broke');
     }
   });
-  mcp = await startMcpHttpServer((server: McpServer) => {
-    server.registerTool(
-      'echo',
-      {
-        description: 'Echoes',
-        inputSchema: {
-          q: z.string(),
-          n: z.number(),
-          tags: z.array(z.string()),
-          nested: z.object({ ok: z.boolean() }),
-        },
-      },
-      async (args) => ({ content: [{ type: 'text', text: JSON.stringify(args) }] }),
-    );
-    server.registerTool('slow', { description: 'Waits until cancelled' }, async (extra) => {
-      mcpSlow.started++;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 30_000);
-        extra.signal.addEventListener('abort', () => {
-          mcpSlow.cancelled++;
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-      return { content: [{ type: 'text', text: 'finished' }] };
-    });
-    server.registerTool('failing', { description: 'Fails' }, async () => ({
-      content: [{ type: 'text', text: 'it broke' }],
-      isError: true,
-    }));
-  });
+  mcp = await startMcpHttpServer((server) =>
+    registerContractTools(server, {
+      started: () => mcpSlow.started++,
+      cancelled: () => mcpSlow.cancelled++,
+    }),
+  );
 });
 afterAll(async () => {
   await http?.close();
