@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
 import { startToolServer, type ToolServer } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI } from './cli-support.js';
+import { CLI, outputWaiters } from './cli-support.js';
 
 /** `agentd chat` with its stdin piped (not a terminal: no prompt, no colour), read as it writes. */
 function startChat(env: Record<string, string>, args: string[] = []) {
@@ -10,10 +10,7 @@ function startChat(env: Record<string, string>, args: string[] = []) {
     env: { PATH: process.env.PATH ?? '', HOME: '/tmp', ...env },
   });
   const seen = { stdout: '', stderr: '' };
-  const waiters = new Set<() => void>();
-  const wake = () => {
-    for (const waiter of waiters) waiter();
-  };
+  const { wake, until } = outputWaiters();
   child.stdout.on('data', (chunk) => {
     seen.stdout += chunk;
     wake();
@@ -29,17 +26,7 @@ function startChat(env: Record<string, string>, args: string[] = []) {
     type: (line: string) => child.stdin.write(`${line}\n`),
     end: () => child.stdin.end(),
     kill: () => child.kill(),
-    until: (done: () => boolean) =>
-      new Promise<void>((resolve) => {
-        const check = () => {
-          if (done()) {
-            waiters.delete(check);
-            resolve();
-          }
-        };
-        waiters.add(check);
-        check();
-      }),
+    until,
   };
 }
 

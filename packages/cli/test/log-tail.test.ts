@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { type Agentd, startAgentd } from '@agentd/test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli } from './cli-support.js';
+import { CLI, outputWaiters, runCli } from './cli-support.js';
 
 describe('agentd log tail', () => {
   let agentd: Agentd;
@@ -61,22 +61,11 @@ describe('agentd log tail', () => {
       env: { PATH: process.env.PATH ?? '', HOME: '/tmp', ...env },
     });
     let stdout = '';
-    const waiters = new Set<() => void>();
+    const { wake, until } = outputWaiters();
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
-      for (const waiter of waiters) waiter();
+      wake();
     });
-    const until = (done: () => boolean) =>
-      new Promise<void>((resolve) => {
-        const check = () => {
-          if (done()) {
-            waiters.delete(check);
-            resolve();
-          }
-        };
-        waiters.add(check);
-        check();
-      });
     try {
       // --lines 0: only new lines. The stream is open once a request made after it started shows.
       const probes: string[] = [];

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { collectOutput } from './cli-support.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -25,18 +26,7 @@ describe('the README’s CLI example', () => {
       if (key.startsWith('AGENTD_') || key.startsWith('OPENAI_') || key === 'DATABASE_URL') continue;
       env[key] = value;
     }
-    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn('sh', ['-c', command], { cwd: ROOT, env });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => {
-        stdout += chunk;
-      });
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk;
-      });
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const result = await collectOutput(spawn('sh', ['-c', command], { cwd: ROOT, env }));
     expect(result.stderr).toContain('agentd: 1 tool loaded: weather');
     expect(result.stderr).toContain('→ weather {"city":"Oslo"}');
     // The scripted model reads the result spotlighted (marked as data), then reports it.
