@@ -1,21 +1,12 @@
-import { BACKENDS, startTestServer, type TestServer } from '@agentd/test-server';
-import { ApiClient } from '@agentd/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '@agentd/test-server';
+import { describe, expect, it } from 'vitest';
+import { testServerSuite } from './support/test-server-suite.js';
 
 describe.each(BACKENDS)('agents API on %s', (backend) => {
-  let server: TestServer;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    server = await startTestServer({ backend });
-    api = new ApiClient(server.url, server.adminKey);
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const suite = testServerSuite({ backend });
 
   it('creates, reads, lists, updates with versions, and deletes an agent', async () => {
-    const created = await api.post('/v1/agents', {
+    const created = await suite.api.post('/v1/agents', {
       name: 'support-bot',
       instructions: 'Answer politely.',
       model: 'gpt-4o-mini',
@@ -41,11 +32,14 @@ describe.each(BACKENDS)('agents API on %s', (backend) => {
     const id = created.body.id as string;
     expect(id).toMatch(/^agent_/);
 
-    const got = await api.get(`/v1/agents/${id}`);
+    const got = await suite.api.get(`/v1/agents/${id}`);
     expect(got.status).toBe(200);
     expect(got.body).toEqual(created.body);
 
-    const updated = await api.patch(`/v1/agents/${id}`, { instructions: 'Answer briefly.', max_steps: 4 });
+    const updated = await suite.api.patch(`/v1/agents/${id}`, {
+      instructions: 'Answer briefly.',
+      max_steps: 4,
+    });
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({
       version: 2,
@@ -54,7 +48,7 @@ describe.each(BACKENDS)('agents API on %s', (backend) => {
       model: 'gpt-4o-mini',
     });
 
-    const v1 = await api.get(`/v1/agents/${id}/versions/1`);
+    const v1 = await suite.api.get(`/v1/agents/${id}/versions/1`);
     expect(v1.status).toBe(200);
     expect(v1.body).toMatchObject({
       object: 'agent.version',
@@ -64,27 +58,27 @@ describe.each(BACKENDS)('agents API on %s', (backend) => {
       max_steps: 10,
     });
 
-    const versions = await api.get(`/v1/agents/${id}/versions?order=asc`);
+    const versions = await suite.api.get(`/v1/agents/${id}/versions?order=asc`);
     expect(versions.body.data.map((v: { version: number }) => v.version)).toEqual([1, 2]);
 
-    const missingVersion = await api.get(`/v1/agents/${id}/versions/9`);
+    const missingVersion = await suite.api.get(`/v1/agents/${id}/versions/9`);
     expect(missingVersion.status).toBe(404);
     expect(missingVersion.body.error.code).toBe('agent_version_not_found');
 
-    const deleted = await api.delete(`/v1/agents/${id}`);
+    const deleted = await suite.api.delete(`/v1/agents/${id}`);
     expect(deleted.body).toEqual({ id, object: 'agent.deleted', deleted: true });
-    expect((await api.get(`/v1/agents/${id}`)).status).toBe(404);
-    expect((await api.get(`/v1/agents/${id}/versions/1`)).status).toBe(404);
+    expect((await suite.api.get(`/v1/agents/${id}`)).status).toBe(404);
+    expect((await suite.api.get(`/v1/agents/${id}/versions/1`)).status).toBe(404);
   });
 
   it('keeps agent names unique per tenant', async () => {
-    const first = await api.post('/v1/agents', { name: 'unique-one' });
+    const first = await suite.api.post('/v1/agents', { name: 'unique-one' });
     expect(first.status).toBe(200);
-    const second = await api.post('/v1/agents', { name: 'unique-one' });
+    const second = await suite.api.post('/v1/agents', { name: 'unique-one' });
     expect(second.status).toBe(409);
     expect(second.body.error).toMatchObject({ code: 'agent_name_taken', param: 'name' });
-    const other = await api.post('/v1/agents', { name: 'unique-two' });
-    const rename = await api.patch(`/v1/agents/${other.body.id}`, { name: 'unique-one' });
+    const other = await suite.api.post('/v1/agents', { name: 'unique-two' });
+    const rename = await suite.api.patch(`/v1/agents/${other.body.id}`, { name: 'unique-one' });
     expect(rename.status).toBe(409);
   });
 
@@ -92,11 +86,11 @@ describe.each(BACKENDS)('agents API on %s', (backend) => {
     const names = ['page-a', 'page-b', 'page-c', 'page-d', 'page-e'];
     const ids: string[] = [];
     for (const name of names)
-      ids.push((await api.post('/v1/agents', { name, metadata: { set: 'paging' } })).body.id);
+      ids.push((await suite.api.post('/v1/agents', { name, metadata: { set: 'paging' } })).body.id);
     const seen: string[] = [];
     let after: string | undefined;
     for (;;) {
-      const page = await api.get(`/v1/agents?order=asc&limit=2${after ? `&after=${after}` : ''}`);
+      const page = await suite.api.get(`/v1/agents?order=asc&limit=2${after ? `&after=${after}` : ''}`);
       expect(page.status).toBe(200);
       expect(page.body.object).toBe('list');
       expect(page.body.data.length).toBeLessThanOrEqual(2);
@@ -105,7 +99,7 @@ describe.each(BACKENDS)('agents API on %s', (backend) => {
       after = page.body.last_id;
     }
     expect(seen.filter((id) => ids.includes(id))).toEqual(ids);
-    const newestFirst = await api.get('/v1/agents?limit=100');
+    const newestFirst = await suite.api.get('/v1/agents?limit=100');
     const order = newestFirst.body.data
       .map((agent: { id: string }) => agent.id)
       .filter((id: string) => ids.includes(id));
@@ -129,31 +123,31 @@ describe.each(BACKENDS)('agents API on %s', (backend) => {
       [[1, 2], 400, 'invalid_value', null],
     ];
     for (const [body, status, code, param] of cases) {
-      const response = await api.post('/v1/agents', body);
+      const response = await suite.api.post('/v1/agents', body);
       expect(response.status, JSON.stringify(body)).toBe(status);
       expect(response.body.error.code, JSON.stringify(body)).toBe(code);
       expect(response.body.error.param, JSON.stringify(body)).toBe(param);
       expect(response.body.error.type).toBe('invalid_request_error');
       expect(typeof response.body.error.message).toBe('string');
     }
-    const malformed = await api.post('/v1/agents', undefined, {
+    const malformed = await suite.api.post('/v1/agents', undefined, {
       raw: '{"name": ',
       headers: { 'content-type': 'application/json' },
     });
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.code).toBe('invalid_json');
 
-    const notJson = await api.post('/v1/agents', undefined, {
+    const notJson = await suite.api.post('/v1/agents', undefined, {
       raw: 'name=x',
       headers: { 'content-type': 'text/plain' },
     });
     expect(notJson.status).toBe(415);
     expect(notJson.body.error.code).toBe('unsupported_media_type');
 
-    const emptyPatch = await api.patch('/v1/agents/agent_missing', {});
+    const emptyPatch = await suite.api.patch('/v1/agents/agent_missing', {});
     expect(emptyPatch.status).toBe(400);
 
-    const unknownId = await api.get('/v1/agents/agent_doesnotexist');
+    const unknownId = await suite.api.get('/v1/agents/agent_doesnotexist');
     expect(unknownId.status).toBe(404);
     expect(unknownId.body.error).toMatchObject({
       type: 'not_found_error',
@@ -161,10 +155,10 @@ describe.each(BACKENDS)('agents API on %s', (backend) => {
       param: 'id',
     });
 
-    const badLimit = await api.get('/v1/agents?limit=1000');
+    const badLimit = await suite.api.get('/v1/agents?limit=1000');
     expect(badLimit.status).toBe(400);
     expect(badLimit.body.error.param).toBe('limit');
-    const badOrder = await api.get('/v1/agents?order=sideways');
+    const badOrder = await suite.api.get('/v1/agents?order=sideways');
     expect(badOrder.status).toBe(400);
     expect(badOrder.body.error.param).toBe('order');
   });
@@ -175,7 +169,10 @@ describe.each(BACKENDS)('agents API on %s', (backend) => {
       name: 'lookup',
       parameters: { type: 'object', properties: { x: { type: 'text' } } },
     };
-    const created = await api.post('/v1/agents', { name: 'inline-tools', tools: ['web_search', broken] });
+    const created = await suite.api.post('/v1/agents', {
+      name: 'inline-tools',
+      tools: ['web_search', broken],
+    });
     expect(created.status).toBe(400);
     expect(created.body.error).toMatchObject({
       code: 'invalid_value',
@@ -184,21 +181,21 @@ describe.each(BACKENDS)('agents API on %s', (backend) => {
     expect(created.body.error.message).toContain('must be a JSON Schema type');
 
     const fixed = { ...broken, parameters: { type: 'object', properties: { x: { type: 'string' } } } };
-    const good = await api.post('/v1/agents', { name: 'inline-tools', tools: [fixed] });
+    const good = await suite.api.post('/v1/agents', { name: 'inline-tools', tools: [fixed] });
     expect(good.status).toBe(200);
-    const updated = await api.patch(`/v1/agents/${good.body.id}`, { tools: [broken] });
+    const updated = await suite.api.patch(`/v1/agents/${good.body.id}`, { tools: [broken] });
     expect(updated.status).toBe(400);
     expect(updated.body.error.param).toBe('tools[0].parameters.properties.x.type');
-    const unchanged = await api.get(`/v1/agents/${good.body.id}`);
+    const unchanged = await suite.api.get(`/v1/agents/${good.body.id}`);
     expect(unchanged.body).toMatchObject({ version: 1, tools: [fixed] });
   });
 
   it('answers a body over the limit with 413', async () => {
     const huge = JSON.stringify({
       name: 'big',
-      instructions: 'x'.repeat(server.config.AGENTD_BODY_LIMIT + 10),
+      instructions: 'x'.repeat(suite.server.config.AGENTD_BODY_LIMIT + 10),
     });
-    const response = await api.post('/v1/agents', undefined, {
+    const response = await suite.api.post('/v1/agents', undefined, {
       raw: huge,
       headers: { 'content-type': 'application/json' },
     });

@@ -1,6 +1,6 @@
-import { BACKENDS, startTestServer, type TestServer } from '@agentd/test-server';
-import { ApiClient } from '@agentd/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '@agentd/test-server';
+import { describe, expect, it } from 'vitest';
+import { testServerSuite } from './support/test-server-suite.js';
 
 interface Item {
   id: string;
@@ -10,23 +10,14 @@ interface Item {
 }
 
 describe.each(BACKENDS)('conversations API on %s', (backend) => {
-  let server: TestServer;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    server = await startTestServer({ backend });
-    api = new ApiClient(server.url, server.adminKey);
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const suite = testServerSuite({ backend });
 
   /** Every item of a conversation, oldest first, read page by page. */
   async function allItems(conversationId: string, limit = 100): Promise<Item[]> {
     const items: Item[] = [];
     let after: string | undefined;
     for (;;) {
-      const page = await api.get(
+      const page = await suite.api.get(
         `/v1/conversations/${conversationId}/items?order=asc&limit=${limit}${after ? `&after=${after}` : ''}`,
       );
       expect(page.status).toBe(200);
@@ -37,7 +28,7 @@ describe.each(BACKENDS)('conversations API on %s', (backend) => {
   }
 
   it('creates a conversation with metadata and initial items, normalising string content', async () => {
-    const created = await api.post('/v1/conversations', {
+    const created = await suite.api.post('/v1/conversations', {
       metadata: { topic: 'billing', customer: 'c-42' },
       items: [
         { role: 'user', content: 'Hello, I have a question.' },
@@ -88,18 +79,18 @@ describe.each(BACKENDS)('conversations API on %s', (backend) => {
   });
 
   it('gets, lists, updates and deletes a conversation', async () => {
-    const created = await api.post('/v1/conversations', { metadata: { stage: 'one' } });
+    const created = await suite.api.post('/v1/conversations', { metadata: { stage: 'one' } });
     expect(created.status).toBe(200);
     const id = created.body.id as string;
 
-    const got = await api.get(`/v1/conversations/${id}`);
+    const got = await suite.api.get(`/v1/conversations/${id}`);
     expect(got.status).toBe(200);
     expect(got.body).toEqual(created.body);
 
-    const empty = await api.post('/v1/conversations', {});
+    const empty = await suite.api.post('/v1/conversations', {});
     expect(empty.status).toBe(200);
     expect(empty.body.metadata).toEqual({});
-    const emptyItems = await api.get(`/v1/conversations/${empty.body.id}/items`);
+    const emptyItems = await suite.api.get(`/v1/conversations/${empty.body.id}/items`);
     expect(emptyItems.body).toEqual({
       object: 'list',
       data: [],
@@ -108,7 +99,7 @@ describe.each(BACKENDS)('conversations API on %s', (backend) => {
       has_more: false,
     });
 
-    const list = await api.get('/v1/conversations?limit=100');
+    const list = await suite.api.get('/v1/conversations?limit=100');
     expect(list.status).toBe(200);
     expect(list.body.object).toBe('list');
     const listedIds = list.body.data.map((c: { id: string }) => c.id);
@@ -118,20 +109,25 @@ describe.each(BACKENDS)('conversations API on %s', (backend) => {
     expect(listedIds.indexOf(empty.body.id)).toBeLessThan(listedIds.indexOf(id));
     expect(list.body.data.find((c: { id: string }) => c.id === id)).toEqual(created.body);
 
-    const ascending = await api.get('/v1/conversations?order=asc&limit=100');
+    const ascending = await suite.api.get('/v1/conversations?order=asc&limit=100');
     const ascIds = ascending.body.data.map((c: { id: string }) => c.id);
     expect(ascIds.indexOf(id)).toBeLessThan(ascIds.indexOf(empty.body.id));
 
-    const updated = await api.post(`/v1/conversations/${id}`, { metadata: { stage: 'two', owner: 'ana' } });
+    const updated = await suite.api.post(`/v1/conversations/${id}`, {
+      metadata: { stage: 'two', owner: 'ana' },
+    });
     expect(updated.status).toBe(200);
     expect(updated.body).toEqual({ ...created.body, metadata: { stage: 'two', owner: 'ana' } });
-    expect((await api.get(`/v1/conversations/${id}`)).body.metadata).toEqual({ stage: 'two', owner: 'ana' });
+    expect((await suite.api.get(`/v1/conversations/${id}`)).body.metadata).toEqual({
+      stage: 'two',
+      owner: 'ana',
+    });
 
     // Metadata is replaced, not merged.
-    const replaced = await api.post(`/v1/conversations/${id}`, { metadata: { owner: 'bo' } });
+    const replaced = await suite.api.post(`/v1/conversations/${id}`, { metadata: { owner: 'bo' } });
     expect(replaced.body.metadata).toEqual({ owner: 'bo' });
 
-    const missingMetadata = await api.post(`/v1/conversations/${id}`, {});
+    const missingMetadata = await suite.api.post(`/v1/conversations/${id}`, {});
     expect(missingMetadata.status).toBe(400);
     expect(missingMetadata.body.error).toMatchObject({
       type: 'invalid_request_error',
@@ -139,15 +135,15 @@ describe.each(BACKENDS)('conversations API on %s', (backend) => {
       param: 'metadata',
     });
 
-    const deleted = await api.delete(`/v1/conversations/${id}`);
+    const deleted = await suite.api.delete(`/v1/conversations/${id}`);
     expect(deleted.status).toBe(200);
     expect(deleted.body).toEqual({ id, object: 'conversation.deleted', deleted: true });
 
     for (const response of [
-      await api.get(`/v1/conversations/${id}`),
-      await api.post(`/v1/conversations/${id}`, { metadata: {} }),
-      await api.delete(`/v1/conversations/${id}`),
-      await api.get(`/v1/conversations/${id}/items`),
+      await suite.api.get(`/v1/conversations/${id}`),
+      await suite.api.post(`/v1/conversations/${id}`, { metadata: {} }),
+      await suite.api.delete(`/v1/conversations/${id}`),
+      await suite.api.get(`/v1/conversations/${id}/items`),
     ]) {
       expect(response.status).toBe(404);
       expect(response.body.error).toMatchObject({
@@ -156,28 +152,28 @@ describe.each(BACKENDS)('conversations API on %s', (backend) => {
         param: 'id',
       });
     }
-    const afterDelete = await api.get('/v1/conversations?limit=100');
+    const afterDelete = await suite.api.get('/v1/conversations?limit=100');
     expect(afterDelete.body.data.map((c: { id: string }) => c.id)).not.toContain(id);
   });
 
   it('deletes the items of a deleted conversation with it', async () => {
-    const created = await api.post('/v1/conversations', { items: [{ role: 'user', content: 'bye' }] });
+    const created = await suite.api.post('/v1/conversations', { items: [{ role: 'user', content: 'bye' }] });
     const id = created.body.id as string;
     const [item] = await allItems(id);
-    expect((await api.get(`/v1/conversations/${id}/items/${item!.id}`)).status).toBe(200);
-    expect((await api.delete(`/v1/conversations/${id}`)).status).toBe(200);
-    const gone = await api.get(`/v1/conversations/${id}/items/${item!.id}`);
+    expect((await suite.api.get(`/v1/conversations/${id}/items/${item!.id}`)).status).toBe(200);
+    expect((await suite.api.delete(`/v1/conversations/${id}`)).status).toBe(200);
+    const gone = await suite.api.get(`/v1/conversations/${id}/items/${item!.id}`);
     expect(gone.status).toBe(404);
     expect(gone.body.error.code).toBe('conversation_not_found');
   });
 
   it('adds message, function_call and function_call_output items and reads them back', async () => {
-    const conversation = await api.post('/v1/conversations', {
+    const conversation = await suite.api.post('/v1/conversations', {
       items: [{ role: 'system', content: 'You are terse.' }],
     });
     const id = conversation.body.id as string;
 
-    const added = await api.post(`/v1/conversations/${id}/items`, {
+    const added = await suite.api.post(`/v1/conversations/${id}/items`, {
       items: [
         { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'What is 2+3?' }] },
         {
@@ -251,13 +247,13 @@ describe.each(BACKENDS)('conversations API on %s', (backend) => {
 
     // Each item can be read on its own, exactly as listed.
     for (const item of data) {
-      const one = await api.get(`/v1/conversations/${id}/items/${item.id}`);
+      const one = await suite.api.get(`/v1/conversations/${id}/items/${item.id}`);
       expect(one.status).toBe(200);
       expect(one.body).toEqual(item);
     }
 
     // A second batch lands after the first, in order.
-    const more = await api.post(`/v1/conversations/${id}/items`, {
+    const more = await suite.api.post(`/v1/conversations/${id}/items`, {
       items: [
         { role: 'user', content: 'thanks' },
         { role: 'assistant', content: 'welcome' },
@@ -273,32 +269,32 @@ describe.each(BACKENDS)('conversations API on %s', (backend) => {
   });
 
   it('pages through items with after, limit and order in insertion order', async () => {
-    const conversation = await api.post('/v1/conversations', {});
+    const conversation = await suite.api.post('/v1/conversations', {});
     const id = conversation.body.id as string;
     const texts = ['one', 'two', 'three', 'four', 'five', 'six', 'seven'];
     // Several separate requests, then a batch: insertion order must hold across both.
     const ids: string[] = [];
     for (const text of texts.slice(0, 3)) {
-      const added = await api.post(`/v1/conversations/${id}/items`, {
+      const added = await suite.api.post(`/v1/conversations/${id}/items`, {
         items: [{ role: 'user', content: text }],
       });
       ids.push(added.body.data[0].id);
     }
-    const batch = await api.post(`/v1/conversations/${id}/items`, {
+    const batch = await suite.api.post(`/v1/conversations/${id}/items`, {
       items: texts.slice(3).map((text) => ({ role: 'user', content: text })),
     });
     ids.push(...batch.body.data.map((item: Item) => item.id));
 
     const textOf = (item: Item) => item.content?.[0]?.text as string;
 
-    const first = await api.get(`/v1/conversations/${id}/items?order=asc&limit=3`);
+    const first = await suite.api.get(`/v1/conversations/${id}/items?order=asc&limit=3`);
     expect(first.status).toBe(200);
     expect(first.body.data.map(textOf)).toEqual(['one', 'two', 'three']);
     expect(first.body.first_id).toBe(ids[0]);
     expect(first.body.last_id).toBe(ids[2]);
     expect(first.body.has_more).toBe(true);
 
-    const second = await api.get(
+    const second = await suite.api.get(
       `/v1/conversations/${id}/items?order=asc&limit=3&after=${first.body.last_id}`,
     );
     expect(second.body.data.map(textOf)).toEqual(['four', 'five', 'six']);
@@ -306,7 +302,7 @@ describe.each(BACKENDS)('conversations API on %s', (backend) => {
     expect(second.body.last_id).toBe(ids[5]);
     expect(second.body.has_more).toBe(true);
 
-    const third = await api.get(
+    const third = await suite.api.get(
       `/v1/conversations/${id}/items?order=asc&limit=3&after=${second.body.last_id}`,
     );
     expect(third.body.data.map(textOf)).toEqual(['seven']);
@@ -315,36 +311,38 @@ describe.each(BACKENDS)('conversations API on %s', (backend) => {
     expect(third.body.has_more).toBe(false);
 
     // An exact fit: the page after the last item is empty.
-    const end = await api.get(`/v1/conversations/${id}/items?order=asc&after=${ids[6]}`);
+    const end = await suite.api.get(`/v1/conversations/${id}/items?order=asc&after=${ids[6]}`);
     expect(end.body).toEqual({ object: 'list', data: [], first_id: null, last_id: null, has_more: false });
 
     // desc is the default: newest first.
-    const newest = await api.get(`/v1/conversations/${id}/items?limit=2`);
+    const newest = await suite.api.get(`/v1/conversations/${id}/items?limit=2`);
     expect(newest.body.data.map(textOf)).toEqual(['seven', 'six']);
     expect(newest.body.has_more).toBe(true);
-    const older = await api.get(
+    const older = await suite.api.get(
       `/v1/conversations/${id}/items?order=desc&limit=4&after=${newest.body.last_id}`,
     );
     expect(older.body.data.map(textOf)).toEqual(['five', 'four', 'three', 'two']);
     expect(older.body.has_more).toBe(true);
-    const oldest = await api.get(`/v1/conversations/${id}/items?order=desc&after=${older.body.last_id}`);
+    const oldest = await suite.api.get(
+      `/v1/conversations/${id}/items?order=desc&after=${older.body.last_id}`,
+    );
     expect(oldest.body.data.map(textOf)).toEqual(['one']);
     expect(oldest.body.has_more).toBe(false);
 
-    const everything = await api.get(`/v1/conversations/${id}/items?order=asc&limit=7`);
+    const everything = await suite.api.get(`/v1/conversations/${id}/items?order=asc&limit=7`);
     expect(everything.body.data.map(textOf)).toEqual(texts);
     expect(everything.body.has_more).toBe(false);
 
-    const badLimit = await api.get(`/v1/conversations/${id}/items?limit=0`);
+    const badLimit = await suite.api.get(`/v1/conversations/${id}/items?limit=0`);
     expect(badLimit.status).toBe(400);
     expect(badLimit.body.error.param).toBe('limit');
-    const badOrder = await api.get(`/v1/conversations/${id}/items?order=up`);
+    const badOrder = await suite.api.get(`/v1/conversations/${id}/items?order=up`);
     expect(badOrder.status).toBe(400);
     expect(badOrder.body.error.param).toBe('order');
   });
 
   it('gets and deletes a single item', async () => {
-    const conversation = await api.post('/v1/conversations', {
+    const conversation = await suite.api.post('/v1/conversations', {
       metadata: { kind: 'single' },
       items: [
         { role: 'user', content: 'keep me' },
@@ -355,43 +353,45 @@ describe.each(BACKENDS)('conversations API on %s', (backend) => {
     const id = conversation.body.id as string;
     const [keep, drop, keepToo] = await allItems(id);
 
-    const got = await api.get(`/v1/conversations/${id}/items/${drop!.id}`);
+    const got = await suite.api.get(`/v1/conversations/${id}/items/${drop!.id}`);
     expect(got.status).toBe(200);
     expect(got.body).toEqual(drop);
 
-    const deleted = await api.delete(`/v1/conversations/${id}/items/${drop!.id}`);
+    const deleted = await suite.api.delete(`/v1/conversations/${id}/items/${drop!.id}`);
     expect(deleted.status).toBe(200);
     // Like the OpenAI Conversations API: deleting an item returns the conversation.
     expect(deleted.body).toEqual(conversation.body);
 
-    const gone = await api.get(`/v1/conversations/${id}/items/${drop!.id}`);
+    const gone = await suite.api.get(`/v1/conversations/${id}/items/${drop!.id}`);
     expect(gone.status).toBe(404);
     expect(gone.body.error).toMatchObject({ type: 'not_found_error', code: 'item_not_found' });
-    const again = await api.delete(`/v1/conversations/${id}/items/${drop!.id}`);
+    const again = await suite.api.delete(`/v1/conversations/${id}/items/${drop!.id}`);
     expect(again.status).toBe(404);
     expect(again.body.error.code).toBe('item_not_found');
 
     expect((await allItems(id)).map((item) => item.id)).toEqual([keep!.id, keepToo!.id]);
 
     // An item is only found through its own conversation.
-    const other = await api.post('/v1/conversations', {});
-    const wrongConversation = await api.get(`/v1/conversations/${other.body.id}/items/${keep!.id}`);
+    const other = await suite.api.post('/v1/conversations', {});
+    const wrongConversation = await suite.api.get(`/v1/conversations/${other.body.id}/items/${keep!.id}`);
     expect(wrongConversation.status).toBe(404);
     expect(wrongConversation.body.error.code).toBe('item_not_found');
-    const wrongDelete = await api.delete(`/v1/conversations/${other.body.id}/items/${keep!.id}`);
+    const wrongDelete = await suite.api.delete(`/v1/conversations/${other.body.id}/items/${keep!.id}`);
     expect(wrongDelete.status).toBe(404);
-    expect((await api.get(`/v1/conversations/${id}/items/${keep!.id}`)).status).toBe(200);
+    expect((await suite.api.get(`/v1/conversations/${id}/items/${keep!.id}`)).status).toBe(200);
 
-    const unknownConversation = await api.get(`/v1/conversations/conv_nope/items/${keep!.id}`);
+    const unknownConversation = await suite.api.get(`/v1/conversations/conv_nope/items/${keep!.id}`);
     expect(unknownConversation.status).toBe(404);
     expect(unknownConversation.body.error.code).toBe('conversation_not_found');
-    const unknownConversationDelete = await api.delete(`/v1/conversations/conv_nope/items/${keep!.id}`);
+    const unknownConversationDelete = await suite.api.delete(`/v1/conversations/conv_nope/items/${keep!.id}`);
     expect(unknownConversationDelete.status).toBe(404);
     expect(unknownConversationDelete.body.error.code).toBe('conversation_not_found');
   });
 
   it('rejects bad items with a 400 naming the field, and stores nothing', async () => {
-    const conversation = await api.post('/v1/conversations', { items: [{ role: 'user', content: 'seed' }] });
+    const conversation = await suite.api.post('/v1/conversations', {
+      items: [{ role: 'user', content: 'seed' }],
+    });
     const id = conversation.body.id as string;
     const validItem = { role: 'user', content: 'fine' };
     const tooMany = Array.from({ length: 21 }, (_, i) => ({ role: 'user', content: `m${i}` }));
@@ -434,7 +434,7 @@ describe.each(BACKENDS)('conversations API on %s', (backend) => {
       ['unknown top-level field', { items: [validItem], colour: 'blue' }, 'unknown_parameter', 'colour'],
     ];
     for (const [label, body, code, param] of cases) {
-      const response = await api.post(`/v1/conversations/${id}/items`, body);
+      const response = await suite.api.post(`/v1/conversations/${id}/items`, body);
       expect(response.status, label).toBe(400);
       expect(response.body.error, label).toMatchObject({ type: 'invalid_request_error', code, param });
       expect(typeof response.body.error.message, label).toBe('string');
@@ -444,23 +444,23 @@ describe.each(BACKENDS)('conversations API on %s', (backend) => {
     expect(items.map((item) => item.content?.[0]?.text)).toEqual(['seed']);
 
     // Creating a conversation validates its items the same way, and creates nothing on failure.
-    const before = (await api.get('/v1/conversations?limit=100')).body.data.length;
-    const badCreate = await api.post('/v1/conversations', {
+    const before = (await suite.api.get('/v1/conversations?limit=100')).body.data.length;
+    const badCreate = await suite.api.post('/v1/conversations', {
       metadata: { x: 'y' },
       items: [{ role: 'user', content: 'hi', colour: 'blue' }],
     });
     expect(badCreate.status).toBe(400);
     expect(badCreate.body.error).toMatchObject({ code: 'unknown_parameter', param: 'items[0].colour' });
-    const tooManyCreate = await api.post('/v1/conversations', { items: tooMany });
+    const tooManyCreate = await suite.api.post('/v1/conversations', { items: tooMany });
     expect(tooManyCreate.status).toBe(400);
     expect(tooManyCreate.body.error).toMatchObject({ code: 'invalid_value', param: 'items' });
-    const badMetadata = await api.post('/v1/conversations', { metadata: { n: 1 } });
+    const badMetadata = await suite.api.post('/v1/conversations', { metadata: { n: 1 } });
     expect(badMetadata.status).toBe(400);
     expect(badMetadata.body.error).toMatchObject({ code: 'invalid_value', param: 'metadata.n' });
-    expect((await api.get('/v1/conversations?limit=100')).body.data.length).toBe(before);
+    expect((await suite.api.get('/v1/conversations?limit=100')).body.data.length).toBe(before);
 
     // Exactly 20 is allowed.
-    const twenty = await api.post(`/v1/conversations/${id}/items`, { items: tooMany.slice(0, 20) });
+    const twenty = await suite.api.post(`/v1/conversations/${id}/items`, { items: tooMany.slice(0, 20) });
     expect(twenty.status).toBe(200);
     expect(twenty.body.data).toHaveLength(20);
   });
@@ -468,11 +468,11 @@ describe.each(BACKENDS)('conversations API on %s', (backend) => {
   it('answers an unknown conversation with 404 and a foreign cursor with 400', async () => {
     const missing = '/v1/conversations/conv_doesnotexist';
     const requests = [
-      await api.get(missing),
-      await api.post(missing, { metadata: {} }),
-      await api.delete(missing),
-      await api.get(`${missing}/items`),
-      await api.post(`${missing}/items`, { items: [{ role: 'user', content: 'hi' }] }),
+      await suite.api.get(missing),
+      await suite.api.post(missing, { metadata: {} }),
+      await suite.api.delete(missing),
+      await suite.api.get(`${missing}/items`),
+      await suite.api.post(`${missing}/items`, { items: [{ role: 'user', content: 'hi' }] }),
     ];
     for (const response of requests) {
       expect(response.status).toBe(404);
@@ -483,17 +483,19 @@ describe.each(BACKENDS)('conversations API on %s', (backend) => {
       });
     }
 
-    const one = await api.post('/v1/conversations', { items: [{ role: 'user', content: 'a' }] });
-    const two = await api.post('/v1/conversations', { items: [{ role: 'user', content: 'b' }] });
+    const one = await suite.api.post('/v1/conversations', { items: [{ role: 'user', content: 'a' }] });
+    const two = await suite.api.post('/v1/conversations', { items: [{ role: 'user', content: 'b' }] });
     const [foreignItem] = await allItems(two.body.id);
-    const foreignCursor = await api.get(`/v1/conversations/${one.body.id}/items?after=${foreignItem!.id}`);
+    const foreignCursor = await suite.api.get(
+      `/v1/conversations/${one.body.id}/items?after=${foreignItem!.id}`,
+    );
     expect(foreignCursor.status).toBe(400);
     expect(foreignCursor.body.error).toMatchObject({
       type: 'invalid_request_error',
       code: 'invalid_cursor',
       param: 'after',
     });
-    const madeUpCursor = await api.get(`/v1/conversations/${one.body.id}/items?after=msg_nothing`);
+    const madeUpCursor = await suite.api.get(`/v1/conversations/${one.body.id}/items?after=msg_nothing`);
     expect(madeUpCursor.status).toBe(400);
     expect(madeUpCursor.body.error.param).toBe('after');
   });

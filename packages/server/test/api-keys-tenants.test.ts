@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { BACKENDS, startTestServer, type TestServer } from '@agentd/test-server';
+import { BACKENDS } from '@agentd/test-server';
 import { ApiClient, type ApiResponse } from '@agentd/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { testServerSuite } from './support/test-server-suite.js';
 
 /** An authentication failure as the user sees it: 401 and exactly the error envelope, nothing more. */
 function expectUnauthorized(response: ApiResponse, label: string) {
@@ -18,19 +19,10 @@ function expectUnauthorized(response: ApiResponse, label: string) {
 }
 
 describe.each(BACKENDS)('API keys and tenants on %s', (backend) => {
-  let server: TestServer;
-  let admin: ApiClient;
-
-  beforeAll(async () => {
-    server = await startTestServer({ backend });
-    admin = new ApiClient(server.url, server.adminKey);
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const suite = testServerSuite({ backend });
 
   it('shows a new key secret once, redacted everywhere after', async () => {
-    const created = await admin.post('/v1/api_keys', { name: 'ci-runner', role: 'member' });
+    const created = await suite.api.post('/v1/api_keys', { name: 'ci-runner', role: 'member' });
     expect(created.status).toBe(200);
     expect(created.body).toEqual({
       id: expect.stringMatching(/^key_/),
@@ -55,13 +47,13 @@ describe.each(BACKENDS)('API keys and tenants on %s', (backend) => {
     expect(redacted_value.length).toBeLessThan(20);
     expect(redacted_value.startsWith('sk-agentd-')).toBe(true);
 
-    const got = await admin.get(`/v1/api_keys/${id}`);
+    const got = await suite.api.get(`/v1/api_keys/${id}`);
     expect(got.status).toBe(200);
     const { value: _secret, ...withoutValue } = created.body;
     expect(got.body).toEqual(withoutValue);
     expect(JSON.stringify(got.body)).not.toContain(value);
 
-    const list = await admin.get('/v1/api_keys?limit=100');
+    const list = await suite.api.get('/v1/api_keys?limit=100');
     expect(list.status).toBe(200);
     expect(list.body.object).toBe('list');
     const listed = list.body.data.find((key: { id: string }) => key.id === id);
@@ -71,29 +63,29 @@ describe.each(BACKENDS)('API keys and tenants on %s', (backend) => {
     for (const key of list.body.data) expect(key).not.toHaveProperty('value');
     // The bootstrap key is listed too, but its secret is not.
     expect(list.body.data.some((key: { role: string }) => key.role === 'platform_admin')).toBe(true);
-    expect(JSON.stringify(list.body)).not.toContain(server.adminKey);
+    expect(JSON.stringify(list.body)).not.toContain(suite.server.adminKey);
 
     // Role defaults to member.
-    const defaulted = await admin.post('/v1/api_keys', { name: 'default-role' });
+    const defaulted = await suite.api.post('/v1/api_keys', { name: 'default-role' });
     expect(defaulted.status).toBe(200);
     expect(defaulted.body.role).toBe('member');
     expect(defaulted.body.value).not.toBe(value);
   });
 
   it('stores only a hash of each key: no secret in any column of api_keys, nor anywhere in the database', async () => {
-    const member = await admin.post('/v1/api_keys', { name: 'hash-member', role: 'member' });
-    const tenantAdmin = await admin.post('/v1/api_keys', { name: 'hash-admin', role: 'admin' });
-    const tenant = await admin.post('/v1/tenants', { name: 'hash-tenant' });
+    const member = await suite.api.post('/v1/api_keys', { name: 'hash-member', role: 'member' });
+    const tenantAdmin = await suite.api.post('/v1/api_keys', { name: 'hash-admin', role: 'admin' });
+    const tenant = await suite.api.post('/v1/tenants', { name: 'hash-tenant' });
     const secrets = [
-      server.adminKey,
+      suite.server.adminKey,
       member.body.value as string,
       tenantAdmin.body.value as string,
       tenant.body.api_key.value as string,
     ];
     // Each secret works, so the row that holds it is the one that authenticates it.
-    for (const secret of secrets) expect((await admin.withKey(secret).get('/v1/me')).status).toBe(200);
+    for (const secret of secrets) expect((await suite.api.withKey(secret).get('/v1/me')).status).toBe(200);
 
-    const { db } = server.server.services;
+    const { db } = suite.server.server.services;
     const rows = await db.query<Record<string, unknown>>('SELECT * FROM api_keys');
     const byId = new Map(rows.map((row) => [String(row.id), row]));
     for (const [id, secret] of [
@@ -136,9 +128,9 @@ describe.each(BACKENDS)('API keys and tenants on %s', (backend) => {
   });
 
   it('authenticates with a new key, and revokes it', async () => {
-    const created = await admin.post('/v1/api_keys', { name: 'temporary', role: 'admin' });
+    const created = await suite.api.post('/v1/api_keys', { name: 'temporary', role: 'admin' });
     expect(created.status).toBe(200);
-    const key = admin.withKey(created.body.value);
+    const key = suite.api.withKey(created.body.value);
 
     const me = await key.get('/v1/me');
     expect(me.status).toBe(200);
@@ -162,35 +154,35 @@ describe.each(BACKENDS)('API keys and tenants on %s', (backend) => {
     // It works on the rest of the API too, in the same tenant as the admin.
     const agent = await key.post('/v1/agents', { name: 'made-by-temporary' });
     expect(agent.status).toBe(200);
-    expect((await admin.get(`/v1/agents/${agent.body.id}`)).status).toBe(200);
+    expect((await suite.api.get(`/v1/agents/${agent.body.id}`)).status).toBe(200);
 
     // The key's use is recorded (asynchronously, so poll for it).
     await expect
-      .poll(async () => (await admin.get(`/v1/api_keys/${created.body.id}`)).body.last_used_at)
+      .poll(async () => (await suite.api.get(`/v1/api_keys/${created.body.id}`)).body.last_used_at)
       .toEqual(expect.any(Number));
 
-    const revoked = await admin.delete(`/v1/api_keys/${created.body.id}`);
+    const revoked = await suite.api.delete(`/v1/api_keys/${created.body.id}`);
     expect(revoked.status).toBe(200);
     expect(revoked.body).toEqual({ id: created.body.id, object: 'api_key.deleted', deleted: true });
 
     expectUnauthorized(await key.get('/v1/me'), 'revoked key on /v1/me');
     expectUnauthorized(await key.get('/v1/agents'), 'revoked key on /v1/agents');
-    const gone = await admin.get(`/v1/api_keys/${created.body.id}`);
+    const gone = await suite.api.get(`/v1/api_keys/${created.body.id}`);
     expect(gone.status).toBe(404);
     expect(gone.body.error).toMatchObject({
       type: 'not_found_error',
       code: 'api_key_not_found',
       param: 'id',
     });
-    const deleteAgain = await admin.delete(`/v1/api_keys/${created.body.id}`);
+    const deleteAgain = await suite.api.delete(`/v1/api_keys/${created.body.id}`);
     expect(deleteAgain.status).toBe(404);
-    const list = await admin.get('/v1/api_keys?limit=100');
+    const list = await suite.api.get('/v1/api_keys?limit=100');
     expect(list.body.data.map((k: { id: string }) => k.id)).not.toContain(created.body.id);
   });
 
   it('keeps key management and tenant creation from member keys', async () => {
-    const memberKey = await admin.post('/v1/api_keys', { name: 'member', role: 'member' });
-    const member = admin.withKey(memberKey.body.value);
+    const memberKey = await suite.api.post('/v1/api_keys', { name: 'member', role: 'member' });
+    const member = suite.api.withKey(memberKey.body.value);
     expect((await member.get('/v1/me')).body.role).toBe('member');
 
     const denied = [
@@ -212,19 +204,19 @@ describe.each(BACKENDS)('API keys and tenants on %s', (backend) => {
       });
     }
     // The member key still exists (its own DELETE was refused) and still works.
-    expect((await admin.get(`/v1/api_keys/${memberKey.body.id}`)).status).toBe(200);
+    expect((await suite.api.get(`/v1/api_keys/${memberKey.body.id}`)).status).toBe(200);
     expect((await member.get('/v1/agents')).status).toBe(200);
   });
 
   it('stops an admin key from escalating or creating tenants', async () => {
-    const adminKey = await admin.post('/v1/api_keys', { name: 'tenant-admin', role: 'admin' });
-    const tenantAdmin = admin.withKey(adminKey.body.value);
+    const adminKey = await suite.api.post('/v1/api_keys', { name: 'tenant-admin', role: 'admin' });
+    const tenantAdmin = suite.api.withKey(adminKey.body.value);
 
     const escalate = await tenantAdmin.post('/v1/api_keys', { name: 'root', role: 'platform_admin' });
     expect(escalate.status).toBe(403);
     expect(escalate.body.error).toMatchObject({ type: 'permission_error', param: 'role' });
     expect(escalate.body).not.toHaveProperty('value');
-    const keys = await admin.get('/v1/api_keys?limit=100');
+    const keys = await suite.api.get('/v1/api_keys?limit=100');
     expect(keys.body.data.map((k: { name: string }) => k.name)).not.toContain('root');
 
     const sameRank = await tenantAdmin.post('/v1/api_keys', { name: 'second-admin', role: 'admin' });
@@ -237,24 +229,24 @@ describe.each(BACKENDS)('API keys and tenants on %s', (backend) => {
     expect(tenant.status).toBe(403);
     expect(tenant.body.error).toMatchObject({ type: 'permission_error', code: 'permission_denied' });
 
-    const bootstrap = (await admin.get('/v1/me')).body.subject as string;
+    const bootstrap = (await suite.api.get('/v1/me')).body.subject as string;
     const revokeRoot = await tenantAdmin.delete(`/v1/api_keys/${bootstrap}`);
     expect(revokeRoot.status).toBe(403);
     expect(revokeRoot.body.error).toMatchObject({ type: 'permission_error', code: 'role_too_high' });
-    expect((await admin.get('/v1/me')).status).toBe(200);
+    expect((await suite.api.get('/v1/me')).status).toBe(200);
     const revokePeer = await tenantAdmin.delete(`/v1/api_keys/${sameRank.body.id}`);
     expect(revokePeer.status).toBe(200);
 
-    const badRole = await admin.post('/v1/api_keys', { name: 'x', role: 'owner' });
+    const badRole = await suite.api.post('/v1/api_keys', { name: 'x', role: 'owner' });
     expect(badRole.status).toBe(400);
     expect(badRole.body.error).toMatchObject({ code: 'invalid_value', param: 'role' });
-    const noName = await admin.post('/v1/api_keys', { role: 'member' });
+    const noName = await suite.api.post('/v1/api_keys', { role: 'member' });
     expect(noName.status).toBe(400);
     expect(noName.body.error).toMatchObject({ code: 'missing_required_parameter', param: 'name' });
   });
 
   it('lets the platform admin create a tenant with its own admin key', async () => {
-    const created = await admin.post('/v1/tenants', { name: 'acme', metadata: { plan: 'pro' } });
+    const created = await suite.api.post('/v1/tenants', { name: 'acme', metadata: { plan: 'pro' } });
     expect(created.status).toBe(200);
     expect(created.body).toEqual({
       id: expect.stringMatching(/^tenant_/),
@@ -276,7 +268,7 @@ describe.each(BACKENDS)('API keys and tenants on %s', (backend) => {
     });
     expect(created.body.id).not.toBe('tenant_default');
 
-    const acme = admin.withKey(created.body.api_key.value);
+    const acme = suite.api.withKey(created.body.api_key.value);
     const me = await acme.get('/v1/me');
     expect(me.status).toBe(200);
     expect(me.body).toEqual({
@@ -302,16 +294,16 @@ describe.each(BACKENDS)('API keys and tenants on %s', (backend) => {
     expect(keys.body.data.map((k: { id: string }) => k.id)).toEqual([created.body.api_key.id]);
     const memberOfAcme = await acme.post('/v1/api_keys', { name: 'acme-member' });
     expect(memberOfAcme.status).toBe(200);
-    const acmeMember = await admin.withKey(memberOfAcme.body.value).get('/v1/me');
+    const acmeMember = await suite.api.withKey(memberOfAcme.body.value).get('/v1/me');
     expect(acmeMember.body.tenant.id).toBe(created.body.id);
     // The default tenant's admin does not see them.
-    const defaultKeys = await admin.get('/v1/api_keys?limit=100');
+    const defaultKeys = await suite.api.get('/v1/api_keys?limit=100');
     expect(defaultKeys.body.data.map((k: { id: string }) => k.id)).not.toContain(memberOfAcme.body.id);
     expect(defaultKeys.body.data.map((k: { id: string }) => k.id)).not.toContain(created.body.api_key.id);
     // Nor can it create tenants.
     expect((await acme.post('/v1/tenants', { name: 'acme-sub' })).status).toBe(403);
 
-    const duplicate = await admin.post('/v1/tenants', { name: 'acme' });
+    const duplicate = await suite.api.post('/v1/tenants', { name: 'acme' });
     expect(duplicate.status).toBe(409);
     expect(duplicate.body.error).toMatchObject({
       type: 'conflict_error',
@@ -319,33 +311,33 @@ describe.each(BACKENDS)('API keys and tenants on %s', (backend) => {
       param: 'name',
     });
     expect(duplicate.body).not.toHaveProperty('api_key');
-    const defaultName = await admin.post('/v1/tenants', { name: 'default' });
+    const defaultName = await suite.api.post('/v1/tenants', { name: 'default' });
     expect(defaultName.status).toBe(409);
 
-    const badName = await admin.post('/v1/tenants', { name: 'Not Valid!' });
+    const badName = await suite.api.post('/v1/tenants', { name: 'Not Valid!' });
     expect(badName.status).toBe(400);
     expect(badName.body.error).toMatchObject({ code: 'invalid_value', param: 'name' });
   });
 
   it('answers missing or bad credentials with a bare 401, on every /v1 path', async () => {
-    const anonymous = new ApiClient(server.url);
-    const agent = await admin.post('/v1/agents', { name: 'secret-agent', instructions: 'classified' });
+    const anonymous = new ApiClient(suite.server.url);
+    const agent = await suite.api.post('/v1/agents', { name: 'secret-agent', instructions: 'classified' });
     expect(agent.status).toBe(200);
     const credentials: Array<[string, Record<string, string>]> = [
       ['no Authorization header', {}],
       [
         'Basic scheme',
-        { authorization: `Basic ${Buffer.from(`user:${server.adminKey}`).toString('base64')}` },
+        { authorization: `Basic ${Buffer.from(`user:${suite.server.adminKey}`).toString('base64')}` },
       ],
-      ['Basic scheme with the key', { authorization: `Basic ${server.adminKey}` }],
+      ['Basic scheme with the key', { authorization: `Basic ${suite.server.adminKey}` }],
       ['bearer without a token', { authorization: 'Bearer' }],
       ['bearer with an empty token', { authorization: 'Bearer ' }],
-      ['bearer with two tokens', { authorization: `Bearer ${server.adminKey} extra` }],
-      ['token without a scheme', { authorization: server.adminKey }],
+      ['bearer with two tokens', { authorization: `Bearer ${suite.server.adminKey} extra` }],
+      ['token without a scheme', { authorization: suite.server.adminKey }],
       ['unknown key', { authorization: 'Bearer sk-agentd-thisisnotakeythatexists0000000000000000000' }],
       [
         'admin key with a changed last character',
-        { authorization: `Bearer ${server.adminKey.slice(0, -1)}x` },
+        { authorization: `Bearer ${suite.server.adminKey.slice(0, -1)}x` },
       ],
     ];
     const targets: Array<[string, string, unknown?]> = [
@@ -365,22 +357,23 @@ describe.each(BACKENDS)('API keys and tenants on %s', (backend) => {
         const text = JSON.stringify(response.body);
         expect(text).not.toContain(agent.body.id);
         expect(text).not.toContain('classified');
-        expect(text).not.toContain(server.adminKey);
+        expect(text).not.toContain(suite.server.adminKey);
       }
     }
     // Nothing was created by the refused requests.
-    const agents = await admin.get('/v1/agents?limit=100');
+    const agents = await suite.api.get('/v1/agents?limit=100');
     expect(agents.body.data.map((a: { name: string }) => a.name)).not.toContain('sneaky');
-    const keys = await admin.get('/v1/api_keys?limit=100');
+    const keys = await suite.api.get('/v1/api_keys?limit=100');
     expect(keys.body.data.map((k: { name: string }) => k.name)).not.toContain('sneaky');
 
     // With valid credentials an unknown /v1 path is a 404, so the 401 above was about the credentials.
-    const unknownRoute = await admin.get('/v1/no-such-route');
+    const unknownRoute = await suite.api.get('/v1/no-such-route');
     expect(unknownRoute.status).toBe(404);
     expect(unknownRoute.body.error).toMatchObject({ type: 'not_found_error', code: 'route_not_found' });
     // The scheme is case-insensitive, as RFC 7235 says.
     expect(
-      (await anonymous.get('/v1/me', { headers: { authorization: `bearer ${server.adminKey}` } })).status,
+      (await anonymous.get('/v1/me', { headers: { authorization: `bearer ${suite.server.adminKey}` } }))
+        .status,
     ).toBe(200);
   });
 });

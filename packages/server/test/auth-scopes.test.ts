@@ -1,7 +1,7 @@
-import { startTestServer, type TestServer } from '@agentd/test-server';
-import { ApiClient, type ApiResponse } from '@agentd/testing';
+import type { ApiResponse } from '@agentd/testing';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { testServerSuite } from './support/test-server-suite.js';
 
 function expectRefused(response: ApiResponse, status: number, code: string) {
   expect(response.status, JSON.stringify(response.body)).toBe(status);
@@ -9,32 +9,27 @@ function expectRefused(response: ApiResponse, status: number, code: string) {
 }
 
 describe('scoped API keys', () => {
-  let server: TestServer;
-  let admin: ApiClient;
-
-  beforeAll(async () => {
-    server = await startTestServer({ backend: 'pglite' });
-    admin = new ApiClient(server.url, server.adminKey);
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const suite = testServerSuite({ backend: 'pglite' });
 
   it('creates a key limited to scopes, and refuses it an out-of-scope route with 403', async () => {
-    const created = await admin.post('/v1/api_keys', {
+    const created = await suite.api.post('/v1/api_keys', {
       name: 'responder',
       role: 'member',
       scopes: ['responses:write', 'agents:read'],
     });
     expect(created.status, JSON.stringify(created.body)).toBe(200);
     expect(created.body.scopes).toEqual(['responses:write', 'agents:read']);
-    expect((await admin.get(`/v1/api_keys/${created.body.id}`)).body.scopes).toEqual([
+    expect((await suite.api.get(`/v1/api_keys/${created.body.id}`)).body.scopes).toEqual([
       'responses:write',
       'agents:read',
     ]);
-    const key = admin.withKey(created.body.value);
+    const key = suite.api.withKey(created.body.value);
 
-    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: created.body.value, maxRetries: 0 });
+    const client = new OpenAI({
+      baseURL: `${suite.server.url}/v1`,
+      apiKey: created.body.value,
+      maxRetries: 0,
+    });
     const response = await client.responses.create({ model: 'scripted', input: 'in scope' });
     expect(response.status).toBe('completed');
     // responses:write covers reading responses too.
@@ -51,18 +46,18 @@ describe('scoped API keys', () => {
     expect(viaClient).toBeInstanceOf(OpenAI.PermissionDeniedError);
 
     // An unscoped key of the same role may do all of it.
-    const full = await admin.post('/v1/api_keys', { name: 'full', role: 'member' });
+    const full = await suite.api.post('/v1/api_keys', { name: 'full', role: 'member' });
     expect(full.body.scopes).toBeNull();
-    expect((await admin.withKey(full.body.value).get('/v1/tools')).status).toBe(200);
+    expect((await suite.api.withKey(full.body.value).get('/v1/tools')).status).toBe(200);
   });
 
   it('lets :admin cover every permission of a resource, and never more than the role', async () => {
-    const created = await admin.post('/v1/api_keys', {
+    const created = await suite.api.post('/v1/api_keys', {
       name: 'tooling',
       role: 'member',
       scopes: ['tools:admin'],
     });
-    const key = admin.withKey(created.body.value);
+    const key = suite.api.withKey(created.body.value);
     expect((await key.get('/v1/tools')).status).toBe(200);
     const registered = await key.post('/v1/tools', {
       name: 'scoped_tool',
@@ -71,26 +66,26 @@ describe('scoped API keys', () => {
     });
     expect(registered.status, JSON.stringify(registered.body)).toBe(200);
     // A member key with api_keys:admin still lacks the role's permission.
-    const member = await admin.post('/v1/api_keys', {
+    const member = await suite.api.post('/v1/api_keys', {
       name: 'm',
       role: 'member',
       scopes: ['api_keys:admin'],
     });
-    expectRefused(await admin.withKey(member.body.value).get('/v1/api_keys'), 403, 'permission_denied');
+    expectRefused(await suite.api.withKey(member.body.value).get('/v1/api_keys'), 403, 'permission_denied');
   });
 
   it('refuses an unknown scope by name, and a scoped key minting a wider key', async () => {
-    const unknown = await admin.post('/v1/api_keys', { name: 'x', scopes: ['agents:fly'] });
+    const unknown = await suite.api.post('/v1/api_keys', { name: 'x', scopes: ['agents:fly'] });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.param).toBe('scopes[0]');
     expect(unknown.body.error.message).toContain("'agents:fly' is not a scope");
 
-    const keyAdmin = await admin.post('/v1/api_keys', {
+    const keyAdmin = await suite.api.post('/v1/api_keys', {
       name: 'key-admin',
       role: 'admin',
       scopes: ['api_keys:admin', 'agents:read'],
     });
-    const scoped = admin.withKey(keyAdmin.body.value);
+    const scoped = suite.api.withKey(keyAdmin.body.value);
     expectRefused(
       await scoped.post('/v1/api_keys', { name: 'wider', scopes: ['tools:write'] }),
       403,

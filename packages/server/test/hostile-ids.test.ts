@@ -1,6 +1,6 @@
-import { BACKENDS, startTestServer, type TestServer } from '@agentd/test-server';
-import { ApiClient } from '@agentd/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, type TestServer } from '@agentd/test-server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testServerSuite } from './support/test-server-suite.js';
 
 type Parameter = {
   name: string;
@@ -53,17 +53,11 @@ async function upload(server: TestServer, disposition: string) {
  * once cost a 500 on every route that takes an id.
  */
 describe.each(BACKENDS)('ids, cursors and file names that cannot be valid (%s)', (backend) => {
-  let server: TestServer;
-  let api: ApiClient;
+  const suite = testServerSuite({ backend });
   let operations: Operation[];
 
   beforeAll(async () => {
-    server = await startTestServer({ backend });
-    api = new ApiClient(server.url, server.adminKey);
-    operations = operationsOf((await api.get('/openapi.json')).body);
-  });
-  afterAll(async () => {
-    await server?.close();
+    operations = operationsOf((await suite.api.get('/openapi.json')).body);
   });
 
   it('answers a path id holding NUL, a control or a right-to-left override with a 404 naming it', async () => {
@@ -72,7 +66,7 @@ describe.each(BACKENDS)('ids, cursors and file names that cannot be valid (%s)',
     for (const bad of ['%00', 'agent_%00', '%07', '%E2%80%AEevil']) {
       for (const operation of withIds) {
         const path = operation.path.replace(/\{[^}]+\}/g, bad);
-        const answer = await api.request(
+        const answer = await suite.api.request(
           operation.method,
           path,
           ['GET', 'DELETE'].includes(operation.method) ? undefined : {},
@@ -88,8 +82,8 @@ describe.each(BACKENDS)('ids, cursors and file names that cannot be valid (%s)',
   it('answers a bogus `after` cursor with a 400 naming it', async () => {
     const lists = operations.filter((operation) => operation.parameters.some((p) => p.name === 'after'));
     expect(lists.length).toBeGreaterThan(10);
-    const agent = await api.post('/v1/agents', { name: 'cursor-owner' });
-    const conversation = await api.post('/v1/conversations', {});
+    const agent = await suite.api.post('/v1/agents', { name: 'cursor-owner' });
+    const conversation = await suite.api.post('/v1/conversations', {});
     for (const operation of lists) {
       // Real ids in the path, so that only the cursor can be wrong; memories also need their user.
       const path = operation.path
@@ -98,7 +92,7 @@ describe.each(BACKENDS)('ids, cursors and file names that cannot be valid (%s)',
         .replace(/\{[^}]+\}/g, 'x');
       for (const cursor of ['%00', 'a%00b', '%1B[31m', '%E2%80%AE', 'x'.repeat(201)]) {
         const user = path.startsWith('/v1/memories') ? 'user=u&' : '';
-        const answer = await api.get(`${path}?${user}after=${cursor}`);
+        const answer = await suite.api.get(`${path}?${user}after=${cursor}`);
         const label = `${operation.method} ${operation.path}?after=${cursor.slice(0, 20)}`;
         expect(answer.status, label).toBe(400);
         expect(answer.body.error, label).toMatchObject({ code: 'invalid_value', param: 'after' });
@@ -136,23 +130,23 @@ describe.each(BACKENDS)('ids, cursors and file names that cannot be valid (%s)',
       [`filename="${'n'.repeat(300)}.txt"`, 'n'.repeat(255)],
     ];
     for (const [disposition, kept] of cases) {
-      const answer = await upload(server, disposition);
+      const answer = await upload(suite.server, disposition);
       expect(answer.status, disposition.slice(0, 40)).toBe(200);
       expect(answer.body.filename, disposition.slice(0, 40)).toBe(kept);
-      expect((await api.get(`/v1/files/${answer.body.id}`)).body.filename).toBe(kept);
+      expect((await suite.api.get(`/v1/files/${answer.body.id}`)).body.filename).toBe(kept);
     }
   });
 
   it('refuses a raw control character in a part header as a malformed upload', async () => {
-    const answer = await upload(server, 'filename="a\u0000b.txt"');
+    const answer = await upload(suite.server, 'filename="a\u0000b.txt"');
     expect(answer.status).toBe(400);
     expect(answer.body.error).toMatchObject({ code: 'invalid_upload' });
   });
 
   it('answers a URL past the 16 KB header limit with a JSON 431', async () => {
-    const answer = await api.get(`/v1/agents/${'x'.repeat(70_000)}`);
+    const answer = await suite.api.get(`/v1/agents/${'x'.repeat(70_000)}`);
     expect(answer.status).toBe(431);
     expect(answer.body.error).toMatchObject({ type: 'invalid_request_error', code: 'headers_too_large' });
-    expect((await api.get('/healthz')).status).toBe(200);
+    expect((await suite.api.get('/healthz')).status).toBe(200);
   });
 });

@@ -1,6 +1,7 @@
-import { BACKENDS, startTestServer, type TestServer } from '@agentd/test-server';
+import { BACKENDS } from '@agentd/test-server';
 import { ApiClient } from '@agentd/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testServerSuite } from './support/test-server-suite.js';
 
 /** Every operation of the /v1 API, as the OpenAPI document must list it. */
 const V1_OPERATIONS: Record<string, string[]> = {
@@ -27,23 +28,17 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 describe.each(BACKENDS)('service routes, request ids and logs on %s', (backend) => {
-  let server: TestServer;
-  let api: ApiClient;
+  const suite = testServerSuite({ backend });
   let anonymous: ApiClient;
   let counter = 0;
   const nextRequestId = () => `test-${backend}-${++counter}-${Date.now()}`;
 
   /** The access-log lines for one request id. */
   const requestLines = (requestId: string) =>
-    server.logs.filter((line) => line.msg === 'request' && line.request_id === requestId);
+    suite.server.logs.filter((line) => line.msg === 'request' && line.request_id === requestId);
 
   beforeAll(async () => {
-    server = await startTestServer({ backend });
-    api = new ApiClient(server.url, server.adminKey);
-    anonymous = new ApiClient(server.url);
-  });
-  afterAll(async () => {
-    await server?.close();
+    anonymous = new ApiClient(suite.server.url);
   });
 
   it('answers /healthz and /readyz without credentials', async () => {
@@ -113,7 +108,7 @@ describe.each(BACKENDS)('service routes, request ids and logs on %s', (backend) 
           .replace('{id}', 'obj_doesnotexist')
           .replace('{item_id}', 'msg_doesnotexist')
           .replace('{version}', '1');
-        const served = await api.request<{ error: { code: string } }>(method.toUpperCase(), url);
+        const served = await suite.api.request<{ error: { code: string } }>(method.toUpperCase(), url);
         expect(served.status, where).not.toBe(405);
         if (served.status === 404) expect(served.body.error.code, where).not.toBe('route_not_found');
       }
@@ -125,7 +120,7 @@ describe.each(BACKENDS)('service routes, request ids and logs on %s', (backend) 
   });
 
   it('serves the API reference page with its own assets', async () => {
-    const page = await fetch(`${server.url}/docs`);
+    const page = await fetch(`${suite.server.url}/docs`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     const html = await page.text();
@@ -138,7 +133,7 @@ describe.each(BACKENDS)('service routes, request ids and logs on %s', (backend) 
     expect(styles.length).toBeGreaterThan(0);
 
     // Nothing on the page points at another host.
-    const base = new URL(server.url);
+    const base = new URL(suite.server.url);
     for (const ref of [...html.matchAll(/\s(?:src|href)="([^"]+)"/gi)].map((m) => m[1]!)) {
       expect(new URL(ref, base).origin, ref).toBe(base.origin);
     }
@@ -155,14 +150,14 @@ describe.each(BACKENDS)('service routes, request ids and logs on %s', (backend) 
       expect(body.length, ref).toBeGreaterThan(1000);
     }
 
-    const missingAsset = await fetch(`${server.url}/docs/assets/package.json`);
+    const missingAsset = await fetch(`${suite.server.url}/docs/assets/package.json`);
     expect(missingAsset.status).toBe(404);
-    const traversal = await fetch(`${server.url}/docs/assets/..%2F..%2Fpackage.json`);
+    const traversal = await fetch(`${suite.server.url}/docs/assets/..%2F..%2Fpackage.json`);
     expect(traversal.status).toBe(404);
   });
 
   it('keeps the API reference page from calling out to another host', async () => {
-    const html = await (await fetch(`${server.url}/docs`)).text();
+    const html = await (await fetch(`${suite.server.url}/docs`)).text();
     // The inline script may only talk to this server: Swagger UI's default online
     // validator would make every browser that opens the page (on any host but
     // localhost) load a badge from validator.swagger.io, sending it the spec URL.
@@ -176,24 +171,24 @@ describe.each(BACKENDS)('service routes, request ids and logs on %s', (backend) 
   });
 
   it('echoes a client request id and generates one otherwise, on errors too', async () => {
-    const agent = await api.post('/v1/agents', { name: 'request-id-agent' });
+    const agent = await suite.api.post('/v1/agents', { name: 'request-id-agent' });
     expect(agent.status).toBe(200);
 
     const requests: Array<[string, ApiClient, string, string, unknown, number]> = [
-      ['success', api, 'GET', `/v1/agents/${agent.body.id}`, undefined, 200],
+      ['success', suite.api, 'GET', `/v1/agents/${agent.body.id}`, undefined, 200],
       ['public route', anonymous, 'GET', '/healthz', undefined, 200],
       ['401 no key', anonymous, 'GET', '/v1/agents', undefined, 401],
       ['401 unknown path', anonymous, 'GET', '/v1/nowhere', undefined, 401],
-      ['404 unknown object', api, 'GET', '/v1/agents/agent_nope', undefined, 404],
-      ['404 unknown route', api, 'GET', '/v1/nowhere', undefined, 404],
+      ['404 unknown object', suite.api, 'GET', '/v1/agents/agent_nope', undefined, 404],
+      ['404 unknown route', suite.api, 'GET', '/v1/nowhere', undefined, 404],
       ['404 outside /v1', anonymous, 'GET', '/nowhere', undefined, 404],
-      ['400 bad body', api, 'POST', '/v1/agents', { name: 'has space' }, 400],
+      ['400 bad body', suite.api, 'POST', '/v1/agents', { name: 'has space' }, 400],
       [
         '413 body over the limit',
-        api,
+        suite.api,
         'POST',
         '/v1/agents',
-        { name: 'big', instructions: 'x'.repeat(server.config.AGENTD_BODY_LIMIT) },
+        { name: 'big', instructions: 'x'.repeat(suite.server.config.AGENTD_BODY_LIMIT) },
         413,
       ],
     ];
@@ -216,25 +211,27 @@ describe.each(BACKENDS)('service routes, request ids and logs on %s', (backend) 
 
     // An id that is too long or has odd characters is replaced, not echoed.
     for (const bad of ['x'.repeat(300), 'has spaces in it', 'semi;colon']) {
-      const response = await api.get('/v1/me', { headers: { 'x-request-id': bad } });
+      const response = await suite.api.get('/v1/me', { headers: { 'x-request-id': bad } });
       expect(response.status).toBe(200);
       expect(response.headers.get('x-request-id')).toMatch(UUID);
     }
   });
 
   it('logs one request line per request with its route pattern, tenant, status and duration', async () => {
-    const agent = await api.post('/v1/agents', { name: 'log-agent' });
-    const conversation = await api.post('/v1/conversations', { items: [{ role: 'user', content: 'hi' }] });
-    const items = await api.get(`/v1/conversations/${conversation.body.id}/items`);
+    const agent = await suite.api.post('/v1/agents', { name: 'log-agent' });
+    const conversation = await suite.api.post('/v1/conversations', {
+      items: [{ role: 'user', content: 'hi' }],
+    });
+    const items = await suite.api.get(`/v1/conversations/${conversation.body.id}/items`);
     const itemId = items.body.data[0].id as string;
-    const tenant = await api.post('/v1/tenants', { name: 'log-tenant' });
+    const tenant = await suite.api.post('/v1/tenants', { name: 'log-tenant' });
     expect(tenant.status).toBe(200);
-    const other = api.withKey(tenant.body.api_key.value);
+    const other = suite.api.withKey(tenant.body.api_key.value);
 
     const cases: Array<[ApiClient, string, string, unknown, number, string, string | null]> = [
-      [api, 'GET', `/v1/agents/${agent.body.id}`, undefined, 200, '/v1/agents/:id', 'tenant_default'],
+      [suite.api, 'GET', `/v1/agents/${agent.body.id}`, undefined, 200, '/v1/agents/:id', 'tenant_default'],
       [
-        api,
+        suite.api,
         'PATCH',
         `/v1/agents/${agent.body.id}`,
         { description: 'x' },
@@ -243,7 +240,7 @@ describe.each(BACKENDS)('service routes, request ids and logs on %s', (backend) 
         'tenant_default',
       ],
       [
-        api,
+        suite.api,
         'GET',
         `/v1/agents/${agent.body.id}/versions/1`,
         undefined,
@@ -251,11 +248,11 @@ describe.each(BACKENDS)('service routes, request ids and logs on %s', (backend) 
         '/v1/agents/:id/versions/:version',
         'tenant_default',
       ],
-      [api, 'GET', '/v1/agents/agent_missing', undefined, 404, '/v1/agents/:id', 'tenant_default'],
-      [api, 'GET', '/v1/agents?limit=1', undefined, 200, '/v1/agents', 'tenant_default'],
-      [api, 'POST', '/v1/agents', { name: 'bad name' }, 400, '/v1/agents', 'tenant_default'],
+      [suite.api, 'GET', '/v1/agents/agent_missing', undefined, 404, '/v1/agents/:id', 'tenant_default'],
+      [suite.api, 'GET', '/v1/agents?limit=1', undefined, 200, '/v1/agents', 'tenant_default'],
+      [suite.api, 'POST', '/v1/agents', { name: 'bad name' }, 400, '/v1/agents', 'tenant_default'],
       [
-        api,
+        suite.api,
         'GET',
         `/v1/conversations/${conversation.body.id}/items/${itemId}`,
         undefined,
@@ -287,31 +284,32 @@ describe.each(BACKENDS)('service routes, request ids and logs on %s', (backend) 
   });
 
   it('never writes a key secret to the log', async () => {
-    const created = await api.post('/v1/api_keys', { name: 'logged-key', role: 'admin' });
+    const created = await suite.api.post('/v1/api_keys', { name: 'logged-key', role: 'admin' });
     expect(created.status).toBe(200);
     const secret = created.body.value as string;
-    const key = api.withKey(secret);
+    const key = suite.api.withKey(secret);
     expect((await key.get('/v1/me')).status).toBe(200);
     expect((await key.post('/v1/api_keys', { name: 'child-key' })).status).toBe(200);
-    const tenant = await api.post('/v1/tenants', { name: 'secret-tenant' });
+    const tenant = await suite.api.post('/v1/tenants', { name: 'secret-tenant' });
     const tenantSecret = tenant.body.api_key.value as string;
-    expect((await api.withKey(tenantSecret).get('/v1/me')).status).toBe(200);
+    expect((await suite.api.withKey(tenantSecret).get('/v1/me')).status).toBe(200);
     const wrong = 'sk-agentd-wrongwrongwrongwrongwrongwrongwrong00';
-    expect((await api.withKey(wrong).get('/v1/me')).status).toBe(401);
+    expect((await suite.api.withKey(wrong).get('/v1/me')).status).toBe(401);
     expect(
-      (await anonymous.get('/v1/me', { headers: { authorization: `Basic ${server.adminKey}` } })).status,
+      (await anonymous.get('/v1/me', { headers: { authorization: `Basic ${suite.server.adminKey}` } }))
+        .status,
     ).toBe(401);
     // An internal failure path: a malformed body with the key in it.
-    await api.post('/v1/agents', undefined, {
-      raw: `{"name": "${server.adminKey}`,
+    await suite.api.post('/v1/agents', undefined, {
+      raw: `{"name": "${suite.server.adminKey}`,
       headers: { 'content-type': 'application/json' },
     });
     expect((await key.delete(`/v1/api_keys/${created.body.id}`)).status).toBe(200);
 
-    const raw = server.rawLogs();
+    const raw = suite.server.rawLogs();
     expect(raw.length).toBeGreaterThan(0);
-    expect(server.logs.filter((line) => line.msg === 'request').length).toBeGreaterThan(5);
-    for (const value of [server.adminKey, secret, tenantSecret, wrong]) {
+    expect(suite.server.logs.filter((line) => line.msg === 'request').length).toBeGreaterThan(5);
+    for (const value of [suite.server.adminKey, secret, tenantSecret, wrong]) {
       expect(raw.includes(value), `a secret ending in ${value.slice(-4)} is in the log`).toBe(false);
     }
   });
