@@ -19,6 +19,31 @@ function expectRefused(response: ApiResponse, status: number, code: string) {
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
+/**
+ * A test server whose platform-wide provider (AGENTD_OIDC_ISSUER) is a fake
+ * IdP of its own, for the tests of the calling `describe`; `env` adds to it.
+ */
+function platformProviderSuite(env: Record<string, string>) {
+  const suite = {} as { server: TestServer; idp: FakeOidcProvider };
+  beforeAll(async () => {
+    suite.idp = await FakeOidcProvider.start();
+    suite.server = await startTestServer({
+      backend: 'pglite',
+      env: {
+        ...env,
+        AGENTD_OIDC_ALLOW_HTTP: 'on',
+        AGENTD_OIDC_ISSUER: suite.idp.issuer,
+        AGENTD_OIDC_AUDIENCE: 'agentd-platform',
+      },
+    });
+  });
+  afterAll(async () => {
+    await suite.server?.close();
+    await suite.idp?.close();
+  });
+  return suite;
+}
+
 describe('OIDC access tokens (JWT) from a tenant’s identity provider', () => {
   let server: TestServer;
   let admin: ApiClient;
@@ -308,84 +333,53 @@ describe('OIDC access tokens (JWT) from a tenant’s identity provider', () => {
 });
 
 describe('identity providers behind the network policy', () => {
-  let server: TestServer;
-  let idp: FakeOidcProvider;
-  beforeAll(async () => {
-    idp = await FakeOidcProvider.start();
-    // The production default: the loopback is blocked.
-    server = await startTestServer({
-      backend: 'pglite',
-      env: {
-        AGENTD_NET_ALLOW: '',
-        AGENTD_OIDC_ALLOW_HTTP: 'on',
-        AGENTD_OIDC_ISSUER: idp.issuer,
-        AGENTD_OIDC_AUDIENCE: 'agentd-platform',
-      },
-    });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await idp?.close();
-  });
+  // The production default: the loopback is blocked.
+  const suite = platformProviderSuite({ AGENTD_NET_ALLOW: '' });
 
   it('refuses an issuer the network policy blocks, naming the policy', async () => {
-    const admin = new ApiClient(server.url, server.adminKey);
+    const admin = new ApiClient(suite.server.url, suite.server.adminKey);
     const refused = await admin.request('PUT', '/v1/tenant/identity_provider', {
-      issuer: idp.issuer,
+      issuer: suite.idp.issuer,
       audience: 'a',
     });
     expectRefused(refused, 400, 'invalid_issuer');
     expect(refused.body.error.message).toContain('network policy');
-    expect(idp.jwksRequests).toBe(0);
+    expect(suite.idp.jwksRequests).toBe(0);
   });
 
   it("fetches the platform provider's keys through the policy too: blocked, a 503 naming it", async () => {
-    const token = await idp.token({ aud: 'agentd-platform', agentd_tenant: 'default' });
-    const refused = await new ApiClient(server.url, token).get('/v1/me');
+    const token = await suite.idp.token({ aud: 'agentd-platform', agentd_tenant: 'default' });
+    const refused = await new ApiClient(suite.server.url, token).get('/v1/me');
     expectRefused(refused, 503, 'identity_provider_unavailable');
     expect(refused.body.error.message).toContain('network policy');
-    expect(idp.jwksRequests).toBe(0);
+    expect(suite.idp.jwksRequests).toBe(0);
   });
 });
 
 describe('a platform-wide identity provider (AGENTD_OIDC_ISSUER)', () => {
-  let server: TestServer;
-  let idp: FakeOidcProvider;
-  beforeAll(async () => {
-    idp = await FakeOidcProvider.start();
-    server = await startTestServer({
-      backend: 'pglite',
-      env: {
-        AGENTD_OIDC_ALLOW_HTTP: 'on',
-        AGENTD_OIDC_ISSUER: idp.issuer,
-        AGENTD_OIDC_AUDIENCE: 'agentd-platform',
-      },
-    });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await idp?.close();
-  });
+  const suite = platformProviderSuite({});
 
   it('authenticates into the tenant its tenant claim names, by id or name', async () => {
-    const admin = new ApiClient(server.url, server.adminKey);
+    const admin = new ApiClient(suite.server.url, suite.server.adminKey);
     const acme = await admin.post('/v1/tenants', { name: 'acme' });
     const byName = await admin
-      .withKey(await idp.token({ aud: 'agentd-platform', agentd_tenant: 'acme', roles: ['admin'] }))
+      .withKey(await suite.idp.token({ aud: 'agentd-platform', agentd_tenant: 'acme', roles: ['admin'] }))
       .get('/v1/me');
     expect(byName.body).toMatchObject({ tenant: { id: acme.body.id }, method: 'jwt', role: 'admin' });
     const byId = await admin
-      .withKey(await idp.token({ aud: 'agentd-platform', agentd_tenant: 'tenant_default' }))
+      .withKey(await suite.idp.token({ aud: 'agentd-platform', agentd_tenant: 'tenant_default' }))
       .get('/v1/me');
     expect(byId.body).toMatchObject({ tenant: { id: 'tenant_default' }, role: 'member' });
     // A platform admin cannot be minted by the provider.
     const notPlatform = await admin
-      .withKey(await idp.token({ aud: 'agentd-platform', agentd_tenant: 'acme', roles: ['platform_admin'] }))
+      .withKey(
+        await suite.idp.token({ aud: 'agentd-platform', agentd_tenant: 'acme', roles: ['platform_admin'] }),
+      )
       .get('/v1/me');
     expect(notPlatform.body.role).toBe('member');
     for (const claims of [{ agentd_tenant: 'nowhere' }, {}]) {
       const refused = await admin
-        .withKey(await idp.token({ aud: 'agentd-platform', ...claims }))
+        .withKey(await suite.idp.token({ aud: 'agentd-platform', ...claims }))
         .get('/v1/me');
       expectRefused(refused, 401, 'tenant_mismatch');
     }
