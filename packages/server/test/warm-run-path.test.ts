@@ -3,9 +3,10 @@
  * run would, and leaves nothing a user could see — no audit event, no
  * response — and runs after it answer as before.
  */
+
+import { warmRunPath } from '@agentd/server';
 import { type Agentd, startAgentd } from '@agentd/test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { warmRunPath } from '../src/warm-run-path.js';
 
 describe('warmRunPath (pglite)', () => {
   let agentd: Agentd;
