@@ -28,6 +28,20 @@ describe('LocalRunQueue (PGlite): an embedded server restarted', () => {
     await runs?.endAll();
   });
 
+  /** Consumes as `owner` (four at once), ending each run it claims; the claims, in order. */
+  function consumeEnding(owner: string, leaseMs: number): RunClaim[] {
+    const claims: RunClaim[] = [];
+    queue.consume(
+      async (claim) => {
+        claims.push(claim);
+        await runs.end(claim.lease.runId);
+        return 'finished';
+      },
+      { owner, concurrency: 4, leaseMs, maxClaims: 3 },
+    );
+    return claims;
+  }
+
   it('runs what the previous process left: queued runs never claimed, and runs whose lease ran out', async () => {
     const [neverClaimed, interrupted, fresh] = [
       await runs.create(),
@@ -45,15 +59,7 @@ describe('LocalRunQueue (PGlite): an embedded server restarted', () => {
     await pglite.db.query(`UPDATE responses SET status = 'in_progress' WHERE id = $1`, [interrupted]);
     await runs.expireLease(interrupted);
 
-    const claims: RunClaim[] = [];
-    queue.consume(
-      async (claim) => {
-        claims.push(claim);
-        await runs.end(claim.lease.runId);
-        return 'finished';
-      },
-      { owner: 'new-process', concurrency: 4, leaseMs: 400, maxClaims: 3 },
-    );
+    const claims = consumeEnding('new-process', 400);
     await vi.waitFor(() => expect(claims).toHaveLength(2), WAIT);
     expect(claims.map((claim) => claim.lease.runId).sort()).toEqual([neverClaimed, interrupted].sort());
     expect(claims.find((claim) => claim.lease.runId === interrupted)?.lease).toMatchObject({
@@ -69,15 +75,7 @@ describe('LocalRunQueue (PGlite): an embedded server restarted', () => {
     const leases = new RunLeaseStore(pglite.db);
     // What the embedded create does in its insert: the creating process's first claim.
     const created = (await leases.claim(runs.job(runId), 'this-process', 60_000))!;
-    const claims: RunClaim[] = [];
-    queue.consume(
-      async (claim) => {
-        claims.push(claim);
-        await runs.end(claim.lease.runId);
-        return 'finished';
-      },
-      { owner: 'this-process', concurrency: 4, leaseMs: 60_000, maxClaims: 3 },
-    );
+    const claims = consumeEnding('this-process', 60_000);
     await queue.enqueue(runs.job(runId), { created: true, lease: created });
     await vi.waitFor(() => expect(claims).toHaveLength(1), WAIT);
     // Claimed once (by the create), not twice: a claim by the queue would have raised both.
@@ -90,15 +88,7 @@ describe('LocalRunQueue (PGlite): an embedded server restarted', () => {
     const runId = await runs.create();
     const created = (await new RunLeaseStore(pglite.db).claim(runs.job(runId), 'this-process', 60_000))!;
     await runs.expireLease(runId);
-    const claims: RunClaim[] = [];
-    queue.consume(
-      async (claim) => {
-        claims.push(claim);
-        await runs.end(claim.lease.runId);
-        return 'finished';
-      },
-      { owner: 'this-process', concurrency: 4, leaseMs: 60_000, maxClaims: 3 },
-    );
+    const claims = consumeEnding('this-process', 60_000);
     await queue.enqueue(runs.job(runId), {
       created: true,
       lease: { ...created, expiresAt: Date.now() - 1 },
