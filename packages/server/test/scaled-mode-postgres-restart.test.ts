@@ -1,17 +1,8 @@
 import { type ApiClient, type PostgresTestServer, startPostgresTestServer } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentdProcess } from './support/scaled/agentd-process.js';
+import { readyz } from './support/scaled/readyz.js';
 import { oneTo, ScaledCluster, waitFor, words } from './support/scaled/scaled-cluster.js';
-
-interface Ready {
-  status: number;
-  checks: Record<string, string>;
-}
-
-async function readyz(proc: AgentdProcess): Promise<Ready> {
-  const response = await fetch(`${proc.url}/readyz`);
-  return { status: response.status, checks: ((await response.json()) as Ready).checks };
-}
 
 // A PostgreSQL server of its own (initdb in a temporary directory, stopped as a crash would and
 // started again on the same port): the machine's server is shared with other tests. One API

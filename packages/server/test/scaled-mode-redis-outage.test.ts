@@ -1,17 +1,8 @@
 import { type ApiClient, type RedisTestServer, startRedisTestServer } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentdProcess } from './support/scaled/agentd-process.js';
+import { readyz } from './support/scaled/readyz.js';
 import { oneTo, ScaledCluster, waitFor, words } from './support/scaled/scaled-cluster.js';
-
-interface Ready {
-  status: number;
-  checks: Record<string, string>;
-}
-
-async function readyz(proc: AgentdProcess): Promise<Ready> {
-  const response = await fetch(`${proc.url}/readyz`);
-  return { status: response.status, checks: ((await response.json()) as Ready).checks };
-}
 
 // Redis of its own (a private redis-server, killed and started again), one API process, one worker.
 describe('scaled mode while Redis is away', () => {
