@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -105,7 +105,17 @@ export async function spawnAgentd(
     child.stderr?.on('data', check);
     child.once('exit', onExit);
   });
+  // `agentd serve` runs the server as its own child: the run leases name that process.
+  if (cli) return { ...proc, pid: serverChildPid(proc.pid) };
   return proc;
+}
+
+/** The one child process of `pid` (Linux's /proc), the server the CLI started. */
+function serverChildPid(pid: number): number {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/);
+  if (children.length !== 1 || !children[0])
+    throw new Error(`agentd serve (pid ${pid}) has children [${children}]`);
+  return Number(children[0]);
 }
 
 /** Waits for the process to exit; fails clearly on timeout. */
