@@ -1,28 +1,22 @@
 import { createHash } from 'node:crypto';
-import type { Item, ModelSettings, ModelToolChoice, Principal, ResponseObject, RunTool } from '@agentd/spec';
-import { type Agent, type CreateResponseInput, FunctionToolSchema } from '@agentd/spec/wire';
+import type { Item, ModelSettings, ModelToolChoice, Principal, ResponseObject } from '@agentd/spec';
+import type { Agent, CreateResponseInput } from '@agentd/spec/wire';
 import { toItem } from '../conversations/to-item.js';
 import { AgentdError, requireReferenced } from '../errors.js';
-import { partValidationError } from '../http/error-response.js';
 import { newId } from '../ids.js';
 import { DEFAULT_AGENT } from '../policies/policy-request.js';
 import type { Services } from '../services.js';
 import { currentTraceCarrier } from '../telemetry/trace-carrier.js';
 import type { BuiltinTools } from '../tools/builtins/builtin-tools.js';
-import { BUILTIN_TOOL_NAMES, isBuiltinName } from '../tools/builtins/builtin-tools.js';
+import { BUILTIN_TOOL_NAMES } from '../tools/builtins/builtin-tools.js';
 import type { BuiltinSettings } from '../tools/builtins/run-settings.js';
-import { checkFunctionParameters } from '../tools/function-parameters.js';
-import {
-  type BuiltinToolObject,
-  builtinToolObject,
-  isBuiltinToolObjectType,
-} from './builtin-tool-objects.js';
+import type { BuiltinToolObject } from './builtin-tool-objects.js';
 import { checkContextLength, requestFields } from './request-fields.js';
+import { builtinToolObjects, inlineTools, resolveTools } from './request-tools.js';
 import type { StoredResponse } from './response-repository.js';
-import type { FunctionToolSpec, RunSpec } from './run-spec.js';
+import type { RunSpec } from './run-spec.js';
 
 const AGENT_PREFIX = 'agent:';
-const EMPTY_PARAMETERS = { type: 'object', properties: {} };
 
 /**
  * Resolves a create request (agent, model, tools, history) into a stored,
@@ -300,64 +294,6 @@ function memoryEnabled(setting: Record<string, unknown> | null | undefined): boo
   return setting?.enabled === true;
 }
 
-/** The built-in tool objects among the references (`code_interpreter`, `web_search`), checked. */
-function builtinToolObjects(
-  refs: readonly unknown[],
-  builtins: BuiltinTools | undefined,
-): BuiltinToolObject[] {
-  return refs.flatMap((ref, index) =>
-    ref && typeof ref === 'object' && isBuiltinToolObjectType((ref as { type?: unknown }).type)
-      ? [builtinToolObject(ref as Record<string, unknown>, `tools[${index}]`, builtins)]
-      : [],
-  );
-}
-
-/**
- * Resolves, with one read of the tenant's tools, the names and capabilities
- * among the references (`registered`, shown in the response's `tools`) and
- * the built-ins that built-in tool objects turn on (`enabled`). An error names
- * the reference by its place in `tools`; a built-in name that is off says why.
- */
-async function resolveTools(
-  services: Services,
-  tenantId: string,
-  refs: readonly unknown[],
-  enabledNames: readonly string[],
-): Promise<{ registered: RunTool[]; enabled: RunTool[] }> {
-  const named: { ref: string | { capability: string }; index: number }[] = [];
-  refs.forEach((ref, index) => {
-    if (typeof ref === 'string' || (ref && typeof ref === 'object' && 'capability' in ref)) {
-      named.push({ ref: ref as string | { capability: string }, index });
-    }
-  });
-  try {
-    const [registered = [], enabled = []] = await services.tools.resolveLists(tenantId, [
-      named.map((entry) => entry.ref),
-      enabledNames,
-    ]);
-    return { registered, enabled };
-  } catch (error) {
-    if (!(error instanceof AgentdError) || !error.code.startsWith('unknown_')) throw error;
-    const at = named[Number(/^tools\[(\d+)\]$/.exec(error.param ?? '')?.[1])];
-    if (!at) throw error;
-    const param = `tools[${at.index}]`;
-    const name = at.ref;
-    const why =
-      typeof name === 'string' && isBuiltinName(name)
-        ? services.tools.builtins?.unavailable(name)
-        : undefined;
-    if (why) {
-      throw new AgentdError(
-        'invalid_request',
-        'unsupported_tool',
-        `The built-in tool '${name}' is not available: ${why}.`,
-        { param },
-      );
-    }
-    throw new AgentdError(error.category, error.code, error.message, { param });
-  }
-}
-
 function modelSettings(agent: Agent | undefined, body: CreateResponseInput): ModelSettings {
   const base = agent?.model_settings ?? {};
   const settings: ModelSettings = {};
@@ -379,40 +315,4 @@ function modelSettings(agent: Agent | undefined, body: CreateResponseInput): Mod
   if (base.seed !== undefined) settings.seed = base.seed;
   if (base.stop !== undefined) settings.stop = base.stop;
   return settings;
-}
-
-/** The inline function tools among the references; names and capabilities go to the tools gateway. */
-function inlineTools(refs: readonly unknown[]): FunctionToolSpec[] {
-  return refs.flatMap((ref, index) => {
-    const param = `tools[${index}]`;
-    if (typeof ref === 'string' || (ref && typeof ref === 'object' && 'capability' in ref)) return [];
-    if (ref && typeof ref === 'object' && isBuiltinToolObjectType((ref as { type?: unknown }).type))
-      return [];
-    const parsed = FunctionToolSchema.safeParse(ref);
-    if (!parsed.success) {
-      const type = (ref as { type?: unknown }).type;
-      if (type !== 'function') {
-        throw new AgentdError(
-          'invalid_request',
-          'unsupported_tool',
-          type === 'mcp'
-            ? "agentd does not take remote MCP servers in a request: register the server once with POST /v1/tools (adapter type 'mcp') and name it in tools."
-            : `The tool type '${String(type)}' is not available.`,
-          { param },
-        );
-      }
-      throw partValidationError(parsed.error, param, ref);
-    }
-    const { name, description, parameters, endpoint } = parsed.data;
-    if (parameters) checkFunctionParameters(parameters, `${param}.parameters`);
-    return [
-      {
-        type: 'function' as const,
-        name,
-        ...(description ? { description } : {}),
-        parameters: parameters ?? EMPTY_PARAMETERS,
-        ...(endpoint ? { endpoint } : {}),
-      },
-    ];
-  });
 }
