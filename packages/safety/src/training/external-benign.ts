@@ -1,5 +1,6 @@
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { walkFiles } from './walk-files.js';
 
 /**
  * Benign text of kinds the training files lack, from this machine: Debian's
@@ -33,25 +34,5 @@ export function externalBenignChunks(
 }
 
 function files(dir: string, name: RegExp): string[] {
-  const found: string[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync(dir).sort();
-  } catch {
-    return found;
-  }
-  for (const entry of entries) {
-    if (entry === 'node_modules' || entry === 'dist' || entry.startsWith('.')) continue;
-    const path = join(dir, entry);
-    let stat: ReturnType<typeof lstatSync>;
-    try {
-      // lstat: Debian links many packages' doc directories to one (python3-doc to python3.11), counted once.
-      stat = lstatSync(path);
-    } catch {
-      continue;
-    }
-    if (stat.isDirectory()) found.push(...files(path, name));
-    else if (name.test(entry) && stat.size < 300_000) found.push(path);
-  }
-  return found;
+  return walkFiles(dir, name, { skip: ['node_modules', 'dist'], maxBytes: 300_000 });
 }

@@ -1,8 +1,9 @@
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { hash } from '../classifier/features.js';
 import type { Row } from './dataset.js';
+import { listDir, walkFiles } from './walk-files.js';
 
 /**
  * Benign text of the kinds an agent's tools return (documentation, READMEs,
@@ -26,9 +27,9 @@ export function localBenignRows(
 ): Row[] {
   const perFile = options.perFile ?? 2;
   const docs: Row[] = [];
-  for (const pkg of list('/usr/share/doc')) {
+  for (const pkg of listDir('/usr/share/doc')) {
     const half = hash(pkg, 1024) % 2 === 0 ? 'train' : 'check';
-    for (const path of files(join('/usr/share/doc', pkg), DOC_NAME)) {
+    for (const path of localFiles(join('/usr/share/doc', pkg), DOC_NAME)) {
       // Python's own documentation (python3.11-doc) is only ever checked: the library's code is trained on.
       const where = PYTHON_DOCS.test(path) ? 'check' : half;
       if (where === split)
@@ -43,10 +44,10 @@ export function localBenignRows(
   }
   const code: Row[] = [];
   if (split === 'train')
-    for (const dir of list('/usr/lib')
+    for (const dir of listDir('/usr/lib')
       .filter((d) => /^python3\.\d+$/.test(d))
       .slice(-1))
-      for (const path of files(join('/usr/lib', dir), /\.py$/, [
+      for (const path of localFiles(join('/usr/lib', dir), /\.py$/, [
         'site-packages',
         'dist-packages',
         'test',
@@ -94,28 +95,7 @@ function spread(rows: Row[], limit: number): Row[] {
   return Array.from({ length: limit }, (_, i) => rows[Math.floor(i * step)] as Row);
 }
 
-function list(dir: string): string[] {
-  try {
-    return readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
-}
-
-function files(dir: string, name: RegExp, skip: readonly string[] = []): string[] {
-  const found: string[] = [];
-  for (const entry of list(dir)) {
-    if (entry.startsWith('.') || entry === '__pycache__' || skip.includes(entry)) continue;
-    const path = join(dir, entry);
-    let stat: ReturnType<typeof lstatSync>;
-    try {
-      // lstat: Debian links many packages' doc directories to one (python3-doc to python3.11), counted once.
-      stat = lstatSync(path);
-    } catch {
-      continue;
-    }
-    if (stat.isDirectory()) found.push(...files(path, name, skip));
-    else if (stat.isFile() && name.test(entry) && stat.size < 2_000_000) found.push(path);
-  }
-  return found;
+/** Regular files under 2 MB; `__pycache__` and `skip` passed over. */
+function localFiles(dir: string, name: RegExp, skip: readonly string[] = []): string[] {
+  return walkFiles(dir, name, { skip: ['__pycache__', ...skip], maxBytes: 2_000_000, regularOnly: true });
 }
