@@ -8,21 +8,17 @@ import {
 } from '@agentd/test-server';
 import type { ApiClient, FakeOpenAI } from '@agentd/testing';
 import OpenAI from 'openai';
-import type { ResponseOutputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
+import type { ResponseOutputItem } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AGENTD_EVENT_TYPES } from '../src/responses/event-view.js';
+import { consumeHelperStream, type HelperStream } from './support/helper-stream.js';
 
 const AGENTD_ONLY = new Set<string>(AGENTD_EVENT_TYPES);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-type HelperStream = ReturnType<OpenAI['responses']['stream']>;
-
-/** What a user of the official client's stream helper sees: each event, then `finalResponse()`. */
+/** The helper's events (none of them agentd's own) and final response, with its output items. */
 async function consume(stream: HelperStream) {
-  const events: ResponseStreamEvent[] = [];
-  for await (const event of stream) events.push(event);
-  const final = await stream.finalResponse();
-  const types = events.map((event) => event.type as string);
+  const { types, final } = await consumeHelperStream(stream);
   expect(types.filter((type) => AGENTD_ONLY.has(type))).toEqual([]);
   return { types, final, items: final.output };
 }

@@ -17,6 +17,7 @@ import OpenAI from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AGENTD_EVENT_TYPES, type OpenAIEventType } from '../src/responses/event-view.js';
+import { consumeHelperStream, type HelperStream } from './support/helper-stream.js';
 import { cityInput } from './support/http-tools.js';
 
 // Compile-time: every event type the default stream carries is in the official client's union.
@@ -26,15 +27,10 @@ const defaultStreamIsOpenAIs: [NotOpenAI] extends [never] ? true : NotOpenAI = t
 const AGENTD_ONLY = new Set<string>(AGENTD_EVENT_TYPES);
 const addSchema = { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } };
 
-type HelperStream = ReturnType<OpenAI['responses']['stream']>;
-
-/** What a user of the official client's stream helper sees: each event, then `finalResponse()`. */
+/** The helper's events and final response, with the events' sequence numbers. */
 async function consume(stream: HelperStream) {
-  const events: ResponseStreamEvent[] = [];
-  for await (const event of stream) events.push(event);
-  const final = await stream.finalResponse();
-  const types = events.map((event) => event.type as string);
-  return { events, types, final, seqs: events.map((event) => event.sequence_number) };
+  const seen = await consumeHelperStream(stream);
+  return { ...seen, seqs: seen.events.map((event) => event.sequence_number) };
 }
 
 describe.each(BACKENDS)("the official client's stream helpers against agentd on %s", (backend) => {
