@@ -4,6 +4,7 @@ export { BubblewrapSandbox, type BubblewrapSandboxOptions } from './cpython/bubb
 export { seccompProgram } from './cpython/seccomp-filter.js';
 export { DEFAULT_OUTPUT_LIMITS, type OutputLimits } from './output-limits.js';
 export { PyodideSandbox, type PyodideSandboxOptions } from './pyodide/pyodide-sandbox.js';
+export { processRefillGate, RefillGate, type RefillGateOptions } from './refill-gate.js';
 // The sandbox contract as spec states it (DATA_DIR is spec's SANDBOX_DATA_DIR).
 export * from './sandbox.js';
 export type { SessionPoolStats } from './session-pool.js';

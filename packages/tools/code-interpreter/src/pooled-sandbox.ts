@@ -1,5 +1,6 @@
 import type { CellRequest } from './cell-request.js';
 import { type OutputLimits, resolveOutputLimits } from './output-limits.js';
+import type { RefillGate } from './refill-gate.js';
 import { type PoolRunSettings, runInPool } from './run-in-pool.js';
 import type { Sandbox, SandboxRequest, SandboxResult } from './sandbox.js';
 import type { PooledRunner, SessionPool, SessionPoolStats } from './session-pool.js';
@@ -15,6 +16,8 @@ export interface PooledSandboxOptions {
   outputLimits?: Partial<OutputLimits>;
   /** After a cancel, how long a cell may take to stop before its interpreter is ended. Default 1 s. */
   cancelGraceMs?: number;
+  /** When the pool's refills that need not start at once do. Default: the one the process's sandboxes share. */
+  refillGate?: RefillGate;
 }
 
 /**

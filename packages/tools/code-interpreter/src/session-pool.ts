@@ -1,4 +1,5 @@
 import { PoolDemand, type PoolDemandOptions } from './pool-demand.js';
+import { RefillGate } from './refill-gate.js';
 
 /** One interpreter a session is pinned to: a Pyodide worker or a sandboxed CPython process. */
 export interface PooledRunner {
@@ -24,6 +25,12 @@ export interface SessionPoolOptions<R> extends PoolDemandOptions {
   maxSessions: number;
   /** A session unused this long is stopped and forgotten. */
   idleMs: number;
+  /**
+   * When a refill that need not start at once does (a call took a warm interpreter and others are
+   * still warm): share one gate between pools whose boots compete for the same cores. Default: a
+   * gate of the pool's own.
+   */
+  refillGate?: RefillGate;
   /** Starts one interpreter; `signal` aborts when the pool closes, so a close does not wait for boots. */
   boot: (signal: AbortSignal) => Promise<R>;
 }
@@ -57,8 +64,6 @@ interface PinnedSession<R> {
   lastUsed: number;
 }
 
-/** A refill put off until the call that took a warm interpreter is done starts after this long at the latest. */
-const REFILL_DEFER_MS = 1_000;
 /** Gives up refilling after this many boots in a row fail; the next demand tries again. */
 const MAX_BOOT_FAILURES = 3;
 
@@ -92,9 +97,13 @@ export class SessionPool<R extends PooledRunner> {
   #peakBooting = 0;
   #lastBootMs = 0;
   #totalBootMs = 0;
+  readonly #gate: RefillGate;
+  /** A refill is put off until the gate lets it go: only boots for waiting calls start meanwhile. */
+  #refillPutOff = false;
 
   constructor(options: SessionPoolOptions<R>) {
     this.#options = options;
+    this.#gate = options.refillGate ?? new RefillGate();
     this.#target = options.warm;
     this.#peakTarget = options.warm;
     this.#maxWarm = Math.max(options.warm, options.maxWarm ?? options.warm);
@@ -126,6 +135,7 @@ export class SessionPool<R extends PooledRunner> {
   /** Resolves once the warm pool is full; rejects when booting keeps failing. */
   async ready(): Promise<void> {
     this.#failures = 0;
+    this.#refillPutOff = false;
     while (!this.#closed && this.#warm.length < this.#options.warm) {
       this.#fill();
       if (this.#booting.size === 0) throw this.#lastBootError ?? new Error('the pool could not boot');
@@ -141,17 +151,23 @@ export class SessionPool<R extends PooledRunner> {
     session.pending++;
     const run = session.tail.then(async () => {
       if (this.#closed) throw new Error('the sandbox is closed');
-      if (session.runner === null || !session.runner.alive) session.runner = await this.#take();
-      const runner = session.runner;
+      // While any call holds an interpreter, put-off refills wait (RefillGate).
+      const release = this.#gate.hold();
       try {
-        return await task(runner);
-      } finally {
-        if (!runner.alive) {
-          session.runner = null;
-          void runner.dispose();
+        if (session.runner === null || !session.runner.alive) session.runner = await this.#take();
+        const runner = session.runner;
+        try {
+          return await task(runner);
+        } finally {
+          if (!runner.alive) {
+            session.runner = null;
+            void runner.dispose();
+          }
+          // A runner that died leaves room to refill; nothing to do when the pool is full or its refill is put off.
+          this.#fill();
         }
-        // A refill put off while this call ran (see #take); nothing to do when the pool is full.
-        this.#fill();
+      } finally {
+        release();
       }
     });
     session.tail = run.catch(() => undefined);
@@ -217,12 +233,18 @@ export class SessionPool<R extends PooledRunner> {
         if (this.#warm.length === 0) {
           this.#grow();
           // Ran empty: refill at once (after the caller has its interpreter: a start costs the event loop a moment).
+          this.#refillPutOff = false;
           setImmediate(() => this.#fill());
+        } else if (this.#demand.recent(this.#meanBootMs(), Date.now()) > 1) {
+          // New sessions come faster than boots: a refill put off would come too late for them. It starts
+          // when this call ends (withSession), not beside it.
+          this.#refillPutOff = false;
         } else {
-          // Others are still warm: refill once the call that took this one is done (withSession), or after
-          // REFILL_DEFER_MS if it runs long. A boot competes with the call for the CPU (a Pyodide worker's
-          // start takes most of a second of it), and on a small machine the call would wait for that.
-          setTimeout(() => this.#fill(), REFILL_DEFER_MS).unref();
+          // Others are still warm: refill once no call of any pool sharing the gate holds an interpreter
+          // (and none did for a moment), within a few seconds at most. A boot competes with calls for the
+          // CPU (a Pyodide worker's start takes most of a second of it), on either runtime, and on a small
+          // machine they would wait for it.
+          this.#putOffRefill();
         }
         return runner;
       }
@@ -230,12 +252,23 @@ export class SessionPool<R extends PooledRunner> {
     }
     this.#coldStarts++;
     this.#failures = 0;
+    this.#refillPutOff = false;
     this.#grow();
     // Wait for a boot under way (the prewarm's, a refill's) or one the pool starts for this call, in
     // turn: never a boot of its own beside them, beyond `bootConcurrency`, competing with them for CPU.
     const waiting = new Promise<R>((resolve, reject) => this.#waiters.push({ resolve, reject }));
     this.#fill();
     return waiting;
+  }
+
+  #putOffRefill(): void {
+    if (this.#refillPutOff) return;
+    this.#refillPutOff = true;
+    this.#gate.putOff(() => {
+      this.#refillPutOff = false;
+      this.#fill();
+      return Promise.allSettled([...this.#booting]);
+    });
   }
 
   /** The pool ran empty: demand outran it, so keep more warm from now on (up to `maxWarm`). */
@@ -245,8 +278,11 @@ export class SessionPool<R extends PooledRunner> {
 
   /** Keep as many warm, beyond the resting size, as new sessions came during one boot's time. */
   #refillAhead(): void {
-    const bootMs = this.#boots === 0 ? 1_000 : this.#totalBootMs / this.#boots;
-    this.#raiseTarget(this.#options.warm + this.#demand.recent(bootMs, Date.now()));
+    this.#raiseTarget(this.#options.warm + this.#demand.recent(this.#meanBootMs(), Date.now()));
+  }
+
+  #meanBootMs(): number {
+    return this.#boots === 0 ? 1_000 : this.#totalBootMs / this.#boots;
   }
 
   /** Raises the target toward `wanted`, within `maxWarm` and the memory that is free. */
@@ -269,7 +305,7 @@ export class SessionPool<R extends PooledRunner> {
       // refilled once none waits, so a call never has a boot started beside the one it waits for.
       (this.#waiters.length > 0
         ? this.#booting.size < this.#waiters.length
-        : this.#warm.length + this.#booting.size < this.#target) &&
+        : !this.#refillPutOff && this.#warm.length + this.#booting.size < this.#target) &&
       this.#booting.size < this.#bootConcurrency &&
       // Above the resting size and the calls waiting, only while memory is free.
       (this.#warm.length + this.#booting.size < this.#options.warm + this.#waiters.length ||

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { RefillGate } from '../src/refill-gate.js';
 import { type PooledRunner, SessionPool } from '../src/session-pool.js';
 
 class FakeRunner implements PooledRunner {
@@ -24,6 +25,7 @@ function pool(options: {
   shrinkAfterMs?: number;
   memoryPerRunnerMb?: number;
   freeMemory?: () => number;
+  refillGate?: RefillGate;
 }) {
   const created = new SessionPool<FakeRunner>({
     warm: options.warm ?? 2,
@@ -34,6 +36,7 @@ function pool(options: {
     ...(options.shrinkAfterMs === undefined ? {} : { shrinkAfterMs: options.shrinkAfterMs }),
     ...(options.memoryPerRunnerMb === undefined ? {} : { memoryPerRunnerMb: options.memoryPerRunnerMb }),
     ...(options.freeMemory === undefined ? {} : { freeMemory: options.freeMemory, minFreeMemoryMb: 0 }),
+    ...(options.refillGate === undefined ? {} : { refillGate: options.refillGate }),
     boot: async (signal) => {
       await new Promise((resolve, reject) => {
         const onAbort = () => {
@@ -88,6 +91,22 @@ describe('SessionPool', () => {
       // The pool ran empty: its refill does not wait for this call.
       expect(single.stats.booting).toBe(1);
     });
+  });
+
+  it("does not refill one pool while another pool's call that came right after runs (a shared gate)", async () => {
+    const refillGate = new RefillGate({ quietMs: 100, maxWaitMs: 10_000 });
+    const pyodide = pool({ warm: 2, refillGate });
+    const cpython = pool({ warm: 2, refillGate });
+    await Promise.all([pyodide.ready(), cpython.ready()]);
+    await pyodide.withSession('conversation-1', async () => undefined);
+    // The next call, on the other runtime, comes within the quiet time: the first pool's refill waits for it.
+    await cpython.withSession('conversation-2', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(pyodide.stats).toMatchObject({ warm: 1, booting: 0 });
+      expect(cpython.stats).toMatchObject({ warm: 1, booting: 0 });
+    });
+    // Both refill once the calls are quiet.
+    await expect.poll(() => pyodide.stats.warm + cpython.stats.warm, { timeout: 5_000, interval: 5 }).toBe(4);
   });
 
   it('pins a session to one runner and runs its calls one at a time, in order', async () => {

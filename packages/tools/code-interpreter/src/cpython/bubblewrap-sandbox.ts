@@ -1,5 +1,6 @@
 import { PooledSandbox, type PooledSandboxOptions } from '../pooled-sandbox.js';
 import { PYTHON_DIR } from '../python-dir.js';
+import { processRefillGate } from '../refill-gate.js';
 import { SessionPool } from '../session-pool.js';
 import { CPythonProcess } from './cpython-process.js';
 import { findExecutable } from './find-executable.js';
@@ -94,6 +95,7 @@ export class BubblewrapSandbox extends PooledSandbox<CPythonProcess> {
       memoryPerRunnerMb: 32,
       ...(options.minFreeMemoryMb === undefined ? {} : { minFreeMemoryMb: options.minFreeMemoryMb }),
       bootConcurrency: options.bootConcurrency ?? 4,
+      refillGate: options.refillGate ?? processRefillGate(),
       maxSessions: options.maxSessions ?? 8,
       idleMs: options.idleTimeoutMs ?? 15 * 60_000,
       boot: (signal) => CPythonProcess.start(processOptions, signal),

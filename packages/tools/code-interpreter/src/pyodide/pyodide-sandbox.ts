@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { PooledSandbox, type PooledSandboxOptions } from '../pooled-sandbox.js';
 import { PYTHON_DIR } from '../python-dir.js';
+import { processRefillGate } from '../refill-gate.js';
 import { SessionPool } from '../session-pool.js';
 import { compiledPyodideModule } from './compiled-module.js';
 import { PyodideWorkerRunner } from './pyodide-worker-runner.js';
@@ -76,6 +77,7 @@ export class PyodideSandbox extends PooledSandbox<PyodideWorkerRunner> {
       memoryPerRunnerMb: options.workerMemoryMb ?? 128,
       ...(options.minFreeMemoryMb === undefined ? {} : { minFreeMemoryMb: options.minFreeMemoryMb }),
       bootConcurrency: options.bootConcurrency ?? Math.max(2, availableParallelism()),
+      refillGate: options.refillGate ?? processRefillGate(),
       maxSessions: options.maxSessions ?? 16,
       idleMs: options.idleTimeoutMs ?? 15 * 60_000,
       boot: (signal) => this.#boot(jsHeapMb, wasmMemoryMb, options.bootTimeoutMs ?? 60_000, signal),
