@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { median, ms, printTimeline, streamedTimeline } from './request-timeline.mjs';
+import { median, ms, printSplit, printTimeline, streamedTimeline } from './request-timeline.mjs';
 
 const arg = (name) =>
   process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
@@ -76,6 +76,13 @@ async function start(root, dataDir, env) {
     started,
     ready: () => next('ready'),
     readyAt: () => lines.find((line) => 'ready' in line)?.at,
+    /** The pools' stats, read fresh (each answer is taken off the lines once read). */
+    async stats() {
+      child.stdin.write('stats\n');
+      const line = await next('pools');
+      lines.splice(lines.indexOf(line), 1);
+      return line.pools;
+    },
     async close() {
       child.stdin.end();
       await new Promise((resolve) => child.once('exit', resolve));
@@ -85,6 +92,15 @@ async function start(root, dataDir, env) {
 
 const tools = [{ type: 'code_interpreter', container: { type: 'auto' } }];
 
+async function poolsQuiet(agentd) {
+  for (;;) {
+    const pools = await agentd.stats();
+    const quiet = (pool) => !pool || (pool.booting === 0 && pool.warm >= pool.target);
+    if (quiet(pools.pyodide) && quiet(pools.cpython)) return;
+    await sleep(200);
+  }
+}
+
 async function oneStart(root, dataDir, env) {
   const agentd = await start(root, dataDir, env);
   try {
@@ -92,6 +108,8 @@ async function oneStart(root, dataDir, env) {
     const row = { readyMs: agentd.readyAt() };
     row.pyodide = await streamedTimeline(agentd, { model: 'scripted', input: CODE.pyodide, tools });
     row.cpython = await streamedTimeline(agentd, { model: 'scripted', input: CODE.cpython, tools });
+    // The base once no pool boots: a refill's boot would slow the plain runs, not the calls measured.
+    await poolsQuiet(agentd);
     const plain = [];
     for (let i = 0; i < 5; i++)
       plain.push((await streamedTimeline(agentd, { model: 'scripted', input: 'hello' })).end);
@@ -138,7 +156,9 @@ for (const runtime of ['pyodide', 'cpython']) {
   console.log(
     `${runtime} (${runtime === 'pyodide' ? 'the first call of the process' : 'after the Pyodide call'}):`,
   );
-  printTimeline(Object.fromEntries(names.map((name) => [name, rows[name].map((row) => row[runtime])])));
+  const byArm = Object.fromEntries(names.map((name) => [name, rows[name].map((row) => row[runtime])]));
+  printTimeline(byArm);
+  printSplit(byArm);
 }
 for (const name of names) {
   const added = (runtime) => rows[name].map((row) => row[runtime].end - row.plain);

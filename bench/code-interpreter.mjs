@@ -7,13 +7,17 @@
 //
 //   npm run bench                                      (after the run-loop benchmark)
 //   node bench/code-interpreter.mjs [--quick]          after `npx tsc -b`
+//   node bench/code-interpreter.mjs --quick --before DIR [--data DIR]
+//     the code of a built checkout DIR and this one, both restarted on a data directory that
+//     holds the memory image (DIR/<arm> with --data, kept for the next run), server by server
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { printSplit, streamedTimeline } from './request-timeline.mjs';
 
 const quick = process.argv.includes('--quick');
 const PLAIN = quick ? 5 : 20;
@@ -39,8 +43,17 @@ const ALL_VARIANTS = [
 const chosen = process.argv.includes('--variants')
   ? process.argv[process.argv.indexOf('--variants') + 1].split(',')
   : ['first', 'before', 'restarted'];
-const VARIANTS = ALL_VARIANTS.filter((_, i) => chosen.includes(['first', 'before', 'restarted'][i]));
-if (!chosen.includes('first')) VARIANTS[0] = { ...VARIANTS[0], sameDataDir: false, seed: true };
+const BEFORE = process.argv.includes('--before')
+  ? process.argv[process.argv.indexOf('--before') + 1]
+  : undefined;
+const DATA = process.argv.includes('--data') ? process.argv[process.argv.indexOf('--data') + 1] : undefined;
+const VARIANTS = BEFORE
+  ? [
+      { name: 'before, restarted', env: {}, root: BEFORE, seed: true, dataName: 'before' },
+      { name: 'now, restarted', env: {}, seed: true, dataName: 'now' },
+    ]
+  : ALL_VARIANTS.filter((_, i) => chosen.includes(['first', 'before', 'restarted'][i]));
+if (!BEFORE && !chosen.includes('first')) VARIANTS[0] = { ...VARIANTS[0], sameDataDir: false, seed: true };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const percentile = (samples, p) => {
@@ -50,11 +63,13 @@ const percentile = (samples, p) => {
 const ms = (value) => `${Math.round(value)} ms`;
 
 /** An agentd process; `nextWith(key)` reads its next JSON line with that key. */
-async function startAgentd(env, dataDir) {
+async function startAgentd(env, dataDir, root) {
   const child = spawn(
     process.execPath,
     [
-      new URL('./code-interpreter-agentd.mjs', import.meta.url).pathname,
+      root
+        ? join(root, 'bench', 'code-interpreter-agentd.mjs')
+        : new URL('./code-interpreter-agentd.mjs', import.meta.url).pathname,
       JSON.stringify({
         AGENTD_PORT: '0',
         AGENTD_DATA_DIR: dataDir,
@@ -145,22 +160,38 @@ async function poolsQuiet(agentd) {
   }
 }
 
-/** Ten new conversations back to back, from a quiet pool: each one's first call, added. */
+const TOOLS = [{ type: 'code_interpreter', container: { type: 'auto' } }];
+
+/**
+ * Ten new conversations back to back, from a quiet pool: each one's first call, added. Streamed
+ * (plain runs too), so that each call's time splits into its parts (printSplit).
+ */
 async function burst(agentd, runtime) {
   await poolsQuiet(agentd);
   // The plain run's time on the quiet server, just before the burst.
   const plain = [];
-  for (let i = 0; i < 5; i++) plain.push(await respond(agentd, 'hello'));
+  for (let i = 0; i < 5; i++)
+    plain.push((await streamedTimeline(agentd, { model: 'scripted', input: 'hello' })).end);
   const base = percentile(plain, 50);
   const samples = [];
+  const timelines = [];
   for (let i = 0; i < BURST; i++) {
-    samples.push((await respond(agentd, CODE[runtime], await conversation(agentd))) - base);
+    const id = await conversation(agentd);
+    const row = await streamedTimeline(agentd, {
+      model: 'scripted',
+      input: CODE[runtime],
+      conversation: id,
+      tools: TOOLS,
+    });
+    if (row['tool done'] === undefined) throw new Error(`${runtime}: the burst's call did not run`);
+    timelines.push(row);
+    samples.push(row.end - base);
   }
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95), timelines };
 }
 
 async function measure(variant, dataDir) {
-  const agentd = await startAgentd(variant.env, dataDir);
+  const agentd = await startAgentd(variant.env, dataDir, variant.root);
   const result = { name: variant.name, listenedMs: agentd.listenedMs, readyMs: null };
   const started = performance.now() - agentd.listenedMs;
   void agentd.nextWith('ready').then(({ ready }) => {
@@ -243,20 +274,31 @@ function report(results) {
   }
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column])).join('  '));
+  for (const runtime of ['pyodide', 'cpython']) {
+    console.log(`\n${runtime}, the calls of both bursts:`);
+    printSplit(
+      Object.fromEntries(
+        results.map((r) => [r.name, [...r.burst[runtime].timelines, ...r.again[runtime].timelines]]),
+      ),
+    );
+  }
 }
 
 console.log('code interpreter latency through POST /v1/responses (scripted model, PGlite)\n');
 const results = [];
 const dirs = [];
 for (const variant of VARIANTS) {
-  if (!variant.sameDataDir) dirs.push(mkdtempSync(join(tmpdir(), 'agentd-bench-ci-')));
-  if (variant.seed) {
+  const kept = DATA && variant.dataName ? join(DATA, variant.dataName) : undefined;
+  if (kept) mkdirSync(kept, { recursive: true });
+  else if (!variant.sameDataDir) dirs.push(mkdtempSync(join(tmpdir(), 'agentd-bench-ci-')));
+  const dataDir = kept ?? dirs.at(-1);
+  if (variant.seed && !(kept && existsSync(join(kept, 'code-interpreter', 'pyodide-snapshot.bin')))) {
     // The first start is not measured: it only boots once to leave the memory image on disk.
-    const seeding = await startAgentd({}, dirs.at(-1));
+    const seeding = await startAgentd({}, dataDir, variant.root);
     await seeding.nextWith('ready');
     await seeding.close();
   }
-  results.push(await measure(variant, dirs.at(-1)));
+  results.push(await measure(variant, dataDir));
   console.error(`measured: ${variant.name}`);
 }
 for (const dir of dirs) rmSync(dir, { recursive: true, force: true });

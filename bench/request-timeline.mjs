@@ -43,21 +43,26 @@ export async function streamedTimeline(agentd, body) {
   const decoder = new TextDecoder();
   let buffered = '';
   let deltas = 0;
+  let toolMs;
   for await (const bytes of response.body) {
     const at = performance.now() - started;
     buffered += decoder.decode(bytes, { stream: true });
     let end = buffered.indexOf('\n\n');
     while (end >= 0) {
-      const type = /^event: (.+)$/m.exec(buffered.slice(0, end))?.[1];
+      const frame = buffered.slice(0, end);
+      const type = /^event: (.+)$/m.exec(frame)?.[1];
       buffered = buffered.slice(end + 2);
       end = buffered.indexOf('\n\n');
       if (!type) continue;
       if (type === 'response.output_text.delta') deltas++;
+      // The server's own measure of the call: from its tool_call.started to its end (gates, run, output check).
+      if (type === 'response.tool_call.completed' && toolMs === undefined)
+        toolMs = JSON.parse(/^data: (.+)$/m.exec(frame)?.[1] ?? '{}').duration_ms;
       if (!seen.has(type)) seen.set(type, []);
       seen.get(type).push(at);
     }
   }
-  const row = { headers, end: performance.now() - started, deltas };
+  const row = { headers, end: performance.now() - started, deltas, toolMs };
   for (const [name, type, n] of MILESTONES) row[name] = seen.get(type)?.[n];
   return row;
 }
@@ -88,4 +93,27 @@ export function printTimeline(rowsByArm) {
             .join(' | ');
     console.log(`  ${key.padEnd(20)} ${at.padEnd(33)} ${gap}`);
   }
+}
+
+/**
+ * Where a tool call's time went, medians per arm: the model's call end to the
+ * tool's start and the tool's end to the next model call (as the client sees
+ * them: each event arrives once it is stored), and the tool itself as the
+ * server timed it (`duration_ms`: gates, the run, the output check).
+ */
+export function printSplit(rowsByArm, indent = '  ') {
+  const names = Object.keys(rowsByArm);
+  const gap = (from, to) => (row) =>
+    row[from] === undefined || row[to] === undefined ? undefined : row[to] - row[from];
+  const parts = [
+    ['model call end -> tool start', gap('model 1 done', 'tool started')],
+    ['tool run (server)', (row) => row.toolMs],
+    ['tool start -> tool end (client)', gap('tool started', 'tool done')],
+    ['tool end -> next model call', gap('tool done', 'model 2 started')],
+    ['next model call -> end', gap('model 2 started', 'end')],
+  ];
+  const cell = (name, pick) => ms(median(rowsByArm[name].map(pick)));
+  console.log(`${indent}split, medians (${names.join(' | ')}):`);
+  for (const [label, pick] of parts)
+    console.log(`${indent}  ${label.padEnd(34)} ${names.map((name) => cell(name, pick)).join(' | ')}`);
 }
