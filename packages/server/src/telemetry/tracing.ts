@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { context, INVALID_SPAN_CONTEXT as INVALID, isSpanContextValid, trace } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import type * as ExporterModule from '@opentelemetry/exporter-trace-otlp-http';
 import type * as InstrumentationModule from '@opentelemetry/instrumentation';
 import type * as PgInstrumentationModule from '@opentelemetry/instrumentation-pg';
@@ -10,6 +10,7 @@ import type * as TraceNodeModule from '@opentelemetry/sdk-trace-node';
 import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../config/schema.js';
 import { serverSpans } from './server-span.js';
+import { untracedRequest } from './untraced-request.js';
 
 /** Tracing as this process has it: on (exporting over OTLP/HTTP) or off. */
 export interface Tracing {
@@ -70,9 +71,9 @@ export function startTracing(config: Config): Tracing | undefined {
       // Only requests made for a traced request or run: background fetches start no traces of their own.
       new UndiciInstrumentation({
         requireParentforSpans: true,
-        // Skipped before any work (the instrumentation parses the URL and builds attributes first):
-        // with no trace context there is no span to make and no header to send.
-        ignoreRequestHook: () => !isSpanContextValid(trace.getSpanContext(context.active()) ?? INVALID),
+        // Skipped before any of its work when there is nothing to record: no trace context, or a
+        // sampled-out one (whose traceparent the hook passes on itself).
+        ignoreRequestHook: untracedRequest,
       }),
       new PgInstrumentation({ requireParentSpan: true }),
     ],

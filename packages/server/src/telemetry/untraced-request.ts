@@ -1,0 +1,34 @@
+import { context, isSpanContextValid, propagation, TraceFlags, trace } from '@opentelemetry/api';
+import type { UndiciRequest } from '@opentelemetry/instrumentation-undici';
+
+/**
+ * undici's instrumentation's `ignoreRequestHook`: whether an outgoing request
+ * is left alone, decided before any of the instrumentation's work (it parses
+ * the URL, builds a dozen attributes and starts a span before it looks at the
+ * parent, which is most of its cost: ADR-0034).
+ *
+ * - No trace context active (background fetches, untraced work): ignored;
+ *   with `requireParentforSpans` it would have had no span and no header.
+ * - A sampled-out context (the caller's or the sampler's decision): ignored,
+ *   after its `traceparent` (flagged `-00`) is added here, so that the
+ *   service called still follows the decision. The instrumentation would have
+ *   made a span that records nothing, under a fresh id, to send the same flag.
+ * - A sampled one: the instrumentation makes its span, as the issue asks.
+ */
+export function untracedRequest(request: UndiciRequest): boolean {
+  const active = context.active();
+  const span = trace.getSpanContext(active);
+  if (!span || !isSpanContextValid(span)) return true;
+  if ((span.traceFlags & TraceFlags.SAMPLED) !== 0) return false;
+  const headers: Record<string, string> = {};
+  propagation.inject(active, headers);
+  for (const [name, value] of Object.entries(headers)) addHeader(request, name, value);
+  return true;
+}
+
+/** As the instrumentation adds its headers, for each undici line it supports. */
+function addHeader(request: UndiciRequest, name: string, value: string): void {
+  if (typeof request.addHeader === 'function') request.addHeader(name, value);
+  else if (typeof request.headers === 'string') request.headers += `${name}: ${value}\r\n`;
+  else if (Array.isArray(request.headers)) request.headers.push(name, value);
+}
