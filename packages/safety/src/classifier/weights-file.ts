@@ -10,6 +10,7 @@ interface WeightsFile {
   window: LinearModel['window'];
   bias: number;
   thresholds: LinearModel['thresholds'];
+  surfaces?: LinearModel['surfaces'];
   /** Base64 of the Int32 indices and the Int16 values of the non-zero weights; a weight is value * scale. */
   indices: string;
   values: string;
@@ -32,6 +33,7 @@ export function serializeModel(model: LinearModel): string {
     window: model.window,
     bias: model.bias,
     thresholds: model.thresholds,
+    ...(model.surfaces ? { surfaces: model.surfaces } : {}),
     indices: Buffer.from(Int32Array.from(indices).buffer).toString('base64'),
     values: Buffer.from(Int16Array.from(values, (value) => Math.round(value / scale)).buffer).toString(
       'base64',
@@ -56,6 +58,7 @@ export function parseModel(json: string): LinearModel {
     window: file.window,
     bias: file.bias,
     thresholds: file.thresholds,
+    ...(file.surfaces ? { surfaces: file.surfaces } : {}),
     weights,
   };
 }

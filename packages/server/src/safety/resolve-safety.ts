@@ -4,6 +4,8 @@ export interface ResolvedSurface {
   phases: SafetyPhaseName[];
   actions: RuleActions;
   classifier_action: 'flag' | 'block';
+  /** This surface's classifier thresholds, when a setting names them (over `ResolvedSafety.classifier`). */
+  classifier?: { flag?: number; block?: number };
 }
 
 /** A setting with every level applied and every field filled. */
@@ -94,5 +96,8 @@ function surface<T extends ResolvedSurface>(base: T, level: SafetySurfaceSetting
     phases: level.phases ?? base.phases,
     actions: { ...base.actions, ...level.actions },
     classifier_action: level.classifier_action ?? base.classifier_action,
+    ...(base.classifier || level.classifier
+      ? { classifier: { ...base.classifier, ...level.classifier } }
+      : {}),
   };
 }

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { hash } from '../classifier/features.js';
+import { listDir, walkFiles } from './walk-files.js';
+
+/** The kinds of benign text a tool returns that the training files lack. */
+export type BenignGroup = 'debian-docs' | 'python-docs' | 'repo-code';
+export const BENIGN_GROUPS: readonly BenignGroup[] = ['debian-docs', 'python-docs', 'repo-code'];
+
+export interface BenignDocument {
+  group: BenignGroup;
+  text: string;
+}
+
+/**
+ * Benign documents of this machine in 4,000-character chunks (the size of a
+ * tool result or a file passage), in two halves that never share a file:
+ * `calibrate` sets the per-surface thresholds, `check` measures them. Debian's
+ * package documentation (`/usr/share/doc`, halved by package), Python's
+ * documentation (`python3.x-doc`'s reST sources, halved by file) and this
+ * repository's TypeScript (halved by file; the safety package, which quotes
+ * attacks, and tests left out). At most `perGroup` chunks of each group,
+ * spread over the whole list, in a fixed order. Nothing is downloaded; a
+ * group that is not installed is empty.
+ */
+export function benignDocuments(
+  split: 'calibrate' | 'check',
+  repoRoot: string,
+  perGroup = 600,
+): BenignDocument[] {
+  const half = (key: string) => (hash(key, 1024) % 2 === 0 ? 'calibrate' : 'check');
+  const debian: string[] = [];
+  const python: string[] = [];
+  for (const pkg of listDir('/usr/share/doc')) {
+    for (const path of walkFiles(join('/usr/share/doc', pkg), DOC_NAME, FILES)) {
+      if (PYTHON_DOCS.test(path)) {
+        if (half(path) === split) python.push(...chunks(readText(path)));
+      } else if (half(pkg) === split) debian.push(...chunks(readText(path)));
+    }
+  }
+  const code: string[] = [];
+  for (const path of walkFiles(join(repoRoot, 'packages'), /\.ts$/, {
+    ...FILES,
+    skip: ['node_modules', 'dist'],
+  }))
+    if (
+      path.includes('/src/') &&
+      !path.includes('/safety/') &&
+      !/\.test\.ts$/.test(path) &&
+      half(path) === split
+    )
+      code.push(...chunks(readText(path)));
+  const of = (group: BenignGroup, texts: string[]) =>
+    spread(texts, perGroup).map((text) => ({ group, text }));
+  return [...of('debian-docs', debian), ...of('python-docs', python), ...of('repo-code', code)];
+}
+
+const FILES = { maxBytes: 2_000_000, regularOnly: true } as const;
+const PYTHON_DOCS = /^\/usr\/share\/doc\/python3[^/]*\/html\//;
+/** Markdown, text and reST, READMEs, NEWS, upstream change logs (gzipped or not). */
+const DOC_NAME = /(?:\.(?:md|txt|rst)|^(?:README|NEWS|changelog)[^/]*)(?:\.gz)?$/i;
+
+function readText(path: string): string {
+  const raw = readFileSync(path);
+  const text = path.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+  return text.slice(0, 40_000).replace(/\r\n?/g, '\n');
+}
+
+function chunks(text: string): string[] {
+  if (text.includes('\u0000')) return [];
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += 4000) {
+    const chunk = text.slice(i, i + 4000);
+    if (chunk.trim().length >= 300) out.push(chunk);
+  }
+  return out;
+}
+
+/** Every n-th item so that `limit` items cover the whole list (packages from a to z, not only a). */
+function spread<T>(items: T[], limit: number): T[] {
+  if (items.length <= limit) return items;
+  const step = items.length / limit;
+  return Array.from({ length: limit }, (_, i) => items[Math.floor(i * step)] as T);
+}
