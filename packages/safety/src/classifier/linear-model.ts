@@ -1,7 +1,14 @@
 import type { SafetySurface } from '@agentd/spec';
 import { extractFeatures, type FeatureOptions, type SparseVector } from './features.js';
-import type { SurfaceScoring } from './surface-scoring.js';
 import { textWindows } from './windows.js';
+
+/** How the classifier reads one surface: its thresholds, and the signals it leaves out there. */
+export interface SurfaceScoring {
+  flag: number;
+  block: number;
+  /** Signals (by name, e.g. `harmful`) whose features are not scored on this surface. */
+  mask?: readonly string[];
+}
 
 /** A trained logistic regression over hashed features, with the thresholds chosen out of source. */
 export interface LinearModel {

@@ -1,14 +1,8 @@
 import type { SafetySurface } from '@agentd/spec';
 import { hash } from './features.js';
-import type { LinearModel } from './linear-model.js';
+import type { LinearModel, SurfaceScoring } from './linear-model.js';
 
-/** How the classifier reads one surface: its thresholds, and the signals it leaves out there. */
-export interface SurfaceScoring {
-  flag: number;
-  block: number;
-  /** Signals (by name, e.g. `harmful`) whose features are not scored on this surface. */
-  mask?: readonly string[];
-}
+export type { SurfaceScoring };
 
 /** Thresholds and masked feature indices for one surface of a model. */
 export interface ResolvedSurfaceScoring {
