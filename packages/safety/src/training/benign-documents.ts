@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { hash } from '../classifier/features.js';
@@ -18,16 +18,19 @@ export interface BenignDocument {
  * tool result or a file passage), in two halves that never share a file:
  * `calibrate` sets the per-surface thresholds, `check` measures them. Debian's
  * package documentation (`/usr/share/doc`, halved by package), Python's
- * documentation (`python3.x-doc`'s reST sources, halved by file) and this
- * repository's TypeScript (halved by file; the safety package, which quotes
- * attacks, and tests left out). At most `perGroup` chunks of each group,
- * spread over the whole list, in a fixed order. Nothing is downloaded; a
- * group that is not installed is empty.
+ * documentation (halved by file: the committed corpus `data/python-docs.jsonl.gz`,
+ * made by make-python-docs-corpus.js, so that it does not depend on whether
+ * `python3.x-doc` is installed; `source: 'installed'` reads the installed reST
+ * sources instead) and this repository's TypeScript (halved by file; the
+ * safety package, which quotes attacks, and tests left out). At most
+ * `perGroup` chunks of each group, spread over the whole list, in a fixed
+ * order. Nothing is downloaded; Debian documentation not installed is absent.
  */
 export function benignDocuments(
   split: 'calibrate' | 'check',
   repoRoot: string,
   perGroup = 600,
+  source: 'corpus' | 'installed' = 'corpus',
 ): BenignDocument[] {
   const half = (key: string) => (hash(key, 1024) % 2 === 0 ? 'calibrate' : 'check');
   const debian: string[] = [];
@@ -35,10 +38,11 @@ export function benignDocuments(
   for (const pkg of listDir('/usr/share/doc')) {
     for (const path of walkFiles(join('/usr/share/doc', pkg), DOC_NAME, FILES)) {
       if (PYTHON_DOCS.test(path)) {
-        if (half(path) === split) python.push(...chunks(readText(path)));
+        if (source === 'installed' && half(path) === split) python.push(...chunks(readText(path)));
       } else if (half(pkg) === split) debian.push(...chunks(readText(path)));
     }
   }
+  if (source === 'corpus') python.push(...pythonDocsCorpus(split));
   const code: string[] = [];
   for (const path of walkFiles(join(repoRoot, 'packages'), /\.ts$/, {
     ...FILES,
@@ -54,6 +58,31 @@ export function benignDocuments(
   const of = (group: BenignGroup, texts: string[]) =>
     spread(texts, perGroup).map((text) => ({ group, text }));
   return [...of('debian-docs', debian), ...of('python-docs', python), ...of('repo-code', code)];
+}
+
+/** The committed corpus of Python's documentation (PSF License Version 2; data/README.md). */
+export const PYTHON_DOCS_CORPUS = new URL('../../data/python-docs.jsonl.gz', import.meta.url);
+
+function pythonDocsCorpus(split: 'calibrate' | 'check'): string[] {
+  if (!existsSync(PYTHON_DOCS_CORPUS)) return [];
+  return gunzipSync(readFileSync(PYTHON_DOCS_CORPUS))
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as { split: string; text: string })
+    .filter((doc) => doc.split === split)
+    .map((doc) => doc.text);
+}
+
+/** Python's documentation as installed, in the two halves, as the corpus is made from. */
+export function installedPythonDocs(split: 'calibrate' | 'check'): { path: string; text: string }[] {
+  const half = (key: string) => (hash(key, 1024) % 2 === 0 ? 'calibrate' : 'check');
+  const out: { path: string; text: string }[] = [];
+  for (const pkg of listDir('/usr/share/doc'))
+    for (const path of walkFiles(join('/usr/share/doc', pkg), DOC_NAME, FILES))
+      if (PYTHON_DOCS.test(path) && half(path) === split)
+        for (const text of chunks(readText(path))) out.push({ path, text });
+  return out;
 }
 
 const FILES = { maxBytes: 2_000_000, regularOnly: true } as const;
@@ -78,7 +107,7 @@ function chunks(text: string): string[] {
 }
 
 /** Every n-th item so that `limit` items cover the whole list (packages from a to z, not only a). */
-function spread<T>(items: T[], limit: number): T[] {
+export function spread<T>(items: T[], limit: number): T[] {
   if (items.length <= limit) return items;
   const step = items.length / limit;
   return Array.from({ length: limit }, (_, i) => items[Math.floor(i * step)] as T);
