@@ -125,7 +125,7 @@ async function main() {
   }
   sink.proc.stdin.write('\n');
   const [countLine] = await once(sink.proc.stdout, 'data');
-  const { spans } = JSON.parse(String(countLine));
+  const { spans, byKind } = JSON.parse(String(countLine));
 
   const summary = Object.fromEntries(
     Object.entries(results).map(([name, rounds]) => [
@@ -179,6 +179,14 @@ async function main() {
     }
   }
   console.log(`${spans} spans received (about ${(spans / tracedRuns).toFixed(0)} a traced run)`);
+  const kinds = ['', 'internal', 'server', 'client'];
+  const perRun = Object.entries(byKind)
+    .sort((a, b) => b[1] - a[1])
+    .map(([key, count]) => {
+      const [kind, name] = key.split(' ');
+      return `${name} (${kinds[Number(kind)] ?? kind}) ${(count / tracedRuns).toFixed(1)}`;
+    });
+  console.log(`spans a traced run by name and kind: ${perRun.join(', ')}`);
 
   for (const server of Object.values(arms)) {
     server.child.stdin.end();
