@@ -40,7 +40,12 @@ export function serializeModel(model: LinearModel): string {
     ),
     scale,
   };
-  return `${JSON.stringify(file, null, 2)}\n`;
+  // Lists of names on one line, as the formatter (biome) writes them.
+  const json = JSON.stringify(file, null, 2).replace(
+    /\[\s+("[^"\n]*"(?:,\s+"[^"\n]*")*)\s+\]/g,
+    (_, items: string) => `[${items.replace(/,\s+/g, ', ')}]`,
+  );
+  return `${json}\n`;
 }
 
 export function parseModel(json: string): LinearModel {

@@ -10,7 +10,8 @@ const perHalf = Number(process.argv[2] ?? 150);
 const lines: string[] = [];
 for (const split of ['calibrate', 'check'] as const) {
   const docs = spread(installedPythonDocs(split), perHalf);
-  if (docs.length === 0) throw new Error('no Python documentation installed (apt-get install python3.11-doc)');
+  if (docs.length === 0)
+    throw new Error('no Python documentation installed (apt-get install python3.11-doc)');
   for (const doc of docs)
     lines.push(JSON.stringify({ split, source: doc.path.replace(/^.*\/_sources\//, ''), text: doc.text }));
 }
