@@ -79,7 +79,8 @@ async function takeTimings(worker) {
 /**
  * Streams `runs` runs through `api` (run by the timed `worker`) and returns,
  * per event, the time from the worker's publish and from the loop's append to
- * the client's receipt; the first text delta of each run from its append;
+ * the client's receipt, and from the append to the publish (the recorder's
+ * frame and the database write) and to the write's start (the frame); the first text delta of each run from its append;
  * the events, the wall time, and the API process's CPU per event.
  */
 export async function eventLatency({ api, worker, runs, inFlight }) {
@@ -92,6 +93,8 @@ export async function eventLatency({ api, worker, runs, inFlight }) {
   const timings = await takeTimings(worker);
   const fromPublish = [];
   const fromAppend = [];
+  const appendToPublish = [];
+  const appendToWrite = [];
   const firstDeltaFromAppend = [];
   const firstSeen = new Set();
   for (const [key, { at, type }] of received) {
@@ -100,6 +103,8 @@ export async function eventLatency({ api, worker, runs, inFlight }) {
     fromPublish.push(at - timing.published);
     if (!timing.appended) continue;
     fromAppend.push(at - timing.appended);
+    appendToPublish.push(timing.published - timing.appended);
+    if (timing.written) appendToWrite.push(timing.written - timing.appended);
     const run = key.split('/')[0];
     if (type === 'response.output_text.delta' && !firstSeen.has(run)) {
       firstSeen.add(run);
@@ -109,6 +114,8 @@ export async function eventLatency({ api, worker, runs, inFlight }) {
   return {
     fromPublish,
     fromAppend,
+    appendToPublish,
+    appendToWrite,
     firstDeltaFromAppend,
     events: received.size,
     seconds,
