@@ -40,6 +40,8 @@ const ROUTES: Record<string, { headers?: Record<string, string>; body?: string }
   },
   // An image that never answers: the load event never comes.
   '/hanging-image': { body: page(`${ARTICLE}<img src="/never" alt="tide chart">`) },
+  // An icon that never answers: Chromium asks for it late, as type 'other'.
+  '/hanging-icon': { body: page(ARTICLE, '<link rel="icon" href="/never">') },
   // A fetch that never answers: its answer could still change the text.
   '/hanging-fetch': {
     body: page(
@@ -179,6 +181,13 @@ describe('browser: reading in the page', () => {
     expect(snapshot.content).toContain('Paragraph 5 on tidal barrages');
     // A screenshot waits for the load event, at most the settle bound, and is then taken anyway.
     expect((await session.screenshot()).png.length).toBeGreaterThan(0);
+  });
+
+  it('opens a page whose icon never answers without waiting for it (an icon is not text)', async () => {
+    const session = await pool.session(`conversation-${++conversation}`, policy);
+    const snapshot = await session.open(`${base}/hanging-icon`);
+    expect(snapshot.timings.settledBy).toBe('quiet');
+    expect(snapshot.content).toContain('Paragraph 5 on tidal barrages');
   });
 
   it('reads a page without its styles, fonts and images, and loads them in place for a screenshot', async () => {

@@ -1,5 +1,5 @@
 import type { NetworkPolicy } from '@agentd/net-policy';
-import type { Frame, Route } from 'playwright-core';
+import type { Frame, Request, Route } from 'playwright-core';
 import type { Dispatcher } from 'undici';
 import { findWebToolError } from '../errors.js';
 import { fetchFollowingRedirects } from '../fetch/follow-redirects.js';
@@ -50,6 +50,19 @@ const BLOCKED_TYPES = new Set(['media', 'eventsource', 'websocket', 'manifest', 
 const TEXT_TYPES = new Set(['document', 'script', 'xhr', 'fetch', 'other']);
 /** What a page needs to look right, not to be read: deferred until a screenshot asks for it. */
 const VISUAL_TYPES = new Set(['image', 'stylesheet', 'font']);
+
+/**
+ * 'visual' for images, styles and fonts, and for the page's icon: Chromium
+ * fetches a favicon late (after the load event) as type 'other', asking for
+ * an image; counted as text, it held each page that names one (every Python
+ * doc page) until it was answered.
+ */
+function kindOf(request: Request): 'text' | 'visual' | 'other' {
+  const type = request.resourceType();
+  if (VISUAL_TYPES.has(type)) return 'visual';
+  if (type === 'other' && /^image\//i.test(request.headers().accept ?? '')) return 'visual';
+  return TEXT_TYPES.has(type) ? 'text' : 'other';
+}
 const DEFERRED = 'not needed to read the page; loaded for a screenshot';
 const DROPPED_REQUEST_HEADERS = new Set([
   'host',
@@ -168,10 +181,11 @@ export class RouteGuard {
   }
 
   readonly handle = async (route: Route): Promise<void> => {
-    const text = TEXT_TYPES.has(route.request().resourceType());
+    const kind = kindOf(route.request());
+    const text = kind === 'text';
     this.#count(1, text);
     try {
-      await this.#handle(route);
+      await this.#handle(route, kind === 'visual');
     } finally {
       this.#count(-1, text);
     }
@@ -186,7 +200,7 @@ export class RouteGuard {
     this.#lastTextActivity = now;
   }
 
-  async #handle(route: Route): Promise<void> {
+  async #handle(route: Route, visual: boolean): Promise<void> {
     const request = route.request();
     const url = request.url();
     const resourceType = request.resourceType();
@@ -211,7 +225,7 @@ export class RouteGuard {
       await route.abort('blockedbyclient').catch(ignore);
       return;
     }
-    if (!this.#visuals && VISUAL_TYPES.has(resourceType)) {
+    if (!this.#visuals && visual) {
       // Checked against the policy first, so a refused image is still reported as such.
       record('deferred', DEFERRED);
       await route.abort('blockedbyclient').catch(ignore);
