@@ -9,7 +9,8 @@
 //
 // --before DIR: a third arm, audit on with the AuditLog and ResponseRepository
 // of a built checkout of the code before a change (its packages/server/dist),
-// on the same database (its own tenant).
+// on a database of its own migrated by that checkout (so that a schema change,
+// such as the audit table's indexes, is compared too).
 //
 // --tools N: each run also makes N tool calls, each two batches (the call
 // started, then completed with its output), as bench/audit.mjs's runs do:
@@ -191,7 +192,9 @@ async function measure(arm) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'agentd-bench-audit-writes-'));
+const beforeDir = mkdtempSync(join(tmpdir(), 'agentd-bench-audit-writes-before-'));
 const db = await openPgliteDatabase(dir);
+let beforeDb;
 try {
   await migrate(db);
   const arms = {
@@ -203,15 +206,19 @@ try {
     const old = {
       AuditLog: (await import(join(dist, 'audit/audit-log.js'))).AuditLog,
       ResponseRepository: (await import(join(dist, 'responses/response-repository.js'))).ResponseRepository,
+      ...(await import(join(dist, 'index.js'))),
     };
+    beforeDb = await old.openPgliteDatabase(beforeDir);
+    await old.migrate(beforeDb);
     arms.before = {
-      responses: new old.ResponseRepository(db, new old.AuditLog(db)),
+      db: beforeDb,
+      responses: new old.ResponseRepository(beforeDb, new old.AuditLog(beforeDb)),
       tenant: 'tenant_bench_before',
     };
   }
   const names = Object.keys(arms);
   for (const arm of Object.values(arms)) {
-    await db.query('INSERT INTO tenants (id, name) VALUES ($1, $1)', [arm.tenant]);
+    await (arm.db ?? db).query('INSERT INTO tenants (id, name) VALUES ($1, $1)', [arm.tenant]);
     for (let i = 0; i < 200; i++) await oneRun(arm);
   }
   const cpu = Object.fromEntries(names.map((name) => [name, []]));
@@ -249,10 +256,12 @@ try {
   ]);
   console.log(`audit events written: ${count}`);
   for (const name of names) {
-    const { valid } = await new AuditLog(db).verify(arms[name].tenant);
+    const { valid } = await new AuditLog(arms[name].db ?? db).verify(arms[name].tenant);
     if (name !== 'unaudited' && !valid) throw new Error(`the ${name} arm's audit chain does not verify`);
   }
 } finally {
   await db.close();
+  await beforeDb?.close();
   rmSync(dir, { recursive: true, force: true });
+  rmSync(beforeDir, { recursive: true, force: true });
 }

@@ -27,18 +27,36 @@ export interface AuditPageQuery extends AuditFilter {
 
 const COMPARISONS = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
+/**
+ * A row's filter keys, as audit_events_filter_keys_idx (migration 0016)
+ * indexes them: the same expression, or PostgreSQL does not use the index.
+ */
+const FILTER_KEYS = `(ARRAY[tenant_id || ' type ' || type, tenant_id || ' actor ' || actor_id,
+  tenant_id || ' resource ' || resource_id])`;
+
+/** Between the filter keys of one parameter (a control character, not expected in an id). */
+const KEY_SEPARATOR = '\u001f';
+
 /** The WHERE clause of a tenant's events under a filter, and its parameters ($1 is the tenant). */
 function whereOf(tenantId: string, filter: AuditFilter): { where: string; params: SqlParam[] } {
   const params: SqlParam[] = [tenantId];
   const conditions = ['tenant_id = $1'];
-  const oneOf = (column: string, values: readonly string[] | undefined) => {
+  const oneOf = (column: string, key: string, values: readonly string[] | undefined) => {
     if (!values || values.length === 0) return;
     params.push(JSON.stringify(values));
-    conditions.push(`${column} IN (SELECT json_array_elements_text($${params.length}::json))`);
+    const list = `$${params.length}::json`;
+    // The index's keys find the rows (migration 0016); the column's own condition decides, so a
+    // value holding the separator only adds candidates. An array of constants (string_to_array is
+    // immutable) lets the planner weigh the keys themselves.
+    params.push(values.map((value) => `${tenantId} ${key} ${value}`).join(KEY_SEPARATOR));
+    conditions.push(
+      `${FILTER_KEYS} && string_to_array($${params.length}::text, '${KEY_SEPARATOR}')`,
+      `${column} IN (SELECT json_array_elements_text(${list}))`,
+    );
   };
-  oneOf('type', filter.types);
-  oneOf('actor_id', filter.actorIds);
-  oneOf('resource_id', filter.resourceIds);
+  oneOf('type', 'type', filter.types);
+  oneOf('actor_id', 'actor', filter.actorIds);
+  oneOf('resource_id', 'resource', filter.resourceIds);
   for (const [bound, operator] of Object.entries(COMPARISONS)) {
     const seconds = filter.effectiveAt?.[bound as keyof typeof COMPARISONS];
     if (seconds === undefined) continue;
