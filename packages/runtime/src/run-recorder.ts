@@ -31,6 +31,13 @@ export interface RunRecorderOptions {
   beforeEnd?: (final: ResponseObject) => Promise<void>;
   /** Told when a publish fails (the events are stored; followers read them from the log). */
   onPublishError?: (error: unknown) => void;
+  /**
+   * The frame after each write (default FRAME_MS). 0: the write in flight is
+   * the only frame, for stores whose write (a PostgreSQL commit) is itself
+   * several milliseconds; the run's opening events still wait FRAME_MS for
+   * its first delta.
+   */
+  frameMs?: number;
 }
 
 /**
@@ -61,6 +68,8 @@ export class RunRecorder implements RunEventSink {
   private lastWriteEnd: number;
   /** The pending events hold something a client waits for (a first delta): no frame wait. */
   private urgent = false;
+  /** The wait after the last write: FRAME_MS for the opening events, then the option's. */
+  private frame = FRAME_MS;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   /** Items whose first delta was appended. */
@@ -138,6 +147,7 @@ export class RunRecorder implements RunEventSink {
     } finally {
       this.writing = false;
       this.lastWriteEnd = performance.now();
+      this.frame = this.options.frameMs ?? FRAME_MS;
     }
     this.persisted = batch.at(-1)?.sequence_number ?? this.persisted;
     this.publish(batch);
@@ -150,7 +160,7 @@ export class RunRecorder implements RunEventSink {
     this.urgent ||= urgent;
     // A write in flight schedules the next when it ends; one already due is soon enough.
     if (this.writing || this.immediate) return;
-    const wait = this.urgent ? 0 : this.lastWriteEnd + FRAME_MS - performance.now();
+    const wait = this.urgent ? 0 : this.lastWriteEnd + this.frame - performance.now();
     if (wait > 0) {
       this.timer ??= setTimeout(() => {
         this.timer = undefined;

@@ -21,7 +21,7 @@ function heldStore() {
 }
 
 /** `followed`: what the bus says of live followers (RunEventBus.followedLive); absent, as a bus that cannot tell. */
-function recorder(store: RunStore, followed?: () => boolean) {
+function recorder(store: RunStore, followed?: () => boolean, options: { frameMs?: number } = {}) {
   const published: ResponseEvent[][] = [];
   const sink = new RunRecorder(
     store,
@@ -32,6 +32,7 @@ function recorder(store: RunStore, followed?: () => boolean) {
     't',
     'resp_1',
     1,
+    options,
   );
   return { sink, published };
 }
@@ -112,6 +113,30 @@ describe('RunRecorder', () => {
       'response.output_text.delta',
       'response.output_text.done',
     ]);
+  });
+
+  it('with no frame (scaled mode), writes what came during a write as soon as it ends, the opening events still waiting for the first delta', async () => {
+    const { store, writes } = heldStore();
+    const { sink, published } = recorder(store, undefined, { frameMs: 0 });
+    sink.append({ type: 'response.in_progress', response: snapshot('in_progress') }, snapshot('in_progress'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(0);
+    sink.append(delta('a'), snapshot('in_progress'));
+    await vi.waitFor(() => expect(writes).toHaveLength(1));
+    sink.append(delta('b'), snapshot('in_progress'));
+    writes[0]!.done();
+    await vi.waitFor(() => expect(writes).toHaveLength(2));
+    expect(writes[1]!.events).toMatchObject([{ delta: 'b', sequence_number: 4 }]);
+    writes[1]!.done();
+    // Later events, just after the write ended, go at once too.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(published).toHaveLength(2);
+    sink.append(delta('c'), snapshot('in_progress'));
+    // No frame: written in the next turn of the event loop, not 10 ms later.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(3);
+    expect(writes[2]!.events).toMatchObject([{ delta: 'c', sequence_number: 5 }]);
   });
 
   it('writes a fast turn of a run nobody follows live in one write, and at once again when a stream joins', async () => {
