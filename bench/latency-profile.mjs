@@ -45,6 +45,8 @@ async function main() {
     OPENAI_API_KEY: 'bench',
     AGENTD_DEFAULT_MODEL: 'bench-model',
     AGENTD_SAFETY_POLICY: JSON.stringify({ model_output: { hold_back: 0 } }),
+    // The interpreter pools boot in the background after start (seconds of CPU): no run here uses them.
+    AGENTD_CODE_INTERPRETER_PREWARM: 'off',
   };
   const child = spawn(
     process.execPath,
