@@ -137,12 +137,17 @@ for (const name of Object.keys(arms)) {
   await seeding.close();
 }
 const rows = Object.fromEntries(Object.keys(arms).map((name) => [name, []]));
+/** Model call end -> tool start / the tool (server) / tool end -> next model call, for the per-start line. */
+const parts = (row) =>
+  [row['tool started'] - row['model 1 done'], row.toolMs, row['model 2 started'] - row['tool done']]
+    .map((value) => (value === undefined || Number.isNaN(value) ? '-' : Math.round(value)))
+    .join(' / ');
 for (let i = 0; i < STARTS; i++) {
   for (const [name, root] of Object.entries(arms)) {
     rows[name].push(await oneStart(root, dirs[name], name === 'now' ? EXTRA : {}));
     const row = rows[name].at(-1);
     process.stderr.write(
-      `  start ${i + 1} ${name}: pyodide ${ms(row.pyodide.end)}, cpython ${ms(row.cpython.end)}, plain ${ms(row.plain)}, ready after ${ms(row.readyMs)}\n`,
+      `  start ${i + 1} ${name}: pyodide ${ms(row.pyodide.end)} (${parts(row.pyodide)}), cpython ${ms(row.cpython.end)} (${parts(row.cpython)}), plain ${ms(row.plain)}, ready after ${ms(row.readyMs)}\n`,
     );
   }
 }

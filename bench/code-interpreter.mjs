@@ -7,7 +7,7 @@
 //
 //   npm run bench                                      (after the run-loop benchmark)
 //   node bench/code-interpreter.mjs [--quick]          after `npx tsc -b`
-//   node bench/code-interpreter.mjs --quick --before DIR [--data DIR]
+//   node bench/code-interpreter.mjs --quick --before DIR [--data DIR] [--one-burst]
 //     the code of a built checkout DIR and this one, both restarted on a data directory that
 //     holds the memory image (DIR/<arm> with --data, kept for the next run), server by server
 
@@ -46,6 +46,7 @@ const chosen = process.argv.includes('--variants')
 const BEFORE = process.argv.includes('--before')
   ? process.argv[process.argv.indexOf('--before') + 1]
   : undefined;
+const ONE_BURST = process.argv.includes('--one-burst');
 const DATA = process.argv.includes('--data') ? process.argv[process.argv.indexOf('--data') + 1] : undefined;
 const VARIANTS = BEFORE
   ? [
@@ -60,7 +61,7 @@ const percentile = (samples, p) => {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
-const ms = (value) => `${Math.round(value)} ms`;
+const ms = (value) => (Number.isNaN(value) ? '-' : `${Math.round(value)} ms`);
 
 /** An agentd process; `nextWith(key)` reads its next JSON line with that key. */
 async function startAgentd(env, dataDir, root) {
@@ -229,8 +230,10 @@ async function measure(variant, dataDir) {
     result.again = {};
     for (const runtime of ['pyodide', 'cpython']) {
       result.burst[runtime] = await burst(agentd, runtime);
-      // A second burst, once the pool refilled to the size the first one taught it.
-      result.again[runtime] = await burst(agentd, runtime);
+      // A second burst, once the pool refilled to the size the first one taught it (--one-burst: none).
+      result.again[runtime] = ONE_BURST
+        ? { p50: Number.NaN, p95: Number.NaN, timelines: [] }
+        : await burst(agentd, runtime);
     }
     result.pools = await agentd.stats();
   } finally {
