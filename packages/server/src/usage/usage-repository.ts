@@ -1,5 +1,6 @@
 import type { UsageGroup } from '@agentd/spec/wire';
 import type { Queryable, SqlParam } from '../storage/database.js';
+import { GroupCommit } from '../storage/group-commit.js';
 
 export type UsageKind = 'model_call' | 'tool_call' | 'embedding' | 'safety_judge';
 
@@ -54,16 +55,25 @@ export interface UsageBucket {
   tool_calls: number;
 }
 
+/** The columns one usage record fills. */
+const COLUMNS = 11;
+
 /** The usage_records table: rows appended as calls complete, summed for budgets and reports. */
 export class UsageRepository {
   constructor(private readonly db: Queryable) {}
 
+  /** Rows recorded while an insert is in flight go in the next one: many runs' calls, one statement. */
+  private readonly inserts = new GroupCommit<UsageRecord>((rows) => this.insert(rows));
+
   async record(row: UsageRecord): Promise<void> {
-    await this.db.query(
-      `INSERT INTO usage_records (tenant_id, kind, user_id, api_key_id, agent, model, tool, response_id,
-                                  input_tokens, output_tokens, cost_usd)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [
+    await this.inserts.add(row);
+  }
+
+  private async insert(rows: UsageRecord[]): Promise<undefined[]> {
+    const params: SqlParam[] = [];
+    const tuples = rows.map((row) => {
+      const first = params.length + 1;
+      params.push(
         row.tenantId,
         row.kind,
         row.userId ?? null,
@@ -75,8 +85,16 @@ export class UsageRepository {
         row.inputTokens ?? 0,
         row.outputTokens ?? 0,
         row.costUsd ?? 0,
-      ],
+      );
+      return `(${Array.from({ length: COLUMNS }, (_, i) => `$${first + i}`).join(', ')})`;
+    });
+    await this.db.query(
+      `INSERT INTO usage_records (tenant_id, kind, user_id, api_key_id, agent, model, tool, response_id,
+                                  input_tokens, output_tokens, cost_usd)
+       VALUES ${tuples.join(', ')}`,
+      params,
     );
+    return rows.map(() => undefined);
   }
 
   /** What the tenant, and the user when given, spent since `since`. */
