@@ -1,24 +1,17 @@
-import type { DeletedObject, ListPage } from '@agentd/spec';
+import type { ListPage } from '@agentd/spec';
 import { type RequestOptions, seg } from '../core/transport.js';
 import type { Agent, AgentParams, AgentVersion, CreateAgentParams } from '../types.js';
-import { type ListQuery, paginate, Resource } from './resource.js';
+import { Collection, type ListQuery, paginate } from './resource.js';
 
 /** /v1/agents: stored agents, versioned on every change. */
-export class Agents extends Resource {
+export class Agents extends Collection<Agent> {
+  protected readonly path = '/v1/agents';
+
   create(params: CreateAgentParams, options?: RequestOptions): Promise<Agent> {
-    return this.post('/v1/agents', params, options);
-  }
-  list(query: ListQuery = {}, options?: RequestOptions): Promise<ListPage<Agent>> {
-    return this.get('/v1/agents', query, options);
-  }
-  retrieve(id: string, options?: RequestOptions): Promise<Agent> {
-    return this.get(`/v1/agents/${seg(id)}`, undefined, options);
+    return this.post(this.path, params, options);
   }
   update(id: string, params: AgentParams, options?: RequestOptions): Promise<Agent> {
-    return this.patch(`/v1/agents/${seg(id)}`, params, options);
-  }
-  del(id: string, options?: RequestOptions): Promise<DeletedObject> {
-    return this.delete(`/v1/agents/${seg(id)}`, undefined, options);
+    return this.patch(this.pathOf(id), params, options);
   }
   /** The agent named `name`, or undefined (names are unique in a tenant). */
   async findByName(name: string, options?: RequestOptions): Promise<Agent | undefined> {

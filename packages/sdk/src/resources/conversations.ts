@@ -1,31 +1,24 @@
-import type { DeletedObject, Item, ListPage } from '@agentd/spec';
+import type { Item, ListPage } from '@agentd/spec';
 import { type RequestOptions, seg } from '../core/transport.js';
 import type { Conversation } from '../types.js';
-import { type ListQuery, Resource } from './resource.js';
+import { Collection, type ListQuery } from './resource.js';
 
 /** /v1/conversations and their items. */
-export class Conversations extends Resource {
+export class Conversations extends Collection<Conversation, ListQuery & { q?: string }> {
+  protected readonly path = '/v1/conversations';
+
   create(
     params: { items?: unknown[]; metadata?: Record<string, string> } = {},
     options?: RequestOptions,
   ): Promise<Conversation> {
-    return this.post('/v1/conversations', params, options);
-  }
-  list(query: ListQuery & { q?: string } = {}, options?: RequestOptions): Promise<ListPage<Conversation>> {
-    return this.get('/v1/conversations', query, options);
-  }
-  retrieve(id: string, options?: RequestOptions): Promise<Conversation> {
-    return this.get(`/v1/conversations/${seg(id)}`, undefined, options);
+    return this.post(this.path, params, options);
   }
   update(
     id: string,
     params: { metadata: Record<string, string> },
     options?: RequestOptions,
   ): Promise<Conversation> {
-    return this.post(`/v1/conversations/${seg(id)}`, params, options);
-  }
-  del(id: string, options?: RequestOptions): Promise<DeletedObject> {
-    return this.delete(`/v1/conversations/${seg(id)}`, undefined, options);
+    return this.post(this.pathOf(id), params, options);
   }
   listItems(id: string, query: ListQuery = {}, options?: RequestOptions): Promise<ListPage<Item>> {
     return this.get(`/v1/conversations/${seg(id)}/items`, query, options);

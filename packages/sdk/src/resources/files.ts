@@ -1,7 +1,6 @@
-import type { DeletedObject, ListPage } from '@agentd/spec';
 import { type RequestOptions, seg } from '../core/transport.js';
 import type { FileObject } from '../types.js';
-import { type ListQuery, Resource } from './resource.js';
+import { Collection, type ListQuery } from './resource.js';
 
 export interface UploadParams {
   /** The content: a Blob (a File keeps its name), or bytes or text with `filename`. */
@@ -11,7 +10,9 @@ export interface UploadParams {
 }
 
 /** /v1/files. */
-export class Files extends Resource {
+export class Files extends Collection<FileObject, ListQuery & { purpose?: string }> {
+  protected readonly path = '/v1/files';
+
   create(params: UploadParams, options?: RequestOptions): Promise<FileObject> {
     const form = new FormData();
     const blob =
@@ -19,22 +20,10 @@ export class Files extends Resource {
     const name = params.filename ?? (params.file as { name?: string }).name ?? 'file';
     form.append('purpose', params.purpose);
     form.append('file', blob, name);
-    return this.post('/v1/files', form, options);
-  }
-  list(
-    query: ListQuery & { purpose?: string } = {},
-    options?: RequestOptions,
-  ): Promise<ListPage<FileObject>> {
-    return this.get('/v1/files', query, options);
-  }
-  retrieve(id: string, options?: RequestOptions): Promise<FileObject> {
-    return this.get(`/v1/files/${seg(id)}`, undefined, options);
+    return this.post(this.path, form, options);
   }
   /** The file's bytes, as a fetch Response (`.arrayBuffer()`, `.text()`, `.body`). */
   content(id: string, options: RequestOptions = {}): Promise<Response> {
     return this.transport.send({ ...options, method: 'GET', path: `/v1/files/${seg(id)}/content` });
-  }
-  del(id: string, options?: RequestOptions): Promise<DeletedObject> {
-    return this.delete(`/v1/files/${seg(id)}`, undefined, options);
   }
 }

@@ -1,14 +1,16 @@
-import type { DeletedObject, ListPage } from '@agentd/spec';
+import type { ListPage } from '@agentd/spec';
 import { type RequestOptions, seg } from '../core/transport.js';
 import type { AuditEvent, CreatePolicyParams, Policy, PolicyVersion, UsageReport } from '../types.js';
-import { type ListQuery, Resource } from './resource.js';
+import { Collection, type ListQuery, Resource } from './resource.js';
 
 type Open = { [field: string]: unknown };
 
 /** /v1/policies: the tenant's Cedar policies, versioned. */
-export class Policies extends Resource {
+export class Policies extends Collection<Policy> {
+  protected readonly path = '/v1/policies';
+
   create(params: CreatePolicyParams, options?: RequestOptions): Promise<Policy> {
-    return this.post('/v1/policies', params, options);
+    return this.post(this.path, params, options);
   }
   /** Checks a policy against agentd's schema without storing it. */
   validate(params: { policy: string } & Open, options?: RequestOptions): Promise<Open> {
@@ -17,18 +19,9 @@ export class Policies extends Resource {
   schema(options?: RequestOptions): Promise<Open> {
     return this.get('/v1/policies/schema', undefined, options);
   }
-  list(query: ListQuery = {}, options?: RequestOptions): Promise<ListPage<Policy>> {
-    return this.get('/v1/policies', query, options);
-  }
-  retrieve(id: string, options?: RequestOptions): Promise<Policy> {
-    return this.get(`/v1/policies/${seg(id)}`, undefined, options);
-  }
   /** Replaces the policy as a new version. */
   update(id: string, params: CreatePolicyParams, options?: RequestOptions): Promise<Policy> {
-    return this.post(`/v1/policies/${seg(id)}`, params, options);
-  }
-  del(id: string, options?: RequestOptions): Promise<DeletedObject> {
-    return this.delete(`/v1/policies/${seg(id)}`, undefined, options);
+    return this.post(this.pathOf(id), params, options);
   }
   versions(id: string, query: ListQuery = {}, options?: RequestOptions): Promise<ListPage<PolicyVersion>> {
     return this.get(`/v1/policies/${seg(id)}/versions`, query, options);

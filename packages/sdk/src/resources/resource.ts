@@ -1,5 +1,5 @@
-import type { ListPage } from '@agentd/spec';
-import type { QueryValue, RequestOptions, Transport } from '../core/transport.js';
+import type { DeletedObject, ListPage } from '@agentd/spec';
+import { type QueryValue, type RequestOptions, seg, type Transport } from '../core/transport.js';
 
 export type Query = Record<string, QueryValue>;
 
@@ -44,5 +44,27 @@ export async function* paginate<T extends { id: string }>(
     yield* current.data;
     if (!current.has_more || current.last_id === null) return;
     after = current.last_id;
+  }
+}
+
+/**
+ * A resource kept at `path` the way most are: a page of them, one by id, and
+ * its deletion. `Q` is what the list takes (the paging, and any filters).
+ */
+export abstract class Collection<T, Q extends ListQuery = ListQuery> extends Resource {
+  protected abstract readonly path: string;
+
+  list(query: Q = {} as Q, options?: RequestOptions): Promise<ListPage<T>> {
+    return this.get(this.path, query, options);
+  }
+  retrieve(id: string, options?: RequestOptions): Promise<T> {
+    return this.get(this.pathOf(id), undefined, options);
+  }
+  del(id: string, options?: RequestOptions): Promise<DeletedObject> {
+    return this.delete(this.pathOf(id), undefined, options);
+  }
+  /** The path of the one with this id (encoded: ids come from users). */
+  protected pathOf(id: string): string {
+    return `${this.path}/${seg(id)}`;
   }
 }

@@ -1,27 +1,22 @@
-import type { DeletedObject, ListPage, ToolManifest } from '@agentd/spec';
-import { type RequestOptions, seg } from '../core/transport.js';
+import type { ToolManifest } from '@agentd/spec';
+import type { RequestOptions } from '../core/transport.js';
 import type { RegisteredTool } from '../types.js';
-import { type ListQuery, Resource } from './resource.js';
+import { Collection } from './resource.js';
 
 type Manifest = ToolManifest & { requires_approval?: boolean; [field: string]: unknown };
 
-/** /v1/tools: the tenant's registered tools (HTTP, OpenAPI, MCP). */
-export class Tools extends Resource {
+/**
+ * /v1/tools: the tenant's registered tools (HTTP, OpenAPI, MCP). `retrieve` also
+ * takes `dir:<name>` (the tool directory's) or `builtin:<name>`.
+ */
+export class Tools extends Collection<RegisteredTool> {
+  protected readonly path = '/v1/tools';
+
   create(manifest: Manifest, options?: RequestOptions): Promise<RegisteredTool> {
-    return this.post('/v1/tools', manifest, options);
-  }
-  list(query: ListQuery = {}, options?: RequestOptions): Promise<ListPage<RegisteredTool>> {
-    return this.get('/v1/tools', query, options);
-  }
-  /** By id, `dir:<name>` or `builtin:<name>`. */
-  retrieve(idOrName: string, options?: RequestOptions): Promise<RegisteredTool> {
-    return this.get(`/v1/tools/${seg(idOrName)}`, undefined, options);
+    return this.post(this.path, manifest, options);
   }
   update(id: string, changes: Partial<Manifest>, options?: RequestOptions): Promise<RegisteredTool> {
-    return this.patch(`/v1/tools/${seg(id)}`, changes, options);
-  }
-  del(id: string, options?: RequestOptions): Promise<DeletedObject> {
-    return this.delete(`/v1/tools/${seg(id)}`, undefined, options);
+    return this.patch(this.pathOf(id), changes, options);
   }
   /** The JSON Schema of a tool manifest. */
   manifestSchema(options?: RequestOptions): Promise<Record<string, unknown>> {

@@ -1,31 +1,24 @@
 import type { DeletedObject, ListPage } from '@agentd/spec';
 import { type RequestOptions, seg } from '../core/transport.js';
 import type { VectorStore } from '../types.js';
-import { type ListQuery, Resource } from './resource.js';
+import { Collection, type ListQuery } from './resource.js';
 
 type Open = { [field: string]: unknown };
 type VectorStoreFile = { id: string; object: 'vector_store.file'; status: string } & Open;
 type FileBatch = { id: string; object: 'vector_store.file_batch'; status: string } & Open;
 
 /** /v1/vector_stores, their files and file batches. */
-export class VectorStores extends Resource {
+export class VectorStores extends Collection<VectorStore> {
+  protected readonly path = '/v1/vector_stores';
+
   create(
     params: { name?: string; file_ids?: string[] } & Open = {},
     options?: RequestOptions,
   ): Promise<VectorStore> {
-    return this.post('/v1/vector_stores', params, options);
-  }
-  list(query: ListQuery = {}, options?: RequestOptions): Promise<ListPage<VectorStore>> {
-    return this.get('/v1/vector_stores', query, options);
-  }
-  retrieve(id: string, options?: RequestOptions): Promise<VectorStore> {
-    return this.get(`/v1/vector_stores/${seg(id)}`, undefined, options);
+    return this.post(this.path, params, options);
   }
   update(id: string, params: Open, options?: RequestOptions): Promise<VectorStore> {
-    return this.post(`/v1/vector_stores/${seg(id)}`, params, options);
-  }
-  del(id: string, options?: RequestOptions): Promise<DeletedObject> {
-    return this.delete(`/v1/vector_stores/${seg(id)}`, undefined, options);
+    return this.post(this.pathOf(id), params, options);
   }
   addFile(
     id: string,
