@@ -11,10 +11,13 @@
 //   node bench/browser.mjs         (after npx tsc -b; --pages N for a smoke run on N pages,
 //                                   --docs P,Q for P Python and Q PostgreSQL pages; default 28,14,
 //                                   with the 8 made pages 50; --only server|tool for one phase,
-//                                   so that one run fits in the benchmark lock's few minutes)
+//                                   so that one run fits in the benchmark lock's few minutes;
+//                                   --before DIR: 'before' is a built checkout of the code before a
+//                                   change, with its defaults, and 'now' this one's, in turn)
 
 import { once } from 'node:events';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { BrowserPool, NetworkPolicy } from '../packages/tools/web/dist/index.js';
 import { benchPages, serve } from './browser-pages.mjs';
 import { spawnAgentd } from './spawn-agentd.mjs';
@@ -22,8 +25,12 @@ import { spawnAgentd } from './spawn-agentd.mjs';
 // before: every sub-resource loaded while a page is opened (the path of ADR-0027 as first built);
 // now: images, styles and fonts deferred to a screenshot (ADR-0027, amended). --paths adr27 compares
 // the first path of issue 18 instead (jsdom, the load event) with now.
-const PATHS =
-  process.argv.includes('--paths') && process.argv[process.argv.indexOf('--paths') + 1] === 'adr27'
+const BEFORE = process.argv.includes('--before')
+  ? process.argv[process.argv.indexOf('--before') + 1]
+  : undefined;
+const PATHS = BEFORE
+  ? { before: {}, now: {} }
+  : process.argv.includes('--paths') && process.argv[process.argv.indexOf('--paths') + 1] === 'adr27'
     ? {
         before: { extraction: 'jsdom', settle: 'load', subresources: 'all' },
         now: { extraction: 'page', settle: 'quiet', subresources: 'text' },
@@ -93,16 +100,21 @@ function recall(reference, markdown) {
 }
 
 async function startAgentd(path) {
+  const settings = BEFORE
+    ? {}
+    : {
+        AGENTD_BROWSER_EXTRACTION: PATHS[path].extraction,
+        AGENTD_BROWSER_SETTLE: PATHS[path].settle,
+        AGENTD_BROWSER_SUBRESOURCES: PATHS[path].subresources,
+      };
   const { child, url, key, dataDir } = await spawnAgentd(
     {
       AGENTD_CODE_INTERPRETER: 'off',
       AGENTD_NET_ALLOW: '127.0.0.1',
       AGENTD_NET_DENY: '*.outside.test',
-      AGENTD_BROWSER_EXTRACTION: PATHS[path].extraction,
-      AGENTD_BROWSER_SETTLE: PATHS[path].settle,
-      AGENTD_BROWSER_SUBRESOURCES: PATHS[path].subresources,
+      ...settings,
     },
-    { dataDirPrefix: 'agentd-bench-browser-' },
+    { dataDirPrefix: 'agentd-bench-browser-', ...(BEFORE && path === 'before' ? { root: BEFORE } : {}) },
   );
   return {
     /** CPU time of the server and its Chromium, in ms, so far. */
@@ -182,9 +194,12 @@ async function main() {
   const policy = new NetworkPolicy({
     server: { allow: [`127.0.0.1:${site.address().port}`], deny: ['*.outside.test'] },
   });
+  const BeforePool = BEFORE
+    ? (await import(join(BEFORE, 'packages/tools/web/dist/index.js'))).BrowserPool
+    : BrowserPool;
   const pools = {
-    // Before: the next conversation's spare context was made during the open that took the last one.
-    before: new BrowserPool({ limits: PATHS.before, spareTiming: 'at-once' }),
+    // Before (within one checkout): the next conversation's spare context was made during the open that took the last one.
+    before: new BeforePool(BEFORE ? {} : { limits: PATHS.before, spareTiming: 'at-once' }),
     now: new BrowserPool({ limits: PATHS.now }),
   };
   const tool = { before: [], now: [] };
@@ -193,8 +208,11 @@ async function main() {
     await (await pools[path].session('warm', policy)).open(`${base}${pages[0].path}`);
   for (const [i, page] of pages.entries()) {
     for (const path of ['before', 'now']) {
+      // The context a new conversation gets: the spare made after the last open, if it is ready.
+      const asked = performance.now();
       const session = await pools[path].session(`conversation-${i}`, policy);
       const started = performance.now();
+      const contextMs = started - asked;
       const snapshot = await session.open(`${base}${page.path}`).catch((error) => {
         failed[path].tool++;
         process.stderr.write(`  ${path}: tool open ${page.path} failed: ${error.message}\n`);
@@ -203,13 +221,15 @@ async function main() {
       const total = performance.now() - started;
 
       if (!snapshot) {
-        tool[path].push({ page: page.path, total, failed: true });
+        tool[path].push({ page: page.path, total, contextMs, failed: true });
         await pools[path].closeSession(`conversation-${i}`);
         continue;
       }
       tool[path].push({
         page: page.path,
         total,
+        contextMs,
+        withContext: contextMs + total,
         ...snapshot.timings,
         recall: recall(page.reference, session.page.markdown),
       });
@@ -228,9 +248,11 @@ async function main() {
   site.closeAllConnections();
   site.close();
 
-  console.log('\nWhere an open goes, through the tool (p50 / p95 per step):');
   console.log(
-    '                 navigation          settle              extraction          conversion          open total          recall (mean / p5)   settled by timeout  in jsdom',
+    '\nWhere an open goes, through the tool (p50 / p95 per step; a new conversation each, back to back):',
+  );
+  console.log(
+    '                 context             navigation          settle              extraction          conversion          open total          with context        recall (mean / p5)   settled by timeout  in jsdom',
   );
   for (const path of ['before', 'now']) {
     const rows = tool[path].filter((row) => !row.failed);
@@ -243,7 +265,7 @@ async function main() {
     const timeouts = rows.filter((row) => row.settledBy === 'timeout').length;
     const jsdom = rows.filter((row) => row.extractedIn === 'jsdom').length;
     console.log(
-      `  ${path.padEnd(12)}   ${cell('navigationMs')}${cell('settleMs')}${cell('extractionMs')}${cell('conversionMs')}${cell('total')}${`${pct(mean)} / ${pct(percentile(recalls, 5))}`.padEnd(21)}${String(timeouts).padEnd(20)}${String(jsdom).padEnd(9)}${failed[path].tool} failed`,
+      `  ${path.padEnd(12)}   ${cell('contextMs')}${cell('navigationMs')}${cell('settleMs')}${cell('extractionMs')}${cell('conversionMs')}${cell('total')}${cell('withContext')}${`${pct(mean)} / ${pct(percentile(recalls, 5))}`.padEnd(21)}${String(timeouts).padEnd(20)}${String(jsdom).padEnd(9)}${failed[path].tool} failed`,
     );
   }
   const shot = stat(shots);
