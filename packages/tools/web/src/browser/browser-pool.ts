@@ -35,11 +35,13 @@ export interface BrowserPoolOptions {
   /** Keep one context ready for the next new conversation (default true). */
   spareContext?: boolean;
   /**
-   * When the spare is made: 'after-first-call' (default) once the session that
-   * took the last one has finished its first call, since a new context's
-   * renderer would take CPU from that call; 'at-once' as soon as it is taken.
+   * When the spare is made: 'at-quiet' (default) once the first page of the
+   * session that took the last one is parsed and waits to go quiet (Chromium
+   * is mostly idle then; a new context's renderer started earlier takes CPU
+   * from the navigation); 'after-first-call' once that call has ended (the
+   * timing before); 'at-once' as soon as it is taken.
    */
-  spareTiming?: 'after-first-call' | 'at-once';
+  spareTiming?: 'at-quiet' | 'after-first-call' | 'at-once';
 }
 
 export interface BrowserPoolStats {
@@ -127,9 +129,14 @@ export class BrowserPool {
     }
     this.#sessions.set(sessionId, session);
     this.#idleSince = Date.now();
-    if (this.#options.spareTiming === 'at-once') this.#prepareSpare(policy);
-    // The caller makes its first call as soon as it has the session; the spare waits for it to end.
-    else setTimeout(() => void session.idle().then(() => this.#prepareSpare(policy)), 0);
+    const timing = this.#options.spareTiming ?? 'at-quiet';
+    if (timing === 'at-once') this.#prepareSpare(policy);
+    // The caller makes its first call as soon as it has the session; the spare waits for its page
+    // to be parsed (or for the call to end).
+    else {
+      const ready = () => (timing === 'at-quiet' ? session.quietOrIdle() : session.idle());
+      setTimeout(() => void ready().then(() => this.#prepareSpare(policy)), 0);
+    }
     return session;
   }
 
