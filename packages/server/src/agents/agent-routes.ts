@@ -2,7 +2,6 @@ import {
   AgentSchema,
   AgentVersionSchema,
   CreateAgentSchema,
-  DeletedSchema,
   IdParamSchema,
   listSchema,
   PageQuerySchema,
@@ -10,8 +9,9 @@ import {
 } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import { auditedWrite } from '../audit/audited-write.js';
-import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
+import { defineRoute, errorContent, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
+import { resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
 import { checkInlineFunctionTools } from '../tools/function-parameters.js';
 import { AgentRepository } from './agent-repository.js';
@@ -26,57 +26,40 @@ const VersionParamSchema = IdParamSchema.extend({
     .openapi({ param: { name: 'version', in: 'path' } }),
 });
 
-const createAgent = defineRoute({
-  method: 'post',
-  path: '/v1/agents',
-  tags,
+const routes = resourceRoutes({ path: '/v1/agents', tags, schema: AgentSchema, listName: 'AgentList' });
+
+const createAgent = routes.create({
   summary: 'Create an agent',
   permission: 'agents:write',
-  request: jsonBody(CreateAgentSchema),
-  responses: {
-    200: jsonContent(AgentSchema, 'The agent, at version 1.'),
-    409: errorContent('An agent with that name exists.'),
-  },
+  body: CreateAgentSchema,
+  description: 'The agent, at version 1.',
+  responses: { 409: errorContent('An agent with that name exists.') },
 });
 
-const listAgents = defineRoute({
-  method: 'get',
-  path: '/v1/agents',
-  tags,
+const listAgents = routes.list({
   summary: 'List agents',
   permission: 'agents:read',
-  request: { query: PageQuerySchema },
-  responses: { 200: jsonContent(listSchema(AgentSchema, 'AgentList'), 'A page of agents.') },
+  description: 'A page of agents.',
 });
 
-const getAgent = defineRoute({
-  method: 'get',
-  path: '/v1/agents/{id}',
-  tags,
+const getAgent = routes.get({
   summary: 'Get an agent',
   permission: 'agents:read',
-  request: { params: IdParamSchema },
-  responses: { 200: jsonContent(AgentSchema, 'The agent at its latest version.') },
+  description: 'The agent at its latest version.',
 });
 
-const updateAgent = defineRoute({
+const updateAgent = routes.update({
   method: 'patch',
-  path: '/v1/agents/{id}',
-  tags,
   summary: 'Update an agent (creates a new version)',
   permission: 'agents:write',
-  request: { params: IdParamSchema, ...jsonBody(UpdateAgentSchema) },
-  responses: { 200: jsonContent(AgentSchema, 'The agent at its new version.') },
+  body: UpdateAgentSchema,
+  description: 'The agent at its new version.',
 });
 
-const deleteAgent = defineRoute({
-  method: 'delete',
-  path: '/v1/agents/{id}',
-  tags,
+const deleteAgent = routes.delete({
   summary: 'Delete an agent and its versions',
   permission: 'agents:write',
-  request: { params: IdParamSchema },
-  responses: { 200: jsonContent(DeletedSchema, 'The agent was deleted.') },
+  description: 'The agent was deleted.',
 });
 
 const listVersions = defineRoute({

@@ -2,10 +2,6 @@ import {
   ApiKeySchema,
   CreateApiKeySchema,
   CreatedApiKeySchema,
-  DeletedSchema,
-  IdParamSchema,
-  listSchema,
-  PageQuerySchema,
   ROLE_RANK,
   scopesWithin,
 } from '@agentd/spec/wire';
@@ -13,6 +9,7 @@ import { auditedWrite } from '../audit/audited-write.js';
 import { AgentdError } from '../errors.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { principalOf, tenantOf } from '../http/principal.js';
+import { resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
 
 const tags = ['API keys'];
@@ -27,36 +24,24 @@ const createKey = defineRoute({
   responses: { 200: jsonContent(CreatedApiKeySchema, 'The key, with its secret shown this once.') },
 });
 
-const listKeys = defineRoute({
-  method: 'get',
-  path: '/v1/api_keys',
-  tags,
+const routes = resourceRoutes({ path: '/v1/api_keys', tags, schema: ApiKeySchema, listName: 'ApiKeyList' });
+
+const listKeys = routes.list({
   summary: "List your tenant's API keys",
   permission: 'api_keys:manage',
-  request: { query: PageQuerySchema },
-  responses: {
-    200: jsonContent(listSchema(ApiKeySchema, 'ApiKeyList'), 'A page of keys, secrets redacted.'),
-  },
+  description: 'A page of keys, secrets redacted.',
 });
 
-const getKey = defineRoute({
-  method: 'get',
-  path: '/v1/api_keys/{id}',
-  tags,
+const getKey = routes.get({
   summary: 'Get an API key',
   permission: 'api_keys:manage',
-  request: { params: IdParamSchema },
-  responses: { 200: jsonContent(ApiKeySchema, 'The key, secret redacted.') },
+  description: 'The key, secret redacted.',
 });
 
-const deleteKey = defineRoute({
-  method: 'delete',
-  path: '/v1/api_keys/{id}',
-  tags,
+const deleteKey = routes.delete({
   summary: 'Revoke an API key',
   permission: 'api_keys:manage',
-  request: { params: IdParamSchema },
-  responses: { 200: jsonContent(DeletedSchema, 'The key was revoked.') },
+  description: 'The key was revoked.',
 });
 
 export function apiKeyRoutes() {

@@ -2,7 +2,6 @@ import {
   AddItemsSchema,
   ConversationSchema,
   CreateConversationSchema,
-  DeletedSchema,
   IdParamSchema,
   ItemSchema,
   listSchema,
@@ -13,6 +12,7 @@ import {
 import type { z } from '@hono/zod-openapi';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
+import { resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
 import { toItem } from './to-item.js';
 
@@ -20,56 +20,44 @@ const tags = ['Conversations'];
 const ItemParamSchema = IdParamSchema.extend({ item_id: pathIdSchema('item_id') });
 const ItemListSchema = listSchema(ItemSchema, 'ConversationItemList');
 
-const createConversation = defineRoute({
-  method: 'post',
+const routes = resourceRoutes({
   path: '/v1/conversations',
   tags,
+  schema: ConversationSchema,
+  listName: 'ConversationList',
+});
+
+const createConversation = routes.create({
   summary: 'Create a conversation, optionally with up to 20 items',
   permission: 'conversations:write',
-  request: jsonBody(CreateConversationSchema),
-  responses: { 200: jsonContent(ConversationSchema, 'The conversation.') },
+  body: CreateConversationSchema,
+  description: 'The conversation.',
 });
 
-const listConversations = defineRoute({
-  method: 'get',
-  path: '/v1/conversations',
-  tags,
+const listConversations = routes.list({
   summary: 'List conversations',
   permission: 'conversations:read',
-  request: { query: PageQuerySchema },
-  responses: {
-    200: jsonContent(listSchema(ConversationSchema, 'ConversationList'), 'A page of conversations.'),
-  },
+  description: 'A page of conversations.',
 });
 
-const getConversation = defineRoute({
-  method: 'get',
-  path: '/v1/conversations/{id}',
-  tags,
+const getConversation = routes.get({
   summary: 'Get a conversation',
   permission: 'conversations:read',
-  request: { params: IdParamSchema },
-  responses: { 200: jsonContent(ConversationSchema, 'The conversation.') },
+  description: 'The conversation.',
 });
 
-const updateConversation = defineRoute({
+const updateConversation = routes.update({
   method: 'post',
-  path: '/v1/conversations/{id}',
-  tags,
   summary: "Replace a conversation's metadata",
   permission: 'conversations:write',
-  request: { params: IdParamSchema, ...jsonBody(UpdateConversationSchema) },
-  responses: { 200: jsonContent(ConversationSchema, 'The conversation.') },
+  body: UpdateConversationSchema,
+  description: 'The conversation.',
 });
 
-const deleteConversation = defineRoute({
-  method: 'delete',
-  path: '/v1/conversations/{id}',
-  tags,
+const deleteConversation = routes.delete({
   summary: 'Delete a conversation and its items',
   permission: 'conversations:write',
-  request: { params: IdParamSchema },
-  responses: { 200: jsonContent(DeletedSchema, 'The conversation was deleted.') },
+  description: 'The conversation was deleted.',
 });
 
 const listItems = defineRoute({

@@ -1,14 +1,12 @@
 import { Readable } from 'node:stream';
 import { ObjectTamperedError } from '@agentd/object-store';
 import {
-  DeletedSchema,
   type FILE_PURPOSES,
   FileContentQuerySchema,
   FileListQuerySchema,
   FileSchema,
   IdParamSchema,
   isAllowed,
-  listSchema,
   scopesAllow,
   UPLOAD_PURPOSES,
 } from '@agentd/spec/wire';
@@ -18,11 +16,13 @@ import { AgentdError } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
 import { defineRoute, errorContent, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
+import { resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
 import type { StoredFile } from './file-repository.js';
 import { readUpload } from './multipart-upload.js';
 
 const tags = ['Files'];
+const routes = resourceRoutes({ path: '/v1/files', tags, schema: FileSchema, listName: 'FileList' });
 
 export function presentFile(file: StoredFile): z.infer<typeof FileSchema> {
   return {
@@ -72,24 +72,17 @@ const uploadRoute = defineRoute({
   },
 });
 
-const listRoute = defineRoute({
-  method: 'get',
-  path: '/v1/files',
-  tags,
+const listRoute = routes.list({
   summary: 'List your files',
   permission: 'files:read',
-  request: { query: FileListQuerySchema },
-  responses: { 200: jsonContent(listSchema(FileSchema, 'FileList'), 'A page of files.') },
+  query: FileListQuerySchema,
+  description: 'A page of files.',
 });
 
-const getRoute = defineRoute({
-  method: 'get',
-  path: '/v1/files/{id}',
-  tags,
+const getRoute = routes.get({
   summary: 'Get a file’s description',
   permission: 'files:read',
-  request: { params: IdParamSchema },
-  responses: { 200: jsonContent(FileSchema, 'The file.') },
+  description: 'The file.',
 });
 
 const CONTENT_PATH = /^\/v1\/files\/[^/]+\/content$/;
@@ -146,14 +139,10 @@ function readerOf(c: Context<AppEnv>, fileId: string, token: string | undefined)
 /** Images a browser may show in place; anything else downloads, so a stored page or SVG never runs on this origin. */
 const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
-const deleteRoute = defineRoute({
-  method: 'delete',
-  path: '/v1/files/{id}',
-  tags,
+const deleteRoute = routes.delete({
   summary: 'Delete a file, its bytes, and its chunks in every vector store',
   permission: 'files:write',
-  request: { params: IdParamSchema },
-  responses: { 200: jsonContent(DeletedSchema, 'The file was deleted.') },
+  description: 'The file was deleted.',
 });
 
 function checkPurpose(value: string | undefined): string {

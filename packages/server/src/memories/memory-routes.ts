@@ -2,7 +2,6 @@ import {
   CreateMemorySchema,
   DeletedSchema,
   IdParamSchema,
-  listSchema,
   MemoryConsentSchema,
   MemoryDeleteQuerySchema,
   MemoryErasedSchema,
@@ -15,6 +14,7 @@ import type { z } from '@hono/zod-openapi';
 import { AgentdError } from '../errors.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
+import { resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
 import type { StoredMemory } from './memory-repository.js';
 
@@ -29,14 +29,16 @@ const present = (memory: StoredMemory): z.infer<typeof MemorySchema> => ({
   created_at: memory.createdAt,
 });
 
-const listRoute = defineRoute({
-  method: 'get',
+const listRoute = resourceRoutes({
   path: '/v1/memories',
   tags,
+  schema: MemorySchema,
+  listName: 'MemoryList',
+}).list({
   summary: 'List what is remembered about a user',
   permission: 'memories:read',
-  request: { query: MemoryListQuerySchema },
-  responses: { 200: jsonContent(listSchema(MemorySchema, 'MemoryList'), 'A page of memories.') },
+  query: MemoryListQuerySchema,
+  description: 'A page of memories.',
 });
 
 const createRoute = defineRoute({

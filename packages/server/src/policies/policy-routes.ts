@@ -1,6 +1,5 @@
 import {
   CreatePolicySchema,
-  DeletedSchema,
   IdParamSchema,
   listSchema,
   PageQuerySchema,
@@ -13,6 +12,7 @@ import {
 import { auditedWrite } from '../audit/audited-write.js';
 import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
+import { resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
 import { CEDAR_SCHEMA_TEXT } from './cedar-schema.js';
 import type { StoredPolicy } from './policy-repository.js';
@@ -20,18 +20,14 @@ import type { StoredPolicy } from './policy-repository.js';
 const tags = ['Policies'];
 const INVALID = errorContent('The policy does not parse or validate; the message names the line and column.');
 
-const createPolicy = defineRoute({
-  method: 'post',
-  path: '/v1/policies',
-  tags,
+const routes = resourceRoutes({ path: '/v1/policies', tags, schema: PolicySchema, listName: 'PolicyList' });
+
+const createPolicy = routes.create({
   summary: 'Create a Cedar policy (validated against the schema)',
   permission: 'policies:write',
-  request: jsonBody(CreatePolicySchema),
-  responses: {
-    200: jsonContent(PolicySchema, 'The policy, at version 1; it applies at once.'),
-    400: INVALID,
-    409: errorContent('A policy with that name exists.'),
-  },
+  body: CreatePolicySchema,
+  description: 'The policy, at version 1; it applies at once.',
+  responses: { 400: INVALID, 409: errorContent('A policy with that name exists.') },
 });
 
 const validatePolicy = defineRoute({
@@ -53,48 +49,31 @@ const getSchema = defineRoute({
   responses: { 200: jsonContent(PolicySchemaDocument, 'The schema.') },
 });
 
-const listPolicies = defineRoute({
-  method: 'get',
-  path: '/v1/policies',
-  tags,
+const listPolicies = routes.list({
   summary: 'List policies',
   permission: 'policies:read',
-  request: { query: PageQuerySchema },
-  responses: { 200: jsonContent(listSchema(PolicySchema, 'PolicyList'), 'A page of policies.') },
+  description: 'A page of policies.',
 });
 
-const getPolicy = defineRoute({
-  method: 'get',
-  path: '/v1/policies/{id}',
-  tags,
+const getPolicy = routes.get({
   summary: 'Get a policy',
   permission: 'policies:read',
-  request: { params: IdParamSchema },
-  responses: { 200: jsonContent(PolicySchema, 'The policy at its latest version.') },
+  description: 'The policy at its latest version.',
 });
 
-const updatePolicy = defineRoute({
+const updatePolicy = routes.update({
   method: 'post',
-  path: '/v1/policies/{id}',
-  tags,
   summary: 'Replace a policy (creates a new version)',
   permission: 'policies:write',
-  request: { params: IdParamSchema, ...jsonBody(CreatePolicySchema) },
-  responses: {
-    200: jsonContent(PolicySchema, 'The policy at its new version; it applies at once.'),
-    400: INVALID,
-    409: errorContent('Another policy has that name.'),
-  },
+  body: CreatePolicySchema,
+  description: 'The policy at its new version; it applies at once.',
+  responses: { 400: INVALID, 409: errorContent('Another policy has that name.') },
 });
 
-const deletePolicy = defineRoute({
-  method: 'delete',
-  path: '/v1/policies/{id}',
-  tags,
+const deletePolicy = routes.delete({
   summary: 'Delete a policy and its versions',
   permission: 'policies:write',
-  request: { params: IdParamSchema },
-  responses: { 200: jsonContent(DeletedSchema, 'The policy was deleted.') },
+  description: 'The policy was deleted.',
 });
 
 const listVersions = defineRoute({

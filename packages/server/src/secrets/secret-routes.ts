@@ -1,8 +1,9 @@
-import { DeletedSchema, IdParamSchema, listSchema, PageQuerySchema, SecretSchema } from '@agentd/spec/wire';
+import { SecretSchema } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import { auditedWrite } from '../audit/audited-write.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
+import { resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
 
 const tags = ['Secrets'];
@@ -26,24 +27,18 @@ const putRoute = defineRoute({
   responses: { 200: jsonContent(SecretSchema, 'The secret, without its value.') },
 });
 
-const listRoute = defineRoute({
-  method: 'get',
-  path: '/v1/secrets',
-  tags,
+const routes = resourceRoutes({ path: '/v1/secrets', tags, schema: SecretSchema, listName: 'SecretList' });
+
+const listRoute = routes.list({
   summary: "List your tenant's secrets (names only)",
   permission: 'secrets:write',
-  request: { query: PageQuerySchema },
-  responses: { 200: jsonContent(listSchema(SecretSchema, 'SecretList'), 'A page of secrets.') },
+  description: 'A page of secrets.',
 });
 
-const deleteRoute = defineRoute({
-  method: 'delete',
-  path: '/v1/secrets/{id}',
-  tags,
+const deleteRoute = routes.delete({
   summary: 'Delete a secret',
   permission: 'secrets:write',
-  request: { params: IdParamSchema },
-  responses: { 200: jsonContent(DeletedSchema, 'The secret was deleted.') },
+  description: 'The secret was deleted.',
 });
 
 export function secretRoutes() {

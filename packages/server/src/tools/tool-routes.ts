@@ -1,18 +1,12 @@
 import type { ToolManifest } from '@agentd/spec';
-import {
-  DeletedSchema,
-  IdParamSchema,
-  listSchema,
-  PageQuerySchema,
-  ToolManifestBodySchema,
-  ToolSchema,
-} from '@agentd/spec/wire';
+import { ToolManifestBodySchema, ToolSchema } from '@agentd/spec/wire';
 import { formatProblems, TOOL_MANIFEST_SCHEMA, validateManifest } from '@agentd/tools-gateway';
 import { z } from '@hono/zod-openapi';
 import { auditedWrite } from '../audit/audited-write.js';
 import { AgentdError } from '../errors.js';
-import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
+import { defineRoute, errorContent, jsonContent } from '../http/define-route.js';
 import { principalOf, tenantOf } from '../http/principal.js';
+import { resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
 import type { Services } from '../services.js';
 import { type ListSegment, memorySegment, pageAcross } from '../storage/pagination.js';
@@ -33,67 +27,48 @@ const schemaRoute = defineRoute({
   responses: { 200: jsonContent(z.record(z.string(), z.unknown()), 'The manifest JSON Schema.') },
 });
 
-const createRoute = defineRoute({
-  method: 'post',
-  path: '/v1/tools',
-  tags,
+const routes = resourceRoutes({ path: '/v1/tools', tags, schema: ToolSchema, listName: 'ToolList' });
+
+const createRoute = routes.create({
   summary: 'Register a tool in your tenant',
   permission: 'tools:write',
-  request: jsonBody(ToolManifestBodySchema),
-  responses: {
-    200: jsonContent(ToolSchema, 'The registered tool.'),
-    409: errorContent('The name is taken.'),
-  },
+  body: ToolManifestBodySchema,
+  description: 'The registered tool.',
+  responses: { 409: errorContent('The name is taken.') },
 });
 
-const listRoute = defineRoute({
-  method: 'get',
-  path: '/v1/tools',
-  tags,
+const listRoute = routes.list({
   summary: 'List the tools your tenant can use: its own, the tool directory’s and the built-ins',
   permission: 'tools:read',
-  request: { query: PageQuerySchema },
-  responses: {
-    200: jsonContent(
-      listSchema(ToolSchema, 'ToolList'),
-      'A page of tools. The tool directory’s and the built-ins (`dir:<name>`, `builtin:<name>`, no `created_at`) count as older than every registered tool: with the default order=desc they come after them, sorted by id.',
-    ),
-  },
+  description:
+    'A page of tools. The tool directory’s and the built-ins (`dir:<name>`, `builtin:<name>`, no `created_at`) count as older than every registered tool: with the default order=desc they come after them, sorted by id.',
 });
 
 const READ_ONLY = errorContent(
   'The tool comes from the tool directory or is built in: it is read-only through the API.',
 );
 
-const getRoute = defineRoute({
-  method: 'get',
-  path: '/v1/tools/{id}',
-  tags,
+const getRoute = routes.get({
   summary:
     'Get a tool: a registered one, or one of the tool directory (`dir:<name>`) or the built-ins (`builtin:<name>`)',
   permission: 'tools:read',
-  request: { params: IdParamSchema },
-  responses: { 200: jsonContent(ToolSchema, 'The tool.') },
+  description: 'The tool.',
 });
 
-const updateRoute = defineRoute({
+const updateRoute = routes.update({
   method: 'patch',
-  path: '/v1/tools/{id}',
-  tags,
   summary: "Change a registered tool's manifest (fields given replace the stored ones)",
   permission: 'tools:write',
-  request: { params: IdParamSchema, ...jsonBody(ToolManifestBodySchema) },
-  responses: { 200: jsonContent(ToolSchema, 'The tool.'), 409: READ_ONLY },
+  body: ToolManifestBodySchema,
+  description: 'The tool.',
+  responses: { 409: READ_ONLY },
 });
 
-const deleteRoute = defineRoute({
-  method: 'delete',
-  path: '/v1/tools/{id}',
-  tags,
+const deleteRoute = routes.delete({
   summary: 'Remove a registered tool',
   permission: 'tools:write',
-  request: { params: IdParamSchema },
-  responses: { 200: jsonContent(DeletedSchema, 'The tool was removed.'), 409: READ_ONLY },
+  description: 'The tool was removed.',
+  responses: { 409: READ_ONLY },
 });
 
 /** A manifest from a request, validated; a stdio MCP server runs a command on this host, so only platform admins may register one. */

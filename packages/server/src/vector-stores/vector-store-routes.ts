@@ -13,6 +13,7 @@ import {
 import { z } from '@hono/zod-openapi';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { principalOf, tenantOf } from '../http/principal.js';
+import { resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
 import { AttributeFilterSchema } from './attribute-filter.js';
 import { fromStrategy, presentFile, presentStore } from './vector-store-views.js';
@@ -32,71 +33,52 @@ const SearchResultSchema = z
 
 const FileParamSchema = IdParamSchema.extend({ file_id: pathIdSchema('file_id') });
 
-const createRoute = defineRoute({
-  method: 'post',
+const routes = resourceRoutes({
   path: '/v1/vector_stores',
   tags,
+  schema: VectorStoreSchema,
+  listName: 'VectorStoreList',
+});
+
+const createRoute = routes.create({
   summary: 'Create a vector store, optionally with files to index',
   permission: 'vector_stores:write',
-  request: jsonBody(
-    z.strictObject({
-      name: z.string().max(256).optional(),
-      file_ids: z.array(z.string().min(1)).max(500).optional(),
-      metadata: MetadataSchema.optional(),
-      chunking_strategy: ChunkingStrategySchema.optional(),
-    }),
-  ),
-  responses: { 200: jsonContent(VectorStoreSchema, 'The vector store.') },
+  body: z.strictObject({
+    name: z.string().max(256).optional(),
+    file_ids: z.array(z.string().min(1)).max(500).optional(),
+    metadata: MetadataSchema.optional(),
+    chunking_strategy: ChunkingStrategySchema.optional(),
+  }),
+  description: 'The vector store.',
 });
 
-const listRoute = defineRoute({
-  method: 'get',
-  path: '/v1/vector_stores',
-  tags,
+const listRoute = routes.list({
   summary: 'List your vector stores',
   permission: 'vector_stores:read',
-  request: { query: PageQuerySchema },
-  responses: {
-    200: jsonContent(listSchema(VectorStoreSchema, 'VectorStoreList'), 'A page of vector stores.'),
-  },
+  description: 'A page of vector stores.',
 });
 
-const getRoute = defineRoute({
-  method: 'get',
-  path: '/v1/vector_stores/{id}',
-  tags,
+const getRoute = routes.get({
   summary: 'Get a vector store',
   permission: 'vector_stores:read',
-  request: { params: IdParamSchema },
-  responses: { 200: jsonContent(VectorStoreSchema, 'The vector store.') },
+  description: 'The vector store.',
 });
 
-const updateRoute = defineRoute({
+const updateRoute = routes.update({
   method: 'post',
-  path: '/v1/vector_stores/{id}',
-  tags,
   summary: 'Rename a vector store or change its metadata',
   permission: 'vector_stores:write',
-  request: {
-    params: IdParamSchema,
-    ...jsonBody(
-      z.strictObject({
-        name: z.string().max(256).nullable().optional(),
-        metadata: MetadataSchema.optional(),
-      }),
-    ),
-  },
-  responses: { 200: jsonContent(VectorStoreSchema, 'The vector store.') },
+  body: z.strictObject({
+    name: z.string().max(256).nullable().optional(),
+    metadata: MetadataSchema.optional(),
+  }),
+  description: 'The vector store.',
 });
 
-const deleteRoute = defineRoute({
-  method: 'delete',
-  path: '/v1/vector_stores/{id}',
-  tags,
+const deleteRoute = routes.delete({
   summary: 'Delete a vector store and its chunks (the files stay)',
   permission: 'vector_stores:write',
-  request: { params: IdParamSchema },
-  responses: { 200: jsonContent(DeletedSchema, 'The vector store was deleted.') },
+  description: 'The vector store was deleted.',
 });
 
 const addFileRoute = defineRoute({
