@@ -9,8 +9,8 @@
 //
 // --before DIR: a third arm, audit on with the AuditLog and ResponseRepository
 // of a built checkout of the code before a change (its packages/server/dist),
-// on a database of its own migrated by that checkout (so that a schema change,
-// such as the audit table's indexes, is compared too).
+// on a database migrated by that checkout (so that a schema change, such as
+// the audit table's indexes, is compared too). Every arm has its own database.
 //
 // --tools N: each run also makes N tool calls, each two batches (the call
 // started, then completed with its output), as bench/audit.mjs's runs do:
@@ -191,15 +191,27 @@ async function measure(arm) {
   return { cpuPerRun: (cpuMs() - before) / RUNS, perSecond: RUNS / ((performance.now() - started) / 1000) };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'agentd-bench-audit-writes-'));
-const beforeDir = mkdtempSync(join(tmpdir(), 'agentd-bench-audit-writes-before-'));
-const db = await openPgliteDatabase(dir);
-let beforeDb;
+// Each arm has a database of its own, so that no arm's tables grow with another's rows.
+const dirs = [];
+const databases = [];
+const openArmDb = async (open, migrateIt) => {
+  const dir = mkdtempSync(join(tmpdir(), 'agentd-bench-audit-writes-'));
+  dirs.push(dir);
+  const armDb = await open(dir);
+  databases.push(armDb);
+  await migrateIt(armDb);
+  return armDb;
+};
 try {
-  await migrate(db);
+  const onDb = await openArmDb(openPgliteDatabase, migrate);
+  const offDb = await openArmDb(openPgliteDatabase, migrate);
   const arms = {
-    audited: { responses: new ResponseRepository(db, new AuditLog(db)), tenant: 'tenant_bench' },
-    unaudited: { responses: new ResponseRepository(db), tenant: 'tenant_bench_off' },
+    audited: {
+      db: onDb,
+      responses: new ResponseRepository(onDb, new AuditLog(onDb)),
+      tenant: 'tenant_bench',
+    },
+    unaudited: { db: offDb, responses: new ResponseRepository(offDb), tenant: 'tenant_bench_off' },
   };
   if (BEFORE) {
     const dist = join(BEFORE, 'packages/server/dist');
@@ -208,8 +220,7 @@ try {
       ResponseRepository: (await import(join(dist, 'responses/response-repository.js'))).ResponseRepository,
       ...(await import(join(dist, 'index.js'))),
     };
-    beforeDb = await old.openPgliteDatabase(beforeDir);
-    await old.migrate(beforeDb);
+    const beforeDb = await openArmDb(old.openPgliteDatabase, old.migrate);
     arms.before = {
       db: beforeDb,
       responses: new old.ResponseRepository(beforeDb, new old.AuditLog(beforeDb)),
@@ -218,7 +229,7 @@ try {
   }
   const names = Object.keys(arms);
   for (const arm of Object.values(arms)) {
-    await (arm.db ?? db).query('INSERT INTO tenants (id, name) VALUES ($1, $1)', [arm.tenant]);
+    await arm.db.query('INSERT INTO tenants (id, name) VALUES ($1, $1)', [arm.tenant]);
     for (let i = 0; i < 200; i++) await oneRun(arm);
   }
   const cpu = Object.fromEntries(names.map((name) => [name, []]));
@@ -251,17 +262,16 @@ try {
       `| audit on, code before (--before) | ${before.toFixed(3)} ms CPU per run, ${median(rate.before).toFixed(0)} runs' writes/s | | this code ${((paired - 1) * 100).toFixed(1)} % CPU per run, paired by round |`,
     );
   }
-  const [{ count }] = await db.query('SELECT count(*)::int AS count FROM audit_events WHERE tenant_id = $1', [
-    arms.audited.tenant,
-  ]);
+  const [{ count }] = await arms.audited.db.query(
+    'SELECT count(*)::int AS count FROM audit_events WHERE tenant_id = $1',
+    [arms.audited.tenant],
+  );
   console.log(`audit events written: ${count}`);
   for (const name of names) {
-    const { valid } = await new AuditLog(arms[name].db ?? db).verify(arms[name].tenant);
+    const { valid } = await new AuditLog(arms[name].db).verify(arms[name].tenant);
     if (name !== 'unaudited' && !valid) throw new Error(`the ${name} arm's audit chain does not verify`);
   }
 } finally {
-  await db.close();
-  await beforeDb?.close();
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(beforeDir, { recursive: true, force: true });
+  for (const armDb of databases) await armDb.close();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditActor, AuditEventInput } from '../src/audit/audit-event.js';
 import { AuditLog } from '../src/audit/audit-log.js';
 import { type AuditFilter, listAuditEvents } from '../src/audit/audit-query.js';
-import type { Queryable } from '../src/storage/database.js';
+import type { Queryable, SqlParam } from '../src/storage/database.js';
 
 const keyActor = (user: string): AuditActor => ({
   type: 'api_key',
@@ -95,12 +95,12 @@ describe.each(BACKENDS)('audit event filters on %s', (backend) => {
       // A table this small is cheaper to scan or walk: take those away to see that the index fits the query.
       await tx.exec('SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off');
       const explaining: Queryable = {
-        query: async (sql, params) => {
+        query: async <Row>(sql: string, params?: readonly SqlParam[]) => {
           if (sql.includes('ORDER BY sequence')) {
             const plan = await tx.query<Record<string, string>>(`EXPLAIN ${sql}`, params);
             plans.push(plan.map((row) => Object.values(row)[0]).join('\n'));
           }
-          return tx.query(sql, params);
+          return tx.query<Row>(sql, params);
         },
         exec: (sql) => tx.exec(sql),
       };
