@@ -114,11 +114,12 @@ export class BrowserPool {
   ): Promise<BrowserSession> {
     this.#idleSince = Date.now();
     if (existing) await this.closeSession(sessionId);
-    await this.#makeRoom();
+    const evicted = this.#makeRoom();
     let session: BrowserSession;
     try {
       session = (await this.#takeSpare(sessionId, policy)) ?? (await this.#newSession(sessionId, policy));
     } catch (error) {
+      if (evicted) this.#closeLater(evicted, Promise.resolve());
       throw new WebToolError(
         'browser_failed',
         `Could not open a browser context: ${(error as Error).message}`,
@@ -137,6 +138,12 @@ export class BrowserPool {
       const ready = () => (timing === 'at-quiet' ? session.quietOrIdle() : session.idle());
       setTimeout(() => void ready().then(() => this.#prepareSpare(policy)), 0);
     }
+    // An evicted context is closed at the same moment, beside the spare's making.
+    if (evicted)
+      this.#closeLater(
+        evicted,
+        new Promise<void>((resolve) => setTimeout(() => void session.quietOrIdle().then(resolve), 0)),
+      );
     return session;
   }
 
@@ -300,20 +307,29 @@ export class BrowserPool {
     await running.proxy.close();
   }
 
-  async #makeRoom(): Promise<void> {
+  /** Retires the least recently used idle session when the pool is full; returns it, to be closed later. */
+  #makeRoom(): BrowserSession | undefined {
     const max = this.#options.maxSessions ?? 8;
     for (const [id, session] of this.#sessions) if (session.closed) this.#sessions.delete(id);
-    if (this.#sessions.size < max) return;
+    if (this.#sessions.size < max) return undefined;
     const idle = [...this.#sessions.values()].filter((session) => !session.busy);
     idle.sort((a, b) => a.lastUsed - b.lastUsed);
     const oldest = idle[0];
     if (!oldest) {
       throw new WebToolError('busy', `All ${max} browser sessions are in use; try again shortly.`);
     }
-    // Closed beside the new conversation's call, not before it: closing a context costs Chromium
-    // tens of ms to a few hundred under load, which the new call need not wait for.
     this.#sessions.delete(oldest.id);
-    const closing = oldest.close();
+    oldest.retire();
+    return oldest;
+  }
+
+  /**
+   * Closes a retired session once `after` resolves. Closing a context costs
+   * Chromium tens of ms to a few hundred under load, which the new call's
+   * navigation need not share its CPU with.
+   */
+  #closeLater(session: BrowserSession, after: Promise<void>): void {
+    const closing = after.then(() => session.close());
     this.#closing.add(closing);
     void closing.finally(() => this.#closing.delete(closing));
   }

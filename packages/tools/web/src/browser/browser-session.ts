@@ -236,9 +236,14 @@ export class BrowserSession {
     });
   }
 
-  async close(): Promise<void> {
+  /** No call runs on this session any more; its context is closed by `close()`. */
+  retire(): void {
     this.#closed = true;
     this.#guard.stop();
+  }
+
+  async close(): Promise<void> {
+    this.retire();
     await withDeadline(this.#context.close(), 10_000).catch(() => {});
   }
 
