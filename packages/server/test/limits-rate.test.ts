@@ -1,7 +1,8 @@
-import { type AgentdWithFakeModel, openaiOptions, startAgentdWithFakeModel } from '@agentd/test-server';
+import { openaiOptions } from '@agentd/test-server';
 import type { ApiClient } from '@agentd/testing';
 import OpenAI, { RateLimitError } from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { fakeModelSuite } from './support/fake-model-suite.js';
 
 /** A tenant of its own, with its admin key, as the platform admin creates it. */
 async function newTenant(platform: ApiClient, name: string) {
@@ -20,33 +21,24 @@ async function refusal(call: Promise<unknown>): Promise<RateLimitError> {
 }
 
 describe('request rate limits per tenant, API key and user', () => {
-  let agentd: AgentdWithFakeModel;
-  let platform: ApiClient;
-
-  beforeAll(async () => {
-    agentd = await startAgentdWithFakeModel({
-      backend: 'pglite',
-      // A server-wide default every tenant gets unless its own settings say otherwise.
-      env: {
-        AGENTD_LIMITS: JSON.stringify({ rate_limits: { api_key: { requests: 1000, per_seconds: 60 } } }),
-      },
-    });
-    platform = agentd.api;
-  });
-  afterAll(async () => {
-    await agentd?.close();
+  const suite = fakeModelSuite({
+    backend: 'pglite',
+    // A server-wide default every tenant gets unless its own settings say otherwise.
+    env: {
+      AGENTD_LIMITS: JSON.stringify({ rate_limits: { api_key: { requests: 1000, per_seconds: 60 } } }),
+    },
   });
 
-  const client = (key: string) => new OpenAI({ ...openaiOptions(agentd), apiKey: key, maxRetries: 0 });
+  const client = (key: string) => new OpenAI({ ...openaiOptions(suite.agentd), apiKey: key, maxRetries: 0 });
 
   it("answers 429 with Retry-After and OpenAI's x-ratelimit headers once a tenant's limit is reached", async () => {
-    const tenant = await newTenant(platform, 'rate-limited');
-    const set = await platform.request('PUT', `/v1/tenants/${tenant.id}/limits`, {
+    const tenant = await newTenant(suite.api, 'rate-limited');
+    const set = await suite.api.request('PUT', `/v1/tenants/${tenant.id}/limits`, {
       rate_limits: { tenant: { requests: 3, per_seconds: 60 } },
     });
     expect(set.status).toBe(200);
     const openai = client(tenant.key);
-    agentd.fake.enqueue({ text: 'one' }, { text: 'two' });
+    suite.fake.enqueue({ text: 'one' }, { text: 'two' });
 
     const first = await openai.responses.create({ model: 'fake-model', input: 'hello' }).withResponse();
     expect(first.data.output_text).toBe('one');
@@ -69,22 +61,22 @@ describe('request rate limits per tenant, API key and user', () => {
     expect(error.headers.get('x-ratelimit-remaining-requests')).toBe('0');
     expect(error.headers.get('x-ratelimit-reset-requests')).toMatch(/^(\d+m)?\d+s$/);
     // The model was asked twice: the refused request never reached it.
-    expect(agentd.fake.requests.filter((r) => r.path.endsWith('/chat/completions'))).toHaveLength(2);
+    expect(suite.fake.requests.filter((r) => r.path.endsWith('/chat/completions'))).toHaveLength(2);
 
     // Another tenant is not limited by this one's traffic.
-    const other = await newTenant(platform, 'not-limited');
-    agentd.fake.enqueue({ text: 'fine' });
+    const other = await newTenant(suite.api, 'not-limited');
+    suite.fake.enqueue({ text: 'fine' });
     expect((await client(other.key).responses.create({ model: 'fake-model', input: 'hi' })).output_text).toBe(
       'fine',
     );
   });
 
   it('limits each API key on its own, from the server default or the tenant setting', async () => {
-    const tenant = await newTenant(platform, 'per-key');
-    await platform.request('PUT', `/v1/tenants/${tenant.id}/limits`, {
+    const tenant = await newTenant(suite.api, 'per-key');
+    await suite.api.request('PUT', `/v1/tenants/${tenant.id}/limits`, {
       rate_limits: { api_key: { requests: 2, per_seconds: 3600 } },
     });
-    const admin = platform.withKey(tenant.key);
+    const admin = suite.api.withKey(tenant.key);
     const second = await admin.post('/v1/api_keys', { name: 'second', role: 'member' });
     expect(second.status).toBe(200);
     const other = client(second.body.value as string);
@@ -99,7 +91,7 @@ describe('request rate limits per tenant, API key and user', () => {
   });
 
   it('documents the 429 and its headers in the OpenAPI document', async () => {
-    const doc = await platform.get('/openapi.json');
+    const doc = await suite.api.get('/openapi.json');
     for (const [path, method] of [
       ['/v1/responses', 'post'],
       ['/v1/chat/completions', 'post'],
@@ -117,13 +109,13 @@ describe('request rate limits per tenant, API key and user', () => {
   });
 
   it('shows a tenant its limits, and only a platform admin sets them', async () => {
-    const tenant = await newTenant(platform, 'reads-limits');
-    const put = await platform.request('PUT', `/v1/tenants/${tenant.id}/limits`, {
+    const tenant = await newTenant(suite.api, 'reads-limits');
+    const put = await suite.api.request('PUT', `/v1/tenants/${tenant.id}/limits`, {
       rate_limits: { api_key: null, user: { requests: 10, per_seconds: 1 } },
       budgets: { period: 'month', tenant: { cost_usd: 25 } },
     });
     expect(put.status).toBe(200);
-    const admin = platform.withKey(tenant.key);
+    const admin = suite.api.withKey(tenant.key);
     const read = await admin.get('/v1/limits');
     expect(read.status).toBe(200);
     expect(read.body).toEqual({
@@ -141,12 +133,12 @@ describe('request rate limits per tenant, API key and user', () => {
     });
     const refused = await admin.request('PUT', `/v1/tenants/${tenant.id}/limits`, {});
     expect(refused.status).toBe(403);
-    const bad = await platform.request('PUT', `/v1/tenants/${tenant.id}/limits`, {
+    const bad = await suite.api.request('PUT', `/v1/tenants/${tenant.id}/limits`, {
       rate_limits: { tenant: { requests: 0, per_seconds: 60 } },
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error.param).toBe('rate_limits.tenant.requests');
-    const unknown = await platform.request('PUT', '/v1/tenants/tenant_none/limits', {});
+    const unknown = await suite.api.request('PUT', '/v1/tenants/tenant_none/limits', {});
     expect(unknown.status).toBe(404);
   });
 });

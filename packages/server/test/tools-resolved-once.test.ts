@@ -1,39 +1,33 @@
-import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
-import { startToolServer, type ToolServer } from '@agentd/testing';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { fakeModelSuite } from './support/fake-model-suite.js';
 import { httpToolManifest } from './support/http-tools.js';
+import { toolServerSuite } from './support/tool-server-suite.js';
 
 // ADR-0035: the create resolves a request's tools (refusing unknown ones) and the run it starts here uses them.
 describe("a request's tools are resolved once", () => {
-  let agentd: AgentdWithFakeModel;
-  let upstream: ToolServer;
+  const upstream = toolServerSuite({
+    weather: (body: { city: string }) => ({ city: body.city, sky: 'clear' }),
+  });
+  const suite = fakeModelSuite({
+    backend: 'pglite',
+    env: { OPENAI_API_KEY: 'sk-upstream', AGENTD_CODE_INTERPRETER: 'off', AGENTD_BROWSER: 'off' },
+  });
 
   beforeAll(async () => {
-    upstream = await startToolServer({
-      weather: (body: { city: string }) => ({ city: body.city, sky: 'clear' }),
-    });
-    agentd = await startAgentdWithFakeModel({
-      backend: 'pglite',
-      env: { OPENAI_API_KEY: 'sk-upstream', AGENTD_CODE_INTERPRETER: 'off', AGENTD_BROWSER: 'off' },
-    });
-    const registered = await agentd.api.post(
+    const registered = await suite.api.post(
       '/v1/tools',
-      httpToolManifest('weather', `${upstream.url}/weather`),
+      httpToolManifest('weather', `${upstream.server.url}/weather`),
     );
     expect(registered.status).toBe(200);
   });
-  afterAll(async () => {
-    await agentd?.close();
-    await upstream?.close();
-  });
 
   it('reads the tenant’s tools once for a registered tool and a built-in tool object, and the run calls them', async () => {
-    const reads = vi.spyOn(agentd.server.server.services.toolRepository, 'all');
-    agentd.fake.enqueue(
+    const reads = vi.spyOn(suite.agentd.server.server.services.toolRepository, 'all');
+    suite.fake.enqueue(
       { toolCalls: [{ id: 'w', name: 'weather', arguments: '{"city":"Oslo"}' }] },
       { text: 'Clear in Oslo.' },
     );
-    const response = await agentd.api.post('/v1/responses', {
+    const response = await suite.api.post('/v1/responses', {
       input: 'Weather in Oslo?',
       tools: ['weather', { type: 'web_search' }],
     });
@@ -47,7 +41,7 @@ describe("a request's tools are resolved once", () => {
     );
     expect(JSON.parse(output.output)).toEqual({ city: 'Oslo', sky: 'clear' });
     // The model was offered both: the registered tool and the built-in the object turned on.
-    const offered = (agentd.fake.requests[0]!.body as { tools: { function: { name: string } }[] }).tools.map(
+    const offered = (suite.fake.requests[0]!.body as { tools: { function: { name: string } }[] }).tools.map(
       (tool: { function: { name: string } }) => tool.function.name,
     );
     expect(offered).toEqual(expect.arrayContaining(['weather', 'web_search']));
@@ -56,7 +50,7 @@ describe("a request's tools are resolved once", () => {
   });
 
   it('still refuses an unknown tool at the create, naming it', async () => {
-    const refused = await agentd.api.post('/v1/responses', {
+    const refused = await suite.api.post('/v1/responses', {
       input: 'Hi',
       tools: ['weather', 'nope'],
     });

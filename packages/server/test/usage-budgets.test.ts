@@ -1,42 +1,29 @@
-import { type AgentdWithFakeModel, openaiOptions, startAgentdWithFakeModel } from '@agentd/test-server';
-import { type ApiClient, startToolServer, type ToolServer } from '@agentd/testing';
+import { openaiOptions } from '@agentd/test-server';
 import OpenAI, { RateLimitError } from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { fakeModelSuite } from './support/fake-model-suite.js';
+import { toolServerSuite } from './support/tool-server-suite.js';
 
 /** 30 input and 20 output tokens a call: 50 tokens, $0.07 at the test's prices. */
 const USAGE = { prompt_tokens: 30, completion_tokens: 20 };
 const PRICES = { 'fake-model': { input: 1000, output: 2000 } };
 
 describe('token and cost budgets, counted across the Responses and Chat Completions APIs', () => {
-  let agentd: AgentdWithFakeModel;
-  let platform: ApiClient;
-  let tools: ToolServer;
-
-  beforeAll(async () => {
-    tools = await startToolServer({ add: (body: { a: number; b: number }) => ({ sum: body.a + body.b }) });
-    agentd = await startAgentdWithFakeModel({
-      backend: 'pglite',
-      env: { AGENTD_MODEL_PRICES: JSON.stringify(PRICES) },
-    });
-    platform = agentd.api;
-  });
-  afterAll(async () => {
-    await agentd?.close();
-    await tools?.close();
-  });
+  const tools = toolServerSuite({ add: (body: { a: number; b: number }) => ({ sum: body.a + body.b }) });
+  const suite = fakeModelSuite({ backend: 'pglite', env: { AGENTD_MODEL_PRICES: JSON.stringify(PRICES) } });
 
   async function tenantWith(name: string, limits: unknown): Promise<OpenAI> {
-    const created = await platform.post('/v1/tenants', { name });
-    const set = await platform.request('PUT', `/v1/tenants/${created.body.id}/limits`, limits);
+    const created = await suite.api.post('/v1/tenants', { name });
+    const set = await suite.api.request('PUT', `/v1/tenants/${created.body.id}/limits`, limits);
     expect(set.status).toBe(200);
-    return new OpenAI({ ...openaiOptions(agentd), apiKey: created.body.api_key.value, maxRetries: 0 });
+    return new OpenAI({ ...openaiOptions(suite.agentd), apiKey: created.body.api_key.value, maxRetries: 0 });
   }
 
-  const modelRequests = () => agentd.fake.requests.filter((r) => r.path.endsWith('/chat/completions')).length;
+  const modelRequests = () => suite.fake.requests.filter((r) => r.path.endsWith('/chat/completions')).length;
 
   it("refuses a tenant's model requests with a 429 naming the budget once both APIs spent it", async () => {
     const openai = await tenantWith('token-budget', { budgets: { tenant: { tokens: 100 } } });
-    agentd.fake.enqueue({ text: 'from responses', usage: USAGE }, { text: 'from chat', usage: USAGE });
+    suite.fake.enqueue({ text: 'from responses', usage: USAGE }, { text: 'from chat', usage: USAGE });
 
     const first = await openai.responses.create({ model: 'fake-model', input: 'hello' }).withResponse();
     expect(first.data.usage?.total_tokens).toBe(50);
@@ -72,7 +59,7 @@ describe('token and cost budgets, counted across the Responses and Chat Completi
   it('ends a run incomplete, naming the budget, before the model call past its own budget', async () => {
     const openai = await tenantWith('run-budget', { budgets: { run: { tokens: 60 } } });
     const add = { id: 'a1', name: 'add', arguments: '{"a":1,"b":2}' };
-    agentd.fake.enqueue(
+    suite.fake.enqueue(
       { toolCalls: [add], usage: USAGE },
       { toolCalls: [{ ...add, id: 'a2' }], usage: USAGE },
       { text: 'never asked', usage: USAGE },
@@ -87,7 +74,7 @@ describe('token and cost budgets, counted across the Responses and Chat Completi
           name: 'add',
           parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } },
           strict: false,
-          endpoint: { url: `${tools.url}/add` },
+          endpoint: { url: `${tools.server.url}/add` },
         } as never,
       ],
     });
@@ -98,34 +85,29 @@ describe('token and cost budgets, counted across the Responses and Chat Completi
     });
     expect(response.usage?.total_tokens).toBe(100);
     expect(modelRequests() - asked).toBe(2);
-    agentd.fake.reset();
   });
 
   it("stops a user's runs once their cost budget is spent; other users run on", async () => {
     const openai = await tenantWith('user-budget', { budgets: { user: { cost_usd: 0.1 } } });
-    agentd.fake.setHandler(() => ({ text: 'answer', usage: USAGE }));
-    try {
-      const ask = (user: string) => openai.responses.create({ model: 'fake-model', input: 'hi', user });
-      expect((await ask('alice')).status).toBe('completed');
-      expect((await ask('alice')).status).toBe('completed');
-      const stopped = await ask('alice');
-      expect(stopped.status).toBe('incomplete');
-      expect(stopped.incomplete_details).toEqual({
-        reason: 'budget_exceeded',
-        message: "the user's cost budget ($0.10 per day) is spent: $0.1400 used",
-      });
-      expect(stopped.output).toEqual([]);
-      expect((await ask('bob')).status).toBe('completed');
-      // Chat Completions counts against the same user (its `user` field).
-      const chat = await openai.chat.completions.create({
-        model: 'fake-model',
-        user: 'alice',
-        messages: [{ role: 'user', content: 'hi' }],
-      });
-      expect(chat.choices[0]?.finish_reason).toBe('length');
-      expect(chat.choices[0]?.message.content ?? '').toBe('');
-    } finally {
-      agentd.fake.reset();
-    }
+    suite.fake.setHandler(() => ({ text: 'answer', usage: USAGE }));
+    const ask = (user: string) => openai.responses.create({ model: 'fake-model', input: 'hi', user });
+    expect((await ask('alice')).status).toBe('completed');
+    expect((await ask('alice')).status).toBe('completed');
+    const stopped = await ask('alice');
+    expect(stopped.status).toBe('incomplete');
+    expect(stopped.incomplete_details).toEqual({
+      reason: 'budget_exceeded',
+      message: "the user's cost budget ($0.10 per day) is spent: $0.1400 used",
+    });
+    expect(stopped.output).toEqual([]);
+    expect((await ask('bob')).status).toBe('completed');
+    // Chat Completions counts against the same user (its `user` field).
+    const chat = await openai.chat.completions.create({
+      model: 'fake-model',
+      user: 'alice',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(chat.choices[0]?.finish_reason).toBe('length');
+    expect(chat.choices[0]?.message.content ?? '').toBe('');
   });
 });

@@ -1,25 +1,18 @@
-import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { fakeModelSuite } from './support/fake-model-suite.js';
 
 describe('embeddings count in usage, as the embedding model reports them', () => {
-  let agentd: AgentdWithFakeModel;
-
-  beforeAll(async () => {
-    agentd = await startAgentdWithFakeModel({
-      backend: 'pglite',
-      env: {
-        AGENTD_EMBEDDINGS: 'openai',
-        AGENTD_EMBEDDINGS_MODEL: 'text-embedding-3-small',
-        AGENTD_EMBEDDINGS_DIMENSIONS: '64',
-      },
-    });
-  });
-  afterAll(async () => {
-    await agentd?.close();
+  const suite = fakeModelSuite({
+    backend: 'pglite',
+    env: {
+      AGENTD_EMBEDDINGS: 'openai',
+      AGENTD_EMBEDDINGS_MODEL: 'text-embedding-3-small',
+      AGENTD_EMBEDDINGS_DIMENSIONS: '64',
+    },
   });
 
   it("records a search's query embedding once (the cache answers the repeat), priced by the table", async () => {
-    const { api } = agentd;
+    const { api } = suite;
     const store = await api.post('/v1/vector_stores', { name: 'notes' });
     expect(store.status).toBe(200);
     const query = 'where is the canteen';
@@ -27,7 +20,7 @@ describe('embeddings count in usage, as the embedding model reports them', () =>
       const search = await api.post(`/v1/vector_stores/${store.body.id}/search`, { query });
       expect(search.status).toBe(200);
     }
-    const embedded = agentd.fake.requests.filter((request) => request.path.endsWith('/embeddings'));
+    const embedded = suite.fake.requests.filter((request) => request.path.endsWith('/embeddings'));
     expect(embedded).toHaveLength(1);
     // The fake reports a token per four characters.
     const tokens = Math.ceil(query.length / 4);

@@ -1,30 +1,31 @@
-import { type AgentdWithFakeModel, openaiOptions, startAgentdWithFakeModel } from '@agentd/test-server';
-import { type ApiClient, startToolServer, type ToolServer } from '@agentd/testing';
+import { openaiOptions } from '@agentd/test-server';
+import type { ApiClient } from '@agentd/testing';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fakeModelSuite } from './support/fake-model-suite.js';
+import { toolServerSuite } from './support/tool-server-suite.js';
 
 const PRICES = { 'fake-model': { input: 1000, output: 2000 }, 'other-model': { input: 0, output: 500 } };
 
 describe('GET /v1/usage: tokens, cost, runs and tool calls for dashboards', () => {
-  let agentd: AgentdWithFakeModel;
+  const tools = toolServerSuite({ add: (body: { a: number; b: number }) => ({ sum: body.a + body.b }) });
+  const suite = fakeModelSuite({ backend: 'pglite', env: { AGENTD_MODEL_PRICES: JSON.stringify(PRICES) } });
   let platform: ApiClient;
-  let tools: ToolServer;
   let tenantId: string;
   let api: ApiClient;
   let openai: OpenAI;
   const today = new Date().toISOString().slice(0, 10);
 
   beforeAll(async () => {
-    tools = await startToolServer({ add: (body: { a: number; b: number }) => ({ sum: body.a + body.b }) });
-    agentd = await startAgentdWithFakeModel({
-      backend: 'pglite',
-      env: { AGENTD_MODEL_PRICES: JSON.stringify(PRICES) },
-    });
-    platform = agentd.api;
+    platform = suite.api;
     const created = await platform.post('/v1/tenants', { name: 'dashboards' });
     tenantId = created.body.id;
     api = platform.withKey(created.body.api_key.value);
-    openai = new OpenAI({ ...openaiOptions(agentd), apiKey: created.body.api_key.value, maxRetries: 0 });
+    openai = new OpenAI({
+      ...openaiOptions(suite.agentd),
+      apiKey: created.body.api_key.value,
+      maxRetries: 0,
+    });
     const agent = await api.post('/v1/agents', {
       name: 'adder',
       instructions: 'Add.',
@@ -34,14 +35,14 @@ describe('GET /v1/usage: tokens, cost, runs and tool calls for dashboards', () =
           type: 'function',
           name: 'add',
           parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } },
-          endpoint: { url: `${tools.url}/add` },
+          endpoint: { url: `${tools.server.url}/add` },
         },
       ],
     });
     expect(agent.status).toBe(200);
 
     // alice: the agent, one tool call, two model calls (10+5, 20+8 tokens).
-    agentd.fake.enqueue(
+    suite.fake.enqueue(
       {
         toolCalls: [{ id: 'c1', name: 'add', arguments: '{"a":1,"b":2}' }],
         usage: { prompt_tokens: 10, completion_tokens: 5 },
@@ -55,16 +56,12 @@ describe('GET /v1/usage: tokens, cost, runs and tool calls for dashboards', () =
     } as never);
     expect(run.status).toBe('completed');
     // bob, through Chat Completions, on another model: 100+40 tokens.
-    agentd.fake.enqueue({ text: 'hi bob', usage: { prompt_tokens: 100, completion_tokens: 40 } });
+    suite.fake.enqueue({ text: 'hi bob', usage: { prompt_tokens: 100, completion_tokens: 40 } });
     await openai.chat.completions.create({
       model: 'other-model',
       user: 'bob',
       messages: [{ role: 'user', content: 'hi' }],
     });
-  });
-  afterAll(async () => {
-    await agentd?.close();
-    await tools?.close();
   });
 
   it("sums a tenant's usage by user and model, the numbers the model reported, priced by the table", async () => {
