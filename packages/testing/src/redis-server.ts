@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { freePort } from './free-port.js';
 import { pingRedis } from './redis.js';
 
 /** A private redis-server child process, to kill and restart in outage tests. */
@@ -18,17 +18,6 @@ export interface RedisTestServer {
 }
 
 const BINARY = process.env.AGENTD_TEST_REDIS_SERVER ?? 'redis-server';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (!address || typeof address === 'string') throw new Error('no free port');
-  return address.port;
-}
 
 async function launch(port: number): Promise<ChildProcess> {
   const args = [
