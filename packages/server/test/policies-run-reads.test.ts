@@ -6,10 +6,9 @@
  * Official `openai` client, fake model, on PGlite and PostgreSQL.
  */
 
-import { type AgentdWithFakeModel, openaiOptions, startAgentdWithFakeModel } from '@agentd/test-server';
-import type { FakeOpenAI } from '@agentd/testing';
-import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type OpenAI from 'openai';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fakeModelSuite } from './support/fake-model-suite.js';
 import { indexedStore, readFilePolicies } from './support/read-file-policies.js';
 
 const PAYROLL = 'Salaries: Ada earns 9100 crowns a month and Grace earns 9300 crowns a month.';
@@ -19,9 +18,7 @@ type ToolMessage = { role: string; content: string };
 type AuditView = Record<string, unknown> & { type: string; resource: { type: string; id: string } | null };
 
 describe.each(['pglite', 'postgres'] as const)('read_file on reads inside runs (%s)', (backend) => {
-  let agentd: AgentdWithFakeModel;
-  let fake: FakeOpenAI;
-  let client: OpenAI;
+  const suite = fakeModelSuite({ backend });
   let storeId: string;
   let payroll: string;
   let handbook: string;
@@ -29,22 +26,22 @@ describe.each(['pglite', 'postgres'] as const)('read_file on reads inside runs (
 
   /** What the model was given back for its one tool call of the last response. */
   const toolOutput = () => {
-    const messages = (fake.requests.at(-1)?.body.messages ?? []) as ToolMessage[];
+    const messages = (suite.fake.requests.at(-1)?.body.messages ?? []) as ToolMessage[];
     return messages.find((message) => message.role === 'tool')?.content ?? '';
   };
   const denials = async (resourceId: string): Promise<AuditView[]> => {
-    const page = await agentd.api.get(
+    const page = await suite.api.get(
       `/v1/audit_events?event_types[]=policy.denied&resource_ids[]=${resourceId}&limit=100`,
     );
     expect(page.status).toBe(200);
     return page.body.data;
   };
   const search = async (query: string) => {
-    fake.enqueue(
+    suite.fake.enqueue(
       { toolCalls: [{ id: 'fs1', name: 'file_search', arguments: JSON.stringify({ query }) }] },
       { text: 'Done.' },
     );
-    const response = await client.responses.create({
+    const response = await suite.client.responses.create({
       model: 'fake-model',
       input: query,
       tools: [{ type: 'file_search', vector_store_ids: [storeId], max_num_results: 5 }],
@@ -56,19 +53,15 @@ describe.each(['pglite', 'postgres'] as const)('read_file on reads inside runs (
   };
 
   beforeAll(async () => {
-    agentd = await startAgentdWithFakeModel({ backend });
-    policies = readFilePolicies(agentd.api);
-    fake = agentd.fake;
-    client = new OpenAI(openaiOptions(agentd));
-    const indexed = await indexedStore(client, 'hr', { 'payroll.txt': PAYROLL, 'handbook.txt': HANDBOOK });
+    policies = readFilePolicies(suite.api);
+    const indexed = await indexedStore(suite.client, 'hr', {
+      'payroll.txt': PAYROLL,
+      'handbook.txt': HANDBOOK,
+    });
     storeId = indexed.storeId;
     payroll = indexed.fileIds['payroll.txt'];
     handbook = indexed.fileIds['handbook.txt'];
   });
-  afterAll(async () => {
-    await agentd?.close();
-  });
-  beforeEach(() => fake.reset());
 
   it('reads every passage while no policy governs read_file', async () => {
     const { results } = await search('salaries crowns leave');
@@ -120,7 +113,7 @@ describe.each(['pglite', 'postgres'] as const)('read_file on reads inside runs (
   it('keeps a forbidden file out of the code interpreter and mounts the others', async () => {
     const policyId = await policies.forbid('payroll-is-private', `Agentd::File::"${payroll}"`);
     try {
-      fake.enqueue(
+      suite.fake.enqueue(
         {
           toolCalls: [
             {
@@ -134,7 +127,7 @@ describe.each(['pglite', 'postgres'] as const)('read_file on reads inside runs (
         },
         { text: 'Done.' },
       );
-      const response = await client.responses.create({
+      const response = await suite.client.responses.create({
         model: 'fake-model',
         input: 'List the files.',
         tools: [
