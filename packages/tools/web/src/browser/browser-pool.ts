@@ -35,11 +35,12 @@ export interface BrowserPoolOptions {
   /** Keep one context ready for the next new conversation (default true). */
   spareContext?: boolean;
   /**
-   * When the spare is made: 'at-quiet' (default) once the first page of the
-   * session that took the last one is parsed and waits to go quiet (Chromium
-   * is mostly idle then; a new context's renderer started earlier takes CPU
-   * from the navigation); 'after-first-call' once that call has ended (the
-   * timing before); 'at-once' as soon as it is taken.
+   * When the spare is made, and a context evicted for room is closed:
+   * 'after-first-call' (default) once the session that took the last one has
+   * finished its first call, since a new context's renderer would take CPU
+   * from that call; 'at-quiet' once its first page is parsed and waits to go
+   * quiet (measured slower: the making took CPU from the settle and the
+   * extraction); 'at-once' as soon as it is taken.
    */
   spareTiming?: 'at-quiet' | 'after-first-call' | 'at-once';
 }
@@ -130,20 +131,20 @@ export class BrowserPool {
     }
     this.#sessions.set(sessionId, session);
     this.#idleSince = Date.now();
-    const timing = this.#options.spareTiming ?? 'at-quiet';
-    if (timing === 'at-once') this.#prepareSpare(policy);
-    // The caller makes its first call as soon as it has the session; the spare waits for its page
-    // to be parsed (or for the call to end).
-    else {
-      const ready = () => (timing === 'at-quiet' ? session.quietOrIdle() : session.idle());
-      setTimeout(() => void ready().then(() => this.#prepareSpare(policy)), 0);
-    }
-    // An evicted context is closed at the same moment, beside the spare's making.
-    if (evicted)
-      this.#closeLater(
-        evicted,
-        new Promise<void>((resolve) => setTimeout(() => void session.quietOrIdle().then(resolve), 0)),
-      );
+    const timing = this.#options.spareTiming ?? 'after-first-call';
+    // The caller makes its first call as soon as it has the session: the spare's making, and the
+    // evicted context's closing, wait for the moment the timing names.
+    const ready =
+      timing === 'at-once'
+        ? Promise.resolve()
+        : new Promise<void>((resolve) =>
+            setTimeout(
+              () => void (timing === 'at-quiet' ? session.quietOrIdle() : session.idle()).then(resolve),
+              0,
+            ),
+          );
+    void ready.then(() => this.#prepareSpare(policy));
+    if (evicted) this.#closeLater(evicted, ready);
     return session;
   }
 
