@@ -215,8 +215,6 @@ export function createServices(
     bus,
     logger,
     storageRetryMs: config.AGENTD_STORAGE_RETRY_MS,
-    // A PostgreSQL commit is itself a frame: events wait for the write in flight, not 10 ms more (ADR-0032).
-    ...(backbone.mode === 'scaled' ? { frameMs: 0 } : {}),
     environment: new GatewayRunEnvironment({
       conversations,
       models,
