@@ -4,27 +4,25 @@
  * store refuses the search (403 naming the policy), one naming a file leaves
  * its passages out; each denial is audited. Official `openai` client.
  */
-import { type AgentdWithFakeModel, openaiOptions, startAgentdWithFakeModel } from '@agentd/test-server';
-import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type OpenAI from 'openai';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fakeModelSuite } from './support/fake-model-suite.js';
 import { indexedStore, readFilePolicies } from './support/read-file-policies.js';
 
 describe('read_file policies on vector store searches (pglite)', () => {
-  let agentd: AgentdWithFakeModel;
-  let client: OpenAI;
+  const suite = fakeModelSuite({ backend: 'pglite' }, { maxRetries: 0 });
   let storeId: string;
   let payroll: string;
   let handbook: string;
   let policies: ReturnType<typeof readFilePolicies>;
 
   const searched = async () =>
-    (await client.vectorStores.search(storeId, { query: 'salaries crowns leave', max_num_results: 10 })).data;
+    (await suite.client.vectorStores.search(storeId, { query: 'salaries crowns leave', max_num_results: 10 }))
+      .data;
 
   beforeAll(async () => {
-    agentd = await startAgentdWithFakeModel({ backend: 'pglite' });
-    policies = readFilePolicies(agentd.api);
-    client = new OpenAI({ ...openaiOptions(agentd), maxRetries: 0 });
-    const indexed = await indexedStore(client, 'hr', {
+    policies = readFilePolicies(suite.api);
+    const indexed = await indexedStore(suite.client, 'hr', {
       'payroll.txt': 'Salaries: Ada earns 9100 crowns a month.',
       'handbook.txt': 'Salaries and holidays: everyone gets 30 days of leave a year.',
     });
@@ -32,16 +30,13 @@ describe('read_file policies on vector store searches (pglite)', () => {
     payroll = indexed.fileIds['payroll.txt'];
     handbook = indexed.fileIds['handbook.txt'];
   });
-  afterAll(async () => {
-    await agentd?.close();
-  });
 
   it('leaves out the passages of a file a forbid names, and audits it', async () => {
     expect((await searched()).map((hit) => hit.file_id).sort()).toEqual([payroll, handbook].sort());
     const policyId = await policies.forbid('payroll-is-private', `Agentd::File::"${payroll}"`);
     try {
       expect((await searched()).map((hit) => hit.file_id)).toEqual([handbook]);
-      const audit = await agentd.api.get(
+      const audit = await suite.api.get(
         `/v1/audit_events?event_types[]=policy.denied&resource_ids[]=${payroll}`,
       );
       expect(audit.body.data[0]).toMatchObject({
