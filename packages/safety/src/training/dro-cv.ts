@@ -6,7 +6,7 @@ import { DATA_FILES } from './data-files.js';
 import { readRows } from './dataset.js';
 import { droRecipe } from './dro-recipe.js';
 import { rates, rocAuc, thresholdAtFpr } from './metrics.js';
-import { linearRecipe, type Recipe } from './recipes.js';
+import { linearRecipe, outOfSourceScores, type Recipe } from './recipes.js';
 import { DEFAULT_TRAIN_OPTIONS } from './train-model.js';
 import { cacheWindows } from './window-cache.js';
 
@@ -14,22 +14,12 @@ const etas = process.argv.slice(2).map(Number);
 const rows = readRows(DATA_FILES);
 const labels = rows.map((r) => r.label);
 const cache = cacheWindows(rows, DEFAULT_TRAIN_OPTIONS.features, DEFAULT_TRAIN_OPTIONS.window);
-const repos = [...new Set(rows.map((r) => r.repo))];
 const recipes: Record<string, Recipe> = {
   committed: linearRecipe(),
   ...Object.fromEntries((etas.length ? etas : [1]).map((eta) => [`dro_eta${eta}`, droRecipe({ eta })])),
 };
 for (const [name, recipe] of Object.entries(recipes)) {
-  const scores = new Array<number>(rows.length).fill(0);
-  for (const repo of repos) {
-    const scorer = recipe(
-      cache,
-      rows.flatMap((r, i) => (r.repo !== repo ? [i] : [])),
-    );
-    rows.forEach((r, i) => {
-      if (r.repo === repo) scores[i] = scorer(i);
-    });
-  }
+  const scores = outOfSourceScores(recipe, cache, rows);
   const t2 = thresholdAtFpr(scores, labels, 0.02);
   const t1 = thresholdAtFpr(scores, labels, 0.01);
   console.log(
