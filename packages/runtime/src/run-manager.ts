@@ -29,8 +29,6 @@ export interface RunManagerOptions<Spec> {
   onEnded?: (status: string) => void;
   /** Watch each execution from outside the loop (traces, metrics), told every event it emits. */
   observers?: readonly RunObserverFactory<Spec>[];
-  /** The recorder's frame after each write (RunRecorderOptions.frameMs); scaled mode's is 0. */
-  frameMs?: number;
 }
 
 /** How one execution of a run is held: the lease generation its writes are fenced with, if any. */
@@ -126,7 +124,6 @@ export class RunManager<Spec = unknown> {
       // A run's conversation has its turn before the run is seen to end: the next turn reads it.
       beforeEnd: (final) => environment.ended?.(stored, final) ?? Promise.resolve(),
       ...(execution.generation === undefined ? {} : { generation: execution.generation }),
-      ...(this.options.frameMs === undefined ? {} : { frameMs: this.options.frameMs }),
     });
     let final: ResponseObject;
     try {

@@ -38,11 +38,9 @@ export interface BrowserPoolOptions {
    * When the spare is made, and a context evicted for room is closed:
    * 'after-first-call' (default) once the session that took the last one has
    * finished its first call, since a new context's renderer would take CPU
-   * from that call; 'at-quiet' once its first page is parsed and waits to go
-   * quiet (measured slower: the making took CPU from the settle and the
-   * extraction); 'at-once' as soon as it is taken.
+   * from that call; 'at-once' as soon as it is taken.
    */
-  spareTiming?: 'at-quiet' | 'after-first-call' | 'at-once';
+  spareTiming?: 'after-first-call' | 'at-once';
 }
 
 export interface BrowserPoolStats {
@@ -137,12 +135,7 @@ export class BrowserPool {
     const ready =
       timing === 'at-once'
         ? Promise.resolve()
-        : new Promise<void>((resolve) =>
-            setTimeout(
-              () => void (timing === 'at-quiet' ? session.quietOrIdle() : session.idle()).then(resolve),
-              0,
-            ),
-          );
+        : new Promise<void>((resolve) => setTimeout(() => void session.idle().then(resolve), 0));
     void ready.then(() => this.#prepareSpare(policy));
     if (evicted) this.#closeLater(evicted, ready);
     return session;

@@ -40,10 +40,6 @@ export class BrowserSession {
   #busy = false;
   #closed = false;
   #crashed = false;
-  #settling: () => void = () => {};
-  readonly #settled = new Promise<void>((resolve) => {
-    this.#settling = resolve;
-  });
 
   private constructor(
     id: string,
@@ -105,15 +101,6 @@ export class BrowserSession {
   /** Resolves once the calls queued so far are done. */
   idle(): Promise<void> {
     return this.#queue;
-  }
-
-  /**
-   * Resolves once a page of this session was parsed and its quiet wait began
-   * (Chromium is then mostly idle for a few hundred ms), or once the calls
-   * queued so far are done, whichever comes first.
-   */
-  quietOrIdle(): Promise<void> {
-    return Promise.race([this.#settled, this.#queue]);
   }
 
   get busy(): boolean {
@@ -285,7 +272,6 @@ export class BrowserSession {
       label,
       go,
       remaining,
-      this.#settling,
     );
     const settled = Date.now();
     const read = await readPage(page, this.#limits, remaining());

@@ -19,8 +19,7 @@ export interface Navigation {
  * Runs one navigation (`go`) to its end: each server redirect the route guard
  * stops is checked and followed by a navigation of our own (at most
  * `limits.maxRedirects`), and the page is left to settle; a failure is
- * explained in terms of what the guard saw. Within the time `remaining` gives;
- * `onSettling` is told when the page is parsed and the quiet wait begins.
+ * explained in terms of what the guard saw. Within the time `remaining` gives.
  */
 export async function followNavigation(
   page: Page,
@@ -29,7 +28,6 @@ export async function followNavigation(
   label: string,
   go: (timeout: number) => Promise<Response | null>,
   remaining: () => number,
-  onSettling?: () => void,
 ): Promise<Navigation> {
   const goto = (url: URL) => (timeout: number) =>
     page.goto(url.href, { waitUntil: 'domcontentloaded', timeout });
@@ -53,7 +51,6 @@ export async function followNavigation(
     let redirect = guard.takeRedirect();
     if (!redirect && failure === undefined) {
       const settling = Date.now();
-      onSettling?.();
       settledBy = await settlePage(page, guard, limits, remaining);
       settleMs += Date.now() - settling;
       // A script or meta refresh navigated while the page settled, and met a server redirect.
