@@ -10,10 +10,13 @@
 // whatever else runs there. Each round also gives a paired ratio (on/off in
 // the same seconds); their median is printed beside the ratio of the medians.
 //
-//   node bench/tracing.mjs [--quick] [--rounds N] [--before DIR]
+//   node bench/tracing.mjs [--quick] [--rounds N] [--before DIR] [--env NAME=VALUE ...]
 //
 // --before DIR: a built checkout (bench/ and packages/server/dist suffice) of the
 // code before a change: its traced arms (on, sampled) run beside this one's.
+// --env NAME=VALUE (repeatable): set for this code's traced arms only, e.g. the batch
+// processor's OTEL_BSP_* variables; with --before set to this checkout, a setting is
+// measured against the defaults.
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -26,6 +29,11 @@ const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : quick ? 2 :
 const ROUND_MS = quick ? 3_000 : 6_000;
 const beforeArg = process.argv.indexOf('--before');
 const BEFORE = beforeArg > 0 ? process.argv[beforeArg + 1] : undefined;
+const extraEnv = Object.fromEntries(
+  process.argv
+    .flatMap((arg, i) => (arg === '--env' ? [process.argv[i + 1] ?? ''] : []))
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 const IN_FLIGHT = 8;
 const WARMUP_MS = 2_000;
 const TOOL_CALLS = 3;
@@ -62,8 +70,8 @@ async function main() {
   // Started together: on a loaded machine one after the other takes most of the time allowed.
   const started = await Promise.all([
     spawnAgentd(common),
-    spawnAgentd(on),
-    spawnAgentd(sampled),
+    spawnAgentd({ ...on, ...extraEnv }),
+    spawnAgentd({ ...sampled, ...extraEnv }),
     ...(BEFORE ? [spawnAgentd(on, { root: BEFORE }), spawnAgentd(sampled, { root: BEFORE })] : []),
   ]);
   const names = ['off', 'on', 'sampled', ...(BEFORE ? ['on-before', 'sampled-before'] : [])];
@@ -133,7 +141,7 @@ async function main() {
         results['sampled-before'].reduce((sum, r) => sum + r.runs, warmup[4].runs) / 10
       : 0);
   console.log(
-    `tracing overhead: ${ROUNDS} rounds of ${ROUND_MS / 1000} s per arm, ${IN_FLIGHT} runs in flight, ${TOOL_CALLS} tool calls a run`,
+    `tracing overhead: ${ROUNDS} rounds of ${ROUND_MS / 1000} s per arm, ${IN_FLIGHT} runs in flight, ${TOOL_CALLS} tool calls a run${Object.keys(extraEnv).length ? `; this code's traced arms with ${JSON.stringify(extraEnv)}` : ''}`,
   );
   console.log('arm                         runs/s   agentd CPU ms/run');
   for (const [name, figures] of Object.entries(summary)) {

@@ -66,9 +66,9 @@ describe('scaled mode: a run executed by a worker joins the trace of the request
     expect(run.parentSpanId).toBe(request.spanId);
     expect(chat.parentSpanId).toBe(run.spanId);
     expect(chat.attributes['gen_ai.usage.output_tokens']).toBe(2);
-    // The model request went out from the worker, in the same trace.
+    // The model request went out from the worker, in the same trace, its client span the chat span.
     const [sent] = cluster.modelRequests('trace-me');
-    expect(sent?.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    expect(sent?.headers.traceparent).toBe(`00-${traceId}-${chat.spanId}-01`);
     expect(worker.running()).toBe(true);
   });
 });

@@ -3,7 +3,9 @@
  * the request's span continues the caller's `traceparent`, the run's
  * invoke_agent span sits under it with a chat span per model call and an
  * execute_tool span per tool call, their HTTP requests carry the context on
- * to the model and the tool, and no message content is exported by default.
+ * to the model (the chat span is the model request's HTTP client span) and
+ * the tool (an HTTP client span of undici's instrumentation under
+ * execute_tool), and no message content is exported by default.
  */
 import { randomBytes } from 'node:crypto';
 import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
@@ -165,14 +167,27 @@ describe('tracing: spans of a run over OTLP/HTTP (PostgreSQL)', () => {
     expect(received).toBe(`00-${traceId}-${client!.spanId}-01`);
   });
 
-  it("propagates the context to the model's endpoint through an HTTP client span under each chat span", () => {
-    const chats = inTrace().filter((span) => span.name === 'chat fake-model');
-    const clients = chats.flatMap((chat) => childrenOf(chat).filter(isHttpClient));
-    expect(clients).toHaveLength(2);
+  it("propagates the context to the model's endpoint from each chat span, which is also its HTTP client span", () => {
+    const chats = inTrace()
+      .filter((span) => span.name === 'chat fake-model')
+      .sort((a, b) => Number(a.startNanos - b.startNanos));
+    expect(chats).toHaveLength(2);
     const sent = agentd.fake.requests
       .filter((request) => request.path === '/v1/chat/completions')
       .map((request) => request.headers.traceparent);
-    expect(sent).toEqual(clients.map((client) => `00-${traceId}-${client.spanId}-01`));
+    expect(sent).toEqual(chats.map((chat) => `00-${traceId}-${chat.spanId}-01`));
+    const model = new URL(agentd.fake.baseURL);
+    for (const chat of chats) {
+      expect(chat.attributes).toMatchObject({
+        'http.request.method': 'POST',
+        'server.address': model.hostname,
+        'server.port': Number(model.port),
+        'url.full': expect.stringMatching(/^http:\/\/.+\/chat\/completions$/),
+        'http.response.status_code': 200,
+      });
+      // One span for the model call, not a second one for its HTTP request (ADR-0034, round 4).
+      expect(childrenOf(chat).filter(isHttpClient)).toEqual([]);
+    }
   });
 
   it("has database spans from pg's instrumentation inside the request and the run", () => {

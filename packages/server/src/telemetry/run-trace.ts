@@ -20,6 +20,7 @@ import {
 import type { RunSpec } from '../responses/run-spec.js';
 import { boundIterable } from './bound-iterable.js';
 import { Agentd, finishReason, GenAi } from './gen-ai.js';
+import { withRequestSpan } from './request-span.js';
 import { contextFromCarrier, isSampledOut } from './trace-carrier.js';
 
 interface Open {
@@ -32,7 +33,8 @@ interface Open {
  * `invoke_agent` per execution of a run, under the trace of the request that
  * created it; a `chat` per model call and an `execute_tool` per tool call
  * under it; an `apply_guardrail` per recorded safety decision. The model's
- * and tools' own work (HTTP requests, queries) runs in their span's context.
+ * and tools' own work (HTTP requests, queries) runs in their span's context;
+ * the chat span, a CLIENT span, is its model request's HTTP span as well.
  */
 export function runTracing(tracer: Tracer, contents: boolean): RunObserverFactory<RunSpec> {
   return (run) => {
@@ -159,7 +161,9 @@ class RunTrace implements RunObserver {
       { kind: SpanKind.CLIENT, attributes },
       this.root.context,
     );
-    this.chat = { span, context: trace.setSpan(this.root.context, span), output: [] };
+    // The chat span is the model request's HTTP client span too: its requests get none of their own.
+    const ctx = withRequestSpan(trace.setSpan(this.root.context, span), span);
+    this.chat = { span, context: ctx, output: [] };
   }
 
   private chatCompleted(reason: string, usage: { input_tokens: number; output_tokens: number }): void {

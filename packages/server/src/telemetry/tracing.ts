@@ -9,6 +9,7 @@ import type * as TraceBaseModule from '@opentelemetry/sdk-trace-base';
 import type * as TraceNodeModule from '@opentelemetry/sdk-trace-node';
 import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../config/schema.js';
+import { watchResponses } from './request-span.js';
 import { serverSpans } from './server-span.js';
 import { untracedRequest } from './untraced-request.js';
 
@@ -72,12 +73,15 @@ export function startTracing(config: Config): Tracing | undefined {
       new UndiciInstrumentation({
         requireParentforSpans: true,
         // Skipped before any of its work when there is nothing to record: no trace context, or a
-        // sampled-out one (whose traceparent the hook passes on itself).
+        // sampled-out one (whose traceparent the hook passes on itself); and a model call's request,
+        // whose client span is its chat span.
         ignoreRequestHook: untracedRequest,
       }),
       new PgInstrumentation({ requireParentSpan: true }),
     ],
   });
+  // The status of the requests whose span is a model call's chat span (request-span.ts).
+  watchResponses();
   patchLoadedModules();
   const tracing: Tracing = {
     flush: () => provider.forceFlush(),

@@ -1,5 +1,6 @@
 import { context, isSpanContextValid, propagation, TraceFlags, trace } from '@opentelemetry/api';
 import type { UndiciRequest } from '@opentelemetry/instrumentation-undici';
+import { recordRequest, requestSpanOf } from './request-span.js';
 
 /**
  * undici's instrumentation's `ignoreRequestHook`: whether an outgoing request
@@ -13,16 +14,23 @@ import type { UndiciRequest } from '@opentelemetry/instrumentation-undici';
  *   after its `traceparent` (flagged `-00`) is added here, so that the
  *   service called still follows the decision. The instrumentation would have
  *   made a span that records nothing, under a fresh id, to send the same flag.
- * - A sampled one: the instrumentation makes its span, as the issue asks.
+ * - A context whose span is the request's own client span (a model call's
+ *   `chat` span, `request-span.ts`): ignored, after that span's
+ *   `traceparent` is added and the request's HTTP attributes put on it.
+ * - Otherwise (a tool's request, say): the instrumentation makes its span.
  */
 export function untracedRequest(request: UndiciRequest): boolean {
   const active = context.active();
   const span = trace.getSpanContext(active);
   if (!span || !isSpanContextValid(span)) return true;
-  if ((span.traceFlags & TraceFlags.SAMPLED) !== 0) return false;
+  const sampled = (span.traceFlags & TraceFlags.SAMPLED) !== 0;
+  // Only while that span is the active one: a span opened under it has requests of its own.
+  const own = sampled ? requestSpanOf(active) : undefined;
+  if (sampled && (!own || trace.getSpan(active) !== own)) return false;
   const headers: Record<string, string> = {};
   propagation.inject(active, headers);
   for (const [name, value] of Object.entries(headers)) addHeader(request, name, value);
+  if (own) recordRequest(own, request);
   return true;
 }
 
