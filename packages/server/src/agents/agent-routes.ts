@@ -11,7 +11,7 @@ import { z } from '@hono/zod-openapi';
 import { auditedWrite } from '../audit/audited-write.js';
 import { defineRoute, errorContent, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
-import { resourceRoutes } from '../http/resource-routes.js';
+import { deleted, resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
 import { checkInlineFunctionTools } from '../tools/function-parameters.js';
 import { AgentRepository } from './agent-repository.js';
@@ -26,41 +26,31 @@ const VersionParamSchema = IdParamSchema.extend({
     .openapi({ param: { name: 'version', in: 'path' } }),
 });
 
-const routes = resourceRoutes({ path: '/v1/agents', tags, schema: AgentSchema, listName: 'AgentList' });
+const routes = resourceRoutes({
+  path: '/v1/agents',
+  tags,
+  schema: AgentSchema,
+  listName: 'AgentList',
+  read: 'agents:read',
+  write: 'agents:write',
+  noun: 'agent',
+});
 
 const createAgent = routes.create({
   summary: 'Create an agent',
-  permission: 'agents:write',
   body: CreateAgentSchema,
   description: 'The agent, at version 1.',
   responses: { 409: errorContent('An agent with that name exists.') },
 });
-
-const listAgents = routes.list({
-  summary: 'List agents',
-  permission: 'agents:read',
-  description: 'A page of agents.',
-});
-
-const getAgent = routes.get({
-  summary: 'Get an agent',
-  permission: 'agents:read',
-  description: 'The agent at its latest version.',
-});
-
+const listAgents = routes.list({ summary: 'List agents' });
+const getAgent = routes.get({ summary: 'Get an agent', description: 'The agent at its latest version.' });
 const updateAgent = routes.update({
   method: 'patch',
   summary: 'Update an agent (creates a new version)',
-  permission: 'agents:write',
   body: UpdateAgentSchema,
   description: 'The agent at its new version.',
 });
-
-const deleteAgent = routes.delete({
-  summary: 'Delete an agent and its versions',
-  permission: 'agents:write',
-  description: 'The agent was deleted.',
-});
+const deleteAgent = routes.delete({ summary: 'Delete an agent and its versions' });
 
 const listVersions = defineRoute({
   method: 'get',
@@ -119,7 +109,7 @@ export function agentRoutes() {
         (db) => new AgentRepository(db).delete(tenantOf(c), id),
         () => ({ type: 'agent.deleted', resource: { type: 'agent', id }, data: { id } }),
       );
-      return c.json({ id, object: 'agent.deleted', deleted: true as const }, 200);
+      return c.json(deleted(id, 'agent.deleted'), 200);
     })
     .openapi(listVersions, async (c) => {
       const { agents } = c.get('services');

@@ -9,7 +9,7 @@ import { auditedWrite } from '../audit/audited-write.js';
 import { AgentdError } from '../errors.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { principalOf, tenantOf } from '../http/principal.js';
-import { resourceRoutes } from '../http/resource-routes.js';
+import { deleted, resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
 
 const tags = ['API keys'];
@@ -24,25 +24,22 @@ const createKey = defineRoute({
   responses: { 200: jsonContent(CreatedApiKeySchema, 'The key, with its secret shown this once.') },
 });
 
-const routes = resourceRoutes({ path: '/v1/api_keys', tags, schema: ApiKeySchema, listName: 'ApiKeyList' });
+const routes = resourceRoutes({
+  path: '/v1/api_keys',
+  tags,
+  schema: ApiKeySchema,
+  listName: 'ApiKeyList',
+  read: 'api_keys:manage',
+  write: 'api_keys:manage',
+  noun: 'key',
+});
 
 const listKeys = routes.list({
   summary: "List your tenant's API keys",
-  permission: 'api_keys:manage',
   description: 'A page of keys, secrets redacted.',
 });
-
-const getKey = routes.get({
-  summary: 'Get an API key',
-  permission: 'api_keys:manage',
-  description: 'The key, secret redacted.',
-});
-
-const deleteKey = routes.delete({
-  summary: 'Revoke an API key',
-  permission: 'api_keys:manage',
-  description: 'The key was revoked.',
-});
+const getKey = routes.get({ summary: 'Get an API key', description: 'The key, secret redacted.' });
+const deleteKey = routes.delete({ summary: 'Revoke an API key', description: 'The key was revoked.' });
 
 export function apiKeyRoutes() {
   return newRouter()
@@ -115,6 +112,6 @@ export function apiKeyRoutes() {
       );
       // Deleted through the transaction's repository: this process's cache must forget the key too.
       apiKeys.forget(id);
-      return c.json({ id, object: 'api_key.deleted', deleted: true as const }, 200);
+      return c.json(deleted(id, 'api_key.deleted'), 200);
     });
 }

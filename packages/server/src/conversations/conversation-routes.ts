@@ -12,7 +12,7 @@ import {
 import type { z } from '@hono/zod-openapi';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
-import { resourceRoutes } from '../http/resource-routes.js';
+import { deleted, resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
 import { toItem } from './to-item.js';
 
@@ -25,40 +25,23 @@ const routes = resourceRoutes({
   tags,
   schema: ConversationSchema,
   listName: 'ConversationList',
+  read: 'conversations:read',
+  write: 'conversations:write',
+  noun: 'conversation',
 });
 
 const createConversation = routes.create({
   summary: 'Create a conversation, optionally with up to 20 items',
-  permission: 'conversations:write',
   body: CreateConversationSchema,
-  description: 'The conversation.',
 });
-
-const listConversations = routes.list({
-  summary: 'List conversations',
-  permission: 'conversations:read',
-  description: 'A page of conversations.',
-});
-
-const getConversation = routes.get({
-  summary: 'Get a conversation',
-  permission: 'conversations:read',
-  description: 'The conversation.',
-});
-
+const listConversations = routes.list({ summary: 'List conversations' });
+const getConversation = routes.get({ summary: 'Get a conversation' });
 const updateConversation = routes.update({
   method: 'post',
   summary: "Replace a conversation's metadata",
-  permission: 'conversations:write',
   body: UpdateConversationSchema,
-  description: 'The conversation.',
 });
-
-const deleteConversation = routes.delete({
-  summary: 'Delete a conversation and its items',
-  permission: 'conversations:write',
-  description: 'The conversation was deleted.',
-});
+const deleteConversation = routes.delete({ summary: 'Delete a conversation and its items' });
 
 const listItems = defineRoute({
   method: 'get',
@@ -129,7 +112,7 @@ export function conversationRoutes() {
       const { conversations } = c.get('services');
       const { id } = c.req.valid('param');
       await conversations.delete(tenantOf(c), id);
-      return c.json({ id, object: 'conversation.deleted', deleted: true as const }, 200);
+      return c.json(deleted(id, 'conversation.deleted'), 200);
     })
     .openapi(listItems, async (c) => {
       const { conversations } = c.get('services');

@@ -16,13 +16,21 @@ import { AgentdError } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
 import { defineRoute, errorContent, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
-import { resourceRoutes } from '../http/resource-routes.js';
+import { deleted, resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
 import type { StoredFile } from './file-repository.js';
 import { readUpload } from './multipart-upload.js';
 
 const tags = ['Files'];
-const routes = resourceRoutes({ path: '/v1/files', tags, schema: FileSchema, listName: 'FileList' });
+const routes = resourceRoutes({
+  path: '/v1/files',
+  tags,
+  schema: FileSchema,
+  listName: 'FileList',
+  read: 'files:read',
+  write: 'files:write',
+  noun: 'file',
+});
 
 export function presentFile(file: StoredFile): z.infer<typeof FileSchema> {
   return {
@@ -72,18 +80,8 @@ const uploadRoute = defineRoute({
   },
 });
 
-const listRoute = routes.list({
-  summary: 'List your files',
-  permission: 'files:read',
-  query: FileListQuerySchema,
-  description: 'A page of files.',
-});
-
-const getRoute = routes.get({
-  summary: 'Get a file’s description',
-  permission: 'files:read',
-  description: 'The file.',
-});
+const listRoute = routes.list({ summary: 'List your files', query: FileListQuerySchema });
+const getRoute = routes.get({ summary: 'Get a file’s description' });
 
 const CONTENT_PATH = /^\/v1\/files\/[^/]+\/content$/;
 
@@ -141,8 +139,6 @@ const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/web
 
 const deleteRoute = routes.delete({
   summary: 'Delete a file, its bytes, and its chunks in every vector store',
-  permission: 'files:write',
-  description: 'The file was deleted.',
 });
 
 function checkPurpose(value: string | undefined): string {
@@ -255,6 +251,6 @@ export function fileRoutes() {
     .openapi(deleteRoute, async (c) => {
       const { id } = c.req.valid('param');
       await c.get('services').files.delete(tenantOf(c), id);
-      return c.json({ id, object: 'file', deleted: true as const }, 200);
+      return c.json(deleted(id, 'file'), 200);
     });
 }

@@ -8,12 +8,11 @@ import {
 import type { z } from '@hono/zod-openapi';
 import { defineRoute, type errorContent, jsonBody, jsonContent } from './define-route.js';
 
-/** What differs between two resources' routes of one kind: what they are called and who may call them. */
+/** What differs between two resources' routes of one kind: what they are called. */
 interface Operation {
   summary: string;
-  permission: Permission;
-  /** What the 200 answer holds. */
-  description: string;
+  /** What the 200 answer holds, where it says more than the standard words ("The agent.", "A page of agents."). */
+  description?: string;
 }
 
 /** Answers a route gives beyond the 200 and the standard errors (a 409 on a taken name, say). */
@@ -27,8 +26,9 @@ interface WriteOperation<B extends z.ZodType, M extends MoreResponses> extends O
 /**
  * The routes a resource at `path` takes the way every resource does: a page
  * of them, one by `{id}`, create, update and delete. Each is a `defineRoute`
- * declaration with the path, parameters and schemas filled in from the
- * resource, so only what differs is written where it is used.
+ * declaration with the path, parameters, schemas, permission (`read` for the
+ * list and get, `write` for the changes) and standard descriptions filled in
+ * from the resource, so only what differs is written where it is used.
  */
 export function resourceRoutes<const P extends string, T extends z.ZodType>(resource: {
   path: P;
@@ -37,14 +37,19 @@ export function resourceRoutes<const P extends string, T extends z.ZodType>(reso
   schema: T;
   /** The OpenAPI name of a page of them, e.g. `AgentList`. */
   listName: string;
+  read: Permission;
+  write: Permission;
+  /** One of them in the descriptions (`vector store`); `plural` when it is not `noun` + s. */
+  noun: string;
+  plural?: string;
 }) {
-  const { path, tags, schema } = resource;
+  const { path, tags, schema, read, write, noun } = resource;
   const one = `${path}/{id}` as const;
+  const theOne = `The ${noun}.`;
   return {
     /** `query` replaces the plain page query where a list takes filters too. */
     list: <Q extends z.ZodObject = typeof PageQuerySchema>({
       summary,
-      permission,
       description,
       query,
     }: Operation & { query?: Q }) =>
@@ -53,19 +58,24 @@ export function resourceRoutes<const P extends string, T extends z.ZodType>(reso
         path,
         tags,
         summary,
-        permission,
+        permission: read,
         request: { query: (query ?? PageQuerySchema) as Q },
-        responses: { 200: jsonContent(listSchema(schema, resource.listName), description) },
+        responses: {
+          200: jsonContent(
+            listSchema(schema, resource.listName),
+            description ?? `A page of ${resource.plural ?? `${noun}s`}.`,
+          ),
+        },
       }),
-    get: ({ summary, permission, description }: Operation) =>
+    get: ({ summary, description }: Operation) =>
       defineRoute({
         method: 'get',
         path: one,
         tags,
         summary,
-        permission,
+        permission: read,
         request: { params: IdParamSchema },
-        responses: { 200: jsonContent(schema, description) },
+        responses: { 200: jsonContent(schema, description ?? theOne) },
       }),
     create: <B extends z.ZodType, M extends MoreResponses = Record<never, never>>(op: WriteOperation<B, M>) =>
       defineRoute({
@@ -73,9 +83,9 @@ export function resourceRoutes<const P extends string, T extends z.ZodType>(reso
         path,
         tags,
         summary: op.summary,
-        permission: op.permission,
+        permission: write,
         request: jsonBody(op.body),
-        responses: { 200: jsonContent(schema, op.description), ...(op.responses as M) },
+        responses: { 200: jsonContent(schema, op.description ?? theOne), ...(op.responses as M) },
       }),
     update: <
       const Method extends 'post' | 'patch',
@@ -89,22 +99,31 @@ export function resourceRoutes<const P extends string, T extends z.ZodType>(reso
         path: one,
         tags,
         summary: op.summary,
-        permission: op.permission,
+        permission: write,
         request: { params: IdParamSchema, ...jsonBody(op.body) },
-        responses: { 200: jsonContent(schema, op.description), ...(op.responses as M) },
+        responses: { 200: jsonContent(schema, op.description ?? theOne), ...(op.responses as M) },
       }),
     delete: <M extends MoreResponses = Record<never, never>>({
+      summary,
+      description,
       responses,
-      ...op
     }: Operation & { responses?: M }) =>
       defineRoute({
         method: 'delete',
         path: one,
         tags,
-        summary: op.summary,
-        permission: op.permission,
+        summary,
+        permission: write,
         request: { params: IdParamSchema },
-        responses: { 200: jsonContent(DeletedSchema, op.description), ...(responses as M) },
+        responses: {
+          200: jsonContent(DeletedSchema, description ?? `The ${noun} was deleted.`),
+          ...(responses as M),
+        },
       }),
   };
+}
+
+/** What a delete answers: the id, `object` (e.g. `agent.deleted`) and `deleted: true`. */
+export function deleted<const O extends string>(id: string, object: O) {
+  return { id, object, deleted: true as const };
 }

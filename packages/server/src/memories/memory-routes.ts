@@ -14,7 +14,7 @@ import type { z } from '@hono/zod-openapi';
 import { AgentdError } from '../errors.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
-import { resourceRoutes } from '../http/resource-routes.js';
+import { deleted, resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
 import type { StoredMemory } from './memory-repository.js';
 
@@ -34,12 +34,11 @@ const listRoute = resourceRoutes({
   tags,
   schema: MemorySchema,
   listName: 'MemoryList',
-}).list({
-  summary: 'List what is remembered about a user',
-  permission: 'memories:read',
-  query: MemoryListQuerySchema,
-  description: 'A page of memories.',
-});
+  read: 'memories:read',
+  write: 'memories:write',
+  noun: 'memory',
+  plural: 'memories',
+}).list({ summary: 'List what is remembered about a user', query: MemoryListQuerySchema });
 
 const createRoute = defineRoute({
   method: 'post',
@@ -128,7 +127,7 @@ export function memoryRoutes() {
     .openapi(deleteRoute, async (c) => {
       const { id } = c.req.valid('param');
       await c.get('services').memories.erase(tenantOf(c), id, c.req.valid('query').user);
-      return c.json({ id, object: 'memory.deleted', deleted: true as const }, 200);
+      return c.json(deleted(id, 'memory.deleted'), 200);
     })
     .openapi(eraseUserRoute, async (c) => {
       const { user } = c.req.valid('query');

@@ -12,7 +12,7 @@ import {
 import { auditedWrite } from '../audit/audited-write.js';
 import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
-import { resourceRoutes } from '../http/resource-routes.js';
+import { deleted, resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
 import { CEDAR_SCHEMA_TEXT } from './cedar-schema.js';
 import type { StoredPolicy } from './policy-repository.js';
@@ -20,11 +20,19 @@ import type { StoredPolicy } from './policy-repository.js';
 const tags = ['Policies'];
 const INVALID = errorContent('The policy does not parse or validate; the message names the line and column.');
 
-const routes = resourceRoutes({ path: '/v1/policies', tags, schema: PolicySchema, listName: 'PolicyList' });
+const routes = resourceRoutes({
+  path: '/v1/policies',
+  tags,
+  schema: PolicySchema,
+  listName: 'PolicyList',
+  read: 'policies:read',
+  write: 'policies:write',
+  noun: 'policy',
+  plural: 'policies',
+});
 
 const createPolicy = routes.create({
   summary: 'Create a Cedar policy (validated against the schema)',
-  permission: 'policies:write',
   body: CreatePolicySchema,
   description: 'The policy, at version 1; it applies at once.',
   responses: { 400: INVALID, 409: errorContent('A policy with that name exists.') },
@@ -49,32 +57,16 @@ const getSchema = defineRoute({
   responses: { 200: jsonContent(PolicySchemaDocument, 'The schema.') },
 });
 
-const listPolicies = routes.list({
-  summary: 'List policies',
-  permission: 'policies:read',
-  description: 'A page of policies.',
-});
-
-const getPolicy = routes.get({
-  summary: 'Get a policy',
-  permission: 'policies:read',
-  description: 'The policy at its latest version.',
-});
-
+const listPolicies = routes.list({ summary: 'List policies' });
+const getPolicy = routes.get({ summary: 'Get a policy', description: 'The policy at its latest version.' });
 const updatePolicy = routes.update({
   method: 'post',
   summary: 'Replace a policy (creates a new version)',
-  permission: 'policies:write',
   body: CreatePolicySchema,
   description: 'The policy at its new version; it applies at once.',
   responses: { 400: INVALID, 409: errorContent('Another policy has that name.') },
 });
-
-const deletePolicy = routes.delete({
-  summary: 'Delete a policy and its versions',
-  permission: 'policies:write',
-  description: 'The policy was deleted.',
-});
+const deletePolicy = routes.delete({ summary: 'Delete a policy and its versions' });
 
 const listVersions = defineRoute({
   method: 'get',
@@ -138,7 +130,7 @@ export function policyRoutes() {
         () => ({ type: 'policy.deleted', resource: { type: 'policy', id }, data: { id } }),
       );
       policies.invalidate(tenantOf(c));
-      return c.json({ id, object: 'policy', deleted: true as const }, 200);
+      return c.json(deleted(id, 'policy'), 200);
     })
     .openapi(listVersions, async (c) => {
       const { id } = c.req.valid('param');

@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { auditedWrite } from '../audit/audited-write.js';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
-import { resourceRoutes } from '../http/resource-routes.js';
+import { deleted, resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
 
 const tags = ['Secrets'];
@@ -27,19 +27,19 @@ const putRoute = defineRoute({
   responses: { 200: jsonContent(SecretSchema, 'The secret, without its value.') },
 });
 
-const routes = resourceRoutes({ path: '/v1/secrets', tags, schema: SecretSchema, listName: 'SecretList' });
-
-const listRoute = routes.list({
-  summary: "List your tenant's secrets (names only)",
-  permission: 'secrets:write',
-  description: 'A page of secrets.',
+// Listing needs secrets:write too: what a tenant keeps is not for every reader to see.
+const routes = resourceRoutes({
+  path: '/v1/secrets',
+  tags,
+  schema: SecretSchema,
+  listName: 'SecretList',
+  read: 'secrets:write',
+  write: 'secrets:write',
+  noun: 'secret',
 });
 
-const deleteRoute = routes.delete({
-  summary: 'Delete a secret',
-  permission: 'secrets:write',
-  description: 'The secret was deleted.',
-});
+const listRoute = routes.list({ summary: "List your tenant's secrets (names only)" });
+const deleteRoute = routes.delete({ summary: 'Delete a secret' });
 
 export function secretRoutes() {
   return newRouter()
@@ -70,6 +70,6 @@ export function secretRoutes() {
         (db) => secrets.in(db).delete(tenantOf(c), id),
         () => ({ type: 'secret.deleted', resource: { type: 'secret', id }, data: { id } }),
       );
-      return c.json({ id, object: 'secret.deleted', deleted: true as const }, 200);
+      return c.json(deleted(id, 'secret.deleted'), 200);
     });
 }

@@ -6,7 +6,7 @@ import { auditedWrite } from '../audit/audited-write.js';
 import { AgentdError } from '../errors.js';
 import { defineRoute, errorContent, jsonContent } from '../http/define-route.js';
 import { principalOf, tenantOf } from '../http/principal.js';
-import { resourceRoutes } from '../http/resource-routes.js';
+import { deleted, resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
 import type { Services } from '../services.js';
 import { type ListSegment, memorySegment, pageAcross } from '../storage/pagination.js';
@@ -27,46 +27,43 @@ const schemaRoute = defineRoute({
   responses: { 200: jsonContent(z.record(z.string(), z.unknown()), 'The manifest JSON Schema.') },
 });
 
-const routes = resourceRoutes({ path: '/v1/tools', tags, schema: ToolSchema, listName: 'ToolList' });
-
-const createRoute = routes.create({
-  summary: 'Register a tool in your tenant',
-  permission: 'tools:write',
-  body: ToolManifestBodySchema,
-  description: 'The registered tool.',
-  responses: { 409: errorContent('The name is taken.') },
-});
-
-const listRoute = routes.list({
-  summary: 'List the tools your tenant can use: its own, the tool directory’s and the built-ins',
-  permission: 'tools:read',
-  description:
-    'A page of tools. The tool directory’s and the built-ins (`dir:<name>`, `builtin:<name>`, no `created_at`) count as older than every registered tool: with the default order=desc they come after them, sorted by id.',
+const routes = resourceRoutes({
+  path: '/v1/tools',
+  tags,
+  schema: ToolSchema,
+  listName: 'ToolList',
+  read: 'tools:read',
+  write: 'tools:write',
+  noun: 'tool',
 });
 
 const READ_ONLY = errorContent(
   'The tool comes from the tool directory or is built in: it is read-only through the API.',
 );
 
+const createRoute = routes.create({
+  summary: 'Register a tool in your tenant',
+  body: ToolManifestBodySchema,
+  description: 'The registered tool.',
+  responses: { 409: errorContent('The name is taken.') },
+});
+const listRoute = routes.list({
+  summary: 'List the tools your tenant can use: its own, the tool directory’s and the built-ins',
+  description:
+    'A page of tools. The tool directory’s and the built-ins (`dir:<name>`, `builtin:<name>`, no `created_at`) count as older than every registered tool: with the default order=desc they come after them, sorted by id.',
+});
 const getRoute = routes.get({
   summary:
     'Get a tool: a registered one, or one of the tool directory (`dir:<name>`) or the built-ins (`builtin:<name>`)',
-  permission: 'tools:read',
-  description: 'The tool.',
 });
-
 const updateRoute = routes.update({
   method: 'patch',
   summary: "Change a registered tool's manifest (fields given replace the stored ones)",
-  permission: 'tools:write',
   body: ToolManifestBodySchema,
-  description: 'The tool.',
   responses: { 409: READ_ONLY },
 });
-
 const deleteRoute = routes.delete({
   summary: 'Remove a registered tool',
-  permission: 'tools:write',
   description: 'The tool was removed.',
   responses: { 409: READ_ONLY },
 });
@@ -216,7 +213,7 @@ export function toolRoutes() {
         (tool) => toolEvent('tool.deleted', tool),
       );
       await services.tools.syncTenant(tenantId);
-      return c.json({ id, object: 'tool.deleted', deleted: true as const }, 200);
+      return c.json(deleted(id, 'tool.deleted'), 200);
     });
 }
 

@@ -13,7 +13,7 @@ import {
 import { z } from '@hono/zod-openapi';
 import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { principalOf, tenantOf } from '../http/principal.js';
-import { resourceRoutes } from '../http/resource-routes.js';
+import { deleted, resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
 import { AttributeFilterSchema } from './attribute-filter.js';
 import { fromStrategy, presentFile, presentStore } from './vector-store-views.js';
@@ -38,48 +38,31 @@ const routes = resourceRoutes({
   tags,
   schema: VectorStoreSchema,
   listName: 'VectorStoreList',
+  read: 'vector_stores:read',
+  write: 'vector_stores:write',
+  noun: 'vector store',
 });
 
 const createRoute = routes.create({
   summary: 'Create a vector store, optionally with files to index',
-  permission: 'vector_stores:write',
   body: z.strictObject({
     name: z.string().max(256).optional(),
     file_ids: z.array(z.string().min(1)).max(500).optional(),
     metadata: MetadataSchema.optional(),
     chunking_strategy: ChunkingStrategySchema.optional(),
   }),
-  description: 'The vector store.',
 });
-
-const listRoute = routes.list({
-  summary: 'List your vector stores',
-  permission: 'vector_stores:read',
-  description: 'A page of vector stores.',
-});
-
-const getRoute = routes.get({
-  summary: 'Get a vector store',
-  permission: 'vector_stores:read',
-  description: 'The vector store.',
-});
-
+const listRoute = routes.list({ summary: 'List your vector stores' });
+const getRoute = routes.get({ summary: 'Get a vector store' });
 const updateRoute = routes.update({
   method: 'post',
   summary: 'Rename a vector store or change its metadata',
-  permission: 'vector_stores:write',
   body: z.strictObject({
     name: z.string().max(256).nullable().optional(),
     metadata: MetadataSchema.optional(),
   }),
-  description: 'The vector store.',
 });
-
-const deleteRoute = routes.delete({
-  summary: 'Delete a vector store and its chunks (the files stay)',
-  permission: 'vector_stores:write',
-  description: 'The vector store was deleted.',
-});
+const deleteRoute = routes.delete({ summary: 'Delete a vector store and its chunks (the files stay)' });
 
 const addFileRoute = defineRoute({
   method: 'post',
@@ -205,7 +188,7 @@ export function vectorStoreRoutes() {
     .openapi(deleteRoute, async (c) => {
       const { id } = c.req.valid('param');
       await c.get('services').vectorStores.repository.delete(tenantOf(c), id);
-      return c.json({ id, object: 'vector_store.deleted', deleted: true as const }, 200);
+      return c.json(deleted(id, 'vector_store.deleted'), 200);
     })
     .openapi(addFileRoute, async (c) => {
       const tenantId = tenantOf(c);
@@ -236,7 +219,7 @@ export function vectorStoreRoutes() {
     .openapi(removeFileRoute, async (c) => {
       const { id, file_id } = c.req.valid('param');
       await c.get('services').vectorStores.repository.removeFile(tenantOf(c), id, file_id);
-      return c.json({ id: file_id, object: 'vector_store.file.deleted', deleted: true as const }, 200);
+      return c.json(deleted(file_id, 'vector_store.file.deleted'), 200);
     })
     .openapi(searchRoute, async (c) => {
       const tenantId = tenantOf(c);
