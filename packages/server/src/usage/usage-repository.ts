@@ -1,6 +1,7 @@
 import type { UsageGroup } from '@agentd/spec/wire';
 import type { Queryable, SqlParam } from '../storage/database.js';
 import { GroupCommit } from '../storage/group-commit.js';
+import { BatchedUsage } from './batched-usage.js';
 
 export type UsageKind = 'model_call' | 'tool_call' | 'embedding' | 'safety_judge';
 
@@ -17,6 +18,37 @@ export interface UsageRecord {
   inputTokens?: number;
   outputTokens?: number;
   costUsd?: number;
+}
+
+/** A row of usage_records as a statement reads it from JSON (the event batch statement: BatchedUsage). */
+export interface UsageRow {
+  tenant_id: string;
+  kind: UsageKind;
+  user_id: string | null;
+  api_key_id: string | null;
+  agent: string | null;
+  model: string | null;
+  tool: string | null;
+  response_id: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+}
+
+export function usageRowOf(row: UsageRecord): UsageRow {
+  return {
+    tenant_id: row.tenantId,
+    kind: row.kind,
+    user_id: row.userId ?? null,
+    api_key_id: row.apiKeyId ?? null,
+    agent: row.agent ?? null,
+    model: row.model ?? null,
+    tool: row.tool ?? null,
+    response_id: row.responseId ?? null,
+    input_tokens: row.inputTokens ?? 0,
+    output_tokens: row.outputTokens ?? 0,
+    cost_usd: row.costUsd ?? 0,
+  };
 }
 
 export interface Spent {
@@ -64,6 +96,11 @@ export class UsageRepository {
 
   /** Rows recorded while an insert is in flight go in the next one: many runs' calls, one statement. */
   private readonly inserts = new GroupCommit<UsageRecord>((rows) => this.insert(rows));
+
+  /** A run's model calls, written with its next event batch (see BatchedUsage). */
+  readonly batched = new BatchedUsage<UsageRecord>(async (rows) => {
+    await Promise.all(rows.map((row) => this.inserts.add(row)));
+  });
 
   async record(row: UsageRecord): Promise<void> {
     await this.inserts.add(row);
