@@ -1,6 +1,11 @@
 export { type ClassifierPhaseOptions, createClassifierPhase } from './classifier/classifier-phase.js';
 export { type LinearModel, scoreText } from './classifier/linear-model.js';
 export { normalizeText } from './classifier/normalize.js';
+export {
+  type SurfaceScoring,
+  surfaceScoring,
+  surfaceThresholds,
+} from './classifier/surface-scoring.js';
 export { DEFAULT_WEIGHTS_URL, loadModel, parseModel, serializeModel } from './classifier/weights-file.js';
 export { createJudgePhase, type JudgePhaseOptions } from './judge/judge-phase.js';
 export type { JudgeUsage } from './judge/judge-request.js';

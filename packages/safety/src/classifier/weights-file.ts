@@ -10,6 +10,7 @@ interface WeightsFile {
   window: LinearModel['window'];
   bias: number;
   thresholds: LinearModel['thresholds'];
+  surfaces?: LinearModel['surfaces'];
   /** Base64 of the Int32 indices and the Int16 values of the non-zero weights; a weight is value * scale. */
   indices: string;
   values: string;
@@ -32,13 +33,19 @@ export function serializeModel(model: LinearModel): string {
     window: model.window,
     bias: model.bias,
     thresholds: model.thresholds,
+    ...(model.surfaces ? { surfaces: model.surfaces } : {}),
     indices: Buffer.from(Int32Array.from(indices).buffer).toString('base64'),
     values: Buffer.from(Int16Array.from(values, (value) => Math.round(value / scale)).buffer).toString(
       'base64',
     ),
     scale,
   };
-  return `${JSON.stringify(file, null, 2)}\n`;
+  // Lists of names on one line, as the formatter (biome) writes them.
+  const json = JSON.stringify(file, null, 2).replace(
+    /\[\s+("[^"\n]*"(?:,\s+"[^"\n]*")*)\s+\]/g,
+    (_, items: string) => `[${items.replace(/,\s+/g, ', ')}]`,
+  );
+  return `${json}\n`;
 }
 
 export function parseModel(json: string): LinearModel {
@@ -56,6 +63,7 @@ export function parseModel(json: string): LinearModel {
     window: file.window,
     bias: file.bias,
     thresholds: file.thresholds,
+    ...(file.surfaces ? { surfaces: file.surfaces } : {}),
     weights,
   };
 }

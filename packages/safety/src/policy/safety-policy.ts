@@ -17,7 +17,12 @@ export type SafetyPhaseName = 'rules' | 'classifier' | 'judge';
 export interface SafetyPolicy {
   surfaces?: Partial<Record<SafetySurface, readonly SafetyPhaseName[]>>;
   actions?: Partial<Record<SafetyCategory, SafetyAction>>;
-  classifier?: { flag?: number; block?: number };
+  /** The classifier's thresholds on every surface, and per surface (which wins); unset, the weights file's per surface. */
+  classifier?: {
+    flag?: number;
+    block?: number;
+    surfaces?: Partial<Record<SafetySurface, { flag?: number; block?: number }>>;
+  };
   judge?: {
     mode?: 'off' | 'unsure' | 'always';
     band?: { low: number; high: number };
@@ -48,7 +53,8 @@ export function pipelineForPolicy(
     createRulesPhase({ actions: policy.actions ?? {} }),
     createClassifierPhase({
       ...(deps.model ? { model: deps.model } : {}),
-      thresholds: policy.classifier ?? {},
+      thresholds: { flag: policy.classifier?.flag, block: policy.classifier?.block },
+      surfaces: policy.classifier?.surfaces ?? {},
     }),
   ];
   const withJudge = deps.judge !== undefined && judgeMode !== 'off';

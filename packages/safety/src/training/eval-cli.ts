@@ -9,9 +9,10 @@ import { createRulesPhase, findAll } from '../rules/rules-phase.js';
 import { DATA_FILES } from './data-files.js';
 import { type Row, readRows } from './dataset.js';
 import { externalBenignChunks } from './external-benign.js';
-import { outOfSourceScores } from './grouped-cv.js';
+import { outOfSource } from './grouped-cv.js';
 import { longTexts, phaseLatency } from './latency.js';
 import { rates, rocAuc, thresholdAtFpr } from './metrics.js';
+import { reportSurfaces } from './surface-eval.js';
 import { DEFAULT_TRAIN_OPTIONS, trainModel } from './train-model.js';
 
 const ATTACK_CATEGORIES = new Set(['prompt_injection', 'jailbreak', 'encoded_payload']);
@@ -22,7 +23,7 @@ console.log(
   `${rows.length} rows, ${rows.filter((r) => r.label === 1).length} attacks, ${new Set(rows.map((r) => r.repo)).size} repositories; leave-one-repository-out\n`,
 );
 
-const classifier = outOfSourceScores(rows, DEFAULT_TRAIN_OPTIONS);
+const { scores: classifier, models: foldModels } = outOfSource(rows, DEFAULT_TRAIN_OPTIONS);
 report('classifier (out of source)', classifier);
 
 // The pipeline without the judge: a text's score is the highest of the classifier's and the rules' attack scores.
@@ -58,6 +59,16 @@ for (const kind of ['docs', 'code'] as const) {
     `  ${what}: ${chunks.length} chunks, blocked ${share(model.thresholds.block)}, flagged or blocked ${share(model.thresholds.flag)}`,
   );
 }
+
+console.log('');
+reportSurfaces({
+  rows,
+  scores: classifier,
+  models: foldModels,
+  threshold: thresholdAtFpr(classifier, labels, 0.02),
+  shipped: model,
+  repoRoot: fileURLToPath(new URL('../../../../', import.meta.url)),
+});
 
 const texts = longTexts(rows, 300, 4000);
 console.log(

@@ -1,6 +1,7 @@
 // Nested leave-one-repository-out validation of several model recipes and their blends:
 //   node packages/safety/dist/training/nested-cv.js [trees|linear|local]   (the candidate set; linear by default;
-//   local: with and without benign text of this machine as extra training negatives, see local-benign.ts)
+//   local: with and without benign text of this machine as extra training negatives, see local-benign.ts;
+//   dro: the committed recipe and worst-group reweighting, dro-recipe.ts)
 // For each held-out repository, the candidate (a recipe, or a blend of two) is chosen by its
 // TPR at FPR <= 0.02 under leave-one-repository-out INSIDE the other repositories only; the chosen
 // candidate, trained on all the other repositories, scores the held-out one. The nested figures
@@ -8,13 +9,16 @@
 import { loadavg } from 'node:os';
 import { DATA_FILES } from './data-files.js';
 import { readRows } from './dataset.js';
+import { droRecipe } from './dro-recipe.js';
 import { localBenignRows } from './local-benign.js';
 import { rates, rocAuc, thresholdAtFpr } from './metrics.js';
 import { boostedRecipe, linearRecipe, logit, type Recipe, type Scorer } from './recipes.js';
 import { DEFAULT_TRAIN_OPTIONS } from './train-model.js';
 import { cacheWindows } from './window-cache.js';
 
-const set = process.argv[2] === 'trees' || process.argv[2] === 'local' ? process.argv[2] : 'linear';
+const set = ['trees', 'local', 'dro'].includes(process.argv[2] ?? '')
+  ? (process.argv[2] as string)
+  : 'linear';
 const rows = readRows(DATA_FILES);
 /** Local negatives: cached after the rows, added to every training set, never scored. */
 const extra = set === 'local' ? localBenignRows('train') : [];
@@ -24,27 +28,29 @@ const withExtra =
   (cache, train) =>
     recipe(cache, [...train, ...extraIdx]);
 const BASES: Record<string, Recipe> =
-  set === 'local'
-    ? {
-        linear: linearRecipe(),
-        linear_prior2: linearRecipe({ signalPrior: 2 }),
-        local: withExtra(linearRecipe()),
-        local_prior2: withExtra(linearRecipe({ signalPrior: 2 })),
-      }
-    : set === 'trees'
+  set === 'dro'
+    ? { linear: linearRecipe(), dro_eta2: droRecipe({ eta: 2 }) }
+    : set === 'local'
       ? {
           linear: linearRecipe(),
           linear_prior2: linearRecipe({ signalPrior: 2 }),
-          trees_d2: boostedRecipe({ trees: 150, depth: 2, learningRate: 0.1 }),
-          trees_d3: boostedRecipe({ trees: 150, depth: 3, learningRate: 0.05, minLeaf: 10 }),
+          local: withExtra(linearRecipe()),
+          local_prior2: withExtra(linearRecipe({ signalPrior: 2 })),
         }
-      : {
-          linear: linearRecipe(),
-          linear_prior2: linearRecipe({ signalPrior: 2 }),
-          linear_actions: linearRecipe({ actions: true }),
-          linear_augment: linearRecipe({ augment: 600 }),
-          linear_actions_augment: linearRecipe({ actions: true, augment: 600 }),
-        };
+      : set === 'trees'
+        ? {
+            linear: linearRecipe(),
+            linear_prior2: linearRecipe({ signalPrior: 2 }),
+            trees_d2: boostedRecipe({ trees: 150, depth: 2, learningRate: 0.1 }),
+            trees_d3: boostedRecipe({ trees: 150, depth: 3, learningRate: 0.05, minLeaf: 10 }),
+          }
+        : {
+            linear: linearRecipe(),
+            linear_prior2: linearRecipe({ signalPrior: 2 }),
+            linear_actions: linearRecipe({ actions: true }),
+            linear_augment: linearRecipe({ augment: 600 }),
+            linear_actions_augment: linearRecipe({ actions: true, augment: 600 }),
+          };
 /** Candidates: each base alone and, for the trees, logit blends of a linear and a tree model. */
 const CANDIDATES: Record<string, (s: Record<string, number>) => number> = {
   ...Object.fromEntries(Object.keys(BASES).map((name) => [name, (s: Record<string, number>) => s[name]!])),

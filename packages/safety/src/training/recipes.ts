@@ -14,6 +14,29 @@ export type Scorer = (row: number) => number;
 /** A way to train a model on cached rows. */
 export type Recipe = (cache: readonly CachedRow[], rows: readonly number[]) => Scorer;
 
+/**
+ * Each row's score from a model trained without its repository (leave one repository out).
+ * `size` leaves room after the rows for texts the caller scores another way.
+ */
+export function outOfSourceScores(
+  recipe: Recipe,
+  cache: readonly CachedRow[],
+  rows: readonly { repo: string }[],
+  size = rows.length,
+): number[] {
+  const scores = new Array<number>(size).fill(0);
+  for (const repo of new Set(rows.map((r) => r.repo))) {
+    const scorer = recipe(
+      cache,
+      rows.flatMap((r, i) => (r.repo !== repo ? [i] : [])),
+    );
+    rows.forEach((r, i) => {
+      if (r.repo === repo) scores[i] = scorer(i);
+    });
+  }
+  return scores;
+}
+
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 export const logit = (p: number) => Math.log(Math.max(1e-9, p) / Math.max(1e-9, 1 - p));
 

@@ -6,6 +6,8 @@ export interface Sample {
   vector: SparseVector;
   label: 0 | 1;
   weight: number;
+  /** The row's (repository, label) group (set by buildSamples). */
+  group?: string;
 }
 
 export interface SampleOptions {
@@ -41,6 +43,7 @@ export function buildSamples(rows: readonly Row[], options: SampleOptions): Samp
         vector: extractFeatures(row.text.slice(window.start, window.end), options.features),
         label: row.label,
         weight,
+        group: key(row),
       });
   }
   const total = [0, 0];

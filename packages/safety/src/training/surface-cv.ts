@@ -8,7 +8,7 @@ import { readRows } from './dataset.js';
 import { externalBenignChunks } from './external-benign.js';
 import { localBenignRows } from './local-benign.js';
 import { rates, rocAuc, thresholdAtFpr } from './metrics.js';
-import { linearRecipe, type Recipe } from './recipes.js';
+import { linearRecipe, outOfSourceScores, type Recipe } from './recipes.js';
 import { DEFAULT_TRAIN_OPTIONS } from './train-model.js';
 import { cacheWindows } from './window-cache.js';
 
@@ -23,21 +23,11 @@ const local = [
 const o = DEFAULT_TRAIN_OPTIONS;
 const cache = cacheWindows([...rows, ...local], o.features, o.window);
 const n = rows.length;
-const repos = [...new Set(rows.map((r) => r.repo))];
 for (const [name, recipe] of Object.entries<Recipe>({
   committed: linearRecipe(),
   harmful_masked_on_tool_output: linearRecipe({ scoreWithout: ['harmful'] }),
 })) {
-  const scores = new Array<number>(n + local.length).fill(0);
-  for (const repo of repos) {
-    const scorer = recipe(
-      cache,
-      rows.flatMap((r, i) => (r.repo !== repo ? [i] : [])),
-    );
-    rows.forEach((r, i) => {
-      if (r.repo === repo) scores[i] = scorer(i);
-    });
-  }
+  const scores = outOfSourceScores(recipe, cache, rows, n + local.length);
   const full = recipe(
     cache,
     rows.map((_, i) => i),

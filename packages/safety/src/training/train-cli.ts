@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_WEIGHTS_URL, serializeModel } from '../classifier/weights-file.js';
+import { calibrateWeights } from './calibrate-weights.js';
 import { DATA_FILES } from './data-files.js';
 import { readRows } from './dataset.js';
 import { outOfSourceScores } from './grouped-cv.js';
@@ -18,7 +19,7 @@ const flag = thresholdAtFpr(scores, labels, 0.1);
 console.log(
   `out of source: AUC ${rocAuc(scores, labels).toFixed(3)}, block at ${block.toFixed(3)} (TPR ${rates(scores, labels, block).tpr.toFixed(3)} at FPR <= 0.02), flag at ${flag.toFixed(3)} (FPR <= 0.10)`,
 );
-const model = { ...trainModel(rows, DEFAULT_TRAIN_OPTIONS), thresholds: { flag, block } };
+const model = calibrateWeights({ ...trainModel(rows, DEFAULT_TRAIN_OPTIONS), thresholds: { flag, block } });
 const out = process.argv[2] ?? fileURLToPath(DEFAULT_WEIGHTS_URL);
 writeFileSync(out, serializeModel(model));
 console.log(`wrote ${out}`);

@@ -3,6 +3,7 @@ import { hash } from '../classifier/features.js';
 import type { LinearModel } from '../classifier/linear-model.js';
 import { insertAttacks } from './augment.js';
 import type { Row } from './dataset.js';
+import { reweightWorstGroups } from './group-reweight.js';
 import { trainLogistic } from './logistic.js';
 import { buildSamples } from './samples.js';
 
@@ -18,6 +19,8 @@ export interface TrainOptions {
   epochs: number;
   learningRate: number;
   seed: number;
+  /** Worst-group reweighting (group-reweight.ts): 0 trains once; eta > 0 trains again with the groups reweighted. */
+  groupReweight: number;
 }
 
 /**
@@ -55,12 +58,13 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   epochs: 4,
   learningRate: 0.2,
   seed: 20261206,
+  groupReweight: 0,
 };
 
 /** Trains one model on the rows; thresholds are placeholders until set from out-of-source scores. */
 export function trainModel(rows: readonly Row[], options: TrainOptions): LinearModel {
   const samples = buildSamples([...rows, ...insertAttacks(rows, options.augment, options.seed)], options);
-  const { weights, bias } = trainLogistic(samples, {
+  const logistic = {
     dim: options.features.dim,
     l2: options.l2,
     epochs: options.epochs,
@@ -69,7 +73,12 @@ export function trainModel(rows: readonly Row[], options: TrainOptions): LinearM
     priors: new Map(
       ATTACK_SIGNALS.map((name) => [hash(`s:${name}`, options.features.dim), options.signalPrior]),
     ),
-  });
+  };
+  const first = trainLogistic(samples, logistic);
+  const { weights, bias } =
+    options.groupReweight > 0
+      ? trainLogistic(reweightWorstGroups(samples, first, options.groupReweight), logistic)
+      : first;
   return {
     version: 'injection-classifier-1',
     features: options.features,

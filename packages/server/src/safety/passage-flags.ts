@@ -4,6 +4,7 @@ import {
   type LinearModel,
   loadModel,
   type SyncSafetyPhase,
+  surfaceThresholds,
 } from '@agentd/safety';
 import type { SafetyCategory } from '@agentd/spec';
 
@@ -17,14 +18,15 @@ const INJECTION_CATEGORIES: ReadonlySet<SafetyCategory> = new Set([
 
 /**
  * Checks a passage of an uploaded file (the `file` surface) with the rules
- * and the classifier, at the classifier's block threshold: the categories of
+ * and the classifier, at the classifier's block threshold for files (calibrated
+ * on benign documents, harmful-request words not scored): the categories of
  * the instructions found in it, none for ordinary text. file_search marks
  * such passages for the model (the text still reaches it, as data).
  */
 export function createPassageFlagger(model: LinearModel = loadModel()): (text: string) => SafetyCategory[] {
   const phases: SyncSafetyPhase[] = [
     createRulesPhase({}),
-    createClassifierPhase({ model, thresholds: { flag: model.thresholds.block } }),
+    createClassifierPhase({ model, surfaces: { file: { flag: surfaceThresholds(model, 'file').block } } }),
   ];
   return (text) => {
     const found = new Set<SafetyCategory>();

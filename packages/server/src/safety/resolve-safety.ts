@@ -4,6 +4,8 @@ export interface ResolvedSurface {
   phases: SafetyPhaseName[];
   actions: RuleActions;
   classifier_action: 'flag' | 'block';
+  /** This surface's classifier thresholds, when a setting names them (over `ResolvedSafety.classifier`). */
+  classifier?: { flag?: number; block?: number };
 }
 
 /** A setting with every level applied and every field filled. */
@@ -25,7 +27,10 @@ export interface ResolvedSafety {
  * about 4 % and the injection-marker rules about 2 % of benign 4,000-character
  * documents, so on tool results both flag: the result reaches the model
  * marked as data (spotlighting), the verdict is in the log, and a configured
- * judge reviews what they flag. Rules block where they are precise (encoded
+ * judge reviews what they flag. (Since ADR-0016's per-surface calibration the
+ * classifier reads tool results, files, memories and streamed answers without
+ * its harmful-request words, at thresholds set on benign documents: it blocks
+ * about 1 % of them there.) Rules block where they are precise (encoded
  * instructions, the deny list). Hidden characters in tool results are
  * flagged, not removed, so a result is stored as the tool gave it. Streamed
  * answers are held back 200 characters while the rules and the classifier
@@ -94,5 +99,8 @@ function surface<T extends ResolvedSurface>(base: T, level: SafetySurfaceSetting
     phases: level.phases ?? base.phases,
     actions: { ...base.actions, ...level.actions },
     classifier_action: level.classifier_action ?? base.classifier_action,
+    ...(base.classifier || level.classifier
+      ? { classifier: { ...base.classifier, ...level.classifier } }
+      : {}),
   };
 }

@@ -9,6 +9,7 @@ import {
   pipelineForPolicy,
   type SafetyPipeline,
   type SyncSafetyPhase,
+  surfaceThresholds,
 } from '@agentd/safety';
 import type { SafetyContext, SafetySurface, SafetyVerdict } from '@agentd/spec';
 import type { ResolvedSafety, ResolvedSurface } from './resolve-safety.js';
@@ -98,24 +99,50 @@ export function memoryCheckFor(
 }
 
 /**
+ * The classifier's thresholds on a surface: the surface's own setting, the
+ * setting's `classifier`, else those the weights file calibrated for the
+ * surface (ADR-0016).
+ */
+function ownThresholds(
+  setting: ResolvedSafety,
+  name: SafetySurface,
+  surface: ResolvedSurface,
+  model: LinearModel,
+) {
+  const calibrated = surfaceThresholds(model, name);
+  return {
+    flag: surface.classifier?.flag ?? setting.classifier.flag ?? calibrated.flag,
+    block: surface.classifier?.block ?? setting.classifier.block ?? calibrated.block,
+  };
+}
+
+/**
  * The classifier's thresholds on a surface. Where it may only flag and no
  * judge would read its unsure band, it flags what it would have blocked:
  * a flag is then a finding worth the log, not one in three ordinary prompts.
  */
-function thresholds(setting: ResolvedSafety, surface: ResolvedSurface, model: LinearModel, judged: boolean) {
-  const flag = setting.classifier.flag ?? model.thresholds.flag;
-  const block = setting.classifier.block ?? model.thresholds.block;
+function thresholds(
+  setting: ResolvedSafety,
+  name: SafetySurface,
+  surface: ResolvedSurface,
+  model: LinearModel,
+  judged: boolean,
+) {
+  const { flag, block } = ownThresholds(setting, name, surface, model);
   if (surface.classifier_action === 'block') return { flag, block };
   return { flag: judged ? flag : block, block: NEVER };
 }
 
 /** The judge reads the classifier's unsure band, and all it would have blocked where it only flags. */
-function judgeBand(setting: ResolvedSafety, surface: ResolvedSurface, model: LinearModel) {
+function judgeBand(
+  setting: ResolvedSafety,
+  name: SafetySurface,
+  surface: ResolvedSurface,
+  model: LinearModel,
+) {
   if (setting.judge.band) return setting.judge.band;
-  const low = setting.classifier.flag ?? model.thresholds.flag;
-  const high =
-    surface.classifier_action === 'block' ? (setting.classifier.block ?? model.thresholds.block) : 1.01;
-  return { low, high };
+  const { flag, block } = ownThresholds(setting, name, surface, model);
+  return { low: flag, high: surface.classifier_action === 'block' ? block : 1.01 };
 }
 
 function surfacePipeline(
@@ -132,10 +159,10 @@ function surfacePipeline(
     {
       surfaces: { [name]: surface.phases },
       actions: surface.actions,
-      classifier: thresholds(setting, surface, model, judged),
+      classifier: { surfaces: { [name]: thresholds(setting, name, surface, model, judged) } },
       judge: {
         ...(judgeSetting.mode ? { mode: judgeSetting.mode } : {}),
-        band: judgeBand(setting, surface, model),
+        band: judgeBand(setting, name, surface, model),
         ...(judgeSetting.on_failure ? { onFailure: judgeSetting.on_failure } : {}),
         ...(judgeSetting.timeout_ms ? { timeoutMs: judgeSetting.timeout_ms } : {}),
       },
@@ -153,7 +180,12 @@ function streamPhases(
   for (const name of surface.phases) {
     if (name === 'rules') phases.push(createRulesPhase({ actions: surface.actions }));
     if (name === 'classifier')
-      phases.push(createClassifierPhase({ model, thresholds: thresholds(setting, surface, model, false) }));
+      phases.push(
+        createClassifierPhase({
+          model,
+          surfaces: { model_output: thresholds(setting, 'model_output', surface, model, false) },
+        }),
+      );
   }
   return phases;
 }

@@ -13,6 +13,15 @@ const CATEGORIES = [
   'harmful',
 ] as const;
 
+const score = z.number().min(0).max(1);
+
+/** The classifier's thresholds; `flag` at most `block`. */
+const ThresholdsSchema = z
+  .strictObject({ flag: score.optional(), block: score.optional() })
+  .refine((value) => value.flag === undefined || value.block === undefined || value.flag <= value.block, {
+    message: 'flag must not be above block',
+  });
+
 const ActionSchema = z.enum(ACTIONS, { message: `expected one of ${ACTIONS.join(', ')}` });
 
 /** What a rule finding of each category does (the rules phase; the judge names `harmful`). */
@@ -31,10 +40,17 @@ const surfaceFields = {
   classifier_action: z.enum(['flag', 'block'], { message: 'expected flag or block' }),
 };
 
+/** This surface's classifier thresholds, over the setting's `classifier` and the weights file's calibration for the surface. */
+const surfaceThresholds = ThresholdsSchema.optional().meta({
+  description:
+    "The classifier's thresholds on this surface; unset, the setting's `classifier`, else the thresholds the weights file calibrated for the surface.",
+});
+
 const SurfaceSchema = z.strictObject({
   phases: surfaceFields.phases.optional(),
   actions: surfaceFields.actions.optional(),
   classifier_action: surfaceFields.classifier_action.optional(),
+  classifier: surfaceThresholds,
 });
 
 const StreamSurfaceSchema = z.strictObject({
@@ -45,6 +61,7 @@ const StreamSurfaceSchema = z.strictObject({
     .optional(),
   actions: surfaceFields.actions.optional(),
   classifier_action: surfaceFields.classifier_action.optional(),
+  classifier: surfaceThresholds,
   hold_back: z.number().int().min(0).max(4000).optional().meta({
     description: 'Characters of streamed text kept from the client until checked (default 200).',
   }),
@@ -53,8 +70,6 @@ const StreamSurfaceSchema = z.strictObject({
       'When the model sends nothing for this long, held-back text that has been checked is sent, less a word still being written or the start of a denied term (default 250; 0 holds it until more text arrives).',
   }),
 });
-
-const score = z.number().min(0).max(1);
 
 /**
  * An agent's `safety` setting, a tenant's default and the platform's
@@ -71,12 +86,7 @@ export const SafetySettingSchema = z
       description:
         'What the model asks to remember (memory_save): a block refuses the write, and the model reads why.',
     }),
-    classifier: z
-      .strictObject({ flag: score.optional(), block: score.optional() })
-      .refine((value) => value.flag === undefined || value.block === undefined || value.flag <= value.block, {
-        message: 'flag must not be above block',
-      })
-      .optional(),
+    classifier: ThresholdsSchema.optional(),
     judge: z
       .strictObject({
         mode: z.enum(['off', 'unsure', 'always'], { message: 'expected off, unsure or always' }).optional(),
