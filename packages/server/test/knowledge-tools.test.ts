@@ -1,21 +1,9 @@
-import { startTestServer, type TestServer } from '@agentd/test-server';
-import { ApiClient, type FakeOpenAI, readSse, type SseEvent, startFakeOpenAI } from '@agentd/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiClient, FakeOpenAI } from '@agentd/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fakeModelSuite } from './support/fake-model-suite.js';
+import { uploadedId } from './support/uploads.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function upload(api: ApiClient, text: string, filename: string): Promise<string> {
-  const form = new FormData();
-  form.append('purpose', 'assistants');
-  form.append('file', new Blob([text], { type: 'text/plain' }), filename);
-  const response = await fetch(`${api.baseUrl}/v1/files`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${api.apiKey}` },
-    body: form,
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { id: string }).id;
-}
 
 async function indexedStore(api: ApiClient, fileIds: string[], chunking?: object): Promise<string> {
   const store = await api.post('/v1/vector_stores', {
@@ -46,59 +34,38 @@ const systemTexts = (fake: FakeOpenAI) =>
   );
 
 describe('file_search and memory in runs', () => {
-  let fake: FakeOpenAI;
-  let server: TestServer;
-  let api: ApiClient;
+  const suite = fakeModelSuite({ backend: 'pglite', env: { OPENAI_API_KEY: 'sk-upstream' } });
   let refunds: string;
   let shipping: string;
   let storeId: string;
 
   beforeAll(async () => {
-    fake = await startFakeOpenAI();
-    server = await startTestServer({
-      backend: 'pglite',
-      env: {
-        OPENAI_BASE_URL: fake.baseURL,
-        OPENAI_API_KEY: 'sk-upstream',
-        AGENTD_DEFAULT_MODEL: 'fake-model',
-      },
-    });
-    api = new ApiClient(server.url, server.adminKey);
-    refunds = await upload(
+    const { api } = suite;
+    refunds = await uploadedId(
       api,
       'Refund policy: customers may return unused items within 30 days for a full refund to the original card.',
       'refunds.txt',
     );
-    shipping = await upload(
+    shipping = await uploadedId(
       api,
       'Shipping: parcels leave our warehouse in Rotterdam within two business days; express costs 12 euros.',
       'shipping.txt',
     );
     storeId = await indexedStore(api, [refunds, shipping]);
   });
-  afterAll(async () => {
-    await server?.close();
-    await fake?.close();
-  });
 
   it('streams a file_search_call with its results and cites the passage in the answer', async () => {
-    fake.reset();
-    fake.enqueue(
+    suite.fake.reset();
+    suite.fake.enqueue(
       { toolCalls: [{ id: 'call_fs', name: 'file_search', arguments: '{"query":"refund within days"}' }] },
       { text: 'You have 30 days to return unused items [1].' },
     );
-    const response = await fetch(`${server.url}/v1/responses`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        input: 'How long do I have to return something?',
-        tools: [{ type: 'file_search', vector_store_ids: [storeId], max_num_results: 2 }],
-        include: ['file_search_call.results'],
-        stream: true,
-      }),
+    const events = await suite.api.stream('/v1/responses', {
+      input: 'How long do I have to return something?',
+      tools: [{ type: 'file_search', vector_store_ids: [storeId], max_num_results: 2 }],
+      include: ['file_search_call.results'],
+      stream: true,
     });
-    const events: SseEvent[] = [];
-    for await (const event of readSse(response)) events.push(event);
     const types = events.map((event) => (event.data as { type: string }).type);
     const first = types.indexOf('response.file_search_call.in_progress');
     expect(first).toBeGreaterThan(-1);
@@ -128,7 +95,7 @@ describe('file_search and memory in runs', () => {
     ]);
     // The model saw the passage, marked as data from the file.
     const toolMessage = (
-      fake.requests[1]!.body as { messages: { role: string; content: string }[] }
+      suite.fake.requests[1]!.body as { messages: { role: string; content: string }[] }
     ).messages.find((message) => message.role === 'tool');
     expect(toolMessage?.content).toContain('30 days');
     expect(toolMessage?.content).toContain('untrusted');
@@ -136,8 +103,8 @@ describe('file_search and memory in runs', () => {
 
   it('names the cited chunk in each file_citation, as file_search_call.results does', async () => {
     // Four paragraphs of about 60 tokens, cut into chunks of at most 100: one chunk each.
-    const handbook = await upload(
-      api,
+    const handbook = await uploadedId(
+      suite.api,
       [
         'Welcome to the Northwind staff handbook. This guide explains how our shop works day to day: who to ask when something is unclear, where the shared calendars live, how holidays are booked through the portal, and which meetings every team attends on Monday mornings. Read it once in full during your first week and keep it at hand afterwards.',
         'Warranty: every appliance we sell carries a two-year warranty against manufacturing faults. Customers report a fault through the service desk, which books a technician visit within five working days. Damage from misuse, water or power surges is not covered, and batteries are covered for one year only.',
@@ -146,12 +113,12 @@ describe('file_search and memory in runs', () => {
       ].join('\n\n'),
       'handbook.txt',
     );
-    const handbookStore = await indexedStore(api, [handbook], {
+    const handbookStore = await indexedStore(suite.api, [handbook], {
       type: 'static',
       static: { max_chunk_size_tokens: 100, chunk_overlap_tokens: 0 },
     });
-    fake.reset();
-    fake.enqueue(
+    suite.fake.reset();
+    suite.fake.enqueue(
       {
         toolCalls: [
           { id: 'call_hb', name: 'file_search', arguments: '{"query":"return unused items refund 30 days"}' },
@@ -159,18 +126,12 @@ describe('file_search and memory in runs', () => {
       },
       { text: 'Unused items go back within 30 days [1], and refunds leave on Fridays [2].' },
     );
-    const response = await fetch(`${server.url}/v1/responses`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        input: 'Can I return something?',
-        tools: [{ type: 'file_search', vector_store_ids: [handbookStore], max_num_results: 3 }],
-        include: ['file_search_call.results'],
-        stream: true,
-      }),
+    const events = await suite.api.stream('/v1/responses', {
+      input: 'Can I return something?',
+      tools: [{ type: 'file_search', vector_store_ids: [handbookStore], max_num_results: 3 }],
+      include: ['file_search_call.results'],
+      stream: true,
     });
-    const events: SseEvent[] = [];
-    for await (const event of readSse(response)) events.push(event);
     const done = (events.at(-1)!.data as { response: { output: Output[] } }).response;
     const call = done.output.find((item) => item.type === 'file_search_call') as unknown as {
       results: { file_id: string; vector_store_id: string; chunk_index: number; text: string }[];
@@ -208,8 +169,8 @@ describe('file_search and memory in runs', () => {
   });
 
   it('lets web_search look in the tenant’s own files (source "files")', async () => {
-    fake.reset();
-    fake.enqueue(
+    suite.fake.reset();
+    suite.fake.enqueue(
       {
         toolCalls: [
           { id: 'call_ws', name: 'web_search', arguments: '{"query":"refund card","source":"files"}' },
@@ -217,7 +178,7 @@ describe('file_search and memory in runs', () => {
       },
       { text: 'Refunds go to the original card.' },
     );
-    const response = await api.post('/v1/responses', {
+    const response = await suite.api.post('/v1/responses', {
       input: 'Where do refunds go?',
       tools: ['web_search'],
     });
@@ -228,8 +189,8 @@ describe('file_search and memory in runs', () => {
   });
 
   it('refuses a vector store that is not the tenant’s own', async () => {
-    const created = await api.post('/v1/tenants', { name: 'other' });
-    const other = api.withKey(created.body.api_key.value);
+    const created = await suite.api.post('/v1/tenants', { name: 'other' });
+    const other = suite.api.withKey(created.body.api_key.value);
     const response = await other.post('/v1/responses', {
       input: 'hi',
       tools: [{ type: 'file_search', vector_store_ids: [storeId] }],
@@ -242,7 +203,7 @@ describe('file_search and memory in runs', () => {
   });
 
   it('searches files with the scripted model: "search my files for …"', async () => {
-    const response = await api.post('/v1/responses', {
+    const response = await suite.api.post('/v1/responses', {
       model: 'scripted',
       input: 'search my files for express shipping cost',
       tools: ['file_search'],
@@ -254,14 +215,14 @@ describe('file_search and memory in runs', () => {
     expect(answerOf(response.body)!.text).toContain('12 euros');
 
     // An OpenAI client sends the output back as input (stateless chaining): built-in tool items included.
-    const echoed = await api.post('/v1/responses', {
+    const echoed = await suite.api.post('/v1/responses', {
       model: 'scripted',
       input: [...response.body.output, { role: 'user', content: 'thanks' }],
       tools: ['file_search'],
     });
     expect(echoed.status).toBe(200);
     expect(echoed.body.status).toBe('completed');
-    const inputItems = await api.get(`/v1/responses/${echoed.body.id}/input_items?order=asc`);
+    const inputItems = await suite.api.get(`/v1/responses/${echoed.body.id}/input_items?order=asc`);
     expect(inputItems.body.data.map((item: { type: string }) => item.type)).toContain('file_search_call');
   });
 
@@ -269,7 +230,7 @@ describe('file_search and memory in runs', () => {
     let agentId: string;
 
     beforeAll(async () => {
-      const agent = await api.post('/v1/agents', {
+      const agent = await suite.api.post('/v1/agents', {
         name: 'concierge',
         instructions: 'Help the guest.',
         model: 'scripted',
@@ -279,73 +240,73 @@ describe('file_search and memory in runs', () => {
     });
 
     it('refuses to remember anything about a user who has not opted in', async () => {
-      const response = await api.post('/v1/responses', {
+      const response = await suite.api.post('/v1/responses', {
         agent: agentId,
         user: 'guest-1',
         input: 'remember that I am allergic to peanuts',
       });
       expect(response.status).toBe(200);
       expect(answerOf(response.body)!.text).toContain('not opted in');
-      expect((await api.get('/v1/memories?user=guest-1')).body.data).toEqual([]);
+      expect((await suite.api.get('/v1/memories?user=guest-1')).body.data).toEqual([]);
     });
 
     it('remembers for an opted-in user, PII redacted, and recalls it in a later conversation', async () => {
-      await api.post('/v1/memories/consent', { user: 'guest-2', enabled: true });
-      const saved = await api.post('/v1/responses', {
+      await suite.api.post('/v1/memories/consent', { user: 'guest-2', enabled: true });
+      const saved = await suite.api.post('/v1/responses', {
         agent: agentId,
         user: 'guest-2',
         input: 'remember that I am allergic to peanuts; mail me at guest2@example.com',
       });
       expect(saved.body.status).toBe('completed');
-      const memories = (await api.get('/v1/memories?user=guest-2')).body.data;
+      const memories = (await suite.api.get('/v1/memories?user=guest-2')).body.data;
       expect(memories).toHaveLength(1);
       expect(memories[0].text).toContain('allergic to peanuts');
       expect(memories[0].text).not.toContain('guest2@example.com');
       expect(memories[0].response_id).toBe(saved.body.id);
 
       // A new conversation, on the real model: the memory is in its context.
-      fake.reset();
-      fake.enqueue({ text: 'Noted: no peanuts in your order.' });
-      const later = await api.post('/v1/responses', {
+      suite.fake.reset();
+      suite.fake.enqueue({ text: 'Noted: no peanuts in your order.' });
+      const later = await suite.api.post('/v1/responses', {
         agent: agentId,
-        model: 'fake-model',
+        model: 'suite.fake-model',
         user: 'guest-2',
         input: 'Can you suggest a snack? I am allergic to some nuts.',
       });
       expect(later.body.status).toBe('completed');
-      const system = systemTexts(fake).join('\n');
+      const system = systemTexts(suite.fake).join('\n');
       expect(system).toContain('What you remember about this user');
       expect(system).toContain('allergic to peanuts');
       // Another user gets none of it.
-      fake.reset();
-      fake.enqueue({ text: 'Here is a snack.' });
-      await api.post('/v1/responses', {
+      suite.fake.reset();
+      suite.fake.enqueue({ text: 'Here is a snack.' });
+      await suite.api.post('/v1/responses', {
         agent: agentId,
-        model: 'fake-model',
+        model: 'suite.fake-model',
         user: 'guest-3',
         input: 'Can you suggest a snack? I am allergic to some nuts.',
       });
-      expect(systemTexts(fake).join('\n')).not.toContain('peanuts');
+      expect(systemTexts(suite.fake).join('\n')).not.toContain('peanuts');
     });
 
     it('gives no memory tools to an agent without the memory setting', async () => {
-      await api.post('/v1/memories/consent', { user: 'guest-4', enabled: true });
-      const response = await api.post('/v1/responses', {
+      await suite.api.post('/v1/memories/consent', { user: 'guest-4', enabled: true });
+      const response = await suite.api.post('/v1/responses', {
         model: 'scripted',
         user: 'guest-4',
         input: 'remember that I like jazz',
       });
       expect(response.status).toBe(200);
       expect(response.body.output.some((item: Output) => item.type === 'function_call')).toBe(false);
-      expect((await api.get('/v1/memories?user=guest-4')).body.data).toEqual([]);
+      expect((await suite.api.get('/v1/memories?user=guest-4')).body.data).toEqual([]);
     });
   });
 
   it('puts the run’s files under /mnt/data, read-only, for pandas to read', {
     timeout: 120_000,
   }, async () => {
-    const csv = await upload(api, 'region,amount\nnorth,120\nsouth,80\nwest,45\n', 'sales.csv');
-    const response = await api.post('/v1/responses', {
+    const csv = await uploadedId(suite.api, 'region,amount\nnorth,120\nsouth,80\nwest,45\n', 'sales.csv');
+    const response = await suite.api.post('/v1/responses', {
       model: 'scripted',
       input:
         "run python: import pandas as pd\ndf = pd.read_csv('/mnt/data/sales.csv')\nprint('total', df['amount'].sum())\ntry:\n    open('/mnt/data/sales.csv', 'w').write('x')\nexcept OSError as error:\n    print('read-only:', type(error).__name__)",
@@ -360,7 +321,7 @@ describe('file_search and memory in runs', () => {
     expect(logs).toContain('total 245');
     expect(logs).toMatch(/read-only: (PermissionError|OSError)/);
 
-    const unknown = await api.post('/v1/responses', {
+    const unknown = await suite.api.post('/v1/responses', {
       model: 'scripted',
       input: 'run python: print(1)',
       tools: [{ type: 'code_interpreter', container: { type: 'auto', file_ids: ['file_nope'] } }],
@@ -373,7 +334,7 @@ describe('file_search and memory in runs', () => {
   });
 
   it('stores code interpreter images as files the client can download', async () => {
-    const response = await api.post('/v1/responses', {
+    const response = await suite.api.post('/v1/responses', {
       model: 'scripted',
       input:
         'run python: import base64, os\nos.makedirs("/mnt/data", exist_ok=True)\nopen("/mnt/data/out.txt","w").write("artifact body")',
@@ -385,11 +346,11 @@ describe('file_search and memory in runs', () => {
     const file = (call.outputs ?? []).find((output: { type: string }) => output.type !== 'logs');
     expect(file).toBeDefined();
     const fileId = (file.file_id ?? file.url?.split('/')[3]) as string;
-    const described = await api.get(`/v1/files/${fileId}`);
+    const described = await suite.api.get(`/v1/files/${fileId}`);
     expect(described.status).toBe(200);
     expect(described.body).toMatchObject({ purpose: 'assistants_output', filename: 'out.txt' });
-    const content = await fetch(`${server.url}/v1/files/${fileId}/content`, {
-      headers: { authorization: `Bearer ${server.adminKey}` },
+    const content = await fetch(`${suite.agentd.server.url}/v1/files/${fileId}/content`, {
+      headers: { authorization: `Bearer ${suite.agentd.server.adminKey}` },
     });
     expect(await content.text()).toBe('artifact body');
   });

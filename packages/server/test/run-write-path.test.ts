@@ -5,14 +5,9 @@
  * in the same statement. What a client sees is unchanged: the whole answer,
  * every event once, in order; the stored run is complete and nobody holds it.
  */
-import {
-  type AgentdWithFakeModel,
-  BACKENDS,
-  openaiOptions,
-  startAgentdWithFakeModel,
-} from '@agentd/test-server';
-import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '@agentd/test-server';
+import { describe, expect, it } from 'vitest';
+import { fakeModelSuite } from './support/fake-model-suite.js';
 
 interface LeaseRow {
   status: string;
@@ -23,19 +18,10 @@ interface LeaseRow {
 }
 
 describe.each(BACKENDS)('a run written the short way, embedded mode on %s', (backend) => {
-  let agentd: AgentdWithFakeModel;
-  let client: OpenAI;
-  beforeAll(async () => {
-    agentd = await startAgentdWithFakeModel({
-      backend,
-      fake: { defaultText: 'Three, as one and two make.' },
-    });
-    client = new OpenAI(openaiOptions(agentd));
-  });
-  afterAll(() => agentd?.close());
+  const suite = fakeModelSuite({ backend, fake: { defaultText: 'Three, as one and two make.' } });
 
   const lease = async (id: string) => {
-    const [row] = await agentd.server.server.services.db.query<LeaseRow>(
+    const [row] = await suite.agentd.server.server.services.db.query<LeaseRow>(
       `SELECT status, lease_owner, lease_expires_at, lease_generation, claims FROM responses WHERE id = $1`,
       [id],
     );
@@ -43,7 +29,7 @@ describe.each(BACKENDS)('a run written the short way, embedded mode on %s', (bac
   };
 
   it('answers, claimed once by its create, and its last write leaves the run held by nobody', async () => {
-    const response = await client.responses.create({ model: 'fake-model', input: 'What is 1 + 2?' });
+    const response = await suite.client.responses.create({ model: 'fake-model', input: 'What is 1 + 2?' });
     expect(response.status).toBe('completed');
     expect(response.output_text).toBe('Three, as one and two make.');
     expect(await lease(response.id)).toEqual({
@@ -56,7 +42,7 @@ describe.each(BACKENDS)('a run written the short way, embedded mode on %s', (bac
   });
 
   it('streams every event once and in order, and ends the lease with the run', async () => {
-    const stream = client.responses.stream({ model: 'fake-model', input: 'What is 1 + 2?' });
+    const stream = suite.client.responses.stream({ model: 'fake-model', input: 'What is 1 + 2?' });
     const sequence: number[] = [];
     const types: string[] = [];
     for await (const event of stream) {
@@ -71,7 +57,7 @@ describe.each(BACKENDS)('a run written the short way, embedded mode on %s', (bac
     expect(types[0]).toBe('response.created');
     expect(types.at(-1)).toBe('response.completed');
     expect(await lease(final.id)).toMatchObject({ lease_owner: null, lease_generation: 1, claims: 1 });
-    const stored = await client.responses.retrieve(final.id);
+    const stored = await suite.client.responses.retrieve(final.id);
     expect(stored.status).toBe('completed');
     expect(stored.output_text).toBe('Three, as one and two make.');
   });
