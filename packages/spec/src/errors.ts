@@ -40,3 +40,19 @@ export class AgentdError extends Error {
     this.param = options.param ?? null;
   }
 }
+
+/**
+ * The error base of a package whose errors take their category from their
+ * code: `categories` is the package's one table of codes. Extend the result
+ * (`class WebToolError extends codedError('WebToolError', CATEGORY) {}`).
+ */
+export function codedError<C extends string>(name: string, categories: Record<C, ErrorCategory>) {
+  return class extends AgentdError {
+    declare readonly code: C;
+
+    constructor(code: C, message: string, options: AgentdErrorOptions = {}) {
+      super(categories[code], code, message, options);
+      this.name = name;
+    }
+  };
+}

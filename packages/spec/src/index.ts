@@ -8,7 +8,7 @@ export {
   sleep,
 } from './backoff.js';
 export type { EmbeddingCache, EmbeddingProvider, EmbedOptions } from './embeddings.js';
-export { AgentdError, type AgentdErrorOptions, type ErrorCategory } from './errors.js';
+export { AgentdError, type AgentdErrorOptions, codedError, type ErrorCategory } from './errors.js';
 export type { ByteReader, HttpAnswer, HttpPost, HttpPostInit } from './http-post.js';
 export type {
   ApprovalRequestItem,

@@ -1,4 +1,4 @@
-import { AgentdError, type ErrorCategory } from '@agentd/spec';
+import { codedError, type ErrorCategory } from '@agentd/spec';
 
 /**
  * The one error class of the adapters, an AgentdError whose category follows
@@ -31,11 +31,4 @@ const CATEGORY: Record<AdapterErrorCode, ErrorCategory> = {
   blocked_by_policy: 'permission',
 };
 
-export class AdapterError extends AgentdError {
-  declare readonly code: AdapterErrorCode;
-
-  constructor(code: AdapterErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(CATEGORY[code], code, message, options);
-    this.name = 'AdapterError';
-  }
-}
+export class AdapterError extends codedError('AdapterError', CATEGORY) {}

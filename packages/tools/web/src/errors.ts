@@ -1,5 +1,5 @@
 import { NetworkPolicyError } from '@agentd/net-policy';
-import { AgentdError, type ErrorCategory } from '@agentd/spec';
+import { codedError, type ErrorCategory } from '@agentd/spec';
 
 /**
  * The one error class of the web tools, an AgentdError whose category follows
@@ -41,14 +41,7 @@ const CATEGORY: Record<WebErrorCode, ErrorCategory> = {
   search_failed: 'upstream',
 };
 
-export class WebToolError extends AgentdError {
-  declare readonly code: WebErrorCode;
-
-  constructor(code: WebErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(CATEGORY[code], code, message, options);
-    this.name = 'WebToolError';
-  }
-}
+export class WebToolError extends codedError('WebToolError', CATEGORY) {}
 
 /**
  * Finds a WebToolError in an error or its causes (undici and Playwright wrap
