@@ -20,7 +20,11 @@ describe('scaled mode: a run executed by a worker joins the trace of the request
     receiver = await startOtlpReceiver();
     cluster = await ScaledCluster.start({
       // Spans leave each process a moment after they end (the batch processor's delay).
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' },
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_BSP_SCHEDULE_DELAY: '50',
+      },
     });
     [api, worker] = await Promise.all([
       cluster.spawn('api', { OTEL_RESOURCE_ATTRIBUTES: 'agentd.role=api' }),

@@ -55,7 +55,8 @@ describe('tracing: spans of a run over OTLP/HTTP (PostgreSQL)', () => {
     });
     agentd = await startAgentdWithFakeModel({
       backend: 'postgres',
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+      // The receiver decodes OTLP/JSON (protobuf, the default, has its own test: tracing-protobuf).
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
     });
     agentd.fake.enqueue(
       {

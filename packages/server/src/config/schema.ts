@@ -135,6 +135,13 @@ export const configSchema = z.object({
   // Observability: traces go over OTLP/HTTP when an endpoint is set (the SDK reads the other OTEL_* variables).
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(['http:', 'https:']).optional(),
+  /** OTLP/HTTP's encoding (the traces variable wins); unset, protobuf, the specification's default. */
+  OTEL_EXPORTER_OTLP_PROTOCOL: z
+    .enum(['http/protobuf', 'http/json'], { message: 'expected http/protobuf or http/json' })
+    .optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z
+    .enum(['http/protobuf', 'http/json'], { message: 'expected http/protobuf or http/json' })
+    .optional(),
   /** Spans carry prompts, answers, tool arguments and results: off by default. */
   AGENTD_TRACE_CONTENT: onOff.default(false),
   /** Serve /metrics on this port only (not on the API's). */
