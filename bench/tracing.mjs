@@ -122,7 +122,7 @@ async function main() {
   }
   sink.proc.stdin.write('\n');
   const [countLine] = await once(sink.proc.stdout, 'data');
-  const { spans, byKind } = JSON.parse(String(countLine));
+  const { spans, bytes, byKind } = JSON.parse(String(countLine));
 
   const summary = Object.fromEntries(
     Object.entries(results).map(([name, rounds]) => [
@@ -175,7 +175,9 @@ async function main() {
       );
     }
   }
-  console.log(`${spans} spans received (about ${(spans / tracedRuns).toFixed(0)} a traced run)`);
+  console.log(
+    `${spans} spans received (about ${(spans / tracedRuns).toFixed(0)} a traced run); bytes: ${bytes.protobuf} in protobuf, ${bytes.json} in JSON`,
+  );
   const kinds = ['', 'internal', 'server', 'client'];
   const perRun = Object.entries(byKind)
     .sort((a, b) => b[1] - a[1])
