@@ -1,11 +1,57 @@
 import { createServer, Socket } from 'node:net';
 import { Agentd } from '@agentd/sdk';
 import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
+import type { FakeOpenAI } from '@agentd/testing';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 /** A real agentd server on PGlite whose model is the fake, and an SDK client holding its admin key. */
 export async function startSdkServer(): Promise<AgentdWithFakeModel & { client: Agentd }> {
   const agentd = await startAgentdWithFakeModel({ backend: 'pglite' });
   return { ...agentd, client: new Agentd({ baseURL: agentd.server.url, apiKey: agentd.server.adminKey }) };
+}
+
+/** What a suite's tests reach their server by; set before the first test. */
+export interface SdkSuite {
+  agentd: AgentdWithFakeModel & { client: Agentd };
+  fake: FakeOpenAI;
+  /** The SDK client, with the admin's key. */
+  client: Agentd;
+}
+
+/**
+ * `startSdkServer` for the tests of the calling `describe`: started before
+ * them, closed after them, the fake's script and recorded requests cleared
+ * before each.
+ */
+export function sdkServerSuite(): SdkSuite {
+  const suite = {} as SdkSuite;
+  beforeAll(async () => {
+    suite.agentd = await startSdkServer();
+    suite.fake = suite.agentd.fake;
+    suite.client = suite.agentd.client;
+  });
+  afterAll(async () => {
+    await suite.agentd?.close();
+  });
+  beforeEach(() => suite.fake.reset());
+  return suite;
+}
+
+/**
+ * A cutting proxy in front of a suite's server (register it after
+ * `sdkServerSuite`, it closes first), and an SDK client, with the admin's
+ * key, that goes through it.
+ */
+export function cuttingProxySuite(sdk: SdkSuite): { proxy: CuttingProxy; client: Agentd } {
+  const suite = {} as { proxy: CuttingProxy; client: Agentd };
+  beforeAll(async () => {
+    suite.proxy = await startCuttingProxy(sdk.agentd.server.url);
+    suite.client = new Agentd({ baseURL: suite.proxy.url, apiKey: sdk.agentd.server.adminKey });
+  });
+  afterAll(async () => {
+    await suite.proxy?.close();
+  });
+  return suite;
 }
 
 export interface CuttingProxy {

@@ -1,15 +1,10 @@
-import {
-  type AgentdWithFakeModel,
-  BACKENDS,
-  openaiOptions,
-  startAgentdWithFakeModel,
-  type TestServer,
-} from '@agentd/test-server';
-import { type ApiClient, type FakeOpenAI, startToolServer, type ToolServer } from '@agentd/testing';
+import { BACKENDS, type TestServer } from '@agentd/test-server';
 import { UNTRUSTED_CONTENT_INSTRUCTION } from '@agentd/tool-web';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { fakeModelSuite } from './support/fake-model-suite.js';
+import { toolServerSuite } from './support/tool-server-suite.js';
 
 const weatherTool = {
   type: 'function' as const,
@@ -38,22 +33,14 @@ const contentOf = (chunks: ChatCompletionChunk[]) =>
   chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('');
 
 describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s', (backend) => {
-  let agentd: AgentdWithFakeModel;
-  let fake: FakeOpenAI;
-  let tools: ToolServer;
-  let server: TestServer;
-  let api: ApiClient;
-  let client: OpenAI;
+  const upstream = toolServerSuite({ add: (body: { a: number; b: number }) => ({ sum: body.a + body.b }) });
+  const suite = fakeModelSuite(
+    { backend, env: { OPENAI_API_KEY: 'sk-fake-upstream', AGENTD_MODEL_MAX_RETRIES: '0' } },
+    { maxRetries: 0 },
+  );
 
   beforeAll(async () => {
-    tools = await startToolServer({ add: (body: { a: number; b: number }) => ({ sum: body.a + body.b }) });
-    agentd = await startAgentdWithFakeModel({
-      backend,
-      env: { OPENAI_API_KEY: 'sk-fake-upstream', AGENTD_MODEL_MAX_RETRIES: '0' },
-    });
-    ({ fake, server, api } = agentd);
-    client = new OpenAI({ ...openaiOptions(agentd), maxRetries: 0 });
-    const agent = await api.post('/v1/agents', {
+    const agent = await suite.api.post('/v1/agents', {
       name: 'calculator',
       instructions: 'Add numbers with the add tool.',
       model: 'agent-model',
@@ -62,20 +49,15 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
           type: 'function',
           name: 'add',
           parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } },
-          endpoint: { url: `${tools.url}/add` },
+          endpoint: { url: `${upstream.server.url}/add` },
         },
       ],
     });
     expect(agent.status).toBe(200);
   });
-  afterAll(async () => {
-    await agentd?.close();
-    await tools?.close();
-  });
-  beforeEach(() => fake.reset());
 
   it('answers a plain chat completion, persisted as a response', async () => {
-    fake.enqueue({ text: 'Oslo is the capital.', usage: { prompt_tokens: 12, completion_tokens: 5 } });
+    suite.fake.enqueue({ text: 'Oslo is the capital.', usage: { prompt_tokens: 12, completion_tokens: 5 } });
     const request = {
       model: 'fake-model',
       messages: [
@@ -87,7 +69,7 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
       user: 'user-7',
       safety_identifier: 'safety-7',
     };
-    const { data, response } = await client.chat.completions.create(request).withResponse();
+    const { data, response } = await suite.client.chat.completions.create(request).withResponse();
     expect(data).toMatchObject({
       object: 'chat.completion',
       model: 'fake-model',
@@ -104,21 +86,24 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
     expect(data.id).toBe(`chatcmpl-${responseId}`);
 
     // What the model was sent: the messages as they were, the sampling fields mapped.
-    expect(fake.requests).toHaveLength(1);
-    expect(fake.requests[0]!.body).toMatchObject(request);
-    const stored = await api.get(`/v1/responses/${responseId}`);
+    expect(suite.fake.requests).toHaveLength(1);
+    expect(suite.fake.requests[0]!.body).toMatchObject(request);
+    const stored = await suite.api.get(`/v1/responses/${responseId}`);
     expect(stored.body).toMatchObject({ status: 'completed', model: 'fake-model' });
     expect(stored.body.output[0].content[0].text).toBe('Oslo is the capital.');
   });
 
   it('streams chunks, then the usage chunk and [DONE] with include_usage', async () => {
-    fake.enqueue({
+    suite.fake.enqueue({
       chunks: ['Once', ' upon', ' a time.'],
       usage: { prompt_tokens: 7, completion_tokens: 3 },
     });
-    const raw = await fetch(`${server.url}/v1/chat/completions`, {
+    const raw = await fetch(`${suite.agentd.server.url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${suite.agentd.server.adminKey}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({
         model: 'fake-model',
         messages: [{ role: 'user', content: 'A story.' }],
@@ -145,8 +130,8 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
     for (const chunk of chunks.slice(0, -1)) expect(chunk.usage).toBeNull();
 
     // The same through the official client: no usage chunk without include_usage.
-    fake.enqueue({ text: 'Hello there.' });
-    const stream = await client.chat.completions.create({
+    suite.fake.enqueue({ text: 'Hello there.' });
+    const stream = await suite.client.chat.completions.create({
       model: 'fake-model',
       messages: [{ role: 'user', content: 'Hi' }],
       stream: true,
@@ -155,15 +140,15 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
     expect(contentOf(plain)).toBe('Hello there.');
     expect(plain.at(-1)!.choices[0]!.finish_reason).toBe('stop');
     expect(plain.every((chunk) => chunk.usage === undefined)).toBe(true);
-    expect(fake.requests.at(-1)!.body.stream).toBe(true);
+    expect(suite.fake.requests.at(-1)!.body.stream).toBe(true);
   });
 
   it("runs an agent as a model: its instructions and tools, the tool's progress as text", async () => {
-    fake.enqueue(
+    suite.fake.enqueue(
       { toolCalls: [{ id: 'call_add', name: 'add', arguments: '{"a":2,"b":3}' }] },
       { text: '2 + 3 = 5.' },
     );
-    const stream = await client.chat.completions.create({
+    const stream = await suite.client.chat.completions.create({
       model: 'agent:calculator',
       messages: [{ role: 'user', content: 'What is 2 + 3?' }],
       stream: true,
@@ -172,7 +157,7 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
     expect(contentOf(chunks)).toBe('*Running add…*\n\n2 + 3 = 5.');
     expect(chunks.at(-1)!.choices[0]!.finish_reason).toBe('stop');
     expect(chunks.at(-1)!.model).toBe('agent:calculator');
-    const [first, second] = fake.requests.map((request) => request.body);
+    const [first, second] = suite.fake.requests.map((request) => request.body);
     expect(first.model).toBe('agent-model');
     expect(first.messages[0]).toEqual({
       role: 'system',
@@ -183,11 +168,11 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
     expect(second.messages.at(-1).content).toContain('>>>\n{"sum":5}\n<<<end-untrusted-data');
 
     // Not streamed: the same text.
-    fake.enqueue(
+    suite.fake.enqueue(
       { toolCalls: [{ id: 'call_add2', name: 'add', arguments: '{"a":1,"b":1}' }] },
       { text: 'Two.' },
     );
-    const completion = await client.chat.completions.create({
+    const completion = await suite.client.chat.completions.create({
       model: 'agent:calculator',
       messages: [{ role: 'user', content: '1 + 1?' }],
     });
@@ -195,8 +180,8 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
   });
 
   it('returns client function tools as tool_calls, and continues from the tool messages', async () => {
-    fake.enqueue({ toolCalls: [{ id: 'call_w', name: 'get_weather', arguments: '{"city":"Oslo"}' }] });
-    const first = await client.chat.completions.create({
+    suite.fake.enqueue({ toolCalls: [{ id: 'call_w', name: 'get_weather', arguments: '{"city":"Oslo"}' }] });
+    const first = await suite.client.chat.completions.create({
       model: 'agent:calculator',
       messages: [{ role: 'user', content: 'Weather in Oslo?' }],
       tools: [weatherTool],
@@ -213,11 +198,11 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
     });
     // The agent's own tool and the client's, both offered to the model.
     expect(
-      fake.requests[0]!.body.tools.map((tool: { function: { name: string } }) => tool.function.name),
+      suite.fake.requests[0]!.body.tools.map((tool: { function: { name: string } }) => tool.function.name),
     ).toEqual(['add', 'get_weather']);
 
-    fake.enqueue({ text: 'It is 12 degrees in Oslo.' });
-    const stream = client.chat.completions.stream({
+    suite.fake.enqueue({ text: 'It is 12 degrees in Oslo.' });
+    const stream = suite.client.chat.completions.stream({
       model: 'agent:calculator',
       messages: [
         { role: 'user', content: 'Weather in Oslo?' },
@@ -228,7 +213,7 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
     });
     const final = await stream.finalChatCompletion();
     expect(final.choices[0]!.message.content).toBe('It is 12 degrees in Oslo.');
-    expect(fake.requests[1]!.body.messages.slice(1)).toEqual([
+    expect(suite.fake.requests[1]!.body.messages.slice(1)).toEqual([
       { role: 'user', content: 'Weather in Oslo?' },
       {
         role: 'assistant',
@@ -241,8 +226,10 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
     ]);
 
     // Streamed, the tool calls arrive as tool_calls deltas that the client's helper assembles.
-    fake.enqueue({ toolCalls: [{ id: 'call_x', name: 'get_weather', arguments: '{"city":"Bergen"}' }] });
-    const streamed = await client.chat.completions
+    suite.fake.enqueue({
+      toolCalls: [{ id: 'call_x', name: 'get_weather', arguments: '{"city":"Bergen"}' }],
+    });
+    const streamed = await suite.client.chat.completions
       .stream({ model: 'fake-model', messages: [{ role: 'user', content: 'Bergen?' }], tools: [weatherTool] })
       .finalChatCompletion();
     expect(streamed.choices[0]!.finish_reason).toBe('tool_calls');
@@ -252,9 +239,9 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
   });
 
   it('cancels the run when the client closes a streamed completion', async () => {
-    fake.enqueue({ chunks: ['Once', ' upon', ' a time'], hangAfterChunks: 3 });
+    suite.fake.enqueue({ chunks: ['Once', ' upon', ' a time'], hangAfterChunks: 3 });
     const controller = new AbortController();
-    const { data: stream, response } = await client.chat.completions
+    const { data: stream, response } = await suite.client.chat.completions
       .create(
         { model: 'fake-model', messages: [{ role: 'user', content: 'A long story.' }], stream: true },
         { signal: controller.signal },
@@ -266,46 +253,49 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
       text += chunk.choices[0]?.delta.content ?? '';
       if (text.includes('upon')) break;
     }
-    expect(fake.requests.at(-1)!.aborted).toBe(false);
+    expect(suite.fake.requests.at(-1)!.aborted).toBe(false);
     controller.abort();
-    await vi.waitFor(() => expect(fake.requests.at(-1)!.aborted).toBe(true), { timeout: 10_000 });
+    await vi.waitFor(() => expect(suite.fake.requests.at(-1)!.aborted).toBe(true), { timeout: 10_000 });
     await vi.waitFor(async () => {
-      const stored = await api.get(`/v1/responses/${responseId}`);
+      const stored = await suite.api.get(`/v1/responses/${responseId}`);
       expect(stored.body.status).toBe('cancelled');
     });
   });
 
   it('cancels the run when the client gives up waiting for a completion that is not streamed', async () => {
-    fake.enqueue({ hang: true });
+    suite.fake.enqueue({ hang: true });
     const controller = new AbortController();
-    const pending = fetch(`${server.url}/v1/chat/completions`, {
+    const pending = fetch(`${suite.agentd.server.url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${suite.agentd.server.adminKey}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: 'Think hard.' }] }),
       signal: controller.signal,
     }).catch((error: unknown) => error);
-    await vi.waitFor(() => expect(fake.requests).toHaveLength(1), { timeout: 10_000 });
+    await vi.waitFor(() => expect(suite.fake.requests).toHaveLength(1), { timeout: 10_000 });
     controller.abort();
     expect(await pending).toBeInstanceOf(Error);
-    await vi.waitFor(() => expect(fake.requests[0]!.aborted).toBe(true), { timeout: 10_000 });
-    const responseId = await latestResponseId(server);
+    await vi.waitFor(() => expect(suite.fake.requests[0]!.aborted).toBe(true), { timeout: 10_000 });
+    const responseId = await latestResponseId(suite.agentd.server);
     await vi.waitFor(async () => {
-      const stored = await api.get(`/v1/responses/${responseId}`);
+      const stored = await suite.api.get(`/v1/responses/${responseId}`);
       expect(stored.body.status).toBe('cancelled');
     });
   });
 
   it('reports a failed run as an error: a 502 body, or an error chunk in a stream', async () => {
-    fake.enqueue({ error: { status: 400, body: { error: { message: 'bad things' } } } });
-    const failed = await client.chat.completions
+    suite.fake.enqueue({ error: { status: 400, body: { error: { message: 'bad things' } } } });
+    const failed = await suite.client.chat.completions
       .create({ model: 'fake-model', messages: [{ role: 'user', content: 'Hi' }] })
       .catch((error: unknown) => error);
     expect(failed).toBeInstanceOf(OpenAI.APIError);
     expect((failed as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
     expect((failed as InstanceType<typeof OpenAI.APIError>).message).toMatch(/resp_/);
 
-    fake.enqueue({ error: { status: 400, body: { error: { message: 'bad things' } } } });
-    const stream = await client.chat.completions.create({
+    suite.fake.enqueue({ error: { status: 400, body: { error: { message: 'bad things' } } } });
+    const stream = await suite.client.chat.completions.create({
       model: 'fake-model',
       messages: [{ role: 'user', content: 'Hi' }],
       stream: true,
@@ -347,13 +337,13 @@ describe.each(BACKENDS)('POST /v1/chat/completions with a model endpoint on %s',
       [{ model: 'agent:nobody', messages: [{ role: 'user', content: 'x' }] }, 'model', 404],
     ];
     for (const [body, param, status = 400] of cases) {
-      const response = await api.post('/v1/chat/completions', body);
+      const response = await suite.api.post('/v1/chat/completions', body);
       expect({ body, status: response.status, param: response.body.error?.param }).toEqual({
         body,
         status,
         param,
       });
     }
-    expect(fake.requests).toHaveLength(0);
+    expect(suite.fake.requests).toHaveLength(0);
   });
 });

@@ -26,6 +26,7 @@ import {
 import { WebToolError } from '@agentd/tool-web';
 import { AdapterError, UnknownToolError } from '@agentd/tools-gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uploadedId } from './support/uploads.js';
 
 const EMBEDDINGS_KEY = 'sk-embeddings-secret-4417';
 
@@ -202,18 +203,7 @@ describe('package errors through the API', () => {
   const search = (query: string, extra: Record<string, unknown> = {}) =>
     agentd.api.post(`/v1/vector_stores/${storeId}/search`, { query, ...extra });
 
-  async function upload(text: string): Promise<string> {
-    const form = new FormData();
-    form.append('purpose', 'assistants');
-    form.append('file', new Blob([text]), 'notes.txt');
-    const response = await fetch(`${agentd.server.url}/v1/files`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${agentd.server.adminKey}` },
-      body: form,
-    });
-    expect(response.status).toBe(200);
-    return ((await response.json()) as { id: string }).id;
-  }
+  const upload = (text: string) => uploadedId(agentd.api, text, 'notes.txt');
 
   const content = (id: string) => agentd.api.get(`/v1/files/${id}/content`);
 
