@@ -7,22 +7,11 @@ import {
 } from '@agentd/spec/wire';
 import { auditedWrite } from '../audit/audited-write.js';
 import { AgentdError } from '../errors.js';
-import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { principalOf, tenantOf } from '../http/principal.js';
 import { deleted, resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
 
 const tags = ['API keys'];
-
-const createKey = defineRoute({
-  method: 'post',
-  path: '/v1/api_keys',
-  tags,
-  summary: 'Create an API key in your tenant',
-  permission: 'api_keys:manage',
-  request: jsonBody(CreateApiKeySchema),
-  responses: { 200: jsonContent(CreatedApiKeySchema, 'The key, with its secret shown this once.') },
-});
 
 const routes = resourceRoutes({
   path: '/v1/api_keys',
@@ -34,6 +23,12 @@ const routes = resourceRoutes({
   noun: 'key',
 });
 
+const createKey = routes.create({
+  summary: 'Create an API key in your tenant',
+  body: CreateApiKeySchema,
+  answer: CreatedApiKeySchema,
+  description: 'The key, with its secret shown this once.',
+});
 const listKeys = routes.list({
   summary: "List your tenant's API keys",
   description: 'A page of keys, secrets redacted.',

@@ -77,7 +77,10 @@ export function resourceRoutes<const P extends string, T extends z.ZodType>(reso
         request: { params: IdParamSchema },
         responses: { 200: jsonContent(schema, description ?? theOne) },
       }),
-    create: <B extends z.ZodType, M extends MoreResponses = Record<never, never>>(op: WriteOperation<B, M>) =>
+    /** `answer` replaces the resource's schema where creating one answers more (a key's secret, shown once). */
+    create: <B extends z.ZodType, M extends MoreResponses = Record<never, never>, A extends z.ZodType = T>(
+      op: WriteOperation<B, M> & { answer?: A },
+    ) =>
       defineRoute({
         method: 'post',
         path,
@@ -85,7 +88,10 @@ export function resourceRoutes<const P extends string, T extends z.ZodType>(reso
         summary: op.summary,
         permission: write,
         request: jsonBody(op.body),
-        responses: { 200: jsonContent(schema, op.description ?? theOne), ...(op.responses as M) },
+        responses: {
+          200: jsonContent((op.answer ?? schema) as A, op.description ?? theOne),
+          ...(op.responses as M),
+        },
       }),
     update: <
       const Method extends 'post' | 'patch',

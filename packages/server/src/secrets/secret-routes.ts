@@ -1,31 +1,11 @@
 import { SecretSchema } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import { auditedWrite } from '../audit/audited-write.js';
-import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { deleted, resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
 
 const tags = ['Secrets'];
-
-const putRoute = defineRoute({
-  method: 'post',
-  path: '/v1/secrets',
-  tags,
-  summary: 'Store a secret for your tools (replaces one of the same name); the value is never shown again',
-  permission: 'secrets:write',
-  request: jsonBody(
-    z
-      .strictObject({
-        name: z
-          .string()
-          .regex(/^[A-Za-z0-9_.-]{1,128}$/, 'a name is 1 to 128 letters, digits, "_", "." or "-"'),
-        value: z.string().min(1).max(16_384),
-      })
-      .openapi('PutSecretRequest'),
-  ),
-  responses: { 200: jsonContent(SecretSchema, 'The secret, without its value.') },
-});
 
 // Listing needs secrets:write too: what a tenant keeps is not for every reader to see.
 const routes = resourceRoutes({
@@ -38,6 +18,18 @@ const routes = resourceRoutes({
   noun: 'secret',
 });
 
+const putRoute = routes.create({
+  summary: 'Store a secret for your tools (replaces one of the same name); the value is never shown again',
+  body: z
+    .strictObject({
+      name: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{1,128}$/, 'a name is 1 to 128 letters, digits, "_", "." or "-"'),
+      value: z.string().min(1).max(16_384),
+    })
+    .openapi('PutSecretRequest'),
+  description: 'The secret, without its value.',
+});
 const listRoute = routes.list({ summary: "List your tenant's secrets (names only)" });
 const deleteRoute = routes.delete({ summary: 'Delete a secret' });
 
