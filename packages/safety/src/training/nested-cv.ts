@@ -1,7 +1,7 @@
 // Nested leave-one-repository-out validation of several model recipes and their blends:
 //   node packages/safety/dist/training/nested-cv.js [trees|linear|local]   (the candidate set; linear by default;
 //   local: with and without benign text of this machine as extra training negatives, see local-benign.ts;
-//   dro: the committed recipe and worst-group reweighting, dro-recipe.ts)
+//   dro [eta ...]: the committed recipe and worst-group reweighting at each eta, 2 by default, dro-recipe.ts)
 // For each held-out repository, the candidate (a recipe, or a blend of two) is chosen by its
 // TPR at FPR <= 0.02 under leave-one-repository-out INSIDE the other repositories only; the chosen
 // candidate, trained on all the other repositories, scores the held-out one. The nested figures
@@ -29,7 +29,16 @@ const withExtra =
     recipe(cache, [...train, ...extraIdx]);
 const BASES: Record<string, Recipe> =
   set === 'dro'
-    ? { linear: linearRecipe(), dro_eta2: droRecipe({ eta: 2 }) }
+    ? {
+        linear: linearRecipe(),
+        // nested-cv.js dro [eta ...]: worst-group reweighting at each eta (2 by default).
+        ...Object.fromEntries(
+          (process.argv.length > 3 ? process.argv.slice(3).map(Number) : [2]).map((eta) => [
+            `dro_eta${eta}`,
+            droRecipe({ eta }),
+          ]),
+        ),
+      }
     : set === 'local'
       ? {
           linear: linearRecipe(),

@@ -78,17 +78,22 @@ export function calibrateSurfaces(
   model: LinearModel,
   benign: readonly CachedText[],
 ): Partial<Record<SafetySurface, SurfaceScoring>> {
-  const mask = maskIndices(model, DATA_MASK);
-  const scores = benign.map((text) => cachedScore(model, text, mask));
-  const groups = benign.map((text) => text.group);
-  const block = Math.min(thresholdOverGroups(scores, groups, 0.02), model.thresholds.block);
-  const data: SurfaceScoring = {
-    flag: Math.min(thresholdOverGroups(scores, groups, 0.1), block),
-    block,
-    mask: DATA_MASK,
-  };
+  const data = dataSurfaceScoring(model, benign, model.thresholds.block);
   return {
     user_input: { ...model.thresholds },
     ...Object.fromEntries(DOCUMENT_SURFACES.map((surface) => [surface, { ...data }])),
   };
+}
+
+/** The data surfaces' scoring: thresholds from benign documents, `block` capped at `maxBlock`. */
+export function dataSurfaceScoring(
+  model: LinearModel,
+  benign: readonly CachedText[],
+  maxBlock: number,
+): SurfaceScoring {
+  const mask = maskIndices(model, DATA_MASK);
+  const scores = benign.map((text) => cachedScore(model, text, mask));
+  const groups = benign.map((text) => text.group);
+  const block = Math.min(thresholdOverGroups(scores, groups, 0.02), maxBlock);
+  return { flag: Math.min(thresholdOverGroups(scores, groups, 0.1), block), block, mask: DATA_MASK };
 }

@@ -4,12 +4,13 @@ import { scoreText } from '../classifier/linear-model.js';
 import { maskIndices, surfaceScoring } from '../classifier/surface-scoring.js';
 import { BENIGN_GROUPS, benignDocuments } from './benign-documents.js';
 import type { Row } from './dataset.js';
+import { thresholdAtFpr } from './metrics.js';
 import {
   type CachedText,
   cachedScore,
   cacheTexts,
   DATA_MASK,
-  thresholdOverGroups,
+  dataSurfaceScoring,
 } from './surface-calibration.js';
 
 const INDIRECT = ['microsoft/BIPIA', 'greshake/llm-security'];
@@ -51,17 +52,22 @@ export function reportSurfaces(input: {
     console.log(`  ${surface.padEnd(13)} ${cells.join('   ')}`);
   }
 
-  // Each fold model calibrated as the shipped one is, on the calibrate half, then its held-out rows scored masked.
+  // Each fold model calibrated as the shipped one is, on the calibrate half, its block threshold capped at the
+  // FPR <= 0.02 threshold of the other repositories' out-of-source scores; then its held-out rows scored masked.
   const calibrate: CachedText[] = cacheTexts(benignDocuments('calibrate', input.repoRoot), shipped);
+  const labels = rows.map((row) => row.label);
   const afterScores = new Array<number>(rows.length).fill(0);
   const afterBlock = new Array<number>(rows.length).fill(1);
   const afterFlag = new Array<number>(rows.length).fill(1);
   for (const [repo, model] of models) {
     const mask = maskIndices(model, DATA_MASK);
-    const benign = calibrate.map((t) => cachedScore(model, t, mask));
-    const groups = calibrate.map((t) => t.group);
-    const block = thresholdOverGroups(benign, groups, 0.02);
-    const flag = thresholdOverGroups(benign, groups, 0.1);
+    const others = rows.flatMap((row, i) => (row.repo !== repo ? [i] : []));
+    const cap = thresholdAtFpr(
+      others.map((i) => scores[i] as number),
+      others.map((i) => labels[i] as 0 | 1),
+      0.02,
+    );
+    const { block, flag } = dataSurfaceScoring(model, calibrate, cap);
     rows.forEach((row, i) => {
       if (row.repo !== repo) return;
       afterScores[i] = scoreText(model, row.text, mask).score;
