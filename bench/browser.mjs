@@ -40,8 +40,8 @@ const PATHS = BEFORE
         now: { extraction: 'page', settle: 'quiet', subresources: 'text' },
       };
 
-/** CPU time (ms) a process and all its descendants have used so far (Linux /proc). */
-function treeCpuMs(root) {
+/** CPU time (ms) a process and all its descendants have used so far (Linux /proc); `own`: the root process alone. */
+function treeCpuMs(root, own = false) {
   const stats = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -64,7 +64,11 @@ function treeCpuMs(root) {
         grew = true;
       }
   }
-  // Clock ticks of 10 ms.
+  // Clock ticks of 10 ms. The root alone: its own time, not its reaped children's.
+  if (own) {
+    const fields = readFileSync(`/proc/${root}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  }
   return stats.filter((s) => inTree.has(s.pid)).reduce((sum, s) => sum + s.cpu * 10, 0);
 }
 
@@ -117,8 +121,9 @@ async function startAgentd(path) {
     { dataDirPrefix: 'agentd-bench-browser-', ...(BEFORE && path === 'before' ? { root: BEFORE } : {}) },
   );
   return {
-    /** CPU time of the server and its Chromium, in ms, so far. */
+    /** CPU time of the server and its Chromium, in ms, so far; and of the server's process alone. */
     cpu: () => treeCpuMs(child.pid),
+    serverCpu: () => treeCpuMs(child.pid, true),
     async open(pageUrl) {
       const started = performance.now();
       const response = await fetch(`${url}/v1/responses`, {
@@ -173,6 +178,7 @@ async function main() {
     const launch = {};
     for (const path of ['before', 'now']) launch[path] = await servers[path].open(`${base}${pages[0].path}`);
     const cpuFrom = { before: servers.before.cpu(), now: servers.now.cpu() };
+    const serverCpuFrom = { before: servers.before.serverCpu(), now: servers.now.serverCpu() };
     for (const page of pages) {
       for (const path of ['before', 'now'])
         server[path].push(await servers[path].open(`${base}${page.path}`));
@@ -180,7 +186,10 @@ async function main() {
     }
     const cpuPerOpen = {};
     for (const path of ['before', 'now'])
-      cpuPerOpen[path] = (servers[path].cpu() - cpuFrom[path]) / pages.length;
+      cpuPerOpen[path] = {
+        all: (servers[path].cpu() - cpuFrom[path]) / pages.length,
+        server: (servers[path].serverCpu() - serverCpuFrom[path]) / pages.length,
+      };
     await Promise.all(Object.values(servers).map((s) => s.close()));
     printServer(server, launch, cpuPerOpen);
   }
@@ -310,12 +319,12 @@ function printServer(server, launch, cpuPerOpen) {
     '\nPer open, through POST /v1/responses ("open <url>", scripted model, new conversation each):',
   );
   console.log(
-    '                 p50       p95       mean      failed  CPU per open (server + Chromium)  (first open, with Chromium launch)',
+    '                 p50       p95       mean      failed  CPU per open: all (server process + Chromium)  (first open, with Chromium launch)',
   );
   for (const path of ['before', 'now']) {
     const s = stat(server[path]);
     console.log(
-      `  ${path.padEnd(12)}   ${fmt(s.p50).padEnd(9)} ${fmt(s.p95).padEnd(9)} ${fmt(s.mean).padEnd(9)} ${String(failed[path].server).padEnd(7)} ${ms(cpuPerOpen[path]).padEnd(33)} ${fmt(launch[path])}`,
+      `  ${path.padEnd(12)}   ${fmt(s.p50).padEnd(9)} ${fmt(s.p95).padEnd(9)} ${fmt(s.mean).padEnd(9)} ${String(failed[path].server).padEnd(7)} ${`${ms(cpuPerOpen[path].all)} (${ms(cpuPerOpen[path].server)} + ${ms(cpuPerOpen[path].all - cpuPerOpen[path].server)})`.padEnd(46)} ${fmt(launch[path])}`,
     );
   }
 }

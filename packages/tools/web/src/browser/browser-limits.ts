@@ -50,7 +50,7 @@ export function browserLimits(overrides: Partial<BrowserLimits> = {}): BrowserLi
   return {
     loadTimeoutMs,
     settleTimeoutMs: overrides.settle === 'load' ? 5000 : 1500,
-    quietMs: 200,
+    quietMs: 100,
     settle: 'quiet',
     extraction: 'page',
     subresources: 'text',
