@@ -114,3 +114,79 @@ describe.each(BACKENDS)('audit event filters on %s', (backend) => {
     expect(plans.join('\n')).toContain('audit_events_filter_keys_idx');
   });
 });
+
+describe.each(BACKENDS)('audit event cursors on %s', (backend) => {
+  let database: MigratedDatabase;
+  const tenant = 'tenant_cursors';
+
+  beforeAll(async () => {
+    database = await openMigratedDatabase(backend, { prefix: 'agentd_audit_cursors' });
+    // Enough rows, with statistics, that the planner weighs its indexes as it would on a server.
+    await new AuditLog(database.db).append(Array.from({ length: 40 }, () => eventsOf(tenant)).flat());
+    await database.db.exec('ANALYZE audit_events');
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  /** The plans of the statements listAuditEvents sends, with plain index scans and sequential scans off. */
+  const explained = async (tenantId: string, after: string) => {
+    const plans: string[] = [];
+    const page = await database.db.transaction(async (tx) => {
+      await tx.exec('SET LOCAL enable_seqscan = off');
+      const explaining: Queryable = {
+        query: async <Row>(sql: string, params?: readonly SqlParam[]) => {
+          const plan = await tx.query<Record<string, string>>(`EXPLAIN ${sql}`, params);
+          plans.push(plan.map((row) => Object.values(row)[0]).join('\n'));
+          return tx.query<Row>(sql, params);
+        },
+        exec: (sql) => tx.exec(sql),
+      };
+      return listAuditEvents(explaining, tenantId, { after, limit: 3, order: 'asc' });
+    });
+    return { indexes: page.data.map((event) => event.data.index), cursorPlan: plans[0] ?? '' };
+  };
+
+  it('finds a cursor by the sequence its id carries, through the primary key', async () => {
+    const first = await listAuditEvents(database.db, tenant, { limit: 2, order: 'asc' });
+    expect(first.data.map((event) => event.id)).toEqual([
+      expect.stringMatching(/^audit_1_[0-9a-f]{16}$/),
+      expect.stringMatching(/^audit_2_[0-9a-f]{16}$/),
+    ]);
+    const { indexes, cursorPlan } = await explained(tenant, first.last_id ?? '');
+    expect(indexes).toEqual([2, 3, 4]);
+    expect(cursorPlan).toContain('audit_events_pkey');
+    // Another tenant's id, or one whose sequence does not match, is not a cursor here.
+    const other = (await new AuditLog(database.db).append(eventsOf('tenant_cursors_other')))[1]?.id ?? '';
+    await expect(
+      listAuditEvents(database.db, tenant, { after: other, limit: 2, order: 'asc' }),
+    ).rejects.toThrow(/No audit event/);
+    const moved = (first.last_id ?? '').replace(/^audit_2_/, 'audit_3_');
+    await expect(
+      listAuditEvents(database.db, tenant, { after: moved, limit: 2, order: 'asc' }),
+    ).rejects.toThrow(/No audit event/);
+  });
+
+  it('still finds a row written before ids carried their sequence (a ULID id), through its own index', async () => {
+    const legacyTenant = 'tenant_cursors_legacy';
+    const legacyId = 'audit_01kbzq8x4m2n6p0r3s5t7v9w1y';
+    // A row as migration 0016's code wrote it: only its id's form matters to the cursor.
+    await database.db.query(
+      `INSERT INTO audit_events (tenant_id, sequence, id, type, effective_at, actor, payload, prev_hash, hash)
+       VALUES ($1, 1, $2, 'agent.created', now(), '{"type":"system"}', '{"index":0}', $3, $3),
+              ($1, 2, 'audit_01kbzq8x4m2n6p0r3s5t7v9w1z', 'agent.created', now(), '{"type":"system"}', '{"index":1}', $3, $3)`,
+      [legacyTenant, legacyId, '0'.repeat(64)],
+    );
+    const { indexes, cursorPlan } = await explained(legacyTenant, legacyId);
+    expect(indexes).toEqual([1]);
+    expect(cursorPlan).toContain('audit_events_legacy_id_idx');
+  });
+
+  it('keeps new rows out of the legacy id index', async () => {
+    const [row] = await database.db.query<{ legacy: number }>(
+      `SELECT count(*)::int AS legacy FROM audit_events WHERE tenant_id = $1 AND id NOT LIKE 'audit\\_%\\_%'`,
+      [tenant],
+    );
+    expect(row?.legacy).toBe(0);
+  });
+});

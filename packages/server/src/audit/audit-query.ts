@@ -3,6 +3,7 @@ import { AgentdError } from '../errors.js';
 import type { Queryable, SqlParam } from '../storage/database.js';
 import type { AuditRecord } from './audit-event.js';
 import { AUDIT_COLUMNS, type AuditRow, toRecord } from './audit-rows.js';
+import { sequenceOfId } from './chain-records.js';
 
 /** What GET /v1/audit_events filters on; every filter given must hold. */
 export interface AuditFilter {
@@ -24,6 +25,13 @@ export interface AuditPageQuery extends AuditFilter {
   limit: number;
   order: SortOrder;
 }
+
+/**
+ * Rows written before ids carried their sequence: the predicate of
+ * audit_events_legacy_id_idx (migration 0017), written the same so that the
+ * planner uses it.
+ */
+const LEGACY_ID = "id NOT LIKE 'audit\\_%\\_%'";
 
 const COMPARISONS = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
@@ -75,10 +83,7 @@ export async function listAuditEvents(
   const { where, params } = whereOf(tenantId, query);
   let cursor = '';
   if (query.after !== undefined) {
-    const [row] = await db.query<{ sequence: number | string }>(
-      'SELECT sequence FROM audit_events WHERE tenant_id = $1 AND id = $2',
-      [tenantId, query.after],
-    );
+    const [row] = await cursorRow(db, tenantId, query.after);
     if (!row) {
       throw new AgentdError(
         'invalid_request',
@@ -106,6 +111,22 @@ export async function listAuditEvents(
     last_id: data.at(-1)?.id ?? null,
     has_more: rows.length > query.limit,
   };
+}
+
+/** The row a cursor names: by the sequence its id carries (the primary key), or by a ULID id of before. */
+function cursorRow(db: Queryable, tenantId: string, id: string): Promise<{ sequence: number | string }[]> {
+  const sequence = sequenceOfId(id);
+  if (sequence !== undefined) {
+    return db.query('SELECT sequence FROM audit_events WHERE tenant_id = $1 AND sequence = $2 AND id = $3', [
+      tenantId,
+      sequence,
+      id,
+    ]);
+  }
+  return db.query(`SELECT sequence FROM audit_events WHERE tenant_id = $1 AND id = $2 AND ${LEGACY_ID}`, [
+    tenantId,
+    id,
+  ]);
 }
 
 /** Every event of a tenant under a filter, oldest first, read a page at a time (the JSON Lines export). */

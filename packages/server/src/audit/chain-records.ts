@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { toStorableValue } from '@agentd/core';
 import canonicalize from 'canonicalize';
-import { newId } from '../ids.js';
 import type { AuditActor, AuditEventInput, AuditRecord } from './audit-event.js';
 import { actorIdOf } from './audit-event.js';
 import type { ChainTip } from './chain-tips.js';
@@ -36,7 +35,9 @@ export function chainRecords(
   const actors = new Map<AuditActor, ActorForm>();
   const records: AuditRecord[] = [];
   const rows: string[] = [];
-  for (const input of inputs) {
+  // One draw from the CSPRNG for every id of the append.
+  const random = randomBytes(ID_RANDOM_BYTES * inputs.length).toString('hex');
+  for (const [index, input] of inputs.entries()) {
     const tip = tips.get(input.tenantId);
     // Appending without the head would fork the chain: a caller's bug, never a guess.
     if (!tip) throw new Error(`The audit chain head of ${input.tenantId} is not held by this transaction.`);
@@ -50,7 +51,10 @@ export function chainRecords(
     const data = plainJson(input.data);
     const payload = canonical(data);
     const sequence = tip.sequence + 1;
-    const id = newId('auditEvent');
+    const id = auditEventId(
+      sequence,
+      random.slice(index * ID_RANDOM_BYTES * 2, (index + 1) * ID_RANDOM_BYTES * 2),
+    );
     const effectiveAt = (input.effectiveAt ?? now).toISOString();
     const resource = input.resource ? { type: input.resource.type, id: input.resource.id } : null;
     const fields = {
@@ -89,6 +93,26 @@ export function chainRecords(
     tips.set(input.tenantId, { sequence, hash });
   }
   return { records, rows: `[${rows.join(',')}]` };
+}
+
+/** Random bytes an id carries beside its sequence, so ids of different tenants differ too. */
+const ID_RANDOM_BYTES = 8;
+
+/** New ids: `audit_<sequence>_<16 hex>` (migration 0017). Earlier rows have ULIDs, `audit_` and 26 characters. */
+const SEQUENCE_ID = /^audit_([1-9][0-9]{0,14})_[0-9a-f]{16}$/;
+
+function auditEventId(sequence: number, randomHex: string): string {
+  return `audit_${sequence}_${randomHex}`;
+}
+
+/**
+ * The chain sequence an event id names, when it is of the form that carries
+ * one (migration 0017); undefined for the ULID ids of rows written before,
+ * and for anything else.
+ */
+export function sequenceOfId(id: string): number | undefined {
+  const match = SEQUENCE_ID.exec(id);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 
 function canonical(value: unknown): string {
