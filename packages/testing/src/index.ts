@@ -67,6 +67,12 @@ export type {
   FakeToolCall,
   FakeTurn,
 } from './fake-openai/types.js';
+export { firstToolCall } from './fixtures/first-tool-call.js';
+export {
+  createTestResolver,
+  type TestResolvedAddress,
+  type TestResolver,
+} from './fixtures/test-resolver.js';
 export { ApiClient, type ApiResponse, type RequestOptions } from './http-client.js';
 export { type OidcLoginProvider, type OidcUser, startOidcLoginProvider } from './oidc-login-provider.js';
 export { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './otlp-receiver.js';
@@ -76,4 +82,5 @@ export { pingRedis, requireTestRedis, TEST_REDIS_URL, testRedisPrefix } from './
 export { type RedisTestServer, startRedisTestServer } from './redis-server.js';
 export { type S3TestServer, startS3TestServer } from './s3-test-server.js';
 export { collectSse, readSse, type SseEvent } from './sse-client.js';
+export { type Closable, type CloseLater, suiteFixture } from './suites/suite-fixture.js';
 export { startToolServer, type ToolCallRecord, type ToolHandler, type ToolServer } from './tool-server.js';

@@ -1,29 +1,11 @@
-import { createScriptedModel, type ScriptedRule } from '@agentd/providers';
-import type { ModelStreamPart } from '@agentd/spec';
+import { createScriptedModel } from '@agentd/providers';
+import { firstToolCall } from '@agentd/testing';
 import { webRules } from '@agentd/tool-web';
 import { describe, expect, it } from 'vitest';
 import { filesRules } from '../src/index.js';
 
-async function toolCallFor(
-  text: string,
-  tools: string[],
-): Promise<{ name: string; arguments: unknown } | undefined> {
-  const rules: readonly ScriptedRule[] = [...filesRules, ...webRules];
-  const model = createScriptedModel(rules);
-  const parts: ModelStreamPart[] = [];
-  for await (const part of model.stream({
-    model: 'scripted',
-    messages: [{ role: 'user', content: text }],
-    tools: tools.map((name) => ({ name, parameters: { type: 'object' } })),
-    settings: {},
-  })) {
-    parts.push(part);
-  }
-  const call = parts.find((part) => part.type === 'tool-call');
-  return call?.type === 'tool-call'
-    ? { name: call.call.name, arguments: JSON.parse(call.call.arguments) }
-    : undefined;
-}
+const toolCallFor = (text: string, tools: string[]) =>
+  firstToolCall(createScriptedModel([...filesRules, ...webRules]), text, tools);
 
 const ALL = ['memory_save', 'memory_search', 'file_search', 'web_search'];
 
