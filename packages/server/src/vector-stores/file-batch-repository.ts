@@ -4,7 +4,9 @@ import type { Queryable, SqlParam } from '../storage/database.js';
 import { keysetClause, toListPage, toUnixSeconds } from '../storage/pagination.js';
 import { toTextArray } from './embedding-cache.js';
 import {
+  type FileCounts,
   type FileRow,
+  fileCountsOf,
   type IngestionStatus,
   type StoredVectorStoreFile,
   toFile,
@@ -17,7 +19,7 @@ export interface StoredFileBatch {
   vectorStoreId: string;
   createdAt: number;
   status: BatchStatus;
-  fileCounts: Record<IngestionStatus | 'total', number>;
+  fileCounts: FileCounts;
 }
 
 interface BatchRow {
@@ -55,16 +57,7 @@ function statusOf(counts: StoredFileBatch['fileCounts'], cancelled: boolean): Ba
 }
 
 function toBatch(row: BatchRow): StoredFileBatch {
-  const counts = {
-    in_progress: Number(row.in_progress ?? 0),
-    completed: Number(row.completed ?? 0),
-    failed: Number(row.failed ?? 0),
-    cancelled: Number(row.cancelled ?? 0),
-  };
-  const fileCounts = {
-    ...counts,
-    total: counts.in_progress + counts.completed + counts.failed + counts.cancelled,
-  };
+  const fileCounts = fileCountsOf(row);
   return {
     id: row.id,
     vectorStoreId: row.vector_store_id,

@@ -1,6 +1,7 @@
 import {
   AttributesSchema,
   ChunkingStrategySchema,
+  FileCountsSchema,
   IdParamSchema,
   listSchema,
   PageQuerySchema,
@@ -34,13 +35,7 @@ const FileBatchSchema = z
     created_at: z.number().int(),
     vector_store_id: z.string(),
     status: z.enum(['in_progress', 'completed', 'cancelled', 'failed']),
-    file_counts: z.object({
-      in_progress: z.number().int(),
-      completed: z.number().int(),
-      failed: z.number().int(),
-      cancelled: z.number().int(),
-      total: z.number().int(),
-    }),
+    file_counts: FileCountsSchema,
   })
   .openapi('VectorStoreFileBatch');
 

@@ -11,6 +11,19 @@ export interface Chunking {
 
 export type IngestionStatus = 'in_progress' | 'completed' | 'failed' | 'cancelled';
 export type Attributes = Record<string, string | number | boolean>;
+/** How many of a store's (or a batch's) files are in each ingestion status, and in all. */
+export type FileCounts = Record<IngestionStatus | 'total', number>;
+
+/** The counts from a row's per-status count columns (a count comes back as a string from PostgreSQL). */
+export function fileCountsOf(row: Record<IngestionStatus, string | number | null>): FileCounts {
+  const counts = {
+    in_progress: Number(row.in_progress ?? 0),
+    completed: Number(row.completed ?? 0),
+    failed: Number(row.failed ?? 0),
+    cancelled: Number(row.cancelled ?? 0),
+  };
+  return { ...counts, total: counts.in_progress + counts.completed + counts.failed + counts.cancelled };
+}
 
 export interface StoredVectorStore {
   id: string;
@@ -20,7 +33,7 @@ export interface StoredVectorStore {
   createdAt: number;
   lastActiveAt: number;
   usageBytes: number;
-  fileCounts: Record<IngestionStatus | 'total', number>;
+  fileCounts: FileCounts;
 }
 
 export interface StoredVectorStoreFile {
@@ -74,12 +87,6 @@ const STORE_COLUMNS = `s.*,
   (SELECT count(*) FROM vector_store_files f WHERE f.vector_store_id = s.id AND f.status = 'cancelled') AS cancelled`;
 
 function toStore(row: StoreRow): StoredVectorStore {
-  const counts = {
-    in_progress: Number(row.in_progress ?? 0),
-    completed: Number(row.completed ?? 0),
-    failed: Number(row.failed ?? 0),
-    cancelled: Number(row.cancelled ?? 0),
-  };
   return {
     id: row.id,
     name: row.name,
@@ -88,10 +95,7 @@ function toStore(row: StoreRow): StoredVectorStore {
     createdAt: toUnixSeconds(row.created_at),
     lastActiveAt: toUnixSeconds(row.last_active_at),
     usageBytes: Number(row.usage_bytes ?? 0),
-    fileCounts: {
-      ...counts,
-      total: counts.in_progress + counts.completed + counts.failed + counts.cancelled,
-    },
+    fileCounts: fileCountsOf(row),
   };
 }
 

@@ -142,6 +142,7 @@ export {
 export {
   AttributesSchema,
   ChunkingStrategySchema,
+  FileCountsSchema,
   VectorStoreFileSchema,
   VectorStoreSchema,
 } from './vector-stores.js';

@@ -19,6 +19,15 @@ export const AttributesSchema = z
   .refine((value) => Object.keys(value).length <= 16, { message: 'at most 16 attributes' })
   .meta({ id: 'FileAttributes' });
 
+/** How many of a store's (or a batch's) files are in each ingestion status, and in all. */
+export const FileCountsSchema = z.object({
+  in_progress: z.number().int(),
+  completed: z.number().int(),
+  failed: z.number().int(),
+  cancelled: z.number().int(),
+  total: z.number().int(),
+});
+
 export const VectorStoreSchema = z
   .object({
     id: z.string(),
@@ -27,13 +36,7 @@ export const VectorStoreSchema = z
     last_active_at: z.number().int(),
     name: z.string().nullable(),
     usage_bytes: z.number().int(),
-    file_counts: z.object({
-      in_progress: z.number().int(),
-      completed: z.number().int(),
-      failed: z.number().int(),
-      cancelled: z.number().int(),
-      total: z.number().int(),
-    }),
+    file_counts: FileCountsSchema,
     status: z.enum(['in_progress', 'completed']),
     expires_after: z.null(),
     expires_at: z.null(),
