@@ -1,4 +1,5 @@
 import type { RunJob, RunLease } from '@agentd/spec';
+import { ClaimBatch } from './claim-batch.js';
 import type { SqlClient } from './sql-client.js';
 
 /** The statuses of a run that has not ended: the only ones that can be claimed. */
@@ -25,6 +26,18 @@ interface LeaseRow {
   expires_at: number;
 }
 
+/** A claim as the batched UPDATE reads it. */
+interface ClaimRow {
+  tenant_id: string;
+  id: string;
+  owner: string;
+  lease_ms: number;
+}
+
+/** LEASE_COLUMNS of the claimed row (`r`), after the UPDATE. */
+const CLAIMED_COLUMNS = `r.tenant_id, r.id, r.lease_owner, r.lease_generation AS generation, r.claims,
+  (extract(epoch FROM r.lease_expires_at) * 1000)::float8 AS expires_at`;
+
 const LEASE_COLUMNS = `tenant_id, id, lease_owner, lease_generation AS generation, claims,
   (extract(epoch FROM lease_expires_at) * 1000)::float8 AS expires_at`;
 
@@ -50,30 +63,42 @@ function toLease(row: LeaseRow): RunLease {
  */
 export class RunLeaseStore {
   private readonly dispatchGraceMs: number;
+  private readonly claims: ClaimBatch<ClaimRow, RunLease>;
 
   constructor(
     private readonly sql: SqlClient,
     options: RunLeaseStoreOptions = {},
   ) {
     this.dispatchGraceMs = options.dispatchGraceMs ?? 10_000;
+    this.claims = new ClaimBatch(
+      (claim) => `${claim.tenant_id}/${claim.id}`,
+      (claims) => this.claimAll(claims),
+    );
   }
 
   /**
    * Claims a run for `owner` for `leaseMs`: only when it has not ended and
    * nobody holds it (or the holder's lease ran out). Raises the generation
-   * and the claim count. Undefined when the run cannot be claimed.
+   * and the claim count. Undefined when the run cannot be claimed. Claims
+   * asked for together are one statement (ClaimBatch).
    */
-  async claim(job: RunJob, owner: string, leaseMs: number): Promise<RunLease | undefined> {
-    const [row] = await this.sql.query<LeaseRow>(
-      `UPDATE responses
-          SET lease_owner = $3, lease_generation = lease_generation + 1, claims = claims + 1,
-              lease_expires_at = ${expiryIn('$4')}
-        WHERE id = $1 AND tenant_id = $2 AND status IN ${UNFINISHED_STATUSES}
-          AND ${NOT_HELD}
-        RETURNING ${LEASE_COLUMNS}`,
-      [job.runId, job.tenantId, owner, leaseMs],
+  claim(job: RunJob, owner: string, leaseMs: number): Promise<RunLease | undefined> {
+    return this.claims.claim({ tenant_id: job.tenantId, id: job.runId, owner, lease_ms: leaseMs });
+  }
+
+  /** Claims of distinct runs in one UPDATE; the leases taken, by `tenant/run`. */
+  private async claimAll(claims: ClaimRow[]): Promise<Map<string, RunLease>> {
+    const rows = await this.sql.query<LeaseRow>(
+      `UPDATE responses r
+          SET lease_owner = c.owner, lease_generation = r.lease_generation + 1, claims = r.claims + 1,
+              lease_expires_at = ${expiryIn('c.lease_ms')}
+         FROM json_to_recordset($1::json) AS c(tenant_id text, id text, owner text, lease_ms float8)
+        WHERE r.id = c.id AND r.tenant_id = c.tenant_id AND r.status IN ${UNFINISHED_STATUSES}
+          AND (r.lease_owner IS NULL OR r.lease_expires_at IS NULL OR r.lease_expires_at <= now())
+        RETURNING ${CLAIMED_COLUMNS}`,
+      [JSON.stringify(claims)],
     );
-    return row ? toLease(row) : undefined;
+    return new Map(rows.map((row) => [`${row.tenant_id}/${row.id}`, toLease(row)]));
   }
 
   /**
