@@ -1,4 +1,5 @@
 import { type AddressInfo, connect, createServer, type Server } from 'node:net';
+import { createTestResolver } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCheckedLookup,
@@ -7,7 +8,6 @@ import {
   resolveChecked,
   specialRangeOf,
 } from '../src/index.js';
-import { createTestResolver } from './support/test-resolver.js';
 
 const policy = new NetworkPolicy();
 const blockedAt = (address: string, port = 80) =>

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createTestResolver } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ALLOW_HINT,
@@ -8,7 +9,6 @@ import {
   NetworkPolicy,
   NetworkPolicyError,
 } from '../src/index.js';
-import { createTestResolver } from './support/test-resolver.js';
 
 interface Site {
   port: number;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { startTestServer, type TestServer } from '@agentd/test-server';
-import { ApiClient, type OidcLoginProvider, startOidcLoginProvider } from '@agentd/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer } from '@agentd/test-server';
+import { ApiClient, startOidcLoginProvider, suiteFixture } from '@agentd/testing';
+import { describe, expect, it } from 'vitest';
 
 const REDIRECT = 'https://agentd.example.com/sign-in';
 
@@ -31,57 +31,52 @@ async function authorize(
 }
 
 describe('signing in through an identity provider (authorization code with PKCE, exchanged by agentd)', () => {
-  let server: TestServer;
-  let admin: ApiClient;
-  let anonymous: ApiClient;
-  let idp: OidcLoginProvider;
-
-  beforeAll(async () => {
-    idp = await startOidcLoginProvider({
-      clientId: 'agentd-web',
-      redirectUris: [REDIRECT],
-      user: { sub: 'alice', roles: ['agentd-admins'] },
-    });
-    server = await startTestServer({ backend: 'pglite', env: { AGENTD_OIDC_ALLOW_HTTP: 'on' } });
-    admin = new ApiClient(server.url, server.adminKey);
-    anonymous = admin.withKey(undefined);
+  const suite = suiteFixture(async (closeLater) => {
+    const idp = closeLater(
+      await startOidcLoginProvider({
+        clientId: 'agentd-web',
+        redirectUris: [REDIRECT],
+        user: { sub: 'alice', roles: ['agentd-admins'] },
+      }),
+    );
+    const server = closeLater(
+      await startTestServer({ backend: 'pglite', env: { AGENTD_OIDC_ALLOW_HTTP: 'on' } }),
+    );
+    const admin = new ApiClient(server.url, server.adminKey);
     const put = await admin.request('PUT', '/v1/tenant/identity_provider', {
       issuer: idp.issuer,
       audience: 'agentd-web',
       role_map: { 'agentd-admins': 'admin' },
     });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
-  });
-  afterAll(async () => {
-    await server?.close();
-    await idp?.close();
+    return { idp, server, admin, anonymous: admin.withKey(undefined) };
   });
 
   it("tells anyone where a tenant's people sign in; the same 404 for no provider and no tenant", async () => {
-    const found = await anonymous.get('/v1/auth/oidc?tenant=default');
+    const found = await suite.anonymous.get('/v1/auth/oidc?tenant=default');
     expect(found.status, JSON.stringify(found.body)).toBe(200);
     expect(found.body).toEqual({
       object: 'auth.oidc_provider',
-      issuer: idp.issuer,
-      authorization_endpoint: `${idp.issuer}/authorize`,
+      issuer: suite.idp.issuer,
+      authorization_endpoint: `${suite.idp.issuer}/authorize`,
       client_id: 'agentd-web',
       scope: 'openid profile',
     });
-    const created = await admin.post('/v1/tenants', { name: 'no-idp' });
+    const created = await suite.admin.post('/v1/tenants', { name: 'no-idp' });
     expect(created.status).toBe(200);
     for (const tenant of ['no-idp', 'no-such-tenant']) {
-      const missing = await anonymous.get(`/v1/auth/oidc?tenant=${tenant}`);
+      const missing = await suite.anonymous.get(`/v1/auth/oidc?tenant=${tenant}`);
       expect(missing.status).toBe(404);
       expect(missing.body.error.code).toBe('identity_provider_not_found');
     }
     // No platform-wide provider is configured.
-    expect((await anonymous.get('/v1/auth/oidc')).status).toBe(404);
+    expect((await suite.anonymous.get('/v1/auth/oidc')).status).toBe(404);
   });
 
   it('exchanges the code for a session token of the mapped user and role, and audits the sign-in', async () => {
-    const provider = (await anonymous.get('/v1/auth/oidc?tenant=default')).body;
+    const provider = (await suite.anonymous.get('/v1/auth/oidc?tenant=default')).body;
     const { code, verifier, nonce } = await authorize(provider);
-    const exchanged = await anonymous.post('/v1/auth/oidc/token', {
+    const exchanged = await suite.anonymous.post('/v1/auth/oidc/token', {
       tenant: 'default',
       code,
       code_verifier: verifier,
@@ -91,9 +86,9 @@ describe('signing in through an identity provider (authorization code with PKCE,
     expect(exchanged.status, JSON.stringify(exchanged.body)).toBe(200);
     expect(exchanged.body).toMatchObject({ object: 'auth.token', token_type: 'bearer', role: 'admin' });
     expect(exchanged.body.token).toMatch(/^v4\.public\./);
-    const me = await admin.withKey(exchanged.body.token).get('/v1/me');
+    const me = await suite.admin.withKey(exchanged.body.token).get('/v1/me');
     expect(me.body).toMatchObject({ method: 'paseto', role: 'admin', user: 'alice' });
-    const logins = await admin.get('/v1/audit_events?event_types[]=login.succeeded&actor_ids[]=alice');
+    const logins = await suite.admin.get('/v1/audit_events?event_types[]=login.succeeded&actor_ids[]=alice');
     expect(logins.body.data).toHaveLength(1);
     expect(logins.body.data[0].actor).toMatchObject({
       type: 'session',
@@ -101,7 +96,7 @@ describe('signing in through an identity provider (authorization code with PKCE,
     });
     expect(logins.body.data[0]['login.succeeded']).toMatchObject({ token_type: 'paseto', via: 'jwt' });
     // A code works once.
-    const again = await anonymous.post('/v1/auth/oidc/token', {
+    const again = await suite.anonymous.post('/v1/auth/oidc/token', {
       tenant: 'default',
       code,
       code_verifier: verifier,
@@ -114,9 +109,9 @@ describe('signing in through an identity provider (authorization code with PKCE,
   });
 
   it('refuses a wrong PKCE verifier, a nonce not sent, and bad input with 4xx naming the problem', async () => {
-    const provider = (await anonymous.get('/v1/auth/oidc?tenant=default')).body;
+    const provider = (await suite.anonymous.get('/v1/auth/oidc?tenant=default')).body;
     const first = await authorize(provider);
-    const wrongVerifier = await anonymous.post('/v1/auth/oidc/token', {
+    const wrongVerifier = await suite.anonymous.post('/v1/auth/oidc/token', {
       tenant: 'default',
       code: first.code,
       code_verifier: randomBytes(32).toString('base64url'),
@@ -127,7 +122,7 @@ describe('signing in through an identity provider (authorization code with PKCE,
     expect(wrongVerifier.body.error.message).toContain('PKCE');
 
     const second = await authorize(provider);
-    const otherNonce = await anonymous.post('/v1/auth/oidc/token', {
+    const otherNonce = await suite.anonymous.post('/v1/auth/oidc/token', {
       tenant: 'default',
       code: second.code,
       code_verifier: second.verifier,
@@ -138,7 +133,7 @@ describe('signing in through an identity provider (authorization code with PKCE,
     expect(otherNonce.body.error).toMatchObject({ code: 'invalid_token' });
     expect(otherNonce.body.error.message).toContain('nonce');
 
-    const bad = await anonymous.post('/v1/auth/oidc/token', {
+    const bad = await suite.anonymous.post('/v1/auth/oidc/token', {
       tenant: 'default',
       code: 'x',
       code_verifier: 'short',
@@ -149,7 +144,7 @@ describe('signing in through an identity provider (authorization code with PKCE,
     expect(bad.body.error.param).toBe('code_verifier');
 
     // Nothing else under /v1 opens without credentials.
-    expect((await anonymous.get('/v1/auth/oidc/token')).status).toBe(401);
-    expect((await anonymous.get('/v1/agents')).status).toBe(401);
+    expect((await suite.anonymous.get('/v1/auth/oidc/token')).status).toBe(401);
+    expect((await suite.anonymous.get('/v1/agents')).status).toBe(401);
   });
 });

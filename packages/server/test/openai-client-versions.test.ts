@@ -10,6 +10,7 @@ import { ApiClient } from '@agentd/testing';
 import OpenAI6 from 'openai';
 import OpenAI7 from 'openai-v7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addSchema, strictObject } from './support/json-schemas.js';
 
 type Client = InstanceType<typeof OpenAI6>;
 const CLIENTS: [string, (baseURL: string, apiKey: string) => Client][] = [
@@ -18,22 +19,12 @@ const CLIENTS: [string, (baseURL: string, apiKey: string) => Client][] = [
   ['7.60.0', (baseURL, apiKey) => new OpenAI7({ baseURL, apiKey }) as unknown as Client],
 ];
 
-const personSchema = {
-  type: 'object',
-  properties: { name: { type: 'string' }, age: { type: 'integer' } },
-  required: ['name', 'age'],
-  additionalProperties: false,
-};
+const personSchema = strictObject({ name: { type: 'string' }, age: { type: 'integer' } });
 const addTool = {
   type: 'function' as const,
   name: 'add',
   description: 'Adds two numbers',
-  parameters: {
-    type: 'object',
-    properties: { a: { type: 'number' }, b: { type: 'number' } },
-    required: ['a', 'b'],
-    additionalProperties: false,
-  },
+  parameters: addSchema,
   strict: true,
 };
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { BACKENDS, startTestServer, type TestServer } from '@agentd/test-server';
 import { ApiClient } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uploadedId } from './support/uploads.js';
 
 type Row = Record<string, unknown> & { id?: string };
 
@@ -195,19 +196,6 @@ describe.each(BACKENDS)('cursor pagination of every list on %s', (backend) => {
     return response.body;
   }
 
-  async function upload(name: string): Promise<string> {
-    const form = new FormData();
-    form.append('purpose', 'assistants');
-    form.append('file', new Blob([`The ${name} file.`]), name);
-    const response = await fetch(`${server.url}/v1/files`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.adminKey}` },
-      body: form,
-    });
-    expect(response.status).toBe(200);
-    return ((await response.json()) as { id: string }).id;
-  }
-
   beforeAll(async () => {
     toolDir = mkdtempSync(join(tmpdir(), 'agentd-pagination-tools-'));
     for (const name of DIR_TOOLS) {
@@ -255,7 +243,7 @@ describe.each(BACKENDS)('cursor pagination of every list on %s', (backend) => {
       f.secrets.push(String((await post('/v1/secrets', { name: `pager-${n}`, value: `v${n}` })).id));
 
     f.files = [];
-    for (const n of three) f.files.push(await upload(`pager-${n}.txt`));
+    for (const n of three) f.files.push(await uploadedId(api, `The pager-${n}.txt file.`, `pager-${n}.txt`));
     f.vectorStores = [];
     for (const n of three) {
       const body = n === 1 ? { name: `pager-${n}`, file_ids: f.files } : { name: `pager-${n}` };

@@ -1,44 +1,26 @@
-import { type AgentdWithFakeModel, BACKENDS, startAgentdWithFakeModel } from '@agentd/test-server';
-import { type ApiClient, type FakeOpenAI, startToolServer, type ToolServer } from '@agentd/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-
-const addSchema = {
-  type: 'object',
-  properties: { a: { type: 'number' }, b: { type: 'number' } },
-  required: ['a', 'b'],
-  additionalProperties: false,
-};
+import { BACKENDS } from '@agentd/test-server';
+import { describe, expect, it } from 'vitest';
+import { fakeModelSuite } from './support/fake-model-suite.js';
+import { addSchema } from './support/json-schemas.js';
+import { toolServerSuite } from './support/tool-server-suite.js';
 
 describe.each(BACKENDS)('responses on %s with AGENTD_MODEL_API=responses', (backend) => {
-  let agentd: AgentdWithFakeModel;
-  let fake: FakeOpenAI;
-  let tools: ToolServer;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    tools = await startToolServer({ add: (body: { a: number; b: number }) => ({ sum: body.a + body.b }) });
-    agentd = await startAgentdWithFakeModel({
-      backend,
-      env: {
-        OPENAI_API_KEY: 'sk-fake-upstream',
-        AGENTD_MODEL_API: 'responses',
-        AGENTD_MODEL_MAX_RETRIES: '0',
-      },
-    });
-    ({ fake, api } = agentd);
+  const upstream = toolServerSuite({ add: (body: { a: number; b: number }) => ({ sum: body.a + body.b }) });
+  const suite = fakeModelSuite({
+    backend,
+    env: {
+      OPENAI_API_KEY: 'sk-fake-upstream',
+      AGENTD_MODEL_API: 'responses',
+      AGENTD_MODEL_MAX_RETRIES: '0',
+    },
   });
-  afterAll(async () => {
-    await agentd?.close();
-    await tools?.close();
-  });
-  beforeEach(() => fake.reset());
 
   it('streams a plain answer from a Responses API endpoint', async () => {
-    fake.enqueue({
+    suite.fake.enqueue({
       text: 'Oslo is the capital of Norway.',
       usage: { prompt_tokens: 14, completion_tokens: 7 },
     });
-    const events = await api.stream('/v1/responses', {
+    const events = await suite.api.stream('/v1/responses', {
       model: 'fake-model',
       instructions: 'Be brief.',
       input: 'What is the capital of Norway?',
@@ -60,8 +42,8 @@ describe.each(BACKENDS)('responses on %s with AGENTD_MODEL_API=responses', (back
     });
 
     // What went upstream: the Responses API, stateless and streaming.
-    expect(fake.requests).toHaveLength(1);
-    const sent = fake.requests[0]!;
+    expect(suite.fake.requests).toHaveLength(1);
+    const sent = suite.fake.requests[0]!;
     expect(sent.path).toBe('/v1/responses');
     expect(sent.headers.authorization).toBe('Bearer sk-fake-upstream');
     expect(sent.body).toEqual({
@@ -72,17 +54,17 @@ describe.each(BACKENDS)('responses on %s with AGENTD_MODEL_API=responses', (back
       stream: true,
       store: false,
     });
-    const read = await api.get(`/v1/responses/${final.data.response.id}`);
+    const read = await suite.api.get(`/v1/responses/${final.data.response.id}`);
     expect(read.body.output[0].content[0].text).toBe('Oslo is the capital of Norway.');
   });
 
   it('runs one tool call and sends its result back as a function_call_output item', async () => {
-    fake.enqueue(
+    suite.fake.enqueue(
       { toolCalls: [{ id: 'call_add', name: 'add', arguments: '{"a":2,"b":3}' }] },
       { text: '2 + 3 = 5.' },
     );
-    const before = tools.calls.length;
-    const response = await api.post('/v1/responses', {
+    const before = upstream.server.calls.length;
+    const response = await suite.api.post('/v1/responses', {
       model: 'fake-model',
       input: 'What is 2 + 3?',
       tools: [
@@ -91,12 +73,12 @@ describe.each(BACKENDS)('responses on %s with AGENTD_MODEL_API=responses', (back
           name: 'add',
           description: 'Adds two numbers',
           parameters: addSchema,
-          endpoint: { url: `${tools.url}/add` },
+          endpoint: { url: `${upstream.server.url}/add` },
         },
       ],
     });
     expect(response.body.status).toBe('completed');
-    expect(tools.calls.slice(before).map((call) => call.body)).toEqual([{ a: 2, b: 3 }]);
+    expect(upstream.server.calls.slice(before).map((call) => call.body)).toEqual([{ a: 2, b: 3 }]);
     expect(response.body.output.map((item: { type: string }) => item.type)).toEqual([
       'function_call',
       'function_call_output',
@@ -110,8 +92,8 @@ describe.each(BACKENDS)('responses on %s with AGENTD_MODEL_API=responses', (back
     expect(response.body.output[1]).toMatchObject({ call_id: 'call_add', output: '{"sum":5}' });
     expect(response.body.output[2].content[0].text).toBe('2 + 3 = 5.');
 
-    expect(fake.requests.map((request) => request.path)).toEqual(['/v1/responses', '/v1/responses']);
-    const [first, second] = fake.requests.map((request) => request.body);
+    expect(suite.fake.requests.map((request) => request.path)).toEqual(['/v1/responses', '/v1/responses']);
+    const [first, second] = suite.fake.requests.map((request) => request.body);
     expect(first.tools).toEqual([
       {
         type: 'function',

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inflateSync } from 'node:zlib';
+import { createTestResolver } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserPool, createBrowserTool, NetworkPolicy } from '../src/index.js';
 import { call, untrustedBody } from './support/run-tool.js';
-import { createTestResolver } from './support/test-resolver.js';
 
 // The browser reads pages in Chromium's own DOM (Readability run in the
 // page), settles on quiet rather than the load event, and keeps a

@@ -1,6 +1,6 @@
+import { createTestResolver } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserPool, NetworkPolicy } from '../src/index.js';
-import { createTestResolver } from './support/test-resolver.js';
 import { startTestSite, type TestSite } from './support/test-site.js';
 
 let site: TestSite;

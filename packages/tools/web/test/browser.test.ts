@@ -1,4 +1,5 @@
 import type { RunTool } from '@agentd/spec';
+import { createTestResolver } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BrowserPool,
@@ -9,7 +10,6 @@ import {
   type Screenshot,
 } from '../src/index.js';
 import { call, trustedFrame, untrustedBody } from './support/run-tool.js';
-import { createTestResolver } from './support/test-resolver.js';
 import { INJECTION, startTestSite, type TestSite } from './support/test-site.js';
 
 let site: TestSite;

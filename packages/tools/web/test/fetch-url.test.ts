@@ -1,3 +1,4 @@
+import { createTestResolver } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ConnectionEvent,
@@ -7,7 +8,6 @@ import {
   UNTRUSTED_CONTENT_INSTRUCTION,
 } from '../src/index.js';
 import { call, trustedFrame, untrustedBody } from './support/run-tool.js';
-import { createTestResolver } from './support/test-resolver.js';
 import { INJECTION, startTestSite, type TestSite } from './support/test-site.js';
 
 let site: TestSite;
