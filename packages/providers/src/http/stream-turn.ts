@@ -1,4 +1,4 @@
-import type { ModelStreamPart, SseMessage } from '@agentd/spec';
+import type { LanguageModel, ModelRequest, ModelStreamPart, SseMessage } from '@agentd/spec';
 import { ModelError, redactModelError } from '../model-error.js';
 import type { ResolvedOptions } from '../openai-compatible-options.js';
 import { openStream } from './open-stream.js';
@@ -63,4 +63,21 @@ export async function* streamTurn(
       signal,
     );
   }
+}
+
+/**
+ * A LanguageModel behind an OpenAI-compatible streaming endpoint: each turn
+ * posts `toBody(request)` to `path` and decodes the answer with a new decoder.
+ */
+export function streamingModel(
+  provider: string,
+  options: ResolvedOptions,
+  path: string,
+  toBody: (request: ModelRequest) => unknown,
+  createDecoder: () => TurnDecoder,
+): LanguageModel {
+  return {
+    provider,
+    stream: (request, signal) => streamTurn(options, path, toBody(request), signal, createDecoder),
+  };
 }
