@@ -1,5 +1,6 @@
 import type { LimitSettings } from '@agentd/spec/wire';
 import type { Queryable } from '../storage/database.js';
+import { TenantCache } from '../tenants/tenant-cache.js';
 import { type EffectiveLimits, effectiveLimits } from './effective-limits.js';
 
 /** How long a process trusts its copy of a tenant's limits (other processes' changes arrive within it). */
@@ -7,7 +8,7 @@ const CACHE_MS = 5000;
 
 /** Each tenant's limits and budgets (tenant_limits) over the server's defaults (AGENTD_LIMITS). */
 export class TenantLimits {
-  private readonly cache = new Map<string, { limits: EffectiveLimits; until: number }>();
+  private readonly cache = new TenantCache<EffectiveLimits>(CACHE_MS);
 
   constructor(
     private readonly db: Queryable,
@@ -33,16 +34,14 @@ export class TenantLimits {
        ON CONFLICT (tenant_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = now()`,
       [tenantId, JSON.stringify(settings)],
     );
-    this.cache.delete(tenantId);
+    this.cache.forget(tenantId);
     return settings;
   }
 
   /** The limits in force for the tenant. */
   async limitsFor(tenantId: string): Promise<EffectiveLimits> {
-    const cached = this.cache.get(tenantId);
-    if (cached && cached.until > Date.now()) return cached.limits;
-    const limits = effectiveLimits(this.defaults, await this.settings(tenantId));
-    this.cache.set(tenantId, { limits, until: Date.now() + CACHE_MS });
-    return limits;
+    return this.cache.get(tenantId, async () =>
+      effectiveLimits(this.defaults, await this.settings(tenantId)),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { NetworkPolicy } from '@agentd/net-policy';
 import { AgentdError } from '../errors.js';
 import type { Queryable } from '../storage/database.js';
+import { TenantCache } from '../tenants/tenant-cache.js';
 
 export interface TenantNetworkRules {
   allow: string[];
@@ -16,7 +17,7 @@ const CACHE_MS = 5000;
  * database. Deny rules win over allow rules, wherever they come from.
  */
 export class TenantNetworkPolicies {
-  private readonly cache = new Map<string, { policy: NetworkPolicy; until: number }>();
+  private readonly cache = new TenantCache<NetworkPolicy>(CACHE_MS);
 
   constructor(
     private readonly db: Queryable,
@@ -59,18 +60,15 @@ export class TenantNetworkPolicies {
        ON CONFLICT (tenant_id) DO UPDATE SET allow = EXCLUDED.allow, deny = EXCLUDED.deny, updated_at = now()`,
       [tenantId, JSON.stringify(rules.allow), JSON.stringify(rules.deny)],
     );
-    this.cache.delete(tenantId);
+    this.cache.forget(tenantId);
     return rules;
   }
 
   /** The policy for the tenant's tool calls (the server-wide one when it has no rules of its own). */
   async policyFor(tenantId: string): Promise<NetworkPolicy> {
-    const cached = this.cache.get(tenantId);
-    if (cached && cached.until > Date.now()) return cached.policy;
-    const rules = await this.rules(tenantId);
-    const policy =
-      rules.allow.length === 0 && rules.deny.length === 0 ? this.base : this.base.forTenant(rules);
-    this.cache.set(tenantId, { policy, until: Date.now() + CACHE_MS });
-    return policy;
+    return this.cache.get(tenantId, async () => {
+      const rules = await this.rules(tenantId);
+      return rules.allow.length === 0 && rules.deny.length === 0 ? this.base : this.base.forTenant(rules);
+    });
   }
 }

@@ -1,6 +1,7 @@
 import type { BuiltinAdapterConfig, RunTool, ToolContext, ToolManifest, ToolResult } from '@agentd/spec';
 import { AdapterError } from './adapter-error.js';
-import type { AdapterTool, ToolAdapter } from './tool-adapter.js';
+import { manifestTool } from './manifest-tool.js';
+import type { ToolAdapter } from './tool-adapter.js';
 
 /**
  * A built-in tool as its package makes it: a RunTool that runs in this
@@ -25,13 +26,10 @@ export function createBuiltinAdapter(
       `the tool '${manifest.name}' names the built-in '${manifest.adapter.tool}', which is not registered (built-ins: ${known})`,
     );
   }
-  const description = manifest.description ?? builtin.definition.description;
-  const tool: AdapterTool = {
-    name: manifest.name,
-    ...(description === undefined ? {} : { description }),
-    inputSchema: manifest.input_schema ?? builtin.definition.parameters,
-    ...(manifest.output_schema === undefined ? {} : { outputSchema: manifest.output_schema }),
-  };
+  const tool = manifestTool(manifest, {
+    description: builtin.definition.description,
+    inputSchema: builtin.definition.parameters,
+  });
   return {
     list: async () => [tool],
     health: () => 'healthy',

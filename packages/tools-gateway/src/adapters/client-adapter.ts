@@ -1,6 +1,7 @@
 import type { ToolManifest } from '@agentd/spec';
 import { AdapterError } from './adapter-error.js';
-import type { AdapterTool, ToolAdapter } from './tool-adapter.js';
+import { manifestTool } from './manifest-tool.js';
+import type { ToolAdapter } from './tool-adapter.js';
 
 /**
  * A client-side tool: offered to the model, but run by the client. The
@@ -8,12 +9,7 @@ import type { AdapterTool, ToolAdapter } from './tool-adapter.js';
  * function_call items), so calling it here is a mistake.
  */
 export function createClientAdapter(manifest: ToolManifest): ToolAdapter {
-  const tool: AdapterTool = {
-    name: manifest.name,
-    ...(manifest.description === undefined ? {} : { description: manifest.description }),
-    inputSchema: manifest.input_schema ?? { type: 'object' },
-    ...(manifest.output_schema === undefined ? {} : { outputSchema: manifest.output_schema }),
-  };
+  const tool = manifestTool(manifest);
   return {
     list: async () => [tool],
     health: () => 'healthy',

@@ -1,10 +1,11 @@
 import type { HttpAdapterConfig, ToolContext, ToolManifest, ToolResult } from '@agentd/spec';
 import { AdapterError } from './adapter-error.js';
 import { sendHttpRequest } from './http-request.js';
+import { manifestTool } from './manifest-tool.js';
 import { mergeHeaders } from './merge-headers.js';
 import { assertUrlAllowed, type NetworkOptions, networkFetch } from './network-access.js';
 import { requireSecret } from './require-secret.js';
-import type { AdapterTool, SecretResolver, ToolAdapter } from './tool-adapter.js';
+import type { SecretResolver, ToolAdapter } from './tool-adapter.js';
 
 export interface HttpAdapterOptions extends NetworkOptions {
   resolveSecret?: SecretResolver;
@@ -27,12 +28,7 @@ export function createHttpAdapter(
   const method = config.method ?? 'POST';
   const label = `the tool '${manifest.name}'`;
   const send = networkFetch(options);
-  const tool: AdapterTool = {
-    name: manifest.name,
-    ...(manifest.description === undefined ? {} : { description: manifest.description }),
-    inputSchema: manifest.input_schema ?? { type: 'object' },
-    ...(manifest.output_schema === undefined ? {} : { outputSchema: manifest.output_schema }),
-  };
+  const tool = manifestTool(manifest);
 
   return {
     async list() {
