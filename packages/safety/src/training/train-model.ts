@@ -58,7 +58,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   epochs: 4,
   learningRate: 0.2,
   seed: 20261206,
-  groupReweight: 0,
+  groupReweight: 1,
 };
 
 /** Trains one model on the rows; thresholds are placeholders until set from out-of-source scores. */
