@@ -6,35 +6,10 @@ import { ApiClient, type S3TestServer, startS3TestServer } from '@agentd/testing
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testServerSuite } from './support/test-server-suite.js';
+import { type UploadBody, upload } from './support/uploads.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Uploads bytes as multipart/form-data, the way OpenAI's SDKs do. */
-/** What POST /v1/files answers: the file object, or (on a 4xx) an error naming what was wrong. */
-interface UploadBody {
-  id: string;
-  bytes: number;
-  filename: string;
-  error?: { code: string; message: string; param?: string };
-}
-
-async function upload(
-  api: ApiClient,
-  content: string | Uint8Array,
-  filename: string,
-  options: { purpose?: string | null; type?: string } = {},
-) {
-  const form = new FormData();
-  if (options.purpose !== null) form.append('purpose', options.purpose ?? 'assistants');
-  const part = typeof content === 'string' ? content : new Uint8Array(content);
-  form.append('file', new Blob([part], options.type ? { type: options.type } : {}), filename);
-  const response = await fetch(`${api.baseUrl}/v1/files`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${api.apiKey}` },
-    body: form,
-  });
-  return { status: response.status, body: (await response.json()) as UploadBody };
-}
 
 async function download(api: ApiClient, id: string) {
   const response = await fetch(`${api.baseUrl}/v1/files/${id}/content`, {
@@ -74,24 +49,15 @@ function filesUnder(dir: string): string[] {
 }
 
 describe.each(BACKENDS)('files, vector stores and memory on %s', (backend) => {
-  let server: TestServer;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    server = await startTestServer({
-      backend,
-      env: { AGENTD_FILE_MAX_BYTES: String(256 * 1024), AGENTD_BODY_LIMIT: '4096' },
-    });
-    api = new ApiClient(server.url, server.adminKey);
-  });
-  afterAll(async () => {
-    await server?.close();
+  const suite = testServerSuite({
+    backend,
+    env: { AGENTD_FILE_MAX_BYTES: String(256 * 1024), AGENTD_BODY_LIMIT: '4096' },
   });
 
   describe('files', () => {
     it('uploads, describes, lists, downloads and deletes a file', async () => {
       const text = 'Quarterly numbers: revenue rose 12%.\n'.repeat(200);
-      const created = await upload(api, text, 'report.txt', { type: 'text/plain' });
+      const created = await upload(suite.api, text, 'report.txt', { type: 'text/plain' });
       expect(created.status).toBe(200);
       expect(created.body).toMatchObject({
         object: 'file',
@@ -103,41 +69,41 @@ describe.each(BACKENDS)('files, vector stores and memory on %s', (backend) => {
       const id = created.body.id as string;
       expect(id).toMatch(/^file_/);
 
-      expect((await api.get(`/v1/files/${id}`)).body).toEqual(created.body);
-      const list = await api.get('/v1/files?purpose=assistants');
+      expect((await suite.api.get(`/v1/files/${id}`)).body).toEqual(created.body);
+      const list = await suite.api.get('/v1/files?purpose=assistants');
       expect(list.body.data.map((file: { id: string }) => file.id)).toContain(id);
 
-      const content = await download(api, id);
+      const content = await download(suite.api, id);
       expect(content.status).toBe(200);
       expect(content.bytes.toString('utf8')).toBe(text);
       expect(content.headers.get('content-type')).toBe('text/plain');
       expect(content.headers.get('content-disposition')).toContain('filename="report.txt"');
 
-      expect((await api.delete(`/v1/files/${id}`)).body).toEqual({ id, object: 'file', deleted: true });
-      expect((await api.get(`/v1/files/${id}`)).status).toBe(404);
-      expect((await download(api, id)).status).toBe(404);
+      expect((await suite.api.delete(`/v1/files/${id}`)).body).toEqual({ id, object: 'file', deleted: true });
+      expect((await suite.api.get(`/v1/files/${id}`)).status).toBe(404);
+      expect((await download(suite.api, id)).status).toBe(404);
     });
 
     it('keeps the bytes encrypted at rest', async () => {
       const secret = 'The launch code is PLAINTEXT-MARKER-7731.';
-      const created = await upload(api, secret, 'secret.txt');
-      const stored = filesUnder(join(server.dataDir, 'objects')).filter((path) =>
+      const created = await upload(suite.api, secret, 'secret.txt');
+      const stored = filesUnder(join(suite.server.dataDir, 'objects')).filter((path) =>
         path.includes(created.body.id),
       );
       expect(stored.length).toBeGreaterThan(0);
       for (const path of stored) expect(readFileSync(path).includes('PLAINTEXT-MARKER')).toBe(false);
-      expect((await download(api, created.body.id)).bytes.toString()).toBe(secret);
+      expect((await download(suite.api, created.body.id)).bytes.toString()).toBe(secret);
     });
 
     it('refuses a tampered file with a clear error instead of returning altered bytes', async () => {
-      const created = await upload(api, 'x'.repeat(5000), 'tamper.txt');
-      const data = filesUnder(join(server.dataDir, 'objects')).find(
+      const created = await upload(suite.api, 'x'.repeat(5000), 'tamper.txt');
+      const data = filesUnder(join(suite.server.dataDir, 'objects')).find(
         (path) => path.includes(created.body.id) && !path.endsWith('.dek'),
       )!;
       const bytes = readFileSync(data);
       bytes[bytes.length - 20] = (bytes[bytes.length - 20] ?? 0) ^ 0x01;
       writeFileSync(data, bytes);
-      const content = await download(api, created.body.id);
+      const content = await download(suite.api, created.body.id);
       expect(content.status).toBe(500);
       const body = JSON.parse(content.bytes.toString());
       expect(body.error.code).toBe('file_unreadable');
@@ -145,22 +111,22 @@ describe.each(BACKENDS)('files, vector stores and memory on %s', (backend) => {
     });
 
     it('says what is wrong with a bad upload', async () => {
-      const noPurpose = await upload(api, 'hello', 'a.txt', { purpose: null });
+      const noPurpose = await upload(suite.api, 'hello', 'a.txt', { purpose: null });
       expect(noPurpose.status).toBe(400);
       expect(noPurpose.body.error).toMatchObject({ code: 'missing_purpose', param: 'purpose' });
 
-      const badPurpose = await upload(api, 'hello', 'a.txt', { purpose: 'world-domination' });
+      const badPurpose = await upload(suite.api, 'hello', 'a.txt', { purpose: 'world-domination' });
       expect(badPurpose.status).toBe(400);
       expect(badPurpose.body.error).toMatchObject({ code: 'invalid_purpose', param: 'purpose' });
 
-      const json = await api.post('/v1/files', { file: 'hello' });
+      const json = await suite.api.post('/v1/files', { file: 'hello' });
       expect(json.status).toBe(415);
 
       const form = new FormData();
       form.append('purpose', 'assistants');
-      const noFile = await fetch(`${api.baseUrl}/v1/files`, {
+      const noFile = await fetch(`${suite.api.baseUrl}/v1/files`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${api.apiKey}` },
+        headers: { authorization: `Bearer ${suite.api.apiKey}` },
         body: form,
       });
       expect(noFile.status).toBe(400);
@@ -169,23 +135,26 @@ describe.each(BACKENDS)('files, vector stores and memory on %s', (backend) => {
         param: 'file',
       });
 
-      const anonymous = await fetch(`${api.baseUrl}/v1/files`, { method: 'POST', body: new FormData() });
+      const anonymous = await fetch(`${suite.api.baseUrl}/v1/files`, {
+        method: 'POST',
+        body: new FormData(),
+      });
       expect(anonymous.status).toBe(401);
     });
 
     it('stops an upload over the size limit with 413 and keeps nothing of it', async () => {
-      const before = (await api.get('/v1/files?limit=100')).body.data.length;
-      const tooBig = await upload(api, new Uint8Array(300 * 1024), 'big.bin');
+      const before = (await suite.api.get('/v1/files?limit=100')).body.data.length;
+      const tooBig = await upload(suite.api, new Uint8Array(300 * 1024), 'big.bin');
       expect(tooBig.status).toBe(413);
       expect(tooBig.body.error).toMatchObject({ code: 'file_too_large' });
       expect(tooBig.body.error?.message).toContain('AGENTD_FILE_MAX_BYTES');
       // Declared far past the limit: refused on its Content-Length, before the body is read.
-      const declared = await upload(api, new Uint8Array(1536 * 1024), 'bigger.bin');
+      const declared = await upload(suite.api, new Uint8Array(1536 * 1024), 'bigger.bin');
       expect(declared.status).toBe(413);
       expect(declared.body.error).toMatchObject({ code: 'file_too_large', param: 'file' });
       expect(declared.body.error?.message).toContain('(Content-Length)');
-      expect((await api.get('/v1/files?limit=100')).body.data.length).toBe(before);
-      const reservations = await server.server.services.db.query(
+      expect((await suite.api.get('/v1/files?limit=100')).body.data.length).toBe(before);
+      const reservations = await suite.server.server.services.db.query(
         'SELECT count(*)::int AS n FROM file_upload_reservations',
       );
       expect(reservations[0]).toEqual({ n: 0 });
@@ -227,12 +196,12 @@ describe.each(BACKENDS)('files, vector stores and memory on %s', (backend) => {
       ];
       const ids: string[] = [];
       for (const [name, content, type] of files) {
-        const created = await upload(api, content, name, { type });
+        const created = await upload(suite.api, content, name, { type });
         expect(created.status, name).toBe(200);
         docs[name] = created.body.id;
         ids.push(created.body.id);
       }
-      const store = await api.post('/v1/vector_stores', {
+      const store = await suite.api.post('/v1/vector_stores', {
         name: 'handbook',
         file_ids: ids.slice(0, 3),
         chunking_strategy: {
@@ -244,7 +213,7 @@ describe.each(BACKENDS)('files, vector stores and memory on %s', (backend) => {
       expect(store.body).toMatchObject({ object: 'vector_store', name: 'handbook' });
       storeId = store.body.id;
       for (const [index, id] of ids.slice(3).entries()) {
-        const added = await api.post(`/v1/vector_stores/${storeId}/files`, {
+        const added = await suite.api.post(`/v1/vector_stores/${storeId}/files`, {
           file_id: id,
           attributes: { kind: index === 2 ? 'pdf' : 'data', year: 2020 + index },
         });
@@ -254,16 +223,18 @@ describe.each(BACKENDS)('files, vector stores and memory on %s', (backend) => {
     });
 
     it('indexes every supported file type and reports each as completed', async () => {
-      const store = await indexed(api, storeId);
+      const store = await indexed(suite.api, storeId);
       expect(store.file_counts).toEqual({ in_progress: 0, completed: 6, failed: 0, cancelled: 0, total: 6 });
       expect(store.status).toBe('completed');
       expect(store.usage_bytes).toBeGreaterThan(0);
       // PGlite always has pgvector; a PostgreSQL server without it searches exactly, and says so once.
-      const kind = server.server.services.vectors.kind;
-      expect(kind).toBe(backend === 'pglite' || server.server.services.db.hasVector ? 'pgvector' : 'array');
-      const warnings = server.logs.filter((line) => String(line.msg).includes('exact vector search'));
+      const kind = suite.server.server.services.vectors.kind;
+      expect(kind).toBe(
+        backend === 'pglite' || suite.server.server.services.db.hasVector ? 'pgvector' : 'array',
+      );
+      const warnings = suite.server.logs.filter((line) => String(line.msg).includes('exact vector search'));
       expect(warnings).toHaveLength(kind === 'array' ? 1 : 0);
-      const files = await api.get(`/v1/vector_stores/${storeId}/files?filter=completed&limit=100`);
+      const files = await suite.api.get(`/v1/vector_stores/${storeId}/files?filter=completed&limit=100`);
       expect(files.body.data).toHaveLength(6);
       expect(files.body.data[0].chunking_strategy).toEqual({
         type: 'static',
@@ -279,7 +250,10 @@ describe.each(BACKENDS)('files, vector stores and memory on %s', (backend) => {
       ['who is the admiral from Arlington', 'staff.csv'],
       ['pyroclastic flows of hot ash', 'volcanoes.pdf'],
     ])('finds the right document for "%s"', async (query, expected) => {
-      const result = await api.post(`/v1/vector_stores/${storeId}/search`, { query, max_num_results: 3 });
+      const result = await suite.api.post(`/v1/vector_stores/${storeId}/search`, {
+        query,
+        max_num_results: 3,
+      });
       expect(result.status).toBe(200);
       expect(result.body.object).toBe('vector_store.search_results.page');
       expect(result.body.search_query).toEqual([query]);
@@ -293,14 +267,14 @@ describe.each(BACKENDS)('files, vector stores and memory on %s', (backend) => {
     });
 
     it('filters by file attributes and applies a score threshold', async () => {
-      const pdfOnly = await api.post(`/v1/vector_stores/${storeId}/search`, {
+      const pdfOnly = await suite.api.post(`/v1/vector_stores/${storeId}/search`, {
         query: 'volcano basalt lava',
         filters: { type: 'eq', key: 'kind', value: 'pdf' },
       });
       expect(pdfOnly.body.data.length).toBeGreaterThan(0);
       for (const hit of pdfOnly.body.data) expect(hit.file_id).toBe(docs['volcanoes.pdf']);
 
-      const recent = await api.post(`/v1/vector_stores/${storeId}/search`, {
+      const recent = await suite.api.post(`/v1/vector_stores/${storeId}/search`, {
         query: 'kayak warehouse admiral volcano',
         filters: {
           type: 'and',
@@ -314,13 +288,13 @@ describe.each(BACKENDS)('files, vector stores and memory on %s', (backend) => {
       expect(files.has(docs['inventory.json'])).toBe(false);
       expect(files.size).toBeGreaterThan(0);
 
-      const strict = await api.post(`/v1/vector_stores/${storeId}/search`, {
+      const strict = await suite.api.post(`/v1/vector_stores/${storeId}/search`, {
         query: 'Jupiter storm',
         ranking_options: { score_threshold: 0.99 },
       });
       expect(strict.body.data).toEqual([]);
 
-      const badFilter = await api.post(`/v1/vector_stores/${storeId}/search`, {
+      const badFilter = await suite.api.post(`/v1/vector_stores/${storeId}/search`, {
         query: 'x',
         filters: { type: 'gt', key: 'year', value: true },
       });
@@ -329,31 +303,35 @@ describe.each(BACKENDS)('files, vector stores and memory on %s', (backend) => {
     });
 
     it('reports a file it cannot read as failed, with the reason', async () => {
-      const junk = await upload(api, new Uint8Array([0, 159, 146, 150, 0, 1, 2, 3, 255, 254]), 'blob.bin');
-      const added = await api.post(`/v1/vector_stores/${storeId}/files`, { file_id: junk.body.id });
+      const junk = await upload(
+        suite.api,
+        new Uint8Array([0, 159, 146, 150, 0, 1, 2, 3, 255, 254]),
+        'blob.bin',
+      );
+      const added = await suite.api.post(`/v1/vector_stores/${storeId}/files`, { file_id: junk.body.id });
       expect(added.body.status).toBe('in_progress');
-      await indexed(api, storeId);
-      const file = await api.get(`/v1/vector_stores/${storeId}/files/${junk.body.id}`);
+      await indexed(suite.api, storeId);
+      const file = await suite.api.get(`/v1/vector_stores/${storeId}/files/${junk.body.id}`);
       expect(file.body.status).toBe('failed');
       expect(file.body.last_error.code).toBe('unsupported_file');
       expect(file.body.last_error.message).toMatch(/supported/i);
-      await api.delete(`/v1/vector_stores/${storeId}/files/${junk.body.id}`);
+      await suite.api.delete(`/v1/vector_stores/${storeId}/files/${junk.body.id}`);
     });
 
     it('forgets a file removed from the store, and a deleted file everywhere', async () => {
       const query = { query: 'Jupiter Great Red Spot storm' };
-      const before = await api.post(`/v1/vector_stores/${storeId}/search`, query);
+      const before = await suite.api.post(`/v1/vector_stores/${storeId}/search`, query);
       expect(before.body.data[0].file_id).toBe(docs['astronomy.txt']);
-      const removed = await api.delete(`/v1/vector_stores/${storeId}/files/${docs['astronomy.txt']}`);
+      const removed = await suite.api.delete(`/v1/vector_stores/${storeId}/files/${docs['astronomy.txt']}`);
       expect(removed.body).toMatchObject({ deleted: true });
-      const after = await api.post(`/v1/vector_stores/${storeId}/search`, query);
+      const after = await suite.api.post(`/v1/vector_stores/${storeId}/search`, query);
       expect(after.body.data.map((hit: { file_id: string }) => hit.file_id)).not.toContain(
         docs['astronomy.txt'],
       );
       // The file itself stays until deleted; deleting it drops its chunks from every store.
-      expect((await api.get(`/v1/files/${docs['astronomy.txt']}`)).status).toBe(200);
-      await api.delete(`/v1/files/${docs['cooking.md']}`);
-      const rows = await server.server.services.db.query(
+      expect((await suite.api.get(`/v1/files/${docs['astronomy.txt']}`)).status).toBe(200);
+      await suite.api.delete(`/v1/files/${docs['cooking.md']}`);
+      const rows = await suite.server.server.services.db.query(
         'SELECT count(*)::int AS n FROM chunks WHERE file_id = $1',
         [docs['cooking.md']!],
       );
@@ -361,10 +339,10 @@ describe.each(BACKENDS)('files, vector stores and memory on %s', (backend) => {
     });
 
     it('says what is wrong with a bad request', async () => {
-      const unknownFile = await api.post('/v1/vector_stores', { file_ids: ['file_nope'] });
+      const unknownFile = await suite.api.post('/v1/vector_stores', { file_ids: ['file_nope'] });
       expect(unknownFile.status).toBe(400);
       expect(unknownFile.body.error).toMatchObject({ code: 'unknown_file', param: 'file_ids[0]' });
-      const badChunking = await api.post('/v1/vector_stores', {
+      const badChunking = await suite.api.post('/v1/vector_stores', {
         chunking_strategy: {
           type: 'static',
           static: { max_chunk_size_tokens: 200, chunk_overlap_tokens: 150 },
@@ -372,7 +350,7 @@ describe.each(BACKENDS)('files, vector stores and memory on %s', (backend) => {
       });
       expect(badChunking.status).toBe(400);
       expect(badChunking.body.error.param).toBe('chunking_strategy');
-      const emptyQuery = await api.post(`/v1/vector_stores/${storeId}/search`, { query: '' });
+      const emptyQuery = await suite.api.post(`/v1/vector_stores/${storeId}/search`, { query: '' });
       expect(emptyQuery.status).toBe(400);
       expect(emptyQuery.body.error.param).toBe('query');
     });
@@ -380,12 +358,12 @@ describe.each(BACKENDS)('files, vector stores and memory on %s', (backend) => {
 
   describe('memory', () => {
     it('remembers nothing about a user who has not opted in', async () => {
-      const refused = await api.post('/v1/memories', { user: 'carol', text: 'Carol likes tea.' });
+      const refused = await suite.api.post('/v1/memories', { user: 'carol', text: 'Carol likes tea.' });
       expect(refused.status).toBe(400);
       expect(refused.body.error).toMatchObject({ code: 'memory_refused' });
       expect(refused.body.error.message).toContain('opted in');
-      expect((await api.get('/v1/memories?user=carol')).body.data).toEqual([]);
-      expect((await api.get('/v1/memories/consent?user=carol')).body).toEqual({
+      expect((await suite.api.get('/v1/memories?user=carol')).body.data).toEqual([]);
+      expect((await suite.api.get('/v1/memories/consent?user=carol')).body).toEqual({
         object: 'memory.consent',
         user: 'carol',
         enabled: false,
@@ -393,8 +371,8 @@ describe.each(BACKENDS)('files, vector stores and memory on %s', (backend) => {
     });
 
     it('redacts PII before it writes, lists, and erases leaving nothing behind', async () => {
-      await api.post('/v1/memories/consent', { user: 'dave', enabled: true });
-      const saved = await api.post('/v1/memories', {
+      await suite.api.post('/v1/memories/consent', { user: 'dave', enabled: true });
+      const saved = await suite.api.post('/v1/memories', {
         user: 'dave',
         text: 'Dave prefers window seats; reach him at dave@example.com or 4111 1111 1111 1111.',
       });
@@ -402,30 +380,30 @@ describe.each(BACKENDS)('files, vector stores and memory on %s', (backend) => {
       expect(saved.body.text).toContain('window seats');
       expect(saved.body.text).not.toContain('dave@example.com');
       expect(saved.body.text).not.toContain('4111');
-      const second = await api.post('/v1/memories', { user: 'dave', text: 'Dave is vegetarian.' });
-      const listed = await api.get('/v1/memories?user=dave&order=asc');
+      const second = await suite.api.post('/v1/memories', { user: 'dave', text: 'Dave is vegetarian.' });
+      const listed = await suite.api.get('/v1/memories?user=dave&order=asc');
       expect(listed.body.data.map((memory: { id: string }) => memory.id)).toEqual([
         saved.body.id,
         second.body.id,
       ]);
       // Another user of the same tenant sees nothing of Dave's.
-      expect((await api.get('/v1/memories?user=erin')).body.data).toEqual([]);
+      expect((await suite.api.get('/v1/memories?user=erin')).body.data).toEqual([]);
 
-      const db = server.server.services.db;
+      const db = suite.server.server.services.db;
       const [row] = await db.query<{ cache_key: string }>('SELECT cache_key FROM memories WHERE id = $1', [
         saved.body.id,
       ]);
       const cached = async () =>
         (await db.query('SELECT 1 FROM embedding_cache WHERE key = $1', [row!.cache_key])).length;
       expect(await cached()).toBe(1);
-      const erased = await api.delete(`/v1/memories/${saved.body.id}`);
+      const erased = await suite.api.delete(`/v1/memories/${saved.body.id}`);
       expect(erased.body).toEqual({ id: saved.body.id, object: 'memory.deleted', deleted: true });
       expect(await db.query("SELECT id FROM memories WHERE text LIKE '%window seats%'")).toEqual([]);
       expect(await cached()).toBe(0);
-      const all = await api.delete('/v1/memories?user=dave');
+      const all = await suite.api.delete('/v1/memories?user=dave');
       expect(all.body).toEqual({ object: 'memory.erased', user: 'dave', deleted: 1 });
-      expect((await api.get('/v1/memories?user=dave')).body.data).toEqual([]);
-      expect((await api.delete(`/v1/memories/${saved.body.id}`)).status).toBe(404);
+      expect((await suite.api.get('/v1/memories?user=dave')).body.data).toEqual([]);
+      expect((await suite.api.delete(`/v1/memories/${saved.body.id}`)).status).toBe(404);
     });
   });
 });

@@ -12,15 +12,10 @@ import {
 import { UNTRUSTED_CONTENT_INSTRUCTION } from '@agentd/tool-web';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { addSchema } from './support/json-schemas.js';
+import { testServerSuite } from './support/test-server-suite.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const addSchema = {
-  type: 'object',
-  properties: { a: { type: 'number' }, b: { type: 'number' } },
-  required: ['a', 'b'],
-  additionalProperties: false,
-};
 
 describe.each(BACKENDS)('responses on %s against the fake OpenAI server', (backend) => {
   let fake: FakeOpenAI;
@@ -705,19 +700,13 @@ describe.each(BACKENDS)('responses with zero set-up (the scripted model) on %s',
 });
 
 describe.each(BACKENDS)('the default agent on %s, with built-ins turned off or missing', (backend) => {
-  let server: TestServer;
-  let api: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer({
-      backend,
-      env: { AGENTD_WEB_SEARCH: 'off', AGENTD_CHROMIUM_PATH: '/nonexistent/chromium' },
-    });
-    api = new ApiClient(server.url, server.adminKey);
+  const suite = testServerSuite({
+    backend,
+    env: { AGENTD_WEB_SEARCH: 'off', AGENTD_CHROMIUM_PATH: '/nonexistent/chromium' },
   });
-  afterAll(async () => server?.close());
 
   it('leaves them out instead of failing the request', async () => {
-    const response = await api.post('/v1/responses', { input: 'hello' });
+    const response = await suite.api.post('/v1/responses', { input: 'hello' });
     expect(response.status).toBe(200);
     expect(response.body.status).toBe('completed');
     const names = response.body.tools.map((tool: { name: string }) => tool.name);
@@ -729,7 +718,7 @@ describe.each(BACKENDS)('the default agent on %s, with built-ins turned off or m
   });
 
   it('has the stand-in say why a tool it would use is off, not to name it in tools', async () => {
-    const response = await api.post('/v1/responses', { input: 'search lighthouses of Norway' });
+    const response = await suite.api.post('/v1/responses', { input: 'search lighthouses of Norway' });
     expect(response.body.status).toBe('completed');
     const text = response.body.output[0].content[0].text as string;
     expect(text).toContain(
@@ -737,7 +726,7 @@ describe.each(BACKENDS)('the default agent on %s, with built-ins turned off or m
     );
     expect(text).not.toContain('"tools": ["web_search"]');
     // Naming it is still the 400 that says why.
-    const named = await api.post('/v1/responses', { input: 'search x', tools: ['web_search'] });
+    const named = await suite.api.post('/v1/responses', { input: 'search x', tools: ['web_search'] });
     expect(named.status).toBe(400);
     expect(named.body.error.message).toContain('AGENTD_WEB_SEARCH=off');
   });
