@@ -119,41 +119,51 @@ export class GraphileRunQueue implements RunQueue {
       redispatch: (job) => addRunJob(this.sql, job, this.taskIdentifier).then(() => undefined),
       logger: this.logger,
     });
-    const runner = run({
-      pgPool: this.pool,
-      concurrency: options.concurrency,
-      // Jobs completed within a few milliseconds of each other are deleted by one statement, not
-      // one each. A job is done with once its run is (the lease on the run's row decides who
-      // holds it), so a worker dying in that window costs nothing: its job stays locked, and a
-      // run dispatched again gets a new job for its key.
-      // The pool fetches jobs for its slots, up to one each, in one statement (graphile-worker's local
-      // queue), instead of each slot fetching alone after every job: at 64 runs in flight the fetches
-      // were 2.4 statements a run, most of them empty. Jobs fetched and not yet running are locked,
-      // so depth() counts runs, not unlocked jobs; the few that wait go back after a short ttl.
-      preset: {
-        worker: {
-          completeJobBatchDelay: COMPLETE_BATCH_MS,
-          localQueue: { size: options.concurrency, ttl: LOCAL_QUEUE_TTL_MS },
+    const start = () =>
+      run({
+        pgPool: this.pool,
+        concurrency: options.concurrency,
+        // Jobs completed within a few milliseconds of each other are deleted by one statement, not
+        // one each. A job is done with once its run is (the lease on the run's row decides who
+        // holds it), so a worker dying in that window costs nothing: its job stays locked, and a
+        // run dispatched again gets a new job for its key.
+        // The pool fetches up to `concurrency` jobs in one statement and hands them to its slots
+        // (graphile-worker's local queue), instead of each slot fetching alone after every job: at 64
+        // runs in flight the fetches were 2.4 statements a run, most of them empty. Jobs fetched and
+        // not yet running are locked, so depth() counts runs, not unlocked jobs; jobs waiting locally
+        // go back to the database after a short ttl (ADR-0042).
+        preset: {
+          worker: {
+            completeJobBatchDelay: COMPLETE_BATCH_MS,
+            localQueue: { size: options.concurrency, ttl: LOCAL_QUEUE_TTL_MS },
+          },
         },
-      },
-      noHandleSignals: true,
-      pollInterval: this.options.pollIntervalMs ?? 2_000,
-      logger: graphileLogger(this.logger),
-      taskList: {
-        [this.taskIdentifier]: async (payload) => {
-          const job = parseJob(payload);
-          if (!job) {
-            this.logger.error({ payload }, 'a run job without a tenantId and runId was dropped');
-            return;
-          }
-          await consumer.deliver(job);
+        noHandleSignals: true,
+        pollInterval: this.options.pollIntervalMs ?? 2_000,
+        logger: graphileLogger(this.logger),
+        taskList: {
+          [this.taskIdentifier]: async (payload) => {
+            const job = parseJob(payload);
+            if (!job) {
+              this.logger.error({ payload }, 'a run job without a tenantId and runId was dropped');
+              return;
+            }
+            await consumer.deliver(job);
+          },
         },
+      });
+    const wrapped: GraphileRunConsumer = new GraphileRunConsumer(
+      consumer,
+      () => {
+        const runner = start();
+        runner.catch((error: unknown) =>
+          this.logger.error({ err: error }, 'the run queue consumer failed to start'),
+        );
+        return runner;
       },
-    });
-    runner.catch((error: unknown) =>
-      this.logger.error({ err: error }, 'the run queue consumer failed to start'),
+      () => this.consumers.delete(wrapped),
+      this.logger,
     );
-    const wrapped = new GraphileRunConsumer(consumer, runner, () => this.consumers.delete(wrapped));
     this.consumers.add(wrapped);
     return wrapped;
   }
@@ -186,15 +196,42 @@ export class GraphileRunQueue implements RunQueue {
   }
 }
 
-/** One graphile-worker runner feeding the leased consumer. */
+/** One graphile-worker runner feeding the leased consumer (a new one if it stops unasked). */
 export class GraphileRunConsumer implements RunConsumer {
+  private runner: Promise<Runner>;
   private runnerStopped: Promise<void> | undefined;
 
   constructor(
     private readonly consumer: LeasedConsumer,
-    private readonly runner: Promise<Runner>,
+    private readonly start: () => Promise<Runner>,
     private readonly forget: () => void,
-  ) {}
+    private readonly logger: QueueLogger,
+  ) {
+    this.runner = this.watched(start());
+  }
+
+  /**
+   * A runner whose pool shuts itself down (graphile-worker does after failing
+   * for minutes to give its local queue's jobs back, PostgreSQL being away)
+   * is replaced, so the process takes runs again once the database is back.
+   */
+  private watched(runner: Promise<Runner>): Promise<Runner> {
+    runner.then(
+      (started) =>
+        started.promise.then(
+          () => this.restartUnlessStopping(),
+          () => this.restartUnlessStopping(),
+        ),
+      () => undefined,
+    );
+    return runner;
+  }
+
+  private restartUnlessStopping(): void {
+    if (this.runnerStopped || !this.consumer.accepting) return;
+    this.logger.warn({}, 'the run queue consumer stopped on its own; starting it again');
+    this.runner = this.watched(this.start());
+  }
 
   /** Resolves once the runner listens for jobs; rejects when it could not start (the error is also logged). */
   started(): Promise<void> {
