@@ -1,17 +1,25 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ToolContext, ToolResult } from '@agentd/core';
 import { startTestServer, type TestServer } from '@agentd/test-server';
-import { ApiClient, type FakeOpenAI, readSse, type SseEvent, startFakeOpenAI } from '@agentd/testing';
+import {
+  ApiClient,
+  type CloseLater,
+  readSse,
+  type SseEvent,
+  startFakeOpenAI,
+  suiteFixture,
+} from '@agentd/testing';
 import { UNTRUSTED_CONTENT_INSTRUCTION } from '@agentd/tool-web';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load-config.js';
 import { createModelResolver } from '../src/models/model-resolver.js';
 import { builtinToolObject } from '../src/responses/builtin-tool-objects.js';
 import type { ArtifactStore } from '../src/tools/builtins/artifact-store.js';
 import { BuiltinTools } from '../src/tools/builtins/builtin-tools.js';
+import { childProcesses } from './support/child-processes.js';
 
 const noArtifacts: ArtifactStore = { save: async () => ({ fileId: 'file_test' }) };
 
@@ -72,46 +80,29 @@ function textOf(response: { output: Array<{ type: string; content?: Array<{ text
 }
 
 /** Child processes of this test process whose command is Chromium. */
-function chromiumChildren(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (ppid === process.pid && /chrom/i.test(command)) pids.push(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return pids;
-}
+const chromiumChildren = () => childProcesses(/chrom/i);
 
-describe('built-in tools through the HTTP API', () => {
-  let fake: FakeOpenAI;
-  let site: Site;
-  let secret: Site;
-  let searx: Site;
-  let server: TestServer;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    fake = await startFakeOpenAI();
-    site = await startSite((req, res) => {
+/** The article site, a loopback site that is not allowlisted, and a SearXNG that finds the article. */
+async function startSites(closeLater: CloseLater) {
+  const site = closeLater(
+    await startSite((req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(
         req.url === '/article'
           ? ARTICLE_HTML
           : '<html><head><title>Other</title></head><body>x</body></html>',
       );
-    });
-    // Loopback too, but not allowlisted: nothing may reach it.
-    secret = await startSite((_req, res) => {
+    }),
+  );
+  // Loopback too, but not allowlisted: nothing may reach it.
+  const secret = closeLater(
+    await startSite((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('the host secret');
-    });
-    searx = await startSite((req, res) => {
+    }),
+  );
+  const searx = closeLater(
+    await startSite((req, res) => {
       const query = new URL(req.url ?? '/', 'http://x').searchParams.get('q');
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
@@ -127,37 +118,42 @@ describe('built-in tools through the HTTP API', () => {
           ],
         }),
       );
-    });
-    server = await startTestServer({
-      backend: 'pglite',
-      env: {
-        OPENAI_BASE_URL: fake.baseURL,
-        OPENAI_API_KEY: 'sk-fake',
-        AGENTD_DEFAULT_MODEL: 'fake-model',
-        AGENTD_NET_ALLOW: new URL(site.url).host,
-        AGENTD_SEARXNG_URL: searx.url,
-        AGENTD_CODE_INTERPRETER_POOL_SIZE: '1',
-        // Interpreters boot on first use (code-interpreter-prewarm.test.ts covers the default, on).
-        AGENTD_CODE_INTERPRETER_PREWARM: 'off',
-      },
-    });
-    api = new ApiClient(server.url, server.adminKey);
-  }, 60_000);
+    }),
+  );
+  return { site, secret, searx };
+}
 
-  afterAll(async () => {
-    await server?.close();
-    await Promise.all([fake?.close(), site?.close(), secret?.close(), searx?.close()]);
+describe('built-in tools through the HTTP API', () => {
+  const suite = suiteFixture(async (closeLater) => {
+    const fake = closeLater(await startFakeOpenAI());
+    const sites = await startSites(closeLater);
+    const server = closeLater(
+      await startTestServer({
+        backend: 'pglite',
+        env: {
+          OPENAI_BASE_URL: fake.baseURL,
+          OPENAI_API_KEY: 'sk-fake',
+          AGENTD_DEFAULT_MODEL: 'fake-model',
+          AGENTD_NET_ALLOW: new URL(sites.site.url).host,
+          AGENTD_SEARXNG_URL: sites.searx.url,
+          AGENTD_CODE_INTERPRETER_POOL_SIZE: '1',
+          // Interpreters boot on first use (code-interpreter-prewarm.test.ts covers the default, on).
+          AGENTD_CODE_INTERPRETER_PREWARM: 'off',
+        },
+      }),
+    );
+    return { fake, ...sites, server, api: new ApiClient(server.url, server.adminKey) };
   }, 60_000);
 
   const builtins = () => {
-    const tools = server.server.services.tools.builtins;
+    const tools = suite.server.server.services.tools.builtins;
     if (!tools) throw new Error('the server has no built-in tools');
     return tools;
   };
 
   it('with prewarm off, starts no Pyodide worker and no Chromium until the first call', async () => {
     // Listing tools registers the built-ins: that must not start them either.
-    const listed = await api.get('/v1/tools?limit=100');
+    const listed = await suite.api.get('/v1/tools?limit=100');
     expect(listed.status).toBe(200);
     const status = await builtins().status();
     expect(status.pyodide).toBe(false);
@@ -168,7 +164,7 @@ describe('built-in tools through the HTTP API', () => {
   });
 
   it('lists the five built-ins in GET /v1/tools as builtin', async () => {
-    const listed = await api.get('/v1/tools?limit=100');
+    const listed = await suite.api.get('/v1/tools?limit=100');
     const builtin = listed.body.data.filter((tool: { source: string }) => tool.source === 'builtin');
     expect(builtin.map((tool: { name: string }) => tool.name).sort()).toEqual([
       'browser',
@@ -191,7 +187,7 @@ describe('built-in tools through the HTTP API', () => {
   it('runs Python from a plain request and streams a code_interpreter_call', {
     timeout: 120_000,
   }, async () => {
-    const events = await streamCreate(server, {
+    const events = await streamCreate(suite.server, {
       model: 'scripted',
       input: 'run python: print(1+1)',
       tools: ['code_interpreter'],
@@ -233,7 +229,7 @@ describe('built-in tools through the HTTP API', () => {
 
     // The snapshot is the fold of the events: the same item, then the model's pair and the answer.
     const final = events.at(-1)?.data.response;
-    const stored = await api.get(`/v1/responses/${final.id}?include=code_interpreter_call.outputs`);
+    const stored = await suite.api.get(`/v1/responses/${final.id}?include=code_interpreter_call.outputs`);
     expect(stored.body.output).toEqual(final.output);
     expect(final.output.map((item: { type: string }) => item.type)).toEqual([
       'function_call',
@@ -250,15 +246,15 @@ describe('built-in tools through the HTTP API', () => {
   it('keeps interpreter state across the responses of a conversation and of a chain', {
     timeout: 120_000,
   }, async () => {
-    const conversation = await api.post('/v1/conversations', {});
-    const first = await api.post('/v1/responses', {
+    const conversation = await suite.api.post('/v1/conversations', {});
+    const first = await suite.api.post('/v1/responses', {
       model: 'scripted',
       conversation: conversation.body.id,
       input: 'run python: answer = 41',
       tools: ['code_interpreter'],
     });
     expect(first.body.status).toBe('completed');
-    const second = await api.post('/v1/responses', {
+    const second = await suite.api.post('/v1/responses', {
       model: 'scripted',
       conversation: conversation.body.id,
       input: 'run python: print(answer + 1)',
@@ -272,24 +268,24 @@ describe('built-in tools through the HTTP API', () => {
     );
     expect(containers[0]).toBe(containers[1]);
     // The conversation keeps the typed items too.
-    const items = await api.get(`/v1/conversations/${conversation.body.id}/items?order=asc&limit=100`);
+    const items = await suite.api.get(`/v1/conversations/${conversation.body.id}/items?order=asc&limit=100`);
     expect(
       items.body.data.filter((item: { type: string }) => item.type === 'code_interpreter_call'),
     ).toHaveLength(2);
 
     // A previous_response_id chain is one session: its first response's.
-    const a = await api.post('/v1/responses', {
+    const a = await suite.api.post('/v1/responses', {
       model: 'scripted',
       input: 'run python: chained = "yes"',
       tools: ['code_interpreter'],
     });
-    const b = await api.post('/v1/responses', {
+    const b = await suite.api.post('/v1/responses', {
       model: 'scripted',
       previous_response_id: a.body.id,
       input: 'run python: print(chained)',
       tools: ['code_interpreter'],
     });
-    const c = await api.post('/v1/responses', {
+    const c = await suite.api.post('/v1/responses', {
       model: 'scripted',
       previous_response_id: b.body.id,
       input: 'run python: print(chained * 2)',
@@ -298,7 +294,7 @@ describe('built-in tools through the HTTP API', () => {
     expect(textOf(b.body)).toContain('stdout:\nyes');
     expect(textOf(c.body)).toContain('stdout:\nyesyes');
     // A new chain does not see it.
-    const fresh = await api.post('/v1/responses', {
+    const fresh = await suite.api.post('/v1/responses', {
       model: 'scripted',
       input: 'run python: print(chained)',
       tools: ['code_interpreter'],
@@ -308,10 +304,10 @@ describe('built-in tools through the HTTP API', () => {
 
   it('keeps two tenants apart, even under the same session key', { timeout: 120_000 }, async () => {
     // Through the API: another tenant's run sees nothing of ours.
-    const tenant = await api.post('/v1/tenants', { name: 'other-tenant' });
+    const tenant = await suite.api.post('/v1/tenants', { name: 'other-tenant' });
     expect(tenant.status).toBe(200);
-    const other = api.withKey(tenant.body.api_key.value);
-    const mine = await api.post('/v1/responses', {
+    const other = suite.api.withKey(tenant.body.api_key.value);
+    const mine = await suite.api.post('/v1/responses', {
       model: 'scripted',
       input: 'run python: owner = "tenant A"',
       tools: ['code_interpreter'],
@@ -343,8 +339,8 @@ describe('built-in tools through the HTTP API', () => {
   });
 
   it('reads an allowlisted loopback page from "open <url>" (scripted, fetch_url)', async () => {
-    const url = `${site.url}/article`;
-    const response = await api.post('/v1/responses', {
+    const url = `${suite.site.url}/article`;
+    const response = await suite.api.post('/v1/responses', {
       model: 'scripted',
       input: `open ${url}`,
       tools: ['fetch_url'],
@@ -370,9 +366,9 @@ describe('built-in tools through the HTTP API', () => {
     timeout: 120_000,
   }, async () => {
     expect((await builtins().status()).browser?.launches).toBe(0);
-    const response = await api.post('/v1/responses', {
+    const response = await suite.api.post('/v1/responses', {
       model: 'scripted',
-      input: `open ${site.url}/article`,
+      input: `open ${suite.site.url}/article`,
       tools: ['browser'],
     });
     expect(response.body.status).toBe('completed');
@@ -390,17 +386,17 @@ describe('built-in tools through the HTTP API', () => {
   });
 
   it('searches, reads and cites: web_search_call items and url_citation annotations', async () => {
-    fake.reset();
-    const url = `${site.url}/article`;
+    suite.fake.reset();
+    const url = `${suite.site.url}/article`;
     const answer = `The lighthouse was built in 1874 ([${ARTICLE_TITLE}](${url})); keepers left in 1962, per ${url}.`;
-    fake.enqueue(
+    suite.fake.enqueue(
       {
         toolCalls: [{ id: 'call_search', name: 'web_search', arguments: '{"query":"loopback lighthouse"}' }],
       },
       { toolCalls: [{ id: 'call_fetch', name: 'fetch_url', arguments: JSON.stringify({ url }) }] },
       { text: answer },
     );
-    const events = await streamCreate(server, {
+    const events = await streamCreate(suite.server, {
       input: 'When was the Loopback Point lighthouse built?',
       instructions: 'Cite your sources.',
       tools: [{ type: 'web_search' }],
@@ -410,13 +406,13 @@ describe('built-in tools through the HTTP API', () => {
     expect(final.tools).toEqual([{ type: 'web_search' }]);
 
     // The model was told that web text is data, after the request's own instructions.
-    const system = fake.requests[0]?.body.messages[0];
+    const system = suite.fake.requests[0]?.body.messages[0];
     expect(system).toEqual({
       role: 'system',
       content: `Cite your sources.\n\n${UNTRUSTED_CONTENT_INSTRUCTION}`,
     });
     expect(
-      fake.requests[0]?.body.tools.map((tool: { function: { name: string } }) => tool.function.name),
+      suite.fake.requests[0]?.body.tools.map((tool: { function: { name: string } }) => tool.function.name),
     ).toEqual(['web_search', 'fetch_url']);
 
     const searches = final.output.filter((item: { type: string }) => item.type === 'web_search_call');
@@ -432,7 +428,7 @@ describe('built-in tools through the HTTP API', () => {
           query: 'loopback lighthouse',
           sources: [
             { type: 'url', url, title: ARTICLE_TITLE },
-            { type: 'url', url: `${site.url}/other`, title: 'Other page' },
+            { type: 'url', url: `${suite.site.url}/other`, title: 'Other page' },
           ],
         },
       },
@@ -477,18 +473,18 @@ describe('built-in tools through the HTTP API', () => {
     const added = events.filter((event) => event.data.type === 'response.output_text.annotation.added');
     expect(added.map((event) => event.data.annotation)).toEqual(part.annotations);
     // Persisted and folded: the stored response and its event log agree.
-    const stored = await api.get(`/v1/responses/${final.id}`);
+    const stored = await suite.api.get(`/v1/responses/${final.id}`);
     expect(stored.body.output).toEqual(final.output);
   });
 
   it('blocks loopback and metadata addresses that are not allowlisted (SSRF)', async () => {
-    fake.reset();
+    suite.fake.reset();
     const targets = [
-      `${secret.url}/`,
+      `${suite.secret.url}/`,
       'http://169.254.169.254/latest/meta-data/',
-      `http://localhost:${new URL(secret.url).port}/`,
+      `http://localhost:${new URL(suite.secret.url).port}/`,
     ];
-    fake.enqueue(
+    suite.fake.enqueue(
       {
         toolCalls: targets.map((url, index) => ({
           id: `call_ssrf_${index}`,
@@ -498,7 +494,7 @@ describe('built-in tools through the HTTP API', () => {
       },
       { text: 'I could not read those.' },
     );
-    const response = await api.post('/v1/responses', { input: 'read these', tools: ['fetch_url'] });
+    const response = await suite.api.post('/v1/responses', { input: 'read these', tools: ['fetch_url'] });
     expect(response.body.status).toBe('completed');
     const outputs = response.body.output.filter(
       (item: { type: string }) => item.type === 'function_call_output',
@@ -507,34 +503,34 @@ describe('built-in tools through the HTTP API', () => {
     for (const output of outputs) expect(output.output).toMatch(/Blocked by the network policy/);
     const items = response.body.output.filter((item: { type: string }) => item.type === 'web_search_call');
     expect(items.map((item: { status: string }) => item.status)).toEqual(['failed', 'failed', 'failed']);
-    expect(secret.hits).toEqual([]);
+    expect(suite.secret.hits).toEqual([]);
 
     // The scripted "open" is held to the same policy, in the browser too.
-    const opened = await api.post('/v1/responses', {
+    const opened = await suite.api.post('/v1/responses', {
       model: 'scripted',
-      input: `open ${secret.url}/`,
+      input: `open ${suite.secret.url}/`,
       tools: ['browser'],
     });
     expect(textOf(opened.body)).toMatch(/Blocked by the network policy/);
-    expect(secret.hits).toEqual([]);
+    expect(suite.secret.hits).toEqual([]);
   });
 
   it('stores a browser screenshot as an image artifact', { timeout: 60_000 }, async () => {
-    fake.reset();
-    fake.enqueue(
+    suite.fake.reset();
+    suite.fake.enqueue(
       {
         toolCalls: [
           {
             id: 'call_open',
             name: 'browser',
-            arguments: JSON.stringify({ action: 'open', url: `${site.url}/article` }),
+            arguments: JSON.stringify({ action: 'open', url: `${suite.site.url}/article` }),
           },
         ],
       },
       { toolCalls: [{ id: 'call_shot', name: 'browser', arguments: '{"action":"screenshot"}' }] },
       { text: 'Here it is.' },
     );
-    const response = await api.post('/v1/responses', { input: 'show me', tools: ['browser'] });
+    const response = await suite.api.post('/v1/responses', { input: 'show me', tools: ['browser'] });
     expect(response.body.status).toBe('completed');
     const shot = response.body.output.find(
       (entry: { type: string; action?: { type: string } }) => entry.action?.type === 'screenshot',
@@ -542,7 +538,7 @@ describe('built-in tools through the HTTP API', () => {
     expect(shot).toMatchObject({
       type: 'web_search_call',
       status: 'completed',
-      action: { type: 'screenshot', url: `${site.url}/article`, title: ARTICLE_TITLE },
+      action: { type: 'screenshot', url: `${suite.site.url}/article`, title: ARTICLE_TITLE },
       outputs: [{ type: 'image', file_id: expect.stringMatching(/^file_/) }],
     });
     const toModel = response.body.output.find(
@@ -555,13 +551,13 @@ describe('built-in tools through the HTTP API', () => {
   it('takes built-in tool objects, and an agent chooses the default runtime', {
     timeout: 120_000,
   }, async () => {
-    const agent = await api.post('/v1/agents', {
+    const agent = await suite.api.post('/v1/agents', {
       name: 'numbers',
       tools: [{ type: 'code_interpreter', container: { type: 'auto' }, runtime: 'cpython' }],
     });
     expect(agent.status).toBe(200);
-    fake.reset();
-    fake.enqueue(
+    suite.fake.reset();
+    suite.fake.enqueue(
       {
         toolCalls: [
           {
@@ -581,7 +577,7 @@ describe('built-in tools through the HTTP API', () => {
       },
       { text: 'Six.' },
     );
-    const response = await api.post('/v1/responses', {
+    const response = await suite.api.post('/v1/responses', {
       agent: 'numbers',
       input: 'sum 0..3 with numpy',
       include: ['code_interpreter_call.outputs'],
@@ -618,10 +614,10 @@ describe('built-in tools through the HTTP API', () => {
       (entry: { type: string }) => entry.type === 'function_call_output',
     );
     expect(toModel.output).toContain(`figure 1 as ${item.outputs[1].file_id}`);
-    const parameters = fake.requests[0]?.body.tools[0].function.parameters;
+    const parameters = suite.fake.requests[0]?.body.tools[0].function.parameters;
     expect(parameters.properties.runtime.description).toBe("Where to run it. Default 'cpython'.");
 
-    const bad = await api.post('/v1/responses', {
+    const bad = await suite.api.post('/v1/responses', {
       input: 'x',
       tools: ['code_interpreter', { type: 'code_interpreter', runtime: 'fortran' }],
     });
@@ -634,7 +630,7 @@ describe('built-in tools through the HTTP API', () => {
     expect(browsers.length).toBeGreaterThan(0);
     const threads = () => readdirSync('/proc/self/task').length;
     const before = threads();
-    await server.stop();
+    await suite.server.stop();
     for (let i = 0; i < 100 && chromiumChildren().length > 0; i++) await sleep(50);
     expect(chromiumChildren()).toEqual([]);
     // The Pyodide workers (threads of this process) are gone too.

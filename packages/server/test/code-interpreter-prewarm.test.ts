@@ -1,29 +1,15 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BACKENDS, startTestServer, type TestServer } from '@agentd/test-server';
+import { BACKENDS, type Backend, startTestServer, type TestServer } from '@agentd/test-server';
 import { ApiClient } from '@agentd/testing';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childProcesses } from './support/child-processes.js';
 
 const READY_LINE = /^code interpreter ready: pyodide 1 warm, cpython 1 warm \(\d+\.\d s\)$/;
 
 /** Child processes of this test process whose command is bubblewrap (CPython sandboxes). */
-function bubblewrapChildren(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid && /bwrap/.test(readFileSync(`/proc/${entry}/cmdline`, 'utf8'))) {
-        pids.push(Number(entry));
-      }
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return pids;
-}
+const bubblewrapChildren = () => childProcesses(/bwrap/);
 
 function outputText(response: OpenAI.Responses.Response): string {
   return response.output_text;
@@ -35,24 +21,32 @@ const pools = (server: TestServer) => {
   return builtins;
 };
 
+/** A server whose code interpreter pools boot at start (prewarm on; no browser), sized by `pool`. */
+const startPoolServer = (pool: Record<string, string>, backend: Backend = 'pglite') =>
+  startTestServer({
+    backend,
+    env: { AGENTD_CODE_INTERPRETER_PREWARM: 'on', AGENTD_BROWSER: 'off', ...pool },
+  });
+
+/** The official client, with the admin's key. */
+const openaiOf = (server: TestServer) => new OpenAI({ baseURL: `${server.url}/v1`, apiKey: server.adminKey });
+
 describe.each(BACKENDS)('code interpreter prewarm (%s)', (backend) => {
   let server: TestServer;
   let client: OpenAI;
   let api: ApiClient;
 
   beforeAll(async () => {
-    server = await startTestServer({
-      backend,
-      env: {
-        AGENTD_CODE_INTERPRETER_PREWARM: 'on',
+    server = await startPoolServer(
+      {
         AGENTD_CODE_INTERPRETER_POOL_SIZE: '1',
         // A fixed pool of one, so the boots below are exactly the prewarm and its refill.
         AGENTD_CODE_INTERPRETER_POOL_MAX: '1',
         AGENTD_CODE_INTERPRETER_CPYTHON: 'on',
-        AGENTD_BROWSER: 'off',
       },
-    });
-    client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: server.adminKey });
+      backend,
+    );
+    client = openaiOf(server);
     api = new ApiClient(server.url, server.adminKey);
   }, 120_000);
 
@@ -122,18 +116,13 @@ describe('code interpreter pools under a burst, and shutdown', () => {
   it('grows the CPython pool and boots side by side when new conversations drain it', {
     timeout: 180_000,
   }, async () => {
-    const server = await startTestServer({
-      backend: 'pglite',
-      env: {
-        AGENTD_CODE_INTERPRETER_PREWARM: 'on',
-        AGENTD_CODE_INTERPRETER_POOL_SIZE: '1',
-        AGENTD_CODE_INTERPRETER_POOL_MAX: '4',
-        AGENTD_CODE_INTERPRETER_CPYTHON: 'on',
-        AGENTD_BROWSER: 'off',
-      },
+    const server = await startPoolServer({
+      AGENTD_CODE_INTERPRETER_POOL_SIZE: '1',
+      AGENTD_CODE_INTERPRETER_POOL_MAX: '4',
+      AGENTD_CODE_INTERPRETER_CPYTHON: 'on',
     });
     try {
-      const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: server.adminKey });
+      const client = openaiOf(server);
       await pools(server).prewarm();
       // Six new conversations at once: the one warm interpreter goes to the first, the rest find the pool empty.
       const burst = Array.from({ length: 6 }, (_, i) =>
@@ -159,18 +148,13 @@ describe('code interpreter pools under a burst, and shutdown', () => {
   it('shares the boot under way among first calls that come during it, and boots no more beside it than allowed', {
     timeout: 180_000,
   }, async () => {
-    const server = await startTestServer({
-      backend: 'pglite',
-      env: {
-        AGENTD_CODE_INTERPRETER_PREWARM: 'on',
-        AGENTD_CODE_INTERPRETER_POOL_SIZE: '1',
-        AGENTD_CODE_INTERPRETER_POOL_MAX: '1',
-        AGENTD_CODE_INTERPRETER_CPYTHON: 'off',
-        AGENTD_BROWSER: 'off',
-      },
+    const server = await startPoolServer({
+      AGENTD_CODE_INTERPRETER_POOL_SIZE: '1',
+      AGENTD_CODE_INTERPRETER_POOL_MAX: '1',
+      AGENTD_CODE_INTERPRETER_CPYTHON: 'off',
     });
     try {
-      const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: server.adminKey });
+      const client = openaiOf(server);
       // Three new conversations at once, right after the start, while the pool's first boot runs.
       const responses = await Promise.all(
         [0, 1, 2].map((i) =>
@@ -199,14 +183,9 @@ describe('code interpreter pools under a burst, and shutdown', () => {
   it('closes a server whose pools are still booting without waiting for them or leaving sandboxes', {
     timeout: 60_000,
   }, async () => {
-    const server = await startTestServer({
-      backend: 'pglite',
-      env: {
-        AGENTD_CODE_INTERPRETER_PREWARM: 'on',
-        AGENTD_CODE_INTERPRETER_POOL_SIZE: '2',
-        AGENTD_CODE_INTERPRETER_CPYTHON: 'on',
-        AGENTD_BROWSER: 'off',
-      },
+    const server = await startPoolServer({
+      AGENTD_CODE_INTERPRETER_POOL_SIZE: '2',
+      AGENTD_CODE_INTERPRETER_CPYTHON: 'on',
     });
     const status = await pools(server).status();
     expect(status).toMatchObject({ pyodide: true, cpython: true });
