@@ -1,24 +1,24 @@
 import type { ModelRequest } from '@agentd/spec';
-import { type FakeOpenAI, startFakeOpenAI } from '@agentd/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeOpenAISuite } from '@agentd/testing';
+import { describe, expect, it, vi } from 'vitest';
 import { ModelError } from '../src/model-error.js';
 import { createOpenAIChatModel } from '../src/openai-chat/openai-chat-model.js';
 import type { OpenAIChatModelOptions } from '../src/openai-compatible-options.js';
 import { collect, collectUntilError, textOf, userRequest } from './support.js';
 
-let fake: FakeOpenAI;
-beforeAll(async () => {
-  fake = await startFakeOpenAI();
-});
-afterAll(() => fake.close());
-beforeEach(() => fake.reset());
+const suite = fakeOpenAISuite();
 
 const model = (options: Partial<OpenAIChatModelOptions> = {}) =>
-  createOpenAIChatModel({ baseURL: fake.baseURL, apiKey: 'sk-test-key', retryBaseDelayMs: 5, ...options });
+  createOpenAIChatModel({
+    baseURL: suite.fake.baseURL,
+    apiKey: 'sk-test-key',
+    retryBaseDelayMs: 5,
+    ...options,
+  });
 
 describe('the chat provider against an OpenAI-compatible server', () => {
   it('streams a plain answer, with usage and a stop', async () => {
-    fake.enqueue({ text: 'Hello there, friend.', usage: { prompt_tokens: 12, completion_tokens: 5 } });
+    suite.fake.enqueue({ text: 'Hello there, friend.', usage: { prompt_tokens: 12, completion_tokens: 5 } });
     const parts = await collect(model().stream(userRequest('Say hello')));
     expect(parts).toEqual([
       { type: 'text-delta', delta: 'Hello' },
@@ -27,10 +27,14 @@ describe('the chat provider against an OpenAI-compatible server', () => {
       { type: 'usage', usage: { inputTokens: 12, outputTokens: 5 } },
       { type: 'finish', reason: 'stop' },
     ]);
-    expect(fake.requests).toHaveLength(1);
-    expect(fake.requests[0]).toMatchObject({ method: 'POST', path: '/v1/chat/completions', aborted: false });
-    expect(fake.requests[0]?.headers.authorization).toBe('Bearer sk-test-key');
-    expect(fake.requests[0]?.body).toEqual({
+    expect(suite.fake.requests).toHaveLength(1);
+    expect(suite.fake.requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/v1/chat/completions',
+      aborted: false,
+    });
+    expect(suite.fake.requests[0]?.headers.authorization).toBe('Bearer sk-test-key');
+    expect(suite.fake.requests[0]?.body).toEqual({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'Say hello' }],
       stream: true,
@@ -74,8 +78,8 @@ describe('the chat provider against an OpenAI-compatible server', () => {
       },
     };
     await collect(model({ headers: { 'x-project': 'agentd' } }).stream(request));
-    expect(fake.requests[0]?.headers['x-project']).toBe('agentd');
-    expect(fake.requests[0]?.body).toEqual({
+    expect(suite.fake.requests[0]?.headers['x-project']).toBe('agentd');
+    expect(suite.fake.requests[0]?.body).toEqual({
       model: 'qwen3:8b',
       messages: [
         { role: 'system', content: 'Be brief.' },
@@ -124,7 +128,7 @@ describe('the chat provider against an OpenAI-compatible server', () => {
     await collect(
       model().stream(userRequest('hi', { toolChoice: 'required', settings: { parallelToolCalls: true } })),
     );
-    const body = fake.requests[0]?.body;
+    const body = suite.fake.requests[0]?.body;
     expect(Object.keys(body)).not.toContain('tools');
     expect(Object.keys(body)).not.toContain('tool_choice');
     expect(Object.keys(body)).not.toContain('parallel_tool_calls');
@@ -136,7 +140,7 @@ describe('the chat provider against an OpenAI-compatible server', () => {
       { id: 'call_b', name: 'get_weather', arguments: '{"city":"Zürich","unit":"celsius"}' },
       { id: 'call_c', name: 'get_time', arguments: '{"timezone":"Asia/Tokyo"}' },
     ];
-    fake.enqueue({
+    suite.fake.enqueue({
       toolCalls: calls,
       interleaveToolCalls: true,
       usage: { prompt_tokens: 40, completion_tokens: 30 },
@@ -165,7 +169,7 @@ describe('the chat provider against an OpenAI-compatible server', () => {
   });
 
   it('streams reasoning before the answer', async () => {
-    fake.enqueue({ reasoning: 'Two plus two.', text: 'Four.' });
+    suite.fake.enqueue({ reasoning: 'Two plus two.', text: 'Four.' });
     const parts = await collect(model().stream(userRequest('2+2?')));
     expect(parts.slice(0, 3)).toEqual([
       { type: 'reasoning-delta', delta: 'Two' },
@@ -176,7 +180,7 @@ describe('the chat provider against an OpenAI-compatible server', () => {
   });
 
   it('reports a turn cut at max_tokens as length', async () => {
-    fake.enqueue({ text: 'Once upon a', finishReason: 'length' });
+    suite.fake.enqueue({ text: 'Once upon a', finishReason: 'length' });
     const parts = await collect(model().stream(userRequest('story')));
     expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'length' });
   });
@@ -184,14 +188,16 @@ describe('the chat provider against an OpenAI-compatible server', () => {
 
 describe('the chat provider when things go wrong', () => {
   it('gives up after maxRetries with the last HTTP error', async () => {
-    fake.enqueue(...Array.from({ length: 3 }, () => ({ error: { status: 503 } })), { text: 'too late' });
+    suite.fake.enqueue(...Array.from({ length: 3 }, () => ({ error: { status: 503 } })), {
+      text: 'too late',
+    });
     const { error } = await collectUntilError(model({ maxRetries: 2 }).stream(userRequest('hi')));
     expect(error).toMatchObject({ code: 'model_http_error', status: 503, retryable: true });
-    expect(fake.requests).toHaveLength(3);
+    expect(suite.fake.requests).toHaveLength(3);
   });
 
   it('times out a stream that goes silent after the headers, and closes the connection', async () => {
-    fake.enqueue({ hang: true }, { hang: true });
+    suite.fake.enqueue({ hang: true }, { hang: true });
     const started = performance.now();
     const { error } = await collectUntilError(
       model({ idleTimeoutMs: 150, maxRetries: 1 }).stream(userRequest('hi')),
@@ -199,28 +205,28 @@ describe('the chat provider when things go wrong', () => {
     expect(error).toMatchObject({ code: 'model_idle_timeout' });
     expect(performance.now() - started).toBeLessThan(2000);
     // Nothing had arrived, so the silent stream was retried once.
-    expect(fake.requests).toHaveLength(2);
-    await vi.waitFor(() => expect(fake.requests.every((request) => request.aborted)).toBe(true));
+    expect(suite.fake.requests).toHaveLength(2);
+    await vi.waitFor(() => expect(suite.fake.requests.every((request) => request.aborted)).toBe(true));
   });
 
   it('retries a request that timed out before its headers', async () => {
-    fake.enqueue({ delayBeforeHeadersMs: 2000, text: 'late' }, { text: 'on time' });
+    suite.fake.enqueue({ delayBeforeHeadersMs: 2000, text: 'late' }, { text: 'on time' });
     const parts = await collect(model({ requestTimeoutMs: 150, maxRetries: 1 }).stream(userRequest('hi')));
     expect(textOf(parts)).toBe('on time');
-    expect(fake.requests).toHaveLength(2);
+    expect(suite.fake.requests).toHaveLength(2);
   });
 
   it('does not retry a connection that drops mid-stream, since data was already received', async () => {
-    fake.enqueue({ text: 'one two three four five six', dropAfterChunks: 3 }, { text: 'never' });
+    suite.fake.enqueue({ text: 'one two three four five six', dropAfterChunks: 3 }, { text: 'never' });
     const { parts, error } = await collectUntilError(model().stream(userRequest('hi')));
     expect(textOf(parts)).toBe('one two');
     expect(error).toBeInstanceOf(ModelError);
     expect(error).toMatchObject({ code: 'model_connection_error' });
-    expect(fake.requests).toHaveLength(1);
+    expect(suite.fake.requests).toHaveLength(1);
   });
 
   it('fails with the server message when the stream reports an error', async () => {
-    fake.enqueue({
+    suite.fake.enqueue({
       text: 'partial',
       streamError: { message: 'The server had an error processing your request.' },
     });

@@ -1,21 +1,16 @@
 import type { ModelRequest } from '@agentd/spec';
-import { type FakeOpenAI, startFakeOpenAI } from '@agentd/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeOpenAISuite } from '@agentd/testing';
+import { describe, expect, it, vi } from 'vitest';
 import { ModelError } from '../src/model-error.js';
 import type { OpenAIResponsesModelOptions } from '../src/openai-compatible-options.js';
 import { createOpenAIResponsesModel } from '../src/openai-responses/openai-responses-model.js';
 import { collect, collectUntilError, textOf, userRequest } from './support.js';
 
-let fake: FakeOpenAI;
-beforeAll(async () => {
-  fake = await startFakeOpenAI();
-});
-afterAll(() => fake.close());
-beforeEach(() => fake.reset());
+const suite = fakeOpenAISuite();
 
 const model = (options: Partial<OpenAIResponsesModelOptions> = {}) =>
   createOpenAIResponsesModel({
-    baseURL: fake.baseURL,
+    baseURL: suite.fake.baseURL,
     apiKey: 'sk-test-key',
     retryBaseDelayMs: 5,
     ...options,
@@ -23,7 +18,7 @@ const model = (options: Partial<OpenAIResponsesModelOptions> = {}) =>
 
 describe('the Responses provider against an OpenAI-compatible server', () => {
   it('streams plain text with usage, statelessly', async () => {
-    fake.enqueue({ text: 'Bonjour tout le monde.', usage: { prompt_tokens: 9, completion_tokens: 6 } });
+    suite.fake.enqueue({ text: 'Bonjour tout le monde.', usage: { prompt_tokens: 9, completion_tokens: 6 } });
     const parts = await collect(model().stream(userRequest('Say hello in French')));
     expect(parts).toEqual([
       { type: 'text-delta', delta: 'Bonjour' },
@@ -33,9 +28,9 @@ describe('the Responses provider against an OpenAI-compatible server', () => {
       { type: 'usage', usage: { inputTokens: 9, outputTokens: 6 } },
       { type: 'finish', reason: 'stop' },
     ]);
-    expect(fake.requests[0]).toMatchObject({ method: 'POST', path: '/v1/responses', aborted: false });
-    expect(fake.requests[0]?.headers.authorization).toBe('Bearer sk-test-key');
-    expect(fake.requests[0]?.body).toEqual({
+    expect(suite.fake.requests[0]).toMatchObject({ method: 'POST', path: '/v1/responses', aborted: false });
+    expect(suite.fake.requests[0]?.headers.authorization).toBe('Bearer sk-test-key');
+    expect(suite.fake.requests[0]?.body).toEqual({
       model: 'gpt-4o-mini',
       input: [{ type: 'message', role: 'user', content: 'Say hello in French' }],
       stream: true,
@@ -62,7 +57,7 @@ describe('the Responses provider against an OpenAI-compatible server', () => {
       settings: { temperature: 0.5, topP: 0.8, maxOutputTokens: 300, reasoningEffort: 'minimal', seed: 1 },
     };
     await collect(model().stream(request));
-    expect(fake.requests[0]?.body).toEqual({
+    expect(suite.fake.requests[0]?.body).toEqual({
       model: 'gpt-5-mini',
       instructions: 'Be brief.\n\nUse metric units.',
       input: [
@@ -105,8 +100,8 @@ describe('the Responses provider against an OpenAI-compatible server', () => {
         settings: {},
       }),
     );
-    expect(fake.requests[0]?.body.instructions).toBe('Be brief.');
-    expect(fake.requests[0]?.body.input).toEqual([
+    expect(suite.fake.requests[0]?.body.instructions).toBe('Be brief.');
+    expect(suite.fake.requests[0]?.body.input).toEqual([
       { type: 'message', role: 'user', content: 'Hi' },
       { type: 'message', role: 'assistant', content: 'Hello.' },
       { type: 'message', role: 'system', content: 'From now on, answer in French.' },
@@ -116,7 +111,7 @@ describe('the Responses provider against an OpenAI-compatible server', () => {
 
   it('streams a function call and finishes with tool-calls', async () => {
     const call = { id: 'call_w1', name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' };
-    fake.enqueue({ toolCalls: [call], usage: { prompt_tokens: 30, completion_tokens: 12 } });
+    suite.fake.enqueue({ toolCalls: [call], usage: { prompt_tokens: 30, completion_tokens: 12 } });
     const parts = await collect(model().stream(userRequest('Weather?')));
     expect(parts[0]).toEqual({ type: 'tool-call-start', index: 0, id: 'call_w1', name: 'get_weather' });
     const deltas = parts.flatMap((part) => (part.type === 'tool-call-delta' ? [part.delta] : []));
@@ -130,7 +125,7 @@ describe('the Responses provider against an OpenAI-compatible server', () => {
   });
 
   it('streams a reasoning summary, text and two function calls in order', async () => {
-    fake.enqueue({
+    suite.fake.enqueue({
       reasoning: 'Need both.',
       text: 'Looking up.',
       toolCalls: [
@@ -152,7 +147,7 @@ describe('the Responses provider against an OpenAI-compatible server', () => {
   });
 
   it('reports a response cut at max_output_tokens as length', async () => {
-    fake.enqueue({ text: 'Once upon', finishReason: 'length' });
+    suite.fake.enqueue({ text: 'Once upon', finishReason: 'length' });
     const parts = await collect(model().stream(userRequest('story')));
     expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'length' });
   });
@@ -160,22 +155,22 @@ describe('the Responses provider against an OpenAI-compatible server', () => {
 
 describe('the Responses provider when things go wrong', () => {
   it('throws the reason of a failed response', async () => {
-    fake.enqueue({ streamError: { code: 'server_error', message: 'The model failed to answer.' } });
+    suite.fake.enqueue({ streamError: { code: 'server_error', message: 'The model failed to answer.' } });
     const { error } = await collectUntilError(model().stream(userRequest('hi')));
     expect(error).toBeInstanceOf(ModelError);
     expect(error).toMatchObject({
       code: 'model_stream_error',
       message: expect.stringContaining('failed to answer'),
     });
-    expect(fake.requests).toHaveLength(1);
+    expect(suite.fake.requests).toHaveLength(1);
   });
 
   it('times out a silent stream', async () => {
-    fake.enqueue({ hang: true });
+    suite.fake.enqueue({ hang: true });
     const { error } = await collectUntilError(
       model({ idleTimeoutMs: 150, maxRetries: 0 }).stream(userRequest('hi')),
     );
     expect(error).toMatchObject({ code: 'model_idle_timeout' });
-    await vi.waitFor(() => expect(fake.requests[0]?.aborted).toBe(true));
+    await vi.waitFor(() => expect(suite.fake.requests[0]?.aborted).toBe(true));
   });
 });

@@ -82,5 +82,6 @@ export { pingRedis, requireTestRedis, TEST_REDIS_URL, testRedisPrefix } from './
 export { type RedisTestServer, startRedisTestServer } from './redis-server.js';
 export { type S3TestServer, startS3TestServer } from './s3-test-server.js';
 export { collectSse, readSse, type SseEvent } from './sse-client.js';
+export { fakeOpenAISuite } from './suites/fake-openai-suite.js';
 export { type Closable, type CloseLater, suiteFixture } from './suites/suite-fixture.js';
 export { startToolServer, type ToolCallRecord, type ToolHandler, type ToolServer } from './tool-server.js';
