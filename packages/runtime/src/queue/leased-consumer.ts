@@ -183,6 +183,16 @@ export class LeasedConsumer implements RunConsumer {
           if (extended) held.lease = extended;
           else lose(`the lease on run ${lease.runId} was lost: it ran out or another worker claimed the run`);
         } catch (error) {
+          // The database did not answer (it restarts, say): the lease is still ours until it runs
+          // out, so the run goes on and the next tick tries again. Aborting at once made the run
+          // record itself cancelled once the database was back, its lease never lost.
+          if (Date.now() < held.lease.expiresAt) {
+            this.logger.warn(
+              { err: error, runId: lease.runId },
+              'the lease could not be extended; trying again while it lasts',
+            );
+            return;
+          }
           lose(`the lease on run ${lease.runId} could not be extended: ${(error as Error).message}`, error);
         } finally {
           extending = false;
