@@ -302,20 +302,21 @@ export class RunRuntime<Spec = unknown> {
     if (isTerminal(stored.snapshot.status)) return 'finished';
     const stepsTaken =
       stored.snapshot.status === 'in_progress' ? await store.countSteps(stored.tenantId, stored.id) : 0;
-    const onLost = () => {
-      const reason = lost.reason as ClaimLostError | undefined;
-      manager.abort(
-        stored.id,
-        reason instanceof ClaimLostError && reason.reason === 'worker_draining'
-          ? new RunSuspended()
-          : new RunLeaseLost(stored.id),
-      );
-    };
+    // Draining or a lease lost, the run stops here the same way: suspended, left in progress for
+    // the next claim. A lease that ran out while this process stood still (a long pause) has not
+    // been claimed again yet, so the fenced writes still pass: aborting it as cancelled would end
+    // a run nobody cancelled.
+    const onLost = () => manager.abort(stored.id, new RunSuspended());
     lost.addEventListener('abort', onLost, { once: true });
+    const leaseLost = () => lost.reason instanceof ClaimLostError && lost.reason.reason === 'lease_lost';
     try {
       const final = await manager.start(stored, { stepsTaken, generation: lease.generation });
       // Its terminal event was a fenced write, which ended the lease in the same statement.
       if (isTerminal(final.status)) return 'ended';
+      if (final.status === 'in_progress' && leaseLost()) {
+        logger.warn({ response_id: stored.id }, 'the lease on a run ran out here; the run was handed back');
+        this.options.onLeaseLost?.();
+      }
       return final.status === 'in_progress' ? 'released' : 'finished';
     } catch (error) {
       if (error instanceof RunLeaseLost) {

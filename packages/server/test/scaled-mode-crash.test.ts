@@ -1,7 +1,8 @@
 import type { ApiClient } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentdProcess, stopAgentd } from './support/scaled/agentd-process.js';
-import { oneTo, ScaledCluster, waitFor, words } from './support/scaled/scaled-cluster.js';
+import { oneTo, ScaledCluster, waitFor } from './support/scaled/scaled-cluster.js';
+import { expectAnsweredInFull, slowAnswerUnderway } from './support/scaled/slow-answer.js';
 
 const LEASE_MS = 1500;
 
@@ -40,40 +41,20 @@ describe('scaled mode: a run whose worker is killed finishes on the other worker
   });
 
   it('asks the model again when its worker dies mid-turn; the held stream goes on to the end', async () => {
-    // Longer than the 200 characters safety holds back, so deltas reach the client before the crash.
-    const text = Array.from({ length: 120 }, (_, i) => `w${i}`).join(' ');
     // The first answer streams slowly, so the worker dies in the middle of it.
-    cluster.script('[crash-model]', (_, attempt) => ({
-      chunks: words(text),
-      chunkDelayMs: attempt === 1 ? 80 : 0,
-    }));
-    const created = await client.post('/v1/responses', { input: 'talk [crash-model]', background: true });
-    const stream = cluster.follow(api, created.body.id);
-    await waitFor(
-      'a few text deltas on the stream',
-      () => stream.events.filter((event) => event.event === 'response.output_text.delta').length >= 3,
-    );
+    const answer = await slowAnswerUnderway(cluster, api, client, '[crash-model]');
     const killedAt = Date.now();
-    const { replacement } = await killHolder(created.body.id);
+    const { replacement } = await killHolder(answer.id);
 
-    const events = await stream.done;
-    expect(events.at(-1)?.event).toBe('response.completed');
+    const events = await expectAnsweredInFull(cluster, client, answer);
     // Picked up once the lease ran out, not long after.
     expect(Date.now() - killedAt).toBeLessThan(LEASE_MS + 5_000);
-    const log = await cluster.events(client, created.body.id);
-    expect(events.map((event) => Number(event.id))).toEqual(oneTo(log.length));
-    expect(log.map((event) => event.sequence_number)).toEqual(oneTo(log.length));
     // The client that saw the partial answer is told it was superseded.
     expect(
       events.some(
         (event) => event.event === 'response.output_item.done' && event.data.item?.superseded === true,
       ),
     ).toBe(true);
-    const final = await client.get(`/v1/responses/${created.body.id}`);
-    expect(final.body.status).toBe('completed');
-    expect(final.body.output.filter((item: { superseded?: boolean }) => !item.superseded)).toMatchObject([
-      { type: 'message', content: [{ type: 'output_text', text }] },
-    ]);
     expect(cluster.modelRequests('[crash-model]')).toHaveLength(2);
     await replacement;
   });
