@@ -6,7 +6,6 @@
  * and the chain stays whole with every event in it, on PGlite and PostgreSQL.
  */
 import type { Principal, ResponseEvent, ResponseObject } from '@agentd/spec';
-import { createTestDatabase } from '@agentd/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../src/audit/audit-event.js';
 import { AuditLog } from '../src/audit/audit-log.js';
@@ -14,22 +13,12 @@ import { newId } from '../src/ids.js';
 import { ResponseRepository } from '../src/responses/response-repository.js';
 import type { Database } from '../src/storage/database.js';
 import { migrate } from '../src/storage/migrate.js';
-import { openPgliteDatabase } from '../src/storage/pglite-database.js';
-import { openPostgresDatabase } from '../src/storage/postgres-database.js';
+import { databaseBackends } from './support/database-backends.js';
 
 const TENANT = 'tenant_chained';
 const PRINCIPAL: Principal = { tenantId: TENANT, subject: 'key_chained', method: 'api_key', role: 'member' };
 
-const backends: [string, () => Promise<{ db: Database; drop: () => Promise<void> }>][] = [
-  ['PGlite', async () => ({ db: await openPgliteDatabase(), drop: async () => undefined })],
-  [
-    'PostgreSQL',
-    async () => {
-      const test = await createTestDatabase('agentd_audit_chained');
-      return { db: await openPostgresDatabase(test.url), drop: () => test.drop() };
-    },
-  ],
-];
+const backends = databaseBackends('agentd_audit_chained');
 
 /** A Database that counts the transactions opened through it. */
 function counting(db: Database): { db: Database; transactions: () => number } {

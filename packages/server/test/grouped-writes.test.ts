@@ -4,15 +4,12 @@
  * one request's fate depending on another's.
  */
 import type { ResponseEvent, ResponseObject } from '@agentd/spec';
-import { createTestDatabase, type TestDatabase } from '@agentd/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/ids.js';
 import { ResponseRepository } from '../src/responses/response-repository.js';
-import type { Database } from '../src/storage/database.js';
 import { GroupCommit } from '../src/storage/group-commit.js';
 import { migrate } from '../src/storage/migrate.js';
-import { openPgliteDatabase } from '../src/storage/pglite-database.js';
-import { openPostgresDatabase } from '../src/storage/postgres-database.js';
+import { databaseBackends } from './support/database-backends.js';
 
 describe('GroupCommit', () => {
   it('writes the items added together in one call, and those added during it in the next', async () => {
@@ -44,17 +41,7 @@ describe('GroupCommit', () => {
   });
 });
 
-const backends: [string, () => Promise<{ db: Database; drop: () => Promise<void> }>][] = [
-  ['PGlite', async () => ({ db: await openPgliteDatabase(), drop: async () => undefined })],
-  [
-    'PostgreSQL',
-    async () => {
-      const test: TestDatabase = await createTestDatabase('agentd_grouped');
-      const db = await openPostgresDatabase(test.url);
-      return { db, drop: () => test.drop() };
-    },
-  ],
-];
+const backends = databaseBackends('agentd_grouped');
 
 for (const [name, open] of backends) {
   describe(`grouped response writes on ${name}`, () => {

@@ -5,16 +5,13 @@
  * them by the end of the run's execution.
  */
 import type { ResponseEvent, ResponseObject } from '@agentd/spec';
-import { createTestDatabase, type TestDatabase } from '@agentd/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/ids.js';
 import { ResponseRepository } from '../src/responses/response-repository.js';
-import type { Database } from '../src/storage/database.js';
 import { migrate } from '../src/storage/migrate.js';
-import { openPgliteDatabase } from '../src/storage/pglite-database.js';
-import { openPostgresDatabase } from '../src/storage/postgres-database.js';
 import { BatchedUsage } from '../src/usage/batched-usage.js';
 import { type UsageRecord, UsageRepository } from '../src/usage/usage-repository.js';
+import { databaseBackends } from './support/database-backends.js';
 
 describe('BatchedUsage', () => {
   it('gives a retried batch the rows of its first attempt, and new rows to the next batch', async () => {
@@ -52,17 +49,7 @@ describe('BatchedUsage', () => {
   });
 });
 
-const backends: [string, () => Promise<{ db: Database; drop: () => Promise<void> }>][] = [
-  ['PGlite', async () => ({ db: await openPgliteDatabase(), drop: async () => undefined })],
-  [
-    'PostgreSQL',
-    async () => {
-      const test: TestDatabase = await createTestDatabase('agentd_usage_batched');
-      const db = await openPostgresDatabase(test.url);
-      return { db, drop: () => test.drop() };
-    },
-  ],
-];
+const backends = databaseBackends('agentd_usage_batched');
 
 for (const [name, open] of backends) {
   describe(`usage rows in a run's event batch on ${name}`, () => {

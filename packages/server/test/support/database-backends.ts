@@ -1,0 +1,24 @@
+import { createTestDatabase } from '@agentd/testing';
+import type { Database } from '../../src/storage/database.js';
+import { openPgliteDatabase } from '../../src/storage/pglite-database.js';
+import { openPostgresDatabase } from '../../src/storage/postgres-database.js';
+
+export interface OpenedDatabase {
+  db: Database;
+  /** Drops the PostgreSQL test database (nothing for PGlite, which lives in memory). */
+  drop: () => Promise<void>;
+}
+
+/** Both database backends by name, each opening a fresh database (PostgreSQL's named from `prefix`). */
+export function databaseBackends(prefix: string): [string, () => Promise<OpenedDatabase>][] {
+  return [
+    ['PGlite', async () => ({ db: await openPgliteDatabase(), drop: async () => undefined })],
+    [
+      'PostgreSQL',
+      async () => {
+        const test = await createTestDatabase(prefix);
+        return { db: await openPostgresDatabase(test.url), drop: () => test.drop() };
+      },
+    ],
+  ];
+}
