@@ -4,29 +4,32 @@ import OpenAI, { type ClientOptions } from 'openai';
 import { afterAll, beforeAll } from 'vitest';
 
 /** What a suite's tests reach its server by; set before the first test. */
-export interface AgentdSuite {
-  agentd: Agentd;
+export interface AgentdSuite<A extends Agentd = Agentd> {
+  agentd: A;
   /** The admin's JSON client. */
   api: ApiClient;
   /** The official `openai` client, with the admin's key. */
   client: OpenAI;
 }
 
+/** Options for the server, or a function read when it starts (after the `beforeAll` hooks registered before it). */
+export type SuiteOptions<O> = O | (() => O);
+
+/** Extra options for the official client (`maxRetries: 0`, say). */
+export type SuiteClientOptions = Omit<ClientOptions, 'baseURL' | 'apiKey'>;
+
 /**
- * An agentd with its own models only (the scripted stand-in: no fake model
- * server) for the tests of the calling `describe`: started before them,
- * closed after them. `options` may be a function, read when the server
- * starts (after the `beforeAll` hooks registered before it, e.g. a tool
- * server's whose address it names). `client` adds to the official client's
- * options (`maxRetries: 0`, say).
+ * An agentd started by `start` for the tests of the calling `describe`:
+ * started before them, closed after them.
  */
-export function agentdSuite(
-  options: TestServerOptions | (() => TestServerOptions),
-  client: Omit<ClientOptions, 'baseURL' | 'apiKey'> = {},
-): AgentdSuite {
-  const suite = {} as AgentdSuite;
+export function startedSuite<A extends Agentd, O>(
+  start: (options: O) => Promise<A>,
+  options: SuiteOptions<O>,
+  client: SuiteClientOptions = {},
+): AgentdSuite<A> {
+  const suite = {} as AgentdSuite<A>;
   beforeAll(async () => {
-    suite.agentd = await startAgentd(typeof options === 'function' ? options() : options);
+    suite.agentd = await start(typeof options === 'function' ? (options as () => O)() : options);
     suite.api = suite.agentd.api;
     suite.client = new OpenAI({ ...openaiOptions(suite.agentd), ...client });
   });
@@ -34,4 +37,17 @@ export function agentdSuite(
     await suite.agentd?.close();
   });
   return suite;
+}
+
+/**
+ * An agentd with its own models only (the scripted stand-in: no fake model
+ * server) for the tests of the calling `describe`. `options` may be a
+ * function, read when the server starts (after the `beforeAll` hooks
+ * registered before it, e.g. a tool server's whose address it names).
+ */
+export function agentdSuite(
+  options: SuiteOptions<TestServerOptions>,
+  client: SuiteClientOptions = {},
+): AgentdSuite {
+  return startedSuite(startAgentd, options, client);
 }

@@ -1,21 +1,20 @@
 import {
   type AgentdWithFakeModel,
   type AgentdWithFakeModelOptions,
-  openaiOptions,
   startAgentdWithFakeModel,
 } from '@agentd/test-server';
-import type { ApiClient, FakeOpenAI } from '@agentd/testing';
-import OpenAI, { type ClientOptions } from 'openai';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { FakeOpenAI } from '@agentd/testing';
+import { beforeAll, beforeEach } from 'vitest';
+import {
+  type AgentdSuite,
+  type SuiteClientOptions,
+  type SuiteOptions,
+  startedSuite,
+} from './agentd-suite.js';
 
 /** What a suite's tests reach its server by; set before the first test. */
-export interface FakeModelSuite {
-  agentd: AgentdWithFakeModel;
+export interface FakeModelSuite extends AgentdSuite<AgentdWithFakeModel> {
   fake: FakeOpenAI;
-  /** The admin's JSON client. */
-  api: ApiClient;
-  /** The official `openai` client, with the admin's key. */
-  client: OpenAI;
 }
 
 /**
@@ -27,18 +26,13 @@ export interface FakeModelSuite {
  * official client's options (`maxRetries: 0`, say).
  */
 export function fakeModelSuite(
-  options: AgentdWithFakeModelOptions | (() => AgentdWithFakeModelOptions),
-  client: Omit<ClientOptions, 'baseURL' | 'apiKey'> = {},
+  options: SuiteOptions<AgentdWithFakeModelOptions>,
+  client: SuiteClientOptions = {},
 ): FakeModelSuite {
-  const suite = {} as FakeModelSuite;
-  beforeAll(async () => {
-    suite.agentd = await startAgentdWithFakeModel(typeof options === 'function' ? options() : options);
+  const suite = startedSuite(startAgentdWithFakeModel, options, client) as FakeModelSuite;
+  // Registered after the start, so it runs after it.
+  beforeAll(() => {
     suite.fake = suite.agentd.fake;
-    suite.api = suite.agentd.api;
-    suite.client = new OpenAI({ ...openaiOptions(suite.agentd), ...client });
-  });
-  afterAll(async () => {
-    await suite.agentd?.close();
   });
   beforeEach(() => suite.fake.reset());
   return suite;
