@@ -6,14 +6,13 @@
  * and the chain stays whole with every event in it, on PGlite and PostgreSQL.
  */
 import type { Principal, ResponseEvent, ResponseObject } from '@agentd/spec';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../src/audit/audit-event.js';
 import { AuditLog } from '../src/audit/audit-log.js';
 import { newId } from '../src/ids.js';
 import { ResponseRepository } from '../src/responses/response-repository.js';
 import type { Database } from '../src/storage/database.js';
-import { migrate } from '../src/storage/migrate.js';
-import { databaseBackends } from './support/database-backends.js';
+import { databaseBackends, migratedDatabases } from './support/database-backends.js';
 
 const TENANT = 'tenant_chained';
 const PRINCIPAL: Principal = { tenantId: TENANT, subject: 'key_chained', method: 'api_key', role: 'member' };
@@ -97,18 +96,10 @@ async function run(responses: ResponseRepository): Promise<string> {
 
 for (const [name, open] of backends) {
   describe(`chained audit writes on ${name}`, () => {
-    const cleanups: (() => Promise<void>)[] = [];
-    afterAll(async () => {
-      for (const cleanup of cleanups.splice(0)) await cleanup();
-    });
+    const openDatabase = migratedDatabases(open);
 
     async function setUp() {
-      const { db, drop } = await open();
-      cleanups.push(async () => {
-        await db.close();
-        await drop();
-      });
-      await migrate(db);
+      const db = await openDatabase();
       await db.query('INSERT INTO tenants (id, name) VALUES ($1, $2)', [TENANT, 'chained']);
       return db;
     }

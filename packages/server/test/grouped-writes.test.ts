@@ -4,12 +4,11 @@
  * one request's fate depending on another's.
  */
 import type { ResponseEvent, ResponseObject } from '@agentd/spec';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId } from '../src/ids.js';
 import { ResponseRepository } from '../src/responses/response-repository.js';
 import { GroupCommit } from '../src/storage/group-commit.js';
-import { migrate } from '../src/storage/migrate.js';
-import { databaseBackends } from './support/database-backends.js';
+import { databaseBackends, migratedDatabases } from './support/database-backends.js';
 
 describe('GroupCommit', () => {
   it('writes the items added together in one call, and those added during it in the next', async () => {
@@ -45,18 +44,10 @@ const backends = databaseBackends('agentd_grouped');
 
 for (const [name, open] of backends) {
   describe(`grouped response writes on ${name}`, () => {
-    const cleanups: (() => Promise<void>)[] = [];
-    afterAll(async () => {
-      for (const cleanup of cleanups.splice(0)) await cleanup();
-    });
+    const openDatabase = migratedDatabases(open);
 
     const setUp = async () => {
-      const { db, drop } = await open();
-      cleanups.push(async () => {
-        await db.close();
-        await drop();
-      });
-      await migrate(db);
+      const db = await openDatabase();
       await db.query("INSERT INTO tenants (id, name) VALUES ('tenant_a', 'a')");
       return { db, responses: new ResponseRepository(db) };
     };

@@ -5,13 +5,12 @@
  * them by the end of the run's execution.
  */
 import type { ResponseEvent, ResponseObject } from '@agentd/spec';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId } from '../src/ids.js';
 import { ResponseRepository } from '../src/responses/response-repository.js';
-import { migrate } from '../src/storage/migrate.js';
 import { BatchedUsage } from '../src/usage/batched-usage.js';
 import { type UsageRecord, UsageRepository } from '../src/usage/usage-repository.js';
-import { databaseBackends } from './support/database-backends.js';
+import { databaseBackends, migratedDatabases } from './support/database-backends.js';
 
 describe('BatchedUsage', () => {
   it('gives a retried batch the rows of its first attempt, and new rows to the next batch', async () => {
@@ -53,18 +52,10 @@ const backends = databaseBackends('agentd_usage_batched');
 
 for (const [name, open] of backends) {
   describe(`usage rows in a run's event batch on ${name}`, () => {
-    const cleanups: (() => Promise<void>)[] = [];
-    afterAll(async () => {
-      for (const cleanup of cleanups.splice(0)) await cleanup();
-    });
+    const openDatabase = migratedDatabases(open);
 
     it('stores a row with the batch, once when the write is retried, and a leftover when the run settles', async () => {
-      const { db, drop } = await open();
-      cleanups.push(async () => {
-        await db.close();
-        await drop();
-      });
-      await migrate(db);
+      const db = await openDatabase();
       await db.query("INSERT INTO tenants (id, name) VALUES ('tenant_a', 'a')");
       const usage = new UsageRepository(db);
       const responses = new ResponseRepository(db, undefined, { usage: usage.batched });

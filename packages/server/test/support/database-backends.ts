@@ -1,5 +1,7 @@
 import { createTestDatabase } from '@agentd/testing';
+import { afterAll } from 'vitest';
 import type { Database } from '../../src/storage/database.js';
+import { migrate } from '../../src/storage/migrate.js';
 import { openPgliteDatabase } from '../../src/storage/pglite-database.js';
 import { openPostgresDatabase } from '../../src/storage/postgres-database.js';
 
@@ -21,4 +23,24 @@ export function databaseBackends(prefix: string): [string, () => Promise<OpenedD
       },
     ],
   ];
+}
+
+/**
+ * Opens migrated databases through `open` for the tests of the calling
+ * `describe`; each is closed (and dropped) after them.
+ */
+export function migratedDatabases(open: () => Promise<OpenedDatabase>): () => Promise<Database> {
+  const opened: OpenedDatabase[] = [];
+  afterAll(async () => {
+    for (const { db, drop } of opened.splice(0)) {
+      await db.close();
+      await drop();
+    }
+  });
+  return async () => {
+    const database = await open();
+    opened.push(database);
+    await migrate(database.db);
+    return database.db;
+  };
 }
