@@ -87,8 +87,20 @@ export interface UsageBucket {
   tool_calls: number;
 }
 
-/** The columns one usage record fills. */
-const COLUMNS = 11;
+/** The columns one usage record fills, in the order of its INSERT. */
+const COLUMNS = [
+  'tenant_id',
+  'kind',
+  'user_id',
+  'api_key_id',
+  'agent',
+  'model',
+  'tool',
+  'response_id',
+  'input_tokens',
+  'output_tokens',
+  'cost_usd',
+] as const satisfies readonly (keyof UsageRow)[];
 
 /** The usage_records table: rows appended as calls complete, summed for budgets and reports. */
 export class UsageRepository {
@@ -110,25 +122,12 @@ export class UsageRepository {
     const params: SqlParam[] = [];
     const tuples = rows.map((row) => {
       const first = params.length + 1;
-      params.push(
-        row.tenantId,
-        row.kind,
-        row.userId ?? null,
-        row.apiKeyId ?? null,
-        row.agent ?? null,
-        row.model ?? null,
-        row.tool ?? null,
-        row.responseId ?? null,
-        row.inputTokens ?? 0,
-        row.outputTokens ?? 0,
-        row.costUsd ?? 0,
-      );
-      return `(${Array.from({ length: COLUMNS }, (_, i) => `$${first + i}`).join(', ')})`;
+      const values = usageRowOf(row);
+      params.push(...COLUMNS.map((column) => values[column]));
+      return `(${Array.from({ length: COLUMNS.length }, (_, i) => `$${first + i}`).join(', ')})`;
     });
     await this.db.query(
-      `INSERT INTO usage_records (tenant_id, kind, user_id, api_key_id, agent, model, tool, response_id,
-                                  input_tokens, output_tokens, cost_usd)
-       VALUES ${tuples.join(', ')}`,
+      `INSERT INTO usage_records (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`,
       params,
     );
     return rows.map(() => undefined);
