@@ -1,7 +1,6 @@
 import { type Agentd, openaiOptions, startAgentd, type TestServerOptions } from '@agentd/test-server';
-import type { ApiClient } from '@agentd/testing';
+import { type ApiClient, suiteFixture } from '@agentd/testing';
 import OpenAI, { type ClientOptions } from 'openai';
-import { afterAll, beforeAll } from 'vitest';
 
 /** What a suite's tests reach its server by; set before the first test. */
 export interface AgentdSuite<A extends Agentd = Agentd> {
@@ -27,16 +26,10 @@ export function startedSuite<A extends Agentd, O>(
   options: SuiteOptions<O>,
   client: SuiteClientOptions = {},
 ): AgentdSuite<A> {
-  const suite = {} as AgentdSuite<A>;
-  beforeAll(async () => {
-    suite.agentd = await start(typeof options === 'function' ? (options as () => O)() : options);
-    suite.api = suite.agentd.api;
-    suite.client = new OpenAI({ ...openaiOptions(suite.agentd), ...client });
+  return suiteFixture(async (closeLater) => {
+    const agentd = closeLater(await start(typeof options === 'function' ? (options as () => O)() : options));
+    return { agentd, api: agentd.api, client: new OpenAI({ ...openaiOptions(agentd), ...client }) };
   });
-  afterAll(async () => {
-    await suite.agentd?.close();
-  });
-  return suite;
 }
 
 /**
