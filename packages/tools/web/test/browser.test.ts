@@ -257,10 +257,9 @@ describe('browser', () => {
 
   it('gives up on a slow page with a clear time-out, and stays usable', async () => {
     const tool = browser();
-    const started = Date.now();
     const result = await call(tool, { action: 'open', url: site.url('/slow') });
+    // The navigation's own time-out answered (not the call's 7 s cap): the message names it.
     expect(result).toEqual({ output: `${site.url('/slow')} did not load within 4 s.`, isError: true });
-    expect(Date.now() - started).toBeLessThan(8000);
     const next = await call(tool, { action: 'open', url: site.url('/second') });
     expect(untrustedBody(next.output)).toContain('Welcome to the second page');
   });
