@@ -53,10 +53,7 @@ export class RunManager<Spec = unknown> {
     const existing = this.active.get(stored.id);
     if (existing) return existing.done;
     const controller = new AbortController();
-    const done = this.run(stored, controller, execution).finally(async () => {
-      this.active.delete(stored.id);
-      await this.settle(stored);
-    });
+    const done = this.run(stored, controller, execution).finally(() => this.active.delete(stored.id));
     this.active.set(stored.id, { controller, done });
     return done;
   }
@@ -87,15 +84,6 @@ export class RunManager<Spec = unknown> {
     const runs = [...this.active.values()];
     for (const run of runs) run.controller.abort(new RunSuspended());
     await Promise.allSettled(runs.map((run) => run.done));
-  }
-
-  /** What the store keeps for the run's next batch is written once its execution here ended. */
-  private async settle(stored: StoredRun<Spec>): Promise<void> {
-    try {
-      await this.options.store.settled?.(stored.tenantId, stored.id);
-    } catch (error) {
-      this.options.logger.warn({ err: error, response_id: stored.id }, 'could not settle the run');
-    }
   }
 
   private async run(

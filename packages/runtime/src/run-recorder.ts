@@ -10,14 +10,6 @@ import { withWriteRetries } from './write-retry.js';
  */
 const FRAME_MS = 10;
 
-/**
- * How long a run nobody follows live holds its opening events (and what
- * follows them) before its first write: a fast model's whole run is then
- * one write with its end. A stream that joins meanwhile gets the first delta
- * at once, as ever.
- */
-const UNFOLLOWED_OPENING_MS = 50;
-
 /** The unique violation a retried batch meets when its first attempt did commit. */
 const UNIQUE_VIOLATION = '23505';
 
@@ -56,12 +48,10 @@ export interface RunRecorderOptions {
  * unless the last write ended less than FRAME_MS ago; what arrives while a
  * write is in flight is grouped into the next one. The first delta of each
  * item is never held for the frame while someone streams the run: a client
- * sees the first token as soon as it is persisted. A run nobody follows live
- * waits the frame, and its opening events wait UNFOLLOWED_OPENING_MS, so a
- * fast model's run is one write. Deltas of one item that wait together are
- * merged into one event, so a model that streams token by token costs a
- * frame's worth of events, not one per token. Live streaming needs no
- * explicit flush.
+ * sees the first token as soon as it is persisted (a run nobody follows live
+ * waits the frame, so a fast model's turn is one write). Deltas of one item that wait together are merged into one
+ * event, so a model that streams token by token costs a frame's worth of
+ * events, not one per token. Live streaming needs no explicit flush.
  *
  * Text is made storable before it is written, so what a live stream shows is
  * what the log keeps. A write that still fails (after retries, if the cause
@@ -80,8 +70,6 @@ export class RunRecorder implements RunEventSink {
   private urgent = false;
   /** The wait after the last write: FRAME_MS for the opening events, then the option's. */
   private frame = FRAME_MS;
-  /** No write was made yet: the opening events wait for the run's first output. */
-  private opening = true;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   /** Items whose first delta was appended. */
@@ -160,7 +148,6 @@ export class RunRecorder implements RunEventSink {
       this.writing = false;
       this.lastWriteEnd = performance.now();
       this.frame = this.options.frameMs ?? FRAME_MS;
-      this.opening = false;
     }
     this.persisted = batch.at(-1)?.sequence_number ?? this.persisted;
     this.publish(batch);
@@ -173,8 +160,7 @@ export class RunRecorder implements RunEventSink {
     this.urgent ||= urgent;
     // A write in flight schedules the next when it ends; one already due is soon enough.
     if (this.writing || this.immediate) return;
-    const frame = this.opening && !this.followedLive() ? UNFOLLOWED_OPENING_MS : this.frame;
-    const wait = this.urgent ? 0 : this.lastWriteEnd + frame - performance.now();
+    const wait = this.urgent ? 0 : this.lastWriteEnd + this.frame - performance.now();
     if (wait > 0) {
       this.timer ??= setTimeout(() => {
         this.timer = undefined;

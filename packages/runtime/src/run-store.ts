@@ -42,12 +42,6 @@ export interface RunStore<Spec = unknown> {
   countSteps(tenantId: string, id: string): Promise<number>;
   /** Runs left queued or in progress, in every tenant (recovery at start). */
   listUnfinished(): Promise<StoredRun<Spec>[]>;
-  /**
-   * Told when an execution of the run in this process has ended (however it
-   * ended): what the store meant to write with the run's next batch, and no
-   * batch took, is written now. Optional.
-   */
-  settled?(tenantId: string, id: string): Promise<void>;
 }
 
 /** A fenced write was refused: another worker claimed the run since this one's lease. */

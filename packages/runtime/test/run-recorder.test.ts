@@ -181,38 +181,4 @@ describe('RunRecorder', () => {
     expect(writes).toHaveLength(1);
     expect(published.flat().map((event) => event.sequence_number)).toEqual([2, 3, 4]);
   });
-
-  it('holds the opening events of a run nobody follows live past the frame, for its first output', async () => {
-    vi.useFakeTimers({
-      toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance'],
-    });
-    try {
-      const { store, writes } = heldStore();
-      const unfollowed = recorder(store, () => false).sink;
-      unfollowed.append(
-        { type: 'response.in_progress', response: snapshot('in_progress') },
-        snapshot('in_progress'),
-      );
-      unfollowed.append(delta('Hel'), snapshot('in_progress'));
-      // Past the 10 ms frame a followed run's opening events wait: nothing written yet.
-      await vi.advanceTimersByTimeAsync(30);
-      expect(writes).toHaveLength(0);
-      await vi.advanceTimersByTimeAsync(25);
-      expect(writes.map((write) => write.events.map((event) => event.type))).toEqual([
-        ['response.in_progress', 'response.output_text.delta'],
-      ]);
-      writes[0]!.done();
-      // A run someone follows writes its opening events after the frame, first delta or not.
-      const { store: followedStore, writes: followedWrites } = heldStore();
-      const live = recorder(followedStore, () => true).sink;
-      live.append(
-        { type: 'response.in_progress', response: snapshot('in_progress') },
-        snapshot('in_progress'),
-      );
-      await vi.advanceTimersByTimeAsync(11);
-      expect(followedWrites).toHaveLength(1);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
 });

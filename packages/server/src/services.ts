@@ -115,16 +115,15 @@ export function createServices(
 ): Services {
   const conversations = new ConversationRepository(db);
   const audit = new AuditLog(db);
-  const limits = createLimitServices(config, db, logger, backbone.rateLimits);
   // Embedded mode: the process that creates a run executes it, so the create is its first claim.
-  const responses = new ResponseRepository(db, config.AGENTD_AUDIT_RUNS ? audit : undefined, {
+  const responses = new ResponseRepository(
+    db,
+    config.AGENTD_AUDIT_RUNS ? audit : undefined,
     // Scaled mode: the create adds the run's job in its own statement.
-    ...(backbone.mode === 'scaled'
+    backbone.mode === 'scaled'
       ? { enqueueTask: RUN_TASK }
-      : { claimCreated: { owner: backbone.owner, leaseMs: config.AGENTD_RUN_LEASE_MS } }),
-    // A run's model calls are counted in the statement of its next event batch.
-    usage: limits.usage.batched,
-  });
+      : { claimCreated: { owner: backbone.owner, leaseMs: config.AGENTD_RUN_LEASE_MS } },
+  );
   const bus = backbone.bus;
   const toolRepository = new ToolRepository(db);
   const box = new SecretBox(overrides.masterKey ?? randomBytes(32), previousMasterKeys(config));
@@ -133,6 +132,7 @@ export function createServices(
   // Keeps tenants' tools off loopback, private and metadata addresses unless AGENTD_NET_ALLOW allows them.
   const networkPolicy = overrides.networkPolicy ?? serverNetworkPolicy(config);
   const networkPolicies = new TenantNetworkPolicies(db, networkPolicy);
+  const limits = createLimitServices(config, db, logger, backbone.rateLimits);
   const knowledge = createKnowledgeServices(config, db, logger, {
     ...overrides,
     meterEmbeddings: (tenantId, usage) =>

@@ -9,8 +9,6 @@ import { AgentdError, notFound } from '../errors.js';
 import type { Database } from '../storage/database.js';
 import { GroupCommit } from '../storage/group-commit.js';
 import { toListPage } from '../storage/pagination.js';
-import type { BatchedUsage } from '../usage/batched-usage.js';
-import { type UsageRecord, usageRowOf } from '../usage/usage-repository.js';
 import { auditEventsOfBatches, runActor } from './batch-audit-events.js';
 import type { EventBatchRow, LoggedBatch, NewResponseRow, ResponseRow } from './response-rows.js';
 import {
@@ -57,8 +55,6 @@ export interface ResponseRepositoryOptions {
    * and its job commit together.
    */
   enqueueTask?: string;
-  /** Usage rows of runs' model calls, written with each run's next event batch (BatchedUsage). */
-  usage?: BatchedUsage<UsageRecord>;
 }
 
 /**
@@ -81,7 +77,6 @@ export class ResponseRepository implements RunStore<RunSpec> {
     private readonly options: ResponseRepositoryOptions = {},
   ) {
     this.inserts = responseInserts(options.enqueueTask);
-    if (options.usage) options.usage.carried = true;
   }
 
   /**
@@ -227,30 +222,16 @@ export class ResponseRepository implements RunStore<RunSpec> {
     const first = events[0];
     const last = events.at(-1);
     if (!first || !last) return;
-    const carried = this.options.usage?.forBatch(id, first.sequence_number);
-    let written: boolean;
-    try {
-      written = await this.batches.add({
-        response_id: id,
-        tenant_id: tenantId,
-        first_sequence: first.sequence_number,
-        last_sequence: last.sequence_number,
-        events,
-        ...(isTerminal(snapshot.status) ? { snapshot, status: snapshot.status } : {}),
-        ...(generation === undefined ? {} : { generation }),
-        ...(carried && carried.rows.length > 0 ? { usage: carried.rows.map(usageRowOf) } : {}),
-      });
-    } catch (error) {
-      if (carried) this.options.usage?.failed(id, first.sequence_number, error, carried.retry);
-      throw error;
-    }
-    if (carried) this.options.usage?.stored(id, first.sequence_number);
+    const written = await this.batches.add({
+      response_id: id,
+      tenant_id: tenantId,
+      first_sequence: first.sequence_number,
+      last_sequence: last.sequence_number,
+      events,
+      ...(isTerminal(snapshot.status) ? { snapshot, status: snapshot.status } : {}),
+      ...(generation === undefined ? {} : { generation }),
+    });
     if (!written) throw new RunLeaseLost(id);
-  }
-
-  /** The run's execution here ended: usage rows no batch of it carried are written now. */
-  async settled(_tenantId: string, id: string): Promise<void> {
-    await this.options.usage?.settle(id);
   }
 
   /** Whether each batch was written (a fenced one is refused when its lease was lost). */

@@ -1,5 +1,4 @@
 import type { Item, Principal, ResponseEvent, ResponseObject } from '@agentd/spec';
-import type { UsageRow } from '../usage/usage-repository.js';
 import type { RunSpec } from './run-spec.js';
 
 // The rows ResponseRepository reads and writes (responses, response_event_batches).
@@ -45,8 +44,6 @@ export interface EventBatchRow {
   status?: string;
   /** The writer's lease generation (fenced), or absent (not fenced). */
   generation?: number;
-  /** Usage rows written in the same statement (the run's model calls since its last batch). */
-  usage?: UsageRow[];
 }
 
 /** A batch the batch statement wrote (a fenced-out one is not among them). */

@@ -74,7 +74,7 @@ export function responseInserts(enqueueTask?: string): ResponseInserts {
 }
 
 const BATCHES = `json_to_recordset($1::json) AS b(response_id text, tenant_id text, first_sequence integer,
-  last_sequence integer, events json, snapshot json, status text, generation integer, usage json)`;
+  last_sequence integer, events json, snapshot json, status text, generation integer)`;
 
 /**
  * Logs the batches, and stores the final snapshot of each run one of them
@@ -82,10 +82,8 @@ const BATCHES = `json_to_recordset($1::json) AS b(response_id text, tenant_id te
  * nothing left to write, and no separate UPDATE is needed). A batch with a lease generation is written only while its run's row
  * still carries that generation (fencing): the row is locked FOR SHARE, so a
  * claim by another worker either commits first (and the batch is refused)
- * or waits for this write. The usage rows a batch carries (its run's model
- * calls since its last batch: BatchedUsage) are inserted with it, fenced out
- * or not: the calls were made. Returns the batches written, with the actor
- * their run's audit events name.
+ * or waits for this write. Returns the batches written, with the actor their
+ * run's audit events name.
  */
 const BATCH_CTES = `batches AS (SELECT * FROM ${BATCHES}), held AS (
     SELECT r.tenant_id, r.id FROM responses r JOIN batches b ON r.tenant_id = b.tenant_id AND r.id = b.response_id
@@ -105,13 +103,6 @@ const BATCH_CTES = `batches AS (SELECT * FROM ${BATCHES}), held AS (
       lease_expires_at = CASE WHEN b.generation IS NULL THEN responses.lease_expires_at END
     FROM fenced b
     WHERE b.snapshot IS NOT NULL AND responses.tenant_id = b.tenant_id AND responses.id = b.response_id
-  ), usage_logged AS (
-    INSERT INTO usage_records (tenant_id, kind, user_id, api_key_id, agent, model, tool, response_id,
-                               input_tokens, output_tokens, cost_usd)
-    SELECT u.tenant_id, u.kind, u.user_id, u.api_key_id, u.agent, u.model, u.tool, u.response_id,
-      coalesce(u.input_tokens, 0), coalesce(u.output_tokens, 0), coalesce(u.cost_usd, 0)
-    FROM batches b, json_to_recordset(b.usage) AS u(tenant_id text, kind text, user_id text, api_key_id text,
-      agent text, model text, tool text, response_id text, input_tokens bigint, output_tokens bigint, cost_usd float8)
   ), written AS (
     SELECT l.response_id, l.first_sequence, r.run_spec->'principal' AS principal FROM logged l
     LEFT JOIN responses r ON r.tenant_id = l.tenant_id AND r.id = l.response_id

@@ -108,12 +108,7 @@ export class Budgets {
   ): () => Promise<IncompleteDetails | undefined> {
     return async () => {
       const limits = await this.limits.limitsFor(tenantId);
-      const { run: runBudget, tenant, user } = limits.budgets;
-      if (runBudget === undefined && tenant === undefined && (userId === undefined || user === undefined)) {
-        return undefined;
-      }
-      // The run's last model call is counted once its row, which rides with the run's next event batch, is stored.
-      await this.usage.batched.settle(responseId);
+      const runBudget = limits.budgets.run;
       const run = runBudget
         ? overrun('run', runBudget, await this.usage.spentByRun(tenantId, responseId), 'run')
         : undefined;

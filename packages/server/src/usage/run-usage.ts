@@ -16,7 +16,7 @@ export class RunUsage {
 
   /** The run's model, each call's usage recorded against its tenant, user, key and agent. */
   model(run: StoredRun<RunSpec>, model: LanguageModel): LanguageModel {
-    return this.meter.model(model, attributionOf(run), 'model_call', { withRunBatches: true });
+    return this.meter.model(model, attributionOf(run));
   }
 
   /** Records each of the run's safety-judge calls, as the judge reports them. */

@@ -26,18 +26,14 @@ export class UsageMeter {
     usage: ModelUsage,
     kind: UsageKind = 'model_call',
   ): Promise<void> {
-    await this.write(this.modelRow(who, model, usage, kind));
-  }
-
-  private modelRow(who: UsageAttribution, model: string, usage: ModelUsage, kind: UsageKind): UsageRecord {
-    return {
+    await this.write({
       ...who,
       kind,
       model,
       inputTokens: usage.inputTokens,
       outputTokens: usage.outputTokens,
       costUsd: this.prices.costOf(model, usage.inputTokens, usage.outputTokens),
-    };
+    });
   }
 
   async toolCall(who: UsageAttribution, tool: string): Promise<void> {
@@ -46,18 +42,10 @@ export class UsageMeter {
 
   /**
    * The model with every call's usage recorded (the last usage report of each
-   * stream, as the model contract says), also when the stream ends early. A
-   * run's model (`who.responseId`, `withRunBatches`) does not wait for its
-   * row: the row goes with the run's next event batch (BatchedUsage).
+   * stream, as the model contract says), also when the stream ends early.
    */
-  model(
-    model: LanguageModel,
-    who: UsageAttribution,
-    kind: UsageKind = 'model_call',
-    { withRunBatches = false }: { withRunBatches?: boolean } = {},
-  ): LanguageModel {
+  model(model: LanguageModel, who: UsageAttribution, kind: UsageKind = 'model_call'): LanguageModel {
     const meter = this;
-    const runId = withRunBatches && meter.repository.batched.carried ? who.responseId : undefined;
     return {
       provider: model.provider,
       async *stream(request, signal): AsyncIterable<ModelStreamPart> {
@@ -68,9 +56,7 @@ export class UsageMeter {
             yield part;
           }
         } finally {
-          if (usage && runId !== undefined) {
-            meter.repository.batched.park(runId, meter.modelRow(who, request.model, usage, kind));
-          } else if (usage) await meter.modelCall(who, request.model, usage, kind);
+          if (usage) await meter.modelCall(who, request.model, usage, kind);
         }
       },
     };

@@ -1,7 +1,6 @@
 import type { UsageGroup } from '@agentd/spec/wire';
 import type { Queryable, SqlParam } from '../storage/database.js';
 import { GroupCommit } from '../storage/group-commit.js';
-import { BatchedUsage } from './batched-usage.js';
 
 export type UsageKind = 'model_call' | 'tool_call' | 'embedding' | 'safety_judge';
 
@@ -20,7 +19,7 @@ export interface UsageRecord {
   costUsd?: number;
 }
 
-/** A row of usage_records as a statement reads it from JSON (the event batch statement: BatchedUsage). */
+/** A row of usage_records, column by column. */
 export interface UsageRow {
   tenant_id: string;
   kind: UsageKind;
@@ -108,11 +107,6 @@ export class UsageRepository {
 
   /** Rows recorded while an insert is in flight go in the next one: many runs' calls, one statement. */
   private readonly inserts = new GroupCommit<UsageRecord>((rows) => this.insert(rows));
-
-  /** A run's model calls, written with its next event batch (see BatchedUsage). */
-  readonly batched = new BatchedUsage<UsageRecord>(async (rows) => {
-    await Promise.all(rows.map((row) => this.inserts.add(row)));
-  });
 
   async record(row: UsageRecord): Promise<void> {
     await this.inserts.add(row);
