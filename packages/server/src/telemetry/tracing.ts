@@ -1,3 +1,4 @@
+import { subscribe } from 'node:diagnostics_channel';
 import { createRequire } from 'node:module';
 import { trace } from '@opentelemetry/api';
 import type * as JsonExporterModule from '@opentelemetry/exporter-trace-otlp-http';
@@ -5,6 +6,7 @@ import type * as ProtobufExporterModule from '@opentelemetry/exporter-trace-otlp
 import type * as InstrumentationModule from '@opentelemetry/instrumentation';
 import type * as PgInstrumentationModule from '@opentelemetry/instrumentation-pg';
 import type * as UndiciInstrumentationModule from '@opentelemetry/instrumentation-undici';
+import type { UndiciRequest } from '@opentelemetry/instrumentation-undici';
 import type * as ResourcesModule from '@opentelemetry/resources';
 import type * as TraceBaseModule from '@opentelemetry/sdk-trace-base';
 import type * as TraceNodeModule from '@opentelemetry/sdk-trace-node';
@@ -12,7 +14,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../config/schema.js';
 import { watchResponses } from './request-span.js';
 import { serverSpans } from './server-span.js';
-import { untracedRequest } from './untraced-request.js';
+import { propagateOnly, untracedRequest } from './untraced-request.js';
 
 /** Tracing as this process has it: on (exporting over OTLP/HTTP) or off. */
 export interface Tracing {
@@ -29,6 +31,20 @@ export function tracesEndpoint(config: Config): string | undefined {
   if (config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
   const base = config.OTEL_EXPORTER_OTLP_ENDPOINT;
   return base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined;
+}
+
+/**
+ * The standard instrumentations turned off by `OTEL_NODE_DISABLED_INSTRUMENTATIONS`
+ * (comma-separated, as @opentelemetry/auto-instrumentations-node reads it):
+ * `pg` (a span per SQL statement and pool checkout), `undici` (an HTTP client
+ * span per outgoing request other than a model call's); the full package name
+ * (`@opentelemetry/instrumentation-pg`) works too.
+ */
+export function disabledInstrumentations(value: string | undefined): Set<string> {
+  const names = (value ?? '')
+    .split(',')
+    .map((name) => name.trim().replace(/^@opentelemetry\/instrumentation-/, ''));
+  return new Set(names.filter(Boolean));
 }
 
 /** How spans are encoded: OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL, else protobuf. */
@@ -76,20 +92,31 @@ export function startTracing(config: Config): Tracing | undefined {
   const processor = new BatchSpanProcessor(new OTLPTraceExporter({ url: endpoint }));
   const provider = new NodeTracerProvider({ resource, spanProcessors: [processor] });
   provider.register();
+  const disabled = disabledInstrumentations(process.env.OTEL_NODE_DISABLED_INSTRUMENTATIONS);
   registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
       // Only requests made for a traced request or run: background fetches start no traces of their own.
-      new UndiciInstrumentation({
-        requireParentforSpans: true,
-        // Skipped before any of its work when there is nothing to record: no trace context, or a
-        // sampled-out one (whose traceparent the hook passes on itself); and a model call's request,
-        // whose client span is its chat span.
-        ignoreRequestHook: untracedRequest,
-      }),
-      new PgInstrumentation({ requireParentSpan: true }),
+      ...(disabled.has('undici')
+        ? []
+        : [
+            new UndiciInstrumentation({
+              requireParentforSpans: true,
+              // Skipped before any of its work when there is nothing to record: no trace context, or a
+              // sampled-out one (whose traceparent the hook passes on itself); and a model call's request,
+              // whose client span is its chat span.
+              ignoreRequestHook: untracedRequest,
+            }),
+          ]),
+      ...(disabled.has('pg') ? [] : [new PgInstrumentation({ requireParentSpan: true })]),
     ],
   });
+  // Without undici's spans, outgoing requests still carry the trace context on (and model calls' onto their chat span).
+  if (disabled.has('undici')) {
+    subscribe('undici:request:create', (message) =>
+      propagateOnly((message as { request: UndiciRequest }).request),
+    );
+  }
   // The status of the requests whose span is a model call's chat span (request-span.ts).
   watchResponses();
   patchLoadedModules();

@@ -1,4 +1,11 @@
-import { context, isSpanContextValid, propagation, TraceFlags, trace } from '@opentelemetry/api';
+import {
+  type Context,
+  context,
+  isSpanContextValid,
+  propagation,
+  TraceFlags,
+  trace,
+} from '@opentelemetry/api';
 import type { UndiciRequest } from '@opentelemetry/instrumentation-undici';
 import { recordRequest, requestSpanOf } from './request-span.js';
 
@@ -27,11 +34,26 @@ export function untracedRequest(request: UndiciRequest): boolean {
   // Only while that span is the active one: a span opened under it has requests of its own.
   const own = sampled ? requestSpanOf(active) : undefined;
   if (sampled && (!own || trace.getSpan(active) !== own)) return false;
+  injectContext(request, active);
+  if (own) recordRequest(own, request);
+  return true;
+}
+
+/**
+ * With undici's instrumentation turned off (`OTEL_NODE_DISABLED_INSTRUMENTATIONS`
+ * naming `undici`), a subscriber of `undici:request:create`: a request that
+ * would have had a span of its own gets none, but still carries its trace
+ * context on (the `traceparent` of the span it is made in, a tool's
+ * `execute_tool` say); the others are handled as `untracedRequest` does.
+ */
+export function propagateOnly(request: UndiciRequest): void {
+  if (!untracedRequest(request)) injectContext(request, context.active());
+}
+
+function injectContext(request: UndiciRequest, active: Context): void {
   const headers: Record<string, string> = {};
   propagation.inject(active, headers);
   for (const [name, value] of Object.entries(headers)) addHeader(request, name, value);
-  if (own) recordRequest(own, request);
-  return true;
 }
 
 /** As the instrumentation adds its headers, for each undici line it supports. */
