@@ -56,13 +56,13 @@ export async function resumeRun(
   );
 
   const again: PendingCall[] = [];
-  const notAgain: ModelToolCall[] = [];
+  const notAgain: PendingCall[] = [];
   const toApprove: ModelToolCall[] = [];
   let handoff = false;
   const decide = (pending: PendingCall) => {
     const tool = tools.get(pending.call.name);
     if (runsAgain(tool, pending.call)) again.push(pending);
-    else notAgain.push(pending.call);
+    else notAgain.push(pending);
   };
   output.forEach((item, index) => {
     if (item.type !== 'function_call' || !finished.includes(item) || answered.has(item.call_id)) return;
@@ -93,8 +93,20 @@ export async function resumeRun(
     });
   });
 
+  // Each such call ends failed, as a run records a call's end (its one audit row is written then).
+  for (const { item, call } of notAgain) {
+    emit({
+      type: 'response.tool_call.completed',
+      item_id: item.id,
+      call_id: call.id,
+      name: call.name,
+      arguments: call.arguments,
+      status: 'failed',
+      duration_ms: 0,
+    });
+  }
   const failed = notAgain.map(
-    (call): FunctionCallOutputItem => ({
+    ({ call }): FunctionCallOutputItem => ({
       type: 'function_call_output',
       id: input.newId('fco'),
       call_id: call.id,

@@ -89,6 +89,7 @@ export async function executeToolCalls(
         item_id: item.id,
         call_id: call.id,
         name: call.name,
+        arguments: call.arguments,
         status: outcome.status,
         duration_ms: Math.round(performance.now() - started),
       });

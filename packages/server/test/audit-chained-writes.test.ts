@@ -64,16 +64,16 @@ async function create(responses: ResponseRepository, idempotencyKey: string | nu
   return created.response.id;
 }
 
-/** A run with one tool call: created, the call started, completed, the run completed. */
+/** A run with one tool call: created, the call started (audited with its end), completed, the run completed. */
 async function run(responses: ResponseRepository): Promise<string> {
   const id = await create(responses);
-  const call = { item_id: 'fc_1', call_id: `call_${id}`, name: 'lookup' };
-  const started: ResponseEvent = {
-    type: 'response.tool_call.started',
-    ...call,
+  const call = {
+    item_id: 'fc_1',
+    call_id: `call_${id}`,
+    name: 'lookup',
     arguments: '{"q":"x","api_key":"sk-secret"}',
-    sequence_number: 2,
   };
+  const started: ResponseEvent = { type: 'response.tool_call.started', ...call, sequence_number: 2 };
   await responses.appendEvents(TENANT, id, [started], snapshot(id, 'in_progress'));
   const done = snapshot(id, 'completed');
   await responses.appendEvents(
@@ -131,20 +131,22 @@ for (const [name, open] of backends) {
       await Promise.all(work);
 
       const verified = await new AuditLog(db).verify(TENANT);
-      expect(verified).toMatchObject({ valid: true, broken: null, events_verified: 12 * (2 * 4 + 1) });
+      expect(verified).toMatchObject({ valid: true, broken: null, events_verified: 12 * (2 * 3 + 1) });
       expect(await countByType(db)).toEqual({
         'response.created': 24,
-        'tool_call.started': 24,
         'tool_call.completed': 24,
         'response.completed': 24,
         'agent.updated': 12,
       });
-      const [started] = await db.query<{ payload: { arguments: Record<string, unknown> }; actor: unknown }>(
-        "SELECT payload, actor FROM audit_events WHERE tenant_id = $1 AND type = 'tool_call.started' LIMIT 1",
+      const [completed] = await db.query<{ payload: Record<string, unknown>; actor: unknown }>(
+        "SELECT payload, actor FROM audit_events WHERE tenant_id = $1 AND type = 'tool_call.completed' LIMIT 1",
         [TENANT],
       );
-      expect(started?.payload.arguments).toEqual({ q: 'x', api_key: '[redacted]' });
-      expect(started?.actor).toEqual({ type: 'api_key', api_key: { id: 'key_chained', role: 'member' } });
+      expect(completed?.payload).toMatchObject({
+        arguments: { q: 'x', api_key: '[redacted]' },
+        status: 'completed',
+      });
+      expect(completed?.actor).toEqual({ type: 'api_key', api_key: { id: 'key_chained', role: 'member' } });
     });
 
     it("writes a known tenant's runs without a transaction, and records nothing of a refused write", async () => {
@@ -168,11 +170,13 @@ for (const [name, open] of backends) {
           fenced,
           [
             {
-              type: 'response.tool_call.started',
+              type: 'response.tool_call.completed',
               item_id: 'fc_9',
               call_id: 'call_fenced',
               name: 'lookup',
               arguments: '{}',
+              status: 'completed',
+              duration_ms: 1,
               sequence_number: 2,
             },
           ],
@@ -183,11 +187,12 @@ for (const [name, open] of backends) {
 
       expect(await new AuditLog(base).verify(TENANT)).toMatchObject({
         valid: true,
-        events_verified: 9 * 4 + 2,
+        events_verified: 9 * 3 + 2,
       });
       const types = await countByType(base);
       expect(types['response.created']).toBe(11);
-      expect(types['tool_call.started']).toBe(9);
+      expect(types['tool_call.completed']).toBe(9);
+      expect(types['tool_call.started']).toBeUndefined();
     });
   });
 }

@@ -18,7 +18,7 @@ const keyActor = (user: string): AuditActor => ({
 
 /** Twelve events a tenant: three types, two users, four responses. */
 function eventsOf(tenantId: string): AuditEventInput[] {
-  const types = ['response.created', 'tool_call.started', 'response.completed'];
+  const types = ['response.created', 'tool_call.completed', 'response.completed'];
   return Array.from({ length: 12 }, (_, index) => ({
     tenantId,
     type: types[index % 3] as string,
@@ -49,12 +49,12 @@ describe.each(BACKENDS)('audit event filters on %s', (backend) => {
 
   it('finds a tenant’s own events by type, actor and resource, alone and combined', async () => {
     const tenant = 'tenant_filters_a';
-    expect(await indexes(tenant, { types: ['tool_call.started'] })).toEqual([1, 4, 7, 10]);
+    expect(await indexes(tenant, { types: ['tool_call.completed'] })).toEqual([1, 4, 7, 10]);
     expect(await indexes(tenant, { actorIds: ['bob'] })).toEqual([1, 3, 5, 7, 9, 11]);
     expect(await indexes(tenant, { resourceIds: ['resp_2', 'resp_3'] })).toEqual([2, 3, 6, 7, 10, 11]);
     expect(await indexes(tenant, { types: ['response.created'], actorIds: ['alice'] })).toEqual([0, 6]);
     expect(
-      await indexes(tenant, { types: ['tool_call.started'], actorIds: ['bob'], resourceIds: ['resp_3'] }),
+      await indexes(tenant, { types: ['tool_call.completed'], actorIds: ['bob'], resourceIds: ['resp_3'] }),
     ).toEqual([7]);
     expect(await indexes(tenant, { types: ['no.such_type'] })).toEqual([]);
   });
@@ -82,7 +82,7 @@ describe.each(BACKENDS)('audit event filters on %s', (backend) => {
     const audit = new AuditLog(database.db);
     const many = Array.from({ length: 500 }, (_, index) => ({
       tenantId: 'tenant_filters_big',
-      type: 'tool_call.started',
+      type: 'tool_call.completed',
       actor: keyActor('carol'),
       resource: { type: 'response', id: `resp_big_${index}` },
       data: { index },

@@ -79,16 +79,17 @@ describe('reading the audit log: pages, filters, denials', () => {
       resource: { type: 'response', id: deniedResponseId },
       'tool_call.denied': { call_id: 'w1', name: 'weather', by: 'policy', policy_id: policyId },
     });
-    // The call as the model asked for it, then its outcome: it never ran.
+    // The denial, then the call's end with its arguments: it never ran.
     const call = all.filter((event) => event.resource?.id === deniedResponseId).map((event) => event.type);
     expect(call).toEqual([
       'response.created',
-      'tool_call.started',
       'tool_call.denied',
       'tool_call.completed',
       'response.completed',
     ]);
     expect(all.find((event) => event.type === 'tool_call.completed')!['tool_call.completed']).toMatchObject({
+      call_id: 'w1',
+      arguments: { city: 'Rome' },
       status: 'denied',
     });
   });
@@ -132,7 +133,6 @@ describe('reading the audit log: pages, filters, denials', () => {
     const byAlice = await list('order=asc&actor_ids[]=alice');
     expect(byAlice.data.map((event) => event.type)).toEqual([
       'response.created',
-      'tool_call.started',
       'tool_call.denied',
       'tool_call.completed',
       'response.completed',

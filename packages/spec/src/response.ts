@@ -151,6 +151,8 @@ export type ResponseEventBody =
       item_id: string;
       call_id: string;
       name: string;
+      // The call's arguments again, so that the call's one audit row can be written with its end.
+      arguments: string;
       status: 'completed' | 'failed' | 'invalid_arguments' | 'cancelled' | 'denied';
       duration_ms: number;
     }

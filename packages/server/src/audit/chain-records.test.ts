@@ -11,7 +11,7 @@ const actor: AuditActor = {
 const inputs: AuditEventInput[] = [
   {
     tenantId: 'tenant_a',
-    type: 'tool_call.started',
+    type: 'tool_call.completed',
     actor,
     resource: { type: 'response', id: 'resp_1' },
     data: {

@@ -13,7 +13,6 @@ export function hasAuditedEvents(events: readonly ResponseEvent[]): boolean {
 function isAudited(event: ResponseEvent): boolean {
   return (
     ENDS.has(event.type) ||
-    event.type === 'response.tool_call.started' ||
     event.type === 'response.tool_call.completed' ||
     event.type === 'response.tool_call.denied' ||
     (event.type === 'response.output_item.done' && event.item.type === 'approval_request')
@@ -22,8 +21,11 @@ function isAudited(event: ResponseEvent): boolean {
 
 /**
  * The audit events of one batch of a run's events: how the run ended, each
- * tool call (its arguments redacted) and outcome, calls the control plane
- * denied, approvals asked for. All are about the response, done by whoever
+ * tool call once, when it ends (its arguments redacted, and its outcome; a
+ * call a worker failure left in flight ends when the run resumes: failed, or
+ * run again), calls the control plane denied (a call denied as it was about
+ * to run also ends, status `denied`: that row keeps its arguments),
+ * approvals asked for. All are about the response, done by whoever
  * created it.
  */
 export function auditEventsOfRun(
@@ -50,20 +52,12 @@ export function auditEventsOfRun(
       case 'response.cancelled':
         audited.push(about(event.type, ended(event.response)));
         break;
-      case 'response.tool_call.started':
-        audited.push(
-          about('tool_call.started', {
-            call_id: event.call_id,
-            name: event.name,
-            arguments: redactArguments(event.arguments),
-          }),
-        );
-        break;
       case 'response.tool_call.completed':
         audited.push(
           about('tool_call.completed', {
             call_id: event.call_id,
             name: event.name,
+            arguments: redactArguments(event.arguments),
             status: event.status,
             duration_ms: event.duration_ms,
           }),

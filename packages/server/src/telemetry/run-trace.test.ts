@@ -80,6 +80,7 @@ describe('run tracing from events', () => {
       item_id: 'fc_1',
       call_id: 'call_1',
       name: 'fetch',
+      arguments: '{}',
       status: 'completed',
       duration_ms: 50,
     });
@@ -150,6 +151,7 @@ describe('run tracing from events', () => {
         item_id: 'fc_1',
         call_id: 'call_1',
         name: 'lookup',
+        arguments: '{"q":"secret arguments"}',
         status: 'failed',
         duration_ms: 5,
       });
