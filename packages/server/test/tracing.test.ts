@@ -4,8 +4,8 @@
  * invoke_agent span sits under it with a chat span per model call and an
  * execute_tool span per tool call, their HTTP requests carry the context on
  * to the model (the chat span is the model request's HTTP client span) and
- * the tool (an HTTP client span of undici's instrumentation under
- * execute_tool), and no message content is exported by default.
+ * the tool (an HTTP client span under execute_tool, made from undici's
+ * diagnostics channels), and no message content is exported by default.
  */
 import { randomBytes } from 'node:crypto';
 import { type AgentdWithFakeModel, startAgentdWithFakeModel } from '@agentd/test-server';
@@ -166,6 +166,14 @@ describe('tracing: spans of a run over OTLP/HTTP (PostgreSQL)', () => {
     expect(client?.name).toBe('POST');
     const received = tools.calls[0]?.headers.traceparent;
     expect(received).toBe(`00-${traceId}-${client!.spanId}-01`);
+    const endpoint = new URL(tools.url);
+    expect(client!.attributes).toMatchObject({
+      'http.request.method': 'POST',
+      'server.address': endpoint.hostname,
+      'server.port': Number(endpoint.port),
+      'url.full': `${tools.url}/weather`,
+      'http.response.status_code': 200,
+    });
   });
 
   it("propagates the context to the model's endpoint from each chat span, which is also its HTTP client span", () => {

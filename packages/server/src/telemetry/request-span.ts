@@ -32,10 +32,15 @@ const awaiting = new WeakMap<UndiciRequest, Span>();
  * request leaves the last attempt's status.
  */
 export function recordRequest(span: Span, request: UndiciRequest): void {
+  span.setAttributes(httpAttributes(request));
+  awaiting.set(request, span);
+}
+
+/** A request's method, server address and port, and URL without its query. */
+export function httpAttributes(request: UndiciRequest): Attributes {
   const attributes: Attributes = { 'http.request.method': request.method, ...originOf(request.origin) };
   attributes['url.full'] = `${request.origin}${pathOnly(request.path)}`;
-  span.setAttributes(attributes);
-  awaiting.set(request, span);
+  return attributes;
 }
 
 let watching = false;

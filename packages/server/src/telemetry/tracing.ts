@@ -1,20 +1,17 @@
-import { subscribe } from 'node:diagnostics_channel';
 import { createRequire } from 'node:module';
 import { trace } from '@opentelemetry/api';
 import type * as JsonExporterModule from '@opentelemetry/exporter-trace-otlp-http';
 import type * as ProtobufExporterModule from '@opentelemetry/exporter-trace-otlp-proto';
 import type * as InstrumentationModule from '@opentelemetry/instrumentation';
 import type * as PgInstrumentationModule from '@opentelemetry/instrumentation-pg';
-import type * as UndiciInstrumentationModule from '@opentelemetry/instrumentation-undici';
-import type { UndiciRequest } from '@opentelemetry/instrumentation-undici';
 import type * as ResourcesModule from '@opentelemetry/resources';
 import type * as TraceBaseModule from '@opentelemetry/sdk-trace-base';
 import type * as TraceNodeModule from '@opentelemetry/sdk-trace-node';
 import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../config/schema.js';
+import { clientSpans } from './client-span.js';
 import { watchResponses } from './request-span.js';
 import { serverSpans } from './server-span.js';
-import { propagateOnly, untracedRequest } from './untraced-request.js';
 
 /** Tracing as this process has it: on (exporting over OTLP/HTTP) or off. */
 export interface Tracing {
@@ -37,7 +34,7 @@ export function tracesEndpoint(config: Config): string | undefined {
  * The standard instrumentations turned off by `OTEL_NODE_DISABLED_INSTRUMENTATIONS`
  * (comma-separated, as @opentelemetry/auto-instrumentations-node reads it):
  * `pg` (a span per SQL statement and pool checkout), `undici` (an HTTP client
- * span per outgoing request other than a model call's); the full package name
+ * span per outgoing request other than a model call's, client-span.ts); the full package name
  * (`@opentelemetry/instrumentation-pg`) works too.
  */
 export function disabledInstrumentations(value: string | undefined): Set<string> {
@@ -55,9 +52,9 @@ export function tracesProtocol(config: Config): 'http/protobuf' | 'http/json' {
 /**
  * Turns tracing on for the whole process when an OTLP endpoint is set:
  * a tracer provider exporting over OTLP/HTTP (protobuf, or JSON) in batches, the W3C trace
- * context propagator, server spans from the app's middleware, and the
- * standard instrumentations of outgoing HTTP (undici and fetch) and
- * PostgreSQL (pg). The SDK reads the other OTEL_* variables itself
+ * context propagator, server spans from the app's middleware, client spans
+ * of outgoing HTTP (undici and fetch) from undici's diagnostics channels,
+ * and the standard instrumentation of PostgreSQL (pg). The SDK reads the other OTEL_* variables itself
  * (service name and resource attributes, headers, time-out, sampler, batch
  * sizes). Without an endpoint
  * nothing is registered and the API stays a no-op. Once per process: a
@@ -80,8 +77,6 @@ export function startTracing(config: Config): Tracing | undefined {
     require('@opentelemetry/instrumentation') as typeof InstrumentationModule;
   const { PgInstrumentation } =
     require('@opentelemetry/instrumentation-pg') as typeof PgInstrumentationModule;
-  const { UndiciInstrumentation } =
-    require('@opentelemetry/instrumentation-undici') as typeof UndiciInstrumentationModule;
   const { detectResourcesSync, envDetectorSync, Resource } =
     require('@opentelemetry/resources') as typeof ResourcesModule;
   const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof TraceBaseModule;
@@ -95,28 +90,12 @@ export function startTracing(config: Config): Tracing | undefined {
   const disabled = disabledInstrumentations(process.env.OTEL_NODE_DISABLED_INSTRUMENTATIONS);
   registerInstrumentations({
     tracerProvider: provider,
-    instrumentations: [
-      // Only requests made for a traced request or run: background fetches start no traces of their own.
-      ...(disabled.has('undici')
-        ? []
-        : [
-            new UndiciInstrumentation({
-              requireParentforSpans: true,
-              // Skipped before any of its work when there is nothing to record: no trace context, or a
-              // sampled-out one (whose traceparent the hook passes on itself); and a model call's request,
-              // whose client span is its chat span.
-              ignoreRequestHook: untracedRequest,
-            }),
-          ]),
-      ...(disabled.has('pg') ? [] : [new PgInstrumentation({ requireParentSpan: true })]),
-    ],
+    instrumentations: disabled.has('pg') ? [] : [new PgInstrumentation({ requireParentSpan: true })],
   });
-  // Without undici's spans, outgoing requests still carry the trace context on (and model calls' onto their chat span).
-  if (disabled.has('undici')) {
-    subscribe('undici:request:create', (message) =>
-      propagateOnly((message as { request: UndiciRequest }).request),
-    );
-  }
+  // Outgoing HTTP: a client span per request made for a traced request or run (background fetches
+  // start no traces of their own), from undici's diagnostics channels (client-span.ts, ADR-0049);
+  // with `undici` disabled, no span but the trace context still sent on.
+  clientSpans(trace.getTracer('agentd'), !disabled.has('undici'));
   // The status of the requests whose span is a model call's chat span (request-span.ts).
   watchResponses();
   patchLoadedModules();

@@ -10,10 +10,8 @@ import type { UndiciRequest } from '@opentelemetry/instrumentation-undici';
 import { recordRequest, requestSpanOf } from './request-span.js';
 
 /**
- * undici's instrumentation's `ignoreRequestHook`: whether an outgoing request
- * is left alone, decided before any of the instrumentation's work (it parses
- * the URL, builds a dozen attributes and starts a span before it looks at the
- * parent, which is most of its cost: ADR-0034).
+ * Whether an outgoing request gets no client span of its own (client-span.ts),
+ * decided first, before any attribute is built.
  *
  * - No trace context active (background fetches, untraced work): ignored;
  *   with `requireParentforSpans` it would have had no span and no header.
@@ -24,7 +22,7 @@ import { recordRequest, requestSpanOf } from './request-span.js';
  * - A context whose span is the request's own client span (a model call's
  *   `chat` span, `request-span.ts`): ignored, after that span's
  *   `traceparent` is added and the request's HTTP attributes put on it.
- * - Otherwise (a tool's request, say): the instrumentation makes its span.
+ * - Otherwise (a tool's request, say): its client span is made (client-span.ts).
  */
 export function untracedRequest(request: UndiciRequest): boolean {
   const active = context.active();
@@ -50,7 +48,8 @@ export function propagateOnly(request: UndiciRequest): void {
   if (!untracedRequest(request)) injectContext(request, context.active());
 }
 
-function injectContext(request: UndiciRequest, active: Context): void {
+/** The context's `traceparent` (and `tracestate`) onto the request. */
+export function injectContext(request: UndiciRequest, active: Context): void {
   const headers: Record<string, string> = {};
   propagation.inject(active, headers);
   for (const [name, value] of Object.entries(headers)) addHeader(request, name, value);
