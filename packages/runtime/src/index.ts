@@ -35,10 +35,12 @@ export {
   RUN_TASK,
 } from './queue/graphile-run-queue.js';
 export { GraphileTasks, type GraphileTasksOptions } from './queue/graphile-tasks.js';
+export { GroupCommit, type GroupCommitOptions } from './queue/group-commit.js';
 export { LeasedConsumer, type LeasedConsumerSetup, sweepIntervalMs } from './queue/leased-consumer.js';
 export { LocalRunConsumer, LocalRunQueue, type LocalRunQueueOptions } from './queue/local-run-queue.js';
 export type { QueueLogger } from './queue/queue-logger.js';
 export {
+  type Claimed,
   NOT_HELD,
   RunLeaseStore,
   type RunLeaseStoreOptions,

@@ -91,6 +91,7 @@ export class RunRuntime<Spec = unknown> {
       concurrency: this.options.concurrency,
       leaseMs: this.options.leaseMs,
       maxClaims: this.options.maxClaims,
+      ...(this.options.store.claimRead ? { claimRead: this.options.store.claimRead } : {}),
       exhausted: async (job, claims) => {
         const stored = await this.options.store.get(job.tenantId, job.runId);
         await this.failExhausted(stored, claims);
@@ -293,8 +294,11 @@ export class RunRuntime<Spec = unknown> {
     this.created.delete(lease.runId);
     let stored: StoredRun<Spec>;
     try {
-      // The run's first claim ever: nobody has written to it since this process stored it.
-      stored = created && lease.generation === 1 ? created : await store.get(lease.tenantId, lease.runId);
+      // As the claim read it (RunStore.claimRead); or, on the run's first claim ever, as this
+      // process stored it (nobody has written to it since).
+      stored =
+        (claim.run as StoredRun<Spec> | undefined) ??
+        (created && lease.generation === 1 ? created : await store.get(lease.tenantId, lease.runId));
     } catch (error) {
       if ((error as AgentdError).category === 'not_found') return 'finished';
       throw error;

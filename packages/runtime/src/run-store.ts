@@ -1,4 +1,4 @@
-import type { Item, ResponseEvent, ResponseObject, RunLease } from '@agentd/spec';
+import type { ClaimRead, Item, ResponseEvent, ResponseObject, RunLease } from '@agentd/spec';
 
 /** A stored run (a response) as the runtime sees it; `runSpec` is the gateway's, passed through. */
 export interface StoredRun<Spec = unknown> {
@@ -24,6 +24,12 @@ export interface StoredRun<Spec = unknown> {
 /** Where runs and their event logs are kept (the gateway's response repository). */
 export interface RunStore<Spec = unknown> {
   get(tenantId: string, id: string): Promise<StoredRun<Spec>>;
+  /**
+   * The read `get` makes, as columns of a claim's statement (a store on the
+   * queue's database): a worker that claims a run is handed it as stored and
+   * does not read it back. Without it, the worker calls `get`.
+   */
+  readonly claimRead?: ClaimRead<StoredRun<Spec>>;
   /**
    * Appends numbered events; the snapshot is stored with a batch that ends
    * the run. With `generation`, the write is refused (RunLeaseLost) unless

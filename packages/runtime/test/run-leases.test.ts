@@ -108,6 +108,34 @@ describe.each(BACKENDS)('RunLeaseStore on %s', (_name, backend) => {
     expect(await runs.lease(runId)).toMatchObject({ lease_owner: won[0]?.owner, lease_generation: 1 });
   });
 
+  it('reads the claimed run in the claim statement, one read per run won; a column named like a lease column cannot change the lease', async () => {
+    const runId = await runs.create();
+    const read = {
+      columns: "r.status, 0 AS generation, 'read' AS source",
+      run: (row: Record<string, unknown>) => ({ status: row.status, source: row.source }),
+    };
+    const claims = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => store.claimAndRead(runs.job(runId), `worker-${i}`, LEASE_MS, read)),
+    );
+    const won = claims.filter((claimed) => claimed !== undefined);
+    expect(won).toHaveLength(1);
+    expect(won[0]).toMatchObject({ lease: { runId, generation: 1, claims: 1 }, run: { source: 'read' } });
+    expect(await runs.lease(runId)).toMatchObject({ lease_owner: won[0]?.lease.owner, lease_generation: 1 });
+  });
+
+  it('keeps the lease of a claim whose reader failed on the row, without the run', async () => {
+    const runId = await runs.create();
+    const read = {
+      columns: 'r.status',
+      run: () => {
+        throw new Error('unreadable');
+      },
+    };
+    const claimed = await store.claimAndRead(runs.job(runId), 'worker-a', LEASE_MS, read);
+    expect(claimed).toEqual({ lease: expect.objectContaining({ runId, owner: 'worker-a', generation: 1 }) });
+    expect(await store.claim(runs.job(runId), 'worker-b', LEASE_MS)).toBeUndefined();
+  });
+
   it('gives a run whose lease ran out to the next claimant; the old lease can no longer be extended or ended', async () => {
     const runId = await runs.create();
     const old = (await store.claim(runs.job(runId), 'worker-a', LEASE_MS))!;

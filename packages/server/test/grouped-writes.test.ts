@@ -3,11 +3,11 @@
  * and event batches share statements, on PGlite and on PostgreSQL, without
  * one request's fate depending on another's.
  */
+import { GroupCommit } from '@agentd/runtime';
 import type { ResponseEvent, ResponseObject } from '@agentd/spec';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../src/ids.js';
 import { ResponseRepository } from '../src/responses/response-repository.js';
-import { GroupCommit } from '../src/storage/group-commit.js';
 import { databaseBackends, migratedDatabases } from './support/database-backends.js';
 
 describe('GroupCommit', () => {

@@ -73,6 +73,7 @@ export type {
   ResponseUsage,
 } from './response.js';
 export type {
+  ClaimRead,
   EnqueueOptions,
   RunCancels,
   RunClaim,

@@ -1,7 +1,7 @@
 import type { RunConsumer, RunConsumerOptions, RunHandler, RunJob, RunLease, RunOutcome } from '@agentd/spec';
 import { ClaimLostError } from './claim-lost.js';
 import { type QueueLogger, silentLogger } from './queue-logger.js';
-import type { RunLeaseStore } from './run-leases.js';
+import type { Claimed, RunLeaseStore } from './run-leases.js';
 
 export interface LeasedConsumerSetup {
   store: RunLeaseStore;
@@ -134,15 +134,16 @@ export class LeasedConsumer implements RunConsumer {
   }
 
   private async claimAndRun(job: RunJob, held?: RunLease): Promise<void> {
-    const { owner, leaseMs, maxClaims } = this.options;
-    const lease = held ? await this.takeOver(job, held) : await this.store.claim(job, owner, leaseMs);
-    if (!lease || this.crashed) return;
+    const { maxClaims } = this.options;
+    const claimed = held ? await this.takeOver(job, held) : await this.claim(job);
+    if (!claimed || this.crashed) return;
+    const { lease } = claimed;
     if (lease.claims > maxClaims) {
       await this.options.exhausted?.(job, lease.claims);
       await this.store.finish(lease);
       return;
     }
-    const outcome = await this.execute(lease);
+    const outcome = await this.execute(claimed);
     // A lease lost is not ours to end: the run is someone else's, or the sweeper's once it ran out.
     // An ended run's last write ended its lease in the same statement: nothing is left to write.
     if (this.crashed || outcome === 'lost' || outcome === 'ended') return;
@@ -153,19 +154,26 @@ export class LeasedConsumer implements RunConsumer {
     }
   }
 
+  /** Claims the run, reading it in the same statement when the handler asked for that. */
+  private claim(job: RunJob): Promise<Claimed | undefined> {
+    const { owner, leaseMs, claimRead } = this.options;
+    return this.store.claimAndRead(job, owner, leaseMs, claimRead);
+  }
+
   /**
    * A lease this process took when it created the run: used as it is while
    * most of it is left (no statement); one that waited long is extended, or,
    * once it ran out, the run is claimed as any other.
    */
-  private async takeOver(job: RunJob, held: RunLease): Promise<RunLease | undefined> {
+  private async takeOver(job: RunJob, held: RunLease): Promise<Claimed | undefined> {
     const { owner, leaseMs } = this.options;
-    if (held.owner === owner && held.expiresAt - Date.now() > leaseMs / 2) return held;
-    return (await this.store.extend(held, leaseMs)) ?? (await this.store.claim(job, owner, leaseMs));
+    if (held.owner === owner && held.expiresAt - Date.now() > leaseMs / 2) return { lease: held };
+    const extended = await this.store.extend(held, leaseMs);
+    return extended ? { lease: extended } : await this.claim(job);
   }
 
   /** Runs the handler under the lease, extending it every third of the lease. */
-  private async execute(lease: RunLease): Promise<RunOutcome | 'failed' | 'lost'> {
+  private async execute({ lease, run }: Claimed): Promise<RunOutcome | 'failed' | 'lost'> {
     const held: Held = { lease, controller: new AbortController() };
     const lose = (message: string, cause?: unknown) => {
       clearInterval(extender);
@@ -206,7 +214,10 @@ export class LeasedConsumer implements RunConsumer {
       return reason instanceof ClaimLostError && reason.reason === 'lease_lost';
     };
     try {
-      const outcome = await this.setup.handler({ lease, lost: held.controller.signal });
+      const signal = held.controller.signal;
+      const outcome = await this.setup.handler(
+        run === undefined ? { lease, lost: signal } : { lease, lost: signal, run },
+      );
       return lost() ? 'lost' : outcome;
     } catch (error) {
       if (lost()) return 'lost';

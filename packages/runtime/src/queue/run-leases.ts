@@ -1,5 +1,5 @@
-import type { RunJob, RunLease } from '@agentd/spec';
-import { ClaimBatch } from './claim-batch.js';
+import type { ClaimRead, RunJob, RunLease } from '@agentd/spec';
+import { GroupCommit } from './group-commit.js';
 import type { SqlClient } from './sql-client.js';
 
 /** The statuses of a run that has not ended: the only ones that can be claimed. */
@@ -26,12 +26,28 @@ interface LeaseRow {
   expires_at: number;
 }
 
+/** The most claims one statement takes; a longer queue is sent in several. */
+const MAX_CLAIMS = 128;
+
+/** A claim taken, with the run as the claim's statement read it (when asked to). */
+export interface Claimed {
+  lease: RunLease;
+  /** ClaimRead.run of the claimed row; absent without a reader, or when the reader failed on the row. */
+  run?: unknown;
+}
+
 /** A claim as the batched UPDATE reads it. */
 interface ClaimRow {
   tenant_id: string;
   id: string;
   owner: string;
   lease_ms: number;
+}
+
+/** A claim's lease and the row its statement returned. */
+interface ClaimedRow {
+  lease: RunLease;
+  row: Record<string, unknown>;
 }
 
 /** LEASE_COLUMNS of the claimed row (`r`), after the UPDATE. */
@@ -63,42 +79,88 @@ function toLease(row: LeaseRow): RunLease {
  */
 export class RunLeaseStore {
   private readonly dispatchGraceMs: number;
-  private readonly claims: ClaimBatch<ClaimRow, RunLease>;
+  /** Claims asked for together, one group per reader (the lease alone, or with the run). */
+  private readonly claims = new Map<ClaimRead | undefined, GroupCommit<ClaimRow, ClaimedRow | undefined>>();
 
   constructor(
     private readonly sql: SqlClient,
     options: RunLeaseStoreOptions = {},
   ) {
     this.dispatchGraceMs = options.dispatchGraceMs ?? 10_000;
-    this.claims = new ClaimBatch(
-      (claim) => `${claim.tenant_id}/${claim.id}`,
-      (claims) => this.claimAll(claims),
-    );
   }
 
   /**
    * Claims a run for `owner` for `leaseMs`: only when it has not ended and
    * nobody holds it (or the holder's lease ran out). Raises the generation
    * and the claim count. Undefined when the run cannot be claimed. Claims
-   * asked for together are one statement (ClaimBatch).
+   * asked for together are one statement (GroupCommit, one claim of a run each).
    */
-  claim(job: RunJob, owner: string, leaseMs: number): Promise<RunLease | undefined> {
-    return this.claims.claim({ tenant_id: job.tenantId, id: job.runId, owner, lease_ms: leaseMs });
+  async claim(job: RunJob, owner: string, leaseMs: number): Promise<RunLease | undefined> {
+    return (await this.claimAndRead(job, owner, leaseMs))?.lease;
   }
 
-  /** Claims of distinct runs in one UPDATE; the leases taken, by `tenant/run`. */
-  private async claimAll(claims: ClaimRow[]): Promise<Map<string, RunLease>> {
-    const rows = await this.sql.query<LeaseRow>(
+  /**
+   * `claim`, also reading the run with `read` in the same statement, so the
+   * worker need not read it back. The lease is taken even if the reader
+   * fails on the row: the run is then left for the handler to read.
+   */
+  async claimAndRead(
+    job: RunJob,
+    owner: string,
+    leaseMs: number,
+    read?: ClaimRead,
+  ): Promise<Claimed | undefined> {
+    const claimed = await this.groupOf(read).add({
+      tenant_id: job.tenantId,
+      id: job.runId,
+      owner,
+      lease_ms: leaseMs,
+    });
+    if (!claimed) return undefined;
+    if (!read) return { lease: claimed.lease };
+    try {
+      return { lease: claimed.lease, run: read.run(claimed.row) };
+    } catch {
+      return { lease: claimed.lease };
+    }
+  }
+
+  private groupOf(read: ClaimRead | undefined): GroupCommit<ClaimRow, ClaimedRow | undefined> {
+    let group = this.claims.get(read);
+    if (!group) {
+      group = new GroupCommit((claims) => this.claimAll(claims, read), {
+        maxGroup: MAX_CLAIMS,
+        keyOf: (claim) => `${claim.tenant_id}/${claim.id}`,
+      });
+      this.claims.set(read, group);
+    }
+    return group;
+  }
+
+  /**
+   * Claims of distinct runs in one UPDATE, in their order: each the lease
+   * taken and the row returned, or undefined. The reader's columns come
+   * first, so none of them can stand for a lease column of the same name.
+   */
+  private async claimAll(
+    claims: ClaimRow[],
+    read: ClaimRead | undefined,
+  ): Promise<(ClaimedRow | undefined)[]> {
+    const rows = await this.sql.query<LeaseRow & Record<string, unknown>>(
       `UPDATE responses r
           SET lease_owner = c.owner, lease_generation = r.lease_generation + 1, claims = r.claims + 1,
               lease_expires_at = ${expiryIn('c.lease_ms')}
          FROM json_to_recordset($1::json) AS c(tenant_id text, id text, owner text, lease_ms float8)
         WHERE r.id = c.id AND r.tenant_id = c.tenant_id AND r.status IN ${UNFINISHED_STATUSES}
           AND (r.lease_owner IS NULL OR r.lease_expires_at IS NULL OR r.lease_expires_at <= now())
-        RETURNING ${CLAIMED_COLUMNS}`,
+        RETURNING ${read ? `${read.columns}, ` : ''}${CLAIMED_COLUMNS}`,
       [JSON.stringify(claims)],
     );
-    return new Map(rows.map((row) => [`${row.tenant_id}/${row.id}`, toLease(row)]));
+    const byKey = new Map(rows.map((row) => [`${row.tenant_id}/${row.id}`, row]));
+    return claims.map((claim) => {
+      const row = byKey.get(`${claim.tenant_id}/${claim.id}`);
+      return row ? { lease: toLease(row), row } : undefined;
+    });
   }
 
   /**

@@ -1,13 +1,13 @@
 import { applyEvent, isTerminal } from '@agentd/core';
-import { RunLeaseLost, type RunStore, type StoredRun } from '@agentd/runtime';
+import { GroupCommit, RunLeaseLost, type RunStore, type StoredRun } from '@agentd/runtime';
 import type { Item, ListPage, PageQuery, ResponseEvent, ResponseObject, SortOrder } from '@agentd/spec';
 import type { AuditEventInput } from '../audit/audit-event.js';
 import type { AuditLog, ChainHead } from '../audit/audit-log.js';
 import { tenantsOf } from '../audit/audit-log.js';
 import { auditEventsOfCreate, auditEventsOfRun, hasAuditedEvents } from '../audit/run-audit-events.js';
 import { AgentdError, notFound } from '../errors.js';
+import { responseClaimRead } from '../run-claim-read.js';
 import type { Database } from '../storage/database.js';
-import { GroupCommit } from '../storage/group-commit.js';
 import { toListPage } from '../storage/pagination.js';
 import { auditEventsOfBatches, runActor } from './batch-audit-events.js';
 import type { EventBatchRow, LoggedBatch, NewResponseRow, ResponseRow } from './response-rows.js';
@@ -69,6 +69,8 @@ export class ResponseRepository implements RunStore<RunSpec> {
   /** Who created each unfinished run this process created or read: its audit events' actor. */
   private readonly creators = new RunCreators();
   private readonly inserts: ResponseInserts;
+  /** get's read, made by a worker's claim statement (RunStore.claimRead). */
+  readonly claimRead = responseClaimRead((row, later) => this.toStored(row, later));
 
   /** `audit`: the audit log the run's events of consequence go to, in the transaction that logs them; none: no audit. */
   constructor(

@@ -1,6 +1,6 @@
+import { GroupCommit } from '@agentd/runtime';
 import type { UsageGroup } from '@agentd/spec/wire';
 import type { Queryable, SqlParam } from '../storage/database.js';
-import { GroupCommit } from '../storage/group-commit.js';
 
 export type UsageKind = 'model_call' | 'tool_call' | 'embedding' | 'safety_judge';
 
