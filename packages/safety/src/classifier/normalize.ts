@@ -1,3 +1,6 @@
+import { charKind, LETTER } from './char-kinds.js';
+import { foldLeetWords, joinSpacedLetters } from './word-folds.js';
+
 /**
  * Folds the disguises attackers use so that the classifier sees the words:
  * compatibility forms (NFKC: full-width, ligatures, math letters), Cyrillic
@@ -64,35 +67,31 @@ const LEET: Readonly<Record<string, string>> = {
 const INVISIBLE =
   /\u034f|[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\u{e0000}-\u{e007f}]|\p{Variation_Selector}/gu;
 const HOMOGLYPH = new RegExp(`[${Object.keys(HOMOGLYPHS).join('')}]`, 'g');
-/** A word of letters with leet characters inside it (not numbers, not prices). */
-const LEET_WORD =
-  /(?<![\p{L}\p{N}])(?=[\p{L}\p{N}@$!|€+]*\p{L})(?=[\p{L}\p{N}@$!|€+]*[0-9@$!|€+])[\p{L}\p{N}@$!|€+]{3,}/gu;
-/** Four or more single letters separated by single spaces, dots or dashes: "i g n o r e". */
-const SPACED = /(?<![\p{L}\p{N}])(?:\p{L}[ .\-_]){3,}\p{L}(?![\p{L}\p{N}])/gu;
-
 export function normalizeText(text: string): string {
-  return (
-    text
-      .normalize('NFKC')
-      .replace(INVISIBLE, '')
-      .toLowerCase()
-      // Chat-template tokens (<|im_start|>) keep their shape; their bars are not leetspeak.
-      .replace(/<\|/g, '<')
-      .replace(/\|>/g, '>')
-      .replace(HOMOGLYPH, (char) => HOMOGLYPHS[char] ?? char)
-      .replace(LEET_WORD, (word) => (/^\d+$/.test(word) ? word : foldLeet(word)))
-      .replace(SPACED, (run) => run.replace(/[ .\-_]/g, ''))
+  const folded = text
+    .normalize('NFKC')
+    .replace(INVISIBLE, '')
+    .toLowerCase()
+    // Chat-template tokens (<|im_start|>) keep their shape; their bars are not leetspeak.
+    .replace(/<\|/g, '<')
+    .replace(/\|>/g, '>')
+    .replace(HOMOGLYPH, (char) => HOMOGLYPHS[char] ?? char);
+  // Leetspeak inside words ("1gn0r3"), then letters spaced apart ("i g n o r e").
+  return joinSpacedLetters(
+    foldLeetWords(folded, (word) => (/^\d+$/.test(word) ? word : foldLeet(word))),
+    (run) => run.replace(/[ .\-_]/g, ''),
   );
 }
 
 function foldLeet(word: string): string {
   // Words that are mostly digits (r2d2, 4k, 1080p) stay as they are.
   let letters = 0;
-  for (const char of word) if (/\p{L}/u.test(char)) letters++;
+  for (const char of word) if ((charKind(char.codePointAt(0) as number) & LETTER) !== 0) letters++;
   if (letters < word.length / 2) return word;
   // A trailing `!` is punctuation, not an `i`.
-  const tail = /!+$/.exec(word)?.[0] ?? '';
+  let head = word.length;
+  while (head > 0 && word[head - 1] === '!') head--;
   let out = '';
-  for (const char of word.slice(0, word.length - tail.length)) out += LEET[char] ?? char;
-  return out + tail;
+  for (const char of word.slice(0, head)) out += LEET[char] ?? char;
+  return out + word.slice(head);
 }

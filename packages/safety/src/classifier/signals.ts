@@ -75,8 +75,11 @@ export const SIGNALS: readonly Signal[] = [
   },
   {
     name: 'role_marker',
+    // A marker starts at the first line break of a blank stretch and the first `#` of a run (the
+    // look-behinds): from a later one it would end where the first one's does, and trying every
+    // one of them was quadratic on long blank or `#` runs. No match ends in a blank or a `#`.
     pattern:
-      /(?:^|\n)\s*(?:#{1,3}\s*)?(?:system|assistant|user|human|ai|developer|admin|root)\s*:|<(?:im_start|im_end|system|endoftext|user|assistant)>|\[\/?(?:inst|system|sys)\]|<<\/?sys>>|<\/?(?:system|instructions?|admin)>|#{2,}\s*(?:instruction|system|new task|response)|\bend of (?:document|context|input|email|data)\b|\bbegin (?:new )?(?:instructions?|system)\b/g,
+      /(?:^|(?<=(?:^|\S)[^\S\n]*)\n)\s*(?:#{1,3}\s*)?(?:system|assistant|user|human|ai|developer|admin|root)\s*:|<(?:im_start|im_end|system|endoftext|user|assistant)>|\[\/?(?:inst|system|sys)\]|<<\/?sys>>|<\/?(?:system|instructions?|admin)>|(?<!#)#{2,}\s*(?:instruction|system|new task|response)|\bend of (?:document|context|input|email|data)\b|\bbegin (?:new )?(?:instructions?|system)\b/g,
   },
   {
     name: 'authority',

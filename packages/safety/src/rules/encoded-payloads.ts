@@ -41,5 +41,6 @@ function readable(bytes: Buffer): string | null {
   const text = bytes.toString('utf8');
   if (text.includes('\ufffd') || text.length < 8) return null;
   const printable = text.match(/[\p{L}\p{N}\p{P}\p{Zs}\n]/gu)?.length ?? 0;
-  return printable / text.length > 0.9 && /\p{L}{2,}\s+\p{L}{2,}/u.test(text) ? text : null;
+  // Two letters, space, two letters: what /\p{L}{2,}\s+\p{L}{2,}/ finds, without retrying each letter of a long word.
+  return printable / text.length > 0.9 && /\p{L}{2}\s+\p{L}{2}/u.test(text) ? text : null;
 }
