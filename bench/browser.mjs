@@ -13,7 +13,8 @@
 //                                   with the 8 made pages 50; --only server|tool for one phase,
 //                                   so that one run fits in the benchmark lock's few minutes;
 //                                   --before DIR: 'before' is a built checkout of the code before a
-//                                   change, with its defaults, and 'now' this one's, in turn)
+//                                   change, with its defaults, and 'now' this one's, in turn;
+//                                   --block N: N pages per arm in a row, see BLOCK)
 
 import { once } from 'node:events';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -149,6 +150,23 @@ async function startAgentd(path) {
   };
 }
 
+// --block N: each arm opens N pages in a row before the other takes its turn, the arm going first
+// alternating from block to block. Page by page (N = 1, the default) each open follows the other
+// arm's, and so shares the machine with what that one left running (its next spare context, its
+// page's own work); in blocks, an arm's opens mostly follow its own, as on a server of its own.
+const BLOCK = Math.max(1, Number(process.argv[process.argv.indexOf('--block') + 1]) || 1);
+
+/** The order of the opens: { path, i } of page i, block by block. */
+function schedule(count) {
+  const order = [];
+  for (let from = 0, b = 0; from < count; from += BLOCK, b++) {
+    const paths = b % 2 === 0 ? ['before', 'now'] : ['now', 'before'];
+    for (const path of paths)
+      for (let i = from; i < Math.min(count, from + BLOCK); i++) order.push({ path, i });
+  }
+  return order;
+}
+
 /** Opens that did not complete, per path. */
 const failed = { before: { server: 0, tool: 0 }, now: { server: 0, tool: 0 } };
 
@@ -179,10 +197,9 @@ async function main() {
     for (const path of ['before', 'now']) launch[path] = await servers[path].open(`${base}${pages[0].path}`);
     const cpuFrom = { before: servers.before.cpu(), now: servers.now.cpu() };
     const serverCpuFrom = { before: servers.before.serverCpu(), now: servers.now.serverCpu() };
-    for (const page of pages) {
-      for (const path of ['before', 'now'])
-        server[path].push(await servers[path].open(`${base}${page.path}`));
-      process.stderr.write(`  server ${page.path}: ${ms(server.before.at(-1))} → ${ms(server.now.at(-1))}\n`);
+    for (const { path, i } of schedule(pages.length)) {
+      server[path][i] = await servers[path].open(`${base}${pages[i].path}`);
+      process.stderr.write(`  server ${path} ${pages[i].path}: ${ms(server[path][i])}\n`);
     }
     const cpuPerOpen = {};
     for (const path of ['before', 'now'])
@@ -215,43 +232,40 @@ async function main() {
   const shots = [];
   for (const path of ['before', 'now'])
     await (await pools[path].session('warm', policy)).open(`${base}${pages[0].path}`);
-  for (const [i, page] of pages.entries()) {
-    for (const path of ['before', 'now']) {
-      // The context a new conversation gets: the spare made after the last open, if it is ready.
-      const asked = performance.now();
-      const session = await pools[path].session(`conversation-${i}`, policy);
-      const started = performance.now();
-      const contextMs = started - asked;
-      const snapshot = await session.open(`${base}${page.path}`).catch((error) => {
-        failed[path].tool++;
-        process.stderr.write(`  ${path}: tool open ${page.path} failed: ${error.message}\n`);
-        return undefined;
-      });
-      const total = performance.now() - started;
+  for (const { path, i } of schedule(pages.length)) {
+    const page = pages[i];
+    // The context a new conversation gets: the spare made after the last open, if it is ready.
+    const asked = performance.now();
+    const session = await pools[path].session(`conversation-${i}`, policy);
+    const started = performance.now();
+    const contextMs = started - asked;
+    const snapshot = await session.open(`${base}${page.path}`).catch((error) => {
+      failed[path].tool++;
+      process.stderr.write(`  ${path}: tool open ${page.path} failed: ${error.message}\n`);
+      return undefined;
+    });
+    const total = performance.now() - started;
 
-      if (!snapshot) {
-        tool[path].push({ page: page.path, total, contextMs, failed: true });
-        await pools[path].closeSession(`conversation-${i}`);
-        continue;
-      }
-      tool[path].push({
-        page: page.path,
-        total,
-        contextMs,
-        withContext: contextMs + total,
-        ...snapshot.timings,
-        recall: recall(page.reference, session.page.markdown),
-      });
-      if (path === 'now') {
-        const shot = performance.now();
-        await session.screenshot();
-        shots.push(performance.now() - shot);
-      }
+    if (!snapshot) {
+      tool[path][i] = { page: page.path, total, contextMs, failed: true };
       await pools[path].closeSession(`conversation-${i}`);
+      continue;
     }
-    process.stderr.write(
-      `  tool ${page.path}: ${ms(tool.before.at(-1).total)} → ${ms(tool.now.at(-1).total)}\n`,
-    );
+    tool[path][i] = {
+      page: page.path,
+      total,
+      contextMs,
+      withContext: contextMs + total,
+      ...snapshot.timings,
+      recall: recall(page.reference, session.page.markdown),
+    };
+    if (path === 'now') {
+      const shot = performance.now();
+      await session.screenshot();
+      shots.push(performance.now() - shot);
+    }
+    await pools[path].closeSession(`conversation-${i}`);
+    process.stderr.write(`  tool ${path} ${page.path}: ${ms(tool[path][i].total)}\n`);
   }
   await Promise.all(Object.values(pools).map((pool) => pool.close()));
   site.closeAllConnections();

@@ -47,6 +47,10 @@ export interface BrowserPoolStats {
   sessions: number;
   browserRunning: boolean;
   launches: number;
+  /** A never-used context is ready for the next new conversation. */
+  spareReady: boolean;
+  /** New conversations that were handed a context made ahead of them (each spare goes to one). */
+  sparesTaken: number;
   /** Connections Chromium tried to open by itself; anything but 0 means a request escaped the route guard. */
   directConnectionAttempts: number;
 }
@@ -73,6 +77,8 @@ export class BrowserPool {
   #running: Promise<Running> | undefined;
   /** A context made ahead of demand, under the last policy used: a new conversation takes it at once. */
   #spare: Promise<BrowserSession | undefined> | undefined;
+  #spareReady = false;
+  #sparesTaken = 0;
   #launches = 0;
   #escaped = 0;
   #idleSince = Date.now();
@@ -148,7 +154,9 @@ export class BrowserPool {
 
   async #takeSpare(sessionId: string, policy: NetworkPolicy): Promise<BrowserSession | undefined> {
     const pending = this.#spare;
+    // Taken off the pool before anything awaits: no second conversation can be handed the same one.
     this.#spare = undefined;
+    this.#spareReady = false;
     const spare = await pending?.catch(() => undefined);
     if (!spare) return undefined;
     if (spare.closed || spare.policy.fingerprint !== policy.fingerprint) {
@@ -156,6 +164,7 @@ export class BrowserPool {
       return undefined;
     }
     spare.id = sessionId;
+    this.#sparesTaken++;
     return spare;
   }
 
@@ -165,14 +174,17 @@ export class BrowserPool {
     const making = this.#newSession('spare', policy).catch(() => undefined);
     this.#spare = making;
     void making.then(async (spare) => {
-      // The pool closed, or the browser went away, while it was being made.
-      if (spare && (this.#closed || this.#spare !== making)) await spare.close();
+      // The pool closed while it was being made (a spare taken meanwhile is its conversation's now,
+      // and one dropped is closed by whoever dropped it).
+      if (spare && this.#closed) await spare.close();
+      else if (spare && this.#spare === making) this.#spareReady = true;
     });
   }
 
   async #dropSpare(): Promise<void> {
     const pending = this.#spare;
     this.#spare = undefined;
+    this.#spareReady = false;
     await (await pending?.catch(() => undefined))?.close();
   }
 
@@ -215,6 +227,8 @@ export class BrowserPool {
       sessions: this.#sessions.size,
       browserRunning: running?.browser.isConnected() ?? false,
       launches: this.#launches,
+      spareReady: this.#spareReady,
+      sparesTaken: this.#sparesTaken,
       directConnectionAttempts: this.#escaped + (running?.proxy.attempts() ?? 0),
     };
   }
@@ -280,7 +294,7 @@ export class BrowserPool {
     if (current !== running) return;
     this.#running = undefined;
     this.#sessions.clear();
-    this.#spare = undefined;
+    void this.#dropSpare();
     this.#idleSince = Date.now();
   }
 

@@ -241,14 +241,17 @@ export class BrowserSession {
       release = resolve;
     });
     await previous;
+    // Said as it is, not taken for a browser that stopped during the call (what #recover makes of a closed session).
+    if (this.#closed) {
+      release();
+      throw new WebToolError(
+        'browser_failed',
+        'This browser session was closed; call again to start a new one.',
+      );
+    }
     this.#busy = true;
     this.lastUsed = Date.now();
     try {
-      if (this.#closed)
-        throw new WebToolError(
-          'browser_failed',
-          'This browser session was closed; call again to start a new one.',
-        );
       return await withDeadline(work(), this.#limits.actionTimeoutMs, signal);
     } catch (error) {
       throw await this.#recover(error, signal);

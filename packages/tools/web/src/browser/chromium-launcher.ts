@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import { chromiumArgs } from './chromium-flags.js';
 
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -42,24 +43,6 @@ export async function launchChromium(options: ChromiumLaunchOptions): Promise<Br
     handleSIGINT: false,
     handleSIGTERM: false,
     handleSIGHUP: false,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-      '--disable-extensions',
-      '--disable-default-apps',
-      '--mute-audio',
-      `--proxy-server=http://127.0.0.1:${options.proxyPort}`,
-      '--proxy-bypass-list=<-loopback>',
-      '--host-resolver-rules=MAP * ~NOTFOUND',
-      '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
-      ...(options.extraArgs ?? []),
-    ],
+    args: chromiumArgs(options.proxyPort, options.extraArgs),
   });
 }

@@ -164,6 +164,24 @@ const PAGES: Record<string, (req: IncomingMessage, res: ServerResponse, site: { 
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('Plain text body.\nSecond line.');
   },
+  // What a page can leave behind in its context: a cookie and local storage, named by ?as=.
+  '/remember': (req, res) => {
+    const name = new URL(req.url ?? '/', 'http://x').searchParams.get('as') ?? 'nobody';
+    send(
+      res,
+      article('Remembered', [
+        `${LOREM}<script>document.cookie = 'visitor=${name}; path=/'; localStorage.setItem('visitor', '${name}');</script>`,
+      ]),
+    );
+  },
+  '/recall': (_req, res) => {
+    send(
+      res,
+      article('Recalled', [
+        `${LOREM}<span id="state"></span><script>document.getElementById('state').textContent = 'Cookie (' + document.cookie + ') storage (' + (localStorage.getItem('visitor') ?? '') + ')';</script>`,
+      ]),
+    );
+  },
   '/popup': (_req, res) => {
     send(res, article('Pop-up page', [`${LOREM} <script>window.open('/second');</script>`]));
   },
