@@ -1,6 +1,7 @@
 import { validateArguments } from '@agentd/core';
 import { runChecksFor } from './safety/run-checks-for.js';
 import type { Services } from './services.js';
+import { warmStatements } from './warm-statements.js';
 
 /** A little of what runs check: prose, a link, code and a table. */
 const SAMPLE = `# Result
@@ -21,17 +22,26 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * schema; they are cached by the schema's text, so a run's fresh copies of
  * the same schemas find them), the classifier's weights (parsed once, shared)
  * and the regular expressions of the rules and the classifier (V8 compiles one
- * at its first use), through the platform's checks with no judge. No state of
- * any run or tenant is made. `agentd serve` calls it once it listens; test
+ * at its first use), through the platform's checks with no judge, and the
+ * statements a first run sends (warmStatements). No state of any run or
+ * tenant is made. `agentd serve` calls it once it listens; test
  * servers do not. Never rejects.
  */
 export async function warmRunPath(
-  services: Pick<Services, 'tools' | 'safety'>,
+  services: Pick<
+    Services,
+    'tools' | 'safety' | 'db' | 'apiKeys' | 'limits' | 'toolRepository' | 'networkPolicies' | 'safetySettings'
+  >,
   /** The server's own URL: a probe through it builds the router's matchers (Hono builds them on the first request). */
   url?: string,
 ): Promise<void> {
   try {
-    if (url) await (await fetch(`${url}/healthz`)).arrayBuffer();
+    if (url) {
+      await (await fetch(`${url}/healthz`)).arrayBuffer();
+      // The create route's middleware up to authentication: refused for want of a credential (no login attempt, no audit).
+      await (await fetch(`${url}/v1/responses`, { method: 'POST' })).arrayBuffer();
+    }
+    await warmStatements(services);
     for (const tool of services.tools.builtins?.tools.values() ?? []) {
       validateArguments(tool.definition.parameters as Record<string, unknown>, '{}');
       await turn();
