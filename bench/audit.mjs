@@ -1,16 +1,23 @@
 // What the audit log costs a run: runs per second of two agentd servers, side
 // by side, one recording every run's audit events (created, each tool call
-// started and completed, completed: 8 events for a run of three tool calls)
-// and one with AGENTD_AUDIT_RUNS=off. Embedded mode (PGlite), 64 runs in
-// flight, the fake OpenAI server at zero latency. The arms alternate round by
-// round (and which goes first), so whatever else the machine does weighs on
-// both alike; the figure is the median round. Target: at most 5 % fewer runs/s.
-// It also prints each server's CPU time per run (from /proc), which a busy
-// machine disturbs far less than runs/s.
+// once when it ends, completed: 5 events for a run of three tool calls) and
+// one with AGENTD_AUDIT_RUNS=off. Embedded mode (PGlite), 64 runs in flight,
+// the fake OpenAI server at zero latency. Target: at most 5 % fewer runs/s.
 //
-//   node bench/audit.mjs                        5 rounds of 384 runs
-//   node bench/audit.mjs --quick                1 round of 128 (a smoke run)
-//   node bench/audit.mjs --rounds 3 --runs 96   on a busy machine
+// Steadiness: many short rounds, each measuring every arm back to back (the
+// order reversed every other round: ABBA), so a round's ratio of two arms
+// cancels the load they shared. The figure is the median of those paired
+// ratios, with its interquartile range, its range and a 95 % interval of the
+// median (order statistics, no assumption about the distribution); the
+// target is met when the whole interval is within 5 %, missed when all of it
+// is over, otherwise not resolved (run more rounds). It also prints each
+// server's CPU time per run (from /proc), paired the same way. The load
+// average is printed at the start and the end.
+//
+//   node bench/audit.mjs                        up to 16 rounds of 128 runs, within --budget
+//   node bench/audit.mjs --quick                2 rounds of 64 (a smoke run)
+//   node bench/audit.mjs --rounds 24 --runs 96  more, shorter rounds
+//   node bench/audit.mjs --budget 300           start no round after 300 s (default 320)
 //   node bench/audit.mjs --only tools           only the runs with tool calls (or --only plain)
 //   node bench/audit.mjs --before DIR           also audit on with a built checkout of the code
 //                                               before a change (bench/ and packages/server/dist),
@@ -19,6 +26,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { describeChange, median, pairedChange, verdict } from './audit-stats.mjs';
 import { spawnAgentd } from './spawn-agentd.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -26,14 +35,15 @@ const option = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
   return index === -1 ? fallback : Number(process.argv[index + 1]);
 };
-const ROUNDS = option('rounds', quick ? 1 : 5);
+const ROUNDS = option('rounds', quick ? 2 : 16);
+const BUDGET_S = option('budget', 320);
 const text = (name) => {
   const index = process.argv.indexOf(`--${name}`);
   return index === -1 ? undefined : process.argv[index + 1];
 };
 const ONLY = text('only');
 const BEFORE = text('before');
-const RUNS = option('runs', quick ? 128 : 384);
+const RUNS = option('runs', quick ? 64 : 128);
 // Linux's USER_HZ, the unit of /proc/<pid>/stat's CPU times.
 const CLOCK_TICKS = 100;
 const cpuMs = (pid) => {
@@ -44,7 +54,11 @@ const IN_FLIGHT = 64;
 const TOOL_CALLS = 3;
 
 const ARM_NAMES = { audited: 'audit on', unaudited: 'audit off', before: 'audit on, code before' };
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
+const TARGET = 5;
 
 async function main() {
   const upstream = spawn(
@@ -113,6 +127,7 @@ async function main() {
 
   try {
     for (const server of Object.values(servers)) for (let i = 0; i < 64; i++) await run(server, i % 2 === 0);
+    console.log(`load average at start: ${load()}`);
     const results = [];
     const kinds = [
       ['runs without tools', false],
@@ -121,7 +136,11 @@ async function main() {
     for (const [label, withTools] of kinds) {
       const samples = Object.fromEntries(ARMS.map((arm) => [arm, []]));
       const cpu = Object.fromEntries(ARMS.map((arm) => [arm, []]));
+      const kindStarted = performance.now();
       for (let round = 0; round < ROUNDS; round++) {
+        // No round is started that would likely end past the kind's share of the budget.
+        const spent = (performance.now() - kindStarted) / 1000;
+        if (round >= 2 && spent + spent / round > BUDGET_S / kinds.length) break;
         const order = round % 2 === 0 ? ARMS : [...ARMS].reverse();
         for (const arm of order) {
           const { perSecond, cpuPerRun } = await measure(servers[arm], withTools);
@@ -133,38 +152,49 @@ async function main() {
           );
         }
       }
-      const audited = median(samples.audited);
-      const unaudited = median(samples.unaudited);
-      const cpuOn = median(cpu.audited);
-      const cpuOff = median(cpu.unaudited);
-      results.push({ label, audited, unaudited, cost: 1 - audited / unaudited, samples, cpu, cpuOn, cpuOff });
+      results.push({ label, samples, cpu });
     }
-    console.log(`audit log cost, ${IN_FLIGHT} in flight, ${RUNS} runs a round, median of ${ROUNDS} rounds`);
+    console.log(`load average at end: ${load()}`);
+    console.log(`audit log cost, ${IN_FLIGHT} in flight, ${RUNS} runs a round, arms paired by round`);
     console.log(
-      '| 64 in flight | runs/s, audit on | runs/s, audit off | cost | CPU ms/run on, off | CPU cost |',
+      '| 64 in flight | rounds | runs/s on, off (medians) | cost: median [interval] | CPU ms/run on, off | CPU cost: median [interval] |',
     );
     console.log('| --- | --- | --- | --- | --- | --- |');
-    for (const result of results) {
+    const cost = (change) =>
+      `${(-change.median).toFixed(1)} % [${(-change.high).toFixed(1)}, ${(-change.low).toFixed(1)}]`;
+    const cpuCost = (change) =>
+      `${change.median.toFixed(1)} % [${change.low.toFixed(1)}, ${change.high.toFixed(1)}]`;
+    for (const { label, samples, cpu } of results) {
+      const rate = pairedChange(samples.audited, samples.unaudited);
+      const cpuChange = pairedChange(cpu.audited, cpu.unaudited);
       console.log(
-        `| ${result.label} | ${result.audited.toFixed(1)} | ${result.unaudited.toFixed(1)} | ${(result.cost * 100).toFixed(1)} % | ` +
-          `${result.cpuOn.toFixed(2)}, ${result.cpuOff.toFixed(2)} | ${((result.cpuOn / result.cpuOff - 1) * 100).toFixed(1)} % |`,
+        `| ${label} | ${rate.n} | ${median(samples.audited).toFixed(1)}, ${median(samples.unaudited).toFixed(1)} | ${cost(rate)} | ` +
+          `${median(cpu.audited).toFixed(2)}, ${median(cpu.unaudited).toFixed(2)} | ${cpuCost(cpuChange)} |`,
       );
     }
-    for (const result of results) {
+    for (const { label, samples, cpu } of results) {
       const rounds = (values) => values.map((value) => value.toFixed(0)).join(', ');
+      console.log(`${label}: runs/s rounds on ${rounds(samples.audited)}; off ${rounds(samples.unaudited)}`);
+      const rate = pairedChange(samples.audited, samples.unaudited);
+      console.log(`${label}: audit on against off, runs/s ${describeChange(rate)}`);
       console.log(
-        `${result.label}: rounds on ${rounds(result.samples.audited)}; off ${rounds(result.samples.unaudited)}`,
+        `${label}: audit on against off, CPU per run ${describeChange(pairedChange(cpu.audited, cpu.unaudited))}`,
+      );
+      console.log(
+        `${label}: target (at most ${TARGET} % fewer runs/s): ${verdict(-rate.high, -rate.low, TARGET)}`,
       );
       if (BEFORE) {
-        // Paired by round: each round's arms ran back to back, under the same load.
-        const before = result.samples.before;
-        const rate = median(before.map((value, round) => result.samples.audited[round] / value));
-        const cpuRatio = median(result.cpu.before.map((value, round) => result.cpu.audited[round] / value));
-        const offRate = median(before.map((value, round) => result.samples.unaudited[round] / value));
+        console.log(`${label}: runs/s rounds before ${rounds(samples.before)}`);
         console.log(
-          `${result.label}: audit on, this code against --before, paired by round: ${((rate - 1) * 100).toFixed(1)} % runs/s, ` +
-            `${((cpuRatio - 1) * 100).toFixed(1)} % CPU per run; audit on before: ${median(before).toFixed(1)} runs/s, ` +
-            `${median(result.cpu.before).toFixed(2)} ms CPU/run, cost against audit off ${((1 - 1 / offRate) * 100).toFixed(1)} %`,
+          `${label}: audit on, this code against --before, runs/s ${describeChange(pairedChange(samples.audited, samples.before))}`,
+        );
+        console.log(
+          `${label}: audit on, this code against --before, CPU per run ${describeChange(pairedChange(cpu.audited, cpu.before))}`,
+        );
+        const beforeRate = pairedChange(samples.before, samples.unaudited);
+        console.log(`${label}: the code before, audit on against off, runs/s ${describeChange(beforeRate)}`);
+        console.log(
+          `${label}: the code before against the target: ${verdict(-beforeRate.high, -beforeRate.low, TARGET)}`,
         );
       }
     }
