@@ -112,6 +112,7 @@ async function startAgentd(path) {
         AGENTD_BROWSER_SETTLE: PATHS[path].settle,
         AGENTD_BROWSER_SUBRESOURCES: PATHS[path].subresources,
       };
+  if (path === 'now' && NOW_EXE) settings.AGENTD_CHROMIUM_PATH = NOW_EXE;
   const { child, url, key, dataDir } = await spawnAgentd(
     {
       AGENTD_CODE_INTERPRETER: 'off',
@@ -166,6 +167,11 @@ function schedule(count) {
   }
   return order;
 }
+
+// --now-exe PATH: another Chromium for 'now' only (e.g. Debian's chromium-headless-shell).
+const NOW_EXE = process.argv.includes('--now-exe')
+  ? process.argv[process.argv.indexOf('--now-exe') + 1]
+  : undefined;
 
 /** Opens that did not complete, per path. */
 const failed = { before: { server: 0, tool: 0 }, now: { server: 0, tool: 0 } };
@@ -226,7 +232,7 @@ async function main() {
   const pools = {
     // Before (within one checkout): the next conversation's spare context was made during the open that took the last one.
     before: new BeforePool(BEFORE ? {} : { limits: PATHS.before, spareTiming: 'at-once' }),
-    now: new BrowserPool({ limits: PATHS.now }),
+    now: new BrowserPool({ limits: PATHS.now, ...(NOW_EXE ? { executablePath: NOW_EXE } : {}) }),
   };
   const tool = { before: [], now: [] };
   const shots = [];
