@@ -9,7 +9,7 @@ import {
 } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import { auditedWrite } from '../audit/audited-write.js';
-import { defineRoute, errorContent, jsonContent } from '../http/define-route.js';
+import { errorContent, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { deleted, resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
@@ -52,22 +52,14 @@ const updateAgent = routes.update({
 });
 const deleteAgent = routes.delete({ summary: 'Delete an agent and its versions' });
 
-const listVersions = defineRoute({
-  method: 'get',
-  path: '/v1/agents/{id}/versions',
-  tags,
+const listVersions = routes.read('get', '/v1/agents/{id}/versions', {
   summary: "List an agent's versions",
-  permission: 'agents:read',
   request: { params: IdParamSchema, query: PageQuerySchema },
   responses: { 200: jsonContent(listSchema(AgentVersionSchema, 'AgentVersionList'), 'A page of versions.') },
 });
 
-const getVersion = defineRoute({
-  method: 'get',
-  path: '/v1/agents/{id}/versions/{version}',
-  tags,
+const getVersion = routes.read('get', '/v1/agents/{id}/versions/{version}', {
   summary: 'Get one version of an agent',
-  permission: 'agents:read',
   request: { params: VersionParamSchema },
   responses: { 200: jsonContent(AgentVersionSchema, 'The agent as it was at that version.') },
 });

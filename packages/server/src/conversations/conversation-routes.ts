@@ -10,7 +10,7 @@ import {
   UpdateConversationSchema,
 } from '@agentd/spec/wire';
 import type { z } from '@hono/zod-openapi';
-import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
+import { jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { deleted, resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
@@ -43,42 +43,26 @@ const updateConversation = routes.update({
 });
 const deleteConversation = routes.delete({ summary: 'Delete a conversation and its items' });
 
-const listItems = defineRoute({
-  method: 'get',
-  path: '/v1/conversations/{id}/items',
-  tags,
+const listItems = routes.read('get', '/v1/conversations/{id}/items', {
   summary: "List a conversation's items",
-  permission: 'conversations:read',
   request: { params: IdParamSchema, query: PageQuerySchema },
   responses: { 200: jsonContent(ItemListSchema, 'A page of items.') },
 });
 
-const addItems = defineRoute({
-  method: 'post',
-  path: '/v1/conversations/{id}/items',
-  tags,
+const addItems = routes.write('post', '/v1/conversations/{id}/items', {
   summary: 'Add up to 20 items to a conversation',
-  permission: 'conversations:write',
   request: { params: IdParamSchema, ...jsonBody(AddItemsSchema) },
   responses: { 200: jsonContent(ItemListSchema, 'The items added, in order.') },
 });
 
-const getItem = defineRoute({
-  method: 'get',
-  path: '/v1/conversations/{id}/items/{item_id}',
-  tags,
+const getItem = routes.read('get', '/v1/conversations/{id}/items/{item_id}', {
   summary: 'Get one item of a conversation',
-  permission: 'conversations:read',
   request: { params: ItemParamSchema },
   responses: { 200: jsonContent(ItemSchema, 'The item.') },
 });
 
-const deleteItem = defineRoute({
-  method: 'delete',
-  path: '/v1/conversations/{id}/items/{item_id}',
-  tags,
+const deleteItem = routes.write('delete', '/v1/conversations/{id}/items/{item_id}', {
   summary: 'Delete one item of a conversation',
-  permission: 'conversations:write',
   request: { params: ItemParamSchema },
   responses: { 200: jsonContent(ConversationSchema, 'The conversation the item was removed from.') },
 });

@@ -45,12 +45,8 @@ export function presentFile(file: StoredFile): z.infer<typeof FileSchema> {
   };
 }
 
-const uploadRoute = defineRoute({
-  method: 'post',
-  path: '/v1/files',
-  tags,
+const uploadRoute = routes.write('post', '/v1/files', {
   summary: 'Upload a file (multipart/form-data, streamed to storage)',
-  permission: 'files:write',
   request: {
     body: {
       required: true,

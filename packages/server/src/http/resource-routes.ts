@@ -7,6 +7,7 @@ import {
 } from '@agentd/spec/wire';
 import type { z } from '@hono/zod-openapi';
 import { defineRoute, type errorContent, jsonBody, jsonContent } from './define-route.js';
+import { routeGroup } from './route-group.js';
 
 /** What differs between two resources' routes of one kind: what they are called. */
 interface Operation {
@@ -47,6 +48,8 @@ export function resourceRoutes<const P extends string, T extends z.ZodType>(reso
   const one = `${path}/{id}` as const;
   const theOne = `The ${noun}.`;
   return {
+    /** The resource's other routes (its versions, items, files), declared with its tag and permissions. */
+    ...routeGroup(resource),
     /** `query` replaces the plain page query where a list takes filters too. */
     list: <Q extends z.ZodObject = typeof PageQuerySchema>({
       summary,

@@ -3,26 +3,19 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { StatusSchema } from '@agentd/spec/wire';
 import { serveMetrics } from '../metrics/metrics-endpoint.js';
-import { defineRoute, jsonContent } from './define-route.js';
+import { jsonContent } from './define-route.js';
 import { readiness } from './readiness.js';
+import { routeGroup } from './route-group.js';
 import { newRouter } from './router.js';
 
-const tags = ['Service'];
-const healthz = defineRoute({
-  method: 'get',
-  path: '/healthz',
-  tags,
+const routes = routeGroup({ tags: ['Service'], read: null, write: null });
+const healthz = routes.read('get', '/healthz', {
   summary: 'Liveness: the process serves requests',
-  permission: null,
   responses: { 200: jsonContent(StatusSchema, 'Alive.') },
 });
 
-const readyz = defineRoute({
-  method: 'get',
-  path: '/readyz',
-  tags,
+const readyz = routes.read('get', '/readyz', {
   summary: 'Readiness: the database is reachable and migrated; in scaled mode, Redis and the run queue too',
-  permission: null,
   responses: {
     200: jsonContent(StatusSchema, 'Ready.'),
     503: jsonContent(StatusSchema, 'Not ready; `checks` says why.'),

@@ -2,31 +2,28 @@ import { IdentityProviderSchema, PutIdentityProviderSchema } from '@agentd/spec/
 import { z } from '@hono/zod-openapi';
 import { auditedWrite } from '../audit/audited-write.js';
 import { AgentdError } from '../errors.js';
-import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
+import { errorContent, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
+import { routeGroup } from '../http/route-group.js';
 import { newRouter } from '../http/router.js';
 
-const tags = ['Identity provider'];
+const routes = routeGroup({
+  tags: ['Identity provider'],
+  read: 'identity_provider:read',
+  write: 'identity_provider:write',
+});
 const PATH = '/v1/tenant/identity_provider';
 
-const getRoute = defineRoute({
-  method: 'get',
-  path: PATH,
-  tags,
+const getRoute = routes.read('get', PATH, {
   summary: "Your tenant's OpenID Connect provider",
-  permission: 'identity_provider:read',
   responses: {
     200: jsonContent(IdentityProviderSchema, 'The provider whose tokens authenticate into your tenant.'),
     404: errorContent('Your tenant has no identity provider.'),
   },
 });
 
-const putRoute = defineRoute({
-  method: 'put',
-  path: PATH,
-  tags,
+const putRoute = routes.write('put', PATH, {
   summary: "Set your tenant's OpenID Connect provider: issuer, audience and claim mapping",
-  permission: 'identity_provider:write',
   request: jsonBody(PutIdentityProviderSchema),
   responses: {
     200: jsonContent(IdentityProviderSchema, 'The provider in force.'),
@@ -34,12 +31,8 @@ const putRoute = defineRoute({
   },
 });
 
-const deleteRoute = defineRoute({
-  method: 'delete',
-  path: PATH,
-  tags,
+const deleteRoute = routes.write('delete', PATH, {
   summary: "Remove your tenant's identity provider (its tokens stop working)",
-  permission: 'identity_provider:write',
   responses: {
     200: jsonContent(
       z.object({ object: z.literal('identity_provider.deleted'), deleted: z.literal(true) }),

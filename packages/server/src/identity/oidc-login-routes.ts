@@ -4,12 +4,13 @@ import {
   OidcLoginProviderSchema,
   OidcLoginQuerySchema,
 } from '@agentd/spec/wire';
-import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
+import { errorContent, jsonBody, jsonContent } from '../http/define-route.js';
+import { routeGroup } from '../http/route-group.js';
 import { newRouter } from '../http/router.js';
 import { endpointsOf, loginProvider, signInWithCode } from './oidc-login.js';
 import { issueSessionToken } from './session-issue.js';
 
-const tags = ['Authentication'];
+const routes = routeGroup({ tags: ['Authentication'], read: null, write: null });
 const PATH = '/v1/auth/oidc';
 
 /** The two public routes of a sign-in through an identity provider (no credentials: the user has none yet). */
@@ -20,12 +21,8 @@ export function isOidcLoginRequest(request: Request): boolean {
   );
 }
 
-const providerRoute = defineRoute({
-  method: 'get',
-  path: PATH,
-  tags,
+const providerRoute = routes.read('get', PATH, {
   summary: 'Where the web UI sends a person to sign in through an identity provider (public)',
-  permission: null,
   request: { query: OidcLoginQuerySchema },
   responses: {
     200: jsonContent(OidcLoginProviderSchema, 'The provider and what to send it.'),
@@ -34,12 +31,8 @@ const providerRoute = defineRoute({
   },
 });
 
-const exchangeRoute = defineRoute({
-  method: 'post',
-  path: `${PATH}/token`,
-  tags,
+const exchangeRoute = routes.read('post', `${PATH}/token`, {
   summary: 'Exchange an authorization code from the identity provider for a session token (public)',
-  permission: null,
   request: jsonBody(OidcCodeExchangeSchema),
   responses: {
     200: jsonContent(AuthTokenSchema, 'A session token for the signed-in person.'),

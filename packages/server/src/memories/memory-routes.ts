@@ -12,7 +12,7 @@ import {
 } from '@agentd/spec/wire';
 import type { z } from '@hono/zod-openapi';
 import { AgentdError } from '../errors.js';
-import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
+import { jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { deleted, resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
@@ -29,7 +29,7 @@ const present = (memory: StoredMemory): z.infer<typeof MemorySchema> => ({
   created_at: memory.createdAt,
 });
 
-const listRoute = resourceRoutes({
+const routes = resourceRoutes({
   path: '/v1/memories',
   tags,
   schema: MemorySchema,
@@ -38,57 +38,42 @@ const listRoute = resourceRoutes({
   write: 'memories:write',
   noun: 'memory',
   plural: 'memories',
-}).list({ summary: 'List what is remembered about a user', query: MemoryListQuerySchema });
+});
 
-const createRoute = defineRoute({
-  method: 'post',
-  path: '/v1/memories',
-  tags,
+const listRoute = routes.list({
+  summary: 'List what is remembered about a user',
+  query: MemoryListQuerySchema,
+});
+
+const createRoute = routes.write('post', '/v1/memories', {
   summary:
     'Remember something about a user (needs their consent; checked like a run’s memory writes, PII filtered)',
-  permission: 'memories:write',
   request: jsonBody(CreateMemorySchema),
   responses: { 200: jsonContent(MemorySchema, 'The memory as stored (after PII redaction).') },
 });
 
-const deleteRoute = defineRoute({
-  method: 'delete',
-  path: '/v1/memories/{id}',
-  tags,
+const deleteRoute = routes.write('delete', '/v1/memories/{id}', {
   summary: 'Erase one memory: its text, its vector and its cached embedding',
-  permission: 'memories:write',
   request: { params: IdParamSchema, query: MemoryDeleteQuerySchema },
   responses: { 200: jsonContent(DeletedSchema, 'The memory was erased.') },
 });
 
-const eraseUserRoute = defineRoute({
-  method: 'delete',
-  path: '/v1/memories',
-  tags,
+const eraseUserRoute = routes.write('delete', '/v1/memories', {
   summary: 'Erase everything remembered about a user',
-  permission: 'memories:write',
   request: { query: MemoryUserQuerySchema },
   responses: {
     200: jsonContent(MemoryErasedSchema, 'How many memories were erased.'),
   },
 });
 
-const getConsentRoute = defineRoute({
-  method: 'get',
-  path: '/v1/memories/consent',
-  tags,
+const getConsentRoute = routes.read('get', '/v1/memories/consent', {
   summary: 'Whether a user has opted in to long-term memory',
-  permission: 'memories:read',
   request: { query: MemoryUserQuerySchema },
   responses: { 200: jsonContent(MemoryConsentSchema, 'The user’s choice (off unless they opted in).') },
 });
 
-const setConsentRoute = defineRoute({
-  method: 'post',
-  path: '/v1/memories/consent',
-  tags,
+const setConsentRoute = routes.write('post', '/v1/memories/consent', {
   summary: 'Record a user’s opt-in to (or out of) long-term memory',
-  permission: 'memories:write',
   request: jsonBody(SetMemoryConsentSchema),
   responses: { 200: jsonContent(MemoryConsentSchema, 'The user’s choice.') },
 });

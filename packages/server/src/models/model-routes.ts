@@ -1,28 +1,21 @@
 import { IdParamSchema, ModelListSchema, ModelSchema } from '@agentd/spec/wire';
-import { defineRoute, jsonContent } from '../http/define-route.js';
+import { jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
+import { routeGroup } from '../http/route-group.js';
 import { newRouter } from '../http/router.js';
 import { findModel, listModels } from './model-catalog.js';
 
-const tags = ['Models'];
+const routes = routeGroup({ tags: ['Models'], read: 'responses:read', write: 'responses:write' });
 
-const listRoute = defineRoute({
-  method: 'get',
-  path: '/v1/models',
-  tags,
+const listRoute = routes.read('get', '/v1/models', {
   summary: 'List the models and agents a request may name as `model`',
-  permission: 'responses:read',
   responses: {
     200: jsonContent(ModelListSchema, 'The configured models, then every agent as `agent:<name>`.'),
   },
 });
 
-const getRoute = defineRoute({
-  method: 'get',
-  path: '/v1/models/{id}',
-  tags,
+const getRoute = routes.read('get', '/v1/models/{id}', {
   summary: 'Get a model or an agent (`agent:<name>`)',
-  permission: 'responses:read',
   request: { params: IdParamSchema },
   responses: { 200: jsonContent(ModelSchema, 'The model.') },
 });

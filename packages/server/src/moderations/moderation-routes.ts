@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { CreateModerationSchema, ModerationSchema } from '@agentd/spec/wire';
-import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
+import { jsonBody, jsonContent } from '../http/define-route.js';
+import { routeGroup } from '../http/route-group.js';
 import { newRouter } from '../http/router.js';
 import { MODERATION_MODEL, moderationPipeline, toModerationResult } from './moderation-pipeline.js';
 
-const tags = ['Moderations'];
+const routes = routeGroup({ tags: ['Moderations'], read: 'responses:read', write: 'responses:write' });
 
-const createRoute = defineRoute({
-  method: 'post',
-  path: '/v1/moderations',
-  tags,
+const createRoute = routes.write('post', '/v1/moderations', {
   summary: 'Classify texts with the safety pipeline (rules and classifier), in OpenAI’s moderation shape',
-  permission: 'responses:write',
   request: jsonBody(CreateModerationSchema),
   responses: { 200: jsonContent(ModerationSchema, 'One result per input, in order.') },
 });

@@ -10,7 +10,7 @@ import {
   ValidatePolicySchema,
 } from '@agentd/spec/wire';
 import { auditedWrite } from '../audit/audited-write.js';
-import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
+import { errorContent, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
 import { deleted, resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
@@ -38,22 +38,14 @@ const createPolicy = routes.create({
   responses: { 400: INVALID, 409: errorContent('A policy with that name exists.') },
 });
 
-const validatePolicy = defineRoute({
-  method: 'post',
-  path: '/v1/policies/validate',
-  tags,
+const validatePolicy = routes.read('post', '/v1/policies/validate', {
   summary: 'Check a Cedar policy against the schema without storing it',
-  permission: 'policies:read',
   request: jsonBody(ValidatePolicySchema),
   responses: { 200: jsonContent(PolicyValidationSchema, 'The policy is valid.'), 400: INVALID },
 });
 
-const getSchema = defineRoute({
-  method: 'get',
-  path: '/v1/policies/schema',
-  tags,
+const getSchema = routes.read('get', '/v1/policies/schema', {
   summary: "The Cedar schema your tenant's policies are validated against",
-  permission: 'policies:read',
   responses: { 200: jsonContent(PolicySchemaDocument, 'The schema.') },
 });
 
@@ -68,12 +60,8 @@ const updatePolicy = routes.update({
 });
 const deletePolicy = routes.delete({ summary: 'Delete a policy and its versions' });
 
-const listVersions = defineRoute({
-  method: 'get',
-  path: '/v1/policies/{id}/versions',
-  tags,
+const listVersions = routes.read('get', '/v1/policies/{id}/versions', {
   summary: "List a policy's versions",
-  permission: 'policies:read',
   request: { params: IdParamSchema, query: PageQuerySchema },
   responses: {
     200: jsonContent(

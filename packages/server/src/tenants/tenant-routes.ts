@@ -1,16 +1,15 @@
 import { CreatedApiKeySchema, MetadataSchema, RoleSchema, TenantSchema } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
 import { actorOf } from '../audit/audit-event.js';
-import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
+import { errorContent, jsonBody, jsonContent } from '../http/define-route.js';
 import { principalOf } from '../http/principal.js';
+import { routeGroup } from '../http/route-group.js';
 import { newRouter } from '../http/router.js';
 
-const createTenant = defineRoute({
-  method: 'post',
-  path: '/v1/tenants',
-  tags: ['Tenants'],
+const routes = routeGroup({ tags: ['Tenants'], read: 'self:read', write: 'tenants:write' });
+
+const createTenant = routes.write('post', '/v1/tenants', {
   summary: 'Create a tenant and its first admin key (platform admins only)',
-  permission: 'tenants:write',
   request: jsonBody(
     z
       .strictObject({
@@ -31,12 +30,8 @@ const createTenant = defineRoute({
   },
 });
 
-const whoami = defineRoute({
-  method: 'get',
-  path: '/v1/me',
-  tags: ['Tenants'],
+const whoami = routes.read('get', '/v1/me', {
   summary: 'Who the credentials belong to',
-  permission: 'self:read',
   responses: {
     200: jsonContent(
       z

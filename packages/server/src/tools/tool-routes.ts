@@ -4,7 +4,7 @@ import { formatProblems, TOOL_MANIFEST_SCHEMA, validateManifest } from '@agentd/
 import { z } from '@hono/zod-openapi';
 import { auditedWrite } from '../audit/audited-write.js';
 import { AgentdError } from '../errors.js';
-import { defineRoute, errorContent, jsonContent } from '../http/define-route.js';
+import { errorContent, jsonContent } from '../http/define-route.js';
 import { principalOf, tenantOf } from '../http/principal.js';
 import { deleted, resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
@@ -18,15 +18,6 @@ import type { ToolSummary } from './tool-service.js';
 const tags = ['Tools'];
 type Tool = z.infer<typeof ToolSchema>;
 
-const schemaRoute = defineRoute({
-  method: 'get',
-  path: '/v1/tools/manifest-schema',
-  tags,
-  summary: 'The JSON Schema of a tool manifest',
-  permission: 'tools:read',
-  responses: { 200: jsonContent(z.record(z.string(), z.unknown()), 'The manifest JSON Schema.') },
-});
-
 const routes = resourceRoutes({
   path: '/v1/tools',
   tags,
@@ -35,6 +26,11 @@ const routes = resourceRoutes({
   read: 'tools:read',
   write: 'tools:write',
   noun: 'tool',
+});
+
+const schemaRoute = routes.read('get', '/v1/tools/manifest-schema', {
+  summary: 'The JSON Schema of a tool manifest',
+  responses: { 200: jsonContent(z.record(z.string(), z.unknown()), 'The manifest JSON Schema.') },
 });
 
 const READ_ONLY = errorContent(

@@ -9,14 +9,19 @@ import {
   VectorStoreFileSchema,
 } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
-import { defineRoute, errorContent, jsonBody, jsonContent } from '../http/define-route.js';
+import { errorContent, jsonBody, jsonContent } from '../http/define-route.js';
 import { tenantOf } from '../http/principal.js';
+import { routeGroup } from '../http/route-group.js';
 import { newRouter } from '../http/router.js';
 import type { StoredFileBatch } from './file-batch-repository.js';
 import { type BatchEntry, batchChunking } from './file-batch-service.js';
 import { fromStrategy, presentFile } from './vector-store-views.js';
 
-const tags = ['Vector stores'];
+const routes = routeGroup({
+  tags: ['Vector stores'],
+  read: 'vector_stores:read',
+  write: 'vector_stores:write',
+});
 
 /** OpenAI's limit on the files of one batch. */
 const MAX_BATCH_FILES = 2000;
@@ -101,32 +106,20 @@ function entriesOf(body: CreateBatch): BatchEntry[] {
   }));
 }
 
-const createRoute = defineRoute({
-  method: 'post',
-  path: '/v1/vector_stores/{id}/file_batches',
-  tags,
+const createRoute = routes.write('post', '/v1/vector_stores/{id}/file_batches', {
   summary: 'Add many files to a vector store at once; they are indexed in the background',
-  permission: 'vector_stores:write',
   request: { params: IdParamSchema, ...jsonBody(CreateBatchSchema) },
   responses: { 200: jsonContent(FileBatchSchema, 'The batch, in_progress until every file is indexed.') },
 });
 
-const getRoute = defineRoute({
-  method: 'get',
-  path: '/v1/vector_stores/{id}/file_batches/{batch_id}',
-  tags,
+const getRoute = routes.read('get', '/v1/vector_stores/{id}/file_batches/{batch_id}', {
   summary: 'Get a file batch, with the ingestion status of its files counted',
-  permission: 'vector_stores:read',
   request: { params: BatchParamSchema },
   responses: { 200: jsonContent(FileBatchSchema, 'The batch.') },
 });
 
-const cancelRoute = defineRoute({
-  method: 'post',
-  path: '/v1/vector_stores/{id}/file_batches/{batch_id}/cancel',
-  tags,
+const cancelRoute = routes.write('post', '/v1/vector_stores/{id}/file_batches/{batch_id}/cancel', {
   summary: 'Cancel a file batch: its files not yet indexed are cancelled (and get no chunks)',
-  permission: 'vector_stores:write',
   request: { params: BatchParamSchema },
   responses: {
     200: jsonContent(FileBatchSchema, 'The batch, cancelled.'),
@@ -134,12 +127,8 @@ const cancelRoute = defineRoute({
   },
 });
 
-const listFilesRoute = defineRoute({
-  method: 'get',
-  path: '/v1/vector_stores/{id}/file_batches/{batch_id}/files',
-  tags,
+const listFilesRoute = routes.read('get', '/v1/vector_stores/{id}/file_batches/{batch_id}/files', {
   summary: 'List the files of a file batch, with their ingestion status',
-  permission: 'vector_stores:read',
   request: {
     params: BatchParamSchema,
     query: PageQuerySchema.extend({

@@ -11,7 +11,7 @@ import {
   VectorStoreSchema,
 } from '@agentd/spec/wire';
 import { z } from '@hono/zod-openapi';
-import { defineRoute, jsonBody, jsonContent } from '../http/define-route.js';
+import { jsonBody, jsonContent } from '../http/define-route.js';
 import { principalOf, tenantOf } from '../http/principal.js';
 import { deleted, resourceRoutes } from '../http/resource-routes.js';
 import { newRouter } from '../http/router.js';
@@ -64,12 +64,8 @@ const updateRoute = routes.update({
 });
 const deleteRoute = routes.delete({ summary: 'Delete a vector store and its chunks (the files stay)' });
 
-const addFileRoute = defineRoute({
-  method: 'post',
-  path: '/v1/vector_stores/{id}/files',
-  tags,
+const addFileRoute = routes.write('post', '/v1/vector_stores/{id}/files', {
   summary: 'Add a file to a vector store; it is indexed in the background',
-  permission: 'vector_stores:write',
   request: {
     params: IdParamSchema,
     ...jsonBody(
@@ -83,12 +79,8 @@ const addFileRoute = defineRoute({
   responses: { 200: jsonContent(VectorStoreFileSchema, 'The file, in_progress until indexed.') },
 });
 
-const listFilesRoute = defineRoute({
-  method: 'get',
-  path: '/v1/vector_stores/{id}/files',
-  tags,
+const listFilesRoute = routes.read('get', '/v1/vector_stores/{id}/files', {
   summary: 'List the files of a vector store, with their ingestion status',
-  permission: 'vector_stores:read',
   request: {
     params: IdParamSchema,
     query: PageQuerySchema.extend({
@@ -100,32 +92,20 @@ const listFilesRoute = defineRoute({
   },
 });
 
-const getFileRoute = defineRoute({
-  method: 'get',
-  path: '/v1/vector_stores/{id}/files/{file_id}',
-  tags,
+const getFileRoute = routes.read('get', '/v1/vector_stores/{id}/files/{file_id}', {
   summary: 'Get a file of a vector store, with its ingestion status',
-  permission: 'vector_stores:read',
   request: { params: FileParamSchema },
   responses: { 200: jsonContent(VectorStoreFileSchema, 'The file.') },
 });
 
-const removeFileRoute = defineRoute({
-  method: 'delete',
-  path: '/v1/vector_stores/{id}/files/{file_id}',
-  tags,
+const removeFileRoute = routes.write('delete', '/v1/vector_stores/{id}/files/{file_id}', {
   summary: 'Remove a file from a vector store (and its chunks); the file itself stays',
-  permission: 'vector_stores:write',
   request: { params: FileParamSchema },
   responses: { 200: jsonContent(DeletedSchema, 'The file was removed from the store.') },
 });
 
-const searchRoute = defineRoute({
-  method: 'post',
-  path: '/v1/vector_stores/{id}/search',
-  tags,
+const searchRoute = routes.read('post', '/v1/vector_stores/{id}/search', {
   summary: 'Search a vector store: full text and vectors, fused by reciprocal rank',
-  permission: 'vector_stores:read',
   request: {
     params: IdParamSchema,
     ...jsonBody(
