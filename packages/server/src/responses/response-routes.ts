@@ -169,13 +169,14 @@ export function responseRoutes() {
       const key = headers['idempotency-key'];
       const include = body.include ?? [];
       const origin = new URL(c.req.url).origin;
-      const { created, response } = await createResponse(
+      const { created, response, stored } = await createResponse(
         services,
         tenantId,
         body,
         key,
         origin,
         principalOf(c),
+        true,
       );
       if (!created) {
         if (response.requestHash !== hashRequest(body)) {
@@ -192,7 +193,9 @@ export function responseRoutes() {
           : ((await services.runs.wait(response, c.req.raw.signal)) ?? response.snapshot);
         return c.json(withIncludes(shown, include), 200) as never;
       }
-      await services.runs.start(response);
+      await services.runs.start(response, stored);
+      // Started while its insert commits (ADR-0046): nobody hears of the run before its row is stored.
+      if (stored) await stored;
       // Followed to its end only when something waits for that: a stream follows the run itself.
       let done: Promise<ResponseObject> | undefined;
       const ended = () => {
