@@ -9,6 +9,12 @@
 export interface Signal {
   name: string;
   pattern: RegExp;
+  /**
+   * The same first match as `pattern` from the start of a text, without the retries that make
+   * `pattern` quadratic on long hostile text; for callers that need only whether and where it
+   * first fires (the rules phase). `pattern` counts every match (the classifier, in short windows).
+   */
+  first?: RegExp;
 }
 
 const OVERRIDE_VERBS =
@@ -18,11 +24,28 @@ const PRIOR =
 const RULES =
   '(?:instructions?|rules?|guidelines?|directions?|directives?|prompts?|context|constraints?|restrictions?|policies|policy|programming|orders|commands?|guardrails?|filters?|safeguards?|training|everything)';
 
+/**
+ * `stem\p{L}*` for each stem, where only the first stem of a run of letters is tried: a later
+ * one would take the word to the same end as the first, which was tried before it, so it cannot
+ * match where that one did not (the look-behind). Trying every stem of a long word again was
+ * quadratic. At most one stem fits at any place, so their order does not matter.
+ */
+function stemmedWords(stems: readonly string[]): string {
+  const any = stems.join('|');
+  return stems.map((stem) => `${stem}(?<!(?:${any})\\p{L}*?(?:${any}))\\p{L}*`).join('|');
+}
+
 /** The same in German, French, Spanish, Italian and Portuguese: one signal, so they share what the English teaches. */
-const OVERRIDE_OTHER_LANGUAGES =
-  '(?:ignorier\\p{L}*|vergiss|vergessen sie|missacht\\p{L}*|ignorez|oublie[rz]?|olvida\\p{L}*|ignora[rd]?\\p{L}*|dimentica\\p{L}*|esque[cç]a\\p{L}*)(?:\\s+\\S+){0,4}?\\s+(?:instructions|anweisungen|instruktionen|regeln|vorgaben|consignes|r[eè]gles|instrucciones|reglas|istruzioni|regole|instru[cç][oõ]es|regras)';
-const EXTRACTION_OTHER_LANGUAGES =
-  /(?:zeig\p{L}*|sag\p{L}*|verrat\p{L}*|nenne|r[eé]v[eè]le\p{L}*|montre\p{L}*|affiche\p{L}*|muestra\p{L}*|revela\p{L}*|dime|mostra\p{L}*|rivela\p{L}*)(?:\s+\S+){0,4}?\s+(?:(?:dein\p{L}*|deine|tes|vos|tus|tue|suas?) )?(?:system\s?prompt|systemanweisung\p{L}*|anweisungen|passwort|kennwort|instructions|mot de passe|instrucciones|contrase[nñ]a|istruzioni|senha|instru[cç][oõ]es)/gu;
+const OVERRIDE_OTHER_LANGUAGES = `(?:${stemmedWords(['ignorier', 'missacht', 'olvida', 'ignora[rd]?', 'dimentica', 'esque[cç]a'])}|vergiss|vergessen sie|ignorez|oublie[rz]?)(?:\\s+\\S+){0,4}?\\s+(?:instructions|anweisungen|instruktionen|regeln|vorgaben|consignes|r[eè]gles|instrucciones|reglas|istruzioni|regole|instru[cç][oõ]es|regras)`;
+const EXTRACTION_OTHER_LANGUAGES = new RegExp(
+  `(?:${stemmedWords(['zeig', 'sag', 'verrat', 'r[eé]v[eè]le', 'montre', 'affiche', 'muestra', 'revela', 'mostra', 'rivela'])}|nenne|dime)(?:\\s+\\S+){0,4}?\\s+(?:(?:dein\\p{L}*|deine|tes|vos|tus|tue|suas?) )?(?:system\\s?prompt|systemanweisung\\p{L}*|anweisungen|passwort|kennwort|instructions|mot de passe|instrucciones|contrase[nñ]a|istruzioni|senha|instru[cç][oõ]es)`,
+  'gu',
+);
+
+/** A Markdown image whose address leaks what it carries when the client renders it. */
+const IMAGE_LINK = /!\[[^\]]*\]\(https?:/;
+const SEND_OR_VISIT =
+  /\b(?:send|forward|email|post|upload|transmit|exfiltrate) (?:\w+ ){0,4}(?:to|at) (?:https?:|www\.|\S+@\S+)|\b(?:visit|click|go to|open|navigate to) (?:this |the following )?(?:link|url|website|site|https?:)/;
 
 export const SIGNALS: readonly Signal[] = [
   {
@@ -79,7 +102,7 @@ export const SIGNALS: readonly Signal[] = [
     // look-behinds): from a later one it would end where the first one's does, and trying every
     // one of them was quadratic on long blank or `#` runs. No match ends in a blank or a `#`.
     pattern:
-      /(?:^|(?<=(?:^|\S)[^\S\n]*)\n)\s*(?:#{1,3}\s*)?(?:system|assistant|user|human|ai|developer|admin|root)\s*:|<(?:im_start|im_end|system|endoftext|user|assistant)>|\[\/?(?:inst|system|sys)\]|<<\/?sys>>|<\/?(?:system|instructions?|admin)>|(?<!#)#{2,}\s*(?:instruction|system|new task|response)|\bend of (?:document|context|input|email|data)\b|\bbegin (?:new )?(?:instructions?|system)\b/g,
+      /(?:^|\n(?<=(?:^|\S)[^\S\n]*\n))\s*(?:#{1,3}\s*)?(?:system|assistant|user|human|ai|developer|admin|root)\s*:|<(?:im_start|im_end|system|endoftext|user|assistant)>|\[\/?(?:inst|system|sys)\]|<<\/?sys>>|<\/?(?:system|instructions?|admin)>|(?<!#)#{2,}\s*(?:instruction|system|new task|response)|\bend of (?:document|context|input|email|data)\b|\bbegin (?:new )?(?:instructions?|system)\b/g,
   },
   {
     name: 'authority',
@@ -103,8 +126,9 @@ export const SIGNALS: readonly Signal[] = [
   },
   {
     name: 'exfiltration',
-    pattern:
-      /!\[[^\]]*\]\(https?:|\b(?:send|forward|email|post|upload|transmit|exfiltrate) (?:\w+ ){0,4}(?:to|at) (?:https?:|www\.|\S+@\S+)|\b(?:visit|click|go to|open|navigate to) (?:this |the following )?(?:link|url|website|site|https?:)/g,
+    pattern: new RegExp(`${IMAGE_LINK.source}|${SEND_OR_VISIT.source}`, 'g'),
+    // Only the first image of a stretch without `]`: the later ones close at the same `]`.
+    first: new RegExp(`!\\[(?<!!\\[[^\\]]*?!\\[)[^\\]]*\\]\\(https?:|${SEND_OR_VISIT.source}`, 'g'),
   },
   {
     name: 'code_exec',
@@ -131,4 +155,11 @@ export function signalCounts(normalised: string): number[] {
     while (pattern.exec(normalised) !== null) count++;
     return count;
   });
+}
+
+/** Where a signal first fires in the normalised text, or null. */
+export function firstMatch(signal: Signal, normalised: string): RegExpExecArray | null {
+  const pattern = signal.first ?? signal.pattern;
+  pattern.lastIndex = 0;
+  return pattern.exec(normalised);
 }

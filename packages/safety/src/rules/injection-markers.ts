@@ -1,5 +1,5 @@
 import { normalizeText } from '../classifier/normalize.js';
-import { SIGNALS } from '../classifier/signals.js';
+import { firstMatch, SIGNALS } from '../classifier/signals.js';
 import type { RuleFinding } from './rule-finding.js';
 
 /**
@@ -23,10 +23,9 @@ const MARKED = SIGNALS.filter((signal) => signal.name in MARKERS);
 export function findInjectionMarkers(text: string): RuleFinding[] {
   const normalised = normalizeText(text);
   const findings: RuleFinding[] = [];
-  for (const { name, pattern } of MARKED) {
-    pattern.lastIndex = 0;
-    const match = pattern.exec(normalised);
-    const marker = MARKERS[name];
+  for (const signal of MARKED) {
+    const match = firstMatch(signal, normalised);
+    const marker = MARKERS[signal.name];
     if (match && marker)
       findings.push({
         category: marker.category,

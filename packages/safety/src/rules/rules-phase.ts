@@ -1,6 +1,6 @@
 import type { SafetyAction, SafetyCategory, SafetyInput, SafetySpan, SafetyVerdict } from '@agentd/spec';
 import { normalizeText } from '../classifier/normalize.js';
-import { SIGNALS, signalCounts } from '../classifier/signals.js';
+import { firstMatch, SIGNALS } from '../classifier/signals.js';
 import { moreSevere } from '../pipeline/severity.js';
 import type { SyncSafetyPhase } from '../pipeline/sync-phase.js';
 import { findDenied } from './deny-list.js';
@@ -40,6 +40,7 @@ const INSTRUCTION_SIGNALS = new Set([
   'safety_off',
   'exfiltration',
 ]);
+const INSTRUCTIONS = SIGNALS.filter((signal) => INSTRUCTION_SIGNALS.has(signal.name));
 
 /** Phase 1: fast pattern rules (well within 2 ms on 4,000 characters). */
 export function createRulesPhase(options: RulesPhaseOptions = {}): SyncSafetyPhase {
@@ -80,8 +81,8 @@ export function findAll(input: SafetyInput): RuleFinding[] {
 
 /** Why a decoded payload reads as an instruction, or null. */
 function instructionIn(decoded: string): string | null {
-  const counts = signalCounts(normalizeText(decoded));
-  const fired = SIGNALS.filter((signal, i) => INSTRUCTION_SIGNALS.has(signal.name) && (counts[i] ?? 0) > 0);
+  const normalised = normalizeText(decoded);
+  const fired = INSTRUCTIONS.filter((signal) => firstMatch(signal, normalised) !== null);
   return fired.length > 0 ? fired.map((signal) => signal.name).join(', ') : null;
 }
 

@@ -44,9 +44,9 @@ function looksRandom(token: string): boolean {
 
 /** The share of neighbouring characters of different kinds (lower, upper, digit, other). */
 function kindChanges(token: string): number {
-  const kind = (char: string) => (/[a-z]/.test(char) ? 0 : /[A-Z]/.test(char) ? 1 : /\d/.test(char) ? 2 : 3);
   let changes = 0;
-  for (let i = 1; i < token.length; i++) if (kind(token[i]!) !== kind(token[i - 1]!)) changes++;
+  for (let i = 1; i < token.length; i++)
+    if (kind(token.charCodeAt(i)) !== kind(token.charCodeAt(i - 1))) changes++;
   return changes / (token.length - 1);
 }
 
@@ -60,4 +60,11 @@ function entropy(token: string): number {
     bits -= p * Math.log2(p);
   }
   return bits;
+}
+
+/** 0 lower case, 1 upper case, 2 digit, 3 other (by character code: this runs on every character of a token). */
+function kind(code: number): number {
+  if (code >= 0x61 && code <= 0x7a) return 0;
+  if (code >= 0x41 && code <= 0x5a) return 1;
+  return code >= 0x30 && code <= 0x39 ? 2 : 3;
 }

@@ -8,5 +8,7 @@ const FILE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'av
 
 /** Addresses with a domain that has a top-level part: `name@example.org`, not `user@localhost`. */
 export function findEmails(text: string): PiiFinding[] {
+  // No `@`, no address: the pattern's look-behind would still be tried at every character.
+  if (!text.includes('@')) return [];
   return findAll(text, EMAIL, 'email', (match) => !FILE_EXTENSIONS.has(match[1]!.toLowerCase()));
 }
