@@ -32,7 +32,9 @@ const percentile = (samples, p) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
 
-console.log(`rules phase on ${texts.length} texts of 4,000 characters (load average ${loadavg()[0].toFixed(1)})`);
+console.log(
+  `rules phase on ${texts.length} texts of 4,000 characters (load average ${loadavg()[0].toFixed(1)})`,
+);
 const phases = loaded.map((tree) => ({ ...tree, phase: tree.rules.createRulesPhase(), cpu: [], wall: [] }));
 for (const { phase } of phases) for (const text of texts) phase.check({ text, surface: 'tool_output' }, []);
 // Rounds interleaved, so that both trees see the same load.
@@ -54,11 +56,15 @@ for (const tree of phases)
 if (process.argv.includes('--hostile')) {
   const units = ['€', '!€@|', '1a', 'QUFB', '#', '\n', ' \n', 'zeig', '![', 'a\u200b', 'ignore '];
   const after = phases.at(-1);
-  console.log(`${after.label}: 100,000-character hostile texts, wall ms (load average ${loadavg()[0].toFixed(1)})`);
+  console.log(
+    `${after.label}: 100,000-character hostile texts, wall ms (load average ${loadavg()[0].toFixed(1)})`,
+  );
   for (const unit of units) {
     const text = unit.repeat(Math.ceil(100_000 / unit.length)).slice(0, 100_000);
     const started = performance.now();
     const verdict = after.phase.check({ text, surface: 'tool_output' }, []);
-    console.log(`  ${JSON.stringify(unit).padEnd(12)} ${(performance.now() - started).toFixed(1).padStart(8)}  ${verdict.action}`);
+    console.log(
+      `  ${JSON.stringify(unit).padEnd(12)} ${(performance.now() - started).toFixed(1).padStart(8)}  ${verdict.action}`,
+    );
   }
 }
