@@ -9,7 +9,8 @@ import type {
 import { AgentdError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Database, Queryable } from '../storage/database.js';
-import { keysetClause, toListPage, toUnixSeconds } from '../storage/pagination.js';
+import { toListPage, toUnixSeconds } from '../storage/pagination.js';
+import { tenantTable } from '../tenants/tenant-table.js';
 
 interface AgentRow {
   id: string;
@@ -68,6 +69,8 @@ function nameTaken(name: string): AgentdError {
   });
 }
 
+const agents = tenantTable({ name: 'agents', noun: 'agent', present: toAgent });
+
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
 
 /** Agents and their immutable versions. Every update writes a new version. */
@@ -92,13 +95,8 @@ export class AgentRepository {
     }
   }
 
-  async get(tenantId: string, id: string): Promise<Agent> {
-    const [row] = await this.db.query<AgentRow>('SELECT * FROM agents WHERE tenant_id = $1 AND id = $2', [
-      tenantId,
-      id,
-    ]);
-    if (!row) throw notFound('agent', id);
-    return toAgent(row);
+  get(tenantId: string, id: string): Promise<Agent> {
+    return agents.get(this.db, tenantId, id);
   }
 
   async findByName(tenantId: string, name: string): Promise<Agent | undefined> {
@@ -109,13 +107,8 @@ export class AgentRepository {
     return row ? toAgent(row) : undefined;
   }
 
-  async list(tenantId: string, page: PageQuery): Promise<ListPage<Agent>> {
-    const clause = keysetClause(page, 2);
-    const rows = await this.db.query<AgentRow>(
-      `SELECT * FROM agents WHERE tenant_id = $1${clause.where}${clause.orderLimit}`,
-      [tenantId, ...clause.params],
-    );
-    return toListPage(rows.map(toAgent), page.limit);
+  list(tenantId: string, page: PageQuery): Promise<ListPage<Agent>> {
+    return agents.list(this.db, tenantId, page);
   }
 
   async update(tenantId: string, id: string, patch: UpdateAgentInput): Promise<Agent> {
@@ -143,11 +136,7 @@ export class AgentRepository {
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
-    const rows = await this.db.query('DELETE FROM agents WHERE tenant_id = $1 AND id = $2 RETURNING id', [
-      tenantId,
-      id,
-    ]);
-    if (rows.length === 0) throw notFound('agent', id);
+    await agents.delete(this.db, tenantId, id);
   }
 
   async listVersions(tenantId: string, id: string, page: PageQuery): Promise<ListPage<AgentVersion>> {

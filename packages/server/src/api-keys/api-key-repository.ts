@@ -1,8 +1,8 @@
 import type { ListPage, PageQuery, Role } from '@agentd/spec';
-import { notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Queryable } from '../storage/database.js';
-import { keysetClause, toListPage, toUnixSeconds } from '../storage/pagination.js';
+import { toUnixSeconds } from '../storage/pagination.js';
+import { tenantTable } from '../tenants/tenant-table.js';
 import { hashApiKey, newApiKeySecret, redactApiKey } from './api-key-secret.js';
 
 export interface ApiKey {
@@ -59,6 +59,8 @@ const COLUMNS = 'id, tenant_id, name, role, scopes, redacted, created_at, last_u
  */
 export const KEY_CACHE_TTL_MS = 5_000;
 
+const apiKeys = tenantTable({ name: 'api_keys', noun: 'api_key', present: toApiKey, columns: COLUMNS });
+
 export class ApiKeyRepository {
   private readonly verified = new Map<string, { identity: ApiKeyIdentity; expires: number }>();
   /** Keys found to exist lately, by id, until when (see isLive). */
@@ -106,22 +108,12 @@ export class ApiKeyRepository {
     return rows.length > 0;
   }
 
-  async list(tenantId: string, page: PageQuery): Promise<ListPage<ApiKey>> {
-    const clause = keysetClause(page, 2);
-    const rows = await this.db.query<ApiKeyRow>(
-      `SELECT ${COLUMNS} FROM api_keys WHERE tenant_id = $1${clause.where}${clause.orderLimit}`,
-      [tenantId, ...clause.params],
-    );
-    return toListPage(rows.map(toApiKey), page.limit);
+  list(tenantId: string, page: PageQuery): Promise<ListPage<ApiKey>> {
+    return apiKeys.list(this.db, tenantId, page);
   }
 
-  async get(tenantId: string, id: string): Promise<ApiKey> {
-    const [row] = await this.db.query<ApiKeyRow>(
-      `SELECT ${COLUMNS} FROM api_keys WHERE tenant_id = $1 AND id = $2`,
-      [tenantId, id],
-    );
-    if (!row) throw notFound('api_key', id);
-    return toApiKey(row);
+  get(tenantId: string, id: string): Promise<ApiKey> {
+    return apiKeys.get(this.db, tenantId, id);
   }
 
   /** Drops a key from this process's cache of verified keys (after it was deleted through another repository). */
@@ -132,11 +124,7 @@ export class ApiKeyRepository {
 
   async delete(tenantId: string, id: string): Promise<void> {
     this.forget(id);
-    const rows = await this.db.query('DELETE FROM api_keys WHERE tenant_id = $1 AND id = $2 RETURNING id', [
-      tenantId,
-      id,
-    ]);
-    if (rows.length === 0) throw notFound('api_key', id);
+    await apiKeys.delete(this.db, tenantId, id);
   }
 
   /** Looks a presented secret up by its hash. The one query not scoped by tenant: it finds the tenant. */

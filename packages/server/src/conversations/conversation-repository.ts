@@ -3,7 +3,8 @@ import type { Conversation } from '@agentd/spec/wire';
 import { AgentdError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Database, Queryable } from '../storage/database.js';
-import { keysetClause, toListPage, toUnixSeconds } from '../storage/pagination.js';
+import { toListPage, toUnixSeconds } from '../storage/pagination.js';
+import { tenantTable } from '../tenants/tenant-table.js';
 
 interface ConversationRow {
   id: string;
@@ -17,6 +18,8 @@ const toConversation = (row: ConversationRow): Conversation => ({
   created_at: toUnixSeconds(row.created_at),
   metadata: row.metadata,
 });
+
+const conversations = tenantTable({ name: 'conversations', noun: 'conversation', present: toConversation });
 
 export class ConversationRepository {
   constructor(private readonly db: Database) {}
@@ -32,22 +35,12 @@ export class ConversationRepository {
     });
   }
 
-  async get(tenantId: string, id: string): Promise<Conversation> {
-    const [row] = await this.db.query<ConversationRow>(
-      'SELECT * FROM conversations WHERE tenant_id = $1 AND id = $2',
-      [tenantId, id],
-    );
-    if (!row) throw notFound('conversation', id);
-    return toConversation(row);
+  get(tenantId: string, id: string): Promise<Conversation> {
+    return conversations.get(this.db, tenantId, id);
   }
 
-  async list(tenantId: string, page: PageQuery): Promise<ListPage<Conversation>> {
-    const clause = keysetClause(page, 2);
-    const rows = await this.db.query<ConversationRow>(
-      `SELECT * FROM conversations WHERE tenant_id = $1${clause.where}${clause.orderLimit}`,
-      [tenantId, ...clause.params],
-    );
-    return toListPage(rows.map(toConversation), page.limit);
+  list(tenantId: string, page: PageQuery): Promise<ListPage<Conversation>> {
+    return conversations.list(this.db, tenantId, page);
   }
 
   async update(tenantId: string, id: string, metadata: Record<string, string>): Promise<Conversation> {
@@ -60,11 +53,7 @@ export class ConversationRepository {
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
-    const rows = await this.db.query(
-      'DELETE FROM conversations WHERE tenant_id = $1 AND id = $2 RETURNING id',
-      [tenantId, id],
-    );
-    if (rows.length === 0) throw notFound('conversation', id);
+    await conversations.delete(this.db, tenantId, id);
   }
 
   async addItems(tenantId: string, id: string, items: Item[]): Promise<Item[]> {

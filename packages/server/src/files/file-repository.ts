@@ -1,7 +1,7 @@
 import type { ListPage, PageQuery } from '@agentd/spec';
-import { notFound } from '../errors.js';
 import type { Queryable } from '../storage/database.js';
-import { keysetClause, toListPage, toUnixSeconds } from '../storage/pagination.js';
+import { toUnixSeconds } from '../storage/pagination.js';
+import { tenantTable } from '../tenants/tenant-table.js';
 
 export interface StoredFile {
   id: string;
@@ -40,6 +40,8 @@ const toStored = (row: FileRow): StoredFile => ({
 });
 
 /** File rows, per tenant; the bytes are in the object store under `object_key`. */
+const files = tenantTable({ name: 'files', noun: 'file', present: toStored });
+
 export class FileRepository {
   constructor(private readonly db: Queryable) {}
 
@@ -62,34 +64,17 @@ export class FileRepository {
     return toStored(row!);
   }
 
-  async get(tenantId: string, id: string): Promise<StoredFile> {
-    const [row] = await this.db.query<FileRow>('SELECT * FROM files WHERE tenant_id = $1 AND id = $2', [
-      tenantId,
-      id,
-    ]);
-    if (!row) throw notFound('file', id);
-    return toStored(row);
+  get(tenantId: string, id: string): Promise<StoredFile> {
+    return files.get(this.db, tenantId, id);
   }
 
-  async list(tenantId: string, page: PageQuery, purpose?: string): Promise<ListPage<StoredFile>> {
-    const filter = purpose === undefined ? '' : ' AND purpose = $2';
-    const base = purpose === undefined ? [tenantId] : [tenantId, purpose];
-    const { where, orderLimit, params } = keysetClause(page, base.length + 1);
-    const rows = await this.db.query<FileRow>(
-      `SELECT * FROM files WHERE tenant_id = $1${filter}${where}${orderLimit}`,
-      [...base, ...params],
-    );
-    return toListPage(rows.map(toStored), page.limit);
+  list(tenantId: string, page: PageQuery, purpose?: string): Promise<ListPage<StoredFile>> {
+    return files.list(this.db, tenantId, page, { purpose });
   }
 
   /** Deletes the row (vector store files and chunks cascade); returns it, or throws not found. */
-  async delete(tenantId: string, id: string): Promise<StoredFile> {
-    const [row] = await this.db.query<FileRow>(
-      'DELETE FROM files WHERE tenant_id = $1 AND id = $2 RETURNING *',
-      [tenantId, id],
-    );
-    if (!row) throw notFound('file', id);
-    return toStored(row);
+  delete(tenantId: string, id: string): Promise<StoredFile> {
+    return files.delete(this.db, tenantId, id);
   }
 
   /** Bytes the tenant stores, plus bytes reserved by uploads in flight. */

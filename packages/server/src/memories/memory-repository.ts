@@ -1,7 +1,7 @@
 import type { ListPage, PageQuery } from '@agentd/spec';
-import { notFound } from '../errors.js';
 import type { Queryable } from '../storage/database.js';
-import { keysetClause, toListPage, toUnixSeconds } from '../storage/pagination.js';
+import { toUnixSeconds } from '../storage/pagination.js';
+import { tenantTable } from '../tenants/tenant-table.js';
 import type { VectorColumn } from '../vector-stores/vector-column.js';
 
 export interface StoredMemory {
@@ -32,6 +32,7 @@ const toStored = (row: MemoryRow): StoredMemory => ({
 });
 
 const COLUMNS = 'id, user_id, text, cache_key, response_id, created_at';
+const memories = tenantTable({ name: 'memories', noun: 'memory', present: toStored, columns: COLUMNS });
 
 /** Long-term memories and users' consent to them, per tenant and user. */
 export class MemoryRepository {
@@ -84,22 +85,12 @@ export class MemoryRepository {
     return toStored(row!);
   }
 
-  async list(tenantId: string, user: string, page: PageQuery): Promise<ListPage<StoredMemory>> {
-    const { where, orderLimit, params } = keysetClause(page, 3);
-    const rows = await this.db.query<MemoryRow>(
-      `SELECT ${COLUMNS} FROM memories WHERE tenant_id = $1 AND user_id = $2${where}${orderLimit}`,
-      [tenantId, user, ...params],
-    );
-    return toListPage(rows.map(toStored), page.limit);
+  list(tenantId: string, user: string, page: PageQuery): Promise<ListPage<StoredMemory>> {
+    return memories.list(this.db, tenantId, page, { user_id: user });
   }
 
-  async delete(tenantId: string, id: string): Promise<StoredMemory> {
-    const [row] = await this.db.query<MemoryRow>(
-      `DELETE FROM memories WHERE tenant_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
-      [tenantId, id],
-    );
-    if (!row) throw notFound('memory', id);
-    return toStored(row);
+  delete(tenantId: string, id: string): Promise<StoredMemory> {
+    return memories.delete(this.db, tenantId, id);
   }
 
   async deleteUser(tenantId: string, user: string): Promise<StoredMemory[]> {

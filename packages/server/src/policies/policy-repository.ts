@@ -3,7 +3,8 @@ import type { PolicyAction } from '@agentd/spec/wire';
 import { AgentdError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Database, Queryable } from '../storage/database.js';
-import { keysetClause, toListPage, toUnixSeconds } from '../storage/pagination.js';
+import { toListPage, toUnixSeconds } from '../storage/pagination.js';
+import { tenantTable } from '../tenants/tenant-table.js';
 import type { CheckedPolicy } from './policy-check.js';
 
 /** A tenant's policy as the API shows it. */
@@ -77,6 +78,8 @@ const isUniqueViolation = (error: unknown) => (error as { code?: string }).code 
  * the tenant's policy-set version in the same transaction, so that every
  * process sees that its compiled set is stale.
  */
+const policies = tenantTable({ name: 'policies', noun: 'policy', present: toPolicy });
+
 export class PolicyRepository {
   constructor(private readonly db: Database) {}
 
@@ -139,31 +142,17 @@ export class PolicyRepository {
     }
   }
 
-  async get(tenantId: string, id: string): Promise<StoredPolicy> {
-    const [row] = await this.db.query<PolicyRow>('SELECT * FROM policies WHERE tenant_id = $1 AND id = $2', [
-      tenantId,
-      id,
-    ]);
-    if (!row) throw notFound('policy', id);
-    return toPolicy(row);
+  get(tenantId: string, id: string): Promise<StoredPolicy> {
+    return policies.get(this.db, tenantId, id);
   }
 
-  async list(tenantId: string, page: PageQuery): Promise<ListPage<StoredPolicy>> {
-    const clause = keysetClause(page, 2);
-    const rows = await this.db.query<PolicyRow>(
-      `SELECT * FROM policies WHERE tenant_id = $1${clause.where}${clause.orderLimit}`,
-      [tenantId, ...clause.params],
-    );
-    return toListPage(rows.map(toPolicy), page.limit);
+  list(tenantId: string, page: PageQuery): Promise<ListPage<StoredPolicy>> {
+    return policies.list(this.db, tenantId, page);
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const rows = await tx.query('DELETE FROM policies WHERE tenant_id = $1 AND id = $2 RETURNING id', [
-        tenantId,
-        id,
-      ]);
-      if (rows.length === 0) throw notFound('policy', id);
+      await policies.delete(tx, tenantId, id);
       await bumpSetVersion(tx, tenantId);
     });
   }

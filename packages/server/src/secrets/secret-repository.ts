@@ -1,8 +1,9 @@
 import type { ListPage, PageQuery } from '@agentd/spec';
-import { AgentdError, notFound } from '../errors.js';
+import { AgentdError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Queryable } from '../storage/database.js';
-import { keysetClause, toListPage, toUnixSeconds } from '../storage/pagination.js';
+import { toUnixSeconds } from '../storage/pagination.js';
+import { tenantTable } from '../tenants/tenant-table.js';
 import type { SecretBox } from './secret-box.js';
 
 export interface SecretInfo {
@@ -30,6 +31,8 @@ const toInfo = (row: SecretRow): SecretInfo => ({
 });
 
 /** A tenant's secrets, sealed at rest; values go in and never come out through the API. */
+const secrets = tenantTable({ name: 'secrets', noun: 'secret', present: toInfo });
+
 export class SecretRepository {
   constructor(
     private readonly db: Queryable,
@@ -52,21 +55,12 @@ export class SecretRepository {
     return toInfo(row!);
   }
 
-  async list(tenantId: string, page: PageQuery): Promise<ListPage<SecretInfo>> {
-    const clause = keysetClause(page, 2);
-    const rows = await this.db.query<SecretRow>(
-      `SELECT * FROM secrets WHERE tenant_id = $1${clause.where}${clause.orderLimit}`,
-      [tenantId, ...clause.params],
-    );
-    return toListPage(rows.map(toInfo), page.limit);
+  list(tenantId: string, page: PageQuery): Promise<ListPage<SecretInfo>> {
+    return secrets.list(this.db, tenantId, page);
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
-    const rows = await this.db.query('DELETE FROM secrets WHERE tenant_id = $1 AND id = $2 RETURNING id', [
-      tenantId,
-      id,
-    ]);
-    if (rows.length === 0) throw notFound('secret', id);
+    await secrets.delete(this.db, tenantId, id);
   }
 
   /** Re-seals, under the current master key, every secret still sealed with a previous one. */

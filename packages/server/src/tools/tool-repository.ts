@@ -2,7 +2,8 @@ import type { ListPage, PageQuery, ToolManifest } from '@agentd/spec';
 import { AgentdError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Queryable } from '../storage/database.js';
-import { keysetClause, toListPage, toUnixSeconds } from '../storage/pagination.js';
+import { toUnixSeconds } from '../storage/pagination.js';
+import { tenantTable } from '../tenants/tenant-table.js';
 
 export interface StoredTool {
   id: string;
@@ -28,6 +29,8 @@ const toStored = (row: ToolRow): StoredTool => ({
   updated_at: toUnixSeconds(row.updated_at),
 });
 
+const tools = tenantTable({ name: 'tools', noun: 'tool', present: toStored });
+
 const nameTaken = (name: string) =>
   new AgentdError('conflict', 'tool_name_taken', `A tool named '${name}' already exists.`, { param: 'name' });
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
@@ -49,13 +52,8 @@ export class ToolRepository {
     }
   }
 
-  async get(tenantId: string, id: string): Promise<StoredTool> {
-    const [row] = await this.db.query<ToolRow>('SELECT * FROM tools WHERE tenant_id = $1 AND id = $2', [
-      tenantId,
-      id,
-    ]);
-    if (!row) throw notFound('tool', id);
-    return toStored(row);
+  get(tenantId: string, id: string): Promise<StoredTool> {
+    return tools.get(this.db, tenantId, id);
   }
 
   async all(tenantId: string): Promise<StoredTool[]> {
@@ -65,13 +63,8 @@ export class ToolRepository {
     return rows.map(toStored);
   }
 
-  async list(tenantId: string, page: PageQuery): Promise<ListPage<StoredTool>> {
-    const clause = keysetClause(page, 2);
-    const rows = await this.db.query<ToolRow>(
-      `SELECT * FROM tools WHERE tenant_id = $1${clause.where}${clause.orderLimit}`,
-      [tenantId, ...clause.params],
-    );
-    return toListPage(rows.map(toStored), page.limit);
+  list(tenantId: string, page: PageQuery): Promise<ListPage<StoredTool>> {
+    return tools.list(this.db, tenantId, page);
   }
 
   async update(tenantId: string, id: string, manifest: ToolManifest): Promise<StoredTool> {
@@ -89,12 +82,7 @@ export class ToolRepository {
     }
   }
 
-  async delete(tenantId: string, id: string): Promise<StoredTool> {
-    const [row] = await this.db.query<ToolRow>(
-      'DELETE FROM tools WHERE tenant_id = $1 AND id = $2 RETURNING *',
-      [tenantId, id],
-    );
-    if (!row) throw notFound('tool', id);
-    return toStored(row);
+  delete(tenantId: string, id: string): Promise<StoredTool> {
+    return tools.delete(this.db, tenantId, id);
   }
 }
