@@ -1,3 +1,4 @@
+import type { Role } from '@agentd/spec';
 import {
   ApiKeySchema,
   CreateApiKeySchema,
@@ -36,22 +37,22 @@ const listKeys = routes.list({
 const getKey = routes.get({ summary: 'Get an API key', description: 'The key, secret redacted.' });
 const deleteKey = routes.delete({ summary: 'Revoke an API key', description: 'The key was revoked.' });
 
+/** A key creates and revokes only keys of its own role or a lower one. */
+function refuseHigherRole(own: Role, other: Role, action: 'create' | 'revoke', param: string): void {
+  if (ROLE_RANK[other] > ROLE_RANK[own]) {
+    throw new AgentdError('permission', 'role_too_high', `A ${own} key cannot ${action} a ${other} key.`, {
+      param,
+    });
+  }
+}
+
 export function apiKeyRoutes() {
   return newRouter()
     .openapi(createKey, async (c) => {
       const { apiKeysIn } = c.get('services');
       const principal = principalOf(c);
       const body = c.req.valid('json');
-      if (ROLE_RANK[body.role] > ROLE_RANK[principal.role]) {
-        throw new AgentdError(
-          'permission',
-          'role_too_high',
-          `A ${principal.role} key cannot create a ${body.role} key.`,
-          {
-            param: 'role',
-          },
-        );
-      }
+      refuseHigherRole(principal.role, body.role, 'create', 'role');
       // A scoped credential cannot mint a key that may do more than itself.
       const scopes = body.scopes ?? principal.scopes?.slice();
       if (scopes !== undefined && !scopesWithin(scopes, principal.scopes)) {
@@ -86,16 +87,7 @@ export function apiKeyRoutes() {
       const { id } = c.req.valid('param');
       const principal = principalOf(c);
       const target = await apiKeys.get(principal.tenantId, id);
-      if (ROLE_RANK[target.role] > ROLE_RANK[principal.role]) {
-        throw new AgentdError(
-          'permission',
-          'role_too_high',
-          `A ${principal.role} key cannot revoke a ${target.role} key.`,
-          {
-            param: 'id',
-          },
-        );
-      }
+      refuseHigherRole(principal.role, target.role, 'revoke', 'id');
       await auditedWrite(
         c,
         (db) => apiKeysIn(db).delete(principal.tenantId, id),
