@@ -36,11 +36,7 @@ export async function warmRunPath(
   url?: string,
 ): Promise<void> {
   try {
-    if (url) {
-      await (await fetch(`${url}/healthz`)).arrayBuffer();
-      // The create route's middleware up to authentication: refused for want of a credential (no login attempt, no audit).
-      await (await fetch(`${url}/v1/responses`, { method: 'POST' })).arrayBuffer();
-    }
+    if (url) await (await fetch(`${url}/healthz`)).arrayBuffer();
     await warmStatements(services);
     for (const tool of services.tools.builtins?.tools.values() ?? []) {
       validateArguments(tool.definition.parameters as Record<string, unknown>, '{}');
