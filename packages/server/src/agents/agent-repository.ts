@@ -9,8 +9,9 @@ import type {
 import { AgentdError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Database, Queryable } from '../storage/database.js';
-import { toListPage, toUnixSeconds } from '../storage/pagination.js';
+import { toUnixSeconds } from '../storage/pagination.js';
 import { tenantTable } from '../tenants/tenant-table.js';
+import { versionPage } from '../tenants/version-page.js';
 
 interface AgentRow {
   id: string;
@@ -70,6 +71,7 @@ function nameTaken(name: string): AgentdError {
 }
 
 const agents = tenantTable({ name: 'agents', noun: 'agent', present: toAgent });
+const VERSIONS = { table: 'agent_versions', parentColumn: 'agent_id', present: toVersion };
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
 
@@ -141,25 +143,14 @@ export class AgentRepository {
 
   async listVersions(tenantId: string, id: string, page: PageQuery): Promise<ListPage<AgentVersion>> {
     await this.get(tenantId, id);
-    const after = page.after === undefined ? null : Number(page.after);
-    if (after !== null && !Number.isInteger(after)) {
-      throw new AgentdError(
-        'invalid_request',
-        'invalid_cursor',
-        'after must be a version number for agent versions.',
-        {
-          param: 'after',
-        },
-      );
-    }
-    const direction = page.order === 'asc' ? 'ASC' : 'DESC';
-    const comparison = page.order === 'asc' ? '>' : '<';
-    const rows = await this.db.query<AgentVersionRow>(
-      `SELECT * FROM agent_versions WHERE tenant_id = $1 AND agent_id = $2
-       AND ($3::int IS NULL OR version ${comparison} $3::int) ORDER BY version ${direction} LIMIT $4`,
-      [tenantId, id, after, page.limit + 1],
+    return versionPage(
+      this.db,
+      VERSIONS,
+      tenantId,
+      id,
+      page,
+      'after must be a version number for agent versions.',
     );
-    return toListPage(rows.map(toVersion), page.limit, (row) => String(row.version));
   }
 
   async getVersion(tenantId: string, id: string, version: number): Promise<AgentVersion> {

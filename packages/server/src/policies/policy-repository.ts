@@ -3,8 +3,9 @@ import type { PolicyAction } from '@agentd/spec/wire';
 import { AgentdError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Database, Queryable } from '../storage/database.js';
-import { toListPage, toUnixSeconds } from '../storage/pagination.js';
+import { toUnixSeconds } from '../storage/pagination.js';
 import { tenantTable } from '../tenants/tenant-table.js';
+import { versionPage } from '../tenants/version-page.js';
 import type { CheckedPolicy } from './policy-check.js';
 
 /** A tenant's policy as the API shows it. */
@@ -79,6 +80,7 @@ const isUniqueViolation = (error: unknown) => (error as { code?: string }).code 
  * process sees that its compiled set is stale.
  */
 const policies = tenantTable({ name: 'policies', noun: 'policy', present: toPolicy });
+const VERSIONS = { table: 'policy_versions', parentColumn: 'policy_id', present: toVersion };
 
 export class PolicyRepository {
   constructor(private readonly db: Database) {}
@@ -159,20 +161,7 @@ export class PolicyRepository {
 
   async listVersions(tenantId: string, id: string, page: PageQuery): Promise<ListPage<PolicyVersion>> {
     await this.get(tenantId, id);
-    const after = page.after === undefined ? null : Number(page.after);
-    if (after !== null && !Number.isInteger(after)) {
-      throw new AgentdError('invalid_request', 'invalid_cursor', 'after must be a version number.', {
-        param: 'after',
-      });
-    }
-    const direction = page.order === 'asc' ? 'ASC' : 'DESC';
-    const comparison = page.order === 'asc' ? '>' : '<';
-    const rows = await this.db.query<PolicyRow>(
-      `SELECT * FROM policy_versions WHERE tenant_id = $1 AND policy_id = $2
-       AND ($3::int IS NULL OR version ${comparison} $3::int) ORDER BY version ${direction} LIMIT $4`,
-      [tenantId, id, after, page.limit + 1],
-    );
-    return toListPage(rows.map(toVersion), page.limit, (row) => String(row.version));
+    return versionPage(this.db, VERSIONS, tenantId, id, page, 'after must be a version number.');
   }
 
   /** Every policy of a tenant and the set's version, read together, for compiling. */
