@@ -115,14 +115,18 @@ export function startTracing(config: Config): Tracing | undefined {
  * (prototypes and module exports are shared), with no loader hook needed.
  */
 function patchLoadedModules(): void {
-  const require = createRequire(import.meta.url);
-  for (const name of ['pg', 'pg-pool']) {
-    try {
-      require(name);
-    } catch {
-      // Not installed here (pg-pool comes with pg): nothing to patch.
-    }
+  try {
+    createRequire(import.meta.url)('pg');
+    requireFromPg('pg-pool');
+  } catch {
+    // pg not installed here: nothing to patch.
   }
+}
+
+/** pg-pool is pg's dependency, not ours: resolve it from where pg is. */
+function requireFromPg(name: string): unknown {
+  const pg = createRequire(import.meta.url).resolve('pg');
+  return createRequire(pg)(name);
 }
 
 /**
@@ -136,9 +140,8 @@ function patchLoadedModules(): void {
  * `pg.connect` (a real connection opened) keeps its own (ADR-0049).
  */
 function withoutPoolCheckoutSpans(): void {
-  const require = createRequire(import.meta.url);
   try {
-    const pool = (require('pg-pool') as { prototype: { connect: { __unwrap?: () => void } } }).prototype;
+    const pool = (requireFromPg('pg-pool') as { prototype: { connect: { __unwrap?: () => void } } }).prototype;
     pool.connect.__unwrap?.();
   } catch {
     // pg-pool not installed here: no pool to unwrap.
