@@ -7,7 +7,6 @@ import {
   type RunClaim,
   type RunConsumer,
   type RunEventBus,
-  type RunLease,
   type RunOutcome,
   type RunQueue,
 } from '@agentd/spec';
@@ -100,13 +99,8 @@ export class RunRuntime<Spec = unknown> {
     });
   }
 
-  /**
-   * Queues a stored run for execution. `inserted`: the run's row is still
-   * being inserted (created claimed, started early: ADR-0046); it settles
-   * once the row is committed.
-   */
-  async start(stored: StoredRun<Spec>, inserted?: Promise<void>): Promise<void> {
-    if (inserted && stored.lease) this.afterInsert(stored, stored.lease, inserted);
+  /** Queues a stored run for execution. */
+  async start(stored: StoredRun<Spec>): Promise<void> {
     const job = { tenantId: stored.tenantId, runId: stored.id };
     const fresh = stored.snapshot.status === 'queued' && stored.lastSequence <= 1;
     if (fresh && stored.enqueued) {
@@ -120,24 +114,6 @@ export class RunRuntime<Spec = unknown> {
       created: true,
       ...(stored.lease ? { lease: stored.lease } : {}),
     });
-  }
-
-  /**
-   * A run started before its row was stored and not taken by a consumer at
-   * once (all were full) had its lease given back by the queue before the
-   * row existed, which changed nothing: it is given back again once the row
-   * is stored, so that the consumer that takes the run can claim it.
-   */
-  private afterInsert(stored: StoredRun<Spec>, lease: RunLease, inserted: Promise<void>): void {
-    inserted.then(
-      () => {
-        if (this.created.get(stored.id) !== stored) return;
-        this.options.leases.release(lease).catch((error: unknown) => {
-          this.options.logger.warn({ err: error, response_id: stored.id }, 'could not give back a lease');
-        });
-      },
-      () => this.created.delete(stored.id),
-    );
   }
 
   /** Keeps a run created here for its first claim (bounded). */

@@ -19,17 +19,6 @@ import type { RunSpec } from './run-spec.js';
 const AGENT_PREFIX = 'agent:';
 
 /**
- * A create's outcome. `stored`: the run may start now, but its row is not
- * committed until this settles; nobody may hear of the run (its id, its
- * events) before that, and a rejection is the create's error.
- */
-export interface CreatedResponse {
-  created: boolean;
-  response: StoredResponse;
-  stored?: Promise<void>;
-}
-
-/**
  * Resolves a create request (agent, model, tools, history) into a stored,
  * queued response. Returns the earlier response for a reused idempotency key.
  */
@@ -42,9 +31,7 @@ export async function createResponse(
   origin?: string,
   /** Who asks: kept with the run, for its usage, limits and policies wherever it executes. */
   principal?: Principal,
-  /** The caller starts the run before its insert commits, and awaits `stored` before it tells anyone. */
-  startEarly = false,
-): Promise<CreatedResponse> {
+): Promise<{ created: boolean; response: StoredResponse }> {
   const agent = await findAgent(services, tenantId, body);
   const fields = requestFields(body, services.config.AGENTD_STRUCTURED_OUTPUT_RETRIES);
   const input =
@@ -163,24 +150,17 @@ export async function createResponse(
   };
   // Kept before the insert: a worker here may claim the run as soon as it is stored.
   services.resolvedTools.keep(id, [...registered, ...enabled]);
-  const newResponse = {
-    snapshot,
-    input,
-    history,
-    runSpec: spec,
-    conversationId,
-    previousResponseId: body.previous_response_id ?? null,
-    idempotencyKey: idempotencyKey ?? null,
-    requestHash: idempotencyKey ? hashRequest(body) : null,
-  };
-  // Embedded mode, no idempotency key: the run may start while its insert commits (ADR-0046).
-  const early = startEarly ? services.responses.createEarly(tenantId, newResponse) : undefined;
-  if (early) {
-    early.stored.catch(() => services.resolvedTools.drop(id));
-    return { created: true, ...early };
-  }
   try {
-    const made = await services.responses.create(tenantId, newResponse);
+    const made = await services.responses.create(tenantId, {
+      snapshot,
+      input,
+      history,
+      runSpec: spec,
+      conversationId,
+      previousResponseId: body.previous_response_id ?? null,
+      idempotencyKey: idempotencyKey ?? null,
+      requestHash: idempotencyKey ? hashRequest(body) : null,
+    });
     if (!made.created) services.resolvedTools.drop(id);
     return made;
   } catch (error) {

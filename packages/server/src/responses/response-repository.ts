@@ -71,8 +71,6 @@ export class ResponseRepository implements RunStore<RunSpec> {
   private readonly inserts: ResponseInserts;
   /** get's read, made by a worker's claim statement (RunStore.claimRead). */
   readonly claimRead = responseClaimRead((row, later) => this.toStored(row, later));
-  /** Inserts of runs started before their row was stored (createEarly): their batches wait for them. */
-  private readonly inserting = new Map<string, Promise<void>>();
 
   /** `audit`: the audit log the run's events of consequence go to, in the transaction that logs them; none: no audit. */
   constructor(
@@ -93,49 +91,8 @@ export class ResponseRepository implements RunStore<RunSpec> {
     tenantId: string,
     input: NewResponse,
   ): Promise<{ created: boolean; response: StoredResponse }> {
-    const inserted = await this.creates.add(this.newRow(tenantId, input));
-    if (inserted) return { created: true, response: this.created(tenantId, input) };
-    const [existing] = await this.db.query<ResponseRow>(
-      'SELECT * FROM responses WHERE tenant_id = $1 AND idempotency_key = $2',
-      [tenantId, input.idempotencyKey],
-    );
-    if (!existing)
-      throw new AgentdError('internal', 'idempotency_lookup_failed', 'The idempotent response vanished.');
-    return { created: false, response: await this.current(existing) };
-  }
-
-  /**
-   * Starts the insert of a queued response created already claimed by this
-   * process (embedded mode) and returns the run at once, with `stored`, which
-   * settles once the insert has committed (ADR-0046). Until then the run's
-   * event batches wait for it; an insert that failed refuses them as a lost
-   * lease's are. Undefined when the create must insert first: an idempotency
-   * key (the insert may meet an earlier response), or not created claimed.
-   */
-  createEarly(
-    tenantId: string,
-    input: NewResponse,
-  ): { response: StoredResponse; stored: Promise<void> } | undefined {
-    if (!this.options.claimCreated || input.idempotencyKey !== null || input.snapshot.status !== 'queued') {
-      return undefined;
-    }
-    const id = input.snapshot.id;
-    const stored = this.creates.add(this.newRow(tenantId, input)).then((inserted) => {
-      if (!inserted)
-        throw new AgentdError('internal', 'response_not_stored', `Response '${id}' was not stored.`);
-    });
-    this.inserting.set(id, stored);
-    // A stored run's batches need not wait; a failed one's stay refused until its run has stopped.
-    stored.then(
-      () => this.inserting.delete(id),
-      () => undefined,
-    );
-    return { response: this.created(tenantId, input), stored };
-  }
-
-  private newRow(tenantId: string, input: NewResponse): NewResponseRow {
     const claim = input.snapshot.status === 'queued' ? this.options.claimCreated : undefined;
-    return {
+    const inserted = await this.creates.add({
       id: input.snapshot.id,
       tenant_id: tenantId,
       status: input.snapshot.status,
@@ -148,40 +105,44 @@ export class ResponseRepository implements RunStore<RunSpec> {
       idempotency_key: input.idempotencyKey,
       request_hash: input.requestHash,
       ...(claim ? { lease_owner: claim.owner, lease_ms: claim.leaseMs } : {}),
-    };
-  }
-
-  /** The run a create stored, as the runtime executes it (with the lease of a run created claimed). */
-  private created(tenantId: string, input: NewResponse): StoredResponse {
-    const claim = input.snapshot.status === 'queued' ? this.options.claimCreated : undefined;
-    const response: StoredResponse = {
-      id: input.snapshot.id,
-      tenantId,
-      snapshot: input.snapshot,
-      input: input.input,
-      history: input.history,
-      runSpec: input.runSpec,
-      conversationId: input.conversationId,
-      lastSequence: 1,
-      requestHash: input.requestHash,
-      ...(this.options.enqueueTask !== undefined && input.snapshot.status === 'queued'
-        ? { enqueued: true }
-        : {}),
-    };
-    if (claim) {
-      const { owner, leaseMs } = claim;
-      const runId = response.id;
-      // expiresAt on this process's clock: only read to judge how much of the lease is left.
-      response.lease = {
+    });
+    if (inserted) {
+      const response: StoredResponse = {
+        id: input.snapshot.id,
         tenantId,
-        runId,
-        owner,
-        generation: 1,
-        claims: 1,
-        expiresAt: Date.now() + leaseMs,
+        snapshot: input.snapshot,
+        input: input.input,
+        history: input.history,
+        runSpec: input.runSpec,
+        conversationId: input.conversationId,
+        lastSequence: 1,
+        requestHash: input.requestHash,
+        ...(this.options.enqueueTask !== undefined && input.snapshot.status === 'queued'
+          ? { enqueued: true }
+          : {}),
       };
+      if (claim) {
+        const { owner, leaseMs } = claim;
+        const runId = response.id;
+        // expiresAt on this process's clock: only read to judge how much of the lease is left.
+        response.lease = {
+          tenantId,
+          runId,
+          owner,
+          generation: 1,
+          claims: 1,
+          expiresAt: Date.now() + leaseMs,
+        };
+      }
+      return { created: true, response };
     }
-    return response;
+    const [existing] = await this.db.query<ResponseRow>(
+      'SELECT * FROM responses WHERE tenant_id = $1 AND idempotency_key = $2',
+      [tenantId, input.idempotencyKey],
+    );
+    if (!existing)
+      throw new AgentdError('internal', 'idempotency_lookup_failed', 'The idempotent response vanished.');
+    return { created: false, response: await this.current(existing) };
   }
 
   /** Inserts responses with their response.created events; whether each was inserted (not an idempotent repeat). */
@@ -263,14 +224,6 @@ export class ResponseRepository implements RunStore<RunSpec> {
     const first = events[0];
     const last = events.at(-1);
     if (!first || !last) return;
-    const insert = this.inserting.get(id);
-    if (insert) {
-      // No event is stored before its response's row; a run whose row never was stops here.
-      await insert.catch(() => {
-        this.inserting.delete(id);
-        throw new RunLeaseLost(id);
-      });
-    }
     const written = await this.batches.add({
       response_id: id,
       tenant_id: tenantId,

@@ -169,14 +169,13 @@ export function responseRoutes() {
       const key = headers['idempotency-key'];
       const include = body.include ?? [];
       const origin = new URL(c.req.url).origin;
-      const { created, response, stored } = await createResponse(
+      const { created, response } = await createResponse(
         services,
         tenantId,
         body,
         key,
         origin,
         principalOf(c),
-        true,
       );
       if (!created) {
         if (response.requestHash !== hashRequest(body)) {
@@ -193,9 +192,7 @@ export function responseRoutes() {
           : ((await services.runs.wait(response, c.req.raw.signal)) ?? response.snapshot);
         return c.json(withIncludes(shown, include), 200) as never;
       }
-      await services.runs.start(response, stored);
-      // Started while its insert commits (ADR-0046): nobody hears of the run before its row is stored.
-      if (stored) await stored;
+      await services.runs.start(response);
       // Followed to its end only when something waits for that: a stream follows the run itself.
       let done: Promise<ResponseObject> | undefined;
       const ended = () => {

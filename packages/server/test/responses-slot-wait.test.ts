@@ -1,8 +1,8 @@
 /**
- * In embedded mode a run starts while its response's insert commits
- * (ADR-0046). What a client sees must not change: a run that had to wait
- * for a free worker slot still runs once one frees, and nobody hears of a
- * run whose row was not stored.
+ * What a client sees when every worker slot is taken: a run created then
+ * still runs once a slot frees (not after its lease runs out), and a plain
+ * request answers with its stored response. Written for the early start
+ * (ADR-0046, withdrawn), whose first form broke the first case.
  */
 
 import { expect, it } from 'vitest';
