@@ -294,11 +294,14 @@ export class RunRuntime<Spec = unknown> {
     this.created.delete(lease.runId);
     let stored: StoredRun<Spec>;
     try {
-      // As the claim read it (RunStore.claimRead); or, on the run's first claim ever, as this
-      // process stored it (nobody has written to it since).
+      // On the run's first claim ever nobody can have written to it since it was stored: as the
+      // claim read it (RunStore.claimRead), or as this process stored it. A later claim reads it
+      // anew: the claim's statement sees the database as it began, and a holder that lost its
+      // lease may have committed a batch while the claim waited for that holder's row lock.
+      const first = lease.generation === 1;
       stored =
-        (claim.run as StoredRun<Spec> | undefined) ??
-        (created && lease.generation === 1 ? created : await store.get(lease.tenantId, lease.runId));
+        (first ? (claim.run as StoredRun<Spec> | undefined) : undefined) ??
+        (created && first ? created : await store.get(lease.tenantId, lease.runId));
     } catch (error) {
       if ((error as AgentdError).category === 'not_found') return 'finished';
       throw error;
