@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { trace } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import type * as JsonExporterModule from '@opentelemetry/exporter-trace-otlp-http';
 import type * as ProtobufExporterModule from '@opentelemetry/exporter-trace-otlp-proto';
 import type * as InstrumentationModule from '@opentelemetry/instrumentation';
@@ -136,14 +136,24 @@ function requireFromPg(name: string): unknown {
  * database's), each saying only that a connection was handed out. Newer
  * releases of the instrumentation have `ignoreConnectSpans` for this; 0.51
  * (the Node 20 line) has not, so the pool's `connect` is given back its
- * original (shimmer's unwrap). Queries keep their spans, and a new client's
- * `pg.connect` (a real connection opened) keeps its own (ADR-0049).
+ * original (ADR-0049) with the one other thing the instrumentation's wrapper
+ * did: a checkout's callback runs in the context of the caller. A full pool
+ * calls a waiting checkout back from another request's release, and without
+ * the binding that query's spans would join the other request's trace.
+ * Queries keep their spans, and a new client's `pg.connect` (a real
+ * connection opened) keeps its own.
  */
 function withoutPoolCheckoutSpans(): void {
+  type Connect = ((this: unknown, callback?: unknown) => unknown) & { __original?: Connect };
   try {
-    const pool = (requireFromPg('pg-pool') as { prototype: { connect: { __unwrap?: () => void } } }).prototype;
-    pool.connect.__unwrap?.();
+    const pool = (requireFromPg('pg-pool') as { prototype: { connect: Connect } }).prototype;
+    const original = pool.connect.__original;
+    if (!original) return;
+    pool.connect = function connect(this: unknown, callback?: unknown) {
+      const bound = typeof callback === 'function' ? context.bind(context.active(), callback) : callback;
+      return original.call(this, bound);
+    };
   } catch {
-    // pg-pool not installed here: no pool to unwrap.
+    // pg-pool not installed here: no pool to patch.
   }
 }
