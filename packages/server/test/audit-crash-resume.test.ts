@@ -14,6 +14,7 @@ import {
   type ToolServer,
 } from '@agentd/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signal } from './support/signal.js';
 
 const amountInput = { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'] };
 const placeInput = { type: 'object', properties: { place: { type: 'string' } }, required: ['place'] };
@@ -22,14 +23,6 @@ interface AuditEvent {
   type: string;
   actor: { type: string };
   [key: string]: unknown;
-}
-
-function signal() {
-  let resolve: () => void = () => undefined;
-  const promise = new Promise<void>((done) => {
-    resolve = done;
-  });
-  return { promise, resolve };
 }
 
 describe.each(BACKENDS)('the audit of tool calls a stopped server left in flight, on %s', (backend) => {

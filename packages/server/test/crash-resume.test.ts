@@ -18,19 +18,11 @@ import {
 import OpenAI from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signal } from './support/signal.js';
 
 const INTERRUPTED = 'interrupted by a worker failure';
 const amountInput = { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'] };
 const placeInput = { type: 'object', properties: { place: { type: 'string' } }, required: ['place'] };
-
-/** A promise with its resolve, to wait for a condition a callback sees. */
-function signal() {
-  let resolve: () => void = () => undefined;
-  const promise = new Promise<void>((done) => {
-    resolve = done;
-  });
-  return { promise, resolve };
-}
 
 /** The last user message and the tool results of a chat request. */
 function readRequest(request: FakeRequest) {
